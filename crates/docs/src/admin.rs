@@ -50,7 +50,8 @@ pub struct AdminDoc {
     pub body: Vec<Block>,
     /// Recipients, one per line, without the leading "- " and trailing ";" (added here).
     pub recipients: Vec<String>,
-    /// What follows "- Lưu: " on the last recipients line, e.g. "VT, PC03".
+    /// What follows "- Lưu: " on the last recipients line, e.g. "VT, PC03" (required: ND30
+    /// always ends the list with the archive copy).
     pub archive: String,
     /// The signature block.
     pub signer: Signer,
@@ -117,7 +118,8 @@ const TABLE_PT: u16 = 12;
 /// Render an administrative document as `.docx` bytes.
 ///
 /// # Errors
-/// [`DocsError::MissingField`] for an empty agency, place, summary or signer position,
+/// [`DocsError::MissingField`] for an empty agency, place, summary, signer position or name,
+/// or archive line,
 /// [`DocsError::NoColumns`], [`DocsError::ZeroWidth`] or [`DocsError::RowWidth`] for a bad body
 /// table, and [`DocsError::Package`]/[`DocsError::Panic`] if writing the zip fails.
 pub fn admin_docx(doc: &AdminDoc) -> Result<Vec<u8>, DocsError> {
@@ -131,6 +133,7 @@ fn validate(doc: &AdminDoc) -> Result<(), DocsError> {
         ("summary", &doc.summary),
         ("signer.position", &doc.signer.position),
         ("signer.name", &doc.signer.name),
+        ("archive", &doc.archive),
     ] {
         if value.trim().is_empty() {
             return Err(DocsError::MissingField(name));

@@ -244,3 +244,31 @@ fn snapshot_of_a_tiny_register() {
     insta::assert_snapshot!("tiny_register_document", docx.document());
     insta::assert_snapshot!("tiny_register_header", docx.part("word/header1.xml"));
 }
+
+#[test]
+fn every_character_survives_or_is_dropped_cleanly() {
+    // All of Latin-1, the Vietnamese blocks and the awkward corners, one cell per 64 code points.
+    let chars: Vec<char> = (0u32..0x250)
+        .chain(0x1EA0..0x1F00)
+        .chain([
+            0x0300, 0x0301, 0x0303, 0x0309, 0x0323, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0x1F600,
+        ])
+        .filter_map(char::from_u32)
+        .collect();
+    let mut model = tiny_register();
+    model.rows = chars
+        .chunks(64)
+        .map(|chunk| vec![String::new(), chunk.iter().collect()])
+        .collect();
+    let docx = Docx::open(&register_docx(&model).unwrap());
+    docx.assert_well_formed();
+    let text = Docx::text_of(docx.document());
+    for c in chars {
+        let forbidden =
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+        if forbidden || c.is_whitespace() && c != ' ' {
+            continue;
+        }
+        assert!(text.contains(c), "U+{:04X} lost", c as u32);
+    }
+}
