@@ -14,9 +14,20 @@ use crate::util::{Docx, convert_to_pdf, on_path, pdf_info, pdf_text, soffice, sq
 #[test]
 fn libreoffice_renders_the_documents() {
     let register = register_docx(&outgoing_register()).unwrap();
+    let mut long = outgoing_register();
+    long.instructions.clear();
+    long.rows = (1..=60)
+        .map(|n| {
+            let mut row = vec![String::new(); 10];
+            row[0] = format!("{n:02}");
+            row[3] = format!("Văn bản số {n} về công tác bảo vệ bí mật nhà nước");
+            row
+        })
+        .collect();
+    let long = register_docx(&long).unwrap();
     let report = admin_docx(&report()).unwrap();
     let letter = admin_docx(&letter()).unwrap();
-    for bytes in [&register, &report, &letter] {
+    for bytes in [&register, &long, &report, &letter] {
         Docx::open(bytes).assert_well_formed();
     }
 
@@ -40,6 +51,7 @@ fn libreoffice_renders_the_documents() {
             ("register", &register),
             ("report", &report),
             ("letter", &letter),
+            ("long-register", &long),
         ],
     );
 
@@ -73,6 +85,21 @@ fn libreoffice_renders_the_documents() {
             table.contains(s),
             "register table page lacks {s:?}: {table}"
         );
+    }
+
+    // A long register: the column headings repeat on every table page and the pages count on.
+    let (pages, _, _) = pdf_info(&pdfs[3]);
+    assert!(pages >= 3, "cover + at least two table pages: {pages}");
+    let last = squash(&pdf_text(&pdfs[3], Some(pages)));
+    let expected = format!("Trang {}", pages - 1);
+    for s in [
+        "SỔ ĐĂNG KÝ BÍ MẬT NHÀ NƯỚC ĐI - NĂM 2026",
+        &expected,
+        "Đơn vị lưu",
+        "(10)",
+        "60",
+    ] {
+        assert!(last.contains(s), "last register page lacks {s:?}: {last}");
     }
 
     // Report: portrait A4, national header, stamp, table cell, page number only from page 2.
@@ -127,5 +154,5 @@ fn libreoffice_renders_the_documents() {
     ] {
         assert!(all.contains(s), "letter lacks {s:?}: {all}");
     }
-    println!("LibreOffice converted 3 documents in {}", dir.display());
+    println!("LibreOffice converted 4 documents in {}", dir.display());
 }
