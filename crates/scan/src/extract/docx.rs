@@ -1,0 +1,672 @@
+//! DOCX (WordprocessingML) extraction: a streaming quick-xml walker over the body, headers,
+//! footers, footnotes/endnotes, comments and document properties (stack.md §6 "Extraction").
+//!
+//! What it guarantees (scanner.md §6.1):
+//! * text boxes are read **once** — `mc:Fallback` (the VML copy) is skipped, VML-only boxes are read;
+//! * a paragraph's runs are concatenated before matching (Word splits words across runs), each run
+//!   repaired from its legacy font (`w:rFonts`, also through `w:rStyle`/`w:pStyle`/defaults) and
+//!   upper-cased when `w:caps`/`w:smallCaps` is set, because that is what the reader sees;
+//! * tracked deletions (`w:delText`) become separate units flagged `deleted`; insertions are read;
+//! * line breaks (`w:br`) split a paragraph into lines of one group, text boxes and table cells get
+//!   a group id, so multi-line stamps can be joined;
+//! * entity references (`&amp;`, `&#7852;`) are resolved (quick-xml reports them as separate events);
+//! * nesting depth is capped; field codes (`w:instrText`) are not text.
+
+use std::collections::HashMap;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use super::zipread::BoundedZip;
+use super::{ExtractError, Limits, ocr};
+use crate::legacy;
+use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
+
+pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    let mut z = BoundedZip::open(bytes, limits)?;
+    let names = z.names().to_vec();
+    if !names.iter().any(|n| n == "word/document.xml") {
+        return Err(ExtractError::Unsupported(
+            "tệp nén không phải văn bản DOCX".into(),
+        ));
+    }
+    let styles = match z.read("word/styles.xml")? {
+        Some(x) => parse_styles(&x, limits)?,
+        None => Styles::default(),
+    };
+    let mut out = Extracted::new("docx");
+    let mut groups = 0u32;
+    let mut order: Vec<(&str, Part)> = vec![("word/document.xml", Part::Body)];
+    let mut sorted = names.clone();
+    sorted.sort();
+    for n in &sorted {
+        let base = n.strip_prefix("word/").unwrap_or("");
+        if base.contains('/') || !base.ends_with(".xml") {
+            continue;
+        }
+        let part = if base.starts_with("header") {
+            Part::Header
+        } else if base.starts_with("footer") {
+            Part::Footer
+        } else if base == "footnotes.xml" || base == "endnotes.xml" {
+            Part::Note
+        } else if base == "comments.xml" {
+            Part::Comment
+        } else {
+            continue;
+        };
+        order.push((n.as_str(), part));
+    }
+    for (name, part) in order {
+        if let Some(xml) = z.read(name)? {
+            walk_wordml(&xml, part, name, &styles, &mut groups, limits, &mut out)?;
+        }
+    }
+    for name in [
+        "docProps/core.xml",
+        "docProps/app.xml",
+        "docProps/custom.xml",
+    ] {
+        if let Some(xml) = z.read(name)? {
+            read_properties(&xml, name, limits, &mut out)?;
+        }
+    }
+    // Embedded pictures may be stamp images: OCR them or say that we could not.
+    let images: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("word/media/") && is_image_name(n))
+        .cloned()
+        .collect();
+    if !images.is_empty() {
+        if ocr::available() {
+            let mut done = 0;
+            for (i, name) in images.iter().enumerate() {
+                if let Some(img) = z.read(name)? {
+                    for (line_no, line) in ocr::ocr_image(&img)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .enumerate()
+                    {
+                        out.units.push(TextUnit {
+                            part: Part::Ocr,
+                            page: None,
+                            index: line_no as u32,
+                            group: 1_000_000 + i as u32,
+                            text: line,
+                            style: Style::default(),
+                            source: name.clone(),
+                        });
+                    }
+                    done += 1;
+                }
+            }
+            out.notes.push(ExtractNote::OcrDone { images: done });
+        } else {
+            out.notes.push(ExtractNote::OcrUnavailable {
+                images: images.len() as u32,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn is_image_name(n: &str) -> bool {
+    let l = n.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"]
+        .iter()
+        .any(|e| l.ends_with(e))
+}
+
+#[derive(Debug, Default, Clone)]
+struct StyleInfo {
+    font: Option<String>,
+    caps: Option<bool>,
+    bold: Option<bool>,
+    based_on: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Styles {
+    default_font: Option<String>,
+    by_id: HashMap<String, StyleInfo>,
+}
+
+impl Styles {
+    /// Resolve a style through `w:basedOn` (bounded, cycles cut).
+    fn resolve(&self, id: &str) -> StyleInfo {
+        let mut out = StyleInfo::default();
+        let mut cur = Some(id.to_owned());
+        for _ in 0..16 {
+            let Some(c) = cur.take() else { break };
+            let Some(s) = self.by_id.get(&c) else { break };
+            out.font = out.font.or_else(|| s.font.clone());
+            out.caps = out.caps.or(s.caps);
+            out.bold = out.bold.or(s.bold);
+            cur = s.based_on.clone();
+        }
+        out
+    }
+}
+
+fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+/// `w:b`, `w:caps`, `w:vanish`: on unless `w:val` is 0/false/off.
+fn toggle(e: &BytesStart) -> bool {
+    !matches!(
+        attr(e, b"w:val").as_deref(),
+        Some("0" | "false" | "off" | "none")
+    )
+}
+
+fn run_font(e: &BytesStart) -> Option<String> {
+    attr(e, b"w:ascii")
+        .or_else(|| attr(e, b"w:hAnsi"))
+        .or_else(|| attr(e, b"w:cs"))
+}
+
+fn parse_styles(xml: &[u8], limits: &Limits) -> Result<Styles, ExtractError> {
+    let mut r = Reader::from_reader(xml);
+    let mut styles = Styles::default();
+    let mut cur: Option<(String, StyleInfo)> = None;
+    let mut in_defaults = false;
+    let mut depth = 0usize;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| ExtractError::Corrupt(format!("styles.xml: {e}")))?;
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                if matches!(ev, Event::Start(_)) {
+                    depth += 1;
+                    if depth > limits.max_depth {
+                        return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                    }
+                }
+                match e.name().as_ref() {
+                    b"w:docDefaults" => in_defaults = true,
+                    b"w:style" => cur = attr(e, b"w:styleId").map(|id| (id, StyleInfo::default())),
+                    b"w:basedOn" => {
+                        if let Some((_, s)) = cur.as_mut() {
+                            s.based_on = attr(e, b"w:val");
+                        }
+                    }
+                    b"w:rFonts" => {
+                        if let Some((_, s)) = cur.as_mut() {
+                            s.font = run_font(e);
+                        } else if in_defaults {
+                            styles.default_font = run_font(e);
+                        }
+                    }
+                    b"w:caps" | b"w:smallCaps" => {
+                        if let Some((_, s)) = cur.as_mut() {
+                            s.caps = Some(toggle(e));
+                        }
+                    }
+                    b"w:b" => {
+                        if let Some((_, s)) = cur.as_mut() {
+                            s.bold = Some(toggle(e));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                match e.name().as_ref() {
+                    b"w:docDefaults" => in_defaults = false,
+                    b"w:style" => {
+                        if let Some((id, s)) = cur.take() {
+                            styles.by_id.insert(id, s);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(styles)
+}
+
+/// Resolve an entity reference event to text.
+fn entity(e: &BytesRef) -> String {
+    if let Ok(Some(c)) = e.resolve_char_ref() {
+        return c.to_string();
+    }
+    match e.decode().as_deref() {
+        Ok("amp") => "&".into(),
+        Ok("lt") => "<".into(),
+        Ok("gt") => ">".into(),
+        Ok("quot") => "\"".into(),
+        Ok("apos") => "'".into(),
+        _ => String::new(),
+    }
+}
+
+#[derive(Default)]
+struct Run {
+    font: Option<String>,
+    caps: bool,
+    bold: bool,
+    red: bool,
+    hidden: bool,
+    text: String,
+    deleted_text: String,
+}
+
+#[derive(Default)]
+struct Para {
+    lines: Vec<String>,
+    cur: String,
+    deleted: String,
+    style: Style,
+    group: u32,
+    p_font: Option<String>,
+    p_caps: bool,
+    p_bold: bool,
+    bold_chars: usize,
+    chars: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    boxed: bool,
+    table: bool,
+    group: u32,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk_wordml(
+    xml: &[u8],
+    part: Part,
+    source: &str,
+    styles: &Styles,
+    groups: &mut u32,
+    limits: &Limits,
+    out: &mut Extracted,
+) -> Result<(), ExtractError> {
+    let mut r = Reader::from_reader(xml);
+    let mut depth = 0usize;
+    let mut ctx: Vec<Ctx> = vec![Ctx::default()];
+    let mut paras: Vec<Para> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut in_t = false;
+    let mut in_del_t = false;
+    let mut in_ppr = false;
+    let mut in_rpr = false;
+    let mut in_del = 0usize;
+    let mut index = 0u32;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
+        match ev {
+            Event::Start(ref e) => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                }
+                match e.name().as_ref() {
+                    // Text boxes are written twice; the VML fallback copy is skipped (ECMA-376 Part 3).
+                    b"mc:Fallback" | b"w:instrText" | b"w:fldData" => {
+                        let end = e.name().as_ref().to_vec();
+                        r.read_to_end(quick_xml::name::QName(&end))
+                            .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
+                        depth -= 1;
+                    }
+                    b"w:p" => {
+                        let c = *ctx.last().unwrap_or(&Ctx::default());
+                        paras.push(Para {
+                            style: Style {
+                                boxed: c.boxed,
+                                table: c.table,
+                                ..Style::default()
+                            },
+                            group: c.group,
+                            ..Para::default()
+                        });
+                    }
+                    b"w:pPr" => in_ppr = true,
+                    b"w:r" => {
+                        let p = paras.last();
+                        runs.push(Run {
+                            font: p.and_then(|p| p.p_font.clone()),
+                            caps: p.is_some_and(|p| p.p_caps),
+                            bold: p.is_some_and(|p| p.p_bold),
+                            ..Run::default()
+                        });
+                    }
+                    b"w:rPr" => in_rpr = !in_ppr,
+                    b"w:t" => in_t = true,
+                    b"w:delText" => in_del_t = true,
+                    b"w:del" => in_del += 1,
+                    b"w:txbxContent" => {
+                        *groups += 1;
+                        let c = *ctx.last().unwrap_or(&Ctx::default());
+                        ctx.push(Ctx {
+                            boxed: true,
+                            group: *groups,
+                            ..c
+                        });
+                    }
+                    b"w:tc" => {
+                        *groups += 1;
+                        let c = *ctx.last().unwrap_or(&Ctx::default());
+                        ctx.push(Ctx {
+                            table: true,
+                            group: *groups,
+                            ..c
+                        });
+                    }
+                    _ => props(e, in_ppr, in_rpr, styles, &mut paras, &mut runs),
+                }
+            }
+            Event::Empty(ref e) => match e.name().as_ref() {
+                b"w:tab" if !in_ppr => push_text(&mut runs, " ", false),
+                b"w:noBreakHyphen" => push_text(&mut runs, "-", false),
+                b"w:br" | b"w:cr" => {
+                    if let (Some(run), Some(p)) = (runs.last_mut(), paras.last_mut()) {
+                        flush_run_text(run, p);
+                        let line = std::mem::take(&mut p.cur);
+                        p.lines.push(line);
+                    }
+                }
+                _ => props(e, in_ppr, in_rpr, styles, &mut paras, &mut runs),
+            },
+            Event::Text(t) => {
+                if in_t || in_del_t {
+                    let s = t
+                        .decode()
+                        .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
+                    push_text(&mut runs, &s, in_del_t || in_del > 0);
+                }
+            }
+            Event::CData(t) => {
+                if in_t || in_del_t {
+                    let s = String::from_utf8_lossy(&t).into_owned();
+                    push_text(&mut runs, &s, in_del_t || in_del > 0);
+                }
+            }
+            Event::GeneralRef(ref e) => {
+                if in_t || in_del_t {
+                    push_text(&mut runs, &entity(e), in_del_t || in_del > 0);
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match e.name().as_ref() {
+                    b"w:t" => in_t = false,
+                    b"w:delText" => in_del_t = false,
+                    b"w:del" => in_del = in_del.saturating_sub(1),
+                    b"w:pPr" => in_ppr = false,
+                    b"w:rPr" => in_rpr = false,
+                    b"w:r" => {
+                        if let Some(mut run) = runs.pop()
+                            && let Some(p) = paras.last_mut()
+                        {
+                            flush_run_text(&mut run, p);
+                        }
+                    }
+                    b"w:p" => {
+                        if let Some(p) = paras.pop() {
+                            emit_para(p, part, source, &mut index, groups, out);
+                        }
+                    }
+                    b"w:txbxContent" | b"w:tc" => {
+                        if ctx.len() > 1 {
+                            ctx.pop();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // Unclosed paragraphs in a truncated part still count.
+    while let Some(p) = paras.pop() {
+        emit_para(p, part, source, &mut index, groups, out);
+    }
+    Ok(())
+}
+
+/// Run and paragraph properties.
+fn props(
+    e: &BytesStart,
+    in_ppr: bool,
+    in_rpr: bool,
+    styles: &Styles,
+    paras: &mut [Para],
+    runs: &mut [Run],
+) {
+    let name = e.name();
+    let name = name.as_ref();
+    if in_ppr && !in_rpr {
+        if name == b"w:pStyle"
+            && let (Some(id), Some(p)) = (attr(e, b"w:val"), paras.last_mut())
+        {
+            let s = styles.resolve(&id);
+            p.p_font = s.font.or_else(|| styles.default_font.clone());
+            p.p_caps = s.caps.unwrap_or(false);
+            p.p_bold = s.bold.unwrap_or(false);
+        }
+        return;
+    }
+    if !in_rpr {
+        return;
+    }
+    let Some(run) = runs.last_mut() else { return };
+    match name {
+        b"w:rFonts" => {
+            if let Some(f) = run_font(e) {
+                run.font = Some(f);
+            }
+        }
+        b"w:rStyle" => {
+            if let Some(id) = attr(e, b"w:val") {
+                let s = styles.resolve(&id);
+                if s.font.is_some() {
+                    run.font = s.font;
+                }
+                run.caps |= s.caps.unwrap_or(false);
+                run.bold |= s.bold.unwrap_or(false);
+            }
+        }
+        b"w:b" => run.bold = toggle(e),
+        b"w:caps" | b"w:smallCaps" => run.caps = toggle(e),
+        b"w:vanish" => run.hidden = toggle(e),
+        b"w:color" => run.red = attr(e, b"w:val").is_some_and(|v| is_red(&v)),
+        _ => {}
+    }
+}
+
+/// Red-ish stamp ink: high red, low green and blue.
+pub(crate) fn is_red(hex: &str) -> bool {
+    if hex.len() != 6 {
+        return false;
+    }
+    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    c(0) >= 0xB0 && c(2) < 0x60 && c(4) < 0x60
+}
+
+fn push_text(runs: &mut [Run], s: &str, deleted: bool) {
+    if let Some(run) = runs.last_mut() {
+        if deleted {
+            run.deleted_text.push_str(s)
+        } else {
+            run.text.push_str(s)
+        }
+    }
+}
+
+/// Move a run's text into the paragraph, repairing the legacy font and applying caps.
+fn flush_run_text(run: &mut Run, p: &mut Para) {
+    let enc = run.font.as_deref().and_then(legacy::classify_font);
+    for (deleted, raw) in [
+        (false, std::mem::take(&mut run.text)),
+        (true, std::mem::take(&mut run.deleted_text)),
+    ] {
+        if raw.is_empty() {
+            continue;
+        }
+        let mut text = legacy::repair_run(&raw, enc);
+        if run.caps {
+            text = text.to_uppercase();
+        }
+        if enc.is_some() {
+            p.style.legacy = true;
+        }
+        if deleted {
+            p.deleted.push_str(&text);
+            continue;
+        }
+        let n = text.chars().filter(|c| !c.is_whitespace()).count();
+        p.chars += n;
+        if run.bold {
+            p.bold_chars += n;
+        }
+        p.style.red |= run.red && n > 0;
+        if run.hidden && n > 0 {
+            p.style.hidden = true;
+        }
+        p.cur.push_str(&text);
+    }
+}
+
+fn emit_para(
+    mut p: Para,
+    part: Part,
+    source: &str,
+    index: &mut u32,
+    groups: &mut u32,
+    out: &mut Extracted,
+) {
+    let cur = std::mem::take(&mut p.cur);
+    p.lines.push(cur);
+    p.style.bold = p.chars > 0 && p.bold_chars * 2 >= p.chars;
+    let non_empty = p.lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let group = if p.group == 0 && non_empty > 1 {
+        *groups += 1;
+        *groups
+    } else {
+        p.group
+    };
+    for line in p.lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.units.push(TextUnit {
+            part,
+            page: None,
+            index: *index,
+            group,
+            text: line,
+            style: p.style,
+            source: source.to_owned(),
+        });
+    }
+    if !p.deleted.trim().is_empty() {
+        out.units.push(TextUnit {
+            part,
+            page: None,
+            index: *index,
+            group: 0,
+            text: p.deleted,
+            style: Style {
+                deleted: true,
+                ..p.style
+            },
+            source: source.to_owned(),
+        });
+    }
+    *index += 1;
+}
+
+/// `docProps/core.xml` / `app.xml` / `custom.xml`: one metadata unit per text property.
+fn read_properties(
+    xml: &[u8],
+    source: &str,
+    limits: &Limits,
+    out: &mut Extracted,
+) -> Result<(), ExtractError> {
+    const TEXT_PROPS: &[&[u8]] = &[
+        b"dc:title",
+        b"dc:subject",
+        b"dc:description",
+        b"cp:keywords",
+        b"cp:category",
+        b"cp:contentStatus",
+        b"Company",
+        b"Manager",
+        b"Title",
+    ];
+    let mut r = Reader::from_reader(xml);
+    let mut depth = 0usize;
+    let mut capture: Option<String> = None;
+    let mut prop_name: Option<String> = None;
+    let mut index = 0u32;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
+        match ev {
+            Event::Start(ref e) => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                }
+                let n = e.name();
+                if n.as_ref() == b"property" {
+                    prop_name = attr(e, b"name");
+                } else if TEXT_PROPS.contains(&n.as_ref())
+                    || (prop_name.is_some() && n.as_ref().starts_with(b"vt:"))
+                {
+                    capture = Some(String::new());
+                }
+            }
+            Event::Text(t) => {
+                if let Some(c) = capture.as_mut() {
+                    c.push_str(&t.decode().unwrap_or_default());
+                }
+            }
+            Event::GeneralRef(ref e) => {
+                if let Some(c) = capture.as_mut() {
+                    c.push_str(&entity(e));
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                if e.name().as_ref() == b"property" {
+                    prop_name = None;
+                } else if let Some(text) = capture.take() {
+                    let text = match &prop_name {
+                        Some(n) => format!("{n}: {text}"),
+                        None => text,
+                    };
+                    if !text.trim().is_empty() {
+                        out.units.push(TextUnit {
+                            part: Part::Metadata,
+                            page: None,
+                            index,
+                            group: 0,
+                            text,
+                            style: Style::default(),
+                            source: source.to_owned(),
+                        });
+                        index += 1;
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(())
+}

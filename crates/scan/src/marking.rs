@@ -1,0 +1,506 @@
+//! Marking detector (phát hiện dấu chỉ độ mật), scanner.md §3.
+//!
+//! Not a substring search. The pipeline per document:
+//!
+//! 1. **Candidate generation**: one Aho–Corasick automaton over the *compact folded* phrases (marks
+//!    and spaces removed, `tuyetmat`, `bansaoso`, …) runs over the compact folded text of every block;
+//!    single-syllable markings (`MẬT`) are never searched in running text — they are a hash lookup on
+//!    short blocks only.
+//! 2. **Block-level test**: the block (a unit, or a shape/cell group, or two adjacent short lines)
+//!    must *be* the marking once bullets, quotes, punctuation and a leading `Độ mật:` field label are
+//!    removed; copy/recall stamps may be followed by a number or date.
+//! 3. **Exact-view verification**: when the block carries diacritics they must be the marking's
+//!    (`MẬT` ≠ `MẶT`/`MẤT`/`MÁT`); a block with no diacritics at all is accepted only in capitals (or
+//!    in a diacritic-less document) with medium confidence.
+//! 4. **Context score**: upper case, bold, red, boxed, header/footer raise the confidence.
+//!
+//! The marking list is data ([`MarkingSpec`]) passed in by the caller from the regime's stamp data;
+//! [`MarkingSpec::default_set`] is a documented fallback for tests and stand-alone use.
+//! Blocks that fail the test produce nothing, so prose *about* the levels (a law, a catalogue title,
+//! "đóng dấu “MẬT”") never flags.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::legacy;
+use crate::model::{Extracted, Part, TextUnit};
+use crate::normalize::{self, fold, has_diacritics};
+
+/// Classification level (độ mật), ordered: Mật < Tối mật < Tuyệt mật.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecrecyLevel {
+    /// Mật.
+    Mat = 1,
+    /// Tối mật.
+    ToiMat = 2,
+    /// Tuyệt mật.
+    TuyetMat = 3,
+}
+
+impl SecrecyLevel {
+    /// Vietnamese name ("Tối mật").
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            SecrecyLevel::Mat => "Mật",
+            SecrecyLevel::ToiMat => "Tối mật",
+            SecrecyLevel::TuyetMat => "Tuyệt mật",
+        }
+    }
+
+    /// From the numeric code used by the index (1 Mật, 2 Tối mật, 3 Tuyệt mật).
+    pub fn from_u8(n: u8) -> Option<Self> {
+        match n {
+            1 => Some(SecrecyLevel::Mat),
+            2 => Some(SecrecyLevel::ToiMat),
+            3 => Some(SecrecyLevel::TuyetMat),
+            _ => None,
+        }
+    }
+}
+
+/// What a stamp means (loại dấu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "level")]
+pub enum MarkingKind {
+    /// Dấu chỉ độ mật (TT24 Mẫu 02) — blocks.
+    Level(SecrecyLevel),
+    /// Dấu bản sao (`BẢN SAO SỐ`, `Bản sao bí mật nhà nước`) — blocks.
+    CopyStamp,
+    /// Dấu thu hồi (`TÀI LIỆU THU HỒI`) — blocks.
+    Recall,
+    /// Dấu `CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ` — blocks.
+    NamedRecipient,
+    /// Dấu giải mật (`GIẢI MẬT`) — reported for review, not blocked (§3.4 N5, policy).
+    Declassified,
+    /// Thời hạn bảo vệ / gia hạn — supporting evidence, review.
+    Period,
+    /// Điều chỉnh độ mật — supporting evidence, review.
+    Adjustment,
+    /// Lưu hành nội bộ / không phổ biến — internal, review.
+    Internal,
+}
+
+impl MarkingKind {
+    /// Whether a standalone stamp of this kind blocks the file.
+    pub fn blocks(self) -> bool {
+        matches!(
+            self,
+            MarkingKind::Level(_)
+                | MarkingKind::CopyStamp
+                | MarkingKind::Recall
+                | MarkingKind::NamedRecipient
+        )
+    }
+
+    /// Whether a number/date may follow the phrase in the same block (`BẢN SAO SỐ: 03`).
+    fn allows_tail(self) -> bool {
+        matches!(
+            self,
+            MarkingKind::CopyStamp
+                | MarkingKind::Recall
+                | MarkingKind::Period
+                | MarkingKind::Adjustment
+        )
+    }
+
+    /// Vietnamese description used in reasons.
+    pub fn vi(self) -> String {
+        match self {
+            MarkingKind::Level(_) => "dấu chỉ độ mật".into(),
+            MarkingKind::CopyStamp => "dấu bản sao tài liệu bí mật".into(),
+            MarkingKind::Recall => "dấu thu hồi tài liệu".into(),
+            MarkingKind::NamedRecipient => "dấu chỉ người có tên mới được bóc bì".into(),
+            MarkingKind::Declassified => "dấu giải mật".into(),
+            MarkingKind::Period => "dấu thời hạn bảo vệ bí mật nhà nước".into(),
+            MarkingKind::Adjustment => "dấu điều chỉnh độ mật".into(),
+            MarkingKind::Internal => "ghi chú lưu hành hạn chế".into(),
+        }
+    }
+}
+
+/// One stamp phrase as printed (the caller loads these from the regime's stamp data in `rules/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkingSpec {
+    /// Stamp text in Unicode with diacritics (`TỐI MẬT`).
+    pub text: String,
+    pub kind: MarkingKind,
+}
+
+impl MarkingSpec {
+    pub fn new(text: &str, kind: MarkingKind) -> Self {
+        MarkingSpec {
+            text: text.to_owned(),
+            kind,
+        }
+    }
+
+    /// Fallback set for tests and stand-alone use (TT24/2020 forms 02, 05–09, 11 as summarised in
+    /// scanner.md §1.1). The application must pass the list from the regime's stamp data instead,
+    /// because the 2026 regime (ND 63/2026) may rename or add stamps.
+    pub fn default_set() -> Vec<MarkingSpec> {
+        use MarkingKind as K;
+        use SecrecyLevel as L;
+        vec![
+            MarkingSpec::new("TUYỆT MẬT", K::Level(L::TuyetMat)),
+            MarkingSpec::new("TỐI MẬT", K::Level(L::ToiMat)),
+            MarkingSpec::new("MẬT", K::Level(L::Mat)),
+            MarkingSpec::new("BẢN SAO SỐ", K::CopyStamp),
+            MarkingSpec::new("BẢN TRÍCH SAO SỐ", K::CopyStamp),
+            MarkingSpec::new("BẢN SAO BÍ MẬT NHÀ NƯỚC", K::CopyStamp),
+            MarkingSpec::new("TÀI LIỆU THU HỒI", K::Recall),
+            MarkingSpec::new("THU HỒI", K::Recall),
+            MarkingSpec::new("CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ", K::NamedRecipient),
+            MarkingSpec::new("GIẢI MẬT", K::Declassified),
+            MarkingSpec::new("THỜI HẠN BẢO VỆ BÍ MẬT NHÀ NƯỚC", K::Period),
+            MarkingSpec::new("GIA HẠN THỜI HẠN BẢO VỆ BÍ MẬT NHÀ NƯỚC", K::Period),
+            MarkingSpec::new("ĐIỀU CHỈNH ĐỘ MẬT", K::Adjustment),
+            MarkingSpec::new("LƯU HÀNH NỘI BỘ", K::Internal),
+        ]
+    }
+}
+
+/// How sure the detector is (độ tin cậy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Medium,
+    High,
+}
+
+/// One detected marking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkingHit {
+    pub kind: MarkingKind,
+    /// The spec phrase that matched (`TỐI MẬT`).
+    pub spec: String,
+    /// The matched text as it appears in the (repaired) file, never more than the stamp block.
+    pub evidence: String,
+    /// Index of the first unit of the block in [`Extracted::units`].
+    pub unit: usize,
+    /// Byte range of the evidence in that unit's text.
+    pub start: usize,
+    pub end: usize,
+    pub confidence: Confidence,
+    /// Look-alike characters from another script were used (possible evasion).
+    pub evasion: bool,
+    /// The block had to be decoded from an untyped legacy encoding (TCVN3/VNI/VIQR).
+    pub legacy_guess: bool,
+}
+
+struct Prepared {
+    spec: MarkingSpec,
+    /// Compact folded form (`toimat`).
+    folded: String,
+    /// Compact exact form, lower-case NFC (`tốimật`).
+    exact: String,
+}
+
+/// The compiled detector for one marking list.
+pub struct MarkingDetector {
+    specs: Vec<Prepared>,
+    /// AC over compact folded multi-syllable phrases (candidate generation).
+    ac: Option<AhoCorasick>,
+    /// AC over the folded phrases with spaces, word-bounded (for throughput benchmarks).
+    ac_spaced: Option<AhoCorasick>,
+    spaced_patterns: Vec<String>,
+    max_folded_len: usize,
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn exact_lower(s: &str) -> String {
+    normalize::views(s).exact.text
+}
+
+impl MarkingDetector {
+    pub fn new(specs: &[MarkingSpec]) -> Self {
+        let mut prepared: Vec<Prepared> = specs
+            .iter()
+            .filter(|s| !s.text.trim().is_empty())
+            .map(|s| Prepared {
+                spec: s.clone(),
+                folded: compact(&fold(&s.text)),
+                exact: compact(&exact_lower(&s.text)),
+            })
+            .collect();
+        // Longest first, so TUYỆT MẬT wins over MẬT and TÀI LIỆU THU HỒI over THU HỒI.
+        prepared.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()));
+        let multi: Vec<String> = prepared
+            .iter()
+            .filter(|p| fold(&p.spec.text).contains(' '))
+            .map(|p| p.folded.clone())
+            .collect();
+        let spaced: Vec<String> = prepared
+            .iter()
+            .filter(|p| fold(&p.spec.text).contains(' '))
+            .map(|p| fold(&p.spec.text))
+            .collect();
+        let build = |pats: &[String]| {
+            if pats.is_empty() {
+                None
+            } else {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(pats)
+                    .ok()
+            }
+        };
+        let max_folded_len = prepared.iter().map(|p| p.folded.len()).max().unwrap_or(0);
+        MarkingDetector {
+            ac: build(&multi),
+            ac_spaced: build(&spaced),
+            spaced_patterns: spaced,
+            specs: prepared,
+            max_folded_len,
+        }
+    }
+
+    /// The folded multi-syllable phrases used for the throughput benchmark (`rg -F -f` peer).
+    pub fn spaced_patterns(&self) -> &[String] {
+        &self.spaced_patterns
+    }
+
+    /// Count word-bounded phrase occurrences in already folded text (benchmark/peer comparison:
+    /// the counts equal `rg -F -w --count-matches` on the same text).
+    pub fn count_phrases_folded(&self, folded: &str) -> usize {
+        let Some(ac) = &self.ac_spaced else { return 0 };
+        let b = folded.as_bytes();
+        ac.find_iter(folded)
+            .filter(|m| {
+                let before = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
+                let after = m.end() == b.len() || !b[m.end()].is_ascii_alphanumeric();
+                before && after
+            })
+            .count()
+    }
+
+    /// Detect markings in an extracted document.
+    pub fn detect(&self, doc: &Extracted) -> Vec<MarkingHit> {
+        let units = &doc.units;
+        let doc_has_diacritics = units.iter().any(|u| has_diacritics(&u.text));
+        let mut hits = Vec::new();
+        let mut matched = vec![false; units.len()];
+
+        for (i, u) in units.iter().enumerate() {
+            if let Some(h) = self.test_block(&[u], i, doc_has_diacritics) {
+                matched[i] = true;
+                hits.push(h);
+            }
+        }
+        // Multi-line stamps: a whole shape/cell group, then adjacent short lines of one part/page.
+        let mut i = 0;
+        while i < units.len() {
+            let g = units[i].group;
+            let mut j = i + 1;
+            if g != 0 {
+                while j < units.len() && units[j].group == g && units[j].part == units[i].part {
+                    j += 1;
+                }
+            }
+            if j - i >= 2 && j - i <= 6 && !matched[i..j].iter().any(|m| *m) {
+                let block: Vec<&TextUnit> = units[i..j].iter().collect();
+                if let Some(h) = self.test_block(&block, i, doc_has_diacritics) {
+                    matched[i..j].iter_mut().for_each(|m| *m = true);
+                    hits.push(h);
+                }
+            }
+            i = j;
+        }
+        for i in 0..units.len().saturating_sub(1) {
+            let (a, b) = (&units[i], &units[i + 1]);
+            if matched[i] || matched[i + 1] || a.part != b.part || a.page != b.page {
+                continue;
+            }
+            if word_count(&a.text) > 5 || word_count(&b.text) > 5 {
+                continue;
+            }
+            if let Some(h) = self.test_block(&[a, b], i, doc_has_diacritics) {
+                matched[i] = true;
+                matched[i + 1] = true;
+                hits.push(h);
+            }
+        }
+        hits.sort_by_key(|h| h.unit);
+        hits
+    }
+
+    /// The block test on one block made of `units` (joined with spaces).
+    fn test_block(
+        &self,
+        units: &[&TextUnit],
+        first: usize,
+        doc_has_diacritics: bool,
+    ) -> Option<MarkingHit> {
+        let raw: String = units
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if raw.trim().is_empty() || raw.len() > 400 {
+            return None;
+        }
+        let mut hit = self.test_text(&raw, doc_has_diacritics, false);
+        if hit.is_none() && (legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw)) {
+            // Untyped legacy text that escaped per-font repair (TXT, HTML, PDF without font names).
+            for alt in [
+                legacy::decode_tcvn3(&raw, false),
+                legacy::decode_vni(&raw),
+                legacy::decode_viqr(&raw),
+            ] {
+                if alt != raw
+                    && let Some(h) = self.test_text(&alt, doc_has_diacritics, true)
+                {
+                    hit = Some(h);
+                    break;
+                }
+            }
+        }
+        let (mut h, start, end) = hit?;
+        // Offsets refer to the first unit; clamp for joined blocks and guessed decodings.
+        let first_text = &units[0].text;
+        let (s, e) = if units.len() == 1 && !h.legacy_guess {
+            (start, end)
+        } else {
+            (0, first_text.len())
+        };
+        h.unit = first;
+        h.start = s.min(first_text.len());
+        h.end = e.min(first_text.len()).max(h.start);
+        let u = units[0];
+        let upper = raw
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| !c.is_lowercase());
+        if h.confidence == Confidence::Medium
+            && (upper
+                && (u.style.bold
+                    || u.style.red
+                    || u.style.boxed
+                    || matches!(u.part, Part::Header | Part::Footer)))
+        {
+            h.confidence = Confidence::High;
+        }
+        Some(h)
+    }
+
+    /// Test one block of text. Returns the hit and the byte range of the stamp in `raw`.
+    fn test_text(
+        &self,
+        raw: &str,
+        doc_has_diacritics: bool,
+        legacy_guess: bool,
+    ) -> Option<(MarkingHit, usize, usize)> {
+        let v = normalize::views(raw);
+        let e = &v.exact.text;
+        // Core: strip non-alphanumerics at both ends (bullets, quotes, box drawing, punctuation).
+        let mut cs = e
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map(|(i, _)| i)?;
+        let ce = e
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map(|(i, c)| i + c.len_utf8())?;
+        // A leading field label `Độ mật:` / `Mức độ mật:` (e-office metadata) is not part of the stamp.
+        let folded_core = fold(&e[cs..ce]);
+        for label in ["muc do mat", "do mat"] {
+            if let Some(rest) = folded_core.strip_prefix(label) {
+                let rest_trim = rest.trim_start();
+                if rest_trim.starts_with(':') {
+                    // Skip the same number of folded chars in the exact text, then the colon.
+                    let skip = exact_prefix_len(&e[cs..ce], label.chars().count());
+                    let after = &e[cs + skip..ce];
+                    let colon = after.find(':')?;
+                    let nxt = after[colon + 1..]
+                        .char_indices()
+                        .find(|(_, c)| c.is_alphanumeric())?
+                        .0;
+                    cs = cs + skip + colon + 1 + nxt;
+                }
+                break;
+            }
+        }
+        let core_exact = &e[cs..ce];
+        let cexact = compact(core_exact);
+        let cfold = compact(&fold(core_exact));
+        if cfold.len() > self.max_folded_len + 40 {
+            return None;
+        }
+        // Candidate generation: multi-syllable phrases via AC; single syllables only by equality.
+        let ac_candidate = self.ac.as_ref().is_some_and(|ac| ac.is_match(&cfold));
+        for p in &self.specs {
+            let is_multi = fold(&p.spec.text).contains(' ');
+            if is_multi && !ac_candidate {
+                continue;
+            }
+            let full = cfold == p.folded;
+            let tail_ok = !full && p.spec.kind.allows_tail() && cfold.starts_with(&p.folded) && {
+                let rest = &cfold[p.folded.len()..];
+                let first = rest.chars().next();
+                let has_digit = rest.chars().any(|c| c.is_ascii_digit());
+                match p.spec.kind {
+                    // `BẢN SAO SỐ: 03`, `Bản sao số 02`, but not `bản sao số hoá` (digital copy).
+                    MarkingKind::CopyStamp => first.is_some_and(|c| !c.is_alphabetic()),
+                    _ => has_digit && rest.len() <= 60,
+                }
+            };
+            if !(full || tail_ok) {
+                continue;
+            }
+            // Exact-view verification on the phrase part.
+            let n = exact_prefix_len(&cexact, p.folded.chars().count());
+            let ex = &cexact[..n];
+            let confidence = if has_diacritics(ex) {
+                if ex != p.exact {
+                    return None; // MẶT, MẤT, MÁT …: same folded form, different word.
+                }
+                Confidence::High
+            } else {
+                let src_core = &raw[v.exact.source_range(cs, ce).0..v.exact.source_range(cs, ce).1];
+                let upper = src_core
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| !c.is_lowercase());
+                if !(upper || !doc_has_diacritics) {
+                    return None;
+                }
+                Confidence::Medium
+            };
+            let (s, en) = v.exact.source_range(cs, ce);
+            let evidence: String = raw[s..en].chars().take(80).collect();
+            let hit = MarkingHit {
+                kind: p.spec.kind,
+                spec: p.spec.text.clone(),
+                evidence,
+                unit: 0,
+                start: s,
+                end: en,
+                confidence,
+                evasion: v.evasion,
+                legacy_guess,
+            };
+            return Some((hit, s, en));
+        }
+        None
+    }
+}
+
+/// Byte length of the shortest prefix of `exact` whose fold has `n` characters.
+fn exact_prefix_len(exact: &str, n: usize) -> usize {
+    let mut count = 0;
+    for (i, c) in exact.char_indices() {
+        if count >= n {
+            return i;
+        }
+        count += usize::from(normalize::fold_char(c).is_some());
+    }
+    exact.len()
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}

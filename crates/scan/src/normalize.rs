@@ -1,0 +1,505 @@
+//! Vietnamese text normalisation (chuẩn hoá văn bản), scanner.md §2.3.
+//!
+//! Input is text that legacy-font repair ([`crate::legacy`]) has already turned into Unicode. Two
+//! views are built, each with a byte-offset map back to the source string:
+//!
+//! * the **exact view** — NFC, default-ignorables removed, spaces unified and collapsed, full-width
+//!   ASCII narrowed, dashes/quotes unified, Cyrillic/Greek look-alikes mapped to Latin inside Latin
+//!   text (flagged as evasion), `Ð`→`Đ` in Vietnamese context, lower-cased; diacritics and
+//!   punctuation kept (MẬT ≠ MẶT, and "tối, mật" ≠ "tối mật");
+//! * the **folded view** — the exact view with tone and vowel marks removed and `đ`→`d`.
+//!
+//! NFKC is never applied (it would mangle TCVN3 code points, §2.2). [`fold`] is the fast,
+//! table-driven, map-free variant for search folding by other crates and for benchmarks.
+//!
+//! Guarantees (property-tested): both views are idempotent under re-normalisation, every map entry
+//! is a char boundary of the source, and maps are monotonic.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::{
+    IsNormalized, UnicodeNormalization, char::canonical_combining_class, is_nfc_quick,
+};
+
+/// A normalised view with a map from each view byte offset (and the end) to a source byte offset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    pub text: String,
+    /// `map[i]` = source byte offset of the character that produced view byte `i`;
+    /// `map[text.len()]` = source length. Length is `text.len() + 1`.
+    pub map: Vec<u32>,
+}
+
+impl View {
+    /// Source byte range for a view byte range.
+    pub fn source_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.map[start] as usize;
+        // End: the source offset where the char after the last view char begins.
+        let e = if end >= self.text.len() {
+            *self.map.last().unwrap_or(&0) as usize
+        } else {
+            self.map[end] as usize
+        };
+        (s, e.max(s))
+    }
+}
+
+/// Exact and folded views of one text unit.
+#[derive(Debug, Clone, Default)]
+pub struct Views {
+    pub exact: View,
+    pub folded: View,
+    /// Look-alike letters from another script were mapped (possible evasion, §3.3).
+    pub evasion: bool,
+}
+
+const DEFAULT_IGNORABLE: fn(char) -> bool = |c| {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{E0000}'..='\u{E0FFF}')
+};
+
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\r' | '\u{B}' | '\u{C}' | ' ' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Cyrillic and Greek capitals/lower-case letters that look like Latin ones.
+fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'Е' | 'Ε' => 'E',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Н' | 'Η' => 'H',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'С' => 'C',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' => 'Y',
+        'Ι' | 'І' => 'I',
+        'а' => 'a',
+        'е' => 'e',
+        'о' | 'ο' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c as u32, 0x370..=0x3FF | 0x400..=0x4FF)
+}
+
+/// Vietnamese-specific letters (used to decide that `Ð` is a mis-encoded `Đ`).
+fn is_vietnamese_letter(c: char) -> bool {
+    matches!(c as u32, 0x1EA0..=0x1EF9) || "ăâêôơưđĂÂÊÔƠƯĐ".contains(c)
+}
+
+/// Map of one already-NFC character for the exact view: `None` drops it.
+#[inline]
+fn exact_char(c: char, confusables: bool, eth_is_d: bool, evasion: &mut bool) -> Option<char> {
+    if c.is_ascii() {
+        return Some(if is_space(c) {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
+    if DEFAULT_IGNORABLE(c) {
+        return None;
+    }
+    if is_space(c) {
+        return Some(' ');
+    }
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '-',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '«' | '»' | '\u{2033}' => '"',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        'Ð' if eth_is_d => 'đ',
+        'ð' if eth_is_d => 'đ',
+        _ => c,
+    };
+    let c = if confusables && let Some(l) = confusable(c) {
+        *evasion = true;
+        l
+    } else {
+        c
+    };
+    Some(lower(c))
+}
+
+#[inline]
+fn lower(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    // Latin Extended Additional (ạ..ỹ): upper case at even code points.
+    let u = c as u32;
+    if (0x1EA0..=0x1EF9).contains(&u) {
+        return char::from_u32(u | 1).unwrap_or(c);
+    }
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(x), None) => x,
+        _ => c,
+    }
+}
+
+/// Build both views of `src`.
+pub fn views(src: &str) -> Views {
+    let mut evasion = false;
+    let has_latin = src
+        .chars()
+        .any(|c| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF));
+    let confusables = has_latin && src.chars().any(is_cyrillic_or_greek);
+    let eth_is_d =
+        (src.contains('Ð') || src.contains('ð')) && src.chars().any(is_vietnamese_letter);
+
+    let mut exact = View {
+        text: String::with_capacity(src.len()),
+        map: Vec::with_capacity(src.len() + 1),
+    };
+    let mut last_space = true; // trims leading spaces
+    let push = |exact: &mut View, c: char, at: usize, last_space: &mut bool| {
+        if c == ' ' {
+            if *last_space {
+                return;
+            }
+            *last_space = true;
+        } else {
+            *last_space = false;
+        }
+        let start = exact.text.len();
+        exact.text.push(c);
+        for _ in start..exact.text.len() {
+            exact.map.push(at as u32);
+        }
+    };
+
+    if is_nfc_quick(src.chars()) == IsNormalized::Yes {
+        for (i, c) in src.char_indices() {
+            if let Some(e) = exact_char(c, confusables, eth_is_d, &mut evasion) {
+                push(&mut exact, e, i, &mut last_space);
+            }
+        }
+    } else {
+        // Cluster = a starter and the combining marks after it; NFC per cluster keeps the map exact.
+        let mut cluster_start = 0usize;
+        let mut buf = String::new();
+        let flush = |buf: &mut String,
+                     at: usize,
+                     exact: &mut View,
+                     evasion: &mut bool,
+                     last_space: &mut bool| {
+            for n in buf.nfc() {
+                if let Some(e) = exact_char(n, confusables, eth_is_d, evasion) {
+                    push(exact, e, at, last_space);
+                }
+            }
+            buf.clear();
+        };
+        for (i, c) in src.char_indices() {
+            if canonical_combining_class(c) == 0 && !buf.is_empty() && !is_cluster_continuation(c) {
+                flush(
+                    &mut buf,
+                    cluster_start,
+                    &mut exact,
+                    &mut evasion,
+                    &mut last_space,
+                );
+                cluster_start = i;
+            }
+            if buf.is_empty() {
+                cluster_start = i;
+            }
+            buf.push(c);
+        }
+        flush(
+            &mut buf,
+            cluster_start,
+            &mut exact,
+            &mut evasion,
+            &mut last_space,
+        );
+    }
+    // Trim a trailing space.
+    if exact.text.ends_with(' ') {
+        exact.text.pop();
+        exact.map.pop();
+    }
+    exact.map.push(src.len() as u32);
+
+    let folded = fold_view(&exact);
+    Views {
+        exact,
+        folded,
+        evasion,
+    }
+}
+
+/// Characters with ccc 0 that still compose with the preceding character under NFC.
+fn is_cluster_continuation(c: char) -> bool {
+    // Hangul vowels/trailing consonants and a few Indic/others; not relevant to Vietnamese but kept
+    // so that NFC per cluster equals NFC of the whole for them.
+    matches!(c as u32, 0x1161..=0x1175 | 0x11A8..=0x11C2 | 0x0CD5 | 0x0CD6 | 0x0DCF | 0x0DDF | 0x0BBE | 0x0BD7 | 0x0B3E | 0x0B56 | 0x0B57 | 0x09BE | 0x09D7 | 0x0D3E | 0x0D57 | 0x102E | 0x0CC2)
+}
+
+fn fold_view(exact: &View) -> View {
+    let table = fold_table();
+    let mut out = View {
+        text: String::with_capacity(exact.text.len()),
+        map: Vec::with_capacity(exact.text.len() + 1),
+    };
+    for (i, c) in exact.text.char_indices() {
+        let src = exact.map[i];
+        match fold_class(c, table) {
+            Folded::Drop => {}
+            Folded::Ascii(b) => {
+                out.text.push(b as char);
+                out.map.push(src);
+            }
+            Folded::Keep(k) => {
+                let start = out.text.len();
+                out.text.push(k);
+                for _ in start..out.text.len() {
+                    out.map.push(src);
+                }
+            }
+        }
+    }
+    out.map.push(*exact.map.last().unwrap_or(&0));
+    out
+}
+
+enum Folded {
+    Drop,
+    Ascii(u8),
+    Keep(char),
+}
+
+const T_NONE: u8 = 0;
+const T_DROP: u8 = 1;
+const T_SPACE: u8 = 2;
+
+/// Table over U+0000..U+1EFF: ASCII byte to emit, or T_NONE (keep, lower-cased), T_DROP, T_SPACE.
+fn fold_table() -> &'static [u8] {
+    static T: OnceLock<Vec<u8>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = vec![T_NONE; 0x1F00];
+        for (cp, slot) in t.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            if is_space(c) {
+                *slot = T_SPACE;
+                continue;
+            }
+            if DEFAULT_IGNORABLE(c) || (0x300..=0x36F).contains(&cp) {
+                *slot = T_DROP;
+                continue;
+            }
+            if c.is_ascii() {
+                *slot = c.to_ascii_lowercase() as u8;
+                continue;
+            }
+            if c == 'đ' || c == 'Đ' {
+                *slot = b'd';
+                continue;
+            }
+            let l = lower(c);
+            if let Some(base) = std::iter::once(l).nfd().next()
+                && base.is_ascii_alphanumeric()
+                && l != base
+            {
+                *slot = base as u8;
+            }
+        }
+        t
+    })
+}
+
+#[inline]
+fn fold_class(c: char, table: &[u8]) -> Folded {
+    let cp = c as usize;
+    if cp < table.len() {
+        match table[cp] {
+            T_NONE => Folded::Keep(lower(c)),
+            T_DROP => Folded::Drop,
+            T_SPACE => Folded::Ascii(b' '),
+            b => Folded::Ascii(b),
+        }
+    } else if DEFAULT_IGNORABLE(c) {
+        Folded::Drop
+    } else if is_space(c) {
+        Folded::Ascii(b' ')
+    } else if let '\u{FF01}'..='\u{FF5E}' = c {
+        Folded::Ascii(((c as u32 - 0xFEE0) as u8).to_ascii_lowercase())
+    } else {
+        Folded::Keep(lower(c))
+    }
+}
+
+/// Fold text for search (tìm kiếm không dấu): lower case, tone and vowel marks removed, `đ`→`d`,
+/// default-ignorables dropped, whitespace collapsed to one space, punctuation kept.
+///
+/// `fold("Báo cáo")` = `"bao cao"`; `fold("Đ")` = `"d"`. Works on NFC and NFD input alike, needs no
+/// NFC pass (marks are dropped either way). Idempotent.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] appending into a caller-owned buffer (no allocation in a loop).
+pub fn fold_into(s: &str, out: &mut String) {
+    let table = fold_table();
+    let bytes = s.as_bytes();
+    let mut last_space = true;
+    let mut i = 0;
+    // ASCII fast lane: copy runs of plain ASCII letters/digits/punctuation with a byte table.
+    let mut buf: Vec<u8> = std::mem::take(out).into_bytes();
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let t = table[b as usize];
+            if t == T_SPACE {
+                if !last_space {
+                    buf.push(b' ');
+                    last_space = true;
+                }
+            } else if t != T_DROP {
+                buf.push(t);
+                last_space = false;
+            }
+            i += 1;
+            continue;
+        }
+        // Multi-byte char: decode from the str (i is a char boundary here).
+        let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+        i += c.len_utf8();
+        match fold_class(c, table) {
+            Folded::Drop => {}
+            Folded::Ascii(b' ') => {
+                if !last_space {
+                    buf.push(b' ');
+                    last_space = true;
+                }
+            }
+            Folded::Ascii(a) => {
+                buf.push(a);
+                last_space = false;
+            }
+            Folded::Keep(k) => {
+                let mut tmp = [0u8; 4];
+                buf.extend_from_slice(k.encode_utf8(&mut tmp).as_bytes());
+                last_space = false;
+            }
+        }
+    }
+    if buf.last() == Some(&b' ') {
+        buf.pop();
+    }
+    // Only whole UTF-8 sequences were pushed, so this never fails; fall back to lossy defensively.
+    *out = String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// Fold one character: `None` when it is dropped (combining mark, ignorable), `' '` for spaces.
+pub fn fold_char(c: char) -> Option<char> {
+    match fold_class(c, fold_table()) {
+        Folded::Drop => None,
+        Folded::Ascii(b) => Some(b as char),
+        Folded::Keep(k) => Some(k),
+    }
+}
+
+/// Folded syllable tokens (`[a-z0-9]+` and other alphanumerics) with their byte ranges in `folded`.
+pub fn tokens(folded: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push((s, i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, folded.len()));
+    }
+    out
+}
+
+/// True when `s` carries any Vietnamese diacritic (tone or vowel mark, or đ).
+pub fn has_diacritics(s: &str) -> bool {
+    let table = fold_table();
+    s.chars().any(|c| {
+        let cp = c as usize;
+        (0x300..=0x36F).contains(&cp) || (cp < table.len() && cp >= 0x80 && table[cp] > T_SPACE)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_examples() {
+        assert_eq!(fold("báo cáo"), "bao cao");
+        assert_eq!(fold("Đ"), "d");
+        assert_eq!(fold("TUYỆT  MẬT"), "tuyet mat");
+        assert_eq!(fold("TUYE\u{302}\u{323}T MA\u{323}\u{302}T"), "tuyet mat");
+        assert_eq!(fold("MẬ\u{200B}T"), "mat");
+        assert_eq!(fold("ＭẬＴ"), "mat");
+        assert_eq!(fold("Ắ Ấ Ế Ố Ớ Ứ"), "a a e o o u");
+    }
+
+    #[test]
+    fn views_nfd_and_tohop() {
+        let v = views("TUYÊ\u{323}T MÂ\u{323}T");
+        assert_eq!(v.exact.text, "tuyệt mật");
+        assert_eq!(v.folded.text, "tuyet mat");
+        let v = views("ma\u{302}\u{323}t");
+        assert_eq!(v.exact.text, "mật");
+        let v = views("  TỐI\u{A0}\u{A0}MẬT ");
+        assert_eq!(v.exact.text, "tối mật");
+        assert_eq!(v.exact.map.len(), v.exact.text.len() + 1);
+    }
+
+    #[test]
+    fn views_evasion_and_eth() {
+        let v = views("МẬТ");
+        assert_eq!(v.exact.text, "mật");
+        assert!(v.evasion);
+        let v = views("ÐỘ MẬT");
+        assert_eq!(v.folded.text, "do mat");
+    }
+
+    #[test]
+    fn all_134_letters_fold_to_ascii() {
+        for c in "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"
+            .chars()
+            .chain('\u{1EA0}'..='\u{1EF9}')
+        {
+            let f = fold(&c.to_string());
+            assert!(
+                f.len() == 1 && f.as_bytes()[0].is_ascii_lowercase(),
+                "{c} -> {f}"
+            );
+        }
+    }
+}
