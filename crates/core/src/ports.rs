@@ -1,0 +1,122 @@
+//! The storage contract: what the services need from a database.
+//!
+//! `bmnn-store` implements [`Store`] and [`Tx`] for SQLite and PostgreSQL with the same code.
+//! Every service runs inside one [`Store::write`] (or [`Store::read`]) call: if the closure
+//! returns an error, nothing it wrote stays (so a refusal writes nothing). Reads of secret
+//! items take a [`ReadScope`] and the store applies it in SQL; there is no other way to read
+//! items, requests, register entries or notices.
+
+use crate::audit::{AuditInput, AuditRecord};
+use crate::error::Result;
+use crate::model::*;
+use crate::registers::{NewEntry, RegisterEntry, RegisterKind};
+
+pub trait Store: Send + Sync + 'static {
+    /// Runs `f` in a read transaction.
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+    /// Runs `f` in a write transaction (immediate on SQLite; chain head locked on PostgreSQL).
+    /// Commits when `f` returns `Ok`, rolls back otherwise.
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+}
+
+pub trait Tx {
+    // Organisation.
+    fn get_agency(&mut self) -> Result<Option<Agency>>;
+    fn put_agency(&mut self, a: &Agency) -> Result<()>;
+    fn insert_unit(&mut self, u: &Unit) -> Result<Id>;
+    fn list_units(&mut self) -> Result<Vec<Unit>>;
+    fn insert_position(&mut self, p: &Position) -> Result<Id>;
+    fn update_position(&mut self, p: &Position) -> Result<()>;
+    fn list_positions(&mut self) -> Result<Vec<Position>>;
+    fn insert_user(&mut self, u: &User) -> Result<Id>;
+    fn update_user(&mut self, u: &User) -> Result<()>;
+    fn get_user(&mut self, id: Id) -> Result<Option<User>>;
+    fn find_user(&mut self, username: &str) -> Result<Option<User>>;
+    fn list_users(&mut self) -> Result<Vec<User>>;
+    fn set_password(&mut self, user: Id, hash: &str) -> Result<()>;
+    fn password_hash(&mut self, user: Id) -> Result<Option<String>>;
+    fn insert_delegation(&mut self, d: &Delegation) -> Result<Id>;
+    fn update_delegation(&mut self, d: &Delegation) -> Result<()>;
+    fn list_delegations(&mut self) -> Result<Vec<Delegation>>;
+
+    // Catalogue.
+    fn insert_catalogue(&mut self, c: &Catalogue) -> Result<Id>;
+    fn update_catalogue(&mut self, c: &Catalogue) -> Result<()>;
+    fn list_catalogues(&mut self) -> Result<Vec<Catalogue>>;
+    fn insert_catalogue_item(&mut self, c: &CatalogueItem) -> Result<Id>;
+    fn update_catalogue_item(&mut self, c: &CatalogueItem) -> Result<()>;
+    fn get_catalogue_item(&mut self, id: Id) -> Result<Option<CatalogueItem>>;
+    fn list_catalogue_items(&mut self, catalogue_id: Option<Id>) -> Result<Vec<CatalogueItem>>;
+
+    // Secret items (always through a scope).
+    fn insert_item(&mut self, item: &SecretItem) -> Result<Id>;
+    fn update_item(&mut self, item: &SecretItem) -> Result<()>;
+    fn get_item(&mut self, scope: &ReadScope, id: Id) -> Result<Option<SecretItem>>;
+    fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>>;
+
+    // History.
+    fn insert_event(&mut self, e: &ItemEvent) -> Result<Id>;
+    fn list_events(&mut self, scope: &ReadScope, item_id: Id) -> Result<Vec<ItemEvent>>;
+
+    // Requests.
+    fn insert_request(&mut self, r: &Request) -> Result<Id>;
+    fn update_request(&mut self, r: &Request) -> Result<()>;
+    fn get_request(&mut self, scope: &ReadScope, id: Id) -> Result<Option<Request>>;
+    fn list_requests(&mut self, scope: &ReadScope, q: &RequestQuery) -> Result<Vec<Request>>;
+
+    // Registers: the store assigns the number (per kind and year, from 1, no gap, no reuse).
+    fn append_register(&mut self, e: &NewEntry) -> Result<RegisterEntry>;
+    /// Only acknowledgement and cancellation change on an entry.
+    fn update_register_entry(&mut self, e: &RegisterEntry) -> Result<()>;
+    fn get_register_entry(&mut self, scope: &ReadScope, id: Id) -> Result<Option<RegisterEntry>>;
+    fn list_register(
+        &mut self,
+        scope: &ReadScope,
+        kind: RegisterKind,
+        year: i32,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<RegisterEntry>>;
+    /// Handover entries waiting for the acknowledgement of `user` (or of anyone when None).
+    fn pending_acks(&mut self, scope: &ReadScope, user: Option<Id>) -> Result<Vec<RegisterEntry>>;
+
+    // Notices.
+    fn insert_notice(&mut self, n: &Notice) -> Result<Id>;
+    fn update_notice(&mut self, n: &Notice) -> Result<()>;
+    fn list_notices(&mut self, scope: &ReadScope, q: &NoticeQuery) -> Result<Vec<Notice>>;
+
+    // Audit chain.
+    fn audit(&mut self, input: AuditInput) -> Result<AuditRecord>;
+    fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>>;
+
+    // Login sessions of the web UI (SHA-256 of the cookie token only).
+    fn insert_session(&mut self, s: &Session) -> Result<()>;
+    fn get_session(&mut self, token_hash: &str) -> Result<Option<Session>>;
+    fn touch_session(&mut self, token_hash: &str, last_seen: &str) -> Result<()>;
+    fn delete_session(&mut self, token_hash: &str) -> Result<()>;
+    /// Log out everywhere; also used when a user's roles or clearance change.
+    fn delete_user_sessions(&mut self, user: Id) -> Result<u64>;
+
+    // Account lockout state, kept in the database so it survives restarts.
+    fn login_state(&mut self, user: Id) -> Result<LoginState>;
+    fn set_login_state(&mut self, user: Id, s: &LoginState) -> Result<()>;
+
+    // Attachments (tệp đính kèm): ciphertext only; the caller encrypts.
+    fn insert_attachment(&mut self, a: &AttachmentMeta, ciphertext: &[u8]) -> Result<Id>;
+    fn list_attachments(&mut self, scope: &ReadScope, item_id: Id) -> Result<Vec<AttachmentMeta>>;
+    fn get_attachment(
+        &mut self,
+        scope: &ReadScope,
+        id: Id,
+    ) -> Result<Option<(AttachmentMeta, Vec<u8>)>>;
+
+    // API tokens (SHA-256 of the token only).
+    fn insert_token(
+        &mut self,
+        user: Id,
+        name: &str,
+        token_hash: &str,
+        created_at: &str,
+    ) -> Result<Id>;
+    fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>>;
+}

@@ -1,0 +1,182 @@
+//! The four registers (sổ): outgoing, incoming, handover, copies.
+//!
+//! Entries are append-only and numbered per register and per year from 1, with no gap and no
+//! reuse; the store assigns the number inside the write transaction. A mistaken entry is
+//! cancelled with a reason (and may be corrected by a new entry pointing at it), never deleted.
+//! Each entry stores a superset of column values keyed like the templates' columns, so a year's
+//! book renders under the template of that year's regime ([`book_regime`]).
+
+use crate::dates::{fmt_vn, iso_date};
+use crate::level::Level;
+use crate::model::Id;
+use crate::rules::{Regime, RuleSet, TuyetMatSummary};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Date, PrimitiveDateTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegisterKind {
+    /// Sổ đăng ký bí mật nhà nước đi.
+    Outgoing,
+    /// Sổ đăng ký bí mật nhà nước đến.
+    Incoming,
+    /// Sổ chuyển giao bí mật nhà nước.
+    Handover,
+    /// Sổ quản lý sao, chụp bí mật nhà nước.
+    Copies,
+}
+
+impl RegisterKind {
+    pub const ALL: [RegisterKind; 4] = [
+        RegisterKind::Outgoing,
+        RegisterKind::Incoming,
+        RegisterKind::Handover,
+        RegisterKind::Copies,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            RegisterKind::Outgoing => "outgoing",
+            RegisterKind::Incoming => "incoming",
+            RegisterKind::Handover => "handover",
+            RegisterKind::Copies => "copies",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<RegisterKind> {
+        RegisterKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RegisterKind::Outgoing => "Sổ đăng ký BMNN đi",
+            RegisterKind::Incoming => "Sổ đăng ký BMNN đến",
+            RegisterKind::Handover => "Sổ chuyển giao BMNN",
+            RegisterKind::Copies => "Sổ quản lý sao, chụp BMNN",
+        }
+    }
+}
+
+/// Ký nhận: the receiver's acknowledgement of a handover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ack {
+    pub by: Option<Id>,
+    pub by_name: String,
+    pub at: PrimitiveDateTime,
+    /// Signed on the printed paper register rather than in the system.
+    pub on_paper: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub reason: String,
+    pub by: Id,
+    pub at: PrimitiveDateTime,
+}
+
+/// An entry to append; the store gives it its number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEntry {
+    pub kind: RegisterKind,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub item_id: Option<Id>,
+    pub request_id: Option<Id>,
+    pub level: Level,
+    pub regime: String,
+    pub fields: BTreeMap<String, String>,
+    pub corrects: Option<Id>,
+    pub created_by: Id,
+    /// Recipient user of a handover, who must acknowledge.
+    pub to_user: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    pub id: Id,
+    pub kind: RegisterKind,
+    pub year: i32,
+    /// Số thứ tự in the year's book.
+    pub number: i64,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub item_id: Option<Id>,
+    pub request_id: Option<Id>,
+    pub level: Level,
+    pub regime: String,
+    pub fields: BTreeMap<String, String>,
+    pub corrects: Option<Id>,
+    pub created_by: Id,
+    pub to_user: Option<Id>,
+    pub ack: Option<Ack>,
+    pub cancelled: Option<Cancellation>,
+}
+
+/// The regime whose template lays out the book of `year`: the regime in force on 31/12 of
+/// that year, or on `today` for the current year. (A book spans one working year; when the
+/// template changed mid-year, the book follows the template in force when it is closed.)
+pub fn book_regime(rules: &RuleSet, year: i32, today: Date) -> &Regime {
+    let end = Date::from_calendar_date(year, time::Month::December, 31).expect("valid");
+    let at = if today.year() == year { today } else { end };
+    rules
+        .regime_for(at)
+        .or_else(|| rules.regimes.first())
+        .expect("at least one regime")
+}
+
+/// The printed/JSON row of an entry under a book's template: one cell per column.
+/// A Tuyệt mật row never shows a summary where the book's regime forbids it.
+pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec<String> {
+    let t = regime.register(kind);
+    t.columns
+        .iter()
+        .map(|c| match c.key.as_str() {
+            "seq" => format!("{:02}", e.number),
+            "level" => e.level.label().to_string(),
+            "type_summary" => type_summary(regime, e),
+            "ack" => match &e.ack {
+                Some(a) => format!(
+                    "{} ({}{})",
+                    a.by_name,
+                    fmt_vn(a.at.date()),
+                    if a.on_paper {
+                        ", ký trên sổ giấy"
+                    } else {
+                        ""
+                    }
+                ),
+                None => "Chưa ký nhận".to_string(),
+            },
+            "note" => {
+                let mut n = e.fields.get("note").cloned().unwrap_or_default();
+                if let Some(c) = &e.cancelled {
+                    if !n.is_empty() {
+                        n.push_str("; ");
+                    }
+                    n.push_str(&format!("ĐÃ HỦY BỎ: {}", c.reason));
+                }
+                if let Some(c) = e.corrects {
+                    if !n.is_empty() {
+                        n.push_str("; ");
+                    }
+                    n.push_str(&format!("đính chính mục #{c}"));
+                }
+                n
+            }
+            key => e.fields.get(key).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn type_summary(regime: &Regime, e: &RegisterEntry) -> String {
+    let doc_type = e.fields.get("doc_type").cloned().unwrap_or_default();
+    let summary = e.fields.get("summary").cloned().unwrap_or_default();
+    let allowed = e.level != Level::TuyetMat
+        || (regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent
+            && e.fields.contains_key("summary_consent_ref"));
+    if summary.is_empty() || !allowed {
+        doc_type
+    } else if doc_type.is_empty() {
+        summary
+    } else {
+        format!("{doc_type}: {summary}")
+    }
+}

@@ -1,0 +1,714 @@
+//! Regimes as data: the rules a decree can change, versioned by effective date.
+//!
+//! Two regimes ship embedded (`rules/regime-a.toml`, `rules/regime-b.toml`) together with the
+//! catalogue of position kinds (`rules/positions.toml`). An agency may override any file from
+//! its data folder; the app reads the files and hands their text to [`RuleSet::from_sources`]
+//! (this crate does no IO). Loading validates the data: every act has exactly one rule per
+//! level in every regime, every group and position kind referenced exists, and regimes do not
+//! overlap. [`RuleSet::regime_for`] picks the regime by the date of an act.
+
+use crate::dates::ExpiryConvention;
+use crate::level::Level;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use time::Date;
+
+/// Acts whose authority the law fixes (legal.md §6.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Act {
+    /// Xác định bí mật nhà nước và độ mật.
+    Classify,
+    /// Sao, chụp.
+    Copy,
+    /// Cung cấp, chuyển giao cho cơ quan, tổ chức, người Việt Nam.
+    ProvideDomestic,
+    /// Cung cấp, chuyển giao cho cơ quan, tổ chức, cá nhân nước ngoài.
+    ProvideForeign,
+    /// Mang ra khỏi nơi lưu giữ phục vụ công tác trong nước.
+    TakeOutDomestic,
+    /// Mang ra khỏi nơi lưu giữ phục vụ công tác ở nước ngoài.
+    TakeOutAbroad,
+    /// Tiêu hủy.
+    Destroy,
+    /// Gia hạn thời hạn bảo vệ.
+    Extend,
+    /// Điều chỉnh độ mật.
+    Adjust,
+    /// Giải mật (theo quyết định).
+    Declassify,
+}
+
+impl Act {
+    pub const ALL: [Act; 10] = [
+        Act::Classify,
+        Act::Copy,
+        Act::ProvideDomestic,
+        Act::ProvideForeign,
+        Act::TakeOutDomestic,
+        Act::TakeOutAbroad,
+        Act::Destroy,
+        Act::Extend,
+        Act::Adjust,
+        Act::Declassify,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Act::Classify => "xác định độ mật",
+            Act::Copy => "sao, chụp",
+            Act::ProvideDomestic => "cung cấp, chuyển giao trong nước",
+            Act::ProvideForeign => "cung cấp, chuyển giao cho nước ngoài",
+            Act::TakeOutDomestic => "mang ra khỏi nơi lưu giữ (trong nước)",
+            Act::TakeOutAbroad => "mang ra nước ngoài",
+            Act::Destroy => "tiêu hủy",
+            Act::Extend => "gia hạn thời hạn bảo vệ",
+            Act::Adjust => "điều chỉnh độ mật",
+            Act::Declassify => "giải mật",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Act::Classify => "classify",
+            Act::Copy => "copy",
+            Act::ProvideDomestic => "provide-domestic",
+            Act::ProvideForeign => "provide-foreign",
+            Act::TakeOutDomestic => "take-out-domestic",
+            Act::TakeOutAbroad => "take-out-abroad",
+            Act::Destroy => "destroy",
+            Act::Extend => "extend",
+            Act::Adjust => "adjust",
+            Act::Declassify => "declassify",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Act> {
+        Act::ALL.into_iter().find(|a| a.code() == s)
+    }
+}
+
+/// How a deputy (cấp phó) of a listed post may decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeputyRule {
+    /// Only the head of the post decides.
+    None,
+    /// A deputy decides under a written delegation (ủy quyền) of scope and term; no sub-delegation.
+    Delegation,
+    /// A deputy of a listed post decides in their own right.
+    Direct,
+}
+
+/// One line of the authority matrix: who may decide `act` for items of `levels`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityRule {
+    pub act: Act,
+    pub levels: Vec<Level>,
+    /// Authority groups whose heads may decide.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// The head of the agency (người đứng đầu cơ quan, tổ chức) may decide.
+    #[serde(default)]
+    pub agency_head: bool,
+    pub deputy: DeputyRule,
+    /// With `deputy = delegation`: only heads of posts in these groups may delegate
+    /// (Law 29/2018 Điều 11.5 covers khoản 1 and 2 only). Empty = any eligible head.
+    #[serde(default)]
+    pub delegation_grantor_groups: Vec<String>,
+    /// A decider outside the agency (e.g. Thủ tướng Chính phủ): the act records that
+    /// decision's reference instead of an internal approver.
+    #[serde(default)]
+    pub external: Option<String>,
+    pub basis: String,
+    pub hint: String,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    #[serde(default)]
+    pub includes: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Periods {
+    pub tuyet_mat_years: i32,
+    pub toi_mat_years: i32,
+    pub mat_years: i32,
+    pub basis: String,
+    pub confirmed: bool,
+}
+
+impl Periods {
+    /// Base protection period in years (Law Điều 19.1).
+    pub fn years(&self, level: Level) -> i32 {
+        match level {
+            Level::TuyetMat => self.tuyet_mat_years,
+            Level::ToiMat => self.toi_mat_years,
+            Level::Mat => self.mat_years,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    pub deadline_days_before_expiry: i64,
+    pub max_years_is_base_period: bool,
+    pub notify_within_days: i64,
+    pub basis: String,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notices {
+    pub adjustment_days: i64,
+    pub declassification_decision_days: i64,
+    pub catalogue_removal_days: i64,
+    pub basis: String,
+    pub confirmed: bool,
+}
+
+/// Whether a Tuyệt mật summary (trích yếu) may be written in the registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TuyetMatSummary {
+    /// Only with a reference to the classifying authority's consent (ND26 Điều 4.1.a).
+    WithConsent,
+    /// Never (ND63, [S]).
+    Never,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    pub catalogue_basis_required: bool,
+    pub tuyet_mat_summary: TuyetMatSummary,
+    pub tuyet_mat_fields: Vec<String>,
+    pub basis: String,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRule {
+    /// "MM-DD" of the previous year.
+    pub period_start: String,
+    /// "MM-DD" of the report year.
+    pub period_end: String,
+    /// "MM-DD" of the report year.
+    pub due: String,
+    pub basis: String,
+    pub confirmed: bool,
+}
+
+/// Where an extension's new period starts (legal.md §24 item 5, [U]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtensionStart {
+    OldExpiry,
+    DecisionDate,
+}
+
+/// The open points of legal.md §7.7 and §24, as explicit settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub expiry_convention: ExpiryConvention,
+    pub extension_counts_from: ExtensionStart,
+    pub adjustment_restarts_period: bool,
+    pub auto_declassify_on_catalogue_removal: bool,
+    pub confirmed: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub code: String,
+    pub name: String,
+}
+
+/// A stamp face (mẫu dấu) with its text: used for printing and by the leak scanner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stamp {
+    pub code: String,
+    pub text: String,
+    /// level | period | extension | declassified | adjustment | recall | named-recipient |
+    /// copy-count | copy
+    pub kind: String,
+    #[serde(default)]
+    pub level: Option<Level>,
+    pub form: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub key: String,
+    pub title: String,
+}
+
+/// A register template (mẫu sổ): title, columns, instructions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterTemplate {
+    pub title: String,
+    pub form: String,
+    pub confirmed: bool,
+    pub note: String,
+    pub instructions: String,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registers {
+    pub outgoing: RegisterTemplate,
+    pub incoming: RegisterTemplate,
+    pub handover: RegisterTemplate,
+    pub copies: RegisterTemplate,
+}
+
+/// One legal regime (chế độ pháp lý), in force from `effective_from`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub code: String,
+    pub name: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub effective_from: Date,
+    pub legal_basis: Vec<String>,
+    pub periods: Periods,
+    pub extension: Extension,
+    pub notices: Notices,
+    pub classification: Classification,
+    pub report: ReportRule,
+    pub settings: Settings,
+    pub fields: Vec<Field>,
+    pub groups: BTreeMap<String, Group>,
+    pub authority: Vec<AuthorityRule>,
+    pub stamps: Vec<Stamp>,
+    pub registers: Registers,
+}
+
+impl Regime {
+    /// The rule for `act` on an item of `level` (validated to exist at load).
+    pub fn rule(&self, act: Act, level: Level) -> &AuthorityRule {
+        self.authority
+            .iter()
+            .find(|r| r.act == act && r.levels.contains(&level))
+            .expect("validated at load: one rule per act and level")
+    }
+
+    /// All position kinds of `group`, following `includes`.
+    pub fn group_kinds(&self, group: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut stack = vec![group.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(g) = stack.pop() {
+            if !seen.insert(g.clone()) {
+                continue;
+            }
+            if let Some(gr) = self.groups.get(&g) {
+                out.extend(gr.kinds.iter().cloned());
+                stack.extend(gr.includes.iter().cloned());
+            }
+        }
+        out
+    }
+
+    pub fn kind_in_groups(&self, kind: &str, groups: &[String]) -> bool {
+        groups.iter().any(|g| self.group_kinds(g).contains(kind))
+    }
+
+    pub fn field_name(&self, code: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| f.name.as_str())
+    }
+
+    /// Annual report data period and deadline for report year `year`.
+    pub fn report_period(&self, year: i32) -> (Date, Date, Date) {
+        let md = |s: &str, y: i32| -> Date {
+            let (m, d) = s.split_once('-').expect("validated MM-DD");
+            Date::from_calendar_date(
+                y,
+                time::Month::try_from(m.parse::<u8>().expect("validated")).expect("validated"),
+                d.parse::<u8>().expect("validated"),
+            )
+            .expect("validated")
+        };
+        (
+            md(&self.report.period_start, year - 1),
+            md(&self.report.period_end, year),
+            md(&self.report.due, year),
+        )
+    }
+
+    pub fn register(&self, kind: crate::registers::RegisterKind) -> &RegisterTemplate {
+        use crate::registers::RegisterKind::*;
+        match kind {
+            Outgoing => &self.registers.outgoing,
+            Incoming => &self.registers.incoming,
+            Handover => &self.registers.handover,
+            Copies => &self.registers.copies,
+        }
+    }
+
+    /// Every unconfirmed point of this regime, for the "chưa xác định" page.
+    pub fn unconfirmed(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut push = |ok: bool, what: String| {
+            if !ok {
+                v.push(what)
+            }
+        };
+        push(
+            self.periods.confirmed,
+            format!("Thời hạn bảo vệ ({})", self.periods.basis),
+        );
+        push(
+            self.extension.confirmed,
+            format!("Gia hạn ({})", self.extension.basis),
+        );
+        push(
+            self.notices.confirmed,
+            format!("Thời hạn thông báo ({})", self.notices.basis),
+        );
+        push(
+            self.classification.confirmed,
+            format!("Xác định độ mật ({})", self.classification.basis),
+        );
+        push(
+            self.report.confirmed,
+            format!("Chế độ báo cáo ({})", self.report.basis),
+        );
+        push(self.settings.confirmed, self.settings.note.clone());
+        for r in &self.authority {
+            let lv: Vec<&str> = r.levels.iter().map(|l| l.label()).collect();
+            push(
+                r.confirmed,
+                format!(
+                    "Thẩm quyền {} ({}): {}",
+                    r.act.label(),
+                    lv.join(", "),
+                    r.basis
+                ),
+            );
+        }
+        for (k, t) in [
+            ("đi", &self.registers.outgoing),
+            ("đến", &self.registers.incoming),
+            ("chuyển giao", &self.registers.handover),
+            ("sao, chụp", &self.registers.copies),
+        ] {
+            push(t.confirmed, format!("Mẫu sổ {k}: {}", t.note));
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionKind {
+    pub code: String,
+    pub name: String,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PositionsFile {
+    kinds: Vec<PositionKind>,
+}
+
+/// All regimes, ordered by effective date, plus the position-kind catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSet {
+    pub regimes: Vec<Regime>,
+    pub position_kinds: Vec<PositionKind>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("tệp quy tắc {file}: {msg}")]
+    Parse { file: String, msg: String },
+    #[error("quy tắc không hợp lệ: {0}")]
+    Invalid(String),
+}
+
+/// The embedded default rule files: (file name, contents).
+pub const EMBEDDED: [(&str, &str); 3] = [
+    (
+        "positions.toml",
+        include_str!("../../../rules/positions.toml"),
+    ),
+    (
+        "regime-a.toml",
+        include_str!("../../../rules/regime-a.toml"),
+    ),
+    (
+        "regime-b.toml",
+        include_str!("../../../rules/regime-b.toml"),
+    ),
+];
+
+impl RuleSet {
+    /// The rules compiled into the binary.
+    pub fn embedded() -> RuleSet {
+        RuleSet::from_sources(&EMBEDDED).expect("embedded rules are validated by tests")
+    }
+
+    /// Builds a rule set from file texts: `positions.toml` and any number of regime files.
+    pub fn from_sources(files: &[(&str, &str)]) -> Result<RuleSet, RulesError> {
+        let mut regimes = Vec::new();
+        let mut kinds = None;
+        for (name, text) in files {
+            if *name == "positions.toml" {
+                let p: PositionsFile = toml::from_str(text).map_err(|e| RulesError::Parse {
+                    file: name.to_string(),
+                    msg: e.to_string(),
+                })?;
+                kinds = Some(p.kinds);
+            } else {
+                let r: Regime = toml::from_str(text).map_err(|e| RulesError::Parse {
+                    file: name.to_string(),
+                    msg: e.to_string(),
+                })?;
+                regimes.push(r);
+            }
+        }
+        let position_kinds =
+            kinds.ok_or_else(|| RulesError::Invalid("thiếu tệp positions.toml".into()))?;
+        regimes.sort_by_key(|r| r.effective_from);
+        let set = RuleSet {
+            regimes,
+            position_kinds,
+        };
+        set.validate()?;
+        Ok(set)
+    }
+
+    fn validate(&self) -> Result<(), RulesError> {
+        let bad = |m: String| Err(RulesError::Invalid(m));
+        if self.regimes.is_empty() {
+            return bad("không có chế độ pháp lý nào".into());
+        }
+        let kinds: BTreeSet<&str> = self
+            .position_kinds
+            .iter()
+            .map(|k| k.code.as_str())
+            .collect();
+        let mut codes = BTreeSet::new();
+        for w in self.regimes.windows(2) {
+            if w[0].effective_from == w[1].effective_from {
+                return bad(format!(
+                    "hai chế độ cùng ngày hiệu lực: {} và {}",
+                    w[0].code, w[1].code
+                ));
+            }
+        }
+        for r in &self.regimes {
+            if !codes.insert(r.code.as_str()) {
+                return bad(format!("mã chế độ trùng: {}", r.code));
+            }
+            for (gname, g) in &r.groups {
+                for k in &g.kinds {
+                    if !kinds.contains(k.as_str()) {
+                        return bad(format!(
+                            "chế độ {}: nhóm {gname} có loại chức vụ lạ {k}",
+                            r.code
+                        ));
+                    }
+                }
+                for inc in &g.includes {
+                    if !r.groups.contains_key(inc) {
+                        return bad(format!("chế độ {}: nhóm {gname} gộp nhóm lạ {inc}", r.code));
+                    }
+                }
+            }
+            for act in Act::ALL {
+                for level in Level::ALL {
+                    let n = r
+                        .authority
+                        .iter()
+                        .filter(|x| x.act == act && x.levels.contains(&level))
+                        .count();
+                    if n != 1 {
+                        return bad(format!(
+                            "chế độ {}: cần đúng một quy tắc thẩm quyền cho {} / {} (có {n})",
+                            r.code,
+                            act.label(),
+                            level.label()
+                        ));
+                    }
+                }
+            }
+            for a in &r.authority {
+                for g in a.groups.iter().chain(a.delegation_grantor_groups.iter()) {
+                    if !r.groups.contains_key(g) {
+                        return bad(format!("chế độ {}: quy tắc dùng nhóm lạ {g}", r.code));
+                    }
+                }
+                if a.groups.is_empty() && !a.agency_head && a.external.is_none() {
+                    return bad(format!(
+                        "chế độ {}: quy tắc {} không chỉ ra ai có thẩm quyền",
+                        r.code,
+                        a.act.label()
+                    ));
+                }
+            }
+            for f in &r.classification.tuyet_mat_fields {
+                if r.field_name(f).is_none() {
+                    return bad(format!("chế độ {}: lĩnh vực lạ {f}", r.code));
+                }
+            }
+            for s in [&r.report.period_start, &r.report.period_end, &r.report.due] {
+                let ok = s.split_once('-').is_some_and(|(m, d)| {
+                    matches!((m.parse::<u8>(), d.parse::<u8>()), (Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+                });
+                if !ok {
+                    return bad(format!("chế độ {}: ngày báo cáo không hợp lệ {s}", r.code));
+                }
+            }
+            for t in [
+                &r.registers.outgoing,
+                &r.registers.incoming,
+                &r.registers.handover,
+                &r.registers.copies,
+            ] {
+                if t.columns.first().map(|c| c.key.as_str()) != Some("seq") {
+                    return bad(format!(
+                        "chế độ {}: cột 1 của {} phải là số thứ tự",
+                        r.code, t.title
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The regime in force on `date`; `None` before the first regime (01/7/2020).
+    pub fn regime_for(&self, date: Date) -> Option<&Regime> {
+        self.regimes.iter().rev().find(|r| r.effective_from <= date)
+    }
+
+    pub fn regime(&self, code: &str) -> Option<&Regime> {
+        self.regimes.iter().find(|r| r.code == code)
+    }
+
+    pub fn kind_name(&self, code: &str) -> Option<&str> {
+        self.position_kinds
+            .iter()
+            .find(|k| k.code == code)
+            .map(|k| k.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn embedded_rules_load_and_pick_by_date() {
+        let rs = RuleSet::embedded();
+        assert_eq!(rs.regime_for(date!(2026 - 02 - 15)).unwrap().code, "A");
+        assert_eq!(rs.regime_for(date!(2026 - 02 - 28)).unwrap().code, "A");
+        assert_eq!(rs.regime_for(date!(2026 - 03 - 01)).unwrap().code, "B");
+        assert_eq!(rs.regime_for(date!(2026 - 03 - 15)).unwrap().code, "B");
+        assert!(rs.regime_for(date!(2020 - 06 - 30)).is_none());
+    }
+
+    #[test]
+    fn regimes_differ_where_the_law_changed() {
+        let rs = RuleSet::embedded();
+        let (a, b) = (rs.regime("A").unwrap(), rs.regime("B").unwrap());
+        assert!(!a.classification.catalogue_basis_required);
+        assert!(b.classification.catalogue_basis_required);
+        assert_eq!(
+            a.classification.tuyet_mat_summary,
+            TuyetMatSummary::WithConsent
+        );
+        assert_eq!(b.classification.tuyet_mat_summary, TuyetMatSummary::Never);
+        // District posts lose copy authority, commune posts gain it.
+        let tm = vec!["TM".to_string()];
+        assert!(a.kind_in_groups("lanh-dao-huyen", &tm));
+        assert!(!b.kind_in_groups("lanh-dao-huyen", &tm));
+        assert!(!a.kind_in_groups("lanh-dao-xa", &tm));
+        assert!(b.kind_in_groups("lanh-dao-xa", &tm));
+        assert_eq!(
+            a.rule(Act::ProvideForeign, Level::TuyetMat)
+                .external
+                .as_deref(),
+            Some("Thủ tướng Chính phủ")
+        );
+        assert!(
+            b.rule(Act::ProvideForeign, Level::TuyetMat)
+                .external
+                .as_deref()
+                .unwrap()
+                .contains("Tổng Bí thư")
+        );
+        assert_eq!(
+            b.rule(Act::ProvideForeign, Level::Mat).deputy,
+            DeputyRule::Direct
+        );
+        assert_eq!(
+            a.rule(Act::ProvideForeign, Level::Mat).deputy,
+            DeputyRule::None
+        );
+        // Outgoing register: 9 columns under A, 10 under B (legal.md §10.2).
+        assert_eq!(a.registers.outgoing.columns.len(), 9);
+        assert_eq!(b.registers.outgoing.columns.len(), 10);
+    }
+
+    #[test]
+    fn group_inclusion_is_transitive() {
+        let rs = RuleSet::embedded();
+        let a = rs.regime("A").unwrap();
+        let m = a.group_kinds("M");
+        assert!(m.contains("bo-truong"), "M includes TM includes T");
+        assert!(m.contains("phong-thuoc-so"));
+        assert!(!a.group_kinds("TM").contains("phong-thuoc-so"));
+    }
+
+    #[test]
+    fn invalid_rules_are_refused_with_a_reason() {
+        let broken = EMBEDDED[1]
+            .1
+            .replace("act = \"destroy\"", "act = \"extend\"");
+        let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &broken)]).unwrap_err();
+        assert!(err.to_string().contains("tiêu hủy"), "{err}");
+        let unknown = EMBEDDED[1]
+            .1
+            .replace("\"lanh-dao-tinh\", \"cap-tren", "\"khong-co\", \"cap-tren");
+        let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &unknown)]).unwrap_err();
+        assert!(err.to_string().contains("khong-co"), "{err}");
+    }
+
+    #[test]
+    fn report_period_follows_the_regime() {
+        let rs = RuleSet::embedded();
+        let (s, e, d) = rs.regime("A").unwrap().report_period(2025);
+        assert_eq!(
+            (s, e, d),
+            (
+                date!(2024 - 12 - 15),
+                date!(2025 - 12 - 14),
+                date!(2025 - 12 - 20)
+            )
+        );
+    }
+}

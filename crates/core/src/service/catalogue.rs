@@ -1,0 +1,181 @@
+//! Catalogue (danh mục bí mật nhà nước): decisions, their entries, and replacement.
+//!
+//! A replaced catalogue is kept (history); items classified under it keep their reference.
+//! When an entry leaves the catalogue, every protected item that rests on it is declassified
+//! automatically (Law 29/2018 Điều 22.2.c, 22.3) where the regime says so, and a notice to each
+//! recipient is due at once.
+
+use super::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCatalogue {
+    pub decision_ref: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub decision_date: Date,
+    pub title: String,
+    pub field: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub effective_from: Date,
+    pub items: Vec<NewCatalogueItem>,
+    /// The catalogue this decision replaces, if any.
+    pub replaces: Option<Id>,
+    /// Entries of the replaced catalogue that carry over (keep their ids); every other entry
+    /// of the replaced catalogue leaves it on `effective_from`.
+    #[serde(default)]
+    pub carry_over: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCatalogueItem {
+    pub level: Level,
+    pub number: String,
+    pub text: String,
+}
+
+impl<S: Store> Service<S> {
+    pub fn create_catalogue(&self, ctx: &Ctx, c: NewCatalogue) -> Result<(Catalogue, Vec<Id>)> {
+        self.write(ctx, |a| {
+            a.require_role(
+                &[Role::SecurityOfficer, Role::Admin],
+                "Quản lý danh mục bí mật nhà nước",
+            )?;
+            let mut cat = Catalogue {
+                id: 0,
+                decision_ref: non_empty("decision_ref", &c.decision_ref)?,
+                decision_date: c.decision_date,
+                title: non_empty("title", &c.title)?,
+                field: c.field.clone(),
+                effective_from: c.effective_from,
+                replaced_on: None,
+                replaced_by: None,
+            };
+            cat.id = a.tx.insert_catalogue(&cat)?;
+            for it in &c.items {
+                let mut ci = CatalogueItem {
+                    id: 0,
+                    catalogue_id: cat.id,
+                    level: it.level,
+                    number: non_empty("number", &it.number)?,
+                    text: non_empty("text", &it.text)?,
+                    removed_on: None,
+                };
+                ci.id = a.tx.insert_catalogue_item(&ci)?;
+            }
+            let mut declassified = Vec::new();
+            if let Some(old_id) = c.replaces {
+                let mut old =
+                    a.tx.list_catalogues()?
+                        .into_iter()
+                        .find(|x| x.id == old_id)
+                        .ok_or(CoreError::invalid(
+                            "replaces",
+                            "danh mục bị thay thế không tồn tại",
+                        ))?;
+                old.replaced_on = Some(c.effective_from);
+                old.replaced_by = Some(cat.id);
+                a.tx.update_catalogue(&old)?;
+                for mut e in a.tx.list_catalogue_items(Some(old_id))? {
+                    if e.removed_on.is_some() {
+                        continue;
+                    }
+                    if c.carry_over.contains(&e.id) {
+                        e.catalogue_id = cat.id;
+                        a.tx.update_catalogue_item(&e)?;
+                    } else {
+                        declassified.extend(remove_entry(a, e, c.effective_from)?);
+                    }
+                }
+            }
+            a.audit(
+                "catalogue.create",
+                format!("catalogue:{}", cat.id),
+                format!(
+                    "items={} replaces={:?} declassified={}",
+                    c.items.len(),
+                    c.replaces,
+                    declassified.len()
+                ),
+            )?;
+            Ok((cat, declassified))
+        })
+    }
+
+    /// Removes one entry from its catalogue on `on` (a new decision dropped it).
+    pub fn remove_catalogue_item(&self, ctx: &Ctx, id: Id, on: Date) -> Result<Vec<Id>> {
+        self.write(ctx, |a| {
+            a.require_role(
+                &[Role::SecurityOfficer, Role::Admin],
+                "Quản lý danh mục bí mật nhà nước",
+            )?;
+            let (on, _) = a.act_date(Some(on))?;
+            let e =
+                a.tx.get_catalogue_item(id)?
+                    .ok_or(CoreError::NotFound("mục danh mục"))?;
+            if e.removed_on.is_some() {
+                return Err(CoreError::Conflict(
+                    "Mục này đã bị đưa ra khỏi danh mục.".into(),
+                ));
+            }
+            let ids = remove_entry(a, e, on)?;
+            a.audit(
+                "catalogue.remove-item",
+                format!("catalogue-item:{id}"),
+                format!("declassified={}", ids.len()),
+            )?;
+            Ok(ids)
+        })
+    }
+}
+
+/// Marks the entry removed and declassifies the items that rest on it (Điều 22.2.c).
+fn remove_entry(a: &mut Act0<'_>, mut e: CatalogueItem, on: Date) -> Result<Vec<Id>> {
+    e.removed_on = Some(on);
+    a.tx.update_catalogue_item(&e)?;
+    let Some(regime) = a.rules.regime_for(on) else {
+        return Ok(vec![]);
+    };
+    if !regime.settings.auto_declassify_on_catalogue_removal {
+        return Ok(vec![]);
+    }
+    let q = ItemQuery {
+        catalogue_item_id: Some(e.id),
+        protected_only: true,
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    let items = a.tx.list_items(&ReadScope::system(), &q)?.rows;
+    let mut ids = Vec::new();
+    for mut item in items {
+        item.status = Status::Declassified;
+        a.tx.update_item(&item)?;
+        let basis = format!("{} (không còn trong danh mục)", regime.notices.basis);
+        a.event(
+            &item,
+            "declassified-catalogue",
+            on,
+            &regime.code,
+            &basis,
+            None,
+            None,
+            format!("Mục danh mục #{} bị loại khỏi danh mục", e.id),
+        )?;
+        for r in item.recipients.clone() {
+            let n = Notice {
+                id: 0,
+                item_id: item.id,
+                level: item.level,
+                kind: NoticeKind::CatalogueRemoval,
+                recipient: r,
+                created_on: on,
+                due: crate::dates::days_after(on, regime.notices.catalogue_removal_days),
+                done_on: None,
+                done_ref: None,
+                basis: regime.notices.basis.clone(),
+            };
+            a.tx.insert_notice(&n)?;
+        }
+        ids.push(item.id);
+    }
+    Ok(ids)
+}

@@ -1,0 +1,842 @@
+//! Classification, registration, receipt and handover of secret items.
+//!
+//! Outgoing flow (legal.md §5, §11.2): drafter proposes (level, catalogue basis, recipients,
+//! number of copies, copy permission) → an authorised person decides → the clerk registers it
+//! in the outgoing register (before it leaves) → hands it over with acknowledgement.
+//! Incoming flow (§11.3): the clerk registers it in the incoming register (a "Chỉ người có tên
+//! mới được bóc bì" envelope by its outer marks, unopened) → hands it to the handler, who
+//! acknowledges → returns it by the due date when it is stamped "Tài liệu thu hồi".
+
+use super::*;
+use crate::dates::{expiry, fmt_vn};
+use crate::registers::{Ack, Cancellation, NewEntry, RegisterEntry, RegisterKind};
+use crate::rules::TuyetMatSummary;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Đề xuất xác định độ mật (ND26 Điều 2.1): what the drafter proposes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProposeCmd {
+    pub carrier: Carrier,
+    #[serde(default)]
+    pub electronic: bool,
+    pub doc_type: String,
+    pub summary: Option<String>,
+    /// Văn bản đồng ý ghi trích yếu (Tuyệt mật, regime A).
+    #[serde(default)]
+    pub summary_consent_ref: Option<String>,
+    pub level: Level,
+    pub field: Option<String>,
+    pub catalogue_item_id: Option<Id>,
+    pub recipients: Vec<String>,
+    pub copies_issued: u32,
+    pub copy_allowed: bool,
+    #[serde(default)]
+    pub circulation: String,
+    pub unit_id: Option<Id>,
+    #[serde(default)]
+    pub location: String,
+    /// Activities only: a shorter period written at classification (Law Điều 19.2).
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub shorter_expiry: Option<Date>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+/// Quyết định xác định độ mật.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DecideClassificationCmd {
+    pub item_id: Id,
+    pub approve: bool,
+    /// The decided level when it differs from the proposal.
+    pub level: Option<Level>,
+    pub copy_allowed: Option<bool>,
+    pub circulation: Option<String>,
+    pub catalogue_item_id: Option<Id>,
+    pub decision_ref: Option<String>,
+    pub reason: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+/// Vào sổ đăng ký BMNN đi.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegisterOutgoingCmd {
+    pub item_id: Id,
+    /// Số, ký hiệu in the agency's secret series (ND30 Điều 15.2).
+    pub number_symbol: String,
+    pub signer: String,
+    #[serde(default)]
+    pub unit_kept: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+/// Vào sổ đăng ký BMNN đến.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReceiveIncomingCmd {
+    pub issuer: String,
+    pub number_symbol: String,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub doc_date: Option<Date>,
+    pub doc_type: String,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub summary_consent_ref: Option<String>,
+    pub level: Level,
+    #[serde(default = "default_carrier")]
+    pub carrier: Carrier,
+    #[serde(default)]
+    pub electronic: bool,
+    #[serde(default)]
+    pub copies: Option<u32>,
+    #[serde(default)]
+    pub copy_allowed: bool,
+    /// Ngày hết thời hạn bảo vệ as stamped by the originator, when shown.
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub expiry: Option<Date>,
+    /// "Chỉ người có tên mới được bóc bì": the named user; the envelope stays sealed.
+    #[serde(default)]
+    pub named_recipient_id: Option<Id>,
+    #[serde(default)]
+    pub urgent: bool,
+    /// "Tài liệu thu hồi": return by this date.
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub recall_due: Option<Date>,
+    pub unit_id: Option<Id>,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+fn default_carrier() -> Carrier {
+    Carrier::Document
+}
+
+/// Chuyển giao (sổ chuyển giao): hand over to a user (who acknowledges) or an outside party.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HandOverCmd {
+    pub item_id: Id,
+    pub to_user_id: Option<Id>,
+    /// Outside recipient (agency, person) when not a user.
+    pub to_name: Option<String>,
+    #[serde(default = "one")]
+    pub quantity: u32,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Ký nhận: by the receiving user, or recorded by the clerk from the signed paper register.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AcknowledgeCmd {
+    pub entry_id: Id,
+    #[serde(default)]
+    pub on_paper_signer: Option<String>,
+}
+
+/// Check summary rules for Tuyệt mật (ND26 Điều 4.1.a; ND63 [S]).
+pub(crate) fn check_summary(
+    regime: &Regime,
+    level: Level,
+    summary: &Option<String>,
+    consent: &Option<String>,
+) -> Result<()> {
+    if level != Level::TuyetMat || summary.is_none() {
+        return Ok(());
+    }
+    match regime.classification.tuyet_mat_summary {
+        TuyetMatSummary::Never => Err(CoreError::refused_with(
+            "tuyet_mat_summary_forbidden",
+            "Không được ghi trích yếu đối với tài liệu, vật chứa bí mật nhà nước độ Tuyệt mật. Hãy để trống trường trích yếu.",
+            &regime.classification.basis,
+        )),
+        TuyetMatSummary::WithConsent if consent.is_none() => Err(CoreError::refused_with(
+            "tuyet_mat_summary_forbidden",
+            "Chỉ được ghi trích yếu tài liệu Tuyệt mật khi người có thẩm quyền xác định độ mật đồng ý bằng văn bản. Hãy ghi số văn bản đồng ý, hoặc để trống trích yếu.",
+            &regime.classification.basis,
+        )),
+        TuyetMatSummary::WithConsent => Ok(()),
+    }
+}
+
+/// Tuyệt mật only in its fields; catalogue basis per the regime; level matches the entry.
+pub(crate) fn check_basis(
+    a: &mut Act0<'_>,
+    regime: &Regime,
+    level: Level,
+    field: &Option<String>,
+    catalogue_item_id: Option<Id>,
+    on: Date,
+) -> Result<()> {
+    if let Some(f) = field
+        && regime.field_name(f).is_none()
+    {
+        return Err(CoreError::invalid(
+            "field",
+            format!(
+                "lĩnh vực không có trong danh sách của chế độ {}",
+                regime.code
+            ),
+        ));
+    }
+    if level == Level::TuyetMat
+        && !field
+            .as_ref()
+            .is_some_and(|f| regime.classification.tuyet_mat_fields.contains(f))
+    {
+        let names: Vec<&str> = regime
+            .classification
+            .tuyet_mat_fields
+            .iter()
+            .filter_map(|f| regime.field_name(f))
+            .collect();
+        return Err(CoreError::refused_with(
+            "tuyet_mat_field",
+            format!(
+                "Độ Tuyệt mật chỉ được xác định trong các lĩnh vực: {}.",
+                names.join("; ")
+            ),
+            "Luật 29/2018/QH14 Điều 8 khoản 1",
+        ));
+    }
+    match catalogue_item_id {
+        None if regime.classification.catalogue_basis_required => Err(CoreError::refused_with(
+            "catalogue_basis_required",
+            "Phải nêu căn cứ xác định độ mật: mục trong danh mục bí mật nhà nước. Xác định bí mật nhà nước đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm.",
+            &regime.classification.basis,
+        )),
+        None => Ok(()),
+        Some(id) => {
+            let e = a.tx.get_catalogue_item(id)?.ok_or(CoreError::invalid(
+                "catalogue_item_id",
+                "mục danh mục không tồn tại",
+            ))?;
+            if e.removed_on.is_some_and(|r| r <= on) {
+                return Err(CoreError::refused(
+                    "catalogue_item_removed",
+                    format!(
+                        "Mục {} đã bị loại khỏi danh mục; không thể làm căn cứ xác định độ mật.",
+                        e.number
+                    ),
+                ));
+            }
+            if e.level != level {
+                return Err(CoreError::refused_with(
+                    "level_mismatch_catalogue",
+                    format!(
+                        "Độ mật {} không khớp với mục {} của danh mục (độ {}). Độ mật phải căn cứ danh mục bí mật nhà nước.",
+                        level.label(),
+                        e.number,
+                        e.level.label()
+                    ),
+                    "Luật 29/2018/QH14 Điều 10 khoản 1",
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn base_expiry(regime: &Regime, level: Level, start: Date) -> Date {
+    expiry(
+        start,
+        regime.periods.years(level),
+        regime.settings.expiry_convention,
+    )
+}
+
+fn entry_fields(item: &SecretItem, regime: &Regime) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|s| !s.is_empty()) {
+            f.insert(k.to_string(), v);
+        }
+    };
+    put("number_symbol", item.number_symbol.clone());
+    put("doc_date", item.doc_date.or(item.classified_on).map(fmt_vn));
+    put("doc_type", Some(item.doc_type.clone()));
+    // Only store a Tuyệt mật summary where the regime allows it.
+    let keep = item.level != Level::TuyetMat
+        || (regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent
+            && item.summary_consent_ref.is_some());
+    if keep {
+        put("summary", item.summary.clone());
+        put("summary_consent_ref", item.summary_consent_ref.clone());
+    }
+    put("signer", item.signer.clone());
+    put("issuer", item.issuer.clone());
+    put("recipients", Some(item.recipients.join("; ")));
+    put("quantity", Some(item.copies_issued.to_string()));
+    f
+}
+
+impl<S: Store> Service<S> {
+    /// Người soạn thảo đề xuất độ mật (ND26 Điều 2.1).
+    pub fn propose(&self, ctx: &Ctx, c: ProposeCmd) -> Result<SecretItem> {
+        self.write(ctx, |a| {
+            a.require_role(
+                &[Role::Drafter, Role::Leader, Role::Clerk],
+                "Đề xuất độ mật",
+            )?;
+            let (on, regime) = a.act_date(c.date)?;
+            if !level::cleared_for(a.actor.clearance, c.level) {
+                return Err(CoreError::refused(
+                    "clearance_too_low",
+                    format!(
+                        "Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.",
+                        c.level.label()
+                    ),
+                ));
+            }
+            let doc_type = non_empty("doc_type", &c.doc_type)?;
+            let recipients: Vec<String> = c
+                .recipients
+                .iter()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if recipients.is_empty() {
+                return Err(CoreError::invalid(
+                    "recipients",
+                    "phải nêu nơi nhận (ND26 Điều 2.1)",
+                ));
+            }
+            if c.copies_issued == 0 || c.copies_issued > 10_000 {
+                return Err(CoreError::invalid(
+                    "copies_issued",
+                    "số lượng bản phát hành phải từ 1 đến 10.000",
+                ));
+            }
+            let summary = opt_text(&c.summary);
+            let consent = opt_text(&c.summary_consent_ref);
+            check_summary(regime, c.level, &summary, &consent)?;
+            check_basis(a, regime, c.level, &c.field, c.catalogue_item_id, on)?;
+            if c.shorter_expiry.is_some() && c.carrier != Carrier::Activity {
+                return Err(CoreError::invalid(
+                    "shorter_expiry",
+                    "chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn (Luật Điều 19.2)",
+                ));
+            }
+            let mut item = SecretItem {
+                id: 0,
+                carrier: c.carrier,
+                electronic: c.electronic,
+                origin: Origin::Internal,
+                number_symbol: None,
+                doc_type,
+                summary,
+                summary_consent_ref: consent,
+                level: c.level,
+                field: c.field,
+                catalogue_item_id: c.catalogue_item_id,
+                doc_date: None,
+                classified_on: None,
+                classified_by: None,
+                decision_ref: None,
+                regime: regime.code.clone(),
+                expiry: c.shorter_expiry,
+                copy_allowed: c.copy_allowed,
+                circulation: c.circulation.trim().to_string(),
+                copies_issued: c.copies_issued,
+                recipients,
+                drafter_id: Some(a.actor.id),
+                drafter_name: a.actor.full_name.clone(),
+                signer: None,
+                issuer: None,
+                unit_id: c.unit_id.or(a.actor.unit_id),
+                holder_id: Some(a.actor.id),
+                location: c.location,
+                status: Status::Proposed,
+                recall_due: None,
+                returned_on: None,
+                named_recipient: None,
+                named_recipient_id: None,
+                sealed: false,
+                urgent: false,
+                taken_out: None,
+                next_copy_no: 1,
+            };
+            item.id = a.tx.insert_item(&item)?;
+            a.event(
+                &item,
+                "proposed",
+                on,
+                &regime.code,
+                "Nghị định 26/2020/NĐ-CP Điều 2 khoản 1",
+                None,
+                None,
+                format!("Đề xuất độ {}", item.level.label()),
+            )?;
+            a.audit(
+                "item.propose",
+                format!("item:{}", item.id),
+                format!("level={}", item.level.code()),
+            )?;
+            Ok(item)
+        })
+    }
+
+    /// Người có thẩm quyền quyết định xác định độ mật (Law Điều 10.2).
+    pub fn decide_classification(
+        &self,
+        ctx: &Ctx,
+        c: DecideClassificationCmd,
+    ) -> Result<SecretItem> {
+        self.write(ctx, |a| {
+            let mut item = a.item(c.item_id)?;
+            if item.status != Status::Proposed {
+                return Err(CoreError::Conflict(format!(
+                    "{} không ở trạng thái chờ quyết định.",
+                    item.label()
+                )));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            let level = c.level.unwrap_or(item.level);
+            let auth = a.authorise(regime, Act::Classify, level, on, None)?;
+            if !c.approve {
+                let reason = opt_text(&c.reason)
+                    .ok_or(CoreError::invalid("reason", "phải nêu lý do không duyệt"))?;
+                item.status = Status::Rejected;
+                a.tx.update_item(&item)?;
+                a.event(
+                    &item,
+                    "rejected",
+                    on,
+                    &regime.code,
+                    &auth.basis,
+                    opt_text(&c.decision_ref),
+                    delegation_of(&auth),
+                    reason,
+                )?;
+                a.audit("item.reject", format!("item:{}", item.id), String::new())?;
+                return Ok(item);
+            }
+            let catalogue_item_id = c.catalogue_item_id.or(item.catalogue_item_id);
+            check_basis(a, regime, level, &item.field, catalogue_item_id, on)?;
+            check_summary(regime, level, &item.summary, &item.summary_consent_ref)?;
+            item.level = level;
+            item.catalogue_item_id = catalogue_item_id;
+            if let Some(x) = c.copy_allowed {
+                item.copy_allowed = x;
+            }
+            if let Some(x) = opt_text(&c.circulation) {
+                item.circulation = x;
+            }
+            item.classified_on = Some(on);
+            item.classified_by = Some(a.actor.id);
+            item.decision_ref = opt_text(&c.decision_ref);
+            item.regime = regime.code.clone();
+            item.expiry = match item.carrier {
+                Carrier::Place => None, // Law Điều 19.3: ends by event.
+                Carrier::Activity if item.expiry.is_some() => item.expiry,
+                _ => Some(base_expiry(regime, level, on)),
+            };
+            item.status = Status::Classified;
+            a.tx.update_item(&item)?;
+            let note = format!(
+                "Xác định độ {}; thời hạn bảo vệ đến {}",
+                level.label(),
+                item.expiry
+                    .map_or("khi thôi sử dụng địa điểm".to_string(), fmt_vn)
+            );
+            a.event(
+                &item,
+                "classified",
+                on,
+                &regime.code,
+                &auth.basis,
+                item.decision_ref.clone(),
+                delegation_of(&auth),
+                note,
+            )?;
+            a.audit(
+                "item.classify",
+                format!("item:{}", item.id),
+                format!("level={} regime={}", level.code(), regime.code),
+            )?;
+            Ok(item)
+        })
+    }
+
+    /// Văn thư vào sổ đăng ký BMNN đi, before the item leaves (ND26 Điều 4.1.a).
+    pub fn register_outgoing(
+        &self,
+        ctx: &Ctx,
+        c: RegisterOutgoingCmd,
+    ) -> Result<(SecretItem, RegisterEntry)> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Vào sổ đăng ký BMNN đi")?;
+            let mut item = a.item(c.item_id)?;
+            if item.status != Status::Classified || item.origin != Origin::Internal {
+                return Err(CoreError::Conflict(format!(
+                    "Chỉ vào sổ đi tài liệu đã được xác định độ mật và chưa phát hành; {} đang «{}».",
+                    item.label(),
+                    item.status.label()
+                )));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            if item.classified_on.is_some_and(|d| on < d) {
+                return Err(CoreError::invalid("date", "ngày vào sổ trước ngày xác định độ mật"));
+            }
+            check_summary(regime, item.level, &item.summary, &item.summary_consent_ref)?;
+            item.number_symbol = Some(non_empty("number_symbol", &c.number_symbol)?);
+            item.signer = Some(non_empty("signer", &c.signer)?);
+            item.doc_date = Some(on);
+            item.status = Status::Issued;
+            let mut fields = entry_fields(&item, regime);
+            fields.insert("date".into(), fmt_vn(on));
+            if let Some(u) = opt_text(&c.unit_kept) {
+                fields.insert("unit_kept".into(), u);
+            }
+            if let Some(n) = opt_text(&c.note) {
+                fields.insert("note".into(), n);
+            }
+            let entry = a.tx.append_register(&NewEntry {
+                kind: RegisterKind::Outgoing,
+                date: on,
+                item_id: Some(item.id),
+                request_id: None,
+                level: item.level,
+                regime: regime.code.clone(),
+                fields,
+                corrects: None,
+                created_by: a.actor.id,
+                to_user: None,
+            })?;
+            a.tx.update_item(&item)?;
+            a.event(&item, "registered-outgoing", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm a", Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
+            a.audit("register.outgoing", format!("register:outgoing:{}:{}", entry.year, entry.number), format!("item={}", item.id))?;
+            Ok((item, entry))
+        })
+    }
+
+    /// Văn thư vào sổ đăng ký BMNN đến (ND26 Điều 4.2).
+    pub fn receive_incoming(
+        &self,
+        ctx: &Ctx,
+        c: ReceiveIncomingCmd,
+    ) -> Result<(SecretItem, RegisterEntry)> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Vào sổ đăng ký BMNN đến")?;
+            let (on, regime) = a.act_date(c.date)?;
+            if !level::cleared_for(a.actor.clearance, c.level) {
+                return Err(CoreError::refused("clearance_too_low", format!("Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.", c.level.label())));
+            }
+            let mut summary = opt_text(&c.summary);
+            let consent = opt_text(&c.summary_consent_ref);
+            let named = match c.named_recipient_id {
+                Some(id) => Some(a.tx.get_user(id)?.ok_or(CoreError::invalid("named_recipient_id", "người có tên không tồn tại"))?),
+                None => None,
+            };
+            if named.is_some() && summary.is_some() {
+                // ND26 Điều 4.2.b: the envelope is logged by its outer marks and not opened.
+                return Err(CoreError::refused(
+                    "sealed_envelope",
+                    "Bì có dấu «Chỉ người có tên mới được bóc bì» không được bóc; chỉ vào sổ theo ký hiệu ngoài bì, không ghi trích yếu.",
+                ));
+            }
+            check_summary(regime, c.level, &summary, &consent)?;
+            if c.recall_due.is_some_and(|d| d < on) {
+                return Err(CoreError::invalid("recall_due", "hạn trả trước ngày nhận"));
+            }
+            let start = c.doc_date.unwrap_or(on);
+            let mut item = SecretItem {
+                id: 0,
+                carrier: c.carrier,
+                electronic: c.electronic,
+                origin: Origin::Incoming,
+                number_symbol: Some(non_empty("number_symbol", &c.number_symbol)?),
+                doc_type: non_empty("doc_type", &c.doc_type)?,
+                summary: summary.take(),
+                summary_consent_ref: consent,
+                level: c.level,
+                field: None,
+                catalogue_item_id: None,
+                doc_date: c.doc_date,
+                classified_on: c.doc_date,
+                classified_by: None,
+                decision_ref: None,
+                regime: regime.code.clone(),
+                expiry: c.expiry.or_else(|| (c.carrier != Carrier::Place).then(|| base_expiry(regime, c.level, start))),
+                copy_allowed: c.copy_allowed,
+                circulation: String::new(),
+                copies_issued: c.copies.unwrap_or(1),
+                recipients: vec![],
+                drafter_id: None,
+                drafter_name: String::new(),
+                signer: None,
+                issuer: Some(non_empty("issuer", &c.issuer)?),
+                unit_id: c.unit_id.or(a.actor.unit_id),
+                holder_id: Some(a.actor.id),
+                location: c.location,
+                status: Status::Received,
+                recall_due: c.recall_due,
+                returned_on: None,
+                named_recipient: named.as_ref().map(|u| u.full_name.clone()),
+                named_recipient_id: named.as_ref().map(|u| u.id),
+                sealed: named.is_some(),
+                urgent: c.urgent,
+                taken_out: None,
+                next_copy_no: 1,
+            };
+            item.id = a.tx.insert_item(&item)?;
+            let mut fields = entry_fields(&item, regime);
+            fields.insert("received_date".into(), fmt_vn(on));
+            let mut note = opt_text(&c.note).unwrap_or_default();
+            if let Some(n) = &item.named_recipient {
+                note = format!("Chỉ người có tên mới được bóc bì: {n}; chưa bóc bì. {note}");
+            }
+            if let Some(d) = item.recall_due {
+                note = format!("Tài liệu thu hồi, hạn trả {}. {note}", fmt_vn(d));
+            }
+            if !note.trim().is_empty() {
+                fields.insert("note".into(), note.trim().to_string());
+            }
+            let entry = a.tx.append_register(&NewEntry {
+                kind: RegisterKind::Incoming,
+                date: on,
+                item_id: Some(item.id),
+                request_id: None,
+                level: item.level,
+                regime: regime.code.clone(),
+                fields,
+                corrects: None,
+                created_by: a.actor.id,
+                to_user: None,
+            })?;
+            a.event(&item, "received", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2", Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
+            a.audit("register.incoming", format!("register:incoming:{}:{}", entry.year, entry.number), format!("item={} sealed={}", item.id, item.sealed))?;
+            Ok((item, entry))
+        })
+    }
+
+    /// Chuyển giao with the handover register; a user recipient must acknowledge.
+    pub fn hand_over(&self, ctx: &Ctx, c: HandOverCmd) -> Result<RegisterEntry> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Chuyển giao tài liệu BMNN")?;
+            let mut item = a.item(c.item_id)?;
+            Act0::require_protected(&item)?;
+            let (on, regime) = a.act_date(c.date)?;
+            let to_user = match c.to_user_id {
+                Some(id) => Some(a.tx.get_user(id)?.filter(|u| u.active).ok_or(CoreError::invalid("to_user_id", "người nhận không tồn tại hoặc đã bị khóa"))?),
+                None => None,
+            };
+            let to_name = match (&to_user, opt_text(&c.to_name)) {
+                (Some(u), _) => u.full_name.clone(),
+                (None, Some(n)) => n,
+                (None, None) => return Err(CoreError::invalid("to_user_id", "phải chọn người nhận")),
+            };
+            if let Some(u) = &to_user
+                && !level::cleared_for(u.clearance, item.level) {
+                    return Err(CoreError::refused(
+                        "recipient_clearance",
+                        format!("{} chưa được phép tiếp cận bí mật nhà nước độ {}; không thể chuyển giao.", u.full_name, item.level.label()),
+                    ));
+                }
+            if item.sealed {
+                let is_named = to_user.as_ref().is_some_and(|u| Some(u.id) == item.named_recipient_id);
+                let urgent_leader = item.urgent && to_user.as_ref().is_some_and(|u| u.has(Role::Leader));
+                if !is_named && !urgent_leader {
+                    return Err(CoreError::refused_with(
+                        "sealed_named_recipient",
+                        format!(
+                            "Bì «Chỉ người có tên mới được bóc bì» phải chuyển ngay cho {} (chỉ khi vắng mặt và bì có dấu «Hỏa tốc» mới chuyển lãnh đạo).",
+                            item.named_recipient.clone().unwrap_or_default()
+                        ),
+                        "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2 điểm b",
+                    ));
+                }
+            }
+            if c.quantity == 0 {
+                return Err(CoreError::invalid("quantity", "số lượng phải lớn hơn 0"));
+            }
+            let mut fields = BTreeMap::new();
+            fields.insert("date".into(), fmt_vn(on));
+            if let Some(n) = &item.number_symbol {
+                fields.insert("number_symbol".into(), n.clone());
+            }
+            fields.insert("quantity".into(), c.quantity.to_string());
+            fields.insert("from".into(), a.actor.full_name.clone());
+            fields.insert("to".into(), to_name.clone());
+            if let Some(n) = opt_text(&c.note) {
+                fields.insert("note".into(), n);
+            }
+            let entry = a.tx.append_register(&NewEntry {
+                kind: RegisterKind::Handover,
+                date: on,
+                item_id: Some(item.id),
+                request_id: None,
+                level: item.level,
+                regime: regime.code.clone(),
+                fields,
+                corrects: None,
+                created_by: a.actor.id,
+                to_user: to_user.as_ref().map(|u| u.id),
+            })?;
+            if let Some(u) = &to_user {
+                item.holder_id = Some(u.id);
+            }
+            if !item.recipients.contains(&to_name) && to_user.is_none() {
+                item.recipients.push(to_name.clone());
+            }
+            a.tx.update_item(&item)?;
+            a.event(&item, "handed-over", on, &regime.code, "Luật Bảo vệ BMNN Điều 13 khoản 6; Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm c", Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)), None, format!("Giao cho {to_name}"))?;
+            a.audit("register.handover", format!("register:handover:{}:{}", entry.year, entry.number), format!("item={} to_user={:?}", item.id, entry.to_user))?;
+            Ok(entry)
+        })
+    }
+
+    /// Ký nhận a handover.
+    pub fn acknowledge(&self, ctx: &Ctx, c: AcknowledgeCmd) -> Result<RegisterEntry> {
+        self.write(ctx, |a| {
+            let scope = a.scope();
+            let mut e =
+                a.tx.get_register_entry(&scope, c.entry_id)?
+                    .ok_or(CoreError::NotFound("mục sổ chuyển giao"))?;
+            if e.kind != RegisterKind::Handover {
+                return Err(CoreError::invalid(
+                    "entry_id",
+                    "chỉ ký nhận mục của sổ chuyển giao",
+                ));
+            }
+            if e.ack.is_some() || e.cancelled.is_some() {
+                return Err(CoreError::Conflict(
+                    "Mục này đã được ký nhận hoặc đã hủy bỏ.".into(),
+                ));
+            }
+            let paper = opt_text(&c.on_paper_signer);
+            match (&paper, e.to_user) {
+                (Some(_), _) => a.require_role(&[Role::Clerk], "Ghi nhận chữ ký trên sổ giấy")?,
+                (None, Some(u)) if u == a.actor.id => {}
+                (None, _) => {
+                    return Err(CoreError::Forbidden(
+                        "Chỉ người nhận mới được ký nhận.".into(),
+                    ));
+                }
+            }
+            e.ack = Some(Ack {
+                by: if paper.is_some() {
+                    e.to_user
+                } else {
+                    Some(a.actor.id)
+                },
+                by_name: paper.clone().unwrap_or_else(|| a.actor.full_name.clone()),
+                at: a.ctx.now,
+                on_paper: paper.is_some(),
+            });
+            a.tx.update_register_entry(&e)?;
+            if let Some(item_id) = e.item_id {
+                let mut item =
+                    a.tx.get_item(&ReadScope::system(), item_id)?
+                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                if item.sealed && e.to_user == item.named_recipient_id {
+                    item.sealed = false; // opened by the named person
+                    a.tx.update_item(&item)?;
+                }
+                let regime = a
+                    .rules
+                    .regime_for(e.date)
+                    .map(|r| r.code.clone())
+                    .unwrap_or_default();
+                a.event(
+                    &item,
+                    "acknowledged",
+                    a.ctx.today,
+                    &regime,
+                    "Luật Bảo vệ BMNN Điều 13 khoản 6",
+                    Some(format!("Sổ chuyển giao {}/{:02}", e.year, e.number)),
+                    None,
+                    String::new(),
+                )?;
+            }
+            a.audit(
+                "register.ack",
+                format!("register:handover:{}:{}", e.year, e.number),
+                format!("on_paper={}", paper.is_some()),
+            )?;
+            Ok(e)
+        })
+    }
+
+    /// Records the return of a recalled item ("Tài liệu thu hồi", ND26 Điều 4.4).
+    pub fn record_recall_return(
+        &self,
+        ctx: &Ctx,
+        item_id: Id,
+        date: Option<Date>,
+    ) -> Result<SecretItem> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Ghi nhận trả tài liệu thu hồi")?;
+            let mut item = a.item(item_id)?;
+            if item.recall_due.is_none() || item.returned_on.is_some() {
+                return Err(CoreError::Conflict(
+                    "Tài liệu này không có dấu thu hồi hoặc đã trả.".into(),
+                ));
+            }
+            let (on, regime) = a.act_date(date)?;
+            item.returned_on = Some(on);
+            item.holder_id = None;
+            a.tx.update_item(&item)?;
+            let late = item.recall_due.is_some_and(|d| on > d);
+            a.event(
+                &item,
+                "recall-returned",
+                on,
+                &regime.code,
+                "Nghị định 26/2020/NĐ-CP Điều 4 khoản 4",
+                None,
+                None,
+                if late {
+                    "Trả quá hạn".into()
+                } else {
+                    String::new()
+                },
+            )?;
+            a.audit(
+                "item.recall-return",
+                format!("item:{}", item.id),
+                format!("late={late}"),
+            )?;
+            Ok(item)
+        })
+    }
+
+    /// Cancels a mistaken register entry with a reason (never deleted; the number is not reused).
+    pub fn cancel_entry(&self, ctx: &Ctx, entry_id: Id, reason: &str) -> Result<RegisterEntry> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Hủy bỏ mục sổ")?;
+            let scope = a.scope();
+            let mut e =
+                a.tx.get_register_entry(&scope, entry_id)?
+                    .ok_or(CoreError::NotFound("mục sổ"))?;
+            if e.cancelled.is_some() {
+                return Err(CoreError::Conflict("Mục sổ này đã được hủy bỏ.".into()));
+            }
+            e.cancelled = Some(Cancellation {
+                reason: non_empty("reason", reason)?,
+                by: a.actor.id,
+                at: a.ctx.now,
+            });
+            a.tx.update_register_entry(&e)?;
+            a.audit(
+                "register.cancel",
+                format!("register:{}:{}:{}", e.kind.code(), e.year, e.number),
+                String::new(),
+            )?;
+            Ok(e)
+        })
+    }
+}
+
+use crate::level;

@@ -1,0 +1,334 @@
+//! The one service layer: every act on the organisation, the catalogue and secret items.
+//!
+//! The HTML pages, the JSON API and the CLI are three faces of these methods; none of them
+//! re-implements a rule or a query. Each method runs in one store transaction and:
+//! 1. loads the acting user (inactive users cannot act) and checks the role it needs;
+//! 2. picks the regime by the date of the act (an act dated 15/02/2026 follows regime A,
+//!    15/03/2026 regime B) and refuses acts dated in the future or before 01/7/2020;
+//! 3. checks the law ([`crate::policy`] for authority, the regime's data for the rest);
+//! 4. writes the change, the item's history event, register entries, owed notices, and one
+//!    audit record, all in the same transaction.
+//!
+//! A refusal returns `CoreError::Refused` and, because the transaction rolls back, writes
+//! nothing. Summaries (trích yếu) never go into events, audit details or logs.
+
+mod catalogue;
+mod items;
+mod lifecycle;
+mod org;
+mod queries;
+mod requests;
+
+pub use catalogue::*;
+pub use items::*;
+pub use lifecycle::*;
+pub use org::*;
+pub use queries::*;
+pub use requests::*;
+
+use crate::Level;
+use crate::audit::AuditInput;
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::policy::{self, Authority, DelegationView};
+use crate::ports::{Store, Tx};
+use crate::rules::{Act, Regime, RuleSet};
+use time::{Date, PrimitiveDateTime};
+
+/// Who acts, and when. `today` is the agency's local date (Vietnam, UTC+7); `now` is UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ctx {
+    pub user_id: Id,
+    pub now: PrimitiveDateTime,
+    pub today: Date,
+}
+
+/// The services, over a store and a rule set.
+pub struct Service<S: Store> {
+    pub store: S,
+    pub rules: RuleSet,
+}
+
+impl<S: Store> Service<S> {
+    pub fn new(store: S, rules: RuleSet) -> Self {
+        Service { store, rules }
+    }
+
+    pub(crate) fn write<T>(
+        &self,
+        ctx: &Ctx,
+        f: impl FnOnce(&mut Act0<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.store.write(|tx| {
+            let actor = load_actor(tx, ctx.user_id)?;
+            let mut a = Act0 {
+                tx,
+                actor,
+                ctx: *ctx,
+                rules: &self.rules,
+            };
+            f(&mut a)
+        })
+    }
+
+    pub(crate) fn read<T>(
+        &self,
+        ctx: &Ctx,
+        f: impl FnOnce(&mut Act0<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.store.read(|tx| {
+            let actor = load_actor(tx, ctx.user_id)?;
+            let mut a = Act0 {
+                tx,
+                actor,
+                ctx: *ctx,
+                rules: &self.rules,
+            };
+            f(&mut a)
+        })
+    }
+}
+
+fn load_actor(tx: &mut dyn Tx, id: Id) -> Result<User> {
+    let u = tx.get_user(id)?.ok_or(CoreError::Unauthenticated)?;
+    if !u.active {
+        return Err(CoreError::Unauthenticated);
+    }
+    Ok(u)
+}
+
+/// The working state of one act: the transaction, the acting user, the clock, the rules.
+pub(crate) struct Act0<'a> {
+    pub tx: &'a mut dyn Tx,
+    pub actor: User,
+    pub ctx: Ctx,
+    pub rules: &'a RuleSet,
+}
+
+impl<'a> Act0<'a> {
+    pub fn scope(&self) -> ReadScope {
+        ReadScope::of(&self.actor)
+    }
+
+    pub fn require_role(&self, roles: &[Role], what: &str) -> Result<()> {
+        if roles.iter().any(|r| self.actor.has(*r)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        Err(CoreError::Forbidden(format!(
+            "{what} dành cho vai trò: {}.",
+            names.join(", ")
+        )))
+    }
+
+    /// The date of the act (defaults to today), validated, and the regime in force on it.
+    pub fn act_date(&self, date: Option<Date>) -> Result<(Date, &'a Regime)> {
+        let d = date.unwrap_or(self.ctx.today);
+        if d > self.ctx.today {
+            return Err(CoreError::invalid(
+                "date",
+                "Ngày thực hiện không được sau ngày hôm nay.",
+            ));
+        }
+        let r = self.rules.regime_for(d).ok_or_else(|| {
+            CoreError::refused(
+                "no_regime",
+                format!(
+                    "Ngày {} trước khi Luật Bảo vệ bí mật nhà nước 2018 có hiệu lực (01/7/2020); bmnn không áp dụng quy tắc cho ngày này.",
+                    crate::dates::fmt_vn(d)
+                ),
+            )
+        })?;
+        Ok((d, r))
+    }
+
+    /// A visible item, or not found (beyond clearance looks exactly like absent).
+    pub fn item(&mut self, id: Id) -> Result<SecretItem> {
+        let scope = self.scope();
+        self.tx
+            .get_item(&scope, id)?
+            .ok_or(CoreError::NotFound("tài liệu, vật chứa BMNN"))
+    }
+
+    pub fn request(&mut self, id: Id) -> Result<Request> {
+        let scope = self.scope();
+        self.tx
+            .get_request(&scope, id)?
+            .ok_or(CoreError::NotFound("yêu cầu"))
+    }
+
+    pub fn require_protected(item: &SecretItem) -> Result<()> {
+        if item.status.protected() {
+            Ok(())
+        } else {
+            Err(CoreError::Conflict(format!(
+                "{} đang ở trạng thái «{}»; không thể thực hiện thao tác này.",
+                item.label(),
+                item.status.label()
+            )))
+        }
+    }
+
+    /// Authority of the acting user for `act` on `level` on `date`.
+    pub fn authorise(
+        &mut self,
+        regime: &Regime,
+        act: Act,
+        level: Level,
+        date: Date,
+        external_ref: Option<&str>,
+    ) -> Result<Authority> {
+        let positions = self.tx.list_positions()?;
+        let pos = self
+            .actor
+            .position_id
+            .and_then(|p| positions.iter().find(|x| x.id == p))
+            .cloned();
+        let delegations: Vec<Delegation> = self
+            .tx
+            .list_delegations()?
+            .into_iter()
+            .filter(|d| d.grantee_id == self.actor.id)
+            .collect();
+        let mut grantors = Vec::new();
+        for d in &delegations {
+            grantors.push(self.tx.get_user(d.grantor_id)?);
+        }
+        let views: Vec<DelegationView<'_>> = delegations
+            .iter()
+            .zip(grantors.iter())
+            .filter_map(|(d, g)| {
+                let g = g.as_ref()?;
+                Some(DelegationView {
+                    delegation: d,
+                    grantor: g,
+                    grantor_position: g
+                        .position_id
+                        .and_then(|p| positions.iter().find(|x| x.id == p)),
+                })
+            })
+            .collect();
+        policy::authorise(
+            regime,
+            act,
+            level,
+            date,
+            &self.actor,
+            pos.as_ref(),
+            &views,
+            external_ref,
+        )
+    }
+
+    pub fn actor_label(&self) -> String {
+        format!("{}:{}", self.actor.id, self.actor.username)
+    }
+
+    pub fn audit(&mut self, action: &str, object: String, details: String) -> Result<()> {
+        let input = AuditInput {
+            at: ts(self.ctx.now),
+            actor: self.actor_label(),
+            action: action.to_string(),
+            object,
+            details,
+        };
+        self.tx.audit(input)?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn event(
+        &mut self,
+        item: &SecretItem,
+        kind: &str,
+        on: Date,
+        regime: &str,
+        basis: &str,
+        reference: Option<String>,
+        delegation_id: Option<Id>,
+        note: String,
+    ) -> Result<()> {
+        let e = ItemEvent {
+            id: 0,
+            item_id: item.id,
+            kind: kind.to_string(),
+            on,
+            at: self.ctx.now,
+            actor_id: Some(self.actor.id),
+            actor_name: self.actor.full_name.clone(),
+            regime: regime.to_string(),
+            basis: basis.to_string(),
+            reference,
+            delegation_id,
+            note,
+        };
+        self.tx.insert_event(&e)?;
+        Ok(())
+    }
+
+    pub fn decision(
+        &self,
+        auth: &Authority,
+        on: Date,
+        approved: bool,
+        reason: Option<String>,
+        reference: Option<String>,
+    ) -> Decision {
+        Decision {
+            by: Some(self.actor.id),
+            by_name: self.actor.full_name.clone(),
+            on,
+            regime: auth.regime.clone(),
+            basis: auth.basis.clone(),
+            delegation_id: match auth.via {
+                policy::Via::Delegation(id) => Some(id),
+                _ => None,
+            },
+            external_ref: match &auth.via {
+                policy::Via::External(r) => Some(r.clone()),
+                _ => None,
+            },
+            reference,
+            approved,
+            reason,
+        }
+    }
+}
+
+/// Timestamp text of the audit chain.
+pub fn ts(t: PrimitiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+pub(crate) fn non_empty(field: &str, v: &str) -> Result<String> {
+    let t = v.trim();
+    if t.is_empty() {
+        Err(CoreError::invalid(field, "không được để trống"))
+    } else if t.chars().count() > 2000 {
+        Err(CoreError::invalid(field, "quá dài (tối đa 2000 ký tự)"))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+pub(crate) fn opt_text(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+pub(crate) fn delegation_of(auth: &Authority) -> Option<Id> {
+    match auth.via {
+        policy::Via::Delegation(id) => Some(id),
+        _ => None,
+    }
+}

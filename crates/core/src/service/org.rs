@@ -1,0 +1,323 @@
+//! Organisation: agency, units, positions (chức vụ) with their legal kind, users, delegations.
+
+use super::*;
+use crate::dates::fmt_vn;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub clearance: Option<Level>,
+    pub position_id: Option<Id>,
+    pub unit_id: Option<Id>,
+    /// PHC string (argon2id), computed by the caller; never a plain password.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPosition {
+    pub title: String,
+    pub kind: String,
+    pub rank: Rank,
+    pub heads_agency: bool,
+    pub unit_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewDelegation {
+    pub grantee_id: Id,
+    pub acts: Vec<Act>,
+    pub max_level: Level,
+    #[serde(with = "crate::dates::iso_date")]
+    pub valid_from: Date,
+    #[serde(with = "crate::dates::iso_date")]
+    pub valid_to: Date,
+    pub document_ref: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UserChange {
+    pub full_name: Option<String>,
+    pub roles: Option<Vec<Role>>,
+    pub clearance: Option<Option<Level>>,
+    pub position_id: Option<Option<Id>>,
+    pub unit_id: Option<Option<Id>>,
+    pub active: Option<bool>,
+}
+
+fn valid_username(u: &str) -> Result<String> {
+    let u = u.trim().to_lowercase();
+    if u.len() < 2
+        || u.len() > 64
+        || !u
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(CoreError::invalid(
+            "username",
+            "tên đăng nhập dài 2–64 ký tự, chỉ gồm chữ không dấu, số và . _ -",
+        ));
+    }
+    Ok(u)
+}
+
+impl<S: Store> Service<S> {
+    /// First run: creates the administrator when there is no user at all.
+    pub fn bootstrap_admin(
+        &self,
+        now: PrimitiveDateTime,
+        agency: Agency,
+        u: NewUser,
+    ) -> Result<User> {
+        self.store.write(|tx| {
+            if !tx.list_users()?.is_empty() {
+                return Err(CoreError::Conflict(
+                    "Hệ thống đã có người dùng; không thể khởi tạo lại.".into(),
+                ));
+            }
+            tx.put_agency(&agency)?;
+            let mut user = User {
+                id: 0,
+                username: valid_username(&u.username)?,
+                full_name: non_empty("full_name", &u.full_name)?,
+                roles: if u.roles.is_empty() {
+                    vec![Role::Admin]
+                } else {
+                    u.roles
+                },
+                clearance: u.clearance,
+                position_id: None,
+                unit_id: None,
+                active: true,
+            };
+            user.id = tx.insert_user(&user)?;
+            tx.set_password(user.id, &u.password_hash)?;
+            tx.audit(AuditInput {
+                at: ts(now),
+                actor: "system".into(),
+                action: "bootstrap".into(),
+                object: format!("user:{}", user.id),
+                details: format!("username={}", user.username),
+            })?;
+            Ok(user)
+        })
+    }
+
+    pub fn set_agency(&self, ctx: &Ctx, agency: Agency) -> Result<()> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Cập nhật thông tin cơ quan")?;
+            non_empty("name", &agency.name)?;
+            a.tx.put_agency(&agency)?;
+            a.audit("agency.update", "agency".into(), String::new())
+        })
+    }
+
+    pub fn create_unit(&self, ctx: &Ctx, name: &str, parent_id: Option<Id>) -> Result<Unit> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Quản lý đơn vị")?;
+            let mut u = Unit {
+                id: 0,
+                name: non_empty("name", name)?,
+                parent_id,
+            };
+            if let Some(p) = parent_id
+                && !a.tx.list_units()?.iter().any(|x| x.id == p)
+            {
+                return Err(CoreError::invalid(
+                    "parent_id",
+                    "đơn vị cấp trên không tồn tại",
+                ));
+            }
+            u.id = a.tx.insert_unit(&u)?;
+            a.audit("unit.create", format!("unit:{}", u.id), String::new())?;
+            Ok(u)
+        })
+    }
+
+    pub fn create_position(&self, ctx: &Ctx, p: NewPosition) -> Result<Position> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Quản lý chức vụ")?;
+            if a.rules.kind_name(&p.kind).is_none() {
+                return Err(CoreError::invalid(
+                    "kind",
+                    format!("loại chức vụ không có trong danh mục: {}", p.kind),
+                ));
+            }
+            let mut pos = Position {
+                id: 0,
+                title: non_empty("title", &p.title)?,
+                kind: p.kind,
+                rank: p.rank,
+                heads_agency: p.heads_agency,
+                unit_id: p.unit_id,
+            };
+            pos.id = a.tx.insert_position(&pos)?;
+            a.audit(
+                "position.create",
+                format!("position:{}", pos.id),
+                format!("kind={}", pos.kind),
+            )?;
+            Ok(pos)
+        })
+    }
+
+    pub fn create_user(&self, ctx: &Ctx, u: NewUser) -> Result<User> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Quản lý người dùng")?;
+            let username = valid_username(&u.username)?;
+            if a.tx.find_user(&username)?.is_some() {
+                return Err(CoreError::invalid("username", "tên đăng nhập đã tồn tại"));
+            }
+            if let Some(p) = u.position_id
+                && !a.tx.list_positions()?.iter().any(|x| x.id == p)
+            {
+                return Err(CoreError::invalid("position_id", "chức vụ không tồn tại"));
+            }
+            let mut user = User {
+                id: 0,
+                username,
+                full_name: non_empty("full_name", &u.full_name)?,
+                roles: u.roles,
+                clearance: u.clearance,
+                position_id: u.position_id,
+                unit_id: u.unit_id,
+                active: true,
+            };
+            user.id = a.tx.insert_user(&user)?;
+            a.tx.set_password(user.id, &u.password_hash)?;
+            a.audit(
+                "user.create",
+                format!("user:{}", user.id),
+                format!(
+                    "username={} clearance={}",
+                    user.username,
+                    user.clearance.map_or("none", |l| l.code())
+                ),
+            )?;
+            Ok(user)
+        })
+    }
+
+    /// Changes a user. Returns the user and whether roles or clearance changed (the web layer
+    /// then revokes the user's sessions).
+    pub fn update_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<(User, bool)> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Quản lý người dùng")?;
+            let mut u =
+                a.tx.get_user(id)?
+                    .ok_or(CoreError::NotFound("người dùng"))?;
+            let before = (u.roles.clone(), u.clearance, u.active, u.position_id);
+            if let Some(n) = ch.full_name {
+                u.full_name = non_empty("full_name", &n)?;
+            }
+            if let Some(r) = ch.roles {
+                u.roles = r;
+            }
+            if let Some(c) = ch.clearance {
+                u.clearance = c;
+            }
+            if let Some(p) = ch.position_id {
+                u.position_id = p;
+            }
+            if let Some(p) = ch.unit_id {
+                u.unit_id = p;
+            }
+            if let Some(x) = ch.active {
+                u.active = x;
+            }
+            a.tx.update_user(&u)?;
+            let privilege_changed =
+                before != (u.roles.clone(), u.clearance, u.active, u.position_id);
+            a.audit(
+                "user.update",
+                format!("user:{}", u.id),
+                format!("privilege_changed={privilege_changed}"),
+            )?;
+            Ok((u, privilege_changed))
+        })
+    }
+
+    /// Sets a user's password hash (admin reset, or the user's own change).
+    pub fn set_password(&self, ctx: &Ctx, id: Id, password_hash: &str) -> Result<()> {
+        self.write(ctx, |a| {
+            if a.actor.id != id {
+                a.require_role(&[Role::Admin], "Đặt lại mật khẩu")?;
+            }
+            a.tx.get_user(id)?
+                .ok_or(CoreError::NotFound("người dùng"))?;
+            a.tx.set_password(id, password_hash)?;
+            a.audit("user.password", format!("user:{id}"), String::new())
+        })
+    }
+
+    /// Records a written delegation (văn bản ủy quyền) from the acting head to a deputy.
+    pub fn create_delegation(&self, ctx: &Ctx, d: NewDelegation) -> Result<Delegation> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Leader, Role::Admin], "Ghi nhận ủy quyền")?;
+            if d.valid_to < d.valid_from {
+                return Err(CoreError::invalid(
+                    "valid_to",
+                    "ngày hết hiệu lực trước ngày bắt đầu",
+                ));
+            }
+            if d.acts.is_empty() {
+                return Err(CoreError::invalid("acts", "phải nêu rõ phạm vi ủy quyền"));
+            }
+            let grantee =
+                a.tx.get_user(d.grantee_id)?
+                    .ok_or(CoreError::NotFound("người được ủy quyền"))?;
+            if grantee.id == a.actor.id {
+                return Err(CoreError::invalid(
+                    "grantee_id",
+                    "không thể tự ủy quyền cho mình",
+                ));
+            }
+            // Law 29/2018 Điều 11.5: the delegate must not delegate further; a delegation is
+            // only ever granted by the holder of the post, which the policy checks on use.
+            let mut del = Delegation {
+                id: 0,
+                grantor_id: a.actor.id,
+                grantee_id: grantee.id,
+                acts: d.acts,
+                max_level: d.max_level,
+                valid_from: d.valid_from,
+                valid_to: d.valid_to,
+                document_ref: non_empty("document_ref", &d.document_ref)?,
+                revoked_on: None,
+            };
+            del.id = a.tx.insert_delegation(&del)?;
+            a.audit(
+                "delegation.create",
+                format!("delegation:{}", del.id),
+                format!(
+                    "grantee={} max_level={} {}–{}",
+                    grantee.id,
+                    del.max_level.code(),
+                    fmt_vn(del.valid_from),
+                    fmt_vn(del.valid_to)
+                ),
+            )?;
+            Ok(del)
+        })
+    }
+
+    pub fn revoke_delegation(&self, ctx: &Ctx, id: Id, on: Date) -> Result<Delegation> {
+        self.write(ctx, |a| {
+            let mut d =
+                a.tx.list_delegations()?
+                    .into_iter()
+                    .find(|d| d.id == id)
+                    .ok_or(CoreError::NotFound("văn bản ủy quyền"))?;
+            if d.grantor_id != a.actor.id {
+                a.require_role(&[Role::Admin], "Thu hồi ủy quyền của người khác")?;
+            }
+            d.revoked_on = Some(on);
+            a.tx.update_delegation(&d)?;
+            a.audit("delegation.revoke", format!("delegation:{id}"), fmt_vn(on))?;
+            Ok(d)
+        })
+    }
+}

@@ -1,0 +1,739 @@
+//! Requests that need an authorised decision: copy/photograph (sao, chụp), take out of
+//! storage (mang ra khỏi nơi lưu giữ), provide (cung cấp, chuyển giao), destroy (tiêu hủy).
+//!
+//! Request → decision by a person with authority for the item's level (refusals in writing,
+//! with reasons) → the act itself, recorded in the right register. Copying produces exactly
+//! the authorised count, numbered per source item; one more is refused; surplus and spoilt
+//! copies are recorded destroyed (ND26 Điều 3.3).
+
+use super::*;
+use crate::dates::fmt_vn;
+use crate::level;
+use crate::registers::{NewEntry, RegisterEntry, RegisterKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CopyRequestCmd {
+    pub item_id: Id,
+    pub form: CopyForm,
+    pub count: u32,
+    pub purpose: String,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TakeOutCmd {
+    pub item_id: Id,
+    pub abroad: bool,
+    pub purpose: String,
+    pub place: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub from: Date,
+    #[serde(with = "crate::dates::iso_date")]
+    pub until: Date,
+    pub measures: String,
+    #[serde(default)]
+    pub delegation_head: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProvideCmd {
+    pub item_id: Id,
+    pub foreign: bool,
+    pub party: String,
+    pub representative: String,
+    #[serde(default)]
+    pub identity: String,
+    pub purpose: String,
+    pub commitment: bool,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DestroyCmd {
+    pub item_ids: Vec<Id>,
+    #[serde(default)]
+    pub emergency: bool,
+    #[serde(default)]
+    pub council: Vec<String>,
+    #[serde(default)]
+    pub council_decision_ref: Option<String>,
+    #[serde(default)]
+    pub council_minutes_ref: Option<String>,
+    pub method: String,
+    pub place: String,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+/// A decision on a pending request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DecideCmd {
+    pub request_id: Id,
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Reference of the outside decision (e.g. the Prime Minister's) when the law requires it.
+    #[serde(default)]
+    pub external_ref: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProduceCopiesCmd {
+    pub request_id: Id,
+    /// Copies made in this batch.
+    pub count: u32,
+    /// Spoilt or surplus copies destroyed at once.
+    #[serde(default)]
+    pub spoilt_destroyed: u32,
+    #[serde(default)]
+    pub operator: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompleteCmd {
+    pub request_id: Id,
+    #[serde(default)]
+    pub report: Option<String>,
+    #[serde(default)]
+    pub minutes_ref: Option<String>,
+    #[serde(default)]
+    pub performers: Vec<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
+/// One line of the destruction minutes (biên bản tiêu hủy), TT07 Điều 13.4.d.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DestroyedLine {
+    pub item_id: Id,
+    pub number_symbol: String,
+    pub level: Level,
+    /// Type and summary (no summary for Tuyệt mật where the regime forbids it).
+    pub description: String,
+    pub copies: u32,
+}
+
+impl<S: Store> Service<S> {
+    fn new_request(
+        a: &mut Act0<'_>,
+        kind: RequestKind,
+        items: &[SecretItem],
+        on: Date,
+        details: RequestDetails,
+    ) -> Result<Request> {
+        let level = items
+            .iter()
+            .map(|i| i.level)
+            .max()
+            .expect("at least one item");
+        let mut r = Request {
+            id: 0,
+            kind,
+            item_ids: items.iter().map(|i| i.id).collect(),
+            level,
+            requester_id: a.actor.id,
+            requester_name: a.actor.full_name.clone(),
+            requested_on: on,
+            status: RequestStatus::Pending,
+            decision: None,
+            details,
+        };
+        r.id = a.tx.insert_request(&r)?;
+        Ok(r)
+    }
+
+    /// Đề nghị sao, chụp. Refused when the item does not allow copying (Law Điều 10.2).
+    pub fn request_copy(&self, ctx: &Ctx, c: CopyRequestCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            let item = a.item(c.item_id)?;
+            Act0::require_protected(&item)?;
+            let (on, regime) = a.act_date(c.date)?;
+            if !item.copy_allowed {
+                return Err(CoreError::refused_with(
+                    "copy_not_allowed",
+                    format!("{} được xác định «không được phép sao, chụp»; không thể đề nghị sao, chụp.", item.label()),
+                    "Luật 29/2018/QH14 Điều 10 khoản 2",
+                ));
+            }
+            if c.count == 0 || c.count > 1000 {
+                return Err(CoreError::invalid("count", "số lượng bản sao phải từ 1 đến 1.000"));
+            }
+            let purpose = non_empty("purpose", &c.purpose)?;
+            let r = Self::new_request(a, RequestKind::Copy, std::slice::from_ref(&item), on, RequestDetails::Copy {
+                form: c.form,
+                count: c.count,
+                purpose,
+                recipients: c.recipients,
+                produced: vec![],
+                surplus_destroyed: 0,
+                operator: None,
+                place: None,
+            })?;
+            a.event(&item, "copy-requested", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 3", Some(format!("Yêu cầu #{}", r.id)), None, format!("{} {} bản", c.form.label(), c.count))?;
+            a.audit("request.copy", format!("request:{}", r.id), format!("item={} count={}", item.id, c.count))?;
+            Ok(r)
+        })
+    }
+
+    /// Văn bản xin phép mang tài liệu ra khỏi nơi lưu giữ (ND26 Điều 5).
+    pub fn request_take_out(&self, ctx: &Ctx, c: TakeOutCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            let item = a.item(c.item_id)?;
+            Act0::require_protected(&item)?;
+            if item.taken_out.is_some() {
+                return Err(CoreError::Conflict(format!(
+                    "{} đang được mang ra ngoài.",
+                    item.label()
+                )));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            if c.until < c.from {
+                return Err(CoreError::invalid(
+                    "until",
+                    "ngày kết thúc trước ngày bắt đầu",
+                ));
+            }
+            let head = opt_text(&c.delegation_head);
+            if c.abroad && head.is_none() {
+                return Err(CoreError::invalid(
+                    "delegation_head",
+                    "mang ra nước ngoài phải báo cáo Trưởng đoàn công tác (Luật Điều 14.2)",
+                ));
+            }
+            let r = Self::new_request(
+                a,
+                RequestKind::TakeOut,
+                std::slice::from_ref(&item),
+                on,
+                RequestDetails::TakeOut {
+                    abroad: c.abroad,
+                    purpose: non_empty("purpose", &c.purpose)?,
+                    place: non_empty("place", &c.place)?,
+                    from: c.from,
+                    until: c.until,
+                    measures: non_empty("measures", &c.measures)?,
+                    delegation_head: head,
+                    returned_on: None,
+                    return_report: None,
+                },
+            )?;
+            a.event(
+                &item,
+                "take-out-requested",
+                on,
+                &regime.code,
+                "Nghị định 26/2020/NĐ-CP Điều 5",
+                Some(format!("Yêu cầu #{}", r.id)),
+                None,
+                String::new(),
+            )?;
+            a.audit(
+                "request.take-out",
+                format!("request:{}", r.id),
+                format!("item={} abroad={}", item.id, c.abroad),
+            )?;
+            Ok(r)
+        })
+    }
+
+    /// Văn bản đề nghị cung cấp, chuyển giao (Law Điều 15–16).
+    pub fn request_provide(&self, ctx: &Ctx, c: ProvideCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            let item = a.item(c.item_id)?;
+            Act0::require_protected(&item)?;
+            let (on, regime) = a.act_date(c.date)?;
+            if !c.commitment {
+                return Err(CoreError::refused_with(
+                    "commitment_required",
+                    if c.foreign {
+                        "Văn bản đề nghị phải có cam kết bảo vệ bí mật nhà nước và không cung cấp cho bên thứ ba khi chưa có sự đồng ý của bên cung cấp."
+                    } else {
+                        "Văn bản đề nghị phải có cam kết bảo vệ bí mật nhà nước được cung cấp."
+                    },
+                    if c.foreign { "Luật 29/2018/QH14 Điều 16 khoản 3, 4" } else { "Luật 29/2018/QH14 Điều 15 khoản 4, 5" },
+                ));
+            }
+            let r = Self::new_request(a, RequestKind::Provide, std::slice::from_ref(&item), on, RequestDetails::Provide {
+                foreign: c.foreign,
+                party: non_empty("party", &c.party)?,
+                representative: non_empty("representative", &c.representative)?,
+                identity: c.identity.trim().to_string(),
+                purpose: non_empty("purpose", &c.purpose)?,
+                commitment: true,
+                provided_on: None,
+            })?;
+            a.event(&item, "provide-requested", on, &regime.code, "Luật Bảo vệ BMNN Điều 15, 16", Some(format!("Yêu cầu #{}", r.id)), None, String::new())?;
+            a.audit("request.provide", format!("request:{}", r.id), format!("item={} foreign={}", item.id, c.foreign))?;
+            Ok(r)
+        })
+    }
+
+    /// Đề nghị tiêu hủy (Law Điều 23): a council reviews; an authorised person decides.
+    /// Emergency (23.1.b): the holder decides at once and must report in writing to the head.
+    pub fn request_destroy(&self, ctx: &Ctx, c: DestroyCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk, Role::SecurityOfficer, Role::Leader], "Đề nghị tiêu hủy")?;
+            if c.item_ids.is_empty() {
+                return Err(CoreError::invalid("item_ids", "chọn ít nhất một tài liệu"));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            let mut items = Vec::new();
+            for id in &c.item_ids {
+                let it = a.item(*id)?;
+                if matches!(it.status, Status::Destroyed | Status::Proposed | Status::Rejected) {
+                    return Err(CoreError::Conflict(format!("{} không thể tiêu hủy ở trạng thái «{}».", it.label(), it.status.label())));
+                }
+                items.push(it);
+            }
+            if !c.emergency && c.council.iter().all(|m| m.trim().is_empty()) {
+                return Err(CoreError::refused_with(
+                    "council_required",
+                    "Phải thành lập Hội đồng tiêu hủy (chủ tịch là lãnh đạo cơ quan, người trực tiếp lưu giữ và đại diện cơ quan liên quan).",
+                    "Luật 29/2018/QH14 Điều 23 khoản 4",
+                ));
+            }
+            if c.emergency && items.iter().any(|i| i.holder_id != Some(a.actor.id)) {
+                return Err(CoreError::refused_with(
+                    "emergency_not_holder",
+                    "Tiêu hủy khẩn cấp chỉ do người đang quản lý tài liệu quyết định.",
+                    "Luật 29/2018/QH14 Điều 23 khoản 3 điểm c",
+                ));
+            }
+            let mut r = Self::new_request(a, RequestKind::Destroy, &items, on, RequestDetails::Destroy {
+                emergency: c.emergency,
+                council: c.council.iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect(),
+                council_decision_ref: opt_text(&c.council_decision_ref),
+                council_minutes_ref: opt_text(&c.council_minutes_ref),
+                method: non_empty("method", &c.method)?,
+                place: non_empty("place", &c.place)?,
+                performers: vec![],
+                minutes_ref: None,
+                destroyed_on: None,
+            })?;
+            if c.emergency {
+                r.status = RequestStatus::Approved;
+                r.decision = Some(Decision {
+                    by: Some(a.actor.id),
+                    by_name: a.actor.full_name.clone(),
+                    on,
+                    regime: regime.code.clone(),
+                    basis: "Luật 29/2018/QH14 Điều 23 khoản 1 điểm b, khoản 3 điểm c — phải báo cáo ngay bằng văn bản cho người đứng đầu".into(),
+                    delegation_id: None,
+                    external_ref: None,
+                    reference: None,
+                    approved: true,
+                    reason: None,
+                });
+                a.tx.update_request(&r)?;
+            }
+            for it in &items {
+                a.event(it, "destroy-requested", on, &regime.code, "Luật Bảo vệ BMNN Điều 23", Some(format!("Yêu cầu #{}", r.id)), None, if c.emergency { "Khẩn cấp".into() } else { String::new() })?;
+            }
+            a.audit("request.destroy", format!("request:{}", r.id), format!("items={} emergency={}", items.len(), c.emergency))?;
+            Ok(r)
+        })
+    }
+
+    /// Decision on a pending request by a person with authority for its level.
+    pub fn decide(&self, ctx: &Ctx, c: DecideCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            let mut r = a.request(c.request_id)?;
+            if r.status != RequestStatus::Pending {
+                return Err(CoreError::Conflict(format!(
+                    "Yêu cầu #{} đã được quyết định.",
+                    r.id
+                )));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            if on < r.requested_on {
+                return Err(CoreError::invalid(
+                    "date",
+                    "ngày quyết định trước ngày đề nghị",
+                ));
+            }
+            let act = match &r.details {
+                RequestDetails::Copy { .. } => Act::Copy,
+                RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
+                RequestDetails::TakeOut { .. } => Act::TakeOutDomestic,
+                RequestDetails::Provide { foreign: true, .. } => Act::ProvideForeign,
+                RequestDetails::Provide { .. } => Act::ProvideDomestic,
+                RequestDetails::Destroy { .. } => Act::Destroy,
+            };
+            let auth = a.authorise(regime, act, r.level, on, c.external_ref.as_deref())?;
+            let reason = opt_text(&c.reason);
+            if !c.approve && reason.is_none() {
+                return Err(CoreError::invalid(
+                    "reason",
+                    "từ chối phải bằng văn bản và nêu rõ lý do",
+                ));
+            }
+            r.decision = Some(a.decision(&auth, on, c.approve, reason, opt_text(&c.reference)));
+            r.status = if c.approve {
+                RequestStatus::Approved
+            } else {
+                RequestStatus::Refused
+            };
+            if c.approve
+                && let RequestDetails::TakeOut { .. } = r.details
+            {
+                for id in &r.item_ids {
+                    let mut it =
+                        a.tx.get_item(&ReadScope::system(), *id)?
+                            .ok_or(CoreError::NotFound("tài liệu"))?;
+                    it.taken_out = Some(r.id);
+                    a.tx.update_item(&it)?;
+                }
+            }
+            a.tx.update_request(&r)?;
+            for id in r.item_ids.clone() {
+                let it =
+                    a.tx.get_item(&ReadScope::system(), id)?
+                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                let kind = if c.approve {
+                    "request-approved"
+                } else {
+                    "request-refused"
+                };
+                a.event(
+                    &it,
+                    kind,
+                    on,
+                    &regime.code,
+                    &auth.basis,
+                    Some(format!("Yêu cầu #{}", r.id)),
+                    delegation_of(&auth),
+                    format!(
+                        "{}: {}",
+                        r.kind.label(),
+                        if c.approve {
+                            "cho phép"
+                        } else {
+                            "từ chối"
+                        }
+                    ),
+                )?;
+            }
+            a.audit(
+                "request.decide",
+                format!("request:{}", r.id),
+                format!("approve={} via={:?}", c.approve, auth.via),
+            )?;
+            Ok(r)
+        })
+    }
+
+    /// Văn thư sao, chụp: exactly the authorised count, numbered per source item.
+    pub fn produce_copies(
+        &self,
+        ctx: &Ctx,
+        c: ProduceCopiesCmd,
+    ) -> Result<(Request, RegisterEntry)> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Thực hiện sao, chụp")?;
+            let mut r = a.request(c.request_id)?;
+            if r.status != RequestStatus::Approved {
+                return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
+            }
+            let (on, regime) = a.act_date(c.date)?;
+            let mut item = a.tx.get_item(&ReadScope::system(), r.item_ids[0])?.ok_or(CoreError::NotFound("tài liệu"))?;
+            let decision = r.decision.clone().expect("approved has a decision");
+            let RequestDetails::Copy { form, count, recipients, produced, surplus_destroyed, operator, place, .. } = &mut r.details else {
+                return Err(CoreError::invalid("request_id", "đây không phải yêu cầu sao, chụp"));
+            };
+            if c.count == 0 {
+                return Err(CoreError::invalid("count", "số bản sao phải lớn hơn 0"));
+            }
+            let remaining = *count - produced.len() as u32;
+            if c.count > remaining {
+                return Err(CoreError::refused_with(
+                    "copy_count_exceeded",
+                    format!("Chỉ được sao, chụp đúng {count} bản đã được cho phép; đã thực hiện {} bản, còn {remaining} bản.", produced.len()),
+                    "Nghị định 26/2020/NĐ-CP Điều 3 khoản 3",
+                ));
+            }
+            let first = item.next_copy_no;
+            let numbers: Vec<u32> = (first..first + c.count).collect();
+            item.next_copy_no += c.count;
+            produced.extend(&numbers);
+            *surplus_destroyed += c.spoilt_destroyed;
+            *operator = opt_text(&c.operator).or_else(|| Some(a.actor.full_name.clone()));
+            *place = opt_text(&c.place);
+            let done = produced.len() as u32 == *count;
+            let mut fields = BTreeMap::new();
+            fields.insert("date".into(), fmt_vn(on));
+            fields.insert("source".into(), item.number_symbol.clone().unwrap_or_else(|| item.label()));
+            fields.insert("form".into(), form.label().into());
+            fields.insert(
+                "authoriser".into(),
+                match &decision.external_ref {
+                    Some(x) => x.clone(),
+                    None => format!("{} ({})", decision.by_name, fmt_vn(decision.on)),
+                },
+            );
+            fields.insert("quantity".into(), count.to_string());
+            fields.insert(
+                "copy_numbers".into(),
+                if numbers.len() == 1 { format!("{}", numbers[0]) } else { format!("{}–{}", numbers[0], numbers[numbers.len() - 1]) },
+            );
+            fields.insert("operator".into(), operator.clone().unwrap_or_default());
+            fields.insert("recipients".into(), recipients.join("; "));
+            fields.insert("surplus".into(), c.spoilt_destroyed.to_string());
+            let entry = a.tx.append_register(&NewEntry {
+                kind: RegisterKind::Copies,
+                date: on,
+                item_id: Some(item.id),
+                request_id: Some(r.id),
+                level: item.level,
+                regime: regime.code.clone(),
+                fields,
+                corrects: None,
+                created_by: a.actor.id,
+                to_user: None,
+            })?;
+            if done {
+                r.status = RequestStatus::Done;
+            }
+            a.tx.update_request(&r)?;
+            a.tx.update_item(&item)?;
+            a.event(&item, "copies-produced", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 3", Some(format!("Sổ sao, chụp {}/{:02}", entry.year, entry.number)), None, format!("Bản sao số {}; hủy {} bản thừa, hỏng", entry.fields["copy_numbers"], c.spoilt_destroyed))?;
+            a.audit("register.copies", format!("register:copies:{}:{}", entry.year, entry.number), format!("request={} n={}", r.id, c.count))?;
+            Ok((r, entry))
+        })
+    }
+
+    /// Return of an item taken out, with the report on its use (ND26 Điều 5.1).
+    pub fn record_take_out_return(&self, ctx: &Ctx, c: CompleteCmd) -> Result<Request> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk], "Ghi nhận trả tài liệu")?;
+            let mut r = a.request(c.request_id)?;
+            let (on, regime) = a.act_date(c.date)?;
+            let RequestDetails::TakeOut {
+                returned_on,
+                return_report,
+                ..
+            } = &mut r.details
+            else {
+                return Err(CoreError::invalid(
+                    "request_id",
+                    "không phải yêu cầu mang ra khỏi nơi lưu giữ",
+                ));
+            };
+            if r.status != RequestStatus::Approved {
+                return Err(CoreError::Conflict(
+                    "Yêu cầu chưa được cho phép hoặc tài liệu đã được trả.".into(),
+                ));
+            }
+            *returned_on = Some(on);
+            *return_report = Some(non_empty("report", c.report.as_deref().unwrap_or(""))?);
+            r.status = RequestStatus::Done;
+            a.tx.update_request(&r)?;
+            for id in r.item_ids.clone() {
+                let mut it =
+                    a.tx.get_item(&ReadScope::system(), id)?
+                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                it.taken_out = None;
+                a.tx.update_item(&it)?;
+                a.event(
+                    &it,
+                    "returned",
+                    on,
+                    &regime.code,
+                    "Nghị định 26/2020/NĐ-CP Điều 5 khoản 1",
+                    Some(format!("Yêu cầu #{}", r.id)),
+                    None,
+                    String::new(),
+                )?;
+            }
+            a.audit("request.return", format!("request:{}", r.id), String::new())?;
+            Ok(r)
+        })
+    }
+
+    /// Delivers an approved provision: a handover entry to the party.
+    pub fn complete_provision(
+        &self,
+        ctx: &Ctx,
+        c: CompleteCmd,
+    ) -> Result<(Request, RegisterEntry)> {
+        self.write(ctx, |a| {
+            a.require_role(
+                &[Role::Clerk],
+                "Chuyển giao tài liệu đã được cho phép cung cấp",
+            )?;
+            let mut r = a.request(c.request_id)?;
+            let (on, regime) = a.act_date(c.date)?;
+            if r.status != RequestStatus::Approved {
+                return Err(CoreError::Conflict(
+                    "Yêu cầu chưa được cho phép hoặc đã hoàn thành.".into(),
+                ));
+            }
+            let RequestDetails::Provide {
+                party,
+                representative,
+                provided_on,
+                ..
+            } = &mut r.details
+            else {
+                return Err(CoreError::invalid(
+                    "request_id",
+                    "không phải yêu cầu cung cấp, chuyển giao",
+                ));
+            };
+            *provided_on = Some(on);
+            let to = format!("{party} ({representative})");
+            let mut item =
+                a.tx.get_item(&ReadScope::system(), r.item_ids[0])?
+                    .ok_or(CoreError::NotFound("tài liệu"))?;
+            let mut fields = BTreeMap::new();
+            fields.insert("date".into(), fmt_vn(on));
+            if let Some(n) = &item.number_symbol {
+                fields.insert("number_symbol".into(), n.clone());
+            }
+            fields.insert("quantity".into(), "1".into());
+            fields.insert("from".into(), a.actor.full_name.clone());
+            fields.insert("to".into(), to.clone());
+            fields.insert("note".into(), format!("Cung cấp theo yêu cầu #{}", r.id));
+            let entry = a.tx.append_register(&NewEntry {
+                kind: RegisterKind::Handover,
+                date: on,
+                item_id: Some(item.id),
+                request_id: Some(r.id),
+                level: item.level,
+                regime: regime.code.clone(),
+                fields,
+                corrects: None,
+                created_by: a.actor.id,
+                to_user: None,
+            })?;
+            if !item.recipients.contains(&to) {
+                item.recipients.push(to);
+                a.tx.update_item(&item)?;
+            }
+            r.status = RequestStatus::Done;
+            a.tx.update_request(&r)?;
+            a.event(
+                &item,
+                "provided",
+                on,
+                &regime.code,
+                "Luật Bảo vệ BMNN Điều 15, 16",
+                Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)),
+                None,
+                String::new(),
+            )?;
+            a.audit(
+                "request.provided",
+                format!("request:{}", r.id),
+                String::new(),
+            )?;
+            Ok((r, entry))
+        })
+    }
+
+    /// Records the destruction (biên bản tiêu hủy) listing each item.
+    pub fn record_destruction(
+        &self,
+        ctx: &Ctx,
+        c: CompleteCmd,
+    ) -> Result<(Request, Vec<DestroyedLine>)> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Clerk, Role::SecurityOfficer], "Ghi nhận tiêu hủy")?;
+            let mut r = a.request(c.request_id)?;
+            let (on, regime) = a.act_date(c.date)?;
+            if r.status != RequestStatus::Approved {
+                return Err(CoreError::Conflict(
+                    "Yêu cầu tiêu hủy chưa được quyết định hoặc đã thực hiện.".into(),
+                ));
+            }
+            let RequestDetails::Destroy {
+                performers,
+                minutes_ref,
+                destroyed_on,
+                ..
+            } = &mut r.details
+            else {
+                return Err(CoreError::invalid(
+                    "request_id",
+                    "không phải yêu cầu tiêu hủy",
+                ));
+            };
+            let p: Vec<String> = c
+                .performers
+                .iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect();
+            if p.is_empty() {
+                return Err(CoreError::invalid(
+                    "performers",
+                    "phải ghi người thực hiện tiêu hủy",
+                ));
+            }
+            *performers = p;
+            *minutes_ref = Some(non_empty(
+                "minutes_ref",
+                c.minutes_ref.as_deref().unwrap_or(""),
+            )?);
+            *destroyed_on = Some(on);
+            r.status = RequestStatus::Done;
+            a.tx.update_request(&r)?;
+            let mut lines = Vec::new();
+            for id in r.item_ids.clone() {
+                let mut it =
+                    a.tx.get_item(&ReadScope::system(), id)?
+                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                it.status = Status::Destroyed;
+                it.holder_id = None;
+                a.tx.update_item(&it)?;
+                a.event(
+                    &it,
+                    "destroyed",
+                    on,
+                    &regime.code,
+                    "Luật Bảo vệ BMNN Điều 23",
+                    Some(format!("Yêu cầu #{}", r.id)),
+                    None,
+                    String::new(),
+                )?;
+                let show_summary = it.level != Level::TuyetMat;
+                lines.push(DestroyedLine {
+                    item_id: it.id,
+                    number_symbol: it.number_symbol.clone().unwrap_or_default(),
+                    level: it.level,
+                    description: match (&it.summary, show_summary) {
+                        (Some(s), true) => format!("{}: {s}", it.doc_type),
+                        _ => it.doc_type.clone(),
+                    },
+                    copies: it.copies_issued,
+                });
+            }
+            a.audit(
+                "request.destroyed",
+                format!("request:{}", r.id),
+                format!("items={}", lines.len()),
+            )?;
+            Ok((r, lines))
+        })
+    }
+}
+
+/// Clearance of a prospective reader (used by pages that pick recipients).
+pub fn may_receive(user: &User, level: Level) -> bool {
+    user.active && level::cleared_for(user.clearance, level)
+}
