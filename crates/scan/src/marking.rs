@@ -284,13 +284,8 @@ impl MarkingDetector {
         let mut hits = Vec::new();
         let mut matched = vec![false; units.len()];
 
-        for (i, u) in units.iter().enumerate() {
-            if let Some(h) = self.test_block(&[u], i, doc_has_diacritics) {
-                matched[i] = true;
-                hits.push(h);
-            }
-        }
-        // Multi-line stamps: a whole shape/cell group, then adjacent short lines of one part/page.
+        // Multi-line stamps first (§3.2 rule 6), so `TUYỆT` / `MẬT` is one TUYỆT MẬT and not a MẬT:
+        // a whole shape/cell group, then two adjacent short lines of one part/page, then single units.
         let mut i = 0;
         while i < units.len() {
             let g = units[i].group;
@@ -300,7 +295,7 @@ impl MarkingDetector {
                     j += 1;
                 }
             }
-            if j - i >= 2 && j - i <= 6 && !matched[i..j].iter().any(|m| *m) {
+            if j - i >= 2 && j - i <= 6 {
                 let block: Vec<&TextUnit> = units[i..j].iter().collect();
                 if let Some(h) = self.test_block(&block, i, doc_has_diacritics) {
                     matched[i..j].iter_mut().for_each(|m| *m = true);
@@ -320,6 +315,15 @@ impl MarkingDetector {
             if let Some(h) = self.test_block(&[a, b], i, doc_has_diacritics) {
                 matched[i] = true;
                 matched[i + 1] = true;
+                hits.push(h);
+            }
+        }
+        for (i, u) in units.iter().enumerate() {
+            if matched[i] {
+                continue;
+            }
+            if let Some(h) = self.test_block(&[u], i, doc_has_diacritics) {
+                matched[i] = true;
                 hits.push(h);
             }
         }
@@ -465,7 +469,9 @@ impl MarkingDetector {
                     .chars()
                     .filter(|c| c.is_alphabetic())
                     .all(|c| !c.is_lowercase());
-                if !(upper || !doc_has_diacritics) {
+                // A lone `MAT`/`mat` must at least be in capitals; multi-syllable phrases may also
+                // stand in a document that has no diacritics anywhere.
+                if !(upper || (!doc_has_diacritics && is_multi)) {
                     return None;
                 }
                 Confidence::Medium

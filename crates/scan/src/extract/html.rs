@@ -107,7 +107,7 @@ pub fn extract(bytes: &[u8]) -> Extracted {
                                 .unwrap_or("");
                             el.attr("content")
                                 .filter(|_| !key.is_empty())
-                                .map(|c| format!("{key}: {c}"))
+                                .map(str::to_owned)
                         } else {
                             Some(
                                 node.children()

@@ -1,1 +1,8 @@
-fn main() {}
+//! The single integration-test binary of bmnn-scan (one binary to link, stack.md §11.22).
+
+mod copy;
+mod extraction;
+mod faces;
+mod markings;
+mod normalize_props;
+mod util;

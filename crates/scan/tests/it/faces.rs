@@ -1,0 +1,1 @@
+//! Output faces: human, JSON, SARIF, CLI.
