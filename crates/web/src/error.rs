@@ -1,0 +1,57 @@
+//! One error type for the web layer, mapped to HTTP in one place.
+//!
+//! The JSON API answers `{"error": {"code": "...", "message": "..."}}` with the stable code of
+//! `CoreError::code()` and its Vietnamese message; the pages render the same message in the
+//! page (see `ui`). Storage details are logged, never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bmnn_core::CoreError;
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct WebError(pub CoreError);
+
+impl WebError {
+    pub fn internal(msg: String) -> WebError {
+        WebError(CoreError::Storage(msg))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match &self.0 {
+            CoreError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            CoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+            CoreError::Conflict(_) => StatusCode::CONFLICT,
+            CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            CoreError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<CoreError> for WebError {
+    fn from(e: CoreError) -> Self {
+        if let CoreError::Storage(detail) = &e {
+            tracing::error!(%detail, "storage error");
+        }
+        WebError(e)
+    }
+}
+
+/// JSON API form of an error.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"error": {"code": self.0.code(), "message": self.0.message_vi()}});
+        if let CoreError::Invalid { field, .. } = &self.0 {
+            body["error"]["field"] = json!(field);
+        }
+        if let CoreError::Refused(r) = &self.0 {
+            if let Some(b) = &r.basis {
+                body["error"]["basis"] = json!(b);
+            }
+        }
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,111 @@
+//! bmnn-web: the HTTP faces of bmnn — HTML pages for people (`ui`) and the JSON API `/api/v1`
+//! for programs (`api`). Only this crate knows about HTTP and htmx.
+//!
+//! Both faces call the same services (`bmnn_core::service::Service`); neither re-implements a
+//! rule or a query. The crate is generic over the storage (`S: Store`); the `bmnn` binary
+//! wires in `bmnn_store::DbStore`. Service calls block (SQLite/PostgreSQL through diesel), so
+//! handlers run them on the blocking pool through [`AppState::run`].
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod ui;
+
+use axum::Router;
+use bmnn_core::model::Id;
+use bmnn_core::ports::Store;
+use bmnn_core::service::{Ctx, Service};
+use std::sync::Arc;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+pub use error::WebError;
+
+/// Vietnam is UTC+7 all year (no daylight saving time).
+pub const VN_OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => panic!("valid offset"),
+};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Cookies get `Secure` (set when serving over TLS).
+    pub secure_cookies: bool,
+    /// Idle timeout of a login session, in seconds.
+    pub session_idle_secs: i64,
+    /// Absolute lifetime of a login session, in seconds.
+    pub session_absolute_secs: i64,
+    /// Key that encrypts attachments at rest (XChaCha20-Poly1305). Issue 6 replaces this with
+    /// the wrapped data key of `bmnn keys`.
+    pub data_key: [u8; 32],
+    /// Largest request body accepted (uploads included), in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_idle_secs: 30 * 60,
+            session_absolute_secs: 10 * 60 * 60,
+            data_key: [0u8; 32],
+            max_body_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// Shared state of every handler.
+pub struct AppState<S: Store> {
+    pub svc: Arc<Service<S>>,
+    pub cfg: Arc<WebConfig>,
+}
+
+impl<S: Store> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        AppState { svc: self.svc.clone(), cfg: self.cfg.clone() }
+    }
+}
+
+impl<S: Store> AppState<S> {
+    pub fn new(svc: Service<S>, cfg: WebConfig) -> Self {
+        AppState { svc: Arc::new(svc), cfg: Arc::new(cfg) }
+    }
+
+    /// Runs a blocking service call on the blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Service<S>) -> Result<T, bmnn_core::CoreError> + Send + 'static,
+    {
+        let svc = self.svc.clone();
+        match tokio::task::spawn_blocking(move || f(&svc)).await {
+            Ok(r) => r.map_err(WebError::from),
+            Err(e) => Err(WebError::internal(format!("blocking task failed: {e}"))),
+        }
+    }
+}
+
+/// Current UTC time without offset (the form the store keeps).
+pub fn now_utc() -> PrimitiveDateTime {
+    let n = OffsetDateTime::now_utc();
+    PrimitiveDateTime::new(n.date(), n.time())
+}
+
+/// Today's date in Vietnam.
+pub fn today_vn() -> Date {
+    OffsetDateTime::now_utc().to_offset(VN_OFFSET).date()
+}
+
+/// The context of an act by `user_id` now.
+pub fn ctx_for(user_id: Id) -> Ctx {
+    Ctx { user_id, now: now_utc(), today: today_vn() }
+}
+
+/// The whole application: pages, JSON API, assets, with the security layers.
+pub fn router<S: Store>(state: AppState<S>) -> Router {
+    Router::new()
+        .merge(api::router(state.clone()))
+        .merge(ui::router(state))
+}
