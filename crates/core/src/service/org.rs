@@ -321,3 +321,69 @@ impl<S: Store> Service<S> {
         })
     }
 }
+
+/// Failed logins before an account locks, and how long it stays locked.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+impl<S: Store> Service<S> {
+    /// Checks a login. `verify` gets the stored password hash (None for an unknown user, so the
+    /// caller can spend the same time on a dummy hash) and says whether the password matches.
+    /// Five failures lock the account for 15 minutes; the state lives in the database.
+    pub fn authenticate(
+        &self,
+        username: &str,
+        now: PrimitiveDateTime,
+        verify: impl FnOnce(Option<&str>) -> bool,
+    ) -> Result<User> {
+        let username = username.trim().to_lowercase();
+        // The inner Result lets a failed login commit its counter (the outer one is storage).
+        self.store.write(|tx| {
+            let Some(user) = tx.find_user(&username)? else {
+                verify(None);
+                return Ok(Err(CoreError::refused("login_failed", "Tên đăng nhập hoặc mật khẩu không đúng.")));
+            };
+            let mut st = tx.login_state(user.id)?;
+            let now_s = ts(now);
+            if st.locked_until.as_deref().is_some_and(|u| u > now_s.as_str()) {
+                verify(None);
+                return Ok(Err(CoreError::refused(
+                    "account_locked",
+                    format!("Tài khoản tạm khóa do đăng nhập sai {MAX_FAILED_LOGINS} lần; hãy thử lại sau {LOCKOUT_MINUTES} phút hoặc liên hệ quản trị viên."),
+                )));
+            }
+            let hash = tx.password_hash(user.id)?;
+            let ok = user.active && verify(hash.as_deref());
+            if ok {
+                if st.failed != 0 || st.locked_until.is_some() {
+                    tx.set_login_state(user.id, &LoginState::default())?;
+                }
+                tx.audit(AuditInput { at: now_s, actor: format!("{}:{}", user.id, user.username), action: "login".into(), object: format!("user:{}", user.id), details: String::new() })?;
+                return Ok(Ok(user));
+            }
+            st.failed += 1;
+            if st.failed >= MAX_FAILED_LOGINS {
+                st.failed = 0;
+                st.locked_until = Some(ts(now + time::Duration::minutes(LOCKOUT_MINUTES)));
+            }
+            tx.set_login_state(user.id, &st)?;
+            tx.audit(AuditInput { at: now_s, actor: format!("{}:{}", user.id, user.username), action: "login.fail".into(), object: format!("user:{}", user.id), details: format!("locked={}", st.locked_until.is_some()) })?;
+            Ok(Err(CoreError::refused("login_failed", "Tên đăng nhập hoặc mật khẩu không đúng.")))
+        })?
+    }
+
+    /// The active user behind an API token (by the token's SHA-256).
+    pub fn user_for_token(&self, token_hash: &str) -> Result<User> {
+        self.store.read(|tx| {
+            let id = tx
+                .find_token(token_hash)?
+                .ok_or(CoreError::Unauthenticated)?;
+            let u = tx.get_user(id)?.ok_or(CoreError::Unauthenticated)?;
+            if u.active {
+                Ok(u)
+            } else {
+                Err(CoreError::Unauthenticated)
+            }
+        })
+    }
+}
