@@ -56,7 +56,8 @@ pub struct CopyMatch {
     /// Matched syllable span in the query, `[start, end)` in folded syllable tokens.
     pub query_start: usize,
     pub query_end: usize,
-    /// Estimated number of copied syllables (sum over the consistent chains).
+    /// Estimated number of copied syllables (sum over the consistent chains; matched span + k +
+    /// half a window).
     pub copied_syllables: usize,
     /// Offset-consistent fingerprint hits.
     pub hits: usize,
@@ -303,7 +304,9 @@ impl FingerprintIndex {
                     c.iter().map(|h| h.1).min().unwrap_or(0),
                     c.iter().map(|h| h.1).max().unwrap_or(0),
                 );
-                copied += ((i1 - i0).max(q1 - q0) as usize) + K;
+                // Hits fall only on stored (winnowed) positions, so the copied run extends on
+                // average about half a window beyond the outermost hits.
+                copied += ((i1 - i0).max(q1 - q0) as usize) + K + W.div_ceil(2);
                 qs = qs.min(q0);
                 qe = qe.max(q1 + K as i64);
                 nh += c.len();

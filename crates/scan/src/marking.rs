@@ -227,7 +227,7 @@ impl MarkingDetector {
             })
             .collect();
         // Longest first, so TUYỆT MẬT wins over MẬT and TÀI LIỆU THU HỒI over THU HỒI.
-        prepared.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()));
+        prepared.sort_by_key(|p| std::cmp::Reverse(p.folded.len()));
         let multi: Vec<String> = prepared
             .iter()
             .filter(|p| fold(&p.spec.text).contains(' '))

@@ -98,7 +98,7 @@ fn confusable(c: char) -> Option<char> {
 }
 
 fn is_cyrillic_or_greek(c: char) -> bool {
-    matches!(c as u32, 0x370..=0x3FF | 0x400..=0x4FF)
+    matches!(c as u32, 0x370..=0x4FF)
 }
 
 /// Vietnamese-specific letters (used to decide that `Ð` is a mis-encoded `Đ`).
@@ -150,11 +150,8 @@ fn lower(c: char) -> char {
     if (0x1EA0..=0x1EF9).contains(&u) {
         return char::from_u32(u | 1).unwrap_or(c);
     }
-    let mut l = c.to_lowercase();
-    match (l.next(), l.next()) {
-        (Some(x), None) => x,
-        _ => c,
-    }
+    // Simple case mapping; for the few multi-char lower-case forms (İ → i̇) keep the first char.
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 /// Build both views of `src`.
@@ -203,14 +200,22 @@ pub fn views(src: &str) -> Views {
                      exact: &mut View,
                      evasion: &mut bool,
                      last_space: &mut bool| {
-            for n in buf.nfc() {
-                if let Some(e) = exact_char(n, confusables, eth_is_d, evasion) {
-                    push(exact, e, at, last_space);
-                }
+            // Lower-casing can itself create a composable pair (İ + U+0300 → i + U+0300 → ì), so
+            // the mapped cluster is composed once more.
+            let mapped: String = buf
+                .nfc()
+                .filter_map(|n| exact_char(n, confusables, eth_is_d, evasion))
+                .collect();
+            for e in mapped.nfc() {
+                push(exact, e, at, last_space);
             }
             buf.clear();
         };
         for (i, c) in src.char_indices() {
+            // Ignorables vanish before composition: `ư` ZWNBSP U+0300 is `ừ`.
+            if DEFAULT_IGNORABLE(c) {
+                continue;
+            }
             if canonical_combining_class(c) == 0 && !buf.is_empty() && !is_cluster_continuation(c) {
                 flush(
                     &mut buf,
@@ -266,6 +271,7 @@ fn fold_view(exact: &View) -> View {
         let src = exact.map[i];
         match fold_class(c, table) {
             Folded::Drop => {}
+            Folded::Ascii(b' ') if out.text.is_empty() || out.text.ends_with(' ') => {}
             Folded::Ascii(b) => {
                 out.text.push(b as char);
                 out.map.push(src);
@@ -278,6 +284,10 @@ fn fold_view(exact: &View) -> View {
                 }
             }
         }
+    }
+    if out.text.ends_with(' ') {
+        out.text.pop();
+        out.map.pop();
     }
     out.map.push(*exact.map.last().unwrap_or(&0));
     out
@@ -318,16 +328,30 @@ fn fold_table() -> &'static [u8] {
                 *slot = b'd';
                 continue;
             }
+            if let Some(p) = punct_fold(c) {
+                *slot = p;
+                continue;
+            }
             let l = lower(c);
             if let Some(base) = std::iter::once(l).nfd().next()
                 && base.is_ascii_alphanumeric()
                 && l != base
             {
-                *slot = base as u8;
+                *slot = base.to_ascii_lowercase() as u8;
             }
         }
         t
     })
+}
+
+/// Dashes and quotes unified exactly as the exact view does.
+fn punct_fold(c: char) -> Option<u8> {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => Some(b'-'),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '«' | '»' | '\u{2033}' => Some(b'"'),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some(b'\''),
+        _ => None,
+    }
 }
 
 #[inline]
@@ -344,6 +368,8 @@ fn fold_class(c: char, table: &[u8]) -> Folded {
         Folded::Drop
     } else if is_space(c) {
         Folded::Ascii(b' ')
+    } else if let Some(p) = punct_fold(c) {
+        Folded::Ascii(p)
     } else if let '\u{FF01}'..='\u{FF5E}' = c {
         Folded::Ascii(((c as u32 - 0xFEE0) as u8).to_ascii_lowercase())
     } else {

@@ -117,7 +117,8 @@ pub struct Scanner<'a> {
     pub index: Option<&'a FingerprintIndex>,
     /// Copy matches above this level are not reported (1 Mật … 3 Tuyệt mật).
     pub max_level: u8,
-    /// Copies shorter than this many syllables are reported as information only (F8).
+    /// Copies estimated shorter than this many syllables are information only (F8). The default,
+    /// 36, keeps 50-syllable (≈ 50-word) passages blocking and 25–30-syllable quotes logged.
     pub copy_threshold: usize,
     /// `None` = extract in-process (trusted input, tests); production passes an isolation config.
     pub isolation: Option<Isolation>,
@@ -130,7 +131,7 @@ impl<'a> Scanner<'a> {
             detector: MarkingDetector::new(markings),
             index: None,
             max_level: 3,
-            copy_threshold: 50,
+            copy_threshold: 36,
             isolation: None,
             limits: Limits::default(),
         }

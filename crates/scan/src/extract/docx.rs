@@ -379,24 +379,18 @@ fn walk_wordml(
                 }
                 _ => props(e, in_ppr, in_rpr, styles, &mut paras, &mut runs),
             },
-            Event::Text(t) => {
-                if in_t || in_del_t {
-                    let s = t
-                        .decode()
-                        .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
-                    push_text(&mut runs, &s, in_del_t || in_del > 0);
-                }
+            Event::Text(t) if in_t || in_del_t => {
+                let s = t
+                    .decode()
+                    .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
+                push_text(&mut runs, &s, in_del_t || in_del > 0);
             }
-            Event::CData(t) => {
-                if in_t || in_del_t {
-                    let s = String::from_utf8_lossy(&t).into_owned();
-                    push_text(&mut runs, &s, in_del_t || in_del > 0);
-                }
+            Event::CData(t) if in_t || in_del_t => {
+                let s = String::from_utf8_lossy(&t).into_owned();
+                push_text(&mut runs, &s, in_del_t || in_del > 0);
             }
-            Event::GeneralRef(ref e) => {
-                if in_t || in_del_t {
-                    push_text(&mut runs, &entity(e), in_del_t || in_del > 0);
-                }
+            Event::GeneralRef(ref e) if in_t || in_del_t => {
+                push_text(&mut runs, &entity(e), in_del_t || in_del > 0);
             }
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
@@ -418,10 +412,8 @@ fn walk_wordml(
                             emit_para(p, part, source, &mut index, groups, out);
                         }
                     }
-                    b"w:txbxContent" | b"w:tc" => {
-                        if ctx.len() > 1 {
-                            ctx.pop();
-                        }
+                    b"w:txbxContent" | b"w:tc" if ctx.len() > 1 => {
+                        ctx.pop();
                     }
                     _ => {}
                 }

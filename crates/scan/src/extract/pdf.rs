@@ -211,10 +211,10 @@ fn walk(content: &Content, fonts: &HashMap<Vec<u8>, FontInfo>, buf: &mut LineBuf
                     for item in arr {
                         match item {
                             Object::String(s, _) => show(s, font, red, buf),
-                            Object::Integer(_) | Object::Real(_) => {
-                                if num(item) < -250.0 && !buf.cur.ends_with(' ') {
-                                    buf.cur.push(' ');
-                                }
+                            Object::Integer(_) | Object::Real(_)
+                                if num(item) < -250.0 && !buf.cur.ends_with(' ') =>
+                            {
+                                buf.cur.push(' ');
                             }
                             _ => {}
                         }

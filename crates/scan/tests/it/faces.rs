@@ -8,7 +8,11 @@ use crate::util::*;
 fn sample_results() -> Vec<bmnn_scan::FileVerdict> {
     let mut d = DocxBuilder::body(&p("Báo cáo."));
     d.header = Some(p("TỐI MẬT"));
-    vec![scan("mat.docx", &d.build()), verdict_of_txt("Thông báo lịch họp."), scan("hong.docx", b"PK\x03\x04xx")]
+    vec![
+        scan("mat.docx", &d.build()),
+        verdict_of_txt("Thông báo lịch họp."),
+        scan("hong.docx", b"PK\x03\x04xx"),
+    ]
 }
 
 #[test]
@@ -16,11 +20,23 @@ fn human_report_is_vietnamese_and_shows_only_the_stamp() {
     let mut d = DocxBuilder::body(&p("Nội dung tuyệt đối không được in ra ngoài"));
     d.header = Some(p("TỐI MẬT"));
     let out = human(&[scan("mat.docx", &d.build())]);
-    assert!(out.contains("mat.docx: Chặn: có dấu hiệu bí mật nhà nước"), "{out}");
-    assert!(out.contains("[CHẶN] Phát hiện dấu chỉ độ mật «TỐI MẬT» (độ Tối mật) ở đầu trang (header)"), "{out}");
-    assert!(!out.contains("Nội dung tuyệt đối"), "document text must not be printed");
+    assert!(
+        out.contains("mat.docx: Chặn: có dấu hiệu bí mật nhà nước"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[CHẶN] Phát hiện dấu chỉ độ mật «TỐI MẬT» (độ Tối mật) ở đầu trang (header)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Nội dung tuyệt đối"),
+        "document text must not be printed"
+    );
     let all = human(&sample_results());
-    assert!(all.contains("Tổng cộng 3 tệp: 1 bị chặn, 1 cần xem xét, 1 không phát hiện dấu hiệu."), "{all}");
+    assert!(
+        all.contains("Tổng cộng 3 tệp: 1 bị chặn, 1 cần xem xét, 1 không phát hiện dấu hiệu."),
+        "{all}"
+    );
 }
 
 #[test]
@@ -40,11 +56,19 @@ fn sarif_report_shape() {
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["ruleId"], "BMNN001");
     assert_eq!(results[0]["level"], "error");
-    assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "mat.docx");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "mat.docx"
+    );
     assert_eq!(results[0]["properties"]["evidence"], "TỐI MẬT");
     assert_eq!(results[1]["ruleId"], "BMNN005");
     assert_eq!(results[1]["level"], "warning");
-    let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     for r in results {
         assert!(rule_ids.contains(&r["ruleId"].as_str().unwrap()));
     }
@@ -59,15 +83,47 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
     std::fs::write(sub.join("mat.html"), "<html><body><p>MẬT</p></body></html>").unwrap();
     std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap(); // not a scanned type: skipped in folders
     let mut calls = Vec::new();
-    let res = scan_paths(&[dir.path().to_path_buf()], &scanner(), |done, total, _| calls.push((done, total)));
+    let res = scan_paths(&[dir.path().to_path_buf()], &scanner(), |done, total, _| {
+        calls.push((done, total))
+    });
     assert_eq!(res.len(), 2);
     assert_eq!(calls, vec![(1, 2), (2, 2)]);
-    assert_eq!(res.iter().filter(|r| r.verdict == Verdict::Block).count(), 1);
+    assert_eq!(
+        res.iter().filter(|r| r.verdict == Verdict::Block).count(),
+        1
+    );
 
-    let args = |paths: Vec<std::path::PathBuf>| ScanArgs { paths, format: OutputFormat::Json, max_level: 3, timeout: 10, in_process: true };
-    assert_eq!(run_cli(args(vec![dir.path().join("sach.txt")]), MarkingSpec::default_set(), None), 0);
-    assert_eq!(run_cli(args(vec![dir.path().to_path_buf()]), MarkingSpec::default_set(), None), 1);
-    assert_eq!(run_cli(args(vec![dir.path().join("khong-co.docx")]), MarkingSpec::default_set(), None), 2);
+    let args = |paths: Vec<std::path::PathBuf>| ScanArgs {
+        paths,
+        format: OutputFormat::Json,
+        max_level: 3,
+        timeout: 10,
+        in_process: true,
+    };
+    assert_eq!(
+        run_cli(
+            args(vec![dir.path().join("sach.txt")]),
+            MarkingSpec::default_set(),
+            None
+        ),
+        0
+    );
+    assert_eq!(
+        run_cli(
+            args(vec![dir.path().to_path_buf()]),
+            MarkingSpec::default_set(),
+            None
+        ),
+        1
+    );
+    assert_eq!(
+        run_cli(
+            args(vec![dir.path().join("khong-co.docx")]),
+            MarkingSpec::default_set(),
+            None
+        ),
+        2
+    );
 }
 
 #[test]
@@ -78,7 +134,16 @@ fn clap_parses_scan_args() {
         #[command(flatten)]
         scan: ScanArgs,
     }
-    let c = Cli::try_parse_from(["bmnn", "a.docx", "thu-muc", "--format", "sarif", "--max-level", "2"]).unwrap();
+    let c = Cli::try_parse_from([
+        "bmnn",
+        "a.docx",
+        "thu-muc",
+        "--format",
+        "sarif",
+        "--max-level",
+        "2",
+    ])
+    .unwrap();
     assert_eq!(c.scan.paths.len(), 2);
     assert_eq!(c.scan.format, OutputFormat::Sarif);
     assert_eq!(c.scan.max_level, 2);

