@@ -1,1 +1,276 @@
-fn main() {}
+//! Benchmark driver for `scripts/bench-scan` (not part of the product). Subcommands:
+//!
+//! * `corpus SRC OUT_DIR MB` — build a Vietnamese corpus of at least MB megabytes from CoNLL text
+//!   (first column of each line, sentences joined), a stamp line every 7th copy; writes `corpus.txt`
+//!   (NFC text), `folded.txt` (the folded view) and `patterns.txt` (the folded marking phrases,
+//!   longest first, for `rg -F -w -f`);
+//! * `markings FOLDED` — Aho–Corasick phrase count over the folded text, best of 3, MB/s;
+//! * `normalize CORPUS` — `fold()` and the full two-view normaliser, best of 3, MB/s;
+//! * `docx CORPUS DIR N` — write N DOCX files from corpus slices, scan them in-process and through
+//!   the isolated child, MB/s;
+//! * `index CORPUS ITEMS` — register ITEMS documents, report size and the lookup time for a 20-page
+//!   (10,000-syllable) document.
+//!
+//! Prints one `key=value` line per measurement; document text is never printed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bmnn_scan::{FingerprintIndex, Isolation, MarkingDetector, MarkingSpec, Scanner, scan_bytes};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let a = |i: usize| args.get(i).cloned().unwrap_or_else(|| usage());
+    match args.first().map(String::as_str) {
+        Some("corpus") => corpus(Path::new(&a(1)), Path::new(&a(2)), a(3).parse().unwrap_or(200)),
+        Some("markings") => markings(Path::new(&a(1))),
+        Some("normalize") => normalize(Path::new(&a(1))),
+        Some("docx") => docx(Path::new(&a(1)), Path::new(&a(2)), a(3).parse().unwrap_or(200)),
+        Some("index") => index(Path::new(&a(1)), a(2).parse().unwrap_or(100_000)),
+        _ => usage(),
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bmnn-scan-bench corpus SRC OUT MB | markings FOLDED | normalize CORPUS | docx CORPUS DIR N | index CORPUS ITEMS");
+    std::process::exit(2)
+}
+
+fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut out = None;
+    for _ in 0..n {
+        let t = Instant::now();
+        let r = f();
+        best = best.min(t.elapsed());
+        out = Some(r);
+    }
+    (best, out.expect("n > 0"))
+}
+
+fn mbps(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| {
+        eprintln!("cannot read {}: {e}", p.display());
+        std::process::exit(2)
+    })
+}
+
+fn corpus(src: &Path, out: &Path, mb: usize) {
+    let raw = read(src);
+    let mut sentences = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    for line in raw.lines() {
+        let w = line.split('\t').next().unwrap_or("").trim();
+        if w.is_empty() {
+            if !cur.is_empty() {
+                sentences.push(cur.join(" "));
+                cur.clear();
+            }
+        } else {
+            cur.push(w.replace('_', " "));
+        }
+    }
+    if !cur.is_empty() {
+        sentences.push(cur.join(" "));
+    }
+    let base = sentences.join("\n") + "\n";
+    std::fs::create_dir_all(out).expect("mkdir");
+    let mut text = String::with_capacity(mb * 1_000_000 + base.len());
+    let mut copy = 0;
+    while text.len() < mb * 1_000_000 {
+        text.push_str(&base);
+        copy += 1;
+        if copy % 7 == 0 {
+            text.push_str("TUYỆT MẬT\n");
+        }
+    }
+    let folded: String = text.lines().map(bmnn_scan::fold).collect::<Vec<_>>().join("\n");
+    std::fs::write(out.join("corpus.txt"), &text).expect("write corpus");
+    std::fs::write(out.join("folded.txt"), &folded).expect("write folded");
+    let det = MarkingDetector::new(&MarkingSpec::default_set());
+    let mut pats = det.spaced_patterns().to_vec();
+    pats.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    std::fs::write(out.join("patterns.txt"), pats.join("\n") + "\n").expect("write patterns");
+    println!("corpus_sentences={} base_bytes={} corpus_bytes={} folded_bytes={} copies={copy} patterns={}", sentences.len(), base.len(), text.len(), folded.len(), pats.len());
+}
+
+fn markings(folded: &Path) {
+    let text = read(folded);
+    let det = MarkingDetector::new(&MarkingSpec::default_set());
+    let (d, n) = best_of(3, || det.count_phrases_folded(&text));
+    println!("ac_bytes={} ac_matches={n} ac_seconds={:.4} ac_mbps={:.0}", text.len(), d.as_secs_f64(), mbps(text.len(), d));
+}
+
+fn normalize(corpus: &Path) {
+    let text = read(corpus);
+    let mut buf = String::with_capacity(text.len());
+    let (d, _) = best_of(3, || {
+        buf.clear();
+        bmnn_scan::normalize::fold_into(&text, &mut buf);
+        buf.len()
+    });
+    println!("fold_bytes={} fold_mbps={:.0}", text.len(), mbps(text.len(), d));
+    // The full two-view normaliser (NFC check, cleanup, lower case, offset maps) per line.
+    let slice: Vec<&str> = text.lines().take(200_000).collect();
+    let bytes: usize = slice.iter().map(|l| l.len() + 1).sum();
+    let (d, n) = best_of(3, || slice.iter().map(|l| bmnn_scan::normalize::views(l).folded.text.len()).sum::<usize>());
+    println!("views_bytes={bytes} views_out={n} views_mbps={:.0}", mbps(bytes, d));
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A minimal but complete DOCX (stored zip entries) with a header and the given paragraphs.
+fn write_docx(paras: &[&str], header: &str) -> Vec<u8> {
+    let body: String = paras.iter().map(|p| format!(r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#, esc(p))).collect();
+    let ns = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let files: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#.into()),
+        ("word/document.xml", format!(r#"<?xml version="1.0"?><w:document {ns}><w:body>{body}</w:body></w:document>"#)),
+        ("word/header1.xml", format!(r#"<?xml version="1.0"?><w:hdr {ns}><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"#, esc(header))),
+    ];
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in &files {
+        let data = data.as_bytes();
+        let crc = crc32(data);
+        let off = out.len() as u32;
+        for (v, cd) in [(&mut out, false), (&mut central, true)] {
+            v.extend_from_slice(&(if cd { 0x0201_4b50u32 } else { 0x0403_4b50 }).to_le_bytes());
+            if cd {
+                v.extend_from_slice(&20u16.to_le_bytes());
+            }
+            for x in [20u16, 0, 0, 0, 0x21] {
+                v.extend_from_slice(&x.to_le_bytes());
+            }
+            for x in [crc, data.len() as u32, data.len() as u32] {
+                v.extend_from_slice(&x.to_le_bytes());
+            }
+            v.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            v.extend_from_slice(&0u16.to_le_bytes());
+            if cd {
+                v.extend_from_slice(&[0; 8]);
+                v.extend_from_slice(&0u32.to_le_bytes());
+                v.extend_from_slice(&off.to_le_bytes());
+            }
+            v.extend_from_slice(name.as_bytes());
+        }
+        out.extend_from_slice(data);
+    }
+    let (cd_off, cd_len) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+    out.extend_from_slice(&cd_len.to_le_bytes());
+    out.extend_from_slice(&cd_off.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { 0xEDB8_8320 ^ (crc >> 1) } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn docx(corpus: &Path, dir: &Path, n: usize) {
+    let text = read(corpus);
+    let lines: Vec<&str> = text.lines().filter(|l| l.len() > 20).collect();
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let per = 400; // ~60 KB of text per file
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for i in 0..n {
+        let start = (i * per) % lines.len().saturating_sub(per).max(1);
+        let header = if i % 10 == 0 { "TỐI MẬT" } else { "UBND TỈNH" };
+        let bytes = write_docx(&lines[start..(start + per).min(lines.len())], header);
+        let p = dir.join(format!("doc{i:04}.docx"));
+        std::fs::write(&p, bytes).expect("write docx");
+        paths.push(p);
+    }
+    let files: Vec<(String, Vec<u8>)> = paths.iter().map(|p| (p.display().to_string(), std::fs::read(p).expect("read"))).collect();
+    let total: usize = files.iter().map(|f| f.1.len()).sum();
+    let scanner = Scanner::new(&MarkingSpec::default_set());
+    let (d, blocked) = best_of(3, || files.iter().filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block).count());
+    println!("docx_files={n} docx_bytes={total} docx_blocked={blocked} docx_inprocess_mbps={:.0} docx_inprocess_files_per_s={:.0}", mbps(total, d), n as f64 / d.as_secs_f64());
+    let child = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("bmnn-scan-child")));
+    if let Some(child) = child.filter(|c| c.exists()) {
+        let iso = Isolation::new(child, vec![]);
+        let scanner = Scanner::new(&MarkingSpec::default_set()).with_isolation(iso);
+        let (d, blocked) = best_of(1, || files.iter().filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block).count());
+        println!("docx_isolated_blocked={blocked} docx_isolated_mbps={:.0} docx_isolated_files_per_s={:.0}", mbps(total, d), n as f64 / d.as_secs_f64());
+    }
+}
+
+/// Pseudo-random prose over the corpus vocabulary: distinct registered documents (a repeated
+/// corpus would make every item overlap every other).
+fn pseudo(vocab: &[&str], seed: u64, n: usize) -> Vec<String> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            vocab[(s % vocab.len() as u64) as usize].to_owned()
+        })
+        .collect()
+}
+
+fn index(corpus: &Path, items: usize) {
+    let text = read(corpus);
+    let mut vocab: Vec<&str> = text.split_whitespace().take(2_000_000).filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    vocab.sort_unstable();
+    vocab.dedup();
+    let per = 300; // syllables per registered item
+    let key = *b"bench-key-000001";
+    let mut ix = FingerprintIndex::new(key);
+    let t = Instant::now();
+    for i in 0..items {
+        let doc = pseudo(&vocab, i as u64 + 1, per).join(" ");
+        ix.add(i as i64, 1 + (i % 3) as u8, format!("Tài liệu {i}"), &doc);
+    }
+    ix.compact();
+    let build = t.elapsed();
+    let bytes = ix.to_bytes();
+    // A 20-page outgoing document: 10,000 syllables, with a 60-syllable passage of registered
+    // item 4242 pasted in the middle.
+    let item = pseudo(&vocab, 4243, per);
+    let pasted = item[100..160].join(" ");
+    let body = pseudo(&vocab, u64::MAX / 3, 10_000);
+    let query = format!("{} {pasted} {}", body[..5_000].join(" "), body[5_000..].join(" "));
+    let mut times = Vec::new();
+    let mut found = 0;
+    for _ in 0..21 {
+        let t = Instant::now();
+        let m = ix.query(&query, 3);
+        times.push(t.elapsed());
+        found = m.len();
+        if !m.iter().any(|m| m.doc_id == 4242) {
+            eprintln!("warning: pasted passage not found");
+        }
+    }
+    times.sort();
+    let _ = std::io::stdout().flush();
+    println!(
+        "index_items={items} index_vocab={} index_entries={} index_heap_mb={:.0} index_file_mb={:.0} index_build_s={:.1} query_syllables=10060 query_ms_median={:.2} query_ms_max={:.2} query_matches={found}",
+        vocab.len(),
+        ix.entries(),
+        ix.heap_bytes() as f64 / 1e6,
+        bytes.len() as f64 / 1e6,
+        build.as_secs_f64(),
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
+}
