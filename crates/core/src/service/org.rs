@@ -387,3 +387,16 @@ impl<S: Store> Service<S> {
         })
     }
 }
+
+impl<S: Store> Service<S> {
+    /// Clears a lockout (administrator).
+    pub fn unlock(&self, ctx: &Ctx, id: Id) -> Result<()> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::Admin], "Mở khóa tài khoản")?;
+            a.tx.get_user(id)?
+                .ok_or(CoreError::NotFound("người dùng"))?;
+            a.tx.set_login_state(id, &LoginState::default())?;
+            a.audit("user.unlock", format!("user:{id}"), String::new())
+        })
+    }
+}

@@ -1,0 +1,313 @@
+//! bmnn-store: persistence for bmnn on SQLite (default, embedded) or PostgreSQL, with the same
+//! code. Only this crate knows which database runs.
+//!
+//! Shape: [`DbStore`] holds an r2d2 pool of either backend and implements the storage contract
+//! of `bmnn_core::ports` ([`Store`], [`Tx`]). Every query is written once with diesel's DSL and
+//! compiled for both backends by the `dispatch!` macro (one match arm per concrete
+//! connection) — chosen over `#[derive(MultiConnection)]` because each arm then uses the
+//! backend's own types and features with no lowest-common-denominator backend.
+//!
+//! Guarantees:
+//! - SQLite runs in WAL mode with `synchronous=FULL` and `foreign_keys=ON`; every write is a
+//!   `BEGIN IMMEDIATE` transaction, so writers serialise and a read-then-write never hits
+//!   `SQLITE_BUSY` at the upgrade.
+//! - On PostgreSQL every write transaction first locks the audit chain head row
+//!   (`SELECT … FOR UPDATE`): writers serialise, the chain cannot fork, and register numbers
+//!   computed inside the transaction are unique and gap-free.
+//! - Register numbers are per register and per year, assigned inside the write transaction
+//!   (max + 1, guarded by a unique index); entries are never deleted.
+//! - Every state change of the services writes its audit record in the same transaction.
+//! - The clearance filter (`ReadScope`) is applied in SQL on every read of items, requests,
+//!   register entries, notices and attachments.
+
+#![forbid(unsafe_code)]
+
+mod dataset;
+pub mod schema;
+mod tx;
+
+use bmnn_core::audit::{self, AuditRecord, Broken};
+use bmnn_core::error::{CoreError, Result};
+use bmnn_core::ports::{Store, Tx};
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+pub use dataset::{Dataset, EXPORT_FORMAT, EXPORT_VERSION};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("không mở được cơ sở dữ liệu: {0}")]
+    Open(String),
+    #[error("lỗi chuyển đổi cơ sở dữ liệu (migration): {0}")]
+    Migrate(String),
+    #[error(
+        "địa chỉ cơ sở dữ liệu không hợp lệ: {0} (dùng sqlite:///đường/dẫn.db hoặc postgres://…)"
+    )]
+    Url(String),
+}
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+enum Pools {
+    Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    Pg(Pool<ConnectionManager<PgConnection>>),
+}
+
+/// Per-connection SQLite settings (applied to every pooled connection).
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, c: &mut SqliteConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        c.batch_execute(
+            "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The database of one bmnn installation.
+pub struct DbStore {
+    pools: Pools,
+}
+
+/// A connection borrowed for one transaction.
+pub(crate) enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+/// Runs the same diesel code against whichever connection is in use.
+macro_rules! dispatch {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite(inner) => {
+                let $c: &mut diesel::sqlite::SqliteConnection = &mut **inner;
+                $body
+            }
+            $crate::Conn::Pg(inner) => {
+                let $c: &mut diesel::pg::PgConnection = &mut **inner;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use dispatch;
+
+/// Error inside a transaction: either the domain's or the database's.
+pub(crate) enum TxErr {
+    Core(CoreError),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxErr {
+    fn from(e: diesel::result::Error) -> Self {
+        TxErr::Db(e)
+    }
+}
+
+impl From<TxErr> for CoreError {
+    fn from(e: TxErr) -> Self {
+        match e {
+            TxErr::Core(c) => c,
+            TxErr::Db(d) => db_err(d),
+        }
+    }
+}
+
+pub(crate) fn db_err(e: diesel::result::Error) -> CoreError {
+    tracing::error!(error = %e, "database error");
+    CoreError::Storage(e.to_string())
+}
+
+impl DbStore {
+    /// Opens (and migrates) the database at `url`: `sqlite:///abs/path.db`, `sqlite://rel.db`,
+    /// a plain file path, or `postgres://…` / `postgresql://…`.
+    pub fn open(url: &str) -> std::result::Result<DbStore, StoreError> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mgr = ConnectionManager::<PgConnection>::new(url);
+            let pool = Pool::builder()
+                .max_size(8)
+                .connection_timeout(Duration::from_secs(30))
+                .build(mgr)
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            DbStore {
+                pools: Pools::Pg(pool),
+            }
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            if path.is_empty() {
+                return Err(StoreError::Url(url.to_string()));
+            }
+            // WAL once per database file (persistent), before the pool opens.
+            let mut c =
+                SqliteConnection::establish(path).map_err(|e| StoreError::Open(e.to_string()))?;
+            c.batch_execute("PRAGMA journal_mode = WAL;")
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            drop(c);
+            let mgr = ConnectionManager::<SqliteConnection>::new(path);
+            let pool = Pool::builder()
+                .max_size(4)
+                .connection_timeout(Duration::from_secs(30))
+                .connection_customizer(Box::new(SqlitePragmas))
+                .build(mgr)
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            DbStore {
+                pools: Pools::Sqlite(pool),
+            }
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrate(&self) -> std::result::Result<(), StoreError> {
+        let m = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migrate(e.to_string());
+        match &self.pools {
+            Pools::Sqlite(p) => {
+                let mut c = p.get().map_err(|e| StoreError::Open(e.to_string()))?;
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map_err(m)?;
+            }
+            Pools::Pg(p) => {
+                let mut c = p.get().map_err(|e| StoreError::Open(e.to_string()))?;
+                c.run_pending_migrations(PG_MIGRATIONS).map_err(m)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn with_db<T>(&self, write: bool, f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>) -> Result<T> {
+        let pool_err = |e: diesel::r2d2::PoolError| CoreError::Storage(format!("pool: {e}"));
+        match &self.pools {
+            Pools::Sqlite(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut SqliteConnection = &mut pc;
+                let run = |c: &mut SqliteConnection| -> std::result::Result<T, TxErr> {
+                    let mut tx = tx::DbTx {
+                        conn: Conn::Sqlite(c),
+                    };
+                    f(&mut tx).map_err(TxErr::Core)
+                };
+                let r = if write {
+                    c.immediate_transaction(run)
+                } else {
+                    c.transaction(run)
+                };
+                r.map_err(CoreError::from)
+            }
+            Pools::Pg(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut PgConnection = &mut pc;
+                let run = |c: &mut PgConnection| -> std::result::Result<T, TxErr> {
+                    if write {
+                        // Serialise writers on the chain head (see module docs).
+                        schema::audit_head::table
+                            .filter(schema::audit_head::id.eq(1))
+                            .select(schema::audit_head::seq)
+                            .for_update()
+                            .first::<i64>(c)?;
+                    }
+                    let mut tx = tx::DbTx { conn: Conn::Pg(c) };
+                    f(&mut tx).map_err(TxErr::Core)
+                };
+                let r = if write {
+                    c.build_transaction().read_write().run(run)
+                } else {
+                    c.build_transaction().read_only().run(run)
+                };
+                r.map_err(CoreError::from)
+            }
+        }
+    }
+
+    /// Recomputes the whole audit chain; names the first broken record.
+    pub fn verify_audit(&self) -> Result<std::result::Result<u64, Broken>> {
+        self.with_db(false, |tx| {
+            let (records, head) = tx.audit_all()?;
+            let n = match audit::verify(&records) {
+                Ok(n) => n,
+                Err(b) => return Ok(Err(b)),
+            };
+            Ok(
+                audit::verify_head(records.last(), head.as_ref().map(|(s, h)| (*s, h.as_str())))
+                    .map(|_| n),
+            )
+        })
+    }
+
+    pub fn audit_count(&self) -> Result<i64> {
+        self.with_db(false, |tx| tx.audit_len())
+    }
+
+    /// Every audit record, in chain order (for offline verification and export).
+    pub fn audit_records(&self) -> Result<Vec<AuditRecord>> {
+        self.with_db(false, |tx| Ok(tx.audit_all()?.0))
+    }
+
+    /// Runs raw SQL (tests and the tamper drills of `audit verify` use it).
+    pub fn execute_raw(&self, sql: &str) -> Result<()> {
+        match &self.pools {
+            Pools::Sqlite(p) => p
+                .get()
+                .map_err(|e| CoreError::Storage(e.to_string()))?
+                .batch_execute(sql),
+            Pools::Pg(p) => p
+                .get()
+                .map_err(|e| CoreError::Storage(e.to_string()))?
+                .batch_execute(sql),
+        }
+        .map_err(db_err)
+    }
+
+    /// The whole dataset as versioned JSON (see `docs/export-format.md`).
+    pub fn export(&self) -> Result<Dataset> {
+        self.with_db(false, |tx| tx.export())
+    }
+
+    /// Loads an export into an empty database; refuses a non-empty one and a foreign format.
+    pub fn import(&self, d: &Dataset) -> Result<()> {
+        self.with_db(true, |tx| tx.import(d))
+    }
+
+    /// `VACUUM INTO` copy of a SQLite database (consistent while the server runs).
+    pub fn sqlite_snapshot(&self, dest: &str) -> Result<()> {
+        match &self.pools {
+            Pools::Sqlite(p) => {
+                let mut c = p.get().map_err(|e| CoreError::Storage(e.to_string()))?;
+                let q = format!("VACUUM INTO '{}'", dest.replace('\'', "''"));
+                c.batch_execute(&q).map_err(db_err)
+            }
+            Pools::Pg(_) => Err(CoreError::Conflict(
+                "VACUUM INTO chỉ dùng cho SQLite.".into(),
+            )),
+        }
+    }
+}
+
+impl Store for DbStore {
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.with_db(false, |t| f(t))
+    }
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.with_db(true, |t| f(t))
+    }
+}

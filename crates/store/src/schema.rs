@@ -1,0 +1,89 @@
+//! One diesel schema for both backends (see `migrations/{sqlite,postgres}`).
+
+diesel::table! { settings (key) { key -> Text, value -> Text, } }
+diesel::table! { units (id) { id -> BigInt, data -> Text, } }
+diesel::table! { positions (id) { id -> BigInt, data -> Text, } }
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        data -> Text,
+        password_hash -> Nullable<Text>,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Text>,
+    }
+}
+diesel::table! { delegations (id) { id -> BigInt, grantee_id -> BigInt, data -> Text, } }
+diesel::table! { catalogues (id) { id -> BigInt, data -> Text, } }
+diesel::table! { catalogue_items (id) { id -> BigInt, catalogue_id -> BigInt, data -> Text, } }
+diesel::table! {
+    items (id) {
+        id -> BigInt,
+        level -> SmallInt,
+        status -> Text,
+        origin -> Text,
+        unit_id -> Nullable<BigInt>,
+        holder_id -> Nullable<BigInt>,
+        drafter_id -> Nullable<BigInt>,
+        catalogue_item_id -> Nullable<BigInt>,
+        expiry -> Nullable<Text>,
+        recall_pending -> Bool,
+        search -> Text,
+        data -> Text,
+    }
+}
+diesel::table! { item_events (id) { id -> BigInt, item_id -> BigInt, data -> Text, } }
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        level -> SmallInt,
+        requester_id -> BigInt,
+        item_ids -> Text,
+        data -> Text,
+    }
+}
+diesel::table! {
+    register_entries (id) {
+        id -> BigInt,
+        kind -> Text,
+        year -> Integer,
+        number -> BigInt,
+        level -> SmallInt,
+        item_id -> Nullable<BigInt>,
+        to_user -> Nullable<BigInt>,
+        pending_ack -> Bool,
+        data -> Text,
+    }
+}
+diesel::table! { notices (id) { id -> BigInt, item_id -> BigInt, level -> SmallInt, open -> Bool, data -> Text, } }
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Text,
+        actor -> Text,
+        action -> Text,
+        object -> Text,
+        details -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+diesel::table! { audit_head (id) { id -> Integer, seq -> BigInt, hash -> Text, } }
+diesel::table! {
+    api_tokens (id) { id -> BigInt, user_id -> BigInt, name -> Text, token_hash -> Text, created_at -> Text, }
+}
+diesel::table! { sessions (token_hash) { token_hash -> Text, user_id -> BigInt, data -> Text, } }
+diesel::table! {
+    attachments (id) { id -> BigInt, item_id -> BigInt, level -> SmallInt, meta -> Text, content -> Binary, }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    items,
+    item_events,
+    requests,
+    register_entries,
+    notices,
+    attachments
+);

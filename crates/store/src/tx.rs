@@ -1,0 +1,814 @@
+//! `DbTx`: the storage contract of `bmnn_core::ports::Tx`, one diesel query per method,
+//! compiled for both backends through `dispatch!`.
+
+use crate::schema::*;
+use crate::{Conn, db_err, dispatch};
+use bmnn_core::audit::{self, AuditInput, AuditRecord};
+use bmnn_core::error::{CoreError, Result};
+use bmnn_core::level::Level;
+use bmnn_core::model::*;
+use bmnn_core::ports::Tx;
+use bmnn_core::registers::{NewEntry, RegisterEntry, RegisterKind};
+use bmnn_core::text::fold;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The chain head row: (seq, hash) of the last record.
+pub(crate) type ChainHead = (i64, String);
+
+pub struct DbTx<'a> {
+    pub(crate) conn: Conn<'a>,
+}
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| CoreError::Storage(format!("json: {e}")))
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| CoreError::Storage(format!("json: {e}")))
+}
+
+/// Records whose id lives in a column and, redundantly, inside the JSON.
+pub(crate) trait WithId {
+    fn set_id(&mut self, id: Id);
+}
+
+macro_rules! with_id {
+    ($($t:ty),*) => { $(impl WithId for $t { fn set_id(&mut self, id: Id) { self.id = id; } })* };
+}
+with_id!(
+    Unit,
+    Position,
+    User,
+    Delegation,
+    Catalogue,
+    CatalogueItem,
+    SecretItem,
+    ItemEvent,
+    Request,
+    RegisterEntry,
+    Notice,
+    AttachmentMeta
+);
+
+fn load<T: DeserializeOwned + WithId>(id: Id, data: &str) -> Result<T> {
+    let mut v: T = from_json(data)?;
+    v.set_id(id);
+    Ok(v)
+}
+
+fn load_all<T: DeserializeOwned + WithId>(rows: Vec<(Id, String)>) -> Result<Vec<T>> {
+    rows.into_iter().map(|(id, d)| load(id, &d)).collect()
+}
+
+fn rank(scope: &ReadScope) -> i16 {
+    scope.clearance.map_or(0, Level::rank)
+}
+
+fn date_s(d: Option<time::Date>) -> Option<String> {
+    d.map(bmnn_core::dates::iso)
+}
+
+fn search_text(i: &SecretItem) -> String {
+    let mut s = String::new();
+    for part in [
+        i.number_symbol.as_deref(),
+        Some(i.doc_type.as_str()),
+        i.summary.as_deref(),
+        i.issuer.as_deref(),
+        Some(i.drafter_name.as_str()),
+        Some(i.location.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        s.push_str(part);
+        s.push(' ');
+    }
+    format!(" {} ", fold(&s))
+}
+
+fn like_escape(t: &str) -> String {
+    let mut o = String::with_capacity(t.len() + 2);
+    o.push('%');
+    for c in t.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('%');
+    o
+}
+
+/// Builds the filtered items query (clearance + need-to-know + filters) for one backend.
+macro_rules! items_query {
+    ($scope:expr, $q:expr) => {{
+        let scope: &ReadScope = $scope;
+        let q: &ItemQuery = $q;
+        let mut b = items::table.into_boxed();
+        b = b.filter(items::level.le(rank(scope)));
+        if !scope.agency_wide {
+            let uid = scope.user_id;
+            let unit = scope.unit_id.unwrap_or(-1);
+            b = b.filter(
+                items::unit_id
+                    .assume_not_null()
+                    .eq(unit)
+                    .or(items::holder_id.assume_not_null().eq(uid))
+                    .or(items::drafter_id.assume_not_null().eq(uid)),
+            );
+        }
+        if let Some(l) = q.level {
+            b = b.filter(items::level.eq(l.rank()));
+        }
+        if let Some(s) = q.status {
+            b = b.filter(items::status.eq(s.code()));
+        }
+        if let Some(o) = q.origin {
+            b = b.filter(items::origin.eq(match o {
+                Origin::Internal => "internal",
+                Origin::Incoming => "incoming",
+            }));
+        }
+        if q.protected_only {
+            b = b.filter(items::status.eq_any(["classified", "issued", "received"]));
+        }
+        if let Some(d) = q.expiring_by {
+            b = b.filter(items::expiry.assume_not_null().le(bmnn_core::dates::iso(d)));
+        }
+        if q.recall_pending {
+            b = b.filter(items::recall_pending.eq(true));
+        }
+        if let Some(c) = q.catalogue_item_id {
+            b = b.filter(items::catalogue_item_id.assume_not_null().eq(c));
+        }
+        if let Some(t) = &q.text {
+            for tok in t.split_whitespace().take(8) {
+                b = b.filter(items::search.like(like_escape(tok)).escape('\\'));
+            }
+        }
+        b
+    }};
+}
+
+impl DbTx<'_> {
+    pub(crate) fn audit_all(&mut self) -> Result<(Vec<AuditRecord>, Option<ChainHead>)> {
+        type Row = (i64, String, String, String, String, String, String, String);
+        let (rows, head): (Vec<Row>, Option<(i64, String)>) = dispatch!(&mut self.conn, c => {
+            let rows = audit_log::table.order(audit_log::seq.asc()).load::<Row>(c).map_err(db_err)?;
+            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).first::<(i64, String)>(c).optional().map_err(db_err)?;
+            (rows, head)
+        });
+        let recs = rows
+            .into_iter()
+            .map(
+                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
+                    seq,
+                    at,
+                    actor,
+                    action,
+                    object,
+                    details,
+                    prev_hash,
+                    hash,
+                },
+            )
+            .collect();
+        Ok((recs, head))
+    }
+
+    pub(crate) fn audit_len(&mut self) -> Result<i64> {
+        dispatch!(&mut self.conn, c => audit_log::table.count().get_result::<i64>(c).map_err(db_err))
+    }
+
+    fn user_row(&mut self, id: Id) -> Result<Option<(Id, String)>> {
+        dispatch!(&mut self.conn, c => users::table.filter(users::id.eq(id)).select((users::id, users::data)).first::<(Id, String)>(c).optional().map_err(db_err))
+    }
+}
+
+impl Tx for DbTx<'_> {
+    fn get_agency(&mut self) -> Result<Option<Agency>> {
+        let v: Option<String> = dispatch!(&mut self.conn, c => settings::table.filter(settings::key.eq("agency")).select(settings::value).first::<String>(c).optional().map_err(db_err)?);
+        v.map(|s| from_json(&s)).transpose()
+    }
+
+    fn put_agency(&mut self, a: &Agency) -> Result<()> {
+        let j = to_json(a)?;
+        dispatch!(&mut self.conn, c => {
+            let n = diesel::update(settings::table.filter(settings::key.eq("agency"))).set(settings::value.eq(&j)).execute(c).map_err(db_err)?;
+            if n == 0 {
+                diesel::insert_into(settings::table).values((settings::key.eq("agency"), settings::value.eq(&j))).execute(c).map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    fn insert_unit(&mut self, u: &Unit) -> Result<Id> {
+        let j = to_json(u)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(units::table).values(units::data.eq(&j)).returning(units::id).get_result(c).map_err(db_err))
+    }
+
+    fn list_units(&mut self) -> Result<Vec<Unit>> {
+        let rows = dispatch!(&mut self.conn, c => units::table.order(units::id).select((units::id, units::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn insert_position(&mut self, p: &Position) -> Result<Id> {
+        let j = to_json(p)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(positions::table).values(positions::data.eq(&j)).returning(positions::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_position(&mut self, p: &Position) -> Result<()> {
+        let j = to_json(p)?;
+        dispatch!(&mut self.conn, c => diesel::update(positions::table.filter(positions::id.eq(p.id))).set(positions::data.eq(&j)).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn list_positions(&mut self) -> Result<Vec<Position>> {
+        let rows = dispatch!(&mut self.conn, c => positions::table.order(positions::id).select((positions::id, positions::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn insert_user(&mut self, u: &User) -> Result<Id> {
+        let j = to_json(u)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(users::table).values((users::username.eq(&u.username), users::data.eq(&j))).returning(users::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        let j = to_json(u)?;
+        dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(u.id))).set((users::username.eq(&u.username), users::data.eq(&j))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_user(&mut self, id: Id) -> Result<Option<User>> {
+        self.user_row(id)?.map(|(i, d)| load(i, &d)).transpose()
+    }
+
+    fn find_user(&mut self, username: &str) -> Result<Option<User>> {
+        let r = dispatch!(&mut self.conn, c => users::table.filter(users::username.eq(username)).select((users::id, users::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
+        r.map(|(i, d)| load(i, &d)).transpose()
+    }
+
+    fn list_users(&mut self) -> Result<Vec<User>> {
+        let rows = dispatch!(&mut self.conn, c => users::table.order(users::id).select((users::id, users::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn set_password(&mut self, user: Id, hash: &str) -> Result<()> {
+        dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(user))).set(users::password_hash.eq(Some(hash))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn password_hash(&mut self, user: Id) -> Result<Option<String>> {
+        let r = dispatch!(&mut self.conn, c => users::table.filter(users::id.eq(user)).select(users::password_hash).first::<Option<String>>(c).optional().map_err(db_err)?);
+        Ok(r.flatten())
+    }
+
+    fn insert_delegation(&mut self, d: &Delegation) -> Result<Id> {
+        let j = to_json(d)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(delegations::table).values((delegations::grantee_id.eq(d.grantee_id), delegations::data.eq(&j))).returning(delegations::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_delegation(&mut self, d: &Delegation) -> Result<()> {
+        let j = to_json(d)?;
+        dispatch!(&mut self.conn, c => diesel::update(delegations::table.filter(delegations::id.eq(d.id))).set(delegations::data.eq(&j)).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn list_delegations(&mut self) -> Result<Vec<Delegation>> {
+        let rows = dispatch!(&mut self.conn, c => delegations::table.order(delegations::id).select((delegations::id, delegations::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn insert_catalogue(&mut self, x: &Catalogue) -> Result<Id> {
+        let j = to_json(x)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(catalogues::table).values(catalogues::data.eq(&j)).returning(catalogues::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_catalogue(&mut self, x: &Catalogue) -> Result<()> {
+        let j = to_json(x)?;
+        dispatch!(&mut self.conn, c => diesel::update(catalogues::table.filter(catalogues::id.eq(x.id))).set(catalogues::data.eq(&j)).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn list_catalogues(&mut self) -> Result<Vec<Catalogue>> {
+        let rows = dispatch!(&mut self.conn, c => catalogues::table.order(catalogues::id).select((catalogues::id, catalogues::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn insert_catalogue_item(&mut self, x: &CatalogueItem) -> Result<Id> {
+        let j = to_json(x)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(catalogue_items::table).values((catalogue_items::catalogue_id.eq(x.catalogue_id), catalogue_items::data.eq(&j))).returning(catalogue_items::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_catalogue_item(&mut self, x: &CatalogueItem) -> Result<()> {
+        let j = to_json(x)?;
+        dispatch!(&mut self.conn, c => diesel::update(catalogue_items::table.filter(catalogue_items::id.eq(x.id))).set((catalogue_items::catalogue_id.eq(x.catalogue_id), catalogue_items::data.eq(&j))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_catalogue_item(&mut self, id: Id) -> Result<Option<CatalogueItem>> {
+        let r = dispatch!(&mut self.conn, c => catalogue_items::table.filter(catalogue_items::id.eq(id)).select((catalogue_items::id, catalogue_items::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
+        r.map(|(i, d)| load(i, &d)).transpose()
+    }
+
+    fn list_catalogue_items(&mut self, catalogue_id: Option<Id>) -> Result<Vec<CatalogueItem>> {
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = catalogue_items::table.select((catalogue_items::id, catalogue_items::data)).order(catalogue_items::id).into_boxed();
+            if let Some(cid) = catalogue_id {
+                q = q.filter(catalogue_items::catalogue_id.eq(cid));
+            }
+            q.load::<(Id, String)>(c).map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn insert_item(&mut self, i: &SecretItem) -> Result<Id> {
+        let j = to_json(i)?;
+        let s = search_text(i);
+        let origin = match i.origin {
+            Origin::Internal => "internal",
+            Origin::Incoming => "incoming",
+        };
+        dispatch!(&mut self.conn, c => diesel::insert_into(items::table)
+            .values((
+                items::level.eq(i.level.rank()),
+                items::status.eq(i.status.code()),
+                items::origin.eq(origin),
+                items::unit_id.eq(i.unit_id),
+                items::holder_id.eq(i.holder_id),
+                items::drafter_id.eq(i.drafter_id),
+                items::catalogue_item_id.eq(i.catalogue_item_id),
+                items::expiry.eq(date_s(i.expiry)),
+                items::recall_pending.eq(i.recall_due.is_some() && i.returned_on.is_none()),
+                items::search.eq(&s),
+                items::data.eq(&j),
+            ))
+            .returning(items::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn update_item(&mut self, i: &SecretItem) -> Result<()> {
+        let j = to_json(i)?;
+        let s = search_text(i);
+        dispatch!(&mut self.conn, c => diesel::update(items::table.filter(items::id.eq(i.id)))
+            .set((
+                items::level.eq(i.level.rank()),
+                items::status.eq(i.status.code()),
+                items::unit_id.eq(i.unit_id),
+                items::holder_id.eq(i.holder_id),
+                items::drafter_id.eq(i.drafter_id),
+                items::catalogue_item_id.eq(i.catalogue_item_id),
+                items::expiry.eq(date_s(i.expiry)),
+                items::recall_pending.eq(i.recall_due.is_some() && i.returned_on.is_none()),
+                items::search.eq(&s),
+                items::data.eq(&j),
+            ))
+            .execute(c)
+            .map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_item(&mut self, scope: &ReadScope, id: Id) -> Result<Option<SecretItem>> {
+        let q = ItemQuery::default();
+        let r = dispatch!(&mut self.conn, c => items_query!(scope, &q).filter(items::id.eq(id)).select((items::id, items::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
+        r.map(|(i, d)| load(i, &d)).transpose()
+    }
+
+    fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>> {
+        let limit = if q.limit <= 0 { 50 } else { q.limit };
+        let (total, rows) = dispatch!(&mut self.conn, c => {
+            let total: i64 = items_query!(scope, q).count().get_result(c).map_err(db_err)?;
+            let rows = items_query!(scope, q)
+                .select((items::id, items::data))
+                .order(items::id.desc())
+                .offset(q.offset.max(0))
+                .limit(limit)
+                .load::<(Id, String)>(c)
+                .map_err(db_err)?;
+            (total, rows)
+        });
+        Ok(Page {
+            total,
+            rows: load_all(rows)?,
+        })
+    }
+
+    fn insert_event(&mut self, e: &ItemEvent) -> Result<Id> {
+        let j = to_json(e)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(item_events::table).values((item_events::item_id.eq(e.item_id), item_events::data.eq(&j))).returning(item_events::id).get_result(c).map_err(db_err))
+    }
+
+    fn list_events(&mut self, scope: &ReadScope, item_id: Id) -> Result<Vec<ItemEvent>> {
+        if self.get_item(scope, item_id)?.is_none() {
+            return Ok(vec![]);
+        }
+        let rows = dispatch!(&mut self.conn, c => item_events::table.filter(item_events::item_id.eq(item_id)).order(item_events::id).select((item_events::id, item_events::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn insert_request(&mut self, r: &Request) -> Result<Id> {
+        let j = to_json(r)?;
+        let ids = format!(
+            ",{},",
+            r.item_ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        dispatch!(&mut self.conn, c => diesel::insert_into(requests::table)
+            .values((
+                requests::kind.eq(r.kind.code()),
+                requests::status.eq(r.status.code()),
+                requests::level.eq(r.level.rank()),
+                requests::requester_id.eq(r.requester_id),
+                requests::item_ids.eq(&ids),
+                requests::data.eq(&j),
+            ))
+            .returning(requests::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn update_request(&mut self, r: &Request) -> Result<()> {
+        let j = to_json(r)?;
+        dispatch!(&mut self.conn, c => diesel::update(requests::table.filter(requests::id.eq(r.id)))
+            .set((requests::status.eq(r.status.code()), requests::level.eq(r.level.rank()), requests::data.eq(&j)))
+            .execute(c)
+            .map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_request(&mut self, scope: &ReadScope, id: Id) -> Result<Option<Request>> {
+        let q = RequestQuery::default();
+        Ok(self
+            .list_requests_inner(scope, &q, Some(id))?
+            .into_iter()
+            .next())
+    }
+
+    fn list_requests(&mut self, scope: &ReadScope, q: &RequestQuery) -> Result<Vec<Request>> {
+        self.list_requests_inner(scope, q, None)
+    }
+
+    fn append_register(&mut self, e: &NewEntry) -> Result<RegisterEntry> {
+        let year = e.date.year();
+        let kind = e.kind.code();
+        let mut entry = RegisterEntry {
+            id: 0,
+            kind: e.kind,
+            year,
+            number: 0,
+            date: e.date,
+            item_id: e.item_id,
+            request_id: e.request_id,
+            level: e.level,
+            regime: e.regime.clone(),
+            fields: e.fields.clone(),
+            corrects: e.corrects,
+            created_by: e.created_by,
+            to_user: e.to_user,
+            ack: None,
+            cancelled: None,
+        };
+        let (id, number) = dispatch!(&mut self.conn, c => {
+            let max: Option<i64> = register_entries::table
+                .filter(register_entries::kind.eq(kind))
+                .filter(register_entries::year.eq(year))
+                .select(diesel::dsl::max(register_entries::number))
+                .first(c)
+                .map_err(db_err)?;
+            let number = max.unwrap_or(0) + 1;
+            entry.number = number;
+            if e.kind == RegisterKind::Incoming {
+                entry.fields.entry("incoming_no".into()).or_insert_with(|| format!("{number:02}"));
+            }
+            let j = to_json(&entry)?;
+            let id: Id = diesel::insert_into(register_entries::table)
+                .values((
+                    register_entries::kind.eq(kind),
+                    register_entries::year.eq(year),
+                    register_entries::number.eq(number),
+                    register_entries::level.eq(e.level.rank()),
+                    register_entries::item_id.eq(e.item_id),
+                    register_entries::to_user.eq(e.to_user),
+                    register_entries::pending_ack.eq(e.to_user.is_some()),
+                    register_entries::data.eq(&j),
+                ))
+                .returning(register_entries::id)
+                .get_result(c)
+                .map_err(db_err)?;
+            (id, number)
+        });
+        entry.id = id;
+        entry.number = number;
+        Ok(entry)
+    }
+
+    fn update_register_entry(&mut self, e: &RegisterEntry) -> Result<()> {
+        let j = to_json(e)?;
+        let pending = e.to_user.is_some() && e.ack.is_none() && e.cancelled.is_none();
+        dispatch!(&mut self.conn, c => diesel::update(register_entries::table.filter(register_entries::id.eq(e.id)))
+            .set((register_entries::pending_ack.eq(pending), register_entries::data.eq(&j)))
+            .execute(c)
+            .map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_register_entry(&mut self, scope: &ReadScope, id: Id) -> Result<Option<RegisterEntry>> {
+        let r = rank(scope);
+        let (aw, uid) = (scope.agency_wide, scope.user_id);
+        let row = dispatch!(&mut self.conn, c => {
+            let mut q = register_entries::table.filter(register_entries::id.eq(id)).filter(register_entries::level.le(r)).into_boxed();
+            if !aw {
+                q = q.filter(register_entries::to_user.assume_not_null().eq(uid));
+            }
+            q.select((register_entries::id, register_entries::data)).first::<(Id, String)>(c).optional().map_err(db_err)?
+        });
+        row.map(|(i, d)| load(i, &d)).transpose()
+    }
+
+    fn list_register(
+        &mut self,
+        scope: &ReadScope,
+        kind: RegisterKind,
+        year: i32,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<RegisterEntry>> {
+        let r = rank(scope);
+        let (aw, uid) = (scope.agency_wide, scope.user_id);
+        let k = kind.code();
+        let (total, rows) = dispatch!(&mut self.conn, c => {
+            let base = || {
+                let mut q = register_entries::table
+                    .filter(register_entries::kind.eq(k))
+                    .filter(register_entries::year.eq(year))
+                    .filter(register_entries::level.le(r))
+                    .into_boxed();
+                if !aw {
+                    q = q.filter(register_entries::to_user.assume_not_null().eq(uid));
+                }
+                q
+            };
+            let total: i64 = base().count().get_result(c).map_err(db_err)?;
+            let rows = base()
+                .order(register_entries::number.asc())
+                .offset(offset)
+                .limit(limit)
+                .select((register_entries::id, register_entries::data))
+                .load::<(Id, String)>(c)
+                .map_err(db_err)?;
+            (total, rows)
+        });
+        Ok(Page {
+            total,
+            rows: load_all(rows)?,
+        })
+    }
+
+    fn pending_acks(&mut self, scope: &ReadScope, user: Option<Id>) -> Result<Vec<RegisterEntry>> {
+        let r = rank(scope);
+        let (aw, uid) = (scope.agency_wide, scope.user_id);
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = register_entries::table.filter(register_entries::pending_ack.eq(true)).filter(register_entries::level.le(r)).into_boxed();
+            if !aw {
+                q = q.filter(register_entries::to_user.assume_not_null().eq(uid));
+            }
+            if let Some(u) = user {
+                q = q.filter(register_entries::to_user.assume_not_null().eq(u));
+            }
+            q.order(register_entries::id).select((register_entries::id, register_entries::data)).load::<(Id, String)>(c).map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn insert_notice(&mut self, n: &Notice) -> Result<Id> {
+        let j = to_json(n)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(notices::table)
+            .values((notices::item_id.eq(n.item_id), notices::level.eq(n.level.rank()), notices::open.eq(n.done_on.is_none()), notices::data.eq(&j)))
+            .returning(notices::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn update_notice(&mut self, n: &Notice) -> Result<()> {
+        let j = to_json(n)?;
+        dispatch!(&mut self.conn, c => diesel::update(notices::table.filter(notices::id.eq(n.id)))
+            .set((notices::open.eq(n.done_on.is_none()), notices::data.eq(&j)))
+            .execute(c)
+            .map_err(db_err)?);
+        Ok(())
+    }
+
+    fn list_notices(&mut self, scope: &ReadScope, q: &NoticeQuery) -> Result<Vec<Notice>> {
+        if !scope.agency_wide {
+            // Notices are the office's duty; other users see those of items they may see.
+            if let Some(item) = q.item_id {
+                if self.get_item(scope, item)?.is_none() {
+                    return Ok(vec![]);
+                }
+            } else {
+                return Ok(vec![]);
+            }
+        }
+        let r = rank(scope);
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut b = notices::table.filter(notices::level.le(r)).into_boxed();
+            if q.open_only {
+                b = b.filter(notices::open.eq(true));
+            }
+            if let Some(i) = q.item_id {
+                b = b.filter(notices::item_id.eq(i));
+            }
+            b.order(notices::id).select((notices::id, notices::data)).load::<(Id, String)>(c).map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn audit(&mut self, input: AuditInput) -> Result<AuditRecord> {
+        dispatch!(&mut self.conn, c => {
+            let last = audit_log::table
+                .order(audit_log::seq.desc())
+                .first::<(i64, String, String, String, String, String, String, String)>(c)
+                .optional()
+                .map_err(db_err)?
+                .map(|(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord { seq, at, actor, action, object, details, prev_hash, hash });
+            let rec = audit::seal(last.as_ref(), input);
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::seq.eq(rec.seq),
+                    audit_log::at.eq(&rec.at),
+                    audit_log::actor.eq(&rec.actor),
+                    audit_log::action.eq(&rec.action),
+                    audit_log::object.eq(&rec.object),
+                    audit_log::details.eq(&rec.details),
+                    audit_log::prev_hash.eq(&rec.prev_hash),
+                    audit_log::hash.eq(&rec.hash),
+                ))
+                .execute(c)
+                .map_err(db_err)?;
+            diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
+                .set((audit_head::seq.eq(rec.seq), audit_head::hash.eq(&rec.hash)))
+                .execute(c)
+                .map_err(db_err)?;
+            Ok(rec)
+        })
+    }
+
+    fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>> {
+        type Row = (i64, String, String, String, String, String, String, String);
+        let rows: Vec<Row> = dispatch!(&mut self.conn, c => audit_log::table.order(audit_log::seq.desc()).limit(limit).load::<Row>(c).map_err(db_err)?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
+                    seq,
+                    at,
+                    actor,
+                    action,
+                    object,
+                    details,
+                    prev_hash,
+                    hash,
+                },
+            )
+            .collect())
+    }
+
+    fn insert_session(&mut self, s: &Session) -> Result<()> {
+        let j = to_json(s)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(sessions::table).values((sessions::token_hash.eq(&s.token_hash), sessions::user_id.eq(s.user_id), sessions::data.eq(&j))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_session(&mut self, token_hash: &str) -> Result<Option<Session>> {
+        let r = dispatch!(&mut self.conn, c => sessions::table.filter(sessions::token_hash.eq(token_hash)).select(sessions::data).first::<String>(c).optional().map_err(db_err)?);
+        r.map(|d| from_json(&d)).transpose()
+    }
+
+    fn touch_session(&mut self, token_hash: &str, last_seen: &str) -> Result<()> {
+        if let Some(mut s) = self.get_session(token_hash)? {
+            s.last_seen = last_seen.to_string();
+            let j = to_json(&s)?;
+            dispatch!(&mut self.conn, c => diesel::update(sessions::table.filter(sessions::token_hash.eq(token_hash))).set(sessions::data.eq(&j)).execute(c).map_err(db_err)?);
+        }
+        Ok(())
+    }
+
+    fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+        dispatch!(&mut self.conn, c => diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn delete_user_sessions(&mut self, user: Id) -> Result<u64> {
+        let n = dispatch!(&mut self.conn, c => diesel::delete(sessions::table.filter(sessions::user_id.eq(user))).execute(c).map_err(db_err)?);
+        Ok(n as u64)
+    }
+
+    fn login_state(&mut self, user: Id) -> Result<LoginState> {
+        let r = dispatch!(&mut self.conn, c => users::table.filter(users::id.eq(user)).select((users::failed_logins, users::locked_until)).first::<(i32, Option<String>)>(c).optional().map_err(db_err)?);
+        Ok(r.map(|(failed, locked_until)| LoginState {
+            failed,
+            locked_until,
+        })
+        .unwrap_or_default())
+    }
+
+    fn set_login_state(&mut self, user: Id, s: &LoginState) -> Result<()> {
+        dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(user))).set((users::failed_logins.eq(s.failed), users::locked_until.eq(&s.locked_until))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn insert_attachment(&mut self, a: &AttachmentMeta, ciphertext: &[u8]) -> Result<Id> {
+        let j = to_json(a)?;
+        dispatch!(&mut self.conn, c => diesel::insert_into(attachments::table)
+            .values((attachments::item_id.eq(a.item_id), attachments::level.eq(a.level.rank()), attachments::meta.eq(&j), attachments::content.eq(ciphertext)))
+            .returning(attachments::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn list_attachments(&mut self, scope: &ReadScope, item_id: Id) -> Result<Vec<AttachmentMeta>> {
+        if self.get_item(scope, item_id)?.is_none() {
+            return Ok(vec![]);
+        }
+        let r = rank(scope);
+        let rows = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::item_id.eq(item_id)).filter(attachments::level.le(r)).order(attachments::id).select((attachments::id, attachments::meta)).load::<(Id, String)>(c).map_err(db_err)?);
+        load_all(rows)
+    }
+
+    fn get_attachment(
+        &mut self,
+        scope: &ReadScope,
+        id: Id,
+    ) -> Result<Option<(AttachmentMeta, Vec<u8>)>> {
+        let r = rank(scope);
+        let row = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::id.eq(id)).filter(attachments::level.le(r)).select((attachments::id, attachments::meta, attachments::content)).first::<(Id, String, Vec<u8>)>(c).optional().map_err(db_err)?);
+        let Some((id, meta, content)) = row else {
+            return Ok(None);
+        };
+        let m: AttachmentMeta = load(id, &meta)?;
+        if self.get_item(scope, m.item_id)?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some((m, content)))
+    }
+
+    fn insert_token(
+        &mut self,
+        user: Id,
+        name: &str,
+        token_hash: &str,
+        created_at: &str,
+    ) -> Result<Id> {
+        dispatch!(&mut self.conn, c => diesel::insert_into(api_tokens::table)
+            .values((api_tokens::user_id.eq(user), api_tokens::name.eq(name), api_tokens::token_hash.eq(token_hash), api_tokens::created_at.eq(created_at)))
+            .returning(api_tokens::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>> {
+        dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(api_tokens::user_id).first::<Id>(c).optional().map_err(db_err))
+    }
+}
+
+impl DbTx<'_> {
+    fn list_requests_inner(
+        &mut self,
+        scope: &ReadScope,
+        q: &RequestQuery,
+        id: Option<Id>,
+    ) -> Result<Vec<Request>> {
+        let r = rank(scope);
+        let (aw, uid) = (scope.agency_wide, scope.user_id);
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut b = requests::table.filter(requests::level.le(r)).into_boxed();
+            if !aw {
+                b = b.filter(requests::requester_id.eq(uid));
+            }
+            if let Some(id) = id {
+                b = b.filter(requests::id.eq(id));
+            }
+            if let Some(k) = q.kind {
+                b = b.filter(requests::kind.eq(k.code()));
+            }
+            if let Some(s) = q.status {
+                b = b.filter(requests::status.eq(s.code()));
+            }
+            if let Some(u) = q.requester_id {
+                b = b.filter(requests::requester_id.eq(u));
+            }
+            if let Some(i) = q.item_id {
+                b = b.filter(requests::item_ids.like(format!("%,{i},%")));
+            }
+            b.order(requests::id.desc()).select((requests::id, requests::data)).load::<(Id, String)>(c).map_err(db_err)?
+        });
+        load_all(rows)
+    }
+}

@@ -1,0 +1,6 @@
+//! The storage suite: the same scenarios on SQLite (always) and PostgreSQL (when
+//! `TEST_DATABASE_URL` points at a server; `scripts/test` starts a throwaway cluster). Each
+//! test gets a fresh database on each backend.
+
+mod helpers;
+mod scenarios;

@@ -1,0 +1,328 @@
+//! Scenarios run unchanged on every backend.
+
+use crate::helpers::*;
+use bmnn_core::Level;
+use bmnn_core::model::*;
+use bmnn_core::registers::RegisterKind;
+use bmnn_core::service::*;
+use std::collections::BTreeSet;
+
+#[test]
+fn sixteen_concurrent_registrations_are_numbered_1_to_16() {
+    for b in backends() {
+        let o = org(&b.url);
+        let svc = std::sync::Arc::new(o.svc);
+        let clerk = o.clerk.clone();
+        let handles: Vec<_> = (0..16)
+            .map(|i| {
+                let svc = svc.clone();
+                let ctx = Ctx {
+                    user_id: clerk.id,
+                    now: now(),
+                    today: d("25/11/2026"),
+                };
+                std::thread::spawn(move || {
+                    svc.receive_incoming(
+                        &ctx,
+                        incoming(Level::Mat, &format!("{i}/BCT"), "10/11/2026"),
+                    )
+                    .map(|(_, e)| e.number)
+                })
+            })
+            .collect();
+        let numbers: BTreeSet<i64> = handles
+            .into_iter()
+            .map(|h| h.join().expect("thread").expect("registered"))
+            .collect();
+        assert_eq!(numbers, (1..=16).collect::<BTreeSet<i64>>(), "{}", b.name);
+        let ctx = Ctx {
+            user_id: clerk.id,
+            now: now(),
+            today: d("25/11/2026"),
+        };
+        let book = svc
+            .register_book(&ctx, RegisterKind::Incoming, 2026, 0, 100)
+            .expect("book");
+        assert_eq!(book.total, 16, "{}", b.name);
+        assert_eq!(
+            svc.store.verify_audit().expect("verify"),
+            Ok(svc.store.audit_count().expect("count") as u64),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[test]
+fn numbers_restart_each_year_and_are_never_reused() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let (_, e1) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "1/A", "20/12/2025"))
+            .expect("2025");
+        let (_, e2) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "2/A", "02/01/2026"))
+            .expect("2026");
+        let (_, e3) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "3/A", "03/01/2026"))
+            .expect("2026");
+        assert_eq!((e1.year, e1.number), (2025, 1), "{}", b.name);
+        assert_eq!((e2.year, e2.number), (2026, 1), "{}", b.name);
+        assert_eq!(e3.number, 2, "{}", b.name);
+        o.svc
+            .cancel_entry(&c, e3.id, "Vào sổ nhầm")
+            .expect("cancel");
+        let (_, e4) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "4/A", "04/01/2026"))
+            .expect("again");
+        assert_eq!(
+            e4.number, 3,
+            "a cancelled number is not reused ({})",
+            b.name
+        );
+        let book = o
+            .svc
+            .register_book(&c, RegisterKind::Incoming, 2026, 0, 100)
+            .expect("book");
+        assert_eq!(book.total, 3);
+        assert!(
+            book.rows[1]
+                .last()
+                .expect("note")
+                .contains("ĐÃ HỦY BỎ: Vào sổ nhầm"),
+            "{:?}",
+            book.rows[1]
+        );
+    }
+}
+
+#[test]
+fn clearance_filter_hides_higher_items_everywhere() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let (mat, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "1/M", "10/11/2026"))
+            .expect("mat");
+        let (tm, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::ToiMat, "2/TM", "10/11/2026"))
+            .expect("tối mật");
+        let r = o.ctx(&o.mat_reader);
+        let page = o
+            .svc
+            .list_items(
+                &r,
+                ItemQuery {
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("list");
+        assert_eq!(page.total, 1, "{}", b.name);
+        assert_eq!(page.rows[0].id, mat.id);
+        let found = o
+            .svc
+            .list_items(
+                &r,
+                ItemQuery {
+                    text: Some("bao cao".into()),
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("search");
+        assert_eq!(
+            found.total, 1,
+            "search finds only the Mật item ({})",
+            b.name
+        );
+        assert!(matches!(
+            o.svc.item_detail(&r, tm.id),
+            Err(bmnn_core::CoreError::NotFound(_))
+        ));
+        let book = o
+            .svc
+            .register_book(&r, RegisterKind::Incoming, 2026, 0, 100)
+            .expect("book");
+        assert_eq!(book.total, 1, "register ({})", b.name);
+        // Vietnamese search ignores diacritics and đ.
+        let all = o
+            .svc
+            .list_items(
+                &c,
+                ItemQuery {
+                    text: Some("BÁO CÁO đặc biệt".into()),
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("search");
+        assert_eq!(all.total, 2);
+        let none = o
+            .svc
+            .list_items(
+                &c,
+                ItemQuery {
+                    text: Some("khong co".into()),
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("search");
+        assert_eq!(none.total, 0);
+    }
+}
+
+#[test]
+fn tampering_with_any_audit_row_is_detected_and_named() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        for i in 0..3 {
+            o.svc
+                .receive_incoming(&c, incoming(Level::Mat, &format!("{i}/X"), "10/11/2026"))
+                .expect("rx");
+        }
+        let n = o.svc.store.audit_count().expect("count");
+        assert_eq!(o.svc.store.verify_audit().expect("verify"), Ok(n as u64));
+        let edit = o.svc.store.export().expect("export");
+        // Edit a row.
+        o.svc
+            .store
+            .execute_raw("UPDATE audit_log SET details = 'sửa' WHERE seq = 5")
+            .expect("edit");
+        let err = o
+            .svc
+            .store
+            .verify_audit()
+            .expect("verify")
+            .expect_err("edited");
+        assert_eq!(err.seq, 5, "{}: {}", b.name, err.reason);
+        // Restore, then delete a middle row.
+        let fresh = backends_like(&b);
+        fresh.import(&edit).expect("import");
+        fresh
+            .execute_raw("DELETE FROM audit_log WHERE seq = 4")
+            .expect("delete");
+        let err = fresh.verify_audit().expect("verify").expect_err("deleted");
+        assert_eq!(err.seq, 5, "the row after the gap is named ({})", b.name);
+        // Delete the tail: the chain head catches it.
+        let fresh = backends_like(&b);
+        fresh.import(&edit).expect("import");
+        fresh
+            .execute_raw(&format!("DELETE FROM audit_log WHERE seq = {n}"))
+            .expect("delete tail");
+        assert!(fresh.verify_audit().expect("verify").is_err(), "{}", b.name);
+        // Reorder: swap the contents of two rows.
+        let fresh = backends_like(&b);
+        fresh.import(&edit).expect("import");
+        fresh
+            .execute_raw("UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -1;")
+            .expect("swap");
+        let err = fresh
+            .verify_audit()
+            .expect("verify")
+            .expect_err("reordered");
+        assert_eq!(err.seq, 2, "{}: {}", b.name, err.reason);
+    }
+}
+
+/// A fresh empty store on the same backend as `b`.
+fn backends_like(b: &Backend) -> bmnn_store::DbStore {
+    let nb = backends()
+        .into_iter()
+        .find(|x| x.name == b.name)
+        .expect("backend");
+    let s = bmnn_store::DbStore::open(&nb.url).expect("open");
+    std::mem::forget(nb); // keep the temp dir for the store's lifetime (test process)
+    s
+}
+
+#[test]
+fn import_of_export_reproduces_the_dataset() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let (item, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::ToiMat, "9/BCT", "10/11/2026"))
+            .expect("rx");
+        o.svc
+            .hand_over(
+                &c,
+                HandOverCmd {
+                    item_id: item.id,
+                    to_user_id: Some(o.head.id),
+                    to_name: None,
+                    quantity: 1,
+                    note: None,
+                    date: Some(d("11/11/2026")),
+                },
+            )
+            .expect("handover");
+        let first = o.svc.store.export().expect("export");
+        let json = serde_json::to_string(&first).expect("json");
+        let back: bmnn_store::Dataset = serde_json::from_str(&json).expect("parse");
+        let other = backends_like(&b);
+        other.import(&back).expect("import");
+        assert_eq!(other.export().expect("export again"), first, "{}", b.name);
+        assert!(other.verify_audit().expect("verify").is_ok());
+        // A second import into a non-empty database is refused and changes nothing.
+        assert!(other.import(&back).is_err());
+        assert_eq!(other.export().expect("unchanged"), first);
+        // New rows continue after the imported ids.
+        let svc2 = Service::new(other, bmnn_core::rules::RuleSet::embedded());
+        let (it2, e2) = svc2
+            .receive_incoming(&c, incoming(Level::Mat, "10/BCT", "12/11/2026"))
+            .expect("after import");
+        assert!(it2.id > item.id);
+        assert_eq!(e2.number, 2);
+    }
+}
+
+#[test]
+fn a_refusal_writes_nothing() {
+    for b in backends() {
+        let o = org(&b.url);
+        let before = o.svc.store.export().expect("export");
+        // A drafter may not register incoming mail (role), a clerk may not record a
+        // Tuyệt mật summary under regime B, and nobody may act in the future.
+        let dr = o.ctx(&o.drafter);
+        assert!(
+            o.svc
+                .receive_incoming(&dr, incoming(Level::Mat, "1/X", "10/11/2026"))
+                .is_err()
+        );
+        let c = o.ctx(&o.clerk);
+        let err = o
+            .svc
+            .receive_incoming(&c, incoming(Level::TuyetMat, "2/X", "10/11/2026"))
+            .expect_err("B forbids");
+        assert_eq!(err.code(), "tuyet_mat_summary_forbidden");
+        let err = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "3/X", "26/11/2026"))
+            .expect_err("future");
+        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(o.svc.store.export().expect("export"), before, "{}", b.name);
+        let _ = (&o.section_head, o.cat_mat, o.cat_toi_mat, &o.admin);
+    }
+}
+
+#[test]
+fn migrations_are_kept_in_step() {
+    let names = |b: &str| -> BTreeSet<String> {
+        std::fs::read_dir(format!("{}/migrations/{b}", env!("CARGO_MANIFEST_DIR")))
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+}
