@@ -591,8 +591,12 @@ impl<S: Store> Service<S> {
                 next_copy_no: 1,
             };
             item.id = a.tx.insert_item(&item)?;
+            let units = a.tx.list_units()?;
             let mut fields = entry_fields(&item, regime);
             fields.insert("received_date".into(), fmt_vn(on));
+            if let Some(u) = item.unit_id.and_then(|u| units.iter().find(|x| x.id == u)) {
+                fields.insert("receiving_unit".into(), u.name.clone());
+            }
             let mut note = opt_text(&c.note).unwrap_or_default();
             if let Some(n) = &item.named_recipient {
                 note = format!("Chỉ người có tên mới được bóc bì: {n}; chưa bóc bì. {note}");

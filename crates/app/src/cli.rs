@@ -1,0 +1,508 @@
+//! Command-line parsing and the commands that are not `serve`.
+
+use anyhow::{Context, Result, anyhow};
+use bmnn_core::Level;
+use bmnn_core::dates::{fmt_vn, parse_date};
+use bmnn_core::model::{Agency, Role};
+use bmnn_core::registers::RegisterKind;
+use bmnn_core::rules::RuleSet;
+use bmnn_core::service::{Ctx, NewUser, SYSTEM_USER_ID, Service, UserChange};
+use bmnn_store::DbStore;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bmnn",
+    version,
+    about = "bmnn — quản lý công tác bảo vệ bí mật nhà nước"
+)]
+pub struct Cli {
+    /// Data folder (thư mục dữ liệu).
+    #[arg(long, env = "BMNN_DATA", default_value = "bmnn-data", global = true)]
+    pub data: PathBuf,
+    /// Database URL: sqlite:///path/bmnn.db or postgres://user@host/db (default: SQLite in the data folder).
+    #[arg(long, env = "BMNN_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the data folder, the database and the administrator.
+    Init {
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        #[arg(long, default_value = "Quản trị viên")]
+        admin_name: String,
+        #[arg(long, default_value = "Cơ quan chưa đặt tên")]
+        agency: String,
+        /// Read the administrator's password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Start the web server and the JSON API.
+    Serve(crate::serve::ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Export the whole dataset as versioned JSON (docs/export-format.md).
+    Export {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Import a dataset exported by `bmnn export` into an empty database.
+    Import { file: PathBuf },
+    /// Audit chain commands.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// What is due or overdue on a date (default today).
+    Due {
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Print a register of a year.
+    Register {
+        #[arg(value_enum)]
+        kind: RegisterArg,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Show the regimes and their unconfirmed legal points.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Run the automatic transitions now (declassify items whose period ended).
+    Tick,
+    /// Check files for secret markings and copied passages before they are published.
+    Scan(bmnn_scan::cli::ScanArgs),
+    /// (internal) the isolated extraction child process of the scanner.
+    #[command(hide = true)]
+    ExtractChild,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// admin, clerk, leader, drafter, security-officer (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// mat, toi-mat, tuyet-mat (none: no access to secrets).
+        #[arg(long)]
+        clearance: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Reset a user's password (and unlock the account).
+    Reset {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Issue an API token for a user (printed once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Recompute the hash chain: exit 0 when intact, 1 and the first broken record otherwise.
+    Verify,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RegisterArg {
+    Outgoing,
+    Incoming,
+    Handover,
+    Copies,
+}
+
+impl RegisterArg {
+    fn kind(self) -> RegisterKind {
+        match self {
+            RegisterArg::Outgoing => RegisterKind::Outgoing,
+            RegisterArg::Incoming => RegisterKind::Incoming,
+            RegisterArg::Handover => RegisterKind::Handover,
+            RegisterArg::Copies => RegisterKind::Copies,
+        }
+    }
+}
+
+/// Rules: embedded, with any file of the data folder's `rules/` overriding its namesake.
+pub fn load_rules(data: &Path) -> Result<RuleSet> {
+    let dir = data.join("rules");
+    let mut files: Vec<(String, String)> = bmnn_core::rules::EMBEDDED
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    if dir.is_dir() {
+        for e in std::fs::read_dir(&dir)? {
+            let p = e?.path();
+            if p.extension().and_then(|x| x.to_str()) != Some("toml") {
+                continue;
+            }
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let text =
+                std::fs::read_to_string(&p).with_context(|| format!("đọc {}", p.display()))?;
+            match files.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => files.push((name, text)),
+            }
+        }
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    Ok(RuleSet::from_sources(&refs)?)
+}
+
+pub fn database_url(data: &Path, url: &Option<String>) -> Result<String> {
+    match url {
+        Some(u) => Ok(u.clone()),
+        None => {
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("tạo thư mục dữ liệu {}", data.display()))?;
+            restrict_dir(data);
+            let p = std::fs::canonicalize(data)?.join("bmnn.db");
+            Ok(format!("sqlite://{}", p.display()))
+        }
+    }
+}
+
+#[cfg(unix)]
+fn restrict_dir(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o700));
+}
+#[cfg(not(unix))]
+fn restrict_dir(_: &Path) {}
+
+pub fn open_service(cli_data: &Path, url: &Option<String>) -> Result<Service<DbStore>> {
+    let rules = load_rules(cli_data)?;
+    let url = database_url(cli_data, url)?;
+    let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+    Ok(Service::new(store, rules))
+}
+
+pub fn system_ctx() -> Ctx {
+    Ctx {
+        user_id: SYSTEM_USER_ID,
+        now: bmnn_web::now_utc(),
+        today: bmnn_web::today_vn(),
+    }
+}
+
+fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
+    let stdin = std::io::stdin();
+    if !from_stdin && stdin.is_terminal() {
+        eprint!("{prompt}");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let p = line.trim_end_matches(['\r', '\n']).to_string();
+    bmnn_web::auth::check_password_strength(&p).map_err(|m| anyhow!(m))?;
+    Ok(p)
+}
+
+fn parse_level(s: &Option<String>) -> Result<Option<Level>> {
+    match s {
+        None => Ok(None),
+        Some(s) => Level::from_code(s)
+            .map(Some)
+            .ok_or_else(|| anyhow!("độ mật không hợp lệ: {s} (mat, toi-mat, tuyet-mat)")),
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let data = cli.data.clone();
+    match cli.command {
+        Command::Serve(args) => crate::serve::run(&data, &cli.database_url, args),
+        Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
+        Command::Scan(args) => {
+            let markings = crate::serve::markings(&load_rules(&data)?);
+            Ok(ExitCode::from(
+                bmnn_scan::cli::run_cli(args, markings, None) as u8,
+            ))
+        }
+        Command::Init {
+            admin,
+            admin_name,
+            agency,
+            password_stdin,
+        } => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let password = read_password(password_stdin, "Mật khẩu quản trị viên: ")?;
+            let u = svc.bootstrap_admin(
+                bmnn_web::now_utc(),
+                Agency {
+                    name: agency,
+                    superior: None,
+                    place: String::new(),
+                    symbol: String::new(),
+                },
+                NewUser {
+                    username: admin,
+                    full_name: admin_name,
+                    roles: vec![Role::Admin],
+                    clearance: None,
+                    position_id: None,
+                    unit_id: None,
+                    password_hash: bmnn_web::auth::hash_password(&password),
+                },
+            )?;
+            println!(
+                "Đã khởi tạo {}; quản trị viên: {}",
+                data.display(),
+                u.username
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let ctx = system_ctx();
+            match cmd {
+                UserCmd::Add {
+                    username,
+                    name,
+                    roles,
+                    clearance,
+                    password_stdin,
+                } => {
+                    let roles = roles
+                        .iter()
+                        .map(|r| {
+                            Role::from_code(r).ok_or_else(|| anyhow!("vai trò không hợp lệ: {r}"))
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    let password = read_password(password_stdin, "Mật khẩu: ")?;
+                    let u = svc.create_user(
+                        &ctx,
+                        NewUser {
+                            username,
+                            full_name: name,
+                            roles,
+                            clearance: parse_level(&clearance)?,
+                            position_id: None,
+                            unit_id: None,
+                            password_hash: bmnn_web::auth::hash_password(&password),
+                        },
+                    )?;
+                    println!("Đã thêm người dùng {} (mã {})", u.username, u.id);
+                }
+                UserCmd::List { format } => {
+                    let org = svc.org(&ctx)?;
+                    if format == Format::Json {
+                        print_json(&org.users)?;
+                    } else {
+                        for u in org.users {
+                            let roles: Vec<&str> = u.roles.iter().map(|r| r.label()).collect();
+                            println!(
+                                "{:>4}  {:<16} {:<28} {:<10} {}{}",
+                                u.id,
+                                u.username,
+                                u.full_name,
+                                u.clearance.map_or("—", |l| l.label()),
+                                roles.join(", "),
+                                if u.active { "" } else { " (đã khóa)" }
+                            );
+                        }
+                    }
+                }
+                UserCmd::Reset {
+                    username,
+                    password_stdin,
+                } => {
+                    let u = svc
+                        .org(&ctx)?
+                        .users
+                        .into_iter()
+                        .find(|u| u.username == username)
+                        .ok_or_else(|| anyhow!("không có người dùng {username}"))?;
+                    let password = read_password(password_stdin, "Mật khẩu mới: ")?;
+                    svc.set_password(&ctx, u.id, &bmnn_web::auth::hash_password(&password))?;
+                    svc.unlock(&ctx, u.id)?;
+                    svc.update_user(
+                        &ctx,
+                        u.id,
+                        UserChange {
+                            active: Some(true),
+                            ..Default::default()
+                        },
+                    )?;
+                    println!("Đã đặt lại mật khẩu cho {username}");
+                }
+                UserCmd::Token { username, name } => {
+                    let u = svc
+                        .org(&ctx)?
+                        .users
+                        .into_iter()
+                        .find(|u| u.username == username)
+                        .ok_or_else(|| anyhow!("không có người dùng {username}"))?;
+                    let token = bmnn_web::auth::random_token();
+                    let uctx = Ctx {
+                        user_id: u.id,
+                        ..ctx
+                    };
+                    svc.register_token(&uctx, &name, &bmnn_web::auth::token_hash(&token))?;
+                    println!("{token}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { output } => {
+            let url = database_url(&data, &cli.database_url)?;
+            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            let d = store.export()?;
+            let json = serde_json::to_string(&d)?;
+            match output {
+                Some(p) => {
+                    std::fs::write(&p, json).with_context(|| format!("ghi {}", p.display()))?
+                }
+                None => println!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("đọc {}", file.display()))?;
+            let d: bmnn_store::Dataset =
+                serde_json::from_str(&text).context("tệp không đúng định dạng bản xuất bmnn")?;
+            let url = database_url(&data, &cli.database_url)?;
+            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            store.import(&d)?;
+            println!(
+                "Đã nhập {} tài liệu, {} bản ghi nhật ký.",
+                d.items.len(),
+                d.audit_log.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let url = database_url(&data, &cli.database_url)?;
+            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            match store.verify_audit()? {
+                Ok(n) => {
+                    println!("Chuỗi nhật ký toàn vẹn: {n} bản ghi.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(b) => {
+                    println!(
+                        "CHUỖI NHẬT KÝ BỊ PHÁ VỠ tại bản ghi số {}: {}",
+                        b.seq, b.reason
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Due { date, format } => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let ctx = system_ctx();
+            let d = match date {
+                Some(s) => parse_date(&s).ok_or_else(|| {
+                    anyhow!("ngày không hợp lệ: {s} (dd/mm/yyyy hoặc yyyy-mm-dd)")
+                })?,
+                None => ctx.today,
+            };
+            let due = svc.due(&ctx, d)?;
+            if format == Format::Json {
+                print_json(&due)?;
+            } else {
+                println!(
+                    "Việc đến hạn tính đến ngày {} ({} việc):",
+                    fmt_vn(d),
+                    due.len()
+                );
+                for o in due {
+                    println!("- [{}] {} — {}", o.urgency.label(), o.kind.label(), o.text);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Register { kind, year, format } => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let book = svc.register_book(&system_ctx(), kind.kind(), year, 0, i64::MAX)?;
+            if format == Format::Json {
+                print_json(&book)?;
+            } else {
+                println!(
+                    "{} — năm {} (mẫu của chế độ {}; {})",
+                    book.title, year, book.regime, book.form
+                );
+                println!("{}", book.columns.join(" | "));
+                for r in &book.rows {
+                    println!("{}", r.join(" | "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { format } => {
+            let rules = load_rules(&data)?;
+            if format == Format::Json {
+                print_json(&rules)?;
+            } else {
+                for r in &rules.regimes {
+                    println!(
+                        "Chế độ {} — {} (từ {}):",
+                        r.code,
+                        r.name,
+                        fmt_vn(r.effective_from)
+                    );
+                    for b in &r.legal_basis {
+                        println!("  căn cứ: {b}");
+                    }
+                    for u in r.unconfirmed() {
+                        println!("  CHƯA XÁC ĐỊNH: {u}");
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tick => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let r = svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn())?;
+            println!(
+                "Đã giải mật tự động {} tài liệu hết thời hạn bảo vệ.",
+                r.expired.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

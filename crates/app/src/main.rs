@@ -1,0 +1,27 @@
+//! `bmnn`: the server and the command line of bmnn, in one binary. Thin: parse the command
+//! line, open the data folder and the database, call the services, print.
+//!
+//! Data folder (`--data`, env `BMNN_DATA`, default `./bmnn-data`): `bmnn.db` (SQLite, unless
+//! `--database-url` / `BMNN_DATABASE_URL` names a PostgreSQL server), `rules/` (optional
+//! overrides of the embedded regime files), `logs/`. Whoever holds the data folder holds the
+//! data: the command line acts as the system user (every role, highest clearance).
+
+#![forbid(unsafe_code)]
+
+mod cli;
+mod demo;
+mod serve;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

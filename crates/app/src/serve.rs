@@ -1,0 +1,159 @@
+//! `bmnn serve`: the web UI and the JSON API on one address, with the daily automatic run.
+
+use crate::cli::{load_rules, open_service};
+use anyhow::{Context, Result, anyhow};
+use bmnn_core::ports::Store;
+use bmnn_core::rules::RuleSet;
+use bmnn_scan::{MarkingKind, MarkingSpec, SecrecyLevel};
+use bmnn_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (the LAN address only when the office network is isolated).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the fictional demo agency into an empty database.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// The scanner's marking list, from the stamp data of every regime (a file may carry the
+/// stamps of an older regime), deduplicated by text.
+pub fn markings(rules: &RuleSet) -> Vec<MarkingSpec> {
+    let mut out: Vec<MarkingSpec> = Vec::new();
+    for r in &rules.regimes {
+        for s in &r.stamps {
+            let kind = match (s.kind.as_str(), s.level) {
+                ("level", Some(l)) => {
+                    MarkingKind::Level(SecrecyLevel::from_u8(l.rank() as u8).expect("1..=3"))
+                }
+                ("copy", _) => MarkingKind::CopyStamp,
+                ("recall", _) => MarkingKind::Recall,
+                ("named-recipient", _) => MarkingKind::NamedRecipient,
+                ("declassified", _) => MarkingKind::Declassified,
+                ("period" | "extension", _) => MarkingKind::Period,
+                ("adjustment", _) => MarkingKind::Adjustment,
+                // "BẢN SỐ" (copy count) is too common a phrase to count alone; the level stamp
+                // beside it is what the scanner looks for.
+                _ => continue,
+            };
+            if !out.iter().any(|m| m.text == s.text) {
+                out.push(MarkingSpec::new(&s.text, kind));
+            }
+        }
+    }
+    out
+}
+
+/// The attachment key, kept in `<data>/keys/data.key` (0600) until `bmnn keys` (issue 6)
+/// wraps it with an administrator passphrase.
+fn data_key(data: &Path) -> Result<[u8; 32]> {
+    let dir = data.join("keys");
+    std::fs::create_dir_all(&dir)?;
+    let p = dir.join("data.key");
+    if let Ok(b) = std::fs::read(&p) {
+        return b
+            .try_into()
+            .map_err(|_| anyhow!("tệp khóa {} hỏng", p.display()));
+    }
+    let mut k = [0u8; 32];
+    getrandom::fill(&mut k).map_err(|e| anyhow!("randomness: {e}"))?;
+    std::fs::write(&p, k)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(k)
+}
+
+pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let svc = open_service(data, url)?;
+    let _ = load_rules(data)?;
+    let fresh = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
+    if args.demo && fresh {
+        crate::demo::load(&svc).context("nạp dữ liệu minh họa")?;
+    }
+    let r = svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn())?;
+    if !r.expired.is_empty() {
+        tracing::info!(
+            count = r.expired.len(),
+            "declassified automatically (expired)"
+        );
+    }
+    let cfg = WebConfig {
+        data_key: data_key(data)?,
+        ..WebConfig::default()
+    };
+    let state = AppState::new(svc, cfg);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không mở được cổng {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let ticker = tokio::spawn(daily(state.clone()));
+        let app = bmnn_web::router(state);
+        println!("bmnn đang chạy tại http://{addr}/");
+        if args.demo {
+            println!("Dữ liệu minh họa: đăng nhập bằng một trong các tài khoản admin, vanthu, lanhdao, phogiamdoc, truongphong, soanthao, baomat — mật khẩu {}", crate::demo::PASSWORD);
+        } else if fresh {
+            println!("Chưa có người dùng: mở trang trên để khởi tạo quản trị viên, hoặc chạy `bmnn init`.");
+        }
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown())
+            .await?;
+        ticker.abort();
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the automatic transitions when the date changes (checked every 10 minutes).
+async fn daily<S: bmnn_core::ports::Store>(state: AppState<S>) {
+    let mut last = bmnn_web::today_vn();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let today = bmnn_web::today_vn();
+        if today != last {
+            last = today;
+            let svc = Arc::clone(&state.svc);
+            let r =
+                tokio::task::spawn_blocking(move || svc.run_automatic(bmnn_web::now_utc(), today))
+                    .await;
+            if let Ok(Err(e)) = r {
+                tracing::error!(error = %e, "automatic run failed");
+            }
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
