@@ -193,3 +193,200 @@ pub fn authorise(
     }
     Err(reason.unwrap_or_else(no_authority))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+    use crate::rules::RuleSet;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn user(id: Id, clearance: Option<Level>, pos: Option<Id>) -> User {
+        User {
+            id,
+            username: format!("u{id}"),
+            full_name: format!("Người dùng {id}"),
+            roles: vec![Role::Leader],
+            clearance,
+            position_id: pos,
+            unit_id: None,
+            active: true,
+        }
+    }
+
+    fn pos(id: Id, kind: &str, rank: Rank, heads: bool) -> Position {
+        Position {
+            id,
+            title: format!("Chức vụ {id}"),
+            kind: kind.into(),
+            rank,
+            heads_agency: heads,
+            unit_id: None,
+        }
+    }
+
+    fn kinds() -> Vec<String> {
+        RuleSet::embedded()
+            .position_kinds
+            .iter()
+            .map(|k| k.code.clone())
+            .collect()
+    }
+
+    fn any_level() -> impl Strategy<Value = Level> {
+        prop_oneof![Just(Level::Mat), Just(Level::ToiMat), Just(Level::TuyetMat)]
+    }
+    fn any_act() -> impl Strategy<Value = Act> {
+        (0usize..Act::ALL.len()).prop_map(|i| Act::ALL[i])
+    }
+    fn any_rank() -> impl Strategy<Value = Rank> {
+        prop_oneof![Just(Rank::Head), Just(Rank::Deputy), Just(Rank::Staff)]
+    }
+    fn any_date() -> impl Strategy<Value = Date> {
+        prop_oneof![
+            Just(date!(2026 - 02 - 15)),
+            Just(date!(2026 - 03 - 15)),
+            Just(date!(2025 - 06 - 01))
+        ]
+    }
+
+    proptest! {
+        /// Staff without delegation never decide; nobody decides beyond their clearance;
+        /// external rules need the outside decision's reference.
+        #[test]
+        fn basic_invariants(act in any_act(), level in any_level(), date in any_date(), k in 0usize..27, rank in any_rank(), heads in any::<bool>(), cl in proptest::option::of(any_level()), ext in any::<bool>()) {
+            let rules = RuleSet::embedded();
+            let regime = rules.regime_for(date).unwrap();
+            let kinds = kinds();
+            let p = pos(1, &kinds[k % kinds.len()], rank, heads);
+            let u = user(1, cl, Some(1));
+            let ext_ref = if ext { Some("Văn bản số 1/TTg") } else { None };
+            let r = authorise(regime, act, level, date, &u, Some(&p), &[], ext_ref);
+            let rule = regime.rule(act, level);
+            if rule.external.is_some() {
+                prop_assert_eq!(r.is_ok(), ext);
+                return Ok(());
+            }
+            if rank == Rank::Staff {
+                prop_assert!(r.is_err());
+            }
+            if !crate::level::cleared_for(cl, level) {
+                prop_assert!(r.is_err());
+            }
+            if rank == Rank::Deputy && rule.deputy != DeputyRule::Direct {
+                prop_assert!(r.is_err(), "deputy without delegation");
+            }
+        }
+
+        /// Copy authority is monotone in level: whoever may authorise a higher level may
+        /// authorise every lower one (groups T ⊂ TM ⊂ M).
+        #[test]
+        fn copy_authority_is_monotone(date in any_date(), k in 0usize..27, heads in any::<bool>()) {
+            let rules = RuleSet::embedded();
+            let regime = rules.regime_for(date).unwrap();
+            let kinds = kinds();
+            let p = pos(1, &kinds[k % kinds.len()], Rank::Head, heads);
+            let u = user(1, Some(Level::TuyetMat), Some(1));
+            let ok = |l| authorise(regime, Act::Copy, l, date, &u, Some(&p), &[], None).is_ok();
+            prop_assert!(!ok(Level::TuyetMat) || ok(Level::ToiMat));
+            prop_assert!(!ok(Level::ToiMat) || ok(Level::Mat));
+        }
+
+        /// A delegation grants only on dates within its term, before revocation, for its acts
+        /// and levels, to a deputy, from a head who may decide (never from a deputy: no
+        /// sub-delegation).
+        #[test]
+        fn delegation_rules(act in any_act(), level in any_level(), max in any_level(), date in any_date(), from_off in -400i64..400, len in 0i64..400, revoked in any::<bool>(), grantor_rank in any_rank(), grantee_rank in any_rank()) {
+            let rules = RuleSet::embedded();
+            let regime = rules.regime_for(date).unwrap();
+            let gp = pos(10, "bo-truong", grantor_rank, true);
+            let grantor = user(10, Some(Level::TuyetMat), Some(10));
+            let ep = pos(11, "bo-truong", grantee_rank, true);
+            let grantee = user(11, Some(Level::TuyetMat), Some(11));
+            let valid_from = date + time::Duration::days(from_off);
+            let d = Delegation {
+                id: 7,
+                grantor_id: 10,
+                grantee_id: 11,
+                acts: vec![act],
+                max_level: max,
+                valid_from,
+                valid_to: valid_from + time::Duration::days(len),
+                document_ref: "Giấy ủy quyền 1".into(),
+                revoked_on: if revoked { Some(valid_from) } else { None },
+            };
+            let views = [DelegationView { delegation: &d, grantor: &grantor, grantor_position: Some(&gp) }];
+            let r = authorise(regime, act, level, date, &grantee, Some(&ep), &views, None);
+            if let Ok(Authority { via: Via::Delegation(_), .. }) = r {
+                prop_assert!(date >= d.valid_from && date <= d.valid_to);
+                prop_assert!(!revoked || date < valid_from);
+                prop_assert!(level <= max);
+                prop_assert_eq!(grantor_rank, Rank::Head);
+                prop_assert_eq!(grantee_rank, Rank::Deputy);
+                prop_assert_eq!(regime.rule(act, level).deputy, DeputyRule::Delegation);
+            }
+        }
+    }
+
+    #[test]
+    fn section_head_may_not_delegate_mat_copies() {
+        // Law 29/2018 Điều 11.5 covers khoản 1 and 2 only.
+        let rules = RuleSet::embedded();
+        let regime = rules.regime("A").unwrap();
+        let day = date!(2026 - 02 - 15);
+        let gp = pos(1, "phong-thuoc-so", Rank::Head, false);
+        let g = user(1, Some(Level::Mat), Some(1));
+        assert!(authorise(regime, Act::Copy, Level::Mat, day, &g, Some(&gp), &[], None).is_ok());
+        let ep = pos(2, "phong-thuoc-so", Rank::Deputy, false);
+        let e = user(2, Some(Level::Mat), Some(2));
+        let d = Delegation {
+            id: 1,
+            grantor_id: 1,
+            grantee_id: 2,
+            acts: vec![Act::Copy],
+            max_level: Level::Mat,
+            valid_from: date!(2026 - 01 - 01),
+            valid_to: date!(2026 - 12 - 31),
+            document_ref: "GUQ 1".into(),
+            revoked_on: None,
+        };
+        let v = [DelegationView {
+            delegation: &d,
+            grantor: &g,
+            grantor_position: Some(&gp),
+        }];
+        let err =
+            authorise(regime, Act::Copy, Level::Mat, day, &e, Some(&ep), &v, None).unwrap_err();
+        assert_eq!(err.code(), "delegation_not_allowed");
+    }
+
+    #[test]
+    fn commune_chair_gains_toi_mat_copy_authority_under_regime_b() {
+        let rules = RuleSet::embedded();
+        let p = pos(1, "lanh-dao-xa", Rank::Head, true);
+        let u = user(1, Some(Level::ToiMat), Some(1));
+        let a = authorise(
+            rules.regime("A").unwrap(),
+            Act::Copy,
+            Level::ToiMat,
+            date!(2026 - 02 - 15),
+            &u,
+            Some(&p),
+            &[],
+            None,
+        );
+        let b = authorise(
+            rules.regime("B").unwrap(),
+            Act::Copy,
+            Level::ToiMat,
+            date!(2026 - 03 - 15),
+            &u,
+            Some(&p),
+            &[],
+            None,
+        );
+        assert_eq!(a.unwrap_err().code(), "no_authority");
+        assert!(b.is_ok());
+    }
+}
