@@ -1,9 +1,55 @@
-//! JSON API `/api/v1` (placeholder until the API lands).
+//! JSON API `/api/v1`: the services of `bmnn-core` over HTTP, for programs.
+//!
+//! Invariants:
+//! - One table ([`routes::table`]) builds both the router and the OpenAPI document
+//!   (`GET /api/v1/openapi.json`): a route cannot exist without its documentation.
+//! - Handlers are thin: parse → one service call on the blocking pool → JSON. Rules, authority
+//!   and the clearance filter are the services' (and the store's) alone.
+//! - Every failure is JSON `{"error": {"code", "message"[, "field"][, "basis"]}}` with a stable
+//!   code and a Vietnamese message: bad JSON, bad queries, a missing token, unknown routes and
+//!   wrong methods included (no framework plain-text rejection reaches a client).
+//! - Authentication is `Authorization: Bearer <token>`; only the token's SHA-256 is stored and
+//!   neither passwords nor tokens are ever logged.
+
+pub mod extract;
+mod handlers;
+pub mod openapi;
+pub mod routes;
+pub mod schema;
 
 use crate::AppState;
 use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
 use bmnn_core::ports::Store;
 
-pub fn router<S: Store>(_state: AppState<S>) -> Router {
-    Router::new()
+/// The API router, mounted at `/api/v1`.
+pub fn router<S: Store>(state: AppState<S>) -> Router {
+    let mut api = Router::new();
+    for route in routes::table::<S>() {
+        api = api.route(route.path, route.handler);
+    }
+    let api = api
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state);
+    Router::new().nest("/api/v1", api)
+}
+
+async fn not_found() -> Response {
+    extract::error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Không có địa chỉ API này. Xem danh sách tại /api/v1/openapi.json.",
+        None,
+    )
+}
+
+async fn method_not_allowed() -> Response {
+    extract::error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Địa chỉ API này không nhận phương thức HTTP đó. Xem /api/v1/openapi.json.",
+        None,
+    )
 }

@@ -1,0 +1,610 @@
+//! Handlers of `/api/v1`: parse → one service call on the blocking pool → JSON.
+//!
+//! No rule and no query lives here: every decision is the service's, every read goes through
+//! the service and thus through the clearance filter. What a handler does on its own is HTTP:
+//! the path id wins over an id in the body, passwords are hashed before they reach the
+//! service, status codes (201 for creations) and the shape of composite answers.
+
+use super::extract::{ApiQuery, Authed, Body, PathId, PathParams, invalid};
+use crate::{AppState, WebError, auth, ctx_for, now_utc, today_vn};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bmnn_core::Level;
+use bmnn_core::model::{Agency, Id, ItemQuery, NoticeQuery, Origin, RequestQuery, Role, Status};
+use bmnn_core::ports::Store;
+use bmnn_core::registers::RegisterKind;
+use bmnn_core::service::*;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Date;
+
+type Res = Result<Response, WebError>;
+type St<S> = State<AppState<S>>;
+
+fn ok<T: serde::Serialize>(v: T) -> Res {
+    Ok(Json(v).into_response())
+}
+
+fn created<T: serde::Serialize>(v: T) -> Res {
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// Dates of queries and paths: the same bounds as body dates (see `extract`).
+fn bounded_date(field: &str, s: &str) -> Result<Date, WebError> {
+    let d = bmnn_core::dates::parse_date(s)
+        .ok_or_else(|| invalid(field, "ngày phải có dạng yyyy-mm-dd hoặc dd/mm/yyyy"))?;
+    if !(1900..=2199).contains(&d.year()) {
+        return Err(invalid(field, "ngày phải nằm trong khoảng năm 1900–2199"));
+    }
+    Ok(d)
+}
+
+#[derive(Deserialize)]
+struct OnDate {
+    #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
+    date: Option<Date>,
+}
+
+// ---- Public ---------------------------------------------------------------------------
+
+pub async fn openapi<S: Store>() -> Res {
+    ok(super::openapi::document::<S>())
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    username: String,
+    password: String,
+    name: String,
+}
+
+/// Issues an API token for a username and password. Only the token's SHA-256 is stored.
+pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
+    let req: TokenRequest = body.parse()?;
+    if req.name.trim().is_empty() {
+        return Err(invalid("name", "không được để trống"));
+    }
+    if req.username.len() > 256 || req.password.len() > 1024 {
+        return Err(invalid("username", "tên đăng nhập hoặc mật khẩu quá dài"));
+    }
+    let TokenRequest {
+        username,
+        password,
+        name,
+    } = req;
+    let login = st
+        .run(move |svc| {
+            svc.authenticate(&username, now_utc(), |hash| match hash {
+                Some(h) => auth::verify_password(&password, h),
+                None => {
+                    auth::dummy_verify(&password);
+                    false
+                }
+            })
+        })
+        .await;
+    let user = match login {
+        Ok(u) => u,
+        Err(e) => {
+            // A failed login is "who are you?", not a refusal of an act.
+            let status = match e.0.code() {
+                "login_failed" => Some(StatusCode::UNAUTHORIZED),
+                "account_locked" => Some(StatusCode::TOO_MANY_REQUESTS),
+                _ => None,
+            };
+            let mut resp = e.into_response();
+            if let Some(s) = status {
+                *resp.status_mut() = s;
+            }
+            return Ok(resp);
+        }
+    };
+    let token = auth::random_token();
+    let hash = auth::token_hash(&token);
+    let ctx = ctx_for(user.id);
+    let id = st
+        .run(move |svc| svc.register_token(&ctx, &name, &hash))
+        .await?;
+    created(json!({"token": token, "token_id": id, "user": user}))
+}
+
+// ---- Identity, rules, organisation ------------------------------------------------------
+
+pub async fn me<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    ok(st.run(move |svc| svc.me(&a.ctx)).await?)
+}
+
+/// The regimes in force (by date) and their points not yet confirmed by the law's text.
+pub async fn rules<S: Store>(State(st): St<S>, _a: Authed) -> Res {
+    let rules = &st.svc.rules;
+    let regimes: Vec<Value> = rules
+        .regimes
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+            v["unconfirmed"] = json!(r.unconfirmed());
+            v
+        })
+        .collect();
+    ok(json!({"regimes": regimes, "position_kinds": rules.position_kinds}))
+}
+
+pub async fn org<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    ok(st.run(move |svc| svc.org(&a.ctx)).await?)
+}
+
+pub async fn set_agency<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let agency: Agency = body.parse()?;
+    st.run(move |svc| svc.set_agency(&a.ctx, agency.clone()).map(|_| agency))
+        .await
+        .and_then(ok)
+}
+
+#[derive(Deserialize)]
+struct NewUnitBody {
+    name: String,
+    #[serde(default)]
+    parent_id: Option<Id>,
+}
+
+pub async fn create_unit<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let b: NewUnitBody = body.parse()?;
+    created(
+        st.run(move |svc| svc.create_unit(&a.ctx, &b.name, b.parent_id))
+            .await?,
+    )
+}
+
+pub async fn create_position<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let p: NewPosition = body.parse()?;
+    created(st.run(move |svc| svc.create_position(&a.ctx, p)).await?)
+}
+
+#[derive(Deserialize)]
+struct NewUserBody {
+    username: String,
+    full_name: String,
+    password: String,
+    roles: Vec<Role>,
+    #[serde(default)]
+    clearance: Option<Level>,
+    #[serde(default)]
+    position_id: Option<Id>,
+    #[serde(default)]
+    unit_id: Option<Id>,
+}
+
+fn strong(password: &str) -> Result<(), WebError> {
+    if password.len() > 1024 {
+        return Err(invalid("password", "mật khẩu quá dài (tối đa 1024 byte)"));
+    }
+    auth::check_password_strength(password).map_err(|m| invalid("password", m))
+}
+
+pub async fn create_user<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let b: NewUserBody = body.parse()?;
+    strong(&b.password)?;
+    let u = st
+        .run(move |svc| {
+            let nu = NewUser {
+                username: b.username,
+                full_name: b.full_name,
+                roles: b.roles,
+                clearance: b.clearance,
+                position_id: b.position_id,
+                unit_id: b.unit_id,
+                password_hash: auth::hash_password(&b.password),
+            };
+            svc.create_user(&a.ctx, nu)
+        })
+        .await?;
+    created(u)
+}
+
+pub async fn update_user<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let ch: UserChange = body.parse()?;
+    let (user, privilege_changed) = st.run(move |svc| svc.update_user(&a.ctx, id, ch)).await?;
+    ok(json!({"user": user, "privilege_changed": privilege_changed}))
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    password: String,
+}
+
+pub async fn set_password<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let b: PasswordBody = body.parse()?;
+    strong(&b.password)?;
+    st.run(move |svc| svc.set_password(&a.ctx, id, &auth::hash_password(&b.password)))
+        .await?;
+    ok(json!({"user_id": id, "changed": true}))
+}
+
+pub async fn create_delegation<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let d: NewDelegation = body.parse()?;
+    created(st.run(move |svc| svc.create_delegation(&a.ctx, d)).await?)
+}
+
+pub async fn revoke_delegation<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let b: OnDate = body.parse()?;
+    let on = b.date.unwrap_or_else(today_vn);
+    ok(st
+        .run(move |svc| svc.revoke_delegation(&a.ctx, id, on))
+        .await?)
+}
+
+// ---- Catalogue --------------------------------------------------------------------------
+
+pub async fn catalogues<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    let (catalogues, items) = st.run(move |svc| svc.catalogues(&a.ctx)).await?;
+    ok(json!({"catalogues": catalogues, "items": items}))
+}
+
+pub async fn create_catalogue<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: NewCatalogue = body.parse()?;
+    let (catalogue, declassified) = st.run(move |svc| svc.create_catalogue(&a.ctx, c)).await?;
+    created(json!({"catalogue": catalogue, "declassified": declassified}))
+}
+
+pub async fn remove_catalogue_item<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let b: OnDate = body.parse()?;
+    let on = b.date.unwrap_or_else(today_vn);
+    let declassified = st
+        .run(move |svc| svc.remove_catalogue_item(&a.ctx, id, on))
+        .await?;
+    ok(json!({"catalogue_item_id": id, "declassified": declassified}))
+}
+
+// ---- Items ------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct ItemsQuery {
+    q: Option<String>,
+    level: Option<Level>,
+    status: Option<Status>,
+    origin: Option<Origin>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+}
+
+pub async fn list_items<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<ItemsQuery>,
+) -> Res {
+    let query = ItemQuery {
+        text: q.q,
+        level: q.level,
+        status: q.status,
+        origin: q.origin,
+        offset: q.offset.unwrap_or(0),
+        limit: q.limit.unwrap_or(50),
+        ..Default::default()
+    };
+    ok(st.run(move |svc| svc.list_items(&a.ctx, query)).await?)
+}
+
+pub async fn propose<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: ProposeCmd = body.parse()?;
+    created(st.run(move |svc| svc.propose(&a.ctx, c)).await?)
+}
+
+pub async fn item_detail<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
+    ok(st.run(move |svc| svc.item_detail(&a.ctx, id)).await?)
+}
+
+pub async fn classify<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: DecideClassificationCmd = body.with_id("item_id", id).parse()?;
+    ok(st
+        .run(move |svc| svc.decide_classification(&a.ctx, c))
+        .await?)
+}
+
+pub async fn register_outgoing<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: RegisterOutgoingCmd = body.with_id("item_id", id).parse()?;
+    let (item, entry) = st.run(move |svc| svc.register_outgoing(&a.ctx, c)).await?;
+    created(json!({"item": item, "entry": entry}))
+}
+
+pub async fn hand_over<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: HandOverCmd = body.with_id("item_id", id).parse()?;
+    created(st.run(move |svc| svc.hand_over(&a.ctx, c)).await?)
+}
+
+pub async fn recall_return<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let b: OnDate = body.parse()?;
+    ok(st
+        .run(move |svc| svc.record_recall_return(&a.ctx, id, b.date))
+        .await?)
+}
+
+pub async fn extend<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
+    let c: ExtendCmd = body.with_id("item_id", id).parse()?;
+    ok(st.run(move |svc| svc.extend(&a.ctx, c)).await?)
+}
+
+pub async fn adjust<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
+    let c: AdjustCmd = body.with_id("item_id", id).parse()?;
+    ok(st.run(move |svc| svc.adjust(&a.ctx, c)).await?)
+}
+
+pub async fn declassify<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: DeclassifyCmd = body.with_id("item_id", id).parse()?;
+    ok(st.run(move |svc| svc.declassify(&a.ctx, c)).await?)
+}
+
+pub async fn receive_incoming<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: ReceiveIncomingCmd = body.parse()?;
+    let (item, entry) = st.run(move |svc| svc.receive_incoming(&a.ctx, c)).await?;
+    created(json!({"item": item, "entry": entry}))
+}
+
+// ---- Register entries -------------------------------------------------------------------
+
+pub async fn acknowledge<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: AcknowledgeCmd = body.with_id("entry_id", id).parse()?;
+    ok(st.run(move |svc| svc.acknowledge(&a.ctx, c)).await?)
+}
+
+#[derive(Deserialize)]
+struct ReasonBody {
+    reason: String,
+}
+
+pub async fn cancel_entry<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let b: ReasonBody = body.parse()?;
+    ok(st
+        .run(move |svc| svc.cancel_entry(&a.ctx, id, &b.reason))
+        .await?)
+}
+
+pub async fn pending_acks<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    ok(st.run(move |svc| svc.pending_acks(&a.ctx)).await?)
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    offset: Option<i64>,
+    limit: Option<i64>,
+}
+
+pub async fn register_book<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathParams((kind, year)): PathParams<(String, i32)>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Res {
+    let kind = RegisterKind::from_code(&kind).ok_or_else(|| {
+        invalid(
+            "kind",
+            "loại sổ phải là outgoing, incoming, handover hoặc copies",
+        )
+    })?;
+    if !(1900..=2199).contains(&year) {
+        return Err(invalid("year", "năm phải nằm trong khoảng 1900–2199"));
+    }
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(1_000));
+    ok(st
+        .run(move |svc| svc.register_book(&a.ctx, kind, year, offset, limit))
+        .await?)
+}
+
+// ---- Requests ---------------------------------------------------------------------------
+
+pub async fn request_copy<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: CopyRequestCmd = body.parse()?;
+    created(st.run(move |svc| svc.request_copy(&a.ctx, c)).await?)
+}
+
+pub async fn request_take_out<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: TakeOutCmd = body.parse()?;
+    created(st.run(move |svc| svc.request_take_out(&a.ctx, c)).await?)
+}
+
+pub async fn request_provide<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: ProvideCmd = body.parse()?;
+    created(st.run(move |svc| svc.request_provide(&a.ctx, c)).await?)
+}
+
+pub async fn request_destroy<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: DestroyCmd = body.parse()?;
+    created(st.run(move |svc| svc.request_destroy(&a.ctx, c)).await?)
+}
+
+pub async fn list_requests<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<RequestQuery>,
+) -> Res {
+    ok(st.run(move |svc| svc.list_requests(&a.ctx, q)).await?)
+}
+
+pub async fn get_request<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
+    ok(st.run(move |svc| svc.get_request(&a.ctx, id)).await?)
+}
+
+pub async fn decide<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
+    let c: DecideCmd = body.with_id("request_id", id).parse()?;
+    ok(st.run(move |svc| svc.decide(&a.ctx, c)).await?)
+}
+
+pub async fn produce_copies<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: ProduceCopiesCmd = body.with_id("request_id", id).parse()?;
+    let (request, entry) = st.run(move |svc| svc.produce_copies(&a.ctx, c)).await?;
+    created(json!({"request": request, "entry": entry}))
+}
+
+pub async fn take_out_return<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
+    ok(st
+        .run(move |svc| svc.record_take_out_return(&a.ctx, c))
+        .await?)
+}
+
+pub async fn provision<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
+    let (request, entry) = st.run(move |svc| svc.complete_provision(&a.ctx, c)).await?;
+    created(json!({"request": request, "entry": entry}))
+}
+
+pub async fn destruction<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
+    let (request, lines) = st.run(move |svc| svc.record_destruction(&a.ctx, c)).await?;
+    ok(json!({"request": request, "destroyed": lines}))
+}
+
+// ---- Notices, obligations, audit --------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct NoticesQuery {
+    open_only: Option<bool>,
+    item_id: Option<Id>,
+}
+
+pub async fn list_notices<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<NoticesQuery>,
+) -> Res {
+    let query = NoticeQuery {
+        open_only: q.open_only.unwrap_or(false),
+        item_id: q.item_id,
+    };
+    ok(st.run(move |svc| svc.list_notices(&a.ctx, query)).await?)
+}
+
+pub async fn notice_done<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: NoticeDoneCmd = body.with_id("notice_id", id).parse()?;
+    ok(st.run(move |svc| svc.notice_done(&a.ctx, c)).await?)
+}
+
+#[derive(Deserialize)]
+pub struct DueQuery {
+    date: Option<String>,
+}
+
+pub async fn due<S: Store>(State(st): St<S>, a: Authed, ApiQuery(q): ApiQuery<DueQuery>) -> Res {
+    let date = match q.date {
+        Some(s) => bounded_date("date", &s)?,
+        None => a.ctx.today,
+    };
+    ok(st.run(move |svc| svc.due(&a.ctx, date)).await?)
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<i64>,
+}
+
+pub async fn audit<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Res {
+    let limit = q.limit.unwrap_or(100);
+    ok(st.run(move |svc| svc.audit_tail(&a.ctx, limit)).await?)
+}
+
+/// Runs the daily automatic transitions now (idempotent). The answer lists only the
+/// declassified items the caller may see.
+pub async fn automatic_run<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    if !(a.user.has(Role::Admin) || a.user.has(Role::SecurityOfficer)) {
+        return Err(WebError(bmnn_core::CoreError::Forbidden(
+            "Chạy xử lý tự động dành cho vai trò: Quản trị viên, Cán bộ bảo vệ BMNN.".into(),
+        )));
+    }
+    let ctx = a.ctx;
+    let visible = st
+        .run(move |svc| {
+            let run = svc.run_automatic(ctx.now, ctx.today)?;
+            Ok(run
+                .expired
+                .into_iter()
+                .filter(|id| svc.item_detail(&ctx, *id).is_ok())
+                .collect::<Vec<Id>>())
+        })
+        .await?;
+    ok(json!({"expired": visible}))
+}

@@ -1,0 +1,126 @@
+//! The OpenAPI 3.1 document of `/api/v1`, built from the route table ([`super::routes`]).
+//!
+//! Path parameters come from the `{name}` segments of each path; query parameters, bodies and
+//! answers from each row's [`super::routes::Doc`]. Every operation also documents the error
+//! answers it may give, all in the shape of `components/schemas/Error`.
+
+use super::routes::table;
+use super::schema::{self, r};
+use bmnn_core::ports::Store;
+use serde_json::{Map, Value, json};
+
+/// Names of the `{param}` segments of a path.
+pub fn path_params(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+        .collect()
+}
+
+fn path_param_schema(name: &str) -> Value {
+    match name {
+        "kind" => r("RegisterKind"),
+        "year" => json!({"type": "integer", "minimum": 1900, "maximum": 2199}),
+        _ => schema::int(),
+    }
+}
+
+fn error_answer(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": r("Error")}}})
+}
+
+/// The whole document.
+pub fn document<S: Store>() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for route in table::<S>() {
+        let d = &route.doc;
+        let mut params: Vec<Value> = path_params(route.path)
+            .into_iter()
+            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": path_param_schema(p)}))
+            .collect();
+        params.extend(d.query.iter().map(|q| {
+            json!({"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
+        }));
+        let mut responses = Map::new();
+        responses.insert(
+            d.ok.0.to_string(),
+            json!({"description": "Thành công", "content": {"application/json": {"schema": d.ok.1}}}),
+        );
+        responses.insert(
+            "400".into(),
+            error_answer("invalid_input: dữ liệu, truy vấn hoặc JSON không hợp lệ"),
+        );
+        if !d.public {
+            responses.insert(
+                "401".into(),
+                error_answer("unauthenticated: thiếu hoặc sai mã truy cập"),
+            );
+            responses.insert(
+                "403".into(),
+                error_answer("forbidden: vai trò không cho phép"),
+            );
+            responses.insert(
+                "404".into(),
+                error_answer("not_found: không có, hoặc ngoài phạm vi được tiếp cận"),
+            );
+            responses.insert(
+                "409".into(),
+                error_answer("conflict: trạng thái không cho phép thao tác"),
+            );
+            responses.insert(
+                "422".into(),
+                error_answer("bị từ chối theo quy định (mã ổn định, căn cứ pháp lý)"),
+            );
+        } else if route.path == "/tokens" {
+            responses.insert(
+                "401".into(),
+                error_answer("login_failed: sai tên đăng nhập hoặc mật khẩu"),
+            );
+            responses.insert(
+                "429".into(),
+                error_answer("account_locked: tài khoản tạm khóa"),
+            );
+        }
+        if d.body.is_some() {
+            responses.insert(
+                "415".into(),
+                error_answer("invalid_input: nội dung không phải JSON"),
+            );
+        }
+        responses.insert("500".into(), error_answer("storage_error: lỗi lưu trữ"));
+        let mut op = json!({
+            "operationId": d.operation_id,
+            "tags": [d.tag],
+            "summary": d.summary,
+            "parameters": params,
+            "responses": responses,
+        });
+        if d.public {
+            op["security"] = json!([]);
+        }
+        if let Some(b) = &d.body {
+            op["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": b}}});
+        }
+        let entry = paths
+            .entry(route.path.to_string())
+            .or_insert_with(|| json!({}));
+        entry[route.method.as_str().to_ascii_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "bmnn API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "API JSON của bmnn (quản lý bảo vệ bí mật nhà nước). Mọi lỗi có dạng {\"error\": {\"code\", \"message\"}}; mã lỗi ổn định được liệt kê trong docs/api.md.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schema::components(),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "Mã truy cập từ POST /tokens"}
+            }
+        }
+    })
+}

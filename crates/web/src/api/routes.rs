@@ -1,0 +1,257 @@
+//! THE table of `/api/v1` routes: each row is a method, a path, its handler and its
+//! documentation. [`super::router`] registers exactly these rows and [`super::openapi`]
+//! describes exactly these rows, so a route cannot exist without its doc.
+
+use super::handlers as h;
+use super::schema::*;
+use crate::AppState;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use bmnn_core::ports::Store;
+use serde_json::{Value, json};
+
+/// A query parameter: name, schema, description.
+pub struct QueryParam {
+    pub name: &'static str,
+    pub schema: Value,
+    pub description: &'static str,
+}
+
+/// Documentation of one operation.
+pub struct Doc {
+    pub operation_id: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    /// Needs no bearer token.
+    pub public: bool,
+    pub query: Vec<QueryParam>,
+    pub body: Option<Value>,
+    /// Success status and the schema of its answer.
+    pub ok: (u16, Value),
+}
+
+pub struct Route<S: Store> {
+    pub method: Method,
+    /// axum path under `/api/v1`, with `{param}` segments (same syntax as OpenAPI).
+    pub path: &'static str,
+    pub handler: MethodRouter<AppState<S>>,
+    pub doc: Doc,
+}
+
+fn route<S, H, T>(
+    method: Method,
+    path: &'static str,
+    handler: H,
+    operation_id: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+) -> Route<S>
+where
+    S: Store,
+    H: Handler<T, AppState<S>>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+        doc: Doc {
+            operation_id,
+            tag,
+            summary,
+            public: false,
+            query: vec![],
+            body: None,
+            ok: (200, json!({})),
+        },
+    }
+}
+
+impl<S: Store> Route<S> {
+    fn body(mut self, schema: Value) -> Self {
+        self.doc.body = Some(schema);
+        self
+    }
+    fn ok(mut self, status: u16, schema: Value) -> Self {
+        self.doc.ok = (status, schema);
+        self
+    }
+    fn public(mut self) -> Self {
+        self.doc.public = true;
+        self
+    }
+    fn query(mut self, name: &'static str, schema: Value, description: &'static str) -> Self {
+        self.doc.query.push(QueryParam {
+            name,
+            schema,
+            description,
+        });
+        self
+    }
+}
+
+fn page_of(schema: Value) -> Value {
+    obj(&[("total", int(), true), ("rows", array(schema), true)])
+}
+
+/// Every route of the API.
+pub fn table<S: Store>() -> Vec<Route<S>> {
+    use Method as M;
+    let item_and_entry = || {
+        obj(&[
+            ("item", r("SecretItem"), true),
+            ("entry", r("RegisterEntry"), true),
+        ])
+    };
+    let request_and_entry = || {
+        obj(&[
+            ("request", r("Request"), true),
+            ("entry", r("RegisterEntry"), true),
+        ])
+    };
+    vec![
+        // Public.
+        route(M::GET, "/openapi.json", h::openapi::<S>, "openapi", "Tài liệu", "Tài liệu OpenAPI 3.1 của API này")
+            .public()
+            .ok(200, json!({"type": "object"})),
+        route(M::POST, "/tokens", h::create_token::<S>, "createToken", "Xác thực", "Cấp mã truy cập API (đăng nhập bằng tên và mật khẩu)")
+            .public()
+            .body(token_request())
+            .ok(201, obj(&[("token", text(), true), ("token_id", int(), true), ("user", r("User"), true)])),
+        // Identity, rules, organisation.
+        route(M::GET, "/me", h::me::<S>, "me", "Tổ chức", "Người dùng đang gọi API").ok(200, r("User")),
+        route(M::GET, "/rules", h::rules::<S>, "rules", "Quy tắc", "Các chế độ pháp lý và những điểm chưa xác định").ok(
+            200,
+            obj(&[
+                ("regimes", array(json!({"type": "object", "properties": {"code": text(), "name": text(), "effective_from": date(), "unconfirmed": strings()}, "required": ["code", "name", "effective_from", "unconfirmed"]})), true),
+                ("position_kinds", array(obj(&[("code", text(), true), ("name", text(), true), ("cite", text(), true)])), true),
+            ]),
+        ),
+        route(M::GET, "/org", h::org::<S>, "org", "Tổ chức", "Cơ quan, đơn vị, chức vụ, người dùng, ủy quyền").ok(200, r("Org")),
+        route(M::PUT, "/agency", h::set_agency::<S>, "setAgency", "Tổ chức", "Cập nhật thông tin cơ quan")
+            .body(r("Agency"))
+            .ok(200, r("Agency")),
+        route(M::POST, "/units", h::create_unit::<S>, "createUnit", "Tổ chức", "Tạo đơn vị").body(new_unit()).ok(201, r("Unit")),
+        route(M::POST, "/positions", h::create_position::<S>, "createPosition", "Tổ chức", "Tạo chức vụ (gắn với loại chức vụ theo luật)")
+            .body(new_position())
+            .ok(201, r("Position")),
+        route(M::POST, "/users", h::create_user::<S>, "createUser", "Tổ chức", "Tạo người dùng").body(new_user()).ok(201, r("User")),
+        route(M::PATCH, "/users/{id}", h::update_user::<S>, "updateUser", "Tổ chức", "Sửa người dùng (vai trò, độ mật được tiếp cận, chức vụ, khóa)")
+            .body(user_change())
+            .ok(200, obj(&[("user", r("User"), true), ("privilege_changed", boolean(), true)])),
+        route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
+            .body(new_password())
+            .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true)])),
+        route(M::POST, "/delegations", h::create_delegation::<S>, "createDelegation", "Tổ chức", "Ghi nhận văn bản ủy quyền")
+            .body(new_delegation())
+            .ok(201, r("Delegation")),
+        route(M::POST, "/delegations/{id}/revoke", h::revoke_delegation::<S>, "revokeDelegation", "Tổ chức", "Thu hồi ủy quyền")
+            .body(on_date())
+            .ok(200, r("Delegation")),
+        // Catalogue.
+        route(M::GET, "/catalogues", h::catalogues::<S>, "catalogues", "Danh mục", "Danh mục bí mật nhà nước và các mục")
+            .ok(200, obj(&[("catalogues", array(r("Catalogue")), true), ("items", array(r("CatalogueItem")), true)])),
+        route(M::POST, "/catalogues", h::create_catalogue::<S>, "createCatalogue", "Danh mục", "Ghi nhận quyết định ban hành (thay thế) danh mục")
+            .body(new_catalogue())
+            .ok(201, obj(&[("catalogue", r("Catalogue"), true), ("declassified", ints(), true)])),
+        route(M::POST, "/catalogue-items/{id}/remove", h::remove_catalogue_item::<S>, "removeCatalogueItem", "Danh mục", "Đưa một mục ra khỏi danh mục")
+            .body(on_date())
+            .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", ints(), true)])),
+        // Items.
+        route(M::GET, "/items", h::list_items::<S>, "listItems", "Tài liệu", "Danh sách, tìm kiếm tài liệu, vật chứa BMNN (trong phạm vi được tiếp cận)")
+            .query("q", text(), "tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được)")
+            .query("level", r("Level"), "độ mật")
+            .query("status", r("Status"), "trạng thái")
+            .query("origin", r("Origin"), "nguồn: internal (đi, nội bộ) hoặc incoming (đến)")
+            .query("offset", json!({"type": "integer", "minimum": 0}), "bỏ qua bao nhiêu dòng")
+            .query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500}), "số dòng tối đa (1–500, mặc định 50)")
+            .ok(200, page_of(r("SecretItem"))),
+        route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)").body(propose_cmd()).ok(201, r("SecretItem")),
+        route(M::GET, "/items/{id}", h::item_detail::<S>, "itemDetail", "Tài liệu", "Chi tiết tài liệu và lịch sử").ok(200, r("ItemDetail")),
+        route(M::POST, "/items/{id}/classification", h::classify::<S>, "decideClassification", "Tài liệu", "Quyết định xác định độ mật")
+            .body(without(&decide_classification_cmd(), "item_id"))
+            .ok(200, r("SecretItem")),
+        route(M::POST, "/items/{id}/outgoing", h::register_outgoing::<S>, "registerOutgoing", "Sổ", "Vào sổ đăng ký BMNN đi")
+            .body(without(&register_outgoing_cmd(), "item_id"))
+            .ok(201, item_and_entry()),
+        route(M::POST, "/items/{id}/handovers", h::hand_over::<S>, "handOver", "Sổ", "Chuyển giao (sổ chuyển giao)")
+            .body(without(&hand_over_cmd(), "item_id"))
+            .ok(201, r("RegisterEntry")),
+        route(M::POST, "/items/{id}/recall-return", h::recall_return::<S>, "recallReturn", "Tài liệu", "Ghi nhận trả tài liệu thu hồi")
+            .body(on_date())
+            .ok(200, r("SecretItem")),
+        route(M::POST, "/items/{id}/extension", h::extend::<S>, "extend", "Thời hạn", "Gia hạn thời hạn bảo vệ")
+            .body(without(&extend_cmd(), "item_id"))
+            .ok(200, r("SecretItem")),
+        route(M::POST, "/items/{id}/adjustment", h::adjust::<S>, "adjust", "Thời hạn", "Điều chỉnh độ mật")
+            .body(without(&adjust_cmd(), "item_id"))
+            .ok(200, r("SecretItem")),
+        route(M::POST, "/items/{id}/declassification", h::declassify::<S>, "declassify", "Thời hạn", "Giải mật theo quyết định")
+            .body(without(&declassify_cmd(), "item_id"))
+            .ok(200, r("SecretItem")),
+        route(M::POST, "/incoming", h::receive_incoming::<S>, "receiveIncoming", "Sổ", "Vào sổ đăng ký BMNN đến")
+            .body(receive_incoming_cmd())
+            .ok(201, item_and_entry()),
+        // Register entries.
+        route(M::POST, "/register-entries/{id}/ack", h::acknowledge::<S>, "acknowledge", "Sổ", "Ký nhận chuyển giao")
+            .body(without(&acknowledge_cmd(), "entry_id"))
+            .ok(200, r("RegisterEntry")),
+        route(M::POST, "/register-entries/{id}/cancel", h::cancel_entry::<S>, "cancelEntry", "Sổ", "Hủy bỏ mục sổ (có lý do; số không dùng lại)")
+            .body(reason())
+            .ok(200, r("RegisterEntry")),
+        route(M::GET, "/pending-acks", h::pending_acks::<S>, "pendingAcks", "Sổ", "Chuyển giao chờ tôi ký nhận").ok(200, array(r("RegisterEntry"))),
+        route(M::GET, "/registers/{kind}/{year}", h::register_book::<S>, "registerBook", "Sổ", "Sổ đăng ký của một năm theo mẫu")
+            .query("offset", json!({"type": "integer", "minimum": 0}), "bỏ qua bao nhiêu mục")
+            .query("limit", json!({"type": "integer", "minimum": 1}), "số mục tối đa (mặc định 1000)")
+            .ok(200, r("RegisterBook")),
+        // Requests.
+        route(M::POST, "/requests/copy", h::request_copy::<S>, "requestCopy", "Yêu cầu", "Đề nghị sao, chụp").body(copy_request_cmd()).ok(201, r("Request")),
+        route(M::POST, "/requests/take-out", h::request_take_out::<S>, "requestTakeOut", "Yêu cầu", "Xin phép mang ra khỏi nơi lưu giữ")
+            .body(take_out_cmd())
+            .ok(201, r("Request")),
+        route(M::POST, "/requests/provide", h::request_provide::<S>, "requestProvide", "Yêu cầu", "Đề nghị cung cấp, chuyển giao")
+            .body(provide_cmd())
+            .ok(201, r("Request")),
+        route(M::POST, "/requests/destroy", h::request_destroy::<S>, "requestDestroy", "Yêu cầu", "Đề nghị tiêu hủy").body(destroy_cmd()).ok(201, r("Request")),
+        route(M::GET, "/requests", h::list_requests::<S>, "listRequests", "Yêu cầu", "Danh sách yêu cầu (trong phạm vi được tiếp cận)")
+            .query("kind", r("RequestKind"), "loại yêu cầu")
+            .query("status", r("RequestStatus"), "trạng thái")
+            .query("item_id", int(), "của tài liệu")
+            .query("requester_id", int(), "của người đề nghị")
+            .ok(200, array(r("Request"))),
+        route(M::GET, "/requests/{id}", h::get_request::<S>, "getRequest", "Yêu cầu", "Chi tiết yêu cầu").ok(200, r("Request")),
+        route(M::POST, "/requests/{id}/decision", h::decide::<S>, "decide", "Yêu cầu", "Cho phép hoặc từ chối (bằng văn bản, nêu lý do)")
+            .body(without(&decide_cmd(), "request_id"))
+            .ok(200, r("Request")),
+        route(M::POST, "/requests/{id}/copies", h::produce_copies::<S>, "produceCopies", "Yêu cầu", "Thực hiện sao, chụp (đánh số bản sao; sổ sao, chụp)")
+            .body(without(&produce_copies_cmd(), "request_id"))
+            .ok(201, request_and_entry()),
+        route(M::POST, "/requests/{id}/return", h::take_out_return::<S>, "takeOutReturn", "Yêu cầu", "Ghi nhận trả tài liệu đã mang ra ngoài")
+            .body(without(&complete_cmd(), "request_id"))
+            .ok(200, r("Request")),
+        route(M::POST, "/requests/{id}/provision", h::provision::<S>, "completeProvision", "Yêu cầu", "Chuyển giao tài liệu đã được cho phép cung cấp")
+            .body(without(&complete_cmd(), "request_id"))
+            .ok(201, request_and_entry()),
+        route(M::POST, "/requests/{id}/destruction", h::destruction::<S>, "recordDestruction", "Yêu cầu", "Ghi nhận tiêu hủy (biên bản)")
+            .body(without(&complete_cmd(), "request_id"))
+            .ok(200, obj(&[("request", r("Request"), true), ("destroyed", array(r("DestroyedLine")), true)])),
+        // Notices, obligations, audit.
+        route(M::GET, "/notices", h::list_notices::<S>, "listNotices", "Thời hạn", "Thông báo phải gửi")
+            .query("open_only", boolean(), "chỉ thông báo chưa gửi")
+            .query("item_id", int(), "của tài liệu")
+            .ok(200, array(r("Notice"))),
+        route(M::POST, "/notices/{id}/done", h::notice_done::<S>, "noticeDone", "Thời hạn", "Ghi nhận đã gửi thông báo")
+            .body(without(&notice_done_cmd(), "notice_id"))
+            .ok(200, r("Notice")),
+        route(M::GET, "/due", h::due::<S>, "due", "Thời hạn", "Việc đến hạn, quá hạn vào một ngày")
+            .query("date", date(), "ngày xem (mặc định hôm nay)")
+            .ok(200, array(r("Obligation"))),
+        route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm)")
+            .query("limit", json!({"type": "integer", "minimum": 1, "maximum": 10000}), "số bản ghi (mặc định 100)")
+            .ok(200, array(r("AuditRecord"))),
+        route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
+            .ok(200, obj(&[("expired", ints(), true)])),
+    ]
+}

@@ -1,0 +1,858 @@
+//! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, written by hand.
+//!
+//! They mirror the serde shapes of `bmnn-core`'s types: field names, types, which fields may
+//! be `null`, and the codes of every enum. `components()` is the `components/schemas` section
+//! of the OpenAPI document; routes point at it with [`r`].
+
+use serde_json::{Map, Value, json};
+
+pub fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+pub fn int() -> Value {
+    json!({"type": "integer", "format": "int64"})
+}
+pub fn uint() -> Value {
+    json!({"type": "integer", "minimum": 0, "maximum": 4294967295u32})
+}
+pub fn text() -> Value {
+    json!({"type": "string"})
+}
+pub fn boolean() -> Value {
+    json!({"type": "boolean"})
+}
+pub fn date() -> Value {
+    json!({"type": "string", "format": "date", "description": "yyyy-mm-dd (dd/mm/yyyy is also accepted in requests)"})
+}
+pub fn array(of: Value) -> Value {
+    json!({"type": "array", "items": of})
+}
+pub fn strings() -> Value {
+    array(text())
+}
+pub fn ints() -> Value {
+    array(int())
+}
+/// `v` or `null`.
+pub fn opt(v: Value) -> Value {
+    if let Some(t) = v.get("type").and_then(|t| t.as_str()) {
+        let mut v = v.clone();
+        v["type"] = json!([t, "null"]);
+        if let Some(e) = v.get_mut("enum").and_then(|e| e.as_array_mut()) {
+            e.push(Value::Null);
+        }
+        return v;
+    }
+    json!({"oneOf": [v, {"type": "null"}]})
+}
+pub fn enumeration(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+/// A JSON timestamp as `time` serializes a `PrimitiveDateTime` without its human-readable
+/// feature: `[year, ordinal day, hour, minute, second, nanosecond]`.
+pub fn timestamp() -> Value {
+    json!({"type": "array", "items": {"type": "integer"}, "minItems": 6, "maxItems": 6,
+           "description": "UTC time as [year, day of year, hour, minute, second, nanosecond]"})
+}
+
+/// An object: `(name, schema, required)` per field. Extra fields are allowed (ignored).
+pub fn obj(fields: &[(&str, Value, bool)]) -> Value {
+    let mut props = Map::new();
+    let mut req = Vec::new();
+    for (n, s, required) in fields {
+        props.insert(n.to_string(), s.clone());
+        if *required {
+            req.push(json!(n));
+        }
+    }
+    let mut o = json!({"type": "object", "properties": props});
+    if !req.is_empty() {
+        o["required"] = Value::Array(req);
+    }
+    o
+}
+
+/// `obj` without one field: request bodies whose id comes from the path.
+pub fn without(schema: &Value, field: &str) -> Value {
+    let mut s = schema.clone();
+    if let Some(p) = s.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        p.remove(field);
+    }
+    if let Some(r) = s.get_mut("required").and_then(|p| p.as_array_mut()) {
+        r.retain(|x| x != field);
+        if r.is_empty() {
+            s.as_object_mut().expect("object").remove("required");
+        }
+    }
+    s
+}
+
+pub const LEVELS: [&str; 3] = ["mat", "toi-mat", "tuyet-mat"];
+pub const ROLES: [&str; 5] = ["admin", "clerk", "leader", "drafter", "security-officer"];
+pub const STATUSES: [&str; 7] = [
+    "proposed",
+    "rejected",
+    "classified",
+    "issued",
+    "received",
+    "declassified",
+    "destroyed",
+];
+pub const ORIGINS: [&str; 2] = ["internal", "incoming"];
+pub const CARRIERS: [&str; 6] = ["document", "object", "place", "speech", "activity", "other"];
+pub const REQUEST_KINDS: [&str; 4] = ["copy", "take-out", "provide", "destroy"];
+pub const REQUEST_STATUSES: [&str; 4] = ["pending", "approved", "refused", "done"];
+pub const REGISTER_KINDS: [&str; 4] = ["outgoing", "incoming", "handover", "copies"];
+pub const ACTS: [&str; 10] = [
+    "classify",
+    "copy",
+    "provide-domestic",
+    "provide-foreign",
+    "take-out-domestic",
+    "take-out-abroad",
+    "destroy",
+    "extend",
+    "adjust",
+    "declassify",
+];
+
+/// Body of `PUT /agency` and part of `Org`.
+fn agency() -> Value {
+    obj(&[
+        ("name", text(), true),
+        ("superior", opt(text()), false),
+        ("place", text(), true),
+        ("symbol", text(), true),
+    ])
+}
+
+// ---- Commands (request bodies) --------------------------------------------------------
+
+pub fn propose_cmd() -> Value {
+    obj(&[
+        ("carrier", r("Carrier"), true),
+        ("electronic", boolean(), false),
+        ("doc_type", text(), true),
+        ("summary", opt(text()), false),
+        ("summary_consent_ref", opt(text()), false),
+        ("level", r("Level"), true),
+        ("field", opt(text()), false),
+        ("catalogue_item_id", opt(int()), false),
+        ("recipients", strings(), true),
+        ("copies_issued", uint(), true),
+        ("copy_allowed", boolean(), true),
+        ("circulation", text(), false),
+        ("unit_id", opt(int()), false),
+        ("location", text(), false),
+        ("shorter_expiry", opt(date()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn decide_classification_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("approve", boolean(), true),
+        ("level", opt(r("Level")), false),
+        ("copy_allowed", opt(boolean()), false),
+        ("circulation", opt(text()), false),
+        ("catalogue_item_id", opt(int()), false),
+        ("decision_ref", opt(text()), false),
+        ("reason", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn register_outgoing_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("number_symbol", text(), true),
+        ("signer", text(), true),
+        ("unit_kept", opt(text()), false),
+        ("note", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn receive_incoming_cmd() -> Value {
+    obj(&[
+        ("issuer", text(), true),
+        ("number_symbol", text(), true),
+        ("doc_date", opt(date()), false),
+        ("doc_type", text(), true),
+        ("summary", opt(text()), false),
+        ("summary_consent_ref", opt(text()), false),
+        ("level", r("Level"), true),
+        ("carrier", r("Carrier"), false),
+        ("electronic", boolean(), false),
+        ("copies", opt(uint()), false),
+        ("copy_allowed", boolean(), false),
+        ("expiry", opt(date()), false),
+        ("named_recipient_id", opt(int()), false),
+        ("urgent", boolean(), false),
+        ("recall_due", opt(date()), false),
+        ("unit_id", opt(int()), false),
+        ("location", text(), false),
+        ("note", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn hand_over_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("to_user_id", opt(int()), false),
+        ("to_name", opt(text()), false),
+        ("quantity", uint(), false),
+        ("note", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn acknowledge_cmd() -> Value {
+    obj(&[
+        ("entry_id", int(), true),
+        ("on_paper_signer", opt(text()), false),
+    ])
+}
+
+pub fn extend_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("years", json!({"type": "integer", "format": "int32"}), true),
+        ("decision_ref", opt(text()), false),
+        ("originator_notice", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn adjust_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("new_level", r("Level"), true),
+        ("catalogue_item_id", opt(int()), false),
+        ("field", opt(text()), false),
+        ("decision_ref", opt(text()), false),
+        ("originator_notice", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn declassify_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("council", strings(), false),
+        ("council_decision_ref", opt(text()), false),
+        ("council_minutes_ref", opt(text()), false),
+        ("partial", boolean(), false),
+        ("partial_scope", opt(text()), false),
+        ("decision_ref", opt(text()), false),
+        ("originator_notice", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn notice_done_cmd() -> Value {
+    obj(&[
+        ("notice_id", int(), true),
+        ("reference", text(), true),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn copy_request_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("form", r("CopyForm"), true),
+        ("count", uint(), true),
+        ("purpose", text(), true),
+        ("recipients", strings(), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn take_out_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("abroad", boolean(), true),
+        ("purpose", text(), true),
+        ("place", text(), true),
+        ("from", date(), true),
+        ("until", date(), true),
+        ("measures", text(), true),
+        ("delegation_head", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn provide_cmd() -> Value {
+    obj(&[
+        ("item_id", int(), true),
+        ("foreign", boolean(), true),
+        ("party", text(), true),
+        ("representative", text(), true),
+        ("identity", text(), false),
+        ("purpose", text(), true),
+        ("commitment", boolean(), true),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn destroy_cmd() -> Value {
+    obj(&[
+        ("item_ids", ints(), true),
+        ("emergency", boolean(), false),
+        ("council", strings(), false),
+        ("council_decision_ref", opt(text()), false),
+        ("council_minutes_ref", opt(text()), false),
+        ("method", text(), true),
+        ("place", text(), true),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn decide_cmd() -> Value {
+    obj(&[
+        ("request_id", int(), true),
+        ("approve", boolean(), true),
+        ("reason", opt(text()), false),
+        ("external_ref", opt(text()), false),
+        ("reference", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn produce_copies_cmd() -> Value {
+    obj(&[
+        ("request_id", int(), true),
+        ("count", uint(), true),
+        ("spoilt_destroyed", uint(), false),
+        ("operator", opt(text()), false),
+        ("place", opt(text()), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn complete_cmd() -> Value {
+    obj(&[
+        ("request_id", int(), true),
+        ("report", opt(text()), false),
+        ("minutes_ref", opt(text()), false),
+        ("performers", strings(), false),
+        ("date", opt(date()), false),
+    ])
+}
+
+pub fn new_unit() -> Value {
+    obj(&[("name", text(), true), ("parent_id", opt(int()), false)])
+}
+
+pub fn new_position() -> Value {
+    obj(&[
+        ("title", text(), true),
+        (
+            "kind",
+            json!({"type": "string", "description": "code from rules/positions.toml (GET /rules → position_kinds)"}),
+            true,
+        ),
+        ("rank", r("Rank"), true),
+        ("heads_agency", boolean(), true),
+        ("unit_id", opt(int()), false),
+    ])
+}
+
+pub fn new_user() -> Value {
+    obj(&[
+        ("username", text(), true),
+        ("full_name", text(), true),
+        (
+            "password",
+            json!({"type": "string", "minLength": 10, "description": "at least 10 characters, not only digits"}),
+            true,
+        ),
+        ("roles", array(r("Role")), true),
+        ("clearance", opt(r("Level")), false),
+        ("position_id", opt(int()), false),
+        ("unit_id", opt(int()), false),
+    ])
+}
+
+pub fn user_change() -> Value {
+    obj(&[
+        ("full_name", opt(text()), false),
+        ("roles", opt(array(r("Role"))), false),
+        ("clearance", opt(r("Level")), false),
+        ("position_id", opt(int()), false),
+        ("unit_id", opt(int()), false),
+        ("active", opt(boolean()), false),
+    ])
+}
+
+pub fn new_password() -> Value {
+    obj(&[("password", json!({"type": "string", "minLength": 10}), true)])
+}
+
+pub fn new_delegation() -> Value {
+    obj(&[
+        ("grantee_id", int(), true),
+        ("acts", array(r("Act")), true),
+        ("max_level", r("Level"), true),
+        ("valid_from", date(), true),
+        ("valid_to", date(), true),
+        ("document_ref", text(), true),
+    ])
+}
+
+pub fn new_catalogue() -> Value {
+    obj(&[
+        ("decision_ref", text(), true),
+        ("decision_date", date(), true),
+        ("title", text(), true),
+        ("field", text(), true),
+        ("effective_from", date(), true),
+        (
+            "items",
+            array(obj(&[
+                ("level", r("Level"), true),
+                ("number", text(), true),
+                ("text", text(), true),
+            ])),
+            true,
+        ),
+        ("replaces", opt(int()), false),
+        ("carry_over", ints(), false),
+    ])
+}
+
+pub fn on_date() -> Value {
+    obj(&[("date", opt(date()), false)])
+}
+
+pub fn reason() -> Value {
+    obj(&[("reason", text(), true)])
+}
+
+pub fn token_request() -> Value {
+    obj(&[
+        ("username", text(), true),
+        ("password", text(), true),
+        (
+            "name",
+            json!({"type": "string", "description": "what the token is for (shown in the audit trail)"}),
+            true,
+        ),
+    ])
+}
+
+// ---- Answers ------------------------------------------------------------------------
+
+fn user() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("username", text(), true),
+        ("full_name", text(), true),
+        ("roles", array(r("Role")), true),
+        ("clearance", opt(r("Level")), true),
+        ("position_id", opt(int()), true),
+        ("unit_id", opt(int()), true),
+        ("active", boolean(), true),
+    ])
+}
+
+fn item() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("carrier", r("Carrier"), true),
+        ("electronic", boolean(), true),
+        ("origin", r("Origin"), true),
+        ("number_symbol", opt(text()), true),
+        ("doc_type", text(), true),
+        ("summary", opt(text()), true),
+        ("summary_consent_ref", opt(text()), true),
+        ("level", r("Level"), true),
+        ("field", opt(text()), true),
+        ("catalogue_item_id", opt(int()), true),
+        ("doc_date", opt(date()), true),
+        ("classified_on", opt(date()), true),
+        ("classified_by", opt(int()), true),
+        ("decision_ref", opt(text()), true),
+        ("regime", text(), true),
+        ("expiry", opt(date()), true),
+        ("copy_allowed", boolean(), true),
+        ("circulation", text(), true),
+        ("copies_issued", uint(), true),
+        ("recipients", strings(), true),
+        ("drafter_id", opt(int()), true),
+        ("drafter_name", text(), true),
+        ("signer", opt(text()), true),
+        ("issuer", opt(text()), true),
+        ("unit_id", opt(int()), true),
+        ("holder_id", opt(int()), true),
+        ("location", text(), true),
+        ("status", r("Status"), true),
+        ("recall_due", opt(date()), true),
+        ("returned_on", opt(date()), true),
+        ("named_recipient", opt(text()), true),
+        ("named_recipient_id", opt(int()), true),
+        ("sealed", boolean(), true),
+        ("urgent", boolean(), true),
+        ("taken_out", opt(int()), true),
+        ("next_copy_no", uint(), true),
+    ])
+}
+
+fn event() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("item_id", int(), true),
+        ("kind", text(), true),
+        ("on", date(), true),
+        ("at", timestamp(), true),
+        ("actor_id", opt(int()), true),
+        ("actor_name", text(), true),
+        ("regime", text(), true),
+        ("basis", text(), true),
+        ("reference", opt(text()), true),
+        ("delegation_id", opt(int()), true),
+        ("note", text(), true),
+    ])
+}
+
+fn decision() -> Value {
+    obj(&[
+        ("by", opt(int()), true),
+        ("by_name", text(), true),
+        ("on", date(), true),
+        ("regime", text(), true),
+        ("basis", text(), true),
+        ("delegation_id", opt(int()), true),
+        ("external_ref", opt(text()), true),
+        ("reference", opt(text()), true),
+        ("approved", boolean(), true),
+        ("reason", opt(text()), true),
+    ])
+}
+
+fn request_details() -> Value {
+    let kind = |k: &str| json!({"type": "string", "const": k});
+    json!({"oneOf": [
+        obj(&[("kind", kind("copy"), true), ("form", r("CopyForm"), true), ("count", uint(), true),
+              ("purpose", text(), true), ("recipients", strings(), true), ("produced", array(uint()), true),
+              ("surplus_destroyed", uint(), true), ("operator", opt(text()), true), ("place", opt(text()), true)]),
+        obj(&[("kind", kind("take-out"), true), ("abroad", boolean(), true), ("purpose", text(), true),
+              ("place", text(), true), ("from", date(), true), ("until", date(), true), ("measures", text(), true),
+              ("delegation_head", opt(text()), true), ("returned_on", opt(date()), false), ("return_report", opt(text()), true)]),
+        obj(&[("kind", kind("provide"), true), ("foreign", boolean(), true), ("party", text(), true),
+              ("representative", text(), true), ("identity", text(), true), ("purpose", text(), true),
+              ("commitment", boolean(), true), ("provided_on", opt(date()), false)]),
+        obj(&[("kind", kind("destroy"), true), ("emergency", boolean(), true), ("council", strings(), true),
+              ("council_decision_ref", opt(text()), true), ("council_minutes_ref", opt(text()), true),
+              ("method", text(), true), ("place", text(), true), ("performers", strings(), true),
+              ("minutes_ref", opt(text()), true), ("destroyed_on", opt(date()), false)]),
+    ]})
+}
+
+fn request() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("kind", r("RequestKind"), true),
+        ("item_ids", ints(), true),
+        ("level", r("Level"), true),
+        ("requester_id", int(), true),
+        ("requester_name", text(), true),
+        ("requested_on", date(), true),
+        ("status", r("RequestStatus"), true),
+        ("decision", opt(r("Decision")), true),
+        ("details", r("RequestDetails"), true),
+    ])
+}
+
+fn notice() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("item_id", int(), true),
+        ("level", r("Level"), true),
+        (
+            "kind",
+            enumeration(&[
+                "extension",
+                "adjustment",
+                "declassification",
+                "catalogue-removal",
+            ]),
+            true,
+        ),
+        ("recipient", text(), true),
+        ("created_on", date(), true),
+        ("due", date(), true),
+        ("done_on", opt(date()), false),
+        ("done_ref", opt(text()), true),
+        ("basis", text(), true),
+    ])
+}
+
+fn register_entry() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("kind", r("RegisterKind"), true),
+        ("year", json!({"type": "integer", "format": "int32"}), true),
+        ("number", int(), true),
+        ("date", date(), true),
+        ("item_id", opt(int()), true),
+        ("request_id", opt(int()), true),
+        ("level", r("Level"), true),
+        ("regime", text(), true),
+        (
+            "fields",
+            json!({"type": "object", "additionalProperties": {"type": "string"}}),
+            true,
+        ),
+        ("corrects", opt(int()), true),
+        ("created_by", int(), true),
+        ("to_user", opt(int()), true),
+        (
+            "ack",
+            opt(obj(&[
+                ("by", opt(int()), true),
+                ("by_name", text(), true),
+                ("at", timestamp(), true),
+                ("on_paper", boolean(), true),
+            ])),
+            true,
+        ),
+        (
+            "cancelled",
+            opt(obj(&[
+                ("reason", text(), true),
+                ("by", int(), true),
+                ("at", timestamp(), true),
+            ])),
+            true,
+        ),
+    ])
+}
+
+fn register_book() -> Value {
+    obj(&[
+        ("kind", r("RegisterKind"), true),
+        ("year", json!({"type": "integer", "format": "int32"}), true),
+        ("regime", text(), true),
+        ("title", text(), true),
+        ("form", text(), true),
+        ("confirmed", boolean(), true),
+        ("note", text(), true),
+        ("instructions", text(), true),
+        ("columns", strings(), true),
+        ("total", int(), true),
+        ("entries", array(r("RegisterEntry")), true),
+        ("rows", array(strings()), true),
+    ])
+}
+
+fn obligation() -> Value {
+    obj(&[
+        (
+            "kind",
+            enumeration(&[
+                "expiry",
+                "extension-deadline",
+                "notice",
+                "recall",
+                "taken-out",
+                "handover-ack",
+                "decision",
+                "annual-report",
+            ]),
+            true,
+        ),
+        (
+            "urgency",
+            enumeration(&["overdue", "today", "soon", "info"]),
+            true,
+        ),
+        ("due", date(), true),
+        ("item_id", opt(int()), true),
+        ("request_id", opt(int()), true),
+        ("notice_id", opt(int()), true),
+        ("entry_id", opt(int()), true),
+        ("text", text(), true),
+    ])
+}
+
+fn catalogue() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("decision_ref", text(), true),
+        ("decision_date", date(), true),
+        ("title", text(), true),
+        ("field", text(), true),
+        ("effective_from", date(), true),
+        ("replaced_on", opt(date()), false),
+        ("replaced_by", opt(int()), true),
+    ])
+}
+
+fn catalogue_item() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("catalogue_id", int(), true),
+        ("level", r("Level"), true),
+        ("number", text(), true),
+        ("text", text(), true),
+        ("removed_on", opt(date()), false),
+    ])
+}
+
+fn delegation() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("grantor_id", int(), true),
+        ("grantee_id", int(), true),
+        ("acts", array(r("Act")), true),
+        ("max_level", r("Level"), true),
+        ("valid_from", date(), true),
+        ("valid_to", date(), true),
+        ("document_ref", text(), true),
+        ("revoked_on", opt(date()), false),
+    ])
+}
+
+fn error() -> Value {
+    obj(&[(
+        "error",
+        obj(&[
+            (
+                "code",
+                json!({"type": "string", "description": "stable machine code (docs/api.md)"}),
+                true,
+            ),
+            (
+                "message",
+                json!({"type": "string", "description": "Vietnamese message saying what to do"}),
+                true,
+            ),
+            (
+                "field",
+                json!({"type": "string", "description": "offending field, for invalid_input"}),
+                false,
+            ),
+            (
+                "basis",
+                json!({"type": "string", "description": "legal basis of a refusal"}),
+                false,
+            ),
+        ]),
+        true,
+    )])
+}
+
+/// `components/schemas`.
+pub fn components() -> Value {
+    let mut m = Map::new();
+    let mut put = |n: &str, v: Value| {
+        m.insert(n.to_string(), v);
+    };
+    put("Error", error());
+    put("Level", enumeration(&LEVELS));
+    put("Role", enumeration(&ROLES));
+    put("Rank", enumeration(&["head", "deputy", "staff"]));
+    put("Carrier", enumeration(&CARRIERS));
+    put("Origin", enumeration(&ORIGINS));
+    put("Status", enumeration(&STATUSES));
+    put("RequestKind", enumeration(&REQUEST_KINDS));
+    put("RequestStatus", enumeration(&REQUEST_STATUSES));
+    put("RegisterKind", enumeration(&REGISTER_KINDS));
+    put(
+        "CopyForm",
+        enumeration(&["sao-y", "sao-luc", "trich-sao", "chup"]),
+    );
+    put("Act", enumeration(&ACTS));
+    put("Agency", agency());
+    put("User", user());
+    put(
+        "Unit",
+        obj(&[
+            ("id", int(), true),
+            ("name", text(), true),
+            ("parent_id", opt(int()), true),
+        ]),
+    );
+    put(
+        "Position",
+        obj(&[
+            ("id", int(), true),
+            ("title", text(), true),
+            ("kind", text(), true),
+            ("rank", r("Rank"), true),
+            ("heads_agency", boolean(), true),
+            ("unit_id", opt(int()), true),
+        ]),
+    );
+    put("Delegation", delegation());
+    put("Catalogue", catalogue());
+    put("CatalogueItem", catalogue_item());
+    put("SecretItem", item());
+    put("ItemEvent", event());
+    put("Decision", decision());
+    put("RequestDetails", request_details());
+    put("Request", request());
+    put("Notice", notice());
+    put("RegisterEntry", register_entry());
+    put("RegisterBook", register_book());
+    put("Obligation", obligation());
+    put(
+        "ItemDetail",
+        obj(&[
+            ("item", r("SecretItem"), true),
+            ("events", array(r("ItemEvent")), true),
+            ("requests", array(r("Request")), true),
+            ("notices", array(r("Notice")), true),
+            ("catalogue_item", opt(r("CatalogueItem")), true),
+        ]),
+    );
+    put(
+        "ItemPage",
+        obj(&[
+            (
+                "total",
+                json!({"type": "integer", "description": "items the caller may see"}),
+                true,
+            ),
+            ("rows", array(r("SecretItem")), true),
+        ]),
+    );
+    put(
+        "Org",
+        obj(&[
+            ("agency", opt(r("Agency")), true),
+            ("units", array(r("Unit")), true),
+            ("positions", array(r("Position")), true),
+            ("users", array(r("User")), true),
+            ("delegations", array(r("Delegation")), true),
+        ]),
+    );
+    put(
+        "AuditRecord",
+        obj(&[
+            ("seq", int(), true),
+            ("at", text(), true),
+            ("actor", text(), true),
+            ("action", text(), true),
+            ("object", text(), true),
+            ("details", text(), true),
+            ("prev_hash", text(), true),
+            ("hash", text(), true),
+        ]),
+    );
+    put(
+        "DestroyedLine",
+        obj(&[
+            ("item_id", int(), true),
+            ("number_symbol", text(), true),
+            ("level", r("Level"), true),
+            ("description", text(), true),
+            ("copies", uint(), true),
+        ]),
+    );
+    Value::Object(m)
+}

@@ -1,0 +1,11 @@
+//! The one integration-test binary of bmnn-web (stack.md §8: one binary links once).
+//! Modules only; shared helpers live in `helpers.rs`.
+
+mod helpers;
+
+mod api_clearance;
+mod api_input;
+mod api_lifecycle;
+mod api_openapi;
+mod api_refusals;
+mod api_regimes;
