@@ -100,13 +100,15 @@ pub struct TestApp {
 
 fn open_store(dir: &std::path::Path) -> DbStore {
     match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if base.starts_with("postgres") => {
-            let name = format!("bmnn_api_{}", &auth::random_token()[..16]);
-            let admin = DbStore::open(&base).expect("open TEST_DATABASE_URL");
-            admin
-                .execute_raw(&format!("CREATE DATABASE {name}"))
-                .expect("create test database");
-            DbStore::open(&with_database(&base, &name)).expect("open test database")
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            use diesel::Connection;
+            use diesel::connection::SimpleConnection;
+            // A fresh database on the server for this test (the server is a throwaway cluster,
+            // see scripts/pg-tmp); the base database itself is never migrated.
+            let name = format!("bmnn_api_{}_{}", std::process::id(), &auth::random_token()[..12]);
+            let mut c = diesel::pg::PgConnection::establish(&admin_url).expect("connect TEST_DATABASE_URL");
+            c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+            DbStore::open(&with_database(&admin_url, &name)).expect("open test database")
         }
         _ => DbStore::open(&format!("sqlite://{}/bmnn.db", dir.display())).expect("open sqlite"),
     }
