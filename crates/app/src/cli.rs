@@ -82,6 +82,8 @@ pub enum Command {
     },
     /// Run the automatic transitions now (declassify items whose period ended).
     Tick,
+    /// Load the fictional demo agency into an empty database (what `serve --demo` does).
+    Demo,
     /// Check files for secret markings and copied passages before they are published.
     Scan(bmnn_scan::cli::ScanArgs),
     /// (internal) the isolated extraction child process of the scanner.
@@ -493,6 +495,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let svc = open_service(&data, &cli.database_url)?;
+            if !svc.org(&system_ctx())?.users.is_empty() {
+                return Err(anyhow!(
+                    "cơ sở dữ liệu đã có người dùng; dữ liệu minh họa chỉ nạp vào cơ sở dữ liệu trống"
+                ));
+            }
+            crate::demo::load(&svc)?;
+            println!(
+                "Đã nạp dữ liệu minh họa; mật khẩu các tài khoản: {}",
+                crate::demo::PASSWORD
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Tick => {

@@ -1,0 +1,220 @@
+//! Commands of the binary: demo data, registers, due, audit verify against tampering,
+//! export/import round trip, refusals with exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bmnn(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bmnn"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("BMNN_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bmnn")
+}
+
+fn bmnn_stdin(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = bmnn(dir.path(), &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    dir
+}
+
+#[test]
+fn registers_follow_the_regime_of_their_year() {
+    let dir = demo();
+    let o = bmnn(
+        dir.path(),
+        &["register", "outgoing", "--year", "2026", "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let b: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(b["regime"], "B");
+    assert_eq!(b["columns"].as_array().expect("columns").len(), 10);
+    assert_eq!(b["rows"][0][0], "01", "number 1 of the year");
+    let o = bmnn(
+        dir.path(),
+        &["register", "outgoing", "--year", "2025", "--format", "json"],
+    );
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(a["regime"], "A");
+    assert_eq!(a["columns"].as_array().expect("columns").len(), 9);
+    let numbers: Vec<i64> = a["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["number"].as_i64().expect("n"))
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=numbers.len() as i64).collect::<Vec<_>>(),
+        "no gap"
+    );
+}
+
+#[test]
+fn due_lists_the_demo_obligations() {
+    let dir = demo();
+    let o = bmnn(
+        dir.path(),
+        &["due", "--date", "25/11/2026", "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json");
+    let kinds: Vec<&str> = v
+        .iter()
+        .map(|o| o["kind"].as_str().expect("kind"))
+        .collect();
+    for k in [
+        "recall",
+        "taken-out",
+        "handover-ack",
+        "notice",
+        "decision",
+        "annual-report",
+    ] {
+        assert!(kinds.contains(&k), "missing {k} in {kinds:?}");
+    }
+    let o = bmnn(dir.path(), &["due", "--date", "không phải ngày"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("ngày không hợp lệ"));
+}
+
+#[test]
+fn audit_verify_names_the_tampered_row() {
+    let dir = demo();
+    let o = bmnn(dir.path(), &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let url = format!("sqlite://{}", dir.path().join("bmnn.db").display());
+    let store = bmnn_store::DbStore::open(&url).expect("open");
+    store
+        .execute_raw("UPDATE audit_log SET actor = '9:ke-gian' WHERE seq = 7")
+        .expect("tamper");
+    drop(store);
+    let o = bmnn(dir.path(), &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("bản ghi số 7"), "{}", text(&o));
+}
+
+#[test]
+fn export_import_round_trip() {
+    let dir = demo();
+    let file = dir.path().join("export.json");
+    let o = bmnn(dir.path(), &["export", "-o", file.to_str().expect("path")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let other = tempfile::tempdir().expect("tempdir");
+    let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let again = bmnn(other.path(), &["export"]);
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+    let b: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert_eq!(a, b);
+    assert!(bmnn(other.path(), &["audit", "verify"]).status.success());
+    // Importing twice is refused.
+    let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("không trống"), "{}", text(&o));
+}
+
+#[test]
+fn init_refuses_a_weak_password_and_creates_no_user() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = bmnn_stdin(dir.path(), &["init", "--password-stdin"], "123\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("ít nhất 10 ký tự"), "{}", text(&o));
+    let o = bmnn(dir.path(), &["user", "list", "--format", "json"]);
+    let users: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(users.is_empty());
+    let o = bmnn_stdin(
+        dir.path(),
+        &["init", "--password-stdin", "--agency", "Sở Thử nghiệm"],
+        "một mật khẩu đủ dài\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = bmnn_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "vanthu",
+            "--name",
+            "Văn thư",
+            "--role",
+            "clerk",
+            "--clearance",
+            "toi-mat",
+            "--password-stdin",
+        ],
+        "mật khẩu văn thư 1\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = bmnn(dir.path(), &["user", "token", "vanthu"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim().len(), 64);
+    let o = bmnn_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "x1",
+            "--name",
+            "X",
+            "--role",
+            "wizard",
+            "--password-stdin",
+        ],
+        "mật khẩu đủ dài 2\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("vai trò không hợp lệ"));
+}
+
+#[test]
+fn rules_show_the_unconfirmed_points() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = bmnn(dir.path(), &["rules"]);
+    assert!(o.status.success());
+    let t = text(&o);
+    assert!(t.contains("Chế độ A") && t.contains("Chế độ B"));
+    assert!(t.contains("CHƯA XÁC ĐỊNH"));
+    // An agency override that breaks the matrix is refused with the reason.
+    std::fs::create_dir_all(dir.path().join("rules")).expect("dir");
+    let broken = bmnn_core::rules::EMBEDDED[1]
+        .1
+        .replace("act = \"destroy\"", "act = \"extend\"");
+    std::fs::write(dir.path().join("rules/regime-a.toml"), broken).expect("write");
+    let o = bmnn(dir.path(), &["rules"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("tiêu hủy"), "{}", text(&o));
+}

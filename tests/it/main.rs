@@ -1,0 +1,3 @@
+//! The `bmnn` binary end to end: each test runs the real command in a fresh data folder.
+
+mod cli;
