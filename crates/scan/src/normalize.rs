@@ -321,7 +321,11 @@ fn fold_table() -> &'static [u8] {
                 continue;
             }
             if c.is_ascii() {
-                *slot = c.to_ascii_lowercase() as u8;
+                *slot = match ASCII_FOLD[cp] {
+                    0 => T_SPACE,
+                    1 => T_DROP,
+                    b => b,
+                };
                 continue;
             }
             if c == 'đ' || c == 'Đ' {
@@ -388,40 +392,87 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// ASCII part of the fold table as a compile-time constant: lower case, `0` = space class
+/// (TAB, LF, VT, FF, CR, space), `1` = dropped (other control characters).
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = match b {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 0,
+            0x00..=0x1F | 0x7F => 1,
+            b'A'..=b'Z' => b + 32,
+            _ => b,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// [`fold`] appending into a caller-owned buffer (no allocation in a loop).
 pub fn fold_into(s: &str, out: &mut String) {
     let table = fold_table();
     let bytes = s.as_bytes();
+    let mut buf: Vec<u8> = std::mem::take(out).into_bytes();
+    buf.reserve(bytes.len());
     let mut last_space = true;
     let mut i = 0;
-    // ASCII fast lane: copy runs of plain ASCII letters/digits/punctuation with a byte table.
-    let mut buf: Vec<u8> = std::mem::take(out).into_bytes();
-    while i < bytes.len() {
+    let n = bytes.len();
+    while i < n {
         let b = bytes[i];
         if b < 0x80 {
-            let t = table[b as usize];
-            if t == T_SPACE {
-                if !last_space {
-                    buf.push(b' ');
-                    last_space = true;
-                }
-            } else if t != T_DROP {
+            // ASCII fast lane: one table load per byte; spaces collapsed, controls dropped.
+            let t = ASCII_FOLD[b as usize];
+            if t > 1 {
                 buf.push(t);
                 last_space = false;
+            } else if t == 0 {
+                if !last_space {
+                    buf.push(b' ');
+                }
+                last_space = true;
             }
             i += 1;
             continue;
         }
-        // Multi-byte char: decode from the str (i is a char boundary here).
-        let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
-        i += c.len_utf8();
+        // Multi-byte UTF-8 (valid, since `s` is a str): decode by hand.
+        let (cp, len) = if b < 0xE0 {
+            ((((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32, 2)
+        } else if b < 0xF0 {
+            (
+                (((b & 0x0F) as u32) << 12)
+                    | (((bytes[i + 1] & 0x3F) as u32) << 6)
+                    | (bytes[i + 2] & 0x3F) as u32,
+                3,
+            )
+        } else {
+            (
+                (((b & 0x07) as u32) << 18)
+                    | (((bytes[i + 1] & 0x3F) as u32) << 12)
+                    | (((bytes[i + 2] & 0x3F) as u32) << 6)
+                    | (bytes[i + 3] & 0x3F) as u32,
+                4,
+            )
+        };
+        i += len;
+        // Vietnamese letters (U+00C0..U+1EF9) are one table load.
+        if (cp as usize) < table.len() {
+            let t = table[cp as usize];
+            if t > T_SPACE {
+                buf.push(t);
+                last_space = false;
+                continue;
+            }
+        }
+        let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
         match fold_class(c, table) {
             Folded::Drop => {}
             Folded::Ascii(b' ') => {
                 if !last_space {
                     buf.push(b' ');
-                    last_space = true;
                 }
+                last_space = true;
             }
             Folded::Ascii(a) => {
                 buf.push(a);

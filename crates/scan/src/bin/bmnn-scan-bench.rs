@@ -23,17 +23,31 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let a = |i: usize| args.get(i).cloned().unwrap_or_else(|| usage());
     match args.first().map(String::as_str) {
-        Some("corpus") => corpus(Path::new(&a(1)), Path::new(&a(2)), a(3).parse().unwrap_or(200)),
+        Some("corpus") => corpus(
+            Path::new(&a(1)),
+            Path::new(&a(2)),
+            a(3).parse().unwrap_or(200),
+        ),
         Some("markings") => markings(Path::new(&a(1))),
         Some("normalize") => normalize(Path::new(&a(1))),
-        Some("docx") => docx(Path::new(&a(1)), Path::new(&a(2)), a(3).parse().unwrap_or(200)),
-        Some("index") => index(Path::new(&a(1)), a(2).parse().unwrap_or(100_000)),
+        Some("docx") => docx(
+            Path::new(&a(1)),
+            Path::new(&a(2)),
+            a(3).parse().unwrap_or(200),
+        ),
+        Some("index") => index(
+            Path::new(&a(1)),
+            a(2).parse().unwrap_or(100_000),
+            args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000),
+        ),
         _ => usage(),
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bmnn-scan-bench corpus SRC OUT MB | markings FOLDED | normalize CORPUS | docx CORPUS DIR N | index CORPUS ITEMS");
+    eprintln!(
+        "usage: bmnn-scan-bench corpus SRC OUT MB | markings FOLDED | normalize CORPUS | docx CORPUS DIR N | index CORPUS ITEMS"
+    );
     std::process::exit(2)
 }
 
@@ -80,30 +94,53 @@ fn corpus(src: &Path, out: &Path, mb: usize) {
     }
     let base = sentences.join("\n") + "\n";
     std::fs::create_dir_all(out).expect("mkdir");
-    let mut text = String::with_capacity(mb * 1_000_000 + base.len());
+    // Repeat until the *folded* (normalised) view alone reaches MB megabytes.
+    let base_folded: String = base
+        .lines()
+        .map(bmnn_scan::fold)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let stamp = "TUYỆT MẬT\n";
+    let stamp_folded = bmnn_scan::fold(stamp) + "\n";
+    let mut text = String::new();
+    let mut folded = String::new();
     let mut copy = 0;
-    while text.len() < mb * 1_000_000 {
+    while folded.len() < mb * 1_000_000 {
         text.push_str(&base);
+        folded.push_str(&base_folded);
         copy += 1;
         if copy % 7 == 0 {
-            text.push_str("TUYỆT MẬT\n");
+            text.push_str(stamp);
+            folded.push_str(&stamp_folded);
         }
     }
-    let folded: String = text.lines().map(bmnn_scan::fold).collect::<Vec<_>>().join("\n");
     std::fs::write(out.join("corpus.txt"), &text).expect("write corpus");
     std::fs::write(out.join("folded.txt"), &folded).expect("write folded");
     let det = MarkingDetector::new(&MarkingSpec::default_set());
     let mut pats = det.spaced_patterns().to_vec();
     pats.sort_by_key(|p| std::cmp::Reverse(p.len()));
     std::fs::write(out.join("patterns.txt"), pats.join("\n") + "\n").expect("write patterns");
-    println!("corpus_sentences={} base_bytes={} corpus_bytes={} folded_bytes={} copies={copy} patterns={}", sentences.len(), base.len(), text.len(), folded.len(), pats.len());
+    println!(
+        "corpus_sentences={} base_bytes={} corpus_bytes={} folded_bytes={} copies={copy} patterns={}",
+        sentences.len(),
+        base.len(),
+        text.len(),
+        folded.len(),
+        pats.len()
+    );
 }
 
 fn markings(folded: &Path) {
     let text = read(folded);
     let det = MarkingDetector::new(&MarkingSpec::default_set());
     let (d, n) = best_of(3, || det.count_phrases_folded(&text));
-    println!("ac_bytes={} ac_matches={n} ac_seconds={:.4} ac_mbps={:.0}", text.len(), d.as_secs_f64(), mbps(text.len(), d));
+    println!(
+        "ac_bytes={} ac_matches={n} ac_seconds={:.4} ac_mbps={:.0}",
+        text.len(),
+        d.as_secs_f64(),
+        mbps(text.len(), d)
+    );
 }
 
 fn normalize(corpus: &Path) {
@@ -114,21 +151,43 @@ fn normalize(corpus: &Path) {
         bmnn_scan::normalize::fold_into(&text, &mut buf);
         buf.len()
     });
-    println!("fold_bytes={} fold_mbps={:.0}", text.len(), mbps(text.len(), d));
+    println!(
+        "fold_bytes={} fold_mbps={:.0}",
+        text.len(),
+        mbps(text.len(), d)
+    );
     // The full two-view normaliser (NFC check, cleanup, lower case, offset maps) per line.
     let slice: Vec<&str> = text.lines().take(200_000).collect();
     let bytes: usize = slice.iter().map(|l| l.len() + 1).sum();
-    let (d, n) = best_of(3, || slice.iter().map(|l| bmnn_scan::normalize::views(l).folded.text.len()).sum::<usize>());
-    println!("views_bytes={bytes} views_out={n} views_mbps={:.0}", mbps(bytes, d));
+    let (d, n) = best_of(3, || {
+        slice
+            .iter()
+            .map(|l| bmnn_scan::normalize::views(l).folded.text.len())
+            .sum::<usize>()
+    });
+    println!(
+        "views_bytes={bytes} views_out={n} views_mbps={:.0}",
+        mbps(bytes, d)
+    );
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A minimal but complete DOCX (stored zip entries) with a header and the given paragraphs.
 fn write_docx(paras: &[&str], header: &str) -> Vec<u8> {
-    let body: String = paras.iter().map(|p| format!(r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#, esc(p))).collect();
+    let body: String = paras
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+                esc(p)
+            )
+        })
+        .collect();
     let ns = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
     let files: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#.into()),
@@ -155,7 +214,8 @@ fn write_docx(paras: &[&str], header: &str) -> Vec<u8> {
             v.extend_from_slice(&(name.len() as u16).to_le_bytes());
             v.extend_from_slice(&0u16.to_le_bytes());
             if cd {
-                v.extend_from_slice(&[0; 8]);
+                // comment length, disk number, internal attributes, external attributes
+                v.extend_from_slice(&[0; 6]);
                 v.extend_from_slice(&0u32.to_le_bytes());
                 v.extend_from_slice(&off.to_le_bytes());
             }
@@ -180,7 +240,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { 0xEDB8_8320 ^ (crc >> 1) } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                0xEDB8_8320 ^ (crc >> 1)
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -194,23 +258,50 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
     let mut paths: Vec<PathBuf> = Vec::new();
     for i in 0..n {
         let start = (i * per) % lines.len().saturating_sub(per).max(1);
-        let header = if i % 10 == 0 { "TỐI MẬT" } else { "UBND TỈNH" };
+        let header = if i % 10 == 0 {
+            "TỐI MẬT"
+        } else {
+            "UBND TỈNH"
+        };
         let bytes = write_docx(&lines[start..(start + per).min(lines.len())], header);
         let p = dir.join(format!("doc{i:04}.docx"));
         std::fs::write(&p, bytes).expect("write docx");
         paths.push(p);
     }
-    let files: Vec<(String, Vec<u8>)> = paths.iter().map(|p| (p.display().to_string(), std::fs::read(p).expect("read"))).collect();
+    let files: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).expect("read")))
+        .collect();
     let total: usize = files.iter().map(|f| f.1.len()).sum();
     let scanner = Scanner::new(&MarkingSpec::default_set());
-    let (d, blocked) = best_of(3, || files.iter().filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block).count());
-    println!("docx_files={n} docx_bytes={total} docx_blocked={blocked} docx_inprocess_mbps={:.0} docx_inprocess_files_per_s={:.0}", mbps(total, d), n as f64 / d.as_secs_f64());
-    let child = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("bmnn-scan-child")));
+    let (d, blocked) = best_of(3, || {
+        files
+            .iter()
+            .filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block)
+            .count()
+    });
+    println!(
+        "docx_files={n} docx_bytes={total} docx_blocked={blocked} docx_inprocess_mbps={:.0} docx_inprocess_files_per_s={:.0}",
+        mbps(total, d),
+        n as f64 / d.as_secs_f64()
+    );
+    let child = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("bmnn-scan-child")));
     if let Some(child) = child.filter(|c| c.exists()) {
         let iso = Isolation::new(child, vec![]);
         let scanner = Scanner::new(&MarkingSpec::default_set()).with_isolation(iso);
-        let (d, blocked) = best_of(1, || files.iter().filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block).count());
-        println!("docx_isolated_blocked={blocked} docx_isolated_mbps={:.0} docx_isolated_files_per_s={:.0}", mbps(total, d), n as f64 / d.as_secs_f64());
+        let (d, blocked) = best_of(1, || {
+            files
+                .iter()
+                .filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block)
+                .count()
+        });
+        println!(
+            "docx_isolated_blocked={blocked} docx_isolated_mbps={:.0} docx_isolated_files_per_s={:.0}",
+            mbps(total, d),
+            n as f64 / d.as_secs_f64()
+        );
     }
 }
 
@@ -228,12 +319,15 @@ fn pseudo(vocab: &[&str], seed: u64, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn index(corpus: &Path, items: usize) {
+fn index(corpus: &Path, items: usize, per: usize) {
     let text = read(corpus);
-    let mut vocab: Vec<&str> = text.split_whitespace().take(2_000_000).filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let mut vocab: Vec<&str> = text
+        .split_whitespace()
+        .take(2_000_000)
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
     vocab.sort_unstable();
     vocab.dedup();
-    let per = 300; // syllables per registered item
     let key = *b"bench-key-000001";
     let mut ix = FingerprintIndex::new(key);
     let t = Instant::now();
@@ -246,10 +340,14 @@ fn index(corpus: &Path, items: usize) {
     let bytes = ix.to_bytes();
     // A 20-page outgoing document: 10,000 syllables, with a 60-syllable passage of registered
     // item 4242 pasted in the middle.
-    let item = pseudo(&vocab, 4243, per);
+    let item = pseudo(&vocab, 4243, per.max(160));
     let pasted = item[100..160].join(" ");
     let body = pseudo(&vocab, u64::MAX / 3, 10_000);
-    let query = format!("{} {pasted} {}", body[..5_000].join(" "), body[5_000..].join(" "));
+    let query = format!(
+        "{} {pasted} {}",
+        body[..5_000].join(" "),
+        body[5_000..].join(" ")
+    );
     let mut times = Vec::new();
     let mut found = 0;
     for _ in 0..21 {
@@ -264,7 +362,7 @@ fn index(corpus: &Path, items: usize) {
     times.sort();
     let _ = std::io::stdout().flush();
     println!(
-        "index_items={items} index_vocab={} index_entries={} index_heap_mb={:.0} index_file_mb={:.0} index_build_s={:.1} query_syllables=10060 query_ms_median={:.2} query_ms_max={:.2} query_matches={found}",
+        "index_items={items} index_item_syllables={per} index_vocab={} index_entries={} index_heap_mb={:.0} index_file_mb={:.0} index_build_s={:.1} query_syllables=10060 query_ms_median={:.2} query_ms_max={:.2} query_matches={found}",
         vocab.len(),
         ix.entries(),
         ix.heap_bytes() as f64 / 1e6,
