@@ -254,3 +254,18 @@ fn serialisation_round_trip_and_key_check() {
     assert_ne!(ba[40..], bb[40..]);
     assert!(syllables(&q).len() > 100);
 }
+
+#[test]
+fn f4_running_header_and_page_number_inside_the_passage() {
+    let (ix, secret) = index_with_secret();
+    let a = passage(&secret, 400, 30);
+    let b = passage(&secret, 430, 30);
+    let q = format!(
+        "{} {a}\n12\nBÁO CÁO TÌNH HÌNH QUÝ III\n{b} {}",
+        unrelated(21, 100),
+        unrelated(22, 100)
+    );
+    let m = ix.query(&q, 3);
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert!(m[0].copied_syllables >= 40, "{:?}", m[0]);
+}

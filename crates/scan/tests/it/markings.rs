@@ -577,3 +577,27 @@ fn legacy_vni_needs_font_or_foreign_letters() {
     // N12: `THU HOÀI` is valid Unicode Vietnamese; only a VNI font makes it THU HỒI.
     assert_passes(&verdict_of_txt("THU HOÀI"));
 }
+
+#[test]
+fn docx_tracked_insertions_and_footnotes_are_read() {
+    let body = format!(
+        r#"<w:p><w:ins w:id="2" w:author="A"><w:r><w:t>TỐI MẬT</w:t></w:r></w:ins></w:p>{}"#,
+        p("Nội dung.")
+    );
+    assert_blocks(&scan("a.docx", &DocxBuilder::body(&body).build()));
+    let mut built = DocxBuilder::body(&p("Nội dung.")).build();
+    // Add a footnotes part carrying the stamp to an otherwise clean document.
+    let foot = ZipEntry::stored(
+        "word/footnotes.xml",
+        r#"<?xml version="1.0"?><w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1"><w:p><w:r><w:t>MẬT</w:t></w:r></w:p></w:footnote></w:footnotes>"#.as_bytes(),
+    );
+    let x = bmnn_scan::extract::extract(&built, "a.docx", &Default::default()).unwrap();
+    assert!(x.units.iter().all(|u| u.part != Part::Note));
+    built = zip(&[
+        ZipEntry::stored("word/document.xml", r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Nội dung.</w:t></w:r></w:p></w:body></w:document>"#.as_bytes()),
+        foot,
+    ]);
+    let v = scan("a.docx", &built);
+    assert_blocks(&v);
+    assert_eq!(v.findings[0].location.as_ref().unwrap().part, Part::Note);
+}
