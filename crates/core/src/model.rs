@@ -710,3 +710,16 @@ pub struct AttachmentMeta {
     pub uploaded_by: Id,
     pub uploaded_at: String,
 }
+
+/// A programme record (staff assignment, commitment, training, device, meeting, inspection,
+/// incident, plan, report …): `kind` names the record type, `date` is its key date (for the
+/// report's data period), `data` the typed record as JSON (the programme services own the types).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeRecord {
+    pub id: Id,
+    pub kind: String,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub unit_id: Option<Id>,
+    pub data: serde_json::Value,
+}

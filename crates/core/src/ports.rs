@@ -110,6 +110,19 @@ pub trait Tx {
         id: Id,
     ) -> Result<Option<(AttachmentMeta, Vec<u8>)>>;
 
+    // Programme records (hồ sơ công tác bảo vệ BMNN: staff, commitments, training, devices,
+    // meetings, inspections, incidents, plans, reports …), kept as typed JSON by `kind`.
+    fn insert_record(&mut self, r: &ProgrammeRecord) -> Result<Id>;
+    fn update_record(&mut self, r: &ProgrammeRecord) -> Result<()>;
+    fn get_record(&mut self, id: Id) -> Result<Option<ProgrammeRecord>>;
+    /// Records of `kind` whose key date lies in `[from, to]` (either bound optional), by date.
+    fn list_records(
+        &mut self,
+        kind: &str,
+        from: Option<time::Date>,
+        to: Option<time::Date>,
+    ) -> Result<Vec<ProgrammeRecord>>;
+
     // API tokens (SHA-256 of the token only).
     fn insert_token(
         &mut self,

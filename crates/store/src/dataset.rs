@@ -38,6 +38,7 @@ rows!(NoticeRow, notices, { id: i64, item_id: i64, level: i16, open: bool, data:
 rows!(AuditRow, audit_log, { seq: i64, at: String, actor: String, action: String, object: String, details: String, prev_hash: String, hash: String });
 rows!(HeadRow, audit_head, { id: i32, seq: i64, hash: String });
 rows!(TokenRow, api_tokens, { id: i64, user_id: i64, name: String, token_hash: String, created_at: String });
+rows!(RecordRow, programme_records, { id: i64, kind: String, date: String, unit_id: Option<i64>, data: String });
 rows!(AttachmentRow, attachments, { id: i64, item_id: i64, level: i16, meta: String, content: Vec<u8> });
 
 /// The whole dataset.
@@ -61,6 +62,8 @@ pub struct Dataset {
     pub audit_head: Vec<HeadRow>,
     pub api_tokens: Vec<TokenRow>,
     pub attachments: Vec<AttachmentRow>,
+    #[serde(default)]
+    pub programme_records: Vec<RecordRow>,
 }
 
 macro_rules! load_table {
@@ -94,6 +97,7 @@ impl DbTx<'_> {
             audit_head: load_table!(c, audit_head, HeadRow, audit_head::id),
             api_tokens: load_table!(c, api_tokens, TokenRow, api_tokens::id),
             attachments: load_table!(c, attachments, AttachmentRow, attachments::id),
+            programme_records: load_table!(c, programme_records, RecordRow, programme_records::id),
         }))
     }
 
@@ -139,6 +143,7 @@ impl DbTx<'_> {
             put!(audit_head, d.audit_head);
             put!(api_tokens, d.api_tokens);
             put!(attachments, d.attachments);
+            put!(programme_records, d.programme_records);
         });
         if pg {
             // Identity columns continue after the imported ids.

@@ -79,6 +79,10 @@ diesel::table! {
     attachments (id) { id -> BigInt, item_id -> BigInt, level -> SmallInt, meta -> Text, content -> Binary, }
 }
 
+diesel::table! {
+    programme_records (id) { id -> BigInt, kind -> Text, date -> Text, unit_id -> Nullable<BigInt>, data -> Text, }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     items,
     item_events,

@@ -759,6 +759,56 @@ impl Tx for DbTx<'_> {
         Ok(Some((m, content)))
     }
 
+    fn insert_record(&mut self, r: &ProgrammeRecord) -> Result<Id> {
+        let j = to_json(&r.data)?;
+        let date = bmnn_core::dates::iso(r.date);
+        dispatch!(&mut self.conn, c => diesel::insert_into(programme_records::table)
+            .values((programme_records::kind.eq(&r.kind), programme_records::date.eq(&date), programme_records::unit_id.eq(r.unit_id), programme_records::data.eq(&j)))
+            .returning(programme_records::id)
+            .get_result(c)
+            .map_err(db_err))
+    }
+
+    fn update_record(&mut self, r: &ProgrammeRecord) -> Result<()> {
+        let j = to_json(&r.data)?;
+        let date = bmnn_core::dates::iso(r.date);
+        dispatch!(&mut self.conn, c => diesel::update(programme_records::table.filter(programme_records::id.eq(r.id)))
+            .set((programme_records::kind.eq(&r.kind), programme_records::date.eq(&date), programme_records::unit_id.eq(r.unit_id), programme_records::data.eq(&j)))
+            .execute(c)
+            .map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_record(&mut self, id: Id) -> Result<Option<ProgrammeRecord>> {
+        type Row = (Id, String, String, Option<Id>, String);
+        let r: Option<Row> = dispatch!(&mut self.conn, c => programme_records::table.filter(programme_records::id.eq(id)).first::<Row>(c).optional().map_err(db_err)?);
+        r.map(record_from_row).transpose()
+    }
+
+    fn list_records(
+        &mut self,
+        kind: &str,
+        from: Option<time::Date>,
+        to: Option<time::Date>,
+    ) -> Result<Vec<ProgrammeRecord>> {
+        type Row = (Id, String, String, Option<Id>, String);
+        let (from, to) = (
+            from.map(bmnn_core::dates::iso),
+            to.map(bmnn_core::dates::iso),
+        );
+        let rows: Vec<Row> = dispatch!(&mut self.conn, c => {
+            let mut q = programme_records::table.filter(programme_records::kind.eq(kind)).into_boxed();
+            if let Some(f) = &from {
+                q = q.filter(programme_records::date.ge(f.clone()));
+            }
+            if let Some(t) = &to {
+                q = q.filter(programme_records::date.le(t.clone()));
+            }
+            q.order((programme_records::date, programme_records::id)).load::<Row>(c).map_err(db_err)?
+        });
+        rows.into_iter().map(record_from_row).collect()
+    }
+
     fn insert_token(
         &mut self,
         user: Id,
@@ -776,6 +826,19 @@ impl Tx for DbTx<'_> {
     fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>> {
         dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(api_tokens::user_id).first::<Id>(c).optional().map_err(db_err))
     }
+}
+
+fn record_from_row(
+    (id, kind, date, unit_id, data): (Id, String, String, Option<Id>, String),
+) -> Result<ProgrammeRecord> {
+    Ok(ProgrammeRecord {
+        id,
+        kind,
+        date: bmnn_core::dates::parse_date(&date)
+            .ok_or_else(|| CoreError::Storage(format!("bad date {date}")))?,
+        unit_id,
+        data: from_json(&data)?,
+    })
 }
 
 impl DbTx<'_> {
