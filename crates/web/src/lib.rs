@@ -56,21 +56,42 @@ impl Default for WebConfig {
     }
 }
 
+/// Recomputes the audit chain (`DbStore::verify_audit`): the number of records checked, or
+/// where and why the chain is broken. The web crate is generic over the store, so the binary
+/// hands this in.
+pub type AuditVerifier = Arc<dyn Fn() -> Result<u64, String> + Send + Sync>;
+
 /// Shared state of every handler.
 pub struct AppState<S: Store> {
     pub svc: Arc<Service<S>>,
     pub cfg: Arc<WebConfig>,
+    /// Shown on the audit page to the security officer; None when not wired.
+    pub audit_verifier: Option<AuditVerifier>,
 }
 
 impl<S: Store> Clone for AppState<S> {
     fn clone(&self) -> Self {
-        AppState { svc: self.svc.clone(), cfg: self.cfg.clone() }
+        AppState {
+            svc: self.svc.clone(),
+            cfg: self.cfg.clone(),
+            audit_verifier: self.audit_verifier.clone(),
+        }
     }
 }
 
 impl<S: Store> AppState<S> {
     pub fn new(svc: Service<S>, cfg: WebConfig) -> Self {
-        AppState { svc: Arc::new(svc), cfg: Arc::new(cfg) }
+        AppState {
+            svc: Arc::new(svc),
+            cfg: Arc::new(cfg),
+            audit_verifier: None,
+        }
+    }
+
+    /// Wires the audit chain verifier shown on the audit page.
+    pub fn with_audit_verifier(mut self, f: AuditVerifier) -> Self {
+        self.audit_verifier = Some(f);
+        self
     }
 
     /// Runs a blocking service call on the blocking pool.
@@ -100,12 +121,33 @@ pub fn today_vn() -> Date {
 
 /// The context of an act by `user_id` now.
 pub fn ctx_for(user_id: Id) -> Ctx {
-    Ctx { user_id, now: now_utc(), today: today_vn() }
+    Ctx {
+        user_id,
+        now: now_utc(),
+        today: today_vn(),
+    }
 }
 
 /// The whole application: pages, JSON API, assets, with the security layers.
+///
+/// Global layers, outermost first: security headers on every response (also on errors and
+/// panics), a panic becomes a plain 500 (never a stack trace), a request timeout, and the body
+/// size limit (uploads included; axum's smaller default limit for extractors is lifted to the
+/// same value so multipart uploads up to `max_body_bytes` work).
 pub fn router<S: Store>(state: AppState<S>) -> Router {
+    let limit = state.cfg.max_body_bytes;
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ui::router(state))
+        .fallback(ui::not_found_plain)
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(60),
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            ui::panic_response,
+        ))
+        .layer(axum::middleware::from_fn(ui::headers::security_headers))
 }

@@ -18,6 +18,7 @@ mod lifecycle;
 mod org;
 mod queries;
 mod requests;
+mod web_support;
 
 pub use catalogue::*;
 pub use items::*;
@@ -25,6 +26,7 @@ pub use lifecycle::*;
 pub use org::*;
 pub use queries::*;
 pub use requests::*;
+pub use web_support::*;
 
 use crate::Level;
 use crate::audit::AuditInput;

@@ -1,0 +1,1308 @@
+//! One guided form for every act of the service layer.
+//!
+//! Each act is described once ([`ACTS`]): its code, title, the context it acts on (item,
+//! request, register entry or notice), its fields with the legal term and a short hint of the
+//! rule behind it, and the service call it makes. For acts that need authority, the form shows
+//! the regime's authority rule (`hint` and `basis`) for the item's level, so the user sees why a
+//! given leader must decide. A refusal re-renders the form with the code, the Vietnamese
+//! message and the legal basis, and keeps every value typed.
+
+use super::guard::Me;
+use super::pages::{Opt, level_opts};
+use super::view::{L, Vals, call, level_class, pairs, render, render_status};
+use crate::{AppState, WebError, ctx_for, today_vn};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bmnn_core::CoreError;
+use bmnn_core::Level;
+use bmnn_core::dates::fmt_vn;
+use bmnn_core::model::*;
+use bmnn_core::ports::Store;
+use bmnn_core::rules::{Act, Regime};
+use bmnn_core::service::*;
+use std::collections::HashMap;
+
+/// What an act works on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    Nothing,
+    Item,
+    Request,
+    Entry,
+    Notice,
+}
+
+/// An act's code, title, what it works on, and the confirmation shown when done.
+pub struct ActDef {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub on: On,
+    pub done: &'static str,
+}
+
+pub const ACTS: &[ActDef] = &[
+    ActDef {
+        code: "propose",
+        title: "Đề xuất xác định độ mật",
+        on: On::Nothing,
+        done: "Đã gửi đề xuất độ mật; chờ người có thẩm quyền quyết định.",
+    },
+    ActDef {
+        code: "decide-classification",
+        title: "Quyết định xác định độ mật",
+        on: On::Item,
+        done: "Đã ghi quyết định xác định độ mật.",
+    },
+    ActDef {
+        code: "register-outgoing",
+        title: "Vào sổ đăng ký BMNN đi",
+        on: On::Item,
+        done: "Đã vào sổ đăng ký BMNN đi.",
+    },
+    ActDef {
+        code: "receive-incoming",
+        title: "Tiếp nhận, vào sổ đăng ký BMNN đến",
+        on: On::Nothing,
+        done: "Đã vào sổ đăng ký BMNN đến.",
+    },
+    ActDef {
+        code: "hand-over",
+        title: "Chuyển giao tài liệu, vật chứa BMNN",
+        on: On::Item,
+        done: "Đã vào sổ chuyển giao; chờ người nhận ký nhận.",
+    },
+    ActDef {
+        code: "acknowledge",
+        title: "Ký nhận tài liệu, vật chứa BMNN",
+        on: On::Entry,
+        done: "Đã ký nhận.",
+    },
+    ActDef {
+        code: "recall-return",
+        title: "Ghi nhận trả tài liệu thu hồi",
+        on: On::Item,
+        done: "Đã ghi nhận trả tài liệu thu hồi.",
+    },
+    ActDef {
+        code: "cancel-entry",
+        title: "Hủy bỏ mục sổ ghi nhầm",
+        on: On::Entry,
+        done: "Đã hủy bỏ mục sổ (mục vẫn còn trong sổ, có ghi lý do).",
+    },
+    ActDef {
+        code: "request-copy",
+        title: "Đề nghị sao, chụp",
+        on: On::Item,
+        done: "Đã gửi đề nghị sao, chụp; chờ người có thẩm quyền cho phép.",
+    },
+    ActDef {
+        code: "request-take-out",
+        title: "Đề nghị mang tài liệu, vật chứa BMNN ra khỏi nơi lưu giữ",
+        on: On::Item,
+        done: "Đã gửi đề nghị mang ra khỏi nơi lưu giữ.",
+    },
+    ActDef {
+        code: "request-provide",
+        title: "Đề nghị cung cấp, chuyển giao BMNN",
+        on: On::Item,
+        done: "Đã gửi đề nghị cung cấp, chuyển giao.",
+    },
+    ActDef {
+        code: "request-destroy",
+        title: "Đề nghị tiêu hủy tài liệu, vật chứa BMNN",
+        on: On::Item,
+        done: "Đã gửi đề nghị tiêu hủy.",
+    },
+    ActDef {
+        code: "decide",
+        title: "Quyết định cho phép hoặc từ chối",
+        on: On::Request,
+        done: "Đã ghi quyết định.",
+    },
+    ActDef {
+        code: "produce-copies",
+        title: "Thực hiện sao, chụp",
+        on: On::Request,
+        done: "Đã vào sổ quản lý sao, chụp.",
+    },
+    ActDef {
+        code: "take-out-return",
+        title: "Ghi nhận trả tài liệu mang ra ngoài",
+        on: On::Request,
+        done: "Đã ghi nhận trả tài liệu và báo cáo.",
+    },
+    ActDef {
+        code: "complete-provision",
+        title: "Hoàn tất cung cấp, chuyển giao",
+        on: On::Request,
+        done: "Đã ghi nhận cung cấp, chuyển giao.",
+    },
+    ActDef {
+        code: "record-destruction",
+        title: "Ghi nhận tiêu hủy",
+        on: On::Request,
+        done: "Đã ghi nhận tiêu hủy.",
+    },
+    ActDef {
+        code: "extend",
+        title: "Gia hạn thời hạn bảo vệ",
+        on: On::Item,
+        done: "Đã gia hạn thời hạn bảo vệ; thông báo phải gửi đã được lập.",
+    },
+    ActDef {
+        code: "adjust",
+        title: "Điều chỉnh độ mật",
+        on: On::Item,
+        done: "Đã điều chỉnh độ mật; thông báo phải gửi đã được lập.",
+    },
+    ActDef {
+        code: "declassify",
+        title: "Giải mật",
+        on: On::Item,
+        done: "Đã giải mật; thông báo phải gửi đã được lập.",
+    },
+    ActDef {
+        code: "notice-done",
+        title: "Ghi nhận đã gửi thông báo",
+        on: On::Notice,
+        done: "Đã ghi nhận thông báo đã gửi.",
+    },
+];
+
+pub fn def(code: &str) -> Option<&'static ActDef> {
+    ACTS.iter().find(|a| a.code == code)
+}
+
+pub fn done_text(code: &str) -> Option<&'static str> {
+    def(code).map(|a| a.done)
+}
+
+/// One form field: the legal term, a hint of the rule behind it, and the value typed so far.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub opts: Vec<Opt>,
+    pub required: bool,
+    pub error: bool,
+}
+
+pub struct Refusal {
+    pub code: String,
+    pub message: String,
+    pub basis: String,
+}
+
+#[derive(Template)]
+#[template(path = "act.html")]
+pub struct ActPage {
+    pub l: L,
+    pub code: &'static str,
+    pub title: &'static str,
+    pub context: Vec<(&'static str, String)>,
+    pub context_link: String,
+    pub level_class: &'static str,
+    pub rules: Vec<(String, String, String)>,
+    pub fields: Vec<Field>,
+    pub hidden: Vec<(&'static str, String)>,
+    pub error: Option<Refusal>,
+}
+
+/// What the act works on, loaded through the user's clearance (absent = 404).
+#[derive(Default)]
+struct Cx {
+    item: Option<SecretItem>,
+    request: Option<Request>,
+    entry: Option<Id>,
+    notice: Option<Notice>,
+    users: Vec<(Id, String)>,
+    units: Vec<(Id, String)>,
+    catalogue: Vec<(Id, String, Level)>,
+}
+
+fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<Cx, CoreError> {
+    let mut cx = Cx::default();
+    match a.on {
+        On::Item => {
+            let id = v.req_id("item")?;
+            cx.item = Some(svc.item_detail(ctx, id)?.item);
+        }
+        On::Request => {
+            let r = svc.get_request(ctx, v.req_id("request")?)?;
+            if let Some(i) = r.item_ids.first() {
+                cx.item = Some(svc.item_detail(ctx, *i)?.item);
+            }
+            cx.request = Some(r);
+        }
+        On::Entry => cx.entry = Some(v.req_id("entry")?),
+        On::Notice => {
+            let id = v.req_id("notice")?;
+            let n = svc
+                .list_notices(
+                    ctx,
+                    NoticeQuery {
+                        open_only: false,
+                        item_id: None,
+                    },
+                )?
+                .into_iter()
+                .find(|n| n.id == id)
+                .ok_or(CoreError::NotFound("thông báo"))?;
+            cx.item = Some(svc.item_detail(ctx, n.item_id)?.item);
+            cx.notice = Some(n);
+        }
+        On::Nothing => {}
+    }
+    let needs_org = matches!(a.code, "propose" | "receive-incoming" | "hand-over");
+    if needs_org {
+        let org = svc.org(ctx)?;
+        cx.users = org
+            .users
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, format!("{} ({})", u.full_name, u.username)))
+            .collect();
+        cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
+    }
+    if matches!(a.code, "propose" | "decide-classification" | "adjust") {
+        let (_, items) = svc.catalogues(ctx)?;
+        cx.catalogue = items
+            .iter()
+            .filter(|c| c.removed_on.is_none())
+            .map(|c| {
+                (
+                    c.id,
+                    format!("{} — {} ({})", c.number, c.text, c.level.label()),
+                    c.level,
+                )
+            })
+            .collect();
+    }
+    Ok(cx)
+}
+
+const DATE_HINT: &str = "Để trống = hôm nay. Ngày thực hiện quyết định chế độ pháp lý áp dụng (Luật 29/2018 đến 28/02/2026; Luật 117/2025 từ 01/3/2026).";
+
+struct FB<'a> {
+    v: &'a Vals,
+    out: Vec<Field>,
+}
+
+impl<'a> FB<'a> {
+    fn f(
+        &mut self,
+        name: &'static str,
+        kind: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+        required: bool,
+    ) -> &mut Self {
+        self.out.push(Field {
+            name,
+            label,
+            hint: hint.into(),
+            kind,
+            value: self.v.get(name).to_string(),
+            opts: Vec::new(),
+            required,
+            error: false,
+        });
+        self
+    }
+    fn text(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "text", label, hint, false)
+    }
+    fn req(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "text", label, hint, true)
+    }
+    fn area(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "area", label, hint, false)
+    }
+    fn date(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "date", label, hint, false)
+    }
+    fn num(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "number", label, hint, false)
+    }
+    fn check(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+    ) -> &mut Self {
+        self.f(name, "check", label, hint, false)
+    }
+    fn select(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+        opts: Vec<(String, String)>,
+        blank: Option<&str>,
+    ) -> &mut Self {
+        let cur = self.v.get(name).to_string();
+        let mut o: Vec<Opt> = Vec::new();
+        if let Some(b) = blank {
+            o.push(Opt::new("", b, &cur));
+        }
+        o.extend(opts.into_iter().map(|(val, lab)| Opt::new(val, lab, &cur)));
+        self.f(name, "select", label, hint, false);
+        if let Some(last) = self.out.last_mut() {
+            last.opts = o;
+        }
+        self
+    }
+    fn act_date(&mut self) -> &mut Self {
+        self.date("date", "Ngày thực hiện", DATE_HINT)
+    }
+}
+
+fn carriers() -> Vec<(String, String)> {
+    [
+        Carrier::Document,
+        Carrier::Object,
+        Carrier::Place,
+        Carrier::Speech,
+        Carrier::Activity,
+        Carrier::Other,
+    ]
+    .iter()
+    .map(|c| (serde_code(c), c.label().to_string()))
+    .collect()
+}
+
+fn serde_code<T: serde::Serialize>(t: &T) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn parse_code<T: serde::de::DeserializeOwned>(v: &Vals, k: &str) -> Result<T, CoreError> {
+    serde_json::from_value(serde_json::Value::String(v.get(k).to_string()))
+        .map_err(|_| CoreError::invalid(k, "hãy chọn một giá trị trong danh sách"))
+}
+
+fn levels() -> Vec<(String, String)> {
+    level_opts("", false)
+        .into_iter()
+        .map(|o| (o.value, o.label))
+        .collect()
+}
+
+fn fields_opts(r: &Regime) -> Vec<(String, String)> {
+    r.fields
+        .iter()
+        .map(|f| (f.code.clone(), f.name.clone()))
+        .collect()
+}
+
+fn ids(list: &[(Id, String)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(i, s)| (i.to_string(), s.clone()))
+        .collect()
+}
+
+fn cat_opts(cx: &Cx) -> Vec<(String, String)> {
+    cx.catalogue
+        .iter()
+        .map(|(i, s, _)| (i.to_string(), s.clone()))
+        .collect()
+}
+
+fn yes_no() -> Vec<(String, String)> {
+    vec![
+        ("yes".into(), "Đồng ý, cho phép".into()),
+        ("no".into(), "Không đồng ý, từ chối".into()),
+    ]
+}
+
+/// The fields of act `code`, filled from `v`.
+fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
+    let tm_fields: Vec<&str> = r
+        .classification
+        .tuyet_mat_fields
+        .iter()
+        .filter_map(|f| r.field_name(f))
+        .collect();
+    let summary_hint = format!(
+        "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({}).",
+        r.classification.basis
+    );
+    let mut b = FB { v, out: Vec::new() };
+    match code {
+        "propose" => {
+            b.select("carrier", "Hình thức chứa bí mật nhà nước", "Luật 29/2018 Điều 2.1: tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác.", carriers(), None)
+                .check("electronic", "Văn bản điện tử", "Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định (NĐ 26/2020 Điều 2.1).")
+                .req("doc_type", "Tên loại văn bản", "Báo cáo, Kế hoạch, Công văn, Tờ trình…")
+                .area("summary", "Trích yếu nội dung", summary_hint.clone())
+                .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "Số, ngày văn bản của người có thẩm quyền đồng ý ghi trích yếu.")
+                .select("level", "Độ mật đề xuất", "Độ mật phải căn cứ danh mục bí mật nhà nước (Luật 29/2018 Điều 10.1).", levels(), None)
+                .select("field", "Lĩnh vực", format!("Độ Tuyệt mật chỉ xác định trong các lĩnh vực: {}.", tm_fields.join("; ")), fields_opts(r), Some("— chọn lĩnh vực —"))
+                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Xác định BMNN đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm. Căn cứ: {}.", r.classification.basis), cat_opts(cx), Some("— chọn mục danh mục —"))
+                .area("recipients", "Nơi nhận (mỗi dòng một nơi)", "Đề xuất phải nêu nơi nhận (NĐ 26/2020 Điều 2.1).")
+                .num("copies_issued", "Số lượng bản phát hành", "Đề xuất phải nêu số lượng bản phát hành (NĐ 26/2020 Điều 2.1).")
+                .check("copy_allowed", "Được phép sao, chụp", "Người có thẩm quyền quyết định được phép hay không được phép sao, chụp (Luật 29/2018 Điều 10.2).")
+                .text("circulation", "Phạm vi lưu hành", "Người có thẩm quyền quyết định phạm vi lưu hành (Luật 29/2018 Điều 10.2).")
+                .select("unit_id", "Đơn vị quản lý", "", ids(&cx.units), Some("— không chọn —"))
+                .text("location", "Nơi lưu giữ", "Nơi cất giữ bảo đảm an toàn.")
+                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", "Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật (Luật 29/2018 Điều 19.2).")
+                .act_date();
+        }
+        "decide-classification" => {
+            b.select("approve", "Quyết định", "Người đứng đầu cơ quan quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp (Luật 29/2018 Điều 10.2).", yes_no(), None)
+                .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
+                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Căn cứ: {}.", r.classification.basis), cat_opts(cx), Some("— giữ như đề xuất —"))
+                .check("copy_allowed", "Được phép sao, chụp", "Luật 29/2018 Điều 10.2.")
+                .text("circulation", "Phạm vi lưu hành", "Luật 29/2018 Điều 10.2.")
+                .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", "Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu 01, TT 24/2020).")
+                .area("reason", "Lý do (khi không duyệt)", "Ghi rõ lý do không duyệt.")
+                .act_date();
+        }
+        "register-outgoing" => {
+            b.req("number_symbol", "Số, ký hiệu văn bản mật", "Văn bản mật được đánh số theo hệ thống số riêng (NĐ 30/2020 Điều 15.2).")
+                .req("signer", "Người ký", "")
+                .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
+                .text("note", "Ghi chú", "")
+                .date("date", "Ngày vào sổ", format!("Vào sổ đăng ký BMNN đi trước khi phát hành (NĐ 26/2020 Điều 4.1.a). {DATE_HINT}"));
+        }
+        "receive-incoming" => {
+            b.req("issuer", "Cơ quan ban hành", "")
+                .req("number_symbol", "Số, ký hiệu", "Ghi theo ký hiệu trên tài liệu hoặc ngoài bì.")
+                .date("doc_date", "Ngày văn bản", "")
+                .req("doc_type", "Tên loại văn bản", "Báo cáo, Công văn, Kế hoạch…")
+                .select("level", "Độ mật", "Theo dấu chỉ độ mật trên tài liệu hoặc ngoài bì (chữ A: Tuyệt mật, B: Tối mật, C: Mật).", levels(), None)
+                .area("summary", "Trích yếu nội dung", summary_hint.clone())
+                .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "")
+                .select("carrier", "Hình thức chứa bí mật nhà nước", "", carriers(), None)
+                .check("electronic", "Văn bản điện tử", "")
+                .num("copies", "Số lượng (bản)", "Kiểm tra số lượng, bì, gói so với nơi gửi trước khi vào sổ và ký nhận (NĐ 26/2020 Điều 4.3).")
+                .check("copy_allowed", "Được phép sao, chụp", "Theo ghi chú của nơi gửi.")
+                .date("expiry", "Ngày hết thời hạn bảo vệ (nếu ghi trên tài liệu)", "")
+                .select("named_recipient_id", "Bì có dấu «Chỉ người có tên mới được bóc bì»: người có tên", "Văn thư vào sổ theo ký hiệu ngoài bì, KHÔNG bóc bì, chuyển ngay cho người có tên (NĐ 26/2020 Điều 4.2.b).", ids(&cx.users), Some("— không có dấu này —"))
+                .check("urgent", "Hỏa tốc", "Bì «Chỉ người có tên…» và «Hỏa tốc» khi người có tên đi vắng: chuyển lãnh đạo hoặc người được ủy quyền (NĐ 26/2020 Điều 4.2.b).")
+                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", "Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu (NĐ 26/2020 Điều 4.4).")
+                .select("unit_id", "Đơn vị xử lý", "", ids(&cx.units), Some("— không chọn —"))
+                .text("location", "Nơi lưu giữ", "")
+                .text("note", "Ghi chú", "")
+                .date("date", "Ngày đến", DATE_HINT);
+        }
+        "hand-over" => {
+            b.select(
+                "to_user_id",
+                "Người nhận trong cơ quan",
+                "Người nhận ký nhận trong hệ thống hoặc trên sổ giấy (Luật 29/2018 Điều 13.6).",
+                ids(&cx.users),
+                Some("— người ngoài cơ quan —"),
+            )
+            .text(
+                "to_name",
+                "Hoặc: cơ quan, người nhận ngoài cơ quan",
+                "Ghi khi chuyển cho nơi ngoài cơ quan.",
+            )
+            .num("quantity", "Số lượng (bản)", "")
+            .text("note", "Ghi chú", "")
+            .act_date();
+        }
+        "acknowledge" => {
+            b.text("on_paper_signer", "Người đã ký trên sổ giấy (chỉ văn thư ghi)", "Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy (NĐ 26/2020 Điều 4.7).");
+        }
+        "recall-return" => {
+            b.date("date", "Ngày trả", DATE_HINT);
+        }
+        "cancel-entry" => {
+            b.f(
+                "reason",
+                "area",
+                "Lý do hủy bỏ",
+                "Mục sổ không bị xóa: số thứ tự được giữ, mục được đánh dấu hủy bỏ kèm lý do.",
+                true,
+            );
+        }
+        "request-copy" => {
+            b.select("form", "Hình thức sao, chụp", "Sao y bản chính, sao lục, trích sao hoặc chụp (NĐ 26/2020 Điều 3).", vec![("sao-y".into(), "Sao y bản chính".into()), ("sao-luc".into(), "Sao lục".into()), ("trich-sao".into(), "Trích sao".into()), ("chup".into(), "Chụp".into())], None)
+                .num("count", "Số lượng bản", "Chỉ sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng phải hủy ngay (NĐ 26/2020 Điều 3.3).")
+                .req("purpose", "Mục đích", "")
+                .area("recipients", "Nơi nhận bản sao (mỗi dòng một nơi)", "")
+                .act_date();
+        }
+        "request-take-out" => {
+            b.check("abroad", "Mang ra nước ngoài", "Mang ra nước ngoài cần người có thẩm quyền cao hơn và thông báo trưởng đoàn (Luật 29/2018 Điều 14.2).")
+                .req("purpose", "Mục đích", "Nội dung văn bản xin phép theo NĐ 26/2020 Điều 5.2.")
+                .req("place", "Nơi công tác", "")
+                .f("from", "date", "Từ ngày", "", true)
+                .f("until", "date", "Đến ngày", "Hết nhiệm vụ phải báo cáo và trả lại tài liệu (NĐ 26/2020 Điều 5.1).", true)
+                .f("measures", "area", "Biện pháp bảo vệ", "Phải có phương tiện, thiết bị bảo đảm an toàn (Luật 29/2018 Điều 14.3).", true)
+                .text("delegation_head", "Trưởng đoàn công tác (khi ra nước ngoài)", "")
+                .act_date();
+        }
+        "request-provide" => {
+            b.check(
+                "foreign",
+                "Cho cơ quan, tổ chức, cá nhân nước ngoài",
+                "Luật 29/2018 Điều 16: thẩm quyền cao hơn, cam kết không cung cấp cho bên thứ ba.",
+            )
+            .req("party", "Cơ quan, tổ chức, cá nhân được cung cấp", "")
+            .req("representative", "Người đại diện nhận", "")
+            .req("identity", "Số CCCD / hộ chiếu", "")
+            .req(
+                "purpose",
+                "Mục đích sử dụng",
+                "Văn bản đề nghị nêu rõ mục đích (Luật 29/2018 Điều 15.2).",
+            )
+            .check(
+                "commitment",
+                "Đã có cam kết bảo vệ BMNN",
+                "Bên nhận phải cam kết bảo vệ bí mật nhà nước (Luật 29/2018 Điều 15, 16).",
+            )
+            .act_date();
+        }
+        "request-destroy" => {
+            b.check("emergency", "Tiêu hủy khẩn cấp", "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ (Luật 29/2018 Điều 23.2).")
+                .area("council", "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)", "Luật 29/2018 Điều 23.4.")
+                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
+                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
+                .req("method", "Phương pháp tiêu hủy", "Bảo đảm không thể phục hồi, khai thác, sử dụng (Luật 29/2018 Điều 23.1).")
+                .req("place", "Địa điểm tiêu hủy", "")
+                .act_date();
+        }
+        "decide" => {
+            b.select(
+                "approve",
+                "Quyết định",
+                "Từ chối phải bằng văn bản, nêu rõ lý do.",
+                yes_no(),
+                None,
+            )
+            .text("reference", "Số văn bản cho phép / từ chối", "")
+            .area(
+                "reason",
+                "Lý do từ chối",
+                "Bắt buộc khi từ chối (Luật 29/2018 Điều 15.6, 16.6).",
+            )
+            .text(
+                "external_ref",
+                "Văn bản quyết định của cấp ngoài cơ quan (nếu luật yêu cầu)",
+                "Ví dụ: văn bản của Thủ tướng Chính phủ.",
+            )
+            .act_date();
+        }
+        "produce-copies" => {
+            b.num(
+                "count",
+                "Số bản sao, chụp lần này",
+                "Không vượt số lượng được cho phép; mỗi bản được đánh số «Bản sao số» liên tục.",
+            )
+            .num(
+                "spoilt_destroyed",
+                "Bản thừa, bản hỏng đã hủy ngay",
+                "NĐ 26/2020 Điều 3.3.",
+            )
+            .text("operator", "Người thực hiện", "")
+            .text(
+                "place",
+                "Địa điểm sao, chụp",
+                "Địa điểm bảo đảm an toàn do người đứng đầu quy định (NĐ 26/2020 Điều 3.2).",
+            )
+            .act_date();
+        }
+        "take-out-return" => {
+            b.area(
+                "report",
+                "Báo cáo việc quản lý, sử dụng",
+                "Hết nhiệm vụ phải báo cáo người cho phép (NĐ 26/2020 Điều 5.1).",
+            )
+            .date("date", "Ngày trả", DATE_HINT);
+        }
+        "complete-provision" => {
+            b.text("minutes_ref", "Biên bản giao nhận", "")
+                .area("report", "Ghi chú", "")
+                .date("date", "Ngày giao", DATE_HINT);
+        }
+        "record-destruction" => {
+            b.f(
+                "minutes_ref",
+                "text",
+                "Biên bản tiêu hủy",
+                "Việc tiêu hủy phải lập biên bản (Luật 29/2018 Điều 23.4).",
+                true,
+            )
+            .area("performers", "Người thực hiện (mỗi dòng một người)", "")
+            .date("date", "Ngày tiêu hủy", DATE_HINT);
+        }
+        "extend" => {
+            b.num("years", "Số năm gia hạn", format!("Mỗi lần gia hạn không quá thời hạn bảo vệ của độ mật; quyết định trước khi hết hạn {} ngày ({}).", r.extension.deadline_days_before_expiry, r.extension.basis))
+                .text("decision_ref", "Số, ký hiệu quyết định gia hạn", "")
+                .text("originator_notice", "Thông báo gia hạn của nơi ban hành (tài liệu đến)", "")
+                .act_date();
+        }
+        "adjust" => {
+            b.select(
+                "new_level",
+                "Độ mật mới",
+                "Điều chỉnh độ mật căn cứ danh mục (Luật 29/2018 Điều 21).",
+                levels(),
+                None,
+            )
+            .select(
+                "catalogue_item_id",
+                "Căn cứ (mục danh mục BMNN)",
+                "",
+                cat_opts(cx),
+                Some("— giữ như cũ —"),
+            )
+            .select(
+                "field",
+                "Lĩnh vực",
+                "",
+                fields_opts(r),
+                Some("— giữ như cũ —"),
+            )
+            .text("decision_ref", "Số, ký hiệu quyết định điều chỉnh", "")
+            .text(
+                "originator_notice",
+                "Thông báo của nơi ban hành (tài liệu đến)",
+                "",
+            )
+            .act_date();
+        }
+        "declassify" => {
+            b.area(
+                "council",
+                "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
+                "Luật 29/2018 Điều 22.",
+            )
+            .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
+            .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
+            .check("partial", "Giải mật một phần", "")
+            .area(
+                "partial_scope",
+                "Nội dung được giải mật (khi giải mật một phần)",
+                "",
+            )
+            .text("decision_ref", "Số, ký hiệu quyết định giải mật", "")
+            .text(
+                "originator_notice",
+                "Thông báo của nơi ban hành (tài liệu đến)",
+                "",
+            )
+            .act_date();
+        }
+        "notice-done" => {
+            b.f(
+                "reference",
+                "text",
+                "Số, ký hiệu văn bản thông báo",
+                format!("Thời hạn thông báo theo {}.", r.notices.basis),
+                true,
+            )
+            .date("date", "Ngày gửi", DATE_HINT);
+        }
+        _ => {}
+    }
+    b.out
+}
+
+/// Initial values of a fresh form, from the context.
+fn defaults(code: &str, cx: &Cx) -> Vals {
+    let mut v = Vals::default();
+    let mut set = |k: &str, x: String| {
+        v.0.insert(k.to_string(), x);
+    };
+    match (code, &cx.item) {
+        ("propose", _) => {
+            set("carrier", "document".into());
+            set("level", "mat".into());
+            set("copies_issued", "1".into());
+        }
+        ("receive-incoming", _) => {
+            set("carrier", "document".into());
+            set("level", "mat".into());
+            set("copies", "1".into());
+        }
+        ("decide-classification", Some(i)) => {
+            set("approve", "yes".into());
+            set("level", i.level.code().into());
+            if i.copy_allowed {
+                set("copy_allowed", "on".into());
+            }
+            set("circulation", i.circulation.clone());
+        }
+        ("hand-over", _) => set("quantity", "1".into()),
+        ("request-copy", _) => {
+            set("form", "sao-y".into());
+            set("count", "1".into());
+        }
+        ("adjust", Some(i)) => set("new_level", i.level.code().into()),
+        ("extend", Some(i)) => set("years", r_years(i).to_string()),
+        ("decide", _) => set("approve", "yes".into()),
+        ("produce-copies", _) => {
+            if let Some(Request {
+                details:
+                    RequestDetails::Copy {
+                        count, produced, ..
+                    },
+                ..
+            }) = &cx.request
+            {
+                set(
+                    "count",
+                    count.saturating_sub(produced.len() as u32).to_string(),
+                );
+            }
+            set("spoilt_destroyed", "0".into());
+        }
+        _ => {}
+    }
+    v
+}
+
+fn r_years(i: &SecretItem) -> i32 {
+    match i.level {
+        Level::TuyetMat => 30,
+        Level::ToiMat => 20,
+        Level::Mat => 10,
+    }
+}
+
+/// The authority rules that govern this act, for the item's level (or every level).
+fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
+    let acts: Vec<Act> = match code {
+        "propose" | "decide-classification" => vec![Act::Classify],
+        "request-copy" | "produce-copies" => vec![Act::Copy],
+        "request-take-out" => vec![Act::TakeOutDomestic, Act::TakeOutAbroad],
+        "request-provide" => vec![Act::ProvideDomestic, Act::ProvideForeign],
+        "request-destroy" | "record-destruction" => vec![Act::Destroy],
+        "extend" => vec![Act::Extend],
+        "adjust" => vec![Act::Adjust],
+        "declassify" => vec![Act::Declassify],
+        "decide" => match cx.request.as_ref().map(|r| &r.details) {
+            Some(RequestDetails::Copy { .. }) => vec![Act::Copy],
+            Some(RequestDetails::TakeOut { abroad: true, .. }) => vec![Act::TakeOutAbroad],
+            Some(RequestDetails::TakeOut { .. }) => vec![Act::TakeOutDomestic],
+            Some(RequestDetails::Provide { foreign: true, .. }) => vec![Act::ProvideForeign],
+            Some(RequestDetails::Provide { .. }) => vec![Act::ProvideDomestic],
+            Some(RequestDetails::Destroy { .. }) => vec![Act::Destroy],
+            None => vec![],
+        },
+        _ => vec![],
+    };
+    let levels: Vec<Level> = match (&cx.request, &cx.item) {
+        (Some(q), _) => vec![q.level],
+        (None, Some(i)) => vec![i.level],
+        _ => vec![Level::Mat, Level::ToiMat, Level::TuyetMat],
+    };
+    let mut out = Vec::new();
+    for a in acts {
+        for l in &levels {
+            let ru = r.rule(a, *l);
+            let mut head = format!("Thẩm quyền {} — độ {}", a.label(), l.label());
+            if !ru.confirmed {
+                head.push_str(" (điểm pháp lý chưa xác định)");
+            }
+            out.push((head, ru.hint.clone(), ru.basis.clone()));
+        }
+    }
+    out
+}
+
+fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) {
+    let mut rows = Vec::new();
+    let mut link = String::new();
+    let mut class = "";
+    if let Some(i) = &cx.item {
+        rows.push(("Tài liệu, vật chứa BMNN", i.label()));
+        rows.push(("Độ mật", i.level.label().to_string()));
+        rows.push(("Trạng thái", i.status.label().to_string()));
+        if let Some(e) = i.expiry {
+            rows.push(("Ngày hết thời hạn bảo vệ", fmt_vn(e)));
+        }
+        link = format!("/items/{}", i.id);
+        class = level_class(i.level);
+    }
+    if let Some(r) = &cx.request {
+        rows.push((
+            "Yêu cầu",
+            format!("#{} — {} ({})", r.id, r.kind.label(), r.status.label()),
+        ));
+        rows.push((
+            "Người đề nghị",
+            format!("{}, ngày {}", r.requester_name, fmt_vn(r.requested_on)),
+        ));
+    }
+    if let Some(e) = cx.entry {
+        rows.push(("Mục sổ", format!("#{e}")));
+    }
+    if let Some(n) = &cx.notice {
+        rows.push((
+            "Thông báo",
+            format!(
+                "{} gửi {} trước ngày {}",
+                n.kind.label(),
+                n.recipient,
+                fmt_vn(n.due)
+            ),
+        ));
+    }
+    (rows, link, class)
+}
+
+fn hidden(a: &ActDef, v: &Vals) -> Vec<(&'static str, String)> {
+    let k = match a.on {
+        On::Item => "item",
+        On::Request => "request",
+        On::Entry => "entry",
+        On::Notice => "notice",
+        On::Nothing => return Vec::new(),
+    };
+    vec![(k, v.text(k))]
+}
+
+fn page(
+    me: &Me,
+    a: &'static ActDef,
+    cx: &Cx,
+    r: &Regime,
+    v: &Vals,
+    err: Option<&CoreError>,
+) -> ActPage {
+    let mut fields = fields(a.code, cx, r, v);
+    let error = err.map(|e| {
+        let (message, basis) = match e {
+            CoreError::Refused(x) => (x.message.clone(), x.basis.clone().unwrap_or_default()),
+            CoreError::Invalid { field, message } => {
+                let label = fields
+                    .iter()
+                    .find(|f| f.name == field)
+                    .map(|f| f.label)
+                    .unwrap_or(field.as_str());
+                (format!("{label}: {message}"), String::new())
+            }
+            other => (other.message_vi(), String::new()),
+        };
+        if let CoreError::Invalid { field, .. } = e {
+            for f in fields.iter_mut().filter(|f| f.name == field) {
+                f.error = true;
+            }
+        }
+        Refusal {
+            code: e.code().to_string(),
+            message,
+            basis,
+        }
+    });
+    let (context, context_link, level_class) = context_rows(cx);
+    ActPage {
+        l: L::new(me, "", a.title),
+        code: a.code,
+        title: a.title,
+        context,
+        context_link,
+        level_class,
+        rules: rule_hints(a.code, cx, r),
+        fields,
+        hidden: hidden(a, v),
+        error,
+    }
+}
+
+fn regime_today<S: Store>(st: &AppState<S>) -> &Regime {
+    let rules = &st.svc.rules;
+    rules
+        .regime_for(today_vn())
+        .or(rules.regimes.last())
+        .expect("at least one regime")
+}
+
+/// GET /acts/{code}?item=…: the empty form (ids in the query are not secret).
+pub async fn form_page<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(a) = def(&code) else {
+        return super::pages::not_found::<S>(Some(me)).await;
+    };
+    let mut v = Vals::default();
+    for k in ["item", "request", "entry", "notice"] {
+        if let Some(x) = q.get(k) {
+            v.0.insert(k.to_string(), x.clone());
+        }
+    }
+    let ctx = ctx_for(me.user.id);
+    let v2 = v.clone();
+    let cx = match call(&st, &me, move |svc| load(svc, &ctx, a, &v2)).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut init = defaults(a.code, &cx);
+    init.0.extend(v.0);
+    render(&page(&me, a, &cx, regime_today(&st), &init, None))
+}
+
+/// POST /acts/{code}: do the act; on refusal show the form again with the reason and input.
+pub async fn submit<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(a) = def(&code) else {
+        return super::pages::not_found::<S>(Some(me)).await;
+    };
+    let v = Vals::from_pairs(pairs(&body));
+    let ctx = ctx_for(me.user.id);
+    let v2 = v.clone();
+    let res = st.run(move |svc| run(svc, &ctx, a.code, &v2)).await;
+    match res {
+        Ok(to) => {
+            let sep = if to.contains('?') { '&' } else { '?' };
+            let mut r = Redirect::to(&format!("{to}{sep}ok={}", a.code)).into_response();
+            *r.status_mut() = StatusCode::SEE_OTHER;
+            r
+        }
+        Err(WebError(CoreError::Unauthenticated)) => Redirect::to("/login").into_response(),
+        Err(e) => {
+            let v2 = v.clone();
+            let cx = match call(&st, &me, move |svc| load(svc, &ctx, a, &v2)).await {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let status = e.status();
+            render_status(
+                status,
+                &page(&me, a, &cx, regime_today(&st), &v, Some(&e.0)),
+            )
+        }
+    }
+}
+
+fn item_url(id: Id) -> String {
+    format!("/items/{id}")
+}
+
+/// Parses the form into the act's command and calls the service. Returns where to go next.
+fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<String, CoreError> {
+    let date = v.date("date")?;
+    Ok(match code {
+        "propose" => {
+            let i = svc.propose(
+                ctx,
+                ProposeCmd {
+                    carrier: parse_code(v, "carrier")?,
+                    electronic: v.check("electronic"),
+                    doc_type: v.text("doc_type"),
+                    summary: v.opt("summary"),
+                    summary_consent_ref: v.opt("summary_consent_ref"),
+                    level: v.level("level")?,
+                    field: v.opt("field"),
+                    catalogue_item_id: v.id("catalogue_item_id")?,
+                    recipients: v.lines("recipients"),
+                    copies_issued: v.num("copies_issued")?.unwrap_or(1),
+                    copy_allowed: v.check("copy_allowed"),
+                    circulation: v.text("circulation"),
+                    unit_id: v.id("unit_id")?,
+                    location: v.text("location"),
+                    shorter_expiry: v.date("shorter_expiry")?,
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "decide-classification" => {
+            let approve = v.get("approve") == "yes";
+            let i = svc.decide_classification(
+                ctx,
+                DecideClassificationCmd {
+                    item_id: v.req_id("item")?,
+                    approve,
+                    level: Level::from_code(v.get("level")),
+                    copy_allowed: Some(v.check("copy_allowed")),
+                    circulation: v.opt("circulation"),
+                    catalogue_item_id: v.id("catalogue_item_id")?,
+                    decision_ref: v.opt("decision_ref"),
+                    reason: v.opt("reason"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "register-outgoing" => {
+            let (i, _) = svc.register_outgoing(
+                ctx,
+                RegisterOutgoingCmd {
+                    item_id: v.req_id("item")?,
+                    number_symbol: v.text("number_symbol"),
+                    signer: v.text("signer"),
+                    unit_kept: v.opt("unit_kept"),
+                    note: v.opt("note"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "receive-incoming" => {
+            let (i, _) = svc.receive_incoming(
+                ctx,
+                ReceiveIncomingCmd {
+                    issuer: v.text("issuer"),
+                    number_symbol: v.text("number_symbol"),
+                    doc_date: v.date("doc_date")?,
+                    doc_type: v.text("doc_type"),
+                    summary: v.opt("summary"),
+                    summary_consent_ref: v.opt("summary_consent_ref"),
+                    level: v.level("level")?,
+                    carrier: parse_code(v, "carrier")?,
+                    electronic: v.check("electronic"),
+                    copies: v.num("copies")?,
+                    copy_allowed: v.check("copy_allowed"),
+                    expiry: v.date("expiry")?,
+                    named_recipient_id: v.id("named_recipient_id")?,
+                    urgent: v.check("urgent"),
+                    recall_due: v.date("recall_due")?,
+                    unit_id: v.id("unit_id")?,
+                    location: v.text("location"),
+                    note: v.opt("note"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "hand-over" => {
+            let item_id = v.req_id("item")?;
+            svc.hand_over(
+                ctx,
+                HandOverCmd {
+                    item_id,
+                    to_user_id: v.id("to_user_id")?,
+                    to_name: v.opt("to_name"),
+                    quantity: v.num("quantity")?.unwrap_or(1),
+                    note: v.opt("note"),
+                    date,
+                },
+            )?;
+            item_url(item_id)
+        }
+        "acknowledge" => {
+            let e = svc.acknowledge(
+                ctx,
+                AcknowledgeCmd {
+                    entry_id: v.req_id("entry")?,
+                    on_paper_signer: v.opt("on_paper_signer"),
+                },
+            )?;
+            e.item_id.map(item_url).unwrap_or_else(|| "/".into())
+        }
+        "recall-return" => {
+            let i = svc.record_recall_return(ctx, v.req_id("item")?, date)?;
+            item_url(i.id)
+        }
+        "cancel-entry" => {
+            let e = svc.cancel_entry(ctx, v.req_id("entry")?, &v.text("reason"))?;
+            format!("/registers/{}/{}", e.kind.code(), e.year)
+        }
+        "request-copy" => {
+            let r = svc.request_copy(
+                ctx,
+                CopyRequestCmd {
+                    item_id: v.req_id("item")?,
+                    form: parse_code(v, "form")?,
+                    count: v.num("count")?.unwrap_or(0),
+                    purpose: v.text("purpose"),
+                    recipients: v.lines("recipients"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "request-take-out" => {
+            let r = svc.request_take_out(
+                ctx,
+                TakeOutCmd {
+                    item_id: v.req_id("item")?,
+                    abroad: v.check("abroad"),
+                    purpose: v.text("purpose"),
+                    place: v.text("place"),
+                    from: v.req_date("from")?,
+                    until: v.req_date("until")?,
+                    measures: v.text("measures"),
+                    delegation_head: v.opt("delegation_head"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "request-provide" => {
+            let r = svc.request_provide(
+                ctx,
+                ProvideCmd {
+                    item_id: v.req_id("item")?,
+                    foreign: v.check("foreign"),
+                    party: v.text("party"),
+                    representative: v.text("representative"),
+                    identity: v.text("identity"),
+                    purpose: v.text("purpose"),
+                    commitment: v.check("commitment"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "request-destroy" => {
+            let r = svc.request_destroy(
+                ctx,
+                DestroyCmd {
+                    item_ids: vec![v.req_id("item")?],
+                    emergency: v.check("emergency"),
+                    council: v.lines("council"),
+                    council_decision_ref: v.opt("council_decision_ref"),
+                    council_minutes_ref: v.opt("council_minutes_ref"),
+                    method: v.text("method"),
+                    place: v.text("place"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "decide" => {
+            let r = svc.decide(
+                ctx,
+                DecideCmd {
+                    request_id: v.req_id("request")?,
+                    approve: v.get("approve") == "yes",
+                    reason: v.opt("reason"),
+                    external_ref: v.opt("external_ref"),
+                    reference: v.opt("reference"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "produce-copies" => {
+            let (r, _) = svc.produce_copies(
+                ctx,
+                ProduceCopiesCmd {
+                    request_id: v.req_id("request")?,
+                    count: v.num("count")?.unwrap_or(0),
+                    spoilt_destroyed: v.num("spoilt_destroyed")?.unwrap_or(0),
+                    operator: v.opt("operator"),
+                    place: v.opt("place"),
+                    date,
+                },
+            )?;
+            req_url(&r)
+        }
+        "take-out-return" | "complete-provision" | "record-destruction" => {
+            let c = CompleteCmd {
+                request_id: v.req_id("request")?,
+                report: v.opt("report"),
+                minutes_ref: v.opt("minutes_ref"),
+                performers: v.lines("performers"),
+                date,
+            };
+            let r = match code {
+                "take-out-return" => svc.record_take_out_return(ctx, c)?,
+                "complete-provision" => svc.complete_provision(ctx, c)?.0,
+                _ => svc.record_destruction(ctx, c)?.0,
+            };
+            req_url(&r)
+        }
+        "extend" => {
+            let years = v
+                .num("years")?
+                .ok_or_else(|| CoreError::invalid("years", "hãy nhập số năm"))?;
+            let i = svc.extend(
+                ctx,
+                ExtendCmd {
+                    item_id: v.req_id("item")?,
+                    years: years as i32,
+                    decision_ref: v.opt("decision_ref"),
+                    originator_notice: v.opt("originator_notice"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "adjust" => {
+            let i = svc.adjust(
+                ctx,
+                AdjustCmd {
+                    item_id: v.req_id("item")?,
+                    new_level: v.level("new_level")?,
+                    catalogue_item_id: v.id("catalogue_item_id")?,
+                    field: v.opt("field"),
+                    decision_ref: v.opt("decision_ref"),
+                    originator_notice: v.opt("originator_notice"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "declassify" => {
+            let i = svc.declassify(
+                ctx,
+                DeclassifyCmd {
+                    item_id: v.req_id("item")?,
+                    council: v.lines("council"),
+                    council_decision_ref: v.opt("council_decision_ref"),
+                    council_minutes_ref: v.opt("council_minutes_ref"),
+                    partial: v.check("partial"),
+                    partial_scope: v.opt("partial_scope"),
+                    decision_ref: v.opt("decision_ref"),
+                    originator_notice: v.opt("originator_notice"),
+                    date,
+                },
+            )?;
+            item_url(i.id)
+        }
+        "notice-done" => {
+            let n = svc.notice_done(
+                ctx,
+                NoticeDoneCmd {
+                    notice_id: v.req_id("notice")?,
+                    reference: v.text("reference"),
+                    date,
+                },
+            )?;
+            item_url(n.item_id)
+        }
+        _ => return Err(CoreError::NotFound("thao tác")),
+    })
+}
+
+fn req_url(r: &Request) -> String {
+    r.item_ids
+        .first()
+        .map(|i| item_url(*i))
+        .unwrap_or_else(|| "/approvals".into())
+}

@@ -1,0 +1,243 @@
+//! Attachments (tệp đính kèm): the electronic file of an item, encrypted at rest.
+//!
+//! Format of a stored blob (version 1): `"BMNNATT" | 0x01 | nonce (24 bytes) | ciphertext+tag`,
+//! XChaCha20-Poly1305 under the configured data key with a fresh random nonce. The associated
+//! data is the 8-byte header plus the item id, so a blob moved to another item fails to open.
+//! Opening a file is a POST (it writes the "attachment.view" audit record) and only works
+//! within the user's clearance; the response is always a download, never rendered inline.
+
+use super::guard::{DeferredCsrf, Me, ct_eq, refused_csrf};
+use super::view::error_page;
+use crate::{AppState, WebError, ctx_for};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use bmnn_core::CoreError;
+use bmnn_core::model::Id;
+use bmnn_core::ports::Store;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+
+const MAGIC: &[u8; 7] = b"BMNNATT";
+const VERSION: u8 = 1;
+const HEADER_LEN: usize = 8;
+const NONCE_LEN: usize = 24;
+
+fn aad(item_id: Id) -> Vec<u8> {
+    let mut a = Vec::with_capacity(HEADER_LEN + 8);
+    a.extend_from_slice(MAGIC);
+    a.push(VERSION);
+    a.extend_from_slice(&item_id.to_le_bytes());
+    a
+}
+
+/// Encrypts an item's file for storage.
+pub fn encrypt_attachment(key: &[u8; 32], item_id: Id, plain: &[u8]) -> Vec<u8> {
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
+    let mut nonce = [0u8; NONCE_LEN];
+    getrandom::fill(&mut nonce).expect("OS randomness");
+    let ad = aad(item_id);
+    let ct = cipher
+        .encrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: plain,
+                aad: &ad,
+            },
+        )
+        .expect("encryption of an in-memory buffer");
+    let mut out = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ct.len());
+    out.extend_from_slice(MAGIC);
+    out.push(VERSION);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+/// Decrypts a stored blob; None when the header, the key, the item or the bytes do not match.
+pub fn decrypt_attachment(key: &[u8; 32], item_id: Id, blob: &[u8]) -> Option<Vec<u8>> {
+    if blob.len() < HEADER_LEN + NONCE_LEN + 16 || &blob[..7] != MAGIC || blob[7] != VERSION {
+        return None;
+    }
+    let nonce: [u8; NONCE_LEN] = blob[HEADER_LEN..HEADER_LEN + NONCE_LEN].try_into().ok()?;
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
+    let ad = aad(item_id);
+    cipher
+        .decrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: &blob[HEADER_LEN + NONCE_LEN..],
+                aad: &ad,
+            },
+        )
+        .ok()
+}
+
+/// POST /items/{id}/attachments (multipart): `_csrf` first, then `file`.
+pub async fn upload<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(item_id): Path<Id>,
+    deferred: Option<axum::Extension<DeferredCsrf>>,
+    mut mp: Multipart,
+) -> Response {
+    let mut csrf_ok = deferred.is_none();
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    "Tệp tải lên không hợp lệ hoặc quá lớn.",
+                )
+                    .into_response();
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == super::guard::CSRF_FIELD {
+            let t = field.text().await.unwrap_or_default();
+            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
+                csrf_ok = ct_eq(&t, exp);
+            }
+            continue;
+        }
+        if !csrf_ok {
+            return refused_csrf();
+        }
+        if name == "file" {
+            let fname = field.file_name().unwrap_or("").to_string();
+            let mime = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((fname, mime, b.to_vec())),
+                Err(_) => {
+                    return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
+                }
+            }
+        }
+    }
+    if !csrf_ok {
+        return refused_csrf();
+    }
+    let Some((fname, mime, bytes)) = file.filter(|f| !f.2.is_empty()) else {
+        return error_page(
+            &me,
+            &WebError(CoreError::invalid("file", "hãy chọn một tệp để tải lên")),
+        );
+    };
+    let key = st.cfg.data_key;
+    let ctx = ctx_for(me.user.id);
+    let res = st
+        .run(move |svc| {
+            let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
+            let size = bytes.len() as i64;
+            let blob = encrypt_attachment(&key, item_id, &bytes);
+            svc.add_attachment(&ctx, item_id, &fname, &mime, size, &sha, &blob)
+        })
+        .await;
+    match res {
+        Ok(_) => {
+            let mut r = Redirect::to(&format!("/items/{item_id}?ok=uploaded")).into_response();
+            *r.status_mut() = StatusCode::SEE_OTHER;
+            r
+        }
+        Err(e) => error_page(&me, &e),
+    }
+}
+
+fn ascii_name(n: &str) -> String {
+    let s: String = bmnn_core::text::fold(n)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.is_empty() { "tep".into() } else { s }
+}
+
+fn pct(n: &str) -> String {
+    n.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// POST /attachments/{id}/view: decrypts and downloads, recorded in the audit chain.
+pub async fn view<S: Store>(State(st): State<AppState<S>>, me: Me, Path(id): Path<Id>) -> Response {
+    let ctx = ctx_for(me.user.id);
+    let key = st.cfg.data_key;
+    let res = st
+        .run(move |svc| {
+            let (m, blob) = svc.view_attachment(&ctx, id)?;
+            let plain = decrypt_attachment(&key, m.item_id, &blob).ok_or_else(|| {
+                CoreError::Storage(format!("attachment {id}: authentication failed"))
+            })?;
+            Ok((m, plain))
+        })
+        .await;
+    match res {
+        Ok((m, plain)) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                        ascii_name(&m.file_name),
+                        pct(&m.file_name)
+                    ),
+                ),
+            ],
+            plain,
+        )
+            .into_response(),
+        Err(e) => error_page(&me, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_binding() {
+        let key = [7u8; 32];
+        let blob = encrypt_attachment(&key, 42, b"noi dung mat");
+        assert_eq!(&blob[..7], MAGIC);
+        assert_eq!(
+            decrypt_attachment(&key, 42, &blob).as_deref(),
+            Some(&b"noi dung mat"[..])
+        );
+        assert!(
+            decrypt_attachment(&key, 43, &blob).is_none(),
+            "bound to the item"
+        );
+        assert!(
+            decrypt_attachment(&[8u8; 32], 42, &blob).is_none(),
+            "wrong key"
+        );
+        let mut bad = blob.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(
+            decrypt_attachment(&key, 42, &bad).is_none(),
+            "authenticated"
+        );
+        let other = encrypt_attachment(&key, 42, b"noi dung mat");
+        assert_ne!(blob, other, "fresh nonce each time");
+    }
+}

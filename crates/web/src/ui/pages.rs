@@ -1,0 +1,1007 @@
+//! The everyday pages: "Việc hôm nay", the item list with search, the item page with its whole
+//! history, the approvals inbox, notices, and the regime's unconfirmed points.
+
+use super::guard::{Me, OkQuery};
+use super::view::{
+    ItemRow, L, Vals, call, d, level_class, origin_label, pairs, render, render_status,
+};
+use crate::{AppState, ctx_for, today_vn};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bmnn_core::Level;
+use bmnn_core::dates::fmt_vn;
+use bmnn_core::model::*;
+use bmnn_core::obligations::{ObligationKind, Urgency};
+use bmnn_core::ports::Store;
+use bmnn_core::rules::Act;
+
+/// A select option.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Opt {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
+        let value = value.into();
+        Opt {
+            selected: value == current,
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+pub fn level_opts(current: &str, with_any: bool) -> Vec<Opt> {
+    let mut v = Vec::new();
+    if with_any {
+        v.push(Opt::new("", "Tất cả", current));
+    }
+    for l in [Level::Mat, Level::ToiMat, Level::TuyetMat] {
+        v.push(Opt::new(l.code(), l.label(), current));
+    }
+    v
+}
+
+const STATUSES: [Status; 7] = [
+    Status::Proposed,
+    Status::Rejected,
+    Status::Classified,
+    Status::Issued,
+    Status::Received,
+    Status::Declassified,
+    Status::Destroyed,
+];
+
+// ---------------------------------------------------------------- dashboard
+
+pub struct DueRow {
+    pub urgency: &'static str,
+    pub urgency_class: &'static str,
+    pub kind: &'static str,
+    pub due: String,
+    pub text: String,
+    pub link: String,
+    pub link_label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub l: L,
+    pub today: String,
+    pub acks: Vec<DueRow>,
+    pub rows: Vec<DueRow>,
+    pub overdue: usize,
+    pub due_today: usize,
+    pub soon: usize,
+}
+
+fn relevant(kind: ObligationKind, u: &User) -> bool {
+    use ObligationKind::*;
+    if u.has(Role::SecurityOfficer) {
+        return true;
+    }
+    let clerk = u.has(Role::Clerk)
+        && matches!(
+            kind,
+            Expiry | Notice | Recall | TakenOut | HandoverAck | AnnualReport
+        );
+    let leader =
+        u.has(Role::Leader) && matches!(kind, Decision | ExtensionDeadline | Expiry | AnnualReport);
+    clerk || leader
+}
+
+fn due_link(o: &bmnn_core::obligations::Obligation) -> (String, &'static str) {
+    use ObligationKind::*;
+    match (o.kind, o.request_id, o.notice_id, o.entry_id, o.item_id) {
+        (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={r}"), "Quyết định"),
+        (Decision, None, _, _, Some(i)) => (
+            format!("/acts/decide-classification?item={i}"),
+            "Quyết định độ mật",
+        ),
+        (HandoverAck, _, _, Some(_), Some(i)) => (format!("/items/{i}"), "Xem"),
+        (Notice, _, Some(n), _, _) => (format!("/acts/notice-done?notice={n}"), "Ghi nhận đã gửi"),
+        (Recall, _, _, _, Some(i)) => (format!("/acts/recall-return?item={i}"), "Ghi nhận đã trả"),
+        (TakenOut, Some(r), _, _, _) => {
+            (format!("/acts/take-out-return?request={r}"), "Ghi nhận trả")
+        }
+        (ExtensionDeadline, _, _, _, Some(i)) => (format!("/acts/extend?item={i}"), "Gia hạn"),
+        (_, _, _, _, Some(i)) => (format!("/items/{i}"), "Xem"),
+        _ => (String::new(), ""),
+    }
+}
+
+fn urgency_class(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Overdue => "u-overdue",
+        Urgency::Today => "u-today",
+        Urgency::Soon => "u-soon",
+        Urgency::Info => "u-info",
+    }
+}
+
+pub async fn dashboard<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    let ctx = ctx_for(me.user.id);
+    let today = today_vn();
+    let (due, acks) = match call(&st, &me, move |svc| {
+        Ok((svc.due(&ctx, today)?, svc.pending_acks(&ctx)?))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let rows: Vec<DueRow> = due
+        .iter()
+        .filter(|o| relevant(o.kind, &me.user))
+        .map(|o| {
+            let (link, link_label) = due_link(o);
+            DueRow {
+                urgency: o.urgency.label(),
+                urgency_class: urgency_class(o.urgency),
+                kind: o.kind.label(),
+                due: fmt_vn(o.due),
+                text: o.text.clone(),
+                link,
+                link_label,
+            }
+        })
+        .collect();
+    let acks = acks
+        .iter()
+        .map(|e| DueRow {
+            urgency: if e.date < today {
+                "Quá hạn"
+            } else {
+                "Hôm nay"
+            },
+            urgency_class: if e.date < today {
+                "u-overdue"
+            } else {
+                "u-today"
+            },
+            kind: "Chờ bạn ký nhận",
+            due: fmt_vn(e.date),
+            text: format!(
+                "Sổ chuyển giao số {:02}/{}: {} {}",
+                e.number,
+                e.year,
+                e.fields.get("doc_type").cloned().unwrap_or_default(),
+                e.fields.get("number_symbol").cloned().unwrap_or_default()
+            ),
+            link: format!("/acts/acknowledge?entry={}", e.id),
+            link_label: "Ký nhận",
+        })
+        .collect();
+    let count = |c: &str| rows.iter().filter(|r| r.urgency_class == c).count();
+    let page = DashboardPage {
+        overdue: count("u-overdue"),
+        due_today: count("u-today"),
+        soon: count("u-soon"),
+        l: L::new(&me, "home", "Việc hôm nay"),
+        today: fmt_vn(today),
+        acks,
+        rows,
+    };
+    render(&page)
+}
+
+// ---------------------------------------------------------------- item list + search
+
+pub struct Filter {
+    pub text: String,
+    pub levels: Vec<Opt>,
+    pub statuses: Vec<Opt>,
+    pub origins: Vec<Opt>,
+    pub protected_only: bool,
+}
+
+#[derive(Template)]
+#[template(path = "items.html")]
+pub struct ItemsPage {
+    pub l: L,
+    pub f: Filter,
+    pub results: String,
+}
+
+#[derive(Template)]
+#[template(path = "items_results.html")]
+pub struct ItemsResults {
+    pub rows: Vec<ItemRow>,
+    pub total: i64,
+    pub from: i64,
+    pub to: i64,
+    pub prev: Option<i64>,
+    pub next: Option<i64>,
+    pub searched: bool,
+}
+
+const PAGE: i64 = 50;
+
+fn filter_of(v: &Vals) -> Filter {
+    let mut statuses = vec![Opt::new("", "Tất cả", v.get("status"))];
+    statuses.extend(
+        STATUSES
+            .iter()
+            .map(|s| Opt::new(s.code(), s.label(), v.get("status"))),
+    );
+    Filter {
+        text: v.text("q"),
+        levels: level_opts(v.get("level"), true),
+        statuses,
+        origins: vec![
+            Opt::new("", "Tất cả", v.get("origin")),
+            Opt::new("internal", origin_label(Origin::Internal), v.get("origin")),
+            Opt::new("incoming", origin_label(Origin::Incoming), v.get("origin")),
+        ],
+        protected_only: v.check("protected"),
+    }
+}
+
+async fn search<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Result<ItemsResults, Response> {
+    let offset = v.get("offset").parse::<i64>().unwrap_or(0).max(0);
+    let q = ItemQuery {
+        text: v.opt("q"),
+        level: Level::from_code(v.get("level")),
+        status: Status::from_code(v.get("status")),
+        origin: match v.get("origin") {
+            "internal" => Some(Origin::Internal),
+            "incoming" => Some(Origin::Incoming),
+            _ => None,
+        },
+        protected_only: v.check("protected"),
+        offset,
+        limit: PAGE,
+        ..Default::default()
+    };
+    let searched =
+        q.text.is_some() || q.level.is_some() || q.status.is_some() || q.origin.is_some();
+    let ctx = ctx_for(me.user.id);
+    let page = call(st, me, move |svc| svc.list_items(&ctx, q)).await?;
+    let n = page.rows.len() as i64;
+    Ok(ItemsResults {
+        rows: page.rows.iter().map(ItemRow::of).collect(),
+        total: page.total,
+        from: if n == 0 { 0 } else { offset + 1 },
+        to: offset + n,
+        prev: (offset > 0).then(|| (offset - PAGE).max(0)),
+        next: (offset + n < page.total).then_some(offset + n),
+        searched,
+    })
+}
+
+pub async fn items_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    let v = Vals::default();
+    let res = match search(&st, &me, &v).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let page = ItemsPage {
+        l: L::new(&me, "items", "Tài liệu, vật chứa BMNN"),
+        f: filter_of(&v),
+        results: res.render().unwrap_or_default(),
+    };
+    render(&page)
+}
+
+/// Search: POST so the search text (which may reveal content) never lands in a URL or a log.
+/// htmx gets the results partial; a plain form post gets the whole page.
+pub async fn items_search<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let v = Vals::from_pairs(pairs(&body));
+    let res = match search(&st, &me, &v).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    if headers.contains_key("hx-request") {
+        return render(&res);
+    }
+    let page = ItemsPage {
+        l: L::new(&me, "items", "Tài liệu, vật chứa BMNN"),
+        f: filter_of(&v),
+        results: res.render().unwrap_or_default(),
+    };
+    render(&page)
+}
+
+// ---------------------------------------------------------------- item page
+
+pub struct Fact {
+    pub term: &'static str,
+    pub value: String,
+}
+
+pub struct EventRow {
+    pub on: String,
+    pub what: String,
+    pub who: String,
+    pub basis: String,
+    pub reference: String,
+    pub note: String,
+    pub regime: String,
+}
+
+pub struct ReqRow {
+    pub id: Id,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub requester: String,
+    pub on: String,
+    pub decision: String,
+    pub detail: String,
+    pub actions: Vec<(String, &'static str)>,
+}
+
+pub struct NoticeRow {
+    pub id: Id,
+    pub kind: &'static str,
+    pub recipient: String,
+    pub due: String,
+    pub done: String,
+    pub basis: String,
+    pub open: bool,
+}
+
+pub struct AttRow {
+    pub id: Id,
+    pub name: String,
+    pub size: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+pub struct ItemPage {
+    pub l: L,
+    pub id: Id,
+    pub label: String,
+    pub level: &'static str,
+    pub level_class: &'static str,
+    pub status: &'static str,
+    pub facts: Vec<Fact>,
+    pub actions: Vec<(String, &'static str)>,
+    pub events: Vec<EventRow>,
+    pub requests: Vec<ReqRow>,
+    pub notices: Vec<NoticeRow>,
+    pub attachments: Vec<AttRow>,
+    pub can_upload: bool,
+    pub can_notice: bool,
+}
+
+pub fn event_label(kind: &str) -> String {
+    match kind {
+        "proposed" => "Đề xuất độ mật",
+        "classified" => "Quyết định xác định độ mật",
+        "rejected" => "Không duyệt đề xuất",
+        "registered-outgoing" => "Vào sổ đăng ký BMNN đi",
+        "received" => "Vào sổ đăng ký BMNN đến",
+        "handed-over" => "Chuyển giao (sổ chuyển giao)",
+        "acknowledged" => "Ký nhận",
+        "recall-returned" => "Trả tài liệu thu hồi",
+        "copy-requested" => "Đề nghị sao, chụp",
+        "take-out-requested" => "Đề nghị mang ra khỏi nơi lưu giữ",
+        "provide-requested" => "Đề nghị cung cấp, chuyển giao",
+        "destroy-requested" => "Đề nghị tiêu hủy",
+        "copies-produced" => "Sao, chụp (sổ sao, chụp)",
+        "returned" => "Trả tài liệu mang ra ngoài",
+        "provided" => "Đã cung cấp, chuyển giao",
+        "destroyed" => "Tiêu hủy",
+        "extended" => "Gia hạn thời hạn bảo vệ",
+        "adjusted" => "Điều chỉnh độ mật",
+        "declassified" => "Giải mật",
+        "declassified-partial" => "Giải mật một phần",
+        "declassified-catalogue" => "Giải mật (không còn trong danh mục)",
+        other => other,
+    }
+    .to_string()
+}
+
+fn request_detail(r: &Request) -> String {
+    match &r.details {
+        RequestDetails::Copy {
+            form,
+            count,
+            produced,
+            ..
+        } => format!(
+            "{}: {} bản; đã sao {} bản{}",
+            form.label(),
+            count,
+            produced.len(),
+            if produced.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (bản sao số {})",
+                    produced
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ),
+        RequestDetails::TakeOut {
+            abroad,
+            place,
+            from,
+            until,
+            returned_on,
+            ..
+        } => format!(
+            "{} {}, từ {} đến {}{}",
+            if *abroad {
+                "Ra nước ngoài:"
+            } else {
+                "Trong nước:"
+            },
+            place,
+            fmt_vn(*from),
+            fmt_vn(*until),
+            returned_on
+                .map(|d| format!("; đã trả {}", fmt_vn(d)))
+                .unwrap_or_default()
+        ),
+        RequestDetails::Provide {
+            foreign,
+            party,
+            provided_on,
+            ..
+        } => format!(
+            "{}{}{}",
+            if *foreign {
+                "Cho nước ngoài: "
+            } else {
+                "Cho: "
+            },
+            party,
+            provided_on
+                .map(|d| format!("; đã giao {}", fmt_vn(d)))
+                .unwrap_or_default()
+        ),
+        RequestDetails::Destroy {
+            emergency,
+            method,
+            destroyed_on,
+            ..
+        } => format!(
+            "{}Phương pháp: {}{}",
+            if *emergency { "Khẩn cấp. " } else { "" },
+            method,
+            destroyed_on
+                .map(|d| format!("; đã tiêu hủy {}", fmt_vn(d)))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+pub fn request_actions(r: &Request, u: &User) -> Vec<(String, &'static str)> {
+    let mut a = Vec::new();
+    match (r.status, &r.details) {
+        (RequestStatus::Pending, _) if u.has(Role::Leader) => {
+            a.push((format!("/acts/decide?request={}", r.id), "Quyết định"))
+        }
+        (RequestStatus::Approved, RequestDetails::Copy { .. }) if u.has(Role::Clerk) => a.push((
+            format!("/acts/produce-copies?request={}", r.id),
+            "Thực hiện sao, chụp",
+        )),
+        (RequestStatus::Approved, RequestDetails::TakeOut { .. }) if u.has(Role::Clerk) => {
+            a.push((
+                format!("/acts/take-out-return?request={}", r.id),
+                "Ghi nhận trả tài liệu",
+            ))
+        }
+        (RequestStatus::Approved, RequestDetails::Provide { .. }) if u.has(Role::Clerk) => {
+            a.push((
+                format!("/acts/complete-provision?request={}", r.id),
+                "Hoàn tất cung cấp, chuyển giao",
+            ))
+        }
+        (RequestStatus::Approved, RequestDetails::Destroy { .. })
+            if u.has(Role::Clerk) || u.has(Role::SecurityOfficer) =>
+        {
+            a.push((
+                format!("/acts/record-destruction?request={}", r.id),
+                "Ghi nhận tiêu hủy",
+            ))
+        }
+        _ => {}
+    }
+    a
+}
+
+pub fn req_row(r: &Request, u: &User) -> ReqRow {
+    ReqRow {
+        id: r.id,
+        kind: r.kind.label(),
+        status: r.status.label(),
+        requester: r.requester_name.clone(),
+        on: fmt_vn(r.requested_on),
+        decision: r
+            .decision
+            .as_ref()
+            .map(|dc| {
+                format!(
+                    "{} {} ngày {}{}{}",
+                    if dc.approved {
+                        "Cho phép:"
+                    } else {
+                        "Từ chối:"
+                    },
+                    dc.by_name,
+                    fmt_vn(dc.on),
+                    dc.reference
+                        .as_ref()
+                        .map(|r| format!(", văn bản {r}"))
+                        .unwrap_or_default(),
+                    dc.reason
+                        .as_ref()
+                        .map(|r| format!(". Lý do: {r}"))
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_default(),
+        detail: request_detail(r),
+        actions: request_actions(r, u),
+    }
+}
+
+fn item_actions(i: &SecretItem, u: &User) -> Vec<(String, &'static str)> {
+    let mut a: Vec<(String, &'static str)> = Vec::new();
+    let id = i.id;
+    let mut push = |ok: bool, code: &str, label: &'static str| {
+        if ok {
+            a.push((format!("/acts/{code}?item={id}"), label));
+        }
+    };
+    let clerk = u.has(Role::Clerk);
+    let leader = u.has(Role::Leader);
+    let officer = u.has(Role::SecurityOfficer);
+    let worker = clerk || leader || u.has(Role::Drafter);
+    push(
+        i.status == Status::Proposed && leader,
+        "decide-classification",
+        "Quyết định xác định độ mật",
+    );
+    push(
+        i.status == Status::Classified && i.origin == Origin::Internal && clerk,
+        "register-outgoing",
+        "Vào sổ BMNN đi",
+    );
+    let p = i.status.protected();
+    push(p && clerk, "hand-over", "Chuyển giao");
+    push(
+        p && clerk && i.recall_due.is_some() && i.returned_on.is_none(),
+        "recall-return",
+        "Ghi nhận trả tài liệu thu hồi",
+    );
+    push(
+        p && worker && i.copy_allowed,
+        "request-copy",
+        "Đề nghị sao, chụp",
+    );
+    push(p && worker, "request-take-out", "Đề nghị mang ra ngoài");
+    push(
+        p && worker,
+        "request-provide",
+        "Đề nghị cung cấp, chuyển giao",
+    );
+    push(
+        p && (clerk || leader || officer),
+        "request-destroy",
+        "Đề nghị tiêu hủy",
+    );
+    push(p && leader, "extend", "Gia hạn");
+    push(p && leader, "adjust", "Điều chỉnh độ mật");
+    push(p && leader, "declassify", "Giải mật");
+    a
+}
+
+fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleSet) -> Vec<Fact> {
+    let i = &dt.item;
+    let mut f = Vec::new();
+    let mut put = |term: &'static str, value: String| {
+        if !value.is_empty() {
+            f.push(Fact { term, value });
+        }
+    };
+    put("Độ mật", i.level.label().to_string());
+    put("Trạng thái", i.status.label().to_string());
+    put("Nguồn", origin_label(i.origin).to_string());
+    put(
+        "Hình thức chứa BMNN",
+        format!(
+            "{}{}",
+            i.carrier.label(),
+            if i.electronic { " (điện tử)" } else { "" }
+        ),
+    );
+    put("Tên loại", i.doc_type.clone());
+    put("Số, ký hiệu", i.number_symbol.clone().unwrap_or_default());
+    if i.level != Level::TuyetMat || i.summary_consent_ref.is_some() {
+        put("Trích yếu nội dung", i.summary.clone().unwrap_or_default());
+    } else {
+        put("Trích yếu nội dung", "Không ghi (độ Tuyệt mật)".to_string());
+    }
+    put(
+        "Văn bản đồng ý ghi trích yếu",
+        i.summary_consent_ref.clone().unwrap_or_default(),
+    );
+    put("Ngày văn bản", d(i.doc_date));
+    put("Cơ quan ban hành", i.issuer.clone().unwrap_or_default());
+    put(
+        "Lĩnh vực",
+        i.field
+            .as_ref()
+            .map(|c| {
+                st_rules
+                    .regime(&i.regime)
+                    .and_then(|r| r.field_name(c))
+                    .unwrap_or(c)
+                    .to_string()
+            })
+            .unwrap_or_default(),
+    );
+    put(
+        "Căn cứ xác định độ mật",
+        dt.catalogue_item
+            .as_ref()
+            .map(|c| format!("Mục {} ({}): {}", c.number, c.level.label(), c.text))
+            .unwrap_or_default(),
+    );
+    put("Ngày xác định độ mật", d(i.classified_on));
+    put(
+        "Văn bản xác định độ mật",
+        i.decision_ref.clone().unwrap_or_default(),
+    );
+    put(
+        "Chế độ pháp lý áp dụng",
+        st_rules
+            .regime(&i.regime)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| i.regime.clone()),
+    );
+    put("Ngày hết thời hạn bảo vệ", d(i.expiry));
+    put(
+        "Sao, chụp",
+        if i.copy_allowed {
+            "Được phép sao, chụp"
+        } else {
+            "Không được phép sao, chụp"
+        }
+        .to_string(),
+    );
+    put("Phạm vi lưu hành", i.circulation.clone());
+    put(
+        "Số lượng bản phát hành",
+        if i.copies_issued > 0 {
+            i.copies_issued.to_string()
+        } else {
+            String::new()
+        },
+    );
+    put("Nơi nhận", i.recipients.join("; "));
+    put("Người soạn thảo", i.drafter_name.clone());
+    put("Người ký", i.signer.clone().unwrap_or_default());
+    put("Nơi lưu giữ", i.location.clone());
+    put("Hạn trả (tài liệu thu hồi)", d(i.recall_due));
+    put("Ngày đã trả", d(i.returned_on));
+    put(
+        "Bì «Chỉ người có tên mới được bóc bì»",
+        i.named_recipient
+            .as_ref()
+            .map(|n| {
+                format!(
+                    "{n}{}",
+                    if i.sealed {
+                        " — bì còn niêm phong"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .unwrap_or_default(),
+    );
+    put(
+        "Độ khẩn",
+        if i.urgent {
+            "Hỏa tốc".to_string()
+        } else {
+            String::new()
+        },
+    );
+    put(
+        "Đang mang ra ngoài",
+        i.taken_out
+            .map(|r| format!("theo yêu cầu #{r}"))
+            .unwrap_or_default(),
+    );
+    f
+}
+
+pub async fn item_page<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(id): Path<Id>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    let ctx = ctx_for(me.user.id);
+    let (dt, atts) = match call(&st, &me, move |svc| {
+        Ok((svc.item_detail(&ctx, id)?, svc.attachments(&ctx, id)?))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let u = &me.user;
+    let i = &dt.item;
+    let page = ItemPage {
+        l: L::new(&me, "items", i.label()).with_flash(q.ok.as_deref()),
+        id: i.id,
+        label: i.label(),
+        level: i.level.label(),
+        level_class: level_class(i.level),
+        status: i.status.label(),
+        facts: facts(&dt, &st.svc.rules),
+        actions: item_actions(i, u),
+        events: dt
+            .events
+            .iter()
+            .map(|e| EventRow {
+                on: fmt_vn(e.on),
+                what: event_label(&e.kind),
+                who: e.actor_name.clone(),
+                basis: e.basis.clone(),
+                reference: e.reference.clone().unwrap_or_default(),
+                note: e.note.clone(),
+                regime: e.regime.clone(),
+            })
+            .collect(),
+        requests: dt.requests.iter().map(|r| req_row(r, u)).collect(),
+        notices: dt
+            .notices
+            .iter()
+            .map(|n| NoticeRow {
+                id: n.id,
+                kind: n.kind.label(),
+                recipient: n.recipient.clone(),
+                due: fmt_vn(n.due),
+                done: n
+                    .done_on
+                    .map(|x| {
+                        format!(
+                            "Đã gửi {} ({})",
+                            fmt_vn(x),
+                            n.done_ref.clone().unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default(),
+                basis: n.basis.clone(),
+                open: n.done_on.is_none(),
+            })
+            .collect(),
+        attachments: atts
+            .iter()
+            .map(|a| AttRow {
+                id: a.id,
+                name: a.file_name.clone(),
+                size: human_size(a.size),
+                at: a
+                    .uploaded_at
+                    .get(..10)
+                    .map(|s| {
+                        bmnn_core::dates::parse_date(s)
+                            .map(fmt_vn)
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        can_upload: (u.has(Role::Clerk) || u.has(Role::Drafter) || u.has(Role::Leader))
+            && !matches!(i.status, Status::Destroyed | Status::Rejected),
+        can_notice: u.has(Role::Clerk) || u.has(Role::SecurityOfficer),
+    };
+    render(&page)
+}
+
+fn human_size(n: i64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1048576.0)
+    } else if n >= 1024 {
+        format!("{} KB", n / 1024)
+    } else {
+        format!("{n} byte")
+    }
+}
+
+// ---------------------------------------------------------------- approvals inbox
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+pub struct ApprovalsPage {
+    pub l: L,
+    pub proposals: Vec<ItemRow>,
+    pub requests: Vec<(ReqRow, String, Id)>,
+}
+
+/// "Chờ tôi quyết định": proposals and requests waiting for a decision, within clearance.
+pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    let ctx = ctx_for(me.user.id);
+    let (props, reqs) = match call(&st, &me, move |svc| {
+        let p = svc.list_items(
+            &ctx,
+            ItemQuery {
+                status: Some(Status::Proposed),
+                limit: 500,
+                ..Default::default()
+            },
+        )?;
+        let r = svc.list_requests(
+            &ctx,
+            RequestQuery {
+                status: Some(RequestStatus::Pending),
+                ..Default::default()
+            },
+        )?;
+        Ok((p, r))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let page = ApprovalsPage {
+        l: L::new(&me, "approvals", "Chờ tôi quyết định"),
+        proposals: props.rows.iter().map(ItemRow::of).collect(),
+        requests: reqs
+            .iter()
+            .map(|r| {
+                (
+                    req_row(r, &me.user),
+                    r.level.label().to_string(),
+                    r.item_ids.first().copied().unwrap_or(0),
+                )
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+// ---------------------------------------------------------------- notices
+
+#[derive(Template)]
+#[template(path = "notices.html")]
+pub struct NoticesPage {
+    pub l: L,
+    pub rows: Vec<(NoticeRow, Id)>,
+    pub can_notice: bool,
+}
+
+pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    let ctx = ctx_for(me.user.id);
+    let list = match call(&st, &me, move |svc| {
+        svc.list_notices(
+            &ctx,
+            NoticeQuery {
+                open_only: false,
+                item_id: None,
+            },
+        )
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let page = NoticesPage {
+        l: L::new(&me, "notices", "Thông báo phải gửi"),
+        rows: list
+            .iter()
+            .map(|n| {
+                (
+                    NoticeRow {
+                        id: n.id,
+                        kind: n.kind.label(),
+                        recipient: n.recipient.clone(),
+                        due: fmt_vn(n.due),
+                        done: n
+                            .done_on
+                            .map(|x| format!("Đã gửi {}", fmt_vn(x)))
+                            .unwrap_or_default(),
+                        basis: n.basis.clone(),
+                        open: n.done_on.is_none(),
+                    },
+                    n.item_id,
+                )
+            })
+            .collect(),
+        can_notice: me.user.has(Role::Clerk) || me.user.has(Role::SecurityOfficer),
+    };
+    render(&page)
+}
+
+// ---------------------------------------------------------------- unconfirmed legal points
+
+pub struct RegimeView {
+    pub name: String,
+    pub from: String,
+    pub basis: Vec<String>,
+    pub points: Vec<String>,
+    pub authority: Vec<(String, String, String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "unconfirmed.html")]
+pub struct UnconfirmedPage {
+    pub l: L,
+    pub regimes: Vec<RegimeView>,
+}
+
+/// "Các điểm pháp lý chưa xác định": what the regime data marks as not yet confirmed, and the
+/// authority matrix with its hints, so users see which rules may still change.
+pub async fn unconfirmed<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    let regimes = st
+        .svc
+        .rules
+        .regimes
+        .iter()
+        .map(|r| RegimeView {
+            name: r.name.clone(),
+            from: fmt_vn(r.effective_from),
+            basis: r.legal_basis.clone(),
+            points: r.unconfirmed(),
+            authority: Act::ALL
+                .iter()
+                .flat_map(|a| {
+                    [Level::Mat, Level::ToiMat, Level::TuyetMat].map(|l| {
+                        let ru = r.rule(*a, l);
+                        (
+                            a.label().to_string(),
+                            l.label().to_string(),
+                            ru.hint.clone(),
+                            ru.basis.clone(),
+                            ru.confirmed,
+                        )
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    render(&UnconfirmedPage {
+        l: L::new(&me, "rules", "Các điểm pháp lý chưa xác định"),
+        regimes,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+pub struct NotFoundPage {
+    pub l: L,
+}
+
+/// Unknown page: the same answer as an item the user may not see.
+pub async fn not_found<S: Store>(me: Option<Me>) -> Response {
+    let l = match &me {
+        Some(m) => L::new(m, "", "Không tìm thấy"),
+        None => L::anon("Không tìm thấy", String::new()),
+    };
+    render_status(StatusCode::NOT_FOUND, &NotFoundPage { l })
+}
+
+pub fn not_found_anon() -> Response {
+    render_status(
+        StatusCode::NOT_FOUND,
+        &NotFoundPage {
+            l: L::anon("Không tìm thấy", String::new()),
+        },
+    )
+}

@@ -1,0 +1,316 @@
+//! The four registers (sổ đi, sổ đến, sổ chuyển giao, sổ sao chụp) per year: on screen, printed
+//! on A4 landscape exactly as the regime's template lays them out (cover page with the cover
+//! notes, then the table with repeated headings), and as DOCX through `bmnn_docs`.
+//!
+//! Rows come from `Service::register_book`, which reads through the user's clearance: a
+//! register printed or exported by a Mật-cleared user has no Tối mật row and no count of them.
+
+#[allow(unused_imports)]
+use super::assets;
+use super::guard::Me;
+use super::view::{L, call, render};
+use crate::{AppState, ctx_for, today_vn};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bmnn_core::dates::fmt_vn;
+use bmnn_core::model::Role;
+use bmnn_core::ports::Store;
+use bmnn_core::registers::RegisterKind;
+use bmnn_core::service::RegisterBook;
+use bmnn_docs::{RegisterColumn, RegisterDoc};
+use serde::Deserialize;
+
+pub struct KindLink {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "registers.html")]
+pub struct RegistersPage {
+    pub l: L,
+    pub kinds: Vec<KindLink>,
+    pub years: Vec<i32>,
+}
+
+pub async fn index<S: Store>(me: Me) -> Response {
+    let y = today_vn().year();
+    render(&RegistersPage {
+        l: L::new(&me, "registers", "Sổ đăng ký"),
+        kinds: kinds(None),
+        years: (y - 5..=y).rev().collect(),
+    })
+}
+
+fn kinds(active: Option<RegisterKind>) -> Vec<KindLink> {
+    RegisterKind::ALL
+        .iter()
+        .map(|k| KindLink {
+            code: k.code(),
+            label: k.label(),
+            active: Some(*k) == active,
+        })
+        .collect()
+}
+
+pub struct Row {
+    pub cells: Vec<String>,
+    pub entry_id: i64,
+    pub cancelled: bool,
+    pub ack_needed: bool,
+    pub item_id: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub l: L,
+    pub kinds: Vec<KindLink>,
+    pub kind: &'static str,
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub title: String,
+    pub form: String,
+    pub confirmed: bool,
+    pub note: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+    pub total: i64,
+    pub can_cancel: bool,
+}
+
+#[derive(Template)]
+#[template(path = "register_print.html")]
+pub struct RegisterPrint {
+    pub l: L,
+    pub print_js: String,
+    pub title: String,
+    pub form: String,
+    pub superior: String,
+    pub agency: String,
+    pub year: i32,
+    pub first_date: String,
+    pub last_date: String,
+    pub first_no: String,
+    pub last_no: String,
+    pub instructions: Vec<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub blank_rows: Vec<Vec<String>>,
+}
+
+fn parse(kind: &str, year: i32) -> Option<RegisterKind> {
+    let k = RegisterKind::from_code(kind)?;
+    (2000..=2200).contains(&year).then_some(k)
+}
+
+async fn load<S: Store>(
+    st: &AppState<S>,
+    me: &Me,
+    kind: RegisterKind,
+    year: i32,
+) -> Result<(RegisterBook, Option<bmnn_core::model::Agency>), Response> {
+    let ctx = ctx_for(me.user.id);
+    call(st, me, move |svc| {
+        let b = svc.register_book(&ctx, kind, year, 0, 1_000_000)?;
+        let agency = svc.org(&ctx)?.agency;
+        Ok((b, agency))
+    })
+    .await
+}
+
+pub async fn book<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, year)): Path<(String, i32)>,
+    Query(q): Query<super::guard::OkQuery>,
+) -> Response {
+    let Some(k) = parse(&kind, year) else {
+        return super::pages::not_found::<S>(Some(me)).await;
+    };
+    let (b, _) = match load(&st, &me, k, year).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let y = today_vn().year();
+    let rows = b
+        .rows
+        .iter()
+        .zip(b.entries.iter())
+        .map(|(cells, e)| Row {
+            cells: cells.clone(),
+            entry_id: e.id,
+            cancelled: e.cancelled.is_some(),
+            ack_needed: e.kind == RegisterKind::Handover
+                && e.ack.is_none()
+                && e.cancelled.is_none(),
+            item_id: e.item_id,
+        })
+        .collect();
+    render(&RegisterPage {
+        l: L::new(&me, "registers", b.title.clone()).with_flash(q.ok.as_deref()),
+        kinds: kinds(Some(k)),
+        kind: k.code(),
+        year,
+        years: (y - 5..=y).rev().collect(),
+        title: b.title,
+        form: b.form,
+        confirmed: b.confirmed,
+        note: b.note,
+        columns: b.columns,
+        rows,
+        total: b.total,
+        can_cancel: me.user.has(Role::Clerk),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PrintQuery {
+    /// Blank lines after the entries, for handwritten entries on the printed book.
+    pub blank: Option<usize>,
+}
+
+pub async fn print<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, year)): Path<(String, i32)>,
+    Query(q): Query<PrintQuery>,
+) -> Response {
+    let Some(k) = parse(&kind, year) else {
+        return super::pages::not_found::<S>(Some(me)).await;
+    };
+    let (b, agency) = match load(&st, &me, k, year).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let dots = || "…………".to_string();
+    let n = b.columns.len();
+    render(&RegisterPrint {
+        l: L::new(&me, "registers", b.title.clone()),
+        print_js: super::assets::url("print.js"),
+        title: b.title.to_uppercase(),
+        form: b.form.clone(),
+        superior: agency
+            .as_ref()
+            .and_then(|a| a.superior.clone())
+            .unwrap_or_default(),
+        agency: agency.map(|a| a.name).unwrap_or_default(),
+        year,
+        first_date: b
+            .entries
+            .first()
+            .map(|e| fmt_vn(e.date))
+            .unwrap_or_else(dots),
+        last_date: b
+            .entries
+            .last()
+            .map(|e| fmt_vn(e.date))
+            .unwrap_or_else(dots),
+        first_no: b
+            .entries
+            .first()
+            .map(|e| format!("{:02}", e.number))
+            .unwrap_or_else(dots),
+        last_no: b
+            .entries
+            .last()
+            .map(|e| format!("{:02}", e.number))
+            .unwrap_or_else(dots),
+        instructions: b
+            .instructions
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        columns: b.columns,
+        rows: b.rows,
+        blank_rows: vec![vec![String::new(); n]; q.blank.unwrap_or(0).min(200)],
+    })
+}
+
+/// Relative column widths: the sequence number narrow, summaries wide.
+fn weight(title: &str) -> u16 {
+    let t = title.to_lowercase();
+    if t.contains("số thứ tự") || t == "stt" || t.contains("số tt") {
+        1
+    } else if t.contains("trích yếu") || t.contains("tên loại") || t.contains("nơi nhận") {
+        4
+    } else {
+        2
+    }
+}
+
+pub async fn docx<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, year)): Path<(String, i32)>,
+) -> Response {
+    let Some(k) = parse(&kind, year) else {
+        return super::pages::not_found::<S>(Some(me)).await;
+    };
+    let (b, agency) = match load(&st, &me, k, year).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let doc = RegisterDoc {
+        title: b.title.to_uppercase(),
+        superior_agency: agency.as_ref().and_then(|a| a.superior.clone()),
+        agency: agency.map(|a| a.name).unwrap_or_else(|| "…………".to_string()),
+        year,
+        first_date: b.entries.first().map(|e| e.date),
+        last_date: b.entries.last().map(|e| e.date),
+        first_number: b.entries.first().map(|e| e.number as u32),
+        last_number: b.entries.last().map(|e| e.number as u32),
+        book_number: None,
+        columns: b
+            .columns
+            .iter()
+            .map(|c| RegisterColumn {
+                title: c.clone(),
+                width_weight: weight(c),
+            })
+            .collect(),
+        rows: b.rows,
+        instructions: b
+            .instructions
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    match tokio::task::spawn_blocking(move || bmnn_docs::register_docx(&doc)).await {
+        Ok(Ok(bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"so-{}-{}.docx\"", k.code(), year),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "register docx failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Không tạo được tệp DOCX của sổ.",
+            )
+                .into_response()
+        }
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Không tạo được tệp DOCX của sổ.",
+        )
+            .into_response(),
+    }
+}
