@@ -105,9 +105,15 @@ fn open_store(dir: &std::path::Path) -> DbStore {
             use diesel::connection::SimpleConnection;
             // A fresh database on the server for this test (the server is a throwaway cluster,
             // see scripts/pg-tmp); the base database itself is never migrated.
-            let name = format!("bmnn_api_{}_{}", std::process::id(), &auth::random_token()[..12]);
-            let mut c = diesel::pg::PgConnection::establish(&admin_url).expect("connect TEST_DATABASE_URL");
-            c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+            let name = format!(
+                "bmnn_api_{}_{}",
+                std::process::id(),
+                &auth::random_token()[..12]
+            );
+            let mut c =
+                diesel::pg::PgConnection::establish(&admin_url).expect("connect TEST_DATABASE_URL");
+            c.batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
             DbStore::open(&with_database(&admin_url, &name)).expect("open test database")
         }
         _ => DbStore::open(&format!("sqlite://{}/bmnn.db", dir.display())).expect("open sqlite"),

@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod api_acts;
 mod api_clearance;
+mod api_fuzz;
 mod api_input;
 mod api_lifecycle;
 mod api_openapi;
