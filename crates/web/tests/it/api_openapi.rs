@@ -120,3 +120,63 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
     }
     let _ = Method::GET;
 }
+
+/// Stable refusal codes used in core: the first string literal after `refused(` or
+/// `refused_with(` in its sources.
+fn core_refusal_codes() -> BTreeSet<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).expect("core sources") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(std::fs::read_to_string(&p).expect("read"));
+            }
+        }
+    }
+    let mut texts = vec![];
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src"),
+        &mut texts,
+    );
+    let mut codes = BTreeSet::new();
+    for t in texts {
+        for pat in ["refused(", "refused_with("] {
+            for (i, _) in t.match_indices(pat) {
+                let rest = t[i + pat.len()..].trim_start();
+                if let Some(lit) = rest.strip_prefix('"') {
+                    codes.insert(lit.split('"').next().unwrap_or("").to_string());
+                }
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn docs_api_md_lists_every_route_and_every_stable_code() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/api.md"),
+    )
+    .expect("docs/api.md");
+    for r in routes::table::<DbStore>() {
+        let row = format!("| {} | `{}` |", r.method, r.path);
+        assert!(doc.contains(&row), "docs/api.md lacks the route row {row}");
+    }
+    let codes = core_refusal_codes();
+    assert!(codes.len() >= 25, "found only {codes:?}");
+    for c in codes.iter().map(String::as_str).chain([
+        "invalid_input",
+        "not_found",
+        "forbidden",
+        "conflict",
+        "unauthenticated",
+        "storage_error",
+        "method_not_allowed",
+    ]) {
+        assert!(
+            doc.contains(&format!("`{c}`")),
+            "docs/api.md lacks the code {c}"
+        );
+    }
+}
