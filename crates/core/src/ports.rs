@@ -123,6 +123,10 @@ pub trait Tx {
         to: Option<time::Date>,
     ) -> Result<Vec<ProgrammeRecord>>;
 
+    // Extracted text of items for the scanner's copy index (ciphertext; the caller encrypts).
+    fn put_item_text(&mut self, item_id: Id, ciphertext: &[u8]) -> Result<()>;
+    fn item_texts(&mut self) -> Result<Vec<(Id, Vec<u8>)>>;
+
     // API tokens (SHA-256 of the token only).
     fn insert_token(
         &mut self,

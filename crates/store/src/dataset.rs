@@ -39,6 +39,7 @@ rows!(AuditRow, audit_log, { seq: i64, at: String, actor: String, action: String
 rows!(HeadRow, audit_head, { id: i32, seq: i64, hash: String });
 rows!(TokenRow, api_tokens, { id: i64, user_id: i64, name: String, token_hash: String, created_at: String });
 rows!(RecordRow, programme_records, { id: i64, kind: String, date: String, unit_id: Option<i64>, data: String });
+rows!(ItemTextRow, item_texts, { item_id: i64, content: Vec<u8> });
 rows!(AttachmentRow, attachments, { id: i64, item_id: i64, level: i16, meta: String, content: Vec<u8> });
 
 /// The whole dataset.
@@ -64,6 +65,8 @@ pub struct Dataset {
     pub attachments: Vec<AttachmentRow>,
     #[serde(default)]
     pub programme_records: Vec<RecordRow>,
+    #[serde(default)]
+    pub item_texts: Vec<ItemTextRow>,
 }
 
 macro_rules! load_table {
@@ -98,6 +101,7 @@ impl DbTx<'_> {
             api_tokens: load_table!(c, api_tokens, TokenRow, api_tokens::id),
             attachments: load_table!(c, attachments, AttachmentRow, attachments::id),
             programme_records: load_table!(c, programme_records, RecordRow, programme_records::id),
+            item_texts: load_table!(c, item_texts, ItemTextRow, item_texts::item_id),
         }))
     }
 
@@ -144,6 +148,7 @@ impl DbTx<'_> {
             put!(api_tokens, d.api_tokens);
             put!(attachments, d.attachments);
             put!(programme_records, d.programme_records);
+            put!(item_texts, d.item_texts);
         });
         if pg {
             // Identity columns continue after the imported ids.

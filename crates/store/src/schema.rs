@@ -83,6 +83,8 @@ diesel::table! {
     programme_records (id) { id -> BigInt, kind -> Text, date -> Text, unit_id -> Nullable<BigInt>, data -> Text, }
 }
 
+diesel::table! { item_texts (item_id) { item_id -> BigInt, content -> Binary, } }
+
 diesel::allow_tables_to_appear_in_same_query!(
     items,
     item_events,

@@ -809,6 +809,20 @@ impl Tx for DbTx<'_> {
         rows.into_iter().map(record_from_row).collect()
     }
 
+    fn put_item_text(&mut self, item_id: Id, ciphertext: &[u8]) -> Result<()> {
+        dispatch!(&mut self.conn, c => {
+            let n = diesel::update(item_texts::table.filter(item_texts::item_id.eq(item_id))).set(item_texts::content.eq(ciphertext)).execute(c).map_err(db_err)?;
+            if n == 0 {
+                diesel::insert_into(item_texts::table).values((item_texts::item_id.eq(item_id), item_texts::content.eq(ciphertext))).execute(c).map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    fn item_texts(&mut self) -> Result<Vec<(Id, Vec<u8>)>> {
+        dispatch!(&mut self.conn, c => item_texts::table.order(item_texts::item_id).load::<(Id, Vec<u8>)>(c).map_err(db_err))
+    }
+
     fn insert_token(
         &mut self,
         user: Id,

@@ -18,6 +18,7 @@ mod lifecycle;
 mod org;
 mod queries;
 mod requests;
+mod scanning;
 mod web_support;
 
 pub use catalogue::*;
@@ -26,6 +27,7 @@ pub use lifecycle::*;
 pub use org::*;
 pub use queries::*;
 pub use requests::*;
+pub use scanning::*;
 pub use web_support::*;
 
 use crate::Level;

@@ -1,0 +1,1 @@
+CREATE TABLE item_texts (item_id BIGINT PRIMARY KEY NOT NULL REFERENCES items(id), content BLOB NOT NULL);
