@@ -194,6 +194,8 @@ struct Prepared {
     folded: String,
     /// Compact exact form, lower-case NFC (`tốimật`).
     exact: String,
+    /// More than one syllable (searched by the automaton; single syllables only by equality).
+    multi: bool,
 }
 
 /// The compiled detector for one marking list.
@@ -224,6 +226,7 @@ impl MarkingDetector {
                 spec: s.clone(),
                 folded: compact(&fold(&s.text)),
                 exact: compact(&exact_lower(&s.text)),
+                multi: fold(&s.text).contains(' '),
             })
             .collect();
         // Longest first, so TUYỆT MẬT wins over MẬT and TÀI LIỆU THU HỒI over THU HỒI.
@@ -346,8 +349,22 @@ impl MarkingDetector {
         if raw.trim().is_empty() || raw.len() > 400 {
             return None;
         }
-        let mut hit = self.test_text(&raw, doc_has_diacritics, false);
-        if hit.is_none() && (legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw)) {
+        // Cheap prefilter on the fast fold: most blocks contain no candidate at all.
+        let quick = compact(&fold(&raw));
+        let plausible = self.ac.as_ref().is_some_and(|ac| ac.is_match(&quick))
+            || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
+            // Cyrillic/Greek look-alikes are mapped only by the full normaliser.
+            || raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF));
+        let legacy_like = legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw);
+        if !plausible && !legacy_like {
+            return None;
+        }
+        let mut hit = if plausible {
+            self.test_text(&raw, doc_has_diacritics, false)
+        } else {
+            None
+        };
+        if hit.is_none() && legacy_like {
             // Untyped legacy text that escaped per-font repair (TXT, HTML, PDF without font names).
             for alt in [
                 legacy::decode_tcvn3(&raw, false),
@@ -437,7 +454,7 @@ impl MarkingDetector {
         // Candidate generation: multi-syllable phrases via AC; single syllables only by equality.
         let ac_candidate = self.ac.as_ref().is_some_and(|ac| ac.is_match(&cfold));
         for p in &self.specs {
-            let is_multi = fold(&p.spec.text).contains(' ');
+            let is_multi = p.multi;
             if is_multi && !ac_candidate {
                 continue;
             }

@@ -161,8 +161,8 @@ pub fn views(src: &str) -> Views {
         .chars()
         .any(|c| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF));
     let confusables = has_latin && src.chars().any(is_cyrillic_or_greek);
-    let eth_is_d =
-        (src.contains('Ð') || src.contains('ð')) && src.chars().any(is_vietnamese_letter);
+    // `Ð`→`Đ` is decided after the view is built (see below), on the text it produces.
+    let eth_is_d = false;
 
     let mut exact = View {
         text: String::with_capacity(src.len()),
@@ -245,6 +245,11 @@ pub fn views(src: &str) -> Views {
         exact.map.pop();
     }
     exact.map.push(src.len() as u32);
+    // `ð` (lower-cased Ð, CP1258 0xD0 read as CP1252) in Vietnamese text is mojibake of đ. Both
+    // are two UTF-8 bytes, so the offset map stays valid; deciding on the output keeps it idempotent.
+    if exact.text.contains('ð') && exact.text.chars().any(is_vietnamese_letter) {
+        exact.text = exact.text.replace('ð', "đ");
+    }
 
     let folded = fold_view(&exact);
     Views {

@@ -38,7 +38,7 @@ proptest! {
     #[test]
     fn fast_fold_agrees_with_folded_view(s in viet()) {
         // Context-dependent repairs (Ð in Vietnamese text, Cyrillic look-alikes) are detector-only.
-        prop_assume!(!s.contains(['Ð', 'М', 'Т', 'Ω']));
+        let s: String = s.chars().filter(|c| !"ÐМТΩ".contains(*c)).collect();
         // The folded view is built from NFC text; fold() works on raw text. Compared after
         // collapsing whitespace, they must agree (the fast path is safe for search folding).
         let a: Vec<String> = fold(&s).split_whitespace().map(str::to_owned).collect();
