@@ -86,6 +86,16 @@ pub enum Command {
     Demo,
     /// Check files for secret markings and copied passages before they are published.
     Scan(bmnn_scan::cli::ScanArgs),
+    /// (benchmarks only) bulk items and register entries held by USER, bypassing the services.
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        #[arg(long, default_value_t = 200_000)]
+        entries: usize,
+        #[arg(long = "as", default_value = "vanthu")]
+        user: String,
+    },
     /// (internal) the isolated extraction child process of the scanner.
     #[command(hide = true)]
     ExtractChild,
@@ -509,6 +519,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 "Đã nạp dữ liệu minh họa; mật khẩu các tài khoản: {}",
                 crate::demo::PASSWORD
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchSeed { items, entries, user } => {
+            let svc = open_service(&data, &cli.database_url)?;
+            let u = svc.org(&system_ctx())?.users.into_iter().find(|u| u.username == user).ok_or_else(|| anyhow!("không có người dùng {user}"))?;
+            svc.store.bench_seed(items, entries, u.id, u.unit_id)?;
+            println!("Đã tạo {items} tài liệu và {entries} mục sổ để đo hiệu năng.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Tick => {

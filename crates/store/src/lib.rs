@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod dataset;
 pub mod schema;
 mod tx;

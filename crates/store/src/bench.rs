@@ -1,0 +1,181 @@
+//! Bulk data for benchmarks only (`bmnn bench-seed`): many items and register entries written
+//! straight to the tables in large transactions, bypassing the services (and so the audit
+//! chain, which stays valid because nothing is appended to it). Never used by the product.
+
+use crate::schema::*;
+use crate::tx::{DbTx, to_json};
+use crate::{db_err, dispatch};
+use bmnn_core::error::Result;
+use bmnn_core::level::Level;
+use bmnn_core::model::*;
+use bmnn_core::registers::{RegisterEntry, RegisterKind};
+use diesel::prelude::*;
+use std::collections::BTreeMap;
+use time::{Date, Month};
+
+const WORDS: &[&str] = &[
+    "báo cáo", "kế hoạch", "phương án", "tình hình", "cung ứng", "xăng dầu", "hàng hóa", "thiết yếu",
+    "dự án", "công nghiệp", "năng lượng", "thị trường", "kiểm tra", "an ninh", "dự trữ", "quốc gia",
+    "quý", "năm", "tỉnh", "đề án", "thẩm định", "đầu tư", "điện", "khoáng sản", "thương mại", "biên giới",
+];
+
+/// A small deterministic generator (no dependency, same data on every run).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[(self.next() as usize) % v.len()]
+    }
+}
+
+fn day(g: &mut Lcg, year: i32) -> Date {
+    let m = Month::try_from(1 + (g.next() % 12) as u8).expect("month");
+    Date::from_calendar_date(year, m, 1 + (g.next() % 28) as u8).expect("date")
+}
+
+impl DbTx<'_> {
+    pub(crate) fn bench_items(&mut self, start: usize, n: usize, holder: Id, unit: Option<Id>) -> Result<Vec<(Id, Level)>> {
+        let mut g = Lcg(start as u64 + 7);
+        let mut out = Vec::with_capacity(n);
+        for i in start..start + n {
+            let level = match g.next() % 20 {
+                0 => Level::TuyetMat,
+                1..=7 => Level::ToiMat,
+                _ => Level::Mat,
+            };
+            let year = if i % 2 == 0 { 2025 } else { 2026 };
+            let d = day(&mut g, year);
+            let summary = format!("{} {} {} {} số {}", g.pick(WORDS), g.pick(WORDS), g.pick(WORDS), g.pick(WORDS), i);
+            let item = SecretItem {
+                id: 0,
+                carrier: Carrier::Document,
+                electronic: false,
+                origin: if i % 3 == 0 { Origin::Incoming } else { Origin::Internal },
+                number_symbol: Some(format!("{}/BC-SCT", i + 1)),
+                doc_type: "Báo cáo".into(),
+                summary: (level != Level::TuyetMat).then_some(summary),
+                summary_consent_ref: None,
+                level,
+                field: Some("kinh-te".into()),
+                catalogue_item_id: None,
+                doc_date: Some(d),
+                classified_on: Some(d),
+                classified_by: Some(holder),
+                decision_ref: None,
+                regime: if year == 2025 { "A".into() } else { "B".into() },
+                expiry: Some(bmnn_core::dates::add_years(d, 10)),
+                copy_allowed: i % 4 != 0,
+                circulation: String::new(),
+                copies_issued: 2,
+                recipients: vec!["Bộ Công Thương".into()],
+                drafter_id: Some(holder),
+                drafter_name: "Người soạn thảo".into(),
+                signer: Some("Nguyễn Văn Minh".into()),
+                issuer: None,
+                unit_id: unit,
+                holder_id: Some(holder),
+                location: "Kho lưu trữ".into(),
+                status: if i % 10 == 0 { Status::Declassified } else { Status::Issued },
+                recall_due: None,
+                returned_on: None,
+                named_recipient: None,
+                named_recipient_id: None,
+                sealed: false,
+                urgent: false,
+                taken_out: None,
+                next_copy_no: 1,
+            };
+            let id = bmnn_core::ports::Tx::insert_item(self, &item)?;
+            out.push((id, level));
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn bench_entries(&mut self, items: &[(Id, Level)], n: usize, seed: u64, created_by: Id) -> Result<()> {
+        let mut g = Lcg(seed);
+        let kinds = RegisterKind::ALL;
+        let mut next: BTreeMap<(&'static str, i32), i64> = BTreeMap::new();
+        dispatch!(&mut self.conn, c => {
+            for (k, y, m) in register_entries::table
+                .group_by((register_entries::kind, register_entries::year))
+                .select((register_entries::kind, register_entries::year, diesel::dsl::max(register_entries::number)))
+                .load::<(String, i32, Option<i64>)>(c)
+                .map_err(db_err)?
+            {
+                let kind = RegisterKind::from_code(&k).map(|k| k.code()).unwrap_or("outgoing");
+                next.insert((kind, y), m.unwrap_or(0));
+            }
+        });
+        for i in 0..n {
+            let (item_id, level) = items[i % items.len()];
+            let kind = kinds[(g.next() % 4) as usize];
+            let year = if g.next() % 2 == 0 { 2025 } else { 2026 };
+            let num = next.entry((kind.code(), year)).or_insert(0);
+            *num += 1;
+            let d = day(&mut g, year);
+            let mut fields = BTreeMap::new();
+            fields.insert("number_symbol".to_string(), format!("{}/BC-SCT", item_id));
+            fields.insert("doc_type".to_string(), "Báo cáo".to_string());
+            fields.insert("date".to_string(), bmnn_core::dates::fmt_vn(d));
+            fields.insert("quantity".to_string(), "2".to_string());
+            fields.insert("recipients".to_string(), "Bộ Công Thương".to_string());
+            let e = RegisterEntry {
+                id: 0,
+                kind,
+                year,
+                number: *num,
+                date: d,
+                item_id: Some(item_id),
+                request_id: None,
+                level,
+                regime: if year == 2025 { "A".into() } else { "B".into() },
+                fields,
+                corrects: None,
+                created_by,
+                to_user: None,
+                ack: None,
+                cancelled: None,
+            };
+            let j = to_json(&e)?;
+            let number = *num;
+            dispatch!(&mut self.conn, c => diesel::insert_into(register_entries::table)
+                .values((
+                    register_entries::kind.eq(kind.code()),
+                    register_entries::year.eq(year),
+                    register_entries::number.eq(number),
+                    register_entries::level.eq(level.rank()),
+                    register_entries::item_id.eq(Some(item_id)),
+                    register_entries::to_user.eq(None::<i64>),
+                    register_entries::pending_ack.eq(false),
+                    register_entries::data.eq(&j),
+                ))
+                .execute(c)
+                .map_err(db_err)?);
+        }
+        Ok(())
+    }
+}
+
+impl crate::DbStore {
+    /// Benchmark data: `items` items and `entries` register entries, held by `holder`.
+    pub fn bench_seed(&self, items: usize, entries: usize, holder: Id, unit: Option<Id>) -> Result<()> {
+        let mut all = Vec::with_capacity(items);
+        let batch = 5_000;
+        let mut done = 0;
+        while done < items {
+            let n = batch.min(items - done);
+            all.extend(self.with_db(true, |tx| tx.bench_items(done, n, holder, unit))?);
+            done += n;
+        }
+        let mut done = 0;
+        while done < entries {
+            let n = (batch * 2).min(entries - done);
+            self.with_db(true, |tx| tx.bench_entries(&all, n, done as u64 + 11, holder))?;
+            done += n;
+        }
+        Ok(())
+    }
+}
