@@ -273,7 +273,7 @@ pub fn scan_extracted(file_name: &str, x: &Extracted, scanner: &Scanner) -> File
                 location: None,
                 evidence: None,
                 reason: format!(
-                    "Không có OCR (tesseract, tiếng Việt) nên {images} hình ảnh/trang quét chưa được đọc; dấu mật dạng ảnh có thể bị bỏ sót"
+                    "Chưa đọc được {images} hình ảnh/trang quét bằng OCR (không có tesseract tiếng Việt hoặc nhận dạng lỗi); dấu mật dạng ảnh có thể bị bỏ sót, cần kiểm tra thủ công"
                 ),
                 marking: None,
                 confidence: None,

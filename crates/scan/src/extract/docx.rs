@@ -79,28 +79,35 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         .collect();
     if !images.is_empty() {
         if ocr::available() {
-            let mut done = 0;
+            let (mut done, mut failed) = (0, 0);
             for (i, name) in images.iter().enumerate() {
-                if let Some(img) = z.read(name)? {
-                    for (line_no, line) in ocr::ocr_image(&img)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .enumerate()
-                    {
-                        out.units.push(TextUnit {
-                            part: Part::Ocr,
-                            page: None,
-                            index: line_no as u32,
-                            group: 1_000_000 + i as u32,
-                            text: line,
-                            style: Style::default(),
-                            source: name.clone(),
-                        });
-                    }
-                    done += 1;
+                let lines = match z.read(name)? {
+                    Some(img) => ocr::ocr_image(&img),
+                    None => None,
+                };
+                let Some(lines) = lines else {
+                    failed += 1;
+                    continue;
+                };
+                for (line_no, line) in lines.into_iter().enumerate() {
+                    out.units.push(TextUnit {
+                        part: Part::Ocr,
+                        page: None,
+                        index: line_no as u32,
+                        group: 1_000_000 + i as u32,
+                        text: line,
+                        style: Style::default(),
+                        source: name.clone(),
+                    });
                 }
+                done += 1;
             }
             out.notes.push(ExtractNote::OcrDone { images: done });
+            if failed > 0 {
+                // An image OCR could not read is as unchecked as one never read.
+                out.notes
+                    .push(ExtractNote::OcrUnavailable { images: failed });
+            }
         } else {
             out.notes.push(ExtractNote::OcrUnavailable {
                 images: images.len() as u32,

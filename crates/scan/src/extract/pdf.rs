@@ -92,9 +92,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     }
     if !empty_pages.is_empty() {
         if ocr::available() && ocr::can_render_pdf() {
-            let mut done = 0;
+            let (mut done, mut failed) = (0, 0);
             for &p in &empty_pages {
-                if let Some(lines) = ocr::ocr_pdf_page(bytes, p) {
+                let Some(lines) = ocr::ocr_pdf_page(bytes, p) else {
+                    failed += 1;
+                    continue;
+                };
+                {
                     for (i, line) in lines.into_iter().enumerate() {
                         out.units.push(TextUnit {
                             part: Part::Ocr,
@@ -110,6 +114,10 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
                 }
             }
             out.notes.push(ExtractNote::OcrDone { images: done });
+            if failed > 0 {
+                out.notes
+                    .push(ExtractNote::OcrUnavailable { images: failed });
+            }
         } else {
             out.notes.push(ExtractNote::OcrUnavailable {
                 images: empty_pages.len() as u32,

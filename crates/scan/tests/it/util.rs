@@ -240,6 +240,8 @@ pub struct DocxBuilder {
     pub styles: Option<String>,
     pub comments: Option<String>,
     pub images: usize,
+    /// Real image bytes for `word/media/` (otherwise `images` placeholders are written).
+    pub image_bytes: Option<Vec<u8>>,
 }
 
 impl DocxBuilder {
@@ -294,6 +296,9 @@ impl DocxBuilder {
                 &format!("word/media/image{}.png", i + 1),
                 b"\x89PNG\r\n\x1a\nnot-really",
             ));
+        }
+        if let Some(img) = &self.image_bytes {
+            entries.push(ZipEntry::stored("word/media/stamp.png", img));
         }
         let doc = format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{}<w:sectPr>{sect}<w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>"#,
@@ -423,4 +428,51 @@ pub fn pdf(pages: &[(&[PdfLine], Option<&str>)]) -> Vec<u8> {
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("write pdf");
     out
+}
+
+/// A PDF page with large Helvetica (WinAnsi) text lines — used to render stamp images for OCR.
+pub fn pdf_helvetica(lines: &[&str]) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold", "Encoding" => "WinAnsiEncoding" });
+    let resources =
+        doc.add_object(dictionary! { "Font" => dictionary! { "F1" => Object::Reference(font) } });
+    let mut ops = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        ops.push_str(&format!(
+            "BT 1 0 0 rg /F1 40 Tf 40 {} Td ({l}) Tj ET\n",
+            200 - 60 * i as i64
+        ));
+    }
+    let content = doc.add_object(Stream::new(dictionary! {}, ops.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id), "MediaBox" => vec![0.into(), 0.into(), 400.into(), 260.into()],
+        "Contents" => Object::Reference(content), "Resources" => Object::Reference(resources),
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }));
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write pdf");
+    out
+}
+
+/// Render page 1 of a PDF to PNG with pdftoppm; None when poppler-utils is not installed.
+pub fn render_png(pdf: &[u8]) -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().ok()?;
+    let input = dir.path().join("in.pdf");
+    std::fs::write(&input, pdf).ok()?;
+    let out = dir.path().join("out");
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(&input)
+        .arg(&out)
+        .status()
+        .ok()?
+        .success();
+    if !ok {
+        return None;
+    }
+    std::fs::read(dir.path().join("out.png")).ok()
 }
