@@ -157,10 +157,16 @@ fn lower(c: char) -> char {
 /// Build both views of `src`.
 pub fn views(src: &str) -> Views {
     let mut evasion = false;
-    let has_latin = src
-        .chars()
-        .any(|c| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF));
-    let confusables = has_latin && src.chars().any(is_cyrillic_or_greek);
+    // One pass over the input: scripts present, and whether every char is trivially NFC
+    // (below U+0300 or a precomposed Latin Extended Additional letter — Vietnamese prose).
+    let (mut has_latin, mut has_foreign, mut simple) = (false, false, true);
+    for c in src.chars() {
+        let u = c as u32;
+        has_latin |= c.is_ascii_alphabetic() || matches!(u, 0xC0..=0x24F | 0x1E00..=0x1EFF);
+        has_foreign |= is_cyrillic_or_greek(c);
+        simple &= u < 0x300 || (0x1E00..=0x1EFF).contains(&u);
+    }
+    let confusables = has_latin && has_foreign;
     // `Ð`→`Đ` is decided after the view is built (see below), on the text it produces.
     let eth_is_d = false;
 
@@ -185,7 +191,7 @@ pub fn views(src: &str) -> Views {
         }
     };
 
-    if is_nfc_quick(src.chars()) == IsNormalized::Yes {
+    if simple || is_nfc_quick(src.chars()) == IsNormalized::Yes {
         for (i, c) in src.char_indices() {
             if let Some(e) = exact_char(c, confusables, eth_is_d, &mut evasion) {
                 push(&mut exact, e, i, &mut last_space);
