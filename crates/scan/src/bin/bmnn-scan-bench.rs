@@ -8,6 +8,7 @@
 //! * `normalize CORPUS` — `fold()` and the full two-view normaliser, best of 3, MB/s;
 //! * `docx CORPUS DIR N` — write N DOCX files from corpus slices, scan them in-process and through
 //!   the isolated child, MB/s;
+//! * `scan PATH…` — scan files in-process and print the human report (manual checks);
 //! * `index CORPUS ITEMS` — register ITEMS documents, report size and the lookup time for a 20-page
 //!   (10,000-syllable) document.
 //!
@@ -35,6 +36,13 @@ fn main() {
             Path::new(&a(2)),
             a(3).parse().unwrap_or(200),
         ),
+        Some("scan") => {
+            // Manual check: scan files in-process and print the Vietnamese report (no document text).
+            let scanner = Scanner::new(&MarkingSpec::default_set());
+            let paths: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+            let res = bmnn_scan::scan_paths(&paths, &scanner, |_, _, _| {});
+            print!("{}", bmnn_scan::report::human(&res));
+        }
         Some("index") => index(
             Path::new(&a(1)),
             a(2).parse().unwrap_or(100_000),
