@@ -626,3 +626,30 @@ fn docx_tracked_insertions_and_footnotes_are_read() {
     assert_blocks(&v);
     assert_eq!(v.findings[0].location.as_ref().unwrap().part, Part::Note);
 }
+
+#[test]
+fn scanned_pdf_with_stamp_is_never_clean() {
+    let Some(png) = render_png(&pdf_helvetica(&["TOI MAT"])) else {
+        return;
+    };
+    let v = scan("scan.pdf", &pdf_scan_of(&png));
+    // Always: no text layer → manual review finding.
+    assert!(
+        v.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::NoTextLayer),
+        "{:#?}",
+        v.findings
+    );
+    if bmnn_scan::extract::ocr::available() {
+        // With tesseract the stamp on the scanned page is read and blocks.
+        assert_blocks(&v);
+        assert!(
+            v.findings
+                .iter()
+                .any(|f| f.location.as_ref().is_some_and(|l| l.part == Part::Ocr))
+        );
+    } else {
+        assert_eq!(v.verdict, Verdict::Review);
+    }
+}

@@ -476,3 +476,56 @@ pub fn render_png(pdf: &[u8]) -> Option<Vec<u8>> {
     }
     std::fs::read(dir.path().join("out.png")).ok()
 }
+
+/// A one-page "scanned" PDF: the page is only an image (an RGB PNG re-used through FlateDecode with
+/// the PNG predictor), no text layer.
+pub fn pdf_scan_of(png: &[u8]) -> Vec<u8> {
+    // Parse the PNG chunks: IHDR (size, 8-bit RGB expected from pdftoppm) and the IDAT stream.
+    let mut pos = 8;
+    let (mut w, mut h, mut colors) = (0u32, 0u32, 3i64);
+    let mut idat = Vec::new();
+    while pos + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+        let kind = &png[pos + 4..pos + 8];
+        let data = &png[pos + 8..pos + 8 + len];
+        match kind {
+            b"IHDR" => {
+                w = u32::from_be_bytes(data[0..4].try_into().unwrap());
+                h = u32::from_be_bytes(data[4..8].try_into().unwrap());
+                colors = if data[9] == 0 { 1 } else { 3 };
+            }
+            b"IDAT" => idat.extend_from_slice(data),
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let image = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "ColorSpace" => if colors == 1 { "DeviceGray" } else { "DeviceRGB" }, "BitsPerComponent" => 8,
+            "Filter" => "FlateDecode",
+            "DecodeParms" => dictionary! { "Predictor" => 15, "Colors" => colors, "BitsPerComponent" => 8, "Columns" => w as i64 },
+        },
+        idat,
+    ));
+    let resources = doc
+        .add_object(dictionary! { "XObject" => dictionary! { "Im1" => Object::Reference(image) } });
+    let (pw, ph) = (w as i64 * 72 / 150, h as i64 * 72 / 150);
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\n").into_bytes(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id), "MediaBox" => vec![0.into(), 0.into(), pw.into(), ph.into()],
+        "Contents" => Object::Reference(content), "Resources" => Object::Reference(resources),
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }));
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write pdf");
+    out
+}
