@@ -16,6 +16,7 @@ use bmnn_core::CoreError;
 use bmnn_core::model::{Id, User};
 use bmnn_core::ports::Store;
 use bmnn_core::service::Ctx;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -98,7 +99,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     }
 }
 
-/// A query string deserialized into `T`; empty values (`level=`) count as absent.
+/// A query string deserialized into `T`. An empty value (`level=`) is refused: leave the
+/// parameter out instead.
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
@@ -113,9 +115,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             if v.contains('\0') || k.contains('\0') {
                 return Err(invalid(&k, "không được chứa ký tự NUL"));
             }
-            if !v.trim().is_empty() {
-                kept.push((k, v));
+            if v.trim().is_empty() {
+                return Err(invalid(
+                    &k,
+                    "không được để trống (bỏ hẳn tham số nếu không lọc theo nó)",
+                ));
             }
+            kept.push((k, v));
         }
         let cleaned = serde_urlencoded::to_string(&kept)
             .map_err(|_| invalid("query", "chuỗi truy vấn không đúng định dạng"))?;
@@ -156,11 +162,23 @@ impl Body {
     }
 
     /// Deserializes the body into the command `T`, naming the offending field when it fails.
-    pub fn parse<T: DeserializeOwned>(self) -> Result<T, WebError> {
-        serde_path_to_error::deserialize(Value::Object(self.0)).map_err(|e| {
+    /// A field the command does not know is refused rather than ignored: a misspelt optional
+    /// field (`catalog_item_id`) must not silently drop a legal basis.
+    pub fn parse<T: DeserializeOwned + Serialize>(self) -> Result<T, WebError> {
+        let keys: Vec<String> = self.0.keys().cloned().collect();
+        let v: T = serde_path_to_error::deserialize(Value::Object(self.0)).map_err(|e| {
             let field = path_field(e.path(), "body");
             invalid(&field, translate(&e.inner().to_string()))
-        })
+        })?;
+        if let Ok(Value::Object(known)) = serde_json::to_value(&v)
+            && let Some(k) = keys.iter().find(|k| !known.contains_key(*k))
+        {
+            return Err(invalid(
+                k,
+                "trường này không có trong yêu cầu; hãy xem tài liệu API (/api/v1/openapi.json)",
+            ));
+        }
+        Ok(v)
     }
 }
 
@@ -220,6 +238,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let Value::Object(map) = value else {
             return Err(invalid("body", "nội dung phải là một đối tượng JSON {…}").into_response());
         };
+        let Value::Object(map) = integral_floats(Value::Object(map)) else {
+            unreachable!("an object stays an object")
+        };
         if let Some(f) = find_nul(&map) {
             return Err(invalid(&f, "không được chứa ký tự NUL").into_response());
         }
@@ -232,6 +253,24 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             }
         }
         Ok(Body(map))
+    }
+}
+
+/// `1.0` is an integer to JSON Schema: turn integral floats into integers so that typed
+/// fields accept them.
+fn integral_floats(v: Value) -> Value {
+    match v {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => json!(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(integral_floats).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| (k, integral_floats(x)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

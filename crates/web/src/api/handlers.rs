@@ -16,7 +16,7 @@ use bmnn_core::model::{Agency, Id, ItemQuery, NoticeQuery, Origin, RequestQuery,
 use bmnn_core::ports::Store;
 use bmnn_core::registers::RegisterKind;
 use bmnn_core::service::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::Date;
 
@@ -41,7 +41,7 @@ fn bounded_date(field: &str, s: &str) -> Result<Date, WebError> {
     Ok(d)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct OnDate {
     #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
     date: Option<Date>,
@@ -53,7 +53,7 @@ pub async fn openapi<S: Store>() -> Res {
     ok(super::openapi::document::<S>())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct TokenRequest {
     username: String,
     password: String,
@@ -66,7 +66,7 @@ pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
     if req.name.trim().is_empty() {
         return Err(invalid("name", "không được để trống"));
     }
-    if req.username.len() > 256 || req.password.len() > 1024 {
+    if req.username.chars().count() > 256 || req.password.chars().count() > 1024 {
         return Err(invalid("username", "tên đăng nhập hoặc mật khẩu quá dài"));
     }
     let TokenRequest {
@@ -142,7 +142,7 @@ pub async fn set_agency<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Re
         .and_then(ok)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct NewUnitBody {
     name: String,
     #[serde(default)]
@@ -162,7 +162,7 @@ pub async fn create_position<S: Store>(State(st): St<S>, a: Authed, body: Body) 
     created(st.run(move |svc| svc.create_position(&a.ctx, p)).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct NewUserBody {
     username: String,
     full_name: String,
@@ -177,8 +177,8 @@ struct NewUserBody {
 }
 
 fn strong(password: &str) -> Result<(), WebError> {
-    if password.len() > 1024 {
-        return Err(invalid("password", "mật khẩu quá dài (tối đa 1024 byte)"));
+    if password.chars().count() > 256 {
+        return Err(invalid("password", "mật khẩu quá dài (tối đa 256 ký tự)"));
     }
     auth::check_password_strength(password).map_err(|m| invalid("password", m))
 }
@@ -214,7 +214,7 @@ pub async fn update_user<S: Store>(
     ok(json!({"user": user, "privilege_changed": privilege_changed}))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct PasswordBody {
     password: String,
 }
@@ -398,7 +398,7 @@ pub async fn acknowledge<S: Store>(
     ok(st.run(move |svc| svc.acknowledge(&a.ctx, c)).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ReasonBody {
     reason: String,
 }

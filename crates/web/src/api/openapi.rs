@@ -98,8 +98,10 @@ pub fn document<S: Store>() -> Value {
             op["security"] = json!([]);
         }
         if let Some(b) = &d.body {
+            // A body whose fields are all optional may be left out entirely.
+            let required = b["required"].as_array().is_some_and(|r| !r.is_empty());
             op["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": b}}});
+                json!({"required": required, "content": {"application/json": {"schema": b}}});
         }
         let entry = paths
             .entry(route.path.to_string())

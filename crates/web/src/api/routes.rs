@@ -71,7 +71,7 @@ where
 
 impl<S: Store> Route<S> {
     fn body(mut self, schema: Value) -> Self {
-        self.doc.body = Some(schema);
+        self.doc.body = Some(request_body(schema));
         self
     }
     fn ok(mut self, status: u16, schema: Value) -> Self {
@@ -131,7 +131,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         ),
         route(M::GET, "/org", h::org::<S>, "org", "Tổ chức", "Cơ quan, đơn vị, chức vụ, người dùng, ủy quyền").ok(200, r("Org")),
         route(M::PUT, "/agency", h::set_agency::<S>, "setAgency", "Tổ chức", "Cập nhật thông tin cơ quan")
-            .body(r("Agency"))
+            .body(agency())
             .ok(200, r("Agency")),
         route(M::POST, "/units", h::create_unit::<S>, "createUnit", "Tổ chức", "Tạo đơn vị").body(new_unit()).ok(201, r("Unit")),
         route(M::POST, "/positions", h::create_position::<S>, "createPosition", "Tổ chức", "Tạo chức vụ (gắn với loại chức vụ theo luật)")
@@ -148,7 +148,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .body(new_delegation())
             .ok(201, r("Delegation")),
         route(M::POST, "/delegations/{id}/revoke", h::revoke_delegation::<S>, "revokeDelegation", "Tổ chức", "Thu hồi ủy quyền")
-            .body(on_date())
+            .body(obj(&[("date", opt_date_in(), false)]))
             .ok(200, r("Delegation")),
         // Catalogue.
         route(M::GET, "/catalogues", h::catalogues::<S>, "catalogues", "Danh mục", "Danh mục bí mật nhà nước và các mục")
@@ -161,12 +161,12 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", ints(), true)])),
         // Items.
         route(M::GET, "/items", h::list_items::<S>, "listItems", "Tài liệu", "Danh sách, tìm kiếm tài liệu, vật chứa BMNN (trong phạm vi được tiếp cận)")
-            .query("q", text(), "tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được)")
+            .query("q", json!({"type": "string", "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"}), "tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được)")
             .query("level", r("Level"), "độ mật")
             .query("status", r("Status"), "trạng thái")
             .query("origin", r("Origin"), "nguồn: internal (đi, nội bộ) hoặc incoming (đến)")
-            .query("offset", json!({"type": "integer", "minimum": 0}), "bỏ qua bao nhiêu dòng")
-            .query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500}), "số dòng tối đa (1–500, mặc định 50)")
+            .query("offset", int(), "bỏ qua bao nhiêu dòng (số âm coi như 0)")
+            .query("limit", int(), "số dòng tối đa (mặc định 50; đưa về khoảng 1–500)")
             .ok(200, page_of(r("SecretItem"))),
         route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)").body(propose_cmd()).ok(201, r("SecretItem")),
         route(M::GET, "/items/{id}", h::item_detail::<S>, "itemDetail", "Tài liệu", "Chi tiết tài liệu và lịch sử").ok(200, r("ItemDetail")),
@@ -203,8 +203,8 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, r("RegisterEntry")),
         route(M::GET, "/pending-acks", h::pending_acks::<S>, "pendingAcks", "Sổ", "Chuyển giao chờ tôi ký nhận").ok(200, array(r("RegisterEntry"))),
         route(M::GET, "/registers/{kind}/{year}", h::register_book::<S>, "registerBook", "Sổ", "Sổ đăng ký của một năm theo mẫu")
-            .query("offset", json!({"type": "integer", "minimum": 0}), "bỏ qua bao nhiêu mục")
-            .query("limit", json!({"type": "integer", "minimum": 1}), "số mục tối đa (mặc định 1000)")
+            .query("offset", int(), "bỏ qua bao nhiêu mục (số âm coi như 0)")
+            .query("limit", int(), "số mục tối đa (mặc định 1000)")
             .ok(200, r("RegisterBook")),
         // Requests.
         route(M::POST, "/requests/copy", h::request_copy::<S>, "requestCopy", "Yêu cầu", "Đề nghị sao, chụp").body(copy_request_cmd()).ok(201, r("Request")),
@@ -246,10 +246,10 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .body(without(&notice_done_cmd(), "notice_id"))
             .ok(200, r("Notice")),
         route(M::GET, "/due", h::due::<S>, "due", "Thời hạn", "Việc đến hạn, quá hạn vào một ngày")
-            .query("date", date(), "ngày xem (mặc định hôm nay)")
+            .query("date", date_in(), "ngày xem (mặc định hôm nay)")
             .ok(200, array(r("Obligation"))),
         route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm)")
-            .query("limit", json!({"type": "integer", "minimum": 1, "maximum": 10000}), "số bản ghi (mặc định 100)")
+            .query("limit", int(), "số bản ghi (mặc định 100; đưa về khoảng 1–10 000)")
             .ok(200, array(r("AuditRecord"))),
         route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
             .ok(200, obj(&[("expired", ints(), true)])),

@@ -10,7 +10,76 @@ pub fn r(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 pub fn int() -> Value {
-    json!({"type": "integer", "format": "int64"})
+    json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX})
+}
+/// An integer within `lo..=hi`.
+pub fn int_in(lo: i64, hi: i64) -> Value {
+    json!({"type": "integer", "minimum": lo, "maximum": hi})
+}
+/// A text the service requires non-blank (at most 2000 characters).
+pub fn ne() -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"})
+}
+/// A date in a request: ISO, years 1900–2199 (dd/mm/yyyy is also accepted). Days are
+/// generated up to 28 so that every string matching the pattern is a real date.
+pub fn date_in() -> Value {
+    json!({"type": "string", "pattern": "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$",
+           "description": "yyyy-mm-dd, years 1900–2199 (dd/mm/yyyy is also accepted); an act may not be dated after today"})
+}
+const MMDD: &str = "(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])";
+
+/// An optional date in a request: `null`, empty (= absent) or a date as [`date_in`].
+pub fn opt_date_in() -> Value {
+    json!({"type": ["string", "null"], "pattern": format!("^$|^(19|20|21)[0-9]{{2}}-{MMDD}$"),
+           "description": "yyyy-mm-dd, years 1900–2199 (dd/mm/yyyy is also accepted); empty or null = none"})
+}
+/// The date of an act: not before 01/7/2020 (no regime applies earlier), not after today
+/// (refused by the service); empty or `null` = today.
+pub fn act_date() -> Value {
+    json!({"type": ["string", "null"],
+           "pattern": format!("^$|^(2020-(0[7-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(202[1-9]|20[3-9][0-9]|21[0-9]{{2}})-{MMDD})$"),
+           "description": "date of the act, yyyy-mm-dd (dd/mm/yyyy is also accepted), from 2020-07-01 to today; it picks the legal regime; empty or null = today"})
+}
+/// A new password: at least 10 characters, not only digits.
+pub fn password() -> Value {
+    json!({"type": "string", "minLength": 10, "maxLength": 256, "pattern": "^[^\\x00]*[^\\x000-9][^\\x00]*$",
+           "description": "at least 10 characters, not only digits"})
+}
+/// A non-empty list.
+pub fn nonempty(of: Value) -> Value {
+    json!({"type": "array", "items": of, "minItems": 1})
+}
+
+/// A request body: no unknown top-level fields (the server refuses them), no NUL character
+/// in any string.
+pub fn request_body(schema: Value) -> Value {
+    fn no_nul(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                let is_plain_string = match o.get("type") {
+                    Some(Value::String(t)) => t == "string",
+                    Some(Value::Array(a)) => a.iter().any(|t| t == "string"),
+                    _ => false,
+                };
+                if is_plain_string
+                    && !o.contains_key("pattern")
+                    && !o.contains_key("enum")
+                    && !o.contains_key("const")
+                {
+                    o.insert("pattern".into(), json!("^[^\\x00]*$"));
+                }
+                o.values_mut().for_each(no_nul);
+            }
+            Value::Array(a) => a.iter_mut().for_each(no_nul),
+            _ => {}
+        }
+    }
+    let mut s = schema;
+    no_nul(&mut s);
+    if s.get("properties").is_some() {
+        s["additionalProperties"] = json!(false);
+    }
+    s
 }
 pub fn uint() -> Value {
     json!({"type": "integer", "minimum": 0, "maximum": 4294967295u32})
@@ -117,9 +186,9 @@ pub const ACTS: [&str; 10] = [
 ];
 
 /// Body of `PUT /agency` and part of `Org`.
-fn agency() -> Value {
+pub fn agency() -> Value {
     obj(&[
-        ("name", text(), true),
+        ("name", ne(), true),
         ("superior", opt(text()), false),
         ("place", text(), true),
         ("symbol", text(), true),
@@ -132,20 +201,20 @@ pub fn propose_cmd() -> Value {
     obj(&[
         ("carrier", r("Carrier"), true),
         ("electronic", boolean(), false),
-        ("doc_type", text(), true),
+        ("doc_type", ne(), true),
         ("summary", opt(text()), false),
         ("summary_consent_ref", opt(text()), false),
         ("level", r("Level"), true),
         ("field", opt(text()), false),
         ("catalogue_item_id", opt(int()), false),
-        ("recipients", strings(), true),
-        ("copies_issued", uint(), true),
+        ("recipients", nonempty(ne()), true),
+        ("copies_issued", int_in(1, 10_000), true),
         ("copy_allowed", boolean(), true),
         ("circulation", text(), false),
         ("unit_id", opt(int()), false),
         ("location", text(), false),
-        ("shorter_expiry", opt(date()), false),
-        ("date", opt(date()), false),
+        ("shorter_expiry", opt_date_in(), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -159,27 +228,27 @@ pub fn decide_classification_cmd() -> Value {
         ("catalogue_item_id", opt(int()), false),
         ("decision_ref", opt(text()), false),
         ("reason", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn register_outgoing_cmd() -> Value {
     obj(&[
         ("item_id", int(), true),
-        ("number_symbol", text(), true),
-        ("signer", text(), true),
+        ("number_symbol", ne(), true),
+        ("signer", ne(), true),
         ("unit_kept", opt(text()), false),
         ("note", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn receive_incoming_cmd() -> Value {
     obj(&[
-        ("issuer", text(), true),
-        ("number_symbol", text(), true),
-        ("doc_date", opt(date()), false),
-        ("doc_type", text(), true),
+        ("issuer", ne(), true),
+        ("number_symbol", ne(), true),
+        ("doc_date", opt_date_in(), false),
+        ("doc_type", ne(), true),
         ("summary", opt(text()), false),
         ("summary_consent_ref", opt(text()), false),
         ("level", r("Level"), true),
@@ -187,14 +256,14 @@ pub fn receive_incoming_cmd() -> Value {
         ("electronic", boolean(), false),
         ("copies", opt(uint()), false),
         ("copy_allowed", boolean(), false),
-        ("expiry", opt(date()), false),
+        ("expiry", opt_date_in(), false),
         ("named_recipient_id", opt(int()), false),
         ("urgent", boolean(), false),
-        ("recall_due", opt(date()), false),
+        ("recall_due", opt_date_in(), false),
         ("unit_id", opt(int()), false),
         ("location", text(), false),
         ("note", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -203,9 +272,9 @@ pub fn hand_over_cmd() -> Value {
         ("item_id", int(), true),
         ("to_user_id", opt(int()), false),
         ("to_name", opt(text()), false),
-        ("quantity", uint(), false),
+        ("quantity", int_in(1, 4_294_967_295), false),
         ("note", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -219,10 +288,10 @@ pub fn acknowledge_cmd() -> Value {
 pub fn extend_cmd() -> Value {
     obj(&[
         ("item_id", int(), true),
-        ("years", json!({"type": "integer", "format": "int32"}), true),
+        ("years", int_in(1, 30), true),
         ("decision_ref", opt(text()), false),
         ("originator_notice", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -234,7 +303,7 @@ pub fn adjust_cmd() -> Value {
         ("field", opt(text()), false),
         ("decision_ref", opt(text()), false),
         ("originator_notice", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -248,15 +317,15 @@ pub fn declassify_cmd() -> Value {
         ("partial_scope", opt(text()), false),
         ("decision_ref", opt(text()), false),
         ("originator_notice", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn notice_done_cmd() -> Value {
     obj(&[
         ("notice_id", int(), true),
-        ("reference", text(), true),
-        ("date", opt(date()), false),
+        ("reference", ne(), true),
+        ("date", act_date(), false),
     ])
 }
 
@@ -264,10 +333,10 @@ pub fn copy_request_cmd() -> Value {
     obj(&[
         ("item_id", int(), true),
         ("form", r("CopyForm"), true),
-        ("count", uint(), true),
-        ("purpose", text(), true),
+        ("count", int_in(1, 1000), true),
+        ("purpose", ne(), true),
         ("recipients", strings(), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -275,13 +344,13 @@ pub fn take_out_cmd() -> Value {
     obj(&[
         ("item_id", int(), true),
         ("abroad", boolean(), true),
-        ("purpose", text(), true),
+        ("purpose", ne(), true),
         ("place", text(), true),
-        ("from", date(), true),
-        ("until", date(), true),
-        ("measures", text(), true),
+        ("from", date_in(), true),
+        ("until", date_in(), true),
+        ("measures", ne(), true),
         ("delegation_head", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -289,25 +358,25 @@ pub fn provide_cmd() -> Value {
     obj(&[
         ("item_id", int(), true),
         ("foreign", boolean(), true),
-        ("party", text(), true),
-        ("representative", text(), true),
+        ("party", ne(), true),
+        ("representative", ne(), true),
         ("identity", text(), false),
-        ("purpose", text(), true),
+        ("purpose", ne(), true),
         ("commitment", boolean(), true),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn destroy_cmd() -> Value {
     obj(&[
-        ("item_ids", ints(), true),
+        ("item_ids", nonempty(int()), true),
         ("emergency", boolean(), false),
         ("council", strings(), false),
         ("council_decision_ref", opt(text()), false),
         ("council_minutes_ref", opt(text()), false),
-        ("method", text(), true),
+        ("method", ne(), true),
         ("place", text(), true),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -318,18 +387,18 @@ pub fn decide_cmd() -> Value {
         ("reason", opt(text()), false),
         ("external_ref", opt(text()), false),
         ("reference", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn produce_copies_cmd() -> Value {
     obj(&[
         ("request_id", int(), true),
-        ("count", uint(), true),
+        ("count", int_in(1, 4_294_967_295), true),
         ("spoilt_destroyed", uint(), false),
         ("operator", opt(text()), false),
         ("place", opt(text()), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
@@ -339,17 +408,17 @@ pub fn complete_cmd() -> Value {
         ("report", opt(text()), false),
         ("minutes_ref", opt(text()), false),
         ("performers", strings(), false),
-        ("date", opt(date()), false),
+        ("date", act_date(), false),
     ])
 }
 
 pub fn new_unit() -> Value {
-    obj(&[("name", text(), true), ("parent_id", opt(int()), false)])
+    obj(&[("name", ne(), true), ("parent_id", opt(int()), false)])
 }
 
 pub fn new_position() -> Value {
     obj(&[
-        ("title", text(), true),
+        ("title", ne(), true),
         (
             "kind",
             json!({"type": "string", "description": "code from rules/positions.toml (GET /rules → position_kinds)"}),
@@ -363,13 +432,13 @@ pub fn new_position() -> Value {
 
 pub fn new_user() -> Value {
     obj(&[
-        ("username", text(), true),
-        ("full_name", text(), true),
         (
-            "password",
-            json!({"type": "string", "minLength": 10, "description": "at least 10 characters, not only digits"}),
+            "username",
+            json!({"type": "string", "pattern": "^[A-Za-z0-9._-]{2,64}$"}),
             true,
         ),
+        ("full_name", ne(), true),
+        ("password", password(), true),
         ("roles", array(r("Role")), true),
         ("clearance", opt(r("Level")), false),
         ("position_id", opt(int()), false),
@@ -379,7 +448,7 @@ pub fn new_user() -> Value {
 
 pub fn user_change() -> Value {
     obj(&[
-        ("full_name", opt(text()), false),
+        ("full_name", opt(ne()), false),
         ("roles", opt(array(r("Role"))), false),
         ("clearance", opt(r("Level")), false),
         ("position_id", opt(int()), false),
@@ -389,33 +458,33 @@ pub fn user_change() -> Value {
 }
 
 pub fn new_password() -> Value {
-    obj(&[("password", json!({"type": "string", "minLength": 10}), true)])
+    obj(&[("password", password(), true)])
 }
 
 pub fn new_delegation() -> Value {
     obj(&[
         ("grantee_id", int(), true),
-        ("acts", array(r("Act")), true),
+        ("acts", nonempty(r("Act")), true),
         ("max_level", r("Level"), true),
-        ("valid_from", date(), true),
-        ("valid_to", date(), true),
-        ("document_ref", text(), true),
+        ("valid_from", date_in(), true),
+        ("valid_to", date_in(), true),
+        ("document_ref", ne(), true),
     ])
 }
 
 pub fn new_catalogue() -> Value {
     obj(&[
-        ("decision_ref", text(), true),
-        ("decision_date", date(), true),
-        ("title", text(), true),
+        ("decision_ref", ne(), true),
+        ("decision_date", date_in(), true),
+        ("title", ne(), true),
         ("field", text(), true),
-        ("effective_from", date(), true),
+        ("effective_from", date_in(), true),
         (
             "items",
             array(obj(&[
                 ("level", r("Level"), true),
-                ("number", text(), true),
-                ("text", text(), true),
+                ("number", ne(), true),
+                ("text", ne(), true),
             ])),
             true,
         ),
@@ -425,20 +494,28 @@ pub fn new_catalogue() -> Value {
 }
 
 pub fn on_date() -> Value {
-    obj(&[("date", opt(date()), false)])
+    obj(&[("date", act_date(), false)])
 }
 
 pub fn reason() -> Value {
-    obj(&[("reason", text(), true)])
+    obj(&[("reason", ne(), true)])
 }
 
 pub fn token_request() -> Value {
     obj(&[
-        ("username", text(), true),
-        ("password", text(), true),
+        (
+            "username",
+            json!({"type": "string", "maxLength": 256}),
+            true,
+        ),
+        (
+            "password",
+            json!({"type": "string", "maxLength": 1024}),
+            true,
+        ),
         (
             "name",
-            json!({"type": "string", "description": "what the token is for (shown in the audit trail)"}),
+            json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$", "description": "what the token is for (shown in the audit trail)"}),
             true,
         ),
     ])
@@ -556,7 +633,7 @@ fn request() -> Value {
     obj(&[
         ("id", int(), true),
         ("kind", r("RequestKind"), true),
-        ("item_ids", ints(), true),
+        ("item_ids", nonempty(int()), true),
         ("level", r("Level"), true),
         ("requester_id", int(), true),
         ("requester_name", text(), true),
@@ -708,7 +785,7 @@ fn delegation() -> Value {
         ("id", int(), true),
         ("grantor_id", int(), true),
         ("grantee_id", int(), true),
-        ("acts", array(r("Act")), true),
+        ("acts", nonempty(r("Act")), true),
         ("max_level", r("Level"), true),
         ("valid_from", date(), true),
         ("valid_to", date(), true),

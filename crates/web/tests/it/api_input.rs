@@ -173,10 +173,21 @@ async fn tokens_routes_methods_queries_and_paths() {
     app.get("/api/v1/items?q=%00", "vanthu")
         .await
         .expect_error(400, "invalid_input");
-    // Empty values count as absent; extreme pages are clamped by the service.
-    app.get("/api/v1/items?level=&q=&limit=-5&offset=-1", "vanthu")
+    // An empty value is refused (leave the parameter out); extreme pages are clamped.
+    let e = app
+        .get("/api/v1/items?level=&limit=5", "vanthu")
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "level");
+    app.get("/api/v1/items?limit=-5&offset=-1", "vanthu")
         .await
         .expect(200);
+    // A misspelt field is refused, not silently ignored.
+    let e = app
+        .propose("soanthao", json!({"catalog_item_id": 1}))
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "catalog_item_id");
     app.get(
         "/api/v1/items?limit=9223372036854775807&offset=9223372036854775807",
         "vanthu",
