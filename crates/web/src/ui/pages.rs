@@ -399,6 +399,8 @@ pub fn event_label(kind: &str) -> String {
         "declassified" => "Giải mật",
         "declassified-partial" => "Giải mật một phần",
         "declassified-catalogue" => "Giải mật (không còn trong danh mục)",
+        "request-approved" => "Cho phép (quyết định)",
+        "request-refused" => "Từ chối (quyết định)",
         other => other,
     }
     .to_string()

@@ -1,0 +1,98 @@
+// Helpers of the browser tests: start the real `bmnn` binary on a fresh data folder, drive
+// Debian's Chromium through playwright-core, log in as a demo user, save screenshots.
+// No fixed waits anywhere: the server is ready when it prints its address; pages are ready
+// when their selectors or responses arrive.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const PASSWORD = 'bmnn-demo-2026';
+const here = dirname(fileURLToPath(import.meta.url));
+export const SHOTS = join(here, 'screenshots');
+
+/** Starts `bmnn serve --demo` on 127.0.0.1 (port chosen by the OS) and resolves with its URL. */
+export async function startServer() {
+  const bin = process.env.BMNN_BIN;
+  if (!bin) throw new Error('BMNN_BIN must point at the built bmnn binary');
+  const data = mkdtempSync(join(tmpdir(), 'bmnn-e2e-'));
+  const proc = spawn(bin, ['serve', '--demo', '--data', join(data, 'data'), '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BMNN_LOG: 'warn' },
+  });
+  let stderr = '';
+  proc.stderr.on('data', (b) => { stderr += b.toString(); });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (b) => {
+      out += b.toString();
+      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (m) resolve(`http://${m[1]}`);
+    });
+    proc.on('exit', (code) => reject(new Error(`bmnn exited (${code}) before listening:\n${stderr}`)));
+  });
+  return {
+    url,
+    async stop() {
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await done;
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with a fresh profile and no background network traffic. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'bmnn-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    locale: 'vi-VN',
+    viewport: { width: 1366, height: 900 },
+    args: [
+      '--headless', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  return {
+    ctx,
+    async close() {
+      await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fails the test on any request that leaves the machine, any page error or CSP violation. */
+export function watch(page, problems) {
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol !== 'data:') {
+      problems.push(`request left the machine: ${r.url()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+}
+
+export async function login(page, base, user) {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', user);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit].primary')]);
+}
+
+export async function logout(page, base) {
+  await Promise.all([page.waitForURL(/\/login/), page.click('header form[action="/logout"] button')]);
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
