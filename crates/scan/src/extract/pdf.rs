@@ -59,10 +59,11 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     let mut group = 0u32;
     for (&page_no, &page_id) in &pages {
         let fonts = doc.get_page_fonts(page_id).unwrap_or_default();
+        let resources = page_resources(&doc, page_id);
         let infos = font_infos(&doc, &fonts);
         let mut buf = LineBuf::default();
         if let Ok(content) = doc.get_and_decode_page_content(page_id) {
-            walk(&content, &infos, &mut buf);
+            walk(&doc, &content, &infos, &resources, 0, &mut buf);
         }
         buf.newline();
         if buf.lines.is_empty() {
@@ -157,7 +158,91 @@ fn num(o: &Object) -> f32 {
     o.as_float().unwrap_or(0.0)
 }
 
-fn walk(content: &Content, fonts: &HashMap<Vec<u8>, FontInfo>, buf: &mut LineBuf) {
+/// Resource dictionaries of a page (its own, then inherited ones).
+fn page_resources(doc: &Document, page_id: lopdf::ObjectId) -> Vec<&Dictionary> {
+    let Ok((inline, ids)) = doc.get_page_resources(page_id) else {
+        return Vec::new();
+    };
+    inline
+        .into_iter()
+        .chain(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()))
+        .collect()
+}
+
+/// The `/Font` entries of a resource dictionary.
+fn fonts_in<'a>(
+    doc: &'a Document,
+    res: &'a Dictionary,
+) -> std::collections::BTreeMap<Vec<u8>, &'a Dictionary> {
+    res.get_deref(b"Font", doc)
+        .and_then(Object::as_dict)
+        .map(|fd| {
+            fd.iter()
+                .filter_map(|(k, v)| {
+                    let d = match v {
+                        Object::Reference(id) => doc.get_object(*id).ok()?.as_dict().ok()?,
+                        Object::Dictionary(d) => d,
+                        _ => return None,
+                    };
+                    Some((k.clone(), d))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Form XObjects nest at most this deep (a hostile file may make them recursive).
+const MAX_FORM_DEPTH: usize = 4;
+
+/// Text of a Form XObject drawn with `Do` (stamps and watermarks added by PDF tools live there).
+fn walk_form(
+    doc: &Document,
+    name: &[u8],
+    resources: &[&Dictionary],
+    depth: usize,
+    buf: &mut LineBuf,
+) {
+    let stream = resources.iter().find_map(|r| {
+        r.get_deref(b"XObject", doc)
+            .and_then(Object::as_dict)
+            .ok()?
+            .get_deref(name, doc)
+            .and_then(Object::as_stream)
+            .ok()
+    });
+    let Some(stream) = stream else { return };
+    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
+        return;
+    }
+    let Ok(data) = stream
+        .decompressed_content()
+        .or_else(|_| stream.get_plain_content())
+    else {
+        return;
+    };
+    let Ok(content) = Content::decode(&data) else {
+        return;
+    };
+    let own = stream
+        .dict
+        .get_deref(b"Resources", doc)
+        .and_then(Object::as_dict)
+        .ok();
+    let mut res: Vec<&Dictionary> = own.into_iter().collect();
+    res.extend_from_slice(resources);
+    let fonts = res.iter().rev().flat_map(|r| fonts_in(doc, r)).collect();
+    let infos = font_infos(doc, &fonts);
+    walk(doc, &content, &infos, &res, depth + 1, buf);
+}
+
+fn walk(
+    doc: &Document,
+    content: &Content,
+    fonts: &HashMap<Vec<u8>, FontInfo>,
+    resources: &[&Dictionary],
+    depth: usize,
+    buf: &mut LineBuf,
+) {
     let mut font: Option<&FontInfo> = None;
     let mut red = false;
     let mut line_y: Option<f32> = None;
@@ -238,6 +323,11 @@ fn walk(content: &Content, fonts: &HashMap<Vec<u8>, FontInfo>, buf: &mut LineBuf
                 red = c < 0.3 && m > 0.6 && y > 0.6;
             }
             "g" | "G" => red = false,
+            "Do" if depth < MAX_FORM_DEPTH => {
+                if let Some(Ok(name)) = o.first().map(Object::as_name) {
+                    walk_form(doc, name, resources, depth, buf);
+                }
+            }
             _ => {}
         }
     }
@@ -276,28 +366,16 @@ fn annotation_units(
             .or_else(|_| stream.get_plain_content())
         && let Ok(content) = Content::decode(&data)
     {
-        let fonts = stream
+        let res = stream
             .dict
             .get_deref(b"Resources", doc)
             .and_then(Object::as_dict)
-            .and_then(|r| r.get_deref(b"Font", doc))
-            .and_then(Object::as_dict)
-            .map(|fd| {
-                fd.iter()
-                    .filter_map(|(k, v)| {
-                        let d = match v {
-                            Object::Reference(id) => doc.get_object(*id).ok()?.as_dict().ok()?,
-                            Object::Dictionary(d) => d,
-                            _ => return None,
-                        };
-                        Some((k.clone(), d))
-                    })
-                    .collect::<std::collections::BTreeMap<Vec<u8>, &Dictionary>>()
-            })
-            .unwrap_or_default();
+            .ok();
+        let fonts = res.map(|r| fonts_in(doc, r)).unwrap_or_default();
         let infos = font_infos(doc, &fonts);
         let mut buf = LineBuf::default();
-        walk(&content, &infos, &mut buf);
+        let resources: Vec<&Dictionary> = res.into_iter().collect();
+        walk(doc, &content, &infos, &resources, 0, &mut buf);
         buf.newline();
         for (l, red) in buf.lines {
             if !texts.iter().any(|(t, _)| t.trim() == l.trim()) {

@@ -653,3 +653,18 @@ fn scanned_pdf_with_stamp_is_never_clean() {
         assert_eq!(v.verdict, Verdict::Review);
     }
 }
+
+#[test]
+fn pdf_stamp_inside_a_form_xobject() {
+    let bytes = pdf_form_stamp("TỐI MẬT");
+    // Read by our walker (red fill colour kept), not only by the pdf-extract fallback.
+    let x = bmnn_scan::extract::extract(&bytes, "form.pdf", &Default::default()).unwrap();
+    assert!(
+        x.units.iter().any(|u| u.text == "TỐI MẬT" && u.style.red),
+        "{:?}",
+        x.units
+    );
+    let v = scan("form.pdf", &bytes);
+    assert_blocks(&v);
+    assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
+}

@@ -529,3 +529,49 @@ pub fn pdf_scan_of(png: &[u8]) -> Vec<u8> {
     doc.save_to(&mut out).expect("write pdf");
     out
 }
+
+/// A page whose only content is a Form XObject (`/Fm1 Do`) that draws `text` with a Type0 font
+/// from the form's own resources — how PDF editors add stamps and watermarks.
+pub fn pdf_form_stamp(text: &str) -> Vec<u8> {
+    let stamp = PdfLine {
+        text,
+        y: 760,
+        red: true,
+        legacy_tcvn3: false,
+    };
+    let base = pdf(&[(&[stamp, line("Báo cáo.", 700)], None)]);
+    let mut doc = Document::load_mem(&base).expect("reload");
+    let page_id = *doc.get_pages().values().next().expect("page");
+    let page = doc.get_dictionary(page_id).expect("page dict").clone();
+    let res_id = page
+        .get(b"Resources")
+        .and_then(Object::as_reference)
+        .expect("resources ref");
+    let content_id = page
+        .get(b"Contents")
+        .and_then(Object::as_reference)
+        .expect("contents ref");
+    let old = doc
+        .get_object(content_id)
+        .and_then(Object::as_stream)
+        .expect("stream")
+        .content
+        .clone();
+    let form = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Resources" => Object::Reference(res_id) },
+        old,
+    ));
+    // The page itself has no font resources of its own any more, only the form.
+    let page_res = doc
+        .add_object(dictionary! { "XObject" => dictionary! { "Fm1" => Object::Reference(form) } });
+    let new_content = doc.add_object(Stream::new(dictionary! {}, b"q /Fm1 Do Q\n".to_vec()));
+    let page = doc
+        .get_object_mut(page_id)
+        .and_then(Object::as_dict_mut)
+        .expect("page");
+    page.set("Resources", Object::Reference(page_res));
+    page.set("Contents", Object::Reference(new_content));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write pdf");
+    out
+}
