@@ -13,6 +13,7 @@
 //! - [`policy`]: who may decide what, under which regime, with which delegation.
 //! - [`service`]: the one service layer; every act (classify, register, hand over, copy, …).
 //! - [`obligations`]: what is due or overdue on a given date.
+//! - [`programme`]: programme records (staff, training, devices, incidents …), reports, bundles.
 //! - [`audit`]: the hash chain over every change.
 //! - [`text`]: Vietnamese folding for search.
 #![forbid(unsafe_code)]
@@ -24,6 +25,7 @@ pub mod level;
 pub mod model;
 pub mod obligations;
 pub mod policy;
+pub mod programme;
 pub mod ports;
 pub mod registers;
 pub mod rules;

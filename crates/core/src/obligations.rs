@@ -4,7 +4,10 @@
 //! (through the clearance filter of the asking user) and [`compute`] turns them into a sorted
 //! list of obligations: expiries, the last day to decide an extension (expiry − 60 days),
 //! notices owed, recalls, items taken out and not returned, handovers not yet acknowledged,
-//! decisions waiting, and the annual report's data period and deadline.
+//! decisions waiting, and the annual report's data period and deadline. The programme's
+//! obligations (commitments owed, remedies, ad-hoc incident reports, meeting documents, plan
+//! tasks, subordinate plans and reports) come from the programme records and are added by the
+//! `due()` query.
 
 use crate::dates::{days_before, fmt_vn};
 use crate::model::*;
@@ -48,6 +51,22 @@ pub enum ObligationKind {
     HandoverAck,
     Decision,
     AnnualReport,
+    /// Cam kết bảo vệ BMNN chưa ký (phân công; thôi phân công, Law Điều 26.2.d).
+    Commitment,
+    /// Biện pháp khắc phục sau kiểm tra.
+    Remedy,
+    /// Báo cáo đột xuất vụ lộ, mất chưa gửi (ND26 Điều 8.1.b).
+    IncidentReport,
+    /// Tài liệu phát ra tại cuộc họp chưa thu hồi (Law Điều 17.1.e).
+    MeetingDocuments,
+    /// Nhiệm vụ trong kế hoạch công tác bảo vệ BMNN.
+    PlanTask,
+    /// Kế hoạch năm tới chưa ban hành.
+    AnnualPlan,
+    /// Đơn vị cấp dưới chưa gửi kế hoạch.
+    SubordinatePlan,
+    /// Đơn vị cấp dưới chưa gửi báo cáo.
+    SubordinateReport,
 }
 
 impl ObligationKind {
@@ -61,6 +80,14 @@ impl ObligationKind {
             ObligationKind::HandoverAck => "Chuyển giao chưa ký nhận",
             ObligationKind::Decision => "Chờ quyết định",
             ObligationKind::AnnualReport => "Báo cáo năm",
+            ObligationKind::Commitment => "Cam kết bảo vệ BMNN",
+            ObligationKind::Remedy => "Khắc phục sau kiểm tra",
+            ObligationKind::IncidentReport => "Báo cáo đột xuất vụ lộ, mất",
+            ObligationKind::MeetingDocuments => "Thu hồi tài liệu cuộc họp",
+            ObligationKind::PlanTask => "Nhiệm vụ kế hoạch",
+            ObligationKind::AnnualPlan => "Kế hoạch năm",
+            ObligationKind::SubordinatePlan => "Kế hoạch của đơn vị cấp dưới",
+            ObligationKind::SubordinateReport => "Báo cáo của đơn vị cấp dưới",
         }
     }
 }

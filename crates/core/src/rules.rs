@@ -210,6 +210,55 @@ pub struct ReportRule {
     pub confirmed: bool,
 }
 
+/// The figure tables a report section may show (computed by [`crate::programme::reports`]).
+pub const REPORT_TABLES: [&str; 16] = [
+    "staff",
+    "directives",
+    "training",
+    "items",
+    "registers",
+    "devices",
+    "equipment",
+    "meetings",
+    "inspections",
+    "legacy",
+    "plan",
+    "units",
+    "incidents",
+    "incident-channels",
+    "incident-documents",
+    "incident-list",
+];
+
+/// One section of a report template: heading, the figure tables bmnn computes for it, and a
+/// narrative written by people.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    /// Stable code ("a", "b", …): narratives are stored under it.
+    pub code: String,
+    pub heading: String,
+    /// Codes from [`REPORT_TABLES`].
+    pub tables: Vec<String>,
+}
+
+/// Mẫu báo cáo: the sections of the periodic reports (ND26 Điều 8.2) and of the ad-hoc
+/// incident report (Điều 8.1.b), with the titles; `{year}`, `{from}`, `{to}`, `{kind}` are
+/// filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTemplate {
+    pub basis: String,
+    pub confirmed: bool,
+    pub annual_title: String,
+    pub five_year_title: String,
+    pub incident_title: String,
+    /// Whether the five-year data period is set by law (it is not under ND26, [U]).
+    pub five_year_confirmed: bool,
+    pub sections: Vec<ReportSection>,
+    pub incident_sections: Vec<ReportSection>,
+}
+
 /// Where an extension's new period starts (legal.md §24 item 5, [U]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -293,6 +342,7 @@ pub struct Regime {
     pub notices: Notices,
     pub classification: Classification,
     pub report: ReportRule,
+    pub report_template: ReportTemplate,
     pub settings: Settings,
     pub fields: Vec<Field>,
     pub groups: BTreeMap<String, Group>,
@@ -393,6 +443,15 @@ impl Regime {
         push(
             self.report.confirmed,
             format!("Chế độ báo cáo ({})", self.report.basis),
+        );
+        push(
+            self.report_template.confirmed,
+            format!("Mẫu báo cáo ({})", self.report_template.basis),
+        );
+        push(
+            self.report_template.five_year_confirmed,
+            "Kỳ số liệu của báo cáo tổng kết 05 năm (Nghị định 26/2020/NĐ-CP Điều 8 không quy định)"
+                .to_string(),
         );
         push(self.settings.confirmed, self.settings.note.clone());
         for r in &self.authority {
@@ -582,6 +641,7 @@ impl RuleSet {
                     return bad(format!("chế độ {}: ngày báo cáo không hợp lệ {s}", r.code));
                 }
             }
+            validate_report_template(r)?;
             for t in [
                 &r.registers.outgoing,
                 &r.registers.incoming,
@@ -599,6 +659,15 @@ impl RuleSet {
         Ok(())
     }
 
+    /// The regime that governs the report of `year`: the one in force on the last day of its
+    /// data period (a report written in December 2026 follows regime B).
+    pub fn report_regime(&self, year: i32) -> &Regime {
+        let end = Date::from_calendar_date(year, time::Month::December, 31).expect("valid");
+        let candidate = self.regime_for(end).unwrap_or(&self.regimes[0]);
+        let (_, period_end, _) = candidate.report_period(year);
+        self.regime_for(period_end).unwrap_or(candidate)
+    }
+
     /// The regime in force on `date`; `None` before the first regime (01/7/2020).
     pub fn regime_for(&self, date: Date) -> Option<&Regime> {
         self.regimes.iter().rev().find(|r| r.effective_from <= date)
@@ -614,6 +683,42 @@ impl RuleSet {
             .find(|k| k.code == code)
             .map(|k| k.name.as_str())
     }
+}
+
+fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
+    let t = &r.report_template;
+    let bad = |m: String| {
+        Err(RulesError::Invalid(format!(
+            "chế độ {}: mẫu báo cáo: {m}",
+            r.code
+        )))
+    };
+    for (name, list) in [
+        ("sections", &t.sections),
+        ("incident_sections", &t.incident_sections),
+    ] {
+        if list.is_empty() {
+            return bad(format!("{name} không có mục nào"));
+        }
+        let mut seen = BTreeSet::new();
+        for s in list {
+            if s.code.trim().is_empty() || s.heading.trim().is_empty() {
+                return bad(format!("{name}: mục thiếu mã hoặc tiêu đề"));
+            }
+            if !seen.insert(s.code.as_str()) {
+                return bad(format!("{name}: mã mục trùng {}", s.code));
+            }
+            for tb in &s.tables {
+                if !REPORT_TABLES.contains(&tb.as_str()) {
+                    return bad(format!("mục {}: bảng số liệu lạ {tb}", s.code));
+                }
+            }
+        }
+    }
+    if !t.annual_title.contains("{year}") {
+        return bad("annual_title phải chứa {year}".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -696,6 +801,38 @@ mod tests {
             .replace("\"lanh-dao-tinh\", \"cap-tren", "\"khong-co\", \"cap-tren");
         let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &unknown)]).unwrap_err();
         assert!(err.to_string().contains("khong-co"), "{err}");
+    }
+
+    #[test]
+    fn report_templates_have_the_four_parts_of_nd26() {
+        let rs = RuleSet::embedded();
+        let (a, b) = (rs.regime("A").unwrap(), rs.regime("B").unwrap());
+        let codes: Vec<&str> = a
+            .report_template
+            .sections
+            .iter()
+            .map(|s| s.code.as_str())
+            .collect();
+        assert_eq!(codes, ["a", "b", "c", "d"]);
+        assert!(a.report_template.sections[2].heading.contains("lộ, mất"));
+        assert!(a.report_template.confirmed);
+        assert!(!b.report_template.confirmed, "ND63 content is [U]");
+        assert!(b.unconfirmed().iter().any(|u| u.starts_with("Mẫu báo cáo")));
+        assert!(!a.unconfirmed().iter().any(|u| u.starts_with("Mẫu báo cáo")));
+        assert_eq!(rs.report_regime(2025).code, "A");
+        assert_eq!(rs.report_regime(2026).code, "B");
+    }
+
+    #[test]
+    fn a_report_template_with_an_unknown_table_is_refused() {
+        let broken = EMBEDDED[1]
+            .1
+            .replace("\"incident-channels\"", "\"so-lieu-la\"");
+        let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &broken)]).unwrap_err();
+        assert!(err.to_string().contains("so-lieu-la"), "{err}");
+        let dup = EMBEDDED[1].1.replacen("code = \"d\"", "code = \"a\"", 1);
+        let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &dup)]).unwrap_err();
+        assert!(err.to_string().contains("trùng"), "{err}");
     }
 
     #[test]

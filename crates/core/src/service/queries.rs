@@ -224,7 +224,7 @@ impl<S: Store> Service<S> {
                 },
             )?;
             let pending_acks = a.tx.pending_acks(&scope, None)?;
-            Ok(obligations::compute(
+            let mut v = obligations::compute(
                 date,
                 regime,
                 &obligations::Inputs {
@@ -235,7 +235,13 @@ impl<S: Store> Service<S> {
                     open_notices: &open_notices,
                     pending_acks: &pending_acks,
                 },
-            ))
+            );
+            // Programme obligations (no secret content) for those who keep the programme.
+            if a.actor.has(Role::SecurityOfficer) || a.actor.has(Role::Leader) {
+                v.extend(super::programme::programme_obligations(a, date)?);
+                v.sort_by_key(|o| (o.urgency, o.due, o.kind as u8));
+            }
+            Ok(v)
         })
     }
 

@@ -1,0 +1,1146 @@
+//! Hồ sơ công tác bảo vệ BMNN: the programme records the yearly reports are made of.
+//!
+//! Each record type here is stored as a [`ProgrammeRecord`] (`kind` = [`RecordKind::code`],
+//! `date` = the record's key date, which decides the report period it falls in, `data` = the
+//! typed struct as JSON). The services in [`crate::service`] create and change them; this
+//! module holds the types and the checks that need no storage (the law's conditions on a
+//! record by itself). No record carries the summary (trích yếu) of a secret item: incidents and
+//! meetings name documents by level and catalogue membership only.
+//!
+//! Submodules: [`reports`] computes every figure of a report from the records and lays the
+//! report out in the regime's template; [`bundle`] signs and verifies the report bundles a unit
+//! sends up the chain.
+
+pub mod bundle;
+pub mod reports;
+
+use crate::dates::{iso_date, iso_date_opt};
+use crate::error::{CoreError, Result};
+use crate::level::Level;
+use crate::model::{Id, ProgrammeRecord};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::Date;
+
+/// The kinds of programme records, with their stable storage codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    /// Phân công cán bộ làm công tác bảo vệ BMNN.
+    Staff,
+    /// Cam kết bảo vệ BMNN.
+    Commitment,
+    /// Tập huấn, phổ biến, quán triệt.
+    Training,
+    /// Văn bản triển khai (kế hoạch, quy chế, nội quy, công văn).
+    Directive,
+    /// Thiết bị dùng cho BMNN.
+    Device,
+    /// Trang bị con dấu, sổ sách.
+    Equipment,
+    /// Hội nghị, cuộc họp có nội dung BMNN.
+    Meeting,
+    /// Kiểm tra, tự kiểm tra.
+    Inspection,
+    /// Vụ lộ, mất BMNN.
+    Incident,
+    /// Rà soát BMNN xác định trước 01/01/2019 (Luật 29/2018 Điều 28).
+    LegacyReview,
+    /// Kế hoạch công tác bảo vệ BMNN năm.
+    Plan,
+    /// Nội dung (phần viết) của một báo cáo.
+    ReportDraft,
+    /// Khóa công khai của đơn vị cấp dưới (ký gói báo cáo).
+    UnitKey,
+    /// Báo cáo của đơn vị cấp dưới đã tiếp nhận.
+    UnitReport,
+}
+
+impl RecordKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordKind::Staff => "staff",
+            RecordKind::Commitment => "commitment",
+            RecordKind::Training => "training",
+            RecordKind::Directive => "directive",
+            RecordKind::Device => "device",
+            RecordKind::Equipment => "equipment",
+            RecordKind::Meeting => "meeting",
+            RecordKind::Inspection => "inspection",
+            RecordKind::Incident => "incident",
+            RecordKind::LegacyReview => "legacy-review",
+            RecordKind::Plan => "plan",
+            RecordKind::ReportDraft => "report-draft",
+            RecordKind::UnitKey => "unit-key",
+            RecordKind::UnitReport => "unit-report",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Staff => "Phân công cán bộ bảo vệ BMNN",
+            RecordKind::Commitment => "Cam kết bảo vệ BMNN",
+            RecordKind::Training => "Tập huấn, phổ biến, quán triệt",
+            RecordKind::Directive => "Văn bản triển khai",
+            RecordKind::Device => "Thiết bị dùng cho BMNN",
+            RecordKind::Equipment => "Trang bị con dấu, sổ sách",
+            RecordKind::Meeting => "Hội nghị, cuộc họp có nội dung BMNN",
+            RecordKind::Inspection => "Kiểm tra, tự kiểm tra",
+            RecordKind::Incident => "Vụ lộ, mất BMNN",
+            RecordKind::LegacyReview => "Rà soát BMNN trước 01/01/2019",
+            RecordKind::Plan => "Kế hoạch công tác bảo vệ BMNN",
+            RecordKind::ReportDraft => "Nội dung báo cáo",
+            RecordKind::UnitKey => "Khóa ký của đơn vị cấp dưới",
+            RecordKind::UnitReport => "Báo cáo của đơn vị cấp dưới",
+        }
+    }
+}
+
+/// A typed programme record: its kind and its key date.
+pub trait Record: Serialize + DeserializeOwned {
+    const KIND: RecordKind;
+    /// The date that places the record in a report period.
+    fn key_date(&self) -> Date;
+    /// Checks of the record by itself (the law's conditions that need no storage).
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A stored record decoded into its type, with its id and unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stored<T> {
+    pub id: Id,
+    pub unit_id: Option<Id>,
+    pub record: T,
+}
+
+/// Decodes a stored record; a record that does not decode is a storage fault.
+pub fn decode<T: Record>(r: &ProgrammeRecord) -> Result<Stored<T>> {
+    let record = serde_json::from_value(r.data.clone()).map_err(|e| {
+        CoreError::Storage(format!("hồ sơ {} #{} không đọc được: {e}", r.kind, r.id))
+    })?;
+    Ok(Stored {
+        id: r.id,
+        unit_id: r.unit_id,
+        record,
+    })
+}
+
+/// Encodes a typed record for the store.
+pub fn encode<T: Record>(id: Id, unit_id: Option<Id>, t: &T) -> Result<ProgrammeRecord> {
+    Ok(ProgrammeRecord {
+        id,
+        kind: T::KIND.code().to_string(),
+        date: t.key_date(),
+        unit_id,
+        data: serde_json::to_value(t).map_err(|e| CoreError::Storage(e.to_string()))?,
+    })
+}
+
+fn need(field: &str, v: &str) -> Result<()> {
+    if v.trim().is_empty() {
+        Err(CoreError::invalid(field, "không được để trống"))
+    } else {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff and commitments (ND26 Điều 7; Law 29/2018 Điều 26.2).
+
+/// Chế độ làm công tác bảo vệ BMNN (ND26 Điều 7.1–7.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffMode {
+    /// Chuyên trách.
+    FullTime,
+    /// Kiêm nhiệm.
+    Concurrent,
+}
+
+impl StaffMode {
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffMode::FullTime => "Chuyên trách",
+            StaffMode::Concurrent => "Kiêm nhiệm",
+        }
+    }
+}
+
+/// Why an assignment ended (Law 29/2018 Điều 26.2.d: before leaving, hand over and commit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeavingReason {
+    /// Thôi việc.
+    Resigned,
+    /// Chuyển công tác.
+    Transferred,
+    /// Nghỉ hưu.
+    Retired,
+    /// Thôi phân công vì lý do khác.
+    Other,
+}
+
+/// Phân công cán bộ làm công tác bảo vệ BMNN: in writing (TT104), by decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAssignment {
+    /// Họ và tên.
+    pub person: String,
+    pub user_id: Option<Id>,
+    /// Chức vụ, đơn vị công tác.
+    pub position: String,
+    pub mode: StaffMode,
+    /// Số, ký hiệu quyết định phân công.
+    pub decision_ref: String,
+    /// Ngày quyết định; the assignment runs from this date.
+    #[serde(with = "iso_date")]
+    pub decision_date: Date,
+    /// Ngày thôi phân công.
+    #[serde(default, with = "iso_date_opt")]
+    pub ended_on: Option<Date>,
+    pub end_reason: Option<LeavingReason>,
+}
+
+impl Record for StaffAssignment {
+    const KIND: RecordKind = RecordKind::Staff;
+    fn key_date(&self) -> Date {
+        self.decision_date
+    }
+    fn check(&self) -> Result<()> {
+        need("person", &self.person)?;
+        // TT104/2021 (police) and agency rules: the assignment is made in writing.
+        need("decision_ref", &self.decision_ref)?;
+        if let Some(e) = self.ended_on
+            && e < self.decision_date
+        {
+            return Err(CoreError::invalid(
+                "ended_on",
+                "ngày thôi phân công không được trước ngày quyết định",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl StaffAssignment {
+    /// In post on `d`.
+    pub fn active_on(&self, d: Date) -> bool {
+        self.decision_date <= d && self.ended_on.is_none_or(|e| e >= d)
+    }
+}
+
+/// Dịp ký cam kết (legal.md §18.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitmentOccasion {
+    /// Khi được phân công (agency rules; not in the Law, [U]).
+    Assignment,
+    /// Khi thôi việc, chuyển công tác (Law 29/2018 Điều 26.2.d).
+    Leaving,
+    /// Khi nghỉ hưu (Law 29/2018 Điều 26.2.d).
+    Retirement,
+    /// Khi được tiếp cận BMNN (Law 29/2018 Điều 15.4, 15.5, 16.3).
+    Access,
+}
+
+impl CommitmentOccasion {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentOccasion::Assignment => "Khi được phân công",
+            CommitmentOccasion::Leaving => "Khi thôi việc, chuyển công tác",
+            CommitmentOccasion::Retirement => "Khi nghỉ hưu",
+            CommitmentOccasion::Access => "Khi tiếp cận BMNN",
+        }
+    }
+}
+
+/// Cam kết bảo vệ BMNN: who signed, when, on which occasion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub person: String,
+    /// The staff assignment it answers, when there is one.
+    pub staff_id: Option<Id>,
+    pub occasion: CommitmentOccasion,
+    #[serde(with = "iso_date")]
+    pub signed_on: Date,
+    /// Nơi lưu bản cam kết.
+    pub reference: Option<String>,
+}
+
+impl Record for Commitment {
+    const KIND: RecordKind = RecordKind::Commitment;
+    fn key_date(&self) -> Date {
+        self.signed_on
+    }
+    fn check(&self) -> Result<()> {
+        need("person", &self.person)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training and directive documents.
+
+/// Hình thức: tập huấn, phổ biến, quán triệt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrainingKind {
+    /// Tập huấn, bồi dưỡng.
+    Training,
+    /// Phổ biến, tuyên truyền.
+    Dissemination,
+    /// Quán triệt.
+    Briefing,
+}
+
+impl TrainingKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            TrainingKind::Training => "Tập huấn",
+            TrainingKind::Dissemination => "Phổ biến, tuyên truyền",
+            TrainingKind::Briefing => "Quán triệt",
+        }
+    }
+}
+
+/// Một buổi tập huấn, phổ biến, quán triệt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Training {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub kind: TrainingKind,
+    /// Đơn vị tổ chức.
+    pub organiser: String,
+    /// Đối tượng tham dự.
+    pub audience: String,
+    /// Số người tham dự.
+    pub participants: u32,
+    /// Danh sách người tham dự (khi có).
+    #[serde(default)]
+    pub attendees: Vec<String>,
+}
+
+impl Record for Training {
+    const KIND: RecordKind = RecordKind::Training;
+    fn key_date(&self) -> Date {
+        self.date
+    }
+    fn check(&self) -> Result<()> {
+        need("organiser", &self.organiser)?;
+        if self.participants == 0 {
+            return Err(CoreError::invalid(
+                "participants",
+                "số người tham dự phải lớn hơn 0",
+            ));
+        }
+        if self.attendees.len() > self.participants as usize {
+            return Err(CoreError::invalid(
+                "attendees",
+                "danh sách người tham dự dài hơn số người tham dự",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Chiều của văn bản triển khai.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// Ban hành.
+    Issued,
+    /// Nhận được (của cấp trên).
+    Received,
+}
+
+/// Loại văn bản triển khai.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DirectiveKind {
+    /// Kế hoạch.
+    Plan,
+    /// Quy chế (Law 29/2018 Điều 24.3).
+    Regulation,
+    /// Nội quy (Law 29/2018 Điều 25.1).
+    InternalRules,
+    /// Công văn.
+    Letter,
+    /// Quyết định.
+    Decision,
+    /// Khác.
+    Other,
+}
+
+impl DirectiveKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DirectiveKind::Plan => "Kế hoạch",
+            DirectiveKind::Regulation => "Quy chế",
+            DirectiveKind::InternalRules => "Nội quy",
+            DirectiveKind::Letter => "Công văn",
+            DirectiveKind::Decision => "Quyết định",
+            DirectiveKind::Other => "Văn bản khác",
+        }
+    }
+    pub const ALL: [DirectiveKind; 6] = [
+        DirectiveKind::Plan,
+        DirectiveKind::Regulation,
+        DirectiveKind::InternalRules,
+        DirectiveKind::Letter,
+        DirectiveKind::Decision,
+        DirectiveKind::Other,
+    ];
+}
+
+/// Văn bản triển khai công tác bảo vệ BMNN (not a secret item: an ordinary directive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directive {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub direction: Direction,
+    pub kind: DirectiveKind,
+    pub number_symbol: String,
+    /// Cơ quan ban hành.
+    pub issuer: String,
+    /// Tên văn bản (an ordinary, unclassified title).
+    pub title: String,
+}
+
+impl Record for Directive {
+    const KIND: RecordKind = RecordKind::Directive;
+    fn key_date(&self) -> Date {
+        self.date
+    }
+    fn check(&self) -> Result<()> {
+        need("number_symbol", &self.number_symbol)?;
+        need("issuer", &self.issuer)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devices (Law 29/2018 Điều 5.5, 5.7; ND26 Điều 3.4, 4.7) and equipment.
+
+/// Loại thiết bị.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceKind {
+    /// Máy tính.
+    Computer,
+    /// Thiết bị lưu trữ (USB, ổ cứng, thẻ nhớ).
+    StorageMedium,
+    /// Máy sao chụp (photocopy, máy in, máy quét).
+    Copier,
+    Other,
+}
+
+impl DeviceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceKind::Computer => "Máy tính",
+            DeviceKind::StorageMedium => "Thiết bị lưu trữ",
+            DeviceKind::Copier => "Máy sao, chụp",
+            DeviceKind::Other => "Thiết bị khác",
+        }
+    }
+}
+
+/// Xóa BMNN khỏi thiết bị.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wipe {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub method: String,
+    pub by: String,
+    /// Biên bản.
+    pub minutes_ref: Option<String>,
+}
+
+/// Trạng thái thiết bị.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceStatus {
+    /// Đang dùng cho BMNN.
+    InUse,
+    /// Đã chuyển mục đích sử dụng.
+    Repurposed,
+    /// Đã thanh lý, hủy.
+    Disposed,
+}
+
+/// Thiết bị dùng để soạn thảo, lưu giữ, sao chụp BMNN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// Số hiệu, số sê-ri, mã tài sản.
+    pub identity: String,
+    pub kind: DeviceKind,
+    pub description: String,
+    /// Ngày bắt đầu dùng cho BMNN.
+    #[serde(with = "iso_date")]
+    pub in_use_from: Date,
+    /// Ngày kiểm tra an ninh, dán tem (TT 110/2013 Điều 3; Directive 32/CT-TTg).
+    #[serde(default, with = "iso_date_opt")]
+    pub inspected_on: Option<Date>,
+    pub stamp_ref: Option<String>,
+    /// Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông (Law 29/2018 Điều 5.5).
+    pub never_connected: bool,
+    pub status: DeviceStatus,
+    #[serde(default)]
+    pub wipes: Vec<Wipe>,
+    #[serde(default, with = "iso_date_opt")]
+    pub repurposed_on: Option<Date>,
+    pub new_use: Option<String>,
+    #[serde(default, with = "iso_date_opt")]
+    pub disposed_on: Option<Date>,
+    pub disposal_ref: Option<String>,
+}
+
+impl Record for Device {
+    const KIND: RecordKind = RecordKind::Device;
+    fn key_date(&self) -> Date {
+        self.in_use_from
+    }
+    fn check(&self) -> Result<()> {
+        need("identity", &self.identity)?;
+        if !self.never_connected {
+            return Err(CoreError::refused_with(
+                "device_connected",
+                "Không được dùng máy tính, thiết bị đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông để soạn thảo, lưu giữ BMNN.",
+                "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4",
+            ));
+        }
+        let change = match self.status {
+            DeviceStatus::InUse => None,
+            DeviceStatus::Repurposed => Some(("repurposed_on", self.repurposed_on)),
+            DeviceStatus::Disposed => Some(("disposed_on", self.disposed_on)),
+        };
+        if let Some((field, on)) = change {
+            let on = on.ok_or_else(|| CoreError::invalid(field, "cần ghi ngày"))?;
+            // Law 29/2018 Điều 5.7: no change of use before the secrets are removed.
+            if self.wiped_by(on).is_none() {
+                return Err(CoreError::refused_with(
+                    "device_not_wiped",
+                    format!(
+                        "Thiết bị {} chưa được ghi nhận xóa bí mật nhà nước; phải xóa (và lập biên bản) trước khi chuyển mục đích sử dụng hoặc thanh lý.",
+                        self.identity
+                    ),
+                    "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 7",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Device {
+    /// The last wipe on or before `d` that follows the start of BMNN use.
+    pub fn wiped_by(&self, d: Date) -> Option<&Wipe> {
+        self.wipes
+            .iter()
+            .filter(|w| w.date >= self.in_use_from && w.date <= d)
+            .max_by_key(|w| w.date)
+    }
+}
+
+/// Trang bị con dấu, sổ sách của một đơn vị tại một ngày.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Equipment {
+    pub unit: String,
+    #[serde(with = "iso_date")]
+    pub as_of: Date,
+    /// Số con dấu mật (TT24 mẫu dấu).
+    pub stamps: u32,
+    /// Số sổ đăng ký, quản lý BMNN.
+    pub registers: u32,
+    pub note: Option<String>,
+}
+
+impl Record for Equipment {
+    const KIND: RecordKind = RecordKind::Equipment;
+    fn key_date(&self) -> Date {
+        self.as_of
+    }
+    fn check(&self) -> Result<()> {
+        need("unit", &self.unit)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings (Law 29/2018 Điều 17; ND26 Điều 6).
+
+/// Quy định về thiết bị của người dự họp (ND26 Điều 6.3.a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviceRule {
+    /// Không mang thiết bị thu, phát tín hiệu, ghi âm, ghi hình vào phòng họp.
+    NoDevices,
+    /// Sử dụng theo yêu cầu của người chủ trì (Mật only).
+    AsChairDecides,
+}
+
+/// Hội nghị, hội thảo, cuộc họp có nội dung BMNN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    /// Số ngày họp (≥ 2: niêm phong phòng họp sau mỗi ngày, ND26 Điều 6.3.b).
+    pub days: u32,
+    /// Tên cuộc họp (never its secret content).
+    pub name: String,
+    pub level: Level,
+    /// Người cho phép sử dụng nội dung BMNN (Law Điều 17.1.a).
+    pub approved_by: String,
+    pub approval_ref: Option<String>,
+    pub venue: String,
+    /// Phòng họp kín tại trụ sở cơ quan (ND26 Điều 6.1).
+    pub at_headquarters: bool,
+    /// Kiểm tra an ninh địa điểm của Công an khi họp ngoài trụ sở.
+    pub police_check_ref: Option<String>,
+    pub device_rule: DeviceRule,
+    #[serde(default)]
+    pub attendees: Vec<String>,
+    /// Tài liệu BMNN phát ra và đã thu hồi (Law Điều 17.1.e).
+    pub documents_issued: u32,
+    pub documents_returned: u32,
+}
+
+impl Record for Meeting {
+    const KIND: RecordKind = RecordKind::Meeting;
+    fn key_date(&self) -> Date {
+        self.date
+    }
+    fn check(&self) -> Result<()> {
+        need("name", &self.name)?;
+        need("approved_by", &self.approved_by)?;
+        need("venue", &self.venue)?;
+        if self.level >= Level::ToiMat && self.device_rule != DeviceRule::NoDevices {
+            return Err(CoreError::refused_with(
+                "meeting_devices",
+                format!(
+                    "Hội nghị, cuộc họp có nội dung {} không được cho người dự mang thiết bị thu, phát tín hiệu, ghi âm, ghi hình.",
+                    self.level.label()
+                ),
+                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 3 điểm a",
+            ));
+        }
+        if !self.at_headquarters
+            && self
+                .police_check_ref
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            return Err(CoreError::refused_with(
+                "meeting_venue_check",
+                "Họp ngoài trụ sở cơ quan phải có kiểm tra an ninh của Công an; ghi số văn bản kiểm tra.",
+                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 1",
+            ));
+        }
+        if self.documents_returned > self.documents_issued {
+            return Err(CoreError::invalid(
+                "documents_returned",
+                "số tài liệu thu hồi lớn hơn số tài liệu phát ra",
+            ));
+        }
+        if self.days == 0 {
+            return Err(CoreError::invalid("days", "số ngày họp phải lớn hơn 0"));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inspections (Law 29/2018 Điều 24.3.d, 25.2).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionKind {
+    /// Kiểm tra (đơn vị khác, cấp dưới).
+    Inspection,
+    /// Tự kiểm tra.
+    SelfInspection,
+}
+
+/// Biện pháp khắc phục và thời hạn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remedy {
+    pub text: String,
+    pub unit: String,
+    #[serde(with = "iso_date")]
+    pub deadline: Date,
+    #[serde(default, with = "iso_date_opt")]
+    pub done_on: Option<Date>,
+}
+
+/// Một cuộc kiểm tra: ai kiểm tra, những đơn vị nào, khi nào, phát hiện gì, khắc phục ra sao.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspection {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub kind: InspectionKind,
+    /// Đơn vị, đoàn kiểm tra.
+    pub inspector: String,
+    /// Đơn vị được kiểm tra.
+    pub units: Vec<String>,
+    /// Tồn tại, hạn chế phát hiện.
+    #[serde(default)]
+    pub findings: Vec<String>,
+    #[serde(default)]
+    pub remedies: Vec<Remedy>,
+}
+
+impl Record for Inspection {
+    const KIND: RecordKind = RecordKind::Inspection;
+    fn key_date(&self) -> Date {
+        self.date
+    }
+    fn check(&self) -> Result<()> {
+        need("inspector", &self.inspector)?;
+        if self.units.is_empty() {
+            return Err(CoreError::invalid(
+                "units",
+                "cần ít nhất một đơn vị được kiểm tra",
+            ));
+        }
+        for r in &self.remedies {
+            need("remedies.text", &r.text)?;
+            if r.deadline < self.date {
+                return Err(CoreError::invalid(
+                    "remedies.deadline",
+                    "thời hạn khắc phục không được trước ngày kiểm tra",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents (Law 29/2018 Điều 5.1, 5.9, 25.3; ND26 Điều 8.1.b, 8.2.c).
+
+/// Lộ hay mất.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IncidentKind {
+    /// Lộ bí mật nhà nước.
+    Exposure,
+    /// Mất tài liệu, vật chứa bí mật nhà nước.
+    Loss,
+}
+
+impl IncidentKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            IncidentKind::Exposure => "lộ",
+            IncidentKind::Loss => "mất",
+        }
+    }
+}
+
+/// Kênh xảy ra vụ việc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// Đăng tải trên cổng, trang thông tin điện tử của cơ quan.
+    AgencyWebsite,
+    /// Mạng xã hội.
+    SocialNetwork,
+    /// Cung cấp, chuyển giao trái quy định.
+    ImproperProvision,
+    /// Mất vật lý (thất lạc, bị lấy cắp).
+    PhysicalLoss,
+    Other,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::AgencyWebsite,
+        Channel::SocialNetwork,
+        Channel::ImproperProvision,
+        Channel::PhysicalLoss,
+        Channel::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::AgencyWebsite => "Trang thông tin điện tử của cơ quan",
+            Channel::SocialNetwork => "Mạng xã hội",
+            Channel::ImproperProvision => "Cung cấp trái quy định",
+            Channel::PhysicalLoss => "Mất tài liệu, vật chứa",
+            Channel::Other => "Khác",
+        }
+    }
+    /// On the Internet (Law 29/2018 Điều 5.9).
+    pub fn internet(self) -> bool {
+        matches!(self, Channel::AgencyWebsite | Channel::SocialNetwork)
+    }
+}
+
+/// A document involved in an incident: its level (none when it was never marked) and whether
+/// its content is in the catalogue. Never its summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentDocument {
+    pub level: Option<Level>,
+    pub in_catalogue: bool,
+    /// The registered item, when it is one.
+    pub item_id: Option<Id>,
+}
+
+/// Xử lý kỷ luật.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discipline {
+    /// Số người bị xử lý kỷ luật.
+    pub disciplined: u32,
+    /// Số người bị phê bình, kiểm điểm, rút kinh nghiệm.
+    pub criticised: u32,
+}
+
+/// Báo cáo đột xuất đã gửi (ND26 Điều 8.1.b).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentReport {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub reference: String,
+    pub to: String,
+}
+
+/// Một vụ lộ, mất bí mật nhà nước.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Ngày phát hiện.
+    #[serde(with = "iso_date")]
+    pub discovered_on: Date,
+    pub kind: IncidentKind,
+    pub channel: Channel,
+    /// Nơi xảy ra (đơn vị, trang thông tin).
+    pub place: String,
+    pub documents: Vec<IncidentDocument>,
+    /// Nguyên nhân.
+    pub cause: String,
+    /// Đã thu hồi.
+    pub recovered: bool,
+    /// Đã gỡ bỏ (trên mạng).
+    pub taken_down: bool,
+    #[serde(default)]
+    pub discipline: Discipline,
+    /// Chuyển cơ quan điều tra (dấu hiệu tội phạm).
+    #[serde(default)]
+    pub criminal_referral: bool,
+    pub adhoc_report: Option<SentReport>,
+}
+
+impl Record for Incident {
+    const KIND: RecordKind = RecordKind::Incident;
+    fn key_date(&self) -> Date {
+        self.discovered_on
+    }
+    fn check(&self) -> Result<()> {
+        need("place", &self.place)?;
+        if self.documents.is_empty() {
+            return Err(CoreError::invalid(
+                "documents",
+                "cần ít nhất một tài liệu liên quan",
+            ));
+        }
+        if self.kind == IncidentKind::Loss && self.taken_down {
+            return Err(CoreError::invalid(
+                "taken_down",
+                "vụ mất tài liệu không có nội dung trên mạng để gỡ bỏ",
+            ));
+        }
+        if let Some(r) = &self.adhoc_report
+            && r.date < self.discovered_on
+        {
+            return Err(CoreError::invalid(
+                "adhoc_report.date",
+                "báo cáo đột xuất không được trước ngày phát hiện",
+            ));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legacy review (Law 29/2018 Điều 28).
+
+/// Rà soát BMNN xác định trước 01/01/2019 (Law 29/2018 Điều 28).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyReview {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub unit: String,
+    pub reviewed: u32,
+    /// Gia hạn.
+    pub extended: u32,
+    /// Giải mật.
+    pub declassified: u32,
+}
+
+impl Record for LegacyReview {
+    const KIND: RecordKind = RecordKind::LegacyReview;
+    fn key_date(&self) -> Date {
+        self.date
+    }
+    fn check(&self) -> Result<()> {
+        need("unit", &self.unit)?;
+        if self.extended + self.declassified > self.reviewed {
+            return Err(CoreError::invalid(
+                "reviewed",
+                "số gia hạn cộng số giải mật lớn hơn số đã rà soát",
+            ));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annual plan and the steering level.
+
+/// Một nhiệm vụ trong kế hoạch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTask {
+    pub text: String,
+    /// Đơn vị chủ trì.
+    pub unit: String,
+    #[serde(with = "iso_date")]
+    pub deadline: Date,
+    #[serde(default, with = "iso_date_opt")]
+    pub done_on: Option<Date>,
+}
+
+/// At a steering level (Ban Chỉ đạo): one subordinate unit and what it sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subordinate {
+    pub unit: String,
+    #[serde(default, with = "iso_date_opt")]
+    pub plan_received_on: Option<Date>,
+    #[serde(default, with = "iso_date_opt")]
+    pub report_received_on: Option<Date>,
+}
+
+/// Kế hoạch công tác bảo vệ BMNN năm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnualPlan {
+    pub year: i32,
+    pub number_symbol: String,
+    #[serde(with = "iso_date")]
+    pub issued_on: Date,
+    pub tasks: Vec<PlanTask>,
+    /// Hạn đơn vị cấp dưới gửi kế hoạch (steering level; agency rule).
+    #[serde(default, with = "iso_date_opt")]
+    pub subordinate_plan_due: Option<Date>,
+    #[serde(default)]
+    pub subordinates: Vec<Subordinate>,
+}
+
+impl Record for AnnualPlan {
+    const KIND: RecordKind = RecordKind::Plan;
+    fn key_date(&self) -> Date {
+        self.issued_on
+    }
+    fn check(&self) -> Result<()> {
+        need("number_symbol", &self.number_symbol)?;
+        for t in &self.tasks {
+            need("tasks.text", &t.text)?;
+            need("tasks.unit", &t.unit)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: the written parts, the keys of subordinate units, their received reports.
+
+/// Loại báo cáo (ND26 Điều 8.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// Báo cáo sơ kết 01 năm.
+    Annual,
+    /// Báo cáo tổng kết 05 năm.
+    FiveYear,
+    /// Báo cáo đột xuất khi phát hiện lộ, mất BMNN.
+    Incident,
+}
+
+impl ReportKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "annual",
+            ReportKind::FiveYear => "five-year",
+            ReportKind::Incident => "incident",
+        }
+    }
+}
+
+/// Phần viết của một báo cáo (per section code) and its printed particulars.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraftText {
+    /// Narrative by section code ("a", "b", …).
+    #[serde(default)]
+    pub narrative: BTreeMap<String, String>,
+    /// Số, ký hiệu ("   /BC-UBND" until numbered).
+    pub number: Option<String>,
+    pub recipients: Vec<String>,
+    pub archive: Option<String>,
+    pub signer_authority: Option<String>,
+    pub signer_position: Option<String>,
+    pub signer_name: Option<String>,
+}
+
+/// A stored draft: the text for one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub kind: ReportKind,
+    pub year: i32,
+    /// For an incident report: the incident record.
+    pub incident_id: Option<Id>,
+    #[serde(with = "iso_date")]
+    pub saved_on: Date,
+    pub text: ReportDraftText,
+}
+
+impl Record for ReportDraft {
+    const KIND: RecordKind = RecordKind::ReportDraft;
+    fn key_date(&self) -> Date {
+        self.saved_on
+    }
+    fn check(&self) -> Result<()> {
+        for (k, v) in &self.text.narrative {
+            if v.chars().count() > 100_000 {
+                return Err(CoreError::invalid(
+                    &format!("narrative.{k}"),
+                    "quá dài (tối đa 100.000 ký tự)",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The public signing key of a subordinate unit, registered at the level above.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitKey {
+    pub unit: String,
+    /// Ed25519 public key, 64 lowercase hex digits.
+    pub public_key: String,
+    #[serde(with = "iso_date")]
+    pub registered_on: Date,
+    /// A revoked key no longer verifies new bundles.
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+impl Record for UnitKey {
+    const KIND: RecordKind = RecordKind::UnitKey;
+    fn key_date(&self) -> Date {
+        self.registered_on
+    }
+    fn check(&self) -> Result<()> {
+        need("unit", &self.unit)?;
+        crate::programme::bundle::parse_public_key(&self.public_key).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn device() -> Device {
+        Device {
+            identity: "MT-01".into(),
+            kind: DeviceKind::Computer,
+            description: "Máy tính soạn thảo BMNN".into(),
+            in_use_from: date!(2024 - 01 - 10),
+            inspected_on: Some(date!(2024 - 01 - 05)),
+            stamp_ref: Some("Tem 0001".into()),
+            never_connected: true,
+            status: DeviceStatus::InUse,
+            wipes: vec![],
+            repurposed_on: None,
+            new_use: None,
+            disposed_on: None,
+            disposal_ref: None,
+        }
+    }
+
+    #[test]
+    fn a_device_changes_use_only_after_a_recorded_wipe() {
+        let mut d = device();
+        d.check().unwrap();
+        d.status = DeviceStatus::Repurposed;
+        d.repurposed_on = Some(date!(2025 - 03 - 01));
+        let e = d.check().unwrap_err();
+        assert_eq!(e.code(), "device_not_wiped", "{e:?}");
+        assert!(format!("{e:?}").contains("Điều 5 khoản 7"));
+        // A wipe after the change does not count; one before it does.
+        d.wipes.push(Wipe {
+            date: date!(2025 - 03 - 02),
+            method: "Ghi đè 3 lần".into(),
+            by: "Nguyễn Văn A".into(),
+            minutes_ref: None,
+        });
+        assert!(d.check().is_err());
+        d.wipes[0].date = date!(2025 - 02 - 28);
+        d.check().unwrap();
+        d.status = DeviceStatus::Disposed;
+        d.disposed_on = Some(date!(2025 - 02 - 27));
+        assert!(d.check().is_err(), "disposal before the wipe");
+    }
+
+    #[test]
+    fn a_device_that_was_ever_online_is_refused() {
+        let mut d = device();
+        d.never_connected = false;
+        assert_eq!(d.check().unwrap_err().code(), "device_connected");
+    }
+
+    fn meeting(level: Level, rule: DeviceRule) -> Meeting {
+        Meeting {
+            date: date!(2025 - 05 - 05),
+            days: 1,
+            name: "Hội nghị giao ban".into(),
+            level,
+            approved_by: "Giám đốc".into(),
+            approval_ref: None,
+            venue: "Phòng họp số 1".into(),
+            at_headquarters: true,
+            police_check_ref: None,
+            device_rule: rule,
+            attendees: vec![],
+            documents_issued: 10,
+            documents_returned: 10,
+        }
+    }
+
+    #[test]
+    fn no_devices_in_toi_mat_and_tuyet_mat_meetings() {
+        meeting(Level::Mat, DeviceRule::AsChairDecides)
+            .check()
+            .unwrap();
+        for l in [Level::ToiMat, Level::TuyetMat] {
+            let e = meeting(l, DeviceRule::AsChairDecides).check().unwrap_err();
+            assert_eq!(e.code(), "meeting_devices");
+            meeting(l, DeviceRule::NoDevices).check().unwrap();
+        }
+        let mut m = meeting(Level::Mat, DeviceRule::NoDevices);
+        m.at_headquarters = false;
+        assert_eq!(m.check().unwrap_err().code(), "meeting_venue_check");
+        m.police_check_ref = Some("CV 12/PA03".into());
+        m.check().unwrap();
+        m.documents_returned = 11;
+        assert!(m.check().is_err());
+    }
+
+    #[test]
+    fn records_round_trip_through_the_store_shape() {
+        let d = device();
+        let r = encode(5, Some(2), &d).unwrap();
+        assert_eq!(r.kind, "device");
+        assert_eq!(r.date, d.in_use_from);
+        let back = decode::<Device>(&r).unwrap();
+        assert_eq!((back.id, back.unit_id, back.record), (5, Some(2), d));
+        assert!(
+            decode::<Training>(&r).is_err(),
+            "a device is not a training"
+        );
+    }
+}

@@ -1,0 +1,928 @@
+//! Programme records (hồ sơ công tác bảo vệ BMNN), the annual plan, report drafts, the keys of
+//! subordinate units, imported report bundles, and the reports themselves.
+//!
+//! Every write is role-checked, validated by the record type ([`Record::check`]) and audited in
+//! the same transaction. The command structs derive `Deserialize`, so the web pages and the
+//! JSON API can call the same methods later. Report computations read items, requests,
+//! register entries and events through [`ReadScope::system()`] (a report counts everything of
+//! the agency; it shows counts by level, never a summary).
+
+use super::*;
+use crate::obligations::{Obligation, ObligationKind, Urgency};
+use crate::programme::bundle;
+use crate::programme::reports::{self, Figures, Particulars, Period, ReportModel, UnitStatus};
+use crate::programme::*;
+use crate::registers::RegisterKind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Who may keep programme records: the security officer (cán bộ bảo vệ BMNN).
+const KEEPERS: [Role; 2] = [Role::SecurityOfficer, Role::Admin];
+/// Who may read and write reports: the security officer drafts, the leader signs.
+const REPORTERS: [Role; 2] = [Role::SecurityOfficer, Role::Leader];
+
+/// Thêm hoặc sửa một hồ sơ: the typed record and the unit it belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordCmd<T> {
+    pub unit_id: Option<Id>,
+    pub record: T,
+}
+
+/// Xóa BMNN khỏi thiết bị.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WipeCmd {
+    pub device_id: Id,
+    pub wipe: Wipe,
+}
+
+/// Chuyển mục đích sử dụng thiết bị (only after a recorded wipe, Law Điều 5.7).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RepurposeCmd {
+    pub device_id: Id,
+    #[serde(with = "crate::dates::iso_date")]
+    pub date: Date,
+    pub new_use: String,
+}
+
+/// Thanh lý thiết bị.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DisposeCmd {
+    pub device_id: Id,
+    #[serde(with = "crate::dates::iso_date")]
+    pub date: Date,
+    pub reference: String,
+}
+
+/// Thôi phân công cán bộ.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EndAssignmentCmd {
+    pub staff_id: Id,
+    #[serde(with = "crate::dates::iso_date")]
+    pub date: Date,
+    pub reason: LeavingReason,
+}
+
+/// Ghi nhận đã khắc phục.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemedyDoneCmd {
+    pub inspection_id: Id,
+    /// Index of the remedy in the inspection.
+    pub remedy: usize,
+    #[serde(with = "crate::dates::iso_date")]
+    pub date: Date,
+}
+
+/// Ghi nhận nhiệm vụ kế hoạch đã hoàn thành.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaskDoneCmd {
+    pub plan_id: Id,
+    pub task: usize,
+    #[serde(with = "crate::dates::iso_date")]
+    pub date: Date,
+}
+
+/// Ghi nhận đã gửi báo cáo đột xuất.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IncidentReportedCmd {
+    pub incident_id: Id,
+    pub report: SentReport,
+}
+
+/// Lưu phần viết của báo cáo.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SaveDraftCmd {
+    pub kind: ReportKind,
+    pub year: i32,
+    pub incident_id: Option<Id>,
+    pub text: ReportDraftText,
+}
+
+/// The text offered for a report: its own draft, or last year's as a start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftOffer {
+    pub text: ReportDraftText,
+    /// The text comes from the previous year's report (to be revised).
+    pub from_previous_year: bool,
+    pub draft_id: Option<Id>,
+}
+
+/// Đăng ký khóa công khai của đơn vị cấp dưới.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegisterKeyCmd {
+    pub unit: String,
+    pub public_key: String,
+}
+
+/// Which report to compute.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ReportQuery {
+    pub kind: ReportKind,
+    pub year: i32,
+    /// Incident report: the incident (default: the latest one of the year's period).
+    pub incident_id: Option<Id>,
+}
+
+/// A subordinate unit's report, imported from a verified bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitReport {
+    pub unit: String,
+    pub kind: ReportKind,
+    pub year: i32,
+    #[serde(with = "crate::dates::iso_date")]
+    pub received_on: Date,
+    pub public_key: String,
+    /// SHA-256 of the whole bundle, for the record.
+    pub bundle_sha256: String,
+    pub figures: Figures,
+}
+
+impl Record for UnitReport {
+    const KIND: RecordKind = RecordKind::UnitReport;
+    fn key_date(&self) -> Date {
+        self.received_on
+    }
+}
+
+fn not_future(a: &Act0<'_>, field: &str, d: Date) -> Result<()> {
+    if d > a.ctx.today {
+        return Err(CoreError::invalid(
+            field,
+            "Ngày không được sau ngày hôm nay.",
+        ));
+    }
+    Ok(())
+}
+
+impl Act0<'_> {
+    fn records<T: Record>(&mut self) -> Result<Vec<Stored<T>>> {
+        self.tx
+            .list_records(T::KIND.code(), None, None)?
+            .iter()
+            .map(decode::<T>)
+            .collect()
+    }
+
+    fn record<T: Record>(&mut self, id: Id) -> Result<Stored<T>> {
+        let r = self
+            .tx
+            .get_record(id)?
+            .filter(|r| r.kind == T::KIND.code())
+            .ok_or(CoreError::NotFound("hồ sơ"))?;
+        decode::<T>(&r)
+    }
+
+    fn save<T: Record>(&mut self, id: Id, unit_id: Option<Id>, t: &T) -> Result<Id> {
+        t.check()?;
+        let r = encode(id, unit_id, t)?;
+        let action = format!("programme.{}", T::KIND.code());
+        if id == 0 {
+            let id = self.tx.insert_record(&r)?;
+            self.audit(
+                &format!("{action}.create"),
+                format!("record:{id}"),
+                String::new(),
+            )?;
+            Ok(id)
+        } else {
+            self.tx.update_record(&r)?;
+            self.audit(
+                &format!("{action}.update"),
+                format!("record:{id}"),
+                String::new(),
+            )?;
+            Ok(id)
+        }
+    }
+}
+
+impl<S: Store> Service<S> {
+    /// Thêm hồ sơ (any programme record type).
+    pub fn add_record<T: Record>(&self, ctx: &Ctx, c: RecordCmd<T>) -> Result<Stored<T>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, T::KIND.label())?;
+            not_future(a, "date", c.record.key_date())?;
+            let id = a.save(0, c.unit_id, &c.record)?;
+            Ok(Stored {
+                id,
+                unit_id: c.unit_id,
+                record: c.record,
+            })
+        })
+    }
+
+    /// Sửa hồ sơ. The same checks as creation apply to the new content.
+    pub fn update_record<T: Record>(
+        &self,
+        ctx: &Ctx,
+        id: Id,
+        c: RecordCmd<T>,
+    ) -> Result<Stored<T>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, T::KIND.label())?;
+            a.record::<T>(id)?;
+            not_future(a, "date", c.record.key_date())?;
+            a.save(id, c.unit_id, &c.record)?;
+            Ok(Stored {
+                id,
+                unit_id: c.unit_id,
+                record: c.record,
+            })
+        })
+    }
+
+    /// Hồ sơ of one type whose key date lies in `[from, to]`.
+    pub fn list_records<T: Record>(
+        &self,
+        ctx: &Ctx,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<Vec<Stored<T>>> {
+        self.read(ctx, |a| {
+            a.require_role(
+                &[Role::SecurityOfficer, Role::Leader, Role::Admin],
+                T::KIND.label(),
+            )?;
+            a.tx.list_records(T::KIND.code(), from, to)?
+                .iter()
+                .map(decode::<T>)
+                .collect()
+        })
+    }
+
+    pub fn get_record<T: Record>(&self, ctx: &Ctx, id: Id) -> Result<Stored<T>> {
+        self.read(ctx, |a| {
+            a.require_role(
+                &[Role::SecurityOfficer, Role::Leader, Role::Admin],
+                T::KIND.label(),
+            )?;
+            a.record::<T>(id)
+        })
+    }
+
+    /// Ghi nhận xóa BMNN khỏi thiết bị.
+    pub fn record_wipe(&self, ctx: &Ctx, c: WipeCmd) -> Result<Stored<Device>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            not_future(a, "wipe.date", c.wipe.date)?;
+            let mut d = a.record::<Device>(c.device_id)?;
+            if c.wipe.date < d.record.in_use_from {
+                return Err(CoreError::invalid(
+                    "wipe.date",
+                    "ngày xóa trước ngày bắt đầu dùng cho BMNN",
+                ));
+            }
+            d.record.wipes.push(c.wipe);
+            a.save(d.id, d.unit_id, &d.record)?;
+            Ok(d)
+        })
+    }
+
+    /// Chuyển mục đích sử dụng: refused unless the secrets were removed first (Law Điều 5.7).
+    pub fn repurpose_device(&self, ctx: &Ctx, c: RepurposeCmd) -> Result<Stored<Device>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            not_future(a, "date", c.date)?;
+            let mut d = a.record::<Device>(c.device_id)?;
+            if d.record.status != DeviceStatus::InUse {
+                return Err(CoreError::Conflict(format!(
+                    "Thiết bị {} không còn dùng cho BMNN.",
+                    d.record.identity
+                )));
+            }
+            d.record.status = DeviceStatus::Repurposed;
+            d.record.repurposed_on = Some(c.date);
+            d.record.new_use = Some(non_empty("new_use", &c.new_use)?);
+            a.save(d.id, d.unit_id, &d.record)?;
+            Ok(d)
+        })
+    }
+
+    /// Thanh lý thiết bị (after a recorded wipe).
+    pub fn dispose_device(&self, ctx: &Ctx, c: DisposeCmd) -> Result<Stored<Device>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            not_future(a, "date", c.date)?;
+            let mut d = a.record::<Device>(c.device_id)?;
+            if d.record.status == DeviceStatus::Disposed {
+                return Err(CoreError::Conflict("Thiết bị đã được thanh lý.".into()));
+            }
+            d.record.status = DeviceStatus::Disposed;
+            d.record.disposed_on = Some(c.date);
+            d.record.disposal_ref = Some(non_empty("reference", &c.reference)?);
+            a.save(d.id, d.unit_id, &d.record)?;
+            Ok(d)
+        })
+    }
+
+    /// Thôi phân công: the person owes a commitment (Law Điều 26.2.d), shown by `due()`.
+    pub fn end_assignment(
+        &self,
+        ctx: &Ctx,
+        c: EndAssignmentCmd,
+    ) -> Result<Stored<StaffAssignment>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Phân công cán bộ")?;
+            not_future(a, "date", c.date)?;
+            let mut s = a.record::<StaffAssignment>(c.staff_id)?;
+            if s.record.ended_on.is_some() {
+                return Err(CoreError::Conflict("Cán bộ đã thôi phân công.".into()));
+            }
+            s.record.ended_on = Some(c.date);
+            s.record.end_reason = Some(c.reason);
+            a.save(s.id, s.unit_id, &s.record)?;
+            Ok(s)
+        })
+    }
+
+    pub fn remedy_done(&self, ctx: &Ctx, c: RemedyDoneCmd) -> Result<Stored<Inspection>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Kiểm tra")?;
+            not_future(a, "date", c.date)?;
+            let mut x = a.record::<Inspection>(c.inspection_id)?;
+            let r = x
+                .record
+                .remedies
+                .get_mut(c.remedy)
+                .ok_or(CoreError::NotFound("biện pháp khắc phục"))?;
+            r.done_on = Some(c.date);
+            a.save(x.id, x.unit_id, &x.record)?;
+            Ok(x)
+        })
+    }
+
+    pub fn task_done(&self, ctx: &Ctx, c: TaskDoneCmd) -> Result<Stored<AnnualPlan>> {
+        self.write(ctx, |a| {
+            a.require_role(&[Role::SecurityOfficer, Role::Leader], "Kế hoạch")?;
+            not_future(a, "date", c.date)?;
+            let mut x = a.record::<AnnualPlan>(c.plan_id)?;
+            let t = x
+                .record
+                .tasks
+                .get_mut(c.task)
+                .ok_or(CoreError::NotFound("nhiệm vụ"))?;
+            t.done_on = Some(c.date);
+            a.save(x.id, x.unit_id, &x.record)?;
+            Ok(x)
+        })
+    }
+
+    /// Ghi nhận đã gửi báo cáo đột xuất (ND26 Điều 8.1.b).
+    pub fn incident_reported(&self, ctx: &Ctx, c: IncidentReportedCmd) -> Result<Stored<Incident>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Vụ lộ, mất BMNN")?;
+            not_future(a, "report.date", c.report.date)?;
+            let mut x = a.record::<Incident>(c.incident_id)?;
+            non_empty("report.reference", &c.report.reference)?;
+            x.record.adhoc_report = Some(c.report);
+            a.save(x.id, x.unit_id, &x.record)?;
+            Ok(x)
+        })
+    }
+
+    /// Lưu phần viết của báo cáo (one draft per kind, year and incident).
+    pub fn save_report_draft(&self, ctx: &Ctx, c: SaveDraftCmd) -> Result<Id> {
+        self.write(ctx, |a| {
+            a.require_role(&REPORTERS, "Soạn báo cáo")?;
+            let existing = a
+                .records::<ReportDraft>()?
+                .into_iter()
+                .find(|d| {
+                    d.record.kind == c.kind
+                        && d.record.year == c.year
+                        && d.record.incident_id == c.incident_id
+                })
+                .map(|d| d.id)
+                .unwrap_or(0);
+            let d = ReportDraft {
+                kind: c.kind,
+                year: c.year,
+                incident_id: c.incident_id,
+                saved_on: a.ctx.today,
+                text: c.text,
+            };
+            a.save(existing, None, &d)
+        })
+    }
+
+    /// The text of a report: its draft, or the previous year's text offered as a start.
+    pub fn report_draft(
+        &self,
+        ctx: &Ctx,
+        kind: ReportKind,
+        year: i32,
+        incident_id: Option<Id>,
+    ) -> Result<DraftOffer> {
+        self.read(ctx, |a| {
+            a.require_role(&REPORTERS, "Soạn báo cáo")?;
+            draft_offer(a, kind, year, incident_id)
+        })
+    }
+
+    /// Đăng ký khóa công khai của đơn vị cấp dưới (one active key per unit).
+    pub fn register_unit_key(&self, ctx: &Ctx, c: RegisterKeyCmd) -> Result<Stored<UnitKey>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Đăng ký khóa của đơn vị cấp dưới")?;
+            let unit = non_empty("unit", &c.unit)?;
+            let key = UnitKey {
+                unit: unit.clone(),
+                public_key: c.public_key.trim().to_string(),
+                registered_on: a.ctx.today,
+                revoked: false,
+            };
+            key.check()?;
+            for mut k in a.records::<UnitKey>()? {
+                if k.record.public_key == key.public_key && !k.record.revoked {
+                    return Err(CoreError::Conflict(format!(
+                        "Khóa này đã được đăng ký cho đơn vị {}.",
+                        k.record.unit
+                    )));
+                }
+                if k.record.unit == unit && !k.record.revoked {
+                    k.record.revoked = true;
+                    a.save(k.id, k.unit_id, &k.record)?;
+                }
+            }
+            let id = a.save(0, None, &key)?;
+            Ok(Stored {
+                id,
+                unit_id: None,
+                record: key,
+            })
+        })
+    }
+
+    /// Tiếp nhận gói báo cáo của đơn vị cấp dưới: verified, from a registered key of that unit.
+    pub fn import_bundle(&self, ctx: &Ctx, bytes: &[u8]) -> Result<Stored<UnitReport>> {
+        self.write(ctx, |a| {
+            a.require_role(&KEEPERS, "Tiếp nhận báo cáo của đơn vị cấp dưới")?;
+            let opened = bundle::open(bytes)?;
+            let m = &opened.manifest;
+            let known = a
+                .records::<UnitKey>()?
+                .into_iter()
+                .any(|k| !k.record.revoked && k.record.public_key == m.public_key && k.record.unit == m.unit);
+            if !known {
+                return Err(CoreError::refused(
+                    "bundle_unknown_key",
+                    format!(
+                        "Gói báo cáo ký bằng khóa chưa được đăng ký cho đơn vị «{}»; đăng ký khóa công khai của đơn vị trước khi tiếp nhận.",
+                        m.unit
+                    ),
+                ));
+            }
+            let json = opened
+                .files
+                .get("report.json")
+                .ok_or_else(|| CoreError::invalid("bundle", "gói không có report.json"))?;
+            let model: ReportModel = serde_json::from_slice(json)
+                .map_err(|_| CoreError::invalid("bundle", "report.json không đúng định dạng"))?;
+            if model.kind != m.kind || model.year != m.year {
+                return Err(CoreError::invalid("bundle", "bản kê và báo cáo không khớp"));
+            }
+            let report = UnitReport {
+                unit: m.unit.clone(),
+                kind: m.kind,
+                year: m.year,
+                received_on: a.ctx.today,
+                public_key: m.public_key.clone(),
+                bundle_sha256: bundle::sha256_hex(bytes),
+                figures: model.figures,
+            };
+            let existing = a
+                .records::<UnitReport>()?
+                .into_iter()
+                .find(|r| r.record.unit == report.unit && r.record.kind == report.kind && r.record.year == report.year)
+                .map(|r| r.id)
+                .unwrap_or(0);
+            let id = a.save(existing, None, &report)?;
+            Ok(Stored {
+                id,
+                unit_id: None,
+                record: report,
+            })
+        })
+    }
+
+    /// The report of `q.kind` for `q.year`: every figure computed from the records of the
+    /// period the regime of that year sets, plus the subordinate units' imported figures.
+    pub fn report(&self, ctx: &Ctx, q: ReportQuery) -> Result<ReportModel> {
+        self.read(ctx, |a| {
+            a.require_role(&REPORTERS, "Xem báo cáo")?;
+            compute_report(a, q)
+        })
+    }
+}
+
+fn draft_offer(
+    a: &mut Act0<'_>,
+    kind: ReportKind,
+    year: i32,
+    incident_id: Option<Id>,
+) -> Result<DraftOffer> {
+    let drafts = a.records::<ReportDraft>()?;
+    if let Some(d) = drafts.iter().find(|d| {
+        d.record.kind == kind && d.record.year == year && d.record.incident_id == incident_id
+    }) {
+        return Ok(DraftOffer {
+            text: d.record.text.clone(),
+            from_previous_year: false,
+            draft_id: Some(d.id),
+        });
+    }
+    if kind != ReportKind::Incident
+        && let Some(d) = drafts
+            .iter()
+            .filter(|d| d.record.kind == kind && d.record.year < year)
+            .max_by_key(|d| d.record.year)
+    {
+        let mut text = d.record.text.clone();
+        // The number of last year's report is not this year's.
+        text.number = None;
+        return Ok(DraftOffer {
+            text,
+            from_previous_year: true,
+            draft_id: None,
+        });
+    }
+    Ok(DraftOffer {
+        text: ReportDraftText::default(),
+        from_previous_year: false,
+        draft_id: None,
+    })
+}
+
+fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
+    let regime = a.rules.report_regime(q.year);
+    let (mut period, mut due) = reports::period_of(regime, q.kind, q.year);
+    let mut incidents = Vec::new();
+    let mut incident_id = None;
+    if q.kind == ReportKind::Incident {
+        let all = a.records::<Incident>()?;
+        let chosen = match q.incident_id {
+            Some(id) => all.into_iter().find(|x| x.id == id),
+            None => all
+                .into_iter()
+                .filter(|x| period.contains(x.record.discovered_on))
+                .max_by_key(|x| (x.record.discovered_on, x.id)),
+        }
+        .ok_or(CoreError::NotFound("vụ lộ, mất bí mật nhà nước"))?;
+        // ND26 Điều 8.1.b: the ad-hoc report is due at once, and covers the incident alone.
+        period = Period {
+            start: chosen.record.discovered_on,
+            end: chosen.record.discovered_on,
+        };
+        due = chosen.record.discovered_on;
+        incident_id = Some(chosen.id);
+        incidents.push(chosen.record);
+    }
+    let sys = ReadScope::system();
+    let items =
+        a.tx.list_items(
+            &sys,
+            &ItemQuery {
+                limit: i64::MAX,
+                ..Default::default()
+            },
+        )?
+        .rows;
+    let mut events = Vec::new();
+    let mut registers = Vec::new();
+    let requests;
+    let mut records = Vec::new();
+    let own = if q.kind == ReportKind::Incident {
+        let mut f = Figures::default();
+        reports::add_incident(&mut f.incidents, &incidents[0]);
+        f
+    } else {
+        for it in &items {
+            events.extend(a.tx.list_events(&sys, it.id)?);
+        }
+        requests = a.tx.list_requests(&sys, &RequestQuery::default())?;
+        for year in period.start.year()..=period.end.year() {
+            for kind in RegisterKind::ALL {
+                registers.extend(a.tx.list_register(&sys, kind, year, 0, i64::MAX)?.rows);
+            }
+        }
+        for k in [
+            RecordKind::Staff,
+            RecordKind::Commitment,
+            RecordKind::Training,
+            RecordKind::Directive,
+            RecordKind::Device,
+            RecordKind::Equipment,
+            RecordKind::Meeting,
+            RecordKind::Inspection,
+            RecordKind::Incident,
+            RecordKind::LegacyReview,
+            RecordKind::Plan,
+        ] {
+            records.extend(a.tx.list_records(k.code(), None, None)?);
+        }
+        incidents = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Incident.code())
+            .filter_map(|r| decode::<Incident>(r).ok())
+            .map(|s| s.record)
+            .filter(|x| period.contains(x.discovered_on))
+            .collect();
+        reports::compute_figures(&reports::Inputs {
+            period,
+            today: a.ctx.today,
+            report_due: due,
+            items: &items,
+            events: &events,
+            requests: &requests,
+            registers: &registers,
+            records: &records,
+        })
+    };
+
+    // Subordinate units: every unit with a registered key, and what it sent for this report.
+    let mut units = Vec::new();
+    if q.kind != ReportKind::Incident {
+        let received = a.records::<UnitReport>()?;
+        let mut names: Vec<String> = a
+            .records::<UnitKey>()?
+            .into_iter()
+            .map(|k| k.record.unit)
+            .collect();
+        names.sort();
+        names.dedup();
+        for unit in names {
+            let r = received.iter().find(|r| {
+                r.record.unit == unit && r.record.kind == q.kind && r.record.year == q.year
+            });
+            units.push(UnitStatus {
+                unit,
+                received_on: r.map(|r| r.record.received_on),
+                on_time: r.is_some_and(|r| r.record.received_on <= due),
+                figures: r.map(|r| r.record.figures.clone()),
+            });
+        }
+    }
+
+    let offer = draft_offer(a, q.kind, q.year, incident_id)?;
+    let mut narrative = if offer.from_previous_year {
+        BTreeMap::new()
+    } else {
+        offer.text.narrative.clone()
+    };
+    if q.kind == ReportKind::Incident {
+        narrative
+            .entry("c2".into())
+            .or_insert_with(|| incidents[0].cause.clone());
+    }
+    let agency = a.tx.get_agency()?.unwrap_or(Agency {
+        name: "Cơ quan chưa đặt tên".into(),
+        superior: None,
+        place: "Hà Nội".into(),
+        symbol: "CQ".into(),
+    });
+    let t = &offer.text;
+    let particulars = Particulars {
+        superior: agency.superior.clone(),
+        agency: agency.name.clone(),
+        place: agency.place.clone(),
+        number: t
+            .number
+            .clone()
+            .filter(|n| !n.trim().is_empty() && !offer.from_previous_year)
+            .unwrap_or_else(|| format!("     /BC-{}", agency.symbol)),
+        date: a.ctx.today,
+        recipients: if t.recipients.is_empty() {
+            vec!["Bộ Công an (Cục An ninh chính trị nội bộ)".into()]
+        } else {
+            t.recipients.clone()
+        },
+        archive: t.archive.clone().unwrap_or_else(|| "VT".into()),
+        signer_authority: t.signer_authority.clone(),
+        signer_position: t
+            .signer_position
+            .clone()
+            .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into()),
+        signer_name: t.signer_name.clone().unwrap_or_else(|| " ".into()),
+    };
+    Ok(reports::build(reports::BuildInput {
+        kind: q.kind,
+        year: q.year,
+        regime,
+        period,
+        due,
+        particulars,
+        own,
+        units,
+        incidents,
+        incident_id,
+        narrative,
+    }))
+}
+
+/// Obligations of the programme (commitments owed, remedies and plan tasks overdue, ad-hoc
+/// incident reports not sent, meeting documents not recovered, subordinate reports missing).
+pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec<Obligation>> {
+    let mut v = Vec::new();
+    let ob = |kind, urgency, due, text: String| Obligation {
+        kind,
+        urgency,
+        due,
+        item_id: None,
+        request_id: None,
+        notice_id: None,
+        entry_id: None,
+        text,
+    };
+    let urg = |due: Date| {
+        if due < today {
+            Urgency::Overdue
+        } else if due == today {
+            Urgency::Today
+        } else {
+            Urgency::Soon
+        }
+    };
+    let staff = a.records::<StaffAssignment>()?;
+    let commitments = a.records::<Commitment>()?;
+    for s in &staff {
+        let of = |occ: &[CommitmentOccasion], after: Date| {
+            commitments.iter().any(|c| {
+                occ.contains(&c.record.occasion)
+                    && c.record.signed_on >= after
+                    && (c.record.staff_id == Some(s.id)
+                        || (c.record.staff_id.is_none() && c.record.person == s.record.person))
+            })
+        };
+        // Agency regulations commonly require a commitment on assignment (legal.md §18.5, [U]).
+        if s.record.ended_on.is_none()
+            && !of(
+                &[CommitmentOccasion::Assignment, CommitmentOccasion::Access],
+                s.record.decision_date,
+            )
+        {
+            v.push(ob(
+                ObligationKind::Commitment,
+                urg(s.record.decision_date),
+                s.record.decision_date,
+                format!(
+                    "{} ({}, QĐ {}) chưa ký cam kết bảo vệ BMNN khi được phân công (hồ sơ #{})",
+                    s.record.person,
+                    s.record.mode.label(),
+                    s.record.decision_ref,
+                    s.id
+                ),
+            ));
+        }
+        // Law 29/2018 Điều 26.2.d: before leaving, hand over and commit.
+        if let Some(end) = s.record.ended_on
+            && !of(
+                &[CommitmentOccasion::Leaving, CommitmentOccasion::Retirement],
+                crate::dates::days_before(end, 365),
+            )
+        {
+            v.push(ob(
+                ObligationKind::Commitment,
+                urg(end),
+                end,
+                format!(
+                    "{} thôi phân công ngày {}: phải bàn giao BMNN và ký cam kết bảo vệ BMNN (Luật Bảo vệ BMNN Điều 26 khoản 2 điểm d; hồ sơ #{})",
+                    s.record.person,
+                    crate::dates::fmt_vn(end),
+                    s.id
+                ),
+            ));
+        }
+    }
+    for x in a.records::<Inspection>()? {
+        for r in x.record.remedies.iter().filter(|r| r.done_on.is_none()) {
+            if r.deadline <= crate::dates::days_after(today, crate::obligations::HORIZON_DAYS) {
+                v.push(ob(
+                    ObligationKind::Remedy,
+                    urg(r.deadline),
+                    r.deadline,
+                    format!(
+                        "{}: khắc phục «{}» sau kiểm tra ngày {} (hồ sơ #{})",
+                        r.unit,
+                        r.text,
+                        crate::dates::fmt_vn(x.record.date),
+                        x.id
+                    ),
+                ));
+            }
+        }
+    }
+    for x in a.records::<Incident>()? {
+        if x.record.adhoc_report.is_none() {
+            // ND26 Điều 8.1.b: at once, on discovery.
+            v.push(ob(
+                ObligationKind::IncidentReport,
+                urg(x.record.discovered_on),
+                x.record.discovered_on,
+                format!(
+                    "Báo cáo đột xuất ngay về vụ {} BMNN phát hiện ngày {} tại {} (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b; hồ sơ #{})",
+                    x.record.kind.word(),
+                    crate::dates::fmt_vn(x.record.discovered_on),
+                    x.record.place,
+                    x.id
+                ),
+            ));
+        }
+    }
+    for m in a.records::<Meeting>()? {
+        if m.record.documents_returned < m.record.documents_issued {
+            v.push(ob(
+                ObligationKind::MeetingDocuments,
+                urg(m.record.date),
+                m.record.date,
+                format!(
+                    "Cuộc họp «{}» ngày {}: còn {} tài liệu BMNN chưa thu hồi (Luật Bảo vệ BMNN Điều 17 khoản 1 điểm e; hồ sơ #{})",
+                    m.record.name,
+                    crate::dates::fmt_vn(m.record.date),
+                    m.record.documents_issued - m.record.documents_returned,
+                    m.id
+                ),
+            ));
+        }
+    }
+    let plans = a.records::<AnnualPlan>()?;
+    for p in &plans {
+        for t in p.record.tasks.iter().filter(|t| t.done_on.is_none()) {
+            if t.deadline <= crate::dates::days_after(today, crate::obligations::HORIZON_DAYS) {
+                v.push(ob(
+                    ObligationKind::PlanTask,
+                    urg(t.deadline),
+                    t.deadline,
+                    format!(
+                        "Kế hoạch {} năm {}: {} — {} (hạn {})",
+                        p.record.number_symbol,
+                        p.record.year,
+                        t.unit,
+                        t.text,
+                        crate::dates::fmt_vn(t.deadline)
+                    ),
+                ));
+            }
+        }
+        if let Some(due) = p.record.subordinate_plan_due {
+            for s in p
+                .record
+                .subordinates
+                .iter()
+                .filter(|s| s.plan_received_on.is_none())
+            {
+                if due <= crate::dates::days_after(today, crate::obligations::HORIZON_DAYS) {
+                    v.push(ob(
+                        ObligationKind::SubordinatePlan,
+                        urg(due),
+                        due,
+                        format!(
+                            "{} chưa gửi kế hoạch công tác bảo vệ BMNN năm {} (hạn {})",
+                            s.unit,
+                            p.record.year,
+                            crate::dates::fmt_vn(due)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    // The annual plan of the coming year: an obligation from 1 December (agency practice).
+    let next = today.year() + 1;
+    let plan_due =
+        Date::from_calendar_date(today.year(), time::Month::December, 31).expect("valid");
+    if today.month() == time::Month::December && !plans.iter().any(|p| p.record.year == next) {
+        v.push(ob(
+            ObligationKind::AnnualPlan,
+            urg(plan_due),
+            plan_due,
+            format!("Ban hành kế hoạch công tác bảo vệ BMNN năm {next}"),
+        ));
+    }
+    // Subordinate units that have not sent this year's annual report once it is due.
+    let regime = a.rules.report_regime(today.year());
+    let (_, _, due) = regime.report_period(today.year());
+    if today > due {
+        let got = a.records::<UnitReport>()?;
+        let mut units: Vec<String> = a
+            .records::<UnitKey>()?
+            .into_iter()
+            .filter(|k| !k.record.revoked)
+            .map(|k| k.record.unit)
+            .collect();
+        units.sort();
+        units.dedup();
+        for u in units {
+            if !got.iter().any(|r| {
+                r.record.unit == u
+                    && r.record.kind == ReportKind::Annual
+                    && r.record.year == today.year()
+            }) {
+                v.push(ob(
+                    ObligationKind::SubordinateReport,
+                    Urgency::Overdue,
+                    due,
+                    format!("{u} chưa gửi báo cáo sơ kết năm {}", today.year()),
+                ));
+            }
+        }
+    }
+    Ok(v)
+}
