@@ -33,7 +33,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
-    Router::new().nest("/api/v1", api)
+    // `nest` covers `/api/v1` and `/api/v1/<anything>`, not the bare trailing slash.
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/v1/", axum::routing::any(not_found))
 }
 
 async fn not_found() -> Response {

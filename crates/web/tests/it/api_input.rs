@@ -149,6 +149,11 @@ async fn tokens_routes_methods_queries_and_paths() {
     app.raw(req(Method::GET, "/api/v1/items/1/khong-co", None, None, ""))
         .await
         .expect_error(404, "not_found");
+    for path in ["/api/v1", "/api/v1/", "/api/v1/items/", "/api/v1//items"] {
+        app.raw(req(Method::GET, path, Some(&t), None, ""))
+            .await
+            .expect_error(404, "not_found");
+    }
     app.raw(req(Method::DELETE, "/api/v1/items", Some(&t), None, ""))
         .await
         .expect_error(405, "method_not_allowed");
