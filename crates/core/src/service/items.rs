@@ -489,7 +489,8 @@ impl<S: Store> Service<S> {
             if item.classified_on.is_some_and(|d| on < d) {
                 return Err(CoreError::invalid("date", "ngày vào sổ trước ngày xác định độ mật"));
             }
-            check_summary(regime, item.level, &item.summary, &item.summary_consent_ref)?;
+            // A Tuyệt mật summary the register's regime forbids is left out of the entry
+            // (`entry_fields`), not refused: it was lawfully recorded when the item was classified.
             item.number_symbol = Some(non_empty("number_symbol", &c.number_symbol)?);
             item.signer = Some(non_empty("signer", &c.signer)?);
             item.doc_date = Some(on);
