@@ -951,7 +951,7 @@ pub async fn form_page<S: Store>(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(a) = def(&code) else {
-        return super::pages::not_found::<S>(Some(me)).await;
+        return super::pages::not_found(Some(me)).await;
     };
     let mut v = Vals::default();
     for k in ["item", "request", "entry", "notice"] {
@@ -978,7 +978,7 @@ pub async fn submit<S: Store>(
     body: axum::body::Bytes,
 ) -> Response {
     let Some(a) = def(&code) else {
-        return super::pages::not_found::<S>(Some(me)).await;
+        return super::pages::not_found(Some(me)).await;
     };
     let v = Vals::from_pairs(pairs(&body));
     let ctx = ctx_for(me.user.id);

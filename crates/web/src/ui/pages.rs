@@ -991,7 +991,7 @@ pub struct NotFoundPage {
 }
 
 /// Unknown page: the same answer as an item the user may not see.
-pub async fn not_found<S: Store>(me: Option<Me>) -> Response {
+pub async fn not_found(me: Option<Me>) -> Response {
     let l = match &me {
         Some(m) => L::new(m, "", "Không tìm thấy"),
         None => L::anon("Không tìm thấy", String::new()),

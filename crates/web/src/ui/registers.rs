@@ -36,7 +36,7 @@ pub struct RegistersPage {
     pub years: Vec<i32>,
 }
 
-pub async fn index<S: Store>(me: Me) -> Response {
+pub async fn index(me: Me) -> Response {
     let y = today_vn().year();
     render(&RegistersPage {
         l: L::new(&me, "registers", "Sổ đăng ký"),
@@ -129,7 +129,7 @@ pub async fn book<S: Store>(
     Query(q): Query<super::guard::OkQuery>,
 ) -> Response {
     let Some(k) = parse(&kind, year) else {
-        return super::pages::not_found::<S>(Some(me)).await;
+        return super::pages::not_found(Some(me)).await;
     };
     let (b, _) = match load(&st, &me, k, year).await {
         Ok(x) => x,
@@ -180,7 +180,7 @@ pub async fn print<S: Store>(
     Query(q): Query<PrintQuery>,
 ) -> Response {
     let Some(k) = parse(&kind, year) else {
-        return super::pages::not_found::<S>(Some(me)).await;
+        return super::pages::not_found(Some(me)).await;
     };
     let (b, agency) = match load(&st, &me, k, year).await {
         Ok(x) => x,
@@ -250,7 +250,7 @@ pub async fn docx<S: Store>(
     Path((kind, year)): Path<(String, i32)>,
 ) -> Response {
     let Some(k) = parse(&kind, year) else {
-        return super::pages::not_found::<S>(Some(me)).await;
+        return super::pages::not_found(Some(me)).await;
     };
     let (b, agency) = match load(&st, &me, k, year).await {
         Ok(x) => x,

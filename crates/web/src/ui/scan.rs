@@ -46,7 +46,15 @@ pub async fn submit<S: Store>(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => return error_page(&me, &WebError(CoreError::invalid("file", "tệp tải lên không đọc được hoặc quá lớn"))),
+            Err(_) => {
+                return error_page(
+                    &me,
+                    &WebError(CoreError::invalid(
+                        "file",
+                        "tệp tải lên không đọc được hoặc quá lớn",
+                    )),
+                );
+            }
         };
         let name = field.name().unwrap_or("").to_string();
         if name == super::guard::CSRF_FIELD {
@@ -62,13 +70,17 @@ pub async fn submit<S: Store>(
         if name == "files" {
             let fname = field.file_name().unwrap_or("tệp").to_string();
             if files.len() >= MAX_FILES {
-                refused.push(format!("{fname}: quá {MAX_FILES} tệp trong một lần kiểm tra"));
+                refused.push(format!(
+                    "{fname}: quá {MAX_FILES} tệp trong một lần kiểm tra"
+                ));
                 continue;
             }
             match field.bytes().await {
                 Ok(b) if !b.is_empty() => files.push((fname, b.to_vec())),
                 Ok(_) => {}
-                Err(_) => return error_page(&me, &WebError(CoreError::invalid("files", "tệp quá lớn"))),
+                Err(_) => {
+                    return error_page(&me, &WebError(CoreError::invalid("files", "tệp quá lớn")));
+                }
             }
         }
     }
@@ -76,14 +88,34 @@ pub async fn submit<S: Store>(
         return refused_csrf();
     }
     if files.is_empty() {
-        return error_page(&me, &WebError(CoreError::invalid("files", "hãy chọn ít nhất một tệp để kiểm tra")));
+        return error_page(
+            &me,
+            &WebError(CoreError::invalid(
+                "files",
+                "hãy chọn ít nhất một tệp để kiểm tra",
+            )),
+        );
     }
     let mut results = Vec::new();
     for (fname, bytes) in files {
-        match scan_file(&st, &st.scan, ctx_for(me.user.id), &me.user, fname, bytes, "web").await {
+        match scan_file(
+            &st,
+            &st.scan,
+            ctx_for(me.user.id),
+            &me.user,
+            fname,
+            bytes,
+            "web",
+        )
+        .await
+        {
             Ok(r) => results.push(r),
             Err(e) => return error_page(&me, &e),
         }
     }
-    render(&ScanPage { l: L::new(&me, "scan", "Kết quả kiểm tra trước khi đăng tải"), results, refused })
+    render(&ScanPage {
+        l: L::new(&me, "scan", "Kết quả kiểm tra trước khi đăng tải"),
+        results,
+        refused,
+    })
 }

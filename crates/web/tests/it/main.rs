@@ -11,3 +11,8 @@ mod api_lifecycle;
 mod api_openapi;
 mod api_refusals;
 mod api_regimes;
+mod ui_attach;
+mod ui_clearance;
+mod ui_client;
+mod ui_csrf;
+mod ui_session;

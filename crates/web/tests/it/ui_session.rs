@@ -1,0 +1,244 @@
+//! Login sessions of the pages: cookie attributes, a new token on every login, idle and
+//! absolute expiry, "đăng xuất khỏi mọi thiết bị", revocation when an administrator changes a
+//! user's privileges, and the account lockout after five wrong passwords.
+
+use crate::helpers::{PASSWORD, TestApp};
+use crate::ui_client::{Client, encode, router_with, send};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bmnn_web::{WebConfig, auth, ctx_for};
+
+/// Logs in through the real form (pre-login cookie + token); returns the Set-Cookie headers.
+async fn form_login(
+    router: &axum::Router,
+    user: &str,
+    password: &str,
+) -> (StatusCode, Vec<String>, String) {
+    let page = send(
+        router,
+        Request::get("/login").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let pre = page
+        .set_cookie
+        .iter()
+        .find_map(|c| {
+            c.strip_prefix("bmnn_pre=")
+                .and_then(|r| r.split(';').next())
+        })
+        .expect("pre-login cookie")
+        .to_string();
+    assert!(
+        page.text().contains(&pre),
+        "the form repeats the pre-login token"
+    );
+    let req = Request::post("/login")
+        .header(header::COOKIE, format!("bmnn_pre={pre}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(encode(&[
+            ("_csrf", &pre),
+            ("username", user),
+            ("password", password),
+        ])))
+        .expect("req");
+    let p = send(router, req).await;
+    (p.status, p.set_cookie.clone(), p.text())
+}
+
+fn session_cookie(set: &[String]) -> Option<String> {
+    set.iter().find(|c| c.starts_with("bmnn_session=")).cloned()
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_cookie_and_a_new_token_each_time() {
+    let app = TestApp::spawn();
+    let (st, set, _) = form_login(&app.router, "vanthu", PASSWORD).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let c = session_cookie(&set).expect("session cookie");
+    assert!(c.contains("HttpOnly"), "{c}");
+    assert!(c.contains("SameSite=Strict"), "{c}");
+    assert!(c.contains("Path=/"), "{c}");
+    assert!(!c.contains("Secure"), "plain HTTP by default: {c}");
+    let (_, set2, _) = form_login(&app.router, "vanthu", PASSWORD).await;
+    assert_ne!(
+        session_cookie(&set2).expect("cookie"),
+        c,
+        "new token on every login"
+    );
+
+    let tls = router_with(
+        &app,
+        WebConfig {
+            secure_cookies: true,
+            ..WebConfig::default()
+        },
+    );
+    let (_, set3, _) = form_login(&tls, "vanthu", PASSWORD).await;
+    assert!(session_cookie(&set3).expect("cookie").contains("Secure"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same_and_five_failures_lock() {
+    let app = TestApp::spawn();
+    let (st, _, unknown) = form_login(&app.router, "khong-co-ai", "sai-mat-khau-1").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert!(unknown.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    for _ in 0..5 {
+        let (st, set, body) = form_login(&app.router, "soanthao", "sai-mat-khau-1").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        assert!(session_cookie(&set).is_none());
+        assert!(body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    }
+    let (st, set, body) = form_login(&app.router, "soanthao", PASSWORD).await;
+    assert_eq!(
+        st,
+        StatusCode::UNAUTHORIZED,
+        "locked even with the right password"
+    );
+    assert!(session_cookie(&set).is_none());
+    assert!(body.contains("tạm khóa"), "{body}");
+}
+
+#[tokio::test]
+async fn idle_and_absolute_expiry_end_the_session() {
+    let app = TestApp::spawn();
+    // Absolute limit already passed.
+    let c = Client::session_on(&app, app.router.clone(), "vanthu", -1);
+    let p = c.get("/").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location, "/login");
+    // Idle: the session was last seen two hours ago; the idle limit is 30 minutes.
+    let token = auth::random_token();
+    let mut ctx = ctx_for(app.user("vanthu"));
+    ctx.now -= time::Duration::hours(2);
+    app.svc
+        .open_session(
+            &ctx,
+            &auth::token_hash(&token),
+            &auth::random_token(),
+            10 * 3600,
+        )
+        .expect("session");
+    let req = Request::get("/")
+        .header(header::COOKIE, format!("bmnn_session={token}"))
+        .body(Body::empty())
+        .expect("req");
+    let p = send(&app.router, req).await;
+    assert_eq!(p.location, "/login", "idle session refused");
+    // A fresh session works.
+    let ok = Client::session(&app, "vanthu").get("/").await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.text().contains("Việc hôm nay"));
+}
+
+#[tokio::test]
+async fn log_out_everywhere_ends_every_session_of_the_user() {
+    let app = TestApp::spawn();
+    let a = Client::session(&app, "vanthu");
+    let b = Client::session(&app, "vanthu");
+    let other = Client::session(&app, "soanthao");
+    let p = a.post("/logout-all", &[], true).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(p.set_cookie.iter().any(|c| c.contains("Max-Age=0")));
+    assert_eq!(b.get("/").await.location, "/login");
+    assert_eq!(a.get("/").await.location, "/login");
+    assert_eq!(
+        other.get("/").await.status,
+        StatusCode::OK,
+        "other users stay logged in"
+    );
+}
+
+#[tokio::test]
+async fn a_change_of_privileges_revokes_the_users_sessions() {
+    let app = TestApp::spawn();
+    let clerk = Client::session(&app, "vanthu");
+    let bystander = Client::session(&app, "soanthao");
+    assert_eq!(clerk.get("/").await.status, StatusCode::OK);
+    let admin = Client::session(&app, "admin");
+    let id = app.user("vanthu").to_string();
+    // Clearance lowered from Tuyệt mật to Mật.
+    let p = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[("roles", "clerk"), ("clearance", "mat"), ("active", "on")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    assert_eq!(clerk.get("/").await.location, "/login", "session revoked");
+    assert_eq!(bystander.get("/").await.status, StatusCode::OK);
+    // A change that is not a privilege (same values) keeps sessions.
+    let again = Client::session(&app, "vanthu");
+    let p = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("roles", "clerk"),
+                ("clearance", "mat"),
+                ("active", "on"),
+                ("full_name", "Phạm Thị Văn Thư"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.get("/").await.status, StatusCode::OK);
+    // Deactivation ends the session too.
+    let p = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[("roles", "clerk"), ("clearance", "mat")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.get("/").await.location, "/login");
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let app = TestApp::spawn();
+    for path in ["/login", "/no-such-page", "/api/v1/items"] {
+        let req = Request::get(path).body(Body::empty()).expect("req");
+        let resp = {
+            use tower::ServiceExt;
+            app.router.clone().oneshot(req).await.expect("infallible")
+        };
+        let h = resp.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("base-uri 'none'"));
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert_eq!(
+            h.get("referrer-policy").map(|v| v.as_bytes()),
+            Some(&b"no-referrer"[..])
+        );
+    }
+    // Pages carry no inline script or style.
+    let c = Client::session(&app, "vanthu");
+    for path in [
+        "/",
+        "/items",
+        "/registers/outgoing/2026/print",
+        "/acts/receive-incoming",
+    ] {
+        let t = c.get(path).await.text();
+        assert!(
+            !t.contains("<script>") && !t.contains(" style=") && !t.contains("<style"),
+            "{path}"
+        );
+        assert!(!t.contains(" hx-on"), "{path}");
+    }
+}
