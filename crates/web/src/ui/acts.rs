@@ -201,6 +201,7 @@ pub struct Refusal {
 #[template(path = "act.html")]
 pub struct ActPage {
     pub l: L,
+    pub regime: String,
     pub code: &'static str,
     pub title: &'static str,
     pub context: Vec<(&'static str, String)>,
@@ -733,7 +734,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
 }
 
 /// Initial values of a fresh form, from the context.
-fn defaults(code: &str, cx: &Cx) -> Vals {
+fn defaults(code: &str, cx: &Cx, r: &Regime) -> Vals {
     let mut v = Vals::default();
     let mut set = |k: &str, x: String| {
         v.0.insert(k.to_string(), x);
@@ -763,7 +764,7 @@ fn defaults(code: &str, cx: &Cx) -> Vals {
             set("count", "1".into());
         }
         ("adjust", Some(i)) => set("new_level", i.level.code().into()),
-        ("extend", Some(i)) => set("years", r_years(i).to_string()),
+        ("extend", Some(i)) => set("years", r.periods.years(i.level).to_string()),
         ("decide", _) => set("approve", "yes".into()),
         ("produce-copies", _) => {
             if let Some(Request {
@@ -786,13 +787,6 @@ fn defaults(code: &str, cx: &Cx) -> Vals {
     v
 }
 
-fn r_years(i: &SecretItem) -> i32 {
-    match i.level {
-        Level::TuyetMat => 30,
-        Level::ToiMat => 20,
-        Level::Mat => 10,
-    }
-}
 
 /// The authority rules that govern this act, for the item's level (or every level).
 fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
@@ -923,6 +917,7 @@ fn page(
     let (context, context_link, level_class) = context_rows(cx);
     ActPage {
         l: L::new(me, "", a.title),
+        regime: r.name.clone(),
         code: a.code,
         title: a.title,
         context,
@@ -965,7 +960,7 @@ pub async fn form_page<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let mut init = defaults(a.code, &cx);
+    let mut init = defaults(a.code, &cx, regime_today(&st));
     init.0.extend(v.0);
     render(&page(&me, a, &cx, regime_today(&st), &init, None))
 }

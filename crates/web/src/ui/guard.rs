@@ -121,8 +121,12 @@ pub fn refused_csrf() -> Response {
         .into_response()
 }
 
-/// The one route that takes multipart bodies (attachment upload).
+/// The routes that take multipart bodies: attachment upload, and the pre-publication scan
+/// page (`/scan`). Their handlers check the `_csrf` part before reading any file.
 fn is_upload(path: &str) -> bool {
+    if path == "/scan" {
+        return true;
+    }
     path.strip_prefix("/items/")
         .and_then(|r| r.strip_suffix("/attachments"))
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
