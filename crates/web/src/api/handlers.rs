@@ -49,8 +49,8 @@ struct OnDate {
 
 // ---- Public ---------------------------------------------------------------------------
 
-pub async fn openapi<S: Store>() -> Res {
-    ok(super::openapi::document::<S>())
+pub async fn openapi<S: Store>(State(st): St<S>) -> Res {
+    ok(super::openapi::document::<S>(&st.svc.rules))
 }
 
 #[derive(Deserialize, Serialize)]

@@ -7,6 +7,7 @@
 use super::routes::table;
 use super::schema::{self, r};
 use bmnn_core::ports::Store;
+use bmnn_core::rules::RuleSet;
 use serde_json::{Map, Value, json};
 
 /// Names of the `{param}` segments of a path.
@@ -28,8 +29,9 @@ fn error_answer(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": r("Error")}}})
 }
 
-/// The whole document.
-pub fn document<S: Store>() -> Value {
+/// The whole document. The codes an agency's rule files define (position kinds, fields)
+/// are listed as enums from `rules`, the rule set the server runs with.
+pub fn document<S: Store>(rules: &RuleSet) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     for route in table::<S>() {
         let d = &route.doc;
@@ -103,6 +105,12 @@ pub fn document<S: Store>() -> Value {
             op["requestBody"] =
                 json!({"required": required, "content": {"application/json": {"schema": b}}});
         }
+        if let Some(props) = op
+            .pointer_mut("/requestBody/content/application~1json/schema/properties")
+            .and_then(Value::as_object_mut)
+        {
+            enumerate_rule_codes(d.operation_id, props, rules);
+        }
         let entry = paths
             .entry(route.path.to_string())
             .or_insert_with(|| json!({}));
@@ -125,4 +133,36 @@ pub fn document<S: Store>() -> Value {
             }
         }
     })
+}
+
+/// Position kinds (for new positions) and fields (lĩnh vực, for proposals and adjustments)
+/// as enums of the codes in force.
+fn enumerate_rule_codes(operation_id: &str, props: &mut Map<String, Value>, rules: &RuleSet) {
+    match operation_id {
+        "createPosition" => {
+            let kinds: Vec<&str> = rules
+                .position_kinds
+                .iter()
+                .map(|k| k.code.as_str())
+                .collect();
+            props.insert("kind".into(), json!({"type": "string", "enum": kinds}));
+        }
+        "propose" | "adjust" => {
+            let mut fields: Vec<Value> = Vec::new();
+            for r in &rules.regimes {
+                for f in &r.fields {
+                    let v = json!(f.code);
+                    if !fields.contains(&v) {
+                        fields.push(v);
+                    }
+                }
+            }
+            fields.push(Value::Null);
+            props.insert(
+                "field".into(),
+                json!({"type": ["string", "null"], "enum": fields, "description": "lĩnh vực (code of the regime's field list)"}),
+            );
+        }
+        _ => {}
+    }
 }

@@ -88,7 +88,7 @@ async fn no_operation_answers_5xx_to_generated_or_hostile_input() {
     .await
     .expect(200);
 
-    let doc = openapi::document::<DbStore>();
+    let doc = openapi::document::<DbStore>(&app.svc.rules);
     let mut sent = 0;
     for r in routes::table::<DbStore>() {
         if r.path == "/tokens" {

@@ -38,6 +38,18 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
             .is_object()
     );
 
+    // Codes from the rule files are enumerated.
+    let kinds = &doc["paths"]["/positions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["properties"]["kind"]["enum"];
+    assert!(
+        kinds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k == "so-ban-nganh-tinh"),
+        "{kinds}"
+    );
+
     // The table that builds the router is exactly what the document lists.
     let table = routes::table::<DbStore>();
     let mut documented = BTreeSet::new();
