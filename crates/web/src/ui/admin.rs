@@ -237,8 +237,14 @@ async fn admin_page<S: Store>(
                 max_level: dl.max_level.label(),
                 term: format!("{} – {}", d(Some(dl.valid_from)), d(Some(dl.valid_to))),
                 document_ref: dl.document_ref.clone(),
-                revoked: d(dl.revoked_on),
-                can_revoke: dl.revoked_on.is_none() && (is_admin || dl.grantor_id == me.user.id),
+                revoked: match (dl.revoked_on, dl.valid_to < today_vn()) {
+                    (Some(r), _) => format!("Đã thu hồi {}", d(Some(r))),
+                    (None, true) => "Hết hiệu lực".to_string(),
+                    (None, false) => String::new(),
+                },
+                can_revoke: dl.revoked_on.is_none()
+                    && dl.valid_to >= today_vn()
+                    && (is_admin || dl.grantor_id == me.user.id),
             })
             .collect(),
         kind_opts: st
@@ -722,6 +728,44 @@ fn vn_time(at: &str) -> String {
     }
 }
 
+/// The Vietnamese name of an audit action (the code stays visible for the officer).
+fn action_label(code: &str) -> String {
+    let vi = match code {
+        "bootstrap" => "Khởi tạo hệ thống",
+        "login" => "Đăng nhập",
+        "login.fail" => "Đăng nhập sai",
+        "session.open" => "Mở phiên làm việc",
+        "session.close" => "Đăng xuất",
+        "session.expire" => "Phiên hết hạn",
+        "session.revoke_all" => "Thu hồi mọi phiên",
+        "attachment.add" => "Đính kèm tệp",
+        "attachment.view" => "Mở tệp đính kèm",
+        "item.propose" => "Đề xuất độ mật",
+        "item.classify" => "Quyết định độ mật",
+        "item.extend" => "Gia hạn",
+        "item.adjust" => "Điều chỉnh độ mật",
+        "item.declassify" => "Giải mật",
+        "register.outgoing" => "Vào sổ đi",
+        "register.incoming" => "Vào sổ đến",
+        "register.handover" => "Vào sổ chuyển giao",
+        "register.copies" => "Vào sổ sao, chụp",
+        "register.ack" => "Ký nhận",
+        "request.copy" => "Đề nghị sao, chụp",
+        "request.decide" => "Quyết định yêu cầu",
+        "user.create" => "Tạo người dùng",
+        "user.update" => "Sửa người dùng",
+        "user.password" => "Đặt mật khẩu",
+        "delegation.create" => "Ghi nhận ủy quyền",
+        "catalogue.create" => "Thêm danh mục",
+        _ => "",
+    };
+    if vi.is_empty() {
+        code.to_string()
+    } else {
+        format!("{vi} ({code})")
+    }
+}
+
 pub async fn audit_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
     let ctx = ctx_for(me.user.id);
     let recs = match call(&st, &me, move |svc| svc.audit_tail(&ctx, 300)).await {
@@ -736,12 +780,11 @@ pub async fn audit_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Resp
         l: L::new(&me, "audit", "Nhật ký kiểm tra"),
         rows: recs
             .iter()
-            .rev()
             .map(|r| AuditRow {
                 seq: r.seq,
                 at: vn_time(&r.at),
                 actor: r.actor.clone(),
-                action: r.action.clone(),
+                action: action_label(&r.action),
                 object: r.object.clone(),
                 high: r.details.contains("high=true"),
                 details: r.details.clone(),
