@@ -787,7 +787,6 @@ fn defaults(code: &str, cx: &Cx, r: &Regime) -> Vals {
     v
 }
 
-
 /// The authority rules that govern this act, for the item's level (or every level).
 fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
     let acts: Vec<Act> = match code {
@@ -839,6 +838,28 @@ fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) 
         rows.push(("Trạng thái", i.status.label().to_string()));
         if let Some(e) = i.expiry {
             rows.push(("Ngày hết thời hạn bảo vệ", fmt_vn(e)));
+        }
+        // Tuyệt mật summaries stay out of forms, as out of registers.
+        if let Some(s) = i
+            .summary
+            .as_ref()
+            .filter(|_| i.level != Level::TuyetMat && !i.sealed)
+        {
+            rows.push(("Trích yếu nội dung", s.clone()));
+        }
+        if i.status == Status::Proposed {
+            rows.push(("Người soạn thảo", i.drafter_name.clone()));
+            rows.push(("Nơi nhận", i.recipients.join("; ")));
+            rows.push(("Số lượng bản phát hành", i.copies_issued.to_string()));
+            rows.push((
+                "Sao, chụp (đề xuất)",
+                if i.copy_allowed {
+                    "Được phép"
+                } else {
+                    "Không được phép"
+                }
+                .to_string(),
+            ));
         }
         link = format!("/items/{}", i.id);
         class = level_class(i.level);
