@@ -9,6 +9,7 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use super::txt::decode_text;
+use crate::legacy::{self, LegacyEncoding};
 use crate::model::{Extracted, Part, Style, TextUnit};
 
 const BLOCKS: &[&str] = &[
@@ -53,6 +54,8 @@ const DROP: &[&str] = &["script", "style", "template", "head"];
 
 struct Frame {
     name: String,
+    /// Legacy font (`<font face=".VnTime">`, `font-family: VNI-Times`), inherited.
+    legacy: Option<LegacyEncoding>,
     upper: bool,
     hidden: bool,
     part: Part,
@@ -178,8 +181,20 @@ pub fn extract(bytes: &[u8]) -> Extracted {
                             index += 1;
                         }
                     }
+                    let face = el.attr("face").map(str::to_owned).or_else(|| {
+                        let st = el.attr("style")?;
+                        let i = st.to_ascii_lowercase().find("font-family")?;
+                        let v = st[i..].split_once(':')?.1;
+                        Some(v.split([';', ',']).next()?.trim().to_owned())
+                    });
+                    let legacy = match face.as_deref().and_then(legacy::classify_font) {
+                        Some(enc) => Some(enc),
+                        None if face.is_some() => None,
+                        None => parent.and_then(|p| p.legacy),
+                    };
                     stack.push(Frame {
                         name,
+                        legacy,
                         upper,
                         hidden,
                         part,
@@ -202,6 +217,15 @@ pub fn extract(bytes: &[u8]) -> Extracted {
                         buf_part = f.map(|f| f.part).unwrap_or(Part::Body);
                         buf_group = f.map(|f| f.group).unwrap_or(0);
                     }
+                    let repaired;
+                    let s = match f.and_then(|f| f.legacy) {
+                        Some(enc) => {
+                            buf_style.legacy = true;
+                            repaired = legacy::repair_run(s, Some(enc));
+                            repaired.as_str()
+                        }
+                        None => s,
+                    };
                     if f.is_some_and(|f| f.upper) {
                         buf.push_str(&s.to_uppercase());
                     } else {

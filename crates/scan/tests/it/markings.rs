@@ -668,3 +668,13 @@ fn pdf_stamp_inside_a_form_xobject() {
     assert_blocks(&v);
     assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
 }
+
+#[test]
+fn html_legacy_font_face_is_repaired() {
+    let page = "<html><body><p><font face=\".VnTimeH\">TèI MËT</font></p><p style=\"font-family: VNI-Times\">Baùo caùo</p></body></html>";
+    let v = scan("cu.html", page.as_bytes());
+    assert_blocks(&v);
+    assert_eq!(v.findings[0].evidence.as_deref(), Some("TỐI MẬT"));
+    let x = bmnn_scan::extract::extract(page.as_bytes(), "cu.html", &Default::default()).unwrap();
+    assert!(x.units.iter().any(|u| u.text == "Báo cáo"), "{:?}", x.units);
+}
