@@ -14,16 +14,42 @@ use std::collections::BTreeMap;
 use time::{Date, Month};
 
 const WORDS: &[&str] = &[
-    "báo cáo", "kế hoạch", "phương án", "tình hình", "cung ứng", "xăng dầu", "hàng hóa", "thiết yếu",
-    "dự án", "công nghiệp", "năng lượng", "thị trường", "kiểm tra", "an ninh", "dự trữ", "quốc gia",
-    "quý", "năm", "tỉnh", "đề án", "thẩm định", "đầu tư", "điện", "khoáng sản", "thương mại", "biên giới",
+    "báo cáo",
+    "kế hoạch",
+    "phương án",
+    "tình hình",
+    "cung ứng",
+    "xăng dầu",
+    "hàng hóa",
+    "thiết yếu",
+    "dự án",
+    "công nghiệp",
+    "năng lượng",
+    "thị trường",
+    "kiểm tra",
+    "an ninh",
+    "dự trữ",
+    "quốc gia",
+    "quý",
+    "năm",
+    "tỉnh",
+    "đề án",
+    "thẩm định",
+    "đầu tư",
+    "điện",
+    "khoáng sản",
+    "thương mại",
+    "biên giới",
 ];
 
 /// A small deterministic generator (no dependency, same data on every run).
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
@@ -37,7 +63,13 @@ fn day(g: &mut Lcg, year: i32) -> Date {
 }
 
 impl DbTx<'_> {
-    pub(crate) fn bench_items(&mut self, start: usize, n: usize, holder: Id, unit: Option<Id>) -> Result<Vec<(Id, Level)>> {
+    pub(crate) fn bench_items(
+        &mut self,
+        start: usize,
+        n: usize,
+        holder: Id,
+        unit: Option<Id>,
+    ) -> Result<Vec<(Id, Level)>> {
         let mut g = Lcg(start as u64 + 7);
         let mut out = Vec::with_capacity(n);
         for i in start..start + n {
@@ -48,12 +80,23 @@ impl DbTx<'_> {
             };
             let year = if i % 2 == 0 { 2025 } else { 2026 };
             let d = day(&mut g, year);
-            let summary = format!("{} {} {} {} số {}", g.pick(WORDS), g.pick(WORDS), g.pick(WORDS), g.pick(WORDS), i);
+            let summary = format!(
+                "{} {} {} {} số {}",
+                g.pick(WORDS),
+                g.pick(WORDS),
+                g.pick(WORDS),
+                g.pick(WORDS),
+                i
+            );
             let item = SecretItem {
                 id: 0,
                 carrier: Carrier::Document,
                 electronic: false,
-                origin: if i % 3 == 0 { Origin::Incoming } else { Origin::Internal },
+                origin: if i % 3 == 0 {
+                    Origin::Incoming
+                } else {
+                    Origin::Internal
+                },
                 number_symbol: Some(format!("{}/BC-SCT", i + 1)),
                 doc_type: "Báo cáo".into(),
                 summary: (level != Level::TuyetMat).then_some(summary),
@@ -78,7 +121,11 @@ impl DbTx<'_> {
                 unit_id: unit,
                 holder_id: Some(holder),
                 location: "Kho lưu trữ".into(),
-                status: if i % 10 == 0 { Status::Declassified } else { Status::Issued },
+                status: if i % 10 == 0 {
+                    Status::Declassified
+                } else {
+                    Status::Issued
+                },
                 recall_due: None,
                 returned_on: None,
                 named_recipient: None,
@@ -94,7 +141,13 @@ impl DbTx<'_> {
         Ok(out)
     }
 
-    pub(crate) fn bench_entries(&mut self, items: &[(Id, Level)], n: usize, seed: u64, created_by: Id) -> Result<()> {
+    pub(crate) fn bench_entries(
+        &mut self,
+        items: &[(Id, Level)],
+        n: usize,
+        seed: u64,
+        created_by: Id,
+    ) -> Result<()> {
         let mut g = Lcg(seed);
         let kinds = RegisterKind::ALL;
         let mut next: BTreeMap<(&'static str, i32), i64> = BTreeMap::new();
@@ -161,7 +214,13 @@ impl DbTx<'_> {
 
 impl crate::DbStore {
     /// Benchmark data: `items` items and `entries` register entries, held by `holder`.
-    pub fn bench_seed(&self, items: usize, entries: usize, holder: Id, unit: Option<Id>) -> Result<()> {
+    pub fn bench_seed(
+        &self,
+        items: usize,
+        entries: usize,
+        holder: Id,
+        unit: Option<Id>,
+    ) -> Result<()> {
         let mut all = Vec::with_capacity(items);
         let batch = 5_000;
         let mut done = 0;
@@ -173,7 +232,9 @@ impl crate::DbStore {
         let mut done = 0;
         while done < entries {
             let n = (batch * 2).min(entries - done);
-            self.with_db(true, |tx| tx.bench_entries(&all, n, done as u64 + 11, holder))?;
+            self.with_db(true, |tx| {
+                tx.bench_entries(&all, n, done as u64 + 11, holder)
+            })?;
             done += n;
         }
         Ok(())

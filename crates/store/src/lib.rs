@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backup;
 mod bench;
 mod dataset;
 pub mod schema;

@@ -332,44 +332,228 @@ fn scanner_bookkeeping_logs_ignores_and_filters_matches() {
     for b in backends() {
         let o = org(&b.url);
         let c = o.ctx(&o.clerk);
-        let (mat, _) = o.svc.receive_incoming(&c, incoming(Level::Mat, "1/M", "10/11/2026")).expect("mat");
-        let (tm, _) = o.svc.receive_incoming(&c, incoming(Level::ToiMat, "2/TM", "10/11/2026")).expect("tm");
-        o.svc.set_item_text(&c, mat.id, b"ciphertext-1").expect("text");
-        o.svc.set_item_text(&c, tm.id, b"ciphertext-2").expect("text");
+        let (mat, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "1/M", "10/11/2026"))
+            .expect("mat");
+        let (tm, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::ToiMat, "2/TM", "10/11/2026"))
+            .expect("tm");
+        o.svc
+            .set_item_text(&c, mat.id, b"ciphertext-1")
+            .expect("text");
+        o.svc
+            .set_item_text(&c, tm.id, b"ciphertext-2")
+            .expect("text");
         assert_eq!(o.svc.item_texts().expect("texts").len(), 2);
         // The reader cleared for Mật sees only the Mật match; declassified items never match.
         let r = o.ctx(&o.mat_reader);
-        let m = o.svc.visible_matches(&r, &[tm.id, mat.id, 999]).expect("matches");
-        assert_eq!(m.iter().map(|x| x.item_id).collect::<Vec<_>>(), vec![mat.id], "{}", b.name);
+        let m = o
+            .svc
+            .visible_matches(&r, &[tm.id, mat.id, 999])
+            .expect("matches");
+        assert_eq!(
+            m.iter().map(|x| x.item_id).collect::<Vec<_>>(),
+            vec![mat.id],
+            "{}",
+            b.name
+        );
         let sha = "a".repeat(64);
         let before = o.svc.store.audit_count().expect("count");
         o.svc
-            .record_scan(&c, &ScanLog { file_name: "lich-cong-tac.docx".into(), sha256: sha.clone(), size: 1234, verdict: "block".into(), findings: 2, channel: "web".into() })
+            .record_scan(
+                &c,
+                &ScanLog {
+                    file_name: "lich-cong-tac.docx".into(),
+                    sha256: sha.clone(),
+                    size: 1234,
+                    verdict: "block".into(),
+                    findings: 2,
+                    channel: "web".into(),
+                },
+            )
             .expect("log");
         assert_eq!(o.svc.store.audit_count().expect("count"), before + 1);
         let tail = o.svc.audit_tail(&o.ctx(&o.admin), 1).expect("tail");
-        assert!(tail[0].details.contains("verdict=block") && tail[0].details.contains("lich-cong-tac.docx"));
+        assert!(
+            tail[0].details.contains("verdict=block")
+                && tail[0].details.contains("lich-cong-tac.docx")
+        );
         // Only a leader or the security officer approves an ignore, with a reason and an expiry.
-        let err = o.svc.ignore_finding(&c, IgnoreCmd { sha256: sha.clone(), rule_id: "copy".into(), reason: "Đã giải mật".into(), expires: d("01/12/2026") }).expect_err("clerk");
+        let err = o
+            .svc
+            .ignore_finding(
+                &c,
+                IgnoreCmd {
+                    sha256: sha.clone(),
+                    rule_id: "copy".into(),
+                    reason: "Đã giải mật".into(),
+                    expires: d("01/12/2026"),
+                },
+            )
+            .expect_err("clerk");
         assert_eq!(err.code(), "forbidden");
         let h = o.ctx(&o.head);
-        let err = o.svc.ignore_finding(&h, IgnoreCmd { sha256: sha.clone(), rule_id: "copy".into(), reason: " ".into(), expires: d("01/12/2026") }).expect_err("no reason");
+        let err = o
+            .svc
+            .ignore_finding(
+                &h,
+                IgnoreCmd {
+                    sha256: sha.clone(),
+                    rule_id: "copy".into(),
+                    reason: " ".into(),
+                    expires: d("01/12/2026"),
+                },
+            )
+            .expect_err("no reason");
         assert_eq!(err.code(), "invalid_input");
-        let err = o.svc.ignore_finding(&h, IgnoreCmd { sha256: sha.clone(), rule_id: "copy".into(), reason: "x".into(), expires: d("01/01/2030") }).expect_err("too long");
+        let err = o
+            .svc
+            .ignore_finding(
+                &h,
+                IgnoreCmd {
+                    sha256: sha.clone(),
+                    rule_id: "copy".into(),
+                    reason: "x".into(),
+                    expires: d("01/01/2030"),
+                },
+            )
+            .expect_err("too long");
         assert_eq!(err.code(), "invalid_input");
-        o.svc.ignore_finding(&h, IgnoreCmd { sha256: sha.clone(), rule_id: "copy".into(), reason: "Trích dẫn văn bản đã công bố".into(), expires: d("01/12/2026") }).expect("ignore");
+        o.svc
+            .ignore_finding(
+                &h,
+                IgnoreCmd {
+                    sha256: sha.clone(),
+                    rule_id: "copy".into(),
+                    reason: "Trích dẫn văn bản đã công bố".into(),
+                    expires: d("01/12/2026"),
+                },
+            )
+            .expect("ignore");
         let ig = o.svc.active_ignores(&c, &sha).expect("ignores");
         assert_eq!(ig.len(), 1);
         assert_eq!(ig[0].approver_id, o.head.id);
-        let later = Ctx { today: d("02/12/2026"), ..c };
-        assert!(o.svc.active_ignores(&later, &sha).expect("ignores").is_empty(), "expired ({})", b.name);
+        let later = Ctx {
+            today: d("02/12/2026"),
+            ..c
+        };
+        assert!(
+            o.svc
+                .active_ignores(&later, &sha)
+                .expect("ignores")
+                .is_empty(),
+            "expired ({})",
+            b.name
+        );
         o.svc
-            .declassify(&h, DeclassifyCmd { item_id: mat.id, council: vec![], council_decision_ref: None, council_minutes_ref: None, partial: false, partial_scope: None, decision_ref: None, originator_notice: Some("CV 5/BCT".into()), date: Some(d("20/11/2026")) })
+            .declassify(
+                &h,
+                DeclassifyCmd {
+                    item_id: mat.id,
+                    council: vec![],
+                    council_decision_ref: None,
+                    council_minutes_ref: None,
+                    partial: false,
+                    partial_scope: None,
+                    decision_ref: None,
+                    originator_notice: Some("CV 5/BCT".into()),
+                    date: Some(d("20/11/2026")),
+                },
+            )
             .expect_err("a leader may not record the originator's notice");
         o.svc
-            .declassify(&c, DeclassifyCmd { item_id: mat.id, council: vec![], council_decision_ref: None, council_minutes_ref: None, partial: false, partial_scope: None, decision_ref: None, originator_notice: Some("CV 5/BCT".into()), date: Some(d("20/11/2026")) })
+            .declassify(
+                &c,
+                DeclassifyCmd {
+                    item_id: mat.id,
+                    council: vec![],
+                    council_decision_ref: None,
+                    council_minutes_ref: None,
+                    partial: false,
+                    partial_scope: None,
+                    decision_ref: None,
+                    originator_notice: Some("CV 5/BCT".into()),
+                    date: Some(d("20/11/2026")),
+                },
+            )
             .expect("declassified on the originator's notice");
-        assert!(o.svc.visible_matches(&r, &[mat.id]).expect("matches").is_empty());
-        assert_eq!(o.svc.item_texts().expect("texts").len(), 1, "declassified items leave the index");
+        assert!(
+            o.svc
+                .visible_matches(&r, &[mat.id])
+                .expect("matches")
+                .is_empty()
+        );
+        assert_eq!(
+            o.svc.item_texts().expect("texts").len(),
+            1,
+            "declassified items leave the index"
+        );
+    }
+}
+
+#[test]
+fn backups_restore_and_refuse_damaged_or_foreign_ones() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        o.svc
+            .receive_incoming(&c, incoming(Level::Mat, "1/B", "10/11/2026"))
+            .expect("rx");
+        let key = bmnn_vault::DataKey::from_bytes([3u8; 32]);
+        let tmp = tempfile::tempdir().expect("tmp");
+        let (manifest, sealed) = o
+            .svc
+            .store
+            .backup(&key, tmp.path(), "2026-11-25T09:00:00")
+            .expect("backup");
+        assert_eq!(
+            manifest.payload,
+            if b.name == "sqlite" {
+                "sqlite-db"
+            } else {
+                "export-json"
+            }
+        );
+        // The file gives away nothing of the data.
+        assert!(
+            !sealed.windows(b"1/B".len()).any(|w| w == b"1/B"),
+            "{}",
+            b.name
+        );
+        let (m2, payload) = bmnn_store::backup::open_backup(&key, &sealed).expect("open");
+        assert_eq!(m2, manifest);
+        let mut bad = sealed.clone();
+        let i = bad.len() / 2;
+        bad[i] ^= 0x40;
+        assert_eq!(
+            bmnn_store::backup::open_backup(&key, &bad)
+                .expect_err("damaged")
+                .code(),
+            "backup_refused"
+        );
+        let other = bmnn_vault::DataKey::from_bytes([4u8; 32]);
+        let err = bmnn_store::backup::open_backup(&other, &sealed).expect_err("foreign");
+        assert!(
+            err.message_vi().contains("khóa khác"),
+            "{}",
+            err.message_vi()
+        );
+        // Restore drill.
+        let before = o.svc.store.export().expect("export");
+        if b.name == "sqlite" {
+            let dest = tmp.path().join("restored.db");
+            bmnn_store::backup::restore_sqlite(&payload, &dest).expect("restore");
+            let r = bmnn_store::DbStore::open(&format!("sqlite://{}", dest.display()))
+                .expect("open restored");
+            assert_eq!(r.export().expect("export"), before);
+            assert!(r.verify_audit().expect("verify").is_ok());
+        } else {
+            let d: bmnn_store::Dataset = serde_json::from_slice(&payload).expect("json");
+            let fresh = backends_like(&b);
+            fresh.import(&d).expect("import");
+            assert_eq!(fresh.export().expect("export"), before);
+        }
     }
 }
