@@ -39,6 +39,51 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/api/v1/", axum::routing::any(not_found))
 }
 
+/// Outermost middleware for the whole application: answers under `/api/` that the global
+/// layers produced outside the API's routes (413 body too large, 408 timeout, a panic's 500,
+/// the pages' 404) are turned into the API's JSON error shape, keeping their status and
+/// headers. Meant for `lib.rs`: `.layer(axum::middleware::from_fn(api::json_errors))` as the
+/// last (outermost) layer.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("invalid_input", "Nội dung yêu cầu quá lớn."),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "Yêu cầu xử lý quá lâu nên đã bị dừng; thao tác chưa được ghi. Hãy thử lại.",
+        ),
+        StatusCode::NOT_FOUND => (
+            "not_found",
+            "Không có địa chỉ API này. Xem danh sách tại /api/v1/openapi.json.",
+        ),
+        s if s.is_server_error() => (
+            "internal_error",
+            "Lỗi hệ thống; thao tác chưa được ghi. Hãy thử lại hoặc báo quản trị viên.",
+        ),
+        _ => ("invalid_input", "Yêu cầu không hợp lệ."),
+    };
+    let (mut parts, _) = resp.into_parts();
+    let fresh = extract::error_response(status, code, message, None);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    for (k, v) in fresh.headers() {
+        parts.headers.insert(k.clone(), v.clone());
+    }
+    Response::from_parts(parts, fresh.into_body())
+}
+
 async fn not_found() -> Response {
     extract::error_response(
         StatusCode::NOT_FOUND,

@@ -238,3 +238,46 @@ async fn tokens_routes_methods_queries_and_paths() {
     .await
     .expect_error(404, "not_found");
 }
+
+#[tokio::test]
+async fn errors_of_the_global_layers_become_json_under_the_api() {
+    use tower::ServiceExt;
+    let app = TestApp::spawn();
+    let t = app.login_as("soanthao");
+    let router = app
+        .router
+        .clone()
+        .layer(axum::middleware::from_fn(bmnn_web::api::json_errors));
+    let limit = bmnn_web::WebConfig::default().max_body_bytes;
+    let huge = format!("{{\"doc_type\": \"{}\"}}", "a".repeat(limit + 1));
+    let resp = router
+        .clone()
+        .oneshot(req(
+            Method::POST,
+            "/api/v1/items",
+            Some(&t),
+            Some("application/json"),
+            &huge,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"]["code"], "invalid_input");
+    // Pages are left alone.
+    let page = router
+        .oneshot(req(Method::GET, "/khong-co-trang-nay", None, None, ""))
+        .await
+        .unwrap();
+    assert!(
+        !page
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v == "application/json")
+    );
+}

@@ -184,6 +184,8 @@ fn docs_api_md_lists_every_route_and_every_stable_code() {
         "conflict",
         "unauthenticated",
         "storage_error",
+        "timeout",
+        "internal_error",
         "method_not_allowed",
     ]) {
         assert!(
