@@ -238,9 +238,10 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let Value::Object(map) = value else {
             return Err(invalid("body", "nội dung phải là một đối tượng JSON {…}").into_response());
         };
-        let Value::Object(map) = integral_floats(Value::Object(map)) else {
-            unreachable!("an object stays an object")
-        };
+        let map: serde_json::Map<String, Value> = map
+            .into_iter()
+            .map(|(k, v)| (k, integral_floats(v)))
+            .collect();
         if let Some(f) = find_nul(&map) {
             return Err(invalid(&f, "không được chứa ký tự NUL").into_response());
         }
