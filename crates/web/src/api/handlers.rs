@@ -209,7 +209,22 @@ pub async fn update_user<S: Store>(
     PathId(id): PathId,
     body: Body,
 ) -> Res {
-    let ch: UserChange = body.parse()?;
+    // JSON Merge Patch (RFC 7396): a field left out stays as it is, `null` clears it.
+    let cleared: Vec<String> = body
+        .0
+        .iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut ch: UserChange = body.parse()?;
+    for k in cleared {
+        match k.as_str() {
+            "clearance" => ch.clearance = Some(None),
+            "position_id" => ch.position_id = Some(None),
+            "unit_id" => ch.unit_id = Some(None),
+            _ => {}
+        }
+    }
     let (user, privilege_changed) = st.run(move |svc| svc.update_user(&a.ctx, id, ch)).await?;
     ok(json!({"user": user, "privilege_changed": privilege_changed}))
 }

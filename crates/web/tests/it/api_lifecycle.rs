@@ -411,6 +411,18 @@ async fn organisation_and_catalogue_through_the_api() {
         .expect(200);
     assert_eq!(changed["privilege_changed"], true);
     assert_eq!(changed["user"]["clearance"], "mat");
+    // Merge-patch: `null` clears, a field left out stays.
+    let cleared = app
+        .send(
+            axum::http::Method::PATCH,
+            &format!("/api/v1/users/{uid}"),
+            Some("admin"),
+            Some(json!({"clearance": null, "full_name": "Vũ Văn Hợp (đã chuyển công tác)"})),
+        )
+        .await
+        .expect(200);
+    assert!(cleared["user"]["clearance"].is_null());
+    assert_eq!(cleared["user"]["roles"], json!(["leader"]));
     app.post_json(
         &format!("/api/v1/users/{uid}/password"),
         "admin",
