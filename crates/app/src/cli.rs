@@ -84,6 +84,11 @@ pub enum Command {
     Tick,
     /// Load the fictional demo agency into an empty database (what `serve --demo` does).
     Demo,
+    /// Reports (annual, five-year, incident) as DOCX/JSON; signed bundles up the chain.
+    Report {
+        #[command(subcommand)]
+        cmd: crate::report_cmd::ReportCmd,
+    },
     /// Check files for secret markings and copied passages before they are published.
     Scan(bmnn_scan::cli::ScanArgs),
     /// (benchmarks only) bulk items and register entries held by USER, bypassing the services.
@@ -268,6 +273,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => crate::serve::run(&data, &cli.database_url, args),
         Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
+        Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, cmd),
         Command::Scan(args) => {
             let markings = crate::serve::markings(&load_rules(&data)?);
             Ok(ExitCode::from(

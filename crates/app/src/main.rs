@@ -10,6 +10,7 @@
 
 mod cli;
 mod demo;
+mod report_cmd;
 mod serve;
 
 use clap::Parser;

@@ -700,7 +700,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             .signer_position
             .clone()
             .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into()),
-        signer_name: t.signer_name.clone().unwrap_or_else(|| " ".into()),
+        signer_name: t.signer_name.clone().unwrap_or_else(|| "………………………".into()),
     };
     Ok(reports::build(reports::BuildInput {
         kind: q.kind,

@@ -1,0 +1,323 @@
+//! `bmnn report …`: the reports of ND26 Điều 8 (annual, five-year, ad-hoc incident) as DOCX
+//! or JSON, and the signed bundles that carry a unit's report to the level above.
+//!
+//! The figures and sections come from `bmnn_core::service::Service::report` (computed from the
+//! records); this file only renders the model through `bmnn_docs::admin_docx` (ND30 layout),
+//! draws the signing key from the operating system, and reads and writes files. The signing
+//! key lives in `<data>/keys/report-signing.key` (64 hex digits, owner-only permissions); its
+//! public half is what the level above registers with `bmnn report register-key`.
+
+use anyhow::{Context, Result, anyhow, bail};
+use bmnn_core::programme::ReportKind;
+use bmnn_core::programme::bundle;
+use bmnn_core::programme::reports::{ReportModel, Table};
+use bmnn_core::service::{RegisterKeyCmd, ReportQuery};
+use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{open_service, system_ctx};
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Báo cáo sơ kết 01 năm (ND26 Điều 8): figures of the year's data period.
+    Annual(ReportArgs),
+    /// Báo cáo tổng kết 05 năm: the five annual data periods ending in --year.
+    FiveYear(ReportArgs),
+    /// Báo cáo đột xuất về một vụ lộ, mất (default: the latest incident of the year).
+    Incident {
+        #[command(flatten)]
+        args: ReportArgs,
+        /// Id of the incident record.
+        #[arg(long)]
+        incident: Option<i64>,
+    },
+    /// Create this unit's signing key (prints the public key to register at the level above).
+    Keygen {
+        /// Replace an existing key.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export this unit's report as a signed bundle for the level above.
+    Bundle {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "annual")]
+        kind: BundleKind,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Import a subordinate unit's signed bundle (refused if changed or from an unknown key).
+    ImportBundle { file: PathBuf },
+    /// Register a subordinate unit's public key.
+    RegisterKey {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        public_key: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long)]
+    year: i32,
+    #[arg(long, value_enum, default_value = "json")]
+    format: ReportFormat,
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Docx,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BundleKind {
+    Annual,
+    FiveYear,
+}
+
+const KEY_FILE: &str = "keys/report-signing.key";
+
+pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode> {
+    let ctx = system_ctx();
+    match cmd {
+        ReportCmd::Annual(a) => emit(data, url, ReportKind::Annual, None, a),
+        ReportCmd::FiveYear(a) => emit(data, url, ReportKind::FiveYear, None, a),
+        ReportCmd::Incident { args, incident } => {
+            emit(data, url, ReportKind::Incident, incident, args)
+        }
+        ReportCmd::Keygen { force } => {
+            let path = data.join(KEY_FILE);
+            if path.exists() && !force {
+                bail!(
+                    "đã có khóa ký tại {}; dùng --force nếu muốn thay (đơn vị cấp trên phải đăng ký lại khóa mới)",
+                    path.display()
+                );
+            }
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret)
+                .map_err(|e| anyhow!("không lấy được số ngẫu nhiên: {e}"))?;
+            write_private(&path, bundle::hex(&secret).as_bytes())?;
+            println!("{}", bundle::public_key_hex(&secret));
+            eprintln!(
+                "Đã tạo khóa ký báo cáo tại {}. Gửi khóa công khai (dòng trên) cho đơn vị cấp trên để đăng ký.",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCmd::Bundle { year, kind, output } => {
+            let secret = read_key(data)?;
+            let kind = match kind {
+                BundleKind::Annual => ReportKind::Annual,
+                BundleKind::FiveYear => ReportKind::FiveYear,
+            };
+            let svc = open_service(data, url)?;
+            let model = svc.report(
+                &ctx,
+                ReportQuery {
+                    kind,
+                    year,
+                    incident_id: None,
+                },
+            )?;
+            let json = serde_json::to_vec_pretty(&model)?;
+            let docx = bmnn_docs::admin_docx(&admin_doc(&model))
+                .map_err(|e| anyhow!("không tạo được DOCX: {e}"))?;
+            let bytes = bundle::seal(
+                &secret,
+                &model.particulars.agency,
+                kind,
+                year,
+                &bmnn_core::service::ts(ctx.now),
+                &[("report.json", &json), ("report.docx", &docx)],
+            );
+            std::fs::write(&output, bytes).with_context(|| format!("ghi {}", output.display()))?;
+            eprintln!(
+                "Đã tạo gói báo cáo {} năm {year} của {} tại {}.",
+                kind.code(),
+                model.particulars.agency,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCmd::ImportBundle { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
+            let svc = open_service(data, url)?;
+            let r = svc.import_bundle(&ctx, &bytes)?;
+            println!(
+                "Đã tiếp nhận báo cáo {} năm {} của {}.",
+                r.record.kind.code(),
+                r.record.year,
+                r.record.unit
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCmd::RegisterKey { unit, public_key } => {
+            let svc = open_service(data, url)?;
+            let k = svc.register_unit_key(&ctx, RegisterKeyCmd { unit, public_key })?;
+            println!("Đã đăng ký khóa của {}.", k.record.unit);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn emit(
+    data: &Path,
+    url: &Option<String>,
+    kind: ReportKind,
+    incident_id: Option<i64>,
+    a: ReportArgs,
+) -> Result<ExitCode> {
+    let svc = open_service(data, url)?;
+    let model = svc.report(
+        &system_ctx(),
+        ReportQuery {
+            kind,
+            year: a.year,
+            incident_id,
+        },
+    )?;
+    let bytes = match a.format {
+        ReportFormat::Json => {
+            let mut v = serde_json::to_vec_pretty(&model)?;
+            v.push(b'\n');
+            v
+        }
+        ReportFormat::Docx => bmnn_docs::admin_docx(&admin_doc(&model))
+            .map_err(|e| anyhow!("không tạo được DOCX: {e}"))?,
+    };
+    match a.output {
+        Some(p) => std::fs::write(&p, bytes).with_context(|| format!("ghi {}", p.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_key(data: &Path) -> Result<[u8; 32]> {
+    let path = data.join(KEY_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "chưa có khóa ký báo cáo ({}); chạy `bmnn report keygen` trước",
+            path.display()
+        )
+    })?;
+    bundle::unhex(text.trim())
+        .and_then(|v| v.try_into().ok())
+        .ok_or_else(|| anyhow!("tệp khóa {} không hợp lệ", path.display()))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("tạo {}", dir.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("ghi {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.write_all(b"\n")?;
+    Ok(())
+}
+
+fn doc_table(t: &Table) -> DocTable {
+    let columns = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| TableColumn {
+            title: c.clone(),
+            width_weight: match (i, c.as_str()) {
+                (_, "STT") => 1,
+                (_, "Nơi xảy ra") | (_, "Kênh") if t.code == "incident-list" => 3,
+                (0, _) => 5,
+                _ => 2,
+            },
+        })
+        .collect();
+    DocTable {
+        title: Some(t.title.clone()),
+        columns,
+        rows: t.rows.clone(),
+        landscape: false,
+    }
+}
+
+/// The report as an ND30 administrative document.
+pub fn admin_doc(m: &ReportModel) -> AdminDoc {
+    let p = &m.particulars;
+    let mut body = Vec::new();
+    let fmt = bmnn_core::dates::fmt_vn;
+    let intro = match m.kind {
+        ReportKind::Incident => format!(
+            "Thực hiện chế độ báo cáo đột xuất ({}), {} báo cáo vụ việc phát hiện ngày {} như sau:",
+            m.basis,
+            p.agency,
+            fmt(m.period.start)
+        ),
+        _ => format!(
+            "Thực hiện chế độ báo cáo về công tác bảo vệ bí mật nhà nước ({}), {} báo cáo kết quả công tác bảo vệ bí mật nhà nước; số liệu tính từ ngày {} đến ngày {}, như sau:",
+            m.basis,
+            p.agency,
+            fmt(m.period.start),
+            fmt(m.period.end)
+        ),
+    };
+    body.push(Block::Paragraph(intro));
+    for s in &m.sections {
+        body.push(Block::Heading {
+            level: HeadingLevel::Roman,
+            text: s.heading.clone(),
+        });
+        for f in &s.facts {
+            body.push(Block::Paragraph(f.clone()));
+        }
+        for t in &s.tables {
+            if !t.rows.is_empty() {
+                body.push(Block::Table(doc_table(t)));
+            }
+        }
+        let text = s.narrative.trim();
+        if text.is_empty() {
+            if s.facts.is_empty() && s.tables.is_empty() {
+                body.push(Block::Paragraph("(Chưa có nội dung.)".into()));
+            }
+        } else {
+            for para in text.split("\n\n") {
+                body.push(Block::Paragraph(para.trim().to_string()));
+            }
+        }
+    }
+    for n in &m.notes {
+        body.push(Block::Paragraph(format!("Ghi chú: {n}")));
+    }
+    AdminDoc {
+        superior_agency: p.superior.clone(),
+        agency: p.agency.clone(),
+        number: p.number.clone(),
+        place: p.place.clone(),
+        date: p.date,
+        level_stamp: None,
+        doc_type: Some("BÁO CÁO".into()),
+        summary: m.title.clone(),
+        body,
+        recipients: p.recipients.clone(),
+        archive: p.archive.clone(),
+        signer: Signer {
+            authority: p.signer_authority.clone(),
+            position: p.signer_position.clone(),
+            name: p.signer_name.clone(),
+        },
+    }
+}

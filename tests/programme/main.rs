@@ -1,0 +1,7 @@
+//! Programme records, reports and signed bundles on real stores (SQLite always, PostgreSQL
+//! when `TEST_DATABASE_URL` is set), through the services and the `bmnn report` command.
+
+mod bundles;
+mod helpers;
+mod records;
+mod reports;

@@ -1,0 +1,369 @@
+//! Programme records through the services: roles, refusals that write nothing, audit, the
+//! obligations they raise, report drafts offered from the previous year.
+
+use crate::helpers::*;
+use bmnn_core::Level;
+use bmnn_core::model::Role;
+use bmnn_core::obligations::ObligationKind;
+use bmnn_core::programme::*;
+use bmnn_core::service::*;
+
+#[test]
+fn records_need_the_right_role_and_are_audited() {
+    for e in backends("Sở Tư pháp") {
+        let admin = e.svc.org(&sys()).unwrap().users[0].clone();
+        let actx = Ctx {
+            user_id: admin.id,
+            now: now(),
+            today: today(),
+        };
+        let drafter = e
+            .svc
+            .create_user(
+                &actx,
+                NewUser {
+                    username: "soanthao".into(),
+                    full_name: "Người soạn thảo".into(),
+                    roles: vec![Role::Drafter],
+                    clearance: Some(Level::Mat),
+                    position_id: None,
+                    unit_id: None,
+                    password_hash: "x".into(),
+                },
+            )
+            .unwrap();
+        let dctx = Ctx {
+            user_id: drafter.id,
+            ..actx
+        };
+        let training = Training {
+            date: d("01/03/2025"),
+            kind: TrainingKind::Training,
+            organiser: "Công an Tỉnh".into(),
+            audience: "Văn thư".into(),
+            participants: 40,
+            attendees: vec![],
+        };
+        let err = e
+            .svc
+            .add_record(
+                &dctx,
+                RecordCmd {
+                    unit_id: None,
+                    record: training.clone(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden", "{}", e.backend);
+        // The administrator keeps records but may not read the report.
+        e.svc
+            .add_record(
+                &actx,
+                RecordCmd {
+                    unit_id: None,
+                    record: training.clone(),
+                },
+            )
+            .unwrap();
+        let err = e
+            .svc
+            .report(
+                &actx,
+                ReportQuery {
+                    kind: ReportKind::Annual,
+                    year: 2025,
+                    incident_id: None,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+        // A future date and an empty list of attendees beyond the count are refused.
+        let mut future = training.clone();
+        future.date = d("01/01/2027");
+        assert_eq!(
+            e.svc
+                .add_record(
+                    &sys(),
+                    RecordCmd {
+                        unit_id: None,
+                        record: future
+                    }
+                )
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+        let mut too_many = training.clone();
+        too_many.participants = 1;
+        too_many.attendees = vec!["A".into(), "B".into()];
+        assert!(
+            e.svc
+                .add_record(
+                    &sys(),
+                    RecordCmd {
+                        unit_id: None,
+                        record: too_many
+                    }
+                )
+                .is_err()
+        );
+        let listed = e.svc.list_records::<Training>(&sys(), None, None).unwrap();
+        assert_eq!(listed.len(), 1, "refusals wrote nothing");
+        assert_eq!(listed[0].record, training);
+        let tail = e.svc.audit_tail(&sys(), 5).unwrap();
+        assert!(
+            tail.iter().any(|r| r.action == "programme.training.create"),
+            "{tail:?}"
+        );
+        assert!(
+            e.ok(&["audit", "verify"])
+                .starts_with("Chuỗi nhật ký toàn vẹn".as_bytes())
+        );
+    }
+}
+
+#[test]
+fn a_device_changes_use_only_after_a_recorded_wipe() {
+    for e in backends("Sở Tư pháp") {
+        let dev = e.add(Device {
+            identity: "MT-09".into(),
+            kind: DeviceKind::Computer,
+            description: "Máy soạn thảo".into(),
+            in_use_from: d("01/02/2024"),
+            inspected_on: None,
+            stamp_ref: None,
+            never_connected: true,
+            status: DeviceStatus::InUse,
+            wipes: vec![],
+            repurposed_on: None,
+            new_use: None,
+            disposed_on: None,
+            disposal_ref: None,
+        });
+        let err = e
+            .svc
+            .repurpose_device(
+                &sys(),
+                RepurposeCmd {
+                    device_id: dev.id,
+                    date: d("01/09/2025"),
+                    new_use: "Máy văn phòng".into(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "device_not_wiped", "{}", e.backend);
+        let err = e
+            .svc
+            .dispose_device(
+                &sys(),
+                DisposeCmd {
+                    device_id: dev.id,
+                    date: d("01/09/2025"),
+                    reference: "QĐ thanh lý 3".into(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "device_not_wiped");
+        // Nor through a plain update.
+        let mut changed = dev.record.clone();
+        changed.status = DeviceStatus::Repurposed;
+        changed.repurposed_on = Some(d("01/09/2025"));
+        assert_eq!(
+            e.svc
+                .update_record(
+                    &sys(),
+                    dev.id,
+                    RecordCmd {
+                        unit_id: None,
+                        record: changed
+                    }
+                )
+                .unwrap_err()
+                .code(),
+            "device_not_wiped"
+        );
+        let now = e.svc.get_record::<Device>(&sys(), dev.id).unwrap();
+        assert_eq!(now.record.status, DeviceStatus::InUse, "nothing written");
+        e.svc
+            .record_wipe(
+                &sys(),
+                WipeCmd {
+                    device_id: dev.id,
+                    wipe: Wipe {
+                        date: d("31/08/2025"),
+                        method: "Ghi đè".into(),
+                        by: "Cán bộ BMNN".into(),
+                        minutes_ref: None,
+                    },
+                },
+            )
+            .unwrap();
+        let done = e
+            .svc
+            .dispose_device(
+                &sys(),
+                DisposeCmd {
+                    device_id: dev.id,
+                    date: d("01/09/2025"),
+                    reference: "QĐ thanh lý 3".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(done.record.status, DeviceStatus::Disposed);
+        // A device that was ever online is not registered for BMNN (Law Điều 5.5).
+        let mut online = dev.record.clone();
+        online.identity = "MT-10".into();
+        online.never_connected = false;
+        assert_eq!(
+            e.svc
+                .add_record(
+                    &sys(),
+                    RecordCmd {
+                        unit_id: None,
+                        record: online
+                    }
+                )
+                .unwrap_err()
+                .code(),
+            "device_connected"
+        );
+    }
+}
+
+#[test]
+fn programme_obligations_appear_in_due_until_done() {
+    for e in backends("Ủy ban nhân dân tỉnh Đồng Tháp") {
+        let seeded = dong_thap(&e);
+        let due = e.svc.due(&sys(), today()).unwrap();
+        let of = |k: ObligationKind| due.iter().filter(|o| o.kind == k).collect::<Vec<_>>();
+        let commit = of(ObligationKind::Commitment);
+        assert_eq!(commit.len(), 1, "{commit:?}");
+        assert!(commit[0].text.contains("Cán bộ kiêm nhiệm 12"));
+        assert!(commit[0].text.contains("Điều 26"));
+        let inc = of(ObligationKind::IncidentReport);
+        assert_eq!(inc.len(), 1, "{inc:?}");
+        assert_eq!(inc[0].due, d("12/11/2025"));
+        assert_eq!(inc[0].urgency, bmnn_core::obligations::Urgency::Overdue);
+        assert_eq!(of(ObligationKind::Remedy).len(), 1);
+        assert_eq!(of(ObligationKind::MeetingDocuments).len(), 1);
+        assert_eq!(of(ObligationKind::PlanTask).len(), 2);
+
+        // Recording the ad-hoc report and the leaving commitment clears them.
+        e.svc
+            .incident_reported(
+                &sys(),
+                IncidentReportedCmd {
+                    incident_id: seeded.unreported_incident,
+                    report: SentReport {
+                        date: d("13/11/2025"),
+                        reference: "45/BC-UBND".into(),
+                        to: "Bộ Công an".into(),
+                    },
+                },
+            )
+            .unwrap();
+        let staff = e
+            .svc
+            .list_records::<StaffAssignment>(&sys(), None, None)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.record.ended_on.is_some())
+            .unwrap();
+        e.add(Commitment {
+            person: staff.record.person.clone(),
+            staff_id: Some(staff.id),
+            occasion: CommitmentOccasion::Leaving,
+            signed_on: d("30/09/2025"),
+            reference: Some("Lưu hồ sơ cán bộ".into()),
+        });
+        let due = e.svc.due(&sys(), today()).unwrap();
+        assert!(!due.iter().any(|o| matches!(
+            o.kind,
+            ObligationKind::IncidentReport | ObligationKind::Commitment
+        )));
+        // The command line (system actor) lists them too.
+        let m = e.json(&["due", "--date", "2026-11-25", "--format", "json"]);
+        assert!(m.as_array().unwrap().iter().any(|o| o["kind"] == "remedy"));
+    }
+}
+
+#[test]
+fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
+    let e = backends("Sở Tư pháp").swap_remove(0);
+    let mut text = ReportDraftText::default();
+    text.narrative.insert(
+        "a".into(),
+        "Tình hình an ninh chính trị trên địa bàn ổn định.".into(),
+    );
+    text.narrative.insert(
+        "d".into(),
+        "Đề nghị Bộ Công an trang cấp USB phi chuẩn.".into(),
+    );
+    text.number = Some("12/BC-STP".into());
+    text.signer_position = Some("GIÁM ĐỐC".into());
+    text.signer_name = Some("Nguyễn Văn Giám".into());
+    e.svc
+        .save_report_draft(
+            &sys(),
+            SaveDraftCmd {
+                kind: ReportKind::Annual,
+                year: 2024,
+                incident_id: None,
+                text: text.clone(),
+            },
+        )
+        .unwrap();
+    let offer = e
+        .svc
+        .report_draft(&sys(), ReportKind::Annual, 2025, None)
+        .unwrap();
+    assert!(offer.from_previous_year);
+    assert_eq!(offer.text.narrative, text.narrative);
+    assert_eq!(offer.text.number, None, "last year's number is not reused");
+    // Not written yet for 2025: the report does not silently reuse 2024's text.
+    let m = e.json(&["report", "annual", "--year", "2025"]);
+    assert_eq!(m["sections"][0]["narrative"], "");
+    let mut this_year = offer.text;
+    this_year.number = Some("15/BC-STP".into());
+    this_year
+        .narrative
+        .insert("b".into(), "Ưu điểm: lãnh đạo quan tâm chỉ đạo.".into());
+    e.svc
+        .save_report_draft(
+            &sys(),
+            SaveDraftCmd {
+                kind: ReportKind::Annual,
+                year: 2025,
+                incident_id: None,
+                text: this_year,
+            },
+        )
+        .unwrap();
+    let m = e.json(&["report", "annual", "--year", "2025"]);
+    assert_eq!(
+        m["sections"][0]["narrative"],
+        "Tình hình an ninh chính trị trên địa bàn ổn định."
+    );
+    assert_eq!(m["particulars"]["number"], "15/BC-STP");
+    let out = e.path("r.docx");
+    e.ok(&[
+        "report",
+        "annual",
+        "--year",
+        "2025",
+        "--format",
+        "docx",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let t = docx_text(&std::fs::read(out).unwrap());
+    for s in [
+        "Số: 15/BC-STP",
+        "Ưu điểm: lãnh đạo quan tâm chỉ đạo.",
+        "Đề nghị Bộ Công an trang cấp USB phi chuẩn.",
+        "GIÁM ĐỐC",
+        "Nguyễn Văn Giám",
+    ] {
+        assert!(t.contains(s), "DOCX lacks {s:?}:\n{t}");
+    }
+}
