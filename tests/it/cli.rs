@@ -218,3 +218,40 @@ fn rules_show_the_unconfirmed_points() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("tiêu hủy"), "{}", text(&o));
 }
+
+#[test]
+fn backup_and_restore_drill() {
+    let dir = demo();
+    let out = dir.path().join("bk");
+    let o = bmnn(dir.path(), &["backup", "--output", out.to_str().expect("path"), "--keep", "2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let files: Vec<_> = std::fs::read_dir(&out).expect("dir").map(|e| e.expect("e").path()).collect();
+    assert_eq!(files.len(), 1);
+    let file = files[0].to_str().expect("path").to_string();
+    let before = bmnn(dir.path(), &["export"]).stdout;
+    // Change the data, then restore: the change is gone, the chain verifies.
+    let o = bmnn_stdin(dir.path(), &["user", "add", "moi", "--name", "Người mới", "--role", "drafter", "--password-stdin"], "mật khẩu đủ dài 3\n");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = bmnn(dir.path(), &["restore", &file]);
+    assert_eq!(o.status.code(), Some(2), "needs --yes: {}", text(&o));
+    let o = bmnn(dir.path(), &["restore", &file, "--yes"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(bmnn(dir.path(), &["export"]).stdout, before);
+    assert!(bmnn(dir.path(), &["audit", "verify"]).status.success());
+    // One changed byte, or another installation's backup: refused, nothing written.
+    let mut bytes = std::fs::read(&file).expect("read");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let bad = dir.path().join("bad.bmnnbak");
+    std::fs::write(&bad, &bytes).expect("write");
+    let o = bmnn(dir.path(), &["restore", bad.to_str().expect("p"), "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("hỏng") || text(&o).contains("sửa"), "{}", text(&o));
+    let other = demo();
+    let o = bmnn(other.path(), &["restore", &file, "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("khóa khác"), "{}", text(&o));
+    // Taking the data folder without the key: the backup file holds no readable text.
+    let raw = std::fs::read(&file).expect("read");
+    assert!(!raw.windows("Bình Minh".len()).any(|w| w == "Bình Minh".as_bytes()));
+}

@@ -56,6 +56,21 @@ pub enum Command {
     },
     /// Import a dataset exported by `bmnn export` into an empty database.
     Import { file: PathBuf },
+    /// Make a sealed backup of the database (while the server runs) into DIR (default <data>/backups).
+    Backup {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Keep only the newest N backups in the folder.
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+    /// Restore a backup made by `bmnn backup` (stop the server first); refuses damaged or foreign files.
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing the current database.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Audit chain commands.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -431,6 +446,48 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 d.items.len(),
                 d.audit_log.len()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { output, keep } => {
+            let url = database_url(&data, &cli.database_url)?;
+            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            let key = bmnn_vault::DataKey::from_bytes(crate::serve::data_key(&data)?);
+            let dir = output.unwrap_or_else(|| data.join("backups"));
+            let path = crate::backup::write_backup(&store, &key, &dir)?;
+            println!("Đã sao lưu vào {}", path.display());
+            if let Some(n) = keep {
+                let removed = crate::backup::prune(&dir, n)?;
+                if removed > 0 {
+                    println!("Đã xóa {removed} bản sao lưu cũ (giữ {n} bản mới nhất).");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, yes } => {
+            let key = bmnn_vault::DataKey::from_bytes(crate::serve::data_key(&data)?);
+            let sealed = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
+            let (manifest, payload) = bmnn_store::backup::open_backup(&key, &sealed)?;
+            if !yes {
+                return Err(anyhow!(
+                    "bản sao lưu hợp lệ (tạo lúc {}); thêm --yes để thay thế cơ sở dữ liệu hiện tại (hãy dừng máy chủ trước)",
+                    manifest.created_at
+                ));
+            }
+            match manifest.payload.as_str() {
+                "sqlite-db" => {
+                    if cli.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
+                        return Err(anyhow!("bản sao lưu SQLite không khôi phục vào PostgreSQL; dùng bmnn export/import"));
+                    }
+                    let db = std::path::Path::new(database_url(&data, &None)?.trim_start_matches("sqlite://")).to_path_buf();
+                    bmnn_store::backup::restore_sqlite(&payload, &db)?;
+                }
+                _ => {
+                    let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
+                    let url = database_url(&data, &cli.database_url)?;
+                    DbStore::open(&url).map_err(|e| anyhow!("{e}"))?.import(&d)?;
+                }
+            }
+            println!("Đã khôi phục bản sao lưu tạo lúc {}.", manifest.created_at);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCmd::Verify) => {

@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod backup;
 mod cli;
 mod demo;
 mod report_cmd;

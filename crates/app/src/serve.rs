@@ -51,7 +51,7 @@ pub fn markings(rules: &RuleSet) -> Vec<MarkingSpec> {
 
 /// The attachment key, kept in `<data>/keys/data.key` (0600) until `bmnn keys` (issue 6)
 /// wraps it with an administrator passphrase.
-fn data_key(data: &Path) -> Result<[u8; 32]> {
+pub fn data_key(data: &Path) -> Result<[u8; 32]> {
     let dir = data.join("keys");
     std::fs::create_dir_all(&dir)?;
     let p = dir.join("data.key");
