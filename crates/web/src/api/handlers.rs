@@ -225,8 +225,22 @@ pub async fn update_user<S: Store>(
             _ => {}
         }
     }
-    let (user, privilege_changed) = st.run(move |svc| svc.update_user(&a.ctx, id, ch)).await?;
-    ok(json!({"user": user, "privilege_changed": privilege_changed}))
+    // A change of roles, clearance, position or the active flag ends the user's web sessions
+    // (stack.md §5), as the admin page does.
+    let (user, privilege_changed, sessions_revoked) = st
+        .run(move |svc| {
+            let (user, changed) = svc.update_user(&a.ctx, id, ch)?;
+            let n = if changed {
+                svc.revoke_sessions(&a.ctx, id)?
+            } else {
+                0
+            };
+            Ok((user, changed, n))
+        })
+        .await?;
+    ok(
+        json!({"user": user, "privilege_changed": privilege_changed, "sessions_revoked": sessions_revoked}),
+    )
 }
 
 #[derive(Deserialize, Serialize)]
@@ -242,9 +256,14 @@ pub async fn set_password<S: Store>(
 ) -> Res {
     let b: PasswordBody = body.parse()?;
     strong(&b.password)?;
-    st.run(move |svc| svc.set_password(&a.ctx, id, &auth::hash_password(&b.password)))
+    // A new password ends the user's web sessions (someone may have known the old one).
+    let n = st
+        .run(move |svc| {
+            svc.set_password(&a.ctx, id, &auth::hash_password(&b.password))?;
+            svc.revoke_sessions(&a.ctx, id)
+        })
         .await?;
-    ok(json!({"user_id": id, "changed": true}))
+    ok(json!({"user_id": id, "changed": true, "sessions_revoked": n}))
 }
 
 pub async fn create_delegation<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {

@@ -140,10 +140,10 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/users", h::create_user::<S>, "createUser", "Tổ chức", "Tạo người dùng").body(new_user()).ok(201, r("User")),
         route(M::PATCH, "/users/{id}", h::update_user::<S>, "updateUser", "Tổ chức", "Sửa người dùng (vai trò, độ mật được tiếp cận, chức vụ, khóa)")
             .body(user_change())
-            .ok(200, obj(&[("user", r("User"), true), ("privilege_changed", boolean(), true)])),
+            .ok(200, obj(&[("user", r("User"), true), ("privilege_changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
             .body(new_password())
-            .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true)])),
+            .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::POST, "/delegations", h::create_delegation::<S>, "createDelegation", "Tổ chức", "Ghi nhận văn bản ủy quyền")
             .body(new_delegation())
             .ok(201, r("Delegation")),

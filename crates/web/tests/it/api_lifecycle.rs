@@ -5,6 +5,7 @@
 //! the audit chain.
 
 use crate::helpers::TestApp;
+use bmnn_web::auth;
 use serde_json::json;
 
 #[tokio::test]
@@ -400,6 +401,16 @@ async fn organisation_and_catalogue_through_the_api() {
         .await
         .expect_error(403, "forbidden");
     let uid = user["id"].as_i64().unwrap();
+    // The user is logged in to the pages; a change of clearance through the API ends that.
+    let session = auth::random_token();
+    app.svc
+        .open_session(
+            &bmnn_web::ctx_for(uid),
+            &auth::token_hash(&session),
+            "csrf",
+            3600,
+        )
+        .expect("session");
     let changed = app
         .send(
             axum::http::Method::PATCH,
@@ -410,6 +421,15 @@ async fn organisation_and_catalogue_through_the_api() {
         .await
         .expect(200);
     assert_eq!(changed["privilege_changed"], true);
+    assert_eq!(changed["sessions_revoked"], 1);
+    let alive = app
+        .svc
+        .session_user(&auth::token_hash(&session), bmnn_web::now_utc(), 3600)
+        .expect("session lookup");
+    assert!(
+        alive.is_none(),
+        "the session ended with the change of clearance"
+    );
     assert_eq!(changed["user"]["clearance"], "mat");
     // Merge-patch: `null` clears, a field left out stays.
     let cleared = app
