@@ -156,17 +156,28 @@ fn lower(c: char) -> char {
 
 /// Build both views of `src`.
 pub fn views(src: &str) -> Views {
-    let mut evasion = false;
-    // One pass over the input: scripts present, and whether every char is trivially NFC
-    // (below U+0300 or a precomposed Latin Extended Additional letter — Vietnamese prose).
-    let (mut has_latin, mut has_foreign, mut simple) = (false, false, true);
-    for c in src.chars() {
-        let u = c as u32;
-        has_latin |= c.is_ascii_alphabetic() || matches!(u, 0xC0..=0x24F | 0x1E00..=0x1EFF);
-        has_foreign |= is_cyrillic_or_greek(c);
-        simple &= u < 0x300 || (0x1E00..=0x1EFF).contains(&u);
+    let plain = views_with(src, false);
+    // Look-alike letters are mapped only inside Latin text; decided on the view itself (a Latin
+    // letter may appear only after width folding or case mapping: `Ｍ`, the Kelvin sign), so that
+    // normalising a view again changes nothing.
+    let t = &plain.exact.text;
+    let latin = t
+        .chars()
+        .any(|c| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF));
+    if latin && t.chars().any(is_cyrillic_or_greek) {
+        views_with(src, true)
+    } else {
+        plain
     }
-    let confusables = has_latin && has_foreign;
+}
+
+fn views_with(src: &str, confusables: bool) -> Views {
+    let mut evasion = false;
+    // Whether every char is trivially NFC (below U+0300 or a precomposed Latin Extended
+    // Additional letter — Vietnamese prose), which skips the NFC quick check.
+    let simple = src
+        .chars()
+        .all(|c| (c as u32) < 0x300 || (0x1E00..=0x1EFF).contains(&(c as u32)));
     // `Ð`→`Đ` is decided after the view is built (see below), on the text it produces.
     let eth_is_d = false;
 
@@ -575,6 +586,19 @@ mod tests {
         assert!(v.evasion);
         let v = views("ÐỘ MẬT");
         assert_eq!(v.folded.text, "do mat");
+    }
+
+    #[test]
+    fn fuzz_regression_latin_only_after_width_folding() {
+        // cargo-fuzz `normalize` crash: a full-width Ｍ becomes Latin only in the view, next to a
+        // Cyrillic Р; the second normalisation used to map Р → p.
+        let bytes = [
+            0x5d, 0xef, 0xbc, 0xad, 0xb4, 0x20, 0xd0, 0xa0, 0xe1, 0x2d, 0xba, 0xac, 0, 0, 0x80,
+        ];
+        let s = String::from_utf8_lossy(&bytes);
+        let v = views(&s);
+        assert_eq!(views(&v.exact.text).exact.text, v.exact.text);
+        assert!(v.evasion);
     }
 
     #[test]
