@@ -53,6 +53,8 @@ export async function launchBrowser() {
     headless: true,
     locale: 'vi-VN',
     viewport: { width: 1366, height: 900 },
+    // The file picker's button text follows the browser's UI language.
+    env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
     args: [
       '--headless', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -3,6 +3,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launchBrowser, login, logout, shot, watch } from '../lib.js';
 
 const year = new Date().getFullYear();
@@ -104,6 +105,17 @@ describe('bmnn web UI', () => {
     await shot(page, '06-hand-over-form');
     await submitAct(/\/items\/\d+\?ok=hand-over/);
     await shot(page, '07-item-after-handover');
+    // The electronic file: uploaded encrypted, opened only through a recorded POST.
+    await page.setInputFiles('#file', { name: 'công-văn-777.txt', mimeType: 'text/plain', buffer: Buffer.from('Nội dung thử nghiệm') });
+    assert.match(await page.textContent('#file-name'), /Đã chọn: công-văn-777\.txt/);
+    await Promise.all([page.waitForURL(/\?ok=uploaded/), page.click('form.upload button[type=submit]')]);
+    assert.match(await page.textContent('main'), /công-văn-777\.txt/);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('form[action^="/attachments/"] button'),
+    ]);
+    assert.equal(readFileSync(await file.path(), 'utf8'), 'Nội dung thử nghiệm', 'decrypted file');
+    await shot(page, '07b-item-with-attachment');
     await logout(page, base);
   });
 

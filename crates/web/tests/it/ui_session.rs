@@ -242,3 +242,71 @@ async fn security_headers_are_on_every_response() {
         assert!(!t.contains(" hx-on"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn first_run_setup_creates_the_administrator_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = bmnn_store::DbStore::open(&format!("sqlite://{}/bmnn.db", dir.path().display()))
+        .expect("store");
+    let svc = bmnn_core::service::Service::new(store, bmnn_core::rules::RuleSet::embedded());
+    let router = bmnn_web::router(bmnn_web::AppState::new(svc, WebConfig::default()));
+    let login = send(
+        &router,
+        Request::get("/login").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(login.location, "/setup", "no user yet: the setup page");
+    let page = send(
+        &router,
+        Request::get("/setup").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let pre = page
+        .set_cookie
+        .iter()
+        .find_map(|c| {
+            c.strip_prefix("bmnn_pre=")
+                .and_then(|r| r.split(';').next())
+        })
+        .expect("pre-login cookie")
+        .to_string();
+    let post = |pw: &str, pre: &str| {
+        Request::post("/setup")
+            .header(header::COOKIE, format!("bmnn_pre={pre}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(encode(&[
+                ("_csrf", pre),
+                ("agency_name", "Sở Tư pháp tỉnh Thử Nghiệm"),
+                ("username", "quantri"),
+                ("full_name", "Quản trị viên"),
+                ("password", pw),
+                ("password2", pw),
+            ])))
+            .expect("req")
+    };
+    let weak = send(&router, post("ngan", &pre)).await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text().contains("ít nhất 10 ký tự"));
+    assert!(
+        weak.text().contains("Sở Tư pháp tỉnh Thử Nghiệm"),
+        "input kept"
+    );
+    let ok = send(&router, post("mật-khẩu-quản-trị-2026", &pre)).await;
+    assert_eq!(ok.location, "/login?ok=setup");
+    let again = send(
+        &router,
+        Request::get("/setup").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(
+        again.location, "/login",
+        "setup is closed once a user exists"
+    );
+    let twice = send(&router, post("mật-khẩu-quản-trị-2026", &pre)).await;
+    assert_eq!(
+        twice.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no second administrator"
+    );
+}
