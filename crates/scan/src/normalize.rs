@@ -233,7 +233,7 @@ fn views_with(src: &str, confusables: bool) -> Views {
             if DEFAULT_IGNORABLE(c) {
                 continue;
             }
-            if canonical_combining_class(c) == 0 && !buf.is_empty() && !is_cluster_continuation(c) {
+            if is_true_starter(c) && !buf.is_empty() && !is_cluster_continuation(c) {
                 flush(
                     &mut buf,
                     cluster_start,
@@ -274,6 +274,19 @@ fn views_with(src: &str, confusables: bool) -> Views {
         folded,
         evasion,
     }
+}
+
+/// A starter whose canonical decomposition also begins with a starter (U+0F81 has ccc 0 but
+/// decomposes into combining marks, so it must stay in the previous cluster).
+fn is_true_starter(c: char) -> bool {
+    if canonical_combining_class(c) != 0 {
+        return false;
+    }
+    let mut first = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        first.get_or_insert(d);
+    });
+    first.is_none_or(|d| canonical_combining_class(d) == 0)
 }
 
 /// Characters with ccc 0 that still compose with the preceding character under NFC.
@@ -599,6 +612,14 @@ mod tests {
         let v = views(&s);
         assert_eq!(views(&v.exact.text).exact.text, v.exact.text);
         assert!(v.evasion);
+    }
+
+    #[test]
+    fn fuzz_regression_non_starter_decomposition() {
+        // cargo-fuzz `normalize` crash: U+0F81 (ccc 0) decomposes into combining marks.
+        let s = "t\u{f81}\u{f81}a";
+        let v = views(s);
+        assert_eq!(views(&v.exact.text).exact.text, v.exact.text);
     }
 
     #[test]
