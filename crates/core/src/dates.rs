@@ -18,12 +18,16 @@ pub enum ExpiryConvention {
     DayBeforeAnniversary,
 }
 
-/// `date` plus `years` calendar years; 29 February falls back to 28 February.
+/// `date` plus `years` calendar years; 29 February falls back to 28 February. Saturates at the
+/// ends of the representable range (never panics on hostile input).
 pub fn add_years(date: Date, years: i32) -> Date {
-    let y = date.year() + years;
+    let y = date
+        .year()
+        .saturating_add(years)
+        .clamp(Date::MIN.year(), Date::MAX.year());
     let m = date.month();
     let d = date.day().min(days_in_month(y, m));
-    Date::from_calendar_date(y, m, d).expect("day clamped to month length")
+    Date::from_calendar_date(y, m, d).unwrap_or(if years >= 0 { Date::MAX } else { Date::MIN })
 }
 
 pub fn days_in_month(year: i32, month: Month) -> u8 {
@@ -35,17 +39,20 @@ pub fn expiry(start: Date, years: i32, conv: ExpiryConvention) -> Date {
     let a = add_years(start, years);
     match conv {
         ExpiryConvention::Anniversary => a,
-        ExpiryConvention::DayBeforeAnniversary => a - Duration::days(1),
+        ExpiryConvention::DayBeforeAnniversary => {
+            a.checked_sub(Duration::days(1)).unwrap_or(Date::MIN)
+        }
     }
 }
 
 /// `date` minus `days` calendar days (deadlines such as "60 days before expiry").
 pub fn days_before(date: Date, days: i64) -> Date {
-    date - Duration::days(days)
+    date.checked_sub(Duration::days(days)).unwrap_or(Date::MIN)
 }
 
+/// `date` plus `days`, saturating at the last representable date.
 pub fn days_after(date: Date, days: i64) -> Date {
-    date + Duration::days(days)
+    date.checked_add(Duration::days(days)).unwrap_or(Date::MAX)
 }
 
 /// dd/mm/yyyy, the format every page and document of bmnn shows.
@@ -139,6 +146,17 @@ mod tests {
         assert_eq!(
             expiry(s, 10, ExpiryConvention::DayBeforeAnniversary),
             date!(2036 - 03 - 14)
+        );
+    }
+
+    #[test]
+    fn extreme_dates_saturate_instead_of_panicking() {
+        assert_eq!(add_years(Date::MAX, 30), Date::MAX);
+        assert_eq!(days_after(Date::MAX, 1), Date::MAX);
+        assert_eq!(days_before(Date::MIN, 60), Date::MIN);
+        assert_eq!(
+            expiry(Date::MAX, 10, ExpiryConvention::DayBeforeAnniversary) <= Date::MAX,
+            true
         );
     }
 

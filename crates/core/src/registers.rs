@@ -114,8 +114,11 @@ pub struct RegisterEntry {
 /// that year, or on `today` for the current year. (A book spans one working year; when the
 /// template changed mid-year, the book follows the template in force when it is closed.)
 pub fn book_regime(rules: &RuleSet, year: i32, today: Date) -> &Regime {
-    let end = Date::from_calendar_date(year, time::Month::December, 31).expect("valid");
-    let at = if today.year() == year { today } else { end };
+    let at = if today.year() == year {
+        today
+    } else {
+        Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(today)
+    };
     rules
         .regime_for(at)
         .or_else(|| rules.regimes.first())

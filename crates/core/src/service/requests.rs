@@ -471,7 +471,7 @@ impl<S: Store> Service<S> {
             let numbers: Vec<u32> = (first..first + c.count).collect();
             item.next_copy_no += c.count;
             produced.extend(&numbers);
-            *surplus_destroyed += c.spoilt_destroyed;
+            *surplus_destroyed = surplus_destroyed.saturating_add(c.spoilt_destroyed);
             *operator = opt_text(&c.operator).or_else(|| Some(a.actor.full_name.clone()));
             *place = opt_text(&c.place);
             let done = produced.len() as u32 == *count;
