@@ -47,10 +47,10 @@ impl IntoResponse for WebError {
         if let CoreError::Invalid { field, .. } = &self.0 {
             body["error"]["field"] = json!(field);
         }
-        if let CoreError::Refused(r) = &self.0 {
-            if let Some(b) = &r.basis {
-                body["error"]["basis"] = json!(b);
-            }
+        if let CoreError::Refused(r) = &self.0
+            && let Some(b) = &r.basis
+        {
+            body["error"]["basis"] = json!(b);
         }
         (self.status(), Json(body)).into_response()
     }
