@@ -323,6 +323,35 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
     // Not written yet for 2025: the report does not silently reuse 2024's text.
     let m = e.json(&["report", "annual", "--year", "2025"]);
     assert_eq!(m["sections"][0]["narrative"], "");
+    // The same offer on the command line; saving through it.
+    let cli_offer = e.json(&["report", "text", "--year", "2025"]);
+    assert_eq!(cli_offer["from_previous_year"], true);
+    assert_eq!(
+        cli_offer["text"]["narrative"]["d"],
+        "Đề nghị Bộ Công an trang cấp USB phi chuẩn."
+    );
+    let file = e.path("five-year.json");
+    std::fs::write(
+        &file,
+        r#"{"narrative": {"c": "Không xảy ra vụ lộ, mất nghiêm trọng."}, "recipients": ["Bộ Công an"]}"#,
+    )
+    .unwrap();
+    e.ok(&[
+        "report",
+        "text",
+        "--kind",
+        "five-year",
+        "--year",
+        "2025",
+        "--set",
+        file.to_str().unwrap(),
+    ]);
+    let five = e.json(&["report", "five-year", "--year", "2025"]);
+    assert_eq!(
+        five["sections"][2]["narrative"],
+        "Không xảy ra vụ lộ, mất nghiêm trọng."
+    );
+    assert_eq!(five["particulars"]["recipients"][0], "Bộ Công an");
     let mut this_year = offer.text;
     this_year.number = Some("15/BC-STP".into());
     this_year

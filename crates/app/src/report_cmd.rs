@@ -8,10 +8,10 @@
 //! public half is what the level above registers with `bmnn report register-key`.
 
 use anyhow::{Context, Result, anyhow, bail};
-use bmnn_core::programme::ReportKind;
 use bmnn_core::programme::bundle;
 use bmnn_core::programme::reports::{ReportModel, Table};
-use bmnn_core::service::{RegisterKeyCmd, ReportQuery};
+use bmnn_core::programme::{ReportDraftText, ReportKind};
+use bmnn_core::service::{RegisterKeyCmd, ReportQuery, SaveDraftCmd};
 use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
@@ -33,6 +33,20 @@ pub enum ReportCmd {
         /// Id of the incident record.
         #[arg(long)]
         incident: Option<i64>,
+    },
+    /// Print the written parts of a report as JSON (last year's text is offered as a start), or
+    /// save them from a JSON file with --set.
+    Text {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "annual")]
+        kind: TextKind,
+        /// Incident record (ad-hoc report).
+        #[arg(long)]
+        incident: Option<i64>,
+        /// JSON file with {"narrative": {"a": "…", …}, "number": …, "recipients": […], …}.
+        #[arg(long)]
+        set: Option<PathBuf>,
     },
     /// Create this unit's signing key (prints the public key to register at the level above).
     Keygen {
@@ -77,6 +91,13 @@ pub enum ReportFormat {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    Annual,
+    FiveYear,
+    Incident,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BundleKind {
     Annual,
     FiveYear,
@@ -91,6 +112,42 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
         ReportCmd::FiveYear(a) => emit(data, url, ReportKind::FiveYear, None, a),
         ReportCmd::Incident { args, incident } => {
             emit(data, url, ReportKind::Incident, incident, args)
+        }
+        ReportCmd::Text {
+            year,
+            kind,
+            incident,
+            set,
+        } => {
+            let kind = match kind {
+                TextKind::Annual => ReportKind::Annual,
+                TextKind::FiveYear => ReportKind::FiveYear,
+                TextKind::Incident => ReportKind::Incident,
+            };
+            let svc = open_service(data, url)?;
+            match set {
+                None => {
+                    let offer = svc.report_draft(&ctx, kind, year, incident)?;
+                    println!("{}", serde_json::to_string_pretty(&offer)?);
+                }
+                Some(file) => {
+                    let bytes =
+                        std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
+                    let text: ReportDraftText = serde_json::from_slice(&bytes)
+                        .with_context(|| format!("{} không đúng định dạng", file.display()))?;
+                    svc.save_report_draft(
+                        &ctx,
+                        SaveDraftCmd {
+                            kind,
+                            year,
+                            incident_id: incident,
+                            text,
+                        },
+                    )?;
+                    eprintln!("Đã lưu nội dung báo cáo {} năm {year}.", kind.code());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         ReportCmd::Keygen { force } => {
             let path = data.join(KEY_FILE);

@@ -972,6 +972,7 @@ impl ReportKind {
 
 /// Phần viết của một báo cáo (per section code) and its printed particulars.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportDraftText {
     /// Narrative by section code ("a", "b", …).
     #[serde(default)]
