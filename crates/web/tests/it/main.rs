@@ -11,6 +11,7 @@ mod api_lifecycle;
 mod api_openapi;
 mod api_refusals;
 mod api_regimes;
+mod ui_acts;
 mod ui_attach;
 mod ui_clearance;
 mod ui_client;

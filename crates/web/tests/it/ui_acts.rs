@@ -1,0 +1,165 @@
+//! Every act has a guided form that renders for its context (item, request, register entry,
+//! notice) with the legal terms, and a refused act shows code, message and basis in the form
+//! while keeping what was typed.
+
+use crate::helpers::TestApp;
+use crate::ui_client::Client;
+use axum::http::StatusCode;
+use bmnn_core::model::{CopyForm, NoticeQuery};
+use bmnn_core::service::{AdjustCmd, CopyRequestCmd, HandOverCmd, RegisterOutgoingCmd};
+use bmnn_web::ctx_for;
+use bmnn_web::ui::acts::{ACTS, On};
+
+#[tokio::test]
+async fn every_act_form_renders_in_vietnamese_for_its_context() {
+    let app = TestApp::spawn();
+    let item = app
+        .classified_item("2026-03-10", serde_json::json!({}))
+        .await;
+    let clerk = ctx_for(app.user("vanthu"));
+    app.svc
+        .register_outgoing(
+            &clerk,
+            RegisterOutgoingCmd {
+                item_id: item,
+                number_symbol: "12/BC-THU".into(),
+                signer: "Nguyễn Văn Giám".into(),
+                unit_kept: None,
+                note: None,
+                date: None,
+            },
+        )
+        .expect("register");
+    let entry = app
+        .svc
+        .hand_over(
+            &clerk,
+            HandOverCmd {
+                item_id: item,
+                to_user_id: Some(app.user("soanthao")),
+                to_name: None,
+                quantity: 1,
+                note: None,
+                date: None,
+            },
+        )
+        .expect("hand over")
+        .id;
+    let request = app
+        .svc
+        .request_copy(
+            &ctx_for(app.user("soanthao")),
+            CopyRequestCmd {
+                item_id: item,
+                form: CopyForm::SaoY,
+                count: 2,
+                purpose: "Phục vụ họp".into(),
+                recipients: vec![],
+                date: None,
+            },
+        )
+        .expect("copy request")
+        .id;
+    app.svc
+        .adjust(
+            &ctx_for(app.user("giamdoc")),
+            AdjustCmd {
+                item_id: item,
+                new_level: bmnn_core::Level::ToiMat,
+                catalogue_item_id: Some(app.org.cat_toi_mat),
+                field: None,
+                decision_ref: Some("QĐ-ĐC".into()),
+                originator_notice: None,
+                date: None,
+            },
+        )
+        .expect("adjust");
+    let notice = app
+        .svc
+        .list_notices(
+            &clerk,
+            NoticeQuery {
+                open_only: true,
+                item_id: Some(item),
+            },
+        )
+        .expect("notices")
+        .first()
+        .expect("an adjustment notice is owed")
+        .id;
+    let c = Client::session(&app, "vanthu");
+    for a in ACTS {
+        let q = match a.on {
+            On::Nothing => String::new(),
+            On::Item => format!("?item={item}"),
+            On::Request => format!("?request={request}"),
+            On::Entry => format!("?entry={entry}"),
+            On::Notice => format!("?notice={notice}"),
+        };
+        let p = c.get(&format!("/acts/{}{q}", a.code)).await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", a.code, p.text());
+        let t = p.text();
+        assert!(t.contains(a.title), "{} shows its title", a.code);
+        assert!(t.contains("name=\"_csrf\""), "{} carries the token", a.code);
+        assert!(
+            t.contains("Ngày") || a.code == "acknowledge" || a.code == "cancel-entry",
+            "{}",
+            a.code
+        );
+    }
+    // Unknown act: 404 page, not a crash.
+    assert_eq!(c.get("/acts/khong-co").await.status, StatusCode::NOT_FOUND);
+    // A form for an act that needs authority names who decides, from the regime's data.
+    let t = c
+        .get(&format!("/acts/decide?request={request}"))
+        .await
+        .text();
+    assert!(t.contains("Ai có thẩm quyền quyết định") && t.contains("Căn cứ"));
+}
+
+#[tokio::test]
+async fn a_refused_act_keeps_the_input_and_shows_code_message_and_basis() {
+    let app = TestApp::spawn();
+    let drafter = Client::session(&app, "soanthao");
+    let before = app.audit_count();
+    let summary = "Báo cáo thử: độ mật không khớp mục danh mục";
+    let p = drafter
+        .post(
+            "/acts/propose",
+            &[
+                ("carrier", "document"),
+                ("doc_type", "Báo cáo"),
+                ("summary", summary),
+                ("level", "mat"),
+                ("catalogue_item_id", &app.org.cat_toi_mat.to_string()),
+                ("recipients", "Sở Tài chính"),
+                ("copies_issued", "2"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let t = p.text();
+    assert!(t.contains("level_mismatch_catalogue"), "code shown");
+    assert!(t.contains("Căn cứ: Luật"), "basis shown");
+    assert!(t.contains(summary), "input kept");
+    assert_eq!(app.audit_count(), before, "a refusal writes nothing");
+    // Bad input names the field by its Vietnamese label.
+    let p = drafter
+        .post(
+            "/acts/propose",
+            &[
+                ("carrier", "document"),
+                ("doc_type", "Báo cáo"),
+                ("level", "mat"),
+                ("date", "31/02/2026"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    assert!(
+        p.text()
+            .contains("Ngày thực hiện: ngày phải viết theo dạng dd/mm/yyyy")
+    );
+}
