@@ -12,6 +12,7 @@ mod api_openapi;
 mod api_refusals;
 mod api_regimes;
 mod ui_acts;
+mod ui_assets;
 mod ui_attach;
 mod ui_clearance;
 mod ui_client;
