@@ -1203,7 +1203,100 @@ mod tests {
         f
     }
 
+    fn incident_at(day: Date, channel: usize, docs: &[(u8, bool)]) -> Incident {
+        Incident {
+            discovered_on: day,
+            kind: if channel == 3 {
+                IncidentKind::Loss
+            } else {
+                IncidentKind::Exposure
+            },
+            channel: Channel::ALL[channel],
+            place: "Đơn vị".into(),
+            documents: docs
+                .iter()
+                .map(|(l, c)| IncidentDocument {
+                    level: Level::from_rank(*l as i16),
+                    in_catalogue: *c,
+                    item_id: None,
+                })
+                .collect(),
+            cause: String::new(),
+            recovered: channel == 2,
+            taken_down: Channel::ALL[channel].internet(),
+            discipline: Discipline {
+                disciplined: docs.len() as u32 % 2,
+                criticised: docs.len() as u32,
+            },
+            criminal_referral: false,
+            adhoc_report: None,
+        }
+    }
+
+    fn figures_for(records: &[ProgrammeRecord], start: Date, end: Date) -> Figures {
+        compute_figures(&Inputs {
+            period: Period { start, end },
+            today: end,
+            report_due: end,
+            items: &[],
+            events: &[],
+            requests: &[],
+            registers: &[],
+            records,
+        })
+    }
+
     proptest! {
+        /// Period-additive figures of two adjacent periods add up to those of their union, and
+        /// the breakdowns of incidents add up to their totals.
+        #[test]
+        fn figures_split_over_adjacent_periods_and_breakdowns_add_up(
+            incidents in proptest::collection::vec(
+                (0i64..730, 0usize..5, proptest::collection::vec((0u8..4, any::<bool>()), 1..5)),
+                0..30,
+            ),
+            trainings in proptest::collection::vec((0i64..730, 1u32..500), 0..30),
+            cut in 1i64..729,
+        ) {
+            let start = time::macros::date!(2024 - 12 - 15);
+            let day = |n: i64| start + time::Duration::days(n);
+            let mut records = Vec::new();
+            for (n, (d, c, docs)) in incidents.iter().enumerate() {
+                records.push(encode(n as Id + 1, None, &incident_at(day(*d), *c, docs)).unwrap());
+            }
+            for (n, (d, p)) in trainings.iter().enumerate() {
+                let t = Training {
+                    date: day(*d),
+                    kind: TrainingKind::Training,
+                    organiser: "Công an".into(),
+                    audience: "Cán bộ".into(),
+                    participants: *p,
+                    attendees: vec![],
+                };
+                records.push(encode(1000 + n as Id, None, &t).unwrap());
+            }
+            let end = day(729);
+            let whole = figures_for(&records, start, end);
+            let mut parts = figures_for(&records, start, day(cut - 1));
+            parts.add(&figures_for(&records, day(cut), end));
+            prop_assert_eq!(&parts.incidents, &whole.incidents);
+            prop_assert_eq!(&parts.training, &whole.training);
+            let x = &whole.incidents;
+            prop_assert_eq!(x.incidents, incidents.len() as u64);
+            let c = &x.by_channel;
+            prop_assert_eq!(
+                c.agency_website + c.social_network + c.improper_provision + c.physical_loss + c.other,
+                x.incidents
+            );
+            prop_assert_eq!(x.exposures + x.losses, x.incidents);
+            prop_assert_eq!(x.documents_by_level.total() + x.documents_unmarked, x.documents);
+            prop_assert!(x.documents_in_catalogue <= x.documents);
+            prop_assert_eq!(
+                whole.training.participants,
+                trainings.iter().map(|(_, p)| *p as u64).sum::<u64>()
+            );
+        }
+
         #[test]
         fn summing_units_is_field_by_field(a in 0u64..1_000_000, b in 0u64..1_000_000, c in 0u64..1000) {
             let mut s = figures(a, b);
