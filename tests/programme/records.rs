@@ -396,3 +396,62 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
         assert!(t.contains(s), "DOCX lacks {s:?}:\n{t}");
     }
 }
+
+#[test]
+fn records_are_kept_from_the_command_line() {
+    let e = backends("Sở Tư pháp").swap_remove(0);
+    let file = e.path("training.json");
+    std::fs::write(
+        &file,
+        r#"[
+  {"unit_id": null, "record": {"date": "2025-03-01", "kind": "training", "organiser": "Công an Tỉnh",
+   "audience": "Văn thư", "participants": 40, "attendees": ["Nguyễn Văn A"]}},
+  {"unit_id": null, "record": {"date": "2025-04-01", "kind": "briefing", "organiser": "Sở Tư pháp",
+   "audience": "Toàn thể công chức", "participants": 85}}
+]"#,
+    )
+    .unwrap();
+    e.ok(&[
+        "report",
+        "records",
+        "add",
+        "training",
+        file.to_str().unwrap(),
+    ]);
+    let listed = e.json(&[
+        "report",
+        "records",
+        "list",
+        "training",
+        "--from",
+        "01/01/2025",
+        "--to",
+        "31/03/2025",
+    ]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["record"]["attendees"][0], "Nguyễn Văn A");
+    let m = e.json(&["report", "annual", "--year", "2025"]);
+    assert_eq!(m["figures"]["training"]["sessions"], 2);
+    assert_eq!(m["figures"]["training"]["participants"], 125);
+    assert_eq!(m["figures"]["training"]["briefing_participants"], 85);
+
+    let dev = e.path("device.json");
+    std::fs::write(
+        &dev,
+        r#"{"unit_id": null, "record": {"identity": "LAPTOP-7", "kind": "computer",
+  "description": "Máy xách tay", "in_use_from": "2025-01-02", "inspected_on": null,
+  "stamp_ref": null, "never_connected": false, "status": "in-use", "wipes": [],
+  "repurposed_on": null, "new_use": null, "disposed_on": null, "disposal_ref": null}}"#,
+    )
+    .unwrap();
+    let o = e.bmnn(&["report", "records", "add", "device", dev.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("device_connected"), "{}", text(&o));
+    assert_eq!(
+        e.json(&["report", "records", "list", "device"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

@@ -10,9 +10,13 @@
 use anyhow::{Context, Result, anyhow, bail};
 use bmnn_core::programme::bundle;
 use bmnn_core::programme::reports::{ReportModel, Table};
-use bmnn_core::programme::{ReportDraftText, ReportKind};
-use bmnn_core::service::{RegisterKeyCmd, ReportQuery, SaveDraftCmd};
+use bmnn_core::programme::{
+    AnnualPlan, Commitment, Device, Directive, Equipment, Incident, Inspection, LegacyReview,
+    Meeting, Record, ReportDraftText, ReportKind, StaffAssignment, Training,
+};
+use bmnn_core::service::{Ctx, RecordCmd, RegisterKeyCmd, ReportQuery, SaveDraftCmd, Service};
 use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
+use bmnn_store::DbStore;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +52,10 @@ pub enum ReportCmd {
         #[arg(long)]
         set: Option<PathBuf>,
     },
+    /// Programme records (staff, commitments, training, devices, meetings, inspections,
+    /// incidents …): add from JSON or list as JSON.
+    #[command(subcommand)]
+    Records(RecordsCmd),
     /// Create this unit's signing key (prints the public key to register at the level above).
     Keygen {
         /// Replace an existing key.
@@ -72,6 +80,41 @@ pub enum ReportCmd {
         #[arg(long)]
         public_key: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordsCmd {
+    /// Add records from a JSON file: one `{"unit_id": …, "record": {…}}` or an array of them.
+    Add {
+        #[arg(value_enum)]
+        kind: RecordArg,
+        file: PathBuf,
+    },
+    /// List records whose key date lies in [--from, --to], as JSON.
+    List {
+        #[arg(value_enum)]
+        kind: RecordArg,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+/// The record kinds people keep (`bmnn_core::programme::RecordKind`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordArg {
+    Staff,
+    Commitment,
+    Training,
+    Directive,
+    Device,
+    Equipment,
+    Meeting,
+    Inspection,
+    Incident,
+    LegacyReview,
+    Plan,
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +188,64 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
                         },
                     )?;
                     eprintln!("Đã lưu nội dung báo cáo {} năm {year}.", kind.code());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCmd::Records(cmd) => {
+            let svc = open_service(data, url)?;
+            match cmd {
+                RecordsCmd::Add { kind, file } => {
+                    let bytes =
+                        std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
+                    macro_rules! go {
+                        ($t:ty) => {
+                            add_from::<$t>(&svc, &ctx, &bytes)?
+                        };
+                    }
+                    let n = match kind {
+                        RecordArg::Staff => go!(StaffAssignment),
+                        RecordArg::Commitment => go!(Commitment),
+                        RecordArg::Training => go!(Training),
+                        RecordArg::Directive => go!(Directive),
+                        RecordArg::Device => go!(Device),
+                        RecordArg::Equipment => go!(Equipment),
+                        RecordArg::Meeting => go!(Meeting),
+                        RecordArg::Inspection => go!(Inspection),
+                        RecordArg::Incident => go!(Incident),
+                        RecordArg::LegacyReview => go!(LegacyReview),
+                        RecordArg::Plan => go!(AnnualPlan),
+                    };
+                    eprintln!("Đã thêm {n} hồ sơ.");
+                }
+                RecordsCmd::List { kind, from, to } => {
+                    let date = |s: Option<String>| -> Result<Option<time::Date>> {
+                        s.map(|s| {
+                            bmnn_core::dates::parse_date(&s)
+                                .ok_or_else(|| anyhow!("ngày không hợp lệ: {s}"))
+                        })
+                        .transpose()
+                    };
+                    let (from, to) = (date(from)?, date(to)?);
+                    macro_rules! list {
+                        ($t:ty) => {
+                            serde_json::to_string_pretty(&svc.list_records::<$t>(&ctx, from, to)?)?
+                        };
+                    }
+                    let out = match kind {
+                        RecordArg::Staff => list!(StaffAssignment),
+                        RecordArg::Commitment => list!(Commitment),
+                        RecordArg::Training => list!(Training),
+                        RecordArg::Directive => list!(Directive),
+                        RecordArg::Device => list!(Device),
+                        RecordArg::Equipment => list!(Equipment),
+                        RecordArg::Meeting => list!(Meeting),
+                        RecordArg::Inspection => list!(Inspection),
+                        RecordArg::Incident => list!(Incident),
+                        RecordArg::LegacyReview => list!(LegacyReview),
+                        RecordArg::Plan => list!(AnnualPlan),
+                    };
+                    println!("{out}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -254,6 +355,25 @@ fn emit(
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Adds the records of a JSON file (one command or an array), each in its own transaction; stops
+/// at the first refusal, saying how many were added before it.
+fn add_from<T: Record>(svc: &Service<DbStore>, ctx: &Ctx, bytes: &[u8]) -> Result<usize> {
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).context("tệp không phải JSON hợp lệ")?;
+    let list = match v {
+        serde_json::Value::Array(a) => a,
+        one => vec![one],
+    };
+    let total = list.len();
+    for (n, x) in list.into_iter().enumerate() {
+        let c: RecordCmd<T> = serde_json::from_value(x)
+            .with_context(|| format!("hồ sơ thứ {} không đúng định dạng", n + 1))?;
+        svc.add_record(ctx, c)
+            .with_context(|| format!("hồ sơ thứ {} (đã thêm {n} hồ sơ trước đó)", n + 1))?;
+    }
+    Ok(total)
 }
 
 fn read_key(data: &Path) -> Result<[u8; 32]> {
