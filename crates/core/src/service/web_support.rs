@@ -11,6 +11,7 @@
 //! chain, with the level so that views of Tối mật and Tuyệt mật files stand out.
 
 use super::*;
+use crate::policy::Via;
 use time::Duration;
 
 /// Seconds between two refreshes of a session's `last_seen`.
@@ -229,6 +230,58 @@ impl<S: Store> Service<S> {
                 ),
             )?;
             Ok((m, bytes))
+        })
+    }
+}
+
+/// Whether the acting user may decide now, and how: what the approvals inbox shows beside each
+/// proposal or request. A read: nothing is written; the decision itself checks again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MayDecide {
+    /// In own right, or under a delegation (its id), with the legal basis.
+    Yes {
+        delegated: Option<Id>,
+        basis: String,
+    },
+    /// Only with the reference of an outside decision (e.g. Thủ tướng Chính phủ).
+    External(String),
+    /// Not this user: the refusal message (who must decide, and why).
+    No(String),
+}
+
+/// The act a request asks for (copy, take-out at home or abroad, provision at home or to a
+/// foreign party, destruction).
+pub fn request_act(r: &Request) -> Act {
+    match &r.details {
+        RequestDetails::Copy { .. } => Act::Copy,
+        RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
+        RequestDetails::TakeOut { .. } => Act::TakeOutDomestic,
+        RequestDetails::Provide { foreign: true, .. } => Act::ProvideForeign,
+        RequestDetails::Provide { .. } => Act::ProvideDomestic,
+        RequestDetails::Destroy { .. } => Act::Destroy,
+    }
+}
+
+impl<S: Store> Service<S> {
+    /// May the acting user decide `act` for an item of `level` today (authority matrix of the
+    /// regime in force, position, written delegations)?
+    pub fn may_decide(&self, ctx: &Ctx, act: Act, level: Level) -> Result<MayDecide> {
+        self.read(ctx, |a| {
+            let (on, regime) = a.act_date(None)?;
+            match a.authorise(regime, act, level, on, None) {
+                Ok(auth) => Ok(MayDecide::Yes {
+                    delegated: match auth.via {
+                        Via::Delegation(id) => Some(id),
+                        _ => None,
+                    },
+                    basis: auth.basis,
+                }),
+                Err(CoreError::Refused(r)) if r.code == "external_decision_required" => {
+                    Ok(MayDecide::External(r.message))
+                }
+                Err(CoreError::Refused(r)) => Ok(MayDecide::No(r.message)),
+                Err(e) => Err(e),
+            }
         })
     }
 }

@@ -831,8 +831,42 @@ fn human_size(n: i64) -> String {
 #[template(path = "approvals.html")]
 pub struct ApprovalsPage {
     pub l: L,
-    pub proposals: Vec<ItemRow>,
-    pub requests: Vec<(ReqRow, String, Id)>,
+    pub proposals: Vec<(ItemRow, Authority)>,
+    pub requests: Vec<(ReqRow, String, Id, Authority)>,
+}
+
+/// Whether the reader may decide a row, as the inbox shows it.
+pub struct Authority {
+    pub mine: bool,
+    pub text: String,
+}
+
+fn authority(m: bmnn_core::service::MayDecide) -> Authority {
+    use bmnn_core::service::MayDecide;
+    match m {
+        MayDecide::Yes {
+            delegated: None,
+            basis,
+        } => Authority {
+            mine: true,
+            text: format!("Bạn có thẩm quyền ({basis})"),
+        },
+        MayDecide::Yes {
+            delegated: Some(_),
+            basis,
+        } => Authority {
+            mine: true,
+            text: format!("Bạn quyết định theo văn bản ủy quyền ({basis})"),
+        },
+        MayDecide::External(m) => Authority {
+            mine: true,
+            text: m,
+        },
+        MayDecide::No(m) => Authority {
+            mine: false,
+            text: m,
+        },
+    }
 }
 
 /// "Chờ tôi quyết định": proposals and requests waiting for a decision, within clearance.
@@ -854,26 +888,47 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
                 ..Default::default()
             },
         )?;
-        Ok((p, r))
+        let pa = p
+            .rows
+            .iter()
+            .map(|i| svc.may_decide(&ctx, Act::Classify, i.level))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ra = r
+            .iter()
+            .map(|q| svc.may_decide(&ctx, bmnn_core::service::request_act(q), q.level))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((
+            p.rows.into_iter().zip(pa).collect::<Vec<_>>(),
+            r.into_iter().zip(ra).collect::<Vec<_>>(),
+        ))
     })
     .await
     {
         Ok(x) => x,
         Err(r) => return r,
     };
+    let mut proposals: Vec<(ItemRow, Authority)> = props
+        .iter()
+        .map(|(i, m)| (ItemRow::of(i), authority(m.clone())))
+        .collect();
+    // What this leader may decide comes first.
+    proposals.sort_by_key(|(_, a)| !a.mine);
+    let mut requests: Vec<(ReqRow, String, Id, Authority)> = reqs
+        .iter()
+        .map(|(r, m)| {
+            (
+                req_row(r, &me.user),
+                r.level.label().to_string(),
+                r.item_ids.first().copied().unwrap_or(0),
+                authority(m.clone()),
+            )
+        })
+        .collect();
+    requests.sort_by_key(|(_, _, _, a)| !a.mine);
     let page = ApprovalsPage {
         l: L::new(&me, "approvals", "Chờ tôi quyết định"),
-        proposals: props.rows.iter().map(ItemRow::of).collect(),
-        requests: reqs
-            .iter()
-            .map(|r| {
-                (
-                    req_row(r, &me.user),
-                    r.level.label().to_string(),
-                    r.item_ids.first().copied().unwrap_or(0),
-                )
-            })
-            .collect(),
+        proposals,
+        requests,
     };
     render(&page)
 }
