@@ -163,3 +163,29 @@ async fn a_refused_act_keeps_the_input_and_shows_code_message_and_basis() {
             .contains("Ngày thực hiện: ngày phải viết theo dạng dd/mm/yyyy")
     );
 }
+
+#[tokio::test]
+async fn the_approvals_inbox_says_who_may_decide() {
+    let app = TestApp::spawn();
+    app.propose("soanthao", serde_json::json!({}))
+        .await
+        .expect(201);
+    let head = Client::session(&app, "giamdoc")
+        .get("/approvals")
+        .await
+        .text();
+    assert!(
+        head.contains("Bạn có thẩm quyền"),
+        "the head of the agency classifies"
+    );
+    assert!(head.contains("/acts/decide-classification?item="));
+    let dept = Client::session(&app, "truongphong")
+        .get("/approvals")
+        .await
+        .text();
+    assert!(
+        dept.contains("không có thẩm quyền xác định độ mật"),
+        "a head of department does not classify, and is told why"
+    );
+    assert!(!dept.contains("/acts/decide-classification?item="));
+}
