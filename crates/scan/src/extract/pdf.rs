@@ -406,7 +406,10 @@ fn annotation_units(
 /// pdf-extract decodes embedded font programs our walker does not; it panics by design on some
 /// inputs (jrmuizel/pdf-extract#47), which the isolation child turns into "could not read".
 fn fallback_pdf_extract(bytes: &[u8], out: &mut Extracted, empty_pages: &mut Vec<u32>) {
-    let Ok(pages) = pdf_extract::extract_text_from_mem_by_pages(bytes) else {
+    // Caught here too, so that in-process callers never see its known panics.
+    let Ok(Ok(pages)) =
+        std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
+    else {
         return;
     };
     let mut found = false;
