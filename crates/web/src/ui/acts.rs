@@ -261,10 +261,12 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
     let needs_org = matches!(a.code, "propose" | "receive-incoming" | "hand-over");
     if needs_org {
         let org = svc.org(ctx)?;
+        // A handover only to someone cleared for the item's level (the service checks again).
+        let level = cx.item.as_ref().map(|i| i.level);
         cx.users = org
             .users
             .iter()
-            .filter(|u| u.active)
+            .filter(|u| u.active && level.is_none_or(|l| may_receive(u, l)))
             .map(|u| (u.id, format!("{} ({})", u.full_name, u.username)))
             .collect();
         cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
