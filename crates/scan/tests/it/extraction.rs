@@ -229,3 +229,11 @@ fn pdf_units_carry_pages() {
         v.findings[0].reason
     );
 }
+
+#[test]
+fn fuzz_regression_pdf_extract_panic_is_contained_in_process() {
+    // cargo-fuzz found a PDF on which the pdf-extract fallback panics ("unexpected encoding").
+    let bytes = include_bytes!("../fixtures/fuzz-pdf-extract-panic.pdf");
+    let v = scan("crash.pdf", bytes);
+    assert_ne!(v.verdict, Verdict::Pass, "{:#?}", v.findings);
+}
