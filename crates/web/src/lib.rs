@@ -88,6 +88,16 @@ impl<S: Store> AppState<S> {
         }
     }
 
+    /// The same services under another configuration (tests: short session limits, TLS
+    /// cookies).
+    pub fn from_shared(svc: Arc<Service<S>>, cfg: WebConfig) -> Self {
+        AppState {
+            svc,
+            cfg: Arc::new(cfg),
+            audit_verifier: None,
+        }
+    }
+
     /// Wires the audit chain verifier shown on the audit page.
     pub fn with_audit_verifier(mut self, f: AuditVerifier) -> Self {
         self.audit_verifier = Some(f);

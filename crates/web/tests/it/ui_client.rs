@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bmnn_web::{AppState, WebConfig, auth, ctx_for};
 use http_body_util::BodyExt;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 /// A page answer: status, headers we look at, body as text (or bytes).
@@ -34,11 +33,7 @@ pub struct Client {
 
 /// The same application with another web configuration (e.g. short session limits).
 pub fn router_with(app: &TestApp, cfg: WebConfig) -> Router {
-    bmnn_web::router(AppState {
-        svc: app.svc.clone(),
-        cfg: Arc::new(cfg),
-        audit_verifier: None,
-    })
+    bmnn_web::router(AppState::from_shared(app.svc.clone(), cfg))
 }
 
 pub async fn send(router: &Router, req: Request<Body>) -> Page {
