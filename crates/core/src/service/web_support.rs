@@ -72,38 +72,42 @@ impl<S: Store> Service<S> {
         now: PrimitiveDateTime,
         idle_secs: i64,
     ) -> Result<Option<(User, Session)>> {
-        self.store.write(|tx| {
+        // Most requests only read; the write lock is taken only to expire or to refresh.
+        let found = self.store.read(|tx| {
             let Some(s) = tx.get_session(token_hash)? else {
                 return Ok(None);
             };
-            let now_s = ts(now);
-            let idle_ok =
-                parse_ts(&s.last_seen).is_some_and(|l| l + Duration::seconds(idle_secs) > now);
-            if s.expires_at.as_str() <= now_s.as_str() || !idle_ok {
+            let u = tx.get_user(s.user_id)?;
+            Ok(Some((s, u)))
+        })?;
+        let Some((s, user)) = found else {
+            return Ok(None);
+        };
+        let now_s = ts(now);
+        let idle_ok =
+            parse_ts(&s.last_seen).is_some_and(|l| l + Duration::seconds(idle_secs) > now);
+        if s.expires_at.as_str() <= now_s.as_str() || !idle_ok || user.is_none() {
+            self.store.write(|tx| {
                 tx.delete_session(token_hash)?;
                 tx.audit(AuditInput {
-                    at: now_s,
+                    at: now_s.clone(),
                     actor: "system".into(),
                     action: "session.expire".into(),
                     object: format!("user:{}", s.user_id),
                     details: String::new(),
                 })?;
-                return Ok(None);
-            }
-            let Some(u) = tx.get_user(s.user_id)? else {
-                tx.delete_session(token_hash)?;
-                return Ok(None);
-            };
-            if !u.active {
-                return Ok(None);
-            }
-            if parse_ts(&s.last_seen)
-                .is_none_or(|l| l + Duration::seconds(SESSION_TOUCH_SECS) <= now)
-            {
-                tx.touch_session(token_hash, &now_s)?;
-            }
-            Ok(Some((u, s)))
-        })
+                Ok(())
+            })?;
+            return Ok(None);
+        }
+        let Some(u) = user.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        if parse_ts(&s.last_seen).is_none_or(|l| l + Duration::seconds(SESSION_TOUCH_SECS) <= now) {
+            self.store
+                .write(|tx| tx.touch_session(token_hash, &now_s))?;
+        }
+        Ok(Some((u, s)))
     }
 
     /// Đăng xuất: closes this session.
