@@ -242,22 +242,39 @@ pub fn repair_run(text: &str, enc: Option<LegacyEncoding>) -> String {
 /// code points — a hint that an untyped short block might be legacy-encoded (used only for the
 /// stamp-sized standalone test, never to rewrite running text).
 pub fn looks_legacy(s: &str) -> bool {
+    // Fast path: no UTF-8 lead byte of U+0080..U+00FF at all.
+    if !s.bytes().any(|b| b == 0xC2 || b == 0xC3) {
+        return false;
+    }
     s.chars().any(|c| {
-        matches!(c as u32, 0xA1..=0xFF) && !"ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý«»°±·×÷©®".contains(c)
-    }) || s.chars().any(|c| "ËÖÏÄØÆÑåèéëìíîïðñö¶§¦¤¥£¢¡".contains(c))
+        matches!(c as u32, 0xA1..=0xFF) && !"ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý«»°±·©".contains(c)
+    })
 }
 
-/// True when `s` may be VIQR (a vowel followed by a VIQR mark, or `DD`).
+/// True when `s` may be VIQR (a vowel followed by a VIQR mark, or `DD`); only stamp-sized blocks
+/// are considered.
 pub fn looks_viqr(s: &str) -> bool {
-    let cs: Vec<char> = s.chars().collect();
-    cs.windows(2).any(|w| {
-        let v = w[0].to_ascii_lowercase();
-        matches!(v, 'a' | 'e' | 'o' | 'u' | 'i' | 'y')
-            && matches!(w[1], '^' | '(' | '+' | '`' | '~')
-            || (matches!(v, 'a' | 'e' | 'o' | 'u' | 'i' | 'y')
-                && matches!(w[1], '.' | '?' | '\'')
-                && cs.len() < 80)
-    }) || s.contains("DD")
+    if s.len() > 120
+        || !s.bytes().any(|b| {
+            matches!(
+                b,
+                b'^' | b'(' | b'+' | b'`' | b'~' | b'.' | b'?' | b'\'' | b'D'
+            )
+        })
+    {
+        return false;
+    }
+    let mut prev = ' ';
+    for c in s.chars() {
+        let v = prev.to_ascii_lowercase();
+        if matches!(v, 'a' | 'e' | 'o' | 'u' | 'i' | 'y')
+            && matches!(c, '^' | '(' | '+' | '`' | '~' | '.' | '?' | '\'')
+        {
+            return true;
+        }
+        prev = c;
+    }
+    s.contains("DD")
 }
 
 fn upper(c: char) -> char {

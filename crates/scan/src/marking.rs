@@ -355,7 +355,8 @@ impl MarkingDetector {
             || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
             // Cyrillic/Greek look-alikes are mapped only by the full normaliser.
             || raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF));
-        let legacy_like = legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw);
+        let legacy_like =
+            raw.len() <= 200 && (legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw));
         if !plausible && !legacy_like {
             return None;
         }
