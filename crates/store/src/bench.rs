@@ -165,7 +165,11 @@ impl DbTx<'_> {
         for i in 0..n {
             let (item_id, level) = items[i % items.len()];
             let kind = kinds[(g.next() % 4) as usize];
-            let year = if g.next().is_multiple_of(2) { 2025 } else { 2026 };
+            let year = if g.next().is_multiple_of(2) {
+                2025
+            } else {
+                2026
+            };
             let num = next.entry((kind.code(), year)).or_insert(0);
             *num += 1;
             let d = day(&mut g, year);

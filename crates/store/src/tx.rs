@@ -89,22 +89,20 @@ fn search_text(i: &SecretItem) -> String {
     format!(" {} ", fold(&s))
 }
 
-fn like_escape(t: &str) -> String {
-    let mut o = String::with_capacity(t.len() + 2);
-    o.push('%');
-    for c in t.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            o.push('\\');
-        }
-        o.push(c);
-    }
-    o.push('%');
-    o
+/// Query tokens of a (folded) search text: runs of letters and digits, at most 8, as the
+/// full-text indexes tokenise them. Each matches as a prefix ("bao ca" finds "báo cáo").
+fn search_tokens(t: &str) -> Vec<String> {
+    fold(t)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Builds the filtered items query (clearance + need-to-know + filters) for one backend.
 macro_rules! items_query {
-    ($scope:expr, $q:expr) => {{
+    ($scope:expr, $q:expr, $pg:expr) => {{
         let scope: &ReadScope = $scope;
         let q: &ItemQuery = $q;
         let mut b = items::table.into_boxed();
@@ -145,8 +143,35 @@ macro_rules! items_query {
             b = b.filter(items::catalogue_item_id.assume_not_null().eq(c));
         }
         if let Some(t) = &q.text {
-            for tok in t.split_whitespace().take(8) {
-                b = b.filter(items::search.like(like_escape(tok)).escape('\\'));
+            let toks = search_tokens(t);
+            if !toks.is_empty() {
+                b = if $pg {
+                    b.filter(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>(
+                            "to_tsvector('simple', items.search) @@ to_tsquery('simple', ",
+                        )
+                        .bind::<diesel::sql_types::Text, _>(
+                            toks.iter()
+                                .map(|t| format!("{t}:*"))
+                                .collect::<Vec<_>>()
+                                .join(" & "),
+                        )
+                        .sql(")"),
+                    )
+                } else {
+                    b.filter(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>(
+                            "items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ",
+                        )
+                        .bind::<diesel::sql_types::Text, _>(
+                            toks.iter()
+                                .map(|t| format!("\"{t}\"*"))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        )
+                        .sql(")"),
+                    )
+                };
             }
         }
         b
@@ -374,15 +399,17 @@ impl Tx for DbTx<'_> {
 
     fn get_item(&mut self, scope: &ReadScope, id: Id) -> Result<Option<SecretItem>> {
         let q = ItemQuery::default();
-        let r = dispatch!(&mut self.conn, c => items_query!(scope, &q).filter(items::id.eq(id)).select((items::id, items::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
+        let pg = matches!(self.conn, Conn::Pg(_));
+        let r = dispatch!(&mut self.conn, c => items_query!(scope, &q, pg).filter(items::id.eq(id)).select((items::id, items::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
         r.map(|(i, d)| load(i, &d)).transpose()
     }
 
     fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>> {
         let limit = if q.limit <= 0 { 50 } else { q.limit };
+        let pg = matches!(self.conn, Conn::Pg(_));
         let (total, rows) = dispatch!(&mut self.conn, c => {
-            let total: i64 = items_query!(scope, q).count().get_result(c).map_err(db_err)?;
-            let rows = items_query!(scope, q)
+            let total: i64 = items_query!(scope, q, pg).count().get_result(c).map_err(db_err)?;
+            let rows = items_query!(scope, q, pg)
                 .select((items::id, items::data))
                 .order(items::id.desc())
                 .offset(q.offset.max(0))
