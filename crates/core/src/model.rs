@@ -666,7 +666,9 @@ pub struct NoticeQuery {
     pub item_id: Option<Id>,
 }
 
-/// A page of results with the total the reader may see.
+/// A page of results with the total the reader may see. Item lists count exactly up to 1,000
+/// rows; a total of 1,001 means "more than 1,000" (counting a whole large register on every
+/// page view would cost more than it tells).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub total: i64,

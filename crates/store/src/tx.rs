@@ -17,6 +17,9 @@ use serde::de::DeserializeOwned;
 /// The chain head row: (seq, hash) of the last record.
 pub(crate) type ChainHead = (i64, String);
 
+/// Item lists count exactly up to this many rows; `total = TOTAL_CAP + 1` means "more".
+pub const TOTAL_CAP: i64 = 1000;
+
 pub struct DbTx<'a> {
     pub(crate) conn: Conn<'a>,
 }
@@ -408,7 +411,14 @@ impl Tx for DbTx<'_> {
         let limit = if q.limit <= 0 { 50 } else { q.limit };
         let pg = matches!(self.conn, Conn::Pg(_));
         let (total, rows) = dispatch!(&mut self.conn, c => {
-            let total: i64 = items_query!(scope, q, pg).count().get_result(c).map_err(db_err)?;
+            // Counting every visible row costs a scan of the index; beyond TOTAL_CAP the exact
+            // number does not help anyone reading a list, so it reads "more than TOTAL_CAP".
+            let total = items_query!(scope, q, pg)
+                .select(items::id)
+                .limit(TOTAL_CAP + 1)
+                .load::<i64>(c)
+                .map_err(db_err)?
+                .len() as i64;
             let rows = items_query!(scope, q, pg)
                 .select((items::id, items::data))
                 .order(items::id.desc())

@@ -557,3 +557,38 @@ fn backups_restore_and_refuse_damaged_or_foreign_ones() {
         }
     }
 }
+
+#[test]
+fn long_lists_count_up_to_the_cap() {
+    for b in backends() {
+        let o = org(&b.url);
+        o.svc
+            .store
+            .bench_seed(1_200, 10, o.clerk.id, None)
+            .expect("seed");
+        let c = o.ctx(&o.clerk);
+        let page = o
+            .svc
+            .list_items(
+                &c,
+                ItemQuery {
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("list");
+        assert_eq!(page.total, 1_001, "more than 1,000 ({})", b.name);
+        assert_eq!(page.rows.len(), 50);
+        let mat = o
+            .svc
+            .list_items(
+                &o.ctx(&o.mat_reader),
+                ItemQuery {
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("list");
+        assert!(mat.rows.iter().all(|i| i.level == Level::Mat), "{}", b.name);
+    }
+}
