@@ -449,7 +449,7 @@ const ASCII_FOLD: [u8; 128] = {
 pub fn fold_into(s: &str, out: &mut String) {
     let table = fold_table();
     let bytes = s.as_bytes();
-    let mut buf: Vec<u8> = std::mem::take(out).into_bytes();
+    let buf = out;
     buf.reserve(bytes.len());
     let mut last_space = true;
     let mut i = 0;
@@ -460,11 +460,11 @@ pub fn fold_into(s: &str, out: &mut String) {
             // ASCII fast lane: one table load per byte; spaces collapsed, controls dropped.
             let t = ASCII_FOLD[b as usize];
             if t > 1 {
-                buf.push(t);
+                buf.push(t as char);
                 last_space = false;
             } else if t == 0 {
                 if !last_space {
-                    buf.push(b' ');
+                    buf.push(' ');
                 }
                 last_space = true;
             }
@@ -495,7 +495,7 @@ pub fn fold_into(s: &str, out: &mut String) {
         if (cp as usize) < table.len() {
             let t = table[cp as usize];
             if t > T_SPACE {
-                buf.push(t);
+                buf.push(t as char);
                 last_space = false;
                 continue;
             }
@@ -505,27 +505,23 @@ pub fn fold_into(s: &str, out: &mut String) {
             Folded::Drop => {}
             Folded::Ascii(b' ') => {
                 if !last_space {
-                    buf.push(b' ');
+                    buf.push(' ');
                 }
                 last_space = true;
             }
             Folded::Ascii(a) => {
-                buf.push(a);
+                buf.push(a as char);
                 last_space = false;
             }
             Folded::Keep(k) => {
-                let mut tmp = [0u8; 4];
-                buf.extend_from_slice(k.encode_utf8(&mut tmp).as_bytes());
+                buf.push(k);
                 last_space = false;
             }
         }
     }
-    if buf.last() == Some(&b' ') {
+    if buf.ends_with(' ') {
         buf.pop();
     }
-    // Only whole UTF-8 sequences were pushed, so this never fails; fall back to lossy defensively.
-    *out = String::from_utf8(buf)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 /// Fold one character: `None` when it is dropped (combining mark, ignorable), `' '` for spaces.
