@@ -678,3 +678,20 @@ fn html_legacy_font_face_is_repaired() {
     let x = bmnn_scan::extract::extract(page.as_bytes(), "cu.html", &Default::default()).unwrap();
     assert!(x.units.iter().any(|u| u.text == "Báo cáo"), "{:?}", x.units);
 }
+
+#[test]
+fn nfd_stamp_in_docx_header_and_pdf() {
+    let nfd = "TO\u{302}\u{301}I MA\u{323}\u{302}T";
+    let mut d = DocxBuilder::body(&p("Báo cáo."));
+    d.header = Some(p(nfd));
+    let v = scan("nfd.docx", &d.build());
+    assert_blocks(&v);
+    assert_eq!(level(&v), Some(SecrecyLevel::ToiMat));
+    // Evidence is the file's own text (here decomposed), limited to the stamp.
+    assert_eq!(v.findings[0].evidence.as_deref(), Some(nfd));
+    let v = scan(
+        "nfd.pdf",
+        &pdf(&[(&[line(nfd, 760), line("Báo cáo.", 700)], None)]),
+    );
+    assert_blocks(&v);
+}
