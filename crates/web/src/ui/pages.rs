@@ -95,8 +95,15 @@ fn relevant(kind: ObligationKind, u: &User) -> bool {
     clerk || leader
 }
 
-fn due_link(o: &bmnn_core::obligations::Obligation) -> (String, &'static str) {
+fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'static str) {
     use ObligationKind::*;
+    // Only leaders decide; everyone else gets the item page.
+    if o.kind == Decision && !u.has(Role::Leader) {
+        return match o.item_id {
+            Some(i) => (format!("/items/{i}"), "Xem"),
+            None => ("/approvals".to_string(), "Xem"),
+        };
+    }
     match (o.kind, o.request_id, o.notice_id, o.entry_id, o.item_id) {
         (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={r}"), "Quyết định"),
         (Decision, None, _, _, Some(i)) => (
@@ -139,7 +146,7 @@ pub async fn dashboard<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
         .iter()
         .filter(|o| relevant(o.kind, &me.user))
         .map(|o| {
-            let (link, link_label) = due_link(o);
+            let (link, link_label) = due_link(o, &me.user);
             DueRow {
                 urgency: o.urgency.label(),
                 urgency_class: urgency_class(o.urgency),
