@@ -223,14 +223,39 @@ fn rules_show_the_unconfirmed_points() {
 fn backup_and_restore_drill() {
     let dir = demo();
     let out = dir.path().join("bk");
-    let o = bmnn(dir.path(), &["backup", "--output", out.to_str().expect("path"), "--keep", "2"]);
+    let o = bmnn(
+        dir.path(),
+        &[
+            "backup",
+            "--output",
+            out.to_str().expect("path"),
+            "--keep",
+            "2",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let files: Vec<_> = std::fs::read_dir(&out).expect("dir").map(|e| e.expect("e").path()).collect();
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("e").path())
+        .collect();
     assert_eq!(files.len(), 1);
     let file = files[0].to_str().expect("path").to_string();
     let before = bmnn(dir.path(), &["export"]).stdout;
     // Change the data, then restore: the change is gone, the chain verifies.
-    let o = bmnn_stdin(dir.path(), &["user", "add", "moi", "--name", "Người mới", "--role", "drafter", "--password-stdin"], "mật khẩu đủ dài 3\n");
+    let o = bmnn_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "moi",
+            "--name",
+            "Người mới",
+            "--role",
+            "drafter",
+            "--password-stdin",
+        ],
+        "mật khẩu đủ dài 3\n",
+    );
     assert!(o.status.success(), "{}", text(&o));
     let o = bmnn(dir.path(), &["restore", &file]);
     assert_eq!(o.status.code(), Some(2), "needs --yes: {}", text(&o));
@@ -246,12 +271,97 @@ fn backup_and_restore_drill() {
     std::fs::write(&bad, &bytes).expect("write");
     let o = bmnn(dir.path(), &["restore", bad.to_str().expect("p"), "--yes"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("hỏng") || text(&o).contains("sửa"), "{}", text(&o));
+    assert!(
+        text(&o).contains("hỏng") || text(&o).contains("sửa"),
+        "{}",
+        text(&o)
+    );
     let other = demo();
     let o = bmnn(other.path(), &["restore", &file, "--yes"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("khóa khác"), "{}", text(&o));
     // Taking the data folder without the key: the backup file holds no readable text.
     let raw = std::fs::read(&file).expect("read");
-    assert!(!raw.windows("Bình Minh".len()).any(|w| w == "Bình Minh".as_bytes()));
+    assert!(
+        !raw.windows("Bình Minh".len())
+            .any(|w| w == "Bình Minh".as_bytes())
+    );
+}
+
+#[test]
+fn doctor_reports_a_broken_chain_and_a_missing_backup() {
+    let dir = demo();
+    let o = bmnn(dir.path(), &["doctor"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("Chuỗi nhật ký: toàn vẹn"), "{t}");
+    assert!(t.contains("chưa có bản sao lưu"), "{t}");
+    assert!(bmnn(dir.path(), &["backup"]).status.success());
+    let t = text(&bmnn(dir.path(), &["doctor"]));
+    assert!(t.contains("bản mới nhất cách đây 0 giờ"), "{t}");
+    let url = format!("sqlite://{}", dir.path().join("bmnn.db").display());
+    bmnn_store::DbStore::open(&url)
+        .expect("open")
+        .execute_raw("DELETE FROM audit_log WHERE seq = 3")
+        .expect("tamper");
+    let o = bmnn(dir.path(), &["doctor"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("BỊ PHÁ VỠ"), "{}", text(&o));
+}
+
+#[test]
+fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
+    let dir = demo();
+    let o = bmnn(dir.path(), &["serve", "--tls", "--listen", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("bmnn tls init"), "{}", text(&o));
+    let o = bmnn(dir.path(), &["tls", "init", "--host", "bmnn.local"]);
+    assert!(o.status.success(), "{}", text(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let m = std::fs::metadata(dir.path().join("tls/server.key"))
+            .expect("key")
+            .permissions()
+            .mode();
+        assert_eq!(m & 0o077, 0, "private key readable by others");
+    }
+    let pem = std::fs::read_to_string(dir.path().join("tls/server.pem")).expect("pem");
+    assert_eq!(
+        pem.matches("BEGIN CERTIFICATE").count(),
+        2,
+        "server certificate and CA chain"
+    );
+    let o = bmnn(dir.path(), &["tls", "init"]);
+    assert_eq!(o.status.code(), Some(2), "no silent overwrite");
+    // A real handshake, verified against the minted CA.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["serve", "--tls", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("line");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("https://"))
+        .expect("https url")
+        .replace("127.0.0.1", "localhost");
+    if let Ok(out) = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
+        .arg(dir.path().join("tls/ca.pem"))
+        .arg(format!("{url}login"))
+        .output()
+    {
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
+    }
+    child.kill().ok();
+    child.wait().ok();
 }

@@ -35,7 +35,11 @@ fn request(addr: &str, cookie: &str, csrf: &str, t: &Target) -> String {
 fn read_response(rd: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
     let mut line = String::new();
     rd.read_line(&mut line)?;
-    let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut len = 0usize;
     let mut chunked = false;
     loop {
@@ -106,7 +110,10 @@ fn main() {
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let (addr, cookie, csrf) = (addr.clone(), cookie.clone(), csrf.clone());
-            let reqs: Vec<String> = targets.iter().map(|t| request(&addr, &cookie, &csrf, t)).collect();
+            let reqs: Vec<String> = targets
+                .iter()
+                .map(|t| request(&addr, &cookie, &csrf, t))
+                .collect();
             std::thread::spawn(move || {
                 let mut lat: Vec<Vec<f64>> = vec![Vec::new(); reqs.len()];
                 let mut errors = vec![0u64; reqs.len()];

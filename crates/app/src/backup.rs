@@ -21,7 +21,9 @@ pub fn write_backup(store: &DbStore, key: &bmnn_vault::DataKey, dir: &Path) -> R
         now.second()
     );
     let created = bmnn_core::service::ts(now);
-    let (_, sealed) = store.backup(key, dir, &created).map_err(|e| anyhow!("{}", e.message_vi()))?;
+    let (_, sealed) = store
+        .backup(key, dir, &created)
+        .map_err(|e| anyhow!("{}", e.message_vi()))?;
     let path = dir.join(format!("bmnn-{stamp}{SUFFIX}"));
     let tmp = dir.join(format!(".bmnn-{stamp}.tmp"));
     {
@@ -41,7 +43,11 @@ pub fn write_backup(store: &DbStore, key: &bmnn_vault::DataKey, dir: &Path) -> R
 pub fn prune(dir: &Path, keep: usize) -> Result<usize> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("bmnn-") && n.ends_with(SUFFIX)))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("bmnn-") && n.ends_with(SUFFIX))
+        })
         .collect();
     files.sort();
     let n = files.len().saturating_sub(keep.max(1));

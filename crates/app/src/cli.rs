@@ -71,6 +71,11 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Check the installation: folder permissions, disk space, key, database and audit chain, backups.
+    Doctor,
+    /// HTTPS on the LAN: mint a local CA and a server certificate.
+    #[command(subcommand)]
+    Tls(TlsCmd),
     /// Audit chain commands.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -153,6 +158,18 @@ pub enum UserCmd {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TlsCmd {
+    /// Create <data>/tls/ca.pem (install on client PCs), server.pem and server.key.
+    Init {
+        /// Host names or IP addresses clients use (repeatable); localhost and 127.0.0.1 are included.
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -290,7 +307,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
         Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, cmd),
         Command::Scan(args) => {
-            let markings = crate::serve::markings(&load_rules(&data)?);
+            let markings = bmnn_web::scanning::markings(&load_rules(&data)?);
             Ok(ExitCode::from(
                 bmnn_scan::cli::run_cli(args, markings, None) as u8,
             ))
@@ -475,21 +492,48 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             match manifest.payload.as_str() {
                 "sqlite-db" => {
-                    if cli.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
-                        return Err(anyhow!("bản sao lưu SQLite không khôi phục vào PostgreSQL; dùng bmnn export/import"));
+                    if cli
+                        .database_url
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with("postgres"))
+                    {
+                        return Err(anyhow!(
+                            "bản sao lưu SQLite không khôi phục vào PostgreSQL; dùng bmnn export/import"
+                        ));
                     }
-                    let db = std::path::Path::new(database_url(&data, &None)?.trim_start_matches("sqlite://")).to_path_buf();
+                    let db = std::path::Path::new(
+                        database_url(&data, &None)?.trim_start_matches("sqlite://"),
+                    )
+                    .to_path_buf();
                     bmnn_store::backup::restore_sqlite(&payload, &db)?;
                 }
                 _ => {
                     let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
                     let url = database_url(&data, &cli.database_url)?;
-                    DbStore::open(&url).map_err(|e| anyhow!("{e}"))?.import(&d)?;
+                    DbStore::open(&url)
+                        .map_err(|e| anyhow!("{e}"))?
+                        .import(&d)?;
                 }
             }
             println!("Đã khôi phục bản sao lưu tạo lúc {}.", manifest.created_at);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Tls(TlsCmd::Init { hosts, force }) => {
+            let agency = open_service(&data, &cli.database_url)
+                .ok()
+                .and_then(|svc| svc.org(&system_ctx()).ok())
+                .and_then(|o| o.agency)
+                .map(|a| a.name)
+                .unwrap_or_else(|| "bmnn".into());
+            let f = crate::tls::init(&data, &hosts, &agency, force)?;
+            println!(
+                "Đã tạo chứng thư máy chủ {} và CA {} (cài CA này vào các máy trạm).",
+                f.cert.display(),
+                f.ca.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => crate::doctor::run(&data, &cli.database_url),
         Command::Audit(AuditCmd::Verify) => {
             let url = database_url(&data, &cli.database_url)?;
             let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
@@ -584,9 +628,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchSeed { items, entries, user } => {
+        Command::BenchSeed {
+            items,
+            entries,
+            user,
+        } => {
             let svc = open_service(&data, &cli.database_url)?;
-            let u = svc.org(&system_ctx())?.users.into_iter().find(|u| u.username == user).ok_or_else(|| anyhow!("không có người dùng {user}"))?;
+            let u = svc
+                .org(&system_ctx())?
+                .users
+                .into_iter()
+                .find(|u| u.username == user)
+                .ok_or_else(|| anyhow!("không có người dùng {user}"))?;
             svc.store.bench_seed(items, entries, u.id, u.unit_id)?;
             println!("Đã tạo {items} tài liệu và {entries} mục sổ để đo hiệu năng.");
             Ok(ExitCode::SUCCESS)

@@ -11,8 +11,10 @@
 mod backup;
 mod cli;
 mod demo;
+mod doctor;
 mod report_cmd;
 mod serve;
+mod tls;
 
 use clap::Parser;
 use std::process::ExitCode;

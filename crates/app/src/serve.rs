@@ -3,8 +3,7 @@
 use crate::cli::{load_rules, open_service};
 use anyhow::{Context, Result, anyhow};
 use bmnn_core::ports::Store;
-use bmnn_core::rules::RuleSet;
-use bmnn_scan::{MarkingKind, MarkingSpec, SecrecyLevel};
+use bmnn_web::scanning::ScanState;
 use bmnn_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -19,34 +18,9 @@ pub struct ServeArgs {
     /// Load the fictional demo agency into an empty database.
     #[arg(long)]
     pub demo: bool,
-}
-
-/// The scanner's marking list, from the stamp data of every regime (a file may carry the
-/// stamps of an older regime), deduplicated by text.
-pub fn markings(rules: &RuleSet) -> Vec<MarkingSpec> {
-    let mut out: Vec<MarkingSpec> = Vec::new();
-    for r in &rules.regimes {
-        for s in &r.stamps {
-            let kind = match (s.kind.as_str(), s.level) {
-                ("level", Some(l)) => {
-                    MarkingKind::Level(SecrecyLevel::from_u8(l.rank() as u8).expect("1..=3"))
-                }
-                ("copy", _) => MarkingKind::CopyStamp,
-                ("recall", _) => MarkingKind::Recall,
-                ("named-recipient", _) => MarkingKind::NamedRecipient,
-                ("declassified", _) => MarkingKind::Declassified,
-                ("period" | "extension", _) => MarkingKind::Period,
-                ("adjustment", _) => MarkingKind::Adjustment,
-                // "BẢN SỐ" (copy count) is too common a phrase to count alone; the level stamp
-                // beside it is what the scanner looks for.
-                _ => continue,
-            };
-            if !out.iter().any(|m| m.text == s.text) {
-                out.push(MarkingSpec::new(&s.text, kind));
-            }
-        }
-    }
-    out
+    /// Serve HTTPS with the certificate of `bmnn tls init` (cookies become Secure).
+    #[arg(long)]
+    pub tls: bool,
 }
 
 /// The attachment key, kept in `<data>/keys/data.key` (0600) until `bmnn keys` (issue 6)
@@ -94,18 +68,48 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
     }
     let cfg = WebConfig {
         data_key: data_key(data)?,
+        secure_cookies: args.tls,
         ..WebConfig::default()
     };
-    let state = AppState::new(svc, cfg);
+    let tls = if args.tls {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let f = crate::tls::files(data);
+        if !f.cert.exists() {
+            return Err(anyhow!(
+                "chưa có chứng thư: chạy `bmnn tls init` trước khi dùng --tls"
+            ));
+        }
+        Some(f)
+    } else {
+        None
+    };
+    // The leak scanner: extraction in the isolated child (`bmnn extract-child`), the copy index
+    // rebuilt from the stored (encrypted) texts of protected items.
+    let isolation = bmnn_scan::Isolation::current_exe().ok();
+    let scan = ScanState::new(
+        bmnn_web::scanning::markings(&svc.rules),
+        isolation,
+        &cfg.data_key,
+    );
+    let indexed = scan.load(&svc)?;
+    tracing::info!(items = indexed, "copy index loaded");
+    let state = AppState::new(svc, cfg).with_scan(scan);
+    let verifier = state.svc.clone();
+    let state = state.with_audit_verifier(Arc::new(move || match verifier.store.verify_audit() {
+        Ok(Ok(n)) => Ok(n),
+        Ok(Err(b)) => Err(format!("bản ghi số {}: {}", b.seq, b.reason)),
+        Err(e) => Err(e.message_vi()),
+    }));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không mở được cổng {}", args.listen))?;
+        let listener = std::net::TcpListener::bind(args.listen).with_context(|| format!("không mở được cổng {}", args.listen))?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let ticker = tokio::spawn(daily(state.clone()));
-        let app = bmnn_web::router(state);
-        println!("bmnn đang chạy tại http://{addr}/");
+        let app = bmnn_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        println!("bmnn đang chạy tại {}://{addr}/", if tls.is_some() { "https" } else { "http" });
         if args.demo {
             println!("Dữ liệu minh họa: đăng nhập bằng một trong các tài khoản admin, vanthu, lanhdao, phogiamdoc, truongphong, soanthao, baomat — mật khẩu {}", crate::demo::PASSWORD);
         } else if fresh {
@@ -113,9 +117,24 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
         }
         use std::io::Write;
         std::io::stdout().flush().ok();
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        match tls {
+            Some(f) => {
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&f.cert, &f.key)
+                    .await
+                    .with_context(|| format!("đọc chứng thư {}", f.cert.display()))?;
+                let handle = axum_server::Handle::new();
+                let h = handle.clone();
+                tokio::spawn(async move {
+                    shutdown().await;
+                    h.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+                });
+                axum_server::from_tcp_rustls(listener, config)?.handle(handle).serve(app).await?;
+            }
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            }
+        }
         ticker.abort();
         Ok::<_, anyhow::Error>(())
     })?;

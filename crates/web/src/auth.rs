@@ -10,7 +10,11 @@ use sha2::{Digest, Sha256};
 
 fn argon() -> Argon2<'static> {
     // OWASP minimum for argon2id: m = 19 MiB, t = 2, p = 1.
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid params"),
+    )
 }
 
 /// Minimum password rules, with a Vietnamese reason when refused.
@@ -27,7 +31,9 @@ pub fn check_password_strength(p: &str) -> Result<(), String> {
 pub fn hash_password(p: &str) -> String {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).expect("OS randomness");
-    let h: PasswordHash = argon().hash_password_with_salt(p.as_bytes(), &salt).expect("argon2 hashing");
+    let h: PasswordHash = argon()
+        .hash_password_with_salt(p.as_bytes(), &salt)
+        .expect("argon2 hashing");
     h.to_string()
 }
 

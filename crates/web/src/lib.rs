@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod scanning;
 pub mod ui;
 
 use axum::Router;
@@ -67,6 +68,8 @@ pub struct AppState<S: Store> {
     pub cfg: Arc<WebConfig>,
     /// Shown on the audit page to the security officer; None when not wired.
     pub audit_verifier: Option<AuditVerifier>,
+    /// The pre-publication scanner (markings, fingerprint index of protected items).
+    pub scan: Arc<scanning::ScanState>,
 }
 
 impl<S: Store> Clone for AppState<S> {
@@ -75,26 +78,32 @@ impl<S: Store> Clone for AppState<S> {
             svc: self.svc.clone(),
             cfg: self.cfg.clone(),
             audit_verifier: self.audit_verifier.clone(),
+            scan: self.scan.clone(),
         }
     }
 }
 
 impl<S: Store> AppState<S> {
     pub fn new(svc: Service<S>, cfg: WebConfig) -> Self {
-        AppState {
-            svc: Arc::new(svc),
-            cfg: Arc::new(cfg),
-            audit_verifier: None,
-        }
+        Self::from_shared(Arc::new(svc), cfg)
+    }
+
+    /// Wires the scanner the binary built (child-process isolation, loaded index).
+    pub fn with_scan(mut self, scan: scanning::ScanState) -> Self {
+        self.scan = Arc::new(scan);
+        self
     }
 
     /// The same services under another configuration (tests: short session limits, TLS
     /// cookies).
     pub fn from_shared(svc: Arc<Service<S>>, cfg: WebConfig) -> Self {
+        // In-process extraction and an empty index until the binary wires its own (with_scan).
+        let scan = scanning::ScanState::new(scanning::markings(&svc.rules), None, &cfg.data_key);
         AppState {
             svc,
             cfg: Arc::new(cfg),
             audit_verifier: None,
+            scan: Arc::new(scan),
         }
     }
 
@@ -159,5 +168,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             ui::panic_response,
         ))
+        // The layers above answer in plain text; under /api/ clients get the API's JSON errors.
+        .layer(axum::middleware::from_fn(api::json_errors))
         .layer(axum::middleware::from_fn(ui::headers::security_headers))
 }

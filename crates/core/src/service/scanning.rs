@@ -171,9 +171,10 @@ impl<S: Store> Service<S> {
             let mut out = Vec::new();
             for (id, ct) in tx.item_texts()? {
                 if let Some(item) = tx.get_item(&ReadScope::system(), id)?
-                    && item.status.protected() {
-                        out.push((id, item.level, ct));
-                    }
+                    && item.status.protected()
+                {
+                    out.push((id, item.level, ct));
+                }
             }
             Ok(out)
         })
@@ -188,14 +189,14 @@ impl<S: Store> Service<S> {
             for id in ids {
                 if let Some(item) = a.tx.get_item(&scope, *id)?
                     && item.status.protected()
-                        && !out.iter().any(|m: &MatchedItem| m.item_id == item.id)
-                    {
-                        out.push(MatchedItem {
-                            item_id: item.id,
-                            label: item.label(),
-                            level: item.level,
-                        });
-                    }
+                    && !out.iter().any(|m: &MatchedItem| m.item_id == item.id)
+                {
+                    out.push(MatchedItem {
+                        item_id: item.id,
+                        label: item.label(),
+                        level: item.level,
+                    });
+                }
             }
             Ok(out)
         })

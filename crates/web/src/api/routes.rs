@@ -251,6 +251,25 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm)")
             .query("limit", int(), "số bản ghi (mặc định 100; đưa về khoảng 1–10 000)")
             .ok(200, array(r("AuditRecord"))),
+        route(M::POST, "/scan", crate::scanning::api_scan::<S>, "scanFile", "Kiểm tra", "Kiểm tra tệp trước khi đăng tải: dấu chỉ độ mật và đoạn sao chép từ tài liệu đã đăng ký (chỉ đăng khi verdict = pass)")
+            .body(obj(&[("file_name", text(), true), ("content_base64", text(), true)]))
+            .ok(200, obj(&[
+                ("file", text(), true),
+                ("sha256", text(), true),
+                ("size", uint(), true),
+                ("verdict", enumeration(&["pass", "review", "block"]), true),
+                ("verdict_vi", text(), true),
+                ("findings", array(obj(&[
+                    ("rule_id", text(), true),
+                    ("severity", enumeration(&["info", "review", "block"]), true),
+                    ("reason", text(), true),
+                    ("evidence", opt(text()), true),
+                    ("where_", opt(text()), true),
+                    ("item", opt(obj(&[("item_id", int(), true), ("label", text(), true), ("level", enumeration(&["mat", "toi-mat", "tuyet-mat"]), true)])), true),
+                    ("copied_syllables", opt(uint()), true),
+                    ("ignored", boolean(), true),
+                ])), true),
+            ])),
         route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
             .ok(200, obj(&[("expired", ints(), true)])),
     ]

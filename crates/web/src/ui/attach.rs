@@ -132,6 +132,7 @@ pub async fn upload<S: Store>(
     };
     let key = st.cfg.data_key;
     let ctx = ctx_for(me.user.id);
+    let for_index = (fname.clone(), bytes.clone());
     let res = st
         .run(move |svc| {
             let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
@@ -142,6 +143,19 @@ pub async fn upload<S: Store>(
         .await;
     match res {
         Ok(_) => {
+            // The item's text joins the leak scanner's copy index (kept encrypted).
+            if let Err(e) = crate::scanning::index_item_file(
+                &st,
+                &st.scan,
+                ctx,
+                item_id,
+                for_index.0,
+                for_index.1,
+            )
+            .await
+            {
+                tracing::warn!(item = item_id, code = e.0.code(), "item text not indexed");
+            }
             let mut r = Redirect::to(&format!("/items/{item_id}?ok=uploaded")).into_response();
             *r.status_mut() = StatusCode::SEE_OTHER;
             r

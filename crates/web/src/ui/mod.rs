@@ -23,6 +23,7 @@ pub mod guard;
 pub mod headers;
 mod pages;
 mod registers;
+mod scan;
 mod view;
 
 pub use attach::{decrypt_attachment, encrypt_attachment};
@@ -54,6 +55,7 @@ pub const POST_ROUTES: &[&str] = &[
     "/admin/delegations/{id}/revoke",
     "/catalogues",
     "/catalogues/items/{id}/remove",
+    "/scan",
 ];
 
 /// Collects routes so that every POST route is known by name.
@@ -131,7 +133,9 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             "/catalogues/items/{id}/remove",
             admin::remove_catalogue_item::<S>,
         )
-        .get("/audit", admin::audit_page::<S>);
+        .get("/audit", admin::audit_page::<S>)
+        .get("/scan", scan::page)
+        .post("/scan", scan::submit::<S>);
     let mut listed: Vec<&str> = POST_ROUTES.to_vec();
     let mut got = r.posts.clone();
     listed.sort_unstable();

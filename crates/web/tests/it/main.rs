@@ -11,6 +11,7 @@ mod api_lifecycle;
 mod api_openapi;
 mod api_refusals;
 mod api_regimes;
+mod scan_api;
 mod ui_acts;
 mod ui_assets;
 mod ui_attach;

@@ -30,6 +30,7 @@ const COVERED: &[&str] = &[
     "/admin/delegations/{id}/revoke",
     "/catalogues",
     "/catalogues/items/{id}/remove",
+    "/scan",
 ];
 
 /// Concrete URLs for a route pattern (every act code for `/acts/{code}`).

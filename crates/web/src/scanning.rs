@@ -1,0 +1,424 @@
+//! Kiểm tra trước khi đăng tải: the leak scanner behind the page and the JSON API.
+//!
+//! One pipeline for both faces ([`scan_file`]): hash the file, extract its text in the isolated
+//! child process, look for markings (the regimes' stamp texts) and for passages copied from
+//! registered items (the in-memory winnowing index), keep only copy matches the reader may
+//! know of (protected items within clearance, through the services' single filter — a match on
+//! a higher item is dropped, never hinted at), apply the ignores in force for this file, log the
+//! scan in the audit chain (file name, hash, verdict, who; never the text) and answer.
+//!
+//! The index holds the fingerprints of every protected item whose electronic file was uploaded
+//! ([`index_item_file`]); the extracted text is kept encrypted with the data key so the index can
+//! be rebuilt at start-up ([`ScanState::load`]). Re-levelled items are matched at their current
+//! level and declassified or destroyed ones are dropped at query time, so the index never needs
+//! an update on those acts.
+
+use crate::{AppState, WebError};
+use bmnn_core::CoreError;
+use bmnn_core::model::{Id, User};
+use bmnn_core::ports::Store;
+use bmnn_core::service::{Ctx, MatchedItem, ScanLog, Service};
+use bmnn_scan::{
+    FileVerdict, Finding, FindingKind, FingerprintIndex, Isolation, MarkingSpec, Scanner, Severity,
+    Verdict,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, RwLock};
+
+/// The scanner's shared state: marking list, copy index, isolation, text key.
+pub struct ScanState {
+    pub index: RwLock<FingerprintIndex>,
+    pub markings: Vec<MarkingSpec>,
+    /// `None` extracts in-process (tests); the server runs `bmnn extract-child`.
+    pub isolation: Option<Isolation>,
+    text_key: [u8; 32],
+}
+
+/// Key of the index's keyed hash, derived from the data key (scanner.md §10.6: the index of
+/// classified documents is itself sensitive).
+fn index_key(data_key: &[u8; 32]) -> [u8; 16] {
+    let h = Sha256::new_with_prefix(b"bmnn fingerprint index v1")
+        .chain_update(data_key)
+        .finalize();
+    h[..16].try_into().expect("16 bytes")
+}
+
+fn text_key(data_key: &[u8; 32]) -> [u8; 32] {
+    Sha256::new_with_prefix(b"bmnn item text v1")
+        .chain_update(data_key)
+        .finalize()
+        .into()
+}
+
+impl ScanState {
+    pub fn new(
+        markings: Vec<MarkingSpec>,
+        isolation: Option<Isolation>,
+        data_key: &[u8; 32],
+    ) -> ScanState {
+        ScanState {
+            index: RwLock::new(FingerprintIndex::new(index_key(data_key))),
+            markings,
+            isolation,
+            text_key: text_key(data_key),
+        }
+    }
+
+    /// Rebuilds the index from the stored (encrypted) texts of protected items.
+    pub fn load<S: Store>(&self, svc: &Service<S>) -> Result<usize, CoreError> {
+        let texts = svc.item_texts()?;
+        let mut ix = self.index.write().expect("index lock");
+        let mut n = 0;
+        for (id, level, ct) in texts {
+            let Some(plain) = crate::ui::decrypt_attachment(&self.text_key, id, &ct) else {
+                tracing::warn!(
+                    item = id,
+                    "item text does not decrypt with this key; skipped"
+                );
+                continue;
+            };
+            let text = String::from_utf8_lossy(&plain);
+            ix.add(id, level.rank() as u8, format!("#{id}"), &text);
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// A finding as shown to the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub reason: String,
+    /// The stamp phrase only.
+    pub evidence: Option<String>,
+    pub where_: Option<String>,
+    /// The registered item a copied passage comes from (only if the reader may know it).
+    pub item: Option<MatchedItem>,
+    pub copied_syllables: Option<usize>,
+    /// An approved ignore covers this finding.
+    pub ignored: bool,
+}
+
+/// The answer for one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanOutcome {
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+    pub verdict: Verdict,
+    pub verdict_vi: String,
+    pub findings: Vec<FindingView>,
+}
+
+fn where_of(f: &Finding) -> Option<String> {
+    f.location.as_ref().map(|l| match l.page {
+        Some(p) => format!("{} (trang {p})", l.source),
+        None => l.source.clone(),
+    })
+}
+
+/// Scans one uploaded file for `user` (within their clearance) and logs it.
+pub async fn scan_file<S: Store>(
+    st: &AppState<S>,
+    scan: &Arc<ScanState>,
+    ctx: Ctx,
+    user: &User,
+    file_name: String,
+    bytes: Vec<u8>,
+    channel: &'static str,
+) -> Result<ScanOutcome, WebError> {
+    let scan = scan.clone();
+    let svc = st.svc.clone();
+    let max_level = user.clearance.map_or(0, |l| l.rank() as u8);
+    let res = tokio::task::spawn_blocking(move || -> Result<ScanOutcome, CoreError> {
+        let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
+        let verdict: FileVerdict = {
+            let ix = scan.index.read().expect("index lock");
+            let mut scanner = Scanner::new(&scan.markings).with_index(&ix, max_level.max(1));
+            if let Some(iso) = &scan.isolation {
+                scanner = scanner.with_isolation(iso.clone());
+            }
+            bmnn_scan::scan_bytes(&file_name, &bytes, &scanner)
+        };
+        // Copy matches: only protected items the reader may see, at their current level.
+        let ids: Vec<Id> = verdict
+            .findings
+            .iter()
+            .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
+            .collect();
+        let visible = if ids.is_empty() || max_level == 0 {
+            vec![]
+        } else {
+            svc.visible_matches(&ctx, &ids)?
+        };
+        let ignores = svc.active_ignores(&ctx, &sha)?;
+        let mut findings = Vec::new();
+        for f in &verdict.findings {
+            let rule = f.kind.rule_id().to_string();
+            let ignored = ignores.iter().any(|i| i.rule_id == rule);
+            if f.kind == FindingKind::Copy {
+                let Some(c) = &f.copy else { continue };
+                let Some(m) = visible.iter().find(|m| m.item_id == c.doc_id) else {
+                    continue;
+                };
+                findings.push(FindingView {
+                    rule_id: rule,
+                    severity: f.severity,
+                    reason: format!(
+                        "Có đoạn khoảng {} âm tiết trùng với tài liệu đã đăng ký «{}» (độ {}).",
+                        c.copied_syllables,
+                        m.label,
+                        m.level.label()
+                    ),
+                    evidence: None,
+                    where_: where_of(f),
+                    item: Some(m.clone()),
+                    copied_syllables: Some(c.copied_syllables),
+                    ignored,
+                });
+            } else {
+                findings.push(FindingView {
+                    rule_id: rule,
+                    severity: f.severity,
+                    reason: f.reason.clone(),
+                    evidence: f.evidence.clone(),
+                    where_: where_of(f),
+                    item: None,
+                    copied_syllables: None,
+                    ignored,
+                });
+            }
+        }
+        let verdict = findings
+            .iter()
+            .filter(|f| !f.ignored)
+            .map(|f| match f.severity {
+                Severity::Block => Verdict::Block,
+                Severity::Review => Verdict::Review,
+                Severity::Info => Verdict::Pass,
+            })
+            .max()
+            .unwrap_or(Verdict::Pass);
+        let out = ScanOutcome {
+            file: file_name,
+            sha256: sha,
+            size: bytes.len() as u64,
+            verdict,
+            verdict_vi: verdict.vi().to_string(),
+            findings,
+        };
+        svc.record_scan(
+            &ctx,
+            &ScanLog {
+                file_name: out.file.clone(),
+                sha256: out.sha256.clone(),
+                size: out.size,
+                verdict: match verdict {
+                    Verdict::Pass => "pass",
+                    Verdict::Review => "review",
+                    Verdict::Block => "block",
+                }
+                .into(),
+                findings: out.findings.iter().filter(|f| !f.ignored).count() as u32,
+                channel: channel.into(),
+            },
+        )?;
+        Ok(out)
+    })
+    .await
+    .map_err(|e| WebError::internal(format!("scan task: {e}")))?;
+    res.map_err(WebError::from)
+}
+
+/// Extracts the text of an item's uploaded file, keeps it encrypted for the index and adds it
+/// to the index now. Returns the number of characters indexed (0 when the file has no text).
+pub async fn index_item_file<S: Store>(
+    st: &AppState<S>,
+    scan: &Arc<ScanState>,
+    ctx: Ctx,
+    item_id: Id,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<usize, WebError> {
+    let scan = scan.clone();
+    let svc = st.svc.clone();
+    let res = tokio::task::spawn_blocking(move || -> Result<usize, CoreError> {
+        let extracted = match &scan.isolation {
+            Some(iso) => bmnn_scan::extract_isolated(&bytes, &file_name, iso),
+            None => bmnn_scan::extract::extract(&bytes, &file_name, &bmnn_scan::Limits::default()),
+        };
+        let Ok(x) = extracted else { return Ok(0) };
+        let text: String = x
+            .units
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if text.trim().is_empty() {
+            return Ok(0);
+        }
+        let detail = svc.item_detail(&ctx, item_id)?;
+        let ct = crate::ui::encrypt_attachment(&scan.text_key, item_id, text.as_bytes());
+        svc.set_item_text(&ctx, item_id, &ct)?;
+        let mut ix = scan.index.write().expect("index lock");
+        ix.remove(item_id);
+        ix.add(
+            item_id,
+            detail.item.level.rank() as u8,
+            detail.item.label(),
+            &text,
+        );
+        Ok(text.chars().count())
+    })
+    .await
+    .map_err(|e| WebError::internal(format!("index task: {e}")))?;
+    res.map_err(WebError::from)
+}
+
+/// Largest file the API scans in one request (bytes, decoded); the server's body limit applies too.
+pub const MAX_SCAN_BYTES: usize = 24 * 1024 * 1024;
+
+/// Body of `POST /api/v1/scan`: the file travels base64-encoded in JSON, its name in the body
+/// (never in the URL: a file name may itself reveal content).
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+pub struct ScanRequest {
+    pub file_name: String,
+    pub content_base64: String,
+}
+
+/// Standard base64 (RFC 4648, padding optional, white space ignored).
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body = clean
+        .strip_suffix(b"==")
+        .or_else(|| clean.strip_suffix(b"="))
+        .unwrap_or(&clean);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= val(*c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+fn clean_file_name(s: &str) -> Option<String> {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(255)
+        .collect();
+    (!s.trim().is_empty()).then_some(s)
+}
+
+/// `POST /api/v1/scan`: for a portal's publishing workflow — publish only on `pass`.
+pub async fn api_scan<S: Store>(
+    axum::extract::State(st): axum::extract::State<AppState<S>>,
+    auth: crate::api::extract::Authed,
+    body: crate::api::extract::Body,
+) -> Result<axum::Json<ScanOutcome>, WebError> {
+    let req: ScanRequest = body.parse()?;
+    let name = clean_file_name(&req.file_name)
+        .ok_or_else(|| WebError(CoreError::invalid("file_name", "thiếu tên tệp")))?;
+    let bytes = decode_base64(&req.content_base64).ok_or_else(|| {
+        WebError(CoreError::invalid(
+            "content_base64",
+            "nội dung tệp không phải base64 hợp lệ",
+        ))
+    })?;
+    if bytes.is_empty() {
+        return Err(WebError(CoreError::invalid("content_base64", "tệp rỗng")));
+    }
+    if bytes.len() > MAX_SCAN_BYTES {
+        return Err(WebError(CoreError::invalid(
+            "content_base64",
+            format!("tệp lớn hơn {} MB", MAX_SCAN_BYTES >> 20),
+        )));
+    }
+    let out = scan_file(&st, &st.scan, auth.ctx, &auth.user, name, bytes, "api").await?;
+    Ok(axum::Json(out))
+}
+
+/// The scanner's marking list, from the stamp data of every regime (a file may carry the
+/// stamps of an older regime), deduplicated by text.
+pub fn markings(rules: &bmnn_core::rules::RuleSet) -> Vec<MarkingSpec> {
+    use bmnn_scan::{MarkingKind, SecrecyLevel};
+    let mut out: Vec<MarkingSpec> = Vec::new();
+    for r in &rules.regimes {
+        for s in &r.stamps {
+            let kind = match (s.kind.as_str(), s.level) {
+                ("level", Some(l)) => {
+                    MarkingKind::Level(SecrecyLevel::from_u8(l.rank() as u8).expect("1..=3"))
+                }
+                ("copy", _) => MarkingKind::CopyStamp,
+                ("recall", _) => MarkingKind::Recall,
+                ("named-recipient", _) => MarkingKind::NamedRecipient,
+                ("declassified", _) => MarkingKind::Declassified,
+                ("period" | "extension", _) => MarkingKind::Period,
+                ("adjustment", _) => MarkingKind::Adjustment,
+                // "BẢN SỐ" (copy count) is too common a phrase to count alone; the level stamp
+                // beside it is what gives a document away.
+                _ => continue,
+            };
+            if !out.iter().any(|m| m.text == s.text) {
+                out.push(MarkingSpec::new(&s.text, kind));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_file_names() {
+        assert_eq!(decode_base64("TeG6rXQ=").as_deref(), Some("Mật".as_bytes()));
+        assert_eq!(decode_base64("TeG6rXQ").as_deref(), Some("Mật".as_bytes()));
+        assert_eq!(
+            decode_base64("aGVsbG8gd29ybGQ=").as_deref(),
+            Some(&b"hello world"[..])
+        );
+        assert_eq!(decode_base64("a"), None);
+        assert_eq!(decode_base64("!!!!"), None);
+        assert_eq!(
+            clean_file_name("../../etc/passwd").as_deref(),
+            Some("....etcpasswd")
+        );
+        assert_eq!(clean_file_name(" \u{7}"), None);
+    }
+
+    #[test]
+    fn markings_come_from_every_regime_without_duplicates() {
+        let m = markings(&bmnn_core::rules::RuleSet::embedded());
+        assert!(m.iter().any(|s| s.text == "TỐI MẬT"));
+        assert!(
+            m.iter()
+                .any(|s| s.text == "CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ")
+        );
+        let mut texts: Vec<&str> = m.iter().map(|s| s.text.as_str()).collect();
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), m.len());
+    }
+}

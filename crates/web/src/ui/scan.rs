@@ -1,0 +1,121 @@
+//! "Kiểm tra trước khi đăng tải": anyone uploads files meant for a portal, an e-mail or a
+//! social network and gets a verdict per file (chặn / cần kiểm tra / không phát hiện) with the
+//! reasons and where they are. The pipeline, logging and clearance handling are in
+//! [`crate::scanning`]; this page only carries files in and verdicts out. The upload is a
+//! multipart POST whose `_csrf` part is checked before any file is read.
+
+use super::guard::{DeferredCsrf, Me, ct_eq, refused_csrf};
+use super::view::{L, error_page, render};
+use crate::scanning::{ScanOutcome, scan_file};
+use crate::{AppState, WebError, ctx_for};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::response::Response;
+use bmnn_core::CoreError;
+use bmnn_core::ports::Store;
+
+/// Files per upload (the rest are refused with a message).
+pub const MAX_FILES: usize = 20;
+
+#[derive(Template)]
+#[template(path = "scan.html")]
+pub struct ScanPage {
+    pub l: L,
+    pub results: Vec<ScanOutcome>,
+    pub refused: Vec<String>,
+}
+
+pub async fn page(me: Me) -> Response {
+    render(&ScanPage {
+        l: L::new(&me, "scan", "Kiểm tra trước khi đăng tải"),
+        results: vec![],
+        refused: vec![],
+    })
+}
+
+pub async fn submit<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    deferred: Option<axum::Extension<DeferredCsrf>>,
+    mut mp: Multipart,
+) -> Response {
+    let mut csrf_ok = false;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut refused = Vec::new();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                return error_page(
+                    &me,
+                    &WebError(CoreError::invalid(
+                        "file",
+                        "tệp tải lên không đọc được hoặc quá lớn",
+                    )),
+                );
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == super::guard::CSRF_FIELD {
+            let t = field.text().await.unwrap_or_default();
+            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
+                csrf_ok = ct_eq(&t, exp);
+            }
+            continue;
+        }
+        if !csrf_ok {
+            return refused_csrf();
+        }
+        if name == "files" {
+            let fname = field.file_name().unwrap_or("tệp").to_string();
+            if files.len() >= MAX_FILES {
+                refused.push(format!(
+                    "{fname}: quá {MAX_FILES} tệp trong một lần kiểm tra"
+                ));
+                continue;
+            }
+            match field.bytes().await {
+                Ok(b) if !b.is_empty() => files.push((fname, b.to_vec())),
+                Ok(_) => {}
+                Err(_) => {
+                    return error_page(&me, &WebError(CoreError::invalid("files", "tệp quá lớn")));
+                }
+            }
+        }
+    }
+    if !csrf_ok {
+        return refused_csrf();
+    }
+    if files.is_empty() {
+        return error_page(
+            &me,
+            &WebError(CoreError::invalid(
+                "files",
+                "hãy chọn ít nhất một tệp để kiểm tra",
+            )),
+        );
+    }
+    let mut results = Vec::new();
+    for (fname, bytes) in files {
+        match scan_file(
+            &st,
+            &st.scan,
+            ctx_for(me.user.id),
+            &me.user,
+            fname,
+            bytes,
+            "web",
+        )
+        .await
+        {
+            Ok(r) => results.push(r),
+            Err(e) => return error_page(&me, &e),
+        }
+    }
+    render(&ScanPage {
+        l: L::new(&me, "scan", "Kết quả kiểm tra trước khi đăng tải"),
+        results,
+        refused,
+    })
+}

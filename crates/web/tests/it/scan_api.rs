@@ -1,0 +1,230 @@
+//! The leak scanner through the JSON API: markings block, copied passages name the registered
+//! item only for a reader cleared for it, public quotes pass, declassified items never match,
+//! every scan is logged in the audit chain without the file's text, approved ignores apply.
+
+use crate::helpers::*;
+use bmnn_core::service::{DeclassifyCmd, IgnoreCmd};
+use bmnn_store::DbStore;
+use bmnn_web::scanning::{ScanState, index_item_file, markings};
+use bmnn_web::{AppState, WebConfig, ctx_for};
+use serde_json::{Value, json};
+
+const SECRET: &str = "Phương án điều chỉnh nguồn dự trữ xăng dầu của tỉnh trong quý bốn được xây dựng trên cơ sở \
+rà soát toàn bộ các kho chứa hiện có, năng lực tiếp nhận tại cảng biển và tuyến vận chuyển đường bộ, đồng thời dự kiến \
+phương án huy động lực lượng bảo vệ tại các điểm xung yếu khi xảy ra tình huống thiếu hụt nguồn cung kéo dài trên \
+phạm vi toàn tỉnh và các địa phương lân cận trong khu vực miền Trung";
+
+fn b64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// The test app with a router sharing the store, plus the scanner state to index items.
+fn scan_app() -> (TestApp, AppState<DbStore>) {
+    let app = TestApp::spawn();
+    let cfg = WebConfig::default();
+    let scan = ScanState::new(markings(&app.svc.rules), None, &cfg.data_key);
+    let state = AppState::from_shared(app.svc.clone(), cfg).with_scan(scan);
+    (app, state)
+}
+
+async fn scan(
+    router: &axum::Router,
+    app: &TestApp,
+    user: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    use tower::ServiceExt;
+    let body = json!({"file_name": name, "content_base64": b64(bytes)}).to_string();
+    let req = axum::http::Request::post("/api/v1/scan")
+        .header("authorization", format!("Bearer {}", app.login_as(user)))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let res = router.clone().oneshot(req).await.expect("response");
+    let status = res.status().as_u16();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_stamp_in_the_header_blocks_and_the_scan_is_logged() {
+    let (app, state) = scan_app();
+    let router = bmnn_web::router(state);
+    let docx = bmnn_docs::admin_docx(&bmnn_docs::AdminDoc {
+        superior_agency: None,
+        agency: "SỞ CÔNG THƯƠNG".into(),
+        number: "12/LCT-SCT".into(),
+        place: "Bình Minh".into(),
+        date: time::macros::date!(2026 - 11 - 20),
+        level_stamp: Some("TỐI MẬT".into()),
+        doc_type: Some("LỊCH CÔNG TÁC".into()),
+        summary: "Lịch công tác tuần của lãnh đạo Sở".into(),
+        body: vec![bmnn_docs::Block::Paragraph("Thứ Hai: họp giao ban.".into())],
+        recipients: vec!["Các phòng".into()],
+        archive: "VT".into(),
+        signer: bmnn_docs::Signer {
+            authority: None,
+            position: "GIÁM ĐỐC".into(),
+            name: "Nguyễn Văn Minh".into(),
+        },
+    })
+    .expect("docx");
+    let before = app.audit_count();
+    let (st, v) = scan(
+        &router,
+        &app,
+        "soanthao",
+        "lịch công tác tuần 48.docx",
+        &docx,
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["verdict"], "block", "{v}");
+    let f = &v["findings"][0];
+    assert_eq!(f["rule_id"], "BMNN001");
+    assert_eq!(f["evidence"], "TỐI MẬT");
+    assert_eq!(app.audit_count(), before + 1);
+    let last = app
+        .svc
+        .audit_tail(&ctx_for(app.user("admin")), 1)
+        .expect("tail");
+    assert_eq!(last[0].action, "scan");
+    assert!(
+        last[0].details.contains("verdict=block")
+            && last[0].details.contains("lịch công tác tuần 48.docx")
+    );
+    assert!(
+        !last[0].details.contains("giao ban"),
+        "never the file's text"
+    );
+    // Bad input is a 400, and nothing is logged.
+    let n = app.audit_count();
+    let (st, v) = scan(&router, &app, "soanthao", "", b"x").await;
+    assert_eq!(st, 400, "{v}");
+    assert_eq!(v["error"]["code"], "invalid_input");
+    assert_eq!(app.audit_count(), n);
+}
+
+#[tokio::test]
+async fn a_copied_passage_is_found_and_named_within_clearance() {
+    let (app, state) = scan_app();
+    let item = app
+        .classified_item(
+            "10/11/2026",
+            json!({"level": "toi-mat", "catalogue_item_id": app.org.cat_toi_mat}),
+        )
+        .await;
+    let chars = index_item_file(
+        &state,
+        &state.scan,
+        ctx_for(app.user("vanthu")),
+        item,
+        "phuong-an.txt".into(),
+        SECRET.as_bytes().to_vec(),
+    )
+    .await
+    .expect("index");
+    assert!(chars > 100);
+    let router = bmnn_web::router(state.clone());
+    let words: Vec<&str> = SECRET.split_whitespace().collect();
+    let copied = words[10..62].join(" ");
+    let doc = format!(
+        "Thông báo kết quả hội nghị giao ban tháng mười một của Sở. Các đơn vị đã báo cáo tiến độ công việc thường xuyên. {copied}. Đề nghị các phòng tiếp tục theo dõi."
+    );
+    let (st, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["verdict"], "block", "{v}");
+    let copy = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "BMNN002")
+        .expect("copy finding");
+    assert_eq!(copy["item"]["item_id"], item);
+    assert!(copy["reason"].as_str().expect("reason").contains("Tối mật"));
+    // A reader cleared for Mật learns nothing of the Tối mật item.
+    let (_, v) = scan(&router, &app, "vanthu_mat", "thong-bao.txt", doc.as_bytes()).await;
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule_id"] != "BMNN002"),
+        "{v}"
+    );
+    assert!(!v.to_string().contains(&format!("#{item}")));
+    // A document that only quotes public texts (the allow corpus) passes.
+    let public = bmnn_scan::fingerprint::allow_corpus()[0]
+        .split_whitespace()
+        .take(80)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (_, v) = scan(&router, &app, "vanthu", "hien-phap.txt", public.as_bytes()).await;
+    assert_eq!(v["verdict"], "pass", "{v}");
+    // An approved ignore covers the finding until it expires.
+    let sha = {
+        let (_, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
+        v["sha256"].as_str().expect("sha").to_string()
+    };
+    app.svc
+        .ignore_finding(
+            &ctx_for(app.user("giamdoc")),
+            IgnoreCmd {
+                sha256: sha,
+                rule_id: "BMNN002".into(),
+                reason: "Đoạn trích đã được phép công bố".into(),
+                expires: bmnn_web::today_vn() + time::Duration::days(30),
+            },
+        )
+        .expect("ignore");
+    let (_, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
+    assert_eq!(v["verdict"], "pass", "{v}");
+    assert_eq!(v["findings"][0]["ignored"], true);
+    // Declassified items leave the matches.
+    app.svc
+        .declassify(
+            &ctx_for(app.user("giamdoc")),
+            DeclassifyCmd {
+                item_id: item,
+                council: vec!["Chủ tịch Hội đồng".into()],
+                council_decision_ref: Some("QĐ 1".into()),
+                council_minutes_ref: Some("BB 1".into()),
+                partial: false,
+                partial_scope: None,
+                decision_ref: Some("QĐ 2".into()),
+                originator_notice: None,
+                date: None,
+            },
+        )
+        .expect("declassify");
+    let (_, v) = scan(&router, &app, "vanthu", "thong-bao-2.txt", doc.as_bytes()).await;
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule_id"] != "BMNN002"),
+        "{v}"
+    );
+}
