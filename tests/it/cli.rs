@@ -365,3 +365,39 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
     child.kill().ok();
     child.wait().ok();
 }
+
+#[test]
+fn scan_blocks_a_stamped_file_and_logs_it() {
+    let dir = demo();
+    let f = dir.path().join("lich-cong-tac.txt");
+    std::fs::write(&f, "TỐI MẬT\n\nLịch công tác tuần 48 của lãnh đạo Sở\n").expect("write");
+    let clean = dir.path().join("thong-bao.txt");
+    std::fs::write(&clean, "Thông báo lịch nghỉ Tết Nguyên đán của cơ quan.\n").expect("write");
+    let before = bmnn(dir.path(), &["audit", "verify"]);
+    assert!(before.status.success());
+    let o = bmnn(
+        dir.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            f.to_str().expect("p"),
+            clean.to_str().expect("p"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "findings → exit 1: {}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let s = v.to_string();
+    assert!(s.contains("block") && s.contains("TỐI MẬT"), "{s}");
+    let o = bmnn(dir.path(), &["scan", clean.to_str().expect("p")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&bmnn(dir.path(), &["audit", "verify"]));
+    let n = |t: &str| {
+        t.split_whitespace()
+            .find_map(|w| w.parse::<u64>().ok())
+            .expect("count")
+    };
+    assert_eq!(n(&t), n(&text(&before)) + 3, "three scans logged: {t}");
+    let o = bmnn(dir.path(), &["scan", "/không/có/tệp.docx"]);
+    assert_eq!(o.status.code(), Some(2));
+}

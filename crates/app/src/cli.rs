@@ -307,7 +307,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
         Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, cmd),
         Command::Scan(args) => {
-            let markings = bmnn_web::scanning::markings(&load_rules(&data)?);
+            let rules = load_rules(&data)?;
+            let markings = bmnn_web::scanning::markings(&rules);
+            // With an installation in the data folder, copies of registered items are looked
+            // for too, and every scan is logged in its audit chain (name, hash, verdict).
+            if data.join("bmnn.db").exists() || cli.database_url.is_some() {
+                let svc = open_service(&data, &cli.database_url)?;
+                let key = crate::serve::data_key(&data)?;
+                let scan = bmnn_web::scanning::ScanState::new(markings.clone(), None, &key);
+                scan.load(&svc)?;
+                let ctx = system_ctx();
+                let ix = scan.index.read().map_err(|_| anyhow!("chỉ mục bị khóa"))?;
+                let mut log_err = None;
+                let code =
+                    bmnn_scan::cli::run_cli_with(args, markings, Some(&ix), &mut |path, v| {
+                        let bytes = std::fs::read(path).unwrap_or_default();
+                        let log = bmnn_core::service::ScanLog {
+                            file_name: path.display().to_string(),
+                            sha256: bmnn_core::audit::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+                                &bytes,
+                            )),
+                            size: bytes.len() as u64,
+                            verdict: format!("{:?}", v.verdict).to_lowercase(),
+                            findings: v.findings.len() as u32,
+                            channel: "cli".into(),
+                        };
+                        if let Err(e) = svc.record_scan(&ctx, &log) {
+                            log_err = Some(e);
+                        }
+                    });
+                if let Some(e) = log_err {
+                    return Err(anyhow!(
+                        "không ghi được nhật ký kiểm tra: {}",
+                        e.message_vi()
+                    ));
+                }
+                return Ok(ExitCode::from(code as u8));
+            }
             Ok(ExitCode::from(
                 bmnn_scan::cli::run_cli(args, markings, None) as u8,
             ))

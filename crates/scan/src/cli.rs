@@ -125,6 +125,17 @@ pub fn run_cli(
     markings: Vec<MarkingSpec>,
     index: Option<&FingerprintIndex>,
 ) -> i32 {
+    run_cli_with(args, markings, index, &mut |_, _| {})
+}
+
+/// As [`run_cli`], calling `on_result` with each scanned file and its verdict (the application
+/// logs every scan in its audit chain).
+pub fn run_cli_with(
+    args: ScanArgs,
+    markings: Vec<MarkingSpec>,
+    index: Option<&FingerprintIndex>,
+    on_result: &mut dyn FnMut(&Path, &FileVerdict),
+) -> i32 {
     let mut scanner = Scanner::new(&markings);
     if let Some(ix) = index {
         scanner = scanner.with_index(ix, args.max_level);
@@ -142,7 +153,7 @@ pub fn run_cli(
             }
         }
     }
-    let (_, missing) = collect_files(&args.paths);
+    let (files, missing) = collect_files(&args.paths);
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
@@ -159,6 +170,9 @@ pub fn run_cli(
     });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    for (f, v) in files.iter().zip(results.iter().skip(missing.len())) {
+        on_result(f, v);
     }
     let text = match args.format {
         OutputFormat::Human => report::human(&results),
