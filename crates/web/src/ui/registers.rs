@@ -80,6 +80,21 @@ pub struct RegisterPage {
     pub rows: Vec<Row>,
     pub total: i64,
     pub can_cancel: bool,
+    /// Shown rows, 1-based, and links to the neighbouring pages.
+    pub from: i64,
+    pub to: i64,
+    pub prev: Option<i64>,
+    pub next: Option<i64>,
+}
+
+/// Rows per screen page of a register (print and DOCX carry the whole book).
+pub const SCREEN_PAGE: i64 = 200;
+
+#[derive(Deserialize)]
+pub struct BookQuery {
+    pub ok: Option<String>,
+    /// First row (0-based) of the screen page.
+    pub from: Option<i64>,
 }
 
 #[derive(Template)]
@@ -112,10 +127,12 @@ async fn load<S: Store>(
     me: &Me,
     kind: RegisterKind,
     year: i32,
+    offset: i64,
+    limit: i64,
 ) -> Result<(RegisterBook, Option<bmnn_core::model::Agency>), Response> {
     let ctx = ctx_for(me.user.id);
     call(st, me, move |svc| {
-        let b = svc.register_book(&ctx, kind, year, 0, 1_000_000)?;
+        let b = svc.register_book(&ctx, kind, year, offset, limit)?;
         let agency = svc.org(&ctx)?.agency;
         Ok((b, agency))
     })
@@ -126,12 +143,13 @@ pub async fn book<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
     Path((kind, year)): Path<(String, i32)>,
-    Query(q): Query<super::guard::OkQuery>,
+    Query(q): Query<BookQuery>,
 ) -> Response {
     let Some(k) = parse(&kind, year) else {
         return super::pages::not_found(Some(me)).await;
     };
-    let (b, _) = match load(&st, &me, k, year).await {
+    let offset = q.from.unwrap_or(0).clamp(0, 100_000_000);
+    let (b, _) = match load(&st, &me, k, year, offset, SCREEN_PAGE).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -164,6 +182,10 @@ pub async fn book<S: Store>(
         rows,
         total: b.total,
         can_cancel: me.user.has(Role::Clerk),
+        from: if b.entries.is_empty() { 0 } else { offset + 1 },
+        to: offset + b.entries.len() as i64,
+        prev: (offset > 0).then(|| (offset - SCREEN_PAGE).max(0)),
+        next: (offset + (b.entries.len() as i64) < b.total).then_some(offset + SCREEN_PAGE),
     })
 }
 
@@ -182,7 +204,7 @@ pub async fn print<S: Store>(
     let Some(k) = parse(&kind, year) else {
         return super::pages::not_found(Some(me)).await;
     };
-    let (b, agency) = match load(&st, &me, k, year).await {
+    let (b, agency) = match load(&st, &me, k, year, 0, 1_000_000).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -252,7 +274,7 @@ pub async fn docx<S: Store>(
     let Some(k) = parse(&kind, year) else {
         return super::pages::not_found(Some(me)).await;
     };
-    let (b, agency) = match load(&st, &me, k, year).await {
+    let (b, agency) = match load(&st, &me, k, year, 0, 1_000_000).await {
         Ok(x) => x,
         Err(r) => return r,
     };
