@@ -270,6 +270,18 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
                     ("ignored", boolean(), true),
                 ])), true),
             ])),
+        route(M::POST, "/scan/ignores", crate::scanning::api_ignore::<S>, "ignoreFinding", "Kiểm tra", "Duyệt bỏ qua một phát hiện của một tệp đến một ngày, có lý do (lãnh đạo, cán bộ bảo vệ BMNN)")
+            .body(obj(&[("sha256", text(), true), ("rule_id", text(), true), ("reason", text(), true), ("expires", date_in(), true)]))
+            .ok(201, obj(&[
+                ("id", int(), true),
+                ("sha256", text(), true),
+                ("rule_id", text(), true),
+                ("reason", text(), true),
+                ("approver_id", int(), true),
+                ("approver_name", text(), true),
+                ("approved_on", date(), true),
+                ("expires", date(), true),
+            ])),
         route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
             .ok(200, obj(&[("expired", ints(), true)])),
     ]

@@ -3,7 +3,7 @@
 //! every scan is logged in the audit chain without the file's text, approved ignores apply.
 
 use crate::helpers::*;
-use bmnn_core::service::{DeclassifyCmd, IgnoreCmd};
+use bmnn_core::service::DeclassifyCmd;
 use bmnn_store::DbStore;
 use bmnn_web::scanning::{ScanState, index_item_file, markings};
 use bmnn_web::{AppState, WebConfig, ctx_for};
