@@ -387,6 +387,25 @@ pub fn markings(rules: &bmnn_core::rules::RuleSet) -> Vec<MarkingSpec> {
     out
 }
 
+/// `POST /api/v1/scan/ignores`: a leader or the security officer approves ignoring one finding
+/// (rule id) of one file (SHA-256) until a date, with a reason; audited.
+pub async fn api_ignore<S: Store>(
+    axum::extract::State(st): axum::extract::State<AppState<S>>,
+    auth: crate::api::extract::Authed,
+    body: crate::api::extract::Body,
+) -> Result<
+    (
+        axum::http::StatusCode,
+        axum::Json<bmnn_core::service::ScanIgnore>,
+    ),
+    WebError,
+> {
+    let cmd: bmnn_core::service::IgnoreCmd = body.parse()?;
+    let ctx = auth.ctx;
+    let ig = st.run(move |svc| svc.ignore_finding(&ctx, cmd)).await?;
+    Ok((axum::http::StatusCode::CREATED, axum::Json(ig)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,23 +440,4 @@ mod tests {
         texts.dedup();
         assert_eq!(texts.len(), m.len());
     }
-}
-
-/// `POST /api/v1/scan/ignores`: a leader or the security officer approves ignoring one finding
-/// (rule id) of one file (SHA-256) until a date, with a reason; audited.
-pub async fn api_ignore<S: Store>(
-    axum::extract::State(st): axum::extract::State<AppState<S>>,
-    auth: crate::api::extract::Authed,
-    body: crate::api::extract::Body,
-) -> Result<
-    (
-        axum::http::StatusCode,
-        axum::Json<bmnn_core::service::ScanIgnore>,
-    ),
-    WebError,
-> {
-    let cmd: bmnn_core::service::IgnoreCmd = body.parse()?;
-    let ctx = auth.ctx;
-    let ig = st.run(move |svc| svc.ignore_finding(&ctx, cmd)).await?;
-    Ok((axum::http::StatusCode::CREATED, axum::Json(ig)))
 }

@@ -187,17 +187,17 @@ async fn a_copied_passage_is_found_and_named_within_clearance() {
         let (_, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
         v["sha256"].as_str().expect("sha").to_string()
     };
-    app.svc
-        .ignore_finding(
-            &ctx_for(app.user("giamdoc")),
-            IgnoreCmd {
-                sha256: sha,
-                rule_id: "BMNN002".into(),
-                reason: "Đoạn trích đã được phép công bố".into(),
-                expires: bmnn_web::today_vn() + time::Duration::days(30),
-            },
-        )
-        .expect("ignore");
+    let expires = bmnn_core::dates::iso(bmnn_web::today_vn() + time::Duration::days(30));
+    // A clerk may not approve an ignore; a leader may, with a reason and an expiry.
+    let body = json!({"sha256": sha, "rule_id": "BMNN002", "reason": "Đoạn trích đã được phép công bố", "expires": expires});
+    app.post_json("/api/v1/scan/ignores", "vanthu", body.clone())
+        .await
+        .expect_error(403, "forbidden");
+    let ig = app
+        .post_json("/api/v1/scan/ignores", "giamdoc", body)
+        .await
+        .expect(201);
+    assert_eq!(ig["approver_id"], app.user("giamdoc"));
     let (_, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
     assert_eq!(v["verdict"], "pass", "{v}");
     assert_eq!(v["findings"][0]["ignored"], true);
