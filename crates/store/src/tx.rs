@@ -89,7 +89,14 @@ fn search_text(i: &SecretItem) -> String {
         s.push_str(part);
         s.push(' ');
     }
-    format!(" {} ", fold(&s))
+    // Only letters and digits separated by single spaces: both full-text indexes then see the
+    // same tokens ("22/KH-SCT" → "22 kh sct"; PostgreSQL's parser would otherwise keep it whole).
+    let folded = fold(&s);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!(" {} ", words.join(" "))
 }
 
 /// Query tokens of a (folded) search text: runs of letters and digits, at most 8, as the
