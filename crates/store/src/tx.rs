@@ -99,8 +99,26 @@ fn search_text(i: &SecretItem) -> String {
     format!(" {} ", words.join(" "))
 }
 
+/// A full-text query: whole words, except the last one which matches as a prefix (the user may
+/// still be typing it). `quote`/`prefix` are the backend's syntax ("w" … "w"* for FTS5,
+/// w … w:* for PostgreSQL). Tokens are letters and digits only, so nothing needs escaping.
+fn fts_query(toks: &[String], quote: &str, prefix: &str, join: &str) -> String {
+    let n = toks.len();
+    toks.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i + 1 == n {
+                format!("{quote}{t}{prefix}")
+            } else {
+                format!("{quote}{t}{quote}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(join)
+}
+
 /// Query tokens of a (folded) search text: runs of letters and digits, at most 8, as the
-/// full-text indexes tokenise them. Each matches as a prefix ("bao ca" finds "báo cáo").
+/// full-text indexes tokenise them; the last matches as a prefix ("bao ca" finds "báo cáo").
 fn search_tokens(t: &str) -> Vec<String> {
     fold(t)
         .split(|c: char| !c.is_alphanumeric())
@@ -160,12 +178,7 @@ macro_rules! items_query {
                         diesel::dsl::sql::<diesel::sql_types::Bool>(
                             "to_tsvector('simple', items.search) @@ to_tsquery('simple', ",
                         )
-                        .bind::<diesel::sql_types::Text, _>(
-                            toks.iter()
-                                .map(|t| format!("{t}:*"))
-                                .collect::<Vec<_>>()
-                                .join(" & "),
-                        )
+                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "", ":*", " & "))
                         .sql(")"),
                     )
                 } else {
@@ -173,12 +186,7 @@ macro_rules! items_query {
                         diesel::dsl::sql::<diesel::sql_types::Bool>(
                             "items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ",
                         )
-                        .bind::<diesel::sql_types::Text, _>(
-                            toks.iter()
-                                .map(|t| format!("\"{t}\"*"))
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                        )
+                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "\"", "\"*", " "))
                         .sql(")"),
                     )
                 };

@@ -1,0 +1,1 @@
+CREATE INDEX register_entries_book ON register_entries(kind, year, level, number);
