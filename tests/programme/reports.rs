@@ -389,3 +389,43 @@ fn incident_report_covers_one_incident_at_once() {
     ]);
     assert!(!o.status.success());
 }
+
+/// The one clearance filter applies to reports too: a leader cleared for Mật gets figures that
+/// count no Tối mật or Tuyệt mật item.
+#[test]
+fn report_figures_stay_within_the_readers_clearance() {
+    for e in backends("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP") {
+        dong_thap(&e);
+        let reader = e
+            .svc
+            .create_user(
+                &sys(),
+                bmnn_core::service::NewUser {
+                    username: "lanhdao_mat".into(),
+                    full_name: "Lãnh đạo cấp Mật".into(),
+                    roles: vec![bmnn_core::model::Role::Leader],
+                    clearance: Some(bmnn_core::Level::Mat),
+                    position_id: None,
+                    unit_id: None,
+                    password_hash: "x".into(),
+                },
+            )
+            .expect("user");
+        let ctx = bmnn_core::service::Ctx {
+            user_id: reader.id,
+            ..sys()
+        };
+        let q = || bmnn_core::service::ReportQuery {
+            kind: bmnn_core::programme::ReportKind::Annual,
+            year: 2025,
+            incident_id: None,
+        };
+        let full = e.svc.report(&sys(), q()).expect("full report");
+        let mat = e.svc.report(&ctx, q()).expect("Mật report");
+        assert_eq!(full.own.items.received.toi_mat, 2, "{}", e.backend);
+        assert_eq!(full.own.items.received.tuyet_mat, 1);
+        assert_eq!(mat.own.items.received.mat, full.own.items.received.mat);
+        assert_eq!(mat.own.items.received.toi_mat, 0, "{}", e.backend);
+        assert_eq!(mat.own.items.received.tuyet_mat, 0, "{}", e.backend);
+    }
+}

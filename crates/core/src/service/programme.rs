@@ -4,8 +4,10 @@
 //! Every write is role-checked, validated by the record type ([`Record::check`]) and audited in
 //! the same transaction. The command structs derive `Deserialize`, so the web pages and the
 //! JSON API can call the same methods later. Report computations read items, requests,
-//! register entries and events through [`ReadScope::system()`] (a report counts everything of
-//! the agency; it shows counts by level, never a summary).
+//! register entries and events through the reader's own clearance scope, like every other read:
+//! a reader cleared for Mật gets figures that count no Tối mật item (the official report is made
+//! by someone cleared for every level, or by the command line's system user). A report shows
+//! counts by level, never a summary.
 
 use super::*;
 use crate::obligations::{Obligation, ObligationKind, Urgency};
@@ -575,7 +577,8 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incident_id = Some(chosen.id);
         incidents.push(chosen.record);
     }
-    let sys = ReadScope::system();
+    // The one clearance filter: a report counts only what its reader may see.
+    let sys = a.scope();
     let items =
         a.tx.list_items(
             &sys,
