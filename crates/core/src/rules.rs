@@ -634,8 +634,10 @@ impl RuleSet {
                 }
             }
             for s in [&r.report.period_start, &r.report.period_end, &r.report.due] {
+                // A day that exists every year (not 29/02, not 30/02): report_period never fails.
                 let ok = s.split_once('-').is_some_and(|(m, d)| {
-                    matches!((m.parse::<u8>(), d.parse::<u8>()), (Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+                    matches!((m.parse::<u8>(), d.parse::<u8>()), (Ok(m), Ok(d))
+                        if time::Month::try_from(m).is_ok_and(|m| Date::from_calendar_date(2025, m, d).is_ok()))
                 });
                 if !ok {
                     return bad(format!("chế độ {}: ngày báo cáo không hợp lệ {s}", r.code));
@@ -833,6 +835,14 @@ mod tests {
         let dup = EMBEDDED[1].1.replacen("code = \"d\"", "code = \"a\"", 1);
         let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &dup)]).unwrap_err();
         assert!(err.to_string().contains("trùng"), "{err}");
+    }
+
+    #[test]
+    fn a_report_day_that_does_not_exist_every_year_is_refused() {
+        let bad = EMBEDDED[1].1.replace("due = \"12-20\"", "due = \"02-29\"");
+        assert_ne!(bad, EMBEDDED[1].1);
+        let err = RuleSet::from_sources(&[EMBEDDED[0], ("regime-a.toml", &bad)]).unwrap_err();
+        assert!(err.to_string().contains("02-29"), "{err}");
     }
 
     #[test]
