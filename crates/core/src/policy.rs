@@ -330,6 +330,68 @@ mod tests {
     }
 
     #[test]
+    fn a_valid_delegation_grants_and_an_expired_one_does_not() {
+        let rules = RuleSet::embedded();
+        let regime = rules.regime("B").unwrap();
+        let gp = pos(1, "so-ban-nganh-tinh", Rank::Head, true);
+        let g = user(1, Some(Level::TuyetMat), Some(1));
+        let ep = pos(2, "so-ban-nganh-tinh", Rank::Deputy, true);
+        let e = user(2, Some(Level::ToiMat), Some(2));
+        let d = Delegation {
+            id: 9,
+            grantor_id: 1,
+            grantee_id: 2,
+            acts: vec![Act::Copy],
+            max_level: Level::ToiMat,
+            valid_from: date!(2026 - 01 - 01),
+            valid_to: date!(2026 - 06 - 30),
+            document_ref: "GUQ 9".into(),
+            revoked_on: None,
+        };
+        let v = [DelegationView {
+            delegation: &d,
+            grantor: &g,
+            grantor_position: Some(&gp),
+        }];
+        let ok = authorise(
+            regime,
+            Act::Copy,
+            Level::ToiMat,
+            date!(2026 - 03 - 15),
+            &e,
+            Some(&ep),
+            &v,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.via, Via::Delegation(9));
+        let late = authorise(
+            regime,
+            Act::Copy,
+            Level::ToiMat,
+            date!(2026 - 07 - 01),
+            &e,
+            Some(&ep),
+            &v,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(late.code(), "delegation_expired");
+        let other_act = authorise(
+            regime,
+            Act::Destroy,
+            Level::ToiMat,
+            date!(2026 - 03 - 15),
+            &e,
+            Some(&ep),
+            &v,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(other_act.code(), "no_authority");
+    }
+
+    #[test]
     fn section_head_may_not_delegate_mat_copies() {
         // Law 29/2018 Điều 11.5 covers khoản 1 and 2 only.
         let rules = RuleSet::embedded();
