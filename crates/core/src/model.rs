@@ -652,6 +652,19 @@ pub struct ItemQuery {
     pub limit: i64,
 }
 
+impl ItemQuery {
+    /// How far the total of this query is counted exactly. A text search stops at 200: past
+    /// that a reader narrows the words rather than pages, and each counted match costs a
+    /// look-up in the full-text index (docs/benchmarks.md).
+    pub fn count_cap(&self) -> i64 {
+        if self.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            200
+        } else {
+            1000
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestQuery {
     pub kind: Option<RequestKind>,
@@ -666,9 +679,9 @@ pub struct NoticeQuery {
     pub item_id: Option<Id>,
 }
 
-/// A page of results with the total the reader may see. Item lists count exactly up to 1,000
-/// rows; a total of 1,001 means "more than 1,000" (counting a whole large register on every
-/// page view would cost more than it tells).
+/// A page of results with the total the reader may see. Item lists count exactly up to
+/// [`ItemQuery::count_cap`] rows (1,000; 200 for a text search); a total of cap + 1 means "more
+/// than cap" (counting every match on every page view would cost more than it tells).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub total: i64,

@@ -57,6 +57,15 @@ diesel::table! {
         data -> Text,
     }
 }
+diesel::table! {
+    /// Entries per book and level, kept by triggers (migration 000008).
+    register_counts (kind, year, level) {
+        kind -> Text,
+        year -> Integer,
+        level -> SmallInt,
+        n -> BigInt,
+    }
+}
 diesel::table! { notices (id) { id -> BigInt, item_id -> BigInt, level -> SmallInt, open -> Bool, data -> Text, } }
 diesel::table! {
     audit_log (seq) {

@@ -17,9 +17,6 @@ use serde::de::DeserializeOwned;
 /// The chain head row: (seq, hash) of the last record.
 pub(crate) type ChainHead = (i64, String);
 
-/// Item lists count exactly up to this many rows; `total = TOTAL_CAP + 1` means "more".
-pub const TOTAL_CAP: i64 = 1000;
-
 pub struct DbTx<'a> {
     pub(crate) conn: Conn<'a>,
 }
@@ -197,6 +194,73 @@ macro_rules! items_query {
 }
 
 impl DbTx<'_> {
+    /// Ids of the items `scope` may see that match `q`, newest first, at most `n`.
+    ///
+    /// On SQLite a text search walks the full-text index newest first in batches and filters
+    /// each batch through [`items_query!`], so it stops as soon as `n` visible matches are
+    /// found instead of materialising every match (a common word matches a good part of the
+    /// items; `IN (SELECT rowid … MATCH …)` would evaluate all of them on every request).
+    fn visible_ids(&mut self, scope: &ReadScope, q: &ItemQuery, n: i64) -> Result<Vec<Id>> {
+        let pg = matches!(self.conn, Conn::Pg(_));
+        let toks = q.text.as_deref().map(search_tokens).unwrap_or_default();
+        if pg || toks.is_empty() {
+            return dispatch!(&mut self.conn, c => items_query!(scope, q, pg)
+                .select(items::id)
+                .order(items::id.desc())
+                .limit(n)
+                .load::<Id>(c)
+                .map_err(db_err));
+        }
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            rowid: i64,
+        }
+        // One batch is enough when the user sees every match (the usual case); a narrower
+        // scope takes more.
+        let batch_len = n.clamp(256, 10_000);
+        let rest = ItemQuery {
+            text: None,
+            ..q.clone()
+        };
+        let fts = fts_query(&toks, "\"", "\"*", " ");
+        let mut out: Vec<Id> = Vec::new();
+        let mut below = i64::MAX;
+        let Conn::Sqlite(inner) = &mut self.conn else {
+            unreachable!("PostgreSQL returned above")
+        };
+        let c: &mut diesel::sqlite::SqliteConnection = inner;
+        loop {
+            let batch: Vec<Id> = diesel::sql_query(
+                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid < ? \
+                 ORDER BY rowid DESC LIMIT ?",
+            )
+            .bind::<diesel::sql_types::Text, _>(&fts)
+            .bind::<diesel::sql_types::BigInt, _>(below)
+            .bind::<diesel::sql_types::BigInt, _>(batch_len)
+            .load::<Row>(c)
+            .map_err(db_err)?
+            .into_iter()
+            .map(|r| r.rowid)
+            .collect();
+            let Some(&last) = batch.last() else { break };
+            below = last;
+            let want = n - out.len() as i64;
+            let seen = items_query!(scope, &rest, false)
+                .filter(items::id.eq_any(&batch))
+                .select(items::id)
+                .order(items::id.desc())
+                .limit(want)
+                .load::<Id>(c)
+                .map_err(db_err)?;
+            out.extend(seen);
+            if out.len() as i64 >= n || (batch.len() as i64) < batch_len {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     pub(crate) fn audit_all(&mut self) -> Result<(Vec<AuditRecord>, Option<ChainHead>)> {
         type Row = (i64, String, String, String, String, String, String, String);
         let (rows, head): (Vec<Row>, Option<(i64, String)>) = dispatch!(&mut self.conn, c => {
@@ -424,25 +488,41 @@ impl Tx for DbTx<'_> {
 
     fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>> {
         let limit = if q.limit <= 0 { 50 } else { q.limit };
-        let pg = matches!(self.conn, Conn::Pg(_));
-        let (total, rows) = dispatch!(&mut self.conn, c => {
-            // Counting every visible row costs a scan of the index; beyond TOTAL_CAP the exact
-            // number does not help anyone reading a list, so it reads "more than TOTAL_CAP".
-            let total = items_query!(scope, q, pg)
-                .select(items::id)
-                .limit(TOTAL_CAP + 1)
-                .load::<i64>(c)
-                .map_err(db_err)?
-                .len() as i64;
-            let rows = items_query!(scope, q, pg)
+        let offset = q.offset.max(0);
+        // One pass over the visible ids, newest first: the count and the page both come from it.
+        // Counting every visible row would cost a scan of the index; beyond the cap the exact
+        // number does not help anyone reading a list, so it reads "more than cap".
+        let cap = q.count_cap();
+        let ids = self.visible_ids(scope, q, cap + 1)?;
+        let total = ids.len() as i64;
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let end = start.saturating_add(usize::try_from(limit).unwrap_or(0));
+        let page: Vec<Id> = if end <= ids.len() || total <= cap {
+            ids.get(start.min(ids.len())..end.min(ids.len()))
+                .unwrap_or_default()
+                .to_vec()
+        } else {
+            // Deeper than the counted window: walk the query that far (rare; bounded by the
+            // number of visible matches).
+            let deep = ItemQuery {
+                offset: 0,
+                ..q.clone()
+            };
+            self.visible_ids(scope, &deep, offset.saturating_add(limit))?
+                .into_iter()
+                .skip(start)
+                .collect()
+        };
+        let rows = if page.is_empty() {
+            vec![]
+        } else {
+            dispatch!(&mut self.conn, c => items::table
+                .filter(items::id.eq_any(&page))
                 .select((items::id, items::data))
                 .order(items::id.desc())
-                .offset(q.offset.max(0))
-                .limit(limit)
                 .load::<(Id, String)>(c)
-                .map_err(db_err)?;
-            (total, rows)
-        });
+                .map_err(db_err)?)
+        };
         Ok(Page {
             total,
             rows: load_all(rows)?,
@@ -607,7 +687,20 @@ impl Tx for DbTx<'_> {
                 }
                 q
             };
-            let total: i64 = base().count().get_result(c).map_err(db_err)?;
+            let total: i64 = if aw {
+                // The triggers' per-level counts: no scan of the year's book.
+                register_counts::table
+                    .filter(register_counts::kind.eq(k))
+                    .filter(register_counts::year.eq(year))
+                    .filter(register_counts::level.le(r))
+                    .select(register_counts::n)
+                    .load::<i64>(c)
+                    .map_err(db_err)?
+                    .into_iter()
+                    .sum()
+            } else {
+                base().count().get_result(c).map_err(db_err)?
+            };
             let rows = base()
                 .order(register_entries::number.asc())
                 .offset(offset)

@@ -3,4 +3,5 @@
 //! test gets a fresh database on each backend.
 
 mod helpers;
+mod paging;
 mod scenarios;

@@ -220,6 +220,8 @@ pub struct ItemsPage {
 pub struct ItemsResults {
     pub rows: Vec<ItemRow>,
     pub total: i64,
+    /// [`ItemQuery::count_cap`]: a total above it reads "more than cap".
+    pub cap: i64,
     pub from: i64,
     pub to: i64,
     pub prev: Option<i64>,
@@ -267,16 +269,20 @@ async fn search<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Result<ItemsRe
     };
     let searched =
         q.text.is_some() || q.level.is_some() || q.status.is_some() || q.origin.is_some();
+    let cap = q.count_cap();
     let ctx = ctx_for(me.user.id);
     let page = call(st, me, move |svc| svc.list_items(&ctx, q)).await?;
     let n = page.rows.len() as i64;
     Ok(ItemsResults {
         rows: page.rows.iter().map(ItemRow::of).collect(),
         total: page.total,
+        cap,
         from: if n == 0 { 0 } else { offset + 1 },
         to: offset + n,
         prev: (offset > 0).then(|| (offset - PAGE).max(0)),
-        next: (offset + n < page.total).then_some(offset + n),
+        // Past the counted window the total says "more", so a full page means there may be
+        // another.
+        next: (n == PAGE && (offset + n < page.total || page.total > cap)).then_some(offset + n),
         searched,
     })
 }

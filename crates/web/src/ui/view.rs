@@ -165,6 +165,19 @@ pub fn d(x: Option<Date>) -> String {
     x.map(fmt_vn).unwrap_or_default()
 }
 
+/// A count with the Vietnamese thousands separator: 1000 → "1.000".
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 pub fn level_class(l: Level) -> &'static str {
     match l {
         Level::Mat => "lv-mat",
@@ -295,4 +308,16 @@ impl Vals {
 /// Parses a URL-encoded body into pairs (forms are read raw so a refused form keeps its input).
 pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_use_the_vietnamese_thousands_separator() {
+        assert_eq!(super::count(0), "0");
+        assert_eq!(super::count(200), "200");
+        assert_eq!(super::count(1000), "1.000");
+        assert_eq!(super::count(1234567), "1.234.567");
+        assert_eq!(super::count(-4500), "-4.500");
+    }
 }

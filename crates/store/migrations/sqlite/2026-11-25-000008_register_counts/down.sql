@@ -1,0 +1,3 @@
+DROP TRIGGER register_counts_ad;
+DROP TRIGGER register_counts_ai;
+DROP TABLE register_counts;
