@@ -12,6 +12,7 @@ mod backup;
 mod cli;
 mod demo;
 mod doctor;
+mod keys;
 mod report_cmd;
 mod serve;
 mod tls;
