@@ -280,3 +280,99 @@ fn disaster_recovery_restores_on_a_fresh_folder_with_the_keyring_beside_the_back
         bmnn(dir.path(), &["export"]).stdout
     );
 }
+
+#[test]
+fn doctor_checks_the_key_and_the_backups() {
+    let dir = crate::cli::demo();
+    let d = dir.path();
+    let t = text(&bmnn(d, &["doctor"]));
+    assert!(t.contains("mở được bằng nguồn khóa đã cho"), "{t}");
+    let o = with(
+        d,
+        &[("BMNN_PASSPHRASE", "không phải mật khẩu")],
+        &["doctor"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("KHÔNG mở được"), "{}", text(&o));
+    let o = with(d, &[], &["doctor"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("chưa thử mở"), "{}", text(&o));
+
+    // A failed backup run is shown (as an error) until a later run succeeds.
+    let not_a_dir = d.join("tep-thuong");
+    std::fs::write(&not_a_dir, b"x").expect("write");
+    let o = bmnn(d, &["backup", "--output", not_a_dir.to_str().expect("p")]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = bmnn(d, &["doctor"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("THẤT BẠI"), "{}", text(&o));
+    assert!(bmnn(d, &["backup"]).status.success());
+    let o = bmnn(d, &["doctor"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("cách đây 0 giờ"), "{}", text(&o));
+
+    // The newest backup older than 2 days: a warning.
+    let bk = d.join("backups");
+    for e in std::fs::read_dir(&bk).expect("dir").flatten() {
+        if e.path().extension().is_some_and(|x| x == "bmnnbak") {
+            std::fs::rename(e.path(), bk.join("bmnn-20200101-000000.bmnnbak")).expect("mv");
+        }
+    }
+    let t = text(&bmnn(d, &["doctor"]));
+    assert!(t.contains("[CẢNH BÁO] Sao lưu: bản mới nhất đã"), "{t}");
+}
+
+#[test]
+fn serve_demo_stays_one_non_interactive_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().join("bmnn-data");
+    for round in 0..2 {
+        let mut c = cmd(&d);
+        c.env_remove("BMNN_PASSPHRASE");
+        let mut child = c
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .env("BMNN_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+            &mut line,
+        )
+        .expect("line");
+        assert!(
+            line.contains("đang chạy tại http://"),
+            "round {round}: {line}"
+        );
+        child.kill().expect("kill");
+        let o = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&o.stderr);
+        // The public passphrase is announced when the demo keyring is made.
+        assert_eq!(
+            err.contains("CÔNG KHAI"),
+            round == 0,
+            "round {round}: {err}"
+        );
+        assert_eq!(labels(&d), ["demo"]);
+    }
+    assert!(!d.join("keys/data.key").exists());
+    // A real installation without a keyring is never given the public demo passphrase.
+    let real = tempfile::tempdir().expect("tempdir");
+    let o = crate::cli::bmnn_stdin(
+        real.path(),
+        &["init", "--password-stdin"],
+        "một mật khẩu đủ dài\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = with(
+        real.path(),
+        &[],
+        &["serve", "--demo", "--listen", "127.0.0.1:0"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
+    assert!(!real.path().join("keys/keyring.json").exists());
+}

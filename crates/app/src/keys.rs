@@ -282,10 +282,14 @@ pub fn unlock_file(ring: &Path, args: &KeyArgs) -> Result<DataKey> {
     unlock_ring(&ring, &secret)
 }
 
-/// `serve --demo`: a fresh demo folder gets a keyring under the PUBLIC demo passphrase, and
-/// without another key source that passphrase unlocks it. For trying bmnn only.
-pub fn unlock_demo(data: &Path, args: &KeyArgs) -> Result<DataKey> {
+/// `serve --demo`: a fresh demo folder (`empty_db`: no user yet) gets a keyring under the
+/// PUBLIC demo passphrase, and without another key source that passphrase unlocks it. For trying
+/// bmnn only: an installation with users and no keyring is never given the demo passphrase.
+pub fn unlock_demo(data: &Path, args: &KeyArgs, empty_db: bool) -> Result<DataKey> {
     if load_keyring(data)?.is_none() && !legacy_path(data).exists() {
+        if !empty_db {
+            return unlock(data, args);
+        }
         create_demo_keyring(data)?;
     }
     if args.key_file.is_none()

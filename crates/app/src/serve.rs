@@ -46,9 +46,12 @@ pub fn run(
         )
         .with_writer(std::io::stderr)
         .init();
-    // The key first: a server that cannot unlock changes nothing.
+    // The key before anything is written (only `--demo` looks at the database first, to make
+    // the demo keyring on an empty one only).
     let key = if args.demo {
-        crate::keys::unlock_demo(data, keys)?
+        let svc = open_service(data, url)?;
+        let empty = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
+        crate::keys::unlock_demo(data, keys, empty)?
     } else {
         crate::keys::unlock(data, keys)?
     };
