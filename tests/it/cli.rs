@@ -252,7 +252,10 @@ fn backup_and_restore_drill() {
         .filter(|p| p.extension().is_some_and(|x| x == "bmnnbak"))
         .collect();
     assert_eq!(files.len(), 1);
-    assert!(out.join("keyring.json").exists(), "the keyring (wraps only) beside");
+    assert!(
+        out.join("keyring.json").exists(),
+        "the keyring (wraps only) beside"
+    );
     let file = files[0].to_str().expect("path").to_string();
     let before = bmnn(dir.path(), &["export"]).stdout;
     // Change the data, then restore: the change is gone, the chain verifies.
