@@ -139,10 +139,10 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of the folder), 0600.
+/// The folder's own mode is left alone (it may be the root of a USB stick).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("tạo thư mục {}", dir.display()))?;
-    set_mode(dir, 0o700);
     let tmp = dir.join(format!(
         ".{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("tep")
@@ -160,6 +160,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 pub fn save_keyring(data: &Path, ring: &Keyring) -> Result<()> {
+    let dir = data.join("keys");
+    std::fs::create_dir_all(&dir).with_context(|| format!("tạo thư mục {}", dir.display()))?;
+    set_mode(data, 0o700);
+    set_mode(&dir, 0o700);
     write_atomic(&keyring_path(data), &serde_json::to_vec_pretty(ring)?)
 }
 
