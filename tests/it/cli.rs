@@ -4,22 +4,34 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn bmnn(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bmnn"))
-        .arg("--data")
+/// The demo folders' data key is wrapped under the public demo passphrase, given the
+/// documented way (BMNN_PASSPHRASE).
+pub const DEMO_PASSPHRASE: &str = "bmnn-demo-2026";
+
+/// `bmnn --data DATA` with the demo passphrase as key source and nothing else inherited.
+pub fn cmd(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bmnn"));
+    c.arg("--data")
         .arg(data)
-        .args(args)
         .env_remove("BMNN_DATABASE_URL")
+        .env_remove("BMNN_KEY_FILE")
+        .env_remove("BMNN_PASSPHRASE_FILE")
+        .env_remove("BMNN_NEW_PASSPHRASE")
+        .env("BMNN_PASSPHRASE", DEMO_PASSPHRASE);
+    c
+}
+
+pub fn bmnn(data: &Path, args: &[&str]) -> Output {
+    cmd(data)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .expect("run bmnn")
 }
 
-fn bmnn_stdin(data: &Path, args: &[&str], input: &str) -> Output {
+pub fn bmnn_stdin(data: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn"))
-        .arg("--data")
-        .arg(data)
+    let mut child = cmd(data)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -35,7 +47,7 @@ fn bmnn_stdin(data: &Path, args: &[&str], input: &str) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-fn text(o: &Output) -> String {
+pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -43,7 +55,7 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn demo() -> tempfile::TempDir {
+pub fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = bmnn(dir.path(), &["demo"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -237,8 +249,13 @@ fn backup_and_restore_drill() {
     let files: Vec<_> = std::fs::read_dir(&out)
         .expect("dir")
         .map(|e| e.expect("e").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bmnnbak"))
         .collect();
     assert_eq!(files.len(), 1);
+    assert!(
+        out.join("keyring.json").exists(),
+        "the keyring (wraps only) beside"
+    );
     let file = files[0].to_str().expect("path").to_string();
     let before = bmnn(dir.path(), &["export"]).stdout;
     // Change the data, then restore: the change is gone, the chain verifies.
@@ -335,9 +352,7 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
     let o = bmnn(dir.path(), &["tls", "init"]);
     assert_eq!(o.status.code(), Some(2), "no silent overwrite");
     // A real handshake, verified against the minted CA.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bmnn"))
-        .arg("--data")
-        .arg(dir.path())
+    let mut child = cmd(dir.path())
         .args(["serve", "--tls", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -1,3 +1,6 @@
 //! The `bmnn` binary end to end: each test runs the real command in a fresh data folder.
 
+mod at_rest;
 mod cli;
+mod keys;
+mod upgrade;

@@ -26,6 +26,8 @@ pub struct Cli {
     /// Database URL: sqlite:///path/bmnn.db or postgres://user@host/db (default: SQLite in the data folder).
     #[arg(long, env = "BMNN_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    #[command(flatten)]
+    pub keys: crate::keys::KeyArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -73,6 +75,9 @@ pub enum Command {
     },
     /// Check the installation: folder permissions, disk space, key, database and audit chain, backups.
     Doctor,
+    /// The data key: create, unlock ways (passphrase, recovery code, key file), re-wrap, verify.
+    #[command(subcommand)]
+    Keys(crate::keys::KeysCmd),
     /// HTTPS on the LAN: mint a local CA and a server certificate.
     #[command(subcommand)]
     Tls(TlsCmd),
@@ -303,7 +308,7 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let data = cli.data.clone();
     match cli.command {
-        Command::Serve(args) => crate::serve::run(&data, &cli.database_url, args),
+        Command::Serve(args) => crate::serve::run(&data, &cli.database_url, &cli.keys, args),
         Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
         Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, cmd),
         Command::Scan(args) => {
@@ -313,8 +318,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             // for too, and every scan is logged in its audit chain (name, hash, verdict).
             if data.join("bmnn.db").exists() || cli.database_url.is_some() {
                 let svc = open_service(&data, &cli.database_url)?;
-                let key = crate::serve::data_key(&data)?;
-                let scan = bmnn_web::scanning::ScanState::new(markings.clone(), None, &key);
+                let key = crate::keys::unlock(&data, &cli.keys)?;
+                let scan = bmnn_web::scanning::ScanState::new(markings.clone(), None, key.bytes());
                 scan.load(&svc)?;
                 let ctx = system_ctx();
                 let ix = scan.index.read().map_err(|_| anyhow!("chỉ mục bị khóa"))?;
@@ -379,6 +384,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 data.display(),
                 u.username
             );
+            if crate::keys::load_keyring(&data)?.is_none() {
+                println!(
+                    "Bước tiếp theo: `bmnn keys init` để tạo khóa dữ liệu (mật khẩu quản trị + mã khôi phục)."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User(cmd) => {
@@ -504,20 +514,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { output, keep } => {
             let url = database_url(&data, &cli.database_url)?;
             let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
-            let key = bmnn_vault::DataKey::from_bytes(crate::serve::data_key(&data)?);
+            let key = crate::keys::unlock(&data, &cli.keys)?;
             let dir = output.unwrap_or_else(|| data.join("backups"));
-            let path = crate::backup::write_backup(&store, &key, &dir)?;
+            let (path, removed) = crate::backup::run_backup(&data, &store, &key, &dir, keep)?;
             println!("Đã sao lưu vào {}", path.display());
-            if let Some(n) = keep {
-                let removed = crate::backup::prune(&dir, n)?;
-                if removed > 0 {
-                    println!("Đã xóa {removed} bản sao lưu cũ (giữ {n} bản mới nhất).");
-                }
+            if removed > 0 {
+                println!(
+                    "Đã xóa {removed} bản sao lưu cũ (giữ {} bản mới nhất).",
+                    keep.unwrap_or(0)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file, yes } => {
-            let key = bmnn_vault::DataKey::from_bytes(crate::serve::data_key(&data)?);
+            // A fresh machine (disaster recovery) has no keyring yet: the copy that `bmnn backup`
+            // keeps next to the backups is used, and installed only once the backup opened.
+            let beside = file.parent().unwrap_or(Path::new(".")).join("keyring.json");
+            let install = crate::keys::load_keyring(&data)?.is_none()
+                && !crate::keys::legacy_path(&data).exists()
+                && beside.exists();
+            let key = if install {
+                crate::keys::unlock_file(&beside, &cli.keys)?
+            } else {
+                crate::keys::unlock(&data, &cli.keys)?
+            };
             let sealed = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
             let (manifest, payload) = bmnn_store::backup::open_backup(&key, &sealed)?;
             if !yes {
@@ -525,6 +545,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "bản sao lưu hợp lệ (tạo lúc {}); thêm --yes để thay thế cơ sở dữ liệu hiện tại (hãy dừng máy chủ trước)",
                     manifest.created_at
                 ));
+            }
+            if install {
+                // The backup opened with this keyring: it is the installation's keyring.
+                let ring = std::fs::read(&beside).context("đọc keyring.json")?;
+                crate::keys::write_atomic(&crate::keys::keyring_path(&data), &ring)?;
+                println!("Đã cài keyring.json từ thư mục sao lưu.");
             }
             match manifest.payload.as_str() {
                 "sqlite-db" => {
@@ -569,7 +595,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Doctor => crate::doctor::run(&data, &cli.database_url),
+        Command::Doctor => crate::doctor::run(&data, &cli.database_url, &cli.keys),
+        Command::Keys(cmd) => crate::keys::run(&data, &cli.database_url, &cli.keys, cmd),
         Command::Audit(AuditCmd::Verify) => {
             let url = database_url(&data, &cli.database_url)?;
             let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
@@ -662,6 +689,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 "Đã nạp dữ liệu minh họa; mật khẩu các tài khoản: {}",
                 crate::demo::PASSWORD
             );
+            if crate::keys::load_keyring(&data)?.is_none()
+                && !crate::keys::legacy_path(&data).exists()
+            {
+                crate::keys::create_demo_keyring(&data)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchSeed {

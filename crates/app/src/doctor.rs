@@ -1,8 +1,11 @@
 //! `bmnn doctor`: checks an installation and says what to fix, in Vietnamese.
-//! Data folder permissions, free disk space, the data key, the database and its audit chain,
-//! the age of the newest backup, the legal rules and their unconfirmed points.
+//! Data folder permissions, free disk space, the data key (keyring present, the key source given
+//! unlocks it, no clear `data.key` left), the database and its audit chain, the age of the
+//! newest backup and the outcome of the last backup run, the legal rules and their unconfirmed
+//! points. Never prompts: the key is tried only with a source given non-interactively.
 
 use crate::cli::{database_url, load_rules};
+use crate::keys::KeyArgs;
 use anyhow::Result;
 use bmnn_store::DbStore;
 use std::path::Path;
@@ -54,7 +57,7 @@ fn free_mib(p: &Path) -> Option<u64> {
     Some(avail / 1024)
 }
 
-pub fn checks(data: &Path, url: &Option<String>) -> Vec<Check> {
+pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
     let mut v = Vec::new();
     if !data.is_dir() {
         v.push(check(
@@ -92,30 +95,7 @@ pub fn checks(data: &Path, url: &Option<String>) -> Vec<Check> {
         Some(f) => v.push(check(Level::Ok, "Dung lượng trống", format!("{f} MiB"))),
         None => v.push(check(Level::Warn, "Dung lượng trống", "không đo được")),
     }
-    let key = data.join("keys").join("data.key");
-    match std::fs::metadata(&key) {
-        Ok(m) if m.len() == 32 => {
-            let m = mode(&key).unwrap_or(0o600);
-            v.push(check(
-                if m & 0o077 == 0 { Level::Warn } else { Level::Error },
-                "Khóa dữ liệu",
-                format!(
-                    "có ({m:o}); khóa đang nằm cạnh dữ liệu: cất một bản ở thiết bị rời và bật mã hóa toàn đĩa{}",
-                    if m & 0o077 == 0 { "" } else { " — quyền tệp quá rộng, đặt 600" }
-                ),
-            ))
-        }
-        Ok(_) => v.push(check(
-            Level::Error,
-            "Khóa dữ liệu",
-            "tệp khóa hỏng (không đủ 32 byte)",
-        )),
-        Err(_) => v.push(check(
-            Level::Warn,
-            "Khóa dữ liệu",
-            "chưa có (được tạo khi chạy `bmnn serve` lần đầu)",
-        )),
-    }
+    key_checks(data, keys, &mut v);
     match load_rules(data) {
         Ok(r) => {
             let n: usize = r.regimes.iter().map(|x| x.unconfirmed().len()).sum();
@@ -149,44 +129,12 @@ pub fn checks(data: &Path, url: &Option<String>) -> Vec<Check> {
         },
         Err(e) => v.push(check(Level::Error, "Cơ sở dữ liệu", e)),
     }
-    let newest = std::fs::read_dir(data.join("backups")).ok().and_then(|rd| {
-        rd.filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .ends_with(crate::backup::SUFFIX)
-            })
-            .filter_map(|e| e.metadata().ok()?.modified().ok())
-            .max()
-    });
-    match newest.and_then(|t| t.elapsed().ok()) {
-        Some(age) if age.as_secs() > 2 * 86_400 => v.push(check(
-            Level::Warn,
-            "Sao lưu",
-            format!(
-                "bản mới nhất đã {} ngày; chạy `bmnn backup`",
-                age.as_secs() / 86_400
-            ),
-        )),
-        Some(age) => v.push(check(
-            Level::Ok,
-            "Sao lưu",
-            format!("bản mới nhất cách đây {} giờ", age.as_secs() / 3600),
-        )),
-        None => v.push(check(
-            Level::Warn,
-            "Sao lưu",
-            format!(
-                "chưa có bản sao lưu trong {}",
-                data.join("backups").display()
-            ),
-        )),
-    }
+    backup_checks(data, &mut v);
     v
 }
 
-pub fn run(data: &Path, url: &Option<String>) -> Result<ExitCode> {
-    let v = checks(data, url);
+pub fn run(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Result<ExitCode> {
+    let v = checks(data, url, keys);
     for c in &v {
         let tag = match c.level {
             Level::Ok => "OK      ",
@@ -200,4 +148,136 @@ pub fn run(data: &Path, url: &Option<String>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) {
+    let legacy = crate::keys::legacy_path(data);
+    if legacy.exists() {
+        v.push(check(
+            Level::Error,
+            "Khóa dữ liệu",
+            format!(
+                "khóa nằm KHÔNG MÃ HÓA cạnh dữ liệu ({}): chạy `bmnn keys init` để bọc và xóa nó",
+                legacy.display()
+            ),
+        ));
+    }
+    let ring = match crate::keys::load_keyring(data) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            v.push(check(
+                Level::Error,
+                "Khóa dữ liệu",
+                "chưa có keys/keyring.json: chạy `bmnn keys init`",
+            ));
+            return;
+        }
+        Err(e) => {
+            v.push(check(Level::Error, "Khóa dữ liệu", format!("{e:#}")));
+            return;
+        }
+    };
+    let p = crate::keys::keyring_path(data);
+    if let Some(m) = mode(&p).filter(|m| m & 0o077 != 0) {
+        v.push(check(
+            Level::Warn,
+            "Khóa dữ liệu",
+            format!("quyền tệp {} là {m:o}; đặt 600", p.display()),
+        ));
+    }
+    let recovery = ring
+        .wraps
+        .iter()
+        .any(|w| w.kind == bmnn_vault::WrapKind::Recovery);
+    if !recovery {
+        v.push(check(
+            Level::Warn,
+            "Khóa dữ liệu",
+            "không có mã khôi phục: quên mật khẩu là mất dữ liệu; chạy `bmnn keys add-recovery`",
+        ));
+    }
+    let given = keys.key_file.is_some()
+        || keys.passphrase_file.is_some()
+        || std::env::var("BMNN_PASSPHRASE").is_ok_and(|p| !p.is_empty());
+    if !given {
+        v.push(check(
+            Level::Warn,
+            "Khóa dữ liệu",
+            format!(
+                "{} ({} cách mở khóa); chưa thử mở: cho khóa bằng --key-file, BMNN_PASSPHRASE \
+                 hoặc --passphrase-file để kiểm tra",
+                ring.key_id,
+                ring.wraps.len()
+            ),
+        ));
+        return;
+    }
+    if legacy.exists() {
+        return;
+    }
+    match crate::keys::unlock(data, keys) {
+        Ok(k) => v.push(check(
+            Level::Ok,
+            "Khóa dữ liệu",
+            format!(
+                "{} mở được bằng nguồn khóa đã cho; {} cách mở khóa",
+                k.id(),
+                ring.wraps.len()
+            ),
+        )),
+        Err(e) => v.push(check(
+            Level::Error,
+            "Khóa dữ liệu",
+            format!(
+                "nguồn khóa đã cho KHÔNG mở được: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+fn backup_checks(data: &Path, v: &mut Vec<Check>) {
+    let status = crate::backup::read_status(data);
+    let dir = status
+        .as_ref()
+        .map(|s| std::path::PathBuf::from(&s.dir))
+        .unwrap_or_else(|| data.join("backups"));
+    if let Some(s) = status.as_ref().filter(|s| !s.ok) {
+        v.push(check(
+            Level::Error,
+            "Sao lưu",
+            format!(
+                "lần sao lưu gần nhất ({}) THẤT BẠI: {}",
+                s.attempted_at,
+                s.error.as_deref().unwrap_or("không rõ lỗi")
+            ),
+        ));
+    }
+    let newest = crate::backup::newest(&dir);
+    let age = newest.map(|t| (bmnn_web::now_utc() - t).whole_seconds().max(0) as u64);
+    match age {
+        Some(age) if age > 2 * 86_400 => v.push(check(
+            Level::Warn,
+            "Sao lưu",
+            format!(
+                "bản mới nhất đã {} ngày (trong {}); chạy `bmnn backup` hoặc kiểm tra `bmnn serve`",
+                age / 86_400,
+                dir.display()
+            ),
+        )),
+        Some(age) => v.push(check(
+            Level::Ok,
+            "Sao lưu",
+            format!(
+                "bản mới nhất cách đây {} giờ (trong {})",
+                age / 3600,
+                dir.display()
+            ),
+        )),
+        None => v.push(check(
+            Level::Warn,
+            "Sao lưu",
+            format!("chưa có bản sao lưu trong {}", dir.display()),
+        )),
+    }
 }

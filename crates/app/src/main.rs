@@ -2,9 +2,10 @@
 //! line, open the data folder and the database, call the services, print.
 //!
 //! Data folder (`--data`, env `BMNN_DATA`, default `./bmnn-data`): `bmnn.db` (SQLite, unless
-//! `--database-url` / `BMNN_DATABASE_URL` names a PostgreSQL server), `rules/` (optional
-//! overrides of the embedded regime files), `logs/`. Whoever holds the data folder holds the
-//! data: the command line acts as the system user (every role, highest clearance).
+//! `--database-url` / `BMNN_DATABASE_URL` names a PostgreSQL server), `keys/keyring.json` (the
+//! data key, wrapped only: see `keys.rs`), `backups/` (sealed daily backups), `rules/` (optional
+//! overrides of the embedded regime files). The command line acts as the system user (every
+//! role, highest clearance); commands that touch encrypted content need the data key.
 
 #![forbid(unsafe_code)]
 
@@ -12,6 +13,7 @@ mod backup;
 mod cli;
 mod demo;
 mod doctor;
+mod keys;
 mod report_cmd;
 mod serve;
 mod tls;

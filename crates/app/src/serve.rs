@@ -6,7 +6,7 @@ use bmnn_core::ports::Store;
 use bmnn_web::scanning::ScanState;
 use bmnn_web::{AppState, WebConfig};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -21,31 +21,24 @@ pub struct ServeArgs {
     /// Serve HTTPS with the certificate of `bmnn tls init` (cookies become Secure).
     #[arg(long)]
     pub tls: bool,
+    /// Folder of the daily sealed backups (default <data>/backups).
+    #[arg(long, env = "BMNN_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How many daily backups to keep (the oldest are deleted).
+    #[arg(long, env = "BMNN_BACKUP_KEEP", default_value_t = 14)]
+    pub backup_keep: usize,
+    /// Hour of the daily backup, Vietnam time (0–23); a server that was off then makes it at start.
+    #[arg(long, env = "BMNN_BACKUP_HOUR", default_value_t = 2,
+          value_parser = clap::value_parser!(u8).range(0..24))]
+    pub backup_hour: u8,
 }
 
-/// The attachment key, kept in `<data>/keys/data.key` (0600) until `bmnn keys` (issue 6)
-/// wraps it with an administrator passphrase.
-pub fn data_key(data: &Path) -> Result<[u8; 32]> {
-    let dir = data.join("keys");
-    std::fs::create_dir_all(&dir)?;
-    let p = dir.join("data.key");
-    if let Ok(b) = std::fs::read(&p) {
-        return b
-            .try_into()
-            .map_err(|_| anyhow!("tệp khóa {} hỏng", p.display()));
-    }
-    let mut k = [0u8; 32];
-    getrandom::fill(&mut k).map_err(|e| anyhow!("randomness: {e}"))?;
-    std::fs::write(&p, k)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(k)
-}
-
-pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCode> {
+pub fn run(
+    data: &Path,
+    url: &Option<String>,
+    keys: &crate::keys::KeyArgs,
+    args: ServeArgs,
+) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG")
@@ -53,6 +46,15 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
         )
         .with_writer(std::io::stderr)
         .init();
+    // The key before anything is written (only `--demo` looks at the database first, to make
+    // the demo keyring on an empty one only).
+    let key = if args.demo {
+        let svc = open_service(data, url)?;
+        let empty = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
+        crate::keys::unlock_demo(data, keys, empty)?
+    } else {
+        crate::keys::unlock(data, keys)?
+    };
     let svc = open_service(data, url)?;
     let _ = load_rules(data)?;
     let fresh = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
@@ -67,7 +69,7 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
         );
     }
     let cfg = WebConfig {
-        data_key: data_key(data)?,
+        data_key: *key.bytes(),
         secure_cookies: args.tls,
         ..WebConfig::default()
     };
@@ -108,6 +110,14 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let ticker = tokio::spawn(daily(state.clone()));
+        let backups = tokio::spawn(scheduled_backups(
+            state.svc.clone(),
+            key,
+            data.to_path_buf(),
+            args.backup_dir.clone().unwrap_or_else(|| data.join("backups")),
+            args.backup_keep,
+            args.backup_hour,
+        ));
         let app = bmnn_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
         println!("bmnn đang chạy tại {}://{addr}/", if tls.is_some() { "https" } else { "http" });
         if args.demo {
@@ -136,6 +146,7 @@ pub fn run(data: &Path, url: &Option<String>, args: ServeArgs) -> Result<ExitCod
             }
         }
         ticker.abort();
+        backups.abort();
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
@@ -157,6 +168,40 @@ async fn daily<S: bmnn_core::ports::Store>(state: AppState<S>) {
             if let Ok(Err(e)) = r {
                 tracing::error!(error = %e, "automatic run failed");
             }
+        }
+    }
+}
+
+/// The daily sealed backup: checked every 10 minutes (and at start) with [`backup_due`];
+/// failures are logged without secrets and recorded for `bmnn doctor`.
+///
+/// [`backup_due`]: crate::backup::backup_due
+async fn scheduled_backups(
+    svc: Arc<bmnn_core::service::Service<bmnn_store::DbStore>>,
+    key: bmnn_vault::DataKey,
+    data: PathBuf,
+    dir: PathBuf,
+    keep: usize,
+    hour: u8,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let last = crate::backup::newest(&dir);
+        if !crate::backup::backup_due(last, bmnn_web::now_utc(), hour) {
+            continue;
+        }
+        let (svc, key, data, dir) = (svc.clone(), key.clone(), data.clone(), dir.clone());
+        let r = tokio::task::spawn_blocking(move || {
+            crate::backup::run_backup(&data, &svc.store, &key, &dir, Some(keep))
+        })
+        .await;
+        match r {
+            Ok(Ok((path, removed))) => {
+                tracing::info!(file = %path.display(), removed, "daily backup written")
+            }
+            Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "daily backup failed"),
+            Err(e) => tracing::error!(error = %e, "daily backup task failed"),
         }
     }
 }

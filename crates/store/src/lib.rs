@@ -24,6 +24,7 @@
 
 pub mod backup;
 mod bench;
+mod blobs;
 mod dataset;
 pub mod schema;
 mod tx;

@@ -350,10 +350,19 @@ impl Keyring {
 
     /// Unlocks the data key with any of the wraps.
     pub fn unlock(&self, secret: &[u8]) -> Result<DataKey, VaultError> {
+        self.unlock_kinds(
+            secret,
+            &[WrapKind::Passphrase, WrapKind::Recovery, WrapKind::KeyFile],
+        )
+    }
+
+    /// Unlocks the data key with the wraps of the given kinds only (a passphrase is not tried
+    /// against key-file wraps: each try costs one Argon2id derivation).
+    pub fn unlock_kinds(&self, secret: &[u8], kinds: &[WrapKind]) -> Result<DataKey, VaultError> {
         if self.format != "bmnn-keyring-v1" {
             return Err(VaultError::Keyring(format!("định dạng {}", self.format)));
         }
-        for w in &self.wraps {
+        for w in self.wraps.iter().filter(|w| kinds.contains(&w.kind)) {
             let (Some(salt), Some(n), Some(ct)) =
                 (unhex(&w.salt), unhex(&w.nonce), unhex(&w.wrapped))
             else {
@@ -474,6 +483,24 @@ mod tests {
         );
         assert_eq!(ring.remove("recovery-1"), 1);
         assert_eq!(ring.unlock(code.as_bytes()), Err(VaultError::WrongSecret));
+    }
+
+    #[test]
+    fn unlock_kinds_tries_only_the_named_kinds() {
+        let k = DataKey::generate();
+        let mut ring =
+            Keyring::new_with(&k, WrapKind::Passphrase, "admin", b"mat khau", 1024, 1).unwrap();
+        ring.add_with(&k, WrapKind::KeyFile, "usb-1", b"noi dung tep", 1024, 1)
+            .unwrap();
+        assert_eq!(
+            ring.unlock_kinds(b"noi dung tep", &[WrapKind::KeyFile])
+                .unwrap(),
+            k
+        );
+        assert_eq!(
+            ring.unlock_kinds(b"noi dung tep", &[WrapKind::Passphrase, WrapKind::Recovery]),
+            Err(VaultError::WrongSecret)
+        );
     }
 
     proptest! {
