@@ -124,6 +124,27 @@ pub fn parse_cmd<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, CoreErro
     })
 }
 
+/// A `{unit_id, record}` command of type `T`. A field the record type does not know is refused
+/// rather than ignored (a misspelt optional field must not silently drop a value).
+fn record_cmd<T: Record>(v: Value) -> Result<RecordCmd<T>, CoreError> {
+    let c: RecordCmd<T> = parse_cmd(v.clone())?;
+    let back = to_json(&c)?;
+    let unknown = |given: &Value, known: &Value, prefix: &str| -> Result<(), CoreError> {
+        if let (Some(g), Some(k)) = (given.as_object(), known.as_object())
+            && let Some(f) = g.keys().find(|f| !k.contains_key(*f))
+        {
+            return Err(CoreError::invalid(
+                &format!("{prefix}{f}"),
+                "trường này không có trong loại hồ sơ; hãy xem tài liệu API (/api/v1/openapi.json)",
+            ));
+        }
+        Ok(())
+    };
+    unknown(&v, &back, "")?;
+    unknown(&v["record"], &back["record"], "record.")?;
+    Ok(c)
+}
+
 /// `list_records` of the kind, as JSON (`[{id, unit_id, record}]`).
 pub fn list<S: Store>(
     svc: &Service<S>,
@@ -153,7 +174,7 @@ pub fn add<S: Store>(
     cmd: Value,
 ) -> Result<Value, CoreError> {
     by_kind!(kind, T => {
-        let c: RecordCmd<T> = parse_cmd(cmd)?;
+        let c: RecordCmd<T> = record_cmd(cmd)?;
         to_json(&svc.add_record::<T>(ctx, c)?)
     })
 }
@@ -167,7 +188,7 @@ pub fn update<S: Store>(
     cmd: Value,
 ) -> Result<Value, CoreError> {
     by_kind!(kind, T => {
-        let c: RecordCmd<T> = parse_cmd(cmd)?;
+        let c: RecordCmd<T> = record_cmd(cmd)?;
         to_json(&svc.update_record::<T>(ctx, id, c)?)
     })
 }

@@ -13,6 +13,7 @@
 
 pub mod extract;
 mod handlers;
+mod programme;
 pub mod openapi;
 pub mod routes;
 pub mod schema;

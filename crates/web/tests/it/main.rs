@@ -9,6 +9,7 @@ mod api_fuzz;
 mod api_input;
 mod api_lifecycle;
 mod api_openapi;
+mod api_programme;
 mod api_refusals;
 mod api_regimes;
 mod scan_api;
