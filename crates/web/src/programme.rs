@@ -19,6 +19,10 @@ use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
 use serde_json::Value;
 use time::Date;
 
+/// Media type of the DOCX downloads.
+pub const DOCX_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 /// The record kinds people keep, in menu order (`kind` codes of the URLs and the API).
 pub const KINDS: [RecordKind; 11] = [
     RecordKind::Staff,

@@ -203,8 +203,7 @@ fn download(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
         .into_response()
 }
 
-pub const DOCX_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+use crate::programme::DOCX_TYPE;
 
 pub async fn report_docx<S: Store>(
     State(st): St<S>,
