@@ -159,7 +159,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
         RecordKind::Device => ("Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông (Luật Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN (Luật Điều 5 khoản 7).", vec![
             f("identity", "Số hiệu, số sê-ri, mã tài sản", "Để nhận biết thiết bị.", Text),
             f("kind", "Loại thiết bị", "", Sel(DEVICE)),
-            f("description", "Mô tả", "Ví dụ: máy tính soạn thảo của Văn phòng.", Opt),
+            f("description", "Mô tả", "Ví dụ: máy tính soạn thảo của Văn phòng.", Text),
             f("in_use_from", "Ngày bắt đầu dùng cho BMNN", "dd/mm/yyyy.", Date),
             f("inspected_on", "Ngày kiểm tra an ninh, dán tem", "dd/mm/yyyy; để trống nếu chưa kiểm tra.", OptDate),
             f("stamp_ref", "Số tem kiểm định an ninh", "", Opt),
@@ -204,7 +204,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             f("docs.mat", "Số tài liệu Mật liên quan", "", Num),
             f("docs.unmarked", "Số tài liệu chưa đóng dấu độ mật", "Nội dung thuộc BMNN nhưng chưa được xác định độ mật.", Num),
             f("docs.in-catalogue", "Trong đó: số tài liệu có nội dung thuộc danh mục BMNN", "", Num),
-            f("cause", "Nguyên nhân", "Được đưa vào mục nguyên nhân của báo cáo đột xuất.", Opt),
+            f("cause", "Nguyên nhân", "Được đưa vào mục nguyên nhân của báo cáo đột xuất.", Text),
             f("recovered", "Đã thu hồi", "", Check),
             f("taken_down", "Đã gỡ bỏ (trên mạng)", "Vụ mất tài liệu không có nội dung trên mạng để gỡ.", Check),
             f("discipline.disciplined", "Số người bị xử lý kỷ luật", "", Num),
