@@ -124,7 +124,10 @@ pub fn parse_cmd<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, CoreErro
         } else {
             path
         };
-        CoreError::invalid(&field, crate::api::extract::translate(&e.inner().to_string()))
+        CoreError::invalid(
+            &field,
+            crate::api::extract::translate(&e.inner().to_string()),
+        )
     })
 }
 
@@ -352,7 +355,11 @@ pub fn export_bundle<S: Store>(
 
 /// A report kind from its code (`annual`, `five-year`, `incident`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
-    [ReportKind::Annual, ReportKind::FiveYear, ReportKind::Incident]
-        .into_iter()
-        .find(|k| k.code() == code)
+    [
+        ReportKind::Annual,
+        ReportKind::FiveYear,
+        ReportKind::Incident,
+    ]
+    .into_iter()
+    .find(|k| k.code() == code)
 }

@@ -13,8 +13,8 @@
 
 pub mod extract;
 mod handlers;
-mod programme;
 pub mod openapi;
+mod programme;
 pub mod routes;
 pub mod schema;
 

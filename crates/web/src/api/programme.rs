@@ -23,14 +23,21 @@ fn record_kind(code: &str) -> Result<RecordKind, WebError> {
     prog::kind_of(code).ok_or_else(|| {
         invalid(
             "kind",
-            format!("loại hồ sơ phải là một trong: {}", prog::KIND_CODES.join(", ")),
+            format!(
+                "loại hồ sơ phải là một trong: {}",
+                prog::KIND_CODES.join(", ")
+            ),
         )
     })
 }
 
 fn report_kind(code: &str) -> Result<ReportKind, WebError> {
-    prog::report_kind(code)
-        .ok_or_else(|| invalid("kind", "loại báo cáo phải là annual, five-year hoặc incident"))
+    prog::report_kind(code).ok_or_else(|| {
+        invalid(
+            "kind",
+            "loại báo cáo phải là annual, five-year hoặc incident",
+        )
+    })
 }
 
 fn year_ok(year: i32) -> Result<i32, WebError> {
@@ -285,11 +292,7 @@ pub async fn export_bundle<S: Store>(
 }
 
 /// The body is the bundle file exactly as exported (its bytes are verified, not re-encoded).
-pub async fn import_bundle<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    bytes: axum::body::Bytes,
-) -> Res {
+pub async fn import_bundle<S: Store>(State(st): St<S>, a: Authed, bytes: axum::body::Bytes) -> Res {
     if bytes.is_empty() {
         return Err(invalid("body", "hãy gửi tệp gói báo cáo"));
     }

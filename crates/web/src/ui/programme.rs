@@ -108,13 +108,29 @@ const DEVICE_STATUS: Choices = &[
     ("repurposed", "Đã chuyển mục đích sử dụng"),
     ("disposed", "Đã thanh lý"),
 ];
-const LEVEL: Choices = &[("mat", "Mật"), ("toi-mat", "Tối mật"), ("tuyet-mat", "Tuyệt mật")];
-const DEVICE_RULE: Choices = &[
-    ("no-devices", "Không mang thiết bị thu, phát, ghi âm, ghi hình"),
-    ("as-chair-decides", "Theo yêu cầu của người chủ trì (chỉ họp Mật)"),
+const LEVEL: Choices = &[
+    ("mat", "Mật"),
+    ("toi-mat", "Tối mật"),
+    ("tuyet-mat", "Tuyệt mật"),
 ];
-const INSPECTION: Choices = &[("inspection", "Kiểm tra"), ("self-inspection", "Tự kiểm tra")];
-const INCIDENT: Choices = &[("exposure", "Lộ BMNN"), ("loss", "Mất tài liệu, vật chứa BMNN")];
+const DEVICE_RULE: Choices = &[
+    (
+        "no-devices",
+        "Không mang thiết bị thu, phát, ghi âm, ghi hình",
+    ),
+    (
+        "as-chair-decides",
+        "Theo yêu cầu của người chủ trì (chỉ họp Mật)",
+    ),
+];
+const INSPECTION: Choices = &[
+    ("inspection", "Kiểm tra"),
+    ("self-inspection", "Tự kiểm tra"),
+];
+const INCIDENT: Choices = &[
+    ("exposure", "Lộ BMNN"),
+    ("loss", "Mất tài liệu, vật chứa BMNN"),
+];
 const CHANNEL: Choices = &[
     ("agency-website", "Trang thông tin điện tử của cơ quan"),
     ("social-network", "Mạng xã hội"),
@@ -127,105 +143,373 @@ const CHANNEL: Choices = &[
 fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
     use Ty::*;
     match kind {
-        RecordKind::Staff => ("Người làm công tác bảo vệ BMNN chuyên trách hoặc kiêm nhiệm được phân công bằng văn bản (Nghị định 26/2020/NĐ-CP Điều 7). Khi thôi phân công phải bàn giao và ký cam kết (Luật Điều 26 khoản 2 điểm d).", vec![
-            f("person", "Họ và tên", "Người được phân công.", Text),
-            f("position", "Chức vụ, đơn vị công tác", "Ghi như trong quyết định.", Text),
-            f("mode", "Chế độ (chuyên trách / kiêm nhiệm)", "Nghị định 26/2020/NĐ-CP Điều 7 khoản 1–2.", Sel(STAFF_MODE)),
-            f("decision_ref", "Số, ký hiệu quyết định phân công", "Phân công phải bằng văn bản.", Text),
-            f("decision_date", "Ngày quyết định", "dd/mm/yyyy; phân công có hiệu lực từ ngày này.", Date),
-        ]),
-        RecordKind::Commitment => ("Cam kết bảo vệ BMNN khi được phân công, khi tiếp cận BMNN (Luật Điều 15, 16) và khi thôi việc, chuyển công tác, nghỉ hưu (Luật Điều 26 khoản 2 điểm d). Bản cam kết in được từ danh sách.", vec![
-            f("person", "Họ và tên người cam kết", "Người ký bản cam kết.", Text),
-            f("occasion", "Dịp cam kết", "Khi phân công, tiếp cận; khi thôi việc, chuyển công tác, nghỉ hưu phải bàn giao BMNN và cam kết.", Sel(OCCASION)),
-            f("signed_on", "Ngày ký", "dd/mm/yyyy.", Date),
-            f("reference", "Số, nơi lưu bản cam kết", "Để trống nếu chưa đánh số.", Opt),
-        ]),
-        RecordKind::Training => ("Tập huấn, phổ biến, quán triệt về bảo vệ BMNN: báo cáo năm đếm số buổi và số người tham dự (Nghị định 26/2020/NĐ-CP Điều 8 khoản 2 điểm b).", vec![
-            f("date", "Ngày tổ chức", "dd/mm/yyyy; quyết định kỳ báo cáo của buổi.", Date),
-            f("kind", "Hình thức", "Tập huấn; phổ biến, tuyên truyền; quán triệt.", Sel(TRAINING)),
-            f("organiser", "Đơn vị tổ chức", "Ví dụ: Công an tỉnh, Văn phòng Sở.", Text),
-            f("audience", "Đối tượng tham dự", "Ví dụ: cán bộ, công chức toàn cơ quan.", Text),
-            f("participants", "Số người tham dự", "Lớn hơn 0; không ít hơn số người có tên dưới đây.", Num),
-            f("attendees", "Danh sách người tham dự (mỗi dòng một người, nếu có)", "Không bắt buộc.", Lines),
-        ]),
-        RecordKind::Directive => ("Văn bản triển khai công tác bảo vệ BMNN cơ quan ban hành hoặc nhận được: kế hoạch, quy chế (Luật Điều 24 khoản 3), nội quy (Luật Điều 25 khoản 1), công văn.", vec![
-            f("date", "Ngày văn bản", "dd/mm/yyyy.", Date),
-            f("direction", "Ban hành hay nhận được", "Văn bản của cơ quan hay của cấp trên.", Sel(DIRECTION)),
-            f("kind", "Loại văn bản", "Kế hoạch, quy chế, nội quy, công văn, quyết định.", Sel(DIRECTIVE)),
-            f("number_symbol", "Số, ký hiệu", "Ví dụ: 05/QC-SKHĐT.", Text),
-            f("issuer", "Cơ quan ban hành", "", Text),
-            f("title", "Tên, trích yếu văn bản", "Văn bản thường (không mật).", Text),
-        ]),
-        RecordKind::Device => ("Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông (Luật Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN (Luật Điều 5 khoản 7).", vec![
-            f("identity", "Số hiệu, số sê-ri, mã tài sản", "Để nhận biết thiết bị.", Text),
-            f("kind", "Loại thiết bị", "", Sel(DEVICE)),
-            f("description", "Mô tả", "Ví dụ: máy tính soạn thảo của Văn phòng.", Text),
-            f("in_use_from", "Ngày bắt đầu dùng cho BMNN", "dd/mm/yyyy.", Date),
-            f("inspected_on", "Ngày kiểm tra an ninh, dán tem", "dd/mm/yyyy; để trống nếu chưa kiểm tra.", OptDate),
-            f("stamp_ref", "Số tem kiểm định an ninh", "", Opt),
-            f("never_connected", "Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông", "Thiết bị đã từng kết nối thì không được dùng cho BMNN.", Check),
-        ]),
-        RecordKind::Equipment => ("Trang bị con dấu mật và sổ đăng ký, quản lý BMNN của từng đơn vị (Thông tư 24/2020/TT-BCA): báo cáo đếm số lần kê gần nhất của mỗi đơn vị.", vec![
-            f("unit", "Đơn vị", "", Text),
-            f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
-            f("stamps", "Số con dấu mật", "Dấu chỉ độ mật, dấu thu hồi, dấu chỉ người có tên mới được bóc bì…", Num),
-            f("registers", "Số sổ đăng ký, quản lý BMNN", "Sổ đi, đến, chuyển giao, sao chụp…", Num),
-            f("note", "Ghi chú", "", Opt),
-        ]),
-        RecordKind::Meeting => ("Hội nghị, cuộc họp có nội dung BMNN: được người có thẩm quyền cho phép (Luật Điều 17 khoản 1 điểm a); họp trong phòng kín tại trụ sở, ngoài trụ sở cần kiểm tra an ninh của Công an (Nghị định 26/2020/NĐ-CP Điều 6 khoản 1); họp Tối mật, Tuyệt mật không mang thiết bị thu, phát (Điều 6 khoản 3 điểm a); tài liệu phát ra phải thu hồi (Luật Điều 17 khoản 1 điểm e).", vec![
-            f("date", "Ngày họp", "dd/mm/yyyy.", Date),
-            f("days", "Số ngày họp", "Từ 2 ngày: niêm phong phòng họp sau mỗi ngày.", Num),
-            f("name", "Tên cuộc họp", "Không ghi nội dung mật.", Text),
-            f("level", "Độ mật của nội dung", "", Sel(LEVEL)),
-            f("approved_by", "Người cho phép sử dụng nội dung BMNN", "Chức vụ người có thẩm quyền.", Text),
-            f("approval_ref", "Văn bản cho phép", "", Opt),
-            f("venue", "Địa điểm", "", Text),
-            f("at_headquarters", "Họp trong phòng họp kín tại trụ sở cơ quan", "Nếu không: ghi văn bản kiểm tra an ninh của Công an.", Check),
-            f("police_check_ref", "Văn bản kiểm tra an ninh địa điểm (Công an)", "Bắt buộc khi họp ngoài trụ sở.", Opt),
-            f("device_rule", "Quy định về thiết bị của người dự", "Họp Tối mật, Tuyệt mật: không mang thiết bị.", Sel(DEVICE_RULE)),
-            f("documents_issued", "Số tài liệu BMNN phát ra", "", Num),
-            f("documents_returned", "Số tài liệu đã thu hồi", "Không lớn hơn số phát ra; còn thiếu thì hiện trong việc phải làm.", Num),
-        ]),
-        RecordKind::Inspection => ("Kiểm tra, tự kiểm tra công tác bảo vệ BMNN (Luật Điều 24 khoản 3 điểm d, Điều 25 khoản 2): phát hiện và biện pháp khắc phục có thời hạn; quá hạn hiện trong việc phải làm.", vec![
-            f("date", "Ngày kiểm tra", "dd/mm/yyyy.", Date),
-            f("kind", "Hình thức", "", Sel(INSPECTION)),
-            f("inspector", "Đơn vị, đoàn kiểm tra", "", Text),
-            f("units", "Đơn vị được kiểm tra (mỗi dòng một đơn vị)", "Ít nhất một đơn vị.", Lines),
-            f("findings", "Tồn tại, hạn chế phát hiện (mỗi dòng một ý)", "", Lines),
-            f("remedies", "Biện pháp khắc phục, mỗi dòng: biện pháp | đơn vị | hạn (dd/mm/yyyy)", "Hạn không trước ngày kiểm tra.", Triples),
-        ]),
-        RecordKind::Incident => ("Vụ lộ, mất BMNN: báo cáo đột xuất ngay khi phát hiện (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b); báo cáo năm đếm theo kênh, độ mật, danh mục, xử lý (Điều 8 khoản 2 điểm c). Không ghi trích yếu tài liệu.", vec![
-            f("discovered_on", "Ngày phát hiện", "dd/mm/yyyy; báo cáo đột xuất đến hạn ngay ngày này.", Date),
-            f("kind", "Lộ hay mất", "", Sel(INCIDENT)),
-            f("channel", "Kênh xảy ra", "Trang thông tin của cơ quan và mạng xã hội tính là trên Internet (Luật Điều 5 khoản 9).", Sel(CHANNEL)),
-            f("place", "Nơi xảy ra", "Đơn vị, trang thông tin.", Text),
-            f("docs.tuyet-mat", "Số tài liệu Tuyệt mật liên quan", "Ít nhất một tài liệu trong tổng các dòng độ mật.", Num),
-            f("docs.toi-mat", "Số tài liệu Tối mật liên quan", "", Num),
-            f("docs.mat", "Số tài liệu Mật liên quan", "", Num),
-            f("docs.unmarked", "Số tài liệu chưa đóng dấu độ mật", "Nội dung thuộc BMNN nhưng chưa được xác định độ mật.", Num),
-            f("docs.in-catalogue", "Trong đó: số tài liệu có nội dung thuộc danh mục BMNN", "", Num),
-            f("cause", "Nguyên nhân", "Được đưa vào mục nguyên nhân của báo cáo đột xuất.", Text),
-            f("recovered", "Đã thu hồi", "", Check),
-            f("taken_down", "Đã gỡ bỏ (trên mạng)", "Vụ mất tài liệu không có nội dung trên mạng để gỡ.", Check),
-            f("discipline.disciplined", "Số người bị xử lý kỷ luật", "", Num),
-            f("discipline.criticised", "Số người bị phê bình, kiểm điểm", "", Num),
-            f("criminal_referral", "Chuyển cơ quan điều tra (dấu hiệu tội phạm)", "", Check),
-        ]),
-        RecordKind::LegacyReview => ("Rà soát BMNN được xác định trước ngày 01/01/2019 để điều chỉnh độ mật, thời hạn, giải mật theo Luật Bảo vệ BMNN (Luật Điều 28).", vec![
-            f("date", "Ngày rà soát", "dd/mm/yyyy.", Date),
-            f("unit", "Đơn vị", "", Text),
-            f("reviewed", "Số tài liệu đã rà soát", "", Num),
-            f("extended", "Số tài liệu gia hạn", "Gia hạn cộng giải mật không vượt số đã rà soát.", Num),
-            f("declassified", "Số tài liệu giải mật", "", Num),
-        ]),
-        RecordKind::Plan => ("Kế hoạch công tác bảo vệ BMNN năm: nhiệm vụ, đơn vị chủ trì, thời hạn; ở cấp chỉ đạo, danh sách đơn vị cấp dưới phải gửi kế hoạch, báo cáo.", vec![
-            f("year", "Năm kế hoạch", "Ví dụ: 2026.", Num),
-            f("number_symbol", "Số, ký hiệu kế hoạch", "Ví dụ: 01/KH-SKHĐT.", Text),
-            f("issued_on", "Ngày ban hành", "dd/mm/yyyy.", Date),
-            f("tasks", "Nhiệm vụ, mỗi dòng: nhiệm vụ | đơn vị chủ trì | hạn (dd/mm/yyyy)", "Nhiệm vụ sắp đến hạn hiện trong việc phải làm.", Triples),
-            f("subordinate_plan_due", "Hạn đơn vị cấp dưới gửi kế hoạch", "Chỉ ở cấp chỉ đạo; để trống nếu không có.", OptDate),
-            f("subordinates", "Đơn vị cấp dưới (mỗi dòng một đơn vị)", "Chỉ ở cấp chỉ đạo.", Units),
-        ]),
+        RecordKind::Staff => (
+            "Người làm công tác bảo vệ BMNN chuyên trách hoặc kiêm nhiệm được phân công bằng văn bản (Nghị định 26/2020/NĐ-CP Điều 7). Khi thôi phân công phải bàn giao và ký cam kết (Luật Điều 26 khoản 2 điểm d).",
+            vec![
+                f("person", "Họ và tên", "Người được phân công.", Text),
+                f(
+                    "position",
+                    "Chức vụ, đơn vị công tác",
+                    "Ghi như trong quyết định.",
+                    Text,
+                ),
+                f(
+                    "mode",
+                    "Chế độ (chuyên trách / kiêm nhiệm)",
+                    "Nghị định 26/2020/NĐ-CP Điều 7 khoản 1–2.",
+                    Sel(STAFF_MODE),
+                ),
+                f(
+                    "decision_ref",
+                    "Số, ký hiệu quyết định phân công",
+                    "Phân công phải bằng văn bản.",
+                    Text,
+                ),
+                f(
+                    "decision_date",
+                    "Ngày quyết định",
+                    "dd/mm/yyyy; phân công có hiệu lực từ ngày này.",
+                    Date,
+                ),
+            ],
+        ),
+        RecordKind::Commitment => (
+            "Cam kết bảo vệ BMNN khi được phân công, khi tiếp cận BMNN (Luật Điều 15, 16) và khi thôi việc, chuyển công tác, nghỉ hưu (Luật Điều 26 khoản 2 điểm d). Bản cam kết in được từ danh sách.",
+            vec![
+                f(
+                    "person",
+                    "Họ và tên người cam kết",
+                    "Người ký bản cam kết.",
+                    Text,
+                ),
+                f(
+                    "occasion",
+                    "Dịp cam kết",
+                    "Khi phân công, tiếp cận; khi thôi việc, chuyển công tác, nghỉ hưu phải bàn giao BMNN và cam kết.",
+                    Sel(OCCASION),
+                ),
+                f("signed_on", "Ngày ký", "dd/mm/yyyy.", Date),
+                f(
+                    "reference",
+                    "Số, nơi lưu bản cam kết",
+                    "Để trống nếu chưa đánh số.",
+                    Opt,
+                ),
+            ],
+        ),
+        RecordKind::Training => (
+            "Tập huấn, phổ biến, quán triệt về bảo vệ BMNN: báo cáo năm đếm số buổi và số người tham dự (Nghị định 26/2020/NĐ-CP Điều 8 khoản 2 điểm b).",
+            vec![
+                f(
+                    "date",
+                    "Ngày tổ chức",
+                    "dd/mm/yyyy; quyết định kỳ báo cáo của buổi.",
+                    Date,
+                ),
+                f(
+                    "kind",
+                    "Hình thức",
+                    "Tập huấn; phổ biến, tuyên truyền; quán triệt.",
+                    Sel(TRAINING),
+                ),
+                f(
+                    "organiser",
+                    "Đơn vị tổ chức",
+                    "Ví dụ: Công an tỉnh, Văn phòng Sở.",
+                    Text,
+                ),
+                f(
+                    "audience",
+                    "Đối tượng tham dự",
+                    "Ví dụ: cán bộ, công chức toàn cơ quan.",
+                    Text,
+                ),
+                f(
+                    "participants",
+                    "Số người tham dự",
+                    "Lớn hơn 0; không ít hơn số người có tên dưới đây.",
+                    Num,
+                ),
+                f(
+                    "attendees",
+                    "Danh sách người tham dự (mỗi dòng một người, nếu có)",
+                    "Không bắt buộc.",
+                    Lines,
+                ),
+            ],
+        ),
+        RecordKind::Directive => (
+            "Văn bản triển khai công tác bảo vệ BMNN cơ quan ban hành hoặc nhận được: kế hoạch, quy chế (Luật Điều 24 khoản 3), nội quy (Luật Điều 25 khoản 1), công văn.",
+            vec![
+                f("date", "Ngày văn bản", "dd/mm/yyyy.", Date),
+                f(
+                    "direction",
+                    "Ban hành hay nhận được",
+                    "Văn bản của cơ quan hay của cấp trên.",
+                    Sel(DIRECTION),
+                ),
+                f(
+                    "kind",
+                    "Loại văn bản",
+                    "Kế hoạch, quy chế, nội quy, công văn, quyết định.",
+                    Sel(DIRECTIVE),
+                ),
+                f("number_symbol", "Số, ký hiệu", "Ví dụ: 05/QC-SKHĐT.", Text),
+                f("issuer", "Cơ quan ban hành", "", Text),
+                f(
+                    "title",
+                    "Tên, trích yếu văn bản",
+                    "Văn bản thường (không mật).",
+                    Text,
+                ),
+            ],
+        ),
+        RecordKind::Device => (
+            "Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông (Luật Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN (Luật Điều 5 khoản 7).",
+            vec![
+                f(
+                    "identity",
+                    "Số hiệu, số sê-ri, mã tài sản",
+                    "Để nhận biết thiết bị.",
+                    Text,
+                ),
+                f("kind", "Loại thiết bị", "", Sel(DEVICE)),
+                f(
+                    "description",
+                    "Mô tả",
+                    "Ví dụ: máy tính soạn thảo của Văn phòng.",
+                    Text,
+                ),
+                f(
+                    "in_use_from",
+                    "Ngày bắt đầu dùng cho BMNN",
+                    "dd/mm/yyyy.",
+                    Date,
+                ),
+                f(
+                    "inspected_on",
+                    "Ngày kiểm tra an ninh, dán tem",
+                    "dd/mm/yyyy; để trống nếu chưa kiểm tra.",
+                    OptDate,
+                ),
+                f("stamp_ref", "Số tem kiểm định an ninh", "", Opt),
+                f(
+                    "never_connected",
+                    "Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông",
+                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN.",
+                    Check,
+                ),
+            ],
+        ),
+        RecordKind::Equipment => (
+            "Trang bị con dấu mật và sổ đăng ký, quản lý BMNN của từng đơn vị (Thông tư 24/2020/TT-BCA): báo cáo đếm số lần kê gần nhất của mỗi đơn vị.",
+            vec![
+                f("unit", "Đơn vị", "", Text),
+                f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
+                f(
+                    "stamps",
+                    "Số con dấu mật",
+                    "Dấu chỉ độ mật, dấu thu hồi, dấu chỉ người có tên mới được bóc bì…",
+                    Num,
+                ),
+                f(
+                    "registers",
+                    "Số sổ đăng ký, quản lý BMNN",
+                    "Sổ đi, đến, chuyển giao, sao chụp…",
+                    Num,
+                ),
+                f("note", "Ghi chú", "", Opt),
+            ],
+        ),
+        RecordKind::Meeting => (
+            "Hội nghị, cuộc họp có nội dung BMNN: được người có thẩm quyền cho phép (Luật Điều 17 khoản 1 điểm a); họp trong phòng kín tại trụ sở, ngoài trụ sở cần kiểm tra an ninh của Công an (Nghị định 26/2020/NĐ-CP Điều 6 khoản 1); họp Tối mật, Tuyệt mật không mang thiết bị thu, phát (Điều 6 khoản 3 điểm a); tài liệu phát ra phải thu hồi (Luật Điều 17 khoản 1 điểm e).",
+            vec![
+                f("date", "Ngày họp", "dd/mm/yyyy.", Date),
+                f(
+                    "days",
+                    "Số ngày họp",
+                    "Từ 2 ngày: niêm phong phòng họp sau mỗi ngày.",
+                    Num,
+                ),
+                f("name", "Tên cuộc họp", "Không ghi nội dung mật.", Text),
+                f("level", "Độ mật của nội dung", "", Sel(LEVEL)),
+                f(
+                    "approved_by",
+                    "Người cho phép sử dụng nội dung BMNN",
+                    "Chức vụ người có thẩm quyền.",
+                    Text,
+                ),
+                f("approval_ref", "Văn bản cho phép", "", Opt),
+                f("venue", "Địa điểm", "", Text),
+                f(
+                    "at_headquarters",
+                    "Họp trong phòng họp kín tại trụ sở cơ quan",
+                    "Nếu không: ghi văn bản kiểm tra an ninh của Công an.",
+                    Check,
+                ),
+                f(
+                    "police_check_ref",
+                    "Văn bản kiểm tra an ninh địa điểm (Công an)",
+                    "Bắt buộc khi họp ngoài trụ sở.",
+                    Opt,
+                ),
+                f(
+                    "device_rule",
+                    "Quy định về thiết bị của người dự",
+                    "Họp Tối mật, Tuyệt mật: không mang thiết bị.",
+                    Sel(DEVICE_RULE),
+                ),
+                f("documents_issued", "Số tài liệu BMNN phát ra", "", Num),
+                f(
+                    "documents_returned",
+                    "Số tài liệu đã thu hồi",
+                    "Không lớn hơn số phát ra; còn thiếu thì hiện trong việc phải làm.",
+                    Num,
+                ),
+            ],
+        ),
+        RecordKind::Inspection => (
+            "Kiểm tra, tự kiểm tra công tác bảo vệ BMNN (Luật Điều 24 khoản 3 điểm d, Điều 25 khoản 2): phát hiện và biện pháp khắc phục có thời hạn; quá hạn hiện trong việc phải làm.",
+            vec![
+                f("date", "Ngày kiểm tra", "dd/mm/yyyy.", Date),
+                f("kind", "Hình thức", "", Sel(INSPECTION)),
+                f("inspector", "Đơn vị, đoàn kiểm tra", "", Text),
+                f(
+                    "units",
+                    "Đơn vị được kiểm tra (mỗi dòng một đơn vị)",
+                    "Ít nhất một đơn vị.",
+                    Lines,
+                ),
+                f(
+                    "findings",
+                    "Tồn tại, hạn chế phát hiện (mỗi dòng một ý)",
+                    "",
+                    Lines,
+                ),
+                f(
+                    "remedies",
+                    "Biện pháp khắc phục, mỗi dòng: biện pháp | đơn vị | hạn (dd/mm/yyyy)",
+                    "Hạn không trước ngày kiểm tra.",
+                    Triples,
+                ),
+            ],
+        ),
+        RecordKind::Incident => (
+            "Vụ lộ, mất BMNN: báo cáo đột xuất ngay khi phát hiện (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b); báo cáo năm đếm theo kênh, độ mật, danh mục, xử lý (Điều 8 khoản 2 điểm c). Không ghi trích yếu tài liệu.",
+            vec![
+                f(
+                    "discovered_on",
+                    "Ngày phát hiện",
+                    "dd/mm/yyyy; báo cáo đột xuất đến hạn ngay ngày này.",
+                    Date,
+                ),
+                f("kind", "Lộ hay mất", "", Sel(INCIDENT)),
+                f(
+                    "channel",
+                    "Kênh xảy ra",
+                    "Trang thông tin của cơ quan và mạng xã hội tính là trên Internet (Luật Điều 5 khoản 9).",
+                    Sel(CHANNEL),
+                ),
+                f("place", "Nơi xảy ra", "Đơn vị, trang thông tin.", Text),
+                f(
+                    "docs.tuyet-mat",
+                    "Số tài liệu Tuyệt mật liên quan",
+                    "Ít nhất một tài liệu trong tổng các dòng độ mật.",
+                    Num,
+                ),
+                f("docs.toi-mat", "Số tài liệu Tối mật liên quan", "", Num),
+                f("docs.mat", "Số tài liệu Mật liên quan", "", Num),
+                f(
+                    "docs.unmarked",
+                    "Số tài liệu chưa đóng dấu độ mật",
+                    "Nội dung thuộc BMNN nhưng chưa được xác định độ mật.",
+                    Num,
+                ),
+                f(
+                    "docs.in-catalogue",
+                    "Trong đó: số tài liệu có nội dung thuộc danh mục BMNN",
+                    "",
+                    Num,
+                ),
+                f(
+                    "cause",
+                    "Nguyên nhân",
+                    "Được đưa vào mục nguyên nhân của báo cáo đột xuất.",
+                    Text,
+                ),
+                f("recovered", "Đã thu hồi", "", Check),
+                f(
+                    "taken_down",
+                    "Đã gỡ bỏ (trên mạng)",
+                    "Vụ mất tài liệu không có nội dung trên mạng để gỡ.",
+                    Check,
+                ),
+                f(
+                    "discipline.disciplined",
+                    "Số người bị xử lý kỷ luật",
+                    "",
+                    Num,
+                ),
+                f(
+                    "discipline.criticised",
+                    "Số người bị phê bình, kiểm điểm",
+                    "",
+                    Num,
+                ),
+                f(
+                    "criminal_referral",
+                    "Chuyển cơ quan điều tra (dấu hiệu tội phạm)",
+                    "",
+                    Check,
+                ),
+            ],
+        ),
+        RecordKind::LegacyReview => (
+            "Rà soát BMNN được xác định trước ngày 01/01/2019 để điều chỉnh độ mật, thời hạn, giải mật theo Luật Bảo vệ BMNN (Luật Điều 28).",
+            vec![
+                f("date", "Ngày rà soát", "dd/mm/yyyy.", Date),
+                f("unit", "Đơn vị", "", Text),
+                f("reviewed", "Số tài liệu đã rà soát", "", Num),
+                f(
+                    "extended",
+                    "Số tài liệu gia hạn",
+                    "Gia hạn cộng giải mật không vượt số đã rà soát.",
+                    Num,
+                ),
+                f("declassified", "Số tài liệu giải mật", "", Num),
+            ],
+        ),
+        RecordKind::Plan => (
+            "Kế hoạch công tác bảo vệ BMNN năm: nhiệm vụ, đơn vị chủ trì, thời hạn; ở cấp chỉ đạo, danh sách đơn vị cấp dưới phải gửi kế hoạch, báo cáo.",
+            vec![
+                f("year", "Năm kế hoạch", "Ví dụ: 2026.", Num),
+                f(
+                    "number_symbol",
+                    "Số, ký hiệu kế hoạch",
+                    "Ví dụ: 01/KH-SKHĐT.",
+                    Text,
+                ),
+                f("issued_on", "Ngày ban hành", "dd/mm/yyyy.", Date),
+                f(
+                    "tasks",
+                    "Nhiệm vụ, mỗi dòng: nhiệm vụ | đơn vị chủ trì | hạn (dd/mm/yyyy)",
+                    "Nhiệm vụ sắp đến hạn hiện trong việc phải làm.",
+                    Triples,
+                ),
+                f(
+                    "subordinate_plan_due",
+                    "Hạn đơn vị cấp dưới gửi kế hoạch",
+                    "Chỉ ở cấp chỉ đạo; để trống nếu không có.",
+                    OptDate,
+                ),
+                f(
+                    "subordinates",
+                    "Đơn vị cấp dưới (mỗi dòng một đơn vị)",
+                    "Chỉ ở cấp chỉ đạo.",
+                    Units,
+                ),
+            ],
+        ),
         _ => ("", vec![]),
     }
 }
@@ -265,7 +549,10 @@ fn build(fields: &[F], v: &Vals) -> Result<Map<String, Value>, CoreError> {
             Ty::Sel(c) => {
                 let x = v.text(k);
                 if !c.iter().any(|(code, _)| *code == x) {
-                    return Err(CoreError::invalid(k, "hãy chọn một giá trị trong danh sách"));
+                    return Err(CoreError::invalid(
+                        k,
+                        "hãy chọn một giá trị trong danh sách",
+                    ));
                 }
                 json!(x)
             }
@@ -289,7 +576,9 @@ fn build(fields: &[F], v: &Vals) -> Result<Map<String, Value>, CoreError> {
                     let deadline = bmnn_core::dates::parse_date(date).ok_or_else(|| {
                         CoreError::invalid(k, format!("hạn «{date}» phải viết dd/mm/yyyy"))
                     })?;
-                    out.push(json!({"text": text, "unit": unit, "deadline": format!("{deadline}")}));
+                    out.push(
+                        json!({"text": text, "unit": unit, "deadline": format!("{deadline}")}),
+                    );
                 }
                 Value::Array(out)
             }
@@ -481,15 +770,61 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
     let code = kind.code();
     let mut rows = Vec::new();
     let headers: Vec<&'static str> = match kind {
-        RecordKind::Staff => vec!["Họ và tên", "Chức vụ", "Chế độ", "Quyết định", "Thôi phân công"],
+        RecordKind::Staff => vec![
+            "Họ và tên",
+            "Chức vụ",
+            "Chế độ",
+            "Quyết định",
+            "Thôi phân công",
+        ],
         RecordKind::Commitment => vec!["Người cam kết", "Dịp", "Ngày ký", "Số, nơi lưu"],
-        RecordKind::Training => vec!["Ngày", "Hình thức", "Đơn vị tổ chức", "Đối tượng", "Số người"],
-        RecordKind::Directive => vec!["Ngày", "Ban hành / nhận", "Loại", "Số, ký hiệu", "Cơ quan", "Tên văn bản"],
-        RecordKind::Device => vec!["Số hiệu", "Loại", "Dùng cho BMNN từ", "Kiểm tra an ninh", "Tình trạng", "Xóa BMNN"],
+        RecordKind::Training => vec![
+            "Ngày",
+            "Hình thức",
+            "Đơn vị tổ chức",
+            "Đối tượng",
+            "Số người",
+        ],
+        RecordKind::Directive => vec![
+            "Ngày",
+            "Ban hành / nhận",
+            "Loại",
+            "Số, ký hiệu",
+            "Cơ quan",
+            "Tên văn bản",
+        ],
+        RecordKind::Device => vec![
+            "Số hiệu",
+            "Loại",
+            "Dùng cho BMNN từ",
+            "Kiểm tra an ninh",
+            "Tình trạng",
+            "Xóa BMNN",
+        ],
         RecordKind::Equipment => vec!["Đơn vị", "Tính đến", "Con dấu", "Sổ"],
-        RecordKind::Meeting => vec!["Ngày", "Cuộc họp", "Độ mật", "Địa điểm", "Tài liệu phát / thu hồi"],
-        RecordKind::Inspection => vec!["Ngày", "Hình thức", "Đoàn kiểm tra", "Đơn vị", "Phát hiện", "Khắc phục"],
-        RecordKind::Incident => vec!["Phát hiện", "Lộ / mất", "Kênh", "Nơi xảy ra", "Số tài liệu", "Báo cáo đột xuất"],
+        RecordKind::Meeting => vec![
+            "Ngày",
+            "Cuộc họp",
+            "Độ mật",
+            "Địa điểm",
+            "Tài liệu phát / thu hồi",
+        ],
+        RecordKind::Inspection => vec![
+            "Ngày",
+            "Hình thức",
+            "Đoàn kiểm tra",
+            "Đơn vị",
+            "Phát hiện",
+            "Khắc phục",
+        ],
+        RecordKind::Incident => vec![
+            "Phát hiện",
+            "Lộ / mất",
+            "Kênh",
+            "Nơi xảy ra",
+            "Số tài liệu",
+            "Báo cáo đột xuất",
+        ],
         RecordKind::LegacyReview => vec!["Ngày", "Đơn vị", "Rà soát", "Gia hạn", "Giải mật"],
         RecordKind::Plan => vec!["Năm", "Số, ký hiệu", "Ban hành", "Nhiệm vụ"],
         _ => vec![],
@@ -502,10 +837,17 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
         let cells = match kind {
             RecordKind::Staff => {
                 if can_edit && r["ended_on"].is_null() {
-                    actions.push(action(code, id, "end", "Thôi phân công (phải bàn giao, ký cam kết — Luật Điều 26.2.d)", "Ghi nhận thôi phân công", &[
-                        date_field("date", "Ngày thôi"),
-                        f("reason", "Lý do", "", Ty::Sel(LEAVING)),
-                    ]));
+                    actions.push(action(
+                        code,
+                        id,
+                        "end",
+                        "Thôi phân công (phải bàn giao, ký cam kết — Luật Điều 26.2.d)",
+                        "Ghi nhận thôi phân công",
+                        &[
+                            date_field("date", "Ngày thôi"),
+                            f("reason", "Lý do", "", Ty::Sel(LEAVING)),
+                        ],
+                    ));
                 }
                 vec![
                     s(r, "person"),
@@ -513,54 +855,141 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
                     label(STAFF_MODE, &s(r, "mode")),
                     format!("{} ngày {}", s(r, "decision_ref"), dt(r, "decision_date")),
                     match r["ended_on"].as_str() {
-                        Some(_) => format!("{} ({})", dt(r, "ended_on"), label(LEAVING, &s(r, "end_reason"))),
+                        Some(_) => format!(
+                            "{} ({})",
+                            dt(r, "ended_on"),
+                            label(LEAVING, &s(r, "end_reason"))
+                        ),
                         None => String::new(),
                     },
                 ]
             }
             RecordKind::Commitment => {
-                links.push((format!("/programme/commitment/{id}/docx"), "In bản cam kết (DOCX)".to_string()));
-                vec![s(r, "person"), label(OCCASION, &s(r, "occasion")), dt(r, "signed_on"), s(r, "reference")]
+                links.push((
+                    format!("/programme/commitment/{id}/docx"),
+                    "In bản cam kết (DOCX)".to_string(),
+                ));
+                vec![
+                    s(r, "person"),
+                    label(OCCASION, &s(r, "occasion")),
+                    dt(r, "signed_on"),
+                    s(r, "reference"),
+                ]
             }
-            RecordKind::Training => vec![dt(r, "date"), label(TRAINING, &s(r, "kind")), s(r, "organiser"), s(r, "audience"), s(r, "participants")],
-            RecordKind::Directive => vec![dt(r, "date"), label(DIRECTION, &s(r, "direction")), label(DIRECTIVE, &s(r, "kind")), s(r, "number_symbol"), s(r, "issuer"), s(r, "title")],
+            RecordKind::Training => vec![
+                dt(r, "date"),
+                label(TRAINING, &s(r, "kind")),
+                s(r, "organiser"),
+                s(r, "audience"),
+                s(r, "participants"),
+            ],
+            RecordKind::Directive => vec![
+                dt(r, "date"),
+                label(DIRECTION, &s(r, "direction")),
+                label(DIRECTIVE, &s(r, "kind")),
+                s(r, "number_symbol"),
+                s(r, "issuer"),
+                s(r, "title"),
+            ],
             RecordKind::Device => {
                 let wipes = r["wipes"].as_array().cloned().unwrap_or_default();
                 if !wipes.is_empty() {
-                    links.push((format!("/programme/device/{id}/docx"), "In biên bản xóa BMNN (DOCX)".to_string()));
+                    links.push((
+                        format!("/programme/device/{id}/docx"),
+                        "In biên bản xóa BMNN (DOCX)".to_string(),
+                    ));
                 }
                 if can_edit && s(r, "status") == "in-use" {
-                    actions.push(action(code, id, "wipe", "Xóa BMNN khỏi thiết bị (lập biên bản)", "Ghi nhận đã xóa", &[
-                        date_field("date", "Ngày xóa"),
-                        f("method", "Phương pháp xóa", "Ví dụ: ghi đè nhiều lần, hủy vật lý.", Ty::Text),
-                        f("by", "Người thực hiện", "", Ty::Text),
-                        f("minutes_ref", "Số biên bản", "", Ty::Opt),
-                    ]));
-                    actions.push(action(code, id, "repurpose", "Chuyển mục đích sử dụng — chỉ sau khi đã xóa BMNN (Luật Điều 5 khoản 7)", "Chuyển mục đích", &[
-                        date_field("date", "Ngày chuyển"),
-                        f("new_use", "Mục đích sử dụng mới", "", Ty::Text),
-                    ]));
-                    actions.push(action(code, id, "dispose", "Thanh lý — chỉ sau khi đã xóa BMNN", "Thanh lý", &[
-                        date_field("date", "Ngày thanh lý"),
-                        f("reference", "Số quyết định, biên bản thanh lý", "", Ty::Text),
-                    ]));
+                    actions.push(action(
+                        code,
+                        id,
+                        "wipe",
+                        "Xóa BMNN khỏi thiết bị (lập biên bản)",
+                        "Ghi nhận đã xóa",
+                        &[
+                            date_field("date", "Ngày xóa"),
+                            f(
+                                "method",
+                                "Phương pháp xóa",
+                                "Ví dụ: ghi đè nhiều lần, hủy vật lý.",
+                                Ty::Text,
+                            ),
+                            f("by", "Người thực hiện", "", Ty::Text),
+                            f("minutes_ref", "Số biên bản", "", Ty::Opt),
+                        ],
+                    ));
+                    actions.push(action(
+                        code,
+                        id,
+                        "repurpose",
+                        "Chuyển mục đích sử dụng — chỉ sau khi đã xóa BMNN (Luật Điều 5 khoản 7)",
+                        "Chuyển mục đích",
+                        &[
+                            date_field("date", "Ngày chuyển"),
+                            f("new_use", "Mục đích sử dụng mới", "", Ty::Text),
+                        ],
+                    ));
+                    actions.push(action(
+                        code,
+                        id,
+                        "dispose",
+                        "Thanh lý — chỉ sau khi đã xóa BMNN",
+                        "Thanh lý",
+                        &[
+                            date_field("date", "Ngày thanh lý"),
+                            f(
+                                "reference",
+                                "Số quyết định, biên bản thanh lý",
+                                "",
+                                Ty::Text,
+                            ),
+                        ],
+                    ));
                 }
                 vec![
                     s(r, "identity"),
                     label(DEVICE, &s(r, "kind")),
                     dt(r, "in_use_from"),
-                    format!("{} {}", dt(r, "inspected_on"), s(r, "stamp_ref")).trim().to_string(),
+                    format!("{} {}", dt(r, "inspected_on"), s(r, "stamp_ref"))
+                        .trim()
+                        .to_string(),
                     label(DEVICE_STATUS, &s(r, "status")),
-                    wipes.iter().map(|w| format!("{} ({})", dt(w, "date"), s(w, "by"))).collect::<Vec<_>>().join("; "),
+                    wipes
+                        .iter()
+                        .map(|w| format!("{} ({})", dt(w, "date"), s(w, "by")))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             }
-            RecordKind::Equipment => vec![s(r, "unit"), dt(r, "as_of"), s(r, "stamps"), s(r, "registers")],
-            RecordKind::Meeting => vec![dt(r, "date"), s(r, "name"), label(LEVEL, &s(r, "level")), s(r, "venue"), format!("{} / {}", s(r, "documents_issued"), s(r, "documents_returned"))],
+            RecordKind::Equipment => vec![
+                s(r, "unit"),
+                dt(r, "as_of"),
+                s(r, "stamps"),
+                s(r, "registers"),
+            ],
+            RecordKind::Meeting => vec![
+                dt(r, "date"),
+                s(r, "name"),
+                label(LEVEL, &s(r, "level")),
+                s(r, "venue"),
+                format!(
+                    "{} / {}",
+                    s(r, "documents_issued"),
+                    s(r, "documents_returned")
+                ),
+            ],
             RecordKind::Inspection => {
                 let remedies = r["remedies"].as_array().cloned().unwrap_or_default();
                 for (i, m) in remedies.iter().enumerate() {
                     if can_edit && m["done_on"].is_null() {
-                        let mut a = action(code, id, "remedy-done", &format!("Đã khắc phục: {} ({})", s(m, "text"), s(m, "unit")), "Ghi nhận đã khắc phục", &[date_field("date", "Ngày khắc phục")]);
+                        let mut a = action(
+                            code,
+                            id,
+                            "remedy-done",
+                            &format!("Đã khắc phục: {} ({})", s(m, "text"), s(m, "unit")),
+                            "Ghi nhận đã khắc phục",
+                            &[date_field("date", "Ngày khắc phục")],
+                        );
                         a.hidden.push(("remedy".into(), i.to_string()));
                         actions.push(a);
                     }
@@ -569,38 +998,100 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
                     dt(r, "date"),
                     label(INSPECTION, &s(r, "kind")),
                     s(r, "inspector"),
-                    r["units"].as_array().map(|u| u.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("; ")).unwrap_or_default(),
-                    r["findings"].as_array().map(|u| u.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("; ")).unwrap_or_default(),
-                    remedies.iter().map(|m| format!("{} — {} — hạn {}{}", s(m, "text"), s(m, "unit"), dt(m, "deadline"), if m["done_on"].is_null() { String::new() } else { format!(", xong {}", dt(m, "done_on")) })).collect::<Vec<_>>().join("; "),
+                    r["units"]
+                        .as_array()
+                        .map(|u| {
+                            u.iter()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
+                    r["findings"]
+                        .as_array()
+                        .map(|u| {
+                            u.iter()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
+                    remedies
+                        .iter()
+                        .map(|m| {
+                            format!(
+                                "{} — {} — hạn {}{}",
+                                s(m, "text"),
+                                s(m, "unit"),
+                                dt(m, "deadline"),
+                                if m["done_on"].is_null() {
+                                    String::new()
+                                } else {
+                                    format!(", xong {}", dt(m, "done_on"))
+                                }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             }
             RecordKind::Incident => {
                 if can_edit && r["adhoc_report"].is_null() {
-                    actions.push(action(code, id, "reported", "Báo cáo đột xuất đã gửi (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b)", "Ghi nhận đã gửi", &[
-                        date_field("date", "Ngày gửi"),
-                        f("reference", "Số, ký hiệu báo cáo", "", Ty::Text),
-                        f("to", "Nơi nhận", "Ví dụ: Công an tỉnh (PA03).", Ty::Text),
-                    ]));
+                    actions.push(action(
+                        code,
+                        id,
+                        "reported",
+                        "Báo cáo đột xuất đã gửi (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b)",
+                        "Ghi nhận đã gửi",
+                        &[
+                            date_field("date", "Ngày gửi"),
+                            f("reference", "Số, ký hiệu báo cáo", "", Ty::Text),
+                            f("to", "Nơi nhận", "Ví dụ: Công an tỉnh (PA03).", Ty::Text),
+                        ],
+                    ));
                 }
-                links.push((format!("/programme/reports?kind=incident&year={}&incident={id}", s(r, "discovered_on").get(..4).unwrap_or("")), "Báo cáo đột xuất".to_string()));
+                links.push((
+                    format!(
+                        "/programme/reports?kind=incident&year={}&incident={id}",
+                        s(r, "discovered_on").get(..4).unwrap_or("")
+                    ),
+                    "Báo cáo đột xuất".to_string(),
+                ));
                 vec![
                     dt(r, "discovered_on"),
                     label(INCIDENT, &s(r, "kind")),
                     label(CHANNEL, &s(r, "channel")),
                     s(r, "place"),
-                    r["documents"].as_array().map(|x| x.len()).unwrap_or(0).to_string(),
+                    r["documents"]
+                        .as_array()
+                        .map(|x| x.len())
+                        .unwrap_or(0)
+                        .to_string(),
                     match &r["adhoc_report"] {
                         Value::Null => "Chưa gửi".to_string(),
                         x => format!("{} ngày {}", s(x, "reference"), dt(x, "date")),
                     },
                 ]
             }
-            RecordKind::LegacyReview => vec![dt(r, "date"), s(r, "unit"), s(r, "reviewed"), s(r, "extended"), s(r, "declassified")],
+            RecordKind::LegacyReview => vec![
+                dt(r, "date"),
+                s(r, "unit"),
+                s(r, "reviewed"),
+                s(r, "extended"),
+                s(r, "declassified"),
+            ],
             RecordKind::Plan => {
                 let tasks = r["tasks"].as_array().cloned().unwrap_or_default();
                 for (i, t) in tasks.iter().enumerate() {
                     if can_edit && t["done_on"].is_null() {
-                        let mut a = action(code, id, "task-done", &format!("Hoàn thành: {} ({})", s(t, "text"), s(t, "unit")), "Ghi nhận hoàn thành", &[date_field("date", "Ngày hoàn thành")]);
+                        let mut a = action(
+                            code,
+                            id,
+                            "task-done",
+                            &format!("Hoàn thành: {} ({})", s(t, "text"), s(t, "unit")),
+                            "Ghi nhận hoàn thành",
+                            &[date_field("date", "Ngày hoàn thành")],
+                        );
                         a.hidden.push(("task".into(), i.to_string()));
                         actions.push(a);
                     }
@@ -609,7 +1100,23 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
                     s(r, "year"),
                     s(r, "number_symbol"),
                     dt(r, "issued_on"),
-                    tasks.iter().map(|t| format!("{} — {} — hạn {}{}", s(t, "text"), s(t, "unit"), dt(t, "deadline"), if t["done_on"].is_null() { String::new() } else { format!(", xong {}", dt(t, "done_on")) })).collect::<Vec<_>>().join("; "),
+                    tasks
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "{} — {} — hạn {}{}",
+                                s(t, "text"),
+                                s(t, "unit"),
+                                dt(t, "deadline"),
+                                if t["done_on"].is_null() {
+                                    String::new()
+                                } else {
+                                    format!(", xong {}", dt(t, "done_on"))
+                                }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             }
             _ => vec![],
@@ -731,14 +1238,30 @@ pub async fn add<S: Store>(
     if kind == RecordKind::Device {
         record.insert("status".into(), json!("in-use"));
     }
-    let key_date = ["date", "decision_date", "signed_on", "in_use_from", "as_of", "discovered_on", "issued_on"]
-        .iter()
-        .find_map(|k| record.get(*k).and_then(|x| x.as_str()).map(|x| x[..4].to_string()))
-        .unwrap_or_else(this_year);
+    let key_date = [
+        "date",
+        "decision_date",
+        "signed_on",
+        "in_use_from",
+        "as_of",
+        "discovered_on",
+        "issued_on",
+    ]
+    .iter()
+    .find_map(|k| {
+        record
+            .get(*k)
+            .and_then(|x| x.as_str())
+            .map(|x| x[..4].to_string())
+    })
+    .unwrap_or_else(this_year);
     let ctx = ctx_for(me.user.id);
     let cmd = json!({"unit_id": null, "record": Value::Object(record)});
     match st.run(move |svc| prog::add(svc, &ctx, kind, cmd)).await {
-        Ok(_) => see_other(&format!("/programme/{}?year={key_date}&ok=saved", kind.code())),
+        Ok(_) => see_other(&format!(
+            "/programme/{}?year={key_date}&ok=saved",
+            kind.code()
+        )),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
         Err(e) => records_page(&st, &me, kind, this_year(), v, Some(e.0), None).await,
     }
@@ -756,9 +1279,8 @@ pub async fn act<S: Store>(
     };
     let v = Vals::from_pairs(pairs(&body));
     let today = today_vn();
-    let date = |k: &str| -> Result<String, CoreError> {
-        Ok(format!("{}", v.date(k)?.unwrap_or(today)))
-    };
+    let date =
+        |k: &str| -> Result<String, CoreError> { Ok(format!("{}", v.date(k)?.unwrap_or(today))) };
     let idx = |k: &str| -> Result<u64, CoreError> {
         v.text(k)
             .parse::<u64>()
@@ -766,19 +1288,42 @@ pub async fn act<S: Store>(
     };
     let built: Result<(&str, Value), CoreError> = (|| {
         Ok(match (kind, act.as_str()) {
-            (RecordKind::Device, "wipe") => ("wipe", json!({"device_id": id, "wipe": {"date": date("date")?, "method": v.text("method"), "by": v.text("by"), "minutes_ref": v.opt("minutes_ref")}})),
-            (RecordKind::Device, "repurpose") => ("repurpose", json!({"device_id": id, "date": date("date")?, "new_use": v.text("new_use")})),
-            (RecordKind::Device, "dispose") => ("dispose", json!({"device_id": id, "date": date("date")?, "reference": v.text("reference")})),
-            (RecordKind::Staff, "end") => ("end", json!({"staff_id": id, "date": date("date")?, "reason": v.text("reason")})),
-            (RecordKind::Inspection, "remedy-done") => ("remedy-done", json!({"inspection_id": id, "remedy": idx("remedy")?, "date": date("date")?})),
-            (RecordKind::Plan, "task-done") => ("task-done", json!({"plan_id": id, "task": idx("task")?, "date": date("date")?})),
-            (RecordKind::Incident, "reported") => ("reported", json!({"incident_id": id, "report": {"date": date("date")?, "reference": v.text("reference"), "to": v.text("to")}})),
+            (RecordKind::Device, "wipe") => (
+                "wipe",
+                json!({"device_id": id, "wipe": {"date": date("date")?, "method": v.text("method"), "by": v.text("by"), "minutes_ref": v.opt("minutes_ref")}}),
+            ),
+            (RecordKind::Device, "repurpose") => (
+                "repurpose",
+                json!({"device_id": id, "date": date("date")?, "new_use": v.text("new_use")}),
+            ),
+            (RecordKind::Device, "dispose") => (
+                "dispose",
+                json!({"device_id": id, "date": date("date")?, "reference": v.text("reference")}),
+            ),
+            (RecordKind::Staff, "end") => (
+                "end",
+                json!({"staff_id": id, "date": date("date")?, "reason": v.text("reason")}),
+            ),
+            (RecordKind::Inspection, "remedy-done") => (
+                "remedy-done",
+                json!({"inspection_id": id, "remedy": idx("remedy")?, "date": date("date")?}),
+            ),
+            (RecordKind::Plan, "task-done") => (
+                "task-done",
+                json!({"plan_id": id, "task": idx("task")?, "date": date("date")?}),
+            ),
+            (RecordKind::Incident, "reported") => (
+                "reported",
+                json!({"incident_id": id, "report": {"date": date("date")?, "reference": v.text("reference"), "to": v.text("to")}}),
+            ),
             _ => return Err(CoreError::NotFound("thao tác")),
         })
     })();
     let (act, cmd) = match built {
         Ok(x) => x,
-        Err(e) => return records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e), None).await,
+        Err(e) => {
+            return records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e), None).await;
+        }
     };
     let ctx = ctx_for(me.user.id);
     let res = st
@@ -797,7 +1342,18 @@ pub async fn act<S: Store>(
     match res {
         Ok(()) => see_other(&format!("/programme/{}?year=all&ok=saved", kind.code())),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
-        Err(e) => records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e.0), None).await,
+        Err(e) => {
+            records_page(
+                &st,
+                &me,
+                kind,
+                "all".into(),
+                Vals::default(),
+                Some(e.0),
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -805,7 +1361,10 @@ fn docx_download(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, prog::DOCX_TYPE.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -836,7 +1395,11 @@ pub async fn form_docx<S: Store>(
                     None => None,
                 };
                 (
-                    bmnn_core::programme::forms::commitment_form(&c.record, position.as_deref(), &agency.symbol),
+                    bmnn_core::programme::forms::commitment_form(
+                        &c.record,
+                        position.as_deref(),
+                        &agency.symbol,
+                    ),
                     c.record.signed_on,
                     format!("cam-ket-{id}.docx"),
                 )
@@ -851,7 +1414,12 @@ pub async fn form_docx<S: Store>(
                     .cloned()
                     .ok_or(CoreError::NotFound("biên bản xóa BMNN"))?;
                 (
-                    bmnn_core::programme::forms::wipe_form(&dv.record, &w, &agency.name, &agency.symbol),
+                    bmnn_core::programme::forms::wipe_form(
+                        &dv.record,
+                        &w,
+                        &agency.name,
+                        &agency.symbol,
+                    ),
                     w.date,
                     format!("bien-ban-xoa-{id}.docx"),
                 )
@@ -1022,8 +1590,17 @@ async fn reports_page<S: Store>(
                         code: s.code.clone(),
                         heading: s.heading.clone(),
                         facts: s.facts.clone(),
-                        tables: s.tables.iter().filter(|t| !t.rows.is_empty()).cloned().collect(),
-                        narrative: t.narrative.get(&s.code).cloned().unwrap_or_else(|| s.narrative.clone()),
+                        tables: s
+                            .tables
+                            .iter()
+                            .filter(|t| !t.rows.is_empty())
+                            .cloned()
+                            .collect(),
+                        narrative: t
+                            .narrative
+                            .get(&s.code)
+                            .cloned()
+                            .unwrap_or_else(|| s.narrative.clone()),
                     })
                     .collect()
             })
@@ -1114,15 +1691,14 @@ pub async fn save_draft<S: Store>(
             .ok()
             .filter(|y| (2000..=2199).contains(y))
             .ok_or_else(|| CoreError::invalid("year", "năm không hợp lệ"))?;
-        let narrative = v
-            .0
-            .iter()
-            .filter_map(|(k, x)| {
-                k.strip_prefix("narrative.")
-                    .filter(|_| !x.trim().is_empty())
-                    .map(|c| (c.to_string(), x.replace("\r\n", "\n").trim().to_string()))
-            })
-            .collect();
+        let narrative =
+            v.0.iter()
+                .filter_map(|(k, x)| {
+                    k.strip_prefix("narrative.")
+                        .filter(|_| !x.trim().is_empty())
+                        .map(|c| (c.to_string(), x.replace("\r\n", "\n").trim().to_string()))
+                })
+                .collect();
         Ok(SaveDraftCmd {
             kind,
             year,
@@ -1144,7 +1720,12 @@ pub async fn save_draft<S: Store>(
     };
     let ctx = ctx_for(me.user.id);
     match st.run(move |svc| svc.save_report_draft(&ctx, c)).await {
-        Ok(_) => see_other(&back(&v.text("kind"), &v.text("year"), v.opt("incident"), "saved")),
+        Ok(_) => see_other(&back(
+            &v.text("kind"),
+            &v.text("year"),
+            v.opt("incident"),
+            "saved",
+        )),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
         Err(e) => reports_page(&st, &me, q, Some(e.0)).await,
     }
@@ -1189,7 +1770,10 @@ pub async fn import_bundle<S: Store>(
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(_) => {
-                return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ hoặc quá lớn.")
+                return (
+                    StatusCode::BAD_REQUEST,
+                    "Tệp tải lên không hợp lệ hoặc quá lớn.",
+                )
                     .into_response();
             }
         };
@@ -1218,7 +1802,13 @@ pub async fn import_bundle<S: Store>(
         return refused_csrf();
     }
     let Some(bytes) = file.filter(|f| !f.is_empty()) else {
-        return reports_page(&st, &me, q, Some(CoreError::invalid("file", "hãy chọn tệp gói báo cáo"))).await;
+        return reports_page(
+            &st,
+            &me,
+            q,
+            Some(CoreError::invalid("file", "hãy chọn tệp gói báo cáo")),
+        )
+        .await;
     };
     let ctx = ctx_for(me.user.id);
     match st.run(move |svc| svc.import_bundle(&ctx, &bytes)).await {
@@ -1270,13 +1860,20 @@ pub async fn report_file<S: Store>(
                 "docx" => (prog::DOCX_TYPE, "docx"),
                 _ => ("application/json", "json"),
             };
-            let prefix = if format == "bundle" { "goi-bao-cao" } else { "bao-cao" };
+            let prefix = if format == "bundle" {
+                "goi-bao-cao"
+            } else {
+                "bao-cao"
+            };
             (
                 [
                     (header::CONTENT_TYPE, ctype.to_string()),
                     (
                         header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{prefix}-{}-{year}.{ext}\"", kind.code()),
+                        format!(
+                            "attachment; filename=\"{prefix}-{}-{year}.{ext}\"",
+                            kind.code()
+                        ),
                     ),
                 ],
                 bytes,

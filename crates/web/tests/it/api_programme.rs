@@ -39,17 +39,50 @@ pub fn with_officer(mut app: TestApp) -> TestApp {
 /// One valid record of each kind, dated in 2025.
 pub fn samples() -> Vec<(&'static str, Value)> {
     vec![
-        ("staff", json!({"person": "Vũ Thị Bảo Mật", "position": "Chuyên viên Văn phòng", "mode": "concurrent", "decision_ref": "12/QĐ-SKHĐT", "decision_date": "2025-01-15"})),
-        ("commitment", json!({"person": "Vũ Thị Bảo Mật", "occasion": "assignment", "signed_on": "2025-01-16"})),
-        ("training", json!({"date": "2025-03-10", "kind": "training", "organiser": "Công an tỉnh", "audience": "Cán bộ, công chức", "participants": 120})),
-        ("directive", json!({"date": "2025-02-01", "direction": "issued", "kind": "regulation", "number_symbol": "05/QC-SKHĐT", "issuer": "Sở Kế hoạch và Đầu tư", "title": "Quy chế bảo vệ BMNN"})),
-        ("device", json!({"identity": "MT-07", "kind": "computer", "description": "Máy tính soạn thảo", "in_use_from": "2025-01-20", "never_connected": true, "status": "in-use"})),
-        ("equipment", json!({"unit": "Văn phòng Sở", "as_of": "2025-06-30", "stamps": 3, "registers": 4})),
-        ("meeting", json!({"date": "2025-04-02", "days": 1, "name": "Giao ban quý I", "level": "mat", "approved_by": "Giám đốc Sở", "venue": "Phòng họp tầng 2", "at_headquarters": true, "device_rule": "no-devices", "documents_issued": 10, "documents_returned": 10})),
-        ("inspection", json!({"date": "2025-05-05", "kind": "self-inspection", "inspector": "Văn phòng Sở", "units": ["Phòng Kế hoạch tổng hợp"], "findings": ["Sổ chuyển giao ghi thiếu"], "remedies": [{"text": "Bổ sung sổ", "unit": "Phòng Kế hoạch tổng hợp", "deadline": "2025-06-05"}]})),
-        ("incident", json!({"discovered_on": "2025-07-07", "kind": "exposure", "channel": "agency-website", "place": "Cổng thông tin của Sở", "documents": [{"level": "mat", "in_catalogue": true}], "cause": "Đăng tải khi chưa kiểm tra", "recovered": false, "taken_down": true})),
-        ("legacy-review", json!({"date": "2025-08-08", "unit": "Văn phòng Sở", "reviewed": 40, "extended": 5, "declassified": 20})),
-        ("plan", json!({"year": 2025, "number_symbol": "01/KH-SKHĐT", "issued_on": "2025-01-05", "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}]})),
+        (
+            "staff",
+            json!({"person": "Vũ Thị Bảo Mật", "position": "Chuyên viên Văn phòng", "mode": "concurrent", "decision_ref": "12/QĐ-SKHĐT", "decision_date": "2025-01-15"}),
+        ),
+        (
+            "commitment",
+            json!({"person": "Vũ Thị Bảo Mật", "occasion": "assignment", "signed_on": "2025-01-16"}),
+        ),
+        (
+            "training",
+            json!({"date": "2025-03-10", "kind": "training", "organiser": "Công an tỉnh", "audience": "Cán bộ, công chức", "participants": 120}),
+        ),
+        (
+            "directive",
+            json!({"date": "2025-02-01", "direction": "issued", "kind": "regulation", "number_symbol": "05/QC-SKHĐT", "issuer": "Sở Kế hoạch và Đầu tư", "title": "Quy chế bảo vệ BMNN"}),
+        ),
+        (
+            "device",
+            json!({"identity": "MT-07", "kind": "computer", "description": "Máy tính soạn thảo", "in_use_from": "2025-01-20", "never_connected": true, "status": "in-use"}),
+        ),
+        (
+            "equipment",
+            json!({"unit": "Văn phòng Sở", "as_of": "2025-06-30", "stamps": 3, "registers": 4}),
+        ),
+        (
+            "meeting",
+            json!({"date": "2025-04-02", "days": 1, "name": "Giao ban quý I", "level": "mat", "approved_by": "Giám đốc Sở", "venue": "Phòng họp tầng 2", "at_headquarters": true, "device_rule": "no-devices", "documents_issued": 10, "documents_returned": 10}),
+        ),
+        (
+            "inspection",
+            json!({"date": "2025-05-05", "kind": "self-inspection", "inspector": "Văn phòng Sở", "units": ["Phòng Kế hoạch tổng hợp"], "findings": ["Sổ chuyển giao ghi thiếu"], "remedies": [{"text": "Bổ sung sổ", "unit": "Phòng Kế hoạch tổng hợp", "deadline": "2025-06-05"}]}),
+        ),
+        (
+            "incident",
+            json!({"discovered_on": "2025-07-07", "kind": "exposure", "channel": "agency-website", "place": "Cổng thông tin của Sở", "documents": [{"level": "mat", "in_catalogue": true}], "cause": "Đăng tải khi chưa kiểm tra", "recovered": false, "taken_down": true}),
+        ),
+        (
+            "legacy-review",
+            json!({"date": "2025-08-08", "unit": "Văn phòng Sở", "reviewed": 40, "extended": 5, "declassified": 20}),
+        ),
+        (
+            "plan",
+            json!({"year": 2025, "number_symbol": "01/KH-SKHĐT", "issued_on": "2025-01-05", "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}]}),
+        ),
     ]
 }
 
@@ -71,7 +104,10 @@ async fn every_kind_is_added_listed_and_read_back_by_the_security_officer() {
             list.as_array().unwrap().iter().any(|r| r["id"] == id),
             "{kind}: {list}"
         );
-        let one = app.get(&format!("{path}/{id}"), "giamdoc").await.expect(200);
+        let one = app
+            .get(&format!("{path}/{id}"), "giamdoc")
+            .await
+            .expect(200);
         assert_eq!(one["id"], id);
     }
     // Another kind's id is not found under this kind.
@@ -134,7 +170,12 @@ async fn a_device_changes_use_only_after_a_wipe() {
         )
         .await
         .expect_error(422, "device_not_wiped");
-    assert!(e["error"]["basis"].as_str().unwrap().contains("Điều 5 khoản 7"));
+    assert!(
+        e["error"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("Điều 5 khoản 7")
+    );
     assert_eq!(app.audit_count(), before, "a refusal writes nothing");
     app.post_json(
         &format!("/api/v1/programme/devices/{id}/wipe"),
@@ -180,7 +221,10 @@ async fn the_report_counts_the_records_and_downloads_as_docx() {
         .expect_error(403, "forbidden");
     // DOCX: a real zip with the document part.
     let req = Request::get("/api/v1/programme/reports/annual/2025/docx")
-        .header(header::AUTHORIZATION, format!("Bearer {}", app.login_as("baomat")))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("baomat")),
+        )
         .body(Body::empty())
         .unwrap();
     let p = send(&app.router, req).await;
@@ -209,14 +253,26 @@ async fn the_report_counts_the_records_and_downloads_as_docx() {
     assert!(offer["text"]["number"].is_null());
 }
 
-async fn raw_post(app: &TestApp, router: &axum::Router, path: &str, user: &str, body: Vec<u8>) -> (u16, Value) {
+async fn raw_post(
+    app: &TestApp,
+    router: &axum::Router,
+    path: &str,
+    user: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
     let req = Request::post(path)
-        .header(header::AUTHORIZATION, format!("Bearer {}", app.login_as(user)))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as(user)),
+        )
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))
         .unwrap();
     let p = send(router, req).await;
-    (p.status.as_u16(), serde_json::from_slice(&p.bytes).unwrap_or(Value::Null))
+    (
+        p.status.as_u16(),
+        serde_json::from_slice(&p.bytes).unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -242,7 +298,10 @@ async fn a_bundle_changed_by_one_byte_or_from_an_unknown_key_is_refused() {
         },
     ));
     let req = Request::get("/api/v1/programme/reports/annual/2025/bundle")
-        .header(header::AUTHORIZATION, format!("Bearer {}", app.login_as("baomat")))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("baomat")),
+        )
         .body(Body::empty())
         .unwrap();
     let b = send(&router, req).await;
@@ -250,8 +309,19 @@ async fn a_bundle_changed_by_one_byte_or_from_an_unknown_key_is_refused() {
     let good = b.bytes;
 
     let before = app.audit_count();
-    let (s, e) = raw_post(&app, &router, "/api/v1/programme/bundles", "baomat", good.clone()).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("bundle_unknown_key")), "{e}");
+    let (s, e) = raw_post(
+        &app,
+        &router,
+        "/api/v1/programme/bundles",
+        "baomat",
+        good.clone(),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("bundle_unknown_key")),
+        "{e}"
+    );
     let agency = "Sở Kế hoạch và Đầu tư tỉnh Thử Nghiệm";
     app.post_json(
         "/api/v1/programme/unit-keys",
@@ -265,8 +335,16 @@ async fn a_bundle_changed_by_one_byte_or_from_an_unknown_key_is_refused() {
     bad[i] = if bad[i] == b'0' { b'1' } else { b'0' };
     let before_bad = app.audit_count();
     let (s, e) = raw_post(&app, &router, "/api/v1/programme/bundles", "baomat", bad).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("bundle_invalid")), "{e}");
-    assert_eq!(app.audit_count(), before_bad, "a refused bundle writes nothing");
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("bundle_invalid")),
+        "{e}"
+    );
+    assert_eq!(
+        app.audit_count(),
+        before_bad,
+        "a refused bundle writes nothing"
+    );
     let (s, r) = raw_post(&app, &router, "/api/v1/programme/bundles", "baomat", good).await;
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["record"]["unit"], agency);

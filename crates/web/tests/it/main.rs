@@ -18,6 +18,6 @@ mod ui_assets;
 mod ui_attach;
 mod ui_clearance;
 mod ui_client;
-mod ui_programme;
 mod ui_csrf;
+mod ui_programme;
 mod ui_session;

@@ -47,10 +47,15 @@ fn urls(pattern: &str) -> Vec<String> {
             .collect();
     }
     if pattern.contains("{act}") {
-        return ["device/1/wipe", "device/1/repurpose", "staff/1/end", "plan/1/task-done"]
-            .iter()
-            .map(|x| format!("/programme/{x}"))
-            .collect();
+        return [
+            "device/1/wipe",
+            "device/1/repurpose",
+            "staff/1/end",
+            "plan/1/task-done",
+        ]
+        .iter()
+        .map(|x| format!("/programme/{x}"))
+        .collect();
     }
     vec![pattern.replace("{id}", "1").replace("{kind}", "training")]
 }
