@@ -107,3 +107,59 @@ pub fn wipe_form(d: &Device, w: &Wipe, agency: &str, agency_symbol: &str) -> Pri
         signer_name: w.by.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::programme::{DeviceKind, DeviceStatus};
+    use time::macros::date;
+
+    #[test]
+    fn a_leaving_commitment_carries_the_handover_clause_and_the_person() {
+        let c = Commitment {
+            person: "Nguyễn Văn A".into(),
+            staff_id: None,
+            occasion: CommitmentOccasion::Retirement,
+            signed_on: date!(2025 - 06 - 30),
+            reference: None,
+        };
+        let f = commitment_form(&c, Some("Chuyên viên, Văn phòng"), "SKHĐT");
+        let all = f.paragraphs.join("\n");
+        assert!(all.contains("Nguyễn Văn A") && all.contains("Chuyên viên, Văn phòng"));
+        assert!(all.contains("Đã bàn giao") && all.contains("Điều 26 khoản 2 điểm d"));
+        assert!(all.contains("30/06/2025"));
+        assert_eq!(f.number, "     /CK-SKHĐT");
+        assert_eq!(f.signer_name, "Nguyễn Văn A");
+    }
+
+    #[test]
+    fn the_wipe_minutes_name_the_device_the_method_and_the_rule() {
+        let d = Device {
+            identity: "MT-01".into(),
+            kind: DeviceKind::Computer,
+            description: String::new(),
+            in_use_from: date!(2024 - 01 - 10),
+            inspected_on: None,
+            stamp_ref: None,
+            never_connected: true,
+            status: DeviceStatus::InUse,
+            wipes: vec![],
+            repurposed_on: None,
+            new_use: None,
+            disposed_on: None,
+            disposal_ref: None,
+        };
+        let w = Wipe {
+            date: date!(2025 - 02 - 28),
+            method: "Ghi đè 3 lần".into(),
+            by: "Trần Thị B".into(),
+            minutes_ref: Some("02/BB-VP".into()),
+        };
+        let f = wipe_form(&d, &w, "Sở X", "SX");
+        let all = f.paragraphs.join("\n");
+        assert!(all.contains("Máy tính số hiệu MT-01,") && all.contains("10/01/2024"));
+        assert!(all.contains("Ghi đè 3 lần") && all.contains("Điều 5 khoản 7"));
+        assert_eq!(f.number, "02/BB-VP");
+        assert!(f.title.contains("MT-01"));
+    }
+}

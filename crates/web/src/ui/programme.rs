@@ -41,6 +41,8 @@ enum Ty {
     Date,
     OptDate,
     Num,
+    /// Optional id of another record (empty = none).
+    OptId,
     Check,
     Sel(Choices),
     /// One value per line.
@@ -181,6 +183,12 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                     "Họ và tên người cam kết",
                     "Người ký bản cam kết.",
                     Text,
+                ),
+                f(
+                    "staff_id",
+                    "Số hồ sơ phân công (nếu có)",
+                    "Số # của hồ sơ phân công cán bộ mà cam kết này đáp ứng; chức vụ in trên bản cam kết lấy từ đó.",
+                    OptId,
                 ),
                 f(
                     "occasion",
@@ -545,6 +553,7 @@ fn build(fields: &[F], v: &Vals) -> Result<Map<String, Value>, CoreError> {
             Ty::Date => iso(v.req_date(k)?),
             Ty::OptDate => v.date(k)?.map_or(Value::Null, iso),
             Ty::Num => json!(v.num(k)?.unwrap_or(0)),
+            Ty::OptId => v.id(k)?.map_or(Value::Null, |i| json!(i)),
             Ty::Check => json!(v.check(k)),
             Ty::Sel(c) => {
                 let x = v.text(k);
@@ -637,7 +646,7 @@ fn views(prefix: &str, fields: &[F], v: &Vals) -> Vec<FieldView> {
             let (input, placeholder) = match fl.ty {
                 Ty::Text | Ty::Opt => ("text", ""),
                 Ty::Date | Ty::OptDate => ("text", "dd/mm/yyyy"),
-                Ty::Num => ("number", ""),
+                Ty::Num | Ty::OptId => ("number", ""),
                 Ty::Check => ("check", ""),
                 Ty::Sel(_) => ("select", ""),
                 Ty::Lines | Ty::Triples | Ty::Units => ("textarea", ""),
@@ -766,7 +775,12 @@ fn action(kind: &str, id: Id, act: &str, label: &str, button: &str, fields: &[F]
 }
 
 /// Headers and rows of the list of a kind (from the records' JSON).
-fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, Vec<RowView>) {
+fn table(
+    kind: RecordKind,
+    list: &Value,
+    can_edit: bool,
+    leader: bool,
+) -> (Vec<&'static str>, Vec<RowView>) {
     let code = kind.code();
     let mut rows = Vec::new();
     let headers: Vec<&'static str> = match kind {
@@ -1083,7 +1097,8 @@ fn table(kind: RecordKind, list: &Value, can_edit: bool) -> (Vec<&'static str>, 
             RecordKind::Plan => {
                 let tasks = r["tasks"].as_array().cloned().unwrap_or_default();
                 for (i, t) in tasks.iter().enumerate() {
-                    if can_edit && t["done_on"].is_null() {
+                    // The plan's tasks are marked done by the security officer or a leader.
+                    if (can_edit || leader) && t["done_on"].is_null() {
                         let mut a = action(
                             code,
                             id,
@@ -1169,7 +1184,8 @@ async fn records_page<S: Store>(
     let can_edit = me.user.has(bmnn_core::model::Role::SecurityOfficer)
         || me.user.has(bmnn_core::model::Role::Admin);
     let (intro, fields) = spec(kind);
-    let (headers, rows) = table(kind, &list, can_edit);
+    let leader = me.user.has(bmnn_core::model::Role::Leader);
+    let (headers, rows) = table(kind, &list, can_edit, leader);
     let status = error
         .as_ref()
         .map(|e| WebError(e.clone()).status())
@@ -1322,7 +1338,8 @@ pub async fn act<S: Store>(
     let (act, cmd) = match built {
         Ok(x) => x,
         Err(e) => {
-            return records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e), None).await;
+            return records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e), None)
+                .await;
         }
     };
     let ctx = ctx_for(me.user.id);

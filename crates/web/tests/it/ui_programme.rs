@@ -12,7 +12,11 @@ use bmnn_web::{AppState, WebConfig};
 
 /// One filled add form per kind (dates dd/mm/yyyy, as people type them).
 /// Kind, form fields, a text the list then shows.
-type Form = (&'static str, Vec<(&'static str, &'static str)>, &'static str);
+type Form = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+);
 
 fn forms() -> Vec<Form> {
     vec![
@@ -194,18 +198,49 @@ async fn the_security_officer_adds_a_record_of_every_kind_through_the_pages() {
         home.contains("/programme/meeting"),
         "meeting documents not recovered"
     );
-    // Printed commitment form: a real DOCX.
-    let cid = app
-        .get("/api/v1/programme/records/commitment", "baomat")
+    // Printed commitment form, linked to the staff assignment: a real DOCX with the person,
+    // the post from the assignment and the occasion.
+    let sid = app
+        .get("/api/v1/programme/records/staff", "baomat")
         .await
         .expect(200)[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let p = c
+        .post(
+            "/programme/commitment",
+            &[
+                ("person", "Vũ Thị Bảo Mật"),
+                ("staff_id", &sid),
+                ("occasion", "assignment"),
+                ("signed_on", "16/01/2025"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let list = app
+        .get("/api/v1/programme/records/commitment", "baomat")
+        .await
+        .expect(200);
+    let cid = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["record"]["staff_id"].as_i64().map(|i| i.to_string()) == Some(sid.clone()))
+        .expect("linked commitment")["id"]
         .as_i64()
         .unwrap();
     let d = c.get(&format!("/programme/commitment/{cid}/docx")).await;
     assert_eq!(d.status, StatusCode::OK);
+    assert!(d.content_type.contains("wordprocessingml"));
     let xml = document_xml(d.bytes);
     assert!(
-        xml.contains("Trần Văn Cam") && xml.contains("CAM KẾT"),
+        xml.contains("Vũ Thị Bảo Mật")
+            && xml.contains("Chuyên viên Văn phòng")
+            && xml.contains("CAM KẾT")
+            && xml.contains("Khi được phân công"),
         "filled form"
     );
 }
