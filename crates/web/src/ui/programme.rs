@@ -110,6 +110,7 @@ const DEVICE_STATUS: Choices = &[
     ("repurposed", "Đã chuyển mục đích sử dụng"),
     ("disposed", "Đã thanh lý"),
 ];
+const RECEIVED: Choices = &[("plan", "Kế hoạch năm"), ("report", "Báo cáo năm")];
 const LEVEL: Choices = &[
     ("mat", "Mật"),
     ("toi-mat", "Tối mật"),
@@ -840,7 +841,13 @@ fn table(
             "Báo cáo đột xuất",
         ],
         RecordKind::LegacyReview => vec!["Ngày", "Đơn vị", "Rà soát", "Gia hạn", "Giải mật"],
-        RecordKind::Plan => vec!["Năm", "Số, ký hiệu", "Ban hành", "Nhiệm vụ"],
+        RecordKind::Plan => vec![
+            "Năm",
+            "Số, ký hiệu",
+            "Ban hành",
+            "Nhiệm vụ",
+            "Đơn vị cấp dưới: kế hoạch, báo cáo nhận được",
+        ],
         _ => vec![],
     };
     for st in list.as_array().into_iter().flatten() {
@@ -1111,6 +1118,43 @@ fn table(
                         actions.push(a);
                     }
                 }
+                let subs = r["subordinates"].as_array().cloned().unwrap_or_default();
+                let plan_due = dt(r, "subordinate_plan_due");
+                for (i, u) in subs.iter().enumerate() {
+                    if can_edit
+                        && (u["plan_received_on"].is_null() || u["report_received_on"].is_null())
+                    {
+                        let mut a = action(
+                            code,
+                            id,
+                            "received",
+                            &format!("{}: ghi nhận đã nhận kế hoạch / báo cáo", s(u, "unit")),
+                            "Ghi nhận đã nhận",
+                            &[
+                                f("what", "Văn bản nhận được", "", Ty::Sel(RECEIVED)),
+                                date_field("date", "Ngày nhận"),
+                            ],
+                        );
+                        a.hidden.push(("sub".into(), i.to_string()));
+                        actions.push(a);
+                    }
+                }
+                let sub_cell = subs
+                    .iter()
+                    .map(|u| {
+                        let plan = match u["plan_received_on"].as_str() {
+                            Some(_) => format!("kế hoạch nhận {}", dt(u, "plan_received_on")),
+                            None if plan_due.is_empty() => "chưa gửi kế hoạch".to_string(),
+                            None => format!("chưa gửi kế hoạch (hạn {plan_due})"),
+                        };
+                        let report = match u["report_received_on"].as_str() {
+                            Some(_) => format!("báo cáo nhận {}", dt(u, "report_received_on")),
+                            None => "chưa gửi báo cáo".to_string(),
+                        };
+                        format!("{}: {plan}, {report}", s(u, "unit"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 vec![
                     s(r, "year"),
                     s(r, "number_symbol"),
@@ -1132,6 +1176,7 @@ fn table(
                         })
                         .collect::<Vec<_>>()
                         .join("; "),
+                    sub_cell,
                 ]
             }
             _ => vec![],
@@ -1328,6 +1373,10 @@ pub async fn act<S: Store>(
                 "task-done",
                 json!({"plan_id": id, "task": idx("task")?, "date": date("date")?}),
             ),
+            (RecordKind::Plan, "received") => (
+                "received",
+                json!({"plan_id": id, "sub": idx("sub")?, "what": v.text("what"), "date": date("date")?}),
+            ),
             (RecordKind::Incident, "reported") => (
                 "reported",
                 json!({"incident_id": id, "report": {"date": date("date")?, "reference": v.text("reference"), "to": v.text("to")}}),
@@ -1352,6 +1401,7 @@ pub async fn act<S: Store>(
                 "end" => svc.end_assignment(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "remedy-done" => svc.remedy_done(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "task-done" => svc.task_done(&ctx, prog::parse_cmd(cmd)?).map(drop),
+                "received" => subordinate_received(svc, &ctx, cmd),
                 _ => svc.incident_reported(&ctx, prog::parse_cmd(cmd)?).map(drop),
             }
         })
@@ -1372,6 +1422,41 @@ pub async fn act<S: Store>(
             .await
         }
     }
+}
+
+/// At a steering level: a subordinate unit's plan or report arrived on a date. Recorded as a
+/// change of the plan record (`update_record`, same role check and audit as any change).
+fn subordinate_received<S: Store>(
+    svc: &bmnn_core::service::Service<S>,
+    ctx: &bmnn_core::service::Ctx,
+    cmd: Value,
+) -> Result<(), CoreError> {
+    let id = cmd["plan_id"].as_i64().unwrap_or(0);
+    let i = cmd["sub"].as_u64().unwrap_or(u64::MAX) as usize;
+    let date = cmd["date"]
+        .as_str()
+        .and_then(bmnn_core::dates::parse_date)
+        .ok_or_else(|| CoreError::invalid("date", "ngày không hợp lệ"))?;
+    let mut p = svc.get_record::<bmnn_core::programme::AnnualPlan>(ctx, id)?;
+    let u = p
+        .record
+        .subordinates
+        .get_mut(i)
+        .ok_or(CoreError::NotFound("đơn vị cấp dưới"))?;
+    match cmd["what"].as_str() {
+        Some("plan") => u.plan_received_on = Some(date),
+        Some("report") => u.report_received_on = Some(date),
+        _ => return Err(CoreError::invalid("what", "hãy chọn kế hoạch hoặc báo cáo")),
+    }
+    svc.update_record(
+        ctx,
+        id,
+        bmnn_core::service::RecordCmd {
+            unit_id: p.unit_id,
+            record: p.record,
+        },
+    )
+    .map(drop)
 }
 
 fn docx_download(bytes: Vec<u8>, name: &str) -> Response {

@@ -513,3 +513,60 @@ async fn a_tampered_bundle_upload_shows_the_vietnamese_reason() {
         "unit status"
     );
 }
+
+#[tokio::test]
+async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let p = c
+        .post(
+            "/programme/plan",
+            &[
+                ("year", "2025"),
+                ("number_symbol", "02/KH-BCĐ"),
+                ("issued_on", "05/01/2025"),
+                ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
+                ("subordinate_plan_due", "31/01/2025"),
+                ("subordinates", "UBND huyện A\nUBND huyện B"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c.get(&p.location).await.text();
+    assert!(
+        t.contains("UBND huyện A: chưa gửi kế hoạch (hạn 31/01/2025)"),
+        "{t}"
+    );
+    let id = app
+        .get("/api/v1/programme/records/plan", "baomat")
+        .await
+        .expect(200)[0]["id"]
+        .as_i64()
+        .unwrap();
+    let p = c
+        .post(
+            &format!("/programme/plan/{id}/received"),
+            &[("sub", "1"), ("what", "plan"), ("date", "20/01/2025")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c.get(&p.location).await.text();
+    assert!(t.contains("UBND huyện B: kế hoạch nhận 20/01/2025"), "{t}");
+    // A leader marks a task done.
+    let leader = Client::session(&app, "giamdoc");
+    let p = leader
+        .post(
+            &format!("/programme/plan/{id}/task-done"),
+            &[("task", "0"), ("date", "30/03/2025")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let r = app
+        .get(&format!("/api/v1/programme/records/plan/{id}"), "baomat")
+        .await
+        .expect(200);
+    assert_eq!(r["record"]["tasks"][0]["done_on"], "2025-03-30");
+}
