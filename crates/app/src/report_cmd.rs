@@ -9,13 +9,12 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use bmnn_core::programme::bundle;
-use bmnn_core::programme::reports::{ReportModel, Table};
+use bmnn_core::programme::reports::ReportModel;
 use bmnn_core::programme::{
     AnnualPlan, Commitment, Device, Directive, Equipment, Incident, Inspection, LegacyReview,
     Meeting, Record, ReportDraftText, ReportKind, StaffAssignment, Training,
 };
 use bmnn_core::service::{Ctx, RecordCmd, RegisterKeyCmd, ReportQuery, SaveDraftCmd, Service};
-use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
 use bmnn_store::DbStore;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
@@ -408,93 +407,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn doc_table(t: &Table) -> DocTable {
-    let columns = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| TableColumn {
-            title: c.clone(),
-            width_weight: match (i, c.as_str()) {
-                (_, "STT") => 1,
-                (_, "Nơi xảy ra") | (_, "Kênh") if t.code == "incident-list" => 3,
-                (0, _) => 5,
-                _ => 2,
-            },
-        })
-        .collect();
-    DocTable {
-        title: Some(t.title.clone()),
-        columns,
-        rows: t.rows.clone(),
-        landscape: false,
-    }
-}
-
-/// The report as an ND30 administrative document.
-pub fn admin_doc(m: &ReportModel) -> AdminDoc {
-    let p = &m.particulars;
-    let mut body = Vec::new();
-    let fmt = bmnn_core::dates::fmt_vn;
-    let intro = match m.kind {
-        ReportKind::Incident => format!(
-            "Thực hiện chế độ báo cáo đột xuất ({}), {} báo cáo vụ việc phát hiện ngày {} như sau:",
-            m.basis,
-            p.agency,
-            fmt(m.period.start)
-        ),
-        _ => format!(
-            "Thực hiện chế độ báo cáo về công tác bảo vệ bí mật nhà nước ({}), {} báo cáo kết quả công tác bảo vệ bí mật nhà nước; số liệu tính từ ngày {} đến ngày {}, như sau:",
-            m.basis,
-            p.agency,
-            fmt(m.period.start),
-            fmt(m.period.end)
-        ),
-    };
-    body.push(Block::Paragraph(intro));
-    for s in &m.sections {
-        body.push(Block::Heading {
-            level: HeadingLevel::Roman,
-            text: s.heading.clone(),
-        });
-        for f in &s.facts {
-            body.push(Block::Paragraph(f.clone()));
-        }
-        for t in &s.tables {
-            if !t.rows.is_empty() {
-                body.push(Block::Table(doc_table(t)));
-            }
-        }
-        let text = s.narrative.trim();
-        if text.is_empty() {
-            if s.facts.is_empty() && s.tables.is_empty() {
-                body.push(Block::Paragraph("(Chưa có nội dung.)".into()));
-            }
-        } else {
-            for para in text.split("\n\n") {
-                body.push(Block::Paragraph(para.trim().to_string()));
-            }
-        }
-    }
-    for n in &m.notes {
-        body.push(Block::Paragraph(format!("Ghi chú: {n}")));
-    }
-    AdminDoc {
-        superior_agency: p.superior.clone(),
-        agency: p.agency.clone(),
-        number: p.number.clone(),
-        place: p.place.clone(),
-        date: p.date,
-        level_stamp: None,
-        doc_type: Some("BÁO CÁO".into()),
-        summary: m.title.clone(),
-        body,
-        recipients: p.recipients.clone(),
-        archive: p.archive.clone(),
-        signer: Signer {
-            authority: p.signer_authority.clone(),
-            position: p.signer_position.clone(),
-            name: p.signer_name.clone(),
-        },
-    }
+/// The report as an ND30 administrative document (shared with the web face).
+pub fn admin_doc(m: &ReportModel) -> bmnn_docs::AdminDoc {
+    bmnn_web::programme::report_doc(m)
 }

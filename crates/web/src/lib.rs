@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod programme;
 pub mod scanning;
 pub mod ui;
 
@@ -43,6 +44,9 @@ pub struct WebConfig {
     pub data_key: [u8; 32],
     /// Largest request body accepted (uploads included), in bytes.
     pub max_body_bytes: usize,
+    /// This unit's report signing key (Ed25519 secret, `bmnn report keygen`): signs the report
+    /// bundles exported from the pages and the API. None: export is refused with what to do.
+    pub report_signing_key: Option<[u8; 32]>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +57,7 @@ impl Default for WebConfig {
             session_absolute_secs: 10 * 60 * 60,
             data_key: [0u8; 32],
             max_body_bytes: 32 * 1024 * 1024,
+            report_signing_key: None,
         }
     }
 }

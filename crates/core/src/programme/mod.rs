@@ -12,6 +12,7 @@
 //! sends up the chain.
 
 pub mod bundle;
+pub mod forms;
 pub mod reports;
 
 use crate::dates::{iso_date, iso_date_opt};

@@ -14,6 +14,7 @@
 pub mod extract;
 mod handlers;
 pub mod openapi;
+mod programme;
 pub mod routes;
 pub mod schema;
 

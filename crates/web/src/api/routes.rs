@@ -3,6 +3,7 @@
 //! describes exactly these rows, so a route cannot exist without its doc.
 
 use super::handlers as h;
+use super::programme as p;
 use super::schema::*;
 use crate::AppState;
 use axum::handler::Handler;
@@ -282,6 +283,60 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
                 ("approved_on", date(), true),
                 ("expires", date(), true),
             ])),
+        // Programme records, reports and bundles (hồ sơ công tác bảo vệ BMNN, báo cáo).
+        route(M::GET, "/programme/records/{kind}", p::list_records::<S>, "listProgrammeRecords", "Công tác bảo vệ BMNN", "Hồ sơ một loại có ngày trong khoảng from–to (kind: staff, commitment, training, directive, device, equipment, meeting, inspection, incident, legacy-review, plan)")
+            .query("from", date_in(), "từ ngày")
+            .query("to", date_in(), "đến ngày")
+            .ok(200, array(stored_record())),
+        route(M::POST, "/programme/records/{kind}", p::add_record::<S>, "addProgrammeRecord", "Công tác bảo vệ BMNN", "Thêm hồ sơ (cán bộ bảo vệ BMNN, quản trị); record theo lược đồ của kind")
+            .body(record_cmd())
+            .ok(201, stored_record()),
+        route(M::GET, "/programme/records/{kind}/{id}", p::get_record::<S>, "getProgrammeRecord", "Công tác bảo vệ BMNN", "Một hồ sơ")
+            .ok(200, stored_record()),
+        route(M::PUT, "/programme/records/{kind}/{id}", p::update_record::<S>, "updateProgrammeRecord", "Công tác bảo vệ BMNN", "Sửa hồ sơ (các điều kiện như khi thêm)")
+            .body(record_cmd())
+            .ok(200, stored_record()),
+        route(M::POST, "/programme/devices/{id}/wipe", p::wipe::<S>, "wipeDevice", "Công tác bảo vệ BMNN", "Ghi nhận xóa BMNN khỏi thiết bị (biên bản)")
+            .body(obj(&[("wipe", r("Wipe"), true)]))
+            .ok(200, stored("Device")),
+        route(M::POST, "/programme/devices/{id}/repurpose", p::repurpose::<S>, "repurposeDevice", "Công tác bảo vệ BMNN", "Chuyển mục đích sử dụng thiết bị — chỉ sau khi đã xóa BMNN (Luật Điều 5.7; device_not_wiped)")
+            .body(obj(&[("date", date_in(), true), ("new_use", ne(), true)]))
+            .ok(200, stored("Device")),
+        route(M::POST, "/programme/devices/{id}/dispose", p::dispose::<S>, "disposeDevice", "Công tác bảo vệ BMNN", "Thanh lý thiết bị — chỉ sau khi đã xóa BMNN")
+            .body(obj(&[("date", date_in(), true), ("reference", ne(), true)]))
+            .ok(200, stored("Device")),
+        route(M::POST, "/programme/staff/{id}/end", p::end_assignment::<S>, "endAssignment", "Công tác bảo vệ BMNN", "Thôi phân công cán bộ (phát sinh nghĩa vụ ký cam kết, Luật Điều 26.2.d)")
+            .body(obj(&[("date", date_in(), true), ("reason", enumeration(&["resigned", "transferred", "retired", "other"]), true)]))
+            .ok(200, stored("StaffAssignment")),
+        route(M::POST, "/programme/inspections/{id}/remedy-done", p::remedy_done::<S>, "remedyDone", "Công tác bảo vệ BMNN", "Ghi nhận đã khắc phục (remedy = số thứ tự, từ 0)")
+            .body(obj(&[("remedy", uint(), true), ("date", date_in(), true)]))
+            .ok(200, stored("Inspection")),
+        route(M::POST, "/programme/plans/{id}/task-done", p::task_done::<S>, "planTaskDone", "Công tác bảo vệ BMNN", "Ghi nhận nhiệm vụ kế hoạch đã hoàn thành (task = số thứ tự, từ 0)")
+            .body(obj(&[("task", uint(), true), ("date", date_in(), true)]))
+            .ok(200, stored("AnnualPlan")),
+        route(M::POST, "/programme/incidents/{id}/reported", p::incident_reported::<S>, "incidentReported", "Công tác bảo vệ BMNN", "Ghi nhận đã gửi báo cáo đột xuất về vụ lộ, mất (NĐ 26/2020 Điều 8.1.b)")
+            .body(obj(&[("report", r("SentReport"), true)]))
+            .ok(200, stored("Incident")),
+        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident) với mọi số liệu tính từ hồ sơ của kỳ số liệu")
+            .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
+            .ok(200, r("ReportModel")),
+        route(M::GET, "/programme/reports/{kind}/{year}/docx", p::report_docx::<S>, "programmeReportDocx", "Báo cáo", "Báo cáo dạng DOCX (thể thức Nghị định 30/2020)")
+            .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
+            .ok(200, json!({"type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})),
+        route(M::GET, "/programme/reports/{kind}/{year}/draft", p::get_draft::<S>, "getReportDraft", "Báo cáo", "Phần viết của báo cáo (nếu chưa có: nội dung năm trước được đề xuất, from_previous_year = true)")
+            .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
+            .ok(200, r("DraftOffer")),
+        route(M::PUT, "/programme/reports/{kind}/{year}/draft", p::save_draft::<S>, "saveReportDraft", "Báo cáo", "Lưu phần viết của báo cáo (cán bộ bảo vệ BMNN, lãnh đạo)")
+            .body(obj(&[("incident_id", opt(int()), false), ("text", r("ReportDraftText"), true)]))
+            .ok(200, obj(&[("id", int(), true)])),
+        route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
+            .ok(200, r("ReportBundle")),
+        route(M::POST, "/programme/unit-keys", p::register_key::<S>, "registerUnitKey", "Báo cáo", "Đăng ký khóa công khai của đơn vị cấp dưới (64 chữ số hex)")
+            .body(obj(&[("unit", ne(), true), ("public_key", json!({"type": "string", "pattern": "^\\s*[0-9a-f]{64}\\s*$"}), true)]))
+            .ok(201, stored("UnitKey")),
+        route(M::POST, "/programme/bundles", p::import_bundle::<S>, "importReportBundle", "Báo cáo", "Tiếp nhận gói báo cáo của đơn vị cấp dưới: thân yêu cầu là tệp gói nguyên vẹn (bundle_invalid nếu bị sửa, bundle_unknown_key nếu khóa chưa đăng ký)")
+            .body(r("ReportBundle"))
+            .ok(201, stored("UnitReport")),
         route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
             .ok(200, obj(&[("expired", ints(), true)])),
     ]

@@ -739,6 +739,14 @@ fn obligation() -> Value {
                 "handover-ack",
                 "decision",
                 "annual-report",
+                "commitment",
+                "remedy",
+                "incident-report",
+                "meeting-documents",
+                "plan-task",
+                "annual-plan",
+                "subordinate-plan",
+                "subordinate-report",
             ]),
             true,
         ),
@@ -830,6 +838,7 @@ pub fn components() -> Value {
         m.insert(n.to_string(), v);
     };
     put("Error", error());
+    programme_components(&mut put);
     put("Level", enumeration(&LEVELS));
     put("Role", enumeration(&ROLES));
     put("Rank", enumeration(&["head", "deputy", "staff"]));
@@ -932,4 +941,407 @@ pub fn components() -> Value {
         ]),
     );
     Value::Object(m)
+}
+
+// ---- Programme records (hồ sơ công tác bảo vệ BMNN) -------------------------------------
+
+/// The record types by kind code, in the order of `crate::programme::KINDS`.
+pub fn programme_records() -> Vec<(&'static str, &'static str, Value)> {
+    let od = opt_date_in;
+    vec![
+        (
+            "staff",
+            "StaffAssignment",
+            obj(&[
+                ("person", ne(), true),
+                ("user_id", opt(int()), false),
+                ("position", text(), true),
+                ("mode", enumeration(&["full-time", "concurrent"]), true),
+                ("decision_ref", ne(), true),
+                ("decision_date", date_in(), true),
+                ("ended_on", od(), false),
+                (
+                    "end_reason",
+                    opt(enumeration(&[
+                        "resigned",
+                        "transferred",
+                        "retired",
+                        "other",
+                    ])),
+                    false,
+                ),
+            ]),
+        ),
+        (
+            "commitment",
+            "Commitment",
+            obj(&[
+                ("person", ne(), true),
+                ("staff_id", opt(int()), false),
+                (
+                    "occasion",
+                    enumeration(&["assignment", "leaving", "retirement", "access"]),
+                    true,
+                ),
+                ("signed_on", date_in(), true),
+                ("reference", opt(text()), false),
+            ]),
+        ),
+        (
+            "training",
+            "Training",
+            obj(&[
+                ("date", date_in(), true),
+                (
+                    "kind",
+                    enumeration(&["training", "dissemination", "briefing"]),
+                    true,
+                ),
+                ("organiser", ne(), true),
+                ("audience", text(), true),
+                (
+                    "participants",
+                    json!({"type": "integer", "minimum": 1, "maximum": 4294967295u32}),
+                    true,
+                ),
+                ("attendees", strings(), false),
+            ]),
+        ),
+        (
+            "directive",
+            "Directive",
+            obj(&[
+                ("date", date_in(), true),
+                ("direction", enumeration(&["issued", "received"]), true),
+                (
+                    "kind",
+                    enumeration(&[
+                        "plan",
+                        "regulation",
+                        "internal-rules",
+                        "letter",
+                        "decision",
+                        "other",
+                    ]),
+                    true,
+                ),
+                ("number_symbol", ne(), true),
+                ("issuer", ne(), true),
+                ("title", text(), true),
+            ]),
+        ),
+        (
+            "device",
+            "Device",
+            obj(&[
+                ("identity", ne(), true),
+                (
+                    "kind",
+                    enumeration(&["computer", "storage-medium", "copier", "other"]),
+                    true,
+                ),
+                ("description", text(), true),
+                ("in_use_from", date_in(), true),
+                ("inspected_on", od(), false),
+                ("stamp_ref", opt(text()), false),
+                (
+                    "never_connected",
+                    json!({"type": "boolean", "description": "false is refused (device_connected)"}),
+                    true,
+                ),
+                (
+                    "status",
+                    enumeration(&["in-use", "repurposed", "disposed"]),
+                    true,
+                ),
+                ("wipes", array(r("Wipe")), false),
+                ("repurposed_on", od(), false),
+                ("new_use", opt(text()), false),
+                ("disposed_on", od(), false),
+                ("disposal_ref", opt(text()), false),
+            ]),
+        ),
+        (
+            "equipment",
+            "Equipment",
+            obj(&[
+                ("unit", ne(), true),
+                ("as_of", date_in(), true),
+                ("stamps", uint(), true),
+                ("registers", uint(), true),
+                ("note", opt(text()), false),
+            ]),
+        ),
+        (
+            "meeting",
+            "Meeting",
+            obj(&[
+                ("date", date_in(), true),
+                (
+                    "days",
+                    json!({"type": "integer", "minimum": 1, "maximum": 4294967295u32}),
+                    true,
+                ),
+                ("name", ne(), true),
+                ("level", r("Level"), true),
+                ("approved_by", ne(), true),
+                ("approval_ref", opt(text()), false),
+                ("venue", ne(), true),
+                ("at_headquarters", boolean(), true),
+                ("police_check_ref", opt(text()), false),
+                (
+                    "device_rule",
+                    enumeration(&["no-devices", "as-chair-decides"]),
+                    true,
+                ),
+                ("attendees", strings(), false),
+                ("documents_issued", uint(), true),
+                ("documents_returned", uint(), true),
+            ]),
+        ),
+        (
+            "inspection",
+            "Inspection",
+            obj(&[
+                ("date", date_in(), true),
+                (
+                    "kind",
+                    enumeration(&["inspection", "self-inspection"]),
+                    true,
+                ),
+                ("inspector", ne(), true),
+                ("units", nonempty(text()), true),
+                ("findings", strings(), false),
+                (
+                    "remedies",
+                    array(obj(&[
+                        ("text", ne(), true),
+                        ("unit", text(), true),
+                        ("deadline", date_in(), true),
+                        ("done_on", od(), false),
+                    ])),
+                    false,
+                ),
+            ]),
+        ),
+        (
+            "incident",
+            "Incident",
+            obj(&[
+                ("discovered_on", date_in(), true),
+                ("kind", enumeration(&["exposure", "loss"]), true),
+                (
+                    "channel",
+                    enumeration(&[
+                        "agency-website",
+                        "social-network",
+                        "improper-provision",
+                        "physical-loss",
+                        "other",
+                    ]),
+                    true,
+                ),
+                ("place", ne(), true),
+                (
+                    "documents",
+                    nonempty(obj(&[
+                        ("level", opt(r("Level")), true),
+                        ("in_catalogue", boolean(), true),
+                        ("item_id", opt(int()), false),
+                    ])),
+                    true,
+                ),
+                ("cause", text(), true),
+                ("recovered", boolean(), true),
+                ("taken_down", boolean(), true),
+                (
+                    "discipline",
+                    obj(&[("disciplined", uint(), true), ("criticised", uint(), true)]),
+                    false,
+                ),
+                ("criminal_referral", boolean(), false),
+                ("adhoc_report", opt(r("SentReport")), false),
+            ]),
+        ),
+        (
+            "legacy-review",
+            "LegacyReview",
+            obj(&[
+                ("date", date_in(), true),
+                ("unit", ne(), true),
+                ("reviewed", uint(), true),
+                ("extended", uint(), true),
+                ("declassified", uint(), true),
+            ]),
+        ),
+        (
+            "plan",
+            "AnnualPlan",
+            obj(&[
+                ("year", int_in(1900, 2199), true),
+                ("number_symbol", ne(), true),
+                ("issued_on", date_in(), true),
+                (
+                    "tasks",
+                    array(obj(&[
+                        ("text", ne(), true),
+                        ("unit", ne(), true),
+                        ("deadline", date_in(), true),
+                        ("done_on", od(), false),
+                    ])),
+                    true,
+                ),
+                ("subordinate_plan_due", od(), false),
+                (
+                    "subordinates",
+                    array(obj(&[
+                        ("unit", ne(), true),
+                        ("plan_received_on", od(), false),
+                        ("report_received_on", od(), false),
+                    ])),
+                    false,
+                ),
+            ]),
+        ),
+    ]
+}
+
+/// `{unit_id, record}` with the record of one of the kinds (the path's `kind` says which).
+pub fn record_cmd() -> Value {
+    let kinds: Vec<Value> = programme_records()
+        .into_iter()
+        .map(|(code, name, _)| {
+            let mut o = obj(&[("unit_id", opt(int()), false), ("record", r(name), true)]);
+            o["title"] = json!(format!("kind = {code}"));
+            o
+        })
+        .collect();
+    json!({"type": "object", "properties": {"unit_id": opt(int()), "record": {"type": "object"}},
+           "required": ["record"],
+           "description": "the record's schema depends on the path's kind: one of the alternatives below",
+           "oneOf": kinds})
+}
+
+/// A stored record: `{id, unit_id, record}`.
+pub fn stored_record() -> Value {
+    let recs: Vec<Value> = programme_records()
+        .into_iter()
+        .map(|(_, name, _)| r(name))
+        .collect();
+    obj(&[
+        ("id", int(), true),
+        ("unit_id", opt(int()), true),
+        ("record", json!({"oneOf": recs}), true),
+    ])
+}
+
+pub fn stored(name: &str) -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("unit_id", opt(int()), true),
+        ("record", r(name), true),
+    ])
+}
+
+fn programme_components(put: &mut dyn FnMut(&str, Value)) {
+    for (_, name, s) in programme_records() {
+        put(name, s);
+    }
+    put(
+        "Wipe",
+        obj(&[
+            ("date", date_in(), true),
+            ("method", ne(), true),
+            ("by", ne(), true),
+            ("minutes_ref", opt(text()), false),
+        ]),
+    );
+    put(
+        "SentReport",
+        obj(&[
+            ("date", date_in(), true),
+            ("reference", ne(), true),
+            ("to", text(), true),
+        ]),
+    );
+    put(
+        "ReportDraftText",
+        obj(&[
+            (
+                "narrative",
+                json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "text by section code (a, b, c, d …)"}),
+                false,
+            ),
+            ("number", opt(text()), false),
+            ("recipients", strings(), false),
+            ("archive", opt(text()), false),
+            ("signer_authority", opt(text()), false),
+            ("signer_position", opt(text()), false),
+            ("signer_name", opt(text()), false),
+        ]),
+    );
+    put(
+        "DraftOffer",
+        obj(&[
+            ("text", r("ReportDraftText"), true),
+            ("from_previous_year", boolean(), true),
+            ("draft_id", opt(int()), true),
+        ]),
+    );
+    put(
+        "ReportModel",
+        json!({"type": "object",
+        "required": ["kind", "year", "regime", "confirmed", "basis", "title", "period", "due", "particulars", "own", "units", "figures", "sections", "notes"],
+        "properties": {
+            "kind": enumeration(&["annual", "five-year", "incident"]),
+            "year": int(), "regime": text(), "confirmed": boolean(), "basis": text(), "title": text(),
+            "period": obj(&[("start", date(), true), ("end", date(), true)]),
+            "due": date(),
+            "particulars": {"type": "object"},
+            "own": {"type": "object", "description": "this agency's figures (docs/reports.md §2)"},
+            "units": array(obj(&[("unit", text(), true), ("received_on", opt(date()), false), ("on_time", boolean(), true), ("figures", json!({"type": ["object", "null"]}), true)])),
+            "figures": {"type": "object", "description": "own plus every unit's figures"},
+            "incident_id": opt(int()),
+            "sections": array(obj(&[("code", text(), true), ("heading", text(), true), ("facts", strings(), true), ("tables", array(obj(&[("code", text(), true), ("title", text(), true), ("columns", strings(), true), ("rows", array(strings()), true)])), true), ("narrative", text(), true)])),
+            "notes": strings()
+        }}),
+    );
+    put(
+        "UnitKey",
+        obj(&[
+            ("unit", text(), true),
+            ("public_key", text(), true),
+            ("registered_on", date(), true),
+            ("revoked", boolean(), true),
+        ]),
+    );
+    put(
+        "UnitReport",
+        obj(&[
+            ("unit", text(), true),
+            (
+                "kind",
+                enumeration(&["annual", "five-year", "incident"]),
+                true,
+            ),
+            ("year", int(), true),
+            ("received_on", date(), true),
+            ("public_key", text(), true),
+            ("bundle_sha256", text(), true),
+            ("figures", json!({"type": "object"}), true),
+        ]),
+    );
+    put(
+        "ReportBundle",
+        obj(&[
+            ("format", json!({"const": "bmnn-report-bundle/1"}), true),
+            ("manifest", text(), true),
+            ("signature", text(), true),
+            (
+                "files",
+                json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "file name → lowercase hex of its bytes"}),
+                true,
+            ),
+        ]),
+    );
 }

@@ -121,10 +121,10 @@ pub fn refused_csrf() -> Response {
         .into_response()
 }
 
-/// The routes that take multipart bodies: attachment upload, and the pre-publication scan
-/// page (`/scan`). Their handlers check the `_csrf` part before reading any file.
+/// The routes that take multipart bodies: attachment upload, the pre-publication scan
+/// page (`/scan`) and the import of a report bundle (`/programme/reports/bundles`). Their handlers check the `_csrf` part before reading any file.
 fn is_upload(path: &str) -> bool {
-    if path == "/scan" {
+    if path == "/scan" || path == "/programme/reports/bundles" {
         return true;
     }
     path.strip_prefix("/items/")

@@ -22,6 +22,7 @@ mod attach;
 pub mod guard;
 pub mod headers;
 mod pages;
+mod programme;
 mod registers;
 mod scan;
 mod view;
@@ -56,6 +57,11 @@ pub const POST_ROUTES: &[&str] = &[
     "/catalogues",
     "/catalogues/items/{id}/remove",
     "/scan",
+    "/programme/{kind}",
+    "/programme/{kind}/{id}/{act}",
+    "/programme/reports/draft",
+    "/programme/reports/keys",
+    "/programme/reports/bundles",
 ];
 
 /// Collects routes so that every POST route is known by name.
@@ -135,7 +141,19 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         )
         .get("/audit", admin::audit_page::<S>)
         .get("/scan", scan::page)
-        .post("/scan", scan::submit::<S>);
+        .post("/scan", scan::submit::<S>)
+        .get("/programme/reports", programme::reports::<S>)
+        .post("/programme/reports/draft", programme::save_draft::<S>)
+        .post("/programme/reports/keys", programme::register_key::<S>)
+        .post("/programme/reports/bundles", programme::import_bundle::<S>)
+        .get(
+            "/programme/reports/{kind}/{year}/{format}",
+            programme::report_file::<S>,
+        )
+        .get("/programme/{kind}", programme::page::<S>)
+        .post("/programme/{kind}", programme::add::<S>)
+        .get("/programme/{kind}/{id}/docx", programme::form_docx::<S>)
+        .post("/programme/{kind}/{id}/{act}", programme::act::<S>);
     let mut listed: Vec<&str> = POST_ROUTES.to_vec();
     let mut got = r.posts.clone();
     listed.sort_unstable();

@@ -90,8 +90,17 @@ fn relevant(kind: ObligationKind, u: &User) -> bool {
             kind,
             Expiry | Notice | Recall | TakenOut | HandoverAck | AnnualReport
         );
-    let leader =
-        u.has(Role::Leader) && matches!(kind, Decision | ExtensionDeadline | Expiry | AnnualReport);
+    let leader = u.has(Role::Leader)
+        && matches!(
+            kind,
+            Decision
+                | ExtensionDeadline
+                | Expiry
+                | AnnualReport
+                | PlanTask
+                | IncidentReport
+                | SubordinateReport
+        );
     clerk || leader
 }
 
@@ -103,6 +112,20 @@ fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'stat
             Some(i) => (format!("/items/{i}"), "Xem"),
             None => ("/approvals".to_string(), "Xem"),
         };
+    }
+    // The programme's obligations lead to their record pages (công tác bảo vệ BMNN).
+    let reporter = u.has(Role::SecurityOfficer) || u.has(Role::Leader);
+    let programme = match o.kind {
+        Commitment => Some(("/programme/commitment", "Ghi cam kết")),
+        Remedy => Some(("/programme/inspection", "Xem kiểm tra")),
+        IncidentReport => Some(("/programme/incident", "Ghi nhận đã báo cáo")),
+        MeetingDocuments => Some(("/programme/meeting", "Xem cuộc họp")),
+        PlanTask | AnnualPlan | SubordinatePlan => Some(("/programme/plan", "Xem kế hoạch")),
+        SubordinateReport | AnnualReport if reporter => Some(("/programme/reports", "Báo cáo")),
+        _ => None,
+    };
+    if let Some((href, label)) = programme {
+        return (href.to_string(), label);
     }
     match (o.kind, o.request_id, o.notice_id, o.entry_id, o.item_id) {
         (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={r}"), "Quyết định"),

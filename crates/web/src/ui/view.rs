@@ -97,6 +97,7 @@ fn flash_text(code: &str) -> Option<&'static str> {
         "password" => "Đã đổi mật khẩu.",
         "uploaded" => "Đã lưu tệp đính kèm (mã hóa).",
         "revoked" => "Đã thu hồi các phiên đăng nhập của người dùng.",
+        "imported" => "Đã tiếp nhận gói báo cáo của đơn vị cấp dưới (chữ ký và mã băm hợp lệ).",
         c => return super::acts::done_text(c),
     })
 }

@@ -31,6 +31,11 @@ const COVERED: &[&str] = &[
     "/catalogues",
     "/catalogues/items/{id}/remove",
     "/scan",
+    "/programme/{kind}",
+    "/programme/{kind}/{id}/{act}",
+    "/programme/reports/draft",
+    "/programme/reports/keys",
+    "/programme/reports/bundles",
 ];
 
 /// Concrete URLs for a route pattern (every act code for `/acts/{code}`).
@@ -41,7 +46,18 @@ fn urls(pattern: &str) -> Vec<String> {
             .map(|a| pattern.replace("{code}", a.code))
             .collect();
     }
-    vec![pattern.replace("{id}", "1")]
+    if pattern.contains("{act}") {
+        return [
+            "device/1/wipe",
+            "device/1/repurpose",
+            "staff/1/end",
+            "plan/1/task-done",
+        ]
+        .iter()
+        .map(|x| format!("/programme/{x}"))
+        .collect();
+    }
+    vec![pattern.replace("{id}", "1").replace("{kind}", "training")]
 }
 
 #[test]

@@ -1,0 +1,353 @@
+//! `/api/v1/programme/...`: records of every kind through one generic route, follow-up acts
+//! refused by the rules, role checks that write nothing, report figures equal to the records,
+//! a real DOCX, and report bundles up the chain (one changed byte refused, unknown key refused).
+
+use crate::helpers::TestApp;
+use crate::ui_client::send;
+use axum::body::Body;
+use axum::http::{Request, header};
+use bmnn_core::Level;
+use bmnn_core::model::Role;
+use bmnn_core::programme::bundle;
+use bmnn_core::service::NewUser;
+use bmnn_web::{AppState, WebConfig, auth, ctx_for};
+use serde_json::{Value, json};
+
+/// Adds the security officer (cán bộ bảo vệ BMNN) `baomat` to the test organisation.
+pub fn with_officer(mut app: TestApp) -> TestApp {
+    let u = app
+        .svc
+        .create_user(
+            &ctx_for(app.user("admin")),
+            NewUser {
+                username: "baomat".into(),
+                full_name: "Vũ Thị Bảo Mật".into(),
+                roles: vec![Role::SecurityOfficer],
+                clearance: Some(Level::TuyetMat),
+                position_id: None,
+                unit_id: None,
+                password_hash: auth::hash_password("bmnn-test-2026"),
+            },
+        )
+        .expect("security officer");
+    app.org.users.insert("baomat", u.id);
+    // Minted now, so that no test sees it inside a "nothing was written" window.
+    app.login_as("baomat");
+    app
+}
+
+/// One valid record of each kind, dated in 2025.
+pub fn samples() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "staff",
+            json!({"person": "Vũ Thị Bảo Mật", "position": "Chuyên viên Văn phòng", "mode": "concurrent", "decision_ref": "12/QĐ-SKHĐT", "decision_date": "2025-01-15"}),
+        ),
+        (
+            "commitment",
+            json!({"person": "Vũ Thị Bảo Mật", "occasion": "assignment", "signed_on": "2025-01-16"}),
+        ),
+        (
+            "training",
+            json!({"date": "2025-03-10", "kind": "training", "organiser": "Công an tỉnh", "audience": "Cán bộ, công chức", "participants": 120}),
+        ),
+        (
+            "directive",
+            json!({"date": "2025-02-01", "direction": "issued", "kind": "regulation", "number_symbol": "05/QC-SKHĐT", "issuer": "Sở Kế hoạch và Đầu tư", "title": "Quy chế bảo vệ BMNN"}),
+        ),
+        (
+            "device",
+            json!({"identity": "MT-07", "kind": "computer", "description": "Máy tính soạn thảo", "in_use_from": "2025-01-20", "never_connected": true, "status": "in-use"}),
+        ),
+        (
+            "equipment",
+            json!({"unit": "Văn phòng Sở", "as_of": "2025-06-30", "stamps": 3, "registers": 4}),
+        ),
+        (
+            "meeting",
+            json!({"date": "2025-04-02", "days": 1, "name": "Giao ban quý I", "level": "mat", "approved_by": "Giám đốc Sở", "venue": "Phòng họp tầng 2", "at_headquarters": true, "device_rule": "no-devices", "documents_issued": 10, "documents_returned": 10}),
+        ),
+        (
+            "inspection",
+            json!({"date": "2025-05-05", "kind": "self-inspection", "inspector": "Văn phòng Sở", "units": ["Phòng Kế hoạch tổng hợp"], "findings": ["Sổ chuyển giao ghi thiếu"], "remedies": [{"text": "Bổ sung sổ", "unit": "Phòng Kế hoạch tổng hợp", "deadline": "2025-06-05"}]}),
+        ),
+        (
+            "incident",
+            json!({"discovered_on": "2025-07-07", "kind": "exposure", "channel": "agency-website", "place": "Cổng thông tin của Sở", "documents": [{"level": "mat", "in_catalogue": true}], "cause": "Đăng tải khi chưa kiểm tra", "recovered": false, "taken_down": true}),
+        ),
+        (
+            "legacy-review",
+            json!({"date": "2025-08-08", "unit": "Văn phòng Sở", "reviewed": 40, "extended": 5, "declassified": 20}),
+        ),
+        (
+            "plan",
+            json!({"year": 2025, "number_symbol": "01/KH-SKHĐT", "issued_on": "2025-01-05", "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}]}),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_kind_is_added_listed_and_read_back_by_the_security_officer() {
+    let app = with_officer(TestApp::spawn());
+    for (kind, record) in samples() {
+        let path = format!("/api/v1/programme/records/{kind}");
+        let made = app
+            .post_json(&path, "baomat", json!({"record": record}))
+            .await
+            .expect(201);
+        let id = made["id"].as_i64().expect("id");
+        let list = app
+            .get(&format!("{path}?from=2025-01-01&to=2025-12-31"), "baomat")
+            .await
+            .expect(200);
+        assert!(
+            list.as_array().unwrap().iter().any(|r| r["id"] == id),
+            "{kind}: {list}"
+        );
+        let one = app
+            .get(&format!("{path}/{id}"), "giamdoc")
+            .await
+            .expect(200);
+        assert_eq!(one["id"], id);
+    }
+    // Another kind's id is not found under this kind.
+    app.get("/api/v1/programme/records/training/1", "baomat")
+        .await
+        .expect_error(404, "not_found");
+    app.get("/api/v1/programme/records/secrets", "baomat")
+        .await
+        .expect_error(400, "invalid_input");
+    assert!(app.verify_audit() > 0);
+}
+
+#[tokio::test]
+async fn a_clerk_or_drafter_is_refused_and_nothing_is_written() {
+    let app = with_officer(TestApp::spawn());
+    let before = app.audit_count();
+    for user in ["vanthu", "soanthao"] {
+        for (kind, record) in samples() {
+            app.post_json(
+                &format!("/api/v1/programme/records/{kind}"),
+                user,
+                json!({"record": record}),
+            )
+            .await
+            .expect_error(403, "forbidden");
+        }
+    }
+    assert_eq!(app.audit_count(), before);
+    // A misspelt field is refused, not ignored.
+    let e = app
+        .post_json(
+            "/api/v1/programme/records/training",
+            "baomat",
+            json!({"record": {"date": "2025-03-10", "kind": "training", "organiser": "X", "audience": "Y", "participants": 3, "atendees": ["A"]}}),
+        )
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "record.atendees");
+    assert_eq!(app.audit_count(), before);
+}
+
+#[tokio::test]
+async fn a_device_changes_use_only_after_a_wipe() {
+    let app = with_officer(TestApp::spawn());
+    let dev = app
+        .post_json(
+            "/api/v1/programme/records/device",
+            "baomat",
+            json!({"record": samples()[4].1}),
+        )
+        .await
+        .expect(201);
+    let id = dev["id"].as_i64().unwrap();
+    let before = app.audit_count();
+    let e = app
+        .post_json(
+            &format!("/api/v1/programme/devices/{id}/repurpose"),
+            "baomat",
+            json!({"date": "2025-09-01", "new_use": "Máy văn phòng thường"}),
+        )
+        .await
+        .expect_error(422, "device_not_wiped");
+    assert!(
+        e["error"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("Điều 5 khoản 7")
+    );
+    assert_eq!(app.audit_count(), before, "a refusal writes nothing");
+    app.post_json(
+        &format!("/api/v1/programme/devices/{id}/wipe"),
+        "baomat",
+        json!({"wipe": {"date": "2025-08-30", "method": "Ghi đè 3 lần", "by": "Vũ Thị Bảo Mật"}}),
+    )
+    .await
+    .expect(200);
+    let d = app
+        .post_json(
+            &format!("/api/v1/programme/devices/{id}/repurpose"),
+            "baomat",
+            json!({"date": "2025-09-01", "new_use": "Máy văn phòng thường"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(d["record"]["status"], "repurposed");
+}
+
+#[tokio::test]
+async fn the_report_counts_the_records_and_downloads_as_docx() {
+    let app = with_officer(TestApp::spawn());
+    for (date, n) in [("2025-03-10", 120), ("2025-09-12", 35), ("2024-03-01", 999)] {
+        app.post_json(
+            "/api/v1/programme/records/training",
+            "baomat",
+            json!({"record": {"date": date, "kind": "briefing", "organiser": "Sở", "audience": "Toàn Sở", "participants": n}}),
+        )
+        .await
+        .expect(201);
+    }
+    let r = app
+        .get("/api/v1/programme/reports/annual/2025", "giamdoc")
+        .await
+        .expect(200);
+    // Regime A: 15/12/2024 – 14/12/2025; the 2024-03-01 session falls outside.
+    assert_eq!(r["period"]["start"], "2024-12-15");
+    assert_eq!(r["figures"]["training"]["sessions"], 2);
+    assert_eq!(r["figures"]["training"]["participants"], 155);
+    // A drafter may not read reports.
+    app.get("/api/v1/programme/reports/annual/2025", "soanthao")
+        .await
+        .expect_error(403, "forbidden");
+    // DOCX: a real zip with the document part.
+    let req = Request::get("/api/v1/programme/reports/annual/2025/docx")
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("baomat")),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let p = send(&app.router, req).await;
+    assert_eq!(p.status.as_u16(), 200);
+    assert!(p.content_type.contains("wordprocessingml"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(p.bytes)).expect("a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("BÁO CÁO"), "national document layout");
+    // Draft: saved, then offered to the next year as a start.
+    app.send(
+        axum::http::Method::PUT,
+        "/api/v1/programme/reports/annual/2025/draft",
+        Some("baomat"),
+        Some(json!({"text": {"narrative": {"a": "Tình hình ổn định."}, "number": "15/BC-SKHĐT"}})),
+    )
+    .await
+    .expect(200);
+    let offer = app
+        .get("/api/v1/programme/reports/annual/2026/draft", "giamdoc")
+        .await
+        .expect(200);
+    assert_eq!(offer["from_previous_year"], true);
+    assert_eq!(offer["text"]["narrative"]["a"], "Tình hình ổn định.");
+    assert!(offer["text"]["number"].is_null());
+}
+
+async fn raw_post(
+    app: &TestApp,
+    router: &axum::Router,
+    path: &str,
+    user: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let req = Request::post(path)
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as(user)),
+        )
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let p = send(router, req).await;
+    (
+        p.status.as_u16(),
+        serde_json::from_slice(&p.bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_bundle_changed_by_one_byte_or_from_an_unknown_key_is_refused() {
+    let app = with_officer(TestApp::spawn());
+    app.post_json(
+        "/api/v1/programme/records/training",
+        "baomat",
+        json!({"record": samples()[2].1}),
+    )
+    .await
+    .expect(201);
+    // Without a signing key the export says what to do.
+    app.get("/api/v1/programme/reports/annual/2025/bundle", "baomat")
+        .await
+        .expect_error(409, "conflict");
+    let secret = [7u8; 32];
+    let router = bmnn_web::router(AppState::from_shared(
+        app.svc.clone(),
+        WebConfig {
+            report_signing_key: Some(secret),
+            ..WebConfig::default()
+        },
+    ));
+    let req = Request::get("/api/v1/programme/reports/annual/2025/bundle")
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("baomat")),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let b = send(&router, req).await;
+    assert_eq!(b.status.as_u16(), 200);
+    let good = b.bytes;
+
+    let before = app.audit_count();
+    let (s, e) = raw_post(
+        &app,
+        &router,
+        "/api/v1/programme/bundles",
+        "baomat",
+        good.clone(),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("bundle_unknown_key")),
+        "{e}"
+    );
+    let agency = "Sở Kế hoạch và Đầu tư tỉnh Thử Nghiệm";
+    app.post_json(
+        "/api/v1/programme/unit-keys",
+        "baomat",
+        json!({"unit": agency, "public_key": bundle::public_key_hex(&secret)}),
+    )
+    .await
+    .expect(201);
+    let mut bad = good.clone();
+    let i = bad.len() / 2;
+    bad[i] = if bad[i] == b'0' { b'1' } else { b'0' };
+    let before_bad = app.audit_count();
+    let (s, e) = raw_post(&app, &router, "/api/v1/programme/bundles", "baomat", bad).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("bundle_invalid")),
+        "{e}"
+    );
+    assert_eq!(
+        app.audit_count(),
+        before_bad,
+        "a refused bundle writes nothing"
+    );
+    let (s, r) = raw_post(&app, &router, "/api/v1/programme/bundles", "baomat", good).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["record"]["unit"], agency);
+    assert_eq!(r["record"]["figures"]["training"]["participants"], 120);
+    assert!(app.audit_count() > before);
+}

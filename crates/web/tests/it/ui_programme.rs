@@ -1,0 +1,572 @@
+//! Pages of the programme (`/programme/...`): the security officer adds a record of every kind
+//! through the forms and sees it listed; a clerk and a drafter are refused with a Vietnamese
+//! message and nothing is written; a device's change of use before its wipe is refused with
+//! the rule; the report page shows the figures of the records; DOCX downloads are real.
+
+use crate::api_programme::with_officer;
+use crate::helpers::TestApp;
+use crate::ui_client::{Client, send};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bmnn_web::{AppState, WebConfig};
+
+/// One filled add form per kind (dates dd/mm/yyyy, as people type them).
+/// Kind, form fields, a text the list then shows.
+type Form = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+);
+
+fn forms() -> Vec<Form> {
+    vec![
+        (
+            "staff",
+            vec![
+                ("person", "Vũ Thị Bảo Mật"),
+                ("position", "Chuyên viên Văn phòng"),
+                ("mode", "concurrent"),
+                ("decision_ref", "12/QĐ-SKHĐT"),
+                ("decision_date", "15/01/2025"),
+            ],
+            "12/QĐ-SKHĐT",
+        ),
+        (
+            "commitment",
+            vec![
+                ("person", "Trần Văn Cam"),
+                ("occasion", "access"),
+                ("signed_on", "16/01/2025"),
+                ("reference", ""),
+            ],
+            "Trần Văn Cam",
+        ),
+        (
+            "training",
+            vec![
+                ("date", "10/03/2025"),
+                ("kind", "training"),
+                ("organiser", "Công an tỉnh Thử Nghiệm"),
+                ("audience", "Cán bộ, công chức"),
+                ("participants", "120"),
+                ("attendees", ""),
+            ],
+            "Công an tỉnh Thử Nghiệm",
+        ),
+        (
+            "directive",
+            vec![
+                ("date", "01/02/2025"),
+                ("direction", "issued"),
+                ("kind", "regulation"),
+                ("number_symbol", "05/QC-SKHĐT"),
+                ("issuer", "Sở Kế hoạch và Đầu tư"),
+                ("title", "Quy chế bảo vệ BMNN"),
+            ],
+            "05/QC-SKHĐT",
+        ),
+        (
+            "device",
+            vec![
+                ("identity", "MT-07"),
+                ("kind", "computer"),
+                ("description", ""),
+                ("in_use_from", "20/01/2025"),
+                ("inspected_on", ""),
+                ("stamp_ref", ""),
+                ("never_connected", "on"),
+            ],
+            "MT-07",
+        ),
+        (
+            "equipment",
+            vec![
+                ("unit", "Phòng Tổ chức"),
+                ("as_of", "30/06/2025"),
+                ("stamps", "3"),
+                ("registers", "4"),
+                ("note", ""),
+            ],
+            "Phòng Tổ chức",
+        ),
+        (
+            "meeting",
+            vec![
+                ("date", "02/04/2025"),
+                ("days", "1"),
+                ("name", "Giao ban quý I"),
+                ("level", "toi-mat"),
+                ("approved_by", "Giám đốc Sở"),
+                ("approval_ref", ""),
+                ("venue", "Phòng họp tầng 2"),
+                ("at_headquarters", "on"),
+                ("police_check_ref", ""),
+                ("device_rule", "no-devices"),
+                ("documents_issued", "10"),
+                ("documents_returned", "8"),
+            ],
+            "Giao ban quý I",
+        ),
+        (
+            "inspection",
+            vec![
+                ("date", "05/05/2025"),
+                ("kind", "self-inspection"),
+                ("inspector", "Văn phòng Sở"),
+                ("units", "Phòng Kế hoạch tổng hợp"),
+                ("findings", "Sổ chuyển giao ghi thiếu"),
+                (
+                    "remedies",
+                    "Bổ sung sổ | Phòng Kế hoạch tổng hợp | 05/06/2025",
+                ),
+            ],
+            "Bổ sung sổ",
+        ),
+        (
+            "incident",
+            vec![
+                ("discovered_on", "07/07/2025"),
+                ("kind", "exposure"),
+                ("channel", "social-network"),
+                ("place", "Trang mạng xã hội Zalo"),
+                ("docs.tuyet-mat", "0"),
+                ("docs.toi-mat", "1"),
+                ("docs.mat", "2"),
+                ("docs.unmarked", "0"),
+                ("docs.in-catalogue", "2"),
+                ("cause", ""),
+                ("taken_down", "on"),
+                ("discipline.disciplined", "1"),
+                ("discipline.criticised", "2"),
+            ],
+            "Trang mạng xã hội Zalo",
+        ),
+        (
+            "legacy-review",
+            vec![
+                ("date", "08/08/2025"),
+                ("unit", "Lưu trữ cơ quan"),
+                ("reviewed", "40"),
+                ("extended", "5"),
+                ("declassified", "20"),
+            ],
+            "Lưu trữ cơ quan",
+        ),
+        (
+            "plan",
+            vec![
+                ("year", "2025"),
+                ("number_symbol", "01/KH-SKHĐT"),
+                ("issued_on", "05/01/2025"),
+                ("tasks", "Tập huấn toàn Sở | Văn phòng Sở | 31/03/2025"),
+                ("subordinate_plan_due", ""),
+                ("subordinates", ""),
+            ],
+            "01/KH-SKHĐT",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_security_officer_adds_a_record_of_every_kind_through_the_pages() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let home = c.get("/").await;
+    assert!(home.text().contains("Công tác bảo vệ BMNN"), "menu entry");
+    for (kind, fields, shown) in forms() {
+        let p = c.post(&format!("/programme/{kind}"), &fields, true).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{kind}: {}", p.text());
+        assert!(p.location.contains("year=2025"), "{}", p.location);
+        let list = c.get(&p.location).await;
+        assert_eq!(list.status, StatusCode::OK, "{kind}");
+        let t = list.text();
+        assert!(t.contains(shown), "{kind}: {shown} not listed");
+        assert!(t.contains("Đã ghi nhận."), "{kind}: flash");
+    }
+    // The incident's documents were counted by level and catalogue.
+    let r = app
+        .get("/api/v1/programme/records/incident", "baomat")
+        .await
+        .expect(200);
+    let docs = r[0]["record"]["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs.iter().filter(|d| d["in_catalogue"] == true).count(), 2);
+    // The dashboard's programme obligations lead to the new pages.
+    let home = c.get("/").await.text();
+    assert!(home.contains("/programme/incident"), "ad-hoc report owed");
+    assert!(
+        home.contains("/programme/meeting"),
+        "meeting documents not recovered"
+    );
+    // Printed commitment form, linked to the staff assignment: a real DOCX with the person,
+    // the post from the assignment and the occasion.
+    let sid = app
+        .get("/api/v1/programme/records/staff", "baomat")
+        .await
+        .expect(200)[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let p = c
+        .post(
+            "/programme/commitment",
+            &[
+                ("person", "Vũ Thị Bảo Mật"),
+                ("staff_id", &sid),
+                ("occasion", "assignment"),
+                ("signed_on", "16/01/2025"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let list = app
+        .get("/api/v1/programme/records/commitment", "baomat")
+        .await
+        .expect(200);
+    let cid = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["record"]["staff_id"].as_i64().map(|i| i.to_string()) == Some(sid.clone()))
+        .expect("linked commitment")["id"]
+        .as_i64()
+        .unwrap();
+    let d = c.get(&format!("/programme/commitment/{cid}/docx")).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.content_type.contains("wordprocessingml"));
+    let xml = document_xml(d.bytes);
+    assert!(
+        xml.contains("Vũ Thị Bảo Mật")
+            && xml.contains("Chuyên viên Văn phòng")
+            && xml.contains("CAM KẾT")
+            && xml.contains("Khi được phân công"),
+        "filled form"
+    );
+}
+
+fn document_xml(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml
+}
+
+#[tokio::test]
+async fn a_clerk_and_a_drafter_are_refused_and_nothing_is_written() {
+    let app = with_officer(TestApp::spawn());
+    // Sessions are opened (and audited) before the window in which nothing may be written.
+    let clients = [
+        Client::session(&app, "vanthu"),
+        Client::session(&app, "soanthao"),
+    ];
+    let before = app.audit_count();
+    for (user, c) in ["vanthu", "soanthao"].into_iter().zip(&clients) {
+        assert!(
+            !c.get("/").await.text().contains("/programme/training"),
+            "no menu entry"
+        );
+        for (kind, fields, _) in forms() {
+            let p = c.post(&format!("/programme/{kind}"), &fields, true).await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{user} {kind}");
+            assert!(p.text().contains("Không có quyền"), "{}", p.text());
+        }
+        let p = c.get("/programme/reports").await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(app.audit_count(), before, "nothing written");
+}
+
+#[tokio::test]
+async fn repurposing_a_device_before_its_wipe_is_refused_with_the_rule() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let (_, fields, _) = forms().into_iter().find(|f| f.0 == "device").unwrap();
+    c.post("/programme/device", &fields, true).await;
+    let id = app
+        .get("/api/v1/programme/records/device", "baomat")
+        .await
+        .expect(200)[0]["id"]
+        .as_i64()
+        .unwrap();
+    let before = app.audit_count();
+    let p = c
+        .post(
+            &format!("/programme/device/{id}/repurpose"),
+            &[("date", "01/09/2025"), ("new_use", "Máy văn phòng")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let t = p.text();
+    assert!(
+        t.contains("device_not_wiped") && t.contains("Điều 5 khoản 7"),
+        "{t}"
+    );
+    assert!(t.contains("MT-07"), "the list is still shown");
+    assert_eq!(app.audit_count(), before);
+    // Wipe, print its minutes, then the change of use goes through.
+    let p = c
+        .post(
+            &format!("/programme/device/{id}/wipe"),
+            &[
+                ("date", "30/08/2025"),
+                ("method", "Ghi đè 3 lần"),
+                ("by", "Vũ Thị Bảo Mật"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let d = c.get(&format!("/programme/device/{id}/docx")).await;
+    assert_eq!(d.status, StatusCode::OK);
+    let xml = document_xml(d.bytes);
+    assert!(xml.contains("BIÊN BẢN") && xml.contains("MT-07"));
+    let p = c
+        .post(
+            &format!("/programme/device/{id}/repurpose"),
+            &[("date", "01/09/2025"), ("new_use", "Máy văn phòng")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    assert!(
+        c.get(&p.location)
+            .await
+            .text()
+            .contains("Đã chuyển mục đích sử dụng")
+    );
+}
+
+#[tokio::test]
+async fn the_report_page_shows_the_figures_of_the_records() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    for (date, n) in [
+        ("10/03/2025", "120"),
+        ("12/09/2025", "35"),
+        ("01/03/2024", "999"),
+    ] {
+        let p = c
+            .post(
+                "/programme/training",
+                &[
+                    ("date", date),
+                    ("kind", "briefing"),
+                    ("organiser", "Sở"),
+                    ("audience", "Toàn Sở"),
+                    ("participants", n),
+                ],
+                true,
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+    }
+    let leader = Client::session(&app, "giamdoc");
+    let t = leader
+        .get("/programme/reports?kind=annual&year=2025")
+        .await
+        .text();
+    assert!(
+        t.contains("15/12/2024 – 14/12/2025"),
+        "data period of regime A"
+    );
+    let model = app
+        .get("/api/v1/programme/reports/annual/2025", "giamdoc")
+        .await
+        .expect(200);
+    assert_eq!(model["figures"]["training"]["sessions"], 2);
+    assert_eq!(model["figures"]["training"]["participants"], 155);
+    // The page shows the sentence the report computes for training, with 2 sessions and 155.
+    let fact = model["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["facts"].as_array().unwrap().iter())
+        .chain(model["sections"].as_array().unwrap().iter().flat_map(|s| {
+            s["tables"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|t| t["rows"].as_array().unwrap().iter())
+                .flat_map(|r| r.as_array().unwrap().iter())
+        }))
+        .filter_map(|x| x.as_str())
+        .find(|x| x.contains("155"))
+        .expect("a figure of 155 participants")
+        .to_string();
+    assert!(t.contains(&askama_escape(&fact)), "page shows «{fact}»");
+    // Save the written part; the next year offers it as a start.
+    let p = c
+        .post(
+            "/programme/reports/draft",
+            &[
+                ("kind", "annual"),
+                ("year", "2025"),
+                ("incident", ""),
+                ("narrative.a", "Tình hình ổn định."),
+                ("number", "15/BC-SKHĐT"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let next = c
+        .get("/programme/reports?kind=annual&year=2026")
+        .await
+        .text();
+    assert!(next.contains("Tình hình ổn định.") && next.contains("năm trước được đề xuất"));
+    // DOCX and JSON downloads.
+    let d = c.get("/programme/reports/annual/2025/docx").await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(document_xml(d.bytes).contains("Tình hình ổn định."));
+    let j = c.get("/programme/reports/annual/2025/json").await;
+    let v: serde_json::Value = serde_json::from_slice(&j.bytes).unwrap();
+    assert_eq!(v["figures"]["training"]["participants"], 155);
+    // No signing key on this server: the export refusal shows on the page, not an error page.
+    let b = c.get("/programme/reports/annual/2025/bundle").await;
+    assert_eq!(b.status, StatusCode::CONFLICT);
+    assert!(b.text().contains("bmnn report keygen") && b.text().contains("Báo cáo công tác"));
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+#[tokio::test]
+async fn a_tampered_bundle_upload_shows_the_vietnamese_reason() {
+    let app = with_officer(TestApp::spawn());
+    let secret = [9u8; 32];
+    let router = bmnn_web::router(AppState::from_shared(
+        app.svc.clone(),
+        WebConfig {
+            report_signing_key: Some(secret),
+            ..WebConfig::default()
+        },
+    ));
+    let c = Client::session_on(&app, router.clone(), "baomat", 3600);
+    let b = c.get("/programme/reports/annual/2025/bundle").await;
+    assert_eq!(b.status, StatusCode::OK);
+    let mut bad = b.bytes.clone();
+    let i = bad.len() / 3;
+    bad[i] = if bad[i] == b'a' { b'b' } else { b'a' };
+    let upload = |bytes: Vec<u8>| {
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
+                c.csrf
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"goi.json\"\r\nContent-Type: application/json\r\n\r\n");
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        Request::post("/programme/reports/bundles")
+            .header(header::COOKIE, &c.cookie)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+            .header(header::HOST, "bmnn.test")
+            .header(header::ORIGIN, "http://bmnn.test")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let before = app.audit_count();
+    let p = send(&router, upload(bad)).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.text().contains("bundle_invalid") && p.text().contains("đã bị thay đổi"),
+        "{}",
+        p.text()
+    );
+    let p = send(&router, upload(b.bytes.clone())).await;
+    assert!(p.text().contains("bundle_unknown_key"), "{}", p.text());
+    assert_eq!(app.audit_count(), before);
+    // Registered, the intact bundle is received and the unit shows as reported.
+    let agency = "Sở Kế hoạch và Đầu tư tỉnh Thử Nghiệm";
+    let key = bmnn_core::programme::bundle::public_key_hex(&secret);
+    let p = c
+        .post(
+            "/programme/reports/keys",
+            &[
+                ("kind", "annual"),
+                ("year", "2025"),
+                ("unit", agency),
+                ("public_key", &key),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let p = send(&router, upload(b.bytes)).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c
+        .get("/programme/reports?kind=annual&year=2025")
+        .await
+        .text();
+    assert!(
+        t.contains(agency) && (t.contains("Đúng hạn") || t.contains("Quá hạn")),
+        "unit status"
+    );
+}
+
+#[tokio::test]
+async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let p = c
+        .post(
+            "/programme/plan",
+            &[
+                ("year", "2025"),
+                ("number_symbol", "02/KH-BCĐ"),
+                ("issued_on", "05/01/2025"),
+                ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
+                ("subordinate_plan_due", "31/01/2025"),
+                ("subordinates", "UBND huyện A\nUBND huyện B"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c.get(&p.location).await.text();
+    assert!(
+        t.contains("UBND huyện A: chưa gửi kế hoạch (hạn 31/01/2025)"),
+        "{t}"
+    );
+    let id = app
+        .get("/api/v1/programme/records/plan", "baomat")
+        .await
+        .expect(200)[0]["id"]
+        .as_i64()
+        .unwrap();
+    let p = c
+        .post(
+            &format!("/programme/plan/{id}/received"),
+            &[("sub", "1"), ("what", "plan"), ("date", "20/01/2025")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c.get(&p.location).await.text();
+    assert!(t.contains("UBND huyện B: kế hoạch nhận 20/01/2025"), "{t}");
+    // A leader marks a task done.
+    let leader = Client::session(&app, "giamdoc");
+    let p = leader
+        .post(
+            &format!("/programme/plan/{id}/task-done"),
+            &[("task", "0"), ("date", "30/03/2025")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let r = app
+        .get(&format!("/api/v1/programme/records/plan/{id}"), "baomat")
+        .await
+        .expect(200);
+    assert_eq!(r["record"]["tasks"][0]["done_on"], "2025-03-30");
+}
