@@ -416,3 +416,60 @@ fn scan_blocks_a_stamped_file_and_logs_it() {
     let o = bmnn(dir.path(), &["scan", "/không/có/tệp.docx"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn serve_signs_report_bundles_with_the_units_key() {
+    let dir = demo();
+    let token = bmnn(dir.path(), &["user", "token", "baomat"]);
+    assert!(token.status.success(), "{}", text(&token));
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
+    let start = |dir: &Path| {
+        let mut child = cmd(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+            &mut line,
+        )
+        .expect("line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("http url")
+            .to_string();
+        (child, url)
+    };
+    let get = |url: &str| {
+        let out = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}", "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg(format!("{url}api/v1/programme/reports/annual/2025/bundle"))
+            .output()
+            .expect("curl");
+        let body = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (b, code) = body.rsplit_once('\n').expect("status line");
+        (code.to_string(), b.as_bytes().to_vec())
+    };
+    // Without a signing key the export is refused with what to do.
+    let (mut child, url) = start(dir.path());
+    let (code, body) = get(&url);
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(code, "409", "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("keygen"));
+    // With the unit's key, serve signs: the bundle opens and names that key.
+    let o = bmnn(dir.path(), &["report", "keygen"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let public = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let (mut child, url) = start(dir.path());
+    let (code, body) = get(&url);
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(code, "200", "{}", String::from_utf8_lossy(&body));
+    let opened = bmnn_core::programme::bundle::open(&body).expect("a valid bundle");
+    assert_eq!(opened.manifest.public_key, public);
+}

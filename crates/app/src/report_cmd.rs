@@ -375,6 +375,15 @@ fn add_from<T: Record>(svc: &Service<DbStore>, ctx: &Ctx, bytes: &[u8]) -> Resul
     Ok(total)
 }
 
+/// The signing key if this unit has made one (`bmnn report keygen`); a damaged file is an error.
+pub(crate) fn signing_key(data: &Path) -> Result<Option<[u8; 32]>> {
+    if data.join(KEY_FILE).exists() {
+        read_key(data).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 fn read_key(data: &Path) -> Result<[u8; 32]> {
     let path = data.join(KEY_FILE);
     let text = std::fs::read_to_string(&path).with_context(|| {

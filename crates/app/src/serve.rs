@@ -71,6 +71,8 @@ pub fn run(
     let cfg = WebConfig {
         data_key: *key.bytes(),
         secure_cookies: args.tls,
+        // Signs report bundles exported from the pages and the API.
+        report_signing_key: crate::report_cmd::signing_key(data)?,
         ..WebConfig::default()
     };
     let tls = if args.tls {
