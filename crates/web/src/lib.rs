@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod programme;
+pub mod ratelimit;
 pub mod scanning;
 pub mod ui;
 
@@ -39,14 +40,18 @@ pub struct WebConfig {
     pub session_idle_secs: i64,
     /// Absolute lifetime of a login session, in seconds.
     pub session_absolute_secs: i64,
-    /// Key that encrypts attachments at rest (XChaCha20-Poly1305). Issue 6 replaces this with
-    /// the wrapped data key of `bmnn keys`.
+    /// The data key (unwrapped by `bmnn keys` at start): attachments at rest
+    /// (XChaCha20-Poly1305) and the scanner's keys derive from it.
     pub data_key: [u8; 32],
     /// Largest request body accepted (uploads included), in bytes.
     pub max_body_bytes: usize,
     /// This unit's report signing key (Ed25519 secret, `bmnn report keygen`): signs the report
     /// bundles exported from the pages and the API. None: export is refused with what to do.
     pub report_signing_key: Option<[u8; 32]>,
+    /// Per client address: login, first-run and API token requests ([`ratelimit`]).
+    pub login_rate: ratelimit::Rate,
+    /// Per client address: scanner uploads.
+    pub scan_rate: ratelimit::Rate,
 }
 
 impl Default for WebConfig {
@@ -58,6 +63,17 @@ impl Default for WebConfig {
             data_key: [0u8; 32],
             max_body_bytes: 32 * 1024 * 1024,
             report_signing_key: None,
+            // Enough for a person who mistypes, far too few for guessing (the account lockout
+            // stops guessing one account; this stops trying many from one machine).
+            login_rate: ratelimit::Rate {
+                burst: 20,
+                per_minute: 20,
+            },
+            // A security officer checking a folder of files before publishing them.
+            scan_rate: ratelimit::Rate {
+                burst: 30,
+                per_minute: 60,
+            },
         }
     }
 }
@@ -75,6 +91,8 @@ pub struct AppState<S: Store> {
     pub audit_verifier: Option<AuditVerifier>,
     /// The pre-publication scanner (markings, fingerprint index of protected items).
     pub scan: Arc<scanning::ScanState>,
+    /// Per-address request limits (login, scanner uploads).
+    pub limiter: Arc<ratelimit::Limiter>,
 }
 
 impl<S: Store> Clone for AppState<S> {
@@ -84,6 +102,7 @@ impl<S: Store> Clone for AppState<S> {
             cfg: self.cfg.clone(),
             audit_verifier: self.audit_verifier.clone(),
             scan: self.scan.clone(),
+            limiter: self.limiter.clone(),
         }
     }
 }
@@ -104,11 +123,13 @@ impl<S: Store> AppState<S> {
     pub fn from_shared(svc: Arc<Service<S>>, cfg: WebConfig) -> Self {
         // In-process extraction and an empty index until the binary wires its own (with_scan).
         let scan = scanning::ScanState::new(scanning::markings(&svc.rules), None, &cfg.data_key);
+        let limiter = Arc::new(ratelimit::Limiter::new(cfg.login_rate, cfg.scan_rate));
         AppState {
             svc,
             cfg: Arc::new(cfg),
             audit_verifier: None,
             scan: Arc::new(scan),
+            limiter,
         }
     }
 
@@ -157,9 +178,11 @@ pub fn ctx_for(user_id: Id) -> Ctx {
 /// Global layers, outermost first: security headers on every response (also on errors and
 /// panics), a panic becomes a plain 500 (never a stack trace), a request timeout, and the body
 /// size limit (uploads included; axum's smaller default limit for extractors is lifted to the
-/// same value so multipart uploads up to `max_body_bytes` work).
+/// same value so multipart uploads up to `max_body_bytes` work). Inside the headers, before
+/// anything reads a body, the per-address rate limits ([`ratelimit`]).
 pub fn router<S: Store>(state: AppState<S>) -> Router {
     let limit = state.cfg.max_body_bytes;
+    let limiter = state.limiter.clone();
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ui::router(state))
@@ -172,6 +195,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             ui::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            ratelimit::limit,
         ))
         // The layers above answer in plain text; under /api/ clients get the API's JSON errors.
         .layer(axum::middleware::from_fn(api::json_errors))

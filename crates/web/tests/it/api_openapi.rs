@@ -185,6 +185,7 @@ fn docs_api_md_lists_every_route_and_every_stable_code() {
         "unauthenticated",
         "storage_error",
         "timeout",
+        "rate_limited",
         "internal_error",
         "method_not_allowed",
     ]) {
