@@ -18,6 +18,7 @@
 //! - [`text`]: Vietnamese folding for search.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod audit;
 pub mod dates;
 pub mod error;

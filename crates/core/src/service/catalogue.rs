@@ -6,6 +6,7 @@
 //! recipient is due at once.
 
 use super::*;
+use crate::access;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,7 +38,7 @@ impl<S: Store> Service<S> {
     pub fn create_catalogue(&self, ctx: &Ctx, c: NewCatalogue) -> Result<(Catalogue, Vec<Id>)> {
         self.write(ctx, |a| {
             a.require_role(
-                &[Role::SecurityOfficer, Role::Admin],
+                access::CATALOGUE_KEEPERS,
                 "Quản lý danh mục bí mật nhà nước",
             )?;
             let mut cat = Catalogue {
@@ -105,7 +106,7 @@ impl<S: Store> Service<S> {
     pub fn remove_catalogue_item(&self, ctx: &Ctx, id: Id, on: Date) -> Result<Vec<Id>> {
         self.write(ctx, |a| {
             a.require_role(
-                &[Role::SecurityOfficer, Role::Admin],
+                access::CATALOGUE_KEEPERS,
                 "Quản lý danh mục bí mật nhà nước",
             )?;
             let (on, _) = a.act_date(Some(on))?;

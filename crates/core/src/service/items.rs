@@ -8,6 +8,7 @@
 //! acknowledges → returns it by the due date when it is stamped "Tài liệu thu hồi".
 
 use super::*;
+use crate::access;
 use crate::dates::{expiry, fmt_vn};
 use crate::registers::{Ack, Cancellation, NewEntry, RegisterEntry, RegisterKind};
 use crate::rules::TuyetMatSummary;
@@ -285,10 +286,7 @@ impl<S: Store> Service<S> {
     /// Người soạn thảo đề xuất độ mật (ND26 Điều 2.1).
     pub fn propose(&self, ctx: &Ctx, c: ProposeCmd) -> Result<SecretItem> {
         self.write(ctx, |a| {
-            a.require_role(
-                &[Role::Drafter, Role::Leader, Role::Clerk],
-                "Đề xuất độ mật",
-            )?;
+            a.require_role(access::PROPOSERS, "Đề xuất độ mật")?;
             let (on, regime) = a.act_date(c.date)?;
             if !level::cleared_for(a.actor.clearance, c.level) {
                 return Err(CoreError::refused(
@@ -476,7 +474,7 @@ impl<S: Store> Service<S> {
         c: RegisterOutgoingCmd,
     ) -> Result<(SecretItem, RegisterEntry)> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Vào sổ đăng ký BMNN đi")?;
+            a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đi")?;
             let mut item = a.item(c.item_id)?;
             if item.status != Status::Classified || item.origin != Origin::Internal {
                 return Err(CoreError::Conflict(format!(
@@ -529,7 +527,7 @@ impl<S: Store> Service<S> {
         c: ReceiveIncomingCmd,
     ) -> Result<(SecretItem, RegisterEntry)> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Vào sổ đăng ký BMNN đến")?;
+            a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đến")?;
             let (on, regime) = a.act_date(c.date)?;
             if !level::cleared_for(a.actor.clearance, c.level) {
                 return Err(CoreError::refused("clearance_too_low", format!("Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.", c.level.label())));
@@ -629,7 +627,7 @@ impl<S: Store> Service<S> {
     /// Chuyển giao with the handover register; a user recipient must acknowledge.
     pub fn hand_over(&self, ctx: &Ctx, c: HandOverCmd) -> Result<RegisterEntry> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Chuyển giao tài liệu BMNN")?;
+            a.require_role(access::CLERK, "Chuyển giao tài liệu BMNN")?;
             let mut item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
             let (on, regime) = a.act_date(c.date)?;
@@ -722,7 +720,7 @@ impl<S: Store> Service<S> {
             }
             let paper = opt_text(&c.on_paper_signer);
             match (&paper, e.to_user) {
-                (Some(_), _) => a.require_role(&[Role::Clerk], "Ghi nhận chữ ký trên sổ giấy")?,
+                (Some(_), _) => a.require_role(access::CLERK, "Ghi nhận chữ ký trên sổ giấy")?,
                 (None, Some(u)) if u == a.actor.id => {}
                 (None, _) => {
                     return Err(CoreError::Forbidden(
@@ -782,7 +780,7 @@ impl<S: Store> Service<S> {
         date: Option<Date>,
     ) -> Result<SecretItem> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Ghi nhận trả tài liệu thu hồi")?;
+            a.require_role(access::CLERK, "Ghi nhận trả tài liệu thu hồi")?;
             let mut item = a.item(item_id)?;
             if item.recall_due.is_none() || item.returned_on.is_some() {
                 return Err(CoreError::Conflict(
@@ -820,7 +818,7 @@ impl<S: Store> Service<S> {
     /// Cancels a mistaken register entry with a reason (never deleted; the number is not reused).
     pub fn cancel_entry(&self, ctx: &Ctx, entry_id: Id, reason: &str) -> Result<RegisterEntry> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Hủy bỏ mục sổ")?;
+            a.require_role(access::CLERK, "Hủy bỏ mục sổ")?;
             let scope = a.scope();
             let mut e =
                 a.tx.get_register_entry(&scope, entry_id)?

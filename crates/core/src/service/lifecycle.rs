@@ -8,6 +8,7 @@
 //! adjustment restarts the period) follow the regime's explicit settings.
 
 use super::*;
+use crate::access;
 use crate::dates::{add_years, days_after, days_before, fmt_vn};
 use crate::rules::{ExtensionStart, TuyetMatSummary};
 use serde::{Deserialize, Serialize};
@@ -128,7 +129,7 @@ fn originator_or_authority(
             )
         })?;
         a.require_role(
-            &[Role::Clerk, Role::SecurityOfficer],
+            access::NOTICE_KEEPERS,
             "Ghi nhận thông báo của cơ quan ban hành",
         )?;
         return Ok((
@@ -314,10 +315,7 @@ impl<S: Store> Service<S> {
     /// Marks a notice as sent (số văn bản thông báo).
     pub fn notice_done(&self, ctx: &Ctx, c: NoticeDoneCmd) -> Result<Notice> {
         self.write(ctx, |a| {
-            a.require_role(
-                &[Role::Clerk, Role::SecurityOfficer],
-                "Ghi nhận đã thông báo",
-            )?;
+            a.require_role(access::NOTICE_KEEPERS, "Ghi nhận đã thông báo")?;
             let (on, _) = a.act_date(c.date)?;
             let scope = a.scope();
             let mut n =

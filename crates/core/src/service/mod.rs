@@ -138,13 +138,12 @@ impl<'a> Act0<'a> {
     }
 
     pub fn require_role(&self, roles: &[Role], what: &str) -> Result<()> {
-        if roles.iter().any(|r| self.actor.has(*r)) {
+        if crate::access::allows(&self.actor, roles) {
             return Ok(());
         }
-        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
         Err(CoreError::Forbidden(format!(
             "{what} dành cho vai trò: {}.",
-            names.join(", ")
+            crate::access::names(roles)
         )))
     }
 

@@ -1,6 +1,7 @@
 //! Organisation: agency, units, positions (chức vụ) with their legal kind, users, delegations.
 
 use super::*;
+use crate::access;
 use crate::dates::fmt_vn;
 use serde::{Deserialize, Serialize};
 
@@ -108,7 +109,7 @@ impl<S: Store> Service<S> {
 
     pub fn set_agency(&self, ctx: &Ctx, agency: Agency) -> Result<()> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Cập nhật thông tin cơ quan")?;
+            a.require_role(access::ADMIN, "Cập nhật thông tin cơ quan")?;
             non_empty("name", &agency.name)?;
             a.tx.put_agency(&agency)?;
             a.audit("agency.update", "agency".into(), String::new())
@@ -117,7 +118,7 @@ impl<S: Store> Service<S> {
 
     pub fn create_unit(&self, ctx: &Ctx, name: &str, parent_id: Option<Id>) -> Result<Unit> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Quản lý đơn vị")?;
+            a.require_role(access::ADMIN, "Quản lý đơn vị")?;
             let mut u = Unit {
                 id: 0,
                 name: non_empty("name", name)?,
@@ -139,7 +140,7 @@ impl<S: Store> Service<S> {
 
     pub fn create_position(&self, ctx: &Ctx, p: NewPosition) -> Result<Position> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Quản lý chức vụ")?;
+            a.require_role(access::ADMIN, "Quản lý chức vụ")?;
             if a.rules.kind_name(&p.kind).is_none() {
                 return Err(CoreError::invalid(
                     "kind",
@@ -166,7 +167,7 @@ impl<S: Store> Service<S> {
 
     pub fn create_user(&self, ctx: &Ctx, u: NewUser) -> Result<User> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Quản lý người dùng")?;
+            a.require_role(access::ADMIN, "Quản lý người dùng")?;
             let username = valid_username(&u.username)?;
             if a.tx.find_user(&username)?.is_some() {
                 return Err(CoreError::invalid("username", "tên đăng nhập đã tồn tại"));
@@ -205,7 +206,7 @@ impl<S: Store> Service<S> {
     /// then revokes the user's sessions).
     pub fn update_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<(User, bool)> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Quản lý người dùng")?;
+            a.require_role(access::ADMIN, "Quản lý người dùng")?;
             let mut u =
                 a.tx.get_user(id)?
                     .ok_or(CoreError::NotFound("người dùng"))?;
@@ -244,7 +245,7 @@ impl<S: Store> Service<S> {
     pub fn set_password(&self, ctx: &Ctx, id: Id, password_hash: &str) -> Result<()> {
         self.write(ctx, |a| {
             if a.actor.id != id {
-                a.require_role(&[Role::Admin], "Đặt lại mật khẩu")?;
+                a.require_role(access::ADMIN, "Đặt lại mật khẩu")?;
             }
             a.tx.get_user(id)?
                 .ok_or(CoreError::NotFound("người dùng"))?;
@@ -256,7 +257,7 @@ impl<S: Store> Service<S> {
     /// Records a written delegation (văn bản ủy quyền) from the acting head to a deputy.
     pub fn create_delegation(&self, ctx: &Ctx, d: NewDelegation) -> Result<Delegation> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Leader, Role::Admin], "Ghi nhận ủy quyền")?;
+            a.require_role(access::DELEGATION_RECORDERS, "Ghi nhận ủy quyền")?;
             if d.valid_to < d.valid_from {
                 return Err(CoreError::invalid(
                     "valid_to",
@@ -312,7 +313,7 @@ impl<S: Store> Service<S> {
                     .find(|d| d.id == id)
                     .ok_or(CoreError::NotFound("văn bản ủy quyền"))?;
             if d.grantor_id != a.actor.id {
-                a.require_role(&[Role::Admin], "Thu hồi ủy quyền của người khác")?;
+                a.require_role(access::ADMIN, "Thu hồi ủy quyền của người khác")?;
             }
             d.revoked_on = Some(on);
             a.tx.update_delegation(&d)?;
@@ -392,7 +393,7 @@ impl<S: Store> Service<S> {
     /// Clears a lockout (administrator).
     pub fn unlock(&self, ctx: &Ctx, id: Id) -> Result<()> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Admin], "Mở khóa tài khoản")?;
+            a.require_role(access::ADMIN, "Mở khóa tài khoản")?;
             a.tx.get_user(id)?
                 .ok_or(CoreError::NotFound("người dùng"))?;
             a.tx.set_login_state(id, &LoginState::default())?;

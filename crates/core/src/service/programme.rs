@@ -10,6 +10,7 @@
 //! counts by level, never a summary.
 
 use super::*;
+use crate::access;
 use crate::obligations::{Obligation, ObligationKind, Urgency};
 use crate::programme::bundle;
 use crate::programme::reports::{self, Figures, Particulars, Period, ReportModel, UnitStatus};
@@ -17,11 +18,6 @@ use crate::programme::*;
 use crate::registers::RegisterKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Who may keep programme records: the security officer (cán bộ bảo vệ BMNN).
-const KEEPERS: [Role; 2] = [Role::SecurityOfficer, Role::Admin];
-/// Who may read and write reports: the security officer drafts, the leader signs.
-const REPORTERS: [Role; 2] = [Role::SecurityOfficer, Role::Leader];
 
 /// Thêm hoặc sửa một hồ sơ: the typed record and the unit it belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -201,7 +197,7 @@ impl<S: Store> Service<S> {
     /// Thêm hồ sơ (any programme record type).
     pub fn add_record<T: Record>(&self, ctx: &Ctx, c: RecordCmd<T>) -> Result<Stored<T>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, T::KIND.label())?;
+            a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
             not_future(a, "date", c.record.key_date())?;
             let id = a.save(0, c.unit_id, &c.record)?;
             Ok(Stored {
@@ -220,7 +216,7 @@ impl<S: Store> Service<S> {
         c: RecordCmd<T>,
     ) -> Result<Stored<T>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, T::KIND.label())?;
+            a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
             a.record::<T>(id)?;
             not_future(a, "date", c.record.key_date())?;
             a.save(id, c.unit_id, &c.record)?;
@@ -240,10 +236,7 @@ impl<S: Store> Service<S> {
         to: Option<Date>,
     ) -> Result<Vec<Stored<T>>> {
         self.read(ctx, |a| {
-            a.require_role(
-                &[Role::SecurityOfficer, Role::Leader, Role::Admin],
-                T::KIND.label(),
-            )?;
+            a.require_role(access::PROGRAMME_READERS, T::KIND.label())?;
             a.tx.list_records(T::KIND.code(), from, to)?
                 .iter()
                 .map(decode::<T>)
@@ -253,10 +246,7 @@ impl<S: Store> Service<S> {
 
     pub fn get_record<T: Record>(&self, ctx: &Ctx, id: Id) -> Result<Stored<T>> {
         self.read(ctx, |a| {
-            a.require_role(
-                &[Role::SecurityOfficer, Role::Leader, Role::Admin],
-                T::KIND.label(),
-            )?;
+            a.require_role(access::PROGRAMME_READERS, T::KIND.label())?;
             a.record::<T>(id)
         })
     }
@@ -264,7 +254,7 @@ impl<S: Store> Service<S> {
     /// Ghi nhận xóa BMNN khỏi thiết bị.
     pub fn record_wipe(&self, ctx: &Ctx, c: WipeCmd) -> Result<Stored<Device>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "wipe.date", c.wipe.date)?;
             let mut d = a.record::<Device>(c.device_id)?;
             if c.wipe.date < d.record.in_use_from {
@@ -282,7 +272,7 @@ impl<S: Store> Service<S> {
     /// Chuyển mục đích sử dụng: refused unless the secrets were removed first (Law Điều 5.7).
     pub fn repurpose_device(&self, ctx: &Ctx, c: RepurposeCmd) -> Result<Stored<Device>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
             let mut d = a.record::<Device>(c.device_id)?;
             if d.record.status != DeviceStatus::InUse {
@@ -302,7 +292,7 @@ impl<S: Store> Service<S> {
     /// Thanh lý thiết bị (after a recorded wipe).
     pub fn dispose_device(&self, ctx: &Ctx, c: DisposeCmd) -> Result<Stored<Device>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
             let mut d = a.record::<Device>(c.device_id)?;
             if d.record.status == DeviceStatus::Disposed {
@@ -323,7 +313,7 @@ impl<S: Store> Service<S> {
         c: EndAssignmentCmd,
     ) -> Result<Stored<StaffAssignment>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Phân công cán bộ")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Phân công cán bộ")?;
             not_future(a, "date", c.date)?;
             let mut s = a.record::<StaffAssignment>(c.staff_id)?;
             if s.record.ended_on.is_some() {
@@ -338,7 +328,7 @@ impl<S: Store> Service<S> {
 
     pub fn remedy_done(&self, ctx: &Ctx, c: RemedyDoneCmd) -> Result<Stored<Inspection>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Kiểm tra")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Kiểm tra")?;
             not_future(a, "date", c.date)?;
             let mut x = a.record::<Inspection>(c.inspection_id)?;
             let r = x
@@ -354,7 +344,7 @@ impl<S: Store> Service<S> {
 
     pub fn task_done(&self, ctx: &Ctx, c: TaskDoneCmd) -> Result<Stored<AnnualPlan>> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::SecurityOfficer, Role::Leader], "Kế hoạch")?;
+            a.require_role(access::PLAN_KEEPERS, "Kế hoạch")?;
             not_future(a, "date", c.date)?;
             let mut x = a.record::<AnnualPlan>(c.plan_id)?;
             let t = x
@@ -371,7 +361,7 @@ impl<S: Store> Service<S> {
     /// Ghi nhận đã gửi báo cáo đột xuất (ND26 Điều 8.1.b).
     pub fn incident_reported(&self, ctx: &Ctx, c: IncidentReportedCmd) -> Result<Stored<Incident>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Vụ lộ, mất BMNN")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Vụ lộ, mất BMNN")?;
             not_future(a, "report.date", c.report.date)?;
             let mut x = a.record::<Incident>(c.incident_id)?;
             non_empty("report.reference", &c.report.reference)?;
@@ -384,7 +374,7 @@ impl<S: Store> Service<S> {
     /// Lưu phần viết của báo cáo (one draft per kind, year and incident).
     pub fn save_report_draft(&self, ctx: &Ctx, c: SaveDraftCmd) -> Result<Id> {
         self.write(ctx, |a| {
-            a.require_role(&REPORTERS, "Soạn báo cáo")?;
+            a.require_role(access::REPORTERS, "Soạn báo cáo")?;
             let existing = a
                 .records::<ReportDraft>()?
                 .into_iter()
@@ -415,7 +405,7 @@ impl<S: Store> Service<S> {
         incident_id: Option<Id>,
     ) -> Result<DraftOffer> {
         self.read(ctx, |a| {
-            a.require_role(&REPORTERS, "Soạn báo cáo")?;
+            a.require_role(access::REPORTERS, "Soạn báo cáo")?;
             draft_offer(a, kind, year, incident_id)
         })
     }
@@ -423,7 +413,10 @@ impl<S: Store> Service<S> {
     /// Đăng ký khóa công khai của đơn vị cấp dưới (one active key per unit).
     pub fn register_unit_key(&self, ctx: &Ctx, c: RegisterKeyCmd) -> Result<Stored<UnitKey>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Đăng ký khóa của đơn vị cấp dưới")?;
+            a.require_role(
+                access::PROGRAMME_KEEPERS,
+                "Đăng ký khóa của đơn vị cấp dưới",
+            )?;
             let unit = non_empty("unit", &c.unit)?;
             let key = UnitKey {
                 unit: unit.clone(),
@@ -456,7 +449,7 @@ impl<S: Store> Service<S> {
     /// Tiếp nhận gói báo cáo của đơn vị cấp dưới: verified, from a registered key of that unit.
     pub fn import_bundle(&self, ctx: &Ctx, bytes: &[u8]) -> Result<Stored<UnitReport>> {
         self.write(ctx, |a| {
-            a.require_role(&KEEPERS, "Tiếp nhận báo cáo của đơn vị cấp dưới")?;
+            a.require_role(access::PROGRAMME_KEEPERS, "Tiếp nhận báo cáo của đơn vị cấp dưới")?;
             let opened = bundle::open(bytes)?;
             let m = &opened.manifest;
             let known = a
@@ -509,7 +502,7 @@ impl<S: Store> Service<S> {
     /// period the regime of that year sets, plus the subordinate units' imported figures.
     pub fn report(&self, ctx: &Ctx, q: ReportQuery) -> Result<ReportModel> {
         self.read(ctx, |a| {
-            a.require_role(&REPORTERS, "Xem báo cáo")?;
+            a.require_role(access::REPORTERS, "Xem báo cáo")?;
             compute_report(a, q)
         })
     }

@@ -1,6 +1,7 @@
 //! Reads, always through the acting user's clearance scope.
 
 use super::*;
+use crate::access;
 use crate::obligations::{self, Obligation};
 use crate::registers::{RegisterEntry, RegisterKind, book_regime, render_row};
 use serde::{Deserialize, Serialize};
@@ -266,10 +267,7 @@ impl<S: Store> Service<S> {
     /// The last `limit` audit records (security officer).
     pub fn audit_tail(&self, ctx: &Ctx, limit: i64) -> Result<Vec<crate::audit::AuditRecord>> {
         self.read(ctx, |a| {
-            a.require_role(
-                &[Role::SecurityOfficer, Role::Admin],
-                "Xem nhật ký kiểm tra",
-            )?;
+            a.require_role(access::AUDITORS, "Xem nhật ký kiểm tra")?;
             a.tx.audit_tail(limit.clamp(1, 10_000))
         })
     }

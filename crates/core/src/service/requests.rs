@@ -7,6 +7,7 @@
 //! copies are recorded destroyed (ND26 Điều 3.3).
 
 use super::*;
+use crate::access;
 use crate::dates::fmt_vn;
 use crate::level;
 use crate::registers::{NewEntry, RegisterEntry, RegisterKind};
@@ -288,7 +289,7 @@ impl<S: Store> Service<S> {
     /// Emergency (23.1.b): the holder decides at once and must report in writing to the head.
     pub fn request_destroy(&self, ctx: &Ctx, c: DestroyCmd) -> Result<Request> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk, Role::SecurityOfficer, Role::Leader], "Đề nghị tiêu hủy")?;
+            a.require_role(access::DESTRUCTION_PROPOSERS, "Đề nghị tiêu hủy")?;
             if c.item_ids.is_empty() {
                 return Err(CoreError::invalid("item_ids", "chọn ít nhất một tài liệu"));
             }
@@ -445,7 +446,7 @@ impl<S: Store> Service<S> {
         c: ProduceCopiesCmd,
     ) -> Result<(Request, RegisterEntry)> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Thực hiện sao, chụp")?;
+            a.require_role(access::CLERK, "Thực hiện sao, chụp")?;
             let mut r = a.request(c.request_id)?;
             if r.status != RequestStatus::Approved {
                 return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
@@ -520,7 +521,7 @@ impl<S: Store> Service<S> {
     /// Return of an item taken out, with the report on its use (ND26 Điều 5.1).
     pub fn record_take_out_return(&self, ctx: &Ctx, c: CompleteCmd) -> Result<Request> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk], "Ghi nhận trả tài liệu")?;
+            a.require_role(access::CLERK, "Ghi nhận trả tài liệu")?;
             let mut r = a.request(c.request_id)?;
             let (on, regime) = a.act_date(c.date)?;
             let RequestDetails::TakeOut {
@@ -573,7 +574,7 @@ impl<S: Store> Service<S> {
     ) -> Result<(Request, RegisterEntry)> {
         self.write(ctx, |a| {
             a.require_role(
-                &[Role::Clerk],
+                access::CLERK,
                 "Chuyển giao tài liệu đã được cho phép cung cấp",
             )?;
             let mut r = a.request(c.request_id)?;
@@ -653,7 +654,7 @@ impl<S: Store> Service<S> {
         c: CompleteCmd,
     ) -> Result<(Request, Vec<DestroyedLine>)> {
         self.write(ctx, |a| {
-            a.require_role(&[Role::Clerk, Role::SecurityOfficer], "Ghi nhận tiêu hủy")?;
+            a.require_role(access::DESTRUCTION_RECORDERS, "Ghi nhận tiêu hủy")?;
             let mut r = a.request(c.request_id)?;
             let (on, regime) = a.act_date(c.date)?;
             if r.status != RequestStatus::Approved {

@@ -5,6 +5,7 @@
 //! one clearance filter, and items no longer protected (declassified, destroyed) never match.
 
 use super::*;
+use crate::access;
 use crate::dates::fmt_vn;
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +92,7 @@ impl<S: Store> Service<S> {
     pub fn ignore_finding(&self, ctx: &Ctx, c: IgnoreCmd) -> Result<ScanIgnore> {
         self.write(ctx, |a| {
             a.require_role(
-                &[Role::Leader, Role::SecurityOfficer],
+                access::SCAN_APPROVERS,
                 "Duyệt bỏ qua phát hiện của công cụ kiểm tra",
             )?;
             if !valid_sha(&c.sha256) {

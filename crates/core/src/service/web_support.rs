@@ -11,6 +11,7 @@
 //! chain, with the level so that views of Tối mật and Tuyệt mật files stand out.
 
 use super::*;
+use crate::access;
 use crate::policy::Via;
 use time::Duration;
 
@@ -127,7 +128,7 @@ impl<S: Store> Service<S> {
     pub fn revoke_sessions(&self, ctx: &Ctx, user_id: Id) -> Result<u64> {
         self.write(ctx, |a| {
             if a.actor.id != user_id {
-                a.require_role(&[Role::Admin], "Thu hồi phiên đăng nhập của người khác")?;
+                a.require_role(access::ADMIN, "Thu hồi phiên đăng nhập của người khác")?;
             }
             let n = a.tx.delete_user_sessions(user_id)?;
             a.audit(
@@ -152,10 +153,7 @@ impl<S: Store> Service<S> {
         ciphertext: &[u8],
     ) -> Result<AttachmentMeta> {
         self.write(ctx, |a| {
-            a.require_role(
-                &[Role::Clerk, Role::Drafter, Role::Leader],
-                "Đính kèm tệp điện tử",
-            )?;
+            a.require_role(access::ATTACHERS, "Đính kèm tệp điện tử")?;
             let item = a.item(item_id)?;
             if matches!(item.status, Status::Destroyed | Status::Rejected) {
                 return Err(CoreError::Conflict(format!(

@@ -40,6 +40,9 @@ pub fn invalid(field: &str, message: impl Into<String>) -> WebError {
 }
 
 /// The authenticated caller (from `Authorization: Bearer <token>`) and the context of its act.
+/// A route restricted to roles authenticates at its door (`access::api_gate`) and leaves the
+/// result in the request's extensions, so the token is looked up once.
+#[derive(Clone)]
 pub struct Authed {
     pub user: User,
     pub ctx: Ctx,
@@ -52,6 +55,9 @@ impl<S: Store> FromRequestParts<AppState<S>> for Authed {
         parts: &mut Parts,
         state: &AppState<S>,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(a) = parts.extensions.get::<Authed>() {
+            return Ok(a.clone());
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -623,12 +623,8 @@ pub async fn audit<S: Store>(
 
 /// Runs the daily automatic transitions now (idempotent). The answer lists only the
 /// declassified items the caller may see.
+/// Who may: `access::AUDITORS`, checked at the route's door (routes.rs).
 pub async fn automatic_run<S: Store>(State(st): St<S>, a: Authed) -> Res {
-    if !(a.user.has(Role::Admin) || a.user.has(Role::SecurityOfficer)) {
-        return Err(WebError(bmnn_core::CoreError::Forbidden(
-            "Chạy xử lý tự động dành cho vai trò: Quản trị viên, Cán bộ bảo vệ BMNN.".into(),
-        )));
-    }
     let ctx = a.ctx;
     let visible = st
         .run(move |svc| {

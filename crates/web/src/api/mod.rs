@@ -28,7 +28,18 @@ use bmnn_core::ports::Store;
 pub fn router<S: Store>(state: AppState<S>) -> Router {
     let mut api = Router::new();
     for route in routes::table::<S>() {
-        api = api.route(route.path, route.handler);
+        let handler = match route.access {
+            crate::access::Access::Roles(roles) => {
+                route
+                    .handler
+                    .route_layer(axum::middleware::from_fn_with_state(
+                        (state.clone(), roles),
+                        crate::access::api_gate::<S>,
+                    ))
+            }
+            _ => route.handler,
+        };
+        api = api.route(route.path, handler);
     }
     let api = api
         .fallback(not_found)

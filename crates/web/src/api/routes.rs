@@ -6,9 +6,11 @@ use super::handlers as h;
 use super::programme as p;
 use super::schema::*;
 use crate::AppState;
+use crate::access::Access;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
+use bmnn_core::access;
 use bmnn_core::ports::Store;
 use serde_json::{Value, json};
 
@@ -33,6 +35,8 @@ pub struct Doc {
 }
 
 pub struct Route<S: Store> {
+    /// Who may call it (`crate::access`); restricted routes are refused at the door.
+    pub access: Access,
     pub method: Method,
     /// axum path under `/api/v1`, with `{param}` segments (same syntax as OpenAPI).
     pub path: &'static str,
@@ -55,6 +59,7 @@ where
 {
     let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
     Route {
+        access: Access::SignedIn,
         method,
         path,
         handler: on(filter, handler),
@@ -81,6 +86,12 @@ impl<S: Store> Route<S> {
     }
     fn public(mut self) -> Self {
         self.doc.public = true;
+        self.access = Access::Public;
+        self
+    }
+    /// Only these roles (`bmnn_core::access`); others get 403 before the body is read.
+    fn roles(mut self, roles: &'static [bmnn_core::model::Role]) -> Self {
+        self.access = Access::Roles(roles);
         self
     }
     fn query(mut self, name: &'static str, schema: Value, description: &'static str) -> Self {
@@ -132,32 +143,41 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         ),
         route(M::GET, "/org", h::org::<S>, "org", "Tổ chức", "Cơ quan, đơn vị, chức vụ, người dùng, ủy quyền").ok(200, r("Org")),
         route(M::PUT, "/agency", h::set_agency::<S>, "setAgency", "Tổ chức", "Cập nhật thông tin cơ quan")
+            .roles(access::ADMIN)
             .body(agency())
             .ok(200, r("Agency")),
-        route(M::POST, "/units", h::create_unit::<S>, "createUnit", "Tổ chức", "Tạo đơn vị").body(new_unit()).ok(201, r("Unit")),
+        route(M::POST, "/units", h::create_unit::<S>, "createUnit", "Tổ chức", "Tạo đơn vị")
+            .roles(access::ADMIN).body(new_unit()).ok(201, r("Unit")),
         route(M::POST, "/positions", h::create_position::<S>, "createPosition", "Tổ chức", "Tạo chức vụ (gắn với loại chức vụ theo luật)")
+            .roles(access::ADMIN)
             .body(new_position())
             .ok(201, r("Position")),
-        route(M::POST, "/users", h::create_user::<S>, "createUser", "Tổ chức", "Tạo người dùng").body(new_user()).ok(201, r("User")),
+        route(M::POST, "/users", h::create_user::<S>, "createUser", "Tổ chức", "Tạo người dùng")
+            .roles(access::ADMIN).body(new_user()).ok(201, r("User")),
         route(M::PATCH, "/users/{id}", h::update_user::<S>, "updateUser", "Tổ chức", "Sửa người dùng (vai trò, độ mật được tiếp cận, chức vụ, khóa)")
+            .roles(access::ADMIN)
             .body(user_change())
             .ok(200, obj(&[("user", r("User"), true), ("privilege_changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
             .body(new_password())
             .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::POST, "/delegations", h::create_delegation::<S>, "createDelegation", "Tổ chức", "Ghi nhận văn bản ủy quyền")
+            .roles(access::DELEGATION_RECORDERS)
             .body(new_delegation())
             .ok(201, r("Delegation")),
         route(M::POST, "/delegations/{id}/revoke", h::revoke_delegation::<S>, "revokeDelegation", "Tổ chức", "Thu hồi ủy quyền")
+            .roles(access::DELEGATION_RECORDERS)
             .body(obj(&[("date", opt_date_in(), false)]))
             .ok(200, r("Delegation")),
         // Catalogue.
         route(M::GET, "/catalogues", h::catalogues::<S>, "catalogues", "Danh mục", "Danh mục bí mật nhà nước và các mục")
             .ok(200, obj(&[("catalogues", array(r("Catalogue")), true), ("items", array(r("CatalogueItem")), true)])),
         route(M::POST, "/catalogues", h::create_catalogue::<S>, "createCatalogue", "Danh mục", "Ghi nhận quyết định ban hành (thay thế) danh mục")
+            .roles(access::CATALOGUE_KEEPERS)
             .body(new_catalogue())
             .ok(201, obj(&[("catalogue", r("Catalogue"), true), ("declassified", ints(), true)])),
         route(M::POST, "/catalogue-items/{id}/remove", h::remove_catalogue_item::<S>, "removeCatalogueItem", "Danh mục", "Đưa một mục ra khỏi danh mục")
+            .roles(access::CATALOGUE_KEEPERS)
             .body(on_date())
             .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", ints(), true)])),
         // Items.
@@ -169,18 +189,22 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .query("offset", int(), "bỏ qua bao nhiêu dòng (số âm coi như 0)")
             .query("limit", int(), "số dòng tối đa (mặc định 50; đưa về khoảng 1–500)")
             .ok(200, page_of(r("SecretItem"))),
-        route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)").body(propose_cmd()).ok(201, r("SecretItem")),
+        route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)")
+            .roles(access::PROPOSERS).body(propose_cmd()).ok(201, r("SecretItem")),
         route(M::GET, "/items/{id}", h::item_detail::<S>, "itemDetail", "Tài liệu", "Chi tiết tài liệu và lịch sử").ok(200, r("ItemDetail")),
         route(M::POST, "/items/{id}/classification", h::classify::<S>, "decideClassification", "Tài liệu", "Quyết định xác định độ mật")
             .body(without(&decide_classification_cmd(), "item_id"))
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/outgoing", h::register_outgoing::<S>, "registerOutgoing", "Sổ", "Vào sổ đăng ký BMNN đi")
+            .roles(access::CLERK)
             .body(without(&register_outgoing_cmd(), "item_id"))
             .ok(201, item_and_entry()),
         route(M::POST, "/items/{id}/handovers", h::hand_over::<S>, "handOver", "Sổ", "Chuyển giao (sổ chuyển giao)")
+            .roles(access::CLERK)
             .body(without(&hand_over_cmd(), "item_id"))
             .ok(201, r("RegisterEntry")),
         route(M::POST, "/items/{id}/recall-return", h::recall_return::<S>, "recallReturn", "Tài liệu", "Ghi nhận trả tài liệu thu hồi")
+            .roles(access::CLERK)
             .body(on_date())
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/extension", h::extend::<S>, "extend", "Thời hạn", "Gia hạn thời hạn bảo vệ")
@@ -193,6 +217,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .body(without(&declassify_cmd(), "item_id"))
             .ok(200, r("SecretItem")),
         route(M::POST, "/incoming", h::receive_incoming::<S>, "receiveIncoming", "Sổ", "Vào sổ đăng ký BMNN đến")
+            .roles(access::CLERK)
             .body(receive_incoming_cmd())
             .ok(201, item_and_entry()),
         // Register entries.
@@ -200,6 +225,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .body(without(&acknowledge_cmd(), "entry_id"))
             .ok(200, r("RegisterEntry")),
         route(M::POST, "/register-entries/{id}/cancel", h::cancel_entry::<S>, "cancelEntry", "Sổ", "Hủy bỏ mục sổ (có lý do; số không dùng lại)")
+            .roles(access::CLERK)
             .body(reason())
             .ok(200, r("RegisterEntry")),
         route(M::GET, "/pending-acks", h::pending_acks::<S>, "pendingAcks", "Sổ", "Chuyển giao chờ tôi ký nhận").ok(200, array(r("RegisterEntry"))),
@@ -215,7 +241,8 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/requests/provide", h::request_provide::<S>, "requestProvide", "Yêu cầu", "Đề nghị cung cấp, chuyển giao")
             .body(provide_cmd())
             .ok(201, r("Request")),
-        route(M::POST, "/requests/destroy", h::request_destroy::<S>, "requestDestroy", "Yêu cầu", "Đề nghị tiêu hủy").body(destroy_cmd()).ok(201, r("Request")),
+        route(M::POST, "/requests/destroy", h::request_destroy::<S>, "requestDestroy", "Yêu cầu", "Đề nghị tiêu hủy")
+            .roles(access::DESTRUCTION_PROPOSERS).body(destroy_cmd()).ok(201, r("Request")),
         route(M::GET, "/requests", h::list_requests::<S>, "listRequests", "Yêu cầu", "Danh sách yêu cầu (trong phạm vi được tiếp cận)")
             .query("kind", r("RequestKind"), "loại yêu cầu")
             .query("status", r("RequestStatus"), "trạng thái")
@@ -227,15 +254,19 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .body(without(&decide_cmd(), "request_id"))
             .ok(200, r("Request")),
         route(M::POST, "/requests/{id}/copies", h::produce_copies::<S>, "produceCopies", "Yêu cầu", "Thực hiện sao, chụp (đánh số bản sao; sổ sao, chụp)")
+            .roles(access::CLERK)
             .body(without(&produce_copies_cmd(), "request_id"))
             .ok(201, request_and_entry()),
         route(M::POST, "/requests/{id}/return", h::take_out_return::<S>, "takeOutReturn", "Yêu cầu", "Ghi nhận trả tài liệu đã mang ra ngoài")
+            .roles(access::CLERK)
             .body(without(&complete_cmd(), "request_id"))
             .ok(200, r("Request")),
         route(M::POST, "/requests/{id}/provision", h::provision::<S>, "completeProvision", "Yêu cầu", "Chuyển giao tài liệu đã được cho phép cung cấp")
+            .roles(access::CLERK)
             .body(without(&complete_cmd(), "request_id"))
             .ok(201, request_and_entry()),
         route(M::POST, "/requests/{id}/destruction", h::destruction::<S>, "recordDestruction", "Yêu cầu", "Ghi nhận tiêu hủy (biên bản)")
+            .roles(access::DESTRUCTION_RECORDERS)
             .body(without(&complete_cmd(), "request_id"))
             .ok(200, obj(&[("request", r("Request"), true), ("destroyed", array(r("DestroyedLine")), true)])),
         // Notices, obligations, audit.
@@ -244,12 +275,14 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .query("item_id", int(), "của tài liệu")
             .ok(200, array(r("Notice"))),
         route(M::POST, "/notices/{id}/done", h::notice_done::<S>, "noticeDone", "Thời hạn", "Ghi nhận đã gửi thông báo")
+            .roles(access::NOTICE_KEEPERS)
             .body(without(&notice_done_cmd(), "notice_id"))
             .ok(200, r("Notice")),
         route(M::GET, "/due", h::due::<S>, "due", "Thời hạn", "Việc đến hạn, quá hạn vào một ngày")
             .query("date", date_in(), "ngày xem (mặc định hôm nay)")
             .ok(200, array(r("Obligation"))),
         route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm)")
+            .roles(access::AUDITORS)
             .query("limit", int(), "số bản ghi (mặc định 100; đưa về khoảng 1–10 000)")
             .ok(200, array(r("AuditRecord"))),
         route(M::POST, "/scan", crate::scanning::api_scan::<S>, "scanFile", "Kiểm tra", "Kiểm tra tệp trước khi đăng tải: dấu chỉ độ mật và đoạn sao chép từ tài liệu đã đăng ký (chỉ đăng khi verdict = pass)")
@@ -272,6 +305,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
                 ])), true),
             ])),
         route(M::POST, "/scan/ignores", crate::scanning::api_ignore::<S>, "ignoreFinding", "Kiểm tra", "Duyệt bỏ qua một phát hiện của một tệp đến một ngày, có lý do (lãnh đạo, cán bộ bảo vệ BMNN)")
+            .roles(access::SCAN_APPROVERS)
             .body(obj(&[("sha256", text(), true), ("rule_id", text(), true), ("reason", text(), true), ("expires", date_in(), true)]))
             .ok(201, obj(&[
                 ("id", int(), true),
@@ -285,59 +319,78 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             ])),
         // Programme records, reports and bundles (hồ sơ công tác bảo vệ BMNN, báo cáo).
         route(M::GET, "/programme/records/{kind}", p::list_records::<S>, "listProgrammeRecords", "Công tác bảo vệ BMNN", "Hồ sơ một loại có ngày trong khoảng from–to (kind: staff, commitment, training, directive, device, equipment, meeting, inspection, incident, legacy-review, plan)")
+            .roles(access::PROGRAMME_READERS)
             .query("from", date_in(), "từ ngày")
             .query("to", date_in(), "đến ngày")
             .ok(200, array(stored_record())),
         route(M::POST, "/programme/records/{kind}", p::add_record::<S>, "addProgrammeRecord", "Công tác bảo vệ BMNN", "Thêm hồ sơ (cán bộ bảo vệ BMNN, quản trị); record theo lược đồ của kind")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(record_cmd())
             .ok(201, stored_record()),
         route(M::GET, "/programme/records/{kind}/{id}", p::get_record::<S>, "getProgrammeRecord", "Công tác bảo vệ BMNN", "Một hồ sơ")
+            .roles(access::PROGRAMME_READERS)
             .ok(200, stored_record()),
         route(M::PUT, "/programme/records/{kind}/{id}", p::update_record::<S>, "updateProgrammeRecord", "Công tác bảo vệ BMNN", "Sửa hồ sơ (các điều kiện như khi thêm)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(record_cmd())
             .ok(200, stored_record()),
         route(M::POST, "/programme/devices/{id}/wipe", p::wipe::<S>, "wipeDevice", "Công tác bảo vệ BMNN", "Ghi nhận xóa BMNN khỏi thiết bị (biên bản)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("wipe", r("Wipe"), true)]))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/devices/{id}/repurpose", p::repurpose::<S>, "repurposeDevice", "Công tác bảo vệ BMNN", "Chuyển mục đích sử dụng thiết bị — chỉ sau khi đã xóa BMNN (Luật Điều 5.7; device_not_wiped)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("new_use", ne(), true)]))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/devices/{id}/dispose", p::dispose::<S>, "disposeDevice", "Công tác bảo vệ BMNN", "Thanh lý thiết bị — chỉ sau khi đã xóa BMNN")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("reference", ne(), true)]))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/staff/{id}/end", p::end_assignment::<S>, "endAssignment", "Công tác bảo vệ BMNN", "Thôi phân công cán bộ (phát sinh nghĩa vụ ký cam kết, Luật Điều 26.2.d)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("reason", enumeration(&["resigned", "transferred", "retired", "other"]), true)]))
             .ok(200, stored("StaffAssignment")),
         route(M::POST, "/programme/inspections/{id}/remedy-done", p::remedy_done::<S>, "remedyDone", "Công tác bảo vệ BMNN", "Ghi nhận đã khắc phục (remedy = số thứ tự, từ 0)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("remedy", uint(), true), ("date", date_in(), true)]))
             .ok(200, stored("Inspection")),
         route(M::POST, "/programme/plans/{id}/task-done", p::task_done::<S>, "planTaskDone", "Công tác bảo vệ BMNN", "Ghi nhận nhiệm vụ kế hoạch đã hoàn thành (task = số thứ tự, từ 0)")
+            .roles(access::PLAN_KEEPERS)
             .body(obj(&[("task", uint(), true), ("date", date_in(), true)]))
             .ok(200, stored("AnnualPlan")),
         route(M::POST, "/programme/incidents/{id}/reported", p::incident_reported::<S>, "incidentReported", "Công tác bảo vệ BMNN", "Ghi nhận đã gửi báo cáo đột xuất về vụ lộ, mất (NĐ 26/2020 Điều 8.1.b)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("report", r("SentReport"), true)]))
             .ok(200, stored("Incident")),
         route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident) với mọi số liệu tính từ hồ sơ của kỳ số liệu")
+            .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
             .ok(200, r("ReportModel")),
         route(M::GET, "/programme/reports/{kind}/{year}/docx", p::report_docx::<S>, "programmeReportDocx", "Báo cáo", "Báo cáo dạng DOCX (thể thức Nghị định 30/2020)")
+            .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
             .ok(200, json!({"type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})),
         route(M::GET, "/programme/reports/{kind}/{year}/draft", p::get_draft::<S>, "getReportDraft", "Báo cáo", "Phần viết của báo cáo (nếu chưa có: nội dung năm trước được đề xuất, from_previous_year = true)")
+            .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
             .ok(200, r("DraftOffer")),
         route(M::PUT, "/programme/reports/{kind}/{year}/draft", p::save_draft::<S>, "saveReportDraft", "Báo cáo", "Lưu phần viết của báo cáo (cán bộ bảo vệ BMNN, lãnh đạo)")
+            .roles(access::REPORTERS)
             .body(obj(&[("incident_id", opt(int()), false), ("text", r("ReportDraftText"), true)]))
             .ok(200, obj(&[("id", int(), true)])),
         route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
+            .roles(access::REPORTERS)
             .ok(200, r("ReportBundle")),
         route(M::POST, "/programme/unit-keys", p::register_key::<S>, "registerUnitKey", "Báo cáo", "Đăng ký khóa công khai của đơn vị cấp dưới (64 chữ số hex)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("unit", ne(), true), ("public_key", json!({"type": "string", "pattern": "^\\s*[0-9a-f]{64}\\s*$"}), true)]))
             .ok(201, stored("UnitKey")),
         route(M::POST, "/programme/bundles", p::import_bundle::<S>, "importReportBundle", "Báo cáo", "Tiếp nhận gói báo cáo của đơn vị cấp dưới: thân yêu cầu là tệp gói nguyên vẹn (bundle_invalid nếu bị sửa, bundle_unknown_key nếu khóa chưa đăng ký)")
+            .roles(access::PROGRAMME_KEEPERS)
             .body(r("ReportBundle"))
             .ok(201, stored("UnitReport")),
         route(M::POST, "/automatic-run", h::automatic_run::<S>, "automaticRun", "Thời hạn", "Chạy xử lý tự động (giải mật khi hết thời hạn bảo vệ)")
+            .roles(access::AUDITORS)
             .ok(200, obj(&[("expired", ints(), true)])),
     ]
 }

@@ -7,7 +7,7 @@
 
 use super::guard::{Me, OkQuery, clearance_label};
 use super::pages::{Opt, level_opts};
-use super::view::{L, Vals, call, d, error_page, pairs, render, render_status};
+use super::view::{L, Vals, call, d, pairs, render, render_status};
 use crate::auth::{check_password_strength, hash_password};
 use crate::{AppState, WebError, ctx_for, today_vn};
 use askama::Template;
@@ -107,14 +107,6 @@ async fn admin_page<S: Store>(
     };
     let is_admin = me.user.has(Role::Admin);
     let is_leader = me.user.has(Role::Leader);
-    if !is_admin && !is_leader {
-        return error_page(
-            me,
-            &WebError(CoreError::Forbidden(
-                "Quản trị tổ chức dành cho quản trị viên; ủy quyền dành cho lãnh đạo.".into(),
-            )),
-        );
-    }
     let unit_name = |id: Option<Id>| {
         id.and_then(|i| org.units.iter().find(|u| u.id == i))
             .map(|u| u.name.clone())
@@ -587,7 +579,7 @@ async fn catalogues_view<S: Store>(
             }));
             o
         },
-        can_edit: me.user.has(Role::SecurityOfficer) || me.user.has(Role::Admin),
+        can_edit: bmnn_core::access::allows(&me.user, bmnn_core::access::CATALOGUE_KEEPERS),
         v,
     };
     if page.error.is_some() {

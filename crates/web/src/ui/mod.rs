@@ -28,11 +28,16 @@ mod scan;
 mod view;
 
 pub use attach::{decrypt_attachment, encrypt_attachment};
+pub use guard::Me;
+pub use view::error_page;
 
 use crate::AppState;
+use crate::access::{Access as A, RouteAccess};
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::http::Method;
+use axum::routing::{MethodFilter, get, on};
+use bmnn_core::access;
 use bmnn_core::ports::Store;
 
 /// Every POST route of the pages (path patterns as given to the router).
@@ -64,96 +69,217 @@ pub const POST_ROUTES: &[&str] = &[
     "/programme/reports/bundles",
 ];
 
-/// Collects routes so that every POST route is known by name.
+/// Collects routes so that every route is known with its access, and every POST route by
+/// name.
 struct Routes<S: Store> {
     router: Router<AppState<S>>,
     posts: Vec<&'static str>,
+    table: Vec<RouteAccess>,
 }
 
 impl<S: Store> Routes<S> {
-    fn get<H, T>(mut self, path: &'static str, h: H) -> Self
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: A, h: H) -> Self
     where
         H: Handler<T, AppState<S>>,
         T: 'static,
     {
-        self.router = self.router.route(path, get(h));
+        let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+        let mut mr = on(filter, h);
+        if let A::Roles(roles) = access {
+            mr = mr.route_layer(axum::middleware::from_fn_with_state(
+                roles,
+                crate::access::page_gate,
+            ));
+        }
+        if method == Method::POST {
+            self.posts.push(path);
+        }
+        self.table.push(RouteAccess {
+            method,
+            path: path.to_string(),
+            access,
+        });
+        self.router = self.router.route(path, mr);
         self
     }
 
-    fn post<H, T>(mut self, path: &'static str, h: H) -> Self
+    fn get<H, T>(self, path: &'static str, access: A, h: H) -> Self
     where
         H: Handler<T, AppState<S>>,
         T: 'static,
     {
-        self.posts.push(path);
-        self.router = self.router.route(path, post(h));
-        self
+        self.add(Method::GET, path, access, h)
     }
+
+    fn post<H, T>(self, path: &'static str, access: A, h: H) -> Self
+    where
+        H: Handler<T, AppState<S>>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, access, h)
+    }
+}
+
+/// Every page route with its access (`bmnn_core::access` names the role sets).
+fn routes<S: Store>() -> Routes<S> {
+    let r = Routes::<S> {
+        router: Router::new(),
+        posts: Vec::new(),
+        table: Vec::new(),
+    };
+    r.get("/setup", A::Public, guard::setup_page::<S>)
+        .post("/setup", A::Public, guard::setup_submit::<S>)
+        .get("/login", A::Public, guard::login_page::<S>)
+        .post("/login", A::Public, guard::login_submit::<S>)
+        .post("/logout", A::SignedIn, guard::logout::<S>)
+        .post("/logout-all", A::SignedIn, guard::logout_all::<S>)
+        .get("/account", A::SignedIn, guard::account_page)
+        .post(
+            "/account/password",
+            A::SignedIn,
+            guard::change_password::<S>,
+        )
+        .get("/", A::SignedIn, pages::dashboard::<S>)
+        .get("/items", A::SignedIn, pages::items_page::<S>)
+        .post("/items", A::SignedIn, pages::items_search::<S>)
+        .get("/items/{id}", A::SignedIn, pages::item_page::<S>)
+        .get("/approvals", A::SignedIn, pages::approvals::<S>)
+        .get("/notices", A::SignedIn, pages::notices::<S>)
+        .get("/rules/unconfirmed", A::SignedIn, pages::unconfirmed::<S>)
+        .get("/acts/{code}", A::SignedIn, acts::form_page::<S>)
+        .post("/acts/{code}", A::SignedIn, acts::submit::<S>)
+        .post(
+            "/items/{id}/attachments",
+            A::Roles(access::ATTACHERS),
+            attach::upload::<S>,
+        )
+        .post("/attachments/{id}/view", A::SignedIn, attach::view::<S>)
+        .get("/registers", A::SignedIn, registers::index)
+        .get(
+            "/registers/{kind}/{year}",
+            A::SignedIn,
+            registers::book::<S>,
+        )
+        .get(
+            "/registers/{kind}/{year}/print",
+            A::SignedIn,
+            registers::print::<S>,
+        )
+        .get(
+            "/registers/{kind}/{year}/docx",
+            A::SignedIn,
+            registers::docx::<S>,
+        )
+        .get("/admin", A::Roles(access::ORG_PAGE), admin::org_page::<S>)
+        .post(
+            "/admin/agency",
+            A::Roles(access::ADMIN),
+            admin::set_agency::<S>,
+        )
+        .post(
+            "/admin/units",
+            A::Roles(access::ADMIN),
+            admin::create_unit::<S>,
+        )
+        .post(
+            "/admin/positions",
+            A::Roles(access::ADMIN),
+            admin::create_position::<S>,
+        )
+        .post(
+            "/admin/users",
+            A::Roles(access::ADMIN),
+            admin::create_user::<S>,
+        )
+        .post(
+            "/admin/users/{id}",
+            A::Roles(access::ADMIN),
+            admin::update_user::<S>,
+        )
+        .post(
+            "/admin/users/{id}/password",
+            A::Roles(access::ADMIN),
+            admin::reset_password::<S>,
+        )
+        .post(
+            "/admin/delegations",
+            A::Roles(access::DELEGATION_RECORDERS),
+            admin::create_delegation::<S>,
+        )
+        .post(
+            "/admin/delegations/{id}/revoke",
+            A::Roles(access::DELEGATION_RECORDERS),
+            admin::revoke_delegation::<S>,
+        )
+        .get("/catalogues", A::SignedIn, admin::catalogues_page::<S>)
+        .post(
+            "/catalogues",
+            A::Roles(access::CATALOGUE_KEEPERS),
+            admin::create_catalogue::<S>,
+        )
+        .post(
+            "/catalogues/items/{id}/remove",
+            A::Roles(access::CATALOGUE_KEEPERS),
+            admin::remove_catalogue_item::<S>,
+        )
+        .get("/audit", A::Roles(access::AUDITORS), admin::audit_page::<S>)
+        .get("/scan", A::SignedIn, scan::page)
+        .post("/scan", A::SignedIn, scan::submit::<S>)
+        .get(
+            "/programme/reports",
+            A::Roles(access::REPORTERS),
+            programme::reports::<S>,
+        )
+        .post(
+            "/programme/reports/draft",
+            A::Roles(access::REPORTERS),
+            programme::save_draft::<S>,
+        )
+        .post(
+            "/programme/reports/keys",
+            A::Roles(access::PROGRAMME_KEEPERS),
+            programme::register_key::<S>,
+        )
+        .post(
+            "/programme/reports/bundles",
+            A::Roles(access::PROGRAMME_KEEPERS),
+            programme::import_bundle::<S>,
+        )
+        .get(
+            "/programme/reports/{kind}/{year}/{format}",
+            A::Roles(access::REPORTERS),
+            programme::report_file::<S>,
+        )
+        .get(
+            "/programme/{kind}",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::page::<S>,
+        )
+        .post(
+            "/programme/{kind}",
+            A::Roles(access::PROGRAMME_KEEPERS),
+            programme::add::<S>,
+        )
+        .get(
+            "/programme/{kind}/{id}/docx",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::form_docx::<S>,
+        )
+        .post(
+            "/programme/{kind}/{id}/{act}",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::act::<S>,
+        )
+}
+
+/// The pages' routes with their access (for [`crate::access::table`]).
+pub fn route_table<S: Store>() -> Vec<RouteAccess> {
+    routes::<S>().table
 }
 
 /// The pages, behind the session/CSRF guard; assets outside it.
 pub fn router<S: Store>(state: AppState<S>) -> Router {
-    let r = Routes::<S> {
-        router: Router::new(),
-        posts: Vec::new(),
-    };
-    let r = r
-        .get("/setup", guard::setup_page::<S>)
-        .post("/setup", guard::setup_submit::<S>)
-        .get("/login", guard::login_page::<S>)
-        .post("/login", guard::login_submit::<S>)
-        .post("/logout", guard::logout::<S>)
-        .post("/logout-all", guard::logout_all::<S>)
-        .get("/account", guard::account_page)
-        .post("/account/password", guard::change_password::<S>)
-        .get("/", pages::dashboard::<S>)
-        .get("/items", pages::items_page::<S>)
-        .post("/items", pages::items_search::<S>)
-        .get("/items/{id}", pages::item_page::<S>)
-        .get("/approvals", pages::approvals::<S>)
-        .get("/notices", pages::notices::<S>)
-        .get("/rules/unconfirmed", pages::unconfirmed::<S>)
-        .get("/acts/{code}", acts::form_page::<S>)
-        .post("/acts/{code}", acts::submit::<S>)
-        .post("/items/{id}/attachments", attach::upload::<S>)
-        .post("/attachments/{id}/view", attach::view::<S>)
-        .get("/registers", registers::index)
-        .get("/registers/{kind}/{year}", registers::book::<S>)
-        .get("/registers/{kind}/{year}/print", registers::print::<S>)
-        .get("/registers/{kind}/{year}/docx", registers::docx::<S>)
-        .get("/admin", admin::org_page::<S>)
-        .post("/admin/agency", admin::set_agency::<S>)
-        .post("/admin/units", admin::create_unit::<S>)
-        .post("/admin/positions", admin::create_position::<S>)
-        .post("/admin/users", admin::create_user::<S>)
-        .post("/admin/users/{id}", admin::update_user::<S>)
-        .post("/admin/users/{id}/password", admin::reset_password::<S>)
-        .post("/admin/delegations", admin::create_delegation::<S>)
-        .post(
-            "/admin/delegations/{id}/revoke",
-            admin::revoke_delegation::<S>,
-        )
-        .get("/catalogues", admin::catalogues_page::<S>)
-        .post("/catalogues", admin::create_catalogue::<S>)
-        .post(
-            "/catalogues/items/{id}/remove",
-            admin::remove_catalogue_item::<S>,
-        )
-        .get("/audit", admin::audit_page::<S>)
-        .get("/scan", scan::page)
-        .post("/scan", scan::submit::<S>)
-        .get("/programme/reports", programme::reports::<S>)
-        .post("/programme/reports/draft", programme::save_draft::<S>)
-        .post("/programme/reports/keys", programme::register_key::<S>)
-        .post("/programme/reports/bundles", programme::import_bundle::<S>)
-        .get(
-            "/programme/reports/{kind}/{year}/{format}",
-            programme::report_file::<S>,
-        )
-        .get("/programme/{kind}", programme::page::<S>)
-        .post("/programme/{kind}", programme::add::<S>)
-        .get("/programme/{kind}/{id}/docx", programme::form_docx::<S>)
-        .post("/programme/{kind}/{id}/{act}", programme::act::<S>);
+    let r = routes::<S>();
     let mut listed: Vec<&str> = POST_ROUTES.to_vec();
     let mut got = r.posts.clone();
     listed.sort_unstable();

@@ -844,9 +844,9 @@ pub async fn item_page<S: Store>(
                     .unwrap_or_default(),
             })
             .collect(),
-        can_upload: (u.has(Role::Clerk) || u.has(Role::Drafter) || u.has(Role::Leader))
+        can_upload: bmnn_core::access::allows(u, bmnn_core::access::ATTACHERS)
             && !matches!(i.status, Status::Destroyed | Status::Rejected),
-        can_notice: u.has(Role::Clerk) || u.has(Role::SecurityOfficer),
+        can_notice: bmnn_core::access::allows(u, bmnn_core::access::NOTICE_KEEPERS),
     };
     render(&page)
 }
@@ -1017,7 +1017,7 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
                 )
             })
             .collect(),
-        can_notice: me.user.has(Role::Clerk) || me.user.has(Role::SecurityOfficer),
+        can_notice: bmnn_core::access::allows(&me.user, bmnn_core::access::NOTICE_KEEPERS),
     };
     render(&page)
 }

@@ -6,33 +6,14 @@ use crate::helpers::TestApp;
 use crate::ui_client::send;
 use axum::body::Body;
 use axum::http::{Request, header};
-use bmnn_core::Level;
-use bmnn_core::model::Role;
 use bmnn_core::programme::bundle;
-use bmnn_core::service::NewUser;
-use bmnn_web::{AppState, WebConfig, auth, ctx_for};
+use bmnn_web::{AppState, WebConfig};
 use serde_json::{Value, json};
 
-/// Adds the security officer (cán bộ bảo vệ BMNN) `baomat` to the test organisation.
-pub fn with_officer(mut app: TestApp) -> TestApp {
-    let u = app
-        .svc
-        .create_user(
-            &ctx_for(app.user("admin")),
-            NewUser {
-                username: "baomat".into(),
-                full_name: "Vũ Thị Bảo Mật".into(),
-                roles: vec![Role::SecurityOfficer],
-                clearance: Some(Level::TuyetMat),
-                position_id: None,
-                unit_id: None,
-                password_hash: auth::hash_password("bmnn-test-2026"),
-            },
-        )
-        .expect("security officer");
-    app.org.users.insert("baomat", u.id);
-    // Minted now, so that no test sees it inside a "nothing was written" window.
-    app.login_as("baomat");
+/// The test organisation with its security officer (cán bộ bảo vệ BMNN) `baomat`, who is
+/// now part of every `TestApp` (helpers.rs); kept so the programme tests read as before.
+pub fn with_officer(app: TestApp) -> TestApp {
+    assert!(app.org.users.contains_key("baomat"));
     app
 }
 

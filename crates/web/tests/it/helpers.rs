@@ -437,6 +437,15 @@ fn setup_org(svc: &Service<DbStore>) -> Org {
         staff,
         planning,
     );
+    // The security officer (cán bộ bảo vệ BMNN): programme, audit, catalogues.
+    user(
+        "baomat",
+        "Vũ Văn Bảo",
+        vec![Role::SecurityOfficer],
+        Level::TuyetMat,
+        staff,
+        office,
+    );
     // A clerk cleared for Mật only: sees every item of the agency up to Mật, nothing above.
     user(
         "vanthu_mat",

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod access_matrix;
 mod api_acts;
 mod api_clearance;
 mod api_fuzz;
