@@ -4,6 +4,7 @@
 //! `POST:/path:form-body`. Each client is a thread with one keep-alive connection that cycles
 //! through the targets until the time is up; prints one JSON line per target with the count,
 //! requests per second and latency percentiles (ms). Non-2xx answers are counted as errors.
+//! With `LOADGEN_BEARER` set, requests also carry `Authorization: Bearer …` (the JSON API).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,6 +21,9 @@ fn request(addr: &str, cookie: &str, csrf: &str, t: &Target) -> String {
         "{} {} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\nOrigin: http://{addr}\r\nConnection: keep-alive\r\n",
         t.method, t.path
     );
+    if let Ok(token) = std::env::var("LOADGEN_BEARER") {
+        r.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
     if t.method == "POST" {
         r.push_str(&format!(
             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
