@@ -313,14 +313,37 @@ pub async fn remove_catalogue_item<S: Store>(
 
 // ---- Items ------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+/// Filters of the item list; `q` (search text, which may reveal content) only in the body of
+/// `POST /items/search`, never in a URL.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct ItemsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     level: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     origin: Option<Origin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     offset: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     limit: Option<i64>,
+}
+
+impl ItemsQuery {
+    fn into_query(self) -> ItemQuery {
+        ItemQuery {
+            text: self.q,
+            level: self.level,
+            status: self.status,
+            origin: self.origin,
+            offset: self.offset.unwrap_or(0),
+            limit: self.limit.unwrap_or(50),
+            ..Default::default()
+        }
+    }
 }
 
 pub async fn list_items<S: Store>(
@@ -328,15 +351,26 @@ pub async fn list_items<S: Store>(
     a: Authed,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Res {
-    let query = ItemQuery {
-        text: q.q,
-        level: q.level,
-        status: q.status,
-        origin: q.origin,
-        offset: q.offset.unwrap_or(0),
-        limit: q.limit.unwrap_or(50),
-        ..Default::default()
-    };
+    if q.q.is_some() {
+        return Err(invalid(
+            "q",
+            "nội dung tìm kiếm không đặt trên đường dẫn (có thể lộ nội dung trong nhật ký): gửi bằng POST /api/v1/items/search",
+        ));
+    }
+    let query = q.into_query();
+    ok(st.run(move |svc| svc.list_items(&a.ctx, query)).await?)
+}
+
+/// Search: the text travels in the body, so it never lands in a URL or an access log.
+pub async fn search_items<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let q: ItemsQuery = body.parse()?;
+    if q.q.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(invalid(
+            "q",
+            "không được để trống (bỏ trường này nếu không tìm)",
+        ));
+    }
+    let query = q.into_query();
     ok(st.run(move |svc| svc.list_items(&a.ctx, query)).await?)
 }
 

@@ -182,12 +182,21 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", ints(), true)])),
         // Items.
         route(M::GET, "/items", h::list_items::<S>, "listItems", "Tài liệu", "Danh sách, tìm kiếm tài liệu, vật chứa BMNN (trong phạm vi được tiếp cận)")
-            .query("q", json!({"type": "string", "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"}), "tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được)")
             .query("level", r("Level"), "độ mật")
             .query("status", r("Status"), "trạng thái")
             .query("origin", r("Origin"), "nguồn: internal (đi, nội bộ) hoặc incoming (đến)")
             .query("offset", int(), "bỏ qua bao nhiêu dòng (số âm coi như 0)")
             .query("limit", int(), "số dòng tối đa (mặc định 50; đưa về khoảng 1–500)")
+            .ok(200, page_of(r("SecretItem"))),
+        route(M::POST, "/items/search", h::search_items::<S>, "searchItems", "Tài liệu", "Tìm tài liệu, vật chứa BMNN theo nội dung (trong phạm vi được tiếp cận); nội dung tìm trong thân yêu cầu, không trên đường dẫn")
+            .body(obj(&[
+                ("q", json!({"type": "string", "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$", "description": "tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được)"}), false),
+                ("level", r("Level"), false),
+                ("status", r("Status"), false),
+                ("origin", r("Origin"), false),
+                ("offset", int(), false),
+                ("limit", int(), false),
+            ]))
             .ok(200, page_of(r("SecretItem"))),
         route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)")
             .roles(access::PROPOSERS).body(propose_cmd()).ok(201, r("SecretItem")),

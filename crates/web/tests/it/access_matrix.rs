@@ -108,6 +108,11 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/api/v1/items", "list through the clearance filter"),
     (
+        "POST",
+        "/api/v1/items/search",
+        "search through the clearance filter",
+    ),
+    (
         "GET",
         "/api/v1/items/{id}",
         "item through the clearance filter",

@@ -179,9 +179,20 @@ async fn tokens_routes_methods_queries_and_paths() {
         .await
         .expect_error(400, "invalid_input");
     assert_eq!(e["error"]["field"], "limit");
-    app.get("/api/v1/items?q=%00", "vanthu")
+    app.post_json("/api/v1/items/search", "vanthu", json!({"q": "\u{0}"}))
         .await
         .expect_error(400, "invalid_input");
+    // Search text never travels in a URL: `?q=` is refused with where to send it.
+    let e = app
+        .get("/api/v1/items?q=bao%20cao", "vanthu")
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "q");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/items/search"))
+    );
     // An empty value is refused (leave the parameter out); extreme pages are clamped.
     let e = app
         .get("/api/v1/items?level=&limit=5", "vanthu")
