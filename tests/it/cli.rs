@@ -55,6 +55,29 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// Starts `serve` (from `c`, with its arguments) and waits for its first stdout line, which
+/// names the address; returns the child and the URL (`http://…/` or `https://…/`).
+pub fn serve_until_ready(mut c: Command) -> (std::process::Child, String) {
+    let mut child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("line");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .unwrap_or_else(|| panic!("no URL in the first line: {line}"))
+        .to_string();
+    (child, url)
+}
+
 pub fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = bmnn(dir.path(), &["demo"]);
@@ -352,23 +375,10 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
     let o = bmnn(dir.path(), &["tls", "init"]);
     assert_eq!(o.status.code(), Some(2), "no silent overwrite");
     // A real handshake, verified against the minted CA.
-    let mut child = cmd(dir.path())
-        .args(["serve", "--tls", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut line,
-    )
-    .expect("line");
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("https://"))
-        .expect("https url")
-        .replace("127.0.0.1", "localhost");
+    let mut c = cmd(dir.path());
+    c.args(["serve", "--tls", "--listen", "127.0.0.1:0"]);
+    let (mut child, url) = serve_until_ready(c);
+    let url = url.replace("127.0.0.1", "localhost");
     if let Ok(out) = Command::new("curl")
         .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
         .arg(dir.path().join("tls/ca.pem"))
@@ -424,24 +434,9 @@ fn serve_signs_report_bundles_with_the_units_key() {
     assert!(token.status.success(), "{}", text(&token));
     let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
     let start = |dir: &Path| {
-        let mut child = cmd(dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve");
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-            &mut line,
-        )
-        .expect("line");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .expect("http url")
-            .to_string();
-        (child, url)
+        let mut c = cmd(dir);
+        c.args(["serve", "--listen", "127.0.0.1:0"]);
+        serve_until_ready(c)
     };
     let get = |url: &str| {
         let out = Command::new("curl")
