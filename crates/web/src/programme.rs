@@ -24,34 +24,12 @@ pub const DOCX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The record kinds people keep, in menu order (`kind` codes of the URLs and the API).
-pub const KINDS: [RecordKind; 11] = [
-    RecordKind::Staff,
-    RecordKind::Commitment,
-    RecordKind::Training,
-    RecordKind::Directive,
-    RecordKind::Device,
-    RecordKind::Equipment,
-    RecordKind::Meeting,
-    RecordKind::Inspection,
-    RecordKind::Incident,
-    RecordKind::LegacyReview,
-    RecordKind::Plan,
-];
+pub const KINDS: [RecordKind; 11] = RecordKind::KEPT;
 
-/// The codes of [`KINDS`].
-pub const KIND_CODES: [&str; 11] = [
-    "staff",
-    "commitment",
-    "training",
-    "directive",
-    "device",
-    "equipment",
-    "meeting",
-    "inspection",
-    "incident",
-    "legacy-review",
-    "plan",
-];
+/// The codes of [`KINDS`], for messages.
+pub fn kind_codes() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.code()).collect()
+}
 
 /// A keepable record kind from its code (`None` for an unknown code or an internal kind).
 pub fn kind_of(code: &str) -> Option<RecordKind> {

@@ -59,6 +59,21 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// The kinds people keep (not the report bookkeeping), in menu order.
+    pub const KEPT: [RecordKind; 11] = [
+        RecordKind::Staff,
+        RecordKind::Commitment,
+        RecordKind::Training,
+        RecordKind::Directive,
+        RecordKind::Device,
+        RecordKind::Equipment,
+        RecordKind::Meeting,
+        RecordKind::Inspection,
+        RecordKind::Incident,
+        RecordKind::LegacyReview,
+        RecordKind::Plan,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             RecordKind::Staff => "staff",

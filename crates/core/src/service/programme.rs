@@ -599,19 +599,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
                 registers.extend(a.tx.list_register(&sys, kind, year, 0, i64::MAX)?.rows);
             }
         }
-        for k in [
-            RecordKind::Staff,
-            RecordKind::Commitment,
-            RecordKind::Training,
-            RecordKind::Directive,
-            RecordKind::Device,
-            RecordKind::Equipment,
-            RecordKind::Meeting,
-            RecordKind::Inspection,
-            RecordKind::Incident,
-            RecordKind::LegacyReview,
-            RecordKind::Plan,
-        ] {
+        for k in RecordKind::KEPT {
             records.extend(a.tx.list_records(k.code(), None, None)?);
         }
         incidents = records

@@ -25,7 +25,7 @@ fn record_kind(code: &str) -> Result<RecordKind, WebError> {
             "kind",
             format!(
                 "loại hồ sơ phải là một trong: {}",
-                prog::KIND_CODES.join(", ")
+                prog::kind_codes().join(", ")
             ),
         )
     })
