@@ -331,13 +331,14 @@ pub fn export_bundle<S: Store>(
     ))
 }
 
+/// Every report kind.
+pub const REPORT_KINDS: [ReportKind; 3] = [
+    ReportKind::Annual,
+    ReportKind::FiveYear,
+    ReportKind::Incident,
+];
+
 /// A report kind from its code (`annual`, `five-year`, `incident`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
-    [
-        ReportKind::Annual,
-        ReportKind::FiveYear,
-        ReportKind::Incident,
-    ]
-    .into_iter()
-    .find(|k| k.code() == code)
+    REPORT_KINDS.into_iter().find(|k| k.code() == code)
 }

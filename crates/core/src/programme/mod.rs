@@ -154,12 +154,9 @@ pub fn encode<T: Record>(id: Id, unit_id: Option<Id>, t: &T) -> Result<Programme
     })
 }
 
+/// A required text: not blank, at most 2000 characters (as every required text of the acts).
 fn need(field: &str, v: &str) -> Result<()> {
-    if v.trim().is_empty() {
-        Err(CoreError::invalid(field, "không được để trống"))
-    } else {
-        Ok(())
-    }
+    crate::service::non_empty(field, v).map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------------

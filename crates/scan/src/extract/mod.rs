@@ -73,6 +73,21 @@ pub enum Format {
     Pdf,
     Html,
     Txt,
+    /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
+    Image,
+}
+
+/// Magic bytes of the picture formats tesseract reads.
+fn is_image(bytes: &[u8], lower_name: &str) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(&[0xff, 0xd8, 0xff])
+        || bytes.starts_with(b"GIF87a")
+        || bytes.starts_with(b"GIF89a")
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+        || [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"]
+            .iter()
+            .any(|e| lower_name.ends_with(e))
 }
 
 /// Recognise the format from magic bytes first, the file name second.
@@ -87,6 +102,9 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
             .any(|w| w == b"%PDF-")
     {
         return Format::Pdf;
+    }
+    if is_image(bytes, &lower) {
+        return Format::Image;
     }
     if lower.ends_with(".docx") || lower.ends_with(".docm") || lower.ends_with(".dotx") {
         return Format::Docx;
@@ -118,5 +136,6 @@ pub fn extract(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Extract
         Format::Pdf => pdf::extract(bytes, limits),
         Format::Html => Ok(html::extract(bytes)),
         Format::Txt => Ok(txt::extract(bytes)),
+        Format::Image => Ok(ocr::extract_image(bytes)),
     }
 }

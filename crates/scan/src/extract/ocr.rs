@@ -5,6 +5,7 @@
 //! "clean". `--psm 6` is used because the default page segmentation dropped the red stamp in the
 //! research runs (scanner.md §6.4). The red-layer pass of §6.4 is not implemented yet.
 
+use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -71,6 +72,32 @@ pub fn ocr_image(image: &[u8]) -> Option<Vec<String>> {
             .map(str::to_owned)
             .collect(),
     )
+}
+
+/// A picture uploaded on its own: OCR'd like an embedded image. When OCR is missing or cannot
+/// read it (a corrupt file, dimensions leptonica refuses), the note says so and the verdict
+/// asks for a manual check — a picture is never "clean" unread.
+pub fn extract_image(bytes: &[u8]) -> Extracted {
+    let mut out = Extracted::new("image");
+    let lines = if available() { ocr_image(bytes) } else { None };
+    match lines {
+        Some(lines) => {
+            for (i, line) in lines.into_iter().enumerate() {
+                out.units.push(TextUnit {
+                    part: Part::Ocr,
+                    page: None,
+                    index: i as u32,
+                    group: 1_000_000,
+                    text: line,
+                    style: Style::default(),
+                    source: "image".into(),
+                });
+            }
+            out.notes.push(ExtractNote::OcrDone { images: 1 });
+        }
+        None => out.notes.push(ExtractNote::OcrUnavailable { images: 1 }),
+    }
+    out
 }
 
 /// Render one PDF page with pdftoppm (200 dpi) and OCR it.

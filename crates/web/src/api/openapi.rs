@@ -17,8 +17,16 @@ pub fn path_params(path: &str) -> Vec<&str> {
         .collect()
 }
 
-fn path_param_schema(name: &str) -> Value {
+/// The schema of the `{name}` segment of `path`: `kind` names a register, a programme record
+/// kind or a report kind depending on where it stands.
+fn path_param_schema(path: &str, name: &str) -> Value {
     match name {
+        "kind" if path.starts_with("/programme/records/") => {
+            json!({"type": "string", "enum": crate::programme::KIND_CODES})
+        }
+        "kind" if path.starts_with("/programme/reports/") => {
+            json!({"type": "string", "enum": crate::programme::REPORT_KINDS.map(|k| k.code())})
+        }
         "kind" => r("RegisterKind"),
         "year" => json!({"type": "integer", "minimum": 1900, "maximum": 2199}),
         _ => schema::int(),
@@ -37,15 +45,19 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
         let d = &route.doc;
         let mut params: Vec<Value> = path_params(route.path)
             .into_iter()
-            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": path_param_schema(p)}))
+            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": path_param_schema(route.path, p)}))
             .collect();
         params.extend(d.query.iter().map(|q| {
             json!({"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
         }));
         let mut responses = Map::new();
+        // A file answer (DOCX) is documented under its own media type, not as JSON.
+        let media = d.ok.1["contentMediaType"]
+            .as_str()
+            .unwrap_or("application/json");
         responses.insert(
             d.ok.0.to_string(),
-            json!({"description": "Thành công", "content": {"application/json": {"schema": d.ok.1}}}),
+            json!({"description": "Thành công", "content": {media: {"schema": d.ok.1}}}),
         );
         responses.insert(
             "400".into(),

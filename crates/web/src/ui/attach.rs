@@ -88,12 +88,11 @@ pub async fn upload<S: Store>(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if super::upload_too_large(&e) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
+            }
             Err(_) => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    "Tệp tải lên không hợp lệ hoặc quá lớn.",
-                )
-                    .into_response();
+                return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
             }
         };
         let name = field.name().unwrap_or("").to_string();
@@ -115,8 +114,11 @@ pub async fn upload<S: Store>(
                 .to_string();
             match field.bytes().await {
                 Ok(b) => file = Some((fname, mime, b.to_vec())),
-                Err(_) => {
+                Err(e) if super::upload_too_large(&e) => {
                     return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
+                }
+                Err(_) => {
+                    return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
                 }
             }
         }
@@ -130,6 +132,9 @@ pub async fn upload<S: Store>(
             &WebError(CoreError::invalid("file", "hãy chọn một tệp để tải lên")),
         );
     };
+    if let Some(why) = refused_type(&fname, &bytes) {
+        return error_page(&me, &WebError(CoreError::invalid("file", why)));
+    }
     let key = st.cfg.data_key;
     let ctx = ctx_for(me.user.id);
     let for_index = (fname.clone(), bytes.clone());
@@ -162,6 +167,47 @@ pub async fn upload<S: Store>(
         }
         Err(e) => error_page(&me, &e),
     }
+}
+
+/// Extensions of programs and scripts: an item's electronic file is a document or a picture.
+const PROGRAM_EXTENSIONS: [&str; 16] = [
+    "exe", "dll", "com", "scr", "msi", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf",
+    "jar", "sh", "lnk",
+];
+
+/// Why an uploaded file is refused before anything is stored (None: accepted). A program is
+/// never an item's file, and a file whose bytes contradict its extension (a `.pdf` that is not
+/// a PDF, a `.docx` that is not a zip) is damaged or disguised: either way nobody could open it
+/// as what it claims to be.
+pub fn refused_type(file_name: &str, bytes: &[u8]) -> Option<String> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let program =
+        bytes.starts_with(b"MZ") || bytes.starts_with(b"\x7fELF") || bytes.starts_with(b"#!");
+    if program || PROGRAM_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(
+            "không nhận tệp chương trình hoặc tập lệnh; tệp đính kèm phải là văn bản hoặc hình ảnh"
+                .into(),
+        );
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    let matches = match ext.as_str() {
+        "pdf" => head.windows(5).any(|w| w == b"%PDF-"),
+        "docx" | "docm" | "dotx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" | "zip" => {
+            bytes.starts_with(b"PK\x03\x04")
+        }
+        "doc" | "xls" | "ppt" => bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]),
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.starts_with(&[0xff, 0xd8, 0xff]),
+        "gif" => bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a"),
+        "tif" | "tiff" => bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*"),
+        _ => true,
+    };
+    (!matches).then(|| {
+        format!("nội dung tệp không khớp với phần mở rộng .{ext} (tệp hỏng hoặc bị đổi tên)")
+    })
 }
 
 fn ascii_name(n: &str) -> String {
@@ -226,6 +272,18 @@ pub async fn view<S: Store>(State(st): State<AppState<S>>, me: Me, Path(id): Pat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn programs_and_disguised_files_are_refused() {
+        assert!(refused_type("bao-cao.pdf", b"%PDF-1.7\n...").is_none());
+        assert!(refused_type("ghi-chu.txt", b"MZ...").is_some(), "a program");
+        assert!(refused_type("cai-dat.exe", b"abc").is_some());
+        assert!(refused_type("bao-cao.pdf", b"not a pdf").is_some());
+        assert!(refused_type("bao-cao.DOCX", b"PK\x03\x04rest").is_none());
+        assert!(refused_type("bao-cao.docx", b"%PDF-1.7").is_some());
+        assert!(refused_type("anh.png", b"\x89PNG\r\n\x1a\nIHDR").is_none());
+        assert!(refused_type("khong-duoi", b"anything").is_none());
+    }
 
     #[test]
     fn round_trip_and_binding() {

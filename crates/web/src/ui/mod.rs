@@ -306,6 +306,20 @@ pub async fn not_found_plain() -> axum::response::Response {
 }
 
 /// A panic in a handler: a plain Vietnamese 500, no details.
+/// True when a multipart upload failed because its body went over `max_body_bytes`. axum's
+/// `MultipartError::status` misses the limit once the body has passed both limit layers
+/// (tower-http's and axum's, each wrapping the error), so the whole error chain is searched.
+pub(crate) fn upload_too_large(e: &axum::extract::multipart::MultipartError) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+}
+
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     use axum::response::IntoResponse;
     tracing::error!("handler panicked");

@@ -10,6 +10,7 @@ use crate::scanning::{ScanOutcome, scan_file};
 use crate::{AppState, WebError, ctx_for};
 use askama::Template;
 use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use bmnn_core::CoreError;
 use bmnn_core::ports::Store;
@@ -33,6 +34,20 @@ pub async fn page(me: Me) -> Response {
     })
 }
 
+/// An upload that could not be read: over the body limit (413, "quá lớn") or malformed (400).
+fn multipart_refused(me: &Me, too_large: bool) -> Response {
+    let msg = if too_large {
+        "tệp tải lên quá lớn"
+    } else {
+        "tệp tải lên không đọc được"
+    };
+    let mut r = error_page(me, &WebError(CoreError::invalid("files", msg)));
+    if too_large {
+        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    r
+}
+
 pub async fn submit<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
@@ -46,15 +61,7 @@ pub async fn submit<S: Store>(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => {
-                return error_page(
-                    &me,
-                    &WebError(CoreError::invalid(
-                        "file",
-                        "tệp tải lên không đọc được hoặc quá lớn",
-                    )),
-                );
-            }
+            Err(e) => return multipart_refused(&me, super::upload_too_large(&e)),
         };
         let name = field.name().unwrap_or("").to_string();
         if name == super::guard::CSRF_FIELD {
@@ -78,9 +85,7 @@ pub async fn submit<S: Store>(
             match field.bytes().await {
                 Ok(b) if !b.is_empty() => files.push((fname, b.to_vec())),
                 Ok(_) => {}
-                Err(_) => {
-                    return error_page(&me, &WebError(CoreError::invalid("files", "tệp quá lớn")));
-                }
+                Err(e) => return multipart_refused(&me, super::upload_too_large(&e)),
             }
         }
     }

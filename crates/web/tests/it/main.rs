@@ -13,6 +13,8 @@ mod api_openapi;
 mod api_programme;
 mod api_refusals;
 mod api_regimes;
+mod api_schemathesis;
+mod hostile_uploads;
 mod rate_limits;
 mod scan_api;
 mod ui_acts;

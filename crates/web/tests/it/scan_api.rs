@@ -14,7 +14,7 @@ rà soát toàn bộ các kho chứa hiện có, năng lực tiếp nhận tại
 phương án huy động lực lượng bảo vệ tại các điểm xung yếu khi xảy ra tình huống thiếu hụt nguồn cung kéo dài trên \
 phạm vi toàn tỉnh và các địa phương lân cận trong khu vực miền Trung";
 
-fn b64(bytes: &[u8]) -> String {
+pub fn b64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::new();
     for c in bytes.chunks(3) {
