@@ -22,7 +22,7 @@ pub fn path_params(path: &str) -> Vec<&str> {
 fn path_param_schema(path: &str, name: &str) -> Value {
     match name {
         "kind" if path.starts_with("/programme/records/") => {
-            json!({"type": "string", "enum": crate::programme::KIND_CODES})
+            json!({"type": "string", "enum": crate::programme::kind_codes()})
         }
         "kind" if path.starts_with("/programme/reports/") => {
             json!({"type": "string", "enum": crate::programme::REPORT_KINDS.map(|k| k.code())})
