@@ -6,7 +6,7 @@
 //! Opening a file is a POST (it writes the "attachment.view" audit record) and only works
 //! within the user's clearance; the response is always a download, never rendered inline.
 
-use super::guard::{DeferredCsrf, Me, ct_eq, refused_csrf};
+use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
 use super::view::error_page;
 use crate::{AppState, WebError, ctx_for};
 use axum::extract::{Multipart, Path, State};
@@ -82,50 +82,23 @@ pub async fn upload<S: Store>(
     deferred: Option<axum::Extension<DeferredCsrf>>,
     mut mp: Multipart,
 ) -> Response {
-    let mut csrf_ok = deferred.is_none();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if super::upload_too_large(&e) => {
-                return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
-            }
-            Err(_) => {
-                return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == super::guard::CSRF_FIELD {
-            let t = field.text().await.unwrap_or_default();
-            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
-                csrf_ok = ct_eq(&t, exp);
-            }
-            continue;
+    let file = match read_multipart(deferred, &mut mp).await {
+        Ok(parts) => parts.into_iter().find(|p| p.name == "file").map(|p| {
+            (
+                p.file_name.unwrap_or_default(),
+                p.content_type
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                p.bytes,
+            )
+        }),
+        Err(FormError::Csrf) => return refused_csrf(),
+        Err(FormError::TooLarge) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
         }
-        if !csrf_ok {
-            return refused_csrf();
+        Err(FormError::Malformed) => {
+            return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
         }
-        if name == "file" {
-            let fname = field.file_name().unwrap_or("").to_string();
-            let mime = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            match field.bytes().await {
-                Ok(b) => file = Some((fname, mime, b.to_vec())),
-                Err(e) if super::upload_too_large(&e) => {
-                    return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
-                }
-                Err(_) => {
-                    return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
-                }
-            }
-        }
-    }
-    if !csrf_ok {
-        return refused_csrf();
-    }
+    };
     let Some((fname, mime, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         return error_page(
             &me,

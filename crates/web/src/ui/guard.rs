@@ -108,6 +108,71 @@ pub fn same_origin(h: &HeaderMap) -> bool {
     true
 }
 
+/// One part of a multipart form, read whole (the body limit bounds its size).
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a multipart form was not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormError {
+    /// No valid `_csrf` before the first other part (or none at all).
+    Csrf,
+    /// Over `max_body_bytes`.
+    TooLarge,
+    /// Not a well-formed multipart body.
+    Malformed,
+}
+
+/// Reads a multipart form whose token the guard deferred to the handler ([`DeferredCsrf`]):
+/// `_csrf` must come before every other part, and no other part is read before it is checked.
+/// Without a deferred token (the `X-CSRF-Token` header was checked by the guard) there is
+/// nothing left to check. Every upload handler reads its form through here.
+pub async fn read_multipart(
+    deferred: Option<axum::Extension<DeferredCsrf>>,
+    mp: &mut axum::extract::Multipart,
+) -> Result<Vec<Part>, FormError> {
+    let mut csrf_ok = deferred.is_none();
+    let mut parts = Vec::new();
+    let failed = |e: &axum::extract::multipart::MultipartError| {
+        if super::upload_too_large(e) {
+            FormError::TooLarge
+        } else {
+            FormError::Malformed
+        }
+    };
+    while let Some(field) = mp.next_field().await.map_err(|e| failed(&e))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == CSRF_FIELD {
+            let t = field.text().await.map_err(|e| failed(&e))?;
+            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
+                csrf_ok = ct_eq(&t, exp);
+            }
+            continue;
+        }
+        if !csrf_ok {
+            return Err(FormError::Csrf);
+        }
+        let file_name = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|e| failed(&e))?.to_vec();
+        parts.push(Part {
+            name,
+            file_name,
+            content_type,
+            bytes,
+        });
+    }
+    if csrf_ok {
+        Ok(parts)
+    } else {
+        Err(FormError::Csrf)
+    }
+}
+
 pub fn refused_csrf() -> Response {
     (
         StatusCode::FORBIDDEN,

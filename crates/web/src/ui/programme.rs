@@ -8,7 +8,7 @@
 //! (`Record::check`). A refusal re-renders the page with its code and Vietnamese message and
 //! keeps what was typed. Years and ids are the only things in URLs.
 
-use super::guard::{DeferredCsrf, Me, ct_eq, refused_csrf};
+use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
 use super::pages::Opt;
 use super::view::{L, Vals, call, d, error_page, pairs, render_status};
 use crate::programme as prog;
@@ -1864,44 +1864,25 @@ pub async fn import_bundle<S: Store>(
     deferred: Option<axum::Extension<DeferredCsrf>>,
     mut mp: Multipart,
 ) -> Response {
-    let mut csrf_ok = deferred.is_none();
+    let parts = match read_multipart(deferred, &mut mp).await {
+        Ok(p) => p,
+        Err(FormError::Csrf) => return refused_csrf(),
+        Err(FormError::TooLarge) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
+        }
+        Err(FormError::Malformed) => {
+            return (StatusCode::BAD_REQUEST, "Tệp tải lên không hợp lệ.").into_response();
+        }
+    };
     let mut file: Option<Vec<u8>> = None;
     let mut q = ReportQ::default();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    "Tệp tải lên không hợp lệ hoặc quá lớn.",
-                )
-                    .into_response();
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == super::guard::CSRF_FIELD {
-            let t = field.text().await.unwrap_or_default();
-            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
-                csrf_ok = ct_eq(&t, exp);
-            }
-            continue;
-        }
-        if !csrf_ok {
-            return refused_csrf();
-        }
-        match name.as_str() {
-            "file" => match field.bytes().await {
-                Ok(b) => file = Some(b.to_vec()),
-                Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response(),
-            },
-            "kind" => q.kind = field.text().await.ok(),
-            "year" => q.year = field.text().await.ok(),
+    for p in parts {
+        match p.name.as_str() {
+            "file" => file = Some(p.bytes),
+            "kind" => q.kind = String::from_utf8(p.bytes).ok(),
+            "year" => q.year = String::from_utf8(p.bytes).ok(),
             _ => {}
         }
-    }
-    if !csrf_ok {
-        return refused_csrf();
     }
     let Some(bytes) = file.filter(|f| !f.is_empty()) else {
         return reports_page(

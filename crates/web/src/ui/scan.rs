@@ -4,7 +4,7 @@
 //! [`crate::scanning`]; this page only carries files in and verdicts out. The upload is a
 //! multipart POST whose `_csrf` part is checked before any file is read.
 
-use super::guard::{DeferredCsrf, Me, ct_eq, refused_csrf};
+use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
 use super::view::{L, error_page, render};
 use crate::scanning::{ScanOutcome, scan_file};
 use crate::{AppState, WebError, ctx_for};
@@ -54,43 +54,22 @@ pub async fn submit<S: Store>(
     deferred: Option<axum::Extension<DeferredCsrf>>,
     mut mp: Multipart,
 ) -> Response {
-    let mut csrf_ok = false;
+    let parts = match read_multipart(deferred, &mut mp).await {
+        Ok(p) => p,
+        Err(FormError::Csrf) => return refused_csrf(),
+        Err(e) => return multipart_refused(&me, e == FormError::TooLarge),
+    };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut refused = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return multipart_refused(&me, super::upload_too_large(&e)),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == super::guard::CSRF_FIELD {
-            let t = field.text().await.unwrap_or_default();
-            if let Some(axum::Extension(DeferredCsrf(exp))) = &deferred {
-                csrf_ok = ct_eq(&t, exp);
-            }
-            continue;
+    for p in parts.into_iter().filter(|p| p.name == "files") {
+        let fname = p.file_name.unwrap_or_else(|| "tệp".into());
+        if files.len() >= MAX_FILES {
+            refused.push(format!(
+                "{fname}: quá {MAX_FILES} tệp trong một lần kiểm tra"
+            ));
+        } else if !p.bytes.is_empty() {
+            files.push((fname, p.bytes));
         }
-        if !csrf_ok {
-            return refused_csrf();
-        }
-        if name == "files" {
-            let fname = field.file_name().unwrap_or("tệp").to_string();
-            if files.len() >= MAX_FILES {
-                refused.push(format!(
-                    "{fname}: quá {MAX_FILES} tệp trong một lần kiểm tra"
-                ));
-                continue;
-            }
-            match field.bytes().await {
-                Ok(b) if !b.is_empty() => files.push((fname, b.to_vec())),
-                Ok(_) => {}
-                Err(e) => return multipart_refused(&me, super::upload_too_large(&e)),
-            }
-        }
-    }
-    if !csrf_ok {
-        return refused_csrf();
     }
     if files.is_empty() {
         return error_page(
