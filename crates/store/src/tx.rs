@@ -156,7 +156,16 @@ macro_rules! items_query {
             }));
         }
         if q.protected_only {
-            b = b.filter(items::status.eq_any(["classified", "issued", "received"]));
+            // Most items are protected, so the status index only misleads SQLite's planner
+            // here (it walked 100,000 index entries for the dashboard's expiring items); the
+            // unary plus keeps it off that index. PostgreSQL plans from its statistics.
+            b = if $pg {
+                b.filter(items::status.eq_any(["classified", "issued", "received"]))
+            } else {
+                b.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "+items.status IN ('classified', 'issued', 'received')",
+                ))
+            };
         }
         if let Some(d) = q.expiring_by {
             b = b.filter(items::expiry.assume_not_null().le(bmnn_core::dates::iso(d)));
@@ -204,6 +213,16 @@ impl DbTx<'_> {
         let pg = matches!(self.conn, Conn::Pg(_));
         let toks = q.text.as_deref().map(search_tokens).unwrap_or_default();
         if pg || toks.is_empty() {
+            if !pg && q.expiring_by.is_some() {
+                // A date range is selective: ordering by `+id` keeps SQLite from walking the
+                // whole table newest first and lets it use the expiry index, then sort.
+                return dispatch!(&mut self.conn, c => items_query!(scope, q, pg)
+                    .select(items::id)
+                    .order(diesel::dsl::sql::<diesel::sql_types::BigInt>("+items.id").desc())
+                    .limit(n)
+                    .load::<Id>(c)
+                    .map_err(db_err));
+            }
             return dispatch!(&mut self.conn, c => items_query!(scope, q, pg)
                 .select(items::id)
                 .order(items::id.desc())
@@ -497,29 +516,28 @@ impl Tx for DbTx<'_> {
         let total = ids.len() as i64;
         let start = usize::try_from(offset).unwrap_or(usize::MAX);
         let end = start.saturating_add(usize::try_from(limit).unwrap_or(0));
-        let page: Vec<Id> = if end <= ids.len() || total <= cap {
-            ids.get(start.min(ids.len())..end.min(ids.len()))
-                .unwrap_or_default()
-                .to_vec()
+        let rows = if end <= ids.len() || total <= cap {
+            let page = ids
+                .get(start.min(ids.len())..end.min(ids.len()))
+                .unwrap_or_default();
+            if page.is_empty() {
+                vec![]
+            } else {
+                dispatch!(&mut self.conn, c => items::table
+                    .filter(items::id.eq_any(page))
+                    .select((items::id, items::data))
+                    .order(items::id.desc())
+                    .load::<(Id, String)>(c)
+                    .map_err(db_err)?)
+            }
         } else {
-            // Deeper than the counted window: walk the query that far (rare; bounded by the
-            // number of visible matches).
-            let deep = ItemQuery {
-                offset: 0,
-                ..q.clone()
-            };
-            self.visible_ids(scope, &deep, offset.saturating_add(limit))?
-                .into_iter()
-                .skip(start)
-                .collect()
-        };
-        let rows = if page.is_empty() {
-            vec![]
-        } else {
-            dispatch!(&mut self.conn, c => items::table
-                .filter(items::id.eq_any(&page))
+            // Deeper than the counted window (rare): the query itself, paged.
+            let pg = matches!(self.conn, Conn::Pg(_));
+            dispatch!(&mut self.conn, c => items_query!(scope, q, pg)
                 .select((items::id, items::data))
                 .order(items::id.desc())
+                .offset(offset)
+                .limit(limit)
                 .load::<(Id, String)>(c)
                 .map_err(db_err)?)
         };
