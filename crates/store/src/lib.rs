@@ -43,7 +43,9 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use scheduled_thread_pool::ScheduledThreadPool;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use cipher::encrypt_plain_sqlite;
@@ -219,6 +221,27 @@ pub struct DbStore {
     pools: Pools,
     /// SQLCipher key of a SQLite database (backups check their copy with it).
     key: Option<SqliteKey>,
+    /// The one thread that opens the SQLite pool's connections (see the `Drop` impl).
+    workers: Option<Arc<ScheduledThreadPool>>,
+}
+
+/// SQLCipher frees its global state in an `atexit` handler. A SQLite connection closed by another
+/// thread while the process exits crashes it (seen: r2d2's worker, which had just opened a
+/// connection, holding the pool's last reference and closing every connection). So the SQLite
+/// pool runs without reaper (no idle timeout, no maximum lifetime: connections live as long as
+/// the store), its connections are opened by one worker thread, and dropping the store first
+/// waits for that worker to be idle: the pool, and every connection, is then closed by the
+/// thread that drops the store.
+impl Drop for DbStore {
+    fn drop(&mut self) {
+        if let Some(w) = &self.workers {
+            let (tx, rx) = std::sync::mpsc::channel();
+            w.execute(move || {
+                let _ = tx.send(());
+            });
+            let _ = rx.recv_timeout(Duration::from_secs(30));
+        }
+    }
 }
 
 /// A connection borrowed for one transaction.
@@ -297,6 +320,7 @@ impl DbStore {
             DbStore {
                 pools: Pools::Pg(pool),
                 key: None,
+                workers: None,
             }
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -313,15 +337,25 @@ impl DbStore {
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             drop(c);
             let mgr = ConnectionManager::<SqliteConnection>::new(path);
+            let workers = Arc::new(
+                ScheduledThreadPool::builder()
+                    .num_threads(1)
+                    .thread_name_pattern("bmnn-sqlite-{}")
+                    .build(),
+            );
             let pool = Pool::builder()
                 .max_size(4)
                 .connection_timeout(Duration::from_secs(30))
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .thread_pool(workers.clone())
                 .connection_customizer(Box::new(SqlitePragmas { key }))
                 .build(mgr)
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             DbStore {
                 pools: Pools::Sqlite(pool),
                 key,
+                workers: Some(workers),
             }
         };
         store.migrate()?;
