@@ -51,6 +51,7 @@ fn release_0_1_folder_upgrades_without_loss() {
     let o = bmnn(&d, &["doctor"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("KHÔNG MÃ HÓA"), "{}", text(&o));
+    assert!(text(&o).contains("CHƯA mã hóa"), "{}", text(&o));
 
     // The migration: the OLD key is wrapped, the clear file is gone.
     let o = cmd(&d)
@@ -164,6 +165,8 @@ fn release_0_1_folder_upgrades_without_loss() {
         serde_json::from_slice(&run(&["user", "list", "--format", "json"])).expect("json");
     assert_eq!(users.len(), 8);
     assert!(users.iter().any(|u| u["username"] == "vanthu"));
+    let doctor = String::from_utf8(run(&["doctor"])).expect("utf8");
+    assert!(doctor.contains("được mã hóa (SQLCipher)"), "{doctor}");
     let export: serde_json::Value = serde_json::from_slice(&run(&["export"])).expect("json");
     assert_eq!(export["items"].as_array().expect("items").len(), 17);
     // And it keeps working: a backup, a new numbered entry through the service, a chain.

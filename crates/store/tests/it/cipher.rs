@@ -143,6 +143,23 @@ fn a_plain_database_is_converted_once_without_loss() {
     register(&o);
     let clerk = o.clerk.id;
     let before = o.svc.store.export().expect("export");
+    // A backup made before encryption (plain payload) restores encrypted under the key.
+    let sealer = bmnn_vault::DataKey::from_bytes([3u8; 32]);
+    let bk = tempfile::tempdir().expect("backup tmp");
+    let (_, sealed) = o
+        .svc
+        .store
+        .backup(&sealer, bk.path(), "2026-11-25T09:00:00")
+        .expect("backup");
+    let (_, payload) = bmnn_store::backup::open_backup(&sealer, &sealed).expect("open");
+    assert!(payload.starts_with(b"SQLite format 3"));
+    let dest = bk.path().join("restored.db");
+    bmnn_store::backup::restore_sqlite(&payload, &dest, Some(KEY)).expect("restore");
+    assert_opaque(bk.path(), &dest);
+    let r = DbStore::open_keyed(&format!("sqlite://{}", dest.display()), Some(KEY))
+        .expect("open restored");
+    assert_eq!(r.export().expect("export"), before);
+    drop(r);
     drop(o);
     assert_eq!(file_state(&db), FileState::Plain);
     assert!(contains(
