@@ -37,7 +37,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create the data folder, the database and the administrator.
+    /// Create the (encrypted) database and the administrator; needs `bmnn keys init` first.
     Init {
         #[arg(long, default_value = "admin")]
         admin: String,
