@@ -1,5 +1,7 @@
 //! Encryption at rest: whoever takes the data folder and the backup folder without the key finds
-//! neither the text of an attachment (nor its NFD or folded forms) nor the data key in any file.
+//! neither the text of an attachment (nor its NFD or folded forms), nor the summary (trích yếu)
+//! of an item registered here (the database itself is encrypted, SQLCipher), nor the data key in
+//! any file.
 
 use crate::cli::{DEMO_PASSPHRASE, cmd, demo, text};
 use std::io::BufRead;
@@ -9,6 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A phrase found nowhere in the demo data.
 const PHRASE: &str = "Phương án di dời kho xăng dầu Hòn Khoai trước mùa bão";
+/// The summary (trích yếu) of an incoming item registered in the test: metadata, kept in the
+/// database (and its search index), not in an attachment.
+const SUMMARY: &str = "Kế hoạch diễn tập ứng phó sự cố tràn dầu vịnh Gành Rái";
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).expect("dir").flatten() {
@@ -44,6 +49,15 @@ fn csrf(page: &str) -> String {
 fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
     let dir = demo();
     let d = dir.path();
+    let o = cmd(d)
+        .args(["user", "token", "vanthu", "--name", "at-rest"])
+        .output()
+        .expect("token");
+    assert!(o.status.success(), "{}", text(&o));
+    let token = String::from_utf8(o.stdout)
+        .expect("utf8")
+        .trim()
+        .to_string();
     let mut server = cmd(d)
         .args(["serve", "--listen", "127.0.0.1:0", "--backup-dir"])
         .arg(d.join("daily"))
@@ -80,6 +94,29 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
         &format!("_csrf={}", csrf(&page)),
         &format!("{base}/login"),
     ]);
+    // An incoming item with a known summary, through the API.
+    let body = serde_json::json!({
+        "issuer": "Bộ Công Thương",
+        "number_symbol": "77/KH-BCT",
+        "doc_type": "Kế hoạch",
+        "summary": SUMMARY,
+        "level": "mat",
+    })
+    .to_string();
+    let status = curl(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        &body,
+        &format!("{base}/api/v1/incoming"),
+    ]);
+    assert_eq!(status, "201", "register the incoming item");
     let page = curl(&["-b", jar, &format!("{base}/items/1")]);
     let file = d.join("ke-hoach.txt");
     std::fs::write(
@@ -125,7 +162,13 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
     let nfd: String = PHRASE.nfd().collect();
     assert_ne!(nfd.as_bytes(), PHRASE.as_bytes());
     let folded = bmnn_core::text::fold(PHRASE);
-    let needles: [(&str, &[u8]); 6] = [
+    let summary_folded = bmnn_core::text::fold(SUMMARY);
+    let needles: [(&str, &[u8]); 8] = [
+        ("summary (NFC)", SUMMARY.as_bytes()),
+        (
+            "summary (folded, as in the search index)",
+            summary_folded.as_bytes(),
+        ),
         ("phrase (NFC)", PHRASE.as_bytes()),
         ("phrase (NFD)", nfd.as_bytes()),
         ("phrase (folded)", folded.as_bytes()),
@@ -150,6 +193,11 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
     // First as the killed server left it (database, WAL, keyring, its daily backup)…
     let mut files = vec![];
     walk(d, &mut files);
+    let db = std::fs::read(d.join("bmnn.db")).expect("db");
+    assert!(
+        !db.starts_with(b"SQLite format 3"),
+        "the database file is encrypted"
+    );
     assert!(
         files.iter().any(|f| f.ends_with("bmnn.db-wal")),
         "{files:?}"

@@ -78,6 +78,17 @@ pub fn serve_until_ready(mut c: Command) -> (std::process::Child, String) {
     (child, url)
 }
 
+/// The database of a demo folder opened the way the binary opens it: encrypted under the "sqlite"
+/// subkey of the data key, which the public demo passphrase unlocks.
+pub fn keyed_store(data: &Path) -> bmnn_store::DbStore {
+    let ring: bmnn_vault::Keyring =
+        serde_json::from_slice(&std::fs::read(data.join("keys/keyring.json")).expect("ring"))
+            .expect("json");
+    let key = ring.unlock(DEMO_PASSPHRASE.as_bytes()).expect("unlock");
+    let url = format!("sqlite://{}", data.join("bmnn.db").display());
+    bmnn_store::DbStore::open_keyed(&url, Some(key.derive("sqlite"))).expect("open keyed")
+}
+
 pub fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = bmnn(dir.path(), &["demo"]);
@@ -150,8 +161,11 @@ fn audit_verify_names_the_tampered_row() {
     let dir = demo();
     let o = bmnn(dir.path(), &["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
+    // The database is encrypted: without the key it does not even open.
     let url = format!("sqlite://{}", dir.path().join("bmnn.db").display());
-    let store = bmnn_store::DbStore::open(&url).expect("open");
+    let e = bmnn_store::DbStore::open(&url).err().expect("encrypted");
+    assert!(e.to_string().contains("đã được mã hóa"), "{e}");
+    let store = keyed_store(dir.path());
     store
         .execute_raw("UPDATE audit_log SET actor = '9:ke-gian' WHERE seq = 7")
         .expect("tamper");
@@ -168,6 +182,17 @@ fn export_import_round_trip() {
     let o = bmnn(dir.path(), &["export", "-o", file.to_str().expect("path")]);
     assert!(o.status.success(), "{}", text(&o));
     let other = tempfile::tempdir().expect("tempdir");
+    // Another data folder: the same data key is needed (README: copy keyring.json along); the
+    // database there is encrypted under it too.
+    let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
+    std::fs::create_dir_all(other.path().join("keys")).expect("mkdir");
+    std::fs::copy(
+        dir.path().join("keys/keyring.json"),
+        other.path().join("keys/keyring.json"),
+    )
+    .expect("copy keyring");
     let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
     assert!(o.status.success(), "{}", text(&o));
     let again = bmnn(other.path(), &["export"]);
@@ -185,6 +210,17 @@ fn export_import_round_trip() {
 #[test]
 fn init_refuses_a_weak_password_and_creates_no_user() {
     let dir = tempfile::tempdir().expect("tempdir");
+    // First run: the data key first (the database is encrypted under it), then `init`.
+    let o = bmnn_stdin(
+        dir.path(),
+        &["init", "--password-stdin"],
+        "một mật khẩu đủ dài\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
+    assert!(!dir.path().join("bmnn.db").exists(), "nothing created");
+    let o = bmnn(dir.path(), &["keys", "init"]);
+    assert!(o.status.success(), "{}", text(&o));
     let o = bmnn_stdin(dir.path(), &["init", "--password-stdin"], "123\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("ít nhất 10 ký tự"), "{}", text(&o));
@@ -339,9 +375,7 @@ fn doctor_reports_a_broken_chain_and_a_missing_backup() {
     assert!(bmnn(dir.path(), &["backup"]).status.success());
     let t = text(&bmnn(dir.path(), &["doctor"]));
     assert!(t.contains("bản mới nhất cách đây 0 giờ"), "{t}");
-    let url = format!("sqlite://{}", dir.path().join("bmnn.db").display());
-    bmnn_store::DbStore::open(&url)
-        .expect("open")
+    keyed_store(dir.path())
         .execute_raw("DELETE FROM audit_log WHERE seq = 3")
         .expect("tamper");
     let o = bmnn(dir.path(), &["doctor"]);

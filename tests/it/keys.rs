@@ -83,8 +83,14 @@ fn keys_lifecycle_and_refusals() {
             .contains("\"wrapped\"")
     );
 
-    // The data folder needs data to back up.
-    assert!(bmnn(d, &["demo"]).status.success());
+    // The data folder needs data to back up (encrypted under this keyring's key).
+    let o = with(d, &[("BMNN_PASSPHRASE", PASS)], &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        !std::fs::read(d.join("bmnn.db"))
+            .expect("db")
+            .starts_with(b"SQLite format 3")
+    );
     let backups = d.join("bk");
     let bk = backups.to_str().expect("p");
     let o = with(d, &[("BMNN_PASSPHRASE", PASS)], &["backup", "--output", bk]);
@@ -359,14 +365,20 @@ fn serve_demo_stays_one_non_interactive_command() {
         assert_eq!(labels(&d), ["demo"]);
     }
     assert!(!d.join("keys/data.key").exists());
-    // A real installation without a keyring is never given the public demo passphrase.
+    // A real installation: `init` needs the keyring first, says so, and creates nothing.
     let real = tempfile::tempdir().expect("tempdir");
     let o = crate::cli::bmnn_stdin(
         real.path(),
         &["init", "--password-stdin"],
         "một mật khẩu đủ dài\n",
     );
-    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
+    assert!(!real.path().join("bmnn.db").exists());
+    // One made before encryption (users in a plain database, no keyring yet) is never given
+    // the public demo passphrase.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/release-0.1");
+    std::fs::copy(fixture.join("bmnn.db"), real.path().join("bmnn.db")).expect("copy");
     let o = with(
         real.path(),
         &[],

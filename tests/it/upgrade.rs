@@ -41,6 +41,8 @@ fn release_0_1_folder_upgrades_without_loss() {
         &["serve", "--listen", "127.0.0.1:0"][..],
         &["backup"],
         &["keys", "verify"],
+        &["audit", "verify"],
+        &["register", "outgoing", "--year", "2026"],
     ] {
         let o = bmnn(&d, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
@@ -49,6 +51,7 @@ fn release_0_1_folder_upgrades_without_loss() {
     let o = bmnn(&d, &["doctor"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("KHÔNG MÃ HÓA"), "{}", text(&o));
+    assert!(text(&o).contains("CHƯA mã hóa"), "{}", text(&o));
 
     // The migration: the OLD key is wrapped, the clear file is gone.
     let o = cmd(&d)
@@ -78,8 +81,53 @@ fn release_0_1_folder_upgrades_without_loss() {
         assert!(o.status.success(), "{args:?}: {}", text(&o));
         o.stdout
     };
+    // Still a plain database: `keys init` converts nothing, the first keyed open does.
+    let db = d.join("bmnn.db");
+    assert!(
+        std::fs::read(&db)
+            .expect("db")
+            .starts_with(b"SQLite format 3")
+    );
+    let plain_url = format!("sqlite://{}", db.display());
+    let summaries: Vec<String> = bmnn_store::DbStore::open(&plain_url)
+        .expect("plain")
+        .export()
+        .expect("export")
+        .items
+        .iter()
+        .flat_map(|i| {
+            let data: serde_json::Value = serde_json::from_str(&i.data).expect("item data");
+            [
+                data["summary"].as_str().unwrap_or_default().to_string(),
+                i.search.clone(),
+            ]
+        })
+        .filter(|s| s.len() >= 12)
+        .collect();
+    assert!(!summaries.is_empty());
+
     // The attachment and the scanner's item text still open with the wrapped key.
     let v = String::from_utf8(run(&["keys", "verify"])).expect("utf8");
+    // That command opened the database with the key: it is now encrypted (SQLCipher), in place.
+    assert!(
+        !std::fs::read(&db)
+            .expect("db")
+            .starts_with(b"SQLite format 3"),
+        "the database is encrypted after the upgrade"
+    );
+    for f in walk(&d).into_iter().filter(|f| {
+        f.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("bmnn.db"))
+    }) {
+        let b = std::fs::read(&f).expect("read");
+        for s in &summaries {
+            assert!(
+                !contains(&b, s.as_bytes()),
+                "a summary left in {}",
+                f.display()
+            );
+        }
+    }
     assert!(v.contains("1/1") && !v.contains("0/1"), "{v}");
     assert!(
         !v.contains("/0;"),
@@ -117,6 +165,8 @@ fn release_0_1_folder_upgrades_without_loss() {
         serde_json::from_slice(&run(&["user", "list", "--format", "json"])).expect("json");
     assert_eq!(users.len(), 8);
     assert!(users.iter().any(|u| u["username"] == "vanthu"));
+    let doctor = String::from_utf8(run(&["doctor"])).expect("utf8");
+    assert!(doctor.contains("được mã hóa (SQLCipher)"), "{doctor}");
     let export: serde_json::Value = serde_json::from_slice(&run(&["export"])).expect("json");
     assert_eq!(export["items"].as_array().expect("items").len(), 17);
     // And it keeps working: a backup, a new numbered entry through the service, a chain.

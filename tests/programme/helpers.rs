@@ -74,8 +74,27 @@ pub fn sibling(like: &Env, agency: &str) -> Env {
     env_at(backend, dir, url, agency)
 }
 
+/// The passphrase of each test folder's keyring (the binary unlocks the data key with it).
+const PASSPHRASE: &str = "mật khẩu chương trình thử";
+
+/// A keyring for the folder, and the database opened the way the binary opens it: encrypted
+/// under the data key's "sqlite" subkey (PostgreSQL ignores it).
 fn env_at(backend: &'static str, dir: tempfile::TempDir, url: String, agency: &str) -> Env {
-    let store = DbStore::open(&url).expect("open store");
+    let key = bmnn_vault::DataKey::generate();
+    let ring = bmnn_vault::Keyring::new(
+        &key,
+        bmnn_vault::WrapKind::Passphrase,
+        "admin",
+        PASSPHRASE.as_bytes(),
+    )
+    .expect("keyring");
+    std::fs::create_dir_all(dir.path().join("keys")).expect("mkdir keys");
+    std::fs::write(
+        dir.path().join("keys/keyring.json"),
+        serde_json::to_vec(&ring).expect("json"),
+    )
+    .expect("write keyring");
+    let store = DbStore::open_keyed(&url, Some(key.derive("sqlite"))).expect("open store");
     let svc = Service::new(store, RuleSet::embedded());
     svc.bootstrap_admin(
         now(),
@@ -137,6 +156,9 @@ impl Env {
             .arg(self.data())
             .arg("--database-url")
             .arg(&self.url)
+            .env_remove("BMNN_KEY_FILE")
+            .env_remove("BMNN_PASSPHRASE_FILE")
+            .env("BMNN_PASSPHRASE", PASSPHRASE)
             .args(args)
             .stdin(Stdio::null())
             .output()

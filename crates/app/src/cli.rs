@@ -1,13 +1,16 @@
 //! Command-line parsing and the commands that are not `serve`.
 
+use crate::keys::KeyArgs;
 use anyhow::{Context, Result, anyhow};
 use bmnn_core::Level;
 use bmnn_core::dates::{fmt_vn, parse_date};
 use bmnn_core::model::{Agency, Role};
+use bmnn_core::ports::Store;
 use bmnn_core::registers::RegisterKind;
 use bmnn_core::rules::RuleSet;
 use bmnn_core::service::{Ctx, NewUser, SYSTEM_USER_ID, Service, UserChange};
-use bmnn_store::DbStore;
+use bmnn_store::{DbStore, FileState};
+use bmnn_vault::DataKey;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -34,7 +37,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create the data folder, the database and the administrator.
+    /// Create the (encrypted) database and the administrator; needs `bmnn keys init` first.
     Init {
         #[arg(long, default_value = "admin")]
         admin: String,
@@ -263,11 +266,49 @@ fn restrict_dir(p: &Path) {
 #[cfg(not(unix))]
 fn restrict_dir(_: &Path) {}
 
-pub fn open_service(cli_data: &Path, url: &Option<String>) -> Result<Service<DbStore>> {
-    let rules = load_rules(cli_data)?;
-    let url = database_url(cli_data, url)?;
+/// The SQLCipher key of the database: a purpose-separated subkey of the data key (never the data
+/// key itself).
+pub fn sqlite_key(key: &DataKey) -> [u8; 32] {
+    key.derive("sqlite")
+}
+
+/// Opens the database encrypted under the data key's "sqlite" subkey (a plain SQLite database
+/// is converted once; PostgreSQL ignores the key).
+pub fn open_store(data: &Path, url: &Option<String>, key: &DataKey) -> Result<DbStore> {
+    let url = database_url(data, url)?;
+    DbStore::open_keyed(&url, Some(sqlite_key(key))).map_err(|e| anyhow!("{e}"))
+}
+
+/// The service on the database opened with an already unlocked key.
+pub fn open_service_with(
+    data: &Path,
+    url: &Option<String>,
+    key: &DataKey,
+) -> Result<Service<DbStore>> {
+    let rules = load_rules(data)?;
+    Ok(Service::new(open_store(data, url, key)?, rules))
+}
+
+/// THE way a command opens the database: the data key unlocked first ([`crate::keys::unlock`]),
+/// then the encrypted database.
+pub fn open_service(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Result<Service<DbStore>> {
+    let key = crate::keys::unlock(data, keys)?;
+    open_service_with(data, url, &key)
+}
+
+/// Is the database new or without users, as far as can be told WITHOUT the key? (`serve --demo`
+/// and `demo` make the public demo keyring only then.) An encrypted file is never fresh.
+pub fn fresh_without_key(data: &Path, url: &Option<String>) -> Result<bool> {
+    let url = database_url(data, url)?;
+    if let Some(p) = bmnn_store::sqlite_path(&url) {
+        match bmnn_store::file_state(Path::new(p)) {
+            FileState::Missing | FileState::Empty => return Ok(true),
+            FileState::Encrypted => return Ok(false),
+            FileState::Plain => {}
+        }
+    }
     let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
-    Ok(Service::new(store, rules))
+    Ok(store.read(|tx| Ok(tx.list_users()?.is_empty()))?)
 }
 
 pub fn system_ctx() -> Ctx {
@@ -310,15 +351,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => crate::serve::run(&data, &cli.database_url, &cli.keys, args),
         Command::ExtractChild => Ok(ExitCode::from(bmnn_scan::child_main() as u8)),
-        Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, cmd),
+        Command::Report { cmd } => crate::report_cmd::run(&data, &cli.database_url, &cli.keys, cmd),
         Command::Scan(args) => {
             let rules = load_rules(&data)?;
             let markings = bmnn_web::scanning::markings(&rules);
             // With an installation in the data folder, copies of registered items are looked
             // for too, and every scan is logged in its audit chain (name, hash, verdict).
             if data.join("bmnn.db").exists() || cli.database_url.is_some() {
-                let svc = open_service(&data, &cli.database_url)?;
                 let key = crate::keys::unlock(&data, &cli.keys)?;
+                let svc = open_service_with(&data, &cli.database_url, &key)?;
                 let scan = bmnn_web::scanning::ScanState::new(markings.clone(), None, key.bytes());
                 scan.load(&svc)?;
                 let ctx = system_ctx();
@@ -359,7 +400,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             agency,
             password_stdin,
         } => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let password = read_password(password_stdin, "Mật khẩu quản trị viên: ")?;
             let u = svc.bootstrap_admin(
                 bmnn_web::now_utc(),
@@ -384,15 +425,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 data.display(),
                 u.username
             );
-            if crate::keys::load_keyring(&data)?.is_none() {
-                println!(
-                    "Bước tiếp theo: `bmnn keys init` để tạo khóa dữ liệu (mật khẩu quản trị + mã khôi phục)."
-                );
-            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User(cmd) => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let ctx = system_ctx();
             match cmd {
                 UserCmd::Add {
@@ -484,8 +520,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { output } => {
-            let url = database_url(&data, &cli.database_url)?;
-            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            let key = crate::keys::unlock(&data, &cli.keys)?;
+            let store = open_store(&data, &cli.database_url, &key)?;
             let d = store.export()?;
             let json = serde_json::to_string(&d)?;
             match output {
@@ -501,8 +537,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("đọc {}", file.display()))?;
             let d: bmnn_store::Dataset =
                 serde_json::from_str(&text).context("tệp không đúng định dạng bản xuất bmnn")?;
-            let url = database_url(&data, &cli.database_url)?;
-            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            let key = crate::keys::unlock(&data, &cli.keys)?;
+            let store = open_store(&data, &cli.database_url, &key)?;
             store.import(&d)?;
             println!(
                 "Đã nhập {} tài liệu, {} bản ghi nhật ký.",
@@ -512,9 +548,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { output, keep } => {
-            let url = database_url(&data, &cli.database_url)?;
-            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
             let key = crate::keys::unlock(&data, &cli.keys)?;
+            let store = open_store(&data, &cli.database_url, &key)?;
             let dir = output.unwrap_or_else(|| data.join("backups"));
             let (path, removed) = crate::backup::run_backup(&data, &store, &key, &dir, keep)?;
             println!("Đã sao lưu vào {}", path.display());
@@ -567,21 +602,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         database_url(&data, &None)?.trim_start_matches("sqlite://"),
                     )
                     .to_path_buf();
-                    bmnn_store::backup::restore_sqlite(&payload, &db)?;
+                    bmnn_store::backup::restore_sqlite(&payload, &db, Some(sqlite_key(&key)))?;
                 }
                 _ => {
                     let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
-                    let url = database_url(&data, &cli.database_url)?;
-                    DbStore::open(&url)
-                        .map_err(|e| anyhow!("{e}"))?
-                        .import(&d)?;
+                    open_store(&data, &cli.database_url, &key)?.import(&d)?;
                 }
             }
             println!("Đã khôi phục bản sao lưu tạo lúc {}.", manifest.created_at);
             Ok(ExitCode::SUCCESS)
         }
         Command::Tls(TlsCmd::Init { hosts, force }) => {
-            let agency = open_service(&data, &cli.database_url)
+            // The agency's name for the certificate, when the key opens the database.
+            let agency = open_service(&data, &cli.database_url, &cli.keys)
                 .ok()
                 .and_then(|svc| svc.org(&system_ctx()).ok())
                 .and_then(|o| o.agency)
@@ -598,8 +631,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Doctor => crate::doctor::run(&data, &cli.database_url, &cli.keys),
         Command::Keys(cmd) => crate::keys::run(&data, &cli.database_url, &cli.keys, cmd),
         Command::Audit(AuditCmd::Verify) => {
-            let url = database_url(&data, &cli.database_url)?;
-            let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+            let key = crate::keys::unlock(&data, &cli.keys)?;
+            let store = open_store(&data, &cli.database_url, &key)?;
             match store.verify_audit()? {
                 Ok(n) => {
                     println!("Chuỗi nhật ký toàn vẹn: {n} bản ghi.");
@@ -615,7 +648,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Due { date, format } => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let ctx = system_ctx();
             let d = match date {
                 Some(s) => parse_date(&s).ok_or_else(|| {
@@ -639,7 +672,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Register { kind, year, format } => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let book = svc.register_book(&system_ctx(), kind.kind(), year, 0, i64::MAX)?;
             if format == Format::Json {
                 print_json(&book)?;
@@ -678,7 +711,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let svc = open_service(&data, &cli.database_url)?;
+            // The demo keyring (public passphrase) first: the database is encrypted under it.
+            let fresh = fresh_without_key(&data, &cli.database_url)?;
+            let key = crate::keys::unlock_demo(&data, &cli.keys, fresh)?;
+            let svc = open_service_with(&data, &cli.database_url, &key)?;
             if !svc.org(&system_ctx())?.users.is_empty() {
                 return Err(anyhow!(
                     "cơ sở dữ liệu đã có người dùng; dữ liệu minh họa chỉ nạp vào cơ sở dữ liệu trống"
@@ -689,11 +725,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 "Đã nạp dữ liệu minh họa; mật khẩu các tài khoản: {}",
                 crate::demo::PASSWORD
             );
-            if crate::keys::load_keyring(&data)?.is_none()
-                && !crate::keys::legacy_path(&data).exists()
-            {
-                crate::keys::create_demo_keyring(&data)?;
-            }
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchSeed {
@@ -701,7 +732,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             entries,
             user,
         } => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let u = svc
                 .org(&system_ctx())?
                 .users
@@ -713,7 +744,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Tick => {
-            let svc = open_service(&data, &cli.database_url)?;
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let r = svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn())?;
             println!(
                 "Đã giải mật tự động {} tài liệu hết thời hạn bảo vệ.",

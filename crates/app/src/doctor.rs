@@ -2,12 +2,14 @@
 //! Data folder permissions, free disk space, the data key (keyring present, the key source given
 //! unlocks it, no clear `data.key` left), the database and its audit chain, the age of the
 //! newest backup and the outcome of the last backup run, the legal rules and their unconfirmed
-//! points. Never prompts: the key is tried only with a source given non-interactively.
+//! points, whether the SQLite file is encrypted (SQLCipher). Never prompts: the key is tried only
+//! with a source given non-interactively. Changes nothing: a plain database is reported, not
+//! converted (the next command that opens it with the key converts it).
 
 use crate::cli::{database_url, load_rules};
 use crate::keys::KeyArgs;
 use anyhow::Result;
-use bmnn_store::DbStore;
+use bmnn_store::{DbStore, FileState};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -95,7 +97,7 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
         Some(f) => v.push(check(Level::Ok, "Dung lượng trống", format!("{f} MiB"))),
         None => v.push(check(Level::Warn, "Dung lượng trống", "không đo được")),
     }
-    key_checks(data, keys, &mut v);
+    let key = key_checks(data, keys, &mut v);
     match load_rules(data) {
         Ok(r) => {
             let n: usize = r.regimes.iter().map(|x| x.unconfirmed().len()).sum();
@@ -110,11 +112,12 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
         }
         Err(e) => v.push(check(Level::Error, "Quy tắc pháp lý", format!("{e:#}"))),
     }
-    match database_url(data, url)
+    let opened = database_url(data, url)
         .map_err(|e| e.to_string())
-        .and_then(|u| DbStore::open(&u).map_err(|e| e.to_string()))
-    {
-        Ok(store) => match store.verify_audit() {
+        .and_then(|u| open_for_check(&u, key.as_ref(), &mut v));
+    match opened {
+        Ok(None) => {}
+        Ok(Some(store)) => match store.verify_audit() {
             Ok(Ok(n)) => v.push(check(
                 Level::Ok,
                 "Chuỗi nhật ký",
@@ -150,7 +153,65 @@ pub fn run(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Result<ExitCode
     })
 }
 
-fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) {
+/// Reports whether the SQLite file is encrypted and opens the database for the audit check
+/// without changing it: a plain file is opened plain (not converted), an encrypted one only with
+/// the key (`None` when it is not given).
+fn open_for_check(
+    url: &str,
+    key: Option<&bmnn_vault::DataKey>,
+    v: &mut Vec<Check>,
+) -> std::result::Result<Option<DbStore>, String> {
+    let state = bmnn_store::sqlite_path(url).map(|p| bmnn_store::file_state(Path::new(p)));
+    let keyed = |k: &bmnn_vault::DataKey| {
+        DbStore::open_keyed(url, Some(crate::cli::sqlite_key(k))).map_err(|e| e.to_string())
+    };
+    match state {
+        // PostgreSQL: its at-rest encryption is the server's (see README).
+        None => match key {
+            Some(k) => keyed(k).map(Some),
+            None => DbStore::open(url).map(Some).map_err(|e| e.to_string()),
+        },
+        Some(FileState::Plain) => {
+            v.push(check(
+                Level::Error,
+                "Mã hóa cơ sở dữ liệu",
+                "tệp cơ sở dữ liệu CHƯA mã hóa (siêu dữ liệu đọc được): lệnh tiếp theo mở nó bằng \
+                 khóa dữ liệu (vd. `bmnn audit verify`) sẽ mã hóa nó",
+            ));
+            DbStore::open(url).map(Some).map_err(|e| e.to_string())
+        }
+        Some(FileState::Missing | FileState::Empty) => {
+            v.push(check(
+                Level::Warn,
+                "Cơ sở dữ liệu",
+                "chưa có: chạy `bmnn keys init` rồi `bmnn init`",
+            ));
+            Ok(None)
+        }
+        Some(FileState::Encrypted) => {
+            v.push(check(
+                Level::Ok,
+                "Mã hóa cơ sở dữ liệu",
+                "tệp cơ sở dữ liệu được mã hóa (SQLCipher)",
+            ));
+            match key {
+                Some(k) => keyed(k).map(Some),
+                None => {
+                    v.push(check(
+                        Level::Warn,
+                        "Chuỗi nhật ký",
+                        "chưa kiểm tra: cơ sở dữ liệu mã hóa cần nguồn khóa (--key-file, \
+                         BMNN_PASSPHRASE hoặc --passphrase-file)",
+                    ));
+                    Ok(None)
+                }
+            }
+        }
+    }
+}
+
+/// The key checks; the unlocked key when a source was given and opened it.
+fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) -> Option<bmnn_vault::DataKey> {
     let legacy = crate::keys::legacy_path(data);
     if legacy.exists() {
         v.push(check(
@@ -170,11 +231,11 @@ fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) {
                 "Khóa dữ liệu",
                 "chưa có keys/keyring.json: chạy `bmnn keys init`",
             ));
-            return;
+            return None;
         }
         Err(e) => {
             v.push(check(Level::Error, "Khóa dữ liệu", format!("{e:#}")));
-            return;
+            return None;
         }
     };
     let p = crate::keys::keyring_path(data);
@@ -210,29 +271,35 @@ fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) {
                 ring.wraps.len()
             ),
         ));
-        return;
+        return None;
     }
     if legacy.exists() {
-        return;
+        return None;
     }
     match crate::keys::unlock(data, keys) {
-        Ok(k) => v.push(check(
-            Level::Ok,
-            "Khóa dữ liệu",
-            format!(
-                "{} mở được bằng nguồn khóa đã cho; {} cách mở khóa",
-                k.id(),
-                ring.wraps.len()
-            ),
-        )),
-        Err(e) => v.push(check(
-            Level::Error,
-            "Khóa dữ liệu",
-            format!(
-                "nguồn khóa đã cho KHÔNG mở được: {}",
-                e.to_string().lines().next().unwrap_or_default()
-            ),
-        )),
+        Ok(k) => {
+            v.push(check(
+                Level::Ok,
+                "Khóa dữ liệu",
+                format!(
+                    "{} mở được bằng nguồn khóa đã cho; {} cách mở khóa",
+                    k.id(),
+                    ring.wraps.len()
+                ),
+            ));
+            Some(k)
+        }
+        Err(e) => {
+            v.push(check(
+                Level::Error,
+                "Khóa dữ liệu",
+                format!(
+                    "nguồn khóa đã cho KHÔNG mở được: {}",
+                    e.to_string().lines().next().unwrap_or_default()
+                ),
+            ));
+            None
+        }
     }
 }
 

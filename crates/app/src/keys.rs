@@ -688,7 +688,7 @@ pub struct VerifyReport {
 
 /// Decrypts every attachment and item text with `key` (nothing is printed or logged of them).
 pub fn verify(data: &Path, url: &Option<String>, key: &DataKey) -> Result<VerifyReport> {
-    let svc = crate::cli::open_service(data, url)?;
+    let svc = crate::cli::open_service_with(data, url, key)?;
     let blobs = svc.store.attachment_blobs()?;
     let attachments_ok = blobs
         .iter()

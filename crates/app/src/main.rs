@@ -5,7 +5,8 @@
 //! `--database-url` / `BMNN_DATABASE_URL` names a PostgreSQL server), `keys/keyring.json` (the
 //! data key, wrapped only: see `keys.rs`), `backups/` (sealed daily backups), `rules/` (optional
 //! overrides of the embedded regime files). The command line acts as the system user (every
-//! role, highest clearance); commands that touch encrypted content need the data key.
+//! role, highest clearance). The SQLite database is encrypted (SQLCipher) under a subkey of the
+//! data key, so every command that opens it unlocks the key first (`cli::open_service`).
 
 #![forbid(unsafe_code)]
 

@@ -147,13 +147,18 @@ pub enum BundleKind {
 
 const KEY_FILE: &str = "keys/report-signing.key";
 
-pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode> {
+pub fn run(
+    data: &Path,
+    url: &Option<String>,
+    keys: &crate::keys::KeyArgs,
+    cmd: ReportCmd,
+) -> Result<ExitCode> {
     let ctx = system_ctx();
     match cmd {
-        ReportCmd::Annual(a) => emit(data, url, ReportKind::Annual, None, a),
-        ReportCmd::FiveYear(a) => emit(data, url, ReportKind::FiveYear, None, a),
+        ReportCmd::Annual(a) => emit(data, url, keys, ReportKind::Annual, None, a),
+        ReportCmd::FiveYear(a) => emit(data, url, keys, ReportKind::FiveYear, None, a),
         ReportCmd::Incident { args, incident } => {
-            emit(data, url, ReportKind::Incident, incident, args)
+            emit(data, url, keys, ReportKind::Incident, incident, args)
         }
         ReportCmd::Text {
             year,
@@ -166,7 +171,7 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
                 TextKind::FiveYear => ReportKind::FiveYear,
                 TextKind::Incident => ReportKind::Incident,
             };
-            let svc = open_service(data, url)?;
+            let svc = open_service(data, url, keys)?;
             match set {
                 None => {
                     let offer = svc.report_draft(&ctx, kind, year, incident)?;
@@ -192,7 +197,7 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
             Ok(ExitCode::SUCCESS)
         }
         ReportCmd::Records(cmd) => {
-            let svc = open_service(data, url)?;
+            let svc = open_service(data, url, keys)?;
             match cmd {
                 RecordsCmd::Add { kind, file } => {
                     let bytes =
@@ -274,7 +279,7 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
                 BundleKind::Annual => ReportKind::Annual,
                 BundleKind::FiveYear => ReportKind::FiveYear,
             };
-            let svc = open_service(data, url)?;
+            let svc = open_service(data, url, keys)?;
             let model = svc.report(
                 &ctx,
                 ReportQuery {
@@ -305,7 +310,7 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
         }
         ReportCmd::ImportBundle { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
-            let svc = open_service(data, url)?;
+            let svc = open_service(data, url, keys)?;
             let r = svc.import_bundle(&ctx, &bytes)?;
             println!(
                 "Đã tiếp nhận báo cáo {} năm {} của {}.",
@@ -316,7 +321,7 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
             Ok(ExitCode::SUCCESS)
         }
         ReportCmd::RegisterKey { unit, public_key } => {
-            let svc = open_service(data, url)?;
+            let svc = open_service(data, url, keys)?;
             let k = svc.register_unit_key(&ctx, RegisterKeyCmd { unit, public_key })?;
             println!("Đã đăng ký khóa của {}.", k.record.unit);
             Ok(ExitCode::SUCCESS)
@@ -327,11 +332,12 @@ pub fn run(data: &Path, url: &Option<String>, cmd: ReportCmd) -> Result<ExitCode
 fn emit(
     data: &Path,
     url: &Option<String>,
+    keys: &crate::keys::KeyArgs,
     kind: ReportKind,
     incident_id: Option<i64>,
     a: ReportArgs,
 ) -> Result<ExitCode> {
-    let svc = open_service(data, url)?;
+    let svc = open_service(data, url, keys)?;
     let model = svc.report(
         &system_ctx(),
         ReportQuery {

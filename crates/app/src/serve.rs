@@ -1,6 +1,6 @@
 //! `bmnn serve`: the web UI and the JSON API on one address, with the daily automatic run.
 
-use crate::cli::{load_rules, open_service};
+use crate::cli::{load_rules, open_service_with};
 use anyhow::{Context, Result, anyhow};
 use bmnn_core::ports::Store;
 use bmnn_web::scanning::ScanState;
@@ -46,16 +46,15 @@ pub fn run(
         )
         .with_writer(std::io::stderr)
         .init();
-    // The key before anything is written (only `--demo` looks at the database first, to make
-    // the demo keyring on an empty one only).
+    // The key before the database is opened (it is encrypted under it). `--demo` looks at the
+    // database first, without the key, to make the demo keyring on a new or empty one only.
     let key = if args.demo {
-        let svc = open_service(data, url)?;
-        let empty = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
-        crate::keys::unlock_demo(data, keys, empty)?
+        let fresh = crate::cli::fresh_without_key(data, url)?;
+        crate::keys::unlock_demo(data, keys, fresh)?
     } else {
         crate::keys::unlock(data, keys)?
     };
-    let svc = open_service(data, url)?;
+    let svc = open_service_with(data, url, &key)?;
     let _ = load_rules(data)?;
     let fresh = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
     if args.demo && fresh {

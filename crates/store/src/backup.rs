@@ -1,12 +1,13 @@
 //! Backups (sao lưu): a consistent copy of the database, checked, sealed with the data key.
 //!
 //! SQLite: `VACUUM INTO` a temporary file (consistent while the server runs), then
-//! `PRAGMA integrity_check` on the copy. PostgreSQL: the logical export (the same JSON as
+//! `PRAGMA integrity_check` on the copy. An encrypted (SQLCipher) database gives an encrypted
+//! copy under the same key, which is then sealed like any payload; restore writes it back as is. PostgreSQL: the logical export (the same JSON as
 //! `bmnn export`). The payload and a manifest (backend, time, SHA-256) are sealed in the
 //! `bmnn-vault` envelope, so a changed byte, a truncated file or a file sealed by another
 //! installation is refused on restore before anything is written.
 
-use crate::{DbStore, Pools, db_err};
+use crate::{DbStore, FileState, Pools, SqliteKey, db_err, file_state, sqlite_connect};
 use bmnn_core::error::{CoreError, Result};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -33,9 +34,14 @@ struct Check {
     integrity_check: String,
 }
 
-/// `PRAGMA integrity_check` of a SQLite file: Ok when it answers "ok".
+/// `PRAGMA integrity_check` of a plain SQLite file: Ok when it answers "ok".
 pub fn sqlite_integrity(path: &Path) -> Result<()> {
-    let mut c = SqliteConnection::establish(&path.display().to_string())
+    sqlite_integrity_keyed(path, None)
+}
+
+/// `PRAGMA integrity_check` of a SQLite file opened with `key` (if any).
+pub(crate) fn sqlite_integrity_keyed(path: &Path, key: Option<&SqliteKey>) -> Result<()> {
+    let mut c = sqlite_connect(&path.display().to_string(), key)
         .map_err(|e| CoreError::Storage(e.to_string()))?;
     let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
         .load(&mut c)
@@ -67,7 +73,14 @@ impl DbStore {
                 let tmp = tmp_dir.join(format!("bmnn-backup-{}.db", std::process::id()));
                 let _ = std::fs::remove_file(&tmp);
                 self.sqlite_snapshot(&tmp.display().to_string())?;
-                let check = sqlite_integrity(&tmp);
+                let check = sqlite_integrity_keyed(&tmp, self.key.as_ref()).and_then(|()| {
+                    match (self.key.is_some(), file_state(&tmp)) {
+                        (true, FileState::Encrypted) | (false, FileState::Plain) => Ok(()),
+                        _ => Err(CoreError::Storage(
+                            "bản sao VACUUM INTO không đúng trạng thái mã hóa".into(),
+                        )),
+                    }
+                });
                 let bytes = std::fs::read(&tmp).map_err(|e| CoreError::Storage(e.to_string()));
                 let _ = std::fs::remove_file(&tmp);
                 check?;
@@ -124,10 +137,20 @@ pub fn open_backup(key: &bmnn_vault::DataKey, sealed: &[u8]) -> Result<(BackupMa
 
 /// Restores a SQLite backup over `db_path` (the server must be stopped): the payload is
 /// written beside it, checked, then renamed over the database; WAL files are removed.
-pub fn restore_sqlite(payload: &[u8], db_path: &Path) -> Result<()> {
+/// With `key` the restored database is encrypted under it: an encrypted payload must open with
+/// it, a plain one (a backup made before encryption) is converted first.
+pub fn restore_sqlite(payload: &[u8], db_path: &Path, key: Option<[u8; 32]>) -> Result<()> {
+    let key = key.map(SqliteKey::new);
     let tmp = db_path.with_extension("db.restore");
     std::fs::write(&tmp, payload).map_err(|e| CoreError::Storage(e.to_string()))?;
-    if let Err(e) = sqlite_integrity(&tmp) {
+    let checked = match &key {
+        Some(k) => crate::encrypt_plain_sqlite(&tmp, k)
+            .map(|_| ())
+            .map_err(|e| CoreError::Storage(e.to_string())),
+        None => Ok(()),
+    }
+    .and_then(|()| sqlite_integrity_keyed(&tmp, key.as_ref()));
+    if let Err(e) = checked {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
@@ -141,7 +164,7 @@ pub fn restore_sqlite(payload: &[u8], db_path: &Path) -> Result<()> {
         let _ = std::fs::remove_file(db_path.with_extension(ext));
     }
     std::fs::rename(&tmp, db_path).map_err(|e| CoreError::Storage(e.to_string()))?;
-    let mut c = SqliteConnection::establish(&db_path.display().to_string())
+    let mut c = sqlite_connect(&db_path.display().to_string(), key.as_ref())
         .map_err(|e| CoreError::Storage(e.to_string()))?;
     c.batch_execute("PRAGMA journal_mode = WAL;")
         .map_err(db_err)?;

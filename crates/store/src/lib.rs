@@ -19,12 +19,17 @@
 //! - Every state change of the services writes its audit record in the same transaction.
 //! - The clearance filter (`ReadScope`) is applied in SQL on every read of items, requests,
 //!   register entries, notices and attachments.
+//! - With a key ([`DbStore::open_keyed`]) the SQLite file is encrypted with SQLCipher: the key
+//!   is the first statement on every connection (pool, WAL setup, backup check, restore), and a
+//!   plain database found at the path is converted once ([`encrypt_plain_sqlite`]). The key never
+//!   appears in a log line or an error message.
 
 #![forbid(unsafe_code)]
 
 pub mod backup;
 mod bench;
 mod blobs;
+mod cipher;
 mod dataset;
 pub mod schema;
 mod tx;
@@ -38,8 +43,12 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use scheduled_thread_pool::ScheduledThreadPool;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
+pub use cipher::encrypt_plain_sqlite;
 pub use dataset::{Dataset, EXPORT_FORMAT, EXPORT_VERSION};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -51,6 +60,17 @@ pub enum StoreError {
     Open(String),
     #[error("lỗi chuyển đổi cơ sở dữ liệu (migration): {0}")]
     Migrate(String),
+    #[error(
+        "khóa không mở được cơ sở dữ liệu {0} (sai khóa dữ liệu, hoặc tệp không phải cơ sở dữ liệu \
+         bmnn); không có gì thay đổi. / The key does not open the database (wrong data key or not \
+         a bmnn database); nothing was changed."
+    )]
+    WrongKey(String),
+    #[error(
+        "cơ sở dữ liệu {0} đã được mã hóa: cần khóa dữ liệu để mở. / The database is encrypted; \
+         the data key is needed."
+    )]
+    Encrypted(String),
     #[error(
         "địa chỉ cơ sở dữ liệu không hợp lệ: {0} (dùng sqlite:///đường/dẫn.db hoặc postgres://…)"
     )]
@@ -69,12 +89,83 @@ enum Pools {
     Pg(Pool<ConnectionManager<PgConnection>>),
 }
 
-/// Per-connection SQLite settings (applied to every pooled connection).
-#[derive(Debug)]
-struct SqlitePragmas;
+/// The SQLCipher key of a SQLite database: 32 raw bytes (no passphrase derivation inside
+/// SQLCipher; the caller gives a subkey of the data key). Debug never shows it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SqliteKey([u8; 32]);
+
+impl SqliteKey {
+    pub fn new(bytes: [u8; 32]) -> SqliteKey {
+        SqliteKey(bytes)
+    }
+    fn hex(&self) -> String {
+        self.0.iter().map(|x| format!("{x:02x}")).collect()
+    }
+    /// `PRAGMA key` with the raw key, the first statement on a connection; then SQLCipher's own
+    /// logging to standard error is silenced (a wrong key is reported by [`StoreError::WrongKey`]).
+    fn pragma(&self) -> String {
+        format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA cipher_log_level = NONE;",
+            self.hex()
+        )
+    }
+}
+
+impl std::fmt::Debug for SqliteKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteKey(…)")
+    }
+}
+
+/// Opens a SQLite connection: the key (if any) first, then a read that proves it opens the
+/// file. A wrong key (or an encrypted file opened without one) is a clear error, never the
+/// SQL text (which holds the key).
+pub(crate) fn sqlite_connect(
+    path: &str,
+    key: Option<&SqliteKey>,
+) -> std::result::Result<SqliteConnection, StoreError> {
+    let mut c = SqliteConnection::establish(path).map_err(|e| StoreError::Open(e.to_string()))?;
+    if let Some(k) = key {
+        // Errors of this statement are replaced: SQLite does not echo SQL, but be sure.
+        c.batch_execute(&k.pragma())
+            .map_err(|_| StoreError::Open("PRAGMA key".into()))?;
+    }
+    if let Err(e) = c.batch_execute("SELECT count(*) FROM sqlite_master;") {
+        let not_db = matches!(
+            &e,
+            diesel::result::Error::DatabaseError(_, info) if info.message().contains("not a database")
+        );
+        return Err(match (not_db, key) {
+            (true, Some(_)) => StoreError::WrongKey(path.to_string()),
+            (true, None) if file_state(Path::new(path)) == FileState::Encrypted => {
+                StoreError::Encrypted(path.to_string())
+            }
+            _ => StoreError::Open(e.to_string()),
+        });
+    }
+    Ok(c)
+}
+
+/// Per-connection SQLite settings (applied to every pooled connection), after the key.
+struct SqlitePragmas {
+    key: Option<SqliteKey>,
+}
+
+impl std::fmt::Debug for SqlitePragmas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SqlitePragmas {{ keyed: {} }}", self.key.is_some())
+    }
+}
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, c: &mut SqliteConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let Some(k) = &self.key {
+            c.batch_execute(&k.pragma()).map_err(|_| {
+                diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                    "PRAGMA key".into(),
+                ))
+            })?;
+        }
         c.batch_execute(
             "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
         )
@@ -82,9 +173,75 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
+/// What a SQLite database file looks like from outside, without a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// No file (a new database).
+    Missing,
+    /// A file of zero bytes (SQLite makes the header on the first write).
+    Empty,
+    /// Starts with `SQLite format 3\0`: not encrypted.
+    Plain,
+    /// Anything else: encrypted by SQLCipher (or not a database at all).
+    Encrypted,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Looks at the first 16 bytes of `path`.
+pub fn file_state(path: &Path) -> FileState {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return FileState::Missing;
+    };
+    let mut head = Vec::with_capacity(16);
+    if f.by_ref().take(16).read_to_end(&mut head).is_err() {
+        return FileState::Encrypted;
+    }
+    if head.is_empty() {
+        FileState::Empty
+    } else if head.as_slice() == SQLITE_HEADER {
+        FileState::Plain
+    } else {
+        FileState::Encrypted
+    }
+}
+
+/// The SQLite file path of a URL (`None` for PostgreSQL).
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        None
+    } else {
+        Some(url.strip_prefix("sqlite://").unwrap_or(url))
+    }
+}
+
 /// The database of one bmnn installation.
 pub struct DbStore {
     pools: Pools,
+    /// SQLCipher key of a SQLite database (backups check their copy with it).
+    key: Option<SqliteKey>,
+    /// The one thread that opens the SQLite pool's connections (see the `Drop` impl).
+    workers: Option<Arc<ScheduledThreadPool>>,
+}
+
+/// SQLCipher frees its global state in an `atexit` handler. A SQLite connection closed by another
+/// thread while the process exits crashes it (seen: r2d2's worker, which had just opened a
+/// connection, holding the pool's last reference and closing every connection). So the SQLite
+/// pool runs without reaper (no idle timeout, no maximum lifetime: connections live as long as
+/// the store), its connections are opened by one worker thread, and dropping the store first
+/// waits for that worker to be idle: the pool, and every connection, is then closed by the
+/// thread that drops the store.
+impl Drop for DbStore {
+    fn drop(&mut self) {
+        if let Some(w) = &self.workers {
+            let (tx, rx) = std::sync::mpsc::channel();
+            w.execute(move || {
+                let _ = tx.send(());
+            });
+            let _ = rx.recv_timeout(Duration::from_secs(30));
+        }
+    }
 }
 
 /// A connection borrowed for one transaction.
@@ -139,7 +296,20 @@ pub(crate) fn db_err(e: diesel::result::Error) -> CoreError {
 impl DbStore {
     /// Opens (and migrates) the database at `url`: `sqlite:///abs/path.db`, `sqlite://rel.db`,
     /// a plain file path, or `postgres://…` / `postgresql://…`.
+    /// Without a key the SQLite file is plain (tests, tools); see [`DbStore::open_keyed`].
     pub fn open(url: &str) -> std::result::Result<DbStore, StoreError> {
+        DbStore::open_keyed(url, None)
+    }
+
+    /// Opens (and migrates) the database at `url`; with `key`, a SQLite file is encrypted with
+    /// SQLCipher under it, and a plain one found there is converted first
+    /// ([`encrypt_plain_sqlite`]). PostgreSQL ignores the key (its at-rest encryption is the
+    /// server's).
+    pub fn open_keyed(
+        url: &str,
+        key: Option<[u8; 32]>,
+    ) -> std::result::Result<DbStore, StoreError> {
+        let key = key.map(SqliteKey::new);
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mgr = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()
@@ -149,31 +319,52 @@ impl DbStore {
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             DbStore {
                 pools: Pools::Pg(pool),
+                key: None,
+                workers: None,
             }
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             if path.is_empty() {
                 return Err(StoreError::Url(url.to_string()));
             }
-            // WAL once per database file (persistent), before the pool opens.
-            let mut c =
-                SqliteConnection::establish(path).map_err(|e| StoreError::Open(e.to_string()))?;
+            if let Some(k) = &key {
+                encrypt_plain_sqlite(Path::new(path), k)?;
+            }
+            // WAL once per database file (persistent), before the pool opens; the key is
+            // checked here, before anything is written.
+            let mut c = sqlite_connect(path, key.as_ref())?;
             c.batch_execute("PRAGMA journal_mode = WAL;")
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             drop(c);
             let mgr = ConnectionManager::<SqliteConnection>::new(path);
+            let workers = Arc::new(
+                ScheduledThreadPool::builder()
+                    .num_threads(1)
+                    .thread_name_pattern("bmnn-sqlite-{}")
+                    .build(),
+            );
             let pool = Pool::builder()
                 .max_size(4)
                 .connection_timeout(Duration::from_secs(30))
-                .connection_customizer(Box::new(SqlitePragmas))
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .thread_pool(workers.clone())
+                .connection_customizer(Box::new(SqlitePragmas { key }))
                 .build(mgr)
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             DbStore {
                 pools: Pools::Sqlite(pool),
+                key,
+                workers: Some(workers),
             }
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Whether the SQLite file is encrypted (always false on PostgreSQL).
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
     }
 
     pub fn backend(&self) -> Backend {

@@ -83,7 +83,11 @@ impl Org {
 }
 
 pub fn org(url: &str) -> Org {
-    let store = DbStore::open(url).expect("open store");
+    org_on(DbStore::open(url).expect("open store"))
+}
+
+/// The organisation on an already opened store (e.g. a keyed one).
+pub fn org_on(store: DbStore) -> Org {
     let svc = Service::new(store, RuleSet::embedded());
     let admin = svc
         .bootstrap_admin(

@@ -544,7 +544,7 @@ fn backups_restore_and_refuse_damaged_or_foreign_ones() {
         let before = o.svc.store.export().expect("export");
         if b.name == "sqlite" {
             let dest = tmp.path().join("restored.db");
-            bmnn_store::backup::restore_sqlite(&payload, &dest).expect("restore");
+            bmnn_store::backup::restore_sqlite(&payload, &dest, None).expect("restore");
             let r = bmnn_store::DbStore::open(&format!("sqlite://{}", dest.display()))
                 .expect("open restored");
             assert_eq!(r.export().expect("export"), before);
