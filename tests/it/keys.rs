@@ -388,3 +388,51 @@ fn serve_demo_stays_one_non_interactive_command() {
     assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
     assert!(!real.path().join("keys/keyring.json").exists());
 }
+
+#[test]
+fn keyring_changes_are_recorded_in_the_audit_chain_without_secrets() {
+    let dir = crate::cli::demo();
+    let demo = crate::cli::DEMO_PASSPHRASE;
+    let second = "mật khẩu thứ hai rất dài 2026";
+    let before = crate::cli::keyed_store(dir.path())
+        .export()
+        .expect("export")
+        .audit_log
+        .len();
+    let o = with(
+        dir.path(),
+        &[("BMNN_PASSPHRASE", demo), ("BMNN_NEW_PASSPHRASE", second)],
+        &["keys", "add-passphrase", "--label", "thu-hai"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = with(
+        dir.path(),
+        &[("BMNN_PASSPHRASE", demo)],
+        &["keys", "remove", "thu-hai"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    // A refused change (the last wrap... here an unknown label) records nothing.
+    let o = with(
+        dir.path(),
+        &[("BMNN_PASSPHRASE", demo)],
+        &["keys", "remove", "khong-co"],
+    );
+    assert!(!o.status.success());
+    let log = crate::cli::keyed_store(dir.path())
+        .export()
+        .expect("export")
+        .audit_log;
+    let new: Vec<(String, String, String)> = log[before..]
+        .iter()
+        .map(|r| (r.action.clone(), r.object.clone(), r.details.clone()))
+        .collect();
+    let actions: Vec<&str> = new.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["keys.add-passphrase", "keys.remove"], "{new:?}");
+    for (_, object, details) in &new {
+        assert!(object.starts_with("keyring:"), "{object}");
+        assert_eq!(details, "label=thu-hai");
+        assert!(!details.contains(second) && !details.contains(demo));
+    }
+    let o = bmnn(dir.path(), &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

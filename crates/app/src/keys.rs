@@ -529,6 +529,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             ring.add(&key, WrapKind::Passphrase, &label, p.as_bytes())
                 .map_err(vault_err)?;
             save_keyring(data, &ring)?;
+            audit_change(data, url, &key, "keys.add-passphrase", &label)?;
             println!("Đã thêm mật khẩu \"{label}\".");
             Ok(ExitCode::SUCCESS)
         }
@@ -540,6 +541,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             ring.add(&key, WrapKind::Recovery, &label, code.as_bytes())
                 .map_err(vault_err)?;
             save_keyring(data, &ring)?;
+            audit_change(data, url, &key, "keys.add-recovery", &label)?;
             print_recovery(&code, &label);
             Ok(ExitCode::SUCCESS)
         }
@@ -573,6 +575,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
                 let _ = std::fs::remove_file(&path);
                 return Err(e);
             }
+            audit_change(data, url, &key, "keys.add-keyfile", &label)?;
             println!(
                 "Đã tạo tệp khóa {} (\"{label}\"). Cất thiết bị ở nơi an toàn; dùng: --key-file {}",
                 path.display(),
@@ -581,7 +584,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             Ok(ExitCode::SUCCESS)
         }
         KeysCmd::Remove { label } => {
-            let (mut ring, _key) = open_for_change(data, args)?;
+            let (mut ring, key) = open_for_change(data, args)?;
             let n = ring.wraps.iter().filter(|w| w.label == label).count();
             if n == 0 {
                 bail!("Không có cách mở khóa tên \"{label}\". / No wrap with that label.");
@@ -594,6 +597,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             }
             ring.remove(&label);
             save_keyring(data, &ring)?;
+            audit_change(data, url, &key, "keys.remove", &label)?;
             println!("Đã xóa \"{label}\"; còn {} cách mở khóa.", ring.wraps.len());
             Ok(ExitCode::SUCCESS)
         }
@@ -614,6 +618,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             ring.add(&key, WrapKind::Passphrase, &label, p.as_bytes())
                 .map_err(vault_err)?;
             save_keyring(data, &ring)?;
+            audit_change(data, url, &key, "keys.change-passphrase", &label)?;
             println!("Đã đổi mật khẩu \"{label}\".");
             Ok(ExitCode::SUCCESS)
         }
@@ -629,6 +634,7 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             ring.add(&key, WrapKind::Recovery, "recovery-1", code.as_bytes())
                 .map_err(vault_err)?;
             save_keyring(data, &ring)?;
+            audit_change(data, url, &key, "keys.rotate", &label)?;
             println!(
                 "Đã thay {} cách mở khóa cũ bằng mật khẩu \"{label}\" và một mã khôi phục mới \
                  (khóa dữ liệu {} giữ nguyên; tệp khóa cũ hết hiệu lực, thêm lại bằng add-keyfile).",
@@ -655,6 +661,32 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             )
         }
     }
+}
+
+/// Records a keyring change in the audit chain when the database exists (the keyring is already
+/// saved; a failure here says so and exits non-zero).
+fn audit_change(
+    data: &Path,
+    url: &Option<String>,
+    key: &DataKey,
+    action: &str,
+    label: &str,
+) -> Result<()> {
+    let db = crate::cli::database_url(data, url)?;
+    if let Some(p) = bmnn_store::sqlite_path(&db)
+        && bmnn_store::file_state(Path::new(p)) == bmnn_store::FileState::Missing
+    {
+        return Ok(());
+    }
+    let svc = crate::cli::open_service_with(data, url, key)?;
+    svc.record_key_change(&crate::cli::system_ctx(), action, &key.id(), label)
+        .map_err(|e| {
+            anyhow!(
+                "Khóa đã được đổi nhưng chưa ghi được vào nhật ký: {}
+The keyring changed but the audit record failed.",
+                e.message_vi()
+            )
+        })
 }
 
 fn read_legacy(p: &Path) -> Result<DataKey> {

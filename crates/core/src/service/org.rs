@@ -401,3 +401,53 @@ impl<S: Store> Service<S> {
         })
     }
 }
+
+/// Changes to the keyring (cách mở khóa dữ liệu) that `bmnn keys` records in the audit chain.
+pub const KEY_ACTIONS: [&str; 6] = [
+    "keys.add-passphrase",
+    "keys.add-recovery",
+    "keys.add-keyfile",
+    "keys.remove",
+    "keys.change-passphrase",
+    "keys.rotate",
+];
+
+impl<S: Store> Service<S> {
+    /// Records a change to the ways the data key can be unlocked: which action, which key, which
+    /// label — never a secret. `bmnn keys` calls it after the keyring is saved.
+    pub fn record_key_change(
+        &self,
+        ctx: &Ctx,
+        action: &str,
+        key_id: &str,
+        label: &str,
+    ) -> Result<()> {
+        if !KEY_ACTIONS.contains(&action) {
+            return Err(CoreError::invalid(
+                "action",
+                "thao tác với khóa không hợp lệ",
+            ));
+        }
+        if key_id.is_empty()
+            || key_id.len() > 64
+            || !key_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(CoreError::invalid("key_id", "mã khóa không hợp lệ"));
+        }
+        if label.trim().is_empty()
+            || label.chars().count() > 64
+            || label.chars().any(char::is_control)
+        {
+            return Err(CoreError::invalid("label", "tên cách mở khóa không hợp lệ"));
+        }
+        self.write(ctx, |a| {
+            a.audit(
+                action,
+                format!("keyring:{key_id}"),
+                format!("label={label}"),
+            )
+        })
+    }
+}
