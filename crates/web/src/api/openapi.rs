@@ -91,7 +91,15 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             );
             responses.insert(
                 "429".into(),
-                error_answer("account_locked: tài khoản tạm khóa"),
+                error_answer("account_locked: tài khoản tạm khóa; rate_limited: quá nhiều yêu cầu"),
+            );
+        }
+        // Routes behind a per-address rate limit (`crate::ratelimit`).
+        let full = format!("/api/v1{}", route.path);
+        if crate::ratelimit::Class::of(&route.method, &full).is_some() && route.path != "/tokens" {
+            responses.insert(
+                "429".into(),
+                error_answer("rate_limited: quá nhiều yêu cầu từ địa chỉ này (Retry-After)"),
             );
         }
         if d.body.is_some() {

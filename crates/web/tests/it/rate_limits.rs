@@ -127,4 +127,13 @@ async fn scanner_uploads_have_their_own_limit() {
     // Logging in from the same machine is a different bucket.
     let p = send(&r, token_req("vanthu", PASSWORD)).await;
     assert_eq!(p.status, StatusCode::CREATED, "{}", p.text());
+    // The OpenAPI document says so for both limited API routes.
+    let doc = app.get("/api/v1/openapi.json", "vanthu").await.expect(200);
+    for (path, method) in [("/scan", "post"), ("/tokens", "post")] {
+        assert!(
+            doc["paths"][path][method]["responses"]["429"].is_object(),
+            "{method} {path} documents 429"
+        );
+    }
+    assert!(doc["paths"]["/items"]["get"]["responses"]["429"].is_null());
 }
