@@ -1,7 +1,7 @@
 //! Every state-changing page route refuses a request without a valid CSRF token (403, and
-//! nothing is written), and refuses a cross-origin request even with the token. The table of
-//! routes below must list exactly `ui::POST_ROUTES`: adding a POST route without covering it
-//! here fails `the_table_covers_every_post_route`.
+//! nothing is written), and refuses a cross-origin request even with the token. The routes come
+//! from the application's own route table (`bmnn_web::access::table`), so a new POST page route
+//! is covered the moment it is registered.
 
 use crate::helpers::TestApp;
 use crate::ui_client::{Client, send};
@@ -10,33 +10,13 @@ use axum::http::{Request, StatusCode, header};
 use bmnn_web::ui;
 
 /// Every POST route of the pages, as the router registers them.
-const COVERED: &[&str] = &[
-    "/setup",
-    "/login",
-    "/logout",
-    "/logout-all",
-    "/account/password",
-    "/items",
-    "/acts/{code}",
-    "/items/{id}/attachments",
-    "/attachments/{id}/view",
-    "/admin/agency",
-    "/admin/units",
-    "/admin/positions",
-    "/admin/users",
-    "/admin/users/{id}",
-    "/admin/users/{id}/password",
-    "/admin/delegations",
-    "/admin/delegations/{id}/revoke",
-    "/catalogues",
-    "/catalogues/items/{id}/remove",
-    "/scan",
-    "/programme/{kind}",
-    "/programme/{kind}/{id}/{act}",
-    "/programme/reports/draft",
-    "/programme/reports/keys",
-    "/programme/reports/bundles",
-];
+fn covered() -> Vec<String> {
+    bmnn_web::access::table::<bmnn_store::DbStore>()
+        .into_iter()
+        .filter(|r| r.method == axum::http::Method::POST && !r.path.starts_with("/api/"))
+        .map(|r| r.path)
+        .collect()
+}
 
 /// Concrete URLs for a route pattern (every act code for `/acts/{code}`).
 fn urls(pattern: &str) -> Vec<String> {
@@ -61,12 +41,18 @@ fn urls(pattern: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_table_covers_every_post_route() {
-    let mut a: Vec<&str> = COVERED.to_vec();
-    let mut b: Vec<&str> = ui::POST_ROUTES.to_vec();
-    a.sort_unstable();
-    b.sort_unstable();
-    assert_eq!(a, b, "a POST route is not covered by the CSRF test");
+fn the_route_table_lists_the_post_pages() {
+    let c = covered();
+    // The forms people use every day are among them (the walk below is not vacuous).
+    for p in [
+        "/login",
+        "/acts/{code}",
+        "/items/{id}/attachments",
+        "/programme/{kind}",
+    ] {
+        assert!(c.iter().any(|x| x == p), "{p} missing from {c:?}");
+    }
+    assert!(c.len() >= 25, "{c:?}");
 }
 
 #[tokio::test]
@@ -78,8 +64,8 @@ async fn every_post_route_refuses_a_missing_or_wrong_token() {
     let admin = Client::session(&app, "admin");
     let clerk = Client::session(&app, "vanthu");
     let before = app.audit_count();
-    for pattern in COVERED {
-        for url in urls(pattern) {
+    for pattern in covered() {
+        for url in urls(&pattern) {
             let url = url.replace("/items/1/", &format!("/items/{item}/"));
             for c in [&admin, &clerk] {
                 let p = c
