@@ -228,17 +228,18 @@ pub fn cmd<T: Serialize + DeserializeOwned>(c: T) -> Result<T> {
     let v = serde_json::to_value(&c)
         .map_err(|_| CoreError::invalid("body", "không đọc được dữ liệu nhập"))?;
     let mut changed = false;
-    let v = walk(v, "", Class::Text, &mut changed)?;
+    let v = walk(v, "body", Class::Text, &mut changed)?;
     if !changed {
         return Ok(c);
     }
     serde_json::from_value(v).map_err(|_| CoreError::invalid("body", "không đọc được dữ liệu nhập"))
 }
 
-fn walk(v: Value, path: &str, class: Class, changed: &mut bool) -> Result<Value> {
+/// `field` is the name of the innermost key (what the API's `field` and the message name).
+fn walk(v: Value, field: &str, class: Class, changed: &mut bool) -> Result<Value> {
     Ok(match v {
         Value::String(s) => {
-            let out = checked(if path.is_empty() { "body" } else { path }, &s, class)?;
+            let out = checked(field, &s, class)?;
             if out != s {
                 *changed = true;
             }
@@ -246,23 +247,18 @@ fn walk(v: Value, path: &str, class: Class, changed: &mut bool) -> Result<Value>
         }
         Value::Array(a) => Value::Array(
             a.into_iter()
-                .map(|x| walk(x, path, class, changed))
+                .map(|x| walk(x, field, class, changed))
                 .collect::<Result<_>>()?,
         ),
         Value::Object(o) => Value::Object(
             o.into_iter()
                 .map(|(k, x)| {
-                    let p = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
                     // A map under a long field (narrative by section) keeps the long class.
                     let c = match class_of(&k) {
                         Class::Text if class == Class::Long => Class::Long,
                         c => c,
                     };
-                    let x = walk(x, &p, c, changed)?;
+                    let x = walk(x, &k, c, changed)?;
                     Ok((k, x))
                 })
                 .collect::<Result<_>>()?,
@@ -448,14 +444,14 @@ mod tests {
             },
             n: 0,
         };
-        assert_eq!(field(cmd(bad).unwrap_err()), "inner.name");
+        assert_eq!(field(cmd(bad).unwrap_err()), "name");
         // A map under a long field keeps the long class.
         let mut narrative = std::collections::BTreeMap::new();
         narrative.insert("a".to_string(), "x".repeat(MAX_TEXT + 1));
         let v = serde_json::json!({ "narrative": narrative });
         assert!(cmd(v).is_ok());
         let v = serde_json::json!({ "notes": { "a": "x".repeat(MAX_TEXT + 1) } });
-        assert_eq!(field(cmd(v).unwrap_err()), "notes.a");
+        assert_eq!(field(cmd(v).unwrap_err()), "a");
     }
 
     #[test]
