@@ -5,8 +5,8 @@
 //! client ever sees a framework message. Input hygiene that protects the stores lives here
 //! too: no NUL character in any string (PostgreSQL text cannot hold one), every date field
 //! of a body within 1900–2199 (date arithmetic beyond that range is meaningless for the law),
-//! no key twice in one object, and JSON bodies up to [`MAX_JSON_BYTES`]. The text rules
-//! (characters, lengths, NFC) are the services' (`bmnn_core::validate`).
+//! and no key twice in one object. The text rules (characters, lengths, NFC) are the
+//! services' (`bmnn_core::validate`); bodies above `max_body_bytes` are answered 413 before.
 
 use crate::{AppState, WebError, ctx_for};
 use axum::body::Bytes;
@@ -147,10 +147,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// (the path wins over the body) and then call [`Body::parse`].
 pub struct Body(pub serde_json::Map<String, Value>);
 
-/// The largest JSON body: no act needs more (free texts are at most 20,000 characters); the
-/// server-wide `max_body_bytes` is for uploads.
-pub const MAX_JSON_BYTES: usize = 1024 * 1024;
-
 /// Date fields of request bodies (checked to lie within 1900–2199).
 const DATE_FIELDS: [&str; 11] = [
     "date",
@@ -224,14 +220,6 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                 return Err(error_response(status, "invalid_input", msg, Some("body")));
             }
         };
-        if bytes.len() > MAX_JSON_BYTES {
-            return Err(error_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "invalid_input",
-                "Nội dung yêu cầu quá lớn (tối đa 1 MiB cho dữ liệu JSON).",
-                Some("body"),
-            ));
-        }
         // An empty body is an empty object: acts whose fields are all optional need none.
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Ok(Body(serde_json::Map::new()));

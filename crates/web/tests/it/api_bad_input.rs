@@ -279,7 +279,7 @@ async fn oversized_texts_are_refused_and_the_body_limit_answers_first() {
         .await
         .expect_error(400, "invalid_input");
     field_is(&e, "note");
-    // A 3 MB summary: the JSON body limit answers 413 before any act …
+    // A 3 MB summary is refused by the act (the body limit, 32 MiB, is for uploads) …
     let big = "trích yếu ".repeat(300_000);
     let e = app
         .post_json(
@@ -288,9 +288,20 @@ async fn oversized_texts_are_refused_and_the_body_limit_answers_first() {
             incoming(json!({"summary": big})),
         )
         .await
+        .expect_error(400, "invalid_input");
+    field_is(&e, "summary");
+    // … and a body over the limit is answered 413 before it is read whole.
+    let limit = bmnn_web::WebConfig::default().max_body_bytes;
+    let e = app
+        .post_json(
+            "/api/v1/incoming",
+            "vanthu",
+            incoming(json!({"summary": "a".repeat(limit)})),
+        )
+        .await
         .expect_error(413, "invalid_input");
     field_is(&e, "body");
-    // … and the service refuses it on its own (the pages and the CLI call it directly).
+    // The service refuses it on its own (the pages and the CLI call it directly).
     let cmd: bmnn_core::service::ReceiveIncomingCmd =
         serde_json::from_value(incoming(json!({"summary": big}))).expect("command");
     let err = app
