@@ -44,35 +44,8 @@ impl UserForm {
                 ),
             ));
         }
-        let mut roles = Vec::new();
-        for code in self.roles.unwrap_or_default() {
-            let code = code.trim();
-            if code.is_empty() {
-                continue;
-            }
-            let r = Role::from_code(code).ok_or_else(|| {
-                CoreError::refused(
-                    "unknown_role",
-                    format!(
-                        "Vai trò «{}» không có trong danh sách; không có thay đổi nào được lưu.",
-                        crate::validate::line("roles", code).unwrap_or_default()
-                    ),
-                )
-            })?;
-            if !roles.contains(&r) {
-                roles.push(r);
-            }
-        }
-        let code = self.clearance.unwrap_or_default();
-        let clearance = match code.trim() {
-            "" => None,
-            c => Some(Level::from_code(c).ok_or_else(|| {
-                CoreError::refused(
-                    "unknown_clearance",
-                    "Độ mật được tiếp cận không có trong danh sách (chỉ có: không được tiếp cận, Mật, Tối mật, Tuyệt mật); không có thay đổi nào được lưu.",
-                )
-            })?),
-        };
+        let roles = roles_from_codes(&self.roles.unwrap_or_default())?;
+        let clearance = clearance_from_code(&self.clearance.unwrap_or_default())?;
         let id = |v: Option<String>, label: &str| -> Result<Option<Option<Id>>> {
             match v.as_deref().map(str::trim) {
                 None => Ok(None),
@@ -98,6 +71,44 @@ impl UserForm {
                     .any(|v| matches!(v.trim(), "on" | "true" | "1" | "yes")),
             ),
         })
+    }
+}
+
+/// Role codes of a form (empty ones ignored, duplicates merged); an unknown code is refused.
+pub fn roles_from_codes(codes: &[String]) -> Result<Vec<Role>> {
+    let mut roles = Vec::new();
+    for code in codes {
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let r = Role::from_code(code).ok_or_else(|| {
+            CoreError::refused(
+                "unknown_role",
+                format!(
+                    "Vai trò «{}» không có trong danh sách; không có thay đổi nào được lưu.",
+                    crate::validate::line("roles", code).unwrap_or_default()
+                ),
+            )
+        })?;
+        if !roles.contains(&r) {
+            roles.push(r);
+        }
+    }
+    Ok(roles)
+}
+
+/// A clearance code of a form: empty for "no clearance"; an unknown code is refused, never
+/// read as "no clearance".
+pub fn clearance_from_code(code: &str) -> Result<Option<Level>> {
+    match code.trim() {
+        "" => Ok(None),
+        c => Level::from_code(c).map(Some).ok_or_else(|| {
+            CoreError::refused(
+                "unknown_clearance",
+                "Độ mật được tiếp cận không có trong danh sách (chỉ có: không được tiếp cận, Mật, Tối mật, Tuyệt mật); không có thay đổi nào được lưu.",
+            )
+        }),
     }
 }
 

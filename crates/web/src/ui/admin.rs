@@ -367,14 +367,6 @@ pub async fn create_position<S: Store>(
     .await
 }
 
-fn roles(v: &Vals) -> Vec<Role> {
-    v.get("roles").lines().filter_map(Role::from_code).collect()
-}
-
-fn clearance(v: &Vals) -> Option<Level> {
-    Level::from_code(v.get("clearance"))
-}
-
 pub async fn create_user<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
@@ -395,8 +387,8 @@ pub async fn create_user<S: Store>(
             NewUser {
                 username: v.text("username"),
                 full_name: v.text("full_name"),
-                roles: roles(&v),
-                clearance: clearance(&v),
+                roles: roles_from_codes(&v.lines("roles"))?,
+                clearance: clearance_from_code(v.get("clearance"))?,
                 position_id: v.id("position_id")?,
                 unit_id: v.id("unit_id")?,
                 password_hash: hash,

@@ -430,4 +430,28 @@ async fn the_edit_user_form_refuses_unknown_codes_and_incomplete_posts() {
         after["unit_id"], user_before["unit_id"],
         "left out = unchanged"
     );
+    // The "new user" form refuses an unknown clearance too, and creates nobody.
+    let users = app.get("/api/v1/org", "admin").await.expect(200)["users"].clone();
+    let p = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "nguoimoi"),
+                ("full_name", "Người Mới"),
+                ("password", crate::helpers::PASSWORD),
+                ("roles", "clerk"),
+                ("clearance", "bi-mat"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status.as_u16(), 422);
+    assert!(
+        p.text()
+            .contains("Độ mật được tiếp cận không có trong danh sách")
+    );
+    assert_eq!(
+        app.get("/api/v1/org", "admin").await.expect(200)["users"],
+        users
+    );
 }
