@@ -16,6 +16,7 @@
 //! - [`programme`]: programme records (staff, training, devices, incidents …), reports, bundles.
 //! - [`audit`]: the hash chain over every change.
 //! - [`text`]: Vietnamese folding for search.
+//! - [`validate`]: input hygiene (characters, NFC, lengths, date bounds, units) for every service.
 #![forbid(unsafe_code)]
 
 pub mod access;
@@ -32,6 +33,7 @@ pub mod registers;
 pub mod rules;
 pub mod service;
 pub mod text;
+pub mod validate;
 
 pub use error::{CoreError, Refusal};
 pub use level::Level;

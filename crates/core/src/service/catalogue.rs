@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::access;
+use crate::validate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +37,7 @@ pub struct NewCatalogueItem {
 
 impl<S: Store> Service<S> {
     pub fn create_catalogue(&self, ctx: &Ctx, c: NewCatalogue) -> Result<(Catalogue, Vec<Id>)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(
                 access::CATALOGUE_KEEPERS,

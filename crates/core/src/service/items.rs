@@ -12,6 +12,7 @@ use crate::access;
 use crate::dates::{expiry, fmt_vn};
 use crate::registers::{Ack, Cancellation, NewEntry, RegisterEntry, RegisterKind};
 use crate::rules::TuyetMatSummary;
+use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -285,9 +286,14 @@ fn entry_fields(item: &SecretItem, regime: &Regime) -> BTreeMap<String, String> 
 impl<S: Store> Service<S> {
     /// Người soạn thảo đề xuất độ mật (ND26 Điều 2.1).
     pub fn propose(&self, ctx: &Ctx, c: ProposeCmd) -> Result<SecretItem> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROPOSERS, "Đề xuất độ mật")?;
             let (on, regime) = a.act_date(c.date)?;
+            validate::unit(a.tx, "unit_id", c.unit_id)?;
+            if let Some(e) = c.shorter_expiry {
+                validate::expiry("shorter_expiry", e, on)?;
+            }
             if !level::cleared_for(a.actor.clearance, c.level) {
                 return Err(CoreError::refused(
                     "clearance_too_low",
@@ -391,6 +397,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: DecideClassificationCmd,
     ) -> Result<SecretItem> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
             if item.status != Status::Proposed {
@@ -473,6 +480,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: RegisterOutgoingCmd,
     ) -> Result<(SecretItem, RegisterEntry)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đi")?;
             let mut item = a.item(c.item_id)?;
@@ -526,9 +534,17 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: ReceiveIncomingCmd,
     ) -> Result<(SecretItem, RegisterEntry)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đến")?;
             let (on, regime) = a.act_date(c.date)?;
+            validate::unit(a.tx, "unit_id", c.unit_id)?;
+            if let Some(d) = c.doc_date {
+                validate::doc_date("doc_date", d, on)?;
+            }
+            if let Some(e) = c.expiry {
+                validate::expiry("expiry", e, on)?;
+            }
             if !level::cleared_for(a.actor.clearance, c.level) {
                 return Err(CoreError::refused("clearance_too_low", format!("Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.", c.level.label())));
             }
@@ -626,6 +642,7 @@ impl<S: Store> Service<S> {
 
     /// Chuyển giao with the handover register; a user recipient must acknowledge.
     pub fn hand_over(&self, ctx: &Ctx, c: HandOverCmd) -> Result<RegisterEntry> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Chuyển giao tài liệu BMNN")?;
             let mut item = a.item(c.item_id)?;
@@ -702,6 +719,7 @@ impl<S: Store> Service<S> {
 
     /// Ký nhận a handover.
     pub fn acknowledge(&self, ctx: &Ctx, c: AcknowledgeCmd) -> Result<RegisterEntry> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let scope = a.scope();
             let mut e =
@@ -817,6 +835,7 @@ impl<S: Store> Service<S> {
 
     /// Cancels a mistaken register entry with a reason (never deleted; the number is not reused).
     pub fn cancel_entry(&self, ctx: &Ctx, entry_id: Id, reason: &str) -> Result<RegisterEntry> {
+        let reason = &validate::text("reason", reason)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Hủy bỏ mục sổ")?;
             let scope = a.scope();

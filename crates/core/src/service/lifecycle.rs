@@ -11,6 +11,7 @@ use super::*;
 use crate::access;
 use crate::dates::{add_years, days_after, days_before, fmt_vn};
 use crate::rules::{ExtensionStart, TuyetMatSummary};
+use crate::validate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -148,6 +149,7 @@ fn originator_or_authority(
 impl<S: Store> Service<S> {
     /// Gia hạn thời hạn bảo vệ (Law 29/2018 Điều 20).
     pub fn extend(&self, ctx: &Ctx, c: ExtendCmd) -> Result<SecretItem> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -183,6 +185,7 @@ impl<S: Store> Service<S> {
                 ExtensionStart::DecisionDate => on,
             };
             let new_expiry = add_years(start, c.years);
+            validate::expiry("years", new_expiry, on)?;
             item.expiry = Some(new_expiry);
             a.tx.update_item(&item)?;
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
@@ -195,6 +198,7 @@ impl<S: Store> Service<S> {
 
     /// Điều chỉnh độ mật (Law Điều 21): raise or lower, on the catalogue's basis.
     pub fn adjust(&self, ctx: &Ctx, c: AdjustCmd) -> Result<SecretItem> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -280,6 +284,7 @@ impl<S: Store> Service<S> {
 
     /// Giải mật by decision after the council's review (Law Điều 22.4).
     pub fn declassify(&self, ctx: &Ctx, c: DeclassifyCmd) -> Result<SecretItem> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -314,6 +319,7 @@ impl<S: Store> Service<S> {
 
     /// Marks a notice as sent (số văn bản thông báo).
     pub fn notice_done(&self, ctx: &Ctx, c: NoticeDoneCmd) -> Result<Notice> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::NOTICE_KEEPERS, "Ghi nhận đã thông báo")?;
             let (on, _) = a.act_date(c.date)?;

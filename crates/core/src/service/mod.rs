@@ -20,6 +20,7 @@ mod programme;
 mod queries;
 mod requests;
 mod scanning;
+mod user_form;
 mod web_support;
 
 pub use catalogue::*;
@@ -30,6 +31,7 @@ pub use programme::*;
 pub use queries::*;
 pub use requests::*;
 pub use scanning::*;
+pub use user_form::*;
 pub use web_support::*;
 
 use crate::Level;

@@ -3,6 +3,7 @@
 use super::*;
 use crate::access;
 use crate::dates::fmt_vn;
+use crate::validate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +74,10 @@ impl<S: Store> Service<S> {
         agency: Agency,
         u: NewUser,
     ) -> Result<User> {
+        let u = NewUser {
+            full_name: validate::line("full_name", &u.full_name)?,
+            ..u
+        };
         self.store.write(|tx| {
             if !tx.list_users()?.is_empty() {
                 return Err(CoreError::Conflict(
@@ -108,6 +113,7 @@ impl<S: Store> Service<S> {
     }
 
     pub fn set_agency(&self, ctx: &Ctx, agency: Agency) -> Result<()> {
+        let agency = validate::cmd(agency)?;
         self.write(ctx, |a| {
             a.require_role(access::ADMIN, "Cập nhật thông tin cơ quan")?;
             non_empty("name", &agency.name)?;
@@ -117,6 +123,7 @@ impl<S: Store> Service<S> {
     }
 
     pub fn create_unit(&self, ctx: &Ctx, name: &str, parent_id: Option<Id>) -> Result<Unit> {
+        let name = &validate::line("name", name)?;
         self.write(ctx, |a| {
             a.require_role(access::ADMIN, "Quản lý đơn vị")?;
             let mut u = Unit {
@@ -139,8 +146,10 @@ impl<S: Store> Service<S> {
     }
 
     pub fn create_position(&self, ctx: &Ctx, p: NewPosition) -> Result<Position> {
+        let p = validate::cmd(p)?;
         self.write(ctx, |a| {
             a.require_role(access::ADMIN, "Quản lý chức vụ")?;
+            validate::unit(a.tx, "unit_id", p.unit_id)?;
             if a.rules.kind_name(&p.kind).is_none() {
                 return Err(CoreError::invalid(
                     "kind",
@@ -166,8 +175,13 @@ impl<S: Store> Service<S> {
     }
 
     pub fn create_user(&self, ctx: &Ctx, u: NewUser) -> Result<User> {
+        let u = NewUser {
+            full_name: validate::line("full_name", &u.full_name)?,
+            ..u
+        };
         self.write(ctx, |a| {
             a.require_role(access::ADMIN, "Quản lý người dùng")?;
+            validate::unit(a.tx, "unit_id", u.unit_id)?;
             let username = valid_username(&u.username)?;
             if a.tx.find_user(&username)?.is_some() {
                 return Err(CoreError::invalid("username", "tên đăng nhập đã tồn tại"));
@@ -205,8 +219,13 @@ impl<S: Store> Service<S> {
     /// Changes a user. Returns the user and whether roles or clearance changed (the web layer
     /// then revokes the user's sessions).
     pub fn update_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<(User, bool)> {
+        let ch = UserChange {
+            full_name: validate::opt("full_name", &ch.full_name)?,
+            ..ch
+        };
         self.write(ctx, |a| {
             a.require_role(access::ADMIN, "Quản lý người dùng")?;
+            validate::unit(a.tx, "unit_id", ch.unit_id.flatten())?;
             let mut u =
                 a.tx.get_user(id)?
                     .ok_or(CoreError::NotFound("người dùng"))?;
@@ -256,6 +275,7 @@ impl<S: Store> Service<S> {
 
     /// Records a written delegation (văn bản ủy quyền) from the acting head to a deputy.
     pub fn create_delegation(&self, ctx: &Ctx, d: NewDelegation) -> Result<Delegation> {
+        let d = validate::cmd(d)?;
         self.write(ctx, |a| {
             a.require_role(access::DELEGATION_RECORDERS, "Ghi nhận ủy quyền")?;
             if d.valid_to < d.valid_from {

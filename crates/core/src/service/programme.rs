@@ -16,6 +16,7 @@ use crate::programme::bundle;
 use crate::programme::reports::{self, Figures, Particulars, Period, ReportModel, UnitStatus};
 use crate::programme::*;
 use crate::registers::RegisterKind;
+use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -196,8 +197,10 @@ impl Act0<'_> {
 impl<S: Store> Service<S> {
     /// Thêm hồ sơ (any programme record type).
     pub fn add_record<T: Record>(&self, ctx: &Ctx, c: RecordCmd<T>) -> Result<Stored<T>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
+            validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
             let id = a.save(0, c.unit_id, &c.record)?;
             Ok(Stored {
@@ -215,9 +218,11 @@ impl<S: Store> Service<S> {
         id: Id,
         c: RecordCmd<T>,
     ) -> Result<Stored<T>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
             a.record::<T>(id)?;
+            validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
             a.save(id, c.unit_id, &c.record)?;
             Ok(Stored {
@@ -253,6 +258,7 @@ impl<S: Store> Service<S> {
 
     /// Ghi nhận xóa BMNN khỏi thiết bị.
     pub fn record_wipe(&self, ctx: &Ctx, c: WipeCmd) -> Result<Stored<Device>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "wipe.date", c.wipe.date)?;
@@ -271,6 +277,7 @@ impl<S: Store> Service<S> {
 
     /// Chuyển mục đích sử dụng: refused unless the secrets were removed first (Law Điều 5.7).
     pub fn repurpose_device(&self, ctx: &Ctx, c: RepurposeCmd) -> Result<Stored<Device>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
@@ -291,6 +298,7 @@ impl<S: Store> Service<S> {
 
     /// Thanh lý thiết bị (after a recorded wipe).
     pub fn dispose_device(&self, ctx: &Ctx, c: DisposeCmd) -> Result<Stored<Device>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
@@ -312,6 +320,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: EndAssignmentCmd,
     ) -> Result<Stored<StaffAssignment>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Phân công cán bộ")?;
             not_future(a, "date", c.date)?;
@@ -327,6 +336,7 @@ impl<S: Store> Service<S> {
     }
 
     pub fn remedy_done(&self, ctx: &Ctx, c: RemedyDoneCmd) -> Result<Stored<Inspection>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Kiểm tra")?;
             not_future(a, "date", c.date)?;
@@ -343,6 +353,7 @@ impl<S: Store> Service<S> {
     }
 
     pub fn task_done(&self, ctx: &Ctx, c: TaskDoneCmd) -> Result<Stored<AnnualPlan>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PLAN_KEEPERS, "Kế hoạch")?;
             not_future(a, "date", c.date)?;
@@ -360,6 +371,7 @@ impl<S: Store> Service<S> {
 
     /// Ghi nhận đã gửi báo cáo đột xuất (ND26 Điều 8.1.b).
     pub fn incident_reported(&self, ctx: &Ctx, c: IncidentReportedCmd) -> Result<Stored<Incident>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::PROGRAMME_KEEPERS, "Vụ lộ, mất BMNN")?;
             not_future(a, "report.date", c.report.date)?;
@@ -373,6 +385,7 @@ impl<S: Store> Service<S> {
 
     /// Lưu phần viết của báo cáo (one draft per kind, year and incident).
     pub fn save_report_draft(&self, ctx: &Ctx, c: SaveDraftCmd) -> Result<Id> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::REPORTERS, "Soạn báo cáo")?;
             let existing = a
@@ -412,6 +425,7 @@ impl<S: Store> Service<S> {
 
     /// Đăng ký khóa công khai của đơn vị cấp dưới (one active key per unit).
     pub fn register_unit_key(&self, ctx: &Ctx, c: RegisterKeyCmd) -> Result<Stored<UnitKey>> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(
                 access::PROGRAMME_KEEPERS,

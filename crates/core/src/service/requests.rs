@@ -11,6 +11,7 @@ use crate::access;
 use crate::dates::fmt_vn;
 use crate::level;
 use crate::registers::{NewEntry, RegisterEntry, RegisterKind};
+use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -161,6 +162,7 @@ impl<S: Store> Service<S> {
 
     /// Đề nghị sao, chụp. Refused when the item does not allow copying (Law Điều 10.2).
     pub fn request_copy(&self, ctx: &Ctx, c: CopyRequestCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -194,6 +196,7 @@ impl<S: Store> Service<S> {
 
     /// Văn bản xin phép mang tài liệu ra khỏi nơi lưu giữ (ND26 Điều 5).
     pub fn request_take_out(&self, ctx: &Ctx, c: TakeOutCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -255,6 +258,7 @@ impl<S: Store> Service<S> {
 
     /// Văn bản đề nghị cung cấp, chuyển giao (Law Điều 15–16).
     pub fn request_provide(&self, ctx: &Ctx, c: ProvideCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
             Act0::require_protected(&item)?;
@@ -288,6 +292,7 @@ impl<S: Store> Service<S> {
     /// Đề nghị tiêu hủy (Law Điều 23): a council reviews; an authorised person decides.
     /// Emergency (23.1.b): the holder decides at once and must report in writing to the head.
     pub fn request_destroy(&self, ctx: &Ctx, c: DestroyCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::DESTRUCTION_PROPOSERS, "Đề nghị tiêu hủy")?;
             if c.item_ids.is_empty() {
@@ -353,6 +358,7 @@ impl<S: Store> Service<S> {
 
     /// Decision on a pending request by a person with authority for its level.
     pub fn decide(&self, ctx: &Ctx, c: DecideCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut r = a.request(c.request_id)?;
             if r.status != RequestStatus::Pending {
@@ -445,6 +451,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: ProduceCopiesCmd,
     ) -> Result<(Request, RegisterEntry)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Thực hiện sao, chụp")?;
             let mut r = a.request(c.request_id)?;
@@ -520,6 +527,7 @@ impl<S: Store> Service<S> {
 
     /// Return of an item taken out, with the report on its use (ND26 Điều 5.1).
     pub fn record_take_out_return(&self, ctx: &Ctx, c: CompleteCmd) -> Result<Request> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Ghi nhận trả tài liệu")?;
             let mut r = a.request(c.request_id)?;
@@ -572,6 +580,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: CompleteCmd,
     ) -> Result<(Request, RegisterEntry)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(
                 access::CLERK,
@@ -653,6 +662,7 @@ impl<S: Store> Service<S> {
         ctx: &Ctx,
         c: CompleteCmd,
     ) -> Result<(Request, Vec<DestroyedLine>)> {
+        let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::DESTRUCTION_RECORDERS, "Ghi nhận tiêu hủy")?;
             let mut r = a.request(c.request_id)?;

@@ -90,6 +90,7 @@ impl<S: Store> Service<S> {
 
     /// Records an approved ignore of a finding (leader or security officer).
     pub fn ignore_finding(&self, ctx: &Ctx, c: IgnoreCmd) -> Result<ScanIgnore> {
+        let c = crate::validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(
                 access::SCAN_APPROVERS,

@@ -3,8 +3,10 @@
 //! axum's own rejections answer in English plain text; these answer in the API's error shape
 //! (`{"error": {"code": "invalid_input", "message": "<Vietnamese>", "field": ...}}`), so no
 //! client ever sees a framework message. Input hygiene that protects the stores lives here
-//! too: no NUL character in any string (PostgreSQL text cannot hold one), and every date field
-//! of a body within 1900–2199 (date arithmetic beyond that range is meaningless for the law).
+//! too: no NUL character in any string (PostgreSQL text cannot hold one), every date field
+//! of a body within 1900–2199 (date arithmetic beyond that range is meaningless for the law),
+//! and no key twice in one object. The text rules (characters, lengths, NFC) are the
+//! services' (`bmnn_core::validate`); bodies above `max_body_bytes` are answered 413 before.
 
 use crate::{AppState, WebError, ctx_for};
 use axum::body::Bytes;
@@ -230,17 +232,37 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                 Some("body"),
             ));
         }
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            WebError(CoreError::invalid(
-                "body",
-                format!(
-                    "JSON không đúng cú pháp (dòng {}, cột {})",
-                    e.line(),
-                    e.column()
-                ),
-            ))
-            .into_response()
-        })?;
+        let value: Value = match serde_json::from_slice::<Strict>(&bytes) {
+            Ok(Strict(v)) => v,
+            // The only data error of `Strict` is a key given twice.
+            Err(e) if e.is_data() => {
+                let msg = e.to_string();
+                let key = msg
+                    .split_once('«')
+                    .and_then(|(_, r)| r.split_once('»'))
+                    .map_or("body", |(k, _)| k);
+                return Err(invalid(
+                    key,
+                    format!(
+                        "trường «{key}» xuất hiện hai lần trong nội dung JSON (dòng {}, cột {}); mỗi trường chỉ được ghi một lần",
+                        e.line(),
+                        e.column()
+                    ),
+                )
+                .into_response());
+            }
+            Err(e) => {
+                return Err(WebError(CoreError::invalid(
+                    "body",
+                    format!(
+                        "JSON không đúng cú pháp (dòng {}, cột {})",
+                        e.line(),
+                        e.column()
+                    ),
+                ))
+                .into_response());
+            }
+        };
         let Value::Object(map) = value else {
             return Err(invalid("body", "nội dung phải là một đối tượng JSON {…}").into_response());
         };
@@ -260,6 +282,69 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             }
         }
         Ok(Body(map))
+    }
+}
+
+/// A JSON value that refuses a key given twice in one object (at any depth). serde_json keeps
+/// the last of two equal keys, so `{"level": "mat", "level": "tuyet-mat"}` would mean one thing
+/// to a proxy or an audit reader that keeps the first and another to bmnn.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(json!(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(json!(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut v = Vec::new();
+        while let Some(Strict(x)) = seq.next_element()? {
+            v.push(x);
+        }
+        Ok(Value::Array(v))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if m.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!("«{k}»")));
+            }
+            let Strict(v) = map.next_value()?;
+            m.insert(k, v);
+        }
+        Ok(Value::Object(m))
     }
 }
 

@@ -367,14 +367,6 @@ pub async fn create_position<S: Store>(
     .await
 }
 
-fn roles(v: &Vals) -> Vec<Role> {
-    v.get("roles").lines().filter_map(Role::from_code).collect()
-}
-
-fn clearance(v: &Vals) -> Option<Level> {
-    Level::from_code(v.get("clearance"))
-}
-
 pub async fn create_user<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
@@ -395,8 +387,8 @@ pub async fn create_user<S: Store>(
             NewUser {
                 username: v.text("username"),
                 full_name: v.text("full_name"),
-                roles: roles(&v),
-                clearance: clearance(&v),
+                roles: roles_from_codes(&v.lines("roles"))?,
+                clearance: clearance_from_code(v.get("clearance"))?,
                 position_id: v.id("position_id")?,
                 unit_id: v.id("unit_id")?,
                 password_hash: hash,
@@ -415,19 +407,18 @@ pub async fn update_user<S: Store>(
     body: axum::body::Bytes,
 ) -> Response {
     let v = form(&body);
+    let field = |k: &str| v.0.get(k).cloned();
+    let many = |k: &str| v.0.get(k).map(|s| s.lines().map(str::to_string).collect());
+    let f = UserForm {
+        full_name: v.opt("full_name"),
+        roles: many("roles"),
+        clearance: field("clearance"),
+        position_id: field("position_id"),
+        unit_id: field("unit_id"),
+        active: many("active"),
+    };
     act(&st, &me, move |svc, ctx| {
-        let (_, changed) = svc.update_user(
-            ctx,
-            id,
-            UserChange {
-                full_name: v.opt("full_name"),
-                roles: Some(roles(&v)),
-                clearance: Some(clearance(&v)),
-                position_id: Some(v.id("position_id")?),
-                unit_id: Some(v.id("unit_id")?),
-                active: Some(v.check("active")),
-            },
-        )?;
+        let (_, changed) = svc.update_user_form(ctx, id, f)?;
         if changed {
             svc.revoke_sessions(ctx, id)?;
         }

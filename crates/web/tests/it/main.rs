@@ -5,6 +5,7 @@ mod helpers;
 
 mod access_matrix;
 mod api_acts;
+mod api_bad_input;
 mod api_clearance;
 mod api_fuzz;
 mod api_input;

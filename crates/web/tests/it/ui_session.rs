@@ -189,7 +189,7 @@ async fn a_change_of_privileges_revokes_the_users_sessions() {
     let p = admin
         .post(
             &format!("/admin/users/{id}"),
-            &[("roles", "clerk"), ("clearance", "mat")],
+            &[("roles", "clerk"), ("clearance", "mat"), ("active", "0")],
             true,
         )
         .await;
