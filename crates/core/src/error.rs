@@ -14,6 +14,12 @@ pub struct Refusal {
     pub message: String,
     /// Legal basis of the rule that refused, when there is one.
     pub basis: Option<String>,
+    /// Whether that basis is confirmed in the text itself (`false`: the regime marks the rule
+    /// unconfirmed, and the answer says so).
+    pub confirmed: bool,
+    /// The citation still to be taken from the regime of the act's date (a check that does not
+    /// know the regime names it; [`CoreError::cited`] resolves it).
+    pub cite: Option<crate::rules::Cite>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,15 +46,68 @@ impl CoreError {
             code,
             message: message.into(),
             basis: None,
+            confirmed: true,
+            cite: None,
         })
     }
 
-    pub fn refused_with(code: &'static str, message: impl Into<String>, basis: &str) -> CoreError {
+    /// A refusal resting on a rule whose basis and confirmation come from the rules data (an
+    /// authority rule, a regime section).
+    pub fn refused_with(
+        code: &'static str,
+        message: impl Into<String>,
+        basis: &str,
+        confirmed: bool,
+    ) -> CoreError {
         CoreError::Refused(Refusal {
             code,
             message: message.into(),
             basis: Some(basis.to_string()),
+            confirmed,
+            cite: None,
         })
+    }
+
+    /// A refusal citing `what` under `regime` (the regime of the act's date).
+    pub fn refused_cite(
+        code: &'static str,
+        message: impl Into<String>,
+        regime: &crate::rules::Regime,
+        what: crate::rules::Cite,
+    ) -> CoreError {
+        let c = regime.cite(what);
+        CoreError::refused_with(code, message, &c.basis, c.confirmed)
+    }
+
+    /// A refusal citing `what`, to be resolved against the regime of the act's date by the
+    /// service ([`CoreError::cited`]).
+    pub fn refused_rule(
+        code: &'static str,
+        message: impl Into<String>,
+        what: crate::rules::Cite,
+    ) -> CoreError {
+        CoreError::Refused(Refusal {
+            code,
+            message: message.into(),
+            basis: None,
+            confirmed: true,
+            cite: Some(what),
+        })
+    }
+
+    /// Fills the citation of a refusal made without a regime from `regime`.
+    pub fn cited(self, regime: &crate::rules::Regime) -> CoreError {
+        match self {
+            CoreError::Refused(mut r) if r.basis.is_none() => {
+                if let Some(what) = r.cite.take() {
+                    let c = regime.cite(what);
+                    r.basis = Some(c.basis.clone());
+                    r.confirmed = c.confirmed;
+                }
+                CoreError::Refused(r)
+            }
+            e => e,
+        }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> CoreError {
@@ -75,7 +134,11 @@ impl CoreError {
     pub fn message_vi(&self) -> String {
         match self {
             CoreError::Refused(r) => match &r.basis {
-                Some(b) => format!("{} (Căn cứ: {b})", r.message),
+                Some(b) if r.confirmed => format!("{} (Căn cứ: {b})", r.message),
+                Some(b) => format!(
+                    "{} (Căn cứ: {b} — quy định này chưa được xác nhận trong văn bản gốc)",
+                    r.message
+                ),
                 None => r.message.clone(),
             },
             CoreError::Invalid { field, message } => {

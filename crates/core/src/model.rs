@@ -459,6 +459,10 @@ pub struct Decision {
     /// Regime code in force on the decision date.
     pub regime: String,
     pub basis: String,
+    /// Whether the rule applied is confirmed in the text itself (false: the regime marks it
+    /// unconfirmed — «chưa xác định»).
+    #[serde(default = "confirmed_default")]
+    pub confirmed: bool,
     pub delegation_id: Option<Id>,
     /// Reference of a decision taken outside the agency (e.g. the Prime Minister's).
     pub external_ref: Option<String>,
@@ -595,6 +599,10 @@ pub struct ItemEvent {
     pub actor_name: String,
     pub regime: String,
     pub basis: String,
+    /// Whether the cited rule is confirmed in the text itself (records written before this
+    /// field existed read as confirmed).
+    #[serde(default = "confirmed_default")]
+    pub confirmed: bool,
     pub reference: Option<String>,
     pub delegation_id: Option<Id>,
     /// Free note. Never the summary or document text.
@@ -737,4 +745,8 @@ pub struct ProgrammeRecord {
     pub date: Date,
     pub unit_id: Option<Id>,
     pub data: serde_json::Value,
+}
+
+fn confirmed_default() -> bool {
+    true
 }

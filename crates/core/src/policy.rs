@@ -34,6 +34,17 @@ pub struct Authority {
     pub confirmed: bool,
 }
 
+impl Authority {
+    /// The rule applied, as a citation for the item's history.
+    pub fn citation(&self) -> crate::rules::Citation {
+        crate::rules::Citation {
+            basis: self.basis.clone(),
+            confirmed: self.confirmed,
+            source: None,
+        }
+    }
+}
+
 /// A delegation together with its grantor, as the service loads them.
 pub struct DelegationView<'a> {
     pub delegation: &'a Delegation,
@@ -78,6 +89,7 @@ pub fn authorise(
                     level.label()
                 ),
                 &rule.basis,
+                rule.confirmed,
             )),
         };
     }
@@ -107,6 +119,7 @@ pub fn authorise(
                 rule.hint
             ),
             &rule.basis,
+            rule.confirmed,
         )
     };
     if let Some(pos) = position {
@@ -140,6 +153,7 @@ pub fn authorise(
                         level.label()
                     ),
                     &rule.basis,
+                    rule.confirmed,
                 )
             });
             continue;
@@ -158,6 +172,7 @@ pub fn authorise(
                         .unwrap_or_default()
                 ),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }
@@ -166,6 +181,7 @@ pub fn authorise(
                 "delegation_not_deputy",
                 "Chỉ cấp phó của người đứng đầu mới được ủy quyền.".to_string(),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }
@@ -186,6 +202,7 @@ pub fn authorise(
                     level.label()
                 ),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }

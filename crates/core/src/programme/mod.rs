@@ -19,6 +19,7 @@ use crate::dates::{iso_date, iso_date_opt};
 use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::{Id, ProgrammeRecord};
+use crate::rules::Cite;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -515,10 +516,10 @@ impl Record for Device {
     fn check(&self) -> Result<()> {
         need("identity", &self.identity)?;
         if !self.never_connected {
-            return Err(CoreError::refused_with(
+            return Err(CoreError::refused_rule(
                 "device_connected",
                 "Không được dùng máy tính, thiết bị đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông để soạn thảo, lưu giữ BMNN.",
-                "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4",
+                Cite::DeviceNetwork,
             ));
         }
         let change = match self.status {
@@ -530,13 +531,13 @@ impl Record for Device {
             let on = on.ok_or_else(|| CoreError::invalid(field, "cần ghi ngày"))?;
             // Law 29/2018 Điều 5.7: no change of use before the secrets are removed.
             if self.wiped_by(on).is_none() {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_rule(
                     "device_not_wiped",
                     format!(
                         "Thiết bị {} chưa được ghi nhận xóa bí mật nhà nước; phải xóa (và lập biên bản) trước khi chuyển mục đích sử dụng hoặc thanh lý.",
                         self.identity
                     ),
-                    "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 7",
+                    Cite::DeviceRepurpose,
                 ));
             }
         }
@@ -626,13 +627,13 @@ impl Record for Meeting {
         need("approved_by", &self.approved_by)?;
         need("venue", &self.venue)?;
         if self.level >= Level::ToiMat && self.device_rule != DeviceRule::NoDevices {
-            return Err(CoreError::refused_with(
+            return Err(CoreError::refused_rule(
                 "meeting_devices",
                 format!(
                     "Hội nghị, cuộc họp có nội dung {} không được cho người dự mang thiết bị thu, phát tín hiệu, ghi âm, ghi hình.",
                     self.level.label()
                 ),
-                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 3 điểm a",
+                Cite::MeetingDevices,
             ));
         }
         if !self.at_headquarters
@@ -641,10 +642,10 @@ impl Record for Meeting {
                 .as_deref()
                 .is_none_or(|s| s.trim().is_empty())
         {
-            return Err(CoreError::refused_with(
+            return Err(CoreError::refused_rule(
                 "meeting_venue_check",
                 "Họp ngoài trụ sở cơ quan phải có kiểm tra an ninh của Công an; ghi số văn bản kiểm tra.",
-                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 1",
+                Cite::MeetingPlace,
             ));
         }
         if self.documents_returned > self.documents_issued {
@@ -1084,7 +1085,12 @@ mod tests {
         d.repurposed_on = Some(date!(2025 - 03 - 01));
         let e = d.check().unwrap_err();
         assert_eq!(e.code(), "device_not_wiped", "{e:?}");
+        // The check names the rule; the regime of the act's date gives its citation.
+        let rules = crate::rules::RuleSet::embedded();
+        let e = e.cited(rules.regime_for_or_first(date!(2025 - 03 - 01)));
         assert!(format!("{e:?}").contains("Điều 5 khoản 7"));
+        let e = d.check().unwrap_err().cited(rules.regime_for_or_first(date!(2026 - 03 - 01)));
+        assert!(format!("{e:?}").contains("117/2025/QH15"), "{e:?}");
         // A wipe after the change does not count; one before it does.
         d.wipes.push(Wipe {
             date: date!(2025 - 03 - 02),

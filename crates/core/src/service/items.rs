@@ -160,12 +160,14 @@ pub(crate) fn check_summary(
         TuyetMatSummary::Never => Err(CoreError::refused_with(
             "tuyet_mat_summary_forbidden",
             "Không được ghi trích yếu đối với tài liệu, vật chứa bí mật nhà nước độ Tuyệt mật. Hãy để trống trường trích yếu.",
-            &regime.classification.basis,
+            &regime.cite(Cite::TuyetMatSummary).basis,
+            regime.cite(Cite::TuyetMatSummary).confirmed,
         )),
         TuyetMatSummary::WithConsent if consent.is_none() => Err(CoreError::refused_with(
             "tuyet_mat_summary_forbidden",
             "Chỉ được ghi trích yếu tài liệu Tuyệt mật khi người có thẩm quyền xác định độ mật đồng ý bằng văn bản. Hãy ghi số văn bản đồng ý, hoặc để trống trích yếu.",
-            &regime.classification.basis,
+            &regime.cite(Cite::TuyetMatSummary).basis,
+            regime.cite(Cite::TuyetMatSummary).confirmed,
         )),
         TuyetMatSummary::WithConsent => Ok(()),
     }
@@ -192,6 +194,7 @@ pub(crate) fn check_basis(
         ));
     }
     if level == Level::TuyetMat
+        && regime.classification.field_gate_on(on)
         && !field
             .as_ref()
             .is_some_and(|f| regime.classification.tuyet_mat_fields.contains(f))
@@ -202,20 +205,22 @@ pub(crate) fn check_basis(
             .iter()
             .filter_map(|f| regime.field_name(f))
             .collect();
-        return Err(CoreError::refused_with(
+        return Err(CoreError::refused_cite(
             "tuyet_mat_field",
             format!(
                 "Độ Tuyệt mật chỉ được xác định trong các lĩnh vực: {}.",
                 names.join("; ")
             ),
-            "Luật 29/2018/QH14 Điều 8 khoản 1",
+            regime,
+            Cite::TuyetMatField,
         ));
     }
     match catalogue_item_id {
         None if regime.classification.catalogue_basis_required => Err(CoreError::refused_with(
             "catalogue_basis_required",
             "Phải nêu căn cứ xác định độ mật: mục trong danh mục bí mật nhà nước. Xác định bí mật nhà nước đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm.",
-            &regime.classification.basis,
+            &regime.cite(Cite::CatalogueRequired).basis,
+            regime.cite(Cite::CatalogueRequired).confirmed,
         )),
         None => Ok(()),
         Some(id) => {
@@ -233,7 +238,7 @@ pub(crate) fn check_basis(
                 ));
             }
             if e.level != level {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "level_mismatch_catalogue",
                     format!(
                         "Độ mật {} không khớp với mục {} của danh mục (độ {}). Độ mật phải căn cứ danh mục bí mật nhà nước.",
@@ -241,7 +246,8 @@ pub(crate) fn check_basis(
                         e.number,
                         e.level.label()
                     ),
-                    "Luật 29/2018/QH14 Điều 10 khoản 1",
+                    regime,
+                    Cite::ClassifyCatalogue,
                 ));
             }
             Ok(())
@@ -307,7 +313,7 @@ impl<S: Store> Service<S> {
             if recipients.is_empty() {
                 return Err(CoreError::invalid(
                     "recipients",
-                    "phải nêu nơi nhận (ND26 Điều 2.1)",
+                    format!("phải nêu nơi nhận ({})", regime.cite(Cite::ClassifyProposal).basis),
                 ));
             }
             if c.copies_issued == 0 || c.copies_issued > 10_000 {
@@ -323,7 +329,7 @@ impl<S: Store> Service<S> {
             if c.shorter_expiry.is_some() && c.carrier != Carrier::Activity {
                 return Err(CoreError::invalid(
                     "shorter_expiry",
-                    "chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn (Luật Điều 19.2)",
+                    format!("chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn ({})", regime.cite(Cite::ShorterPeriod).basis),
                 ));
             }
             let mut item = SecretItem {
@@ -371,7 +377,7 @@ impl<S: Store> Service<S> {
                 "proposed",
                 on,
                 &regime.code,
-                "Nghị định 26/2020/NĐ-CP Điều 2 khoản 1",
+                regime.cite(Cite::ClassifyProposal),
                 None,
                 None,
                 format!("Đề xuất độ {}", item.level.label()),
@@ -412,7 +418,7 @@ impl<S: Store> Service<S> {
                     "rejected",
                     on,
                     &regime.code,
-                    &auth.basis,
+                    &auth.citation(),
                     opt_text(&c.decision_ref),
                     delegation_of(&auth),
                     reason,
@@ -453,7 +459,7 @@ impl<S: Store> Service<S> {
                 "classified",
                 on,
                 &regime.code,
-                &auth.basis,
+                &auth.citation(),
                 item.decision_ref.clone(),
                 delegation_of(&auth),
                 note,
@@ -514,7 +520,7 @@ impl<S: Store> Service<S> {
                 to_user: None,
             })?;
             a.tx.update_item(&item)?;
-            a.event(&item, "registered-outgoing", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm a", Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
+            a.event(&item, "registered-outgoing", on, &regime.code, regime.cite(Cite::RegisterOutgoing), Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
             a.audit("register.outgoing", format!("register:outgoing:{}:{}", entry.year, entry.number), format!("item={}", item.id))?;
             Ok((item, entry))
         })
@@ -618,7 +624,7 @@ impl<S: Store> Service<S> {
                 created_by: a.actor.id,
                 to_user: None,
             })?;
-            a.event(&item, "received", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2", Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
+            a.event(&item, "received", on, &regime.code, regime.cite(Cite::Receive), Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
             a.audit("register.incoming", format!("register:incoming:{}:{}", entry.year, entry.number), format!("item={} sealed={}", item.id, item.sealed))?;
             Ok((item, entry))
         })
@@ -651,13 +657,14 @@ impl<S: Store> Service<S> {
                 let is_named = to_user.as_ref().is_some_and(|u| Some(u.id) == item.named_recipient_id);
                 let urgent_leader = item.urgent && to_user.as_ref().is_some_and(|u| u.has(Role::Leader));
                 if !is_named && !urgent_leader {
-                    return Err(CoreError::refused_with(
+                    return Err(CoreError::refused_cite(
                         "sealed_named_recipient",
                         format!(
                             "Bì «Chỉ người có tên mới được bóc bì» phải chuyển ngay cho {} (chỉ khi vắng mặt và bì có dấu «Hỏa tốc» mới chuyển lãnh đạo).",
                             item.named_recipient.clone().unwrap_or_default()
                         ),
-                        "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2 điểm b",
+                        regime,
+                        Cite::NamedRecipient,
                     ));
                 }
             }
@@ -694,7 +701,7 @@ impl<S: Store> Service<S> {
                 item.recipients.push(to_name.clone());
             }
             a.tx.update_item(&item)?;
-            a.event(&item, "handed-over", on, &regime.code, "Luật Bảo vệ BMNN Điều 13 khoản 6; Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm c", Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)), None, format!("Giao cho {to_name}"))?;
+            a.event(&item, "handed-over", on, &regime.code, regime.cite(Cite::Handover), Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)), None, format!("Giao cho {to_name}"))?;
             a.audit("register.handover", format!("register:handover:{}:{}", entry.year, entry.number), format!("item={} to_user={:?}", item.id, entry.to_user))?;
             Ok(entry)
         })
@@ -750,14 +757,14 @@ impl<S: Store> Service<S> {
                 let regime = a
                     .rules
                     .regime_for(e.date)
-                    .map(|r| r.code.clone())
-                    .unwrap_or_default();
+                    .or(a.rules.regimes.first())
+                    .expect("rules have at least one regime");
                 a.event(
                     &item,
                     "acknowledged",
                     a.ctx.today,
-                    &regime,
-                    "Luật Bảo vệ BMNN Điều 13 khoản 6",
+                    &regime.code,
+                    regime.cite(Cite::Acknowledge),
                     Some(format!("Sổ chuyển giao {}/{:02}", e.year, e.number)),
                     None,
                     String::new(),
@@ -797,7 +804,7 @@ impl<S: Store> Service<S> {
                 "recall-returned",
                 on,
                 &regime.code,
-                "Nghị định 26/2020/NĐ-CP Điều 4 khoản 4",
+                regime.cite(Cite::Recall),
                 None,
                 None,
                 if late {
