@@ -642,9 +642,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
         DecideCmd {
             request_id: r3.id,
             approve: false,
-            reason: Some(
-                "Không được đăng tài liệu mật lên trang thông tin điện tử (Luật Điều 5).".into(),
-            ),
+            reason: Some("Không được đăng tài liệu mật lên trang thông tin điện tử.".into()),
             external_ref: None,
             reference: None,
             date: Some(d("15/09/2026")),

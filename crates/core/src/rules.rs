@@ -528,6 +528,34 @@ impl Regime {
             .expect("validated at load: every citation present")
     }
 
+    /// `text` with every `{cite:KEY}` replaced by the basis of that citation under this regime
+    /// (form hints are written once and cite the regime of the act). An unknown key stays as
+    /// written; a test checks that every key used in the pages exists.
+    pub fn fill_citations(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find("{cite:") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 6..];
+            match after.find('}') {
+                Some(j) => {
+                    let key = &after[..j];
+                    match self.citations.get(key) {
+                        Some(c) => out.push_str(&c.basis),
+                        None => out.push_str(&rest[i..i + 6 + j + 1]),
+                    }
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    out.push_str(&rest[i..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The rule for `act` on an item of `level` (validated to exist at load).
     pub fn rule(&self, act: Act, level: Level) -> &AuthorityRule {
         self.authority

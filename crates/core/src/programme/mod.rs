@@ -1089,7 +1089,10 @@ mod tests {
         let rules = crate::rules::RuleSet::embedded();
         let e = e.cited(rules.regime_for_or_first(date!(2025 - 03 - 01)));
         assert!(format!("{e:?}").contains("Điều 5 khoản 7"));
-        let e = d.check().unwrap_err().cited(rules.regime_for_or_first(date!(2026 - 03 - 01)));
+        let e = d
+            .check()
+            .unwrap_err()
+            .cited(rules.regime_for_or_first(date!(2026 - 03 - 01)));
         assert!(format!("{e:?}").contains("117/2025/QH15"), "{e:?}");
         // A wipe after the change does not count; one before it does.
         d.wipes.push(Wipe {

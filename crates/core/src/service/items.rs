@@ -313,7 +313,10 @@ impl<S: Store> Service<S> {
             if recipients.is_empty() {
                 return Err(CoreError::invalid(
                     "recipients",
-                    format!("phải nêu nơi nhận ({})", regime.cite(Cite::ClassifyProposal).basis),
+                    format!(
+                        "phải nêu nơi nhận ({})",
+                        regime.cite(Cite::ClassifyProposal).basis
+                    ),
                 ));
             }
             if c.copies_issued == 0 || c.copies_issued > 10_000 {
@@ -329,7 +332,10 @@ impl<S: Store> Service<S> {
             if c.shorter_expiry.is_some() && c.carrier != Carrier::Activity {
                 return Err(CoreError::invalid(
                     "shorter_expiry",
-                    format!("chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn ({})", regime.cite(Cite::ShorterPeriod).basis),
+                    format!(
+                        "chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn ({})",
+                        regime.cite(Cite::ShorterPeriod).basis
+                    ),
                 ));
             }
             let mut item = SecretItem {

@@ -215,7 +215,10 @@ impl<S: Store> Service<S> {
             if c.abroad && head.is_none() {
                 return Err(CoreError::invalid(
                     "delegation_head",
-                    format!("mang ra nước ngoài phải báo cáo Trưởng đoàn công tác ({})", regime.cite(Cite::TakeOutAbroad).basis),
+                    format!(
+                        "mang ra nước ngoài phải báo cáo Trưởng đoàn công tác ({})",
+                        regime.cite(Cite::TakeOutAbroad).basis
+                    ),
                 ));
             }
             let r = Self::new_request(
