@@ -168,6 +168,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
     svc.create_delegation(
         &g,
         NewDelegation {
+            grantor_id: None,
             grantee_id: pgd.id,
             acts: vec![Act::Copy, Act::TakeOutDomestic],
             max_level: Level::ToiMat,
@@ -179,6 +180,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
     svc.create_delegation(
         &g,
         NewDelegation {
+            grantor_id: None,
             grantee_id: pgd.id,
             acts: vec![Act::Copy],
             max_level: Level::ToiMat,

@@ -349,6 +349,11 @@ pub struct SecretItem {
     pub urgent: bool,
     /// Currently out of storage (mang ra khỏi nơi lưu giữ) under request id.
     pub taken_out: Option<Id>,
+    /// Cảnh báo về căn cứ xác định độ mật: set when the regime of the act lets a classification
+    /// without a catalogue entry pass with a warning (regime A); shown with the item and kept
+    /// in its history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis_warning: Option<String>,
     /// Next copy number (bản sao số) for this item.
     pub next_copy_no: u32,
 }

@@ -56,6 +56,68 @@ fn eligible(regime: &Regime, rule: &AuthorityRule, pos: &Position) -> bool {
     (rule.agency_head && pos.heads_agency) || regime.kind_in_groups(&pos.kind, &rule.groups)
 }
 
+/// Whether `grantor` (holding `grantor_pos`) may give `grantee` (holding `grantee_pos`) a
+/// written delegation (văn bản ủy quyền) for `act` on items of `level` under `regime`: the rule
+/// must allow delegation, the grantor must head a post that may decide and may delegate, and
+/// the grantee must be a deputy (cấp phó). Checked when the delegation is recorded, and again
+/// by [`authorise`] when it is used.
+pub fn may_delegate(
+    regime: &Regime,
+    act: Act,
+    level: Level,
+    grantor: &User,
+    grantor_pos: Option<&Position>,
+    grantee_pos: Option<&Position>,
+) -> Result<(), CoreError> {
+    let rule = regime.rule(act, level);
+    if rule.deputy != DeputyRule::Delegation {
+        let what = match rule.deputy {
+            DeputyRule::Direct => "cấp phó có thẩm quyền trực tiếp, không cần ủy quyền",
+            _ => "việc này không được ủy quyền",
+        };
+        return Err(CoreError::refused_with(
+            "delegation_not_allowed",
+            format!(
+                "Không thể ủy quyền {} tài liệu {}: {what}.",
+                act.label(),
+                level.label()
+            ),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    let grantor_ok = grantor.active
+        && grantor_pos.is_some_and(|gp| {
+            gp.rank == Rank::Head
+                && eligible(regime, rule, gp)
+                && (rule.delegation_grantor_groups.is_empty()
+                    || regime.kind_in_groups(&gp.kind, &rule.delegation_grantor_groups))
+        });
+    if !grantor_ok {
+        return Err(CoreError::refused_with(
+            "delegation_not_allowed",
+            format!(
+                "{} không có thẩm quyền ủy quyền {} tài liệu {} (chỉ người đứng đầu có thẩm quyền quyết định mới được ủy quyền; người đứng đầu cấp phòng không được ủy quyền). {}",
+                grantor.full_name,
+                act.label(),
+                level.label(),
+                rule.hint
+            ),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    if grantee_pos.is_none_or(|p| p.rank != Rank::Deputy) {
+        return Err(CoreError::refused_with(
+            "delegation_not_deputy",
+            "Chỉ cấp phó của người đứng đầu mới được ủy quyền.".to_string(),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    Ok(())
+}
+
 /// Decides whether `actor` (holding `position`) may decide `act` for an item of `level` on
 /// `date` under `regime`.
 #[allow(clippy::too_many_arguments)]

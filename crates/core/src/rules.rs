@@ -494,6 +494,21 @@ cites! {
     LegacyReview = "legacy-review", "Rà soát bí mật nhà nước đã xác định trước khi Luật có hiệu lực";
 }
 
+/// A later text that amended a regime's texts while the regime stayed in force (a period of
+/// the regime). What it changed is data: `changes` lists the settings it altered; when what
+/// it changed could not be established, `confirmed = false` and `note` says so.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    pub text: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub from: Date,
+    pub note: String,
+    pub confirmed: bool,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
 /// One legal regime (chế độ pháp lý), in force from `effective_from`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -518,6 +533,9 @@ pub struct Regime {
     /// Every citation bmnn shows, stores or prints for an act under this regime, keyed by
     /// [`Cite::code`].
     pub citations: BTreeMap<String, Citation>,
+    /// Texts that amended this regime's texts from a date (periods of the regime).
+    #[serde(default)]
+    pub amendments: Vec<Amendment>,
 }
 
 impl Regime {
@@ -682,6 +700,17 @@ impl Regime {
         for c in Cite::ALL {
             let x = self.cite(*c);
             push(x.confirmed, format!("{}: {}", c.what(), x.basis));
+        }
+        for m in &self.amendments {
+            push(
+                m.confirmed,
+                format!(
+                    "{} (từ {}): {}",
+                    m.text,
+                    crate::dates::fmt_vn(m.from),
+                    m.note
+                ),
+            );
         }
         for (k, t) in [
             ("đi", &self.registers.outgoing),
@@ -961,6 +990,197 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
         return bad("annual_title phải chứa {year}".into());
     }
     Ok(())
+}
+
+/// The legal officer's page (trang cho cán bộ pháp chế): every rule bmnn applies, regime by
+/// regime, with its source and whether it is confirmed — generated from the rules, never
+/// written by hand (`bmnn rules --format markdown`; `docs/legal-rules.md` is this text for the
+/// embedded rules, and a test keeps it so).
+pub fn legal_page(set: &RuleSet) -> String {
+    use std::fmt::Write;
+    let yn = |c: bool| {
+        if c {
+            "đã xác nhận"
+        } else {
+            "**chưa xác nhận**"
+        }
+    };
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut o = String::new();
+    let _ = writeln!(o, "# Quy tắc pháp lý bmnn áp dụng\n");
+    let _ = writeln!(
+        o,
+        "Trang này được tạo tự động từ các tệp quy tắc (`rules/*.toml`) bằng lệnh `bmnn rules --format markdown`; không sửa tay. Mỗi việc được áp dụng quy tắc của chế độ pháp lý có hiệu lực vào ngày thực hiện việc đó. «Chưa xác nhận»: chưa đọc được nội dung hoặc số điều, khoản trong văn bản gốc; người dùng được báo khi dựa vào quy tắc đó.\n"
+    );
+    for r in &set.regimes {
+        let until = set
+            .regimes
+            .iter()
+            .find(|x| x.effective_from > r.effective_from)
+            .map(|x| {
+                format!(
+                    " đến {}",
+                    crate::dates::fmt_vn(x.effective_from.previous_day().expect("date"))
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "## Chế độ {} — {} (từ {}{until})\n",
+            r.code,
+            r.name,
+            crate::dates::fmt_vn(r.effective_from)
+        );
+        for b in &r.legal_basis {
+            let _ = writeln!(o, "- {b}");
+        }
+        for m in &r.amendments {
+            let _ = writeln!(
+                o,
+                "- Từ {}: {} — {} ({}{})",
+                crate::dates::fmt_vn(m.from),
+                m.text,
+                m.note,
+                yn(m.confirmed),
+                m.source
+                    .as_deref()
+                    .map(|s| format!("; nguồn: {s}"))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(o, "\n### Căn cứ pháp lý được trích dẫn\n");
+        let _ = writeln!(
+            o,
+            "| Nội dung | Căn cứ | Xác nhận | Nguồn |\n|---|---|---|---|"
+        );
+        for c in Cite::ALL {
+            let x = r.cite(*c);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                c.what(),
+                cell(&x.basis),
+                yn(x.confirmed),
+                cell(x.source.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(o, "\n### Thẩm quyền\n");
+        let _ = writeln!(
+            o,
+            "| Việc | Độ mật | Người có thẩm quyền | Căn cứ | Xác nhận |\n|---|---|---|---|---|"
+        );
+        for a in &r.authority {
+            let lv: Vec<&str> = a.levels.iter().map(|l| l.label()).collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                a.act.label(),
+                lv.join(", "),
+                cell(&a.hint),
+                cell(&a.basis),
+                yn(a.confirmed)
+            );
+        }
+        let _ = writeln!(o, "\n### Thời hạn, thông báo, xác định độ mật, báo cáo\n");
+        let _ = writeln!(
+            o,
+            "| Quy tắc | Giá trị | Căn cứ | Xác nhận |\n|---|---|---|---|"
+        );
+        let p = &r.periods;
+        let _ = writeln!(
+            o,
+            "| Thời hạn bảo vệ | Tuyệt mật {} năm, Tối mật {} năm, Mật {} năm | {} | {} |",
+            p.tuyet_mat_years,
+            p.toi_mat_years,
+            p.mat_years,
+            cell(&p.basis),
+            yn(p.confirmed)
+        );
+        let e = &r.extension;
+        let _ = writeln!(
+            o,
+            "| Gia hạn | quyết định chậm nhất {} ngày trước khi hết hạn; thông báo trong {} ngày | {} | {} |",
+            e.deadline_days_before_expiry,
+            e.notify_within_days,
+            cell(&e.basis),
+            yn(e.confirmed)
+        );
+        let n = &r.notices;
+        let _ = writeln!(
+            o,
+            "| Thông báo | điều chỉnh độ mật: {} ngày; giải mật: {} ngày | {} | {} |",
+            n.adjustment_days,
+            n.declassification_decision_days,
+            cell(&n.basis),
+            yn(n.confirmed)
+        );
+        let c = &r.classification;
+        let fields: Vec<&str> = c
+            .tuyet_mat_fields
+            .iter()
+            .filter_map(|f| r.field_name(f))
+            .collect();
+        let gate = if fields.is_empty() {
+            "không giới hạn lĩnh vực (độ mật theo mục danh mục)".to_string()
+        } else {
+            format!(
+                "chỉ trong các lĩnh vực: {}{}",
+                fields.join("; "),
+                c.tuyet_mat_fields_until
+                    .map(|d| format!(" (đến hết ngày {})", crate::dates::fmt_vn(d)))
+                    .unwrap_or_default()
+            )
+        };
+        let _ = writeln!(
+            o,
+            "| Xác định độ mật | căn cứ danh mục: {}; độ Tuyệt mật: {gate}; trích yếu Tuyệt mật trong sổ: {} | {} | {} |",
+            if c.catalogue_basis_required {
+                "bắt buộc"
+            } else {
+                match c.without_catalogue {
+                    WithoutCatalogue::Warn => "không bắt buộc, có cảnh báo",
+                    WithoutCatalogue::Refuse => "bắt buộc",
+                }
+            },
+            match c.tuyet_mat_summary {
+                TuyetMatSummary::Never => "không ghi",
+                TuyetMatSummary::WithConsent => "chỉ khi có văn bản đồng ý",
+            },
+            cell(&c.basis),
+            yn(c.confirmed)
+        );
+        let rp = &r.report;
+        let _ = writeln!(
+            o,
+            "| Báo cáo định kỳ | số liệu từ {} năm trước đến {}; gửi trước {} | {} | {} |",
+            rp.period_start,
+            rp.period_end,
+            rp.due,
+            cell(&rp.basis),
+            yn(rp.confirmed)
+        );
+        let _ = writeln!(
+            o,
+            "| Cách tính thời hạn | {} | — | {} |",
+            cell(&r.settings.note),
+            yn(r.settings.confirmed)
+        );
+        let _ = writeln!(o, "\n### Lĩnh vực\n");
+        for f in &r.fields {
+            let _ = writeln!(o, "- {}", f.name);
+        }
+        let _ = writeln!(o, "\n### Mẫu sổ\n");
+        for (k, t) in [
+            ("đi", &r.registers.outgoing),
+            ("đến", &r.registers.incoming),
+            ("chuyển giao", &r.registers.handover),
+            ("sao, chụp", &r.registers.copies),
+        ] {
+            let _ = writeln!(o, "- Sổ {k}: {} — {}", t.title, yn(t.confirmed));
+        }
+        let _ = writeln!(o);
+    }
+    o
 }
 
 #[cfg(test)]

@@ -153,3 +153,84 @@ fn regime_b_cites_neither_the_2018_law_nor_its_decree_or_circular() {
         }
     }
 }
+
+/// Codes given to `CoreError::refused*` anywhere in the sources (the literal may sit on the
+/// next line).
+fn refusal_codes() -> Vec<String> {
+    let text: String = code_lines().into_iter().map(|(_, _, l)| l + "\n").collect();
+    let mut codes = Vec::new();
+    for pat in [
+        "refused(",
+        "refused_with(",
+        "refused_cite(",
+        "refused_rule(",
+        "Refusal {",
+    ] {
+        for (i, _) in text.match_indices(pat) {
+            let rest = text[i + pat.len()..].trim_start();
+            let rest = rest.strip_prefix("code:").map_or(rest, str::trim_start);
+            if let Some(r) = rest.strip_prefix('"') {
+                let code = &r[..r.find('"').unwrap()];
+                if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    codes.push(code.to_string());
+                }
+            }
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn every_refusal_code_says_what_to_do_next() {
+    let codes = refusal_codes();
+    assert!(codes.len() > 25, "found the codes: {codes:?}");
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| bmnn_core::error::next_step(c).is_none())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "refusal codes without a next step in bmnn_core::error::next_step: {missing:?}"
+    );
+    for c in &codes {
+        let n = bmnn_core::error::next_step(c).unwrap();
+        assert!(n.ends_with('.') && n.chars().count() > 20, "{c}: {n}");
+    }
+}
+
+/// docs/legal-rules.md, the legal officer's page, is generated from the embedded rules and
+/// never edited by hand: `BMNN_BLESS=1 cargo test -p bmnn-core --test citations` rewrites it
+/// (or `bmnn rules --format markdown`).
+#[test]
+fn the_legal_officers_page_is_generated_from_the_rules() {
+    let page = bmnn_core::rules::legal_page(&RuleSet::embedded());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/legal-rules.md");
+    if std::env::var_os("BMNN_BLESS").is_some() {
+        std::fs::write(&path, &page).unwrap();
+    }
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        doc == page,
+        "docs/legal-rules.md differs from the rules: regenerate it with BMNN_BLESS=1"
+    );
+    // Every citation and every authority rule of every regime is on it, with its state.
+    let rules = RuleSet::embedded();
+    for r in &rules.regimes {
+        for c in Cite::ALL {
+            assert!(page.contains(&r.cite(*c).basis), "{}", c.code());
+        }
+    }
+    assert!(page.contains("**chưa xác nhận**") && page.contains("đã xác nhận"));
+}
+
+/// The rule files' evidence tags ([P], [S], [U]) and spec references are developer text: no
+/// value a user can read (citations, hints, notes, register forms) carries one.
+#[test]
+fn no_rule_value_carries_developer_text() {
+    let json = serde_json::to_string(&RuleSet::embedded()).unwrap();
+    for dev in ["[U", "[S", "[P]", "legal.md", "§"] {
+        assert!(!json.contains(dev), "the rules data shows {dev:?} to users");
+    }
+}

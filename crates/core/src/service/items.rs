@@ -173,7 +173,17 @@ pub(crate) fn check_summary(
     }
 }
 
-/// Tuyệt mật only in its fields; catalogue basis per the regime; level matches the entry.
+/// `note` followed by the basis warning, when there is one (the item's history keeps it).
+pub(crate) fn with_warning(note: String, warning: &Option<String>) -> String {
+    match warning {
+        Some(w) => format!("{note}. Cảnh báo: {w}"),
+        None => note,
+    }
+}
+
+/// Tuyệt mật only in its fields (where and when the regime limits it); catalogue basis per the
+/// regime; level matches the entry. Returns the warning to record when the regime lets a
+/// classification without a catalogue entry pass with one.
 pub(crate) fn check_basis(
     a: &mut Act0<'_>,
     regime: &Regime,
@@ -181,7 +191,7 @@ pub(crate) fn check_basis(
     field: &Option<String>,
     catalogue_item_id: Option<Id>,
     on: Date,
-) -> Result<()> {
+) -> Result<Option<String>> {
     if let Some(f) = field
         && regime.field_name(f).is_none()
     {
@@ -222,7 +232,18 @@ pub(crate) fn check_basis(
             &regime.cite(Cite::CatalogueRequired).basis,
             regime.cite(Cite::CatalogueRequired).confirmed,
         )),
-        None => Ok(()),
+        None => match regime.classification.without_catalogue {
+            crate::rules::WithoutCatalogue::Refuse => Err(CoreError::refused_cite(
+                "catalogue_basis_required",
+                "Phải nêu căn cứ xác định độ mật: mục trong danh mục bí mật nhà nước.",
+                regime,
+                Cite::ClassifyCatalogue,
+            )),
+            crate::rules::WithoutCatalogue::Warn => Ok(Some(format!(
+                "chưa nêu mục danh mục bí mật nhà nước làm căn cứ xác định độ mật ({}); hãy bổ sung căn cứ.",
+                regime.cite(Cite::ClassifyCatalogue).basis
+            ))),
+        },
         Some(id) => {
             let e = a.tx.get_catalogue_item(id)?.ok_or(CoreError::invalid(
                 "catalogue_item_id",
@@ -250,7 +271,7 @@ pub(crate) fn check_basis(
                     Cite::ClassifyCatalogue,
                 ));
             }
-            Ok(())
+            Ok(None)
         }
     }
 }
@@ -328,7 +349,7 @@ impl<S: Store> Service<S> {
             let summary = opt_text(&c.summary);
             let consent = opt_text(&c.summary_consent_ref);
             check_summary(regime, c.level, &summary, &consent)?;
-            check_basis(a, regime, c.level, &c.field, c.catalogue_item_id, on)?;
+            let basis_warning = check_basis(a, regime, c.level, &c.field, c.catalogue_item_id, on)?;
             if c.shorter_expiry.is_some() && c.carrier != Carrier::Activity {
                 return Err(CoreError::invalid(
                     "shorter_expiry",
@@ -375,6 +396,7 @@ impl<S: Store> Service<S> {
                 sealed: false,
                 urgent: false,
                 taken_out: None,
+                basis_warning: basis_warning.clone(),
                 next_copy_no: 1,
             };
             item.id = a.tx.insert_item(&item)?;
@@ -386,7 +408,7 @@ impl<S: Store> Service<S> {
                 regime.cite(Cite::ClassifyProposal),
                 None,
                 None,
-                format!("Đề xuất độ {}", item.level.label()),
+                with_warning(format!("Đề xuất độ {}", item.level.label()), &basis_warning),
             )?;
             a.audit(
                 "item.propose",
@@ -433,8 +455,9 @@ impl<S: Store> Service<S> {
                 return Ok(item);
             }
             let catalogue_item_id = c.catalogue_item_id.or(item.catalogue_item_id);
-            check_basis(a, regime, level, &item.field, catalogue_item_id, on)?;
+            let basis_warning = check_basis(a, regime, level, &item.field, catalogue_item_id, on)?;
             check_summary(regime, level, &item.summary, &item.summary_consent_ref)?;
+            item.basis_warning = basis_warning.clone();
             item.level = level;
             item.catalogue_item_id = catalogue_item_id;
             if let Some(x) = c.copy_allowed {
@@ -454,11 +477,14 @@ impl<S: Store> Service<S> {
             };
             item.status = Status::Classified;
             a.tx.update_item(&item)?;
-            let note = format!(
-                "Xác định độ {}; thời hạn bảo vệ đến {}",
-                level.label(),
-                item.expiry
-                    .map_or("khi thôi sử dụng địa điểm".to_string(), fmt_vn)
+            let note = with_warning(
+                format!(
+                    "Xác định độ {}; thời hạn bảo vệ đến {}",
+                    level.label(),
+                    item.expiry
+                        .map_or("khi thôi sử dụng địa điểm".to_string(), fmt_vn)
+                ),
+                &basis_warning,
             );
             a.event(
                 &item,
@@ -599,6 +625,7 @@ impl<S: Store> Service<S> {
                 sealed: named.is_some(),
                 urgent: c.urgent,
                 taken_out: None,
+                basis_warning: None,
                 next_copy_no: 1,
             };
             item.id = a.tx.insert_item(&item)?;

@@ -222,9 +222,11 @@ impl<S: Store> Service<S> {
                 &c.originator_notice,
             )?;
             let field = c.field.clone().or(item.field.clone());
-            if !by_notice {
-                items::check_basis(a, regime, c.new_level, &field, c.catalogue_item_id, on)?;
-            }
+            let basis_warning = if by_notice {
+                None
+            } else {
+                items::check_basis(a, regime, c.new_level, &field, c.catalogue_item_id, on)?
+            };
             let old = item.level;
             item.level = c.new_level;
             item.field = field;
@@ -251,6 +253,10 @@ impl<S: Store> Service<S> {
                     fmt_vn(item.expiry.expect("set"))
                 ));
             }
+            if basis_warning.is_some() {
+                item.basis_warning = basis_warning.clone();
+            }
+            let note = items::with_warning(note, &basis_warning);
             a.tx.update_item(&item)?;
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
             a.event(

@@ -8,6 +8,7 @@ mod api_acts;
 mod api_clearance;
 mod api_fuzz;
 mod api_input;
+mod api_law;
 mod api_lifecycle;
 mod api_openapi;
 mod api_programme;
