@@ -509,6 +509,29 @@ pub struct Amendment {
     pub source: Option<String>,
 }
 
+/// Which connections a device holding state secrets may have under a regime.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRules {
+    /// Connection states in which a device may draft or store state secrets.
+    pub allowed: Vec<crate::programme::Connection>,
+    /// A device that has ever been connected is barred ("đã hoặc đang kết nối").
+    pub never_connected_required: bool,
+    pub confirmed: bool,
+    pub note: String,
+}
+
+impl Default for DeviceRules {
+    fn default() -> Self {
+        DeviceRules {
+            allowed: vec![crate::programme::Connection::Standalone],
+            never_connected_required: true,
+            confirmed: true,
+            note: String::new(),
+        }
+    }
+}
+
 /// One legal regime (chế độ pháp lý), in force from `effective_from`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -536,6 +559,9 @@ pub struct Regime {
     /// Texts that amended this regime's texts from a date (periods of the regime).
     #[serde(default)]
     pub amendments: Vec<Amendment>,
+    /// Devices and networks that may hold state secrets.
+    #[serde(default)]
+    pub devices: DeviceRules,
 }
 
 impl Regime {
@@ -685,6 +711,13 @@ impl Regime {
             ),
         );
         push(self.settings.confirmed, self.settings.note.clone());
+        push(
+            self.devices.confirmed,
+            format!(
+                "Thiết bị, mạng được dùng cho bí mật nhà nước: {}",
+                self.devices.note
+            ),
+        );
         for r in &self.authority {
             let lv: Vec<&str> = r.levels.iter().map(|l| l.label()).collect();
             push(

@@ -162,6 +162,7 @@ mod tests {
             inspected_on: None,
             stamp_ref: None,
             never_connected: true,
+            connection: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,

@@ -19,7 +19,7 @@ use crate::dates::{iso_date, iso_date_opt};
 use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::{Id, ProgrammeRecord};
-use crate::rules::Cite;
+use crate::rules::{Cite, Regime};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -120,6 +120,10 @@ pub trait Record: Serialize + DeserializeOwned {
     fn key_date(&self) -> Date;
     /// Checks of the record by itself (the law's conditions that need no storage).
     fn check(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Checks that depend on the rules of the regime of the record's date.
+    fn check_rules(&self, _regime: &Regime) -> Result<()> {
         Ok(())
     }
 }
@@ -469,6 +473,45 @@ pub struct Wipe {
     pub minutes_ref: Option<String>,
 }
 
+/// Kết nối mạng của thiết bị: how a device that holds state secrets is connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Connection {
+    /// Máy độc lập: connected to nothing.
+    Standalone,
+    /// Mạng LAN độc lập: a network confined to the agency's premises, with no link outside.
+    IndependentLan,
+    /// Kênh truyền được bảo vệ bằng thiết bị mã hóa của Ban Cơ yếu Chính phủ.
+    CryptoLink,
+    /// Internet, mạng máy tính khác hoặc mạng viễn thông.
+    Network,
+}
+
+impl Connection {
+    pub const ALL: [Connection; 4] = [
+        Connection::Standalone,
+        Connection::IndependentLan,
+        Connection::CryptoLink,
+        Connection::Network,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Connection::Standalone => "standalone",
+            Connection::IndependentLan => "independent-lan",
+            Connection::CryptoLink => "crypto-link",
+            Connection::Network => "network",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Connection::Standalone => "máy độc lập, không kết nối mạng",
+            Connection::IndependentLan => "mạng LAN độc lập trong trụ sở",
+            Connection::CryptoLink => "kênh truyền có mã hóa của Ban Cơ yếu Chính phủ",
+            Connection::Network => "Internet, mạng máy tính hoặc mạng viễn thông",
+        }
+    }
+}
+
 /// Trạng thái thiết bị.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -497,6 +540,11 @@ pub struct Device {
     pub stamp_ref: Option<String>,
     /// Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông (Law 29/2018 Điều 5.5).
     pub never_connected: bool,
+    /// How the device is connected now (absent in older records: stand-alone when it was
+    /// never connected, a network otherwise). Which states may hold state secrets is regime
+    /// data (`[devices]`).
+    #[serde(default)]
+    pub connection: Option<Connection>,
     pub status: DeviceStatus,
     #[serde(default)]
     pub wipes: Vec<Wipe>,
@@ -508,20 +556,53 @@ pub struct Device {
     pub disposal_ref: Option<String>,
 }
 
+impl Device {
+    /// The connection now: as recorded, or as older records imply.
+    pub fn connection_now(&self) -> Connection {
+        self.connection.unwrap_or(if self.never_connected {
+            Connection::Standalone
+        } else {
+            Connection::Network
+        })
+    }
+}
+
 impl Record for Device {
     const KIND: RecordKind = RecordKind::Device;
     fn key_date(&self) -> Date {
         self.in_use_from
     }
-    fn check(&self) -> Result<()> {
-        need("identity", &self.identity)?;
-        if !self.never_connected {
-            return Err(CoreError::refused_rule(
+    fn check_rules(&self, regime: &Regime) -> Result<()> {
+        let rules = &regime.devices;
+        let now = self.connection_now();
+        if (rules.never_connected_required && !self.never_connected)
+            || !rules.allowed.contains(&now)
+        {
+            let allowed: Vec<&str> = rules.allowed.iter().map(|c| c.label()).collect();
+            return Err(CoreError::refused_cite(
                 "device_connected",
-                "Không được dùng máy tính, thiết bị đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông để soạn thảo, lưu giữ BMNN.",
+                format!(
+                    "Không được dùng thiết bị {} để soạn thảo, lưu giữ bí mật nhà nước{}. Được phép: {}.",
+                    if rules.never_connected_required && !self.never_connected {
+                        "đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông"
+                    } else {
+                        now.label()
+                    },
+                    if rules.confirmed {
+                        ""
+                    } else {
+                        " (quy định này chưa được xác nhận trong văn bản gốc)"
+                    },
+                    allowed.join("; ")
+                ),
+                regime,
                 Cite::DeviceNetwork,
             ));
         }
+        Ok(())
+    }
+    fn check(&self) -> Result<()> {
+        need("identity", &self.identity)?;
         let change = match self.status {
             DeviceStatus::InUse => None,
             DeviceStatus::Repurposed => Some(("repurposed_on", self.repurposed_on)),
@@ -1068,6 +1149,7 @@ mod tests {
             inspected_on: Some(date!(2024 - 01 - 05)),
             stamp_ref: Some("Tem 0001".into()),
             never_connected: true,
+            connection: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,
@@ -1110,10 +1192,29 @@ mod tests {
     }
 
     #[test]
-    fn a_device_that_was_ever_online_is_refused() {
+    fn which_connection_may_hold_secrets_follows_the_regime() {
+        let rules = crate::rules::RuleSet::embedded();
+        let a = rules.regime("A").unwrap();
+        let b = rules.regime("B").unwrap();
         let mut d = device();
+        d.check_rules(a).unwrap();
         d.never_connected = false;
-        assert_eq!(d.check().unwrap_err().code(), "device_connected");
+        let e = d.check_rules(a).unwrap_err();
+        assert_eq!(e.code(), "device_connected");
+        assert!(format!("{e:?}").contains("29/2018"), "{e:?}");
+        // Regime B: an independent LAN or a cơ yếu-encrypted link may carry secrets; the
+        // Internet may not; a past connection alone no longer bars the device.
+        d.connection = Some(Connection::IndependentLan);
+        d.check_rules(b).unwrap();
+        assert!(d.check_rules(a).is_err());
+        d.connection = Some(Connection::CryptoLink);
+        d.check_rules(b).unwrap();
+        d.connection = Some(Connection::Network);
+        let e = d.check_rules(b).unwrap_err();
+        assert!(
+            format!("{e:?}").contains("117/2025")
+                && format!("{e:?}").contains("chưa được xác nhận")
+        );
     }
 
     fn meeting(level: Level, rule: DeviceRule) -> Meeting {

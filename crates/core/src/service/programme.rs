@@ -171,6 +171,7 @@ impl Act0<'_> {
 
     fn save<T: Record>(&mut self, id: Id, unit_id: Option<Id>, t: &T) -> Result<Id> {
         t.check().map_err(|e| self.cited(t.key_date(), e))?;
+        t.check_rules(self.rules.regime_for_or_first(t.key_date()))?;
         let r = encode(id, unit_id, t)?;
         let action = format!("programme.{}", T::KIND.code());
         if id == 0 {

@@ -1094,8 +1094,14 @@ pub fn programme_records() -> Vec<(&'static str, &'static str, Value)> {
                 ("stamp_ref", opt(text()), false),
                 (
                     "never_connected",
-                    json!({"type": "boolean", "description": "false is refused (device_connected)"}),
+                    json!({"type": "boolean", "description": "false is refused where the regime bars a device ever connected (device_connected)"}),
                     true,
+                ),
+                (
+                    "connection",
+                    json!({"type": ["string", "null"], "enum": ["standalone", "independent-lan", "crypto-link", "network", null],
+                           "description": "how the device is connected now; the regime of in_use_from lists which may hold secrets (device_connected)"}),
+                    false,
                 ),
                 (
                     "status",

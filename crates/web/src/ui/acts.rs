@@ -1034,6 +1034,16 @@ fn regime_today<S: Store>(st: &AppState<S>) -> &Regime {
         .expect("at least one regime")
 }
 
+/// The regime of the act's date as typed in the form (today's when none is typed): hints,
+/// citations and the unconfirmed marks follow the date of the act, not the day of the page.
+fn regime_of_form<'a, S: Store>(st: &'a AppState<S>, v: &Vals) -> &'a Regime {
+    v.date("date")
+        .ok()
+        .flatten()
+        .and_then(|d| st.svc.rules.regime_for(d))
+        .unwrap_or_else(|| regime_today(st))
+}
+
 /// GET /acts/{code}?item=…: the empty form (ids in the query are not secret).
 pub async fn form_page<S: Store>(
     State(st): State<AppState<S>>,
@@ -1092,7 +1102,7 @@ pub async fn submit<S: Store>(
             let status = e.status();
             render_status(
                 status,
-                &page(&me, a, &cx, regime_today(&st), &v, Some(&e.0)),
+                &page(&me, a, &cx, regime_of_form(&st, &v), &v, Some(&e.0)),
             )
         }
     }

@@ -135,6 +135,15 @@ const INCIDENT: Choices = &[
     ("exposure", "Lộ BMNN"),
     ("loss", "Mất tài liệu, vật chứa BMNN"),
 ];
+const CONNECTION: Choices = &[
+    ("standalone", "Máy độc lập, không kết nối mạng"),
+    ("independent-lan", "Mạng LAN độc lập trong trụ sở"),
+    (
+        "crypto-link",
+        "Kênh truyền có mã hóa của Ban Cơ yếu Chính phủ",
+    ),
+    ("network", "Internet, mạng máy tính hoặc mạng viễn thông"),
+];
 const CHANNEL: Choices = &[
     ("agency-website", "Trang thông tin điện tử của cơ quan"),
     ("social-network", "Mạng xã hội"),
@@ -306,8 +315,14 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                 f(
                     "never_connected",
                     "Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông",
-                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN.",
+                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN khi quy định hiện hành cấm ({cite:device-network}).",
                     Check,
+                ),
+                f(
+                    "connection",
+                    "Kết nối hiện nay",
+                    "Chỉ những kết nối quy định cho phép mới được dùng cho BMNN; hệ thống từ chối và nêu căn cứ khi không được phép.",
+                    Sel(CONNECTION),
                 ),
             ],
         ),

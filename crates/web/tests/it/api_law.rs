@@ -162,8 +162,8 @@ fn delegation(grantor: Option<i64>, acts: &[&str]) -> Value {
 async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
     let app = TestApp::spawn();
     let deputy = app.user("phogiamdoc");
-    let count = |v: Value| v.as_array().unwrap().len();
-    let before = count(app.get("/api/v1/delegations", "admin").await.expect(200));
+    let count = |v: Value| v["delegations"].as_array().unwrap().len();
+    let before = count(app.get("/api/v1/org", "admin").await.expect(200));
     let audit = app.audit_count();
     // A head of division (trưởng phòng) may not delegate copying.
     let mut d = delegation(None, &["copy"]);
@@ -179,7 +179,7 @@ async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
         .expect_error(400, "invalid_input");
     assert_eq!(app.audit_count(), audit, "refusals write nothing");
     assert_eq!(
-        count(app.get("/api/v1/delegations", "admin").await.expect(200)),
+        count(app.get("/api/v1/org", "admin").await.expect(200)),
         before
     );
     // … who is then the grantor, not the administrator.
