@@ -593,6 +593,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
         inspected_on: Some(d("20/02/2023")),
         stamp_ref: Some("Tem an ninh".into()),
         never_connected: true,
+        connection: None,
         status: DeviceStatus::InUse,
         wipes: vec![],
         repurposed_on: None,

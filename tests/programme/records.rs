@@ -133,6 +133,7 @@ fn a_device_changes_use_only_after_a_recorded_wipe() {
             inspected_on: None,
             stamp_ref: None,
             never_connected: true,
+            connection: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,

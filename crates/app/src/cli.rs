@@ -191,6 +191,8 @@ pub enum AuditCmd {
 pub enum Format {
     Human,
     Json,
+    /// Markdown (only `rules`: the legal officer's page, docs/legal-rules.md).
+    Markdown,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -692,6 +694,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let rules = load_rules(&data)?;
             if format == Format::Json {
                 print_json(&rules)?;
+            } else if format == Format::Markdown {
+                print!("{}", bmnn_core::rules::legal_page(&rules));
             } else {
                 for r in &rules.regimes {
                     println!(

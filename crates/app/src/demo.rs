@@ -168,6 +168,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
     svc.create_delegation(
         &g,
         NewDelegation {
+            grantor_id: None,
             grantee_id: pgd.id,
             acts: vec![Act::Copy, Act::TakeOutDomestic],
             max_level: Level::ToiMat,
@@ -179,6 +180,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
     svc.create_delegation(
         &g,
         NewDelegation {
+            grantor_id: None,
             grantee_id: pgd.id,
             acts: vec![Act::Copy],
             max_level: Level::ToiMat,
@@ -642,9 +644,7 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
         DecideCmd {
             request_id: r3.id,
             approve: false,
-            reason: Some(
-                "Không được đăng tài liệu mật lên trang thông tin điện tử (Luật Điều 5).".into(),
-            ),
+            reason: Some("Không được đăng tài liệu mật lên trang thông tin điện tử.".into()),
             external_ref: None,
             reference: None,
             date: Some(d("15/09/2026")),

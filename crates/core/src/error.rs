@@ -14,6 +14,12 @@ pub struct Refusal {
     pub message: String,
     /// Legal basis of the rule that refused, when there is one.
     pub basis: Option<String>,
+    /// Whether that basis is confirmed in the text itself (`false`: the regime marks the rule
+    /// unconfirmed, and the answer says so).
+    pub confirmed: bool,
+    /// The citation still to be taken from the regime of the act's date (a check that does not
+    /// know the regime names it; [`CoreError::cited`] resolves it).
+    pub cite: Option<crate::rules::Cite>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,15 +46,68 @@ impl CoreError {
             code,
             message: message.into(),
             basis: None,
+            confirmed: true,
+            cite: None,
         })
     }
 
-    pub fn refused_with(code: &'static str, message: impl Into<String>, basis: &str) -> CoreError {
+    /// A refusal resting on a rule whose basis and confirmation come from the rules data (an
+    /// authority rule, a regime section).
+    pub fn refused_with(
+        code: &'static str,
+        message: impl Into<String>,
+        basis: &str,
+        confirmed: bool,
+    ) -> CoreError {
         CoreError::Refused(Refusal {
             code,
             message: message.into(),
             basis: Some(basis.to_string()),
+            confirmed,
+            cite: None,
         })
+    }
+
+    /// A refusal citing `what` under `regime` (the regime of the act's date).
+    pub fn refused_cite(
+        code: &'static str,
+        message: impl Into<String>,
+        regime: &crate::rules::Regime,
+        what: crate::rules::Cite,
+    ) -> CoreError {
+        let c = regime.cite(what);
+        CoreError::refused_with(code, message, &c.basis, c.confirmed)
+    }
+
+    /// A refusal citing `what`, to be resolved against the regime of the act's date by the
+    /// service ([`CoreError::cited`]).
+    pub fn refused_rule(
+        code: &'static str,
+        message: impl Into<String>,
+        what: crate::rules::Cite,
+    ) -> CoreError {
+        CoreError::Refused(Refusal {
+            code,
+            message: message.into(),
+            basis: None,
+            confirmed: true,
+            cite: Some(what),
+        })
+    }
+
+    /// Fills the citation of a refusal made without a regime from `regime`.
+    pub fn cited(self, regime: &crate::rules::Regime) -> CoreError {
+        match self {
+            CoreError::Refused(mut r) if r.basis.is_none() => {
+                if let Some(what) = r.cite.take() {
+                    let c = regime.cite(what);
+                    r.basis = Some(c.basis.clone());
+                    r.confirmed = c.confirmed;
+                }
+                CoreError::Refused(r)
+            }
+            e => e,
+        }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> CoreError {
@@ -75,7 +134,11 @@ impl CoreError {
     pub fn message_vi(&self) -> String {
         match self {
             CoreError::Refused(r) => match &r.basis {
-                Some(b) => format!("{} (Căn cứ: {b})", r.message),
+                Some(b) if r.confirmed => format!("{} (Căn cứ: {b})", r.message),
+                Some(b) => format!(
+                    "{} (Căn cứ: {b} — quy định này chưa được xác nhận trong văn bản gốc)",
+                    r.message
+                ),
                 None => r.message.clone(),
             },
             CoreError::Invalid { field, message } => {
@@ -95,6 +158,107 @@ impl CoreError {
             }
         }
     }
+}
+
+/// What to do after a refusal, in Vietnamese: who may decide instead, or which document is
+/// missing. Every refusal code has one (a test walks the codes in the sources).
+pub fn next_step(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "already_expired" => {
+            "Tài liệu đã đương nhiên được giải mật khi hết thời hạn. Nếu thông tin vẫn cần bảo vệ, trình người có thẩm quyền xác định lại độ mật theo danh mục hiện hành."
+        }
+        "backup_refused" => {
+            "Dùng một bản sao lưu do chính hệ thống của cơ quan tạo ra (cùng khóa dữ liệu), không bị sửa đổi; liên hệ quản trị viên nếu không còn bản nào."
+        }
+        "clearance_too_low" => {
+            "Chuyển cho người được phép tiếp cận bí mật nhà nước ở độ mật này, hoặc đề nghị người có thẩm quyền cho phép tiếp cận."
+        }
+        "login_failed" => {
+            "Kiểm tra lại tên đăng nhập và mật khẩu; nếu quên mật khẩu, đề nghị quản trị viên đặt lại."
+        }
+        "account_locked" => {
+            "Chờ hết thời gian tạm khóa rồi đăng nhập lại, hoặc liên hệ quản trị viên."
+        }
+        "user_inactive" => "Tài khoản đã bị khóa; liên hệ quản trị viên nếu cần mở lại.",
+        "bundle_invalid" => {
+            "Đề nghị đơn vị gửi lại gói báo cáo được xuất trực tiếp từ hệ thống, không mở hay sửa tệp."
+        }
+        "bundle_unknown_key" => {
+            "Đăng ký khóa công khai của đơn vị cấp dưới (trang Báo cáo) rồi tiếp nhận lại gói."
+        }
+        "catalogue_basis_required" => {
+            "Chọn mục danh mục bí mật nhà nước làm căn cứ; nếu thông tin không thuộc danh mục nào thì không được xác định là bí mật nhà nước."
+        }
+        "catalogue_item_removed" => "Chọn mục danh mục còn hiệu lực vào ngày xác định độ mật.",
+        "commitment_required" => {
+            "Bổ sung cam kết bảo vệ bí mật nhà nước của bên nhận vào văn bản đề nghị rồi gửi lại."
+        }
+        "copy_count_exceeded" => {
+            "Muốn sao, chụp thêm, lập đề nghị sao, chụp mới để người có thẩm quyền cho phép."
+        }
+        "copy_not_allowed" => {
+            "Tài liệu được xác định không được phép sao, chụp: chỉ người có thẩm quyền xác định độ mật mới thay đổi được điều này; hãy đề nghị người đó."
+        }
+        "council_required" => {
+            "Thành lập Hội đồng (quyết định thành lập, thành phần, biên bản họp) rồi ghi lại các thông tin này."
+        }
+        "delegation_expired" => {
+            "Đề nghị người đứng đầu ban hành văn bản ủy quyền mới còn hiệu lực, hoặc trình người đứng đầu quyết định."
+        }
+        "delegation_not_allowed" => {
+            "Trình chính người đứng đầu có thẩm quyền quyết định; việc ủy quyền này không được phép."
+        }
+        "delegation_not_deputy" => {
+            "Chỉ cấp phó được ủy quyền: trình người đứng đầu hoặc cấp phó được ủy quyền quyết định."
+        }
+        "delegation_scope" => {
+            "Trình người có thẩm quyền đối với độ mật này, hoặc đề nghị văn bản ủy quyền bao gồm độ mật này."
+        }
+        "device_connected" => {
+            "Dùng máy tính, thiết bị chưa từng kết nối Internet, mạng máy tính, mạng viễn thông cho bí mật nhà nước."
+        }
+        "device_not_wiped" => {
+            "Xóa bí mật nhà nước trên thiết bị, lập biên bản xóa và ghi nhận, rồi mới chuyển mục đích sử dụng hoặc thanh lý."
+        }
+        "emergency_not_holder" => {
+            "Người đang quản lý tài liệu quyết định tiêu hủy khẩn cấp; người khác lập đề nghị tiêu hủy thông thường."
+        }
+        "extension_too_late" => {
+            "Đã quá hạn quyết định gia hạn: tài liệu sẽ đương nhiên được giải mật khi hết hạn; nếu thông tin vẫn cần bảo vệ, trình xác định lại độ mật."
+        }
+        "extension_too_long" => "Nhập số năm gia hạn không quá thời hạn bảo vệ của độ mật.",
+        "external_decision_required" => {
+            "Trình cấp có thẩm quyền ngoài cơ quan quyết định; khi có văn bản, người được cơ quan giao ghi nhận số, ngày, người ký và bản chụp văn bản."
+        }
+        "level_mismatch_catalogue" => {
+            "Chọn độ mật đúng như mục danh mục, hoặc chọn mục danh mục khác phù hợp."
+        }
+        "meeting_devices" => "Ghi «không mang thiết bị thu, phát» cho cuộc họp Tối mật, Tuyệt mật.",
+        "meeting_venue_check" => {
+            "Đề nghị Công an kiểm tra an ninh địa điểm họp và ghi số văn bản kiểm tra."
+        }
+        "no_authority" => {
+            "Trình người có thẩm quyền (theo gợi ý trong thông báo) hoặc người được ủy quyền hợp lệ quyết định."
+        }
+        "no_regime" => "Nhập ngày thực hiện từ 01/7/2020 trở đi.",
+        "originator_only" => {
+            "Đề nghị cơ quan ban hành quyết định và ghi số văn bản thông báo của cơ quan đó."
+        }
+        "recipient_clearance" => {
+            "Chuyển giao cho người được phép tiếp cận bí mật nhà nước ở độ mật này."
+        }
+        "sealed_envelope" => {
+            "Vào sổ theo ký hiệu ngoài bì, không ghi trích yếu, và chuyển ngay bì cho người có tên."
+        }
+        "sealed_named_recipient" => {
+            "Chuyển bì cho đúng người có tên; chỉ khi người đó vắng mặt và bì có dấu «Hỏa tốc» mới chuyển lãnh đạo."
+        }
+        "tuyet_mat_field" => {
+            "Kiểm tra lại mục danh mục làm căn cứ: độ Tuyệt mật chỉ được xác định trong các lĩnh vực nêu trong thông báo."
+        }
+        "tuyet_mat_summary_forbidden" => "Để trống trích yếu của tài liệu Tuyệt mật.",
+        _ => return None,
+    })
 }
 
 impl fmt::Display for CoreError {

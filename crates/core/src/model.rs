@@ -349,6 +349,11 @@ pub struct SecretItem {
     pub urgent: bool,
     /// Currently out of storage (mang ra khỏi nơi lưu giữ) under request id.
     pub taken_out: Option<Id>,
+    /// Cảnh báo về căn cứ xác định độ mật: set when the regime of the act lets a classification
+    /// without a catalogue entry pass with a warning (regime A); shown with the item and kept
+    /// in its history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis_warning: Option<String>,
     /// Next copy number (bản sao số) for this item.
     pub next_copy_no: u32,
 }
@@ -459,6 +464,10 @@ pub struct Decision {
     /// Regime code in force on the decision date.
     pub regime: String,
     pub basis: String,
+    /// Whether the rule applied is confirmed in the text itself (false: the regime marks it
+    /// unconfirmed — «chưa xác định»).
+    #[serde(default = "confirmed_default")]
+    pub confirmed: bool,
     pub delegation_id: Option<Id>,
     /// Reference of a decision taken outside the agency (e.g. the Prime Minister's).
     pub external_ref: Option<String>,
@@ -595,6 +604,10 @@ pub struct ItemEvent {
     pub actor_name: String,
     pub regime: String,
     pub basis: String,
+    /// Whether the cited rule is confirmed in the text itself (records written before this
+    /// field existed read as confirmed).
+    #[serde(default = "confirmed_default")]
+    pub confirmed: bool,
     pub reference: Option<String>,
     pub delegation_id: Option<Id>,
     /// Free note. Never the summary or document text.
@@ -737,4 +750,8 @@ pub struct ProgrammeRecord {
     pub date: Date,
     pub unit_id: Option<Id>,
     pub data: serde_json::Value,
+}
+
+fn confirmed_default() -> bool {
+    true
 }

@@ -34,6 +34,17 @@ pub struct Authority {
     pub confirmed: bool,
 }
 
+impl Authority {
+    /// The rule applied, as a citation for the item's history.
+    pub fn citation(&self) -> crate::rules::Citation {
+        crate::rules::Citation {
+            basis: self.basis.clone(),
+            confirmed: self.confirmed,
+            source: None,
+        }
+    }
+}
+
 /// A delegation together with its grantor, as the service loads them.
 pub struct DelegationView<'a> {
     pub delegation: &'a Delegation,
@@ -43,6 +54,68 @@ pub struct DelegationView<'a> {
 
 fn eligible(regime: &Regime, rule: &AuthorityRule, pos: &Position) -> bool {
     (rule.agency_head && pos.heads_agency) || regime.kind_in_groups(&pos.kind, &rule.groups)
+}
+
+/// Whether `grantor` (holding `grantor_pos`) may give `grantee` (holding `grantee_pos`) a
+/// written delegation (văn bản ủy quyền) for `act` on items of `level` under `regime`: the rule
+/// must allow delegation, the grantor must head a post that may decide and may delegate, and
+/// the grantee must be a deputy (cấp phó). Checked when the delegation is recorded, and again
+/// by [`authorise`] when it is used.
+pub fn may_delegate(
+    regime: &Regime,
+    act: Act,
+    level: Level,
+    grantor: &User,
+    grantor_pos: Option<&Position>,
+    grantee_pos: Option<&Position>,
+) -> Result<(), CoreError> {
+    let rule = regime.rule(act, level);
+    if rule.deputy != DeputyRule::Delegation {
+        let what = match rule.deputy {
+            DeputyRule::Direct => "cấp phó có thẩm quyền trực tiếp, không cần ủy quyền",
+            _ => "việc này không được ủy quyền",
+        };
+        return Err(CoreError::refused_with(
+            "delegation_not_allowed",
+            format!(
+                "Không thể ủy quyền {} tài liệu {}: {what}.",
+                act.label(),
+                level.label()
+            ),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    let grantor_ok = grantor.active
+        && grantor_pos.is_some_and(|gp| {
+            gp.rank == Rank::Head
+                && eligible(regime, rule, gp)
+                && (rule.delegation_grantor_groups.is_empty()
+                    || regime.kind_in_groups(&gp.kind, &rule.delegation_grantor_groups))
+        });
+    if !grantor_ok {
+        return Err(CoreError::refused_with(
+            "delegation_not_allowed",
+            format!(
+                "{} không có thẩm quyền ủy quyền {} tài liệu {} (chỉ người đứng đầu có thẩm quyền quyết định mới được ủy quyền; người đứng đầu cấp phòng không được ủy quyền). {}",
+                grantor.full_name,
+                act.label(),
+                level.label(),
+                rule.hint
+            ),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    if grantee_pos.is_none_or(|p| p.rank != Rank::Deputy) {
+        return Err(CoreError::refused_with(
+            "delegation_not_deputy",
+            "Chỉ cấp phó của người đứng đầu mới được ủy quyền.".to_string(),
+            &rule.basis,
+            rule.confirmed,
+        ));
+    }
+    Ok(())
 }
 
 /// Decides whether `actor` (holding `position`) may decide `act` for an item of `level` on
@@ -78,6 +151,7 @@ pub fn authorise(
                     level.label()
                 ),
                 &rule.basis,
+                rule.confirmed,
             )),
         };
     }
@@ -107,6 +181,7 @@ pub fn authorise(
                 rule.hint
             ),
             &rule.basis,
+            rule.confirmed,
         )
     };
     if let Some(pos) = position {
@@ -140,6 +215,7 @@ pub fn authorise(
                         level.label()
                     ),
                     &rule.basis,
+                    rule.confirmed,
                 )
             });
             continue;
@@ -158,6 +234,7 @@ pub fn authorise(
                         .unwrap_or_default()
                 ),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }
@@ -166,6 +243,7 @@ pub fn authorise(
                 "delegation_not_deputy",
                 "Chỉ cấp phó của người đứng đầu mới được ủy quyền.".to_string(),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }
@@ -186,6 +264,7 @@ pub fn authorise(
                     level.label()
                 ),
                 &rule.basis,
+                rule.confirmed,
             ));
             continue;
         }

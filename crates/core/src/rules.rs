@@ -192,9 +192,36 @@ pub enum TuyetMatSummary {
 pub struct Classification {
     pub catalogue_basis_required: bool,
     pub tuyet_mat_summary: TuyetMatSummary,
+    /// Fields (lĩnh vực) in which Tuyệt mật may be given; empty: no field limit (the level
+    /// follows the catalogue entry).
     pub tuyet_mat_fields: Vec<String>,
+    /// Last day on which the field limit applies (the Prime Minister's later catalogues place
+    /// Tuyệt mật entries in other fields); none: for the whole regime.
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub tuyet_mat_fields_until: Option<Date>,
+    /// Regime A only: without a catalogue entry, `warn` records a warning in the item's
+    /// history and the answer; `refuse` refuses. Ignored when `catalogue_basis_required`.
+    #[serde(default)]
+    pub without_catalogue: WithoutCatalogue,
     pub basis: String,
     pub confirmed: bool,
+}
+
+/// What a classification without a catalogue entry gets when the regime does not make the
+/// entry mandatory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WithoutCatalogue {
+    #[default]
+    Warn,
+    Refuse,
+}
+
+impl Classification {
+    /// Whether the Tuyệt mật field limit applies to an act dated `on`.
+    pub fn field_gate_on(&self, on: Date) -> bool {
+        !self.tuyet_mat_fields.is_empty() && self.tuyet_mat_fields_until.is_none_or(|d| on <= d)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -284,6 +311,9 @@ pub struct Settings {
 pub struct Field {
     pub code: String,
     pub name: String,
+    /// Field codes of an earlier regime that this field absorbed (read as this one).
+    #[serde(default)]
+    pub replaces: Vec<String>,
 }
 
 /// A stamp face (mẫu dấu) with its text: used for printing and by the leak scanner.
@@ -328,6 +358,180 @@ pub struct Registers {
     pub copies: RegisterTemplate,
 }
 
+/// A legal citation of one regime (căn cứ pháp lý), kept as data so that an act cites the
+/// text in force on its date. `confirmed = false` marks a citation whose wording or clause
+/// could not be read in the text itself; whoever relies on it is told so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub basis: String,
+    pub confirmed: bool,
+    /// Where the citation was read or reported (shown on the legal officer's page).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+macro_rules! cites {
+    ($($(#[$m:meta])* $v:ident = $code:literal, $what:literal;)*) => {
+        /// The places where bmnn cites the law. Each regime file gives every one of them
+        /// (`[citations]`), validated at load; code names a citation only through this enum.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Cite { $($(#[$m])* $v,)* }
+        impl Cite {
+            pub const ALL: &'static [Cite] = &[$(Cite::$v,)*];
+            /// Key in the regime file's `[citations]` table.
+            pub fn code(self) -> &'static str { match self { $(Cite::$v => $code,)* } }
+            /// What the cited rule is about, in Vietnamese (the legal officer's page).
+            pub fn what(self) -> &'static str { match self { $(Cite::$v => $what,)* } }
+        }
+    };
+}
+
+cites! {
+    /// Hình thức chứa bí mật nhà nước.
+    Carriers = "carriers", "Hình thức chứa bí mật nhà nước";
+    /// Đề xuất độ mật khi soạn thảo.
+    ClassifyProposal = "classify-proposal", "Đề xuất độ mật, nơi nhận, số lượng bản phát hành khi soạn thảo";
+    /// Độ mật căn cứ danh mục.
+    ClassifyCatalogue = "classify-catalogue", "Độ mật phải căn cứ danh mục bí mật nhà nước";
+    /// Quyết định độ mật, phạm vi lưu hành, được phép sao chụp.
+    ClassifyDecision = "classify-decision", "Người có thẩm quyền quyết định độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp";
+    /// Lĩnh vực được xác định độ Tuyệt mật.
+    TuyetMatField = "tuyet-mat-field", "Lĩnh vực được xác định độ Tuyệt mật";
+    /// Xác định ngoài danh mục là hành vi bị nghiêm cấm.
+    CatalogueRequired = "catalogue-required", "Xác định bí mật nhà nước đối với thông tin không thuộc danh mục";
+    /// Thời hạn bảo vệ ngắn hơn đối với hoạt động.
+    ShorterPeriod = "shorter-period", "Thời hạn bảo vệ ngắn hơn đối với hoạt động";
+    /// Trích yếu tài liệu Tuyệt mật trong sổ.
+    TuyetMatSummary = "tuyet-mat-summary", "Không ghi trích yếu tài liệu Tuyệt mật trong sổ đăng ký";
+    /// Đánh số văn bản mật.
+    Numbering = "numbering", "Văn bản mật được đánh số theo hệ thống số riêng";
+    /// Vào sổ bí mật nhà nước đi.
+    RegisterOutgoing = "register-outgoing", "Vào sổ đăng ký bí mật nhà nước đi trước khi phát hành";
+    /// Tiếp nhận, vào sổ đến.
+    Receive = "receive", "Tiếp nhận, vào sổ đăng ký bí mật nhà nước đến";
+    /// Bì «Chỉ người có tên mới được bóc bì».
+    NamedRecipient = "named-recipient", "Bì có dấu «Chỉ người có tên mới được bóc bì»";
+    /// Kiểm tra số lượng, bì, gói khi nhận.
+    ReceiveChecks = "receive-checks", "Kiểm tra số lượng, bì, gói trước khi vào sổ và ký nhận";
+    /// Chuyển giao, ký nhận.
+    Handover = "handover", "Chuyển giao bí mật nhà nước và vào sổ chuyển giao";
+    /// Ký nhận khi giao nhận.
+    Acknowledge = "acknowledge", "Ký nhận khi giao, nhận bí mật nhà nước";
+    /// Sổ in ra giấy.
+    PaperRegister = "paper-register", "Sổ đăng ký lập trên máy tính được in ra giấy để ký nhận";
+    /// Tài liệu thu hồi.
+    Recall = "recall", "Tài liệu có dấu «Tài liệu thu hồi» phải trả đúng hạn";
+    /// Sao, chụp.
+    Copy = "copy", "Sao, chụp bí mật nhà nước: hình thức, sổ quản lý sao, chụp";
+    /// Nơi sao, chụp.
+    CopyPlace = "copy-place", "Địa điểm sao, chụp bảo đảm an toàn";
+    /// Số lượng bản sao, bản thừa, bản hỏng.
+    CopyCount = "copy-count", "Sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng hủy ngay";
+    /// Mang ra khỏi nơi lưu giữ.
+    TakeOut = "take-out", "Mang bí mật nhà nước ra khỏi nơi lưu giữ";
+    /// Văn bản xin phép mang ra.
+    TakeOutLetter = "take-out-letter", "Nội dung văn bản xin phép mang bí mật nhà nước ra khỏi nơi lưu giữ";
+    /// Trả lại sau khi mang ra.
+    TakeOutReturn = "take-out-return", "Báo cáo và trả lại tài liệu khi hết nhiệm vụ";
+    /// Mang ra nước ngoài.
+    TakeOutAbroad = "take-out-abroad", "Mang bí mật nhà nước ra nước ngoài";
+    /// Biện pháp bảo vệ khi mang ra.
+    TakeOutMeasures = "take-out-measures", "Phương tiện, thiết bị bảo đảm an toàn khi mang ra";
+    /// Cung cấp, chuyển giao.
+    Provide = "provide", "Cung cấp, chuyển giao bí mật nhà nước";
+    /// Văn bản đề nghị cung cấp nêu mục đích.
+    ProvidePurpose = "provide-purpose", "Văn bản đề nghị cung cấp nêu rõ mục đích sử dụng";
+    /// Cam kết khi cung cấp trong nước.
+    CommitmentDomestic = "commitment-domestic", "Cam kết bảo vệ bí mật nhà nước được cung cấp (trong nước)";
+    /// Cam kết khi cung cấp cho nước ngoài.
+    CommitmentForeign = "commitment-foreign", "Cam kết bảo vệ và không cung cấp cho bên thứ ba (nước ngoài)";
+    /// Từ chối phải nêu lý do.
+    RefusalReason = "refusal-reason", "Từ chối cung cấp phải trả lời bằng văn bản và nêu lý do";
+    /// Tiêu hủy.
+    Destroy = "destroy", "Tiêu hủy tài liệu, vật chứa bí mật nhà nước";
+    /// Yêu cầu khi tiêu hủy.
+    DestroyMethod = "destroy-method", "Tiêu hủy bảo đảm không thể phục hồi, khai thác, sử dụng";
+    /// Hội đồng tiêu hủy.
+    DestroyCouncil = "destroy-council", "Hội đồng tiêu hủy";
+    /// Tiêu hủy khẩn cấp.
+    DestroyEmergency = "destroy-emergency", "Tiêu hủy khẩn cấp do người đang quản lý quyết định và báo cáo ngay";
+    /// Phân công người làm công tác bảo vệ BMNN.
+    StaffAssignment = "staff-assignment", "Người làm công tác bảo vệ bí mật nhà nước được phân công bằng văn bản";
+    /// Thôi phân công, bàn giao, cam kết.
+    StaffEnd = "staff-end", "Thôi việc, chuyển công tác, nghỉ hưu: bàn giao và cam kết bảo vệ bí mật nhà nước";
+    /// Cam kết khi tiếp cận.
+    CommitmentAccess = "commitment-access", "Cam kết bảo vệ bí mật nhà nước khi được tiếp cận, phân công";
+    /// Điều cấm: làm lộ, cung cấp, sao chụp, đăng tải trái phép.
+    ProhibitedActs = "prohibited-acts", "Các hành vi bị nghiêm cấm về bảo vệ bí mật nhà nước";
+    /// Đăng tải trên Internet, trang thông tin, mạng xã hội.
+    InternetPosting = "internet-posting", "Không đăng tải, phát tán bí mật nhà nước trên Internet, mạng xã hội";
+    /// Thiết bị không kết nối mạng.
+    DeviceNetwork = "device-network", "Thiết bị soạn thảo, lưu giữ bí mật nhà nước không kết nối Internet, mạng máy tính, mạng viễn thông";
+    /// Chuyển mục đích, thanh lý thiết bị sau khi xóa.
+    DeviceRepurpose = "device-repurpose", "Chuyển mục đích sử dụng, thanh lý thiết bị chỉ sau khi đã xóa bí mật nhà nước";
+    /// Hội nghị có nội dung BMNN: cho phép.
+    MeetingApproval = "meeting-approval", "Hội nghị, hội thảo, cuộc họp có nội dung bí mật nhà nước được người có thẩm quyền cho phép";
+    /// Địa điểm họp.
+    MeetingPlace = "meeting-place", "Địa điểm tổ chức hội nghị, cuộc họp có nội dung bí mật nhà nước";
+    /// Thiết bị thu phát trong họp Tối mật, Tuyệt mật.
+    MeetingDevices = "meeting-devices", "Không mang thiết bị thu, phát tín hiệu vào cuộc họp Tối mật, Tuyệt mật";
+    /// Thu hồi tài liệu phát ra trong họp.
+    MeetingRecall = "meeting-recall", "Thu hồi tài liệu bí mật nhà nước phát ra tại hội nghị, cuộc họp";
+    /// Văn bản triển khai: kế hoạch, quy chế, nội quy.
+    Directives = "directives", "Ban hành quy chế, nội quy, kế hoạch bảo vệ bí mật nhà nước";
+    /// Kiểm tra, tự kiểm tra.
+    Inspection = "inspection", "Kiểm tra, tự kiểm tra công tác bảo vệ bí mật nhà nước";
+    /// Tập huấn, phổ biến.
+    Training = "training", "Tập huấn, phổ biến, quán triệt về bảo vệ bí mật nhà nước";
+    /// Mẫu dấu, mẫu sổ.
+    StampsRegisters = "stamps-registers", "Mẫu dấu, mẫu sổ và giấy tờ phục vụ công tác bảo vệ bí mật nhà nước";
+    /// Báo cáo đột xuất vụ lộ, mất.
+    IncidentReport = "incident-report", "Báo cáo đột xuất khi xảy ra lộ, mất bí mật nhà nước";
+    /// Báo cáo định kỳ.
+    PeriodicReport = "periodic-report", "Báo cáo định kỳ về công tác bảo vệ bí mật nhà nước";
+    /// Rà soát bí mật nhà nước xác định trước 01/01/2019.
+    LegacyReview = "legacy-review", "Rà soát bí mật nhà nước đã xác định trước khi Luật có hiệu lực";
+}
+
+/// A later text that amended a regime's texts while the regime stayed in force (a period of
+/// the regime). What it changed is data: `changes` lists the settings it altered; when what
+/// it changed could not be established, `confirmed = false` and `note` says so.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    pub text: String,
+    #[serde(with = "crate::dates::iso_date")]
+    pub from: Date,
+    pub note: String,
+    pub confirmed: bool,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Which connections a device holding state secrets may have under a regime.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRules {
+    /// Connection states in which a device may draft or store state secrets.
+    pub allowed: Vec<crate::programme::Connection>,
+    /// A device that has ever been connected is barred ("đã hoặc đang kết nối").
+    pub never_connected_required: bool,
+    pub confirmed: bool,
+    pub note: String,
+}
+
+impl Default for DeviceRules {
+    fn default() -> Self {
+        DeviceRules {
+            allowed: vec![crate::programme::Connection::Standalone],
+            never_connected_required: true,
+            confirmed: true,
+            note: String::new(),
+        }
+    }
+}
+
 /// One legal regime (chế độ pháp lý), in force from `effective_from`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -349,9 +553,53 @@ pub struct Regime {
     pub authority: Vec<AuthorityRule>,
     pub stamps: Vec<Stamp>,
     pub registers: Registers,
+    /// Every citation bmnn shows, stores or prints for an act under this regime, keyed by
+    /// [`Cite::code`].
+    pub citations: BTreeMap<String, Citation>,
+    /// Texts that amended this regime's texts from a date (periods of the regime).
+    #[serde(default)]
+    pub amendments: Vec<Amendment>,
+    /// Devices and networks that may hold state secrets.
+    #[serde(default)]
+    pub devices: DeviceRules,
 }
 
 impl Regime {
+    /// The citation of `what` under this regime (validated to exist at load).
+    pub fn cite(&self, what: Cite) -> &Citation {
+        self.citations
+            .get(what.code())
+            .expect("validated at load: every citation present")
+    }
+
+    /// `text` with every `{cite:KEY}` replaced by the basis of that citation under this regime
+    /// (form hints are written once and cite the regime of the act). An unknown key stays as
+    /// written; a test checks that every key used in the pages exists.
+    pub fn fill_citations(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find("{cite:") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 6..];
+            match after.find('}') {
+                Some(j) => {
+                    let key = &after[..j];
+                    match self.citations.get(key) {
+                        Some(c) => out.push_str(&c.basis),
+                        None => out.push_str(&rest[i..i + 6 + j + 1]),
+                    }
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    out.push_str(&rest[i..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The rule for `act` on an item of `level` (validated to exist at load).
     pub fn rule(&self, act: Act, level: Level) -> &AuthorityRule {
         self.authority
@@ -381,10 +629,17 @@ impl Regime {
         groups.iter().any(|g| self.group_kinds(g).contains(kind))
     }
 
+    /// The name of field `code`, also for a code an earlier regime used that this regime's
+    /// field absorbed (`replaces`).
     pub fn field_name(&self, code: &str) -> Option<&str> {
         self.fields
             .iter()
             .find(|f| f.code == code)
+            .or_else(|| {
+                self.fields
+                    .iter()
+                    .find(|f| f.replaces.iter().any(|r| r == code))
+            })
             .map(|f| f.name.as_str())
     }
 
@@ -450,10 +705,19 @@ impl Regime {
         );
         push(
             self.report_template.five_year_confirmed,
-            "Kỳ số liệu của báo cáo tổng kết 05 năm (Nghị định 26/2020/NĐ-CP Điều 8 không quy định)"
-                .to_string(),
+            format!(
+                "Kỳ số liệu của báo cáo tổng kết 05 năm ({} không quy định)",
+                self.cite(Cite::PeriodicReport).basis
+            ),
         );
         push(self.settings.confirmed, self.settings.note.clone());
+        push(
+            self.devices.confirmed,
+            format!(
+                "Thiết bị, mạng được dùng cho bí mật nhà nước: {}",
+                self.devices.note
+            ),
+        );
         for r in &self.authority {
             let lv: Vec<&str> = r.levels.iter().map(|l| l.label()).collect();
             push(
@@ -463,6 +727,21 @@ impl Regime {
                     r.act.label(),
                     lv.join(", "),
                     r.basis
+                ),
+            );
+        }
+        for c in Cite::ALL {
+            let x = self.cite(*c);
+            push(x.confirmed, format!("{}: {}", c.what(), x.basis));
+        }
+        for m in &self.amendments {
+            push(
+                m.confirmed,
+                format!(
+                    "{} (từ {}): {}",
+                    m.text,
+                    crate::dates::fmt_vn(m.from),
+                    m.note
                 ),
             );
         }
@@ -644,6 +923,24 @@ impl RuleSet {
                 }
             }
             validate_report_template(r)?;
+            for c in Cite::ALL {
+                match r.citations.get(c.code()) {
+                    Some(x) if !x.basis.trim().is_empty() => {}
+                    _ => {
+                        return bad(format!(
+                            "chế độ {}: thiếu căn cứ pháp lý «{}» ([citations] {})",
+                            r.code,
+                            c.what(),
+                            c.code()
+                        ));
+                    }
+                }
+            }
+            for k in r.citations.keys() {
+                if !Cite::ALL.iter().any(|c| c.code() == k) {
+                    return bad(format!("chế độ {}: căn cứ pháp lý lạ {k}", r.code));
+                }
+            }
             for t in [
                 &r.registers.outgoing,
                 &r.registers.incoming,
@@ -673,6 +970,11 @@ impl RuleSet {
     /// The regime in force on `date`; `None` before the first regime (01/7/2020).
     pub fn regime_for(&self, date: Date) -> Option<&Regime> {
         self.regimes.iter().rev().find(|r| r.effective_from <= date)
+    }
+
+    /// The regime in force on `date`, or the first regime for a date before it (old records).
+    pub fn regime_for_or_first(&self, date: Date) -> &Regime {
+        self.regime_for(date).unwrap_or(&self.regimes[0])
     }
 
     pub fn regime(&self, code: &str) -> Option<&Regime> {
@@ -721,6 +1023,197 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
         return bad("annual_title phải chứa {year}".into());
     }
     Ok(())
+}
+
+/// The legal officer's page (trang cho cán bộ pháp chế): every rule bmnn applies, regime by
+/// regime, with its source and whether it is confirmed — generated from the rules, never
+/// written by hand (`bmnn rules --format markdown`; `docs/legal-rules.md` is this text for the
+/// embedded rules, and a test keeps it so).
+pub fn legal_page(set: &RuleSet) -> String {
+    use std::fmt::Write;
+    let yn = |c: bool| {
+        if c {
+            "đã xác nhận"
+        } else {
+            "**chưa xác nhận**"
+        }
+    };
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut o = String::new();
+    let _ = writeln!(o, "# Quy tắc pháp lý bmnn áp dụng\n");
+    let _ = writeln!(
+        o,
+        "Trang này được tạo tự động từ các tệp quy tắc (`rules/*.toml`) bằng lệnh `bmnn rules --format markdown`; không sửa tay. Mỗi việc được áp dụng quy tắc của chế độ pháp lý có hiệu lực vào ngày thực hiện việc đó. «Chưa xác nhận»: chưa đọc được nội dung hoặc số điều, khoản trong văn bản gốc; người dùng được báo khi dựa vào quy tắc đó.\n"
+    );
+    for r in &set.regimes {
+        let until = set
+            .regimes
+            .iter()
+            .find(|x| x.effective_from > r.effective_from)
+            .map(|x| {
+                format!(
+                    " đến {}",
+                    crate::dates::fmt_vn(x.effective_from.previous_day().expect("date"))
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "## Chế độ {} — {} (từ {}{until})\n",
+            r.code,
+            r.name,
+            crate::dates::fmt_vn(r.effective_from)
+        );
+        for b in &r.legal_basis {
+            let _ = writeln!(o, "- {b}");
+        }
+        for m in &r.amendments {
+            let _ = writeln!(
+                o,
+                "- Từ {}: {} — {} ({}{})",
+                crate::dates::fmt_vn(m.from),
+                m.text,
+                m.note,
+                yn(m.confirmed),
+                m.source
+                    .as_deref()
+                    .map(|s| format!("; nguồn: {s}"))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(o, "\n### Căn cứ pháp lý được trích dẫn\n");
+        let _ = writeln!(
+            o,
+            "| Nội dung | Căn cứ | Xác nhận | Nguồn |\n|---|---|---|---|"
+        );
+        for c in Cite::ALL {
+            let x = r.cite(*c);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                c.what(),
+                cell(&x.basis),
+                yn(x.confirmed),
+                cell(x.source.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(o, "\n### Thẩm quyền\n");
+        let _ = writeln!(
+            o,
+            "| Việc | Độ mật | Người có thẩm quyền | Căn cứ | Xác nhận |\n|---|---|---|---|---|"
+        );
+        for a in &r.authority {
+            let lv: Vec<&str> = a.levels.iter().map(|l| l.label()).collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                a.act.label(),
+                lv.join(", "),
+                cell(&a.hint),
+                cell(&a.basis),
+                yn(a.confirmed)
+            );
+        }
+        let _ = writeln!(o, "\n### Thời hạn, thông báo, xác định độ mật, báo cáo\n");
+        let _ = writeln!(
+            o,
+            "| Quy tắc | Giá trị | Căn cứ | Xác nhận |\n|---|---|---|---|"
+        );
+        let p = &r.periods;
+        let _ = writeln!(
+            o,
+            "| Thời hạn bảo vệ | Tuyệt mật {} năm, Tối mật {} năm, Mật {} năm | {} | {} |",
+            p.tuyet_mat_years,
+            p.toi_mat_years,
+            p.mat_years,
+            cell(&p.basis),
+            yn(p.confirmed)
+        );
+        let e = &r.extension;
+        let _ = writeln!(
+            o,
+            "| Gia hạn | quyết định chậm nhất {} ngày trước khi hết hạn; thông báo trong {} ngày | {} | {} |",
+            e.deadline_days_before_expiry,
+            e.notify_within_days,
+            cell(&e.basis),
+            yn(e.confirmed)
+        );
+        let n = &r.notices;
+        let _ = writeln!(
+            o,
+            "| Thông báo | điều chỉnh độ mật: {} ngày; giải mật: {} ngày | {} | {} |",
+            n.adjustment_days,
+            n.declassification_decision_days,
+            cell(&n.basis),
+            yn(n.confirmed)
+        );
+        let c = &r.classification;
+        let fields: Vec<&str> = c
+            .tuyet_mat_fields
+            .iter()
+            .filter_map(|f| r.field_name(f))
+            .collect();
+        let gate = if fields.is_empty() {
+            "không giới hạn lĩnh vực (độ mật theo mục danh mục)".to_string()
+        } else {
+            format!(
+                "chỉ trong các lĩnh vực: {}{}",
+                fields.join("; "),
+                c.tuyet_mat_fields_until
+                    .map(|d| format!(" (đến hết ngày {})", crate::dates::fmt_vn(d)))
+                    .unwrap_or_default()
+            )
+        };
+        let _ = writeln!(
+            o,
+            "| Xác định độ mật | căn cứ danh mục: {}; độ Tuyệt mật: {gate}; trích yếu Tuyệt mật trong sổ: {} | {} | {} |",
+            if c.catalogue_basis_required {
+                "bắt buộc"
+            } else {
+                match c.without_catalogue {
+                    WithoutCatalogue::Warn => "không bắt buộc, có cảnh báo",
+                    WithoutCatalogue::Refuse => "bắt buộc",
+                }
+            },
+            match c.tuyet_mat_summary {
+                TuyetMatSummary::Never => "không ghi",
+                TuyetMatSummary::WithConsent => "chỉ khi có văn bản đồng ý",
+            },
+            cell(&c.basis),
+            yn(c.confirmed)
+        );
+        let rp = &r.report;
+        let _ = writeln!(
+            o,
+            "| Báo cáo định kỳ | số liệu từ {} năm trước đến {}; gửi trước {} | {} | {} |",
+            rp.period_start,
+            rp.period_end,
+            rp.due,
+            cell(&rp.basis),
+            yn(rp.confirmed)
+        );
+        let _ = writeln!(
+            o,
+            "| Cách tính thời hạn | {} | — | {} |",
+            cell(&r.settings.note),
+            yn(r.settings.confirmed)
+        );
+        let _ = writeln!(o, "\n### Lĩnh vực\n");
+        for f in &r.fields {
+            let _ = writeln!(o, "- {}", f.name);
+        }
+        let _ = writeln!(o, "\n### Mẫu sổ\n");
+        for (k, t) in [
+            ("đi", &r.registers.outgoing),
+            ("đến", &r.registers.incoming),
+            ("chuyển giao", &r.registers.handover),
+            ("sao, chụp", &r.registers.copies),
+        ] {
+            let _ = writeln!(o, "- Sổ {k}: {} — {}", t.title, yn(t.confirmed));
+        }
+        let _ = writeln!(o);
+    }
+    o
 }
 
 #[cfg(test)]

@@ -133,6 +133,7 @@ impl DbTx<'_> {
                 sealed: false,
                 urgent: false,
                 taken_out: None,
+                basis_warning: None,
                 next_copy_no: 1,
             };
             let id = bmnn_core::ports::Tx::insert_item(self, &item)?;

@@ -47,10 +47,15 @@ impl IntoResponse for WebError {
         if let CoreError::Invalid { field, .. } = &self.0 {
             body["error"]["field"] = json!(field);
         }
-        if let CoreError::Refused(r) = &self.0
-            && let Some(b) = &r.basis
-        {
-            body["error"]["basis"] = json!(b);
+        if let CoreError::Refused(r) = &self.0 {
+            if let Some(b) = &r.basis {
+                body["error"]["basis"] = json!(b);
+                // The rule applied is marked unconfirmed in the rules of the act's date.
+                body["error"]["confirmed"] = json!(r.confirmed);
+            }
+            if let Some(n) = bmnn_core::error::next_step(r.code) {
+                body["error"]["next_step"] = json!(n);
+            }
         }
         (self.status(), Json(body)).into_response()
     }

@@ -7,6 +7,7 @@
 
 use super::{Commitment, CommitmentOccasion, Device, Wipe};
 use crate::dates::fmt_vn;
+use crate::rules::{Cite, Regime};
 
 /// A form ready to print: its type line, title, body paragraphs and signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +25,13 @@ pub struct PrintedForm {
 }
 
 /// Bản cam kết bảo vệ BMNN for `c`; `position` is the signer's post and unit when known.
-pub fn commitment_form(c: &Commitment, position: Option<&str>, agency_symbol: &str) -> PrintedForm {
+/// `regime`: the regime in force on the day of signing (its citations are printed).
+pub fn commitment_form(
+    c: &Commitment,
+    position: Option<&str>,
+    agency_symbol: &str,
+    regime: &Regime,
+) -> PrintedForm {
     let occasion = match c.occasion {
         CommitmentOccasion::Assignment => {
             "được phân công làm công tác liên quan đến bí mật nhà nước"
@@ -42,15 +49,15 @@ pub fn commitment_form(c: &Commitment, position: Option<&str>, agency_symbol: &s
         format!("Dịp cam kết: khi {occasion} ({}).", c.occasion.label()),
         "Tôi xin cam kết:".to_string(),
         "1. Nghiêm chỉnh chấp hành các quy định của Luật Bảo vệ bí mật nhà nước, các văn bản hướng dẫn thi hành và quy chế bảo vệ bí mật nhà nước của cơ quan.".to_string(),
-        "2. Không làm lộ, mất, không cung cấp, chuyển giao, sao, chụp, mang ra khỏi nơi lưu giữ, đăng tải bí mật nhà nước trái quy định (Luật Bảo vệ bí mật nhà nước 2018 Điều 5).".to_string(),
+        format!("2. Không làm lộ, mất, không cung cấp, chuyển giao, sao, chụp, mang ra khỏi nơi lưu giữ, đăng tải bí mật nhà nước trái quy định ({}).", regime.cite(Cite::ProhibitedActs).basis),
     ];
     if matches!(
         c.occasion,
         CommitmentOccasion::Leaving | CommitmentOccasion::Retirement
     ) {
-        p.push("3. Đã bàn giao đầy đủ tài liệu, vật chứa bí mật nhà nước đang quản lý cho cơ quan và không tiết lộ bí mật nhà nước đã biết sau khi thôi việc, chuyển công tác, nghỉ hưu (Luật Bảo vệ bí mật nhà nước 2018 Điều 26 khoản 2 điểm d).".to_string());
+        p.push(format!("3. Đã bàn giao đầy đủ tài liệu, vật chứa bí mật nhà nước đang quản lý cho cơ quan và không tiết lộ bí mật nhà nước đã biết sau khi thôi việc, chuyển công tác, nghỉ hưu ({}).", regime.cite(Cite::StaffEnd).basis));
     } else {
-        p.push("3. Chỉ tiếp cận, sử dụng bí mật nhà nước trong phạm vi nhiệm vụ được giao; khi thôi việc, chuyển công tác, nghỉ hưu sẽ bàn giao toàn bộ tài liệu, vật chứa bí mật nhà nước và cam kết bảo vệ bí mật nhà nước đã biết (Luật Bảo vệ bí mật nhà nước 2018 Điều 26 khoản 2 điểm d).".to_string());
+        p.push(format!("3. Chỉ tiếp cận, sử dụng bí mật nhà nước trong phạm vi nhiệm vụ được giao; khi thôi việc, chuyển công tác, nghỉ hưu sẽ bàn giao toàn bộ tài liệu, vật chứa bí mật nhà nước và cam kết bảo vệ bí mật nhà nước đã biết ({}).", regime.cite(Cite::StaffEnd).basis));
     }
     p.push("4. Nếu vi phạm, tôi xin chịu trách nhiệm trước pháp luật.".to_string());
     p.push(format!("Ký ngày {}.", fmt_vn(c.signed_on)));
@@ -69,7 +76,14 @@ pub fn commitment_form(c: &Commitment, position: Option<&str>, agency_symbol: &s
 }
 
 /// Biên bản xóa dữ liệu BMNN khỏi thiết bị `d` (the wipe `w`) before it changes use.
-pub fn wipe_form(d: &Device, w: &Wipe, agency: &str, agency_symbol: &str) -> PrintedForm {
+/// `regime`: the regime in force on the day of the wipe (its citations are printed).
+pub fn wipe_form(
+    d: &Device,
+    w: &Wipe,
+    agency: &str,
+    agency_symbol: &str,
+    regime: &Regime,
+) -> PrintedForm {
     let p = vec![
         format!(
             "Hôm nay, ngày {}, tại {agency}, người thực hiện: {}.",
@@ -88,7 +102,7 @@ pub fn wipe_form(d: &Device, w: &Wipe, agency: &str, agency_symbol: &str) -> Pri
             fmt_vn(d.in_use_from)
         ),
         format!("Phương pháp xóa: {}.", w.method),
-        "Kết quả: dữ liệu bí mật nhà nước trên thiết bị đã được xóa, không còn khả năng khôi phục. Thiết bị chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã lập biên bản này (Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 7).".to_string(),
+        format!("Kết quả: dữ liệu bí mật nhà nước trên thiết bị đã được xóa, không còn khả năng khôi phục. Thiết bị chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã lập biên bản này ({}).", regime.cite(Cite::DeviceRepurpose).basis),
         "Biên bản lập thành 02 bản, 01 bản lưu tại cán bộ bảo vệ bí mật nhà nước, 01 bản lưu cùng hồ sơ thiết bị.".to_string(),
     ];
     PrintedForm {
@@ -123,7 +137,13 @@ mod tests {
             signed_on: date!(2025 - 06 - 30),
             reference: None,
         };
-        let f = commitment_form(&c, Some("Chuyên viên, Văn phòng"), "SKHĐT");
+        let rules = crate::rules::RuleSet::embedded();
+        let f = commitment_form(
+            &c,
+            Some("Chuyên viên, Văn phòng"),
+            "SKHĐT",
+            rules.regime_for(c.signed_on).unwrap(),
+        );
         let all = f.paragraphs.join("\n");
         assert!(all.contains("Nguyễn Văn A") && all.contains("Chuyên viên, Văn phòng"));
         assert!(all.contains("Đã bàn giao") && all.contains("Điều 26 khoản 2 điểm d"));
@@ -142,6 +162,7 @@ mod tests {
             inspected_on: None,
             stamp_ref: None,
             never_connected: true,
+            connection: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,
@@ -155,7 +176,8 @@ mod tests {
             by: "Trần Thị B".into(),
             minutes_ref: Some("02/BB-VP".into()),
         };
-        let f = wipe_form(&d, &w, "Sở X", "SX");
+        let rules = crate::rules::RuleSet::embedded();
+        let f = wipe_form(&d, &w, "Sở X", "SX", rules.regime_for(w.date).unwrap());
         let all = f.paragraphs.join("\n");
         assert!(all.contains("Máy tính số hiệu MT-01,") && all.contains("10/01/2024"));
         assert!(all.contains("Ghi đè 3 lần") && all.contains("Điều 5 khoản 7"));

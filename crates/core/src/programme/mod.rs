@@ -19,6 +19,7 @@ use crate::dates::{iso_date, iso_date_opt};
 use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::{Id, ProgrammeRecord};
+use crate::rules::{Cite, Regime};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -119,6 +120,10 @@ pub trait Record: Serialize + DeserializeOwned {
     fn key_date(&self) -> Date;
     /// Checks of the record by itself (the law's conditions that need no storage).
     fn check(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Checks that depend on the rules of the regime of the record's date.
+    fn check_rules(&self, _regime: &Regime) -> Result<()> {
         Ok(())
     }
 }
@@ -468,6 +473,45 @@ pub struct Wipe {
     pub minutes_ref: Option<String>,
 }
 
+/// Kết nối mạng của thiết bị: how a device that holds state secrets is connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Connection {
+    /// Máy độc lập: connected to nothing.
+    Standalone,
+    /// Mạng LAN độc lập: a network confined to the agency's premises, with no link outside.
+    IndependentLan,
+    /// Kênh truyền được bảo vệ bằng thiết bị mã hóa của Ban Cơ yếu Chính phủ.
+    CryptoLink,
+    /// Internet, mạng máy tính khác hoặc mạng viễn thông.
+    Network,
+}
+
+impl Connection {
+    pub const ALL: [Connection; 4] = [
+        Connection::Standalone,
+        Connection::IndependentLan,
+        Connection::CryptoLink,
+        Connection::Network,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Connection::Standalone => "standalone",
+            Connection::IndependentLan => "independent-lan",
+            Connection::CryptoLink => "crypto-link",
+            Connection::Network => "network",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Connection::Standalone => "máy độc lập, không kết nối mạng",
+            Connection::IndependentLan => "mạng LAN độc lập trong trụ sở",
+            Connection::CryptoLink => "kênh truyền có mã hóa của Ban Cơ yếu Chính phủ",
+            Connection::Network => "Internet, mạng máy tính hoặc mạng viễn thông",
+        }
+    }
+}
+
 /// Trạng thái thiết bị.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -496,6 +540,11 @@ pub struct Device {
     pub stamp_ref: Option<String>,
     /// Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông (Law 29/2018 Điều 5.5).
     pub never_connected: bool,
+    /// How the device is connected now (absent in older records: stand-alone when it was
+    /// never connected, a network otherwise). Which states may hold state secrets is regime
+    /// data (`[devices]`).
+    #[serde(default)]
+    pub connection: Option<Connection>,
     pub status: DeviceStatus,
     #[serde(default)]
     pub wipes: Vec<Wipe>,
@@ -507,20 +556,53 @@ pub struct Device {
     pub disposal_ref: Option<String>,
 }
 
+impl Device {
+    /// The connection now: as recorded, or as older records imply.
+    pub fn connection_now(&self) -> Connection {
+        self.connection.unwrap_or(if self.never_connected {
+            Connection::Standalone
+        } else {
+            Connection::Network
+        })
+    }
+}
+
 impl Record for Device {
     const KIND: RecordKind = RecordKind::Device;
     fn key_date(&self) -> Date {
         self.in_use_from
     }
-    fn check(&self) -> Result<()> {
-        need("identity", &self.identity)?;
-        if !self.never_connected {
-            return Err(CoreError::refused_with(
+    fn check_rules(&self, regime: &Regime) -> Result<()> {
+        let rules = &regime.devices;
+        let now = self.connection_now();
+        if (rules.never_connected_required && !self.never_connected)
+            || !rules.allowed.contains(&now)
+        {
+            let allowed: Vec<&str> = rules.allowed.iter().map(|c| c.label()).collect();
+            return Err(CoreError::refused_cite(
                 "device_connected",
-                "Không được dùng máy tính, thiết bị đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông để soạn thảo, lưu giữ BMNN.",
-                "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4",
+                format!(
+                    "Không được dùng thiết bị {} để soạn thảo, lưu giữ bí mật nhà nước{}. Được phép: {}.",
+                    if rules.never_connected_required && !self.never_connected {
+                        "đã hoặc đang kết nối Internet, mạng máy tính, mạng viễn thông"
+                    } else {
+                        now.label()
+                    },
+                    if rules.confirmed {
+                        ""
+                    } else {
+                        " (quy định này chưa được xác nhận trong văn bản gốc)"
+                    },
+                    allowed.join("; ")
+                ),
+                regime,
+                Cite::DeviceNetwork,
             ));
         }
+        Ok(())
+    }
+    fn check(&self) -> Result<()> {
+        need("identity", &self.identity)?;
         let change = match self.status {
             DeviceStatus::InUse => None,
             DeviceStatus::Repurposed => Some(("repurposed_on", self.repurposed_on)),
@@ -530,13 +612,13 @@ impl Record for Device {
             let on = on.ok_or_else(|| CoreError::invalid(field, "cần ghi ngày"))?;
             // Law 29/2018 Điều 5.7: no change of use before the secrets are removed.
             if self.wiped_by(on).is_none() {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_rule(
                     "device_not_wiped",
                     format!(
                         "Thiết bị {} chưa được ghi nhận xóa bí mật nhà nước; phải xóa (và lập biên bản) trước khi chuyển mục đích sử dụng hoặc thanh lý.",
                         self.identity
                     ),
-                    "Luật Bảo vệ bí mật nhà nước 2018 Điều 5 khoản 7",
+                    Cite::DeviceRepurpose,
                 ));
             }
         }
@@ -626,13 +708,13 @@ impl Record for Meeting {
         need("approved_by", &self.approved_by)?;
         need("venue", &self.venue)?;
         if self.level >= Level::ToiMat && self.device_rule != DeviceRule::NoDevices {
-            return Err(CoreError::refused_with(
+            return Err(CoreError::refused_rule(
                 "meeting_devices",
                 format!(
                     "Hội nghị, cuộc họp có nội dung {} không được cho người dự mang thiết bị thu, phát tín hiệu, ghi âm, ghi hình.",
                     self.level.label()
                 ),
-                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 3 điểm a",
+                Cite::MeetingDevices,
             ));
         }
         if !self.at_headquarters
@@ -641,10 +723,10 @@ impl Record for Meeting {
                 .as_deref()
                 .is_none_or(|s| s.trim().is_empty())
         {
-            return Err(CoreError::refused_with(
+            return Err(CoreError::refused_rule(
                 "meeting_venue_check",
                 "Họp ngoài trụ sở cơ quan phải có kiểm tra an ninh của Công an; ghi số văn bản kiểm tra.",
-                "Nghị định 26/2020/NĐ-CP Điều 6 khoản 1",
+                Cite::MeetingPlace,
             ));
         }
         if self.documents_returned > self.documents_issued {
@@ -1067,6 +1149,7 @@ mod tests {
             inspected_on: Some(date!(2024 - 01 - 05)),
             stamp_ref: Some("Tem 0001".into()),
             never_connected: true,
+            connection: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,
@@ -1084,7 +1167,15 @@ mod tests {
         d.repurposed_on = Some(date!(2025 - 03 - 01));
         let e = d.check().unwrap_err();
         assert_eq!(e.code(), "device_not_wiped", "{e:?}");
+        // The check names the rule; the regime of the act's date gives its citation.
+        let rules = crate::rules::RuleSet::embedded();
+        let e = e.cited(rules.regime_for_or_first(date!(2025 - 03 - 01)));
         assert!(format!("{e:?}").contains("Điều 5 khoản 7"));
+        let e = d
+            .check()
+            .unwrap_err()
+            .cited(rules.regime_for_or_first(date!(2026 - 03 - 01)));
+        assert!(format!("{e:?}").contains("117/2025/QH15"), "{e:?}");
         // A wipe after the change does not count; one before it does.
         d.wipes.push(Wipe {
             date: date!(2025 - 03 - 02),
@@ -1101,10 +1192,29 @@ mod tests {
     }
 
     #[test]
-    fn a_device_that_was_ever_online_is_refused() {
+    fn which_connection_may_hold_secrets_follows_the_regime() {
+        let rules = crate::rules::RuleSet::embedded();
+        let a = rules.regime("A").unwrap();
+        let b = rules.regime("B").unwrap();
         let mut d = device();
+        d.check_rules(a).unwrap();
         d.never_connected = false;
-        assert_eq!(d.check().unwrap_err().code(), "device_connected");
+        let e = d.check_rules(a).unwrap_err();
+        assert_eq!(e.code(), "device_connected");
+        assert!(format!("{e:?}").contains("29/2018"), "{e:?}");
+        // Regime B: an independent LAN or a cơ yếu-encrypted link may carry secrets; the
+        // Internet may not; a past connection alone no longer bars the device.
+        d.connection = Some(Connection::IndependentLan);
+        d.check_rules(b).unwrap();
+        assert!(d.check_rules(a).is_err());
+        d.connection = Some(Connection::CryptoLink);
+        d.check_rules(b).unwrap();
+        d.connection = Some(Connection::Network);
+        let e = d.check_rules(b).unwrap_err();
+        assert!(
+            format!("{e:?}").contains("117/2025")
+                && format!("{e:?}").contains("chưa được xác nhận")
+        );
     }
 
     fn meeting(level: Level, rule: DeviceRule) -> Meeting {

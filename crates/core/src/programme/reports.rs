@@ -868,7 +868,7 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
         "legacy" => {
             let l = &f.legacy;
             t(
-                "Rà soát bí mật nhà nước xác định trước ngày 01/01/2019 (Luật Bảo vệ bí mật nhà nước Điều 28)",
+                "Rà soát bí mật nhà nước xác định trước ngày 01/01/2019",
                 &["Nội dung", "Số lượng"],
                 vec![
                     row("Đã rà soát", &[l.reviewed]),

@@ -152,7 +152,11 @@ fn remove_entry(a: &mut Act0<'_>, mut e: CatalogueItem, on: Date) -> Result<Vec<
     for mut item in items {
         item.status = Status::Declassified;
         a.tx.update_item(&item)?;
-        let basis = format!("{} (không còn trong danh mục)", regime.notices.basis);
+        let basis = Citation {
+            basis: format!("{} (không còn trong danh mục)", regime.notices.basis),
+            confirmed: regime.notices.confirmed,
+            source: None,
+        };
         a.event(
             &item,
             "declassified-catalogue",

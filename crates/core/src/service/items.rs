@@ -161,18 +161,30 @@ pub(crate) fn check_summary(
         TuyetMatSummary::Never => Err(CoreError::refused_with(
             "tuyet_mat_summary_forbidden",
             "Không được ghi trích yếu đối với tài liệu, vật chứa bí mật nhà nước độ Tuyệt mật. Hãy để trống trường trích yếu.",
-            &regime.classification.basis,
+            &regime.cite(Cite::TuyetMatSummary).basis,
+            regime.cite(Cite::TuyetMatSummary).confirmed,
         )),
         TuyetMatSummary::WithConsent if consent.is_none() => Err(CoreError::refused_with(
             "tuyet_mat_summary_forbidden",
             "Chỉ được ghi trích yếu tài liệu Tuyệt mật khi người có thẩm quyền xác định độ mật đồng ý bằng văn bản. Hãy ghi số văn bản đồng ý, hoặc để trống trích yếu.",
-            &regime.classification.basis,
+            &regime.cite(Cite::TuyetMatSummary).basis,
+            regime.cite(Cite::TuyetMatSummary).confirmed,
         )),
         TuyetMatSummary::WithConsent => Ok(()),
     }
 }
 
-/// Tuyệt mật only in its fields; catalogue basis per the regime; level matches the entry.
+/// `note` followed by the basis warning, when there is one (the item's history keeps it).
+pub(crate) fn with_warning(note: String, warning: &Option<String>) -> String {
+    match warning {
+        Some(w) => format!("{note}. Cảnh báo: {w}"),
+        None => note,
+    }
+}
+
+/// Tuyệt mật only in its fields (where and when the regime limits it); catalogue basis per the
+/// regime; level matches the entry. Returns the warning to record when the regime lets a
+/// classification without a catalogue entry pass with one.
 pub(crate) fn check_basis(
     a: &mut Act0<'_>,
     regime: &Regime,
@@ -180,7 +192,7 @@ pub(crate) fn check_basis(
     field: &Option<String>,
     catalogue_item_id: Option<Id>,
     on: Date,
-) -> Result<()> {
+) -> Result<Option<String>> {
     if let Some(f) = field
         && regime.field_name(f).is_none()
     {
@@ -193,6 +205,7 @@ pub(crate) fn check_basis(
         ));
     }
     if level == Level::TuyetMat
+        && regime.classification.field_gate_on(on)
         && !field
             .as_ref()
             .is_some_and(|f| regime.classification.tuyet_mat_fields.contains(f))
@@ -203,22 +216,35 @@ pub(crate) fn check_basis(
             .iter()
             .filter_map(|f| regime.field_name(f))
             .collect();
-        return Err(CoreError::refused_with(
+        return Err(CoreError::refused_cite(
             "tuyet_mat_field",
             format!(
                 "Độ Tuyệt mật chỉ được xác định trong các lĩnh vực: {}.",
                 names.join("; ")
             ),
-            "Luật 29/2018/QH14 Điều 8 khoản 1",
+            regime,
+            Cite::TuyetMatField,
         ));
     }
     match catalogue_item_id {
         None if regime.classification.catalogue_basis_required => Err(CoreError::refused_with(
             "catalogue_basis_required",
             "Phải nêu căn cứ xác định độ mật: mục trong danh mục bí mật nhà nước. Xác định bí mật nhà nước đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm.",
-            &regime.classification.basis,
+            &regime.cite(Cite::CatalogueRequired).basis,
+            regime.cite(Cite::CatalogueRequired).confirmed,
         )),
-        None => Ok(()),
+        None => match regime.classification.without_catalogue {
+            crate::rules::WithoutCatalogue::Refuse => Err(CoreError::refused_cite(
+                "catalogue_basis_required",
+                "Phải nêu căn cứ xác định độ mật: mục trong danh mục bí mật nhà nước.",
+                regime,
+                Cite::ClassifyCatalogue,
+            )),
+            crate::rules::WithoutCatalogue::Warn => Ok(Some(format!(
+                "chưa nêu mục danh mục bí mật nhà nước làm căn cứ xác định độ mật ({}); hãy bổ sung căn cứ.",
+                regime.cite(Cite::ClassifyCatalogue).basis
+            ))),
+        },
         Some(id) => {
             let e = a.tx.get_catalogue_item(id)?.ok_or(CoreError::invalid(
                 "catalogue_item_id",
@@ -234,7 +260,7 @@ pub(crate) fn check_basis(
                 ));
             }
             if e.level != level {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "level_mismatch_catalogue",
                     format!(
                         "Độ mật {} không khớp với mục {} của danh mục (độ {}). Độ mật phải căn cứ danh mục bí mật nhà nước.",
@@ -242,10 +268,11 @@ pub(crate) fn check_basis(
                         e.number,
                         e.level.label()
                     ),
-                    "Luật 29/2018/QH14 Điều 10 khoản 1",
+                    regime,
+                    Cite::ClassifyCatalogue,
                 ));
             }
-            Ok(())
+            Ok(None)
         }
     }
 }
@@ -313,7 +340,10 @@ impl<S: Store> Service<S> {
             if recipients.is_empty() {
                 return Err(CoreError::invalid(
                     "recipients",
-                    "phải nêu nơi nhận (ND26 Điều 2.1)",
+                    format!(
+                        "phải nêu nơi nhận ({})",
+                        regime.cite(Cite::ClassifyProposal).basis
+                    ),
                 ));
             }
             if c.copies_issued == 0 || c.copies_issued > 10_000 {
@@ -325,11 +355,14 @@ impl<S: Store> Service<S> {
             let summary = opt_text(&c.summary);
             let consent = opt_text(&c.summary_consent_ref);
             check_summary(regime, c.level, &summary, &consent)?;
-            check_basis(a, regime, c.level, &c.field, c.catalogue_item_id, on)?;
+            let basis_warning = check_basis(a, regime, c.level, &c.field, c.catalogue_item_id, on)?;
             if c.shorter_expiry.is_some() && c.carrier != Carrier::Activity {
                 return Err(CoreError::invalid(
                     "shorter_expiry",
-                    "chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn (Luật Điều 19.2)",
+                    format!(
+                        "chỉ hoạt động mới được xác định thời hạn bảo vệ ngắn hơn ({})",
+                        regime.cite(Cite::ShorterPeriod).basis
+                    ),
                 ));
             }
             let mut item = SecretItem {
@@ -369,6 +402,7 @@ impl<S: Store> Service<S> {
                 sealed: false,
                 urgent: false,
                 taken_out: None,
+                basis_warning: basis_warning.clone(),
                 next_copy_no: 1,
             };
             item.id = a.tx.insert_item(&item)?;
@@ -377,10 +411,10 @@ impl<S: Store> Service<S> {
                 "proposed",
                 on,
                 &regime.code,
-                "Nghị định 26/2020/NĐ-CP Điều 2 khoản 1",
+                regime.cite(Cite::ClassifyProposal),
                 None,
                 None,
-                format!("Đề xuất độ {}", item.level.label()),
+                with_warning(format!("Đề xuất độ {}", item.level.label()), &basis_warning),
             )?;
             a.audit(
                 "item.propose",
@@ -419,7 +453,7 @@ impl<S: Store> Service<S> {
                     "rejected",
                     on,
                     &regime.code,
-                    &auth.basis,
+                    &auth.citation(),
                     opt_text(&c.decision_ref),
                     delegation_of(&auth),
                     reason,
@@ -428,8 +462,9 @@ impl<S: Store> Service<S> {
                 return Ok(item);
             }
             let catalogue_item_id = c.catalogue_item_id.or(item.catalogue_item_id);
-            check_basis(a, regime, level, &item.field, catalogue_item_id, on)?;
+            let basis_warning = check_basis(a, regime, level, &item.field, catalogue_item_id, on)?;
             check_summary(regime, level, &item.summary, &item.summary_consent_ref)?;
+            item.basis_warning = basis_warning.clone();
             item.level = level;
             item.catalogue_item_id = catalogue_item_id;
             if let Some(x) = c.copy_allowed {
@@ -449,18 +484,21 @@ impl<S: Store> Service<S> {
             };
             item.status = Status::Classified;
             a.tx.update_item(&item)?;
-            let note = format!(
-                "Xác định độ {}; thời hạn bảo vệ đến {}",
-                level.label(),
-                item.expiry
-                    .map_or("khi thôi sử dụng địa điểm".to_string(), fmt_vn)
+            let note = with_warning(
+                format!(
+                    "Xác định độ {}; thời hạn bảo vệ đến {}",
+                    level.label(),
+                    item.expiry
+                        .map_or("khi thôi sử dụng địa điểm".to_string(), fmt_vn)
+                ),
+                &basis_warning,
             );
             a.event(
                 &item,
                 "classified",
                 on,
                 &regime.code,
-                &auth.basis,
+                &auth.citation(),
                 item.decision_ref.clone(),
                 delegation_of(&auth),
                 note,
@@ -522,7 +560,7 @@ impl<S: Store> Service<S> {
                 to_user: None,
             })?;
             a.tx.update_item(&item)?;
-            a.event(&item, "registered-outgoing", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm a", Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
+            a.event(&item, "registered-outgoing", on, &regime.code, regime.cite(Cite::RegisterOutgoing), Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
             a.audit("register.outgoing", format!("register:outgoing:{}:{}", entry.year, entry.number), format!("item={}", item.id))?;
             Ok((item, entry))
         })
@@ -603,6 +641,7 @@ impl<S: Store> Service<S> {
                 sealed: named.is_some(),
                 urgent: c.urgent,
                 taken_out: None,
+                basis_warning: None,
                 next_copy_no: 1,
             };
             item.id = a.tx.insert_item(&item)?;
@@ -634,7 +673,7 @@ impl<S: Store> Service<S> {
                 created_by: a.actor.id,
                 to_user: None,
             })?;
-            a.event(&item, "received", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2", Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
+            a.event(&item, "received", on, &regime.code, regime.cite(Cite::Receive), Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
             a.audit("register.incoming", format!("register:incoming:{}:{}", entry.year, entry.number), format!("item={} sealed={}", item.id, item.sealed))?;
             Ok((item, entry))
         })
@@ -668,13 +707,14 @@ impl<S: Store> Service<S> {
                 let is_named = to_user.as_ref().is_some_and(|u| Some(u.id) == item.named_recipient_id);
                 let urgent_leader = item.urgent && to_user.as_ref().is_some_and(|u| u.has(Role::Leader));
                 if !is_named && !urgent_leader {
-                    return Err(CoreError::refused_with(
+                    return Err(CoreError::refused_cite(
                         "sealed_named_recipient",
                         format!(
                             "Bì «Chỉ người có tên mới được bóc bì» phải chuyển ngay cho {} (chỉ khi vắng mặt và bì có dấu «Hỏa tốc» mới chuyển lãnh đạo).",
                             item.named_recipient.clone().unwrap_or_default()
                         ),
-                        "Nghị định 26/2020/NĐ-CP Điều 4 khoản 2 điểm b",
+                        regime,
+                        Cite::NamedRecipient,
                     ));
                 }
             }
@@ -711,7 +751,7 @@ impl<S: Store> Service<S> {
                 item.recipients.push(to_name.clone());
             }
             a.tx.update_item(&item)?;
-            a.event(&item, "handed-over", on, &regime.code, "Luật Bảo vệ BMNN Điều 13 khoản 6; Nghị định 26/2020/NĐ-CP Điều 4 khoản 1 điểm c", Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)), None, format!("Giao cho {to_name}"))?;
+            a.event(&item, "handed-over", on, &regime.code, regime.cite(Cite::Handover), Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)), None, format!("Giao cho {to_name}"))?;
             a.audit("register.handover", format!("register:handover:{}:{}", entry.year, entry.number), format!("item={} to_user={:?}", item.id, entry.to_user))?;
             Ok(entry)
         })
@@ -768,14 +808,14 @@ impl<S: Store> Service<S> {
                 let regime = a
                     .rules
                     .regime_for(e.date)
-                    .map(|r| r.code.clone())
-                    .unwrap_or_default();
+                    .or(a.rules.regimes.first())
+                    .expect("rules have at least one regime");
                 a.event(
                     &item,
                     "acknowledged",
                     a.ctx.today,
-                    &regime,
-                    "Luật Bảo vệ BMNN Điều 13 khoản 6",
+                    &regime.code,
+                    regime.cite(Cite::Acknowledge),
                     Some(format!("Sổ chuyển giao {}/{:02}", e.year, e.number)),
                     None,
                     String::new(),
@@ -815,7 +855,7 @@ impl<S: Store> Service<S> {
                 "recall-returned",
                 on,
                 &regime.code,
-                "Nghị định 26/2020/NĐ-CP Điều 4 khoản 4",
+                regime.cite(Cite::Recall),
                 None,
                 None,
                 if late {

@@ -117,7 +117,7 @@ fn originator_or_authority(
     level: Level,
     on: Date,
     notice: &Option<String>,
-) -> Result<(String, Option<Id>, bool)> {
+) -> Result<(Citation, Option<Id>, bool)> {
     if item.origin == Origin::Incoming {
         let n = opt_text(notice).ok_or_else(|| {
             CoreError::refused(
@@ -134,16 +134,20 @@ fn originator_or_authority(
             "Ghi nhận thông báo của cơ quan ban hành",
         )?;
         return Ok((
-            format!(
-                "Theo thông báo {n} của {}",
-                item.issuer.clone().unwrap_or_default()
-            ),
+            Citation {
+                basis: format!(
+                    "Theo thông báo {n} của {}",
+                    item.issuer.clone().unwrap_or_default()
+                ),
+                confirmed: true,
+                source: None,
+            },
             None,
             true,
         ));
     }
     let auth = a.authorise(regime, act, level, on, None)?;
-    Ok((auth.basis.clone(), delegation_of(&auth), false))
+    Ok((auth.citation(), delegation_of(&auth), false))
 }
 
 impl<S: Store> Service<S> {
@@ -164,6 +168,7 @@ impl<S: Store> Service<S> {
                     "extension_too_long",
                     format!("Mỗi lần gia hạn không quá thời hạn bảo vệ của độ {} ({base} năm).", item.level.label()),
                     &regime.extension.basis,
+                    regime.extension.confirmed,
                 ));
             }
             let (basis, delegation, by_notice) = originator_or_authority(a, &item, regime, Act::Extend, item.level, on, &c.originator_notice)?;
@@ -178,6 +183,7 @@ impl<S: Store> Service<S> {
                         fmt_vn(deadline)
                     ),
                     &regime.extension.basis,
+                    regime.extension.confirmed,
                 ));
             }
             let start = match regime.settings.extension_counts_from {
@@ -220,9 +226,11 @@ impl<S: Store> Service<S> {
                 &c.originator_notice,
             )?;
             let field = c.field.clone().or(item.field.clone());
-            if !by_notice {
-                items::check_basis(a, regime, c.new_level, &field, c.catalogue_item_id, on)?;
-            }
+            let basis_warning = if by_notice {
+                None
+            } else {
+                items::check_basis(a, regime, c.new_level, &field, c.catalogue_item_id, on)?
+            };
             let old = item.level;
             item.level = c.new_level;
             item.field = field;
@@ -249,6 +257,10 @@ impl<S: Store> Service<S> {
                     fmt_vn(item.expiry.expect("set"))
                 ));
             }
+            if basis_warning.is_some() {
+                item.basis_warning = basis_warning.clone();
+            }
+            let note = items::with_warning(note, &basis_warning);
             a.tx.update_item(&item)?;
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
             a.event(
@@ -296,7 +308,8 @@ impl<S: Store> Service<S> {
                     return Err(CoreError::refused_with(
                         "council_required",
                         "Giải mật theo quyết định phải có Hội đồng giải mật: ghi thành phần, quyết định thành lập và biên bản họp Hội đồng.",
-                        &basis,
+                        &basis.basis,
+                        basis.confirmed,
                     ));
                 }
             }
@@ -384,6 +397,7 @@ impl<S: Store> Service<S> {
                         "{} — đương nhiên giải mật khi hết thời hạn bảo vệ",
                         regime.periods.basis
                     ),
+                    confirmed: regime.periods.confirmed,
                     reference: None,
                     delegation_id: None,
                     note: format!("Hết thời hạn bảo vệ ngày {}", fmt_vn(exp)),

@@ -40,7 +40,7 @@ use crate::error::{CoreError, Result};
 use crate::model::*;
 use crate::policy::{self, Authority, DelegationView};
 use crate::ports::{Store, Tx};
-use crate::rules::{Act, Regime, RuleSet};
+use crate::rules::{Act, Citation, Cite, Regime, RuleSet};
 use time::{Date, PrimitiveDateTime};
 
 /// Who acts, and when. `today` is the agency's local date (Vietnam, UTC+7); `now` is UTC.
@@ -147,6 +147,23 @@ impl<'a> Act0<'a> {
             "{what} dành cho vai trò: {}.",
             crate::access::names(roles)
         )))
+    }
+
+    /// Resolves the citation of a refusal made by a check that knows no regime, under the
+    /// regime in force on `on` (the first regime before it begins).
+    pub fn cited(&self, on: Date, e: CoreError) -> CoreError {
+        match self.rules.regime_for(on).or(self.rules.regimes.first()) {
+            Some(r) => e.cited(r),
+            None => e,
+        }
+    }
+
+    /// The basis of `what` under the regime in force on `on`, as text for a notice or a duty.
+    pub fn cite_on(&self, on: Date, what: Cite) -> String {
+        match self.rules.regime_for(on).or(self.rules.regimes.first()) {
+            Some(r) => r.cite(what).basis.clone(),
+            None => String::new(),
+        }
     }
 
     /// The date of the act (defaults to today), validated, and the regime in force on it.
@@ -271,7 +288,7 @@ impl<'a> Act0<'a> {
         kind: &str,
         on: Date,
         regime: &str,
-        basis: &str,
+        basis: &Citation,
         reference: Option<String>,
         delegation_id: Option<Id>,
         note: String,
@@ -285,7 +302,8 @@ impl<'a> Act0<'a> {
             actor_id: Some(self.actor.id),
             actor_name: self.actor.full_name.clone(),
             regime: regime.to_string(),
-            basis: basis.to_string(),
+            basis: basis.basis.clone(),
+            confirmed: basis.confirmed,
             reference,
             delegation_id,
             note,
@@ -308,6 +326,7 @@ impl<'a> Act0<'a> {
             on,
             regime: auth.regime.clone(),
             basis: auth.basis.clone(),
+            confirmed: auth.confirmed,
             delegation_id: match auth.via {
                 policy::Via::Delegation(id) => Some(id),
                 _ => None,

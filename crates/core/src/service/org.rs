@@ -30,6 +30,10 @@ pub struct NewPosition {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewDelegation {
+    /// Người ủy quyền: the head who signed the delegation. Empty: the recording user. The
+    /// administrator records a delegation only on behalf of the named grantor.
+    #[serde(default)]
+    pub grantor_id: Option<Id>,
     pub grantee_id: Id,
     pub acts: Vec<Act>,
     pub max_level: Level,
@@ -290,17 +294,58 @@ impl<S: Store> Service<S> {
             let grantee =
                 a.tx.get_user(d.grantee_id)?
                     .ok_or(CoreError::NotFound("người được ủy quyền"))?;
-            if grantee.id == a.actor.id {
+            // The grantor is the head who signed; whoever else records it does so on their
+            // behalf (an administrator must name them).
+            let grantor = match d.grantor_id {
+                Some(g) if g != a.actor.id => {
+                    a.tx.get_user(g)?
+                        .ok_or(CoreError::NotFound("người ủy quyền"))?
+                }
+                Some(_) => a.actor.clone(),
+                None if crate::access::allows(&a.actor, &[Role::Leader]) => a.actor.clone(),
+                None => {
+                    return Err(CoreError::invalid(
+                        "grantor_id",
+                        "ghi rõ người ủy quyền (người đứng đầu đã ký văn bản ủy quyền)",
+                    ));
+                }
+            };
+            if grantee.id == grantor.id {
                 return Err(CoreError::invalid(
                     "grantee_id",
                     "không thể tự ủy quyền cho mình",
                 ));
             }
-            // Law 29/2018 Điều 11.5: the delegate must not delegate further; a delegation is
-            // only ever granted by the holder of the post, which the policy checks on use.
+            // Validated now, not only when used: who may delegate which act to whom, under
+            // the rules in force on each day of the term (no sub-delegation: the grantor must
+            // head the post).
+            let positions = a.tx.list_positions()?;
+            let pos = |u: &User| {
+                u.position_id
+                    .and_then(|id| positions.iter().find(|p| p.id == id))
+            };
+            let mut regimes = vec![a.rules.regime_for_or_first(d.valid_from)];
+            let last = a.rules.regime_for_or_first(d.valid_to);
+            if last.code != regimes[0].code {
+                regimes.push(last);
+            }
+            for regime in regimes {
+                for act in &d.acts {
+                    for level in Level::ALL.into_iter().filter(|l| *l <= d.max_level) {
+                        crate::policy::may_delegate(
+                            regime,
+                            *act,
+                            level,
+                            &grantor,
+                            pos(&grantor),
+                            pos(&grantee),
+                        )?;
+                    }
+                }
+            }
             let mut del = Delegation {
                 id: 0,
-                grantor_id: a.actor.id,
+                grantor_id: grantor.id,
                 grantee_id: grantee.id,
                 acts: d.acts,
                 max_level: d.max_level,
@@ -314,7 +359,9 @@ impl<S: Store> Service<S> {
                 "delegation.create",
                 format!("delegation:{}", del.id),
                 format!(
-                    "grantee={} max_level={} {}–{}",
+                    "grantor={} recorded_by={} grantee={} max_level={} {}–{}",
+                    grantor.id,
+                    a.actor.id,
                     grantee.id,
                     del.max_level.code(),
                     fmt_vn(del.valid_from),

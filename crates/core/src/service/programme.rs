@@ -171,7 +171,8 @@ impl Act0<'_> {
     }
 
     fn save<T: Record>(&mut self, id: Id, unit_id: Option<Id>, t: &T) -> Result<Id> {
-        t.check()?;
+        t.check().map_err(|e| self.cited(t.key_date(), e))?;
+        t.check_rules(self.rules.regime_for_or_first(t.key_date()))?;
         let r = encode(id, unit_id, t)?;
         let action = format!("programme.{}", T::KIND.code());
         if id == 0 {
@@ -781,9 +782,10 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(end),
                 end,
                 format!(
-                    "{} thôi phân công ngày {}: phải bàn giao BMNN và ký cam kết bảo vệ BMNN (Luật Bảo vệ BMNN Điều 26 khoản 2 điểm d; hồ sơ #{})",
+                    "{} thôi phân công ngày {}: phải bàn giao BMNN và ký cam kết bảo vệ BMNN ({}; hồ sơ #{})",
                     s.record.person,
                     crate::dates::fmt_vn(end),
+                    a.cite_on(end, Cite::StaffEnd),
                     s.id
                 ),
             ));
@@ -815,10 +817,11 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(x.record.discovered_on),
                 x.record.discovered_on,
                 format!(
-                    "Báo cáo đột xuất ngay về vụ {} BMNN phát hiện ngày {} tại {} (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b; hồ sơ #{})",
+                    "Báo cáo đột xuất ngay về vụ {} BMNN phát hiện ngày {} tại {} ({}; hồ sơ #{})",
                     x.record.kind.word(),
                     crate::dates::fmt_vn(x.record.discovered_on),
                     x.record.place,
+                    a.cite_on(x.record.discovered_on, Cite::IncidentReport),
                     x.id
                 ),
             ));
@@ -831,10 +834,11 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(m.record.date),
                 m.record.date,
                 format!(
-                    "Cuộc họp «{}» ngày {}: còn {} tài liệu BMNN chưa thu hồi (Luật Bảo vệ BMNN Điều 17 khoản 1 điểm e; hồ sơ #{})",
+                    "Cuộc họp «{}» ngày {}: còn {} tài liệu BMNN chưa thu hồi ({}; hồ sơ #{})",
                     m.record.name,
                     crate::dates::fmt_vn(m.record.date),
                     m.record.documents_issued - m.record.documents_returned,
+                    a.cite_on(m.record.date, Cite::MeetingRecall),
                     m.id
                 ),
             ));

@@ -168,10 +168,11 @@ impl<S: Store> Service<S> {
             Act0::require_protected(&item)?;
             let (on, regime) = a.act_date(c.date)?;
             if !item.copy_allowed {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "copy_not_allowed",
                     format!("{} được xác định «không được phép sao, chụp»; không thể đề nghị sao, chụp.", item.label()),
-                    "Luật 29/2018/QH14 Điều 10 khoản 2",
+                    regime,
+                    Cite::ClassifyDecision,
                 ));
             }
             if c.count == 0 || c.count > 1000 {
@@ -188,7 +189,7 @@ impl<S: Store> Service<S> {
                 operator: None,
                 place: None,
             })?;
-            a.event(&item, "copy-requested", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 3", Some(format!("Yêu cầu #{}", r.id)), None, format!("{} {} bản", c.form.label(), c.count))?;
+            a.event(&item, "copy-requested", on, &regime.code, regime.cite(Cite::Copy), Some(format!("Yêu cầu #{}", r.id)), None, format!("{} {} bản", c.form.label(), c.count))?;
             a.audit("request.copy", format!("request:{}", r.id), format!("item={} count={}", item.id, c.count))?;
             Ok(r)
         })
@@ -217,7 +218,10 @@ impl<S: Store> Service<S> {
             if c.abroad && head.is_none() {
                 return Err(CoreError::invalid(
                     "delegation_head",
-                    "mang ra nước ngoài phải báo cáo Trưởng đoàn công tác (Luật Điều 14.2)",
+                    format!(
+                        "mang ra nước ngoài phải báo cáo Trưởng đoàn công tác ({})",
+                        regime.cite(Cite::TakeOutAbroad).basis
+                    ),
                 ));
             }
             let r = Self::new_request(
@@ -242,7 +246,7 @@ impl<S: Store> Service<S> {
                 "take-out-requested",
                 on,
                 &regime.code,
-                "Nghị định 26/2020/NĐ-CP Điều 5",
+                regime.cite(Cite::TakeOut),
                 Some(format!("Yêu cầu #{}", r.id)),
                 None,
                 String::new(),
@@ -264,14 +268,15 @@ impl<S: Store> Service<S> {
             Act0::require_protected(&item)?;
             let (on, regime) = a.act_date(c.date)?;
             if !c.commitment {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "commitment_required",
                     if c.foreign {
                         "Văn bản đề nghị phải có cam kết bảo vệ bí mật nhà nước và không cung cấp cho bên thứ ba khi chưa có sự đồng ý của bên cung cấp."
                     } else {
                         "Văn bản đề nghị phải có cam kết bảo vệ bí mật nhà nước được cung cấp."
                     },
-                    if c.foreign { "Luật 29/2018/QH14 Điều 16 khoản 3, 4" } else { "Luật 29/2018/QH14 Điều 15 khoản 4, 5" },
+                    regime,
+                    if c.foreign { Cite::CommitmentForeign } else { Cite::CommitmentDomestic },
                 ));
             }
             let r = Self::new_request(a, RequestKind::Provide, std::slice::from_ref(&item), on, RequestDetails::Provide {
@@ -283,7 +288,7 @@ impl<S: Store> Service<S> {
                 commitment: true,
                 provided_on: None,
             })?;
-            a.event(&item, "provide-requested", on, &regime.code, "Luật Bảo vệ BMNN Điều 15, 16", Some(format!("Yêu cầu #{}", r.id)), None, String::new())?;
+            a.event(&item, "provide-requested", on, &regime.code, regime.cite(Cite::Provide), Some(format!("Yêu cầu #{}", r.id)), None, String::new())?;
             a.audit("request.provide", format!("request:{}", r.id), format!("item={} foreign={}", item.id, c.foreign))?;
             Ok(r)
         })
@@ -308,17 +313,19 @@ impl<S: Store> Service<S> {
                 items.push(it);
             }
             if !c.emergency && c.council.iter().all(|m| m.trim().is_empty()) {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "council_required",
                     "Phải thành lập Hội đồng tiêu hủy (chủ tịch là lãnh đạo cơ quan, người trực tiếp lưu giữ và đại diện cơ quan liên quan).",
-                    "Luật 29/2018/QH14 Điều 23 khoản 4",
+                    regime,
+                    Cite::DestroyCouncil,
                 ));
             }
             if c.emergency && items.iter().any(|i| i.holder_id != Some(a.actor.id)) {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "emergency_not_holder",
                     "Tiêu hủy khẩn cấp chỉ do người đang quản lý tài liệu quyết định.",
-                    "Luật 29/2018/QH14 Điều 23 khoản 3 điểm c",
+                    regime,
+                    Cite::DestroyEmergency,
                 ));
             }
             let mut r = Self::new_request(a, RequestKind::Destroy, &items, on, RequestDetails::Destroy {
@@ -339,7 +346,11 @@ impl<S: Store> Service<S> {
                     by_name: a.actor.full_name.clone(),
                     on,
                     regime: regime.code.clone(),
-                    basis: "Luật 29/2018/QH14 Điều 23 khoản 1 điểm b, khoản 3 điểm c — phải báo cáo ngay bằng văn bản cho người đứng đầu".into(),
+                    basis: format!(
+                        "{} — phải báo cáo ngay bằng văn bản cho người đứng đầu",
+                        regime.cite(Cite::DestroyEmergency).basis
+                    ),
+                    confirmed: regime.cite(Cite::DestroyEmergency).confirmed,
                     delegation_id: None,
                     external_ref: None,
                     reference: None,
@@ -349,7 +360,7 @@ impl<S: Store> Service<S> {
                 a.tx.update_request(&r)?;
             }
             for it in &items {
-                a.event(it, "destroy-requested", on, &regime.code, "Luật Bảo vệ BMNN Điều 23", Some(format!("Yêu cầu #{}", r.id)), None, if c.emergency { "Khẩn cấp".into() } else { String::new() })?;
+                a.event(it, "destroy-requested", on, &regime.code, regime.cite(Cite::Destroy), Some(format!("Yêu cầu #{}", r.id)), None, if c.emergency { "Khẩn cấp".into() } else { String::new() })?;
             }
             a.audit("request.destroy", format!("request:{}", r.id), format!("items={} emergency={}", items.len(), c.emergency))?;
             Ok(r)
@@ -422,7 +433,7 @@ impl<S: Store> Service<S> {
                     kind,
                     on,
                     &regime.code,
-                    &auth.basis,
+                    &auth.citation(),
                     Some(format!("Yêu cầu #{}", r.id)),
                     delegation_of(&auth),
                     format!(
@@ -469,10 +480,15 @@ impl<S: Store> Service<S> {
             }
             let remaining = *count - produced.len() as u32;
             if c.count > remaining {
-                return Err(CoreError::refused_with(
+                return Err(CoreError::refused_cite(
                     "copy_count_exceeded",
-                    format!("Chỉ được sao, chụp đúng {count} bản đã được cho phép; đã thực hiện {} bản, còn {remaining} bản.", produced.len()),
-                    "Nghị định 26/2020/NĐ-CP Điều 3 khoản 3",
+                    if remaining == 0 {
+                        format!("Đã sao, chụp đủ {count} bản được cho phép. Muốn sao, chụp thêm phải lập đề nghị mới và được người có thẩm quyền cho phép.")
+                    } else {
+                        format!("Chỉ được sao, chụp đúng {count} bản đã được cho phép; đã thực hiện {} bản, còn {remaining} bản.", produced.len())
+                    },
+                    regime,
+                    Cite::CopyCount,
                 ));
             }
             let first = item.next_copy_no;
@@ -519,7 +535,7 @@ impl<S: Store> Service<S> {
             }
             a.tx.update_request(&r)?;
             a.tx.update_item(&item)?;
-            a.event(&item, "copies-produced", on, &regime.code, "Nghị định 26/2020/NĐ-CP Điều 3", Some(format!("Sổ sao, chụp {}/{:02}", entry.year, entry.number)), None, format!("Bản sao số {}; hủy {} bản thừa, hỏng", entry.fields["copy_numbers"], c.spoilt_destroyed))?;
+            a.event(&item, "copies-produced", on, &regime.code, regime.cite(Cite::Copy), Some(format!("Sổ sao, chụp {}/{:02}", entry.year, entry.number)), None, format!("Bản sao số {}; hủy {} bản thừa, hỏng", entry.fields["copy_numbers"], c.spoilt_destroyed))?;
             a.audit("register.copies", format!("register:copies:{}:{}", entry.year, entry.number), format!("request={} n={}", r.id, c.count))?;
             Ok((r, entry))
         })
@@ -563,7 +579,7 @@ impl<S: Store> Service<S> {
                     "returned",
                     on,
                     &regime.code,
-                    "Nghị định 26/2020/NĐ-CP Điều 5 khoản 1",
+                    regime.cite(Cite::TakeOutReturn),
                     Some(format!("Yêu cầu #{}", r.id)),
                     None,
                     String::new(),
@@ -642,7 +658,7 @@ impl<S: Store> Service<S> {
                 "provided",
                 on,
                 &regime.code,
-                "Luật Bảo vệ BMNN Điều 15, 16",
+                regime.cite(Cite::Provide),
                 Some(format!("Sổ chuyển giao {}/{:02}", entry.year, entry.number)),
                 None,
                 String::new(),
@@ -717,7 +733,7 @@ impl<S: Store> Service<S> {
                     "destroyed",
                     on,
                     &regime.code,
-                    "Luật Bảo vệ BMNN Điều 23",
+                    regime.cite(Cite::Destroy),
                     Some(format!("Yêu cầu #{}", r.id)),
                     None,
                     String::new(),

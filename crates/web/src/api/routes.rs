@@ -347,7 +347,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("wipe", r("Wipe"), true)]))
             .ok(200, stored("Device")),
-        route(M::POST, "/programme/devices/{id}/repurpose", p::repurpose::<S>, "repurposeDevice", "Công tác bảo vệ BMNN", "Chuyển mục đích sử dụng thiết bị — chỉ sau khi đã xóa BMNN (Luật Điều 5.7; device_not_wiped)")
+        route(M::POST, "/programme/devices/{id}/repurpose", p::repurpose::<S>, "repurposeDevice", "Công tác bảo vệ BMNN", "Chuyển mục đích sử dụng thiết bị — chỉ sau khi đã xóa BMNN")
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("new_use", ne(), true)]))
             .ok(200, stored("Device")),
@@ -355,7 +355,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("reference", ne(), true)]))
             .ok(200, stored("Device")),
-        route(M::POST, "/programme/staff/{id}/end", p::end_assignment::<S>, "endAssignment", "Công tác bảo vệ BMNN", "Thôi phân công cán bộ (phát sinh nghĩa vụ ký cam kết, Luật Điều 26.2.d)")
+        route(M::POST, "/programme/staff/{id}/end", p::end_assignment::<S>, "endAssignment", "Công tác bảo vệ BMNN", "Thôi phân công cán bộ (phát sinh nghĩa vụ ký cam kết)")
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("date", date_in(), true), ("reason", enumeration(&["resigned", "transferred", "retired", "other"]), true)]))
             .ok(200, stored("StaffAssignment")),
@@ -367,7 +367,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PLAN_KEEPERS)
             .body(obj(&[("task", uint(), true), ("date", date_in(), true)]))
             .ok(200, stored("AnnualPlan")),
-        route(M::POST, "/programme/incidents/{id}/reported", p::incident_reported::<S>, "incidentReported", "Công tác bảo vệ BMNN", "Ghi nhận đã gửi báo cáo đột xuất về vụ lộ, mất (NĐ 26/2020 Điều 8.1.b)")
+        route(M::POST, "/programme/incidents/{id}/reported", p::incident_reported::<S>, "incidentReported", "Công tác bảo vệ BMNN", "Ghi nhận đã gửi báo cáo đột xuất về vụ lộ, mất")
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("report", r("SentReport"), true)]))
             .ok(200, stored("Incident")),
@@ -375,7 +375,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
             .ok(200, r("ReportModel")),
-        route(M::GET, "/programme/reports/{kind}/{year}/docx", p::report_docx::<S>, "programmeReportDocx", "Báo cáo", "Báo cáo dạng DOCX (thể thức Nghị định 30/2020)")
+        route(M::GET, "/programme/reports/{kind}/{year}/docx", p::report_docx::<S>, "programmeReportDocx", "Báo cáo", "Báo cáo dạng DOCX (thể thức văn bản hành chính)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
             .ok(200, json!({"type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})),

@@ -20,24 +20,42 @@ pub fn int_in(lo: i64, hi: i64) -> Value {
 pub fn ne() -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"})
 }
-/// A date in a request: ISO, years 1900–2199 (dd/mm/yyyy is also accepted). Days are
-/// generated up to 28 so that every string matching the pattern is a real date.
+/// Month and day of any year: 31 days in January, March, May, July, August, October and
+/// December, 30 in April, June, September and November, 28 in February (29/02 only with a
+/// leap year, below). Every string matching a date pattern is a real date.
+const MMDD: &str = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
+/// Leap years 1904–2196 (1900 and 2100 are not; 2000 is).
+const LEAP: &str = "((19|20|21)(0[48]|[2468][048]|[13579][26])|2000)";
+/// Leap years from 2024 (the first after 01/7/2020) to 2196.
+const LEAP_ACTS: &str = "(202[48]|20[3579][26]|20[468][048]|210[48]|21[2468][048]|21[13579][26])";
+
+/// `yyyy-mm-dd` for years 1900–2199, every real date and nothing else.
+pub fn iso_date_pattern() -> String {
+    format!("^((19|20|21)[0-9]{{2}}-{MMDD}|{LEAP}-02-29)$")
+}
+/// `yyyy-mm-dd` from 2020-07-01 to 2199-12-31, or empty (the date of an act).
+pub fn act_date_pattern() -> String {
+    format!(
+        "^$|^(2020-(0[78]|1[02])-(0[1-9]|[12][0-9]|3[01])|2020-(09|11)-(0[1-9]|[12][0-9]|30)|(202[1-9]|20[3-9][0-9]|21[0-9]{{2}})-{MMDD}|{LEAP_ACTS}-02-29)$"
+    )
+}
+
+/// A date in a request: ISO, years 1900–2199 (dd/mm/yyyy is also accepted).
 pub fn date_in() -> Value {
-    json!({"type": "string", "pattern": "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$",
+    json!({"type": "string", "pattern": iso_date_pattern(),
            "description": "yyyy-mm-dd, years 1900–2199 (dd/mm/yyyy is also accepted); an act may not be dated after today"})
 }
-const MMDD: &str = "(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])";
 
 /// An optional date in a request: `null`, empty (= absent) or a date as [`date_in`].
 pub fn opt_date_in() -> Value {
-    json!({"type": ["string", "null"], "pattern": format!("^$|^(19|20|21)[0-9]{{2}}-{MMDD}$"),
+    json!({"type": ["string", "null"], "pattern": format!("^$|{}", iso_date_pattern()),
            "description": "yyyy-mm-dd, years 1900–2199 (dd/mm/yyyy is also accepted); empty or null = none"})
 }
 /// The date of an act: not before 01/7/2020 (no regime applies earlier), not after today
 /// (refused by the service); empty or `null` = today.
 pub fn act_date() -> Value {
     json!({"type": ["string", "null"],
-           "pattern": format!("^$|^(2020-(0[7-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(202[1-9]|20[3-9][0-9]|21[0-9]{{2}})-{MMDD})$"),
+           "pattern": act_date_pattern(),
            "description": "date of the act, yyyy-mm-dd (dd/mm/yyyy is also accepted), from 2020-07-01 to today; it picks the legal regime; empty or null = today"})
 }
 /// A new password: at least 10 characters, not only digits.
@@ -463,6 +481,11 @@ pub fn new_password() -> Value {
 
 pub fn new_delegation() -> Value {
     obj(&[
+        (
+            "grantor_id",
+            json!({"type": ["integer", "null"], "description": "the head who signed the delegation; required when the recorder is not that head (an administrator records on their behalf)"}),
+            false,
+        ),
         ("grantee_id", int(), true),
         ("acts", nonempty(r("Act")), true),
         ("max_level", r("Level"), true),
@@ -574,6 +597,11 @@ fn item() -> Value {
         ("sealed", boolean(), true),
         ("urgent", boolean(), true),
         ("taken_out", opt(int()), true),
+        (
+            "basis_warning",
+            json!({"type": "string", "description": "warning about the classification's basis (regime A without a catalogue entry); absent when none"}),
+            false,
+        ),
         ("next_copy_no", uint(), true),
     ])
 }
@@ -589,6 +617,11 @@ fn event() -> Value {
         ("actor_name", text(), true),
         ("regime", text(), true),
         ("basis", text(), true),
+        (
+            "confirmed",
+            json!({"type": "boolean", "description": "false: the rule cited is marked unconfirmed (chưa xác nhận) in the rules of the act's date"}),
+            true,
+        ),
         ("reference", opt(text()), true),
         ("delegation_id", opt(int()), true),
         ("note", text(), true),
@@ -602,6 +635,11 @@ fn decision() -> Value {
         ("on", date(), true),
         ("regime", text(), true),
         ("basis", text(), true),
+        (
+            "confirmed",
+            json!({"type": "boolean", "description": "false: the rule applied is marked unconfirmed (chưa xác nhận) in the rules of the decision's date"}),
+            true,
+        ),
         ("delegation_id", opt(int()), true),
         ("external_ref", opt(text()), true),
         ("reference", opt(text()), true),
@@ -823,7 +861,17 @@ fn error() -> Value {
             ),
             (
                 "basis",
-                json!({"type": "string", "description": "legal basis of a refusal"}),
+                json!({"type": "string", "description": "legal basis of a refusal, from the rules of the act's date"}),
+                false,
+            ),
+            (
+                "confirmed",
+                json!({"type": "boolean", "description": "with basis: false when the rules mark that rule unconfirmed (chưa xác nhận)"}),
+                false,
+            ),
+            (
+                "next_step",
+                json!({"type": "string", "description": "what to do instead, in Vietnamese (who may decide, what is missing)"}),
                 false,
             ),
         ]),
@@ -1046,8 +1094,14 @@ pub fn programme_records() -> Vec<(&'static str, &'static str, Value)> {
                 ("stamp_ref", opt(text()), false),
                 (
                     "never_connected",
-                    json!({"type": "boolean", "description": "false is refused (device_connected)"}),
+                    json!({"type": "boolean", "description": "false is refused where the regime bars a device ever connected (device_connected)"}),
                     true,
+                ),
+                (
+                    "connection",
+                    json!({"type": ["string", "null"], "enum": ["standalone", "independent-lan", "crypto-link", "network", null],
+                           "description": "how the device is connected now; the regime of in_use_from lists which may hold secrets (device_connected)"}),
+                    false,
                 ),
                 (
                     "status",

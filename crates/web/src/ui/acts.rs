@@ -20,7 +20,7 @@ use bmnn_core::Level;
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
-use bmnn_core::rules::{Act, Regime};
+use bmnn_core::rules::{Act, Cite, Regime};
 use bmnn_core::service::*;
 use std::collections::HashMap;
 
@@ -288,7 +288,7 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
     Ok(cx)
 }
 
-const DATE_HINT: &str = "Để trống = hôm nay. Ngày thực hiện quyết định chế độ pháp lý áp dụng (Luật 29/2018 đến 28/02/2026; Luật 117/2025 từ 01/3/2026).";
+const DATE_HINT: &str = "Để trống = hôm nay. Ngày thực hiện quyết định chế độ pháp lý áp dụng (văn bản pháp luật có hiệu lực vào ngày đó).";
 
 struct FB<'a> {
     v: &'a Vals,
@@ -457,46 +457,77 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
         .iter()
         .filter_map(|f| r.field_name(f))
         .collect();
-    let summary_hint = format!(
-        "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({}).",
-        r.classification.basis
-    );
+    // Citations come from the regime of the act (the form opens on today's).
+    let c = |w: Cite| r.cite(w).basis.as_str();
+    let summary_hint = match r.classification.tuyet_mat_summary {
+        bmnn_core::rules::TuyetMatSummary::Never => format!(
+            "Không ghi trích yếu đối với tài liệu Tuyệt mật ({}).",
+            c(Cite::TuyetMatSummary)
+        ),
+        bmnn_core::rules::TuyetMatSummary::WithConsent => format!(
+            "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({}).",
+            c(Cite::TuyetMatSummary)
+        ),
+    };
+    let tm_hint = if tm_fields.is_empty() {
+        "Độ mật theo mục danh mục bí mật nhà nước được chọn làm căn cứ.".to_string()
+    } else {
+        format!(
+            "Độ Tuyệt mật chỉ xác định trong các lĩnh vực: {} ({}).",
+            tm_fields.join("; "),
+            c(Cite::TuyetMatField)
+        )
+    };
     let mut b = FB { v, out: Vec::new() };
     match code {
         "propose" => {
-            b.select("carrier", "Hình thức chứa bí mật nhà nước", "Luật 29/2018 Điều 2.1: tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác.", carriers(), None)
-                .check("electronic", "Văn bản điện tử", "Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định (NĐ 26/2020 Điều 2.1).")
+            b.select("carrier", "Hình thức chứa bí mật nhà nước", format!("Tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác ({}).", c(Cite::Carriers)), carriers(), None)
+                .check("electronic", "Văn bản điện tử", format!("Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định ({}).", c(Cite::ClassifyProposal)))
                 .req("doc_type", "Tên loại văn bản", "Báo cáo, Kế hoạch, Công văn, Tờ trình…")
                 .area("summary", "Trích yếu nội dung", summary_hint.clone())
                 .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "Số, ngày văn bản của người có thẩm quyền đồng ý ghi trích yếu.")
-                .select("level", "Độ mật đề xuất", "Độ mật phải căn cứ danh mục bí mật nhà nước (Luật 29/2018 Điều 10.1).", levels(), None)
-                .select("field", "Lĩnh vực", format!("Độ Tuyệt mật chỉ xác định trong các lĩnh vực: {}.", tm_fields.join("; ")), fields_opts(r), Some("— chọn lĩnh vực —"))
-                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Xác định BMNN đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm. Căn cứ: {}.", r.classification.basis), cat_opts(cx), Some("— chọn mục danh mục —"))
-                .area("recipients", "Nơi nhận (mỗi dòng một nơi)", "Đề xuất phải nêu nơi nhận (NĐ 26/2020 Điều 2.1).")
-                .num("copies_issued", "Số lượng bản phát hành", "Đề xuất phải nêu số lượng bản phát hành (NĐ 26/2020 Điều 2.1).")
-                .check("copy_allowed", "Được phép sao, chụp", "Người có thẩm quyền quyết định được phép hay không được phép sao, chụp (Luật 29/2018 Điều 10.2).")
-                .text("circulation", "Phạm vi lưu hành", "Người có thẩm quyền quyết định phạm vi lưu hành (Luật 29/2018 Điều 10.2).")
+                .select("level", "Độ mật đề xuất", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), levels(), None)
+                .select("field", "Lĩnh vực", tm_hint, fields_opts(r), Some("— chọn lĩnh vực —"))
+                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Xác định BMNN đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm ({}).", c(Cite::CatalogueRequired)), cat_opts(cx), Some("— chọn mục danh mục —"))
+                .area("recipients", "Nơi nhận (mỗi dòng một nơi)", format!("Đề xuất phải nêu nơi nhận ({}).", c(Cite::ClassifyProposal)))
+                .num("copies_issued", "Số lượng bản phát hành", format!("Đề xuất phải nêu số lượng bản phát hành ({}).", c(Cite::ClassifyProposal)))
+                .check("copy_allowed", "Được phép sao, chụp", format!("Người có thẩm quyền quyết định được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
+                .text("circulation", "Phạm vi lưu hành", format!("Người có thẩm quyền quyết định phạm vi lưu hành ({}).", c(Cite::ClassifyDecision)))
                 .select("unit_id", "Đơn vị quản lý", "", ids(&cx.units), Some("— không chọn —"))
                 .text("location", "Nơi lưu giữ", "Nơi cất giữ bảo đảm an toàn.")
-                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", "Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật (Luật 29/2018 Điều 19.2).")
+                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", format!("Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật ({}).", c(Cite::ShorterPeriod)))
                 .act_date();
         }
         "decide-classification" => {
-            b.select("approve", "Quyết định", "Người đứng đầu cơ quan quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp (Luật 29/2018 Điều 10.2).", yes_no(), None)
+            b.select("approve", "Quyết định", format!("Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)), yes_no(), None)
                 .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
-                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Căn cứ: {}.", r.classification.basis), cat_opts(cx), Some("— giữ như đề xuất —"))
-                .check("copy_allowed", "Được phép sao, chụp", "Luật 29/2018 Điều 10.2.")
-                .text("circulation", "Phạm vi lưu hành", "Luật 29/2018 Điều 10.2.")
-                .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", "Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu 01, TT 24/2020).")
+                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), cat_opts(cx), Some("— giữ như đề xuất —"))
+                .check("copy_allowed", "Được phép sao, chụp", format!("{}.", c(Cite::ClassifyDecision)))
+                .text("circulation", "Phạm vi lưu hành", format!("{}.", c(Cite::ClassifyDecision)))
+                .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", format!("Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu theo {}).", c(Cite::StampsRegisters)))
                 .area("reason", "Lý do (khi không duyệt)", "Ghi rõ lý do không duyệt.")
                 .act_date();
         }
         "register-outgoing" => {
-            b.req("number_symbol", "Số, ký hiệu văn bản mật", "Văn bản mật được đánh số theo hệ thống số riêng (NĐ 30/2020 Điều 15.2).")
-                .req("signer", "Người ký", "")
-                .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
-                .text("note", "Ghi chú", "")
-                .date("date", "Ngày vào sổ", format!("Vào sổ đăng ký BMNN đi trước khi phát hành (NĐ 26/2020 Điều 4.1.a). {DATE_HINT}"));
+            b.req(
+                "number_symbol",
+                "Số, ký hiệu văn bản mật",
+                format!(
+                    "Văn bản mật được đánh số theo hệ thống số riêng ({}).",
+                    c(Cite::Numbering)
+                ),
+            )
+            .req("signer", "Người ký", "")
+            .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
+            .text("note", "Ghi chú", "")
+            .date(
+                "date",
+                "Ngày vào sổ",
+                format!(
+                    "Vào sổ đăng ký BMNN đi trước khi phát hành ({}). {DATE_HINT}",
+                    c(Cite::RegisterOutgoing)
+                ),
+            );
         }
         "receive-incoming" => {
             b.req("issuer", "Cơ quan ban hành", "")
@@ -508,12 +539,12 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "")
                 .select("carrier", "Hình thức chứa bí mật nhà nước", "", carriers(), None)
                 .check("electronic", "Văn bản điện tử", "")
-                .num("copies", "Số lượng (bản)", "Kiểm tra số lượng, bì, gói so với nơi gửi trước khi vào sổ và ký nhận (NĐ 26/2020 Điều 4.3).")
+                .num("copies", "Số lượng (bản)", format!("Kiểm tra số lượng, bì, gói so với nơi gửi trước khi vào sổ và ký nhận ({}).", c(Cite::ReceiveChecks)))
                 .check("copy_allowed", "Được phép sao, chụp", "Theo ghi chú của nơi gửi.")
                 .date("expiry", "Ngày hết thời hạn bảo vệ (nếu ghi trên tài liệu)", "")
-                .select("named_recipient_id", "Bì có dấu «Chỉ người có tên mới được bóc bì»: người có tên", "Văn thư vào sổ theo ký hiệu ngoài bì, KHÔNG bóc bì, chuyển ngay cho người có tên (NĐ 26/2020 Điều 4.2.b).", ids(&cx.users), Some("— không có dấu này —"))
-                .check("urgent", "Hỏa tốc", "Bì «Chỉ người có tên…» và «Hỏa tốc» khi người có tên đi vắng: chuyển lãnh đạo hoặc người được ủy quyền (NĐ 26/2020 Điều 4.2.b).")
-                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", "Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu (NĐ 26/2020 Điều 4.4).")
+                .select("named_recipient_id", "Bì có dấu «Chỉ người có tên mới được bóc bì»: người có tên", format!("Văn thư vào sổ theo ký hiệu ngoài bì, KHÔNG bóc bì, chuyển ngay cho người có tên ({}).", c(Cite::NamedRecipient)), ids(&cx.users), Some("— không có dấu này —"))
+                .check("urgent", "Hỏa tốc", format!("Bì «Chỉ người có tên…» và «Hỏa tốc» khi người có tên đi vắng: chuyển lãnh đạo hoặc người được ủy quyền ({}).", c(Cite::NamedRecipient)))
+                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", format!("Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu ({}).", c(Cite::Recall)))
                 .select("unit_id", "Đơn vị xử lý", "", ids(&cx.units), Some("— không chọn —"))
                 .text("location", "Nơi lưu giữ", "")
                 .text("note", "Ghi chú", "")
@@ -523,7 +554,10 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             b.select(
                 "to_user_id",
                 "Người nhận trong cơ quan",
-                "Người nhận ký nhận trong hệ thống hoặc trên sổ giấy (Luật 29/2018 Điều 13.6).",
+                format!(
+                    "Người nhận ký nhận trong hệ thống hoặc trên sổ giấy ({}).",
+                    c(Cite::Acknowledge)
+                ),
                 ids(&cx.users),
                 Some("— người ngoài cơ quan —"),
             )
@@ -537,7 +571,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .act_date();
         }
         "acknowledge" => {
-            b.text("on_paper_signer", "Người đã ký trên sổ giấy (chỉ văn thư ghi)", "Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy (NĐ 26/2020 Điều 4.7).");
+            b.text("on_paper_signer", "Người đã ký trên sổ giấy (chỉ văn thư ghi)", format!("Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy ({}).", c(Cite::PaperRegister)));
         }
         "recall-return" => {
             b.date("date", "Ngày trả", DATE_HINT);
@@ -552,19 +586,19 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             );
         }
         "request-copy" => {
-            b.select("form", "Hình thức sao, chụp", "Sao y bản chính, sao lục, trích sao hoặc chụp (NĐ 26/2020 Điều 3).", vec![("sao-y".into(), "Sao y bản chính".into()), ("sao-luc".into(), "Sao lục".into()), ("trich-sao".into(), "Trích sao".into()), ("chup".into(), "Chụp".into())], None)
-                .num("count", "Số lượng bản", "Chỉ sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng phải hủy ngay (NĐ 26/2020 Điều 3.3).")
+            b.select("form", "Hình thức sao, chụp", format!("Sao y bản chính, sao lục, trích sao hoặc chụp ({}).", c(Cite::Copy)), vec![("sao-y".into(), "Sao y bản chính".into()), ("sao-luc".into(), "Sao lục".into()), ("trich-sao".into(), "Trích sao".into()), ("chup".into(), "Chụp".into())], None)
+                .num("count", "Số lượng bản", format!("Chỉ sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng phải hủy ngay ({}).", c(Cite::CopyCount)))
                 .req("purpose", "Mục đích", "")
                 .area("recipients", "Nơi nhận bản sao (mỗi dòng một nơi)", "")
                 .act_date();
         }
         "request-take-out" => {
-            b.check("abroad", "Mang ra nước ngoài", "Mang ra nước ngoài cần người có thẩm quyền cao hơn và thông báo trưởng đoàn (Luật 29/2018 Điều 14.2).")
-                .req("purpose", "Mục đích", "Nội dung văn bản xin phép theo NĐ 26/2020 Điều 5.2.")
+            b.check("abroad", "Mang ra nước ngoài", format!("Mang ra nước ngoài cần người có thẩm quyền cao hơn và thông báo trưởng đoàn ({}).", c(Cite::TakeOutAbroad)))
+                .req("purpose", "Mục đích", format!("Nội dung văn bản xin phép ({}).", c(Cite::TakeOutLetter)))
                 .req("place", "Nơi công tác", "")
                 .f("from", "date", "Từ ngày", "", true)
-                .f("until", "date", "Đến ngày", "Hết nhiệm vụ phải báo cáo và trả lại tài liệu (NĐ 26/2020 Điều 5.1).", true)
-                .f("measures", "area", "Biện pháp bảo vệ", "Phải có phương tiện, thiết bị bảo đảm an toàn (Luật 29/2018 Điều 14.3).", true)
+                .f("until", "date", "Đến ngày", format!("Hết nhiệm vụ phải báo cáo và trả lại tài liệu ({}).", c(Cite::TakeOutReturn)), true)
+                .f("measures", "area", "Biện pháp bảo vệ", format!("Phải có phương tiện, thiết bị bảo đảm an toàn ({}).", c(Cite::TakeOutMeasures)), true)
                 .text("delegation_head", "Trưởng đoàn công tác (khi ra nước ngoài)", "")
                 .act_date();
         }
@@ -572,7 +606,10 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             b.check(
                 "foreign",
                 "Cho cơ quan, tổ chức, cá nhân nước ngoài",
-                "Luật 29/2018 Điều 16: thẩm quyền cao hơn, cam kết không cung cấp cho bên thứ ba.",
+                format!(
+                    "Thẩm quyền cao hơn, cam kết không cung cấp cho bên thứ ba ({}).",
+                    c(Cite::CommitmentForeign)
+                ),
             )
             .req("party", "Cơ quan, tổ chức, cá nhân được cung cấp", "")
             .req("representative", "Người đại diện nhận", "")
@@ -580,23 +617,47 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .req(
                 "purpose",
                 "Mục đích sử dụng",
-                "Văn bản đề nghị nêu rõ mục đích (Luật 29/2018 Điều 15.2).",
+                format!(
+                    "Văn bản đề nghị nêu rõ mục đích ({}).",
+                    c(Cite::ProvidePurpose)
+                ),
             )
             .check(
                 "commitment",
                 "Đã có cam kết bảo vệ BMNN",
-                "Bên nhận phải cam kết bảo vệ bí mật nhà nước (Luật 29/2018 Điều 15, 16).",
+                format!(
+                    "Bên nhận phải cam kết bảo vệ bí mật nhà nước ({}).",
+                    c(Cite::Provide)
+                ),
             )
             .act_date();
         }
         "request-destroy" => {
-            b.check("emergency", "Tiêu hủy khẩn cấp", "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ (Luật 29/2018 Điều 23.2).")
-                .area("council", "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)", "Luật 29/2018 Điều 23.4.")
-                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
-                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
-                .req("method", "Phương pháp tiêu hủy", "Bảo đảm không thể phục hồi, khai thác, sử dụng (Luật 29/2018 Điều 23.1).")
-                .req("place", "Địa điểm tiêu hủy", "")
-                .act_date();
+            b.check(
+                "emergency",
+                "Tiêu hủy khẩn cấp",
+                format!(
+                    "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ ({}).",
+                    c(Cite::DestroyEmergency)
+                ),
+            )
+            .area(
+                "council",
+                "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)",
+                format!("{}.", c(Cite::DestroyCouncil)),
+            )
+            .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
+            .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
+            .req(
+                "method",
+                "Phương pháp tiêu hủy",
+                format!(
+                    "Bảo đảm không thể phục hồi, khai thác, sử dụng ({}).",
+                    c(Cite::DestroyMethod)
+                ),
+            )
+            .req("place", "Địa điểm tiêu hủy", "")
+            .act_date();
         }
         "decide" => {
             b.select(
@@ -610,7 +671,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .area(
                 "reason",
                 "Lý do từ chối",
-                "Bắt buộc khi từ chối (Luật 29/2018 Điều 15.6, 16.6).",
+                format!("Bắt buộc khi từ chối ({}).", c(Cite::RefusalReason)),
             )
             .text(
                 "external_ref",
@@ -628,13 +689,16 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .num(
                 "spoilt_destroyed",
                 "Bản thừa, bản hỏng đã hủy ngay",
-                "NĐ 26/2020 Điều 3.3.",
+                format!("{}.", c(Cite::CopyCount)),
             )
             .text("operator", "Người thực hiện", "")
             .text(
                 "place",
                 "Địa điểm sao, chụp",
-                "Địa điểm bảo đảm an toàn do người đứng đầu quy định (NĐ 26/2020 Điều 3.2).",
+                format!(
+                    "Địa điểm bảo đảm an toàn do người đứng đầu quy định ({}).",
+                    c(Cite::CopyPlace)
+                ),
             )
             .act_date();
         }
@@ -642,7 +706,10 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             b.area(
                 "report",
                 "Báo cáo việc quản lý, sử dụng",
-                "Hết nhiệm vụ phải báo cáo người cho phép (NĐ 26/2020 Điều 5.1).",
+                format!(
+                    "Hết nhiệm vụ phải báo cáo người cho phép ({}).",
+                    c(Cite::TakeOutReturn)
+                ),
             )
             .date("date", "Ngày trả", DATE_HINT);
         }
@@ -656,7 +723,10 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 "minutes_ref",
                 "text",
                 "Biên bản tiêu hủy",
-                "Việc tiêu hủy phải lập biên bản (Luật 29/2018 Điều 23.4).",
+                format!(
+                    "Việc tiêu hủy phải lập biên bản ({}).",
+                    c(Cite::DestroyCouncil)
+                ),
                 true,
             )
             .area("performers", "Người thực hiện (mỗi dòng một người)", "")
@@ -672,7 +742,10 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             b.select(
                 "new_level",
                 "Độ mật mới",
-                "Điều chỉnh độ mật căn cứ danh mục (Luật 29/2018 Điều 21).",
+                format!(
+                    "Điều chỉnh độ mật căn cứ danh mục ({}).",
+                    r.rule(Act::Adjust, Level::Mat).basis
+                ),
                 levels(),
                 None,
             )
@@ -702,7 +775,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             b.area(
                 "council",
                 "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
-                "Luật 29/2018 Điều 22.",
+                format!("{}.", r.rule(Act::Declassify, Level::Mat).basis),
             )
             .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
             .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
@@ -961,6 +1034,16 @@ fn regime_today<S: Store>(st: &AppState<S>) -> &Regime {
         .expect("at least one regime")
 }
 
+/// The regime of the act's date as typed in the form (today's when none is typed): hints,
+/// citations and the unconfirmed marks follow the date of the act, not the day of the page.
+fn regime_of_form<'a, S: Store>(st: &'a AppState<S>, v: &Vals) -> &'a Regime {
+    v.date("date")
+        .ok()
+        .flatten()
+        .and_then(|d| st.svc.rules.regime_for(d))
+        .unwrap_or_else(|| regime_today(st))
+}
+
 /// GET /acts/{code}?item=…: the empty form (ids in the query are not secret).
 pub async fn form_page<S: Store>(
     State(st): State<AppState<S>>,
@@ -1019,7 +1102,7 @@ pub async fn submit<S: Store>(
             let status = e.status();
             render_status(
                 status,
-                &page(&me, a, &cx, regime_today(&st), &v, Some(&e.0)),
+                &page(&me, a, &cx, regime_of_form(&st, &v), &v, Some(&e.0)),
             )
         }
     }

@@ -460,6 +460,7 @@ pub async fn create_delegation<S: Store>(
         svc.create_delegation(
             ctx,
             NewDelegation {
+                grantor_id: v.id("grantor_id")?,
                 grantee_id: v.req_id("grantee_id")?,
                 acts: v.get("acts").lines().filter_map(Act::from_code).collect(),
                 max_level: v.level("max_level")?,

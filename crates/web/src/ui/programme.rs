@@ -24,6 +24,7 @@ use bmnn_core::programme::reports::ReportModel;
 use bmnn_core::programme::{
     Commitment, Device, RecordKind, ReportDraftText, ReportKind, StaffAssignment, UnitKey,
 };
+use bmnn_core::rules::Regime;
 use bmnn_core::service::{DraftOffer, ReportQuery, SaveDraftCmd};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -134,6 +135,15 @@ const INCIDENT: Choices = &[
     ("exposure", "Lộ BMNN"),
     ("loss", "Mất tài liệu, vật chứa BMNN"),
 ];
+const CONNECTION: Choices = &[
+    ("standalone", "Máy độc lập, không kết nối mạng"),
+    ("independent-lan", "Mạng LAN độc lập trong trụ sở"),
+    (
+        "crypto-link",
+        "Kênh truyền có mã hóa của Ban Cơ yếu Chính phủ",
+    ),
+    ("network", "Internet, mạng máy tính hoặc mạng viễn thông"),
+];
 const CHANNEL: Choices = &[
     ("agency-website", "Trang thông tin điện tử của cơ quan"),
     ("social-network", "Mạng xã hội"),
@@ -147,7 +157,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
     use Ty::*;
     match kind {
         RecordKind::Staff => (
-            "Người làm công tác bảo vệ BMNN chuyên trách hoặc kiêm nhiệm được phân công bằng văn bản (Nghị định 26/2020/NĐ-CP Điều 7). Khi thôi phân công phải bàn giao và ký cam kết (Luật Điều 26 khoản 2 điểm d).",
+            "Người làm công tác bảo vệ BMNN chuyên trách hoặc kiêm nhiệm được phân công bằng văn bản ({cite:staff-assignment}). Khi thôi phân công phải bàn giao và ký cam kết ({cite:staff-end}).",
             vec![
                 f("person", "Họ và tên", "Người được phân công.", Text),
                 f(
@@ -159,7 +169,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                 f(
                     "mode",
                     "Chế độ (chuyên trách / kiêm nhiệm)",
-                    "Nghị định 26/2020/NĐ-CP Điều 7 khoản 1–2.",
+                    "{cite:staff-assignment}.",
                     Sel(STAFF_MODE),
                 ),
                 f(
@@ -177,7 +187,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Commitment => (
-            "Cam kết bảo vệ BMNN khi được phân công, khi tiếp cận BMNN (Luật Điều 15, 16) và khi thôi việc, chuyển công tác, nghỉ hưu (Luật Điều 26 khoản 2 điểm d). Bản cam kết in được từ danh sách.",
+            "Cam kết bảo vệ BMNN khi được phân công, khi tiếp cận BMNN ({cite:commitment-access}) và khi thôi việc, chuyển công tác, nghỉ hưu ({cite:staff-end}). Bản cam kết in được từ danh sách.",
             vec![
                 f(
                     "person",
@@ -207,7 +217,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Training => (
-            "Tập huấn, phổ biến, quán triệt về bảo vệ BMNN: báo cáo năm đếm số buổi và số người tham dự (Nghị định 26/2020/NĐ-CP Điều 8 khoản 2 điểm b).",
+            "Tập huấn, phổ biến, quán triệt về bảo vệ BMNN: báo cáo năm đếm số buổi và số người tham dự ({cite:training}).",
             vec![
                 f(
                     "date",
@@ -248,7 +258,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Directive => (
-            "Văn bản triển khai công tác bảo vệ BMNN cơ quan ban hành hoặc nhận được: kế hoạch, quy chế (Luật Điều 24 khoản 3), nội quy (Luật Điều 25 khoản 1), công văn.",
+            "Văn bản triển khai công tác bảo vệ BMNN cơ quan ban hành hoặc nhận được: kế hoạch, quy chế, nội quy, công văn ({cite:directives}).",
             vec![
                 f("date", "Ngày văn bản", "dd/mm/yyyy.", Date),
                 f(
@@ -274,7 +284,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Device => (
-            "Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông (Luật Điều 5 khoản 5; Nghị định 26/2020/NĐ-CP Điều 3 khoản 4); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN (Luật Điều 5 khoản 7).",
+            "Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông ({cite:device-network}); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN ({cite:device-repurpose}).",
             vec![
                 f(
                     "identity",
@@ -305,13 +315,19 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                 f(
                     "never_connected",
                     "Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông",
-                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN.",
+                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN khi quy định hiện hành cấm ({cite:device-network}).",
                     Check,
+                ),
+                f(
+                    "connection",
+                    "Kết nối hiện nay",
+                    "Chỉ những kết nối quy định cho phép mới được dùng cho BMNN; hệ thống từ chối và nêu căn cứ khi không được phép.",
+                    Sel(CONNECTION),
                 ),
             ],
         ),
         RecordKind::Equipment => (
-            "Trang bị con dấu mật và sổ đăng ký, quản lý BMNN của từng đơn vị (Thông tư 24/2020/TT-BCA): báo cáo đếm số lần kê gần nhất của mỗi đơn vị.",
+            "Trang bị con dấu mật và sổ đăng ký, quản lý BMNN của từng đơn vị ({cite:stamps-registers}): báo cáo đếm số lần kê gần nhất của mỗi đơn vị.",
             vec![
                 f("unit", "Đơn vị", "", Text),
                 f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
@@ -331,7 +347,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Meeting => (
-            "Hội nghị, cuộc họp có nội dung BMNN: được người có thẩm quyền cho phép (Luật Điều 17 khoản 1 điểm a); họp trong phòng kín tại trụ sở, ngoài trụ sở cần kiểm tra an ninh của Công an (Nghị định 26/2020/NĐ-CP Điều 6 khoản 1); họp Tối mật, Tuyệt mật không mang thiết bị thu, phát (Điều 6 khoản 3 điểm a); tài liệu phát ra phải thu hồi (Luật Điều 17 khoản 1 điểm e).",
+            "Hội nghị, cuộc họp có nội dung BMNN: được người có thẩm quyền cho phép ({cite:meeting-approval}); họp trong phòng kín tại trụ sở, ngoài trụ sở cần kiểm tra an ninh của Công an ({cite:meeting-place}); họp Tối mật, Tuyệt mật không mang thiết bị thu, phát ({cite:meeting-devices}); tài liệu phát ra phải thu hồi ({cite:meeting-recall}).",
             vec![
                 f("date", "Ngày họp", "dd/mm/yyyy.", Date),
                 f(
@@ -378,7 +394,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Inspection => (
-            "Kiểm tra, tự kiểm tra công tác bảo vệ BMNN (Luật Điều 24 khoản 3 điểm d, Điều 25 khoản 2): phát hiện và biện pháp khắc phục có thời hạn; quá hạn hiện trong việc phải làm.",
+            "Kiểm tra, tự kiểm tra công tác bảo vệ BMNN ({cite:inspection}): phát hiện và biện pháp khắc phục có thời hạn; quá hạn hiện trong việc phải làm.",
             vec![
                 f("date", "Ngày kiểm tra", "dd/mm/yyyy.", Date),
                 f("kind", "Hình thức", "", Sel(INSPECTION)),
@@ -404,7 +420,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::Incident => (
-            "Vụ lộ, mất BMNN: báo cáo đột xuất ngay khi phát hiện (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b); báo cáo năm đếm theo kênh, độ mật, danh mục, xử lý (Điều 8 khoản 2 điểm c). Không ghi trích yếu tài liệu.",
+            "Vụ lộ, mất BMNN: báo cáo đột xuất ngay khi phát hiện ({cite:incident-report}); báo cáo năm đếm theo kênh, độ mật, danh mục, xử lý ({cite:periodic-report}). Không ghi trích yếu tài liệu.",
             vec![
                 f(
                     "discovered_on",
@@ -416,7 +432,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                 f(
                     "channel",
                     "Kênh xảy ra",
-                    "Trang thông tin của cơ quan và mạng xã hội tính là trên Internet (Luật Điều 5 khoản 9).",
+                    "Trang thông tin của cơ quan và mạng xã hội tính là trên Internet ({cite:internet-posting}).",
                     Sel(CHANNEL),
                 ),
                 f("place", "Nơi xảy ra", "Đơn vị, trang thông tin.", Text),
@@ -474,7 +490,7 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
             ],
         ),
         RecordKind::LegacyReview => (
-            "Rà soát BMNN được xác định trước ngày 01/01/2019 để điều chỉnh độ mật, thời hạn, giải mật theo Luật Bảo vệ BMNN (Luật Điều 28).",
+            "Rà soát BMNN được xác định trước ngày 01/01/2019 để điều chỉnh độ mật, thời hạn, giải mật ({cite:legacy-review}).",
             vec![
                 f("date", "Ngày rà soát", "dd/mm/yyyy.", Date),
                 f("unit", "Đơn vị", "", Text),
@@ -639,7 +655,7 @@ pub struct FieldView {
     pub placeholder: &'static str,
 }
 
-fn views(prefix: &str, fields: &[F], v: &Vals) -> Vec<FieldView> {
+fn views(prefix: &str, fields: &[F], v: &Vals, r: Option<&Regime>) -> Vec<FieldView> {
     fields
         .iter()
         .map(|fl| {
@@ -656,7 +672,7 @@ fn views(prefix: &str, fields: &[F], v: &Vals) -> Vec<FieldView> {
                 id: format!("{prefix}-{}", fl.name.replace('.', "-")),
                 name: fl.name.to_string(),
                 label: fl.label.to_string(),
-                hint: fl.hint.to_string(),
+                hint: r.map_or_else(|| fl.hint.to_string(), |r| r.fill_citations(fl.hint)),
                 input,
                 checked: v.check(fl.name),
                 options: match fl.ty {
@@ -770,7 +786,7 @@ fn action(kind: &str, id: Id, act: &str, label: &str, button: &str, fields: &[F]
         url: format!("/programme/{kind}/{id}/{act}"),
         label: label.to_string(),
         button: button.to_string(),
-        fields: views(&format!("{act}-{id}"), fields, &Vals::default()),
+        fields: views(&format!("{act}-{id}"), fields, &Vals::default(), None),
         hidden: vec![],
     }
 }
@@ -862,7 +878,7 @@ fn table(
                         code,
                         id,
                         "end",
-                        "Thôi phân công (phải bàn giao, ký cam kết — Luật Điều 26.2.d)",
+                        "Thôi phân công (phải bàn giao, ký cam kết)",
                         "Ghi nhận thôi phân công",
                         &[
                             date_field("date", "Ngày thôi"),
@@ -943,7 +959,7 @@ fn table(
                         code,
                         id,
                         "repurpose",
-                        "Chuyển mục đích sử dụng — chỉ sau khi đã xóa BMNN (Luật Điều 5 khoản 7)",
+                        "Chuyển mục đích sử dụng — chỉ sau khi đã xóa BMNN",
                         "Chuyển mục đích",
                         &[
                             date_field("date", "Ngày chuyển"),
@@ -1062,7 +1078,7 @@ fn table(
                         code,
                         id,
                         "reported",
-                        "Báo cáo đột xuất đã gửi (Nghị định 26/2020/NĐ-CP Điều 8 khoản 1 điểm b)",
+                        "Báo cáo đột xuất đã gửi",
                         "Ghi nhận đã gửi",
                         &[
                             date_field("date", "Ngày gửi"),
@@ -1229,6 +1245,8 @@ async fn records_page<S: Store>(
     let can_edit = me.user.has(bmnn_core::model::Role::SecurityOfficer)
         || me.user.has(bmnn_core::model::Role::Admin);
     let (intro, fields) = spec(kind);
+    // Hints cite the regime in force today (the day the form is filled in).
+    let regime = st.svc.rules.regime_for_or_first(today_vn());
     let leader = me.user.has(bmnn_core::model::Role::Leader);
     let (headers, rows) = table(kind, &list, can_edit, leader);
     let status = error
@@ -1239,13 +1257,13 @@ async fn records_page<S: Store>(
         l: L::new(me, "programme", kind.label()).with_flash(ok),
         kind: kind.code().to_string(),
         label: kind.label().to_string(),
-        intro: intro.to_string(),
+        intro: regime.fill_citations(intro),
         year_opts: year_opts(&year),
         year,
         kinds: kind_tabs(kind.code()),
         headers,
         rows,
-        fields: views("f", &fields, &form),
+        fields: views("f", &fields, &form, Some(regime)),
         error: error.as_ref().map(Refusal::of),
         can_edit,
     };
@@ -1501,6 +1519,7 @@ pub async fn form_docx<S: Store>(
                         &c.record,
                         position.as_deref(),
                         &agency.symbol,
+                        svc.rules.regime_for_or_first(c.record.signed_on),
                     ),
                     c.record.signed_on,
                     format!("cam-ket-{id}.docx"),
@@ -1521,6 +1540,7 @@ pub async fn form_docx<S: Store>(
                         &w,
                         &agency.name,
                         &agency.symbol,
+                        svc.rules.regime_for_or_first(w.date),
                     ),
                     w.date,
                     format!("bien-ban-xoa-{id}.docx"),

@@ -153,7 +153,12 @@ fn core_refusal_codes() -> BTreeSet<String> {
     );
     let mut codes = BTreeSet::new();
     for t in texts {
-        for pat in ["refused(", "refused_with("] {
+        for pat in [
+            "refused(",
+            "refused_with(",
+            "refused_cite(",
+            "refused_rule(",
+        ] {
             for (i, _) in t.match_indices(pat) {
                 let rest = t[i + pat.len()..].trim_start();
                 if let Some(lit) = rest.strip_prefix('"') {
@@ -194,4 +199,43 @@ fn docs_api_md_lists_every_route_and_every_stable_code() {
             "docs/api.md lacks the code {c}"
         );
     }
+}
+
+/// The date patterns of the OpenAPI document accept every real date the server accepts (the
+/// 29th, 30th and 31st included) and nothing else.
+#[test]
+fn the_date_patterns_accept_exactly_the_real_dates() {
+    use bmnn_web::api::schema::{act_date_pattern, iso_date_pattern};
+    let iso = regex_lite::Regex::new(&iso_date_pattern()).unwrap();
+    let act = regex_lite::Regex::new(&act_date_pattern()).unwrap();
+    let first_act = time::macros::date!(2020 - 07 - 01);
+    let mut d = time::macros::date!(1900 - 01 - 01);
+    let mut n = 0;
+    while d.year() < 2200 {
+        let s = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+        assert!(iso.is_match(&s), "{s}");
+        assert_eq!(act.is_match(&s), d >= first_act, "{s}");
+        n += 1;
+        d = d.next_day().unwrap();
+    }
+    assert_eq!(n, 109_573);
+    for bad in [
+        "2023-02-29",
+        "1900-02-29",
+        "2100-02-29",
+        "2023-04-31",
+        "2023-06-31",
+        "2023-13-01",
+        "2023-00-10",
+        "2023-01-32",
+        "2023-01-00",
+        "2200-01-01",
+        "1899-12-31",
+        "23-01-01",
+    ] {
+        assert!(!iso.is_match(bad), "{bad}");
+        assert!(!act.is_match(bad), "{bad}");
+    }
+    assert!(act.is_match(""), "empty = today");
+    assert!(!act.is_match("2020-06-30"));
 }

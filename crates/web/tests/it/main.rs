@@ -9,6 +9,7 @@ mod api_bad_input;
 mod api_clearance;
 mod api_fuzz;
 mod api_input;
+mod api_law;
 mod api_lifecycle;
 mod api_openapi;
 mod api_programme;

@@ -75,6 +75,7 @@ fn forms() -> Vec<Form> {
                 ("inspected_on", ""),
                 ("stamp_ref", ""),
                 ("never_connected", "on"),
+                ("connection", "standalone"),
             ],
             "MT-07",
         ),
