@@ -15,10 +15,42 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The chain head row: (seq, hash) of the last record.
-pub(crate) type ChainHead = (i64, String);
+/// The chain head row: seq, hash and (keyed format) its MAC.
+pub(crate) type ChainHead = (i64, String, Option<String>);
+
+/// An `audit_log` row as loaded.
+type AuditRowT = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn record_of(
+    (seq, at, actor, action, object, details, prev_hash, hash, mac): AuditRowT,
+) -> AuditRecord {
+    AuditRecord {
+        seq,
+        at,
+        actor,
+        action,
+        object,
+        details,
+        prev_hash,
+        hash,
+        mac,
+    }
+}
 
 pub struct DbTx<'a> {
     pub(crate) conn: Conn<'a>,
+    /// The audit MAC key (subkey "audit" of the data key), when the store was given one.
+    pub(crate) audit_key: Option<[u8; 32]>,
 }
 
 pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
@@ -281,27 +313,13 @@ impl DbTx<'_> {
     }
 
     pub(crate) fn audit_all(&mut self) -> Result<(Vec<AuditRecord>, Option<ChainHead>)> {
-        type Row = (i64, String, String, String, String, String, String, String);
-        let (rows, head): (Vec<Row>, Option<(i64, String)>) = dispatch!(&mut self.conn, c => {
+        type Row = AuditRowT;
+        let (rows, head): (Vec<Row>, Option<ChainHead>) = dispatch!(&mut self.conn, c => {
             let rows = audit_log::table.order(audit_log::seq.asc()).load::<Row>(c).map_err(db_err)?;
-            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).first::<(i64, String)>(c).optional().map_err(db_err)?;
+            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash, audit_head::mac)).first::<ChainHead>(c).optional().map_err(db_err)?;
             (rows, head)
         });
-        let recs = rows
-            .into_iter()
-            .map(
-                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
-                    seq,
-                    at,
-                    actor,
-                    action,
-                    object,
-                    details,
-                    prev_hash,
-                    hash,
-                },
-            )
-            .collect();
+        let recs = rows.into_iter().map(record_of).collect();
         Ok((recs, head))
     }
 
@@ -797,11 +815,12 @@ impl Tx for DbTx<'_> {
         dispatch!(&mut self.conn, c => {
             let last = audit_log::table
                 .order(audit_log::seq.desc())
-                .first::<(i64, String, String, String, String, String, String, String)>(c)
+                .first::<AuditRowT>(c)
                 .optional()
                 .map_err(db_err)?
-                .map(|(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord { seq, at, actor, action, object, details, prev_hash, hash });
-            let rec = audit::seal(last.as_ref(), input);
+                .map(record_of);
+            let rec = audit::seal_keyed(last.as_ref(), input, self.audit_key.as_ref());
+            let head_mac = self.audit_key.as_ref().map(|k| audit::mac(k, rec.seq, &rec.hash));
             diesel::insert_into(audit_log::table)
                 .values((
                     audit_log::seq.eq(rec.seq),
@@ -812,11 +831,12 @@ impl Tx for DbTx<'_> {
                     audit_log::details.eq(&rec.details),
                     audit_log::prev_hash.eq(&rec.prev_hash),
                     audit_log::hash.eq(&rec.hash),
+                    audit_log::mac.eq(&rec.mac),
                 ))
                 .execute(c)
                 .map_err(db_err)?;
             diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
-                .set((audit_head::seq.eq(rec.seq), audit_head::hash.eq(&rec.hash)))
+                .set((audit_head::seq.eq(rec.seq), audit_head::hash.eq(&rec.hash), audit_head::mac.eq(&head_mac)))
                 .execute(c)
                 .map_err(db_err)?;
             Ok(rec)
@@ -824,23 +844,9 @@ impl Tx for DbTx<'_> {
     }
 
     fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>> {
-        type Row = (i64, String, String, String, String, String, String, String);
+        type Row = AuditRowT;
         let rows: Vec<Row> = dispatch!(&mut self.conn, c => audit_log::table.order(audit_log::seq.desc()).limit(limit).load::<Row>(c).map_err(db_err)?);
-        Ok(rows
-            .into_iter()
-            .map(
-                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
-                    seq,
-                    at,
-                    actor,
-                    action,
-                    object,
-                    details,
-                    prev_hash,
-                    hash,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(record_of).collect())
     }
 
     fn insert_session(&mut self, s: &Session) -> Result<()> {
