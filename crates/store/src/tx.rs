@@ -1009,6 +1009,56 @@ impl Tx for DbTx<'_> {
     fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>> {
         dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(api_tokens::user_id).first::<Id>(c).optional().map_err(db_err))
     }
+
+    // Audit
+    fn audit_page(&mut self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        let before = before.unwrap_or(i64::MAX);
+        let rows: Vec<AuditRowT> = dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::seq.lt(before)).order(audit_log::seq.desc()).limit(limit).load::<AuditRowT>(c).map_err(db_err)?);
+        Ok(rows.into_iter().map(record_of).collect())
+    }
+
+    fn audit_object_item(&mut self, object: &str) -> Result<Option<Id>> {
+        let p: Vec<&str> = object.split(':').collect();
+        match p.as_slice() {
+            ["register", kind, year, number] => {
+                let (Ok(year), Ok(number)) = (year.parse::<i32>(), number.parse::<i64>()) else {
+                    return Ok(None);
+                };
+                let kind = kind.to_string();
+                let v: Option<Option<Id>> = dispatch!(&mut self.conn, c => register_entries::table.filter(register_entries::kind.eq(&kind)).filter(register_entries::year.eq(year)).filter(register_entries::number.eq(number)).select(register_entries::item_id).first::<Option<Id>>(c).optional().map_err(db_err)?);
+                Ok(v.flatten())
+            }
+            ["notice", id] => {
+                let Ok(id) = id.parse::<Id>() else {
+                    return Ok(None);
+                };
+                dispatch!(&mut self.conn, c => notices::table.filter(notices::id.eq(id)).select(notices::item_id).first::<Id>(c).optional().map_err(db_err))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn audit_read_mark(
+        &mut self,
+        user: Id,
+        hour: &str,
+        object: &str,
+        prune_before: &str,
+    ) -> Result<Option<i64>> {
+        dispatch!(&mut self.conn, c => {
+            diesel::delete(audit_read_marks::table.filter(audit_read_marks::hour.lt(prune_before))).execute(c).map_err(db_err)?;
+            let n = diesel::insert_into(audit_read_marks::table)
+                .values((audit_read_marks::user_id.eq(user), audit_read_marks::hour.eq(hour), audit_read_marks::object.eq(object)))
+                .on_conflict_do_nothing()
+                .execute(c)
+                .map_err(db_err)?;
+            if n == 0 {
+                Ok(None)
+            } else {
+                audit_read_marks::table.filter(audit_read_marks::user_id.eq(user)).filter(audit_read_marks::hour.eq(hour)).count().get_result::<i64>(c).map(Some).map_err(db_err)
+            }
+        })
+    }
 }
 
 fn record_from_row(
