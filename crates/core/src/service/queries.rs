@@ -60,6 +60,15 @@ impl<S: Store> Service<S> {
         r
     }
 
+    /// Whether the item is within the caller's reach now (no read is recorded: nothing of the
+    /// item is shown).
+    pub fn may_see_item(&self, ctx: &Ctx, id: Id) -> Result<bool> {
+        self.read(ctx, |a| {
+            let scope = a.scope();
+            Ok(a.tx.get_item(&scope, id)?.is_some())
+        })
+    }
+
     fn item_detail_unaudited(&self, ctx: &Ctx, id: Id) -> Result<ItemDetail> {
         self.read(ctx, |a| {
             let item = a.item(id)?;

@@ -670,7 +670,7 @@ pub async fn automatic_run<S: Store>(State(st): St<S>, a: Authed) -> Res {
             Ok(run
                 .expired
                 .into_iter()
-                .filter(|id| svc.item_detail(&ctx, *id).is_ok())
+                .filter(|id| svc.may_see_item(&ctx, *id).unwrap_or(false))
                 .collect::<Vec<Id>>())
         })
         .await?;
