@@ -167,7 +167,7 @@ fn deleting_100_records_and_recomputing_the_chain_is_caught_by_a_signed_checkpoi
 }
 
 #[test]
-fn export_and_backup_files_are_owner_only_and_backups_carry_a_checkpoint() {
+fn export_and_backup_files_are_owner_only_and_backups_and_bundles_carry_a_checkpoint() {
     let dir = demo();
     let data = dir.path();
     assert!(bmnn(data, &["report", "keygen"]).status.success());
@@ -203,5 +203,25 @@ fn export_and_backup_files_are_owner_only_and_backups_carry_a_checkpoint() {
     let cp = bdir.join(bak.replace(".bmnnbak", ".audit-checkpoint.json"));
     assert_eq!(mode(&cp), 0o600, "{names:?}");
     let o = bmnn(data, &["audit", "verify", "--checkpoint", s(&cp)]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A report bundle carries a checkpoint of the chain head too, signed by the same key.
+    let b = data.join("goi-bao-cao.json");
+    let o = bmnn(
+        data,
+        &["report", "bundle", "--year", "2025", "--output", s(&b)],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let opened =
+        bmnn_core::programme::bundle::open(&std::fs::read(&b).expect("bundle")).expect("opens");
+    let inside = opened
+        .files
+        .get("audit-checkpoint.json")
+        .expect("checkpoint in the bundle");
+    let c = bmnn_core::audit::open_checkpoint(inside).expect("signed");
+    assert_eq!(c.public_key, opened.manifest.public_key);
+    let f = data.join("moc-trong-goi.json");
+    std::fs::write(&f, inside).expect("write");
+    let o = bmnn(data, &["audit", "verify", "--checkpoint", s(&f)]);
     assert!(o.status.success(), "{}", text(&o));
 }
