@@ -92,7 +92,8 @@ impl<S: Store> Service<S> {
             for r in recs {
                 let refs = refs_of(&r);
                 let mut item_ids = refs.items.clone();
-                let mut ok = true;
+                // A level with nothing to check it against is not shown (conservative).
+                let mut ok = !(refs == Refs::default() && r.details.contains("level="));
                 if let Some(obj) = &refs.indirect {
                     match a.tx.audit_object_item(obj)? {
                         Some(i) => item_ids.push(i),
@@ -211,6 +212,10 @@ mod tests {
         let r = refs_of(&rec("register:copies:2026:1", "request=4 n=2"));
         assert_eq!(r.requests, vec![4]);
         assert_eq!(refs_of(&rec("user:5", "")), Refs::default());
+        assert_eq!(
+            refs_of(&rec("attachment:3", "item=8 level=toi-mat")).items,
+            vec![8]
+        );
         let red = redact(rec("item:9", "level=tuyet-mat"));
         assert!(!format!("{red:?}").contains("item:9") && !format!("{red:?}").contains("tuyet"));
         assert_eq!((red.object.as_str(), red.hash.as_str()), ("", ""));
