@@ -1,6 +1,7 @@
 //! The `bmnn` binary end to end: each test runs the real command in a fresh data folder.
 
 mod at_rest;
+mod audit;
 mod cli;
 mod keys;
 mod upgrade;

@@ -4,7 +4,7 @@
 //! backups, so a fresh machine can restore with the passphrase or the recovery code, and records
 //! its outcome in `<data>/backup-status.json` for `bmnn doctor` (no secret, no document text).
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use bmnn_store::DbStore;
 use std::path::{Path, PathBuf};
 use time::{Date, Duration, PrimitiveDateTime, Time};
@@ -82,9 +82,24 @@ pub fn backup_due(last: Option<PrimitiveDateTime>, now: PrimitiveDateTime, hour:
     last.is_none_or(|l| l < slot)
 }
 
-/// Writes one backup into `dir` (temp file, fsync, rename) and returns its path.
+/// The signed audit checkpoint written beside a backup file.
+pub fn checkpoint_path(backup: &Path) -> PathBuf {
+    let name = backup
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    backup.with_file_name(format!(
+        "{}{CHECKPOINT_SUFFIX}",
+        name.strip_suffix(SUFFIX).unwrap_or(name)
+    ))
+}
+
+pub const CHECKPOINT_SUFFIX: &str = ".audit-checkpoint.json";
+
+/// Writes one backup into `dir` (temp file, fsync, rename; owner-only file, and a folder it
+/// creates owner-only too) and returns its path.
 pub fn write_backup(store: &DbStore, key: &bmnn_vault::DataKey, dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("tạo thư mục {}", dir.display()))?;
+    crate::audit_cmd::create_private_dir(dir)?;
     // Leftovers of a run that was killed half-way.
     for e in std::fs::read_dir(dir)?.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
@@ -104,7 +119,7 @@ pub fn write_backup(store: &DbStore, key: &bmnn_vault::DataKey, dir: &Path) -> R
     let tmp = dir.join(format!(".bmnn-{stamp}.tmp"));
     {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = crate::audit_cmd::create_private_file(&tmp)?;
         f.write_all(&sealed)?;
         f.sync_all()?;
     }
@@ -121,6 +136,7 @@ pub fn prune(dir: &Path, keep: usize) -> Result<usize> {
     let n = files.len().saturating_sub(keep.max(1));
     for p in &files[..n] {
         std::fs::remove_file(p)?;
+        let _ = std::fs::remove_file(checkpoint_path(p));
     }
     Ok(n)
 }
@@ -144,7 +160,8 @@ fn write_status(data: &Path, s: &Status) {
     }
 }
 
-/// One backup run: write, copy the keyring beside it, prune to `keep`, record the outcome.
+/// One backup run: write, copy the keyring beside it, write a signed checkpoint of the audit
+/// chain head beside it (when the unit has a signing key), prune to `keep`, record the outcome.
 /// Returns the new file and how many old ones were removed.
 pub fn run_backup(
     data: &Path,
@@ -159,6 +176,9 @@ pub fn run_backup(
         if ring.exists() {
             let b = std::fs::read(&ring)?;
             crate::keys::write_atomic(&dir.join("keyring.json"), &b)?;
+        }
+        if let Some(cp) = crate::audit_cmd::checkpoint(data, store)? {
+            crate::audit_cmd::write_private(&checkpoint_path(&path), &cp)?;
         }
         let removed = match keep {
             Some(n) => prune(dir, n)?,

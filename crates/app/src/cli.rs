@@ -183,8 +183,23 @@ pub enum TlsCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
-    /// Recompute the hash chain: exit 0 when intact, 1 and the first broken record otherwise.
-    Verify,
+    /// Recompute the hash chain and check every record's MAC (audit key): exit 0 when intact,
+    /// 1 and the first broken record otherwise.
+    Verify {
+        /// A signed checkpoint (`bmnn audit checkpoint`, beside each backup, in report bundles):
+        /// also prove that no record up to it was removed or rewritten.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The checkpoint signer's Ed25519 public key (64 hex digits); default: this unit's
+        /// report signing key.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Write a checkpoint of the chain head signed with the unit's report signing key.
+    Checkpoint {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,11 +289,19 @@ pub fn sqlite_key(key: &DataKey) -> [u8; 32] {
     key.derive("sqlite")
 }
 
+/// The MAC key of the audit chain: the data key's "audit" subkey.
+pub fn audit_key(key: &DataKey) -> [u8; 32] {
+    key.derive("audit")
+}
+
 /// Opens the database encrypted under the data key's "sqlite" subkey (a plain SQLite database
-/// is converted once; PostgreSQL ignores the key).
+/// is converted once; PostgreSQL ignores that key), its audit records keyed with the "audit"
+/// subkey.
 pub fn open_store(data: &Path, url: &Option<String>, key: &DataKey) -> Result<DbStore> {
     let url = database_url(data, url)?;
-    DbStore::open_keyed(&url, Some(sqlite_key(key))).map_err(|e| anyhow!("{e}"))
+    Ok(DbStore::open_keyed(&url, Some(sqlite_key(key)))
+        .map_err(|e| anyhow!("{e}"))?
+        .with_audit_key(audit_key(key)))
 }
 
 /// The service on the database opened with an already unlocked key.
@@ -528,7 +551,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let json = serde_json::to_string(&d)?;
             match output {
                 Some(p) => {
-                    std::fs::write(&p, json).with_context(|| format!("ghi {}", p.display()))?
+                    // The whole dataset (summaries, password hashes): owner-only.
+                    if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        crate::audit_cmd::create_private_dir(dir)?;
+                    }
+                    crate::audit_cmd::write_private(&p, json.as_bytes())?
                 }
                 None => println!("{json}"),
             }
@@ -632,23 +659,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Doctor => crate::doctor::run(&data, &cli.database_url, &cli.keys),
         Command::Keys(cmd) => crate::keys::run(&data, &cli.database_url, &cli.keys, cmd),
-        Command::Audit(AuditCmd::Verify) => {
-            let key = crate::keys::unlock(&data, &cli.keys)?;
-            let store = open_store(&data, &cli.database_url, &key)?;
-            match store.verify_audit()? {
-                Ok(n) => {
-                    println!("Chuỗi nhật ký toàn vẹn: {n} bản ghi.");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(b) => {
-                    println!(
-                        "CHUỖI NHẬT KÝ BỊ PHÁ VỠ tại bản ghi số {}: {}",
-                        b.seq, b.reason
-                    );
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
+        Command::Audit(cmd) => crate::audit_cmd::run(&data, &cli.database_url, &cli.keys, cmd),
         Command::Due { date, format } => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let ctx = system_ctx();

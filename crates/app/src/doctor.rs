@@ -163,7 +163,9 @@ fn open_for_check(
 ) -> std::result::Result<Option<DbStore>, String> {
     let state = bmnn_store::sqlite_path(url).map(|p| bmnn_store::file_state(Path::new(p)));
     let keyed = |k: &bmnn_vault::DataKey| {
-        DbStore::open_keyed(url, Some(crate::cli::sqlite_key(k))).map_err(|e| e.to_string())
+        DbStore::open_keyed(url, Some(crate::cli::sqlite_key(k)))
+            .map(|s| s.with_audit_key(crate::cli::audit_key(k)))
+            .map_err(|e| e.to_string())
     };
     match state {
         // PostgreSQL: its at-rest encryption is the server's (see README).

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+mod audit_cmd;
 mod backup;
 mod cli;
 mod demo;

@@ -291,13 +291,19 @@ pub fn run(
             let json = serde_json::to_vec_pretty(&model)?;
             let docx = bmnn_docs::admin_docx(&admin_doc(&model))
                 .map_err(|e| anyhow!("không tạo được DOCX: {e}"))?;
+            let checkpoint =
+                crate::audit_cmd::checkpoint_with(&secret, &model.particulars.agency, &svc.store)?;
             let bytes = bundle::seal(
                 &secret,
                 &model.particulars.agency,
                 kind,
                 year,
                 &bmnn_core::service::ts(ctx.now),
-                &[("report.json", &json), ("report.docx", &docx)],
+                &[
+                    ("report.json", &json),
+                    ("report.docx", &docx),
+                    ("audit-checkpoint.json", &checkpoint),
+                ],
             );
             std::fs::write(&output, bytes).with_context(|| format!("ghi {}", output.display()))?;
             eprintln!(

@@ -136,4 +136,22 @@ pub trait Tx {
         created_at: &str,
     ) -> Result<Id>;
     fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>>;
+
+    // Audit
+    /// One page of the chain, newest first: records with `seq < before` (all when `None`).
+    fn audit_page(&mut self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// The item a register entry or notice named in an audit record ("register:outgoing:2026:3",
+    /// "notice:7") is about, read without scope: the viewer filter then checks that item's
+    /// current level against the viewer (the entry's own copy of a level is never trusted).
+    fn audit_object_item(&mut self, object: &str) -> Result<Option<Id>>;
+    /// Marks that `user` read `object` during `hour`: `None` when already marked, else how many
+    /// marks the user has in that hour (this one included). Marks of hours before
+    /// `prune_before` are dropped.
+    fn audit_read_mark(
+        &mut self,
+        user: Id,
+        hour: &str,
+        object: &str,
+        prune_before: &str,
+    ) -> Result<Option<i64>>;
 }

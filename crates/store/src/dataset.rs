@@ -35,8 +35,8 @@ rows!(EventRow, item_events, { id: i64, item_id: i64, data: String });
 rows!(RequestRow, requests, { id: i64, kind: String, status: String, level: i16, requester_id: i64, item_ids: String, data: String });
 rows!(EntryRow, register_entries, { id: i64, kind: String, year: i32, number: i64, level: i16, item_id: Option<i64>, to_user: Option<i64>, pending_ack: bool, data: String });
 rows!(NoticeRow, notices, { id: i64, item_id: i64, level: i16, open: bool, data: String });
-rows!(AuditRow, audit_log, { seq: i64, at: String, actor: String, action: String, object: String, details: String, prev_hash: String, hash: String });
-rows!(HeadRow, audit_head, { id: i32, seq: i64, hash: String });
+rows!(AuditRow, audit_log, { seq: i64, at: String, actor: String, action: String, object: String, details: String, prev_hash: String, hash: String, mac: Option<String> });
+rows!(HeadRow, audit_head, { id: i32, seq: i64, hash: String, mac: Option<String> });
 rows!(TokenRow, api_tokens, { id: i64, user_id: i64, name: String, token_hash: String, created_at: String });
 rows!(RecordRow, programme_records, { id: i64, kind: String, date: String, unit_id: Option<i64>, data: String });
 rows!(ItemTextRow, item_texts, { item_id: i64, content: Vec<u8> });
@@ -115,6 +115,7 @@ impl DbTx<'_> {
                 ),
             ));
         }
+        check_log_covers_data(d)?;
         let pg = matches!(self.conn, Conn::Pg(_));
         dispatch!(&mut self.conn, c => {
             let used: i64 = users::table.count().get_result(c).map_err(db_err)?;
@@ -174,4 +175,106 @@ impl DbTx<'_> {
         }
         Ok(())
     }
+}
+
+fn log_incomplete(what: &str) -> CoreError {
+    CoreError::refused(
+        "import_log_incomplete",
+        format!(
+            "Không nhập bộ dữ liệu: {what} không có bản ghi tương ứng trong nhật ký kiểm tra \
+             (nhật ký có thể đã bị xóa bớt). Không có dữ liệu nào được ghi."
+        ),
+    )
+}
+
+/// Checks the audit log of a dataset against its data (before anything is written): every
+/// register entry has its record (`register:<book>:<year>:<number>`); every decided request
+/// has a record other than its creation; every item classified or received has a record that
+/// names it, a declassified one its declassification (or the catalogue change that ended it),
+/// a destroyed one the record of the destruction request that lists it. A log with records
+/// deleted (and the chain recomputed) is refused here even before `audit verify` runs.
+pub fn check_log_covers_data(d: &Dataset) -> Result<()> {
+    use std::collections::{HashMap, HashSet};
+    let mut objects: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut named_items: HashSet<i64> = HashSet::new();
+    let mut catalogue_changes = false;
+    for r in &d.audit_log {
+        objects
+            .entry(r.object.as_str())
+            .or_default()
+            .insert(r.action.as_str());
+        for w in r.details.split_whitespace() {
+            if let Some(id) = w.strip_prefix("item=").and_then(|v| v.parse().ok()) {
+                named_items.insert(id);
+            }
+        }
+        catalogue_changes |= r.action.starts_with("catalogue.");
+    }
+    for e in &d.register_entries {
+        // An entry made by carrying out a request (provision, copies) is recorded with it.
+        let by_request = serde_json::from_str::<serde_json::Value>(&e.data)
+            .ok()
+            .and_then(|v| v["request_id"].as_i64())
+            .is_some_and(|r| objects.contains_key(format!("request:{r}").as_str()));
+        if !by_request
+            && !objects
+                .contains_key(format!("register:{}:{}:{}", e.kind, e.year, e.number).as_str())
+        {
+            let book = match e.kind.as_str() {
+                "outgoing" => "sổ đăng ký bí mật nhà nước đi",
+                "incoming" => "sổ đăng ký bí mật nhà nước đến",
+                "handover" => "sổ chuyển giao bí mật nhà nước",
+                _ => "sổ quản lý sao, chụp bí mật nhà nước",
+            };
+            return Err(log_incomplete(&format!(
+                "số {:02}/{} của {book}",
+                e.number, e.year
+            )));
+        }
+    }
+    let mut destroyed_by: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in &d.requests {
+        let created = format!("request.{}", r.kind);
+        let decided = objects
+            .get(format!("request:{}", r.id).as_str())
+            .is_some_and(|acts| acts.iter().any(|a| *a != created));
+        if r.status != "pending" && !decided {
+            return Err(log_incomplete("một yêu cầu đã được quyết định"));
+        }
+        if r.kind == "destroy" && r.status == "done" {
+            for i in r.item_ids.split(',').filter_map(|v| v.parse().ok()) {
+                destroyed_by.entry(i).or_default().push(r.id);
+            }
+        }
+    }
+    for it in &d.items {
+        let key = format!("item:{}", it.id);
+        let acts = objects.get(key.as_str());
+        let named = acts.is_some() || named_items.contains(&it.id);
+        let ok = match it.status.as_str() {
+            "proposed" | "rejected" => true,
+            "declassified" => {
+                named
+                    && (acts.is_some_and(|a| a.iter().any(|x| x.starts_with("item.declassify")))
+                        || (it.catalogue_item_id.is_some() && catalogue_changes))
+            }
+            "destroyed" => {
+                named
+                    && destroyed_by.get(&it.id).is_some_and(|rs| {
+                        rs.iter()
+                            .any(|r| objects.contains_key(format!("request:{r}").as_str()))
+                    })
+            }
+            _ => named,
+        };
+        if !ok {
+            let what = match it.status.as_str() {
+                "declassified" => "việc giải mật một tài liệu",
+                "destroyed" => "việc tiêu hủy một tài liệu",
+                _ => "việc xác định độ mật hoặc tiếp nhận một tài liệu",
+            };
+            return Err(log_incomplete(what));
+        }
+    }
+    Ok(())
 }

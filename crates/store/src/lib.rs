@@ -49,7 +49,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use cipher::encrypt_plain_sqlite;
-pub use dataset::{Dataset, EXPORT_FORMAT, EXPORT_VERSION};
+pub use dataset::{Dataset, EXPORT_FORMAT, EXPORT_VERSION, check_log_covers_data};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -227,6 +227,8 @@ pub struct DbStore {
     key: Option<SqliteKey>,
     /// The one thread that opens the SQLite pool's connections (see the `Drop` impl).
     workers: Option<Arc<ScheduledThreadPool>>,
+    /// MAC key of the audit chain (keyed record format; see `bmnn_core::audit`).
+    audit_key: Option<[u8; 32]>,
 }
 
 /// SQLCipher frees its global state in an `atexit` handler. A SQLite connection closed by another
@@ -325,6 +327,7 @@ impl DbStore {
                 pools: Pools::Pg(pool),
                 key: None,
                 workers: None,
+                audit_key: None,
             }
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -360,10 +363,18 @@ impl DbStore {
                 pools: Pools::Sqlite(pool),
                 key,
                 workers: Some(workers),
+                audit_key: None,
             }
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Writes (and verifies) audit records in the keyed format under `key`, the data key's
+    /// "audit" subkey (see `bmnn_core::audit`).
+    pub fn with_audit_key(mut self, key: [u8; 32]) -> DbStore {
+        self.audit_key = Some(key);
+        self
     }
 
     /// Whether the SQLite file is encrypted (always false on PostgreSQL).
@@ -395,6 +406,7 @@ impl DbStore {
 
     fn with_db<T>(&self, write: bool, f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>) -> Result<T> {
         let pool_err = |e: diesel::r2d2::PoolError| CoreError::Storage(format!("pool: {e}"));
+        let audit_key = self.audit_key;
         match &self.pools {
             Pools::Sqlite(p) => {
                 let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
@@ -402,6 +414,7 @@ impl DbStore {
                 let run = |c: &mut SqliteConnection| -> std::result::Result<T, TxErr> {
                     let mut tx = tx::DbTx {
                         conn: Conn::Sqlite(c),
+                        audit_key,
                     };
                     f(&mut tx).map_err(TxErr::Core)
                 };
@@ -424,7 +437,10 @@ impl DbStore {
                             .for_update()
                             .first::<i64>(c)?;
                     }
-                    let mut tx = tx::DbTx { conn: Conn::Pg(c) };
+                    let mut tx = tx::DbTx {
+                        conn: Conn::Pg(c),
+                        audit_key,
+                    };
                     f(&mut tx).map_err(TxErr::Core)
                 };
                 let r = if write {
@@ -437,19 +453,50 @@ impl DbStore {
         }
     }
 
-    /// Recomputes the whole audit chain; names the first broken record.
+    /// Recomputes the whole audit chain (and, with the audit key, every MAC); names the first
+    /// broken record.
     pub fn verify_audit(&self) -> Result<std::result::Result<u64, Broken>> {
+        Ok(self.verify_audit_full(None)?.map(|v| v.count))
+    }
+
+    /// [`DbStore::verify_audit`], plus how many records are of the old unkeyed format and,
+    /// given an opened checkpoint, that the record at its seq still has its hash.
+    pub fn verify_audit_full(
+        &self,
+        checkpoint: Option<&audit::Checkpoint>,
+    ) -> Result<std::result::Result<audit::Verified, Broken>> {
+        let key = self.audit_key;
         self.with_db(false, |tx| {
             let (records, head) = tx.audit_all()?;
-            let n = match audit::verify(&records) {
-                Ok(n) => n,
+            let v = match audit::verify_keyed(&records, key.as_ref()) {
+                Ok(v) => v,
                 Err(b) => return Ok(Err(b)),
             };
-            Ok(
-                audit::verify_head(records.last(), head.as_ref().map(|(s, h)| (*s, h.as_str())))
-                    .map(|_| n),
-            )
+            let head = head.as_ref();
+            if let Err(b) =
+                audit::verify_head(records.last(), head.map(|(s, h, _)| (*s, h.as_str())))
+            {
+                return Ok(Err(b));
+            }
+            if let Err(b) = audit::verify_head_mac(
+                records.last(),
+                head.map(|(s, h, m)| (*s, h.as_str(), m.as_deref())),
+                key.as_ref(),
+            ) {
+                return Ok(Err(b));
+            }
+            if let Some(cp) = checkpoint
+                && let Err(b) = audit::verify_checkpoint(cp, &records)
+            {
+                return Ok(Err(b));
+            }
+            Ok(Ok(v))
         })
+    }
+
+    /// The last record of the audit chain (what a checkpoint signs).
+    pub fn audit_last(&self) -> Result<Option<AuditRecord>> {
+        self.with_db(false, |tx| Ok(tx.audit_all()?.0.pop()))
     }
 
     pub fn audit_count(&self) -> Result<i64> {

@@ -77,9 +77,14 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        mac -> Nullable<Text>,
     }
 }
-diesel::table! { audit_head (id) { id -> Integer, seq -> BigInt, hash -> Text, } }
+diesel::table! { audit_head (id) { id -> Integer, seq -> BigInt, hash -> Text, mac -> Nullable<Text>, } }
+diesel::table! {
+    /// Audited reads already recorded this hour (migration 000012).
+    audit_read_marks (user_id, hour, object) { user_id -> BigInt, hour -> Text, object -> Text, }
+}
 diesel::table! {
     api_tokens (id) { id -> BigInt, user_id -> BigInt, name -> Text, token_hash -> Text, created_at -> Text, }
 }

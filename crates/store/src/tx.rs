@@ -15,10 +15,42 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The chain head row: (seq, hash) of the last record.
-pub(crate) type ChainHead = (i64, String);
+/// The chain head row: seq, hash and (keyed format) its MAC.
+pub(crate) type ChainHead = (i64, String, Option<String>);
+
+/// An `audit_log` row as loaded.
+type AuditRowT = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn record_of(
+    (seq, at, actor, action, object, details, prev_hash, hash, mac): AuditRowT,
+) -> AuditRecord {
+    AuditRecord {
+        seq,
+        at,
+        actor,
+        action,
+        object,
+        details,
+        prev_hash,
+        hash,
+        mac,
+    }
+}
 
 pub struct DbTx<'a> {
     pub(crate) conn: Conn<'a>,
+    /// The audit MAC key (subkey "audit" of the data key), when the store was given one.
+    pub(crate) audit_key: Option<[u8; 32]>,
 }
 
 pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
@@ -281,27 +313,13 @@ impl DbTx<'_> {
     }
 
     pub(crate) fn audit_all(&mut self) -> Result<(Vec<AuditRecord>, Option<ChainHead>)> {
-        type Row = (i64, String, String, String, String, String, String, String);
-        let (rows, head): (Vec<Row>, Option<(i64, String)>) = dispatch!(&mut self.conn, c => {
+        type Row = AuditRowT;
+        let (rows, head): (Vec<Row>, Option<ChainHead>) = dispatch!(&mut self.conn, c => {
             let rows = audit_log::table.order(audit_log::seq.asc()).load::<Row>(c).map_err(db_err)?;
-            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash)).first::<(i64, String)>(c).optional().map_err(db_err)?;
+            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash, audit_head::mac)).first::<ChainHead>(c).optional().map_err(db_err)?;
             (rows, head)
         });
-        let recs = rows
-            .into_iter()
-            .map(
-                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
-                    seq,
-                    at,
-                    actor,
-                    action,
-                    object,
-                    details,
-                    prev_hash,
-                    hash,
-                },
-            )
-            .collect();
+        let recs = rows.into_iter().map(record_of).collect();
         Ok((recs, head))
     }
 
@@ -797,11 +815,12 @@ impl Tx for DbTx<'_> {
         dispatch!(&mut self.conn, c => {
             let last = audit_log::table
                 .order(audit_log::seq.desc())
-                .first::<(i64, String, String, String, String, String, String, String)>(c)
+                .first::<AuditRowT>(c)
                 .optional()
                 .map_err(db_err)?
-                .map(|(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord { seq, at, actor, action, object, details, prev_hash, hash });
-            let rec = audit::seal(last.as_ref(), input);
+                .map(record_of);
+            let rec = audit::seal_keyed(last.as_ref(), input, self.audit_key.as_ref());
+            let head_mac = self.audit_key.as_ref().map(|k| audit::mac(k, rec.seq, &rec.hash));
             diesel::insert_into(audit_log::table)
                 .values((
                     audit_log::seq.eq(rec.seq),
@@ -812,11 +831,12 @@ impl Tx for DbTx<'_> {
                     audit_log::details.eq(&rec.details),
                     audit_log::prev_hash.eq(&rec.prev_hash),
                     audit_log::hash.eq(&rec.hash),
+                    audit_log::mac.eq(&rec.mac),
                 ))
                 .execute(c)
                 .map_err(db_err)?;
             diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
-                .set((audit_head::seq.eq(rec.seq), audit_head::hash.eq(&rec.hash)))
+                .set((audit_head::seq.eq(rec.seq), audit_head::hash.eq(&rec.hash), audit_head::mac.eq(&head_mac)))
                 .execute(c)
                 .map_err(db_err)?;
             Ok(rec)
@@ -824,23 +844,9 @@ impl Tx for DbTx<'_> {
     }
 
     fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>> {
-        type Row = (i64, String, String, String, String, String, String, String);
+        type Row = AuditRowT;
         let rows: Vec<Row> = dispatch!(&mut self.conn, c => audit_log::table.order(audit_log::seq.desc()).limit(limit).load::<Row>(c).map_err(db_err)?);
-        Ok(rows
-            .into_iter()
-            .map(
-                |(seq, at, actor, action, object, details, prev_hash, hash)| AuditRecord {
-                    seq,
-                    at,
-                    actor,
-                    action,
-                    object,
-                    details,
-                    prev_hash,
-                    hash,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(record_of).collect())
     }
 
     fn insert_session(&mut self, s: &Session) -> Result<()> {
@@ -1002,6 +1008,56 @@ impl Tx for DbTx<'_> {
 
     fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>> {
         dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(api_tokens::user_id).first::<Id>(c).optional().map_err(db_err))
+    }
+
+    // Audit
+    fn audit_page(&mut self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        let before = before.unwrap_or(i64::MAX);
+        let rows: Vec<AuditRowT> = dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::seq.lt(before)).order(audit_log::seq.desc()).limit(limit).load::<AuditRowT>(c).map_err(db_err)?);
+        Ok(rows.into_iter().map(record_of).collect())
+    }
+
+    fn audit_object_item(&mut self, object: &str) -> Result<Option<Id>> {
+        let p: Vec<&str> = object.split(':').collect();
+        match p.as_slice() {
+            ["register", kind, year, number] => {
+                let (Ok(year), Ok(number)) = (year.parse::<i32>(), number.parse::<i64>()) else {
+                    return Ok(None);
+                };
+                let kind = kind.to_string();
+                let v: Option<Option<Id>> = dispatch!(&mut self.conn, c => register_entries::table.filter(register_entries::kind.eq(&kind)).filter(register_entries::year.eq(year)).filter(register_entries::number.eq(number)).select(register_entries::item_id).first::<Option<Id>>(c).optional().map_err(db_err)?);
+                Ok(v.flatten())
+            }
+            ["notice", id] => {
+                let Ok(id) = id.parse::<Id>() else {
+                    return Ok(None);
+                };
+                dispatch!(&mut self.conn, c => notices::table.filter(notices::id.eq(id)).select(notices::item_id).first::<Id>(c).optional().map_err(db_err))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn audit_read_mark(
+        &mut self,
+        user: Id,
+        hour: &str,
+        object: &str,
+        prune_before: &str,
+    ) -> Result<Option<i64>> {
+        dispatch!(&mut self.conn, c => {
+            diesel::delete(audit_read_marks::table.filter(audit_read_marks::hour.lt(prune_before))).execute(c).map_err(db_err)?;
+            let n = diesel::insert_into(audit_read_marks::table)
+                .values((audit_read_marks::user_id.eq(user), audit_read_marks::hour.eq(hour), audit_read_marks::object.eq(object)))
+                .on_conflict_do_nothing()
+                .execute(c)
+                .map_err(db_err)?;
+            if n == 0 {
+                Ok(None)
+            } else {
+                audit_read_marks::table.filter(audit_read_marks::user_id.eq(user)).filter(audit_read_marks::hour.eq(hour)).count().get_result::<i64>(c).map(Some).map_err(db_err)
+            }
+        })
     }
 }
 

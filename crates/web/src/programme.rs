@@ -321,13 +321,29 @@ pub fn export_bundle<S: Store>(
     })?;
     let json = serde_json::to_vec_pretty(&model).map_err(|e| CoreError::Storage(e.to_string()))?;
     let doc = docx(&report_doc(&model))?;
+    // A signed checkpoint of the audit chain head travels with every bundle (kept by the level
+    // above, it anchors this unit's chain outside its machine).
+    let (seq, hash) = svc
+        .store
+        .read(|tx| tx.audit_tail(1))?
+        .pop()
+        .map_or((0, bmnn_core::audit::GENESIS.to_string()), |r| {
+            (r.seq, r.hash)
+        });
+    let created = bmnn_core::service::ts(ctx.now);
+    let checkpoint =
+        bmnn_core::audit::sign_checkpoint(&secret, &model.particulars.agency, seq, &hash, &created);
     Ok(bundle::seal(
         &secret,
         &model.particulars.agency,
         q.kind,
         q.year,
-        &bmnn_core::service::ts(ctx.now),
-        &[("report.json", &json), ("report.docx", &doc)],
+        &created,
+        &[
+            ("report.json", &json),
+            ("report.docx", &doc),
+            ("audit-checkpoint.json", &checkpoint),
+        ],
     ))
 }
 

@@ -48,7 +48,28 @@ impl<S: Store> Service<S> {
         self.read(ctx, |a| Ok(a.actor.clone()))
     }
 
+    /// An item with its history, requests and notices. Reads of Tối mật and Tuyệt mật items,
+    /// and asking for a hidden id, are recorded (bounded; see `audit_view.rs`).
     pub fn item_detail(&self, ctx: &Ctx, id: Id) -> Result<ItemDetail> {
+        let r = self.item_detail_unaudited(ctx, id);
+        match &r {
+            Ok(d) => self.note_read(ctx, "item", id, Some(d.item.level))?,
+            Err(CoreError::NotFound(_)) => self.note_read(ctx, "item", id, None)?,
+            Err(_) => {}
+        }
+        r
+    }
+
+    /// Whether the item is within the caller's reach now (no read is recorded: nothing of the
+    /// item is shown).
+    pub fn may_see_item(&self, ctx: &Ctx, id: Id) -> Result<bool> {
+        self.read(ctx, |a| {
+            let scope = a.scope();
+            Ok(a.tx.get_item(&scope, id)?.is_some())
+        })
+    }
+
+    fn item_detail_unaudited(&self, ctx: &Ctx, id: Id) -> Result<ItemDetail> {
         self.read(ctx, |a| {
             let item = a.item(id)?;
             let scope = a.scope();
@@ -101,8 +122,13 @@ impl<S: Store> Service<S> {
         })
     }
 
+    /// A request by id; asking for a hidden one is recorded (bounded; see `audit_view.rs`).
     pub fn get_request(&self, ctx: &Ctx, id: Id) -> Result<Request> {
-        self.read(ctx, |a| a.request(id))
+        let r = self.read(ctx, |a| a.request(id));
+        if let Err(CoreError::NotFound(_)) = &r {
+            self.note_read(ctx, "request", id, None)?;
+        }
+        r
     }
 
     pub fn list_notices(&self, ctx: &Ctx, q: NoticeQuery) -> Result<Vec<Notice>> {

@@ -288,6 +288,73 @@ fn import_of_export_reproduces_the_dataset() {
 }
 
 #[test]
+fn import_refuses_a_log_missing_the_record_of_an_entry_or_a_decision() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let (item, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::Mat, "9/BCT", "10/11/2026"))
+            .expect("rx");
+        let r = o
+            .svc
+            .request_copy(
+                &c,
+                bmnn_core::service::CopyRequestCmd {
+                    item_id: item.id,
+                    form: bmnn_core::model::CopyForm::SaoY,
+                    count: 1,
+                    purpose: "Phục vụ họp".into(),
+                    recipients: vec![],
+                    date: Some(d("11/11/2026")),
+                },
+            )
+            .expect("request");
+        o.svc
+            .decide(
+                &o.ctx(&o.head),
+                bmnn_core::service::DecideCmd {
+                    request_id: r.id,
+                    approve: true,
+                    reason: None,
+                    external_ref: None,
+                    reference: None,
+                    date: Some(d("11/11/2026")),
+                },
+            )
+            .expect("decide");
+        let full = o.svc.store.export().expect("export");
+        assert!(bmnn_store::check_log_covers_data(&full).is_ok());
+        // Each cut: the record of the register entry; the record of the decision.
+        let cuts: [fn(&str, &str) -> bool; 2] = [
+            |object, _| object.starts_with("register:incoming:"),
+            |object, details| object.starts_with("request:") && details.starts_with("approve="),
+        ];
+        for (n, cut) in cuts.iter().enumerate() {
+            let mut d = full.clone();
+            d.audit_log.retain(|r| !cut(&r.object, &r.details));
+            assert!(d.audit_log.len() < full.audit_log.len());
+            let other = backends_like(&b);
+            let empty = other.export().expect("empty");
+            let e = other.import(&d).expect_err("refused");
+            match &e {
+                bmnn_core::CoreError::Refused(r) => {
+                    assert_eq!(r.code, "import_log_incomplete", "{}", b.name);
+                    assert!(r.message.contains("nhật ký kiểm tra"), "{}", r.message);
+                    let what = [
+                        "sổ đăng ký bí mật nhà nước đến",
+                        "yêu cầu đã được quyết định",
+                    ][n];
+                    assert!(r.message.contains(what), "{}", r.message);
+                }
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(other.export().expect("unchanged"), empty, "nothing written");
+        }
+    }
+}
+
+#[test]
 fn a_refusal_writes_nothing() {
     for b in backends() {
         let o = org(&b.url);

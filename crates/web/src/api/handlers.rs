@@ -644,6 +644,7 @@ pub async fn due<S: Store>(State(st): St<S>, a: Authed, ApiQuery(q): ApiQuery<Du
 #[derive(Deserialize)]
 pub struct AuditQuery {
     limit: Option<i64>,
+    before: Option<i64>,
 }
 
 pub async fn audit<S: Store>(
@@ -652,7 +653,10 @@ pub async fn audit<S: Store>(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Res {
     let limit = q.limit.unwrap_or(100);
-    ok(st.run(move |svc| svc.audit_tail(&a.ctx, limit)).await?)
+    // Filtered in core: records about objects outside the caller's reach come redacted.
+    ok(st
+        .run(move |svc| svc.audit_view(&a.ctx, q.before, limit))
+        .await?)
 }
 
 /// Runs the daily automatic transitions now (idempotent). The answer lists only the
@@ -666,7 +670,7 @@ pub async fn automatic_run<S: Store>(State(st): St<S>, a: Authed) -> Res {
             Ok(run
                 .expired
                 .into_iter()
-                .filter(|id| svc.item_detail(&ctx, *id).is_ok())
+                .filter(|id| svc.may_see_item(&ctx, *id).unwrap_or(false))
                 .collect::<Vec<Id>>())
         })
         .await?;

@@ -290,9 +290,10 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::GET, "/due", h::due::<S>, "due", "Thời hạn", "Việc đến hạn, quá hạn vào một ngày")
             .query("date", date_in(), "ngày xem (mặc định hôm nay)")
             .ok(200, array(r("Obligation"))),
-        route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm)")
+        route(M::GET, "/audit", h::audit::<S>, "audit", "Kiểm tra", "Các bản ghi cuối của nhật ký kiểm tra (chuỗi băm); bản ghi về đối tượng ngoài phạm vi của người xem bị che (action = redacted, không số hiệu, độ mật, mã băm)")
             .roles(access::AUDITORS)
             .query("limit", int(), "số bản ghi (mặc định 100; đưa về khoảng 1–10 000)")
+            .query("before", int(), "chỉ các bản ghi có số thứ tự nhỏ hơn (trang trước)")
             .ok(200, array(r("AuditRecord"))),
         route(M::POST, "/scan", crate::scanning::api_scan::<S>, "scanFile", "Kiểm tra", "Kiểm tra tệp trước khi đăng tải: dấu chỉ độ mật và đoạn sao chép từ tài liệu đã đăng ký (chỉ đăng khi verdict = pass)")
             .body(obj(&[("file_name", text(), true), ("content_base64", text(), true)]))

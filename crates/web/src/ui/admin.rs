@@ -690,6 +690,10 @@ pub struct AuditRow {
 pub struct AuditPage {
     pub l: L,
     pub rows: Vec<AuditRow>,
+    /// The seq to page back from, when there are older records.
+    pub older: Option<i64>,
+    /// Whether this is not the newest page.
+    pub newer: bool,
     pub verify: Option<Result<u64, String>>,
 }
 
@@ -766,6 +770,10 @@ fn action_label(code: &str) -> String {
         "keys.change-passphrase" => "Đổi mật khẩu mở khóa dữ liệu",
         "keys.rotate" => "Thay toàn bộ cách mở khóa dữ liệu",
         "token.create" => "Cấp mã truy cập API",
+        "item.read" => "Xem tài liệu Tối mật, Tuyệt mật",
+        "read.refused" => "Hỏi xem đối tượng ngoài phạm vi",
+        "read.cap" => "Đạt giới hạn ghi nhật ký lượt xem trong giờ",
+        bmnn_core::service::REDACTED => return "Thao tác ngoài phạm vi".to_string(),
         "scan.ignore" => "Cho phép bỏ qua khi kiểm tra",
         _ => "",
     };
@@ -776,9 +784,29 @@ fn action_label(code: &str) -> String {
     }
 }
 
-pub async fn audit_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+/// Records per page of the audit viewer.
+const AUDIT_PAGE: i64 = 100;
+
+#[derive(serde::Deserialize)]
+pub struct AuditPageQuery {
+    /// Show records older than this one (the chain's own sequence number).
+    before: Option<i64>,
+}
+
+/// The audit viewer: what the core filter lets this viewer see (others redacted), a page at a
+/// time, newest first.
+pub async fn audit_page<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Query(q): Query<AuditPageQuery>,
+) -> Response {
     let ctx = ctx_for(me.user.id);
-    let recs = match call(&st, &me, move |svc| svc.audit_tail(&ctx, 300)).await {
+    let before = q.before.filter(|b| *b > 1);
+    let recs = match call(&st, &me, move |svc| {
+        svc.audit_view(&ctx, before, AUDIT_PAGE)
+    })
+    .await
+    {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -788,6 +816,11 @@ pub async fn audit_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Resp
     };
     render(&AuditPage {
         l: L::new(&me, "audit", "Nhật ký kiểm tra"),
+        older: (recs.len() as i64 == AUDIT_PAGE)
+            .then(|| recs.last().map(|r| r.seq))
+            .flatten()
+            .filter(|s| *s > 1),
+        newer: before.is_some(),
         rows: recs
             .iter()
             .map(|r| AuditRow {

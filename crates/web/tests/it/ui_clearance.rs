@@ -240,3 +240,50 @@ async fn a_toi_mat_cleared_clerk_sees_it_everywhere() {
     assert_eq!(tail[0].action, "attachment.view");
     assert!(tail[0].details.contains("level=toi-mat") && tail[0].details.contains("high=true"));
 }
+
+#[tokio::test]
+async fn the_audit_viewer_shows_the_administrator_nothing_of_a_toi_mat_item() {
+    let f = fixture().await;
+    let obj = format!("item:{}", f.secret);
+    // The administrator (also security officer here) cleared for Mật only: its roles give it
+    // no reach over the Tối mật item's records.
+    f.app
+        .svc
+        .store
+        .execute_raw(
+            "UPDATE users SET data = json_set(data, '$.clearance', 'mat') WHERE username = 'admin'",
+        )
+        .expect("lower the administrator's clearance");
+    let admin = Client::session(&f.app, "admin");
+    let page = admin.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = page.text();
+    assert!(t.contains("Thao tác ngoài phạm vi"), "redacted rows shown");
+    assert!(
+        !t.contains(&obj) && !t.contains(SECRET_NO),
+        "no id or number"
+    );
+    // The API answers the same, from the same core filter; a cleared officer sees the record.
+    let body = f
+        .app
+        .get("/api/v1/audit?limit=1000", "admin")
+        .await
+        .expect(200);
+    let rows = body.as_array().expect("rows");
+    assert!(rows.iter().all(|r| r["object"] != obj.as_str()));
+    assert!(
+        rows.iter()
+            .any(|r| r["action"] == "redacted" && r["hash"] == "")
+    );
+    let body = f
+        .app
+        .get("/api/v1/audit?limit=1000", "baomat")
+        .await
+        .expect(200);
+    assert!(
+        body.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["object"] == obj.as_str())
+    );
+}

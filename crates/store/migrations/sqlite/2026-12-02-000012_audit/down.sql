@@ -1,0 +1,3 @@
+DROP TABLE audit_read_marks;
+ALTER TABLE audit_head DROP COLUMN mac;
+ALTER TABLE audit_log DROP COLUMN mac;
