@@ -3,6 +3,8 @@
 //! test gets a fresh database on each backend.
 
 mod cipher;
+mod clearance_model;
 mod helpers;
+mod levels;
 mod paging;
 mod scenarios;
