@@ -1125,6 +1125,22 @@ impl DbTx<'_> {
         Ok(out)
     }
 
+    /// Every copy of a level set to its item's current level, in SQL (both backends); the
+    /// same statements as migration 000010, for datasets imported from older exports.
+    pub(crate) fn resync_level_copies(&mut self) -> Result<()> {
+        const SQL: &str = "\
+            UPDATE register_entries SET level = (SELECT i.level FROM items i WHERE i.id = register_entries.item_id) \
+              WHERE item_id IS NOT NULL AND level <> (SELECT i.level FROM items i WHERE i.id = register_entries.item_id); \
+            UPDATE notices SET level = (SELECT i.level FROM items i WHERE i.id = notices.item_id) \
+              WHERE level <> (SELECT i.level FROM items i WHERE i.id = notices.item_id); \
+            UPDATE attachments SET level = (SELECT i.level FROM items i WHERE i.id = attachments.item_id) \
+              WHERE level <> (SELECT i.level FROM items i WHERE i.id = attachments.item_id); \
+            UPDATE requests SET level = (SELECT max(i.level) FROM items i WHERE requests.item_ids LIKE '%,' || i.id || ',%') \
+              WHERE level <> (SELECT max(i.level) FROM items i WHERE requests.item_ids LIKE '%,' || i.id || ',%');";
+        dispatch!(&mut self.conn, c => diesel::connection::SimpleConnection::batch_execute(c, SQL).map_err(db_err)?);
+        Ok(())
+    }
+
     /// Re-levelling takes effect on every copy of the item's level in the same transaction:
     /// its register entries, notices and attachments take the item's level, its requests the
     /// highest current level of their items. A Tuyệt mật item whose summary was removed loses
