@@ -576,3 +576,44 @@ fn catalogue_removal_is_a_decision_of_whoever_may_declassify_every_item_on_it() 
         assert_eq!(ids, vec![item.id]);
     }
 }
+
+#[test]
+fn an_imported_dataset_with_stale_level_copies_is_brought_in_step() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let (item, _) = o
+            .svc
+            .receive_incoming(&c, incoming(Level::ToiMat, "9/BCT", "10/11/2026"))
+            .expect("incoming");
+        let mut data = o.svc.store.export().expect("export");
+        // As an export made before the copies were kept in step would carry them.
+        for e in &mut data.register_entries {
+            e.level = Level::Mat.rank();
+        }
+        let fresh = backends()
+            .into_iter()
+            .find(|x| x.name == b.name)
+            .expect("backend");
+        let other = bmnn_store::DbStore::open(&fresh.url).expect("open");
+        other.import(&data).expect("import");
+        let svc = Service::new(other, bmnn_core::rules::RuleSet::embedded());
+        let mat = o.mat_reader.clone();
+        let ctx = Ctx {
+            user_id: mat.id,
+            ..o.ctx(&mat)
+        };
+        let book = svc
+            .register_book(&ctx, RegisterKind::Incoming, 2026, 0, 10)
+            .expect("book");
+        assert_eq!((book.total, book.entries.len()), (0, 0), "{}", b.name);
+        let book = svc
+            .register_book(&o.ctx(&o.clerk), RegisterKind::Incoming, 2026, 0, 10)
+            .expect("book");
+        assert_eq!(book.total, 1);
+        assert_eq!(book.entries[0].item_id, Some(item.id));
+        assert_eq!(book.entries[0].level, Level::ToiMat);
+        drop(svc);
+        drop(fresh);
+    }
+}
