@@ -98,6 +98,14 @@ impl<S: Store> Service<S> {
                         e.catalogue_id = cat.id;
                         a.tx.update_catalogue_item(&e)?;
                     } else {
+                        // Dropping an entry declassifies what rests on it: the same decision
+                        // as a removal (the command line, which holds everything, is exempt).
+                        if a.actor.id != SYSTEM_USER_ID
+                            && let Some(regime) = a.rules.regime_for(c.effective_from)
+                        {
+                            let decision_ref = cat.decision_ref.clone();
+                            may_remove(a, &e, regime, c.effective_from, &decision_ref, true)?;
+                        }
                         declassified.extend(remove_entry(a, e, c.effective_from)?);
                     }
                 }
@@ -145,26 +153,7 @@ impl<S: Store> Service<S> {
                     "Mục này đã bị đưa ra khỏi danh mục.".into(),
                 ));
             }
-            // Every affected item, whatever the actor may see: the check must cover them all.
-            let affected = resting_on(a, e.id)?;
-            let mut levels: Vec<Level> = affected.iter().map(|i| i.level).collect();
-            levels.push(e.level);
-            levels.sort();
-            levels.dedup();
-            for level in levels {
-                let of_level: Vec<SecretItem> =
-                    affected.iter().filter(|i| i.level == level).cloned().collect();
-                let ok = crate::level::cleared_for(a.actor.clearance, level)
-                    && a
-                        .authorise_on(regime, Act::Declassify, level, on, Some(&decision_ref), &of_level)
-                        .is_ok();
-                if !ok {
-                    return Err(CoreError::refused(
-                        "catalogue_removal_authority",
-                        "Bạn không có thẩm quyền giải mật đối với tất cả tài liệu, vật chứa bí mật nhà nước căn cứ vào mục này; việc đưa mục ra khỏi danh mục phải do người có thẩm quyền giải mật thực hiện.",
-                    ));
-                }
-            }
+            may_remove(a, &e, regime, on, &decision_ref, false)?;
             let ids = remove_entry(a, e, on)?;
             a.audit(
                 "catalogue.remove-item",
@@ -174,6 +163,53 @@ impl<S: Store> Service<S> {
             Ok(ids)
         })
     }
+}
+
+/// Whether the actor may take `e` out of the catalogue: clearance and the authority to
+/// declassify (within his unit's scope) for the entry's level and every affected item's
+/// current level. The refusal names no item and no level. With `only_affected`, an entry on
+/// which no protected item rests needs no authority (a replaced catalogue's empty entries).
+fn may_remove(
+    a: &mut Act0<'_>,
+    e: &CatalogueItem,
+    regime: &crate::rules::Regime,
+    on: Date,
+    decision_ref: &str,
+    only_affected: bool,
+) -> Result<()> {
+    // Every affected item, whatever the actor may see: the check must cover them all.
+    let affected = resting_on(a, e.id)?;
+    if only_affected && affected.is_empty() {
+        return Ok(());
+    }
+    let mut levels: Vec<Level> = affected.iter().map(|i| i.level).collect();
+    levels.push(e.level);
+    levels.sort();
+    levels.dedup();
+    for level in levels {
+        let of_level: Vec<SecretItem> = affected
+            .iter()
+            .filter(|i| i.level == level)
+            .cloned()
+            .collect();
+        let ok = crate::level::cleared_for(a.actor.clearance, level)
+            && a.authorise_on(
+                regime,
+                Act::Declassify,
+                level,
+                on,
+                Some(decision_ref),
+                &of_level,
+            )
+            .is_ok();
+        if !ok {
+            return Err(CoreError::refused(
+                "catalogue_removal_authority",
+                "Bạn không có thẩm quyền giải mật đối với tất cả tài liệu, vật chứa bí mật nhà nước căn cứ vào mục này; việc đưa mục ra khỏi danh mục phải do người có thẩm quyền giải mật thực hiện.",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Protected items classified on the catalogue entry `id` (read by the system: the caller

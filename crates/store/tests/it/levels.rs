@@ -546,6 +546,26 @@ fn catalogue_removal_is_a_decision_of_whoever_may_declassify_every_item_on_it() 
             "nothing written ({})",
             b.name
         );
+        // Nor may the officer drop the entries by recording a replacing catalogue.
+        let (cats, _) = o.svc.catalogues(&o.ctx(&o.head)).expect("catalogues");
+        let err = o
+            .svc
+            .create_catalogue(
+                &o.ctx(&m.mat_officer),
+                NewCatalogue {
+                    decision_ref: "8/QĐ-TTg".into(),
+                    decision_date: d("20/11/2026"),
+                    title: "Danh mục thay thế".into(),
+                    field: "kinh-te".into(),
+                    effective_from: d("21/11/2026"),
+                    items: vec![],
+                    replaces: Some(cats[0].id),
+                    carry_over: vec![],
+                },
+            )
+            .expect_err("replacement dropping entries");
+        assert_eq!(err.code(), "catalogue_removal_authority");
+        assert_eq!(o.svc.store.export().expect("export"), before);
         // The head of the agency, cleared for every level concerned, may.
         let ids = o
             .svc
