@@ -15,6 +15,9 @@ pub const CLERK: &[Role] = &[Role::Clerk];
 pub const PROPOSERS: &[Role] = &[Role::Drafter, Role::Leader, Role::Clerk];
 /// Danh mục bí mật nhà nước: kept by the security officer or the administrator.
 pub const CATALOGUE_KEEPERS: &[Role] = &[Role::SecurityOfficer, Role::Admin];
+/// Đưa một mục ra khỏi danh mục: a decision that declassifies what rests on the entry, so
+/// taken by a leader (or a security officer) who holds the authority to declassify.
+pub const CATALOGUE_REMOVERS: &[Role] = &[Role::Leader, Role::SecurityOfficer];
 /// Thông báo của cơ quan ban hành: recorded by the clerk or the security officer.
 pub const NOTICE_KEEPERS: &[Role] = &[Role::Clerk, Role::SecurityOfficer];
 /// Đề nghị tiêu hủy.

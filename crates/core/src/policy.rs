@@ -11,7 +11,7 @@
 use crate::dates::fmt_vn;
 use crate::error::CoreError;
 use crate::level::{Level, cleared_for};
-use crate::model::{Delegation, Id, Position, Rank, User};
+use crate::model::{Delegation, Id, Position, Rank, Unit, User};
 use crate::rules::{Act, AuthorityRule, DeputyRule, Regime};
 use time::Date;
 
@@ -116,6 +116,30 @@ pub fn may_delegate(
         ));
     }
     Ok(())
+}
+
+/// Whether the authority of `position` reaches an item of unit `item_unit`: the agency's
+/// head and posts outside any unit reach every item; a unit's post reaches the items of its
+/// unit and of the units below it (following `parent_id` upwards). An item of no unit belongs to
+/// the agency as a whole and is reached by every post.
+pub fn unit_covers(units: &[Unit], position: &Position, item_unit: Option<Id>) -> bool {
+    let (Some(own), Some(mut u)) = (position.unit_id, item_unit) else {
+        return true;
+    };
+    if position.heads_agency {
+        return true;
+    }
+    // Walk up from the item's unit; the depth bound guards against a cycle in the data.
+    for _ in 0..=units.len() {
+        if u == own {
+            return true;
+        }
+        match units.iter().find(|x| x.id == u).and_then(|x| x.parent_id) {
+            Some(p) => u = p,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Decides whether `actor` (holding `position`) may decide `act` for an item of `level` on

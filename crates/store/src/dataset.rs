@@ -173,7 +173,8 @@ impl DbTx<'_> {
             }
             dispatch!(&mut self.conn, c => diesel::connection::SimpleConnection::batch_execute(c, &sql).map_err(db_err)?);
         }
-        Ok(())
+        // A dataset written before the copies were kept in step may carry stale levels.
+        self.resync_level_copies()
     }
 }
 

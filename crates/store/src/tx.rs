@@ -94,6 +94,34 @@ fn load_all<T: DeserializeOwned + WithId>(rows: Vec<(Id, String)>) -> Result<Vec
     rows.into_iter().map(|(id, d)| load(id, &d)).collect()
 }
 
+/// Records that carry a copy of their item's level. The `level` column is the one the store
+/// keeps equal to the item's current level ([`DbTx::sync_level_copies`]); it wins over the
+/// level inside the JSON, so an object is always returned with its item's current level.
+pub(crate) trait WithLevel {
+    fn set_level(&mut self, level: Level);
+}
+
+macro_rules! with_level {
+    ($($t:ty),*) => { $(impl WithLevel for $t { fn set_level(&mut self, level: Level) { self.level = level; } })* };
+}
+with_level!(RegisterEntry, Notice, Request, AttachmentMeta);
+
+fn load_lv<T: DeserializeOwned + WithId + WithLevel>(id: Id, level: i16, data: &str) -> Result<T> {
+    let mut v: T = load(id, data)?;
+    v.set_level(
+        Level::from_rank(level).ok_or_else(|| CoreError::Storage(format!("bad level {level}")))?,
+    );
+    Ok(v)
+}
+
+fn load_all_lv<T: DeserializeOwned + WithId + WithLevel>(
+    rows: Vec<(Id, i16, String)>,
+) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|(id, l, d)| load_lv(id, l, &d))
+        .collect()
+}
+
 fn rank(scope: &ReadScope) -> i16 {
     scope.clearance.map_or(0, Level::rank)
 }
@@ -327,6 +355,12 @@ impl DbTx<'_> {
         dispatch!(&mut self.conn, c => audit_log::table.count().get_result::<i64>(c).map_err(db_err))
     }
 
+    /// The current level of the items `ids` (the highest), if any of them exists.
+    fn items_level(&mut self, ids: &[Id]) -> Result<Option<Level>> {
+        let top: Option<i16> = dispatch!(&mut self.conn, c => items::table.filter(items::id.eq_any(ids)).select(diesel::dsl::max(items::level)).first::<Option<i16>>(c).map_err(db_err)?);
+        Ok(top.and_then(Level::from_rank))
+    }
+
     fn user_row(&mut self, id: Id) -> Result<Option<(Id, String)>> {
         dispatch!(&mut self.conn, c => users::table.filter(users::id.eq(id)).select((users::id, users::data)).first::<(Id, String)>(c).optional().map_err(db_err))
     }
@@ -498,6 +532,7 @@ impl Tx for DbTx<'_> {
     fn update_item(&mut self, i: &SecretItem) -> Result<()> {
         let j = to_json(i)?;
         let s = search_text(i);
+        let old: Option<i16> = dispatch!(&mut self.conn, c => items::table.filter(items::id.eq(i.id)).select(items::level).first::<i16>(c).optional().map_err(db_err)?);
         dispatch!(&mut self.conn, c => diesel::update(items::table.filter(items::id.eq(i.id)))
             .set((
                 items::level.eq(i.level.rank()),
@@ -513,6 +548,9 @@ impl Tx for DbTx<'_> {
             ))
             .execute(c)
             .map_err(db_err)?);
+        if old.is_some_and(|o| o != i.level.rank()) {
+            self.sync_level_copies(i)?;
+        }
         Ok(())
     }
 
@@ -579,6 +617,9 @@ impl Tx for DbTx<'_> {
     }
 
     fn insert_request(&mut self, r: &Request) -> Result<Id> {
+        let mut r = r.clone();
+        r.level = self.items_level(&r.item_ids)?.unwrap_or(r.level);
+        let r = &r;
         let j = to_json(r)?;
         let ids = format!(
             ",{},",
@@ -603,6 +644,9 @@ impl Tx for DbTx<'_> {
     }
 
     fn update_request(&mut self, r: &Request) -> Result<()> {
+        let mut r = r.clone();
+        r.level = self.items_level(&r.item_ids)?.unwrap_or(r.level);
+        let r = &r;
         let j = to_json(r)?;
         dispatch!(&mut self.conn, c => diesel::update(requests::table.filter(requests::id.eq(r.id)))
             .set((requests::status.eq(r.status.code()), requests::level.eq(r.level.rank()), requests::data.eq(&j)))
@@ -626,6 +670,10 @@ impl Tx for DbTx<'_> {
     fn append_register(&mut self, e: &NewEntry) -> Result<RegisterEntry> {
         let year = e.date.year();
         let kind = e.kind.code();
+        let level = match e.item_id {
+            Some(i) => self.items_level(&[i])?.unwrap_or(e.level),
+            None => e.level,
+        };
         let mut entry = RegisterEntry {
             id: 0,
             kind: e.kind,
@@ -634,7 +682,7 @@ impl Tx for DbTx<'_> {
             date: e.date,
             item_id: e.item_id,
             request_id: e.request_id,
-            level: e.level,
+            level,
             regime: e.regime.clone(),
             fields: e.fields.clone(),
             corrects: e.corrects,
@@ -661,7 +709,7 @@ impl Tx for DbTx<'_> {
                     register_entries::kind.eq(kind),
                     register_entries::year.eq(year),
                     register_entries::number.eq(number),
-                    register_entries::level.eq(e.level.rank()),
+                    register_entries::level.eq(level.rank()),
                     register_entries::item_id.eq(e.item_id),
                     register_entries::to_user.eq(e.to_user),
                     register_entries::pending_ack.eq(e.to_user.is_some()),
@@ -695,9 +743,9 @@ impl Tx for DbTx<'_> {
             if !aw {
                 q = q.filter(register_entries::to_user.assume_not_null().eq(uid));
             }
-            q.select((register_entries::id, register_entries::data)).first::<(Id, String)>(c).optional().map_err(db_err)?
+            q.select((register_entries::id, register_entries::level, register_entries::data)).first::<(Id, i16, String)>(c).optional().map_err(db_err)?
         });
-        row.map(|(i, d)| load(i, &d)).transpose()
+        row.map(|(i, l, d)| load_lv(i, l, &d)).transpose()
     }
 
     fn list_register(
@@ -741,14 +789,14 @@ impl Tx for DbTx<'_> {
                 .order(register_entries::number.asc())
                 .offset(offset)
                 .limit(limit)
-                .select((register_entries::id, register_entries::data))
-                .load::<(Id, String)>(c)
+                .select((register_entries::id, register_entries::level, register_entries::data))
+                .load::<(Id, i16, String)>(c)
                 .map_err(db_err)?;
             (total, rows)
         });
         Ok(Page {
             total,
-            rows: load_all(rows)?,
+            rows: load_all_lv(rows)?,
         })
     }
 
@@ -763,12 +811,15 @@ impl Tx for DbTx<'_> {
             if let Some(u) = user {
                 q = q.filter(register_entries::to_user.assume_not_null().eq(u));
             }
-            q.order(register_entries::id).select((register_entries::id, register_entries::data)).load::<(Id, String)>(c).map_err(db_err)?
+            q.order(register_entries::id).select((register_entries::id, register_entries::level, register_entries::data)).load::<(Id, i16, String)>(c).map_err(db_err)?
         });
-        load_all(rows)
+        load_all_lv(rows)
     }
 
     fn insert_notice(&mut self, n: &Notice) -> Result<Id> {
+        let mut n = n.clone();
+        n.level = self.items_level(&[n.item_id])?.unwrap_or(n.level);
+        let n = &n;
         let j = to_json(n)?;
         dispatch!(&mut self.conn, c => diesel::insert_into(notices::table)
             .values((notices::item_id.eq(n.item_id), notices::level.eq(n.level.rank()), notices::open.eq(n.done_on.is_none()), notices::data.eq(&j)))
@@ -806,9 +857,9 @@ impl Tx for DbTx<'_> {
             if let Some(i) = q.item_id {
                 b = b.filter(notices::item_id.eq(i));
             }
-            b.order(notices::id).select((notices::id, notices::data)).load::<(Id, String)>(c).map_err(db_err)?
+            b.order(notices::id).select((notices::id, notices::level, notices::data)).load::<(Id, i16, String)>(c).map_err(db_err)?
         });
-        load_all(rows)
+        load_all_lv(rows)
     }
 
     fn audit(&mut self, input: AuditInput) -> Result<AuditRecord> {
@@ -894,6 +945,9 @@ impl Tx for DbTx<'_> {
     }
 
     fn insert_attachment(&mut self, a: &AttachmentMeta, ciphertext: &[u8]) -> Result<Id> {
+        let mut a = a.clone();
+        a.level = self.items_level(&[a.item_id])?.unwrap_or(a.level);
+        let a = &a;
         let j = to_json(a)?;
         dispatch!(&mut self.conn, c => diesel::insert_into(attachments::table)
             .values((attachments::item_id.eq(a.item_id), attachments::level.eq(a.level.rank()), attachments::meta.eq(&j), attachments::content.eq(ciphertext)))
@@ -907,8 +961,8 @@ impl Tx for DbTx<'_> {
             return Ok(vec![]);
         }
         let r = rank(scope);
-        let rows = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::item_id.eq(item_id)).filter(attachments::level.le(r)).order(attachments::id).select((attachments::id, attachments::meta)).load::<(Id, String)>(c).map_err(db_err)?);
-        load_all(rows)
+        let rows = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::item_id.eq(item_id)).filter(attachments::level.le(r)).order(attachments::id).select((attachments::id, attachments::level, attachments::meta)).load::<(Id, i16, String)>(c).map_err(db_err)?);
+        load_all_lv(rows)
     }
 
     fn get_attachment(
@@ -917,11 +971,11 @@ impl Tx for DbTx<'_> {
         id: Id,
     ) -> Result<Option<(AttachmentMeta, Vec<u8>)>> {
         let r = rank(scope);
-        let row = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::id.eq(id)).filter(attachments::level.le(r)).select((attachments::id, attachments::meta, attachments::content)).first::<(Id, String, Vec<u8>)>(c).optional().map_err(db_err)?);
-        let Some((id, meta, content)) = row else {
+        let row = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::id.eq(id)).filter(attachments::level.le(r)).select((attachments::id, attachments::level, attachments::meta, attachments::content)).first::<(Id, i16, String, Vec<u8>)>(c).optional().map_err(db_err)?);
+        let Some((id, level, meta, content)) = row else {
             return Ok(None);
         };
-        let m: AttachmentMeta = load(id, &meta)?;
+        let m: AttachmentMeta = load_lv(id, level, &meta)?;
         if self.get_item(scope, m.item_id)?.is_none() {
             return Ok(None);
         }
@@ -1103,8 +1157,87 @@ impl DbTx<'_> {
             if let Some(i) = q.item_id {
                 b = b.filter(requests::item_ids.like(format!("%,{i},%")));
             }
-            b.order(requests::id.desc()).select((requests::id, requests::data)).load::<(Id, String)>(c).map_err(db_err)?
+            b.order(requests::id.desc()).select((requests::id, requests::level, requests::data)).load::<(Id, i16, String)>(c).map_err(db_err)?
         });
-        load_all(rows)
+        let all: Vec<Request> = load_all_lv(rows)?;
+        if aw {
+            // Agency-wide readers see every item within clearance: the level filter said it all.
+            return Ok(all);
+        }
+        // A requester sees his request while he may still see every item it covers.
+        let mut out = Vec::with_capacity(all.len());
+        for r in all {
+            let mut visible = true;
+            for i in &r.item_ids {
+                if self.get_item(scope, *i)?.is_none() {
+                    visible = false;
+                    break;
+                }
+            }
+            if visible {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every copy of a level set to its item's current level, in SQL (both backends); the
+    /// same statements as migration 000010, for datasets imported from older exports.
+    pub(crate) fn resync_level_copies(&mut self) -> Result<()> {
+        const SQL: &str = "\
+            UPDATE register_entries SET level = (SELECT i.level FROM items i WHERE i.id = register_entries.item_id) \
+              WHERE item_id IS NOT NULL AND level <> (SELECT i.level FROM items i WHERE i.id = register_entries.item_id); \
+            UPDATE notices SET level = (SELECT i.level FROM items i WHERE i.id = notices.item_id) \
+              WHERE level <> (SELECT i.level FROM items i WHERE i.id = notices.item_id); \
+            UPDATE attachments SET level = (SELECT i.level FROM items i WHERE i.id = attachments.item_id) \
+              WHERE level <> (SELECT i.level FROM items i WHERE i.id = attachments.item_id); \
+            UPDATE requests SET level = (SELECT max(i.level) FROM items i WHERE requests.item_ids LIKE '%,' || i.id || ',%') \
+              WHERE level <> (SELECT max(i.level) FROM items i WHERE requests.item_ids LIKE '%,' || i.id || ',%');";
+        dispatch!(&mut self.conn, c => diesel::connection::SimpleConnection::batch_execute(c, SQL).map_err(db_err)?);
+        Ok(())
+    }
+
+    /// Re-levelling takes effect on every copy of the item's level in the same transaction:
+    /// its register entries, notices and attachments take the item's level, its requests the
+    /// highest current level of their items. A Tuyệt mật item whose summary was removed loses
+    /// it from its register entries too.
+    fn sync_level_copies(&mut self, i: &SecretItem) -> Result<()> {
+        let (id, lv) = (i.id, i.level.rank());
+        let strip_summary = i.level == Level::TuyetMat && i.summary.is_none();
+        let rows = dispatch!(&mut self.conn, c => register_entries::table.filter(register_entries::item_id.assume_not_null().eq(id)).select((register_entries::id, register_entries::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        for (eid, d) in rows {
+            let mut e: RegisterEntry = load(eid, &d)?;
+            e.level = i.level;
+            if strip_summary {
+                e.fields.remove("summary");
+            }
+            let j = to_json(&e)?;
+            dispatch!(&mut self.conn, c => diesel::update(register_entries::table.filter(register_entries::id.eq(eid))).set((register_entries::level.eq(lv), register_entries::data.eq(&j))).execute(c).map_err(db_err)?);
+        }
+        let rows = dispatch!(&mut self.conn, c => notices::table.filter(notices::item_id.eq(id)).select((notices::id, notices::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        for (nid, d) in rows {
+            let mut n: Notice = load(nid, &d)?;
+            n.level = i.level;
+            let j = to_json(&n)?;
+            dispatch!(&mut self.conn, c => diesel::update(notices::table.filter(notices::id.eq(nid))).set((notices::level.eq(lv), notices::data.eq(&j))).execute(c).map_err(db_err)?);
+        }
+        let rows = dispatch!(&mut self.conn, c => attachments::table.filter(attachments::item_id.eq(id)).select((attachments::id, attachments::meta)).load::<(Id, String)>(c).map_err(db_err)?);
+        for (aid, d) in rows {
+            let mut m: AttachmentMeta = load(aid, &d)?;
+            m.level = i.level;
+            let j = to_json(&m)?;
+            dispatch!(&mut self.conn, c => diesel::update(attachments::table.filter(attachments::id.eq(aid))).set((attachments::level.eq(lv), attachments::meta.eq(&j))).execute(c).map_err(db_err)?);
+        }
+        let pat = format!("%,{id},%");
+        let rows = dispatch!(&mut self.conn, c => requests::table.filter(requests::item_ids.like(&pat)).select((requests::id, requests::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        for (rid, d) in rows {
+            let mut r: Request = load(rid, &d)?;
+            let top: Option<i16> = dispatch!(&mut self.conn, c => items::table.filter(items::id.eq_any(&r.item_ids)).select(diesel::dsl::max(items::level)).first::<Option<i16>>(c).map_err(db_err)?);
+            let top = top.and_then(Level::from_rank).unwrap_or(i.level);
+            r.level = top;
+            let j = to_json(&r)?;
+            dispatch!(&mut self.conn, c => diesel::update(requests::table.filter(requests::id.eq(rid))).set((requests::level.eq(top.rank()), requests::data.eq(&j))).execute(c).map_err(db_err)?);
+        }
+        Ok(())
     }
 }

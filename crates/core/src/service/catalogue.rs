@@ -28,6 +28,20 @@ pub struct NewCatalogue {
     pub carry_over: Vec<Id>,
 }
 
+/// The decision that takes one entry out of its catalogue (quyết định đưa ra khỏi danh mục).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoveCatalogueItemCmd {
+    pub catalogue_item_id: Id,
+    /// Số quyết định.
+    pub decision_ref: String,
+    /// Ngày quyết định.
+    #[serde(with = "crate::dates::iso_date")]
+    pub decision_date: Date,
+    /// Effective date of the removal (defaults to today).
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    pub date: Option<Date>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewCatalogueItem {
     pub level: Level,
@@ -86,6 +100,14 @@ impl<S: Store> Service<S> {
                         e.catalogue_id = cat.id;
                         a.tx.update_catalogue_item(&e)?;
                     } else {
+                        // Dropping an entry declassifies what rests on it: the same decision
+                        // as a removal (the command line, which holds everything, is exempt).
+                        if a.actor.id != SYSTEM_USER_ID
+                            && let Some(regime) = a.rules.regime_for(c.effective_from)
+                        {
+                            let decision_ref = cat.decision_ref.clone();
+                            may_remove(a, &e, regime, c.effective_from, &decision_ref, true)?;
+                        }
                         declassified.extend(remove_entry(a, e, c.effective_from)?);
                     }
                 }
@@ -104,31 +126,104 @@ impl<S: Store> Service<S> {
         })
     }
 
-    /// Removes one entry from its catalogue on `on` (a new decision dropped it).
-    pub fn remove_catalogue_item(&self, ctx: &Ctx, id: Id, on: Date) -> Result<Vec<Id>> {
+    /// Removes one entry from its catalogue (a decision dropped it). The removal declassifies
+    /// every protected item resting on the entry, so it is a decision like a declassification:
+    /// it needs the decision's number and date, and the actor must hold, for every level
+    /// concerned (the entry's and each affected item's current level), the clearance and the
+    /// authority the regime gives for declassifying it, within the scope of his unit.
+    /// Otherwise nothing is written and the refusal names no item and no level. Returns the
+    /// ids of the items declassified (all within the actor's clearance by then).
+    pub fn remove_catalogue_item(&self, ctx: &Ctx, c: RemoveCatalogueItemCmd) -> Result<Vec<Id>> {
         self.write(ctx, |a| {
             a.require_role(
-                access::CATALOGUE_KEEPERS,
-                "Quản lý danh mục bí mật nhà nước",
+                access::CATALOGUE_REMOVERS,
+                "Đưa một mục ra khỏi danh mục bí mật nhà nước",
             )?;
-            let (on, _) = a.act_date(Some(on))?;
+            let decision_ref = non_empty("decision_ref", &c.decision_ref)?;
+            let (on, regime) = a.act_date(c.date)?;
+            if c.decision_date > on {
+                return Err(CoreError::invalid(
+                    "decision_date",
+                    "ngày quyết định sau ngày đưa ra khỏi danh mục",
+                ));
+            }
             let e =
-                a.tx.get_catalogue_item(id)?
+                a.tx.get_catalogue_item(c.catalogue_item_id)?
                     .ok_or(CoreError::NotFound("mục danh mục"))?;
             if e.removed_on.is_some() {
                 return Err(CoreError::Conflict(
                     "Mục này đã bị đưa ra khỏi danh mục.".into(),
                 ));
             }
+            may_remove(a, &e, regime, on, &decision_ref, false)?;
             let ids = remove_entry(a, e, on)?;
             a.audit(
                 "catalogue.remove-item",
-                format!("catalogue-item:{id}"),
+                format!("catalogue-item:{}", c.catalogue_item_id),
                 format!("declassified={}", ids.len()),
             )?;
             Ok(ids)
         })
     }
+}
+
+/// Whether the actor may take `e` out of the catalogue: clearance and the authority to
+/// declassify (within his unit's scope) for the entry's level and every affected item's
+/// current level. The refusal names no item and no level. With `only_affected`, an entry on
+/// which no protected item rests needs no authority (a replaced catalogue's empty entries).
+fn may_remove(
+    a: &mut Act0<'_>,
+    e: &CatalogueItem,
+    regime: &crate::rules::Regime,
+    on: Date,
+    decision_ref: &str,
+    only_affected: bool,
+) -> Result<()> {
+    // Every affected item, whatever the actor may see: the check must cover them all.
+    let affected = resting_on(a, e.id)?;
+    if only_affected && affected.is_empty() {
+        return Ok(());
+    }
+    let mut levels: Vec<Level> = affected.iter().map(|i| i.level).collect();
+    levels.push(e.level);
+    levels.sort();
+    levels.dedup();
+    for level in levels {
+        let of_level: Vec<SecretItem> = affected
+            .iter()
+            .filter(|i| i.level == level)
+            .cloned()
+            .collect();
+        let ok = crate::level::cleared_for(a.actor.clearance, level)
+            && a.authorise_on(
+                regime,
+                Act::Declassify,
+                level,
+                on,
+                Some(decision_ref),
+                &of_level,
+            )
+            .is_ok();
+        if !ok {
+            return Err(CoreError::refused(
+                "catalogue_removal_authority",
+                "Bạn không có thẩm quyền giải mật đối với tất cả tài liệu, vật chứa bí mật nhà nước căn cứ vào mục này; việc đưa mục ra khỏi danh mục phải do người có thẩm quyền giải mật thực hiện.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Protected items classified on the catalogue entry `id` (read by the system: the caller
+/// decides what, if anything, the actor learns of them).
+fn resting_on(a: &mut Act0<'_>, id: Id) -> Result<Vec<SecretItem>> {
+    let q = ItemQuery {
+        catalogue_item_id: Some(id),
+        protected_only: true,
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    Ok(a.tx.list_items(&ReadScope::system(), &q)?.rows)
 }
 
 /// Marks the entry removed and declassifies the items that rest on it (Điều 22.2.c).
@@ -141,13 +236,7 @@ fn remove_entry(a: &mut Act0<'_>, mut e: CatalogueItem, on: Date) -> Result<Vec<
     if !regime.settings.auto_declassify_on_catalogue_removal {
         return Ok(vec![]);
     }
-    let q = ItemQuery {
-        catalogue_item_id: Some(e.id),
-        protected_only: true,
-        limit: i64::MAX,
-        ..Default::default()
-    };
-    let items = a.tx.list_items(&ReadScope::system(), &q)?.rows;
+    let items = resting_on(a, e.id)?;
     let mut ids = Vec::new();
     for mut item in items {
         item.status = Status::Declassified;

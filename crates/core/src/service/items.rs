@@ -442,7 +442,14 @@ impl<S: Store> Service<S> {
             }
             let (on, regime) = a.act_date(c.date)?;
             let level = c.level.unwrap_or(item.level);
-            let auth = a.authorise(regime, Act::Classify, level, on, None)?;
+            let auth = a.authorise_on(
+                regime,
+                Act::Classify,
+                level,
+                on,
+                None,
+                std::slice::from_ref(&item),
+            )?;
             if !c.approve {
                 let reason = opt_text(&c.reason)
                     .ok_or(CoreError::invalid("reason", "phải nêu lý do không duyệt"))?;
@@ -798,9 +805,7 @@ impl<S: Store> Service<S> {
             });
             a.tx.update_register_entry(&e)?;
             if let Some(item_id) = e.item_id {
-                let mut item =
-                    a.tx.get_item(&ReadScope::system(), item_id)?
-                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                let mut item = a.item(item_id)?;
                 if item.sealed && e.to_user == item.named_recipient_id {
                     item.sealed = false; // opened by the named person
                     a.tx.update_item(&item)?;
@@ -882,6 +887,10 @@ impl<S: Store> Service<S> {
             let mut e =
                 a.tx.get_register_entry(&scope, entry_id)?
                     .ok_or(CoreError::NotFound("mục sổ"))?;
+            if let Some(item_id) = e.item_id {
+                // Scoped by the item's current level, like every act on it.
+                a.item(item_id).map_err(|_| CoreError::NotFound("mục sổ"))?;
+            }
             if e.cancelled.is_some() {
                 return Err(CoreError::Conflict("Mục sổ này đã được hủy bỏ.".into()));
             }

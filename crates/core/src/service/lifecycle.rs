@@ -146,7 +146,7 @@ fn originator_or_authority(
             true,
         ));
     }
-    let auth = a.authorise(regime, act, level, on, None)?;
+    let auth = a.authorise_on(regime, act, level, on, None, std::slice::from_ref(item))?;
     Ok((auth.citation(), delegation_of(&auth), false))
 }
 
@@ -348,6 +348,8 @@ impl<S: Store> Service<S> {
                 .into_iter()
                 .find(|n| n.id == c.notice_id)
                 .ok_or(CoreError::NotFound("thông báo"))?;
+            a.item(n.item_id)
+                .map_err(|_| CoreError::NotFound("thông báo"))?;
             n.done_on = Some(on);
             n.done_ref = Some(non_empty("reference", &c.reference)?);
             a.tx.update_notice(&n)?;

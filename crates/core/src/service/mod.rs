@@ -204,6 +204,17 @@ impl<'a> Act0<'a> {
             .ok_or(CoreError::NotFound("yêu cầu"))
     }
 
+    /// The items of a request, each read through the actor's scope: an actor who can no
+    /// longer see one of them (its level was raised, it left his unit) cannot act on the
+    /// request, and learns nothing about it.
+    pub fn request_items(&mut self, r: &Request) -> Result<Vec<SecretItem>> {
+        let mut out = Vec::with_capacity(r.item_ids.len());
+        for id in &r.item_ids {
+            out.push(self.item(*id).map_err(|_| CoreError::NotFound("yêu cầu"))?);
+        }
+        Ok(out)
+    }
+
     pub fn require_protected(item: &SecretItem) -> Result<()> {
         if item.status.protected() {
             Ok(())
@@ -265,6 +276,57 @@ impl<'a> Act0<'a> {
             &views,
             external_ref,
         )
+    }
+
+    /// [`Self::authorise`], then the scope of the authority by unit: a head of a unit (or a
+    /// deputy acting under the head's delegation) decides only on items of that unit and the
+    /// units below it; heads of the agency, posts outside any unit and decisions taken
+    /// outside the agency are not limited. Items not assigned to a unit belong to the agency
+    /// as a whole and stay within every authorised decider's reach.
+    pub fn authorise_on(
+        &mut self,
+        regime: &Regime,
+        act: Act,
+        level: Level,
+        date: Date,
+        external_ref: Option<&str>,
+        items: &[SecretItem],
+    ) -> Result<Authority> {
+        let auth = self.authorise(regime, act, level, date, external_ref)?;
+        let holder = match &auth.via {
+            policy::Via::External(_) => return Ok(auth),
+            policy::Via::Own => Some(self.actor.clone()),
+            policy::Via::Delegation(id) => {
+                let d = self
+                    .tx
+                    .list_delegations()?
+                    .into_iter()
+                    .find(|d| d.id == *id);
+                match d {
+                    Some(d) => self.tx.get_user(d.grantor_id)?,
+                    None => None,
+                }
+            }
+        };
+        let positions = self.tx.list_positions()?;
+        let pos = holder
+            .and_then(|u| u.position_id)
+            .and_then(|p| positions.into_iter().find(|x| x.id == p));
+        let Some(pos) = pos else { return Ok(auth) };
+        let units = self.tx.list_units()?;
+        if items
+            .iter()
+            .all(|i| policy::unit_covers(&units, &pos, i.unit_id))
+        {
+            return Ok(auth);
+        }
+        Err(CoreError::refused(
+            "outside_unit",
+            format!(
+                "Thẩm quyền của {} chỉ bao gồm tài liệu của đơn vị mình và các đơn vị trực thuộc; không thể quyết định đối với tài liệu của đơn vị khác.",
+                pos.title
+            ),
+        ))
     }
 
     pub fn actor_label(&self) -> String {

@@ -385,6 +385,22 @@ impl<S: Store> Service<S> {
                     "ngày quyết định trước ngày đề nghị",
                 ));
             }
+            // The items as the decider sees them now: their current level decides who may
+            // decide, and a decider who cannot see one of them cannot decide.
+            let items = a.request_items(&r)?;
+            let level = items.iter().map(|i| i.level).max().unwrap_or(r.level);
+            for it in &items {
+                match r.kind {
+                    RequestKind::Destroy if it.status == Status::Destroyed => {
+                        return Err(CoreError::Conflict(format!(
+                            "{} đã được tiêu hủy.",
+                            it.label()
+                        )));
+                    }
+                    RequestKind::Destroy => {}
+                    _ => Act0::require_protected(it)?,
+                }
+            }
             let act = match &r.details {
                 RequestDetails::Copy { .. } => Act::Copy,
                 RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
@@ -393,7 +409,7 @@ impl<S: Store> Service<S> {
                 RequestDetails::Provide { .. } => Act::ProvideDomestic,
                 RequestDetails::Destroy { .. } => Act::Destroy,
             };
-            let auth = a.authorise(regime, act, r.level, on, c.external_ref.as_deref())?;
+            let auth = a.authorise_on(regime, act, level, on, c.external_ref.as_deref(), &items)?;
             let reason = opt_text(&c.reason);
             if !c.approve && reason.is_none() {
                 return Err(CoreError::invalid(
@@ -411,18 +427,14 @@ impl<S: Store> Service<S> {
                 && let RequestDetails::TakeOut { .. } = r.details
             {
                 for id in &r.item_ids {
-                    let mut it =
-                        a.tx.get_item(&ReadScope::system(), *id)?
-                            .ok_or(CoreError::NotFound("tài liệu"))?;
+                    let mut it = a.item(*id)?;
                     it.taken_out = Some(r.id);
                     a.tx.update_item(&it)?;
                 }
             }
             a.tx.update_request(&r)?;
             for id in r.item_ids.clone() {
-                let it =
-                    a.tx.get_item(&ReadScope::system(), id)?
-                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                let it = a.item(id)?;
                 let kind = if c.approve {
                     "request-approved"
                 } else {
@@ -470,7 +482,8 @@ impl<S: Store> Service<S> {
                 return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
             }
             let (on, regime) = a.act_date(c.date)?;
-            let mut item = a.tx.get_item(&ReadScope::system(), r.item_ids[0])?.ok_or(CoreError::NotFound("tài liệu"))?;
+            let mut item = a.item(r.item_ids[0])?;
+            Act0::require_protected(&item)?;
             let decision = r.decision.clone().expect("approved has a decision");
             let RequestDetails::Copy { form, count, recipients, produced, surplus_destroyed, operator, place, .. } = &mut r.details else {
                 return Err(CoreError::invalid("request_id", "đây không phải yêu cầu sao, chụp"));
@@ -569,9 +582,7 @@ impl<S: Store> Service<S> {
             r.status = RequestStatus::Done;
             a.tx.update_request(&r)?;
             for id in r.item_ids.clone() {
-                let mut it =
-                    a.tx.get_item(&ReadScope::system(), id)?
-                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                let mut it = a.item(id)?;
                 it.taken_out = None;
                 a.tx.update_item(&it)?;
                 a.event(
@@ -623,9 +634,8 @@ impl<S: Store> Service<S> {
             };
             *provided_on = Some(on);
             let to = format!("{party} ({representative})");
-            let mut item =
-                a.tx.get_item(&ReadScope::system(), r.item_ids[0])?
-                    .ok_or(CoreError::NotFound("tài liệu"))?;
+            let mut item = a.item(r.item_ids[0])?;
+            Act0::require_protected(&item)?;
             let mut fields = BTreeMap::new();
             fields.insert("date".into(), fmt_vn(on));
             if let Some(n) = &item.number_symbol {
@@ -722,9 +732,7 @@ impl<S: Store> Service<S> {
             a.tx.update_request(&r)?;
             let mut lines = Vec::new();
             for id in r.item_ids.clone() {
-                let mut it =
-                    a.tx.get_item(&ReadScope::system(), id)?
-                        .ok_or(CoreError::NotFound("tài liệu"))?;
+                let mut it = a.item(id)?;
                 it.status = Status::Destroyed;
                 it.holder_id = None;
                 a.tx.update_item(&it)?;

@@ -4,6 +4,8 @@
 
 mod audit_view;
 mod cipher;
+mod clearance_model;
 mod helpers;
+mod levels;
 mod paging;
 mod scenarios;

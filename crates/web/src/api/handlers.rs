@@ -303,10 +303,23 @@ pub async fn remove_catalogue_item<S: Store>(
     PathId(id): PathId,
     body: Body,
 ) -> Res {
-    let b: OnDate = body.parse()?;
-    let on = b.date.unwrap_or_else(today_vn);
+    #[derive(Deserialize, Serialize)]
+    struct RemoveBody {
+        decision_ref: String,
+        #[serde(with = "bmnn_core::dates::iso_date")]
+        decision_date: Date,
+        #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
+        date: Option<Date>,
+    }
+    let b: RemoveBody = body.parse()?;
+    let c = RemoveCatalogueItemCmd {
+        catalogue_item_id: id,
+        decision_ref: b.decision_ref,
+        decision_date: b.decision_date,
+        date: Some(b.date.unwrap_or_else(today_vn)),
+    };
     let declassified = st
-        .run(move |svc| svc.remove_catalogue_item(&a.ctx, id, on))
+        .run(move |svc| svc.remove_catalogue_item(&a.ctx, c))
         .await?;
     ok(json!({"catalogue_item_id": id, "declassified": declassified}))
 }

@@ -507,6 +507,7 @@ pub struct CataloguesPage {
     pub field_opts: Vec<Opt>,
     pub replace_opts: Vec<Opt>,
     pub can_edit: bool,
+    pub can_remove: bool,
 }
 
 async fn catalogues_view<S: Store>(
@@ -572,6 +573,7 @@ async fn catalogues_view<S: Store>(
             o
         },
         can_edit: bmnn_core::access::allows(&me.user, bmnn_core::access::CATALOGUE_KEEPERS),
+        can_remove: bmnn_core::access::allows(&me.user, bmnn_core::access::CATALOGUE_REMOVERS),
         v,
     };
     if page.error.is_some() {
@@ -663,7 +665,22 @@ pub async fn remove_catalogue_item<S: Store>(
     let res = st
         .run(move |svc| {
             let on = v.date("on")?.unwrap_or_else(today_vn);
-            svc.remove_catalogue_item(&ctx, id, on).map(|_| ())
+            let decision_date =
+                v.date("decision_date")?
+                    .ok_or(bmnn_core::error::CoreError::invalid(
+                        "decision_date",
+                        "phải ghi ngày quyết định",
+                    ))?;
+            svc.remove_catalogue_item(
+                &ctx,
+                bmnn_core::service::RemoveCatalogueItemCmd {
+                    catalogue_item_id: id,
+                    decision_ref: v.get("decision_ref").to_string(),
+                    decision_date,
+                    date: Some(on),
+                },
+            )
+            .map(|_| ())
         })
         .await;
     match res {

@@ -184,7 +184,7 @@ fn routes<S: Store>() -> Routes<S> {
         )
         .post(
             "/catalogues/items/{id}/remove",
-            A::Roles(access::CATALOGUE_KEEPERS),
+            A::Roles(access::CATALOGUE_REMOVERS),
             admin::remove_catalogue_item::<S>,
         )
         .get("/audit", A::Roles(access::AUDITORS), admin::audit_page::<S>)

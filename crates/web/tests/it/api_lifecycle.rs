@@ -496,11 +496,30 @@ async fn organisation_and_catalogue_through_the_api() {
     let id = app
         .classified_item("2025-03-03", json!({"catalogue_item_id": entry}))
         .await;
-    let removed = app
+    // Removal is a decision: the administrator (also security officer here) holds no
+    // authority to declassify, nobody decides without a decision reference; the head of the
+    // agency, who may declassify, may.
+    let refused = app
         .post_json(
             &format!("/api/v1/catalogue-items/{entry}/remove"),
             "admin",
-            json!({}),
+            json!({"decision_ref": "5/QĐ-TTg", "decision_date": "2025-03-04"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(refused["error"]["code"], "catalogue_removal_authority");
+    app.post_json(
+        &format!("/api/v1/catalogue-items/{entry}/remove"),
+        "giamdoc",
+        json!({}),
+    )
+    .await
+    .expect(400);
+    let removed = app
+        .post_json(
+            &format!("/api/v1/catalogue-items/{entry}/remove"),
+            "giamdoc",
+            json!({"decision_ref": "5/QĐ-TTg", "decision_date": "2025-03-04"}),
         )
         .await
         .expect(200);

@@ -1,0 +1,1 @@
+DROP TRIGGER register_counts_au;

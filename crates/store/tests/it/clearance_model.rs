@@ -1,0 +1,961 @@
+//! Model-based clearance test: random sequences of acts through the services by random users
+//! (several clearances, roles and units), and after every step an oracle computed from the raw
+//! ground truth (the items' current level, status, unit, holder and drafter; the users' current
+//! clearance, roles and unit) checks every read path of the services for every user, and that
+//! an act on something the actor may not see was refused and wrote nothing.
+//!
+//! The oracle's rules (ARCHITECTURE.md, store): an item is visible to an active user cleared
+//! for its level who is agency-wide (clerk, leader, security officer) or whose unit holds it,
+//! who holds it or drafted it. A register entry, request or notice takes its item's CURRENT
+//! level (a request the highest of its items); entries are visible to agency-wide readers
+//! within clearance and to the recipient of a handover; requests to agency-wide readers within
+//! clearance and to their requester while he sees every item; notice lists to agency-wide
+//! readers. No Tuyệt mật register row carries a summary.
+//!
+//! `BMNN_MODEL_CASES` (default 12) sets the number of sequences, `BMNN_MODEL_STEPS` (default
+//! 32) the longest sequence. Shrinking is on: a failure is reported as a minimal sequence.
+
+use crate::helpers::*;
+use crate::levels::more;
+use bmnn_core::Level;
+use bmnn_core::model::*;
+use bmnn_core::ports::Store;
+use bmnn_core::registers::{RegisterEntry, RegisterKind, render_row};
+use bmnn_core::service::*;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const SUMMARIES: [&str; 2] = ["Phương án bảo vệ mục tiêu", "Báo cáo tình hình đặc biệt"];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Propose {
+        by: usize,
+        level: u8,
+        unit_b: bool,
+    },
+    Classify {
+        by: usize,
+        item: usize,
+    },
+    RegisterOut {
+        by: usize,
+        item: usize,
+    },
+    Receive {
+        by: usize,
+        level: u8,
+        unit: u8,
+    },
+    HandOver {
+        by: usize,
+        item: usize,
+        to: usize,
+    },
+    Ack {
+        by: usize,
+        entry: usize,
+    },
+    RequestCopy {
+        by: usize,
+        item: usize,
+    },
+    RequestProvide {
+        by: usize,
+        item: usize,
+    },
+    RequestDestroy {
+        by: usize,
+        item: usize,
+    },
+    Decide {
+        by: usize,
+        req: usize,
+        approve: bool,
+    },
+    Produce {
+        by: usize,
+        req: usize,
+    },
+    Provide {
+        by: usize,
+        req: usize,
+    },
+    RecordDestruction {
+        by: usize,
+        req: usize,
+    },
+    Extend {
+        by: usize,
+        item: usize,
+    },
+    Adjust {
+        by: usize,
+        item: usize,
+        level: u8,
+    },
+    Declassify {
+        by: usize,
+        item: usize,
+        partial: bool,
+    },
+    RemoveCatalogue {
+        by: usize,
+        entry: bool,
+    },
+    NoticeDone {
+        by: usize,
+        notice: usize,
+    },
+    Cancel {
+        by: usize,
+        entry: usize,
+    },
+    Attach {
+        by: usize,
+        item: usize,
+    },
+    ChangeUser {
+        who: usize,
+        clearance: u8,
+        unit_b: bool,
+        role: u8,
+    },
+}
+
+/// The acting user: mostly one whose role fits the act (so that sequences get somewhere),
+/// sometimes anyone (so that every kind of refusal is tried). Indices into `World::people`:
+/// 0 head of the agency, 1 clerk, 2 drafter, 3 department head, 4 Mật leader, 5 Mật clerk,
+/// 6 head of department B, 7 Mật security officer, 8 drafter of department B.
+fn by(natural: &'static [usize]) -> impl Strategy<Value = usize> {
+    prop_oneof![
+        3 => (0..natural.len()).prop_map(move |i| natural[i]),
+        1 => 0usize..9,
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    const CLERKS: &[usize] = &[1, 5];
+    const DECIDERS: &[usize] = &[0, 3, 6];
+    const LIFECYCLE: &[usize] = &[0, 1, 5];
+    let n = 0usize..64;
+    prop_oneof![
+        3 => (by(&[2, 8, 3]), 0u8..2, any::<bool>()).prop_map(|(by, level, unit_b)| Op::Propose { by, level, unit_b }),
+        2 => (by(DECIDERS), n.clone()).prop_map(|(by, item)| Op::Classify { by, item }),
+        2 => (by(CLERKS), n.clone()).prop_map(|(by, item)| Op::RegisterOut { by, item }),
+        3 => (by(CLERKS), 0u8..3, 0u8..3).prop_map(|(by, level, unit)| Op::Receive { by, level, unit }),
+        2 => (by(CLERKS), n.clone(), 0usize..9).prop_map(|(by, item, to)| Op::HandOver { by, item, to }),
+        2 => (by(&[2, 3, 4, 8]), n.clone()).prop_map(|(by, entry)| Op::Ack { by, entry }),
+        2 => (by(&[2, 3, 4, 8]), n.clone()).prop_map(|(by, item)| Op::RequestCopy { by, item }),
+        1 => (by(&[2, 3]), n.clone()).prop_map(|(by, item)| Op::RequestProvide { by, item }),
+        1 => (by(&[0, 1, 7]), n.clone()).prop_map(|(by, item)| Op::RequestDestroy { by, item }),
+        3 => (by(DECIDERS), n.clone(), any::<bool>()).prop_map(|(by, req, approve)| Op::Decide { by, req, approve }),
+        2 => (by(CLERKS), n.clone()).prop_map(|(by, req)| Op::Produce { by, req }),
+        1 => (by(CLERKS), n.clone()).prop_map(|(by, req)| Op::Provide { by, req }),
+        1 => (by(&[1, 7]), n.clone()).prop_map(|(by, req)| Op::RecordDestruction { by, req }),
+        1 => (by(LIFECYCLE), n.clone()).prop_map(|(by, item)| Op::Extend { by, item }),
+        3 => (by(LIFECYCLE), n.clone(), 0u8..3).prop_map(|(by, item, level)| Op::Adjust { by, item, level }),
+        1 => (by(LIFECYCLE), n.clone(), any::<bool>()).prop_map(|(by, item, partial)| Op::Declassify { by, item, partial }),
+        1 => (by(&[0, 3, 7]), any::<bool>()).prop_map(|(by, entry)| Op::RemoveCatalogue { by, entry }),
+        2 => (by(&[1, 5, 7]), n.clone()).prop_map(|(by, notice)| Op::NoticeDone { by, notice }),
+        1 => (by(CLERKS), n.clone()).prop_map(|(by, entry)| Op::Cancel { by, entry }),
+        1 => (by(&[0, 1, 2]), n.clone()).prop_map(|(by, item)| Op::Attach { by, item }),
+        2 => (1usize..9, 0u8..4, any::<bool>(), 0u8..4).prop_map(|(who, clearance, unit_b, role)| Op::ChangeUser { who, clearance, unit_b, role }),
+    ]
+}
+
+fn level_of(n: u8) -> Level {
+    match n {
+        0 => Level::Mat,
+        1 => Level::ToiMat,
+        _ => Level::TuyetMat,
+    }
+}
+
+/// Everything, read by the system: the ground truth the oracle works from.
+struct Truth {
+    users: Vec<User>,
+    items: BTreeMap<Id, SecretItem>,
+    requests: Vec<Request>,
+    entries: Vec<RegisterEntry>,
+    notices: Vec<Notice>,
+    attachments: BTreeMap<Id, usize>,
+    audit_len: usize,
+}
+
+fn truth(o: &bmnn_core::service::Service<bmnn_store::DbStore>) -> Truth {
+    o.store
+        .read(|tx| {
+            let s = ReadScope::system();
+            let items: BTreeMap<Id, SecretItem> = tx
+                .list_items(
+                    &s,
+                    &ItemQuery {
+                        limit: 100_000,
+                        ..Default::default()
+                    },
+                )?
+                .rows
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+            let requests = tx.list_requests(&s, &RequestQuery::default())?;
+            let mut entries = Vec::new();
+            for k in RegisterKind::ALL {
+                entries.extend(tx.list_register(&s, k, 2026, 0, 100_000)?.rows);
+            }
+            let notices = tx.list_notices(
+                &s,
+                &NoticeQuery {
+                    open_only: false,
+                    item_id: None,
+                },
+            )?;
+            let mut attachments = BTreeMap::new();
+            for id in items.keys() {
+                let n = tx.list_attachments(&s, *id)?.len();
+                if n > 0 {
+                    attachments.insert(*id, n);
+                }
+            }
+            Ok(Truth {
+                users: tx.list_users()?,
+                items,
+                requests,
+                entries,
+                notices,
+                attachments,
+                audit_len: tx.audit_tail(1_000_000)?.len(),
+            })
+        })
+        .expect("ground truth")
+}
+
+impl Truth {
+    fn user(&self, id: Id) -> &User {
+        self.users.iter().find(|u| u.id == id).expect("user")
+    }
+    fn cleared(u: &User, l: Level) -> bool {
+        u.active && u.clearance.is_some_and(|c| l <= c)
+    }
+    fn sees_item(&self, u: &User, id: Id) -> bool {
+        let Some(i) = self.items.get(&id) else {
+            return false;
+        };
+        Self::cleared(u, i.level)
+            && (u.agency_wide()
+                || (i.unit_id.is_some() && i.unit_id == u.unit_id)
+                || i.holder_id == Some(u.id)
+                || i.drafter_id == Some(u.id))
+    }
+    fn level_of_entry(&self, e: &RegisterEntry) -> Level {
+        e.item_id
+            .and_then(|i| self.items.get(&i))
+            .map_or(e.level, |i| i.level)
+    }
+    fn sees_entry(&self, u: &User, e: &RegisterEntry) -> bool {
+        Self::cleared(u, self.level_of_entry(e)) && (u.agency_wide() || e.to_user == Some(u.id))
+    }
+    fn level_of_request(&self, r: &Request) -> Level {
+        r.item_ids
+            .iter()
+            .filter_map(|i| self.items.get(i))
+            .map(|i| i.level)
+            .max()
+            .unwrap_or(r.level)
+    }
+    fn sees_request(&self, u: &User, r: &Request) -> bool {
+        Self::cleared(u, self.level_of_request(r))
+            && (u.agency_wide()
+                || (r.requester_id == u.id && r.item_ids.iter().all(|i| self.sees_item(u, *i))))
+    }
+    fn sees_notice_list(&self, u: &User, n: &Notice) -> bool {
+        u.agency_wide()
+            && self
+                .items
+                .get(&n.item_id)
+                .is_some_and(|i| Self::cleared(u, i.level))
+    }
+}
+
+type R = Result<(), TestCaseError>;
+
+fn ids<T>(v: &[T], f: impl Fn(&T) -> Id) -> BTreeSet<Id> {
+    v.iter().map(f).collect()
+}
+
+/// Every read path of the services, for every user, against the oracle.
+fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
+    let sys = Ctx {
+        user_id: SYSTEM_USER_ID,
+        ..o.ctx(&o.admin)
+    };
+    let search = |c: &Ctx| {
+        o.svc
+            .list_items(
+                c,
+                ItemQuery {
+                    text: Some("bao cao".into()),
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .expect("search")
+    };
+    let all_found = ids(&search(&sys).rows, |i| i.id);
+    for &uid in readers {
+        let u = t.user(uid).clone();
+        let c = Ctx {
+            user_id: uid,
+            ..o.ctx(&o.admin)
+        };
+        let who = &u.username;
+        if !u.active {
+            prop_assert!(o.svc.list_items(&c, ItemQuery::default()).is_err());
+            continue;
+        }
+        // Items by id, lists and totals, search.
+        let want: BTreeSet<Id> = t
+            .items
+            .keys()
+            .copied()
+            .filter(|i| t.sees_item(&u, *i))
+            .collect();
+        let page = o
+            .svc
+            .list_items(
+                &c,
+                ItemQuery {
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .expect("list");
+        prop_assert_eq!(ids(&page.rows, |i| i.id), want.clone(), "items of {}", who);
+        prop_assert_eq!(page.total as usize, want.len(), "total of {}", who);
+        let found = ids(&search(&c).rows, |i| i.id);
+        let want_found: BTreeSet<Id> = all_found.intersection(&want).copied().collect();
+        prop_assert_eq!(found, want_found, "search of {}", who);
+        for (id, truth_item) in &t.items {
+            let d = o.svc.item_detail(&c, *id);
+            prop_assert_eq!(d.is_ok(), want.contains(id), "item {} for {}", id, who);
+            if let Ok(d) = d {
+                prop_assert_eq!(d.item.level, truth_item.level);
+                for r in &d.requests {
+                    prop_assert!(
+                        t.sees_request(&u, r),
+                        "request {} in detail for {}",
+                        r.id,
+                        who
+                    );
+                    prop_assert_eq!(r.level, t.level_of_request(r));
+                }
+                for n in &d.notices {
+                    prop_assert!(t.sees_item(&u, n.item_id));
+                    prop_assert_eq!(n.level, truth_item.level);
+                }
+            }
+            // Attachments list.
+            if t.attachments.contains_key(id) {
+                let a = o.svc.attachments(&c, *id);
+                match a {
+                    Ok(v) => {
+                        prop_assert!(
+                            v.is_empty() || want.contains(id),
+                            "attachments of {id} for {who}"
+                        );
+                        prop_assert!(v.iter().all(|m| m.level == truth_item.level));
+                    }
+                    Err(_) => prop_assert!(!want.contains(id)),
+                }
+            }
+        }
+        // The four registers (JSON rows and the rendered rows).
+        for k in RegisterKind::ALL {
+            let book = o
+                .svc
+                .register_book(&c, k, 2026, 0, 100_000)
+                .expect("register");
+            let want: BTreeSet<Id> = t
+                .entries
+                .iter()
+                .filter(|e| e.kind == k && t.sees_entry(&u, e))
+                .map(|e| e.id)
+                .collect();
+            prop_assert_eq!(
+                ids(&book.entries, |e| e.id),
+                want.clone(),
+                "{:?} of {}",
+                k,
+                who
+            );
+            prop_assert_eq!(book.total as usize, want.len(), "{:?} total of {}", k, who);
+            let regime = bmnn_core::registers::book_regime(&o.svc.rules, 2026, d("25/11/2026"));
+            for (e, row) in book.entries.iter().zip(&book.rows) {
+                prop_assert_eq!(e.level, t.level_of_entry(e), "entry level");
+                prop_assert_eq!(row, &render_row(regime, k, e));
+                if e.level == Level::TuyetMat {
+                    prop_assert!(
+                        !e.fields.contains_key("summary"),
+                        "Tuyệt mật summary in JSON"
+                    );
+                    for s in SUMMARIES {
+                        prop_assert!(
+                            !row.iter().any(|c| c.contains(s)),
+                            "Tuyệt mật summary in row"
+                        );
+                    }
+                }
+            }
+        }
+        // Requests.
+        let want: BTreeSet<Id> = t
+            .requests
+            .iter()
+            .filter(|r| t.sees_request(&u, r))
+            .map(|r| r.id)
+            .collect();
+        let reqs = o
+            .svc
+            .list_requests(&c, RequestQuery::default())
+            .expect("requests");
+        prop_assert_eq!(ids(&reqs, |r| r.id), want.clone(), "requests of {}", who);
+        for r in &reqs {
+            prop_assert_eq!(r.level, t.level_of_request(r));
+        }
+        for r in &t.requests {
+            prop_assert_eq!(o.svc.get_request(&c, r.id).is_ok(), want.contains(&r.id));
+        }
+        // Notices.
+        let ns = o
+            .svc
+            .list_notices(
+                &c,
+                NoticeQuery {
+                    open_only: false,
+                    item_id: None,
+                },
+            )
+            .expect("notices");
+        let want_n: BTreeSet<Id> = t
+            .notices
+            .iter()
+            .filter(|n| t.sees_notice_list(&u, n))
+            .map(|n| n.id)
+            .collect();
+        prop_assert_eq!(ids(&ns, |n| n.id), want_n.clone(), "notices of {}", who);
+        // Pending acknowledgements (the dashboard's list).
+        let acks = o.svc.pending_acks(&c).expect("acks");
+        let want_a: BTreeSet<Id> = t
+            .entries
+            .iter()
+            .filter(|e| {
+                e.kind == RegisterKind::Handover
+                    && e.to_user == Some(uid)
+                    && e.ack.is_none()
+                    && e.cancelled.is_none()
+                    && Truth::cleared(&u, t.level_of_entry(e))
+            })
+            .map(|e| e.id)
+            .collect();
+        prop_assert_eq!(ids(&acks, |e| e.id), want_a, "pending acks of {}", who);
+        // Due list (and so the dashboard's counters): every line about something visible.
+        for ob in o.svc.due(&c, d("25/11/2026")).expect("due") {
+            if let Some(i) = ob.item_id {
+                prop_assert!(t.sees_item(&u, i), "due item {} for {}", i, who);
+            }
+            if let Some(r) = ob.request_id {
+                prop_assert!(want.contains(&r), "due request {} for {}", r, who);
+            }
+            if let Some(n) = ob.notice_id {
+                prop_assert!(want_n.contains(&n), "due notice {} for {}", n, who);
+            }
+            if let Some(e) = ob.entry_id {
+                let e = t.entries.iter().find(|x| x.id == e).expect("entry");
+                prop_assert!(t.sees_entry(&u, e), "due entry for {}", who);
+            }
+        }
+    }
+    Ok(())
+}
+
+struct World {
+    o: Org,
+    people: Vec<Id>,
+    unit_a: Id,
+    unit_b: Id,
+    steps: usize,
+}
+
+fn pick<T: Clone>(v: &[T], i: usize) -> Option<T> {
+    (!v.is_empty()).then(|| v[i % v.len()].clone())
+}
+
+/// Runs one act; returns whether it was refused, and whether the actor could not see its
+/// object (so it must have been refused).
+fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
+    let o = &w.o;
+    let ctx = |by: usize| Ctx {
+        user_id: w.people[by],
+        ..o.ctx(&o.admin)
+    };
+    let items: Vec<Id> = t.items.keys().copied().collect();
+    let actor = |by: usize| t.user(w.people[by]).clone();
+    let sees = |by: usize, i: Id| t.sees_item(&actor(by), i);
+    let sees_all = |by: usize, r: &Request| r.item_ids.iter().all(|i| sees(by, *i));
+    let refs = |s: &str| Some(s.to_string());
+    let res: (bool, bool) = match op.clone() {
+        Op::Propose { by, level, unit_b } => {
+            let level = level_of(level);
+            let r = o.svc.propose(
+                &ctx(by),
+                ProposeCmd {
+                    carrier: Carrier::Document,
+                    electronic: false,
+                    doc_type: "Báo cáo".into(),
+                    summary: refs(SUMMARIES[0]),
+                    summary_consent_ref: None,
+                    level,
+                    field: None,
+                    catalogue_item_id: Some(if level == Level::Mat {
+                        o.cat_mat
+                    } else {
+                        o.cat_toi_mat
+                    }),
+                    recipients: vec!["Sở Tài chính".into()],
+                    copies_issued: 1,
+                    copy_allowed: true,
+                    circulation: String::new(),
+                    unit_id: Some(if unit_b { w.unit_b } else { w.unit_a }),
+                    location: String::new(),
+                    shorter_expiry: None,
+                    date: None,
+                },
+            );
+            (r.is_err(), false)
+        }
+        Op::Classify { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.decide_classification(
+                &ctx(by),
+                DecideClassificationCmd {
+                    item_id: i,
+                    approve: true,
+                    level: None,
+                    copy_allowed: None,
+                    circulation: None,
+                    catalogue_item_id: None,
+                    decision_ref: refs("1/QĐ"),
+                    reason: None,
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::RegisterOut { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.register_outgoing(
+                &ctx(by),
+                RegisterOutgoingCmd {
+                    item_id: i,
+                    number_symbol: format!("{}/M", w.steps),
+                    signer: "Giám đốc".into(),
+                    unit_kept: None,
+                    note: None,
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::Receive { by, level, unit } => {
+            let level = level_of(level);
+            let mut c = incoming(level, &format!("{}/BCT", w.steps), "20/11/2026");
+            if level == Level::TuyetMat {
+                c.summary = None;
+            }
+            c.unit_id = match unit {
+                0 => None,
+                1 => Some(w.unit_a),
+                _ => Some(w.unit_b),
+            };
+            (o.svc.receive_incoming(&ctx(by), c).is_err(), false)
+        }
+        Op::HandOver { by, item, to } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.hand_over(
+                &ctx(by),
+                HandOverCmd {
+                    item_id: i,
+                    to_user_id: Some(w.people[to]),
+                    to_name: None,
+                    quantity: 1,
+                    note: None,
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::Ack { by, entry } => {
+            let hand: Vec<&RegisterEntry> = t
+                .entries
+                .iter()
+                .filter(|e| e.kind == RegisterKind::Handover)
+                .collect();
+            let e = pick(&hand, entry)?;
+            let r = o.svc.acknowledge(
+                &ctx(by),
+                AcknowledgeCmd {
+                    entry_id: e.id,
+                    on_paper_signer: None,
+                },
+            );
+            let hidden = !t.sees_entry(&actor(by), e) || e.item_id.is_some_and(|i| !sees(by, i));
+            (r.is_err(), hidden)
+        }
+        Op::RequestCopy { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.request_copy(
+                &ctx(by),
+                CopyRequestCmd {
+                    item_id: i,
+                    form: CopyForm::SaoY,
+                    count: 1,
+                    purpose: "Phục vụ họp".into(),
+                    recipients: vec![],
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::RequestProvide { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.request_provide(
+                &ctx(by),
+                ProvideCmd {
+                    item_id: i,
+                    foreign: false,
+                    party: "Sở Nội vụ".into(),
+                    representative: "Ông A".into(),
+                    identity: String::new(),
+                    purpose: "Phối hợp".into(),
+                    commitment: true,
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::RequestDestroy { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.request_destroy(
+                &ctx(by),
+                DestroyCmd {
+                    item_ids: vec![i],
+                    emergency: false,
+                    council: vec!["Giám đốc".into()],
+                    council_decision_ref: refs("9/QĐ"),
+                    council_minutes_ref: refs("9/BB"),
+                    method: "Nghiền".into(),
+                    place: "Trụ sở".into(),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::Decide { by, req, approve } => {
+            let r = pick(&t.requests, req)?;
+            let res = o.svc.decide(
+                &ctx(by),
+                DecideCmd {
+                    request_id: r.id,
+                    approve,
+                    reason: refs("Không cần thiết"),
+                    external_ref: None,
+                    reference: refs("10/QĐ"),
+                    date: None,
+                },
+            );
+            (res.is_err(), !sees_all(by, &r))
+        }
+        Op::Produce { by, req } => {
+            let r = pick(&t.requests, req)?;
+            let res = o.svc.produce_copies(
+                &ctx(by),
+                ProduceCopiesCmd {
+                    request_id: r.id,
+                    count: 1,
+                    spoilt_destroyed: 0,
+                    operator: None,
+                    place: None,
+                    date: None,
+                },
+            );
+            (res.is_err(), !sees_all(by, &r))
+        }
+        Op::Provide { by, req } => {
+            let r = pick(&t.requests, req)?;
+            let res = o.svc.complete_provision(
+                &ctx(by),
+                CompleteCmd {
+                    request_id: r.id,
+                    report: None,
+                    minutes_ref: None,
+                    performers: vec![],
+                    date: None,
+                },
+            );
+            (res.is_err(), !sees_all(by, &r))
+        }
+        Op::RecordDestruction { by, req } => {
+            let r = pick(&t.requests, req)?;
+            let res = o.svc.record_destruction(
+                &ctx(by),
+                CompleteCmd {
+                    request_id: r.id,
+                    report: None,
+                    minutes_ref: refs("11/BB"),
+                    performers: vec!["Bà B".into()],
+                    date: None,
+                },
+            );
+            (res.is_err(), !sees_all(by, &r))
+        }
+        Op::Extend { by, item } => {
+            let i = pick(&items, item)?;
+            let incoming = t.items[&i].origin == Origin::Incoming;
+            let r = o.svc.extend(
+                &ctx(by),
+                ExtendCmd {
+                    item_id: i,
+                    years: 1,
+                    decision_ref: refs("12/QĐ"),
+                    originator_notice: incoming.then(|| "12/TB".to_string()),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::Adjust { by, item, level } => {
+            let i = pick(&items, item)?;
+            let level = level_of(level);
+            let incoming = t.items[&i].origin == Origin::Incoming;
+            let r = o.svc.adjust(
+                &ctx(by),
+                AdjustCmd {
+                    item_id: i,
+                    new_level: level,
+                    catalogue_item_id: match level {
+                        Level::Mat => Some(o.cat_mat),
+                        Level::ToiMat => Some(o.cat_toi_mat),
+                        Level::TuyetMat => None,
+                    },
+                    field: None,
+                    decision_ref: refs("13/QĐ"),
+                    originator_notice: incoming.then(|| "13/TB".to_string()),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::Declassify { by, item, partial } => {
+            let i = pick(&items, item)?;
+            let incoming = t.items[&i].origin == Origin::Incoming;
+            let r = o.svc.declassify(
+                &ctx(by),
+                DeclassifyCmd {
+                    item_id: i,
+                    council: vec!["Giám đốc".into()],
+                    council_decision_ref: refs("14/QĐ"),
+                    council_minutes_ref: refs("14/BB"),
+                    partial,
+                    partial_scope: partial.then(|| "Phụ lục".to_string()),
+                    decision_ref: refs("14/QĐ"),
+                    originator_notice: incoming.then(|| "14/TB".to_string()),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::RemoveCatalogue { by, entry } => {
+            let entry = if entry { o.cat_toi_mat } else { o.cat_mat };
+            let r = o.svc.remove_catalogue_item(
+                &ctx(by),
+                RemoveCatalogueItemCmd {
+                    catalogue_item_id: entry,
+                    decision_ref: "15/QĐ-TTg".into(),
+                    decision_date: d("20/11/2026"),
+                    date: None,
+                },
+            );
+            let hidden = t.items.values().any(|i| {
+                i.catalogue_item_id == Some(entry) && i.status.protected() && !sees(by, i.id)
+            });
+            (r.is_err(), hidden)
+        }
+        Op::NoticeDone { by, notice } => {
+            let n = pick(&t.notices, notice)?;
+            let r = o.svc.notice_done(
+                &ctx(by),
+                NoticeDoneCmd {
+                    notice_id: n.id,
+                    reference: "16/TB".into(),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, n.item_id))
+        }
+        Op::Cancel { by, entry } => {
+            let e = pick(&t.entries, entry)?;
+            let r = o.svc.cancel_entry(&ctx(by), e.id, "Nhầm");
+            let hidden = !t.sees_entry(&actor(by), &e) || e.item_id.is_some_and(|i| !sees(by, i));
+            (r.is_err(), hidden)
+        }
+        Op::Attach { by, item } => {
+            let i = pick(&items, item)?;
+            let r = o
+                .svc
+                .add_attachment(&ctx(by), i, "a.pdf", "application/pdf", 3, "00", b"abc");
+            (r.is_err(), !sees(by, i))
+        }
+        Op::ChangeUser {
+            who,
+            clearance,
+            unit_b,
+            role,
+        } => {
+            let u = actor(who);
+            let roles = match role {
+                0 => u.roles.clone(),
+                1 => vec![Role::Drafter],
+                2 => vec![Role::Leader],
+                _ => vec![Role::Clerk],
+            };
+            let r = o.svc.update_user(
+                &o.ctx(&o.admin),
+                u.id,
+                UserChange {
+                    full_name: None,
+                    roles: Some(roles),
+                    clearance: Some(match clearance {
+                        0 => None,
+                        n => Some(level_of(n - 1)),
+                    }),
+                    position_id: None,
+                    unit_id: Some(Some(if unit_b { w.unit_b } else { w.unit_a })),
+                    active: None,
+                },
+            );
+            (r.is_err(), false)
+        }
+    };
+    Some(res)
+}
+
+static STEPS: AtomicUsize = AtomicUsize::new(0);
+static DONE: AtomicUsize = AtomicUsize::new(0);
+
+fn run_case(ops: &[Op]) -> R {
+    for b in backends() {
+        let o = org(&b.url);
+        let m = more(&o);
+        let a = o.ctx(&o.admin);
+        let unit_b = m.head_b.unit_id.expect("unit b");
+        let drafter_b = o
+            .svc
+            .create_user(
+                &a,
+                NewUser {
+                    username: "soanthaob".into(),
+                    full_name: "soanthaob".into(),
+                    roles: vec![Role::Drafter],
+                    clearance: Some(Level::Mat),
+                    position_id: None,
+                    unit_id: Some(unit_b),
+                    password_hash: "x".into(),
+                },
+            )
+            .expect("drafter b");
+        let people = vec![
+            o.head.id,
+            o.clerk.id,
+            o.drafter.id,
+            o.section_head.id,
+            o.mat_reader.id,
+            m.mat_clerk.id,
+            m.head_b.id,
+            m.mat_officer.id,
+            drafter_b.id,
+        ];
+        let mut readers = people.clone();
+        readers.push(o.admin.id);
+        let mut w = World {
+            o,
+            people,
+            unit_a: m.unit_a,
+            unit_b,
+            steps: 0,
+        };
+        for op in ops {
+            w.steps += 1;
+            let before = truth(&w.o.svc);
+            let Some((refused, hidden)) = act(&mut w, &before, op) else {
+                continue;
+            };
+            let after = truth(&w.o.svc);
+            if hidden {
+                prop_assert!(
+                    refused,
+                    "{} accepted an act on what the actor cannot see: {:?}",
+                    b.name,
+                    op
+                );
+            }
+            if refused {
+                prop_assert_eq!(
+                    before.audit_len,
+                    after.audit_len,
+                    "a refusal wrote ({:?})",
+                    op
+                );
+            }
+            check_reads(&w.o, &after, &readers)
+                .map_err(|e| TestCaseError::fail(format!("{} after {:?}: {e}", b.name, op)))?;
+            STEPS.fetch_add(1, Ordering::Relaxed);
+            DONE.fetch_add(usize::from(!refused), Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
+
+fn env(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn no_read_path_shows_and_no_act_touches_what_a_user_may_not_see() {
+    let cases = env("BMNN_MODEL_CASES", 12);
+    let steps = env("BMNN_MODEL_STEPS", 32) as usize;
+    let mut runner = TestRunner::new(Config {
+        cases,
+        max_shrink_iters: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let started = std::time::Instant::now();
+    runner
+        .run(&proptest::collection::vec(op(), 1..=steps), |ops| {
+            run_case(&ops)
+        })
+        .expect("no leak");
+    eprintln!(
+        "clearance model: {cases} sequences of up to {steps} acts, {} steps checked ({} acts carried out, the rest refused) on {} database(s), 9 acting users and 10 readers, in {:.1?}",
+        STEPS.load(Ordering::Relaxed),
+        DONE.load(Ordering::Relaxed),
+        1 + usize::from(std::env::var("TEST_DATABASE_URL").is_ok()),
+        started.elapsed()
+    );
+}
