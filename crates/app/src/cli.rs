@@ -166,6 +166,10 @@ pub enum UserCmd {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token stays valid.
+        #[arg(long, env = "BMNN_TOKEN_DAYS", default_value_t = 90,
+              value_parser = clap::value_parser!(u16).range(1..=3650))]
+        days: u16,
     },
 }
 
@@ -489,7 +493,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .find(|u| u.username == username)
                         .ok_or_else(|| anyhow!("không có người dùng {username}"))?;
                     let password = read_password(password_stdin, "Mật khẩu mới: ")?;
-                    svc.set_password(&ctx, u.id, &bmnn_web::auth::hash_password(&password))?;
+                    svc.set_password(
+                        &ctx,
+                        u.id,
+                        &bmnn_web::auth::hash_password(&password),
+                        |_| false,
+                    )?;
                     svc.unlock(&ctx, u.id)?;
                     svc.update_user(
                         &ctx,
@@ -501,7 +510,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     )?;
                     println!("Đã đặt lại mật khẩu cho {username}");
                 }
-                UserCmd::Token { username, name } => {
+                UserCmd::Token {
+                    username,
+                    name,
+                    days,
+                } => {
                     let u = svc
                         .org(&ctx)?
                         .users
@@ -513,8 +526,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         user_id: u.id,
                         ..ctx
                     };
-                    svc.register_token(&uctx, &name, &bmnn_web::auth::token_hash(&token))?;
+                    let t = svc.register_token(
+                        &uctx,
+                        &name,
+                        &bmnn_web::auth::token_hash(&token),
+                        i64::from(days),
+                    )?;
                     println!("{token}");
+                    // The expiry on stderr: scripts read the token alone from stdout.
+                    let until = bmnn_web::today_vn() + time::Duration::days(i64::from(days));
+                    eprintln!(
+                        "Mã truy cập «{}» có hiệu lực đến hết ngày {}.",
+                        t.name,
+                        bmnn_core::dates::fmt_vn(until)
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

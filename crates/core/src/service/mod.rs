@@ -12,6 +12,7 @@
 //! A refusal returns `CoreError::Refused` and, because the transaction rolls back, writes
 //! nothing. Summaries (trích yếu) never go into events, audit details or logs.
 
+mod accounts;
 mod catalogue;
 mod items;
 mod lifecycle;
@@ -22,6 +23,7 @@ mod requests;
 mod scanning;
 mod web_support;
 
+pub use accounts::*;
 pub use catalogue::*;
 pub use items::*;
 pub use lifecycle::*;

@@ -184,6 +184,7 @@ impl TestApp {
                 &ctx_for(self.user(username)),
                 "tests",
                 &auth::token_hash(&token),
+                90,
             )
             .expect("register token");
         t.insert(username.to_string(), token.clone());
@@ -381,9 +382,13 @@ fn setup_org(svc: &Service<DbStore>) -> Org {
                     clearance: Level,
                     position: Id,
                     unit: Id| {
+        // At the console: the administrator's grants wait for the head of the agency.
         let u = svc
             .create_user(
-                &ctx,
+                &bmnn_core::service::Ctx {
+                    user_id: bmnn_core::service::SYSTEM_USER_ID,
+                    ..ctx
+                },
                 NewUser {
                     username: username.into(),
                     full_name: full_name.into(),
