@@ -155,6 +155,12 @@ pub enum UserCmd {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Privilege changes waiting for approval (two-person rule).
+    Pending,
+    /// Approve a pending privilege change at the console (e.g. the first head of the agency).
+    Approve { id: i64 },
+    /// Reject a pending privilege change.
+    Reject { id: i64 },
     /// Reset a user's password (and unlock the account).
     Reset {
         username: String,
@@ -462,6 +468,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         },
                     )?;
                     println!("Đã thêm người dùng {} (mã {})", u.username, u.id);
+                }
+                UserCmd::Pending => {
+                    let users = svc.org(&ctx)?.users;
+                    let name = |id: i64| {
+                        users
+                            .iter()
+                            .find(|u| u.id == id)
+                            .map_or("(hệ thống)".to_string(), |u| u.username.clone())
+                    };
+                    let roles =
+                        |r: &[Role]| r.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+                    for c in svc.pending_privilege_changes(&ctx)? {
+                        println!(
+                            "{:>4}  {:<16} vai trò: {} → {}; độ mật: {} → {} (đề nghị: {})",
+                            c.id,
+                            name(c.user_id),
+                            roles(&c.old_roles),
+                            roles(&c.new_roles),
+                            c.old_clearance.map_or("—", |l| l.label()),
+                            c.new_clearance.map_or("—", |l| l.label()),
+                            name(c.requested_by)
+                        );
+                    }
+                }
+                UserCmd::Approve { id } => {
+                    svc.decide_privilege_change(&ctx, id, true)?;
+                    println!("Đã phê duyệt thay đổi quyền số {id}");
+                }
+                UserCmd::Reject { id } => {
+                    svc.decide_privilege_change(&ctx, id, false)?;
+                    println!("Đã từ chối thay đổi quyền số {id}");
                 }
                 UserCmd::List { format } => {
                     let org = svc.org(&ctx)?;

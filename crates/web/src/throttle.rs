@@ -82,8 +82,9 @@ impl LoginThrottle {
                 if now.saturating_duration_since(e.last) >= FORGET {
                     return None;
                 }
-                let until = e.last + delay(e.failures, free);
-                (until > now).then(|| until - now)
+                let d = delay(e.failures, free);
+                let until = e.last + d;
+                (!d.is_zero() && until > now).then(|| until - now)
             })
             .max()
     }

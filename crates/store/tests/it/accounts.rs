@@ -173,6 +173,26 @@ fn nobody_approves_their_own_account_and_the_named_approver_can() {
             "{}",
             r.details
         );
+        // The console (who holds the data folder) decides too: the first head's way in.
+        o.svc
+            .update_user(
+                &a,
+                o.mat_reader.id,
+                UserChange {
+                    clearance: Some(Some(Level::ToiMat)),
+                    ..Default::default()
+                },
+            )
+            .expect("request");
+        let c = o.svc.pending_privilege_changes(&a).expect("pending")[0].clone();
+        let console = Ctx {
+            user_id: SYSTEM_USER_ID,
+            ..a
+        };
+        o.svc
+            .decide_privilege_change(&console, c.id, true)
+            .expect("console approves");
+        assert_eq!(user(&o, o.mat_reader.id).clearance, Some(Level::ToiMat));
         // The administrator may not reset the approver's password (it could then approve).
         let e = o
             .svc

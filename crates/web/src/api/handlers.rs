@@ -153,6 +153,21 @@ pub async fn revoke_token<S: Store>(State(st): St<S>, a: Authed, PathId(id): Pat
     ok(st.run(move |svc| svc.revoke_token(&a.ctx, id)).await?)
 }
 
+#[derive(Deserialize, Serialize)]
+pub struct ApproverBody {
+    #[serde(default)]
+    user_id: Option<Id>,
+}
+
+/// Names (or clears) the person who approves privilege changes besides the head of the agency.
+pub async fn set_privilege_approver<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let b: ApproverBody = body.parse()?;
+    let user = b.user_id;
+    st.run(move |svc| svc.set_privilege_approver(&a.ctx, user))
+        .await?;
+    ok(json!({"user_id": user}))
+}
+
 /// Privilege changes waiting for approval.
 pub async fn privilege_changes<S: Store>(State(st): St<S>, a: Authed) -> Res {
     ok(st

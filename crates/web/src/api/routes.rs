@@ -168,6 +168,9 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
             .body(new_password())
             .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true), ("sessions_revoked", int(), true)])),
+        route(M::PUT, "/privilege-approver", h::set_privilege_approver::<S>, "setPrivilegeApprover", "Tổ chức", "Giao người phê duyệt thay đổi quyền (người đứng đầu cơ quan)")
+            .body(obj(&[("user_id", opt(int()), false)]))
+            .ok(200, obj(&[("user_id", opt(int()), true)])),
         route(M::GET, "/privilege-changes", h::privilege_changes::<S>, "privilegeChanges", "Tổ chức", "Thay đổi quyền chờ phê duyệt")
             .ok(200, array(r("PrivilegeChange"))),
         route(M::POST, "/privilege-changes/{id}/approve", h::approve_privilege_change::<S>, "approvePrivilegeChange", "Tổ chức", "Phê duyệt thay đổi quyền (người đứng đầu cơ quan hoặc người được giao)")

@@ -93,6 +93,26 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "/scan",
         "anyone may check a file before publishing it",
     ),
+    (
+        "GET",
+        "/accounts",
+        "one's own tokens; pending privilege changes for the admin and approvers (service)",
+    ),
+    (
+        "POST",
+        "/accounts/privileges/{id}/approve",
+        "head of the agency or the named approver (service)",
+    ),
+    (
+        "POST",
+        "/accounts/privileges/{id}/reject",
+        "head of the agency or the named approver (service)",
+    ),
+    (
+        "POST",
+        "/accounts/tokens/{id}/revoke",
+        "one's own token; others' only by the admin (service)",
+    ),
     ("GET", "/api/v1/me", "one's own account"),
     (
         "GET",
@@ -103,6 +123,11 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "POST",
         "/api/v1/tokens/{id}/revoke",
         "one's own token; others' only by the admin (service)",
+    ),
+    (
+        "PUT",
+        "/api/v1/privilege-approver",
+        "the head of the agency, by position (service)",
     ),
     (
         "GET",

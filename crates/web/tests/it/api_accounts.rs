@@ -220,3 +220,81 @@ async fn the_organisation_chart_is_for_the_roles_of_its_page() {
     assert!(org["users"].as_array().expect("users").len() > 3);
     app.get("/api/v1/org", "admin").await.expect(200);
 }
+
+#[tokio::test]
+async fn the_accounts_page_lists_pending_changes_and_the_head_approves_them() {
+    use crate::ui_client::Client;
+    let app = TestApp::spawn();
+    let id = app.user("vanthu_mat");
+    // The administrator asks for a Tuyệt mật clearance for a Mật clerk: it waits.
+    app.send(
+        Method::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some("admin"),
+        Some(json!({"clearance": "tuyet-mat"})),
+    )
+    .await
+    .expect(200);
+    let pending = app
+        .get("/api/v1/privilege-changes", "admin")
+        .await
+        .expect(200);
+    let cid = pending[0]["id"].as_i64().expect("id");
+    let admin = Client::session(&app, "admin");
+    let p = admin.get("/accounts").await;
+    assert!(
+        p.text().contains("Thay đổi quyền chờ phê duyệt"),
+        "{}",
+        p.text()
+    );
+    assert!(p.text().contains("Tuyệt mật"));
+    // The administrator's approval is refused on the page, nothing changes.
+    let p = admin
+        .post(&format!("/accounts/privileges/{cid}/approve"), &[], true)
+        .await;
+    assert_eq!(p.status.as_u16(), 422);
+    assert!(
+        p.text().contains("Chỉ người đứng đầu cơ quan"),
+        "{}",
+        p.text()
+    );
+    let me = app.get("/api/v1/org", "admin").await.expect(200);
+    let drafter = |org: &Value| {
+        org["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["id"] == id)
+            .expect("drafter")["clearance"]
+            .clone()
+    };
+    assert_eq!(drafter(&me), "mat");
+    // The administrator may not name an approver (it could name an account it controls).
+    app.send(
+        Method::PUT,
+        "/api/v1/privilege-approver",
+        Some("admin"),
+        Some(json!({"user_id": app.user("admin")})),
+    )
+    .await
+    .expect_error(422, "privilege_approver_only");
+    // The head of the agency approves.
+    let head = Client::session(&app, "giamdoc");
+    let p = head
+        .post(&format!("/accounts/privileges/{cid}/approve"), &[], true)
+        .await;
+    assert_eq!(p.status.as_u16(), 200, "{}", p.text());
+    assert!(p.text().contains("Đã phê duyệt thay đổi quyền"));
+    let org = app.get("/api/v1/org", "admin").await.expect(200);
+    assert_eq!(drafter(&org), "tuyet-mat");
+    // Own tokens on the page, with a revoke button.
+    let c = Client::session(&app, "vanthu");
+    let (_, tid) = issue(&app, PASSWORD).await;
+    let p = c.get("/accounts").await;
+    assert!(p.text().contains("máy quét") && p.text().contains("Còn hiệu lực"));
+    assert!(!p.text().contains("Thay đổi quyền chờ phê duyệt"));
+    let p = c
+        .post(&format!("/accounts/tokens/{tid}/revoke"), &[], true)
+        .await;
+    assert!(p.text().contains("Đã thu hồi mã truy cập"), "{}", p.text());
+}
