@@ -328,7 +328,8 @@ fn setup_org(svc: &Service<DbStore>) -> Org {
                 username: "admin".into(),
                 full_name: "Quản trị viên".into(),
                 roles: vec![Role::Admin, Role::SecurityOfficer],
-                clearance: Some(Level::TuyetMat),
+                // Account administration carries no clearance (separation of duties).
+                clearance: None,
                 position_id: None,
                 unit_id: None,
                 password_hash: password_hash().to_string(),
