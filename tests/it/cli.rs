@@ -502,3 +502,39 @@ fn serve_signs_report_bundles_with_the_units_key() {
     let opened = bmnn_core::programme::bundle::open(&body).expect("a valid bundle");
     assert_eq!(opened.manifest.public_key, public);
 }
+
+#[test]
+fn serve_refuses_plain_http_beyond_loopback_unless_told() {
+    let dir = demo();
+    let o = bmnn(dir.path(), &["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("từ chối phục vụ HTTP không mã hóa") && t.contains("--insecure-http"),
+        "{t}"
+    );
+    // Told explicitly: it serves, with a warning on stderr.
+    let mut child = cmd(dir.path())
+        .args(["serve", "--insecure-http", "--listen", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("line");
+    assert!(line.contains("http://0.0.0.0:"), "{line}");
+    let mut warning = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.take().expect("stderr")),
+        &mut warning,
+    )
+    .expect("warning");
+    assert!(warning.contains("CẢNH BÁO"), "{warning}");
+    child.kill().ok();
+    child.wait().ok();
+}

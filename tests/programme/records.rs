@@ -20,7 +20,7 @@ fn records_need_the_right_role_and_are_audited() {
         let drafter = e
             .svc
             .create_user(
-                &actx,
+                &sys(),
                 NewUser {
                     username: "soanthao".into(),
                     full_name: "Người soạn thảo".into(),

@@ -155,6 +155,12 @@ pub enum UserCmd {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Privilege changes waiting for approval (two-person rule).
+    Pending,
+    /// Approve a pending privilege change at the console (e.g. the first head of the agency).
+    Approve { id: i64 },
+    /// Reject a pending privilege change.
+    Reject { id: i64 },
     /// Reset a user's password (and unlock the account).
     Reset {
         username: String,
@@ -166,6 +172,10 @@ pub enum UserCmd {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token stays valid.
+        #[arg(long, env = "BMNN_TOKEN_DAYS", default_value_t = 90,
+              value_parser = clap::value_parser!(u16).range(1..=3650))]
+        days: u16,
     },
 }
 
@@ -484,6 +494,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     )?;
                     println!("Đã thêm người dùng {} (mã {})", u.username, u.id);
                 }
+                UserCmd::Pending => {
+                    let users = svc.org(&ctx)?.users;
+                    let name = |id: i64| {
+                        users
+                            .iter()
+                            .find(|u| u.id == id)
+                            .map_or("(hệ thống)".to_string(), |u| u.username.clone())
+                    };
+                    let roles =
+                        |r: &[Role]| r.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+                    for c in svc.pending_privilege_changes(&ctx)? {
+                        println!(
+                            "{:>4}  {:<16} vai trò: {} → {}; độ mật: {} → {} (đề nghị: {})",
+                            c.id,
+                            name(c.user_id),
+                            roles(&c.old_roles),
+                            roles(&c.new_roles),
+                            c.old_clearance.map_or("—", |l| l.label()),
+                            c.new_clearance.map_or("—", |l| l.label()),
+                            name(c.requested_by)
+                        );
+                    }
+                }
+                UserCmd::Approve { id } => {
+                    svc.decide_privilege_change(&ctx, id, true)?;
+                    println!("Đã phê duyệt thay đổi quyền số {id}");
+                }
+                UserCmd::Reject { id } => {
+                    svc.decide_privilege_change(&ctx, id, false)?;
+                    println!("Đã từ chối thay đổi quyền số {id}");
+                }
                 UserCmd::List { format } => {
                     let org = svc.org(&ctx)?;
                     if format == Format::Json {
@@ -514,7 +555,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .find(|u| u.username == username)
                         .ok_or_else(|| anyhow!("không có người dùng {username}"))?;
                     let password = read_password(password_stdin, "Mật khẩu mới: ")?;
-                    svc.set_password(&ctx, u.id, &bmnn_web::auth::hash_password(&password))?;
+                    svc.set_password(
+                        &ctx,
+                        u.id,
+                        &bmnn_web::auth::hash_password(&password),
+                        |_| false,
+                    )?;
                     svc.unlock(&ctx, u.id)?;
                     svc.update_user(
                         &ctx,
@@ -526,7 +572,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     )?;
                     println!("Đã đặt lại mật khẩu cho {username}");
                 }
-                UserCmd::Token { username, name } => {
+                UserCmd::Token {
+                    username,
+                    name,
+                    days,
+                } => {
                     let u = svc
                         .org(&ctx)?
                         .users
@@ -538,8 +588,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         user_id: u.id,
                         ..ctx
                     };
-                    svc.register_token(&uctx, &name, &bmnn_web::auth::token_hash(&token))?;
+                    let t = svc.register_token(
+                        &uctx,
+                        &name,
+                        &bmnn_web::auth::token_hash(&token),
+                        i64::from(days),
+                    )?;
                     println!("{token}");
+                    // The expiry on stderr: scripts read the token alone from stdout.
+                    let until = bmnn_web::today_vn() + time::Duration::days(i64::from(days));
+                    eprintln!(
+                        "Mã truy cập «{}» có hiệu lực đến hết ngày {}.",
+                        t.name,
+                        bmnn_core::dates::fmt_vn(until)
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

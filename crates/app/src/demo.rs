@@ -99,9 +99,17 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
     )?;
     let p_cv = pos("Chuyên viên", "khac", Rank::Staff, false, &kh)?;
     let p_vt = pos("Văn thư", "khac", Rank::Staff, false, &vp)?;
+    // The accounts are made at the console (the loader holds the data folder): from the
+    // administrator, clearance and the clerk, leader and security-officer roles would wait for
+    // the head of the agency's approval (separation of duties). The administrator itself
+    // holds no clearance.
+    let console = Ctx {
+        user_id: bmnn_core::service::SYSTEM_USER_ID,
+        ..a
+    };
     let user = |u: &str, name: &str, roles: Vec<Role>, cl: Option<Level>, p: &Position| {
         svc.create_user(
-            &a,
+            &console,
             NewUser {
                 username: u.into(),
                 full_name: name.into(),

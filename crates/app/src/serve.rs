@@ -21,6 +21,14 @@ pub struct ServeArgs {
     /// Serve HTTPS with the certificate of `bmnn tls init` (cookies become Secure).
     #[arg(long)]
     pub tls: bool,
+    /// Allow plain HTTP on an address other than loopback (passwords and secret pages then
+    /// cross the network in clear; only on an isolated network, never by default).
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Days an API token stays valid (bmnn user token and POST /api/v1/tokens).
+    #[arg(long, env = "BMNN_TOKEN_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u16).range(1..=3650))]
+    pub token_days: u16,
     /// Folder of the daily sealed backups (default <data>/backups).
     #[arg(long, env = "BMNN_BACKUP_DIR")]
     pub backup_dir: Option<PathBuf>,
@@ -33,12 +41,38 @@ pub struct ServeArgs {
     pub backup_hour: u8,
 }
 
+/// Whether `serve` may listen on `listen` without TLS: loopback always; any other address
+/// only with `--insecure-http` (then the warning to print), otherwise a refusal that says why.
+pub fn plain_http(listen: SocketAddr, tls: bool, insecure_http: bool) -> Result<Option<String>> {
+    if tls || listen.ip().is_loopback() {
+        return Ok(None);
+    }
+    if !insecure_http {
+        return Err(anyhow!(
+            "từ chối phục vụ HTTP không mã hóa trên địa chỉ {}: mật khẩu, mã truy cập và các \
+             trang bí mật sẽ truyền qua mạng ở dạng rõ. Hãy dùng --tls (sau `bmnn tls init`), \
+             hoặc nghe trên 127.0.0.1; chỉ khi mạng nội bộ đã được cách ly mới thêm \
+             --insecure-http",
+            listen.ip()
+        ));
+    }
+    Ok(Some(format!(
+        "CẢNH BÁO: đang phục vụ HTTP không mã hóa trên địa chỉ {} (--insecure-http): mật khẩu \
+         và các trang bí mật truyền qua mạng ở dạng rõ. Hãy chuyển sang --tls.",
+        listen.ip()
+    )))
+}
+
 pub fn run(
     data: &Path,
     url: &Option<String>,
     keys: &crate::keys::KeyArgs,
     args: ServeArgs,
 ) -> Result<ExitCode> {
+    // Before anything is opened: plain HTTP beyond this machine needs an explicit flag.
+    if let Some(warning) = plain_http(args.listen, args.tls, args.insecure_http)? {
+        eprintln!("{warning}");
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG")
@@ -72,6 +106,7 @@ pub fn run(
         secure_cookies: args.tls,
         // Signs report bundles exported from the pages and the API.
         report_signing_key: crate::report_cmd::signing_key(data)?,
+        token_days: i64::from(args.token_days),
         ..WebConfig::default()
     };
     let tls = if args.tls {
@@ -226,4 +261,23 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_http;
+
+    #[test]
+    fn plain_http_only_on_loopback_unless_told() {
+        let lan: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let local6: std::net::SocketAddr = "[::1]:8080".parse().unwrap();
+        assert_eq!(plain_http(local, false, false).unwrap(), None);
+        assert_eq!(plain_http(local6, false, false).unwrap(), None);
+        assert_eq!(plain_http(lan, true, false).unwrap(), None);
+        let e = plain_http(lan, false, false).unwrap_err().to_string();
+        assert!(e.contains("--insecure-http") && e.contains("--tls"), "{e}");
+        let w = plain_http(lan, false, true).unwrap().expect("a warning");
+        assert!(w.contains("CẢNH BÁO"), "{w}");
+    }
 }

@@ -755,3 +755,66 @@ pub struct ProgrammeRecord {
 fn confirmed_default() -> bool {
     true
 }
+
+/// Mã truy cập API: one bearer token of a user (the database keeps its SHA-256 only).
+/// Timestamps are UTC text as `service::ts` writes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: Id,
+    pub user_id: Id,
+    /// What the token is for (tên).
+    pub name: String,
+    pub created_at: String,
+    /// Hết hạn: None for tokens issued before expiries existed (they no longer authenticate).
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl ApiToken {
+    /// Whether the token authenticates at `now` (UTC text): not revoked, not expired.
+    pub fn valid_at(&self, now: &str) -> bool {
+        self.revoked_at.is_none() && self.expires_at.as_deref().is_some_and(|e| e > now)
+    }
+}
+
+/// Thay đổi quyền chờ phê duyệt: granting or raising a clearance, or giving the clerk, leader
+/// or security-officer role, waits for the head of the agency or the person the agency names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivilegeChange {
+    pub id: Id,
+    pub user_id: Id,
+    /// Who asked (the administrator).
+    pub requested_by: Id,
+    pub requested_at: String,
+    /// Roles and clearance when asked.
+    pub old_roles: Vec<Role>,
+    pub old_clearance: Option<Level>,
+    /// Roles and clearance once approved.
+    pub new_roles: Vec<Role>,
+    pub new_clearance: Option<Level>,
+    /// Chức vụ before and after (a position that heads the agency waits for approval too).
+    pub old_position_id: Option<Id>,
+    pub new_position_id: Option<Id>,
+    pub status: PrivilegeStatus,
+    pub decided_by: Option<Id>,
+    pub decided_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrivilegeStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl PrivilegeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PrivilegeStatus::Pending => "Chờ phê duyệt",
+            PrivilegeStatus::Approved => "Đã phê duyệt",
+            PrivilegeStatus::Rejected => "Từ chối",
+        }
+    }
+}

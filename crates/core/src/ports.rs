@@ -127,15 +127,28 @@ pub trait Tx {
     fn put_item_text(&mut self, item_id: Id, ciphertext: &[u8]) -> Result<()>;
     fn item_texts(&mut self) -> Result<Vec<(Id, Vec<u8>)>>;
 
+    // Separation of duties: privilege changes waiting for approval, and the agency's named
+    // approver (người được cơ quan giao phê duyệt thay đổi quyền), if any.
+    fn insert_privilege_change(&mut self, c: &PrivilegeChange) -> Result<Id>;
+    fn update_privilege_change(&mut self, c: &PrivilegeChange) -> Result<()>;
+    fn get_privilege_change(&mut self, id: Id) -> Result<Option<PrivilegeChange>>;
+    /// Pending changes only (oldest first), or every change when `pending_only` is false.
+    fn list_privilege_changes(&mut self, pending_only: bool) -> Result<Vec<PrivilegeChange>>;
+    fn privilege_approver(&mut self) -> Result<Option<Id>>;
+    fn set_privilege_approver(&mut self, user: Option<Id>) -> Result<()>;
+
     // API tokens (SHA-256 of the token only).
-    fn insert_token(
-        &mut self,
-        user: Id,
-        name: &str,
-        token_hash: &str,
-        created_at: &str,
-    ) -> Result<Id>;
-    fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>>;
+    /// Stores a token (its id is ignored) and returns the new id.
+    fn insert_token(&mut self, t: &ApiToken, token_hash: &str) -> Result<Id>;
+    fn find_token(&mut self, token_hash: &str) -> Result<Option<ApiToken>>;
+    fn get_token(&mut self, id: Id) -> Result<Option<ApiToken>>;
+    /// Tokens of `user` (every user's when None), newest first.
+    fn list_tokens(&mut self, user: Option<Id>) -> Result<Vec<ApiToken>>;
+    fn touch_token(&mut self, id: Id, at: &str) -> Result<()>;
+    /// Revokes one token (no-op when already revoked).
+    fn revoke_token(&mut self, id: Id, at: &str) -> Result<()>;
+    /// Revokes every live token of `user`; returns how many.
+    fn revoke_user_tokens(&mut self, user: Id, at: &str) -> Result<u64>;
 
     // Audit
     /// One page of the chain, newest first: records with `seq < before` (all when `None`).

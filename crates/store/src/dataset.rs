@@ -37,7 +37,8 @@ rows!(EntryRow, register_entries, { id: i64, kind: String, year: i32, number: i6
 rows!(NoticeRow, notices, { id: i64, item_id: i64, level: i16, open: bool, data: String });
 rows!(AuditRow, audit_log, { seq: i64, at: String, actor: String, action: String, object: String, details: String, prev_hash: String, hash: String, mac: Option<String> });
 rows!(HeadRow, audit_head, { id: i32, seq: i64, hash: String, mac: Option<String> });
-rows!(TokenRow, api_tokens, { id: i64, user_id: i64, name: String, token_hash: String, created_at: String });
+rows!(TokenRow, api_tokens, { id: i64, user_id: i64, name: String, token_hash: String, created_at: String, expires_at: Option<String>, last_used_at: Option<String>, revoked_at: Option<String> });
+rows!(PrivilegeRow, privilege_changes, { id: i64, user_id: i64, pending: bool, data: String });
 rows!(RecordRow, programme_records, { id: i64, kind: String, date: String, unit_id: Option<i64>, data: String });
 rows!(ItemTextRow, item_texts, { item_id: i64, content: Vec<u8> });
 rows!(AttachmentRow, attachments, { id: i64, item_id: i64, level: i16, meta: String, content: Vec<u8> });
@@ -67,6 +68,8 @@ pub struct Dataset {
     pub programme_records: Vec<RecordRow>,
     #[serde(default)]
     pub item_texts: Vec<ItemTextRow>,
+    #[serde(default)]
+    pub privilege_changes: Vec<PrivilegeRow>,
 }
 
 macro_rules! load_table {
@@ -102,6 +105,7 @@ impl DbTx<'_> {
             attachments: load_table!(c, attachments, AttachmentRow, attachments::id),
             programme_records: load_table!(c, programme_records, RecordRow, programme_records::id),
             item_texts: load_table!(c, item_texts, ItemTextRow, item_texts::item_id),
+            privilege_changes: load_table!(c, privilege_changes, PrivilegeRow, privilege_changes::id),
         }))
     }
 
@@ -150,6 +154,7 @@ impl DbTx<'_> {
             put!(attachments, d.attachments);
             put!(programme_records, d.programme_records);
             put!(item_texts, d.item_texts);
+            put!(privilege_changes, d.privilege_changes);
         });
         if pg {
             // Identity columns continue after the imported ids.
@@ -168,6 +173,7 @@ impl DbTx<'_> {
                 "notices",
                 "api_tokens",
                 "attachments",
+                "privilege_changes",
             ] {
                 sql.push_str(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false);"));
             }

@@ -86,8 +86,9 @@ diesel::table! {
     audit_read_marks (user_id, hour, object) { user_id -> BigInt, hour -> Text, object -> Text, }
 }
 diesel::table! {
-    api_tokens (id) { id -> BigInt, user_id -> BigInt, name -> Text, token_hash -> Text, created_at -> Text, }
+    api_tokens (id) { id -> BigInt, user_id -> BigInt, name -> Text, token_hash -> Text, created_at -> Text, expires_at -> Nullable<Text>, last_used_at -> Nullable<Text>, revoked_at -> Nullable<Text>, }
 }
+diesel::table! { privilege_changes (id) { id -> BigInt, user_id -> BigInt, pending -> Bool, data -> Text, } }
 diesel::table! { sessions (token_hash) { token_hash -> Text, user_id -> BigInt, data -> Text, } }
 diesel::table! {
     attachments (id) { id -> BigInt, item_id -> BigInt, level -> SmallInt, meta -> Text, content -> Binary, }

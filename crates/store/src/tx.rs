@@ -81,7 +81,8 @@ with_id!(
     Request,
     RegisterEntry,
     Notice,
-    AttachmentMeta
+    AttachmentMeta,
+    PrivilegeChange
 );
 
 fn load<T: DeserializeOwned + WithId>(id: Id, data: &str) -> Result<T> {
@@ -1046,22 +1047,92 @@ impl Tx for DbTx<'_> {
         dispatch!(&mut self.conn, c => item_texts::table.order(item_texts::item_id).load::<(Id, Vec<u8>)>(c).map_err(db_err))
     }
 
-    fn insert_token(
-        &mut self,
-        user: Id,
-        name: &str,
-        token_hash: &str,
-        created_at: &str,
-    ) -> Result<Id> {
+    fn insert_privilege_change(&mut self, x: &PrivilegeChange) -> Result<Id> {
+        let j = to_json(x)?;
+        let pending = x.status == PrivilegeStatus::Pending;
+        dispatch!(&mut self.conn, c => diesel::insert_into(privilege_changes::table).values((privilege_changes::user_id.eq(x.user_id), privilege_changes::pending.eq(pending), privilege_changes::data.eq(&j))).returning(privilege_changes::id).get_result(c).map_err(db_err))
+    }
+
+    fn update_privilege_change(&mut self, x: &PrivilegeChange) -> Result<()> {
+        let j = to_json(x)?;
+        let pending = x.status == PrivilegeStatus::Pending;
+        dispatch!(&mut self.conn, c => diesel::update(privilege_changes::table.filter(privilege_changes::id.eq(x.id))).set((privilege_changes::pending.eq(pending), privilege_changes::data.eq(&j))).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn get_privilege_change(&mut self, id: Id) -> Result<Option<PrivilegeChange>> {
+        let r = dispatch!(&mut self.conn, c => privilege_changes::table.filter(privilege_changes::id.eq(id)).select(privilege_changes::data).first::<String>(c).optional().map_err(db_err)?);
+        r.map(|d| load(id, &d)).transpose()
+    }
+
+    fn list_privilege_changes(&mut self, pending_only: bool) -> Result<Vec<PrivilegeChange>> {
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = privilege_changes::table.select((privilege_changes::id, privilege_changes::data)).order(privilege_changes::id).into_boxed();
+            if pending_only {
+                q = q.filter(privilege_changes::pending.eq(true));
+            }
+            q.load::<(Id, String)>(c).map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn privilege_approver(&mut self) -> Result<Option<Id>> {
+        let v: Option<String> = dispatch!(&mut self.conn, c => settings::table.filter(settings::key.eq("privilege_approver")).select(settings::value).first::<String>(c).optional().map_err(db_err)?);
+        Ok(v.and_then(|v| v.parse().ok()))
+    }
+
+    fn set_privilege_approver(&mut self, user: Option<Id>) -> Result<()> {
+        dispatch!(&mut self.conn, c => {
+            diesel::delete(settings::table.filter(settings::key.eq("privilege_approver"))).execute(c).map_err(db_err)?;
+            if let Some(u) = user {
+                diesel::insert_into(settings::table).values((settings::key.eq("privilege_approver"), settings::value.eq(u.to_string()))).execute(c).map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    fn insert_token(&mut self, t: &ApiToken, token_hash: &str) -> Result<Id> {
         dispatch!(&mut self.conn, c => diesel::insert_into(api_tokens::table)
-            .values((api_tokens::user_id.eq(user), api_tokens::name.eq(name), api_tokens::token_hash.eq(token_hash), api_tokens::created_at.eq(created_at)))
+            .values((api_tokens::user_id.eq(t.user_id), api_tokens::name.eq(&t.name), api_tokens::token_hash.eq(token_hash), api_tokens::created_at.eq(&t.created_at), api_tokens::expires_at.eq(&t.expires_at), api_tokens::last_used_at.eq(&t.last_used_at), api_tokens::revoked_at.eq(&t.revoked_at)))
             .returning(api_tokens::id)
             .get_result(c)
             .map_err(db_err))
     }
 
-    fn find_token(&mut self, token_hash: &str) -> Result<Option<Id>> {
-        dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(api_tokens::user_id).first::<Id>(c).optional().map_err(db_err))
+    fn find_token(&mut self, token_hash: &str) -> Result<Option<ApiToken>> {
+        let r = dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)).select(TOKEN_COLS).first::<TokenCols>(c).optional().map_err(db_err)?);
+        Ok(r.map(token_of))
+    }
+
+    fn get_token(&mut self, id: Id) -> Result<Option<ApiToken>> {
+        let r = dispatch!(&mut self.conn, c => api_tokens::table.filter(api_tokens::id.eq(id)).select(TOKEN_COLS).first::<TokenCols>(c).optional().map_err(db_err)?);
+        Ok(r.map(token_of))
+    }
+
+    fn list_tokens(&mut self, user: Option<Id>) -> Result<Vec<ApiToken>> {
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = api_tokens::table.select(TOKEN_COLS).order(api_tokens::id.desc()).into_boxed();
+            if let Some(u) = user {
+                q = q.filter(api_tokens::user_id.eq(u));
+            }
+            q.load::<TokenCols>(c).map_err(db_err)?
+        });
+        Ok(rows.into_iter().map(token_of).collect())
+    }
+
+    fn touch_token(&mut self, id: Id, at: &str) -> Result<()> {
+        dispatch!(&mut self.conn, c => diesel::update(api_tokens::table.filter(api_tokens::id.eq(id))).set(api_tokens::last_used_at.eq(at)).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn revoke_token(&mut self, id: Id, at: &str) -> Result<()> {
+        dispatch!(&mut self.conn, c => diesel::update(api_tokens::table.filter(api_tokens::id.eq(id)).filter(api_tokens::revoked_at.is_null())).set(api_tokens::revoked_at.eq(at)).execute(c).map_err(db_err)?);
+        Ok(())
+    }
+
+    fn revoke_user_tokens(&mut self, user: Id, at: &str) -> Result<u64> {
+        let n = dispatch!(&mut self.conn, c => diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user)).filter(api_tokens::revoked_at.is_null())).set(api_tokens::revoked_at.eq(at)).execute(c).map_err(db_err)?);
+        Ok(n as u64)
     }
 
     // Audit
@@ -1112,6 +1183,48 @@ impl Tx for DbTx<'_> {
                 audit_read_marks::table.filter(audit_read_marks::user_id.eq(user)).filter(audit_read_marks::hour.eq(hour)).count().get_result::<i64>(c).map(Some).map_err(db_err)
             }
         })
+    }
+}
+
+type TokenCols = (
+    Id,
+    Id,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+const TOKEN_COLS: (
+    api_tokens::id,
+    api_tokens::user_id,
+    api_tokens::name,
+    api_tokens::created_at,
+    api_tokens::expires_at,
+    api_tokens::last_used_at,
+    api_tokens::revoked_at,
+) = (
+    api_tokens::id,
+    api_tokens::user_id,
+    api_tokens::name,
+    api_tokens::created_at,
+    api_tokens::expires_at,
+    api_tokens::last_used_at,
+    api_tokens::revoked_at,
+);
+
+fn token_of(
+    (id, user_id, name, created_at, expires_at, last_used_at, revoked_at): TokenCols,
+) -> ApiToken {
+    ApiToken {
+        id,
+        user_id,
+        name,
+        created_at,
+        expires_at,
+        last_used_at,
+        revoked_at,
     }
 }
 

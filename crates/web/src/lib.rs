@@ -15,6 +15,7 @@ pub mod error;
 pub mod programme;
 pub mod ratelimit;
 pub mod scanning;
+pub mod throttle;
 pub mod ui;
 
 use axum::Router;
@@ -53,6 +54,8 @@ pub struct WebConfig {
     pub login_rate: ratelimit::Rate,
     /// Per client address: scanner uploads.
     pub scan_rate: ratelimit::Rate,
+    /// Days an API token stays valid (`serve --token-days`).
+    pub token_days: i64,
 }
 
 impl Default for WebConfig {
@@ -75,6 +78,7 @@ impl Default for WebConfig {
                 burst: 30,
                 per_minute: 60,
             },
+            token_days: bmnn_core::service::TOKEN_DAYS,
         }
     }
 }

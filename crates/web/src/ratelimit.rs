@@ -66,6 +66,29 @@ pub struct Limiter {
     login: Rate,
     scan: Rate,
     buckets: Mutex<HashMap<(Class, IpAddr), Bucket>>,
+    /// Growing delays after failed logins, per account name and per address.
+    pub logins: crate::throttle::LoginThrottle,
+}
+
+/// The client address of a request, from the connection (None in tests without one).
+pub fn client_ip(ext: &axum::http::Extensions) -> Option<IpAddr> {
+    ext.get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+        .or_else(|| ext.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
+        .map(|a| a.ip())
+}
+
+/// Extractor of [`client_ip`].
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
 }
 
 /// Above this many addresses, full buckets are forgotten (they hold no information).
@@ -77,6 +100,7 @@ impl Limiter {
             login,
             scan,
             buckets: Mutex::new(HashMap::new()),
+            logins: crate::throttle::LoginThrottle::new(),
         }
     }
 

@@ -12,6 +12,7 @@
 //! A refusal returns `CoreError::Refused` and, because the transaction rolls back, writes
 //! nothing. Summaries (trích yếu) never go into events, audit details or logs.
 
+mod accounts;
 mod audit_view;
 mod catalogue;
 mod items;
@@ -24,6 +25,7 @@ mod scanning;
 mod user_form;
 mod web_support;
 
+pub use accounts::*;
 pub use audit_view::*;
 pub use catalogue::*;
 pub use items::*;

@@ -195,13 +195,26 @@ impl<S: Store> Service<S> {
             {
                 return Err(CoreError::invalid("position_id", "chức vụ không tồn tại"));
             }
+            // Separation of duties: what reaches secret items waits for the approver.
+            let positions = a.tx.list_positions()?;
+            let split = split_change(
+                &positions,
+                (&[], None, None),
+                (&u.roles, u.clearance, u.position_id),
+            );
+            let direct = a.actor.id == SYSTEM_USER_ID;
+            let (roles, clearance, position_id) = if direct {
+                (u.roles.clone(), u.clearance, u.position_id)
+            } else {
+                split.now.clone()
+            };
             let mut user = User {
                 id: 0,
                 username,
                 full_name: non_empty("full_name", &u.full_name)?,
-                roles: u.roles,
-                clearance: u.clearance,
-                position_id: u.position_id,
+                roles,
+                clearance,
+                position_id,
                 unit_id: u.unit_id,
                 active: true,
             };
@@ -211,17 +224,25 @@ impl<S: Store> Service<S> {
                 "user.create",
                 format!("user:{}", user.id),
                 format!(
-                    "username={} clearance={}",
+                    "username={} roles={} clearance={} position={}",
                     user.username,
-                    user.clearance.map_or("none", |l| l.code())
+                    roles_text(&user.roles),
+                    clearance_text(user.clearance),
+                    user.position_id.map_or("-".into(), |p| p.to_string())
                 ),
             )?;
+            if !direct && split.waits {
+                a.request_privileges(&user, (u.roles, u.clearance, u.position_id))?;
+            }
             Ok(user)
         })
     }
 
-    /// Changes a user. Returns the user and whether roles or clearance changed (the web layer
-    /// then revokes the user's sessions).
+    /// Changes a user. Returns the user and whether what they may do changed (roles,
+    /// clearance, position, unit or the active flag; the web layer then revokes their
+    /// sessions, the service their API tokens). Granting or raising a clearance, giving a
+    /// guarded role or a position that heads the agency waits for approval (see
+    /// [`Self::decide_privilege_change`]); the rest applies at once. The console applies all.
     pub fn update_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<(User, bool)> {
         let ch = UserChange {
             full_name: validate::opt("full_name", &ch.full_name)?,
@@ -233,47 +254,118 @@ impl<S: Store> Service<S> {
             let mut u =
                 a.tx.get_user(id)?
                     .ok_or(CoreError::NotFound("người dùng"))?;
-            let before = (u.roles.clone(), u.clearance, u.active, u.position_id);
+            let before = (
+                u.roles.clone(),
+                u.clearance,
+                u.active,
+                u.position_id,
+                u.unit_id,
+            );
             if let Some(n) = ch.full_name {
                 u.full_name = non_empty("full_name", &n)?;
             }
-            if let Some(r) = ch.roles {
-                u.roles = r;
-            }
-            if let Some(c) = ch.clearance {
-                u.clearance = c;
-            }
-            if let Some(p) = ch.position_id {
-                u.position_id = p;
-            }
+            let want_roles = ch.roles.unwrap_or_else(|| u.roles.clone());
+            let want_clearance = ch.clearance.unwrap_or(u.clearance);
+            let want_position = ch.position_id.unwrap_or(u.position_id);
             if let Some(p) = ch.unit_id {
                 u.unit_id = p;
             }
             if let Some(x) = ch.active {
                 u.active = x;
             }
+            let positions = a.tx.list_positions()?;
+            let split = split_change(
+                &positions,
+                (&u.roles, u.clearance, u.position_id),
+                (&want_roles, want_clearance, want_position),
+            );
+            let direct = a.actor.id == SYSTEM_USER_ID;
+            (u.roles, u.clearance, u.position_id) = if direct {
+                (want_roles.clone(), want_clearance, want_position)
+            } else {
+                split.now
+            };
             a.tx.update_user(&u)?;
-            let privilege_changed =
-                before != (u.roles.clone(), u.clearance, u.active, u.position_id);
+            let privilege_changed = before
+                != (
+                    u.roles.clone(),
+                    u.clearance,
+                    u.active,
+                    u.position_id,
+                    u.unit_id,
+                );
             a.audit(
                 "user.update",
                 format!("user:{}", u.id),
-                format!("privilege_changed={privilege_changed}"),
+                format!(
+                    "privilege_changed={privilege_changed} roles={}→{} clearance={}→{} active={}→{}",
+                    roles_text(&before.0),
+                    roles_text(&u.roles),
+                    clearance_text(before.1),
+                    clearance_text(u.clearance),
+                    before.2,
+                    u.active
+                ),
             )?;
+            if privilege_changed {
+                // The web layer ends the sessions (and says how many); the tokens end here.
+                a.tx.revoke_user_tokens(u.id, &ts(a.ctx.now))?;
+            }
+            if !direct && split.waits {
+                a.request_privileges(&u, (want_roles, want_clearance, want_position))?;
+            }
             Ok((u, privilege_changed))
         })
     }
 
-    /// Sets a user's password hash (admin reset, or the user's own change).
-    pub fn set_password(&self, ctx: &Ctx, id: Id, password_hash: &str) -> Result<()> {
+    /// Sets a user's password hash: the user's own change (`current` gets the stored hash and
+    /// says whether the current password given matches; a wrong one is refused) or a reset by
+    /// the administrator. Ends the user's API tokens. The accounts that approve privilege
+    /// changes are reset at the console only (an administrator who could set their password
+    /// could approve its own requests).
+    pub fn set_password(
+        &self,
+        ctx: &Ctx,
+        id: Id,
+        password_hash: &str,
+        current: impl FnOnce(Option<&str>) -> bool,
+    ) -> Result<()> {
         self.write(ctx, |a| {
-            if a.actor.id != id {
+            if a.actor.id == id {
+                let stored = a.tx.password_hash(id)?;
+                if !current(stored.as_deref()) {
+                    return Err(CoreError::refused(
+                        "wrong_password",
+                        "Mật khẩu hiện tại không đúng.",
+                    ));
+                }
+            } else {
                 a.require_role(access::ADMIN, "Đặt lại mật khẩu")?;
             }
-            a.tx.get_user(id)?
-                .ok_or(CoreError::NotFound("người dùng"))?;
+            let target =
+                a.tx.get_user(id)?
+                    .ok_or(CoreError::NotFound("người dùng"))?;
+            if a.actor.id != id && a.actor.id != SYSTEM_USER_ID {
+                let named = a.tx.privilege_approver()? == Some(id);
+                let head = a
+                    .tx
+                    .list_positions()?
+                    .iter()
+                    .any(|x| Some(x.id) == target.position_id && x.heads_agency && x.rank == Rank::Head);
+                if named || head {
+                    return Err(CoreError::refused(
+                        "approver_reset_console",
+                        "Mật khẩu của người phê duyệt thay đổi quyền chỉ được đặt lại tại máy chủ (lệnh bmnn user reset).",
+                    ));
+                }
+            }
             a.tx.set_password(id, password_hash)?;
-            a.audit("user.password", format!("user:{id}"), String::new())
+            let n = a.tx.revoke_user_tokens(id, &ts(a.ctx.now))?;
+            a.audit(
+                "user.password",
+                format!("user:{id}"),
+                format!("tokens_revoked={n}"),
+            )
         })
     }
 
@@ -390,14 +482,12 @@ impl<S: Store> Service<S> {
     }
 }
 
-/// Failed logins before an account locks, and how long it stays locked.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCKOUT_MINUTES: i64 = 15;
-
 impl<S: Store> Service<S> {
     /// Checks a login. `verify` gets the stored password hash (None for an unknown user, so the
-    /// caller can spend the same time on a dummy hash) and says whether the password matches.
-    /// Five failures lock the account for 15 minutes; the state lives in the database.
+    /// caller spends the same time on a dummy hash) and says whether the password matches.
+    /// Unknown user, wrong password and deactivated account get one answer after the same work
+    /// (a password check and one audit record). There is no lockout: the web layer slows
+    /// repeated failures down (`bmnn_web::throttle`) so a stranger cannot lock an account.
     pub fn authenticate(
         &self,
         username: &str,
@@ -405,54 +495,51 @@ impl<S: Store> Service<S> {
         verify: impl FnOnce(Option<&str>) -> bool,
     ) -> Result<User> {
         let username = username.trim().to_lowercase();
-        // The inner Result lets a failed login commit its counter (the outer one is storage).
+        let failed =
+            || CoreError::refused("login_failed", "Tên đăng nhập hoặc mật khẩu không đúng.");
+        // The inner Result lets a failed login commit its record (the outer one is storage).
         self.store.write(|tx| {
+            let now_s = ts(now);
             let Some(user) = tx.find_user(&username)? else {
                 verify(None);
-                return Ok(Err(CoreError::refused("login_failed", "Tên đăng nhập hoặc mật khẩu không đúng.")));
+                tx.audit(AuditInput {
+                    at: now_s,
+                    actor: "system".into(),
+                    action: "login.fail".into(),
+                    object: "user:unknown".into(),
+                    details: String::new(),
+                })?;
+                return Ok(Err(failed()));
             };
-            let mut st = tx.login_state(user.id)?;
-            let now_s = ts(now);
-            if st.locked_until.as_deref().is_some_and(|u| u > now_s.as_str()) {
-                verify(None);
-                return Ok(Err(CoreError::refused(
-                    "account_locked",
-                    format!("Tài khoản tạm khóa do đăng nhập sai {MAX_FAILED_LOGINS} lần; hãy thử lại sau {LOCKOUT_MINUTES} phút hoặc liên hệ quản trị viên."),
-                )));
-            }
             let hash = tx.password_hash(user.id)?;
-            let ok = user.active && verify(hash.as_deref());
+            // The password is checked even for a deactivated account (same work, same answer).
+            let ok = verify(hash.as_deref()) && user.active;
+            let mut st = tx.login_state(user.id)?;
             if ok {
                 if st.failed != 0 || st.locked_until.is_some() {
                     tx.set_login_state(user.id, &LoginState::default())?;
                 }
-                tx.audit(AuditInput { at: now_s, actor: format!("{}:{}", user.id, user.username), action: "login".into(), object: format!("user:{}", user.id), details: String::new() })?;
+                tx.audit(AuditInput {
+                    at: now_s,
+                    actor: format!("{}:{}", user.id, user.username),
+                    action: "login".into(),
+                    object: format!("user:{}", user.id),
+                    details: String::new(),
+                })?;
                 return Ok(Ok(user));
             }
-            st.failed += 1;
-            if st.failed >= MAX_FAILED_LOGINS {
-                st.failed = 0;
-                st.locked_until = Some(ts(now + time::Duration::minutes(LOCKOUT_MINUTES)));
-            }
+            st.failed = st.failed.saturating_add(1);
+            st.locked_until = None;
             tx.set_login_state(user.id, &st)?;
-            tx.audit(AuditInput { at: now_s, actor: format!("{}:{}", user.id, user.username), action: "login.fail".into(), object: format!("user:{}", user.id), details: format!("locked={}", st.locked_until.is_some()) })?;
-            Ok(Err(CoreError::refused("login_failed", "Tên đăng nhập hoặc mật khẩu không đúng.")))
+            tx.audit(AuditInput {
+                at: now_s,
+                actor: format!("{}:{}", user.id, user.username),
+                action: "login.fail".into(),
+                object: format!("user:{}", user.id),
+                details: format!("failed={}", st.failed),
+            })?;
+            Ok(Err(failed()))
         })?
-    }
-
-    /// The active user behind an API token (by the token's SHA-256).
-    pub fn user_for_token(&self, token_hash: &str) -> Result<User> {
-        self.store.read(|tx| {
-            let id = tx
-                .find_token(token_hash)?
-                .ok_or(CoreError::Unauthenticated)?;
-            let u = tx.get_user(id)?.ok_or(CoreError::Unauthenticated)?;
-            if u.active {
-                Ok(u)
-            } else {
-                Err(CoreError::Unauthenticated)
-            }
-        })
     }
 }
 

@@ -284,6 +284,17 @@ impl<S: Store> Service<S> {
         })
     }
 
+    /// The organisation chart with every user's roles and clearance and every delegation:
+    /// for the organisation page's roles only (`access::ORG_PAGE`). Other acts that need a
+    /// list of people (recipients, units) use [`Self::org`] and show names only.
+    pub fn org_chart(&self, ctx: &Ctx) -> Result<OrgView> {
+        self.read(ctx, |a| {
+            a.require_role(access::ORG_PAGE, "Xem sơ đồ tổ chức")?;
+            Ok(())
+        })?;
+        self.org(ctx)
+    }
+
     pub fn catalogues(&self, ctx: &Ctx) -> Result<(Vec<Catalogue>, Vec<CatalogueItem>)> {
         self.read(ctx, |a| {
             Ok((a.tx.list_catalogues()?, a.tx.list_catalogue_items(None)?))
@@ -295,20 +306,6 @@ impl<S: Store> Service<S> {
         self.read(ctx, |a| {
             a.require_role(access::AUDITORS, "Xem nhật ký kiểm tra")?;
             a.tx.audit_tail(limit.clamp(1, 10_000))
-        })
-    }
-
-    /// Issues an API token for the acting user; returns nothing secret (the caller made it).
-    pub fn register_token(&self, ctx: &Ctx, name: &str, token_hash: &str) -> Result<Id> {
-        self.write(ctx, |a| {
-            let id = a.tx.insert_token(
-                a.actor.id,
-                &non_empty("name", name)?,
-                token_hash,
-                &ts(a.ctx.now),
-            )?;
-            a.audit("token.create", format!("token:{id}"), String::new())?;
-            Ok(id)
         })
     }
 }

@@ -131,9 +131,15 @@ pub fn org_on(store: DbStore) -> Org {
     let p_head = pos("Giám đốc", "so-ban-nganh-tinh", Rank::Head, true);
     let p_sec = pos("Trưởng phòng", "phong-thuoc-so", Rank::Head, false);
     let p_staff = pos("Chuyên viên", "khac", Rank::Staff, false);
+    // Accounts with clearance are made at the console (the administrator's grants wait for
+    // the head of the agency: separation of duties).
+    let console = Ctx {
+        user_id: bmnn_core::service::SYSTEM_USER_ID,
+        ..a
+    };
     let user = |u: &str, roles: Vec<Role>, cl: Level, p: &Position| {
         svc.create_user(
-            &a,
+            &console,
             NewUser {
                 username: u.into(),
                 full_name: u.into(),

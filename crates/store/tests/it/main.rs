@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` points at a server; `scripts/test` starts a throwaway cluster). Each
 //! test gets a fresh database on each backend.
 
+mod accounts;
 mod audit_view;
 mod cipher;
 mod clearance_model;

@@ -73,7 +73,9 @@ impl<S: Store> FromRequestParts<AppState<S>> for Authed {
             .filter(|t| !t.is_empty() && t.len() <= 256)
             .ok_or(WebError(CoreError::Unauthenticated))?;
         let hash = crate::auth::token_hash(&token);
-        let user = state.run(move |svc| svc.user_for_token(&hash)).await?;
+        let user = state
+            .run(move |svc| svc.user_for_token(&hash, crate::now_utc()))
+            .await?;
         let ctx = ctx_for(user.id);
         Ok(Authed { user, ctx })
     }

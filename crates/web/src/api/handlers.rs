@@ -61,7 +61,11 @@ struct TokenRequest {
 }
 
 /// Issues an API token for a username and password. Only the token's SHA-256 is stored.
-pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
+pub async fn create_token<S: Store>(
+    State(st): St<S>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
+    body: Body,
+) -> Res {
     let req: TokenRequest = body.parse()?;
     if req.name.trim().is_empty() {
         return Err(invalid("name", "không được để trống"));
@@ -74,6 +78,23 @@ pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
         password,
         name,
     } = req;
+    // Growing delays after failures, as on the login page (no lockout, same answer for an
+    // unknown name).
+    let started = std::time::Instant::now();
+    if let Some(wait) = st.limiter.logins.wait(&username, ip, started) {
+        let mut resp = WebError(bmnn_core::CoreError::refused(
+            "login_throttled",
+            crate::throttle::message(wait),
+        ))
+        .into_response();
+        *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        resp.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            wait.as_secs().max(1).into(),
+        );
+        return Ok(resp);
+    }
+    let who = username.clone();
     let login = st
         .run(move |svc| {
             svc.authenticate(&username, now_utc(), |hash| match hash {
@@ -86,12 +107,17 @@ pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
         })
         .await;
     let user = match login {
-        Ok(u) => u,
+        Ok(u) => {
+            st.limiter.logins.succeeded(&who);
+            u
+        }
         Err(e) => {
             // A failed login is "who are you?", not a refusal of an act.
             let status = match e.0.code() {
-                "login_failed" => Some(StatusCode::UNAUTHORIZED),
-                "account_locked" => Some(StatusCode::TOO_MANY_REQUESTS),
+                "login_failed" => {
+                    st.limiter.logins.failed(&who, ip, started);
+                    Some(StatusCode::UNAUTHORIZED)
+                }
                 _ => None,
             };
             let mut resp = e.into_response();
@@ -104,10 +130,69 @@ pub async fn create_token<S: Store>(State(st): St<S>, body: Body) -> Res {
     let token = auth::random_token();
     let hash = auth::token_hash(&token);
     let ctx = ctx_for(user.id);
-    let id = st
-        .run(move |svc| svc.register_token(&ctx, &name, &hash))
+    let days = st.cfg.token_days;
+    let t = st
+        .run(move |svc| svc.register_token(&ctx, &name, &hash, days))
         .await?;
-    created(json!({"token": token, "token_id": id, "user": user}))
+    created(json!({"token": token, "token_id": t.id, "expires_at": t.expires_at, "user": user}))
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct TokensQuery {
+    #[serde(default)]
+    all: bool,
+}
+
+/// One's own API tokens (never the token itself), or everyone's for the administrator.
+pub async fn list_tokens<S: Store>(State(st): St<S>, a: Authed, q: ApiQuery<TokensQuery>) -> Res {
+    let all = q.0.all;
+    ok(st.run(move |svc| svc.tokens(&a.ctx, all)).await?)
+}
+
+pub async fn revoke_token<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
+    ok(st.run(move |svc| svc.revoke_token(&a.ctx, id)).await?)
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct ApproverBody {
+    #[serde(default)]
+    user_id: Option<Id>,
+}
+
+/// Names (or clears) the person who approves privilege changes besides the head of the agency.
+pub async fn set_privilege_approver<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let b: ApproverBody = body.parse()?;
+    let user = b.user_id;
+    st.run(move |svc| svc.set_privilege_approver(&a.ctx, user))
+        .await?;
+    ok(json!({"user_id": user}))
+}
+
+/// Privilege changes waiting for approval.
+pub async fn privilege_changes<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    ok(st
+        .run(move |svc| svc.pending_privilege_changes(&a.ctx))
+        .await?)
+}
+
+pub async fn approve_privilege_change<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+) -> Res {
+    ok(st
+        .run(move |svc| svc.decide_privilege_change(&a.ctx, id, true))
+        .await?)
+}
+
+pub async fn reject_privilege_change<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+) -> Res {
+    ok(st
+        .run(move |svc| svc.decide_privilege_change(&a.ctx, id, false))
+        .await?)
 }
 
 // ---- Identity, rules, organisation ------------------------------------------------------
@@ -132,7 +217,7 @@ pub async fn rules<S: Store>(State(st): St<S>, _a: Authed) -> Res {
 }
 
 pub async fn org<S: Store>(State(st): St<S>, a: Authed) -> Res {
-    ok(st.run(move |svc| svc.org(&a.ctx)).await?)
+    ok(st.run(move |svc| svc.org_chart(&a.ctx)).await?)
 }
 
 pub async fn set_agency<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
@@ -246,6 +331,9 @@ pub async fn update_user<S: Store>(
 #[derive(Deserialize, Serialize)]
 struct PasswordBody {
     password: String,
+    /// Needed to change one's own password.
+    #[serde(default)]
+    current_password: Option<String>,
 }
 
 pub async fn set_password<S: Store>(
@@ -259,7 +347,14 @@ pub async fn set_password<S: Store>(
     // A new password ends the user's web sessions (someone may have known the old one).
     let n = st
         .run(move |svc| {
-            svc.set_password(&a.ctx, id, &auth::hash_password(&b.password))?;
+            let current = b.current_password.unwrap_or_default();
+            svc.set_password(&a.ctx, id, &auth::hash_password(&b.password), |h| match h {
+                Some(h) if !current.is_empty() => auth::verify_password(&current, h),
+                _ => {
+                    auth::dummy_verify(&current);
+                    false
+                }
+            })?;
             svc.revoke_sessions(&a.ctx, id)
         })
         .await?;

@@ -91,7 +91,7 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             );
             responses.insert(
                 "429".into(),
-                error_answer("account_locked: tài khoản tạm khóa; rate_limited: quá nhiều yêu cầu"),
+                error_answer("login_throttled: đăng nhập sai nhiều lần, hãy chờ; rate_limited: quá nhiều yêu cầu"),
             );
         }
         // Routes behind a per-address rate limit (`crate::ratelimit`).

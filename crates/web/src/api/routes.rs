@@ -131,7 +131,12 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/tokens", h::create_token::<S>, "createToken", "Xác thực", "Cấp mã truy cập API (đăng nhập bằng tên và mật khẩu)")
             .public()
             .body(token_request())
-            .ok(201, obj(&[("token", text(), true), ("token_id", int(), true), ("user", r("User"), true)])),
+            .ok(201, obj(&[("token", text(), true), ("token_id", int(), true), ("expires_at", text(), true), ("user", r("User"), true)])),
+        route(M::GET, "/tokens", h::list_tokens::<S>, "listTokens", "Xác thực", "Mã truy cập API của mình (all=true: của mọi người, quản trị viên)")
+            .query("all", boolean(), "mọi người dùng (quản trị viên)")
+            .ok(200, array(r("ApiToken"))),
+        route(M::POST, "/tokens/{id}/revoke", h::revoke_token::<S>, "revokeToken", "Xác thực", "Thu hồi mã truy cập API (của mình; quản trị viên: của bất kỳ ai)")
+            .ok(200, r("ApiToken")),
         // Identity, rules, organisation.
         route(M::GET, "/me", h::me::<S>, "me", "Tổ chức", "Người dùng đang gọi API").ok(200, r("User")),
         route(M::GET, "/rules", h::rules::<S>, "rules", "Quy tắc", "Các chế độ pháp lý và những điểm chưa xác định").ok(
@@ -141,7 +146,9 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
                 ("position_kinds", array(obj(&[("code", text(), true), ("name", text(), true), ("cite", text(), true)])), true),
             ]),
         ),
-        route(M::GET, "/org", h::org::<S>, "org", "Tổ chức", "Cơ quan, đơn vị, chức vụ, người dùng, ủy quyền").ok(200, r("Org")),
+        route(M::GET, "/org", h::org::<S>, "org", "Tổ chức", "Cơ quan, đơn vị, chức vụ, người dùng, ủy quyền")
+            .roles(access::ORG_PAGE)
+            .ok(200, r("Org")),
         route(M::PUT, "/agency", h::set_agency::<S>, "setAgency", "Tổ chức", "Cập nhật thông tin cơ quan")
             .roles(access::ADMIN)
             .body(agency())
@@ -161,6 +168,15 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
             .body(new_password())
             .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true), ("sessions_revoked", int(), true)])),
+        route(M::PUT, "/privilege-approver", h::set_privilege_approver::<S>, "setPrivilegeApprover", "Tổ chức", "Giao người phê duyệt thay đổi quyền (người đứng đầu cơ quan)")
+            .body(obj(&[("user_id", opt(int()), false)]))
+            .ok(200, obj(&[("user_id", opt(int()), true)])),
+        route(M::GET, "/privilege-changes", h::privilege_changes::<S>, "privilegeChanges", "Tổ chức", "Thay đổi quyền chờ phê duyệt")
+            .ok(200, array(r("PrivilegeChange"))),
+        route(M::POST, "/privilege-changes/{id}/approve", h::approve_privilege_change::<S>, "approvePrivilegeChange", "Tổ chức", "Phê duyệt thay đổi quyền (người đứng đầu cơ quan hoặc người được giao)")
+            .ok(200, r("PrivilegeChange")),
+        route(M::POST, "/privilege-changes/{id}/reject", h::reject_privilege_change::<S>, "rejectPrivilegeChange", "Tổ chức", "Từ chối thay đổi quyền")
+            .ok(200, r("PrivilegeChange")),
         route(M::POST, "/delegations", h::create_delegation::<S>, "createDelegation", "Tổ chức", "Ghi nhận văn bản ủy quyền")
             .roles(access::DELEGATION_RECORDERS)
             .body(new_delegation())

@@ -476,7 +476,48 @@ pub fn user_change() -> Value {
 }
 
 pub fn new_password() -> Value {
-    obj(&[("password", password(), true)])
+    obj(&[
+        ("password", password(), true),
+        (
+            "current_password",
+            json!({"type": "string", "maxLength": 1024, "description": "mật khẩu hiện tại (bắt buộc khi đổi mật khẩu của chính mình)"}),
+            false,
+        ),
+    ])
+}
+
+pub fn api_token() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("user_id", int(), true),
+        ("name", text(), true),
+        ("created_at", text(), true),
+        ("expires_at", opt(text()), true),
+        ("last_used_at", opt(text()), true),
+        ("revoked_at", opt(text()), true),
+    ])
+}
+
+pub fn privilege_change() -> Value {
+    obj(&[
+        ("id", int(), true),
+        ("user_id", int(), true),
+        ("requested_by", int(), true),
+        ("requested_at", text(), true),
+        ("old_roles", array(r("Role")), true),
+        ("old_clearance", opt(r("Level")), true),
+        ("new_roles", array(r("Role")), true),
+        ("new_clearance", opt(r("Level")), true),
+        ("old_position_id", opt(int()), true),
+        ("new_position_id", opt(int()), true),
+        (
+            "status",
+            enumeration(&["pending", "approved", "rejected"]),
+            true,
+        ),
+        ("decided_by", opt(int()), true),
+        ("decided_at", opt(text()), true),
+    ])
 }
 
 pub fn new_delegation() -> Value {
@@ -903,6 +944,8 @@ pub fn components() -> Value {
     put("Act", enumeration(&ACTS));
     put("Agency", agency());
     put("User", user());
+    put("ApiToken", api_token());
+    put("PrivilegeChange", privilege_change());
     put(
         "Unit",
         obj(&[

@@ -443,7 +443,8 @@ pub async fn reset_password<S: Store>(
         Err(_) => return admin_page(&st, &me, Some("Lỗi tạo mật khẩu.".into()), None).await,
     };
     act(&st, &me, move |svc, ctx| {
-        svc.set_password(ctx, id, &hash)?;
+        // A reset by the administrator (its own password changes on the password page).
+        svc.set_password(ctx, id, &hash, |_| false)?;
         // A reset password ends the user's sessions (someone else may have known the old one).
         svc.revoke_sessions(ctx, id).map(|_| ())
     })

@@ -450,6 +450,7 @@ pub async fn login_page<S: Store>(
 
 pub async fn login_submit<S: Store>(
     State(st): State<AppState<S>>,
+    crate::ratelimit::ClientIp(ip): crate::ratelimit::ClientIp,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -457,6 +458,21 @@ pub async fn login_submit<S: Store>(
     let username = v.text("username");
     let pw = v.get("password").to_string();
     let (t, _) = pre_token(&headers);
+    // Growing delays after failures (per name and address); the password is not looked at
+    // during the wait. The same answer whether the name exists or not.
+    let started = std::time::Instant::now();
+    if let Some(wait) = st.limiter.logins.wait(&username, ip, started) {
+        let page = LoginPage {
+            l: L::anon("Đăng nhập", t),
+            username,
+            error: Some(crate::throttle::message(wait)),
+            notice: None,
+        };
+        let mut r = render_status(StatusCode::TOO_MANY_REQUESTS, &page);
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+        return r;
+    }
     let permit = hash_slots().acquire().await.expect("semaphore open");
     let u2 = username.clone();
     let res = st
@@ -472,8 +488,12 @@ pub async fn login_submit<S: Store>(
         .await;
     drop(permit);
     let user = match res {
-        Ok(u) => u,
+        Ok(u) => {
+            st.limiter.logins.succeeded(&username);
+            u
+        }
         Err(e) => {
+            st.limiter.logins.failed(&username, ip, started);
             let page = LoginPage {
                 l: L::anon("Đăng nhập", t),
                 username,
@@ -607,9 +627,12 @@ pub async fn change_password<S: Store>(
     let hash = hash_blocking(new).await;
     let ctx = ctx_for(me.user.id);
     let id = me.user.id;
+    let cur = v.get("current").to_string();
     match st
         .run(move |svc| {
-            svc.set_password(&ctx, id, &hash)?;
+            svc.set_password(&ctx, id, &hash, |h| {
+                h.is_some_and(|h| verify_password(&cur, h))
+            })?;
             svc.revoke_sessions(&ctx, id)
         })
         .await

@@ -15,6 +15,7 @@
 //! Every route is registered through [`Routes`] with its access, so [`route_table`] knows every
 //! POST route; the CSRF test walks that table (no hand-kept list to fall out of step).
 
+mod accounts;
 pub mod acts;
 mod admin;
 mod assets;
@@ -134,6 +135,22 @@ fn routes<S: Store>() -> Routes<S> {
             "/registers/{kind}/{year}/docx",
             A::SignedIn,
             registers::docx::<S>,
+        )
+        .get("/accounts", A::SignedIn, accounts::accounts_page::<S>)
+        .post(
+            "/accounts/privileges/{id}/approve",
+            A::SignedIn,
+            accounts::approve::<S>,
+        )
+        .post(
+            "/accounts/privileges/{id}/reject",
+            A::SignedIn,
+            accounts::reject::<S>,
+        )
+        .post(
+            "/accounts/tokens/{id}/revoke",
+            A::SignedIn,
+            accounts::revoke_token::<S>,
         )
         .get("/admin", A::Roles(access::ORG_PAGE), admin::org_page::<S>)
         .post(

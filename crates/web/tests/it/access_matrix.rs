@@ -93,9 +93,58 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "/scan",
         "anyone may check a file before publishing it",
     ),
+    (
+        "GET",
+        "/accounts",
+        "one's own tokens; pending privilege changes for the admin and approvers (service)",
+    ),
+    (
+        "POST",
+        "/accounts/privileges/{id}/approve",
+        "head of the agency or the named approver (service)",
+    ),
+    (
+        "POST",
+        "/accounts/privileges/{id}/reject",
+        "head of the agency or the named approver (service)",
+    ),
+    (
+        "POST",
+        "/accounts/tokens/{id}/revoke",
+        "one's own token; others' only by the admin (service)",
+    ),
     ("GET", "/api/v1/me", "one's own account"),
+    (
+        "GET",
+        "/api/v1/tokens",
+        "one's own tokens; everyone's only for the admin (service)",
+    ),
+    (
+        "POST",
+        "/api/v1/tokens/{id}/revoke",
+        "one's own token; others' only by the admin (service)",
+    ),
+    (
+        "PUT",
+        "/api/v1/privilege-approver",
+        "the head of the agency, by position (service)",
+    ),
+    (
+        "GET",
+        "/api/v1/privilege-changes",
+        "admin and approvers; the approver holds no admin role (service)",
+    ),
+    (
+        "POST",
+        "/api/v1/privilege-changes/{id}/approve",
+        "head of the agency or the named approver (service)",
+    ),
+    (
+        "POST",
+        "/api/v1/privilege-changes/{id}/reject",
+        "head of the agency or the named approver (service)",
+    ),
     ("GET", "/api/v1/rules", "the rules in force, no data"),
-    ("GET", "/api/v1/org", "organisation chart"),
     (
         "POST",
         "/api/v1/users/{id}/password",

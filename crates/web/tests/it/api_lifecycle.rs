@@ -401,6 +401,39 @@ async fn organisation_and_catalogue_through_the_api() {
         .await
         .expect_error(403, "forbidden");
     let uid = user["id"].as_i64().unwrap();
+    // Separation of duties: the administrator's grant of a clearance and the leader role waits
+    // for the head of the agency.
+    assert!(user["clearance"].is_null(), "{user}");
+    assert_eq!(user["roles"], json!([]));
+    let pending = app
+        .get("/api/v1/privilege-changes", "admin")
+        .await
+        .expect(200);
+    let change = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["user_id"] == uid)
+        .expect("pending change")
+        .clone();
+    assert_eq!(change["new_clearance"], "toi-mat");
+    let cid = change["id"].as_i64().unwrap();
+    app.post_json(
+        &format!("/api/v1/privilege-changes/{cid}/approve"),
+        "admin",
+        json!({}),
+    )
+    .await
+    .expect_error(422, "privilege_approver_only");
+    let done = app
+        .post_json(
+            &format!("/api/v1/privilege-changes/{cid}/approve"),
+            "giamdoc",
+            json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(done["status"], "approved");
     // The user is logged in to the pages; a change of clearance through the API ends that.
     let session = auth::random_token();
     app.svc

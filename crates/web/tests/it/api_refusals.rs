@@ -11,9 +11,10 @@ async fn refused(
     act: impl std::future::Future<Output = Answer>,
 ) -> Value {
     let audit = app.audit_count();
-    let items = app.item_total("admin").await;
+    // Counted by the Tuyệt mật security officer (the administrator holds no clearance).
+    let items = app.item_total("baomat").await;
     let requests = app
-        .get("/api/v1/requests", "admin")
+        .get("/api/v1/requests", "baomat")
         .await
         .expect(200)
         .as_array()
@@ -26,12 +27,12 @@ async fn refused(
         "{code}: a refusal writes no audit record"
     );
     assert_eq!(
-        app.item_total("admin").await,
+        app.item_total("baomat").await,
         items,
         "{code}: a refusal creates no item"
     );
     let after = app
-        .get("/api/v1/requests", "admin")
+        .get("/api/v1/requests", "baomat")
         .await
         .expect(200)
         .as_array()
@@ -72,8 +73,9 @@ async fn wrong_authority_is_refused_with_the_legal_basis() {
             .as_str()
             .is_some_and(|b| !b.is_empty())
     );
+    // Read by the security officer (the administrator holds no clearance).
     let detail = app
-        .get(&format!("/api/v1/items/{id}"), "admin")
+        .get(&format!("/api/v1/items/{id}"), "baomat")
         .await
         .expect(200);
     assert_eq!(
@@ -120,7 +122,7 @@ async fn an_expired_delegation_gives_no_authority() {
             .contains("12/UQ-SKHĐT")
     );
     assert_eq!(
-        app.get(&format!("/api/v1/requests/{rid}"), "admin")
+        app.get(&format!("/api/v1/requests/{rid}"), "baomat")
             .await
             .expect(200)["status"],
         "pending"

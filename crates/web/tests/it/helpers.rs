@@ -184,6 +184,7 @@ impl TestApp {
                 &ctx_for(self.user(username)),
                 "tests",
                 &auth::token_hash(&token),
+                90,
             )
             .expect("register token");
         t.insert(username.to_string(), token.clone());
@@ -327,7 +328,8 @@ fn setup_org(svc: &Service<DbStore>) -> Org {
                 username: "admin".into(),
                 full_name: "Quản trị viên".into(),
                 roles: vec![Role::Admin, Role::SecurityOfficer],
-                clearance: Some(Level::TuyetMat),
+                // Account administration carries no clearance (separation of duties).
+                clearance: None,
                 position_id: None,
                 unit_id: None,
                 password_hash: password_hash().to_string(),
@@ -381,9 +383,13 @@ fn setup_org(svc: &Service<DbStore>) -> Org {
                     clearance: Level,
                     position: Id,
                     unit: Id| {
+        // At the console: the administrator's grants wait for the head of the agency.
         let u = svc
             .create_user(
-                &ctx,
+                &bmnn_core::service::Ctx {
+                    user_id: bmnn_core::service::SYSTEM_USER_ID,
+                    ..ctx
+                },
                 NewUser {
                     username: username.into(),
                     full_name: full_name.into(),
