@@ -257,6 +257,40 @@ pub fn next_step(code: &str) -> Option<&'static str> {
             "Kiểm tra lại mục danh mục làm căn cứ: độ Tuyệt mật chỉ được xác định trong các lĩnh vực nêu trong thông báo."
         }
         "tuyet_mat_summary_forbidden" => "Để trống trích yếu của tài liệu Tuyệt mật.",
+        "approver_reset_console" => {
+            "Người quản trị máy chủ đặt lại mật khẩu này bằng lệnh trên máy chủ, có mặt người phê duyệt."
+        }
+        "catalogue_removal_authority" => {
+            "Trình người có thẩm quyền giải mật đối với mọi độ mật của các tài liệu căn cứ vào mục này ký quyết định, rồi ghi nhận quyết định đó."
+        }
+        "checkpoint_invalid" => {
+            "Dùng tệp mốc nhật ký do hệ thống của cơ quan tạo và ký (bên cạnh bản sao lưu hoặc trong gói báo cáo), không sửa đổi."
+        }
+        "import_log_incomplete" => {
+            "Dùng bản xuất dữ liệu đầy đủ do hệ thống tạo; nếu nhật ký đã bị xóa bớt, báo ngay cán bộ bảo vệ bí mật nhà nước."
+        }
+        "incomplete_form" => "Tải lại trang, điền đủ các mục rồi gửi lại.",
+        "login_throttled" => {
+            "Chờ hết thời gian ghi trong thông báo rồi đăng nhập lại; nếu quên mật khẩu, đề nghị quản trị viên đặt lại."
+        }
+        "outside_unit" => {
+            "Trình người đứng đầu đơn vị quản lý tài liệu hoặc lãnh đạo cơ quan quyết định."
+        }
+        "privilege_approver_only" => {
+            "Đề nghị người đứng đầu cơ quan hoặc người được cơ quan giao phê duyệt thay đổi quyền."
+        }
+        "privilege_decided" => {
+            "Thay đổi này đã được quyết định; nếu cần thay đổi khác, lập đề nghị mới."
+        }
+        "privilege_self_approval" => {
+            "Đề nghị một người khác có thẩm quyền phê duyệt (người đứng đầu cơ quan hoặc người được giao)."
+        }
+        "unknown_choice" => "Chọn một giá trị trong danh sách của biểu mẫu rồi gửi lại.",
+        "unknown_clearance" => {
+            "Chọn độ mật được tiếp cận trong danh sách: không được tiếp cận, Mật, Tối mật hoặc Tuyệt mật."
+        }
+        "unknown_role" => "Chọn vai trò trong danh sách của biểu mẫu rồi gửi lại.",
+        "wrong_password" => "Nhập đúng mật khẩu hiện tại; nếu quên, đề nghị quản trị viên đặt lại.",
         _ => return None,
     })
 }
