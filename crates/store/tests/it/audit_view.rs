@@ -8,7 +8,7 @@ use bmnn_core::service::*;
 fn officer(o: &Org, clearance: Level) -> User {
     o.svc
         .create_user(
-            &o.ctx(&o.admin),
+            &o.system(),
             NewUser {
                 username: "baomat".into(),
                 full_name: "baomat".into(),

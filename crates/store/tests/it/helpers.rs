@@ -73,6 +73,16 @@ pub struct Org {
 }
 
 impl Org {
+    /// The command line (system user): applies account changes directly, as `bmnn user`
+    /// does; the administrator's grants wait for the head of the agency.
+    pub fn system(&self) -> Ctx {
+        Ctx {
+            user_id: bmnn_core::service::SYSTEM_USER_ID,
+            now: now(),
+            today: d("25/11/2026"),
+        }
+    }
+
     pub fn ctx(&self, u: &User) -> Ctx {
         Ctx {
             user_id: u.id,

@@ -55,7 +55,7 @@ pub fn more(o: &Org) -> More {
     let user = |u: &str, roles: Vec<Role>, cl: Level, p: Id, unit: Id| {
         o.svc
             .create_user(
-                &a,
+                &o.system(),
                 NewUser {
                     username: u.into(),
                     full_name: u.into(),
