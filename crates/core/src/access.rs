@@ -30,6 +30,11 @@ pub const DESTRUCTION_RECORDERS: &[Role] = &[Role::Clerk, Role::SecurityOfficer]
 /// Nhật ký kiểm tra (audit log) and the daily automatic run on demand.
 pub const AUDITORS: &[Role] = &[Role::SecurityOfficer, Role::Admin];
 /// Văn bản ủy quyền: recorded by a leader (the grantor) or the administrator.
+/// Ghi nhận quyết định của cấp có thẩm quyền ngoài cơ quan (Thủ tướng, Bộ trưởng, người đứng
+/// đầu cơ quan trung ương): the agency names the people by giving them these roles, which
+/// themselves take the two-person approval of privilege changes.
+pub const EXTERNAL_DECISION_RECORDERS: &[Role] = &[Role::Leader, Role::SecurityOfficer];
+/// Ghi nhận văn bản ủy quyền.
 pub const DELEGATION_RECORDERS: &[Role] = &[Role::Leader, Role::Admin];
 /// Đính kèm tệp điện tử of an item.
 pub const ATTACHERS: &[Role] = &[Role::Clerk, Role::Drafter, Role::Leader];

@@ -471,10 +471,28 @@ pub struct Decision {
     pub delegation_id: Option<Id>,
     /// Reference of a decision taken outside the agency (e.g. the Prime Minister's).
     pub external_ref: Option<String>,
+    /// The outside decision itself (number, date, signer, scanned copy). Then `by` and
+    /// `by_name` are the person who recorded it, and the signer is the decider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalDecision>,
     pub reference: Option<String>,
     pub approved: bool,
     /// Lý do từ chối (required when refusing, Law Điều 15.6, 16.6).
     pub reason: Option<String>,
+}
+
+/// Quyết định của cấp có thẩm quyền ngoài cơ quan: what the recorder enters from the
+/// decision document, with the scanned copy attached to one of the request's items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalDecision {
+    /// Số, ký hiệu văn bản.
+    pub number: String,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    /// Người ký (the decider).
+    pub signer: String,
+    /// Bản chụp văn bản: an attachment of one of the request's items.
+    pub attachment_id: Id,
 }
 
 /// Details of a request, by kind.

@@ -401,6 +401,7 @@ impl<'a> Act0<'a> {
                 policy::Via::External(r) => Some(r.clone()),
                 _ => None,
             },
+            external: None,
             reference,
             approved,
             reason,

@@ -82,9 +82,14 @@ pub struct DecideCmd {
     pub approve: bool,
     #[serde(default)]
     pub reason: Option<String>,
-    /// Reference of the outside decision (e.g. the Prime Minister's) when the law requires it.
+    /// Reference of the outside decision (e.g. the Prime Minister's) when the law requires it
+    /// (older clients; `external` is required now).
     #[serde(default)]
     pub external_ref: Option<String>,
+    /// The outside decision when the law gives the act to a decider outside the agency:
+    /// recorded by a person the agency names, with number, date, signer and scanned copy.
+    #[serde(default)]
+    pub external: Option<ExternalDecision>,
     #[serde(default)]
     pub reference: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
@@ -353,6 +358,7 @@ impl<S: Store> Service<S> {
                     confirmed: regime.cite(Cite::DestroyEmergency).confirmed,
                     delegation_id: None,
                     external_ref: None,
+                    external: None,
                     reference: None,
                     approved: true,
                     reason: None,
@@ -409,7 +415,18 @@ impl<S: Store> Service<S> {
                 RequestDetails::Provide { .. } => Act::ProvideDomestic,
                 RequestDetails::Destroy { .. } => Act::Destroy,
             };
-            let auth = a.authorise_on(regime, act, level, on, c.external_ref.as_deref(), &items)?;
+            let external = match &regime.rule(act, level).external {
+                Some(who) => Some(external_decision(a, who, &c, &r, &items, on)?),
+                None => None,
+            };
+            let auth = a.authorise_on(
+                regime,
+                act,
+                level,
+                on,
+                external.as_ref().map(|x| x.number.as_str()),
+                &items,
+            )?;
             let reason = opt_text(&c.reason);
             if !c.approve && reason.is_none() {
                 return Err(CoreError::invalid(
@@ -417,7 +434,9 @@ impl<S: Store> Service<S> {
                     "từ chối phải bằng văn bản và nêu rõ lý do",
                 ));
             }
-            r.decision = Some(a.decision(&auth, on, c.approve, reason, opt_text(&c.reference)));
+            let mut decision = a.decision(&auth, on, c.approve, reason, opt_text(&c.reference));
+            decision.external = external;
+            r.decision = Some(decision);
             r.status = if c.approve {
                 RequestStatus::Approved
             } else {
@@ -766,6 +785,63 @@ impl<S: Store> Service<S> {
             Ok((r, lines))
         })
     }
+}
+
+/// Checks an outside decision before it is recorded: only the people the agency names
+/// (access::EXTERNAL_DECISION_RECORDERS), with the decision's number, date and signer, dated
+/// no later than the act, and its scanned copy attached to one of the request's items.
+fn external_decision(
+    a: &mut Act0<'_>,
+    who: &str,
+    c: &DecideCmd,
+    r: &Request,
+    items: &[SecretItem],
+    on: Date,
+) -> Result<ExternalDecision> {
+    a.require_role(
+        access::EXTERNAL_DECISION_RECORDERS,
+        &format!("Ghi nhận quyết định của {who}"),
+    )?;
+    let Some(x) = &c.external else {
+        return Err(CoreError::refused(
+            "external_decision_required",
+            format!(
+                "Việc này do {who} quyết định. Hãy ghi số, ngày, người ký văn bản quyết định và đính kèm bản chụp văn bản vào tài liệu trước khi ghi nhận."
+            ),
+        ));
+    };
+    let number = non_empty("external.number", &x.number)?;
+    let signer = non_empty("external.signer", &x.signer)?;
+    if x.date > on || x.date < r.requested_on {
+        return Err(CoreError::invalid(
+            "external.date",
+            "ngày văn bản quyết định phải từ ngày đề nghị đến ngày ghi nhận",
+        ));
+    }
+    let scope = a.scope();
+    let mut attached = false;
+    for it in items {
+        if a.tx
+            .list_attachments(&scope, it.id)?
+            .iter()
+            .any(|m| m.id == x.attachment_id)
+        {
+            attached = true;
+            break;
+        }
+    }
+    if !attached {
+        return Err(CoreError::invalid(
+            "external.attachment_id",
+            "bản chụp văn bản quyết định phải là tệp đính kèm của tài liệu trong đề nghị",
+        ));
+    }
+    Ok(ExternalDecision {
+        number,
+        date: x.date,
+        signer,
+        attachment_id: x.attachment_id,
+    })
 }
 
 /// Clearance of a prospective reader (used by pages that pick recipients).

@@ -672,6 +672,7 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
                     approve,
                     reason: refs("Không cần thiết"),
                     external_ref: None,
+                    external: None,
                     reference: refs("10/QĐ"),
                     date: None,
                 },

@@ -179,6 +179,7 @@ fn decide(o: &Org, u: &User, request: Id) -> bmnn_core::error::Result<Request> {
             approve: true,
             reason: None,
             external_ref: None,
+            external: None,
             reference: Some("Duyệt".into()),
             date: None,
         },

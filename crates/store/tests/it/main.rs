@@ -6,6 +6,7 @@ mod accounts;
 mod audit_view;
 mod cipher;
 mod clearance_model;
+mod external;
 mod helpers;
 mod levels;
 mod paging;

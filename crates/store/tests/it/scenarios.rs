@@ -318,6 +318,7 @@ fn import_refuses_a_log_missing_the_record_of_an_entry_or_a_decision() {
                     approve: true,
                     reason: None,
                     external_ref: None,
+                    external: None,
                     reference: None,
                     date: Some(d("11/11/2026")),
                 },

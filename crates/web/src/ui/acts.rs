@@ -223,6 +223,8 @@ struct Cx {
     users: Vec<(Id, String)>,
     units: Vec<(Id, String)>,
     catalogue: Vec<(Id, String, Level)>,
+    /// Files attached to the request's item (the scanned copy of an outside decision).
+    attachments: Vec<(Id, String)>,
 }
 
 fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<Cx, CoreError> {
@@ -236,6 +238,13 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
             let r = svc.get_request(ctx, v.req_id("request")?)?;
             if let Some(i) = r.item_ids.first() {
                 cx.item = Some(svc.item_detail(ctx, *i)?.item);
+            }
+            if a.code == "decide" {
+                for i in &r.item_ids {
+                    for m in svc.attachments(ctx, *i)? {
+                        cx.attachments.push((m.id, m.file_name));
+                    }
+                }
             }
             cx.request = Some(r);
         }
@@ -674,9 +683,18 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 format!("Bắt buộc khi từ chối ({}).", c(Cite::RefusalReason)),
             )
             .text(
-                "external_ref",
-                "Văn bản quyết định của cấp ngoài cơ quan (nếu luật yêu cầu)",
-                "Ví dụ: văn bản của Thủ tướng Chính phủ.",
+                "external_number",
+                "Số, ký hiệu văn bản quyết định của cấp ngoài cơ quan (khi luật giao cho cấp đó)",
+                "Ví dụ: văn bản của Thủ tướng Chính phủ. Chỉ lãnh đạo hoặc cán bộ bảo vệ bí mật nhà nước ghi nhận.",
+            )
+            .date("external_date", "Ngày văn bản quyết định", "")
+            .text("external_signer", "Người ký văn bản quyết định", "Người quyết định; người ghi nhận là bạn.")
+            .select(
+                "external_attachment_id",
+                "Bản chụp văn bản quyết định",
+                "Đính kèm bản chụp vào tài liệu trước, rồi chọn ở đây.",
+                cx.attachments.iter().map(|(i, n)| (i.to_string(), n.clone())).collect(),
+                Some("— chưa đính kèm —"),
             )
             .act_date();
         }
@@ -1302,7 +1320,16 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
                     request_id: v.req_id("request")?,
                     approve: v.get("approve") == "yes",
                     reason: v.opt("reason"),
-                    external_ref: v.opt("external_ref"),
+                    external_ref: None,
+                    external: match v.opt("external_number") {
+                        Some(number) => Some(ExternalDecision {
+                            number,
+                            date: v.req_date("external_date")?,
+                            signer: v.text("external_signer"),
+                            attachment_id: v.req_id("external_attachment_id")?,
+                        }),
+                        None => None,
+                    },
                     reference: v.opt("reference"),
                     date,
                 },
