@@ -2,10 +2,12 @@
 //!
 //! One pipeline for both faces ([`scan_file`]): hash the file, extract its text in the isolated
 //! child process, look for markings (the regimes' stamp texts) and for passages copied from
-//! registered items (the in-memory winnowing index), keep only copy matches the reader may
-//! know of (protected items within clearance, through the services' single filter — a match on
-//! a higher item is dropped, never hinted at), apply the ignores in force for this file, log the
-//! scan in the audit chain (file name, hash, verdict, who; never the text) and answer.
+//! registered items (the in-memory winnowing index, every level whoever scans), resolve copy
+//! matches against every item still protected (`Service::resolve_matches`): those the reader may
+//! know of are named, the others block with a reason that reveals nothing while the security
+//! officer receives the details (audit `scan.match` and a notice), apply the ignores in force for
+//! this file, log the scan in the audit chain (file name, hash, verdict, who; never the text) and
+//! answer.
 //!
 //! The index holds the fingerprints of every protected item whose electronic file was uploaded
 //! ([`index_item_file`]); the extracted text is kept encrypted with the data key so the index can
@@ -120,48 +122,76 @@ fn where_of(f: &Finding) -> Option<String> {
     })
 }
 
-/// Scans one uploaded file for `user` (within their clearance) and logs it.
+/// Scans one uploaded file for a user and logs it: markings and copies are decided against
+/// every item still protected; only what the user may know of is named.
 pub async fn scan_file<S: Store>(
     st: &AppState<S>,
     scan: &Arc<ScanState>,
     ctx: Ctx,
-    user: &User,
+    _user: &User,
     file_name: String,
     bytes: Vec<u8>,
     channel: &'static str,
 ) -> Result<ScanOutcome, WebError> {
     let scan = scan.clone();
     let svc = st.svc.clone();
-    let max_level = user.clearance.map_or(0, |l| l.rank() as u8);
     let res = tokio::task::spawn_blocking(move || -> Result<ScanOutcome, CoreError> {
         let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
+        // Copies are looked for among every registered item, whoever scans.
         let verdict: FileVerdict = {
             let ix = scan.index.read().expect("index lock");
-            let mut scanner = Scanner::new(&scan.markings).with_index(&ix, max_level.max(1));
+            let mut scanner = Scanner::new(&scan.markings).with_index(&ix);
             if let Some(iso) = &scan.isolation {
                 scanner = scanner.with_isolation(iso.clone());
             }
             bmnn_scan::scan_bytes(&file_name, &bytes, &scanner)
         };
-        // Copy matches: only protected items the reader may see, at their current level.
+        // Copy matches against every item still protected: those the reader may know of are
+        // named; the others block with a reason that reveals nothing (the security officer
+        // gets the details). Declassified and destroyed items are dropped here.
         let ids: Vec<Id> = verdict
             .findings
             .iter()
             .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
             .collect();
-        let visible = if ids.is_empty() || max_level == 0 {
-            vec![]
+        let resolved = if ids.is_empty() {
+            Default::default()
         } else {
-            svc.visible_matches(&ctx, &ids)?
+            svc.resolve_matches(&ctx, &ids)?
         };
         let ignores = svc.active_ignores(&ctx, &sha)?;
         let mut findings = Vec::new();
+        let mut matched: Vec<Id> = Vec::new();
+        let mut hidden_shown = false;
         for f in &verdict.findings {
             let rule = f.kind.rule_id().to_string();
             let ignored = ignores.iter().any(|i| i.rule_id == rule);
             if f.kind == FindingKind::Copy {
                 let Some(c) = &f.copy else { continue };
-                let Some(m) = visible.iter().find(|m| m.item_id == c.doc_id) else {
+                if f.severity == Severity::Block
+                    && (resolved.hidden.contains(&c.doc_id)
+                        || resolved.visible.iter().any(|m| m.item_id == c.doc_id))
+                {
+                    matched.push(c.doc_id);
+                }
+                if resolved.hidden.contains(&c.doc_id) {
+                    // An ignore never covers a match the approver could not have seen.
+                    if f.severity == Severity::Block && !hidden_shown {
+                        hidden_shown = true;
+                        findings.push(FindingView {
+                            rule_id: rule,
+                            severity: Severity::Block,
+                            reason: bmnn_scan::HIDDEN_MATCH_REASON.to_string(),
+                            evidence: None,
+                            where_: where_of(f),
+                            item: None,
+                            copied_syllables: None,
+                            ignored: false,
+                        });
+                    }
+                    continue;
+                }
+                let Some(m) = resolved.visible.iter().find(|m| m.item_id == c.doc_id) else {
                     continue;
                 };
                 findings.push(FindingView {
@@ -210,7 +240,7 @@ pub async fn scan_file<S: Store>(
             verdict_vi: verdict.vi().to_string(),
             findings,
         };
-        svc.record_scan(
+        svc.record_scan_with_matches(
             &ctx,
             &ScanLog {
                 file_name: out.file.clone(),
@@ -225,6 +255,7 @@ pub async fn scan_file<S: Store>(
                 findings: out.findings.iter().filter(|f| !f.ignored).count() as u32,
                 channel: channel.into(),
             },
+            &matched,
         )?;
         Ok(out)
     })

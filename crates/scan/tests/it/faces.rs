@@ -96,7 +96,6 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
     let args = |paths: Vec<std::path::PathBuf>| ScanArgs {
         paths,
         format: OutputFormat::Json,
-        max_level: 3,
         timeout: 10,
         in_process: true,
     };
@@ -134,18 +133,12 @@ fn clap_parses_scan_args() {
         #[command(flatten)]
         scan: ScanArgs,
     }
-    let c = Cli::try_parse_from([
-        "bmnn",
-        "a.docx",
-        "thu-muc",
-        "--format",
-        "sarif",
-        "--max-level",
-        "2",
-    ])
-    .unwrap();
+    let c = Cli::try_parse_from(["bmnn", "a.docx", "thu-muc", "--format", "sarif"]).unwrap();
     assert_eq!(c.scan.paths.len(), 2);
     assert_eq!(c.scan.format, OutputFormat::Sarif);
-    assert_eq!(c.scan.max_level, 2);
+    assert!(
+        Cli::try_parse_from(["bmnn", "a.docx", "--max-level", "2"]).is_err(),
+        "copies are looked for at every level, whoever scans"
+    );
     assert!(Cli::try_parse_from(["bmnn"]).is_err(), "a path is required");
 }

@@ -656,6 +656,7 @@ fn notice() -> Value {
                 "adjustment",
                 "declassification",
                 "catalogue-removal",
+                "scan-match",
             ]),
             true,
         ),
