@@ -323,7 +323,19 @@ pub fn scan_extracted(file_name: &str, x: &Extracted, scanner: &Scanner) -> File
                 confidence: None,
                 copy: None,
             }),
-            _ => {}
+            ExtractNote::Skipped { what } => findings.push(Finding {
+                kind: FindingKind::Unreadable,
+                severity: Severity::Review,
+                location: None,
+                evidence: None,
+                reason: format!(
+                    "Chưa đọc được toàn bộ tệp: {what}; phần này có thể chứa dấu mật, cần kiểm tra thủ công"
+                ),
+                marking: None,
+                confidence: None,
+                copy: None,
+            }),
+            ExtractNote::OcrDone { .. } => {}
         }
     }
     if x.units.is_empty() && x.notes.is_empty() && x.format != "txt" && !x.format.starts_with("txt")
