@@ -158,3 +158,33 @@ fn zip_archives_are_scanned_entry_by_entry_and_fail_closed() {
             .any(|f| f.reason.contains("Chưa đọc được toàn bộ tệp") && f.reason.contains("b.xls"))
     );
 }
+
+/// OCR goes through pipes: symlinks planted at the old predictable names
+/// (`/tmp/bmnn-ocr-<pid>-<n>.img`) are never followed, and a picture that could not be read by
+/// OCR is `review`.
+#[test]
+fn ocr_never_writes_pictures_through_a_shared_temporary_folder() {
+    let dir = tempfile::tempdir().expect("dir");
+    let target = dir.path().join("victim");
+    std::fs::write(&target, b"intact").expect("write");
+    let mut planted = Vec::new();
+    for n in 0..8 {
+        for ext in ["img", "pdf"] {
+            let link =
+                std::env::temp_dir().join(format!("bmnn-ocr-{}-{n}.{ext}", std::process::id()));
+            if std::os::unix::fs::symlink(&target, &link).is_ok() {
+                planted.push(link);
+            }
+        }
+    }
+    // A 1×1 PNG: OCR has nothing to read in it.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x04\0\x09\xfb\x03\xfd\xe3U\xf2\x9c\0\0\0\0IEND\xaeB`\x82";
+    let v = scan("anh.png", png);
+    for l in &planted {
+        let _ = std::fs::remove_file(l);
+    }
+    assert_eq!(std::fs::read(&target).expect("read"), b"intact");
+    if !bmnn_scan::extract::ocr::available() {
+        assert_eq!(v.verdict, Verdict::Review, "{:#?}", v.findings);
+    }
+}
