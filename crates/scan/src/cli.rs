@@ -38,7 +38,11 @@ pub struct ScanArgs {
 }
 
 /// Extensions picked up when walking folders (explicitly named files are always scanned).
-const EXTENSIONS: &[&str] = &["docx", "docm", "pdf", "html", "htm", "txt"];
+const EXTENSIONS: &[&str] = &[
+    "docx", "docm", "doc", "pdf", "html", "htm", "txt", "zip", "rtf", "xls", "xlsx", "ppt", "pptx",
+    "odt", "ods", "odp", "eml", "msg", "mht", "mhtml", "7z", "rar", "gz", "png", "jpg", "jpeg",
+    "gif", "bmp", "tif", "tiff",
+];
 
 /// Collect files under `paths`; returns (files, paths that do not exist).
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {

@@ -88,6 +88,31 @@ impl ScanState {
     }
 }
 
+impl ScanState {
+    /// Keeps `text` as the indexed text of an item (encrypted with the data key, for rebuilding
+    /// the index at start-up) and adds it to the index now, at the item's current level.
+    pub fn store_item_text<S: Store>(
+        &self,
+        svc: &Service<S>,
+        ctx: &Ctx,
+        item_id: Id,
+        text: &str,
+    ) -> Result<(), CoreError> {
+        let detail = svc.item_detail(ctx, item_id)?;
+        let ct = crate::ui::encrypt_attachment(&self.text_key, item_id, text.as_bytes());
+        svc.set_item_text(ctx, item_id, &ct)?;
+        let mut ix = self.index.write().expect("index lock");
+        ix.remove(item_id);
+        ix.add(
+            item_id,
+            detail.item.level.rank() as u8,
+            detail.item.label(),
+            text,
+        );
+        Ok(())
+    }
+}
+
 /// A finding as shown to the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView {
@@ -113,6 +138,41 @@ pub struct ScanOutcome {
     pub verdict: Verdict,
     pub verdict_vi: String,
     pub findings: Vec<FindingView>,
+}
+
+impl ScanOutcome {
+    /// What the person should do now (bước tiếp theo), in Vietnamese.
+    pub fn next_step(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => {
+                "Không được đăng tải, gửi hoặc sao chép tệp này ra ngoài. Báo ngay cho cán bộ bảo vệ bí mật nhà nước của cơ quan."
+            }
+            Verdict::Review => {
+                "Chưa được đăng tải. Chuyển tệp cho cán bộ bảo vệ bí mật nhà nước kiểm tra thủ công phần chưa đọc được; chỉ đăng khi đã được xác nhận."
+            }
+            Verdict::Pass => {
+                "Có thể đăng tải theo quy trình của cơ quan. Công cụ không thay thế trách nhiệm của người ký duyệt nội dung."
+            }
+        }
+    }
+
+    /// Style class of the verdict on the page.
+    pub fn css(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => "verdict verdict-block",
+            Verdict::Review => "verdict verdict-review",
+            Verdict::Pass => "verdict verdict-pass",
+        }
+    }
+
+    /// A sign that does not rely on colour alone.
+    pub fn icon(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => "⛔",
+            Verdict::Review => "⚠",
+            Verdict::Pass => "✔",
+        }
+    }
 }
 
 fn where_of(f: &Finding) -> Option<String> {
@@ -291,17 +351,7 @@ pub async fn index_item_file<S: Store>(
         if text.trim().is_empty() {
             return Ok(0);
         }
-        let detail = svc.item_detail(&ctx, item_id)?;
-        let ct = crate::ui::encrypt_attachment(&scan.text_key, item_id, text.as_bytes());
-        svc.set_item_text(&ctx, item_id, &ct)?;
-        let mut ix = scan.index.write().expect("index lock");
-        ix.remove(item_id);
-        ix.add(
-            item_id,
-            detail.item.level.rank() as u8,
-            detail.item.label(),
-            &text,
-        );
+        scan.store_item_text(&svc, &ctx, item_id, &text)?;
         Ok(text.chars().count())
     })
     .await

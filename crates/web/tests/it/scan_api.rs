@@ -379,6 +379,16 @@ async fn a_copy_of_a_tuyet_mat_text_blocks_every_caller_and_reveals_nothing() {
         "{html}"
     );
     assert!(!html.contains("Tuyệt mật") && !html.contains(&format!("#{item}")));
+    // The verdict is shown with its colour, an icon and the next step, in Vietnamese.
+    assert!(
+        html.contains("verdict-block") && html.contains("⛔"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Không được đăng tải") && html.contains("cán bộ bảo vệ bí mật nhà nước"),
+        "{html}"
+    );
+    assert!(!html.contains("BMNN002"), "no rule codes on the page");
     assert_eq!(notices(&app).len(), 4);
     // A reader cleared for the item is told which one.
     let (_, v) = scan(&router, &app, "vanthu", "bai-dang.txt", SECRET.as_bytes()).await;
