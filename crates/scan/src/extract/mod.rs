@@ -14,6 +14,7 @@ pub mod docx;
 pub mod html;
 pub mod ocr;
 pub mod pdf;
+pub mod rtf;
 pub mod txt;
 mod zipread;
 
@@ -78,6 +79,8 @@ pub enum Format {
     Image,
     /// An OLE compound file (Word 97–2003 `.doc`; `.xls`, `.ppt`, `.msg` are refused for review).
     Ole,
+    /// RTF.
+    Rtf,
     /// A format recognised but not read (RTF, 7z, RAR, gzip, xz, e-mail, other office files):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
@@ -92,7 +95,6 @@ const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
     (".odt", "văn bản OpenDocument (.odt)"),
     (".ods", "bảng tính OpenDocument (.ods)"),
     (".odp", "trình chiếu OpenDocument (.odp)"),
-    (".rtf", "văn bản RTF"),
     (".eml", "thư điện tử (.eml)"),
     (".msg", "thư Outlook (.msg)"),
     (".mht", "trang web lưu trữ (.mht)"),
@@ -139,7 +141,7 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
         return Format::Ole;
     }
     if bytes.starts_with(b"{\\rtf") {
-        return Format::Unread("văn bản RTF");
+        return Format::Rtf;
     }
     if bytes.starts_with(b"7z\xbc\xaf\x27\x1c") {
         return Format::Unread("tệp nén 7z");
@@ -239,6 +241,7 @@ fn extract_at(
         Format::Txt => txt::extract_checked(bytes),
         Format::Image => Ok(ocr::extract_image(bytes)),
         Format::Ole => doc::extract(bytes, limits),
+        Format::Rtf => rtf::extract(bytes, limits),
         Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
 }

@@ -81,16 +81,23 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(dir.path().join("sach.txt"), "Thông báo lịch họp giao ban.").unwrap();
     std::fs::write(sub.join("mat.html"), "<html><body><p>MẬT</p></body></html>").unwrap();
-    std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap(); // not a scanned type: skipped in folders
+    // Pictures are walked too (read by OCR, or reviewed); other files are left out.
+    std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap();
+    std::fs::write(sub.join("ghi-chu.xyz"), b"khac").unwrap();
     let mut calls = Vec::new();
     let res = scan_paths(&[dir.path().to_path_buf()], &scanner(), |done, total, _| {
         calls.push((done, total))
     });
-    assert_eq!(res.len(), 2);
-    assert_eq!(calls, vec![(1, 2), (2, 2)]);
+    assert_eq!(res.len(), 3);
+    assert_eq!(calls, vec![(1, 3), (2, 3), (3, 3)]);
     assert_eq!(
         res.iter().filter(|r| r.verdict == Verdict::Block).count(),
         1
+    );
+    assert_eq!(
+        res.iter().filter(|r| r.verdict == Verdict::Pass).count(),
+        1,
+        "only the clean text passes; the unreadable picture does not"
     );
 
     let args = |paths: Vec<std::path::PathBuf>| ScanArgs {

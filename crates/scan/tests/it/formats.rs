@@ -188,3 +188,32 @@ fn ocr_never_writes_pictures_through_a_shared_temporary_folder() {
         assert_eq!(v.verdict, Verdict::Review, "{:#?}", v.findings);
     }
 }
+
+#[test]
+fn an_rtf_from_libreoffice_with_a_stamp_blocks_and_a_clean_one_passes() {
+    let rtf = soffice("lich.docx", &stamped_docx(), "rtf");
+    assert!(rtf.starts_with(b"{\\rtf"), "an RTF file");
+    let v = scan("lich.rtf", &rtf);
+    assert_blocks(&v);
+    assert_eq!(v.format, "rtf");
+    let clean = soffice(
+        "sach.docx",
+        &DocxBuilder::body(&p("Thông báo lịch nghỉ Tết Nguyên đán của cơ quan.")).build(),
+        "rtf",
+    );
+    let v = scan("sach.rtf", &clean);
+    assert_passes(&v);
+    // The Vietnamese text itself came through (not a pass on an empty read).
+    let x = bmnn_scan::extract::extract(&clean, "sach.rtf", &bmnn_scan::Limits::default())
+        .expect("read");
+    assert!(
+        x.units.iter().any(|u| u.text.contains("Tết Nguyên đán")),
+        "{:?}",
+        x.units
+    );
+    // Cut short: never clean.
+    assert_ne!(
+        scan("cat.rtf", &clean[..clean.len() / 2]).verdict,
+        Verdict::Pass
+    );
+}
