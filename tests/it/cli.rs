@@ -538,3 +538,97 @@ fn serve_refuses_plain_http_beyond_loopback_unless_told() {
     child.kill().ok();
     child.wait().ok();
 }
+
+/// Issue 11 through the CLI: a verbatim copy of the demo's highest protected item's text is blocked by `bmnn scan`,
+/// whose output names nothing (no item, label or level); the audit trail records which item
+/// (`scan.match`) and the security officer gets a `scan-match` notice.
+#[test]
+fn scan_blocks_a_copy_of_a_protected_item_and_names_nothing() {
+    use bmnn_core::Level;
+    use bmnn_core::model::{NoticeKind, NoticeQuery, ReadScope};
+    use bmnn_core::ports::Store;
+    let dir = demo();
+    let secret = "Phương án điều chỉnh nguồn dự trữ xăng dầu của tỉnh trong quý bốn được xây dựng trên cơ sở \
+rà soát toàn bộ các kho chứa hiện có, năng lực tiếp nhận tại cảng biển và tuyến vận chuyển đường bộ, đồng thời dự kiến \
+phương án huy động lực lượng bảo vệ tại các điểm xung yếu khi xảy ra tình huống thiếu hụt nguồn cung kéo dài trên \
+phạm vi toàn tỉnh và các địa phương lân cận trong khu vực miền Trung";
+    let item = {
+        let ring: bmnn_vault::Keyring = serde_json::from_slice(
+            &std::fs::read(dir.path().join("keys/keyring.json")).expect("ring"),
+        )
+        .expect("json");
+        let key = ring.unlock(DEMO_PASSPHRASE.as_bytes()).expect("unlock");
+        let svc = bmnn_core::service::Service::new(
+            keyed_store(dir.path()),
+            bmnn_core::rules::RuleSet::embedded(),
+        );
+        let (mut items, users) = svc
+            .store
+            .read(|tx| {
+                let mut items = Vec::new();
+                for id in 1..200 {
+                    if let Some(i) = tx.get_item(&ReadScope::system(), id)?
+                        && i.status.protected()
+                    {
+                        items.push((i.level, i.id));
+                    }
+                }
+                Ok((items, tx.list_users()?))
+            })
+            .expect("read");
+        items.sort();
+        let (level, item) = *items.last().expect("a protected item in the demo");
+        assert!(level >= Level::ToiMat, "{level:?}");
+        let scan = bmnn_web::scanning::ScanState::new(vec![], None, key.bytes());
+        // Stored by someone who may see it (as the attachment upload would).
+        let stored = users.iter().any(|u| {
+            scan.store_item_text(&svc, &bmnn_web::ctx_for(u.id), item, secret)
+                .is_ok()
+        });
+        assert!(stored, "some demo user may see item {item}");
+        (item, level.label())
+    };
+    let (item, level) = item;
+    let f = dir.path().join("bai-dang.txt");
+    std::fs::write(&f, secret).expect("write");
+    let o = bmnn(
+        dir.path(),
+        &["scan", "--format", "json", f.to_str().expect("p")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v[0]["verdict"], "block", "{out}");
+    assert!(out.contains(bmnn_scan::HIDDEN_MATCH_REASON), "{out}");
+    for leak in [level, "tuyet_mat", "toi_mat", "doc_id", &format!("#{item}")] {
+        assert!(!out.contains(leak), "{leak} in {out}");
+    }
+    let human = bmnn(dir.path(), &["scan", f.to_str().expect("p")]);
+    let human = text(&human);
+    assert!(
+        human.contains("trùng với tài liệu bí mật nhà nước đã đăng ký")
+            && !human.contains("Tuyệt mật"),
+        "{human}"
+    );
+    // The details are for the security officer.
+    let store = keyed_store(dir.path());
+    let notices = store
+        .read(|tx| {
+            tx.list_notices(
+                &ReadScope::system(),
+                &NoticeQuery {
+                    open_only: true,
+                    item_id: Some(item),
+                },
+            )
+        })
+        .expect("notices");
+    assert_eq!(
+        notices
+            .iter()
+            .filter(|n| n.kind == NoticeKind::ScanMatch)
+            .count(),
+        2,
+        "one notice per scan"
+    );
+}

@@ -413,7 +413,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             findings: v.findings.len() as u32,
                             channel: "cli".into(),
                         };
-                        if let Err(e) = svc.record_scan(&ctx, &log) {
+                        // Which registered items the file copies goes to the audit trail and
+                        // the security officer, never to the terminal.
+                        let matched: Vec<i64> = v
+                            .findings
+                            .iter()
+                            .filter(|f| f.severity == bmnn_scan::Severity::Block)
+                            .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
+                            .collect();
+                        if let Err(e) = svc.record_scan_with_matches(&ctx, &log, &matched) {
                             log_err = Some(e);
                         }
                     });

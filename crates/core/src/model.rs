@@ -577,6 +577,8 @@ pub enum NoticeKind {
     Adjustment,
     Declassification,
     CatalogueRemoval,
+    /// Cảnh báo lộ lọt: a scanned file copies a registered item (for the security officer).
+    ScanMatch,
 }
 
 impl NoticeKind {
@@ -586,6 +588,7 @@ impl NoticeKind {
             NoticeKind::Adjustment => "Thông báo điều chỉnh độ mật",
             NoticeKind::Declassification => "Thông báo giải mật",
             NoticeKind::CatalogueRemoval => "Thông báo giải mật (không còn trong danh mục)",
+            NoticeKind::ScanMatch => "Cảnh báo tệp kiểm tra trùng với tài liệu bí mật",
         }
     }
 }

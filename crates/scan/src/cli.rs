@@ -29,9 +29,6 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
-    /// Highest level of registered documents to report copies from (1 Mật, 2 Tối mật, 3 Tuyệt mật).
-    #[arg(long, default_value_t = 3)]
-    pub max_level: u8,
     /// Extraction timeout per file, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
@@ -41,7 +38,11 @@ pub struct ScanArgs {
 }
 
 /// Extensions picked up when walking folders (explicitly named files are always scanned).
-const EXTENSIONS: &[&str] = &["docx", "docm", "pdf", "html", "htm", "txt"];
+const EXTENSIONS: &[&str] = &[
+    "docx", "docm", "doc", "pdf", "html", "htm", "txt", "zip", "rtf", "xls", "xlsx", "ppt", "pptx",
+    "odt", "ods", "odp", "eml", "msg", "mht", "mhtml", "7z", "rar", "gz", "png", "jpg", "jpeg",
+    "gif", "bmp", "tif", "tiff",
+];
 
 /// Collect files under `paths`; returns (files, paths that do not exist).
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
@@ -138,9 +139,8 @@ pub fn run_cli_with(
 ) -> i32 {
     let mut scanner = Scanner::new(&markings);
     if let Some(ix) = index {
-        scanner = scanner.with_index(ix, args.max_level);
+        scanner = scanner.with_index(ix);
     }
-    scanner.max_level = args.max_level;
     if !args.in_process {
         match Isolation::current_exe() {
             Ok(mut iso) => {
@@ -174,6 +174,10 @@ pub fn run_cli_with(
     for (f, v) in files.iter().zip(results.iter().skip(missing.len())) {
         on_result(f, v);
     }
+    // Whoever runs the command learns only that a file copies a registered document; which one
+    // goes to the audit trail and the security officer (through `on_result`).
+    let mut results = results;
+    results.iter_mut().for_each(crate::verdict::redact_copies);
     let text = match args.format {
         OutputFormat::Human => report::human(&results),
         OutputFormat::Json => report::json(&results),

@@ -27,6 +27,6 @@ pub use marking::{Confidence, MarkingDetector, MarkingKind, MarkingSpec, Secrecy
 pub use model::{Extracted, Part, TextUnit};
 pub use normalize::fold;
 pub use verdict::{
-    FileVerdict, Finding, FindingKind, Location, Scanner, Severity, Verdict, scan_bytes,
-    scan_extracted,
+    FileVerdict, Finding, FindingKind, HIDDEN_MATCH_REASON, Location, Scanner, Severity, Verdict,
+    hidden_copy_finding, redact_copies, scan_bytes, scan_extracted,
 };

@@ -396,6 +396,14 @@ impl MarkingDetector {
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(|c| !c.is_lowercase());
+        // A stamp is recognised by its form (issue 11): the review-level stamps (protection
+        // period, extension, level adjustment, declassified) are printed in capitals or carry
+        // their fields (a date, a number). A line of ordinary case without any field — a phrase
+        // of a sentence, e.g. a wrapped line of a public report — is not a stamp.
+        if !h.kind.blocks() && !upper && !h.legacy_guess && !raw.chars().any(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
         if h.confidence == Confidence::Medium
             && (upper
                 && (u.style.bold

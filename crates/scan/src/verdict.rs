@@ -110,13 +110,12 @@ pub struct FileVerdict {
     pub findings: Vec<Finding>,
 }
 
-/// Scanner configuration: the marking list, an optional fingerprint index, the user's clearance
-/// and how to isolate extraction.
+/// Scanner configuration: the marking list, an optional fingerprint index and how to isolate
+/// extraction. Copies are looked for among every registered document, whatever the level and
+/// whoever scans (a match the caller may not see still blocks: see [`redact_copies`]).
 pub struct Scanner<'a> {
     pub detector: MarkingDetector,
     pub index: Option<&'a FingerprintIndex>,
-    /// Copy matches above this level are not reported (1 Mật … 3 Tuyệt mật).
-    pub max_level: u8,
     /// Copies estimated shorter than this many syllables are information only (F8). The default,
     /// 36, keeps 50-syllable (≈ 50-word) passages blocking and 25–30-syllable quotes logged.
     pub copy_threshold: usize,
@@ -130,16 +129,15 @@ impl<'a> Scanner<'a> {
         Scanner {
             detector: MarkingDetector::new(markings),
             index: None,
-            max_level: 3,
             copy_threshold: 36,
             isolation: None,
             limits: Limits::default(),
         }
     }
 
-    pub fn with_index(mut self, index: &'a FingerprintIndex, max_level: u8) -> Self {
+    /// Looks for copies of every document in `index` (all levels).
+    pub fn with_index(mut self, index: &'a FingerprintIndex) -> Self {
         self.index = Some(index);
-        self.max_level = max_level;
         self
     }
 
@@ -147,6 +145,52 @@ impl<'a> Scanner<'a> {
         self.isolation = Some(iso);
         self
     }
+}
+
+/// What a reader who may not know the registered document is told about a copy of it (the
+/// item, its level and its position in the register stay with the security officer).
+pub const HIDDEN_MATCH_REASON: &str = "Nội dung trùng với tài liệu bí mật nhà nước đã đăng ký — liên hệ cán bộ bảo vệ bí mật nhà nước";
+
+/// The finding shown instead of copy matches the reader may not know of: it blocks and says
+/// nothing of the registered document.
+pub fn hidden_copy_finding(location: Option<Location>) -> Finding {
+    Finding {
+        kind: FindingKind::Copy,
+        severity: Severity::Block,
+        location,
+        evidence: None,
+        reason: HIDDEN_MATCH_REASON.to_owned(),
+        marking: None,
+        confidence: None,
+        copy: None,
+    }
+}
+
+/// Removes from a verdict everything that identifies registered documents: blocking copy
+/// matches become one [`hidden_copy_finding`], information-only ones are dropped, and the level
+/// is recomputed from the stamps alone. The verdict itself does not change.
+pub fn redact_copies(v: &mut FileVerdict) {
+    let mut first_block: Option<Option<Location>> = None;
+    v.findings.retain(|f| {
+        if f.kind != FindingKind::Copy {
+            return true;
+        }
+        if f.severity == Severity::Block && first_block.is_none() {
+            first_block = Some(f.location.clone());
+        }
+        false
+    });
+    if let Some(loc) = first_block {
+        v.findings.push(hidden_copy_finding(loc));
+    }
+    v.level = v
+        .findings
+        .iter()
+        .filter_map(|f| match f.marking {
+            Some(MarkingKind::Level(l)) => Some(l),
+            _ => None,
+        })
+        .max();
 }
 
 /// Scan one file's bytes.
@@ -279,7 +323,19 @@ pub fn scan_extracted(file_name: &str, x: &Extracted, scanner: &Scanner) -> File
                 confidence: None,
                 copy: None,
             }),
-            _ => {}
+            ExtractNote::Skipped { what } => findings.push(Finding {
+                kind: FindingKind::Unreadable,
+                severity: Severity::Review,
+                location: None,
+                evidence: None,
+                reason: format!(
+                    "Chưa đọc được toàn bộ tệp: {what}; phần này có thể chứa dấu mật, cần kiểm tra thủ công"
+                ),
+                marking: None,
+                confidence: None,
+                copy: None,
+            }),
+            ExtractNote::OcrDone { .. } => {}
         }
     }
     if x.units.is_empty() && x.notes.is_empty() && x.format != "txt" && !x.format.starts_with("txt")
@@ -326,7 +382,7 @@ fn copy_findings(
         text.push_str(&u.text);
         text.push('\n');
     }
-    for m in index.query(&text, scanner.max_level) {
+    for m in index.query(&text, u8::MAX) {
         let ui = starts
             .partition_point(|&s| s <= m.query_start)
             .saturating_sub(1);

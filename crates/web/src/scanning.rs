@@ -2,10 +2,12 @@
 //!
 //! One pipeline for both faces ([`scan_file`]): hash the file, extract its text in the isolated
 //! child process, look for markings (the regimes' stamp texts) and for passages copied from
-//! registered items (the in-memory winnowing index), keep only copy matches the reader may
-//! know of (protected items within clearance, through the services' single filter — a match on
-//! a higher item is dropped, never hinted at), apply the ignores in force for this file, log the
-//! scan in the audit chain (file name, hash, verdict, who; never the text) and answer.
+//! registered items (the in-memory winnowing index, every level whoever scans), resolve copy
+//! matches against every item still protected (`Service::resolve_matches`): those the reader may
+//! know of are named, the others block with a reason that reveals nothing while the security
+//! officer receives the details (audit `scan.match` and a notice), apply the ignores in force for
+//! this file, log the scan in the audit chain (file name, hash, verdict, who; never the text) and
+//! answer.
 //!
 //! The index holds the fingerprints of every protected item whose electronic file was uploaded
 //! ([`index_item_file`]); the extracted text is kept encrypted with the data key so the index can
@@ -86,6 +88,31 @@ impl ScanState {
     }
 }
 
+impl ScanState {
+    /// Keeps `text` as the indexed text of an item (encrypted with the data key, for rebuilding
+    /// the index at start-up) and adds it to the index now, at the item's current level.
+    pub fn store_item_text<S: Store>(
+        &self,
+        svc: &Service<S>,
+        ctx: &Ctx,
+        item_id: Id,
+        text: &str,
+    ) -> Result<(), CoreError> {
+        let detail = svc.item_detail(ctx, item_id)?;
+        let ct = crate::ui::encrypt_attachment(&self.text_key, item_id, text.as_bytes());
+        svc.set_item_text(ctx, item_id, &ct)?;
+        let mut ix = self.index.write().expect("index lock");
+        ix.remove(item_id);
+        ix.add(
+            item_id,
+            detail.item.level.rank() as u8,
+            detail.item.label(),
+            text,
+        );
+        Ok(())
+    }
+}
+
 /// A finding as shown to the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView {
@@ -113,6 +140,41 @@ pub struct ScanOutcome {
     pub findings: Vec<FindingView>,
 }
 
+impl ScanOutcome {
+    /// What the person should do now (bước tiếp theo), in Vietnamese.
+    pub fn next_step(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => {
+                "Không được đăng tải, gửi hoặc sao chép tệp này ra ngoài. Báo ngay cho cán bộ bảo vệ bí mật nhà nước của cơ quan."
+            }
+            Verdict::Review => {
+                "Chưa được đăng tải. Chuyển tệp cho cán bộ bảo vệ bí mật nhà nước kiểm tra thủ công phần chưa đọc được; chỉ đăng khi đã được xác nhận."
+            }
+            Verdict::Pass => {
+                "Có thể đăng tải theo quy trình của cơ quan. Công cụ không thay thế trách nhiệm của người ký duyệt nội dung."
+            }
+        }
+    }
+
+    /// Style class of the verdict on the page.
+    pub fn css(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => "verdict verdict-block",
+            Verdict::Review => "verdict verdict-review",
+            Verdict::Pass => "verdict verdict-pass",
+        }
+    }
+
+    /// A sign that does not rely on colour alone.
+    pub fn icon(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Block => "⛔",
+            Verdict::Review => "⚠",
+            Verdict::Pass => "✔",
+        }
+    }
+}
+
 fn where_of(f: &Finding) -> Option<String> {
     f.location.as_ref().map(|l| match l.page {
         Some(p) => format!("{} (trang {p})", l.source),
@@ -120,48 +182,76 @@ fn where_of(f: &Finding) -> Option<String> {
     })
 }
 
-/// Scans one uploaded file for `user` (within their clearance) and logs it.
+/// Scans one uploaded file for a user and logs it: markings and copies are decided against
+/// every item still protected; only what the user may know of is named.
 pub async fn scan_file<S: Store>(
     st: &AppState<S>,
     scan: &Arc<ScanState>,
     ctx: Ctx,
-    user: &User,
+    _user: &User,
     file_name: String,
     bytes: Vec<u8>,
     channel: &'static str,
 ) -> Result<ScanOutcome, WebError> {
     let scan = scan.clone();
     let svc = st.svc.clone();
-    let max_level = user.clearance.map_or(0, |l| l.rank() as u8);
     let res = tokio::task::spawn_blocking(move || -> Result<ScanOutcome, CoreError> {
         let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
+        // Copies are looked for among every registered item, whoever scans.
         let verdict: FileVerdict = {
             let ix = scan.index.read().expect("index lock");
-            let mut scanner = Scanner::new(&scan.markings).with_index(&ix, max_level.max(1));
+            let mut scanner = Scanner::new(&scan.markings).with_index(&ix);
             if let Some(iso) = &scan.isolation {
                 scanner = scanner.with_isolation(iso.clone());
             }
             bmnn_scan::scan_bytes(&file_name, &bytes, &scanner)
         };
-        // Copy matches: only protected items the reader may see, at their current level.
+        // Copy matches against every item still protected: those the reader may know of are
+        // named; the others block with a reason that reveals nothing (the security officer
+        // gets the details). Declassified and destroyed items are dropped here.
         let ids: Vec<Id> = verdict
             .findings
             .iter()
             .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
             .collect();
-        let visible = if ids.is_empty() || max_level == 0 {
-            vec![]
+        let resolved = if ids.is_empty() {
+            Default::default()
         } else {
-            svc.visible_matches(&ctx, &ids)?
+            svc.resolve_matches(&ctx, &ids)?
         };
         let ignores = svc.active_ignores(&ctx, &sha)?;
         let mut findings = Vec::new();
+        let mut matched: Vec<Id> = Vec::new();
+        let mut hidden_shown = false;
         for f in &verdict.findings {
             let rule = f.kind.rule_id().to_string();
             let ignored = ignores.iter().any(|i| i.rule_id == rule);
             if f.kind == FindingKind::Copy {
                 let Some(c) = &f.copy else { continue };
-                let Some(m) = visible.iter().find(|m| m.item_id == c.doc_id) else {
+                if f.severity == Severity::Block
+                    && (resolved.hidden.contains(&c.doc_id)
+                        || resolved.visible.iter().any(|m| m.item_id == c.doc_id))
+                {
+                    matched.push(c.doc_id);
+                }
+                if resolved.hidden.contains(&c.doc_id) {
+                    // An ignore never covers a match the approver could not have seen.
+                    if f.severity == Severity::Block && !hidden_shown {
+                        hidden_shown = true;
+                        findings.push(FindingView {
+                            rule_id: rule,
+                            severity: Severity::Block,
+                            reason: bmnn_scan::HIDDEN_MATCH_REASON.to_string(),
+                            evidence: None,
+                            where_: where_of(f),
+                            item: None,
+                            copied_syllables: None,
+                            ignored: false,
+                        });
+                    }
+                    continue;
+                }
+                let Some(m) = resolved.visible.iter().find(|m| m.item_id == c.doc_id) else {
                     continue;
                 };
                 findings.push(FindingView {
@@ -210,7 +300,7 @@ pub async fn scan_file<S: Store>(
             verdict_vi: verdict.vi().to_string(),
             findings,
         };
-        svc.record_scan(
+        svc.record_scan_with_matches(
             &ctx,
             &ScanLog {
                 file_name: out.file.clone(),
@@ -225,6 +315,7 @@ pub async fn scan_file<S: Store>(
                 findings: out.findings.iter().filter(|f| !f.ignored).count() as u32,
                 channel: channel.into(),
             },
+            &matched,
         )?;
         Ok(out)
     })
@@ -260,17 +351,7 @@ pub async fn index_item_file<S: Store>(
         if text.trim().is_empty() {
             return Ok(0);
         }
-        let detail = svc.item_detail(&ctx, item_id)?;
-        let ct = crate::ui::encrypt_attachment(&scan.text_key, item_id, text.as_bytes());
-        svc.set_item_text(&ctx, item_id, &ct)?;
-        let mut ix = scan.index.write().expect("index lock");
-        ix.remove(item_id);
-        ix.add(
-            item_id,
-            detail.item.level.rank() as u8,
-            detail.item.label(),
-            &text,
-        );
+        scan.store_item_text(&svc, &ctx, item_id, &text)?;
         Ok(text.chars().count())
     })
     .await

@@ -56,6 +56,14 @@ pub struct MatchedItem {
     pub level: Level,
 }
 
+/// Copy matches split by what the reader may know ([`Service::resolve_matches`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedMatches {
+    pub visible: Vec<MatchedItem>,
+    /// Protected items the reader may not see: they block, and the verdict says nothing of them.
+    pub hidden: Vec<Id>,
+}
+
 const IGNORE_KIND: &str = "scan-ignore";
 /// Longest ignore (days): findings are re-examined at least yearly.
 pub const MAX_IGNORE_DAYS: i64 = 366;
@@ -67,6 +75,14 @@ fn valid_sha(s: &str) -> bool {
 impl<S: Store> Service<S> {
     /// Logs one scan in the audit chain.
     pub fn record_scan(&self, ctx: &Ctx, s: &ScanLog) -> Result<()> {
+        self.record_scan_with_matches(ctx, s, &[])
+    }
+
+    /// Logs one scan in the audit chain and, for every registered item still protected that the
+    /// file copies (`matched`, whatever the scanner's clearance), writes the details — which
+    /// item, who scanned, when, through which channel — to the audit trail and owes the security
+    /// officer a notice (cảnh báo lộ lọt), in one transaction.
+    pub fn record_scan_with_matches(&self, ctx: &Ctx, s: &ScanLog, matched: &[Id]) -> Result<()> {
         self.write(ctx, |a| {
             if !valid_sha(&s.sha256) {
                 return Err(CoreError::invalid("sha256", "mã băm SHA-256 không hợp lệ"));
@@ -84,8 +100,82 @@ impl<S: Store> Service<S> {
                     "name={name} size={} verdict={} findings={} channel={}",
                     s.size, s.verdict, s.findings, s.channel
                 ),
-            )
+            )?;
+            let mut done: Vec<Id> = Vec::new();
+            for id in matched {
+                if done.contains(id) {
+                    continue;
+                }
+                done.push(*id);
+                let Some(item) = a.tx.get_item(&ReadScope::system(), *id)? else {
+                    continue;
+                };
+                if !item.status.protected() {
+                    continue;
+                }
+                a.audit(
+                    "scan.match",
+                    format!("item:{}", item.id),
+                    format!(
+                        "file={} name={name} channel={} scanned_by={}",
+                        s.sha256,
+                        s.channel,
+                        a.actor_label()
+                    ),
+                )?;
+                let channel = match s.channel.as_str() {
+                    "web" => "trang kiểm tra",
+                    "api" => "giao diện lập trình (API)",
+                    "cli" => "dòng lệnh",
+                    _ => "khác",
+                };
+                let when = a.ctx.now;
+                a.tx.insert_notice(&Notice {
+                    id: 0,
+                    item_id: item.id,
+                    level: item.level,
+                    kind: NoticeKind::ScanMatch,
+                    recipient: "Cán bộ bảo vệ bí mật nhà nước".into(),
+                    created_on: a.ctx.today,
+                    due: crate::dates::days_after(a.ctx.today, 1),
+                    done_on: None,
+                    done_ref: None,
+                    basis: format!(
+                        "Tệp «{name}» do {} ({}) kiểm tra lúc {:02}:{:02} ngày {} qua {channel} có đoạn trùng với {}",
+                        a.actor.full_name,
+                        a.actor.username,
+                        when.hour(),
+                        when.minute(),
+                        fmt_vn(a.ctx.today),
+                        item.label()
+                    ),
+                })?;
+            }
+            Ok(())
         })
+    }
+
+    /// Copy matches (item ids from the index) resolved against every item still protected,
+    /// whatever the reader: `visible` are those the reader may know of (within clearance and
+    /// need-to-know, at their current level), `hidden` the protected ones the reader may not
+    /// see. Declassified and destroyed items are in neither.
+    pub fn resolve_matches(&self, ctx: &Ctx, ids: &[Id]) -> Result<ResolvedMatches> {
+        let visible = self.visible_matches(ctx, ids)?;
+        let hidden = self.store.read(|tx| {
+            let mut out: Vec<Id> = Vec::new();
+            for id in ids {
+                if out.contains(id) || visible.iter().any(|m| m.item_id == *id) {
+                    continue;
+                }
+                if let Some(item) = tx.get_item(&ReadScope::system(), *id)?
+                    && item.status.protected()
+                {
+                    out.push(item.id);
+                }
+            }
+            Ok(out)
+        })?;
+        Ok(ResolvedMatches { visible, hidden })
     }
 
     /// Records an approved ignore of a finding (leader or security officer).

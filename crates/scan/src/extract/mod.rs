@@ -9,16 +9,18 @@
 //! Legacy Vietnamese fonts are repaired per run here, where the font name is known, before any
 //! normalisation happens downstream.
 
+pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod ocr;
 pub mod pdf;
+pub mod rtf;
 pub mod txt;
 mod zipread;
 
 use thiserror::Error;
 
-use crate::model::Extracted;
+use crate::model::{ExtractNote, Extracted};
 
 /// Why a file could not be read (không đọc được tệp).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -75,7 +77,39 @@ pub enum Format {
     Txt,
     /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
     Image,
+    /// An OLE compound file (Word 97–2003 `.doc`; `.xls`, `.ppt`, `.msg` are refused for review).
+    Ole,
+    /// RTF.
+    Rtf,
+    /// A format recognised but not read (RTF, 7z, RAR, gzip, xz, e-mail, other office files):
+    /// the verdict is `review`, never `pass`.
+    Unread(&'static str),
 }
+
+/// Extensions of formats we know we do not read (yet): never decoded as text.
+const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
+    (".xls", "bảng tính Excel 97–2003 (.xls)"),
+    (".xlsx", "bảng tính Excel (.xlsx)"),
+    (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
+    (".pptx", "trình chiếu PowerPoint (.pptx)"),
+    (".odt", "văn bản OpenDocument (.odt)"),
+    (".ods", "bảng tính OpenDocument (.ods)"),
+    (".odp", "trình chiếu OpenDocument (.odp)"),
+    (".eml", "thư điện tử (.eml)"),
+    (".msg", "thư Outlook (.msg)"),
+    (".mht", "trang web lưu trữ (.mht)"),
+    (".mhtml", "trang web lưu trữ (.mhtml)"),
+    (".7z", "tệp nén 7z"),
+    (".rar", "tệp nén RAR"),
+    (".gz", "tệp nén gzip"),
+    (".tgz", "tệp nén gzip"),
+    (".xz", "tệp nén xz"),
+    (".bz2", "tệp nén bzip2"),
+    (".tar", "tệp lưu trữ tar"),
+    (".svg", "ảnh vector SVG"),
+    (".webp", "ảnh WebP"),
+    (".heic", "ảnh HEIC"),
+];
 
 /// Magic bytes of the picture formats tesseract reads.
 fn is_image(bytes: &[u8], lower_name: &str) -> bool {
@@ -103,8 +137,38 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
     {
         return Format::Pdf;
     }
+    if bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
+        return Format::Ole;
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return Format::Rtf;
+    }
+    if bytes.starts_with(b"7z\xbc\xaf\x27\x1c") {
+        return Format::Unread("tệp nén 7z");
+    }
+    if bytes.starts_with(b"Rar!\x1a\x07") {
+        return Format::Unread("tệp nén RAR");
+    }
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return Format::Unread("tệp nén gzip");
+    }
+    if bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Format::Unread("tệp nén xz");
+    }
+    if bytes.starts_with(b"BZh") && lower.ends_with(".bz2") {
+        return Format::Unread("tệp nén bzip2");
+    }
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return Format::Unread("ảnh WebP");
+    }
     if is_image(bytes, &lower) {
         return Format::Image;
+    }
+    if let Some((_, what)) = UNREAD_EXTENSIONS.iter().find(|(e, _)| lower.ends_with(e)) {
+        return Format::Unread(what);
+    }
+    if looks_like_mail(bytes) {
+        return Format::Unread("thư điện tử hoặc trang web lưu trữ (MIME)");
     }
     if lower.ends_with(".docx") || lower.ends_with(".docm") || lower.ends_with(".dotx") {
         return Format::Docx;
@@ -123,6 +187,18 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
     Format::Txt
 }
 
+/// A MIME message (e-mail, MHT): headers first, then parts that may be base64 — never plain text.
+fn looks_like_mail(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).to_ascii_lowercase();
+    head.contains("mime-version:")
+        || (head.contains("content-type: multipart/") && head.contains("boundary="))
+        || head.contains("content-transfer-encoding: base64")
+        || head.contains("content-transfer-encoding: quoted-printable")
+}
+
+/// Deepest nesting of archives read (an archive inside an archive inside …).
+pub const MAX_ARCHIVE_DEPTH: u32 = 3;
+
 /// Extract in-process (no isolation). Use [`crate::isolate::extract_isolated`] for untrusted files.
 pub fn extract(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Extracted, ExtractError> {
     if bytes.len() > limits.max_input {
@@ -131,11 +207,82 @@ pub fn extract(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Extract
             limits.max_input >> 20
         )));
     }
+    extract_at(bytes, file_name, limits, 0)
+}
+
+fn extract_at(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    depth: u32,
+) -> Result<Extracted, ExtractError> {
     match sniff(bytes, file_name) {
-        Format::Docx => docx::extract(bytes, limits),
+        Format::Docx => {
+            let z = zipread::BoundedZip::open(bytes, limits)?;
+            let has = |n: &str| z.names().iter().any(|x| x == n);
+            if has("word/document.xml") {
+                docx::extract(bytes, limits)
+            } else if has("xl/workbook.xml") {
+                Err(ExtractError::Unsupported("bảng tính Excel (.xlsx)".into()))
+            } else if has("ppt/presentation.xml") {
+                Err(ExtractError::Unsupported(
+                    "trình chiếu PowerPoint (.pptx)".into(),
+                ))
+            } else if has("mimetype") || has("META-INF/manifest.xml") {
+                Err(ExtractError::Unsupported("tài liệu OpenDocument".into()))
+            } else if has("[Content_Types].xml") {
+                Err(ExtractError::Unsupported("tài liệu Office Open XML".into()))
+            } else {
+                archive(z, limits, depth)
+            }
+        }
         Format::Pdf => pdf::extract(bytes, limits),
         Format::Html => Ok(html::extract(bytes)),
-        Format::Txt => Ok(txt::extract(bytes)),
+        Format::Txt => txt::extract_checked(bytes),
         Format::Image => Ok(ocr::extract_image(bytes)),
+        Format::Ole => doc::extract(bytes, limits),
+        Format::Rtf => rtf::extract(bytes, limits),
+        Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
+}
+
+/// A zip archive that is not an office document: every entry is extracted as a file of its own
+/// (archives inside up to [`MAX_ARCHIVE_DEPTH`]), under the archive's entry and size limits. An
+/// entry that cannot be read is noted ([`ExtractNote::Skipped`]): the verdict is then `review`
+/// at best, while stamps found in the other entries still block.
+fn archive(
+    mut z: zipread::BoundedZip<'_>,
+    limits: &Limits,
+    depth: u32,
+) -> Result<Extracted, ExtractError> {
+    if depth >= MAX_ARCHIVE_DEPTH {
+        return Err(ExtractError::Limit(format!(
+            "tệp nén lồng nhau quá {MAX_ARCHIVE_DEPTH} lớp"
+        )));
+    }
+    let mut out = Extracted::new("zip");
+    let names: Vec<String> = z.names().to_vec();
+    for name in names {
+        if name.ends_with('/') {
+            continue;
+        }
+        let Some(data) = z.read(&name)? else { continue };
+        let inner_limits = Limits {
+            max_total_size: limits.max_total_size.saturating_sub(z.total()),
+            ..*limits
+        };
+        match extract_at(&data, &name, &inner_limits, depth + 1) {
+            Ok(x) => {
+                for mut u in x.units {
+                    u.source = format!("{name} › {}", u.source);
+                    out.units.push(u);
+                }
+                out.notes.extend(x.notes);
+            }
+            Err(e) => out.notes.push(ExtractNote::Skipped {
+                what: format!("mục «{name}» trong tệp nén: {e}"),
+            }),
+        }
+    }
+    Ok(out)
 }

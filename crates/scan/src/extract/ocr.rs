@@ -4,12 +4,13 @@
 //! [`crate::model::ExtractNote::OcrUnavailable`] — the verdict then says OCR was not possible, never
 //! "clean". `--psm 6` is used because the default page segmentation dropped the red stamp in the
 //! research runs (scanner.md §6.4). The red-layer pass of §6.4 is not implemented yet.
+//! Pictures and PDF pages go to `pdftoppm` and `tesseract` through pipes (standard input and
+//! output), never through a file in a shared temporary folder.
 
 use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// True when `tesseract` is on PATH and lists the `vie` language.
 pub fn available() -> bool {
@@ -43,30 +44,36 @@ pub fn can_render_pdf() -> bool {
     })
 }
 
-fn temp_path(ext: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("bmnn-ocr-{}-{n}.{ext}", std::process::id()))
+/// Runs `cmd` with `input` on its standard input and returns its standard output when it
+/// succeeds. Nothing is written to disk: pictures and PDFs travel through pipes only, so no
+/// other process can read them from a temporary folder, and no symlink can redirect them.
+fn run_piped(mut cmd: Command, input: &[u8]) -> Option<Vec<u8>> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let data = input.to_vec();
+    // Write from another thread: a large picture fills the pipe before the program has
+    // written its output, and the two would wait on each other.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().ok();
+    let _ = writer.join();
+    let out = out?;
+    out.status.success().then_some(out.stdout)
 }
 
-/// OCR one image; lines of text, or None when tesseract failed.
+/// OCR one image (through standard input); lines of text, or None when tesseract failed.
 pub fn ocr_image(image: &[u8]) -> Option<Vec<String>> {
-    let path = temp_path("img");
-    std::fs::write(&path, image).ok()?;
-    let out = Command::new("tesseract")
-        .arg(&path)
-        .arg("stdout")
-        .args(["-l", "vie", "--psm", "6"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    let _ = std::fs::remove_file(&path);
-    let out = out.ok()?;
-    if !out.status.success() {
-        return None;
-    }
+    let mut cmd = Command::new("tesseract");
+    cmd.args(["stdin", "stdout", "-l", "vie", "--psm", "6"]);
+    let out = run_piped(cmd, image)?;
     Some(
-        String::from_utf8_lossy(&out.stdout)
+        String::from_utf8_lossy(&out)
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(str::to_owned)
@@ -100,32 +107,15 @@ pub fn extract_image(bytes: &[u8]) -> Extracted {
     out
 }
 
-/// Render one PDF page with pdftoppm (200 dpi) and OCR it.
+/// Render one PDF page with pdftoppm (200 dpi; PDF in through standard input, PNG out through
+/// standard output) and OCR it.
 pub fn ocr_pdf_page(pdf: &[u8], page: u32) -> Option<Vec<String>> {
-    let input = temp_path("pdf");
-    std::fs::write(&input, pdf).ok()?;
-    let prefix = temp_path("page");
     let p = page.to_string();
-    let ok = Command::new("pdftoppm")
-        .args(["-f", &p, "-l", &p, "-r", "200", "-png", "-singlefile"])
-        .arg(&input)
-        .arg(&prefix)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let _ = std::fs::remove_file(&input);
-    let png = prefix.with_extension("page.png");
-    let png = if png.exists() {
-        png
-    } else {
-        PathBuf::from(format!("{}.png", prefix.display()))
-    };
-    let result = if ok {
-        std::fs::read(&png).ok().and_then(|b| ocr_image(&b))
-    } else {
-        None
-    };
-    let _ = std::fs::remove_file(&png);
-    result
+    let mut cmd = Command::new("pdftoppm");
+    cmd.args(["-f", &p, "-l", &p, "-r", "200", "-png", "-singlefile", "-"]);
+    let png = run_piped(cmd, pdf)?;
+    if png.is_empty() {
+        return None;
+    }
+    ocr_image(&png)
 }

@@ -5,6 +5,7 @@
 
 use encoding_rs::Encoding;
 
+use super::ExtractError;
 use crate::model::{Extracted, Part, Style, TextUnit};
 
 /// Decide the encoding of a byte buffer and decode it.
@@ -46,6 +47,33 @@ pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         }
     }
     None
+}
+
+/// As [`extract`], but refuses bytes that are not text (a binary file of an unknown format, an
+/// office file read in a wrong encoding, random bytes): control characters other than tab,
+/// line and page breaks, or undecodable sequences, in more than 1 % of the characters — or any
+/// NUL — mean the file was not understood, and must not pass as clean text.
+pub fn extract_checked(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    let bom = Encoding::for_bom(bytes).is_some();
+    if !bom && bytes.contains(&0) {
+        return Err(ExtractError::Unsupported(
+            "không nhận ra định dạng tệp (dữ liệu nhị phân)".into(),
+        ));
+    }
+    let (text, _) = decode_text(bytes);
+    let total = text.chars().count().max(1);
+    let bad = text
+        .chars()
+        .filter(|&c| {
+            c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+        })
+        .count();
+    if bad * 100 > total {
+        return Err(ExtractError::Unsupported(
+            "không nhận ra định dạng tệp (dữ liệu nhị phân)".into(),
+        ));
+    }
+    Ok(extract(bytes))
 }
 
 pub fn extract(bytes: &[u8]) -> Extracted {

@@ -41,6 +41,11 @@ impl<'a> BoundedZip<'a> {
         })
     }
 
+    /// Bytes inflated so far.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
     pub fn names(&self) -> &[String] {
         &self.names
     }

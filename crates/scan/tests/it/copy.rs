@@ -95,7 +95,7 @@ fn f1_fifty_syllable_passage_pasted_into_unrelated_document_is_found_and_named()
         p(&pasted),
         p(&unrelated(78, 200))
     ));
-    let scanner = Scanner::new(&MarkingSpec::default_set()).with_index(&ix, 3);
+    let scanner = Scanner::new(&MarkingSpec::default_set()).with_index(&ix);
     let v = scan_bytes("gui-ra-ngoai.docx", &d.build(), &scanner);
     assert_eq!(v.verdict, Verdict::Block);
     let f = v
@@ -189,7 +189,7 @@ fn f8_short_overlap_is_logged_not_blocked() {
         passage(&secret, 10, 26),
         unrelated(12, 200)
     );
-    let scanner = Scanner::new(&MarkingSpec::default_set()).with_index(&ix, 3);
+    let scanner = Scanner::new(&MarkingSpec::default_set()).with_index(&ix);
     let v = scan_bytes("a.txt", q.as_bytes(), &scanner);
     assert_eq!(v.verdict, Verdict::Pass, "{:#?}", v.findings);
     if let Some(f) = v.findings.iter().find(|f| f.kind == FindingKind::Copy) {
@@ -268,4 +268,44 @@ fn f4_running_header_and_page_number_inside_the_passage() {
     let m = ix.query(&q, 3);
     assert_eq!(m.len(), 1, "{m:#?}");
     assert!(m[0].copied_syllables >= 40, "{:?}", m[0]);
+}
+
+/// The CLI face (`bmnn scan`) redacts copy matches: a verbatim copy of a Tuyệt mật document
+/// still blocks, but neither the human, JSON nor SARIF output names the document or its level
+/// (the application sends those to the audit trail and the security officer).
+#[test]
+fn the_cli_faces_block_a_copy_without_naming_the_document() {
+    let mut ix = FingerprintIndex::new(KEY);
+    let secret = prose(901, 400);
+    ix.add(42, 3, "Kế hoạch số 7/KH-BCA (Tuyệt mật)".into(), &secret);
+    let scanner = Scanner::new(&MarkingSpec::default_set()).with_index(&ix);
+    let mut v = scan_bytes("bai-dang.txt", secret.as_bytes(), &scanner);
+    assert_eq!(v.verdict, Verdict::Block);
+    assert!(v.findings.iter().any(|f| f.copy.is_some()));
+    bmnn_scan::redact_copies(&mut v);
+    assert_eq!(
+        v.verdict,
+        Verdict::Block,
+        "redaction never changes the verdict"
+    );
+    assert_eq!(v.level, None);
+    let copies: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Copy)
+        .collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].reason, bmnn_scan::HIDDEN_MATCH_REASON);
+    assert_eq!(copies[0].severity, Severity::Block);
+    let all = [v];
+    for out in [
+        bmnn_scan::report::human(&all),
+        bmnn_scan::report::json(&all),
+        bmnn_scan::report::sarif(&all),
+    ] {
+        for leak in ["7/KH-BCA", "Tuyệt mật", "tuyet_mat", "\"doc_id\"", "42"] {
+            assert!(!out.contains(leak), "{leak} in {out}");
+        }
+        assert!(out.contains("trùng với tài liệu bí mật nhà nước đã đăng ký"));
+    }
 }

@@ -81,22 +81,28 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(dir.path().join("sach.txt"), "Thông báo lịch họp giao ban.").unwrap();
     std::fs::write(sub.join("mat.html"), "<html><body><p>MẬT</p></body></html>").unwrap();
-    std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap(); // not a scanned type: skipped in folders
+    // Pictures are walked too (read by OCR, or reviewed); other files are left out.
+    std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap();
+    std::fs::write(sub.join("ghi-chu.xyz"), b"khac").unwrap();
     let mut calls = Vec::new();
     let res = scan_paths(&[dir.path().to_path_buf()], &scanner(), |done, total, _| {
         calls.push((done, total))
     });
-    assert_eq!(res.len(), 2);
-    assert_eq!(calls, vec![(1, 2), (2, 2)]);
+    assert_eq!(res.len(), 3);
+    assert_eq!(calls, vec![(1, 3), (2, 3), (3, 3)]);
     assert_eq!(
         res.iter().filter(|r| r.verdict == Verdict::Block).count(),
         1
+    );
+    assert_eq!(
+        res.iter().filter(|r| r.verdict == Verdict::Pass).count(),
+        1,
+        "only the clean text passes; the unreadable picture does not"
     );
 
     let args = |paths: Vec<std::path::PathBuf>| ScanArgs {
         paths,
         format: OutputFormat::Json,
-        max_level: 3,
         timeout: 10,
         in_process: true,
     };
@@ -134,18 +140,12 @@ fn clap_parses_scan_args() {
         #[command(flatten)]
         scan: ScanArgs,
     }
-    let c = Cli::try_parse_from([
-        "bmnn",
-        "a.docx",
-        "thu-muc",
-        "--format",
-        "sarif",
-        "--max-level",
-        "2",
-    ])
-    .unwrap();
+    let c = Cli::try_parse_from(["bmnn", "a.docx", "thu-muc", "--format", "sarif"]).unwrap();
     assert_eq!(c.scan.paths.len(), 2);
     assert_eq!(c.scan.format, OutputFormat::Sarif);
-    assert_eq!(c.scan.max_level, 2);
+    assert!(
+        Cli::try_parse_from(["bmnn", "a.docx", "--max-level", "2"]).is_err(),
+        "copies are looked for at every level, whoever scans"
+    );
     assert!(Cli::try_parse_from(["bmnn"]).is_err(), "a path is required");
 }

@@ -3,6 +3,8 @@
 mod copy;
 mod extraction;
 mod faces;
+mod formats;
 mod markings;
+mod negative;
 mod normalize_props;
 mod util;

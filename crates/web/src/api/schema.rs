@@ -751,6 +751,7 @@ fn notice() -> Value {
                 "adjustment",
                 "declassification",
                 "catalogue-removal",
+                "scan-match",
             ]),
             true,
         ),

@@ -32,6 +32,31 @@ pub fn b64(bytes: &[u8]) -> String {
     s
 }
 
+/// A verdict that blocks a copy of a registered item and says nothing about the item: no id,
+/// no label, no level, no syllable count.
+fn assert_hidden_block(v: &Value, item: i64) {
+    assert_eq!(v["verdict"], "block", "{v}");
+    let copies: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "BMNN002")
+        .collect();
+    assert_eq!(copies.len(), 1, "{v}");
+    assert_eq!(copies[0]["reason"], bmnn_scan::HIDDEN_MATCH_REASON, "{v}");
+    assert!(copies[0]["item"].is_null() && copies[0]["copied_syllables"].is_null());
+    let s = v.to_string();
+    for leak in [
+        format!("#{item}"),
+        "Tối mật".into(),
+        "Tuyệt mật".into(),
+        "toi-mat".into(),
+        "tuyet-mat".into(),
+    ] {
+        assert!(!s.contains(&leak), "{leak} in {s}");
+    }
+}
+
 /// The test app with a router sharing the store, plus the scanner state to index items.
 fn scan_app() -> (TestApp, AppState<DbStore>) {
     let app = TestApp::spawn();
@@ -163,17 +188,9 @@ async fn a_copied_passage_is_found_and_named_within_clearance() {
         .expect("copy finding");
     assert_eq!(copy["item"]["item_id"], item);
     assert!(copy["reason"].as_str().expect("reason").contains("Tối mật"));
-    // A reader cleared for Mật learns nothing of the Tối mật item.
+    // A reader cleared for Mật is blocked too, and learns nothing of the Tối mật item.
     let (_, v) = scan(&router, &app, "vanthu_mat", "thong-bao.txt", doc.as_bytes()).await;
-    assert!(
-        v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .all(|f| f["rule_id"] != "BMNN002"),
-        "{v}"
-    );
-    assert!(!v.to_string().contains(&format!("#{item}")));
+    assert_hidden_block(&v, item);
     // A document that only quotes public texts (the allow corpus) passes.
     let public = bmnn_scan::fingerprint::allow_corpus()[0]
         .split_whitespace()
@@ -227,4 +244,191 @@ async fn a_copied_passage_is_found_and_named_within_clearance() {
             .all(|f| f["rule_id"] != "BMNN002"),
         "{v}"
     );
+}
+
+/// Issue 11: a verbatim copy of a Tuyệt mật text is blocked for every caller — a drafter cleared
+/// for Mật, an administrator without clearance, a low-clearance portal account — through the
+/// API and the page, with nothing about the item in their verdict; the security officer gets a
+/// notice and the audit trail the details; a declassified item stops matching.
+#[tokio::test]
+async fn a_copy_of_a_tuyet_mat_text_blocks_every_caller_and_reveals_nothing() {
+    use bmnn_core::model::{NoticeKind, NoticeQuery, Role};
+    use bmnn_core::service::NewUser;
+    let (mut app, state) = scan_app();
+    let admin_ctx = ctx_for(app.user("admin"));
+    for (name, roles, clearance) in [
+        (
+            "soanthao_mat",
+            vec![Role::Drafter],
+            Some(bmnn_core::Level::Mat),
+        ),
+        ("quantri", vec![Role::Admin], None),
+        (
+            "congthongtin",
+            vec![Role::Drafter],
+            Some(bmnn_core::Level::Mat),
+        ),
+    ] {
+        let u = app
+            .svc
+            .create_user(
+                &admin_ctx,
+                NewUser {
+                    username: name.into(),
+                    full_name: format!("Người dùng {name}"),
+                    roles,
+                    clearance,
+                    position_id: None,
+                    unit_id: None,
+                    password_hash: "không dùng".into(),
+                },
+            )
+            .expect("user");
+        app.org.users.insert(name, u.id);
+    }
+    let item = app
+        .propose(
+            "soanthao",
+            json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": app.org.cat_tuyet_mat,
+                   "summary": null, "date": "10/11/2026"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .expect("id");
+    app.post_json(
+        &format!("/api/v1/items/{item}/classification"),
+        "giamdoc",
+        json!({"approve": true, "decision_ref": "QĐ-XĐ", "date": "10/11/2026"}),
+    )
+    .await
+    .expect(200);
+    index_item_file(
+        &state,
+        &state.scan,
+        ctx_for(app.user("vanthu")),
+        item,
+        "phuong-an.txt".into(),
+        SECRET.as_bytes().to_vec(),
+    )
+    .await
+    .expect("index");
+    let router = bmnn_web::router(state.clone());
+    let officer = ctx_for(app.user("baomat"));
+    let notices = |app: &TestApp| {
+        app.svc
+            .list_notices(
+                &officer,
+                NoticeQuery {
+                    open_only: false,
+                    item_id: Some(item),
+                },
+            )
+            .expect("notices")
+            .into_iter()
+            .filter(|n| n.kind == NoticeKind::ScanMatch)
+            .collect::<Vec<_>>()
+    };
+    assert!(notices(&app).is_empty());
+    for (i, who) in ["soanthao_mat", "quantri", "congthongtin"]
+        .iter()
+        .enumerate()
+    {
+        let (st, v) = scan(&router, &app, who, "bai-dang.txt", SECRET.as_bytes()).await;
+        assert_eq!(st, 200, "{who}: {v}");
+        assert_hidden_block(&v, item);
+        // The details went to the security officer: a notice and an audit record naming the
+        // item and who scanned.
+        let n = notices(&app);
+        assert_eq!(n.len(), i + 1, "{who}");
+        assert!(
+            n[i].basis.contains(&format!("Người dùng {who}")),
+            "{}",
+            n[i].basis
+        );
+        let tail = app.svc.audit_tail(&officer, 2).expect("tail");
+        let m = tail
+            .iter()
+            .find(|r| r.action == "scan.match")
+            .expect("scan.match audited");
+        assert_eq!(m.object, format!("item:{item}"));
+        assert!(m.actor.ends_with(&format!(":{who}")), "{}", m.actor);
+    }
+    // Through the page, too.
+    let page = crate::ui_client::Client::session_on(&app, router.clone(), "soanthao_mat", 3600);
+    let mut body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"bai-dang.txt\"\r\nContent-Type: text/plain\r\n\r\n",
+        page.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(SECRET.as_bytes());
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    let req = axum::http::Request::post("/scan")
+        .header(axum::http::header::COOKIE, &page.cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "multipart/form-data; boundary=XyZ",
+        )
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let res = crate::ui_client::send(&router, req).await;
+    let html = String::from_utf8_lossy(&res.bytes).to_string();
+    assert_eq!(res.status, 200, "{html}");
+    assert!(
+        html.contains(&askama_escape(bmnn_scan::HIDDEN_MATCH_REASON)),
+        "{html}"
+    );
+    assert!(!html.contains("Tuyệt mật") && !html.contains(&format!("#{item}")));
+    // The verdict is shown with its colour, an icon and the next step, in Vietnamese.
+    assert!(
+        html.contains("verdict-block") && html.contains("⛔"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Không được đăng tải") && html.contains("cán bộ bảo vệ bí mật nhà nước"),
+        "{html}"
+    );
+    assert!(!html.contains("BMNN002"), "no rule codes on the page");
+    assert_eq!(notices(&app).len(), 4);
+    // A reader cleared for the item is told which one.
+    let (_, v) = scan(&router, &app, "vanthu", "bai-dang.txt", SECRET.as_bytes()).await;
+    assert_eq!(v["verdict"], "block", "{v}");
+    assert!(v.to_string().contains("Tuyệt mật"), "{v}");
+    // Declassified, the item stops matching, and nobody is alerted any more.
+    app.svc
+        .declassify(
+            &ctx_for(app.user("giamdoc")),
+            DeclassifyCmd {
+                item_id: item,
+                council: vec!["Chủ tịch Hội đồng".into()],
+                council_decision_ref: Some("QĐ 1".into()),
+                council_minutes_ref: Some("BB 1".into()),
+                partial: false,
+                partial_scope: None,
+                decision_ref: Some("QĐ 2".into()),
+                originator_notice: None,
+                date: None,
+            },
+        )
+        .expect("declassify");
+    let before = notices(&app).len();
+    let (_, v) = scan(
+        &router,
+        &app,
+        "soanthao_mat",
+        "bai-dang.txt",
+        SECRET.as_bytes(),
+    )
+    .await;
+    assert_eq!(v["verdict"], "pass", "{v}");
+    assert_eq!(notices(&app).len(), before);
+}
+
+/// The page escapes text the way askama does (HTML).
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
