@@ -277,7 +277,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         assert!(kinds.contains(&k), "history lacks {k}: {kinds:?}");
     }
     let audit = app
-        .get("/api/v1/audit?limit=1000", "admin")
+        .get("/api/v1/audit?limit=1000", "baomat")
         .await
         .expect(200);
     let actions: Vec<&str> = audit
