@@ -609,6 +609,10 @@ pub struct Notice {
     pub done_on: Option<Date>,
     pub done_ref: Option<String>,
     pub basis: String,
+    /// Whether the rule that owes the notice is confirmed in the text itself (false: the
+    /// regime of the act marks it unconfirmed).
+    #[serde(default = "confirmed_default")]
+    pub confirmed: bool,
 }
 
 /// One event in an item's history.

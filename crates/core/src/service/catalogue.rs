@@ -268,6 +268,7 @@ fn remove_entry(a: &mut Act0<'_>, mut e: CatalogueItem, on: Date) -> Result<Vec<
                 done_on: None,
                 done_ref: None,
                 basis: regime.notices.basis.clone(),
+                confirmed: regime.notices.confirmed,
             };
             a.tx.insert_notice(&n)?;
         }

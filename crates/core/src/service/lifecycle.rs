@@ -88,6 +88,7 @@ fn owe_notices(
     on: Date,
     days: i64,
     basis: &str,
+    confirmed: bool,
 ) -> Result<usize> {
     let mut n = 0;
     for r in item.recipients.clone() {
@@ -102,6 +103,7 @@ fn owe_notices(
             done_on: None,
             done_ref: None,
             basis: basis.to_string(),
+            confirmed,
         })?;
         n += 1;
     }
@@ -196,7 +198,7 @@ impl<S: Store> Service<S> {
             a.tx.update_item(&item)?;
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
             a.event(&item, "extended", on, &regime.code, &basis, reference, delegation, format!("Gia hạn {} năm: từ {} đến {}", c.years, fmt_vn(old), fmt_vn(new_expiry)))?;
-            let n = if by_notice { 0 } else { owe_notices(a, &item, NoticeKind::Extension, on, regime.extension.notify_within_days, &regime.extension.basis)? };
+            let n = if by_notice { 0 } else { owe_notices(a, &item, NoticeKind::Extension, on, regime.extension.notify_within_days, &regime.extension.basis, regime.extension.confirmed)? };
             a.audit("item.extend", format!("item:{}", item.id), format!("years={} notices={n}", c.years))?;
             Ok(item)
         })
@@ -283,6 +285,7 @@ impl<S: Store> Service<S> {
                     on,
                     regime.notices.adjustment_days,
                     &regime.notices.basis,
+                    regime.notices.confirmed,
                 )?
             };
             a.audit(
@@ -324,7 +327,7 @@ impl<S: Store> Service<S> {
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
             let note = if c.partial { "Giải mật một phần".to_string() } else { "Giải mật toàn bộ".to_string() };
             a.event(&item, if c.partial { "declassified-partial" } else { "declassified" }, on, &regime.code, &basis, reference, delegation, note)?;
-            let n = if by_notice { 0 } else { owe_notices(a, &item, NoticeKind::Declassification, on, regime.notices.declassification_decision_days, &regime.notices.basis)? };
+            let n = if by_notice { 0 } else { owe_notices(a, &item, NoticeKind::Declassification, on, regime.notices.declassification_decision_days, &regime.notices.basis, regime.notices.confirmed)? };
             a.audit("item.declassify", format!("item:{}", item.id), format!("partial={} notices={n}", c.partial))?;
             Ok(item)
         })

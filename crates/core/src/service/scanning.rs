@@ -149,6 +149,7 @@ impl<S: Store> Service<S> {
                         fmt_vn(a.ctx.today),
                         item.label()
                     ),
+                    confirmed: true,
                 })?;
             }
             Ok(())

@@ -761,6 +761,11 @@ fn notice() -> Value {
         ("done_on", opt(date()), false),
         ("done_ref", opt(text()), true),
         ("basis", text(), true),
+        (
+            "confirmed",
+            json!({"type": "boolean", "description": "false: the rule that owes the notice is marked unconfirmed in the rules of the act's date"}),
+            true,
+        ),
     ])
 }
 
