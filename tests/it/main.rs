@@ -4,4 +4,5 @@ mod at_rest;
 mod audit;
 mod cli;
 mod keys;
+mod rules;
 mod upgrade;

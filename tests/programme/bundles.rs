@@ -215,3 +215,209 @@ fn bundles_are_verified_and_the_level_above_sums_its_units() {
         assert!(t.contains("Tổng|6|395|"), "{t}");
     }
 }
+
+/// The refusal code of a service error.
+fn code(e: &bmnn_core::CoreError) -> &'static str {
+    match e {
+        bmnn_core::CoreError::Refused(r) => r.code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Hostile bundles, all signed with the unit's registered key: an older bundle replayed over a
+/// newer one, figures built to wrap the superior's totals, a year out of range, a creation time
+/// in the future. Each is refused with a Vietnamese message and changes nothing.
+#[test]
+fn a_replayed_older_bundle_overflowing_figures_and_odd_years_are_refused() {
+    use bmnn_core::programme::bundle;
+    use bmnn_core::service::{RegisterKeyCmd, ReportQuery};
+    for province in backends("Ủy ban nhân dân tỉnh Đồng Tháp") {
+        let unit = sibling(&province, "UBND huyện Cao Lãnh");
+        unit_data(&province, 2, 100, 1);
+        unit_data(&unit, 3, 45, 2);
+        let secret = [42u8; 32];
+        province
+            .svc
+            .register_unit_key(
+                &sys(),
+                RegisterKeyCmd {
+                    unit: "UBND huyện Cao Lãnh".into(),
+                    public_key: bundle::public_key_hex(&secret),
+                },
+            )
+            .unwrap();
+        let q = |year| ReportQuery {
+            kind: ReportKind::Annual,
+            year,
+            incident_id: None,
+        };
+        let model = unit.svc.report(&sys(), q(2025)).unwrap();
+        let seal_with = |year: i32, created: &str, edit: &dyn Fn(&mut Value)| {
+            let mut json = serde_json::to_value(&model).unwrap();
+            json["year"] = year.into();
+            edit(&mut json);
+            let bytes = serde_json::to_vec(&json).unwrap();
+            bundle::seal(
+                &secret,
+                "UBND huyện Cao Lãnh",
+                ReportKind::Annual,
+                year,
+                created,
+                &[("report.json", &bytes)],
+            )
+        };
+        let participants = |e: &Env| {
+            e.svc
+                .report(&sys(), q(2025))
+                .unwrap()
+                .figures
+                .training
+                .participants
+        };
+
+        // The newer bundle (sessions as they are), then the older one replayed.
+        let older = seal_with(2025, "2026-01-10T08:00:00.000000", &|j| {
+            j["figures"]["training"]["participants"] = 1.into();
+        });
+        let newer = seal_with(2025, "2026-01-20T08:00:00.000000", &|_| {});
+        province.svc.import_bundle(&sys(), &older).unwrap();
+        assert_eq!(participants(&province), 200 + 1);
+        province.svc.import_bundle(&sys(), &newer).unwrap();
+        assert_eq!(
+            participants(&province),
+            200 + 135,
+            "the newer bundle supersedes"
+        );
+        // The same bundle again changes nothing.
+        province.svc.import_bundle(&sys(), &newer).unwrap();
+        assert_eq!(participants(&province), 200 + 135);
+        let e = province.svc.import_bundle(&sys(), &older).unwrap_err();
+        assert_eq!(code(&e), "bundle_outdated", "{e:?}");
+        assert!(e.to_string().contains("10/01/2026 08:00:00"), "{e}");
+        assert!(e.to_string().contains("20/01/2026 08:00:00"), "{e}");
+        assert_eq!(
+            participants(&province),
+            200 + 135,
+            "the replay changed nothing"
+        );
+        // A different bundle claiming the very same creation time does not replace either.
+        let twin = seal_with(2025, "2026-01-20T08:00:00.000000", &|j| {
+            j["figures"]["training"]["participants"] = 7.into();
+        });
+        assert_eq!(
+            code(&province.svc.import_bundle(&sys(), &twin).unwrap_err()),
+            "bundle_outdated"
+        );
+        assert_eq!(participants(&province), 200 + 135);
+
+        // Figures built to wrap the superior's totals: refused at import, nothing changed
+        // (each alone would fit in a u64; with the province's own 200 participants, or as a
+        // total by level or on the Internet, it would wrap).
+        for (path, value) in [
+            (&["training", "participants"][..], u64::MAX - 150),
+            (&["items", "copied", "tuyet_mat"][..], u64::MAX),
+            (&["incidents", "by_channel", "agency_website"][..], u64::MAX),
+        ] {
+            let b = seal_with(2025, "2026-02-01T08:00:00.000000", &|j| {
+                let mut at = &mut j["figures"];
+                for p in path {
+                    at = &mut at[*p];
+                }
+                *at = value.into();
+                if path[0] != "training" {
+                    // The companion figure makes the total by level or on the Internet overflow.
+                    j["figures"]["items"]["copied"]["mat"] = 5.into();
+                    j["figures"]["incidents"]["by_channel"]["social_network"] = 5.into();
+                }
+            });
+            let e = province.svc.import_bundle(&sys(), &b).unwrap_err();
+            assert_eq!(code(&e), "bundle_figures", "{path:?}: {e:?}");
+            assert!(e.to_string().contains("1.000.000.000.000"), "{e}");
+            assert_eq!(participants(&province), 200 + 135, "{path:?}");
+        }
+        let m = province.svc.report(&sys(), q(2025)).unwrap();
+        assert_eq!(
+            m.units[0].figures.as_ref().unwrap().training.participants,
+            135
+        );
+
+        // Years out of range and a creation time in the future.
+        for year in [1900, 2018, 2028, i32::MAX] {
+            let b = seal_with(year, "2026-02-01T08:00:00.000000", &|_| {});
+            let e = province.svc.import_bundle(&sys(), &b).unwrap_err();
+            assert_eq!(code(&e), "bundle_year", "{year}: {e:?}");
+            assert!(e.to_string().contains("từ năm 2019 đến năm 2027"), "{e}");
+        }
+        let b = seal_with(2025, "2026-12-30T08:00:00.000000", &|_| {});
+        let e = province.svc.import_bundle(&sys(), &b).unwrap_err();
+        assert_eq!(code(&e), "bundle_future", "{e:?}");
+        assert!(e.to_string().contains("30/12/2026"), "{e}");
+        assert_eq!(participants(&province), 200 + 135);
+    }
+}
+
+/// The sum itself is checked: two unit reports already held (received before figures were
+/// bounded at import) whose total would wrap refuse the report, in JSON and in DOCX alike: no
+/// wrapped figure is ever shown.
+#[test]
+fn two_units_whose_sum_would_wrap_refuse_the_report() {
+    use bmnn_core::programme::bundle;
+    use bmnn_core::service::{RegisterKeyCmd, ReportQuery, UnitReport};
+    for province in backends("Ủy ban nhân dân tỉnh Đồng Tháp") {
+        unit_data(&province, 1, 60, 0);
+        let q = ReportQuery {
+            kind: ReportKind::Annual,
+            year: 2025,
+            incident_id: None,
+        };
+        let before = province.svc.report(&sys(), q).unwrap();
+        for (i, name) in ["UBND huyện Lai Vung", "UBND huyện Tân Hồng"]
+            .iter()
+            .enumerate()
+        {
+            let secret = [50 + i as u8; 32];
+            province
+                .svc
+                .register_unit_key(
+                    &sys(),
+                    RegisterKeyCmd {
+                        unit: (*name).into(),
+                        public_key: bundle::public_key_hex(&secret),
+                    },
+                )
+                .unwrap();
+            let mut figures = before.own.clone();
+            figures.training.participants = u64::MAX / 2;
+            province.add(UnitReport {
+                unit: (*name).into(),
+                kind: ReportKind::Annual,
+                year: 2025,
+                received_on: d("20/01/2026"),
+                public_key: bundle::public_key_hex(&secret),
+                bundle_sha256: "0".repeat(64),
+                created: String::new(),
+                figures,
+            });
+        }
+        let e = province.svc.report(&sys(), q).unwrap_err();
+        assert_eq!(code(&e), "report_overflow", "{e:?}");
+        let o = province.bmnn(&["report", "annual", "--year", "2025"]);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("quá lớn"), "{}", text(&o));
+        assert!(o.stdout.is_empty(), "no JSON with a wrapped figure");
+        let out = province.path("tong-hop.docx");
+        let o = province.bmnn(&[
+            "report",
+            "annual",
+            "--year",
+            "2025",
+            "--format",
+            "docx",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("quá lớn"), "{}", text(&o));
+        assert!(!out.exists(), "no DOCX with a wrapped figure");
+    }
+}

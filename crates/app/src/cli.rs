@@ -239,13 +239,11 @@ impl RegisterArg {
     }
 }
 
-/// Rules: embedded, with any file of the data folder's `rules/` overriding its namesake.
-pub fn load_rules(data: &Path) -> Result<RuleSet> {
+/// The override files of the data folder's `rules/` (name, text), by name: each `.toml` file
+/// replaces its embedded namesake or adds a file.
+pub fn rule_overrides(data: &Path) -> Result<Vec<(String, String)>> {
     let dir = data.join("rules");
-    let mut files: Vec<(String, String)> = bmnn_core::rules::EMBEDDED
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+    let mut v = Vec::new();
     if dir.is_dir() {
         for e in std::fs::read_dir(&dir)? {
             let p = e?.path();
@@ -259,17 +257,50 @@ pub fn load_rules(data: &Path) -> Result<RuleSet> {
                 .to_string();
             let text =
                 std::fs::read_to_string(&p).with_context(|| format!("đọc {}", p.display()))?;
-            match files.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = text,
-                None => files.push((name, text)),
-            }
+            v.push((name, text));
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+/// Rules: embedded, with any file of the data folder's `rules/` overriding its namesake. An
+/// override may not remove or weaken a stamp the embedded regimes define (refused, naming the
+/// stamp); every override in force is logged once per process with what it changes.
+pub fn load_rules(data: &Path) -> Result<RuleSet> {
+    use bmnn_core::rules::EMBEDDED;
+    let overrides = rule_overrides(data)?;
+    let mut files: Vec<(String, String)> = EMBEDDED
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for (name, text) in &overrides {
+        match files.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = text.clone(),
+            None => files.push((name.clone(), text.clone())),
         }
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    Ok(RuleSet::from_sources(&refs)?)
+    let set = RuleSet::from_sources(&refs)?;
+    if overrides.is_empty() {
+        return Ok(set);
+    }
+    bmnn_core::rules_override::check_stamps(&RuleSet::embedded(), &set).map_err(|e| anyhow!(e))?;
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    LOGGED.call_once(|| {
+        for c in bmnn_core::rules_override::differences(&EMBEDDED, &overrides) {
+            tracing::warn!(
+                file = %data.join("rules").join(&c.file).display(),
+                replaces_embedded = c.replaces,
+                changes = %c.keys.join("; "),
+                "rules override in force"
+            );
+        }
+    });
+    Ok(set)
 }
 
 pub fn database_url(data: &Path, url: &Option<String>) -> Result<String> {

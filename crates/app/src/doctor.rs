@@ -2,11 +2,11 @@
 //! Data folder permissions, free disk space, the data key (keyring present, the key source given
 //! unlocks it, no clear `data.key` left), the database and its audit chain, the age of the
 //! newest backup and the outcome of the last backup run, the legal rules and their unconfirmed
-//! points, whether the SQLite file is encrypted (SQLCipher). Never prompts: the key is tried only
+//! points, every rules override with the sections and keys it changes, whether the SQLite file is encrypted (SQLCipher). Never prompts: the key is tried only
 //! with a source given non-interactively. Changes nothing: a plain database is reported, not
 //! converted (the next command that opens it with the key converts it).
 
-use crate::cli::{database_url, load_rules};
+use crate::cli::{database_url, load_rules, rule_overrides};
 use crate::keys::KeyArgs;
 use anyhow::Result;
 use bmnn_store::{DbStore, FileState};
@@ -112,6 +112,7 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
         }
         Err(e) => v.push(check(Level::Error, "Quy tắc pháp lý", format!("{e:#}"))),
     }
+    override_checks(data, &mut v);
     let opened = database_url(data, url)
         .map_err(|e| e.to_string())
         .and_then(|u| open_for_check(&u, key.as_ref(), &mut v));
@@ -134,6 +135,54 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
     }
     backup_checks(data, &mut v);
     v
+}
+
+/// Every override file of `<data>/rules`, with the sections and keys it changes against the
+/// embedded rules (a warning: the law in force is no longer exactly the embedded one).
+fn override_checks(data: &Path, v: &mut Vec<Check>) {
+    const WHAT: &str = "Tệp quy tắc thay thế";
+    let overrides = match rule_overrides(data) {
+        Ok(o) => o,
+        Err(e) => {
+            v.push(check(Level::Error, WHAT, format!("{e:#}")));
+            return;
+        }
+    };
+    if overrides.is_empty() {
+        v.push(check(Level::Ok, WHAT, "không có; dùng quy tắc gắn sẵn"));
+        return;
+    }
+    for c in bmnn_core::rules_override::differences(&bmnn_core::rules::EMBEDDED, &overrides) {
+        const SHOWN: usize = 20;
+        let mut keys = c
+            .keys
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ");
+        if c.keys.len() > SHOWN {
+            keys.push_str(&format!("; và {} mục khác", c.keys.len() - SHOWN));
+        }
+        let what = if c.replaces {
+            "thay tệp gắn sẵn cùng tên"
+        } else {
+            "tệp bổ sung"
+        };
+        let detail = if c.keys.is_empty() {
+            format!(
+                "{} ({what}): giống hệt quy tắc gắn sẵn",
+                data.join("rules").join(&c.file).display()
+            )
+        } else {
+            format!(
+                "{} ({what}) thay đổi {} mục: {keys}",
+                data.join("rules").join(&c.file).display(),
+                c.keys.len()
+            )
+        };
+        v.push(check(Level::Warn, WHAT, detail));
+    }
 }
 
 pub fn run(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Result<ExitCode> {

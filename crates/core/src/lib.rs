@@ -31,6 +31,7 @@ pub mod ports;
 pub mod programme;
 pub mod registers;
 pub mod rules;
+pub mod rules_override;
 pub mod service;
 pub mod text;
 pub mod validate;

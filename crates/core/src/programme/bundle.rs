@@ -183,7 +183,16 @@ pub fn open(bytes: &[u8]) -> Result<Opened> {
         .ok_or_else(|| tampered("chữ ký"))?;
     key.verify_strict(env.manifest.as_bytes(), &Signature::from_bytes(&sig))
         .map_err(|_| tampered("chữ ký không khớp"))?;
-    if env.files.len() != manifest.files.len() {
+    // Each file listed once, and exactly the files carried: a name listed twice would let an
+    // unlisted file ride along under the count.
+    let listed: std::collections::BTreeSet<&str> =
+        manifest.files.iter().map(|f| f.name.as_str()).collect();
+    if listed.len() != manifest.files.len() {
+        return Err(tampered("bản kê ghi một tệp nhiều lần"));
+    }
+    if env.files.len() != manifest.files.len()
+        || !env.files.keys().all(|k| listed.contains(k.as_str()))
+    {
         return Err(tampered("số tệp"));
     }
     let mut files = BTreeMap::new();
@@ -251,6 +260,45 @@ mod tests {
         let other = seal(&[9; 32], "Sở Tư pháp", ReportKind::Annual, 2025, "x", &[]);
         let o = open(&other).unwrap();
         assert_ne!(o.manifest.public_key, public_key_hex(&SECRET));
+    }
+
+    #[test]
+    fn a_manifest_listing_a_file_twice_is_refused_even_when_signed() {
+        // Signed honestly by the unit's key, but report.json listed twice so that an unlisted
+        // file could travel under the count.
+        let json: &[u8] = br#"{"figures":{}}"#;
+        let key = SigningKey::from_bytes(&SECRET);
+        let entry = FileEntry {
+            name: "report.json".into(),
+            size: json.len() as u64,
+            sha256: sha256_hex(json),
+        };
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            unit: "Sở Tư pháp".into(),
+            kind: ReportKind::Annual,
+            year: 2025,
+            created: "2025-12-16T02:00:00".into(),
+            public_key: hex(key.verifying_key().as_bytes()),
+            files: vec![entry.clone(), entry],
+        };
+        let text = serde_json::to_string(&manifest).unwrap();
+        let env = Envelope {
+            format: FORMAT.into(),
+            signature: hex(&key.sign(text.as_bytes()).to_bytes()),
+            manifest: text,
+            files: [
+                ("report.json".to_string(), hex(json)),
+                ("rider.exe".to_string(), hex(b"MZ unsigned")),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let e = open(&serde_json::to_vec(&env).unwrap()).unwrap_err();
+        assert!(
+            matches!(&e, CoreError::Refused(r) if r.code == "bundle_invalid" && r.message.contains("nhiều lần")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! people wrote. Nothing here reads a summary (trích yếu): items are counted by level only.
 
 use crate::dates::fmt_vn;
+use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::*;
 use crate::programme::*;
@@ -20,22 +21,26 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
-/// Fields that add up across units.
+/// Fields that add up across units, with checked arithmetic: `None` when a sum would not fit
+/// (a figure is never wrapped around; on `None` the value may be partly summed, so callers sum
+/// into a copy).
 pub trait Accumulate {
-    fn accumulate(&mut self, other: &Self);
+    fn accumulate(&mut self, other: &Self) -> Option<()>;
 }
 
 impl Accumulate for u64 {
-    fn accumulate(&mut self, other: &Self) {
-        *self += *other;
+    fn accumulate(&mut self, other: &Self) -> Option<()> {
+        *self = self.checked_add(*other)?;
+        Some(())
     }
 }
 
 macro_rules! accumulate {
     ($t:ty; $($f:ident),* $(,)?) => {
         impl Accumulate for $t {
-            fn accumulate(&mut self, o: &Self) {
-                $( Accumulate::accumulate(&mut self.$f, &o.$f); )*
+            fn accumulate(&mut self, o: &Self) -> Option<()> {
+                $( Accumulate::accumulate(&mut self.$f, &o.$f)?; )*
+                Some(())
             }
         }
     };
@@ -68,8 +73,17 @@ impl ByLevel {
             Level::Mat => &mut self.mat,
         }
     }
+    /// The three levels together (the figures are checked by [`Figures::check_sums`] before a
+    /// report is laid out, so this sum fits).
     pub fn total(&self) -> u64 {
-        self.tuyet_mat + self.toi_mat + self.mat
+        self.tuyet_mat
+            .saturating_add(self.toi_mat)
+            .saturating_add(self.mat)
+    }
+    pub fn checked_total(&self) -> Option<u64> {
+        self.tuyet_mat
+            .checked_add(self.toi_mat)?
+            .checked_add(self.mat)
     }
 }
 
@@ -229,7 +243,8 @@ impl ChannelFigures {
     }
     /// On the Internet: agency websites and social networks (Law 29/2018 Điều 5.9).
     pub fn internet(&self) -> u64 {
-        self.agency_website + self.social_network
+        // Checked by [`Figures::check_sums`] before a report is laid out.
+        self.agency_website.saturating_add(self.social_network)
     }
 }
 
@@ -293,10 +308,78 @@ pub struct Figures {
 }
 accumulate!(Figures; items, registers, training, staff, directives, devices, equipment, meetings, inspections, incidents, legacy, plan);
 
+/// The largest single figure a subordinate unit's report may carry (one thousand billion).
+pub const MAX_FIGURE: u64 = 1_000_000_000_000;
+
+fn too_large() -> CoreError {
+    CoreError::refused(
+        "report_overflow",
+        "Số liệu báo cáo quá lớn, không cộng được: tổng vượt quá giới hạn tính toán. \
+         Đề nghị kiểm tra lại số liệu của các đơn vị cấp dưới.",
+    )
+}
+
 impl Figures {
-    /// Adds another unit's figures (the level above sums its own and its units').
-    pub fn add(&mut self, other: &Figures) {
-        self.accumulate(other);
+    /// Adds another unit's figures (the level above sums its own and its units'). A sum that
+    /// would not fit is refused (`report_overflow`) and `self` is left as it was.
+    pub fn add(&mut self, other: &Figures) -> Result<()> {
+        let mut sum = self.clone();
+        sum.accumulate(other).ok_or_else(too_large)?;
+        sum.check_sums()?;
+        *self = sum;
+        Ok(())
+    }
+
+    /// Every single figure at most [`MAX_FIGURE`]: what a unit sends up is refused
+    /// (`bundle_figures`) otherwise, so that no plausible number of units can make the level
+    /// above's sums overflow.
+    pub fn check_plausible(&self) -> Result<()> {
+        fn over(v: &serde_json::Value) -> bool {
+            match v {
+                serde_json::Value::Number(n) => n.as_u64().is_none_or(|n| n > MAX_FIGURE),
+                serde_json::Value::Object(m) => m.values().any(over),
+                serde_json::Value::Array(a) => a.iter().any(over),
+                _ => false,
+            }
+        }
+        let v = serde_json::to_value(self).map_err(|e| CoreError::Storage(e.to_string()))?;
+        if over(&v) {
+            return Err(CoreError::refused(
+                "bundle_figures",
+                format!(
+                    "Gói báo cáo có số liệu lớn bất thường (vượt quá {}); đề nghị đơn vị kiểm tra lại số liệu và gửi lại gói báo cáo.",
+                    num(MAX_FIGURE)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every figure the report derives by adding (totals by level, figures on the Internet)
+    /// fits; refused (`report_overflow`) otherwise.
+    pub fn check_sums(&self) -> Result<()> {
+        let i = &self.items;
+        let levels = [
+            &i.classified,
+            &i.received,
+            &i.sent,
+            &i.copied,
+            &i.taken_out,
+            &i.provided,
+            &i.extended,
+            &i.adjusted,
+            &i.declassified,
+            &i.destroyed,
+            &self.meetings.by_level,
+            &self.incidents.documents_by_level,
+        ];
+        let c = &self.incidents.by_channel;
+        if levels.iter().any(|b| b.checked_total().is_none())
+            || c.agency_website.checked_add(c.social_network).is_none()
+        {
+            return Err(too_large());
+        }
+        Ok(())
     }
 }
 
@@ -1088,13 +1171,15 @@ pub struct BuildInput<'a> {
     pub narrative: BTreeMap<String, String>,
 }
 
-/// The report model: figures summed, sections laid out per the regime's template.
-pub fn build(b: BuildInput<'_>) -> ReportModel {
+/// The report model: figures summed, sections laid out per the regime's template. Refused
+/// (`report_overflow`) when the sum of the units' figures would not fit.
+pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     let t = &b.regime.report_template;
     let mut figures = b.own.clone();
+    figures.check_sums()?;
     for u in &b.units {
         if let Some(f) = &u.figures {
-            figures.add(f);
+            figures.add(f)?;
         }
     }
     let (title, template): (String, &[TemplateSection]) = match b.kind {
@@ -1148,7 +1233,7 @@ pub fn build(b: BuildInput<'_>) -> ReportModel {
                 .into(),
         );
     }
-    ReportModel {
+    Ok(ReportModel {
         kind: b.kind,
         year: b.year,
         regime: b.regime.code.clone(),
@@ -1164,7 +1249,7 @@ pub fn build(b: BuildInput<'_>) -> ReportModel {
         incident_id: b.incident_id,
         sections,
         notes,
-    }
+    })
 }
 
 /// The data period and deadline of a report of `kind` for `year` under `regime`.
@@ -1278,7 +1363,7 @@ mod tests {
             let end = day(729);
             let whole = figures_for(&records, start, end);
             let mut parts = figures_for(&records, start, day(cut - 1));
-            parts.add(&figures_for(&records, day(cut), end));
+            parts.add(&figures_for(&records, day(cut), end)).unwrap();
             prop_assert_eq!(&parts.incidents, &whole.incidents);
             prop_assert_eq!(&parts.training, &whole.training);
             let x = &whole.incidents;
@@ -1298,16 +1383,38 @@ mod tests {
         }
 
         #[test]
+        fn a_sum_that_would_not_fit_is_refused_and_nothing_wraps(a in 1u64..1_000_000, b in 1u64..1_000_000) {
+            let base = figures(a, b);
+            let mut s = base.clone();
+            let mut huge = Figures::default();
+            huge.training.participants = u64::MAX - b + 1;
+            let e = s.add(&huge).unwrap_err();
+            prop_assert!(matches!(&e, CoreError::Refused(r) if r.code == "report_overflow"), "{:?}", e);
+            prop_assert_eq!(&s, &base, "nothing changed");
+            // A derived total (by level) that would not fit is refused too.
+            let mut levels = Figures::default();
+            levels.items.copied.tuyet_mat = u64::MAX;
+            levels.items.copied.mat = a;
+            prop_assert!(levels.check_sums().is_err());
+            prop_assert!(s.add(&levels).is_err());
+            prop_assert_eq!(&s, &base);
+            let mut web = Figures::default();
+            web.incidents.by_channel.agency_website = u64::MAX;
+            web.incidents.by_channel.social_network = a;
+            prop_assert!(web.check_sums().is_err());
+        }
+
+        #[test]
         fn summing_units_is_field_by_field(a in 0u64..1_000_000, b in 0u64..1_000_000, c in 0u64..1000) {
             let mut s = figures(a, b);
-            s.add(&figures(c, a));
+            s.add(&figures(c, a)).unwrap();
             prop_assert_eq!(s.training.sessions, a + c);
             prop_assert_eq!(s.training.participants, b + a);
             prop_assert_eq!(s.incidents.by_channel.social_network, a + 1 + c + 1);
             prop_assert_eq!(s.incidents.documents_by_level.toi_mat, b + a);
             prop_assert_eq!(s.items.copied.mat, 2 * a + 2 * c);
             let mut z = figures(a, b);
-            z.add(&Figures::default());
+            z.add(&Figures::default()).unwrap();
             prop_assert_eq!(z, figures(a, b));
         }
     }

@@ -132,7 +132,27 @@ pub struct UnitReport {
     pub public_key: String,
     /// SHA-256 of the whole bundle, for the record.
     pub bundle_sha256: String,
+    /// The bundle's own signed creation time (thời điểm tạo gói, UTC text): a bundle replaces
+    /// the one received for the same unit, kind and year only when it was created later.
+    /// Empty for reports received before this was recorded.
+    #[serde(default)]
+    pub created: String,
     pub figures: Figures,
+}
+
+/// The first report year a bundle may carry (bmnn holds no programme before it); the last is
+/// the year after the current one.
+pub const FIRST_BUNDLE_YEAR: i32 = 2019;
+
+/// "dd/mm/yyyy hh:mm:ss" for a refusal message.
+fn when_vn(t: time::PrimitiveDateTime) -> String {
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        crate::dates::fmt_vn(t.date()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 impl Record for UnitReport {
@@ -480,6 +500,31 @@ impl<S: Store> Service<S> {
                     ),
                 ));
             }
+            let last_year = a.ctx.today.year() + 1;
+            if !(FIRST_BUNDLE_YEAR..=last_year).contains(&m.year) {
+                return Err(CoreError::refused(
+                    "bundle_year",
+                    format!(
+                        "Gói báo cáo ghi năm {}, ngoài khoảng năm được tiếp nhận (từ năm {FIRST_BUNDLE_YEAR} đến năm {last_year}).",
+                        m.year
+                    ),
+                ));
+            }
+            let created = super::web_support::parse_ts(&m.created).ok_or_else(|| {
+                CoreError::refused(
+                    "bundle_invalid",
+                    "Gói báo cáo không ghi rõ thời điểm tạo gói; đề nghị đơn vị gửi lại gói báo cáo.",
+                )
+            })?;
+            if created.date() > a.ctx.today.next_day().unwrap_or(a.ctx.today) {
+                return Err(CoreError::refused(
+                    "bundle_future",
+                    format!(
+                        "Gói báo cáo ghi thời điểm tạo {}, sau ngày hôm nay; đề nghị đơn vị kiểm tra đồng hồ máy tính và tạo lại gói.",
+                        when_vn(created)
+                    ),
+                ));
+            }
             let json = opened
                 .files
                 .get("report.json")
@@ -489,6 +534,9 @@ impl<S: Store> Service<S> {
             if model.kind != m.kind || model.year != m.year {
                 return Err(CoreError::invalid("bundle", "bản kê và báo cáo không khớp"));
             }
+            // Figures whose totals would not fit are refused here, before they reach a sum.
+            model.figures.check_plausible()?;
+            model.figures.check_sums()?;
             let report = UnitReport {
                 unit: m.unit.clone(),
                 kind: m.kind,
@@ -496,14 +544,34 @@ impl<S: Store> Service<S> {
                 received_on: a.ctx.today,
                 public_key: m.public_key.clone(),
                 bundle_sha256: bundle::sha256_hex(bytes),
+                created: m.created.clone(),
                 figures: model.figures,
             };
-            let existing = a
+            let previous = a
                 .records::<UnitReport>()?
                 .into_iter()
-                .find(|r| r.record.unit == report.unit && r.record.kind == report.kind && r.record.year == report.year)
-                .map(|r| r.id)
-                .unwrap_or(0);
+                .find(|r| r.record.unit == report.unit && r.record.kind == report.kind && r.record.year == report.year);
+            // A newer bundle supersedes; an older one (a replay) is refused; the same bundle
+            // again changes nothing.
+            if let Some(p) = &previous
+                && let Some(before) = super::web_support::parse_ts(&p.record.created)
+            {
+                if p.record.bundle_sha256 == report.bundle_sha256 {
+                    return Ok(p.clone());
+                }
+                if created <= before {
+                    return Err(CoreError::refused(
+                        "bundle_outdated",
+                        format!(
+                            "Gói báo cáo của đơn vị «{}» tạo lúc {} không mới hơn gói đã tiếp nhận (tạo lúc {}); gói cũ không thay thế gói mới hơn.",
+                            report.unit,
+                            when_vn(created),
+                            when_vn(before)
+                        ),
+                    ));
+                }
+            }
+            let existing = previous.map(|r| r.id).unwrap_or(0);
             let id = a.save(existing, None, &report)?;
             Ok(Stored {
                 id,
@@ -701,7 +769,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into()),
         signer_name: t.signer_name.clone().unwrap_or_else(|| "………………………".into()),
     };
-    Ok(reports::build(reports::BuildInput {
+    reports::build(reports::BuildInput {
         kind: q.kind,
         year: q.year,
         regime,
@@ -713,7 +781,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incidents,
         incident_id,
         narrative,
-    }))
+    })
 }
 
 /// Obligations of the programme (commitments owed, remedies and plan tasks overdue, ad-hoc

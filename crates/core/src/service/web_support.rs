@@ -18,7 +18,7 @@ use time::Duration;
 /// Seconds between two refreshes of a session's `last_seen`.
 pub const SESSION_TOUCH_SECS: i64 = 60;
 
-fn parse_ts(s: &str) -> Option<PrimitiveDateTime> {
+pub(crate) fn parse_ts(s: &str) -> Option<PrimitiveDateTime> {
     // "YYYY-MM-DDTHH:MM:SS.ffffff"
     let (d, t) = s.split_once('T')?;
     let date = crate::dates::parse_date(d)?;
