@@ -219,8 +219,45 @@ fn init_refuses_a_weak_password_and_creates_no_user() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
     assert!(!dir.path().join("bmnn.db").exists(), "nothing created");
+    // A real installation may not use the public demo passphrase (issue 16 point 8).
     let o = bmnn(dir.path(), &["keys", "init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("minh họa CÔNG KHAI"), "{}", text(&o));
+    assert!(!dir.path().join("keys/keyring.json").exists(), "nothing created");
+    let pass = "mật khẩu khóa dữ liệu thật 2026";
+    let o = cmd(dir.path())
+        .env("BMNN_PASSPHRASE", pass)
+        .args(["keys", "init"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
     assert!(o.status.success(), "{}", text(&o));
+    let bmnn = |d: &Path, a: &[&str]| {
+        cmd(d)
+            .env("BMNN_PASSPHRASE", pass)
+            .args(a)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run")
+    };
+    let bmnn_stdin = |d: &Path, a: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = cmd(d)
+            .env("BMNN_PASSPHRASE", pass)
+            .args(a)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    };
     let o = bmnn_stdin(dir.path(), &["init", "--password-stdin"], "123\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("ít nhất 10 ký tự"), "{}", text(&o));
