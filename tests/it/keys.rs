@@ -455,7 +455,10 @@ fn weak_common_and_demo_passphrases_are_refused() {
         let o = with(d, &[("BMNN_PASSPHRASE", p)], &["keys", "init"]);
         assert_eq!(o.status.code(), Some(2), "{p}: {}", text(&o));
         assert!(text(&o).contains(why), "{p}: {}", text(&o));
-        assert!(!d.join("keys/keyring.json").exists(), "{p}: keyring created");
+        assert!(
+            !d.join("keys/keyring.json").exists(),
+            "{p}: keyring created"
+        );
     }
     let o = with(d, &[("BMNN_PASSPHRASE", PASS)], &["keys", "init"]);
     assert!(o.status.success(), "{}", text(&o));

@@ -451,7 +451,7 @@ fn weak_pattern(c: &[char]) -> bool {
     if distinct.len() < 4 {
         return true;
     }
-    let repeated = (1..=n / 2).any(|k| n % k == 0 && (k..n).all(|i| c[i] == c[i - k]));
+    let repeated = (1..=n / 2).any(|k| n.is_multiple_of(k) && (k..n).all(|i| c[i] == c[i - k]));
     if repeated {
         return true;
     }
@@ -463,10 +463,7 @@ fn weak_pattern(c: &[char]) -> bool {
             b as i64 - a as i64
         }
     };
-    let sequential = c
-        .windows(2)
-        .filter(|w| step(w[0], w[1]).abs() == 1)
-        .count();
+    let sequential = c.windows(2).filter(|w| step(w[0], w[1]).abs() == 1).count();
     sequential + 2 >= n
 }
 
