@@ -502,6 +502,17 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
     }
     let o = bmnn(dir.path(), &["tls", "init"]);
     assert_eq!(o.status.code(), Some(2), "no silent overwrite");
+    // A public suffix or a wildcard as "host" would let the CA sign every site under it.
+    for bad in ["gov.vn", "*.so.local"] {
+        let o = bmnn(dir.path(), &["tls", "init", "--force", "--host", bad]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("không phải tên một máy"), "{}", text(&o));
+        assert_eq!(
+            std::fs::read(tls.join("ca.key.sealed")).expect("sealed"),
+            sealed,
+            "nothing changed"
+        );
+    }
     // Without the data key, no CA is made.
     let o = cmd(dir.path())
         .env("BMNN_PASSPHRASE", "không phải mật khẩu này")

@@ -174,6 +174,17 @@ pub fn run(
                 "chưa có chứng thư: chạy `bmnn tls init` trước khi dùng --tls"
             ));
         }
+        // Earlier releases left the CA key in clear next to the server key.
+        if data.join("tls").join("ca.key").exists() {
+            tracing::warn!("the local CA key is stored in clear: run `bmnn tls init --force`");
+            eprintln!(
+                "CẢNH BÁO: khóa của CA nội bộ đang nằm không mã hóa ở {}: ai lấy được nó có thể \
+                 giả mạo máy chủ với mọi máy trạm tin cậy CA này. Hãy chạy `bmnn tls init --force` \
+                 (CA mới có giới hạn tên máy, khóa được niêm phong bằng khóa dữ liệu) rồi gỡ CA cũ \
+                 khỏi các máy trạm.",
+                data.join("tls").join("ca.key").display()
+            );
+        }
         Some(f)
     } else {
         None

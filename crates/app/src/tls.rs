@@ -1,8 +1,8 @@
 //! `bmnn tls init`: a local certificate authority and a server certificate for HTTPS on the
 //! office LAN (stack.md §5: HTTPS also makes browsers send the Fetch-Metadata headers the CSRF
 //! defence uses). Files in `<data>/tls/`: `ca.pem` (install it on the client PCs as a trusted
-//! root), `ca-name.txt` (its name), `ca.key.sealed`, `server.pem`, `server.key` (keys 0600). `serve --tls` serves them
-//! with rustls (ring provider), marks cookies `Secure` and sends HSTS.
+//! root), `ca-name.txt` (its name), `ca.key.sealed`, `server.pem`, `server.key` (keys 0600).
+//! `serve --tls` serves them with rustls (ring provider), marks cookies `Secure` and sends HSTS.
 //!
 //! A CA trusted by every PC of the agency must not be able to vouch for any other site
 //! (issue 16 point 5), so:
@@ -82,12 +82,66 @@ fn host_names(hosts: &[String]) -> Vec<String> {
     names
 }
 
+/// Public suffixes an agency host may not be: a name constraint on one of them would let the
+/// CA sign every site under it (`gov.vn` → every government site).
+const PUBLIC_SUFFIXES: &[&str] = &[
+    "vn",
+    "com.vn",
+    "net.vn",
+    "org.vn",
+    "gov.vn",
+    "edu.vn",
+    "ac.vn",
+    "info.vn",
+    "name.vn",
+    "int.vn",
+    "health.vn",
+    "biz.vn",
+    "pro.vn",
+    "com",
+    "net",
+    "org",
+    "gov",
+    "edu",
+    "int",
+    "mil",
+    "info",
+    "biz",
+    "io",
+    "co",
+    "app",
+    "dev",
+];
+
+/// Refuses a `--host` that is not one host: a wildcard, an empty label, a public suffix.
+fn check_hosts(hosts: &[String]) -> Result<()> {
+    for n in host_names(hosts) {
+        if n.parse::<IpAddr>().is_ok() {
+            continue;
+        }
+        let bad = n.contains('*')
+            || n.split('.')
+                .any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            || PUBLIC_SUFFIXES.contains(&n.as_str());
+        if bad {
+            anyhow::bail!(
+                "Tên máy \"{n}\" không phải tên một máy của cơ quan (không nhận ký tự đại diện, \
+                 tên miền công cộng như gov.vn hay com, hoặc tên có ký tự lạ): CA chỉ được ký cho \
+                 đúng các máy của cơ quan. Hãy ghi tên đầy đủ của máy chủ (ví dụ \
+                 bmnn.so.local) hoặc địa chỉ IP; không có gì thay đổi."
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Mints a CA limited to `names` and a server certificate for them, valid from `now`.
 pub fn mint(
     hosts: &[String],
     agency: &str,
     now: OffsetDateTime,
 ) -> Result<(Minted, CertifiedIssuer<'static, KeyPair>)> {
+    check_hosts(hosts)?;
     let names = host_names(hosts);
     let permitted = names
         .iter()
@@ -204,6 +258,7 @@ pub fn init(
     let dir = data.join("tls");
     std::fs::create_dir_all(&dir)?;
     let now = OffsetDateTime::now_utc();
+    check_hosts(hosts)?;
     let (m, _) = mint(hosts, agency, now).map_err(|e| anyhow!("tạo chứng thư: {e}"))?;
     let old = std::fs::read_to_string(&f.ca).ok();
     let name_file = dir.join("ca-name.txt");
@@ -245,6 +300,24 @@ mod tests {
 
     /// The CA signs the agency's hosts only: a certificate it issues for another site fails
     /// verification (OpenSSL, as curl and browsers on Linux check it); validity is bounded.
+    #[test]
+    fn hosts_must_be_the_agencys_own() {
+        for bad in ["*.so.local", "gov.vn", "com", "VN.", "a..b", "bmnn so"] {
+            let e = check_hosts(&[bad.to_string()]).unwrap_err().to_string();
+            assert!(e.contains("không phải tên một máy"), "{bad}: {e}");
+            assert!(mint(&[bad.to_string()], "x", OffsetDateTime::now_utc()).is_err());
+        }
+        for good in [
+            "bmnn.so.local",
+            "bmnn",
+            "10.0.0.5",
+            "fe80::1",
+            "may-chu-1.sotp.gov.vn",
+        ] {
+            check_hosts(&[good.to_string()]).unwrap();
+        }
+    }
+
     #[test]
     fn ca_is_name_constrained_and_short_lived() {
         let now = OffsetDateTime::now_utc();
@@ -300,8 +373,9 @@ mod tests {
                     "-in",
                 ])
                 .arg(c)
-                .status()
+                .output()
                 .unwrap()
+                .status
                 .success()
         };
         assert!(ends_within(&ca, 5 * 365 + 2) && !ends_within(&ca, 4 * 365));
