@@ -219,8 +219,48 @@ fn init_refuses_a_weak_password_and_creates_no_user() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("bmnn keys init"), "{}", text(&o));
     assert!(!dir.path().join("bmnn.db").exists(), "nothing created");
+    // A real installation may not use the public demo passphrase (issue 16 point 8).
     let o = bmnn(dir.path(), &["keys", "init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("minh họa CÔNG KHAI"), "{}", text(&o));
+    assert!(
+        !dir.path().join("keys/keyring.json").exists(),
+        "nothing created"
+    );
+    let pass = "mật khẩu khóa dữ liệu thật 2026";
+    let o = cmd(dir.path())
+        .env("BMNN_PASSPHRASE", pass)
+        .args(["keys", "init"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
     assert!(o.status.success(), "{}", text(&o));
+    let bmnn = |d: &Path, a: &[&str]| {
+        cmd(d)
+            .env("BMNN_PASSPHRASE", pass)
+            .args(a)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run")
+    };
+    let bmnn_stdin = |d: &Path, a: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = cmd(d)
+            .env("BMNN_PASSPHRASE", pass)
+            .args(a)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    };
     let o = bmnn_stdin(dir.path(), &["init", "--password-stdin"], "123\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("ít nhất 10 ký tự"), "{}", text(&o));
@@ -335,6 +375,31 @@ fn backup_and_restore_drill() {
     assert!(o.status.success(), "{}", text(&o));
     let o = bmnn(dir.path(), &["restore", &file]);
     assert_eq!(o.status.code(), Some(2), "needs --yes: {}", text(&o));
+    // A running server holds the data folder: restore refuses, says why, changes nothing
+    // (issue 16 point 8), and a second server on the same folder is refused too.
+    let mut c = cmd(dir.path());
+    c.args(["serve", "--listen", "127.0.0.1:0"]);
+    let (mut child, _url) = serve_until_ready(c);
+    let changed = bmnn(dir.path(), &["export"]).stdout;
+    assert_ne!(changed, before);
+    let o = bmnn(dir.path(), &["restore", &file, "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("máy chủ bmnn đang chạy") && text(&o).contains("dừng máy chủ"),
+        "{}",
+        text(&o)
+    );
+    let o = bmnn(dir.path(), &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("máy chủ bmnn khác"), "{}", text(&o));
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(
+        bmnn(dir.path(), &["export"]).stdout,
+        changed,
+        "nothing restored"
+    );
+    // Server stopped: the restore goes ahead.
     let o = bmnn(dir.path(), &["restore", &file, "--yes"]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(bmnn(dir.path(), &["export"]).stdout, before);
@@ -406,8 +471,61 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
         2,
         "server certificate and CA chain"
     );
+    // The CA key is sealed with the data key, never in clear next to the server key.
+    let tls = dir.path().join("tls");
+    assert!(!tls.join("ca.key").exists(), "clear CA key");
+    let sealed = std::fs::read(tls.join("ca.key.sealed")).expect("sealed CA key");
+    assert!(!String::from_utf8_lossy(&sealed).contains("PRIVATE KEY"));
+    let ring: bmnn_vault::Keyring =
+        serde_json::from_slice(&std::fs::read(dir.path().join("keys/keyring.json")).expect("r"))
+            .expect("json");
+    let key = ring.unlock(DEMO_PASSPHRASE.as_bytes()).expect("unlock");
+    let ca_key = bmnn_vault::open(&key, &sealed).expect("opens with the data key");
+    assert!(String::from_utf8_lossy(&ca_key).contains("BEGIN PRIVATE KEY"));
+    // Name constraints and a bounded validity, as OpenSSL reads them.
+    if let Ok(o) = Command::new("openssl")
+        .args(["x509", "-noout", "-text", "-in"])
+        .arg(tls.join("ca.pem"))
+        .output()
+    {
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            t.contains("Name Constraints") && t.contains("critical"),
+            "{t}"
+        );
+        assert!(
+            t.contains("DNS:bmnn.local") && t.contains("DNS:localhost"),
+            "{t}"
+        );
+        assert!(t.contains("IP:127.0.0.1/255.255.255.255"), "{t}");
+        assert!(!t.contains("4096") && !t.contains("1975"), "{t}");
+    }
     let o = bmnn(dir.path(), &["tls", "init"]);
     assert_eq!(o.status.code(), Some(2), "no silent overwrite");
+    // A public suffix or a wildcard as "host" would let the CA sign every site under it.
+    for bad in ["gov.vn", "*.so.local"] {
+        let o = bmnn(dir.path(), &["tls", "init", "--force", "--host", bad]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("không phải tên một máy"), "{}", text(&o));
+        assert_eq!(
+            std::fs::read(tls.join("ca.key.sealed")).expect("sealed"),
+            sealed,
+            "nothing changed"
+        );
+    }
+    // Without the data key, no CA is made.
+    let o = cmd(dir.path())
+        .env("BMNN_PASSPHRASE", "không phải mật khẩu này")
+        .args(["tls", "init", "--force"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(tls.join("ca.key.sealed")).expect("sealed"),
+        sealed,
+        "nothing changed"
+    );
     // A real handshake, verified against the minted CA.
     let mut c = cmd(dir.path());
     c.args(["serve", "--tls", "--listen", "127.0.0.1:0"]);
@@ -421,8 +539,54 @@ fn tls_init_mints_a_ca_and_serve_tls_answers_https() {
     {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
     }
+    // HSTS under --tls.
+    if let Ok(out) = Command::new("curl")
+        .args(["-s", "-D", "-", "-o", "/dev/null", "--cacert"])
+        .arg(dir.path().join("tls/ca.pem"))
+        .arg(format!("{url}login"))
+        .output()
+    {
+        let h = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        assert!(
+            h.contains("strict-transport-security: max-age=31536000"),
+            "{h}"
+        );
+    }
     child.kill().ok();
     child.wait().ok();
+    // --force: a new CA, the old one kept and how to remove it from the PCs printed.
+    let old_ca = std::fs::read_to_string(tls.join("ca.pem")).expect("ca");
+    let old_name = std::fs::read_to_string(tls.join("ca-name.txt")).expect("name");
+    assert!(old_name.starts_with("bmnn CA — "), "{old_name}");
+    let o = bmnn(
+        dir.path(),
+        &["tls", "init", "--force", "--host", "10.1.2.3"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("vẫn được tin cậy") && t.contains("certutil"),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("-delstore Root \"{}\"", old_name.trim())),
+        "{t}"
+    );
+    assert!(t.contains("10.1.2.3"), "{t}");
+    assert_ne!(
+        std::fs::read_to_string(tls.join("ca.pem")).expect("ca"),
+        old_ca
+    );
+    let kept: Vec<_> = std::fs::read_dir(&tls)
+        .expect("dir")
+        .map(|e| e.expect("e").file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("ca-cu-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        std::fs::read_to_string(tls.join(&kept[0])).expect("old"),
+        old_ca
+    );
 }
 
 #[test]

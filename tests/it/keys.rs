@@ -436,3 +436,57 @@ fn keyring_changes_are_recorded_in_the_audit_chain_without_secrets() {
     let o = bmnn(dir.path(), &["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// Issue 16 point 8: a real installation refuses common, repeated, sequential and the public
+/// demo passphrases, at `keys init`, `add-passphrase` and `change-passphrase`; nothing changes.
+#[test]
+fn weak_common_and_demo_passphrases_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let weak = [
+        ("aaaaaaaaaaaa", "lặp lại"),
+        ("123456789012", "phổ biến"),
+        ("345678901234", "liên tiếp"),
+        ("abcabcabcabc", "lặp lại"),
+        ("Password1234", "phổ biến"),
+        (crate::cli::DEMO_PASSPHRASE, "minh họa CÔNG KHAI"),
+    ];
+    for (p, why) in weak {
+        let o = with(d, &[("BMNN_PASSPHRASE", p)], &["keys", "init"]);
+        assert_eq!(o.status.code(), Some(2), "{p}: {}", text(&o));
+        assert!(text(&o).contains(why), "{p}: {}", text(&o));
+        assert!(
+            !d.join("keys/keyring.json").exists(),
+            "{p}: keyring created"
+        );
+    }
+    let o = with(d, &[("BMNN_PASSPHRASE", PASS)], &["keys", "init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = ring(d);
+    for (p, why) in weak {
+        for args in [
+            &["keys", "add-passphrase", "--label", "pho-giam-doc"][..],
+            &["keys", "change-passphrase"],
+        ] {
+            let o = with(
+                d,
+                &[("BMNN_PASSPHRASE", PASS), ("BMNN_NEW_PASSPHRASE", p)],
+                args,
+            );
+            assert_eq!(o.status.code(), Some(2), "{p} {args:?}: {}", text(&o));
+            assert!(text(&o).contains(why), "{p}: {}", text(&o));
+            assert_eq!(ring(d), before, "{p} {args:?} changed the keyring");
+        }
+    }
+    // The old passphrase still opens; a good new one is accepted.
+    let o = with(
+        d,
+        &[
+            ("BMNN_PASSPHRASE", PASS),
+            ("BMNN_NEW_PASSPHRASE", "trâu vàng gặm cỏ bên sông Hồng"),
+        ],
+        &["keys", "add-passphrase", "--label", "pho-giam-doc"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(labels(d), ["admin", "recovery-1", "pho-giam-doc"]);
+}

@@ -692,6 +692,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file, yes } => {
+            // Never under a running server (it holds the data folder's lock).
+            let _held = crate::serve::hold_for_restore(&data)?;
             // A fresh machine (disaster recovery) has no keyring yet: the copy that `bmnn backup`
             // keeps next to the backups is used, and installed only once the backup opened.
             let beside = file.parent().unwrap_or(Path::new(".")).join("keyring.json");
@@ -743,14 +745,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Tls(TlsCmd::Init { hosts, force }) => {
-            // The agency's name for the certificate, when the key opens the database.
-            let agency = open_service(&data, &cli.database_url, &cli.keys)
+            // The data key seals the CA key; the agency's name for the certificate.
+            let key = crate::keys::unlock(&data, &cli.keys)?;
+            let agency = open_service_with(&data, &cli.database_url, &key)
                 .ok()
                 .and_then(|svc| svc.org(&system_ctx()).ok())
                 .and_then(|o| o.agency)
                 .map(|a| a.name)
                 .unwrap_or_else(|| "bmnn".into());
-            let f = crate::tls::init(&data, &hosts, &agency, force)?;
+            let f = crate::tls::init(&data, &hosts, &agency, force, &key)?;
             println!(
                 "Đã tạo chứng thư máy chủ {} và CA {} (cài CA này vào các máy trạm).",
                 f.cert.display(),

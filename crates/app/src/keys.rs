@@ -359,6 +359,44 @@ fn new_passphrase(file: &Option<PathBuf>, env: &str) -> Result<String> {
     Ok(p)
 }
 
+/// Passphrases every guessing tool tries first (compared after lower-casing and removing
+/// spaces); each has at least 12 characters, shorter ones are refused by length anyway.
+const COMMON_PASSPHRASES: &[&str] = &[
+    "password1234",
+    "passwordpassword",
+    "password123456",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "qwertyuiopas",
+    "qwerty123456",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "abcdefghijkl",
+    "abc123456789",
+    "admin1234567",
+    "administrator",
+    "administrator1",
+    "iloveyou1234",
+    "matkhau12345",
+    "matkhau123456",
+    "matkhaumatkhau",
+    "matkhauquantri",
+    "baomatbaomat",
+    "bimatnhanuoc",
+    "vietnam12345",
+    "vietnam123456",
+    "hanoi1234567",
+    "changeme1234",
+    "letmein12345",
+    "welcome12345",
+];
+
+/// The data-key passphrase policy of a real installation (`keys init`, `add-passphrase`,
+/// `change-passphrase`, `rotate`): at least 12 characters, not the public demo passphrase, not
+/// a common passphrase, not one character repeated, a short pattern repeated or a run of
+/// consecutive characters (`aaaaaaaaaaaa`, `abcabcabcabc`, `123456789012`). The demo keyring
+/// (`--demo`) is made by [`create_demo_keyring`], never through this check.
 fn check_passphrase(p: &str) -> Result<()> {
     if p.chars().count() < 12 {
         bail!(
@@ -366,7 +404,67 @@ fn check_passphrase(p: &str) -> Result<()> {
              The data-key passphrase must have at least 12 characters."
         );
     }
+    let norm: Vec<char> = p
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let norm_s: String = norm.iter().collect();
+    let demo: String = crate::demo::PASSWORD
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if norm_s == demo {
+        bail!(
+            "Đây là mật khẩu minh họa CÔNG KHAI của bmnn (ai cũng biết); không được dùng cho dữ \
+             liệu thật. Hãy chọn một cụm từ dài khác; không có gì thay đổi.\n\
+             This is bmnn's public demo passphrase; it may not protect a real installation."
+        );
+    }
+    if COMMON_PASSPHRASES.contains(&norm_s.as_str()) {
+        bail!(
+            "Mật khẩu này nằm trong danh sách mật khẩu phổ biến mà kẻ tấn công thử đầu tiên; hãy \
+             chọn một cụm từ dài khó đoán (ví dụ vài từ không liên quan); không có gì thay đổi.\n\
+             This passphrase is a common one; choose a long, unguessable phrase."
+        );
+    }
+    if weak_pattern(&norm) {
+        bail!(
+            "Mật khẩu chỉ gồm một ký tự lặp lại, một đoạn ngắn lặp lại hoặc một dãy ký tự liên \
+             tiếp (như aaaaaaaaaaaa hay 123456789012), rất dễ đoán; hãy chọn một cụm từ dài khó \
+             đoán; không có gì thay đổi.\n\
+             This passphrase is a repetition or a sequence; choose a long, unguessable phrase."
+        );
+    }
     Ok(())
+}
+
+/// Repeated or sequential characters: fewer than 4 distinct characters, a pattern of at most
+/// half the length repeated, or (almost) every step to the next character being +1 or −1
+/// (digits wrap: 9 → 0).
+fn weak_pattern(c: &[char]) -> bool {
+    let n = c.len();
+    let mut distinct = c.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 4 {
+        return true;
+    }
+    let repeated = (1..=n / 2).any(|k| n.is_multiple_of(k) && (k..n).all(|i| c[i] == c[i - k]));
+    if repeated {
+        return true;
+    }
+    let step = |a: char, b: char| -> i64 {
+        if a.is_ascii_digit() && b.is_ascii_digit() {
+            let d = (b as i64 - a as i64).rem_euclid(10);
+            if d == 9 { -1 } else { d }
+        } else {
+            b as i64 - a as i64
+        }
+    };
+    let sequential = c.windows(2).filter(|w| step(w[0], w[1]).abs() == 1).count();
+    sequential + 2 >= n
 }
 
 fn print_recovery(code: &str, label: &str) {
@@ -735,4 +833,44 @@ pub fn verify(data: &Path, url: &Option<String>, key: &DataKey) -> Result<Verify
         texts,
         texts_ok,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_passphrase;
+
+    #[test]
+    fn passphrase_policy_refuses_weak_common_and_public_ones() {
+        for weak in [
+            "ngắn",
+            "aaaaaaaaaaaa",
+            "AAAA AAAA AAAA",
+            "123456789012",
+            "abcdefghijklmn",
+            "987654321098",
+            "abcabcabcabc",
+            "ababababababab",
+            "Password1234",
+            "matkhau123456",
+            "MatKhau MatKhau",
+            crate::demo::PASSWORD,
+            "BMNN-DEMO-2026",
+        ] {
+            assert!(check_passphrase(weak).is_err(), "{weak} accepted");
+        }
+        let e = check_passphrase(crate::demo::PASSWORD)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("minh họa CÔNG KHAI"), "{e}");
+        let e = check_passphrase("aaaaaaaaaaaa").unwrap_err().to_string();
+        assert!(e.contains("lặp lại"), "{e}");
+        for good in [
+            "mật khẩu quản trị rất dài 2026",
+            "trâu vàng gặm cỏ bên sông Hồng",
+            "correct horse battery staple",
+            "mật khẩu mới đủ dài 2027",
+        ] {
+            assert!(check_passphrase(good).is_ok(), "{good} refused");
+        }
+    }
 }

@@ -63,6 +63,60 @@ pub fn plain_http(listen: SocketAddr, tls: bool, insecure_http: bool) -> Result<
     )))
 }
 
+/// The lock file a running server holds (exclusively, for its whole life) in the data folder,
+/// so that `restore` cannot replace the database under it (issue 16 point 8).
+pub fn lock_path(data: &Path) -> PathBuf {
+    data.join("serve.lock")
+}
+
+/// Holds the data folder: an exclusive lock on [`lock_path`], released when the file is dropped
+/// or the process ends (even killed). `Err(None)`: another process holds it.
+fn try_hold(data: &Path) -> Result<std::fs::File, Option<anyhow::Error>> {
+    std::fs::create_dir_all(data)
+        .map_err(|e| Some(anyhow!("tạo thư mục dữ liệu {}: {e}", data.display())))?;
+    let p = lock_path(data);
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .map_err(|e| Some(anyhow!("mở {}: {e}", p.display())))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(Some(anyhow!("khóa {}: {e}", p.display()))),
+    }
+}
+
+/// `serve`: the data folder for this server alone (a second server on it is refused).
+pub fn hold_for_serve(data: &Path) -> Result<std::fs::File> {
+    try_hold(data).map_err(|e| {
+        e.unwrap_or_else(|| {
+            anyhow!(
+                "một máy chủ bmnn khác đang chạy trên thư mục dữ liệu {}; không khởi động thêm.",
+                data.display()
+            )
+        })
+    })
+}
+
+/// `restore`: refused while a server holds the data folder (the writes it acknowledged after
+/// the backup would be lost, and it would keep writing to the replaced database); the lock is
+/// then held until the restore ends so no server starts in the middle.
+pub fn hold_for_restore(data: &Path) -> Result<std::fs::File> {
+    try_hold(data).map_err(|e| {
+        e.unwrap_or_else(|| {
+            anyhow!(
+                "Từ chối khôi phục: máy chủ bmnn đang chạy trên thư mục dữ liệu {} (nó giữ tệp \
+                 khóa {}). Khôi phục lúc này sẽ làm mất những thay đổi máy chủ ghi nhận sau bản \
+                 sao lưu. Hãy dừng máy chủ (bmnn serve) rồi chạy lại lệnh; không có gì thay đổi.",
+                data.display(),
+                lock_path(data).display()
+            )
+        })
+    })
+}
+
 pub fn run(
     data: &Path,
     url: &Option<String>,
@@ -73,6 +127,8 @@ pub fn run(
     if let Some(warning) = plain_http(args.listen, args.tls, args.insecure_http)? {
         eprintln!("{warning}");
     }
+    // The data folder is this server's for its whole life (`restore` checks it).
+    let _held = hold_for_serve(data)?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BMNN_LOG")
@@ -104,6 +160,7 @@ pub fn run(
     let cfg = WebConfig {
         data_key: *key.bytes(),
         secure_cookies: args.tls,
+        hsts: args.tls,
         // Signs report bundles exported from the pages and the API.
         report_signing_key: crate::report_cmd::signing_key(data)?,
         token_days: i64::from(args.token_days),
@@ -116,6 +173,17 @@ pub fn run(
             return Err(anyhow!(
                 "chưa có chứng thư: chạy `bmnn tls init` trước khi dùng --tls"
             ));
+        }
+        // Earlier releases left the CA key in clear next to the server key.
+        if data.join("tls").join("ca.key").exists() {
+            tracing::warn!("the local CA key is stored in clear: run `bmnn tls init --force`");
+            eprintln!(
+                "CẢNH BÁO: khóa của CA nội bộ đang nằm không mã hóa ở {}: ai lấy được nó có thể \
+                 giả mạo máy chủ với mọi máy trạm tin cậy CA này. Hãy chạy `bmnn tls init --force` \
+                 (CA mới có giới hạn tên máy, khóa được niêm phong bằng khóa dữ liệu) rồi gỡ CA cũ \
+                 khỏi các máy trạm.",
+                data.join("tls").join("ca.key").display()
+            );
         }
         Some(f)
     } else {

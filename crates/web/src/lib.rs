@@ -38,6 +38,9 @@ pub const VN_OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
 pub struct WebConfig {
     /// Cookies get `Secure` (set when serving over TLS).
     pub secure_cookies: bool,
+    /// Served over TLS (`serve --tls`): every response carries `Strict-Transport-Security`
+    /// (never over plain HTTP, where browsers ignore it and it would only mislead).
+    pub hsts: bool,
     /// Idle timeout of a login session, in seconds.
     pub session_idle_secs: i64,
     /// Absolute lifetime of a login session, in seconds.
@@ -62,6 +65,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
+            hsts: false,
             session_idle_secs: 30 * 60,
             session_absolute_secs: 10 * 60 * 60,
             data_key: [0u8; 32],
@@ -188,6 +192,7 @@ pub fn ctx_for(user_id: Id) -> Ctx {
 pub fn router<S: Store>(state: AppState<S>) -> Router {
     let limit = state.cfg.max_body_bytes;
     let limiter = state.limiter.clone();
+    let hsts = state.cfg.hsts;
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ui::router(state))
@@ -208,4 +213,8 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         // The layers above answer in plain text; under /api/ clients get the API's JSON errors.
         .layer(axum::middleware::from_fn(api::json_errors))
         .layer(axum::middleware::from_fn(ui::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            hsts,
+            ui::headers::strict_transport,
+        ))
 }

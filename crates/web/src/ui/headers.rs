@@ -16,6 +16,9 @@
 //! - `Permissions-Policy`: no camera, microphone, geolocation in a records system.
 //! - `Cache-Control: no-store` on everything except hashed assets: pages show secret data
 //!   and must not stay in the browser's disk cache or the back/forward cache.
+//! - `Strict-Transport-Security` (only under `serve --tls`, [`strict_transport`]): once a
+//!   browser has reached bmnn over HTTPS it refuses plain HTTP to that host for a year, so a
+//!   machine on the LAN cannot downgrade the next visit and read passwords and secret pages.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -52,6 +55,24 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         set(h, header::CACHE_CONTROL, "no-store");
+    }
+    res
+}
+
+/// `Strict-Transport-Security: max-age=31536000` on every response when `tls` (the server
+/// speaks HTTPS); nothing otherwise. No `includeSubDomains`/`preload`: only this host is
+/// bmnn's, other services of the agency may still be plain HTTP.
+pub async fn strict_transport(
+    axum::extract::State(tls): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    if tls {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     res
 }

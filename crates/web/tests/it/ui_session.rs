@@ -257,6 +257,39 @@ async fn security_headers_are_on_every_response() {
             Some(&b"no-referrer"[..])
         );
     }
+    // HSTS only when the server speaks HTTPS (`serve --tls`), on pages, API and errors.
+    let tls = router_with(
+        &app,
+        WebConfig {
+            secure_cookies: true,
+            hsts: true,
+            ..WebConfig::default()
+        },
+    );
+    for path in ["/login", "/no-such-page", "/api/v1/items"] {
+        let plain = {
+            use tower::ServiceExt;
+            let req = Request::get(path).body(Body::empty()).expect("req");
+            app.router.clone().oneshot(req).await.expect("infallible")
+        };
+        assert!(
+            plain.headers().get("strict-transport-security").is_none(),
+            "{path}: HSTS over plain HTTP"
+        );
+        let secure = {
+            use tower::ServiceExt;
+            let req = Request::get(path).body(Body::empty()).expect("req");
+            tls.clone().oneshot(req).await.expect("infallible")
+        };
+        assert_eq!(
+            secure
+                .headers()
+                .get("strict-transport-security")
+                .map(|v| v.as_bytes()),
+            Some(&b"max-age=31536000"[..]),
+            "{path}"
+        );
+    }
     // Pages carry no inline script or style.
     let c = Client::session(&app, "vanthu");
     for path in [
