@@ -290,6 +290,19 @@ pub fn next_step(code: &str) -> Option<&'static str> {
             "Chọn độ mật được tiếp cận trong danh sách: không được tiếp cận, Mật, Tối mật hoặc Tuyệt mật."
         }
         "unknown_role" => "Chọn vai trò trong danh sách của biểu mẫu rồi gửi lại.",
+        "bundle_figures" => {
+            "Đề nghị đơn vị kiểm tra lại số liệu trong báo cáo rồi xuất và gửi lại gói báo cáo."
+        }
+        "bundle_future" => {
+            "Kiểm tra đồng hồ của máy tính đơn vị gửi, rồi đề nghị đơn vị xuất lại gói báo cáo."
+        }
+        "bundle_outdated" => {
+            "Giữ gói báo cáo mới hơn đã tiếp nhận; nếu gói này đúng là bản cuối, đề nghị đơn vị xuất lại gói báo cáo."
+        }
+        "bundle_year" => "Đề nghị đơn vị xuất lại gói báo cáo cho đúng năm báo cáo.",
+        "report_overflow" => {
+            "Kiểm tra lại số liệu của các đơn vị cấp dưới đã tiếp nhận; thay gói báo cáo có số liệu sai bằng gói đúng."
+        }
         "wrong_password" => "Nhập đúng mật khẩu hiện tại; nếu quên, đề nghị quản trị viên đặt lại.",
         _ => return None,
     })
