@@ -1,4 +1,5 @@
-//! Text extraction (trích xuất văn bản) from untrusted files: DOCX, PDF, HTML and plain text.
+//! Text extraction (trích xuất văn bản) from untrusted files: DOCX, `.doc`, RTF, spreadsheets and
+//! slide shows (OOXML, ODF), PDF, HTML, plain text and zip archives.
 //!
 //! Every extractor treats its input as hostile: sizes are capped, zip entries are bounded (entry
 //! count, per-entry and total decompressed size), encrypted content is refused, XML is streamed
@@ -13,6 +14,7 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod ocr;
+pub mod office;
 pub mod pdf;
 pub mod rtf;
 pub mod txt;
@@ -71,6 +73,7 @@ impl Default for Limits {
 /// File formats the scanner reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A zip package: DOCX, XLSX, PPTX, ODF or a plain archive (told apart by its entries).
     Docx,
     Pdf,
     Html,
@@ -89,12 +92,7 @@ pub enum Format {
 /// Extensions of formats we know we do not read (yet): never decoded as text.
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
     (".xls", "bảng tính Excel 97–2003 (.xls)"),
-    (".xlsx", "bảng tính Excel (.xlsx)"),
     (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
-    (".pptx", "trình chiếu PowerPoint (.pptx)"),
-    (".odt", "văn bản OpenDocument (.odt)"),
-    (".ods", "bảng tính OpenDocument (.ods)"),
-    (".odp", "trình chiếu OpenDocument (.odp)"),
     (".eml", "thư điện tử (.eml)"),
     (".msg", "thư Outlook (.msg)"),
     (".mht", "trang web lưu trữ (.mht)"),
@@ -223,13 +221,11 @@ fn extract_at(
             if has("word/document.xml") {
                 docx::extract(bytes, limits)
             } else if has("xl/workbook.xml") {
-                Err(ExtractError::Unsupported("bảng tính Excel (.xlsx)".into()))
+                office::extract_xlsx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("ppt/presentation.xml") {
-                Err(ExtractError::Unsupported(
-                    "trình chiếu PowerPoint (.pptx)".into(),
-                ))
+                office::extract_pptx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("mimetype") || has("META-INF/manifest.xml") {
-                Err(ExtractError::Unsupported("tài liệu OpenDocument".into()))
+                office::extract_odf(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("[Content_Types].xml") {
                 Err(ExtractError::Unsupported("tài liệu Office Open XML".into()))
             } else {
@@ -244,6 +240,21 @@ fn extract_at(
         Format::Rtf => rtf::extract(bytes, limits),
         Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
+}
+
+/// An object embedded in an office document, extracted as a file of its own one level deeper.
+fn nested(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    depth: u32,
+) -> Result<Extracted, ExtractError> {
+    if depth >= MAX_ARCHIVE_DEPTH {
+        return Err(ExtractError::Limit(format!(
+            "đối tượng nhúng lồng nhau quá {MAX_ARCHIVE_DEPTH} lớp"
+        )));
+    }
+    extract_at(bytes, name, limits, depth + 1)
 }
 
 /// A zip archive that is not an office document: every entry is extracted as a file of its own

@@ -7,4 +7,5 @@ mod formats;
 mod markings;
 mod negative;
 mod normalize_props;
+mod office;
 mod util;
