@@ -13,6 +13,7 @@
 pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod mail;
 pub mod ocr;
 pub mod office;
 pub mod pdf;
@@ -84,7 +85,9 @@ pub enum Format {
     Ole,
     /// RTF.
     Rtf,
-    /// A format recognised but not read (RTF, 7z, RAR, gzip, xz, e-mail, other office files):
+    /// A MIME message: e-mail (`.eml`) or web archive (`.mht`).
+    Mail,
+    /// A format recognised but not read (7z, RAR, gzip, xz, `.xls`, `.ppt`, `.msg`):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
 }
@@ -93,10 +96,7 @@ pub enum Format {
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
     (".xls", "bảng tính Excel 97–2003 (.xls)"),
     (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
-    (".eml", "thư điện tử (.eml)"),
     (".msg", "thư Outlook (.msg)"),
-    (".mht", "trang web lưu trữ (.mht)"),
-    (".mhtml", "trang web lưu trữ (.mhtml)"),
     (".7z", "tệp nén 7z"),
     (".rar", "tệp nén RAR"),
     (".gz", "tệp nén gzip"),
@@ -165,8 +165,12 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
     if let Some((_, what)) = UNREAD_EXTENSIONS.iter().find(|(e, _)| lower.ends_with(e)) {
         return Format::Unread(what);
     }
-    if looks_like_mail(bytes) {
-        return Format::Unread("thư điện tử hoặc trang web lưu trữ (MIME)");
+    if looks_like_mail(bytes)
+        || [".eml", ".mht", ".mhtml"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+    {
+        return Format::Mail;
     }
     if lower.ends_with(".docx") || lower.ends_with(".docm") || lower.ends_with(".dotx") {
         return Format::Docx;
@@ -238,6 +242,7 @@ fn extract_at(
         Format::Image => Ok(ocr::extract_image(bytes)),
         Format::Ole => doc::extract(bytes, limits),
         Format::Rtf => rtf::extract(bytes, limits),
+        Format::Mail => mail::extract(bytes, &mut |b, n| nested(b, n, limits, depth)),
         Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
 }

@@ -139,6 +139,11 @@ pub fn extract_xlsx(
 ) -> Result<Extracted, ExtractError> {
     let mut z = BoundedZip::open(bytes, limits)?;
     let names = sorted_names(&z);
+    if !names.iter().any(|n| n.starts_with("xl/worksheets/")) {
+        return Err(ExtractError::Corrupt(
+            "bảng tính Excel không có trang tính nào".into(),
+        ));
+    }
     let mut out = Extracted::new("xlsx");
     let mut w = Walker::new(limits);
     let no_fonts = HashMap::new();

@@ -4,6 +4,7 @@ mod copy;
 mod extraction;
 mod faces;
 mod formats;
+mod mail;
 mod markings;
 mod negative;
 mod normalize_props;

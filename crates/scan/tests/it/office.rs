@@ -192,7 +192,7 @@ fn an_opendocument_text_with_a_stamp_in_its_header_blocks_and_a_clean_one_passes
 }
 
 #[test]
-fn legacy_tcvn3_runs_are_repaired_in_opendocument_and_powerpoint_files() {
+fn legacy_tcvn3_runs_are_repaired_in_an_opendocument_text() {
     let mut d = DocxBuilder::body(&para(&run(
         "Bé tr\u{AD}ëng Bé C«ng an",
         r#"<w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/>"#,
