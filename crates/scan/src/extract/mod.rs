@@ -19,6 +19,7 @@ pub mod office;
 pub mod pdf;
 pub mod rtf;
 pub mod txt;
+pub mod xls;
 mod zipread;
 
 use thiserror::Error;
@@ -81,20 +82,20 @@ pub enum Format {
     Txt,
     /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
     Image,
-    /// An OLE compound file (Word 97–2003 `.doc`; `.xls`, `.ppt`, `.msg` are refused for review).
+    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`; `.ppt`, `.msg` are refused
+    /// for review).
     Ole,
     /// RTF.
     Rtf,
     /// A MIME message: e-mail (`.eml`) or web archive (`.mht`).
     Mail,
-    /// A format recognised but not read (7z, RAR, gzip, xz, `.xls`, `.ppt`, `.msg`):
+    /// A format recognised but not read (7z, RAR, gzip, xz, `.ppt`, `.msg`):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
 }
 
 /// Extensions of formats we know we do not read (yet): never decoded as text.
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
-    (".xls", "bảng tính Excel 97–2003 (.xls)"),
     (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
     (".msg", "thư Outlook (.msg)"),
     (".7z", "tệp nén 7z"),

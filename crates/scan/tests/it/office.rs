@@ -1,4 +1,4 @@
-//! Spreadsheets, slide shows and OpenDocument files as LibreOffice writes them (issue 11 point 3):
+//! Spreadsheets (`.xlsx`, `.ods`, Excel 97–2003 `.xls`), slide shows and OpenDocument files as LibreOffice writes them (issue 11 point 3):
 //! a stamp in a cell, a sheet header, a slide, speaker notes, a page header or a legacy-font run
 //! blocks; a clean file passes with its text read; a file cut short or encrypted is `review`.
 
@@ -65,7 +65,7 @@ fn fodp(slide: &str, notes: &str) -> Vec<u8> {
 fn spreadsheets_with_a_stamped_cell_or_header_block_and_clean_ones_pass() {
     let stamped_cell = fods("Phòng Hành chính", &["TỐI MẬT", "Kế hoạch"]);
     let clean = fods("Phòng Hành chính", &["Lịch trực", "Họp giao ban"]);
-    for to in ["xlsx", "ods"] {
+    for to in ["xlsx", "ods", "xls"] {
         let f = soffice("bang.fods", &stamped_cell, to);
         let name = format!("bang.{to}");
         let v = scan(&name, &f);
@@ -231,4 +231,59 @@ fn an_encrypted_opendocument_package_is_reviewed() {
     ]);
     let v = scan("khoa.odt", &odt);
     assert_eq!(v.verdict, Verdict::Review, "{:#?}", v.findings);
+}
+
+/// A flat OpenDocument text: a paragraph carrying an annotation (comment), a footnote and a page
+/// footer.
+fn fodt(comment: &str, note: &str, footer: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles><style:page-layout style:name="pm1"/></office:automatic-styles>
+<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"><style:footer><text:p>{}</text:p></style:footer></style:master-page></office:master-styles>
+<office:body><office:text><text:p>Kế hoạch kiểm tra<office:annotation><dc:creator>Nguyễn Văn A</dc:creator><dc:date>2026-11-30T08:00:00</dc:date><text:p>{}</text:p></office:annotation> năm 2027<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>{}</text:p></text:note-body></text:note>.</text:p></office:text></office:body></office:document>"#,
+        esc(footer),
+        esc(comment),
+        esc(note)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn opendocument_comments_footnotes_and_footers_are_read_apart_from_the_text() {
+    let f = soffice(
+        "a.fodt",
+        &fodt("MẬT", "Theo kế hoạch năm.", "Trang 1"),
+        "odt",
+    );
+    let v = scan("a.odt", &f);
+    assert_blocks(&v);
+    assert!(evidence_in(&v, "MẬT", Part::Comment), "{:#?}", v.findings);
+    let f = soffice("b.fodt", &fodt("Xem lại", "TỐI MẬT", "Trang 1"), "odt");
+    assert!(evidence_in(&scan("b.odt", &f), "TỐI MẬT", Part::Note));
+    let f = soffice(
+        "c.fodt",
+        &fodt("Xem lại", "Theo kế hoạch năm.", "TUYỆT MẬT"),
+        "odt",
+    );
+    assert!(evidence_in(&scan("c.odt", &f), "TUYỆT MẬT", Part::Footer));
+    let f = soffice(
+        "d.fodt",
+        &fodt("Xem lại", "Theo kế hoạch năm.", "Trang 1"),
+        "odt",
+    );
+    assert_passes(&scan("d.odt", &f));
+    // The comment's author and date and the note's number are not glued to the paragraph.
+    let units = text_of(&f, "d.odt");
+    assert!(
+        units
+            .iter()
+            .any(|(p, t)| *p == Part::Body && t == "Kế hoạch kiểm tra năm 2027."),
+        "{units:?}"
+    );
+    assert!(
+        units
+            .iter()
+            .any(|(p, t)| *p == Part::Comment && t == "Xem lại")
+    );
 }
