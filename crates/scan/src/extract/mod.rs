@@ -14,6 +14,7 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod mail;
+pub mod msg;
 pub mod ocr;
 pub mod office;
 pub mod pdf;
@@ -82,14 +83,14 @@ pub enum Format {
     Txt,
     /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
     Image,
-    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`; `.ppt`, `.msg` are refused
-    /// for review).
+    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`, Outlook `.msg`; `.ppt` is
+    /// refused for review).
     Ole,
     /// RTF.
     Rtf,
     /// A MIME message: e-mail (`.eml`) or web archive (`.mht`).
     Mail,
-    /// A format recognised but not read (7z, RAR, gzip, xz, `.ppt`, `.msg`):
+    /// A format recognised but not read (7z, RAR, gzip, xz, `.ppt`):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
 }
@@ -97,7 +98,6 @@ pub enum Format {
 /// Extensions of formats we know we do not read (yet): never decoded as text.
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
     (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
-    (".msg", "thư Outlook (.msg)"),
     (".7z", "tệp nén 7z"),
     (".rar", "tệp nén RAR"),
     (".gz", "tệp nén gzip"),
@@ -241,6 +241,9 @@ fn extract_at(
         Format::Html => Ok(html::extract(bytes)),
         Format::Txt => txt::extract_checked(bytes),
         Format::Image => Ok(ocr::extract_image(bytes)),
+        Format::Ole if msg::is_msg(bytes) => {
+            msg::extract(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
+        }
         Format::Ole => doc::extract(bytes, limits),
         Format::Rtf => rtf::extract(bytes, limits),
         Format::Mail => mail::extract(bytes, &mut |b, n| nested(b, n, limits, depth)),

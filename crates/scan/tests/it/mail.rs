@@ -126,3 +126,69 @@ fn an_email_with_an_unreadable_or_encrypted_part_is_reviewed() {
     );
     assert_eq!(scan("pgp.eml", &pgp).verdict, Verdict::Review);
 }
+
+/// An Outlook `.msg` (OLE compound file of `__substg1.0_` property streams) with a subject, a
+/// plain-text body and attachments `(name, bytes)`.
+fn outlook_msg(subject: &str, body: &str, attachments: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+    }
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("ole");
+    let put = |cf: &mut cfb::CompoundFile<std::io::Cursor<Vec<u8>>>, path: &str, data: &[u8]| {
+        cf.create_stream(path)
+            .expect("stream")
+            .write_all(data)
+            .expect("write");
+    };
+    put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
+    put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
+    for (i, (name, data)) in attachments.iter().enumerate() {
+        let dir = format!("/__attach_version1.0_#{i:08X}");
+        cf.create_storage(&dir).expect("storage");
+        put(
+            &mut cf,
+            &format!("{dir}/__substg1.0_3707001F"),
+            &utf16(name),
+        );
+        put(&mut cf, &format!("{dir}/__substg1.0_37010102"), data);
+    }
+    cf.flush().expect("flush");
+    cf.into_inner().into_inner()
+}
+
+#[test]
+fn an_outlook_msg_with_a_stamped_attachment_blocks_and_a_clean_one_passes() {
+    let body = "Kính gửi các phòng,\r\nGửi lịch công tác tuần tới.";
+    let m = outlook_msg("Lịch công tác", body, &[("lich.docx", &stamped_docx())]);
+    assert!(m.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]), "an OLE file");
+    let v = scan("lich.msg", &m);
+    assert_blocks(&v);
+    assert_eq!(v.format, "msg");
+    assert!(
+        v.findings
+            .iter()
+            .any(|f| f.evidence.as_deref() == Some("MẬT")
+                && f.location
+                    .as_ref()
+                    .is_some_and(|l| l.source.contains("lich.docx"))),
+        "{:#?}",
+        v.findings
+    );
+    assert_blocks(&scan_isolated("lich.msg", &m));
+    assert_blocks(&scan("tieu-de.msg", &outlook_msg("TỐI MẬT", body, &[])));
+    let clean_docx = DocxBuilder::body(&p("Thông báo lịch nghỉ Tết Nguyên đán.")).build();
+    let clean = outlook_msg("Lịch nghỉ", body, &[("nghi-le.docx", &clean_docx)]);
+    assert_passes(&scan("sach.msg", &clean));
+    let x = bmnn_scan::extract::extract(&clean, "sach.msg", &bmnn_scan::Limits::default())
+        .expect("read");
+    assert!(x.units.iter().any(|u| u.text.contains("Gửi lịch công tác")));
+    assert!(x.units.iter().any(|u| u.text.contains("Tết Nguyên đán")));
+    // An attachment cut short: review.
+    let cut = outlook_msg(
+        "Tài liệu",
+        body,
+        &[("cat.docx", &clean_docx[..clean_docx.len() / 2])],
+    );
+    assert_eq!(scan("cat.msg", &cut).verdict, Verdict::Review);
+}
