@@ -287,3 +287,33 @@ fn opendocument_comments_footnotes_and_footers_are_read_apart_from_the_text() {
             .any(|(p, t)| *p == Part::Comment && t == "Xem lại")
     );
 }
+
+#[test]
+fn legacy_tcvn3_runs_are_repaired_in_slide_shows() {
+    // Text in `.VnTimeH`/`.VnTime` styles; `tr&#173;ëng` holds a soft hyphen, TCVN3 `ư`.
+    let fodp = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:font-face-decls><style:font-face style:name=".VnTime" svg:font-family=".VnTime"/><style:font-face style:name=".VnTimeH" svg:font-family=".VnTimeH"/></office:font-face-decls>
+<office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties style:font-name=".VnTimeH"/></style:style><style:style style:name="T2" style:family="text"><style:text-properties style:font-name=".VnTime"/></style:style></office:automatic-styles>
+<office:master-styles><style:master-page style:name="Default"/></office:master-styles>
+<office:body><office:presentation><draw:page draw:name="p1" draw:master-page-name="Default">
+<draw:frame svg:x="1cm" svg:y="1cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p><text:span text:style-name="T1">tuyÖt mËt</text:span></text:p></draw:text-box></draw:frame>
+<draw:frame svg:x="1cm" svg:y="4cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p><text:span text:style-name="T2">Bé tr&#173;ëng Bé C«ng an</text:span></text:p></draw:text-box></draw:frame>
+</draw:page></office:presentation></office:body></office:document>"#;
+    for to in ["odp", "pptx"] {
+        let f = soffice("cu.fodp", fodp.as_bytes(), to);
+        let name = format!("cu.{to}");
+        let v = scan(&name, &f);
+        assert_blocks(&v);
+        assert!(
+            evidence_in(&v, "TUYỆT MẬT", Part::Body),
+            "{to}: {:#?}",
+            v.findings
+        );
+        let units = text_of(&f, &name);
+        assert!(
+            units.iter().any(|(_, t)| t == "Bộ trưởng Bộ Công an"),
+            "{to}: {units:?}"
+        );
+    }
+}
