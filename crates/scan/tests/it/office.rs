@@ -317,3 +317,20 @@ fn legacy_tcvn3_runs_are_repaired_in_slide_shows() {
         );
     }
 }
+
+#[test]
+fn a_stamp_deleted_with_tracked_changes_in_an_opendocument_text_is_still_found() {
+    let fodt = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:body><office:text><text:tracked-changes><text:changed-region text:id="ct1"><text:deletion><office:change-info><dc:creator>Nguyễn Văn A</dc:creator><dc:date>2026-11-30T08:00:00</dc:date></office:change-info><text:p>MẬT</text:p></text:deletion></text:changed-region></text:tracked-changes>
+<text:p><text:change text:change-id="ct1"/>Thông báo lịch họp.</text:p></office:text></office:body></office:document>"#;
+    let f = soffice("xoa.fodt", fodt.as_bytes(), "odt");
+    let x =
+        bmnn_scan::extract::extract(&f, "xoa.odt", &bmnn_scan::Limits::default()).expect("read");
+    assert!(
+        x.units.iter().any(|u| u.text == "MẬT" && u.style.deleted),
+        "{:?}",
+        x.units
+    );
+    assert_ne!(scan("xoa.odt", &f).verdict, Verdict::Pass);
+}
