@@ -1,6 +1,6 @@
-//! OLE compound files (tệp OLE): Word 97–2003 `.doc` is read through its piece table; the other
-//! OLE formats (`.xls`, `.ppt`, `.msg`, a password-protected OOXML file) are recognised and
-//! refused for review, never decoded as text.
+//! OLE compound files (tệp OLE): Word 97–2003 `.doc` is read through its piece table, an Excel
+//! 97–2003 `.xls` is handed to [`super::xls`]; the other OLE formats (`.ppt`, `.msg`, Excel 5.0,
+//! a password-protected OOXML file) are recognised and refused for review, never decoded as text.
 //!
 //! A `.doc` ([MS-DOC]): the `WordDocument` stream starts with the FIB, whose `fWhichTblStm` bit
 //! names the table stream (`0Table`/`1Table`) and whose `fcClx`/`lcbClx` locate the piece table
@@ -54,9 +54,16 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     if has(&cf, "EncryptedPackage") || has(&cf, "EncryptionInfo") {
         return Err(ExtractError::Encrypted);
     }
+    if !has(&cf, "WordDocument") && has(&cf, "Workbook") {
+        let wb = read_stream(&mut cf, "Workbook", limits.max_entry_size)?;
+        let objects = cf
+            .walk()
+            .any(|e| e.is_storage() && e.name().starts_with("MBD"));
+        return super::xls::extract(bytes, &wb, objects, limits);
+    }
     if !has(&cf, "WordDocument") {
-        let what = if has(&cf, "Workbook") || has(&cf, "Book") {
-            "bảng tính Excel 97–2003 (.xls)"
+        let what = if has(&cf, "Book") {
+            "bảng tính Excel 5.0/95 (.xls)"
         } else if has(&cf, "PowerPoint Document") {
             "trình chiếu PowerPoint 97–2003 (.ppt)"
         } else if cf.walk().any(|e| e.name().starts_with("__substg1.0_")) {

@@ -77,47 +77,58 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         .filter(|n| n.starts_with("word/media/") && is_image_name(n))
         .cloned()
         .collect();
-    if !images.is_empty() {
-        if ocr::available() {
-            let (mut done, mut failed) = (0, 0);
-            for (i, name) in images.iter().enumerate() {
-                let lines = match z.read(name)? {
-                    Some(img) => ocr::ocr_image(&img),
-                    None => None,
-                };
-                let Some(lines) = lines else {
-                    failed += 1;
-                    continue;
-                };
-                for (line_no, line) in lines.into_iter().enumerate() {
-                    out.units.push(TextUnit {
-                        part: Part::Ocr,
-                        page: None,
-                        index: line_no as u32,
-                        group: 1_000_000 + i as u32,
-                        text: line,
-                        style: Style::default(),
-                        source: name.clone(),
-                    });
-                }
-                done += 1;
-            }
-            out.notes.push(ExtractNote::OcrDone { images: done });
-            if failed > 0 {
-                // An image OCR could not read is as unchecked as one never read.
-                out.notes
-                    .push(ExtractNote::OcrUnavailable { images: failed });
-            }
-        } else {
-            out.notes.push(ExtractNote::OcrUnavailable {
-                images: images.len() as u32,
-            });
-        }
-    }
+    ocr_pictures(&mut z, &images, &mut out)?;
     Ok(out)
 }
 
-fn is_image_name(n: &str) -> bool {
+/// Pictures of a package may be stamp images: OCR them, or note that they were not read.
+pub(crate) fn ocr_pictures(
+    z: &mut BoundedZip<'_>,
+    images: &[String],
+    out: &mut Extracted,
+) -> Result<(), ExtractError> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    if ocr::available() {
+        let (mut done, mut failed) = (0, 0);
+        for (i, name) in images.iter().enumerate() {
+            let lines = match z.read(name)? {
+                Some(img) => ocr::ocr_image(&img),
+                None => None,
+            };
+            let Some(lines) = lines else {
+                failed += 1;
+                continue;
+            };
+            for (line_no, line) in lines.into_iter().enumerate() {
+                out.units.push(TextUnit {
+                    part: Part::Ocr,
+                    page: None,
+                    index: line_no as u32,
+                    group: 1_000_000 + i as u32,
+                    text: line,
+                    style: Style::default(),
+                    source: name.clone(),
+                });
+            }
+            done += 1;
+        }
+        out.notes.push(ExtractNote::OcrDone { images: done });
+        if failed > 0 {
+            // An image OCR could not read is as unchecked as one never read.
+            out.notes
+                .push(ExtractNote::OcrUnavailable { images: failed });
+        }
+    } else {
+        out.notes.push(ExtractNote::OcrUnavailable {
+            images: images.len() as u32,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn is_image_name(n: &str) -> bool {
     let l = n.to_ascii_lowercase();
     [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"]
         .iter()
@@ -242,7 +253,7 @@ fn parse_styles(xml: &[u8], limits: &Limits) -> Result<Styles, ExtractError> {
 }
 
 /// Resolve an entity reference event to text.
-fn entity(e: &BytesRef) -> String {
+pub(crate) fn entity(e: &BytesRef) -> String {
     if let Ok(Some(c)) = e.resolve_char_ref() {
         return c.to_string();
     }
@@ -589,7 +600,7 @@ fn emit_para(
 }
 
 /// `docProps/core.xml` / `app.xml` / `custom.xml`: one metadata unit per text property.
-fn read_properties(
+pub(crate) fn read_properties(
     xml: &[u8],
     source: &str,
     limits: &Limits,

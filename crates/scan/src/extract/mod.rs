@@ -1,4 +1,5 @@
-//! Text extraction (trích xuất văn bản) from untrusted files: DOCX, PDF, HTML and plain text.
+//! Text extraction (trích xuất văn bản) from untrusted files: DOCX, `.doc`, RTF, spreadsheets and
+//! slide shows (OOXML, ODF), PDF, HTML, plain text and zip archives.
 //!
 //! Every extractor treats its input as hostile: sizes are capped, zip entries are bounded (entry
 //! count, per-entry and total decompressed size), encrypted content is refused, XML is streamed
@@ -12,10 +13,14 @@
 pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod mail;
+pub mod msg;
 pub mod ocr;
+pub mod office;
 pub mod pdf;
 pub mod rtf;
 pub mod txt;
+pub mod xls;
 mod zipread;
 
 use thiserror::Error;
@@ -71,34 +76,28 @@ impl Default for Limits {
 /// File formats the scanner reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A zip package: DOCX, XLSX, PPTX, ODF or a plain archive (told apart by its entries).
     Docx,
     Pdf,
     Html,
     Txt,
     /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
     Image,
-    /// An OLE compound file (Word 97–2003 `.doc`; `.xls`, `.ppt`, `.msg` are refused for review).
+    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`, Outlook `.msg`; `.ppt` is
+    /// refused for review).
     Ole,
     /// RTF.
     Rtf,
-    /// A format recognised but not read (RTF, 7z, RAR, gzip, xz, e-mail, other office files):
+    /// A MIME message: e-mail (`.eml`) or web archive (`.mht`).
+    Mail,
+    /// A format recognised but not read (7z, RAR, gzip, xz, `.ppt`):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
 }
 
 /// Extensions of formats we know we do not read (yet): never decoded as text.
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
-    (".xls", "bảng tính Excel 97–2003 (.xls)"),
-    (".xlsx", "bảng tính Excel (.xlsx)"),
     (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
-    (".pptx", "trình chiếu PowerPoint (.pptx)"),
-    (".odt", "văn bản OpenDocument (.odt)"),
-    (".ods", "bảng tính OpenDocument (.ods)"),
-    (".odp", "trình chiếu OpenDocument (.odp)"),
-    (".eml", "thư điện tử (.eml)"),
-    (".msg", "thư Outlook (.msg)"),
-    (".mht", "trang web lưu trữ (.mht)"),
-    (".mhtml", "trang web lưu trữ (.mhtml)"),
     (".7z", "tệp nén 7z"),
     (".rar", "tệp nén RAR"),
     (".gz", "tệp nén gzip"),
@@ -167,8 +166,12 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
     if let Some((_, what)) = UNREAD_EXTENSIONS.iter().find(|(e, _)| lower.ends_with(e)) {
         return Format::Unread(what);
     }
-    if looks_like_mail(bytes) {
-        return Format::Unread("thư điện tử hoặc trang web lưu trữ (MIME)");
+    if looks_like_mail(bytes)
+        || [".eml", ".mht", ".mhtml"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+    {
+        return Format::Mail;
     }
     if lower.ends_with(".docx") || lower.ends_with(".docm") || lower.ends_with(".dotx") {
         return Format::Docx;
@@ -223,13 +226,11 @@ fn extract_at(
             if has("word/document.xml") {
                 docx::extract(bytes, limits)
             } else if has("xl/workbook.xml") {
-                Err(ExtractError::Unsupported("bảng tính Excel (.xlsx)".into()))
+                office::extract_xlsx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("ppt/presentation.xml") {
-                Err(ExtractError::Unsupported(
-                    "trình chiếu PowerPoint (.pptx)".into(),
-                ))
+                office::extract_pptx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("mimetype") || has("META-INF/manifest.xml") {
-                Err(ExtractError::Unsupported("tài liệu OpenDocument".into()))
+                office::extract_odf(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("[Content_Types].xml") {
                 Err(ExtractError::Unsupported("tài liệu Office Open XML".into()))
             } else {
@@ -240,10 +241,29 @@ fn extract_at(
         Format::Html => Ok(html::extract(bytes)),
         Format::Txt => txt::extract_checked(bytes),
         Format::Image => Ok(ocr::extract_image(bytes)),
+        Format::Ole if msg::is_msg(bytes) => {
+            msg::extract(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
+        }
         Format::Ole => doc::extract(bytes, limits),
         Format::Rtf => rtf::extract(bytes, limits),
+        Format::Mail => mail::extract(bytes, &mut |b, n| nested(b, n, limits, depth)),
         Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
+}
+
+/// An object embedded in an office document, extracted as a file of its own one level deeper.
+fn nested(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    depth: u32,
+) -> Result<Extracted, ExtractError> {
+    if depth >= MAX_ARCHIVE_DEPTH {
+        return Err(ExtractError::Limit(format!(
+            "đối tượng nhúng lồng nhau quá {MAX_ARCHIVE_DEPTH} lớp"
+        )));
+    }
+    extract_at(bytes, name, limits, depth + 1)
 }
 
 /// A zip archive that is not an office document: every entry is extracted as a file of its own
