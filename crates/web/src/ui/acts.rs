@@ -195,6 +195,10 @@ pub struct Refusal {
     pub code: String,
     pub message: String,
     pub basis: String,
+    /// The rules of the act's date mark the basis unconfirmed.
+    pub unconfirmed: bool,
+    /// What to do instead (`bmnn_core::error::next_step`).
+    pub next: String,
 }
 
 #[derive(Template)]
@@ -1026,6 +1030,10 @@ fn page(
             code: e.code().to_string(),
             message,
             basis,
+            unconfirmed: matches!(e, CoreError::Refused(x) if !x.confirmed),
+            next: bmnn_core::error::next_step(e.code())
+                .unwrap_or_default()
+                .to_string(),
         }
     });
     let (context, context_link, level_class) = context_rows(cx);

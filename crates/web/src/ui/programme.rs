@@ -705,6 +705,8 @@ pub struct RowView {
 pub struct Refusal {
     pub code: String,
     pub message: String,
+    /// What to do instead (`bmnn_core::error::next_step`).
+    pub next: String,
 }
 
 impl Refusal {
@@ -716,6 +718,9 @@ impl Refusal {
         Refusal {
             code: e.code().to_string(),
             message,
+            next: bmnn_core::error::next_step(e.code())
+                .unwrap_or_default()
+                .to_string(),
         }
     }
 }
