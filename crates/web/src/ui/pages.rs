@@ -360,6 +360,8 @@ pub struct EventRow {
     pub what: String,
     pub who: String,
     pub basis: String,
+    /// The rule cited is marked unconfirmed in the rules of the act's date.
+    pub unconfirmed: bool,
     pub reference: String,
     pub note: String,
     pub regime: String,
@@ -383,6 +385,7 @@ pub struct NoticeRow {
     pub due: String,
     pub done: String,
     pub basis: String,
+    pub unconfirmed: bool,
     pub open: bool,
 }
 
@@ -799,6 +802,7 @@ pub async fn item_page<S: Store>(
                 what: event_label(&e.kind),
                 who: e.actor_name.clone(),
                 basis: e.basis.clone(),
+                unconfirmed: !e.confirmed,
                 reference: e.reference.clone().unwrap_or_default(),
                 note: e.note.clone(),
                 regime: e.regime.clone(),
@@ -824,6 +828,7 @@ pub async fn item_page<S: Store>(
                     })
                     .unwrap_or_default(),
                 basis: n.basis.clone(),
+                unconfirmed: !n.confirmed,
                 open: n.done_on.is_none(),
             })
             .collect(),
@@ -1011,6 +1016,7 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
                             .map(|x| format!("Đã gửi {}", fmt_vn(x)))
                             .unwrap_or_default(),
                         basis: n.basis.clone(),
+                        unconfirmed: !n.confirmed,
                         open: n.done_on.is_none(),
                     },
                     n.item_id,

@@ -196,3 +196,26 @@ async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
         .await
         .expect_error(422, "delegation_not_allowed");
 }
+
+#[tokio::test]
+async fn the_item_page_marks_the_rules_of_its_history_that_are_unconfirmed() {
+    let app = TestApp::spawn();
+    let a = app.classified_item("2025-04-04", json!({})).await;
+    let b = app.classified_item("2026-04-04", json!({})).await;
+    let page = |id: i64| {
+        let c = crate::ui_client::Client::session(&app, "giamdoc");
+        async move { c.get(&format!("/items/{id}")).await.text() }
+    };
+    let ta = page(a).await;
+    let tb = page(b).await;
+    // Regime A's rules applied here are confirmed; regime B's are not, and the page says so
+    // in plain Vietnamese next to the citation.
+    assert!(!ta.contains("(chưa xác nhận)"), "regime A history");
+    assert!(
+        tb.contains("63/2026/NĐ-CP") && tb.contains("(chưa xác nhận)"),
+        "regime B history"
+    );
+    for dev in ["[U", "[S", "legal.md"] {
+        assert!(!tb.contains(dev), "developer text {dev} on the item page");
+    }
+}
