@@ -796,3 +796,113 @@ phạm vi toàn tỉnh và các địa phương lân cận trong khu vực miề
         "one notice per scan"
     );
 }
+
+/// Issue 14: `bmnn init` takes the agency's place and symbol (every document needs them) and
+/// `bmnn agency set` changes them; bad input is refused in Vietnamese and changes nothing.
+#[test]
+fn init_takes_place_and_symbol_and_agency_set_changes_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pass = "mật khẩu khóa dữ liệu thật 2026";
+    let run = |a: &[&str], input: Option<&str>| {
+        use std::io::Write;
+        let mut child = cmd(dir.path())
+            .env("BMNN_PASSPHRASE", pass)
+            .args(a)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        if let Some(i) = input {
+            stdin.write_all(i.as_bytes()).expect("write");
+        }
+        drop(stdin);
+        child.wait_with_output().expect("wait")
+    };
+    assert!(run(&["keys", "init"], None).status.success());
+    let o = run(
+        &[
+            "init",
+            "--password-stdin",
+            "--agency",
+            "Sở Công Thương tỉnh Đồng Tháp",
+            "--place",
+            "Đồng Tháp",
+            "--symbol",
+            "SCT",
+        ],
+        Some("một mật khẩu đủ dài\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("Lưu ý"), "{}", text(&o));
+    let show = |o: Output| String::from_utf8_lossy(&o.stdout).to_string();
+    let s = show(run(&["agency", "show"], None));
+    assert!(s.contains("Địa danh: Đồng Tháp"), "{s}");
+    assert!(s.contains("Chữ viết tắt: SCT"), "{s}");
+    assert!(s.contains("Cơ quan cấp trên: (chưa đặt)"), "{s}");
+
+    // A right-to-left override in the place: refused, nothing changed.
+    let o = run(&["agency", "set", "--place", "Cao\u{202e}Lãnh"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("ký tự"), "{}", text(&o));
+    // An empty name: refused, nothing changed.
+    let o = run(&["agency", "set", "--name", " ", "--symbol", "XYZ"], None);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let s = show(run(&["agency", "show"], None));
+    assert!(
+        s.contains("Địa danh: Đồng Tháp") && s.contains("Chữ viết tắt: SCT"),
+        "{s}"
+    );
+
+    let o = run(
+        &[
+            "agency",
+            "set",
+            "--place",
+            "Cao Lãnh",
+            "--superior",
+            "UBND tỉnh Đồng Tháp",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let s = show(run(&["agency", "show"], None));
+    assert!(s.contains("Địa danh: Cao Lãnh"), "{s}");
+    assert!(s.contains("Chữ viết tắt: SCT"), "symbol kept: {s}");
+    assert!(s.contains("Cơ quan cấp trên: UBND tỉnh Đồng Tháp"), "{s}");
+    assert!(
+        s.contains("Tên cơ quan: Sở Công Thương tỉnh Đồng Tháp"),
+        "{s}"
+    );
+
+    // Without them (a script), init still works and says how to set them.
+    let other = tempfile::tempdir().expect("tempdir");
+    let o = cmd(other.path())
+        .env("BMNN_PASSPHRASE", pass)
+        .args(["keys", "init"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = {
+        use std::io::Write;
+        let mut child = cmd(other.path())
+            .env("BMNN_PASSPHRASE", pass)
+            .args(["init", "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all("một mật khẩu đủ dài\n".as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("bmnn agency set --place"), "{}", text(&o));
+}

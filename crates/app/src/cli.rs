@@ -45,6 +45,17 @@ pub enum Command {
         admin_name: String,
         #[arg(long, default_value = "Cơ quan chưa đặt tên")]
         agency: String,
+        /// Địa danh: the place written before the date of every document ("Hà Nội, ngày …").
+        /// Asked at a terminal when not given.
+        #[arg(long)]
+        place: Option<String>,
+        /// Chữ viết tắt tên cơ quan: the agency's symbol in numbers and symbols ("…/SCT-VP").
+        /// Asked at a terminal when not given.
+        #[arg(long)]
+        symbol: Option<String>,
+        /// Cơ quan cấp trên trực tiếp: the agency directly above.
+        #[arg(long)]
+        superior: Option<String>,
         /// Read the administrator's password from standard input (one line).
         #[arg(long)]
         password_stdin: bool,
@@ -103,6 +114,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// The agency's name, place, symbol and superior (printed on every document and report).
+    #[command(subcommand)]
+    Agency(AgencyCmd),
     /// Show the regimes and their unconfirmed legal points.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
@@ -132,6 +146,25 @@ pub enum Command {
     /// (internal) the isolated extraction child process of the scanner.
     #[command(hide = true)]
     ExtractChild,
+}
+
+/// `bmnn agency`: thông tin cơ quan.
+#[derive(Subcommand, Debug)]
+pub enum AgencyCmd {
+    /// Show the agency's details.
+    Show,
+    /// Change the given details; the others stay as they are.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        symbol: Option<String>,
+        /// The agency directly above; an empty value removes it.
+        #[arg(long)]
+        superior: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -385,6 +418,33 @@ pub fn system_ctx() -> Ctx {
     }
 }
 
+/// What an agency still lacks for its documents (place and symbol), as a note naming the command.
+fn agency_missing_note(a: &Agency) -> Option<String> {
+    let mut missing = Vec::new();
+    if a.place.trim().is_empty() {
+        missing.push("địa danh");
+    }
+    if a.symbol.trim().is_empty() {
+        missing.push("chữ viết tắt tên cơ quan");
+    }
+    (!missing.is_empty()).then(|| {
+        format!(
+            "Lưu ý: chưa đặt {} — văn bản, sổ và báo cáo cần thông tin này. \
+             Đặt bằng: bmnn agency set --place \"…\" --symbol \"…\"",
+            missing.join(" và ")
+        )
+    })
+}
+
+/// One line from the terminal after a prompt on standard error.
+fn read_line(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_string())
+}
+
 fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
     let stdin = std::io::stdin();
     if !from_stdin && stdin.is_terminal() {
@@ -472,17 +532,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             admin,
             admin_name,
             agency,
+            place,
+            symbol,
+            superior,
             password_stdin,
         } => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;
+            // At a terminal, what was not given is asked; in a script it stays empty and the
+            // note below says how to set it.
+            let ask = !password_stdin && std::io::stdin().is_terminal();
+            let place = match place {
+                Some(p) => p,
+                None if ask => read_line("Địa danh (ví dụ: Hà Nội): ")?,
+                None => String::new(),
+            };
+            let symbol = match symbol {
+                Some(s) => s,
+                None if ask => read_line("Chữ viết tắt tên cơ quan (ví dụ: SCT): ")?,
+                None => String::new(),
+            };
             let password = read_password(password_stdin, "Mật khẩu quản trị viên: ")?;
             let u = svc.bootstrap_admin(
                 bmnn_web::now_utc(),
                 Agency {
                     name: agency,
-                    superior: None,
-                    place: String::new(),
-                    symbol: String::new(),
+                    superior: superior.filter(|s| !s.trim().is_empty()),
+                    place: place.trim().to_string(),
+                    symbol: symbol.trim().to_string(),
                 },
                 NewUser {
                     username: admin,
@@ -499,6 +575,61 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 data.display(),
                 u.username
             );
+            let a = svc.org(&system_ctx())?.agency;
+            if let Some(note) = a.as_ref().and_then(agency_missing_note) {
+                eprintln!("{note}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency(cmd) => {
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
+            let ctx = system_ctx();
+            let cur = svc.org(&ctx)?.agency;
+            match cmd {
+                AgencyCmd::Show => {
+                    let a = cur.ok_or_else(|| anyhow!("chưa khởi tạo: chạy `bmnn init` trước"))?;
+                    let or_none = |s: &str| {
+                        if s.is_empty() {
+                            "(chưa đặt)".to_string()
+                        } else {
+                            s.to_string()
+                        }
+                    };
+                    println!("Tên cơ quan: {}", a.name);
+                    println!(
+                        "Cơ quan cấp trên: {}",
+                        or_none(a.superior.as_deref().unwrap_or(""))
+                    );
+                    println!("Địa danh: {}", or_none(&a.place));
+                    println!("Chữ viết tắt: {}", or_none(&a.symbol));
+                    if let Some(note) = agency_missing_note(&a) {
+                        eprintln!("{note}");
+                    }
+                }
+                AgencyCmd::Set {
+                    name,
+                    place,
+                    symbol,
+                    superior,
+                } => {
+                    let mut a =
+                        cur.ok_or_else(|| anyhow!("chưa khởi tạo: chạy `bmnn init` trước"))?;
+                    if let Some(v) = name {
+                        a.name = v.trim().to_string();
+                    }
+                    if let Some(v) = place {
+                        a.place = v.trim().to_string();
+                    }
+                    if let Some(v) = symbol {
+                        a.symbol = v.trim().to_string();
+                    }
+                    if let Some(v) = superior {
+                        a.superior = Some(v.trim().to_string()).filter(|s| !s.is_empty());
+                    }
+                    svc.set_agency(&ctx, a)?;
+                    println!("Đã cập nhật thông tin cơ quan.");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User(cmd) => {
