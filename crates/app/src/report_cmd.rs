@@ -25,7 +25,7 @@ use crate::cli::{open_service, system_ctx};
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
-    /// Báo cáo sơ kết 01 năm (ND26 Điều 8): figures of the year's data period.
+    /// Báo cáo sơ kết 01 năm: figures of the year's data period (the regime gives the period).
     Annual(ReportArgs),
     /// Báo cáo tổng kết 05 năm: the five annual data periods ending in --year.
     FiveYear(ReportArgs),

@@ -254,9 +254,8 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
             }
         }
     }
-    for n in &m.notes {
-        body.push(Block::Paragraph(format!("Ghi chú: {n}")));
-    }
+    // `m.notes` (unconfirmed points of the rules) are shown to the user on the reports page and
+    // in the CLI's JSON, never printed in the official document.
     AdminDoc {
         superior_agency: p.superior.clone(),
         agency: p.agency.clone(),

@@ -1173,6 +1173,19 @@ pub struct BuildInput<'a> {
 
 /// The report model: figures summed, sections laid out per the regime's template. Refused
 /// (`report_overflow`) when the sum of the units' figures would not fit.
+/// Two citations as one: when one already contains the other ("… Điều 8" and "… Điều 8 khoản
+/// 2"), the more precise one alone, so an official document never cites the same text twice.
+pub fn join_citations(a: &str, b: &str) -> String {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() || b.starts_with(a) {
+        b.to_string()
+    } else if b.is_empty() || a.starts_with(b) {
+        a.to_string()
+    } else {
+        format!("{a}; {b}")
+    }
+}
+
 pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     let t = &b.regime.report_template;
     let mut figures = b.own.clone();
@@ -1229,7 +1242,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     }
     if b.kind == ReportKind::FiveYear && !t.five_year_confirmed {
         notes.push(
-            "Kỳ số liệu báo cáo tổng kết 05 năm chưa được quy định; bmnn lấy 05 kỳ số liệu năm liên tiếp."
+            "Kỳ số liệu báo cáo tổng kết 05 năm chưa được quy định; số liệu được lấy theo 05 kỳ số liệu năm liên tiếp."
                 .into(),
         );
     }
@@ -1238,7 +1251,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
         year: b.year,
         regime: b.regime.code.clone(),
         confirmed: b.regime.report.confirmed && t.confirmed,
-        basis: format!("{}; {}", b.regime.report.basis, t.basis),
+        basis: join_citations(&b.regime.report.basis, &t.basis),
         title,
         period: b.period,
         due: b.due,
@@ -1268,6 +1281,23 @@ pub fn period_of(regime: &Regime, kind: ReportKind, year: i32) -> (Period, Date)
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_citation_contained_in_the_other_is_not_repeated() {
+        assert_eq!(
+            join_citations("Văn bản X Điều 8", "Văn bản X Điều 8 khoản 2"),
+            "Văn bản X Điều 8 khoản 2"
+        );
+        assert_eq!(
+            join_citations("Văn bản X Điều 8 khoản 2", "Văn bản X Điều 8"),
+            "Văn bản X Điều 8 khoản 2"
+        );
+        assert_eq!(
+            join_citations("Văn bản X Điều 8", "Văn bản Y Điều 3"),
+            "Văn bản X Điều 8; Văn bản Y Điều 3"
+        );
+        assert_eq!(join_citations("", "Văn bản Y Điều 3"), "Văn bản Y Điều 3");
+    }
 
     #[test]
     fn numbers_use_the_vietnamese_thousands_separator() {

@@ -216,6 +216,29 @@ async fn the_report_counts_the_records_and_downloads_as_docx() {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
         .unwrap();
     assert!(xml.contains("BÁO CÁO"), "national document layout");
+    // An official document: no developer text, no software named, no unconfirmed-point notes,
+    // and no citation written twice (issue 14).
+    let text = xml_text(&xml);
+    for dev in ["[U", "[S", "legal.md", "bmnn", "Ghi chú:"] {
+        assert!(!text.contains(dev), "{dev} in the report: {text}");
+    }
+    let opening = text
+        .split("Thực hiện chế độ báo cáo")
+        .nth(1)
+        .and_then(|t| t.split(')').next())
+        .expect("the opening cites its basis");
+    let parts: Vec<&str> = opening
+        .trim_start_matches(" về công tác bảo vệ bí mật nhà nước (")
+        .split("; ")
+        .collect();
+    for (i, a) in parts.iter().enumerate() {
+        for b in &parts[i + 1..] {
+            assert!(
+                !a.starts_with(b) && !b.starts_with(a),
+                "doubled citation: {opening}"
+            );
+        }
+    }
     // Draft: saved, then offered to the next year as a start.
     app.send(
         axum::http::Method::PUT,
@@ -232,6 +255,21 @@ async fn the_report_counts_the_records_and_downloads_as_docx() {
     assert_eq!(offer["from_previous_year"], true);
     assert_eq!(offer["text"]["narrative"]["a"], "Tình hình ổn định.");
     assert!(offer["text"]["number"].is_null());
+}
+
+/// The text of a WordprocessingML part, paragraphs on their own lines.
+fn xml_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xml.replace("</w:p>", "\n").chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 async fn raw_post(
