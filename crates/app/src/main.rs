@@ -28,7 +28,18 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Lỗi: {e:#}");
+            // A refusal of the services: its Vietnamese message and next step, the code only as
+            // a small "mã lỗi" for the administrator.
+            match e.downcast_ref::<bmnn_core::error::CoreError>() {
+                Some(ce) => {
+                    eprintln!("Lỗi: {}", ce.message_vi());
+                    if let Some(step) = bmnn_core::error::next_step(ce.code()) {
+                        eprintln!("Cách xử lý: {step}");
+                    }
+                    eprintln!("(mã lỗi: {})", ce.code());
+                }
+                None => eprintln!("Lỗi: {e:#}"),
+            }
             ExitCode::from(2)
         }
     }
