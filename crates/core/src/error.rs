@@ -38,6 +38,9 @@ pub enum CoreError {
     Unauthenticated,
     /// Storage failure (details logged by the store, never shown).
     Storage(String),
+    /// The database does not answer (no connection within the pool's timeout, or the connection
+    /// was lost): nothing was written; the same request succeeds once it answers again.
+    Unavailable,
 }
 
 impl CoreError {
@@ -127,6 +130,7 @@ impl CoreError {
             CoreError::Conflict(_) => "conflict",
             CoreError::Unauthenticated => "unauthenticated",
             CoreError::Storage(_) => "storage_error",
+            CoreError::Unavailable => "database_unavailable",
         }
     }
 
@@ -154,6 +158,10 @@ impl CoreError {
             }
             CoreError::Storage(_) => {
                 "Lỗi lưu trữ dữ liệu; thao tác chưa được ghi. Hãy thử lại hoặc báo quản trị viên."
+                    .into()
+            }
+            CoreError::Unavailable => {
+                "Cơ sở dữ liệu tạm thời không trả lời; thao tác chưa được ghi. Hãy thử lại sau ít phút; nếu vẫn không được, báo quản trị viên."
                     .into()
             }
         }

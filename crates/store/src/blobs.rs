@@ -2,7 +2,7 @@
 //! `bmnn keys verify` decrypts each one to prove the key in hand opens all of them.
 
 use crate::{DbStore, Pools, db_err};
-use bmnn_core::error::{CoreError, Result};
+use bmnn_core::error::Result;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary};
 
@@ -23,7 +23,7 @@ impl DbStore {
     /// Every attachment's (id, item id, ciphertext), outside the clearance filter: for key
     /// checks only, never shown to a user.
     pub fn attachment_blobs(&self) -> Result<Vec<(i64, i64, Vec<u8>)>> {
-        let pool = |e: diesel::r2d2::PoolError| CoreError::Storage(format!("pool: {e}"));
+        let pool = crate::pool_err;
         let rows: Vec<Blob> = match &self.pools {
             Pools::Sqlite(p) => diesel::sql_query(Q)
                 .load(&mut *p.get().map_err(pool)?)

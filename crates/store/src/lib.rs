@@ -295,8 +295,77 @@ impl From<TxErr> for CoreError {
 }
 
 pub(crate) fn db_err(e: diesel::result::Error) -> CoreError {
+    use diesel::result::{DatabaseErrorKind, Error};
     tracing::error!(error = %e, "database error");
-    CoreError::Storage(e.to_string())
+    match e {
+        // The server went away mid-request (a crash, a failover): nothing was committed.
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => CoreError::Unavailable,
+        e => CoreError::Storage(e.to_string()),
+    }
+}
+
+/// No connection within the pool's timeout: the database does not answer.
+pub(crate) fn pool_err(e: diesel::r2d2::PoolError) -> CoreError {
+    tracing::warn!(error = %e, "no database connection");
+    CoreError::Unavailable
+}
+
+/// The connection pool's size and the time a request waits for a connection before it fails
+/// with [`CoreError::Unavailable`]: `BMNN_DB_POOL_SIZE` (1–256) and `BMNN_DB_TIMEOUT` (seconds,
+/// 1–300). Defaults: PostgreSQL 8 connections and 5 s (fail fast when the server is gone; a
+/// failover takes seconds), SQLite 4 and 30 s (one file: waiting for the writer is normal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    pub timeout: Duration,
+}
+
+impl PoolOptions {
+    pub fn defaults(postgres: bool) -> PoolOptions {
+        if postgres {
+            PoolOptions {
+                max_size: 8,
+                timeout: Duration::from_secs(5),
+            }
+        } else {
+            PoolOptions {
+                max_size: 4,
+                timeout: Duration::from_secs(30),
+            }
+        }
+    }
+
+    /// The defaults with the given settings (the values of the two variables) applied.
+    pub fn parse(
+        postgres: bool,
+        size: Option<&str>,
+        timeout: Option<&str>,
+    ) -> std::result::Result<PoolOptions, StoreError> {
+        let mut o = PoolOptions::defaults(postgres);
+        let num = |name: &str, v: &str, max: u64| match v.trim().parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(StoreError::Open(format!(
+                "{name} phải là một số từ 1 đến {max} (đang là \"{v}\")"
+            ))),
+        };
+        if let Some(v) = size {
+            o.max_size = num("BMNN_DB_POOL_SIZE", v, 256)? as u32;
+        }
+        if let Some(v) = timeout {
+            o.timeout = Duration::from_secs(num("BMNN_DB_TIMEOUT", v, 300)?);
+        }
+        Ok(o)
+    }
+
+    /// From `BMNN_DB_POOL_SIZE` and `BMNN_DB_TIMEOUT`.
+    pub fn from_env(postgres: bool) -> std::result::Result<PoolOptions, StoreError> {
+        let size = std::env::var("BMNN_DB_POOL_SIZE").ok();
+        let timeout = std::env::var("BMNN_DB_TIMEOUT").ok();
+        PoolOptions::parse(postgres, size.as_deref(), timeout.as_deref())
+    }
 }
 
 impl DbStore {
@@ -316,11 +385,13 @@ impl DbStore {
         key: Option<[u8; 32]>,
     ) -> std::result::Result<DbStore, StoreError> {
         let key = key.map(SqliteKey::new);
-        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        let opts = PoolOptions::from_env(postgres)?;
+        let store = if postgres {
             let mgr = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()
-                .max_size(8)
-                .connection_timeout(Duration::from_secs(30))
+                .max_size(opts.max_size)
+                .connection_timeout(opts.timeout)
                 .build(mgr)
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             DbStore {
@@ -351,8 +422,8 @@ impl DbStore {
                     .build(),
             );
             let pool = Pool::builder()
-                .max_size(4)
-                .connection_timeout(Duration::from_secs(30))
+                .max_size(opts.max_size)
+                .connection_timeout(opts.timeout)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .thread_pool(workers.clone())
@@ -405,7 +476,6 @@ impl DbStore {
     }
 
     fn with_db<T>(&self, write: bool, f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>) -> Result<T> {
-        let pool_err = |e: diesel::r2d2::PoolError| CoreError::Storage(format!("pool: {e}"));
         let audit_key = self.audit_key;
         match &self.pools {
             Pools::Sqlite(p) => {
@@ -554,5 +624,32 @@ impl Store for DbStore {
     }
     fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
         self.with_db(true, |t| f(t))
+    }
+}
+
+#[cfg(test)]
+mod pool_options_tests {
+    use super::*;
+
+    #[test]
+    fn pool_settings_default_per_backend_and_refuse_nonsense() {
+        assert_eq!(
+            PoolOptions::parse(true, None, None).unwrap(),
+            PoolOptions::defaults(true)
+        );
+        assert_eq!(PoolOptions::defaults(true).timeout, Duration::from_secs(5));
+        let o = PoolOptions::parse(false, Some("16"), Some("2")).unwrap();
+        assert_eq!((o.max_size, o.timeout), (16, Duration::from_secs(2)));
+        for (size, timeout) in [
+            (Some("0"), None),
+            (Some("abc"), None),
+            (None, Some("0")),
+            (None, Some("301")),
+        ] {
+            let e = PoolOptions::parse(true, size, timeout)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("phải là một số từ 1 đến"), "{e}");
+        }
     }
 }

@@ -27,6 +27,7 @@ impl WebError {
             CoreError::Conflict(_) => StatusCode::CONFLICT,
             CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
             CoreError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            CoreError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -35,6 +36,9 @@ impl From<CoreError> for WebError {
     fn from(e: CoreError) -> Self {
         if let CoreError::Storage(detail) = &e {
             tracing::error!(%detail, "storage error");
+        }
+        if let CoreError::Unavailable = &e {
+            tracing::warn!("database unavailable");
         }
         WebError(e)
     }

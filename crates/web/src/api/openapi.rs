@@ -109,6 +109,10 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             );
         }
         responses.insert("500".into(), error_answer("storage_error: lỗi lưu trữ"));
+        responses.insert(
+            "503".into(),
+            error_answer("database_unavailable: cơ sở dữ liệu tạm thời không trả lời"),
+        );
         let mut op = json!({
             "operationId": d.operation_id,
             "tags": [d.tag],

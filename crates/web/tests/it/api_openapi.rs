@@ -189,6 +189,7 @@ fn docs_api_md_lists_every_route_and_every_stable_code() {
         "conflict",
         "unauthenticated",
         "storage_error",
+        "database_unavailable",
         "timeout",
         "rate_limited",
         "internal_error",
