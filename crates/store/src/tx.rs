@@ -175,6 +175,63 @@ fn fts_query(toks: &[String], quote: &str, prefix: &str, join: &str) -> String {
         .join(join)
 }
 
+/// The levels whose index a text search opens: only those the reader is cleared for (and the
+/// one the query asks for, if any). A search never reads the index of a level above the
+/// reader's clearance, so its time does not depend on hidden items (issue 10, "no oracles").
+fn search_levels(scope: &ReadScope, q: &ItemQuery) -> Vec<i16> {
+    (1..=rank(scope))
+        .filter(|l| q.level.is_none_or(|ql| ql.rank() == *l))
+        .collect()
+}
+
+/// The FTS5 expression of a search on one level's table (migration 000013): the words in the
+/// `search` column and, for a reader who is not agency-wide, one of the reader's need-to-know
+/// tokens in the `scope` column (`u<unit>`, `h<holder>`, `d<drafter>`), so need-to-know is
+/// applied inside the index too. Tokens are letters and digits only: nothing needs escaping.
+fn fts5_match(toks: &[String], scope: &ReadScope) -> String {
+    let words = fts_query(toks, "\"", "\"*", " ");
+    if scope.agency_wide {
+        return format!("search : ({words})");
+    }
+    let mut who = vec![
+        format!("\"h{}\"", scope.user_id),
+        format!("\"d{}\"", scope.user_id),
+    ];
+    if let Some(u) = scope.unit_id {
+        who.push(format!("\"u{u}\""));
+    }
+    format!("search : ({words}) AND scope : ({})", who.join(" OR "))
+}
+
+/// A SQL condition on `items.id` for a text search, reading only the indexes of `levels`. On
+/// SQLite one FTS5 table per level; on PostgreSQL the partitions of `items_search` (the level
+/// literals let the planner prune the others). The match text is inlined as a literal: it is
+/// made of letters, digits, quotes, parentheses, `*`, `:` and `&` only (quotes doubled anyway).
+fn text_condition(toks: &[String], scope: &ReadScope, levels: &[i16], pg: bool) -> String {
+    if levels.is_empty() {
+        return "FALSE".into();
+    }
+    if pg {
+        let q = fts_query(toks, "", ":*", " & ").replace('\'', "''");
+        let ls = levels
+            .iter()
+            .map(i16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return format!(
+            "items.id IN (SELECT s.id FROM items_search s WHERE s.level IN ({ls}) \
+             AND s.tsv @@ to_tsquery('simple', '{q}'))"
+        );
+    }
+    let m = fts5_match(toks, scope).replace('\'', "''");
+    let arms = levels
+        .iter()
+        .map(|l| format!("SELECT rowid FROM items_fts_{l} WHERE items_fts_{l} MATCH '{m}'"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    format!("items.id IN ({arms})")
+}
+
 /// Query tokens of a (folded) search text: runs of letters and digits, at most 8, as the
 /// full-text indexes tokenise them; the last matches as a prefix ("bao ca" finds "báo cáo").
 fn search_tokens(t: &str) -> Vec<String> {
@@ -240,23 +297,10 @@ macro_rules! items_query {
         if let Some(t) = &q.text {
             let toks = search_tokens(t);
             if !toks.is_empty() {
-                b = if $pg {
-                    b.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(
-                            "to_tsvector('simple', items.search) @@ to_tsquery('simple', ",
-                        )
-                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "", ":*", " & "))
-                        .sql(")"),
-                    )
-                } else {
-                    b.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(
-                            "items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ",
-                        )
-                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "\"", "\"*", " "))
-                        .sql(")"),
-                    )
-                };
+                let levels = search_levels(scope, q);
+                b = b.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    &text_condition(&toks, scope, &levels, $pg),
+                ));
             }
         }
         b
@@ -266,10 +310,15 @@ macro_rules! items_query {
 impl DbTx<'_> {
     /// Ids of the items `scope` may see that match `q`, newest first, at most `n`.
     ///
-    /// On SQLite a text search walks the full-text index newest first in batches and filters
-    /// each batch through [`items_query!`], so it stops as soon as `n` visible matches are
-    /// found instead of materialising every match (a common word matches a good part of the
-    /// items; `IN (SELECT rowid … MATCH …)` would evaluate all of them on every request).
+    /// A text search reads only the indexes of the levels the reader is cleared for
+    /// ([`search_levels`]; migration 000013), so its time does not depend on hidden items. On
+    /// SQLite it walks each of those FTS5 tables newest first in batches (need-to-know is
+    /// already applied inside the index, [`fts5_match`]) and filters each batch through
+    /// [`items_query!`] for the other filters, so it stops as soon as `n` matches are found
+    /// instead of materialising every match (a common word matches a good part of the items;
+    /// `IN (SELECT rowid … MATCH …)` would evaluate all of them on every request); the levels'
+    /// lists are then merged. On PostgreSQL the query itself reads the visible levels'
+    /// partitions of `items_search` ([`text_condition`]).
     fn visible_ids(&mut self, scope: &ReadScope, q: &ItemQuery, n: i64) -> Result<Vec<Id>> {
         let pg = matches!(self.conn, Conn::Pg(_));
         let toks = q.text.as_deref().map(search_tokens).unwrap_or_default();
@@ -296,48 +345,55 @@ impl DbTx<'_> {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             rowid: i64,
         }
-        // One batch is enough when the user sees every match (the usual case); a narrower
-        // scope takes more.
+        // One batch is enough when the other filters keep every match (the usual case).
         let batch_len = n.clamp(256, 10_000);
         let rest = ItemQuery {
             text: None,
             ..q.clone()
         };
-        let fts = fts_query(&toks, "\"", "\"*", " ");
-        let mut out: Vec<Id> = Vec::new();
-        let mut below = i64::MAX;
+        let m = fts5_match(&toks, scope);
         let Conn::Sqlite(inner) = &mut self.conn else {
             unreachable!("PostgreSQL returned above")
         };
         let c: &mut diesel::sqlite::SqliteConnection = inner;
-        loop {
-            let batch: Vec<Id> = diesel::sql_query(
-                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid < ? \
-                 ORDER BY rowid DESC LIMIT ?",
-            )
-            .bind::<diesel::sql_types::Text, _>(&fts)
-            .bind::<diesel::sql_types::BigInt, _>(below)
-            .bind::<diesel::sql_types::BigInt, _>(batch_len)
-            .load::<Row>(c)
-            .map_err(db_err)?
-            .into_iter()
-            .map(|r| r.rowid)
-            .collect();
-            let Some(&last) = batch.last() else { break };
-            below = last;
-            let want = n - out.len() as i64;
-            let seen = items_query!(scope, &rest, false)
-                .filter(items::id.eq_any(&batch))
-                .select(items::id)
-                .order(items::id.desc())
-                .limit(want)
-                .load::<Id>(c)
-                .map_err(db_err)?;
-            out.extend(seen);
-            if out.len() as i64 >= n || (batch.len() as i64) < batch_len {
-                break;
+        let mut out: Vec<Id> = Vec::new();
+        for level in search_levels(scope, q) {
+            // The table name comes from the level (1..=3), never from the request.
+            let sql = format!(
+                "SELECT rowid FROM items_fts_{level} WHERE items_fts_{level} MATCH ? \
+                 AND rowid < ? ORDER BY rowid DESC LIMIT ?"
+            );
+            let mut found = 0i64;
+            let mut below = i64::MAX;
+            loop {
+                let batch: Vec<Id> = diesel::sql_query(&sql)
+                    .bind::<diesel::sql_types::Text, _>(&m)
+                    .bind::<diesel::sql_types::BigInt, _>(below)
+                    .bind::<diesel::sql_types::BigInt, _>(batch_len)
+                    .load::<Row>(c)
+                    .map_err(db_err)?
+                    .into_iter()
+                    .map(|r| r.rowid)
+                    .collect();
+                let Some(&last) = batch.last() else { break };
+                below = last;
+                let seen = items_query!(scope, &rest, false)
+                    .filter(items::id.eq_any(&batch))
+                    .select(items::id)
+                    .order(items::id.desc())
+                    .limit(n - found)
+                    .load::<Id>(c)
+                    .map_err(db_err)?;
+                found += seen.len() as i64;
+                out.extend(seen);
+                if found >= n || (batch.len() as i64) < batch_len {
+                    break;
+                }
             }
         }
+        // Each level's list is newest first; the n newest of their union.
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out.truncate(usize::try_from(n).unwrap_or(0));
         Ok(out)
     }
 
