@@ -175,6 +175,98 @@ fn fts_query(toks: &[String], quote: &str, prefix: &str, join: &str) -> String {
         .join(join)
 }
 
+/// The levels whose index a text search opens: only those the reader is cleared for (and the
+/// one the query asks for, if any). A search never reads the index of a level above the
+/// reader's clearance, so its time does not depend on hidden items (issue 10, "no oracles").
+fn search_levels(scope: &ReadScope, q: &ItemQuery) -> Vec<i16> {
+    (1..=rank(scope))
+        .filter(|l| q.level.is_none_or(|ql| ql.rank() == *l))
+        .collect()
+}
+
+/// The FTS5 expression of a search on one level's table (migration 000013): the words in the
+/// `search` column and, for a reader who is not agency-wide, one of the reader's need-to-know
+/// tokens in the `scope` column (`u<unit>`, `h<holder>`, `d<drafter>`), so need-to-know is
+/// applied inside the index too. Tokens are letters and digits only: nothing needs escaping.
+fn fts5_match(toks: &[String], scope: &ReadScope) -> String {
+    let words = fts_query(toks, "\"", "\"*", " ");
+    if scope.agency_wide {
+        return format!("search : ({words})");
+    }
+    let mut who = vec![
+        format!("\"h{}\"", scope.user_id),
+        format!("\"d{}\"", scope.user_id),
+    ];
+    if let Some(u) = scope.unit_id {
+        who.push(format!("\"u{u}\""));
+    }
+    format!("search : ({words}) AND scope : ({})", who.join(" OR "))
+}
+
+/// How many of the newest visible rows a PostgreSQL search matches one by one before it asks
+/// the GIN indexes for every match ([`DbTx::visible_ids`]).
+const PG_WINDOW: i64 = 2048;
+
+/// The tsquery of a search on `items_search` (PostgreSQL, migration 000013): the words with
+/// weight A (the item's text; the last one a prefix) and, for a reader who is not agency-wide,
+/// one of the reader's need-to-know tokens with weight D, as [`fts5_match`] does on SQLite.
+fn pg_match(toks: &[String], scope: &ReadScope) -> String {
+    let n = toks.len();
+    let words = toks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i + 1 == n {
+                format!("{t}:*A")
+            } else {
+                format!("{t}:A")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" & ");
+    if scope.agency_wide {
+        return words;
+    }
+    let mut who = vec![
+        format!("h{}:D", scope.user_id),
+        format!("d{}:D", scope.user_id),
+    ];
+    if let Some(u) = scope.unit_id {
+        who.push(format!("u{u}:D"));
+    }
+    format!("{words} & ({})", who.join(" | "))
+}
+
+/// A SQL condition on `items.id` for a text search, reading only the indexes of `levels`. On
+/// SQLite one FTS5 table per level; on PostgreSQL the partitions of `items_search` (the level
+/// literals let the planner prune the others). The match text is inlined as a literal: it is
+/// made of letters, digits, quotes, parentheses, `*`, `:`, `|` and `&` only (quotes doubled
+/// anyway).
+fn text_condition(toks: &[String], scope: &ReadScope, levels: &[i16], pg: bool) -> String {
+    if levels.is_empty() {
+        return "FALSE".into();
+    }
+    if pg {
+        let m = pg_match(toks, scope).replace('\'', "''");
+        let ls = levels
+            .iter()
+            .map(i16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return format!(
+            "items.id IN (SELECT s.id FROM items_search s WHERE s.level IN ({ls}) \
+             AND s.tsv @@ to_tsquery('simple', '{m}'))"
+        );
+    }
+    let m = fts5_match(toks, scope).replace('\'', "''");
+    let arms = levels
+        .iter()
+        .map(|l| format!("SELECT rowid FROM items_fts_{l} WHERE items_fts_{l} MATCH '{m}'"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    format!("items.id IN ({arms})")
+}
+
 /// Query tokens of a (folded) search text: runs of letters and digits, at most 8, as the
 /// full-text indexes tokenise them; the last matches as a prefix ("bao ca" finds "báo cáo").
 fn search_tokens(t: &str) -> Vec<String> {
@@ -240,23 +332,10 @@ macro_rules! items_query {
         if let Some(t) = &q.text {
             let toks = search_tokens(t);
             if !toks.is_empty() {
-                b = if $pg {
-                    b.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(
-                            "to_tsvector('simple', items.search) @@ to_tsquery('simple', ",
-                        )
-                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "", ":*", " & "))
-                        .sql(")"),
-                    )
-                } else {
-                    b.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(
-                            "items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ",
-                        )
-                        .bind::<diesel::sql_types::Text, _>(fts_query(&toks, "\"", "\"*", " "))
-                        .sql(")"),
-                    )
-                };
+                let levels = search_levels(scope, q);
+                b = b.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    &text_condition(&toks, scope, &levels, $pg),
+                ));
             }
         }
         b
@@ -266,14 +345,18 @@ macro_rules! items_query {
 impl DbTx<'_> {
     /// Ids of the items `scope` may see that match `q`, newest first, at most `n`.
     ///
-    /// On SQLite a text search walks the full-text index newest first in batches and filters
-    /// each batch through [`items_query!`], so it stops as soon as `n` visible matches are
-    /// found instead of materialising every match (a common word matches a good part of the
-    /// items; `IN (SELECT rowid … MATCH …)` would evaluate all of them on every request).
+    /// A text search reads only the indexes of the levels the reader is cleared for
+    /// ([`search_levels`]; migration 000013), with need-to-know applied inside the index
+    /// ([`fts5_match`], [`pg_match`]), so its time does not depend on hidden items. It walks
+    /// the index newest first in batches (on SQLite each level's FTS5 table, the lists merged;
+    /// on PostgreSQL the visible partitions of `items_search` at once) and filters each batch
+    /// through [`items_query!`] for the other filters (and the scope again: the index is a
+    /// copy, the item row decides), so it stops as soon as `n` matches are found instead of
+    /// materialising every match (a common word matches a good part of the items).
     fn visible_ids(&mut self, scope: &ReadScope, q: &ItemQuery, n: i64) -> Result<Vec<Id>> {
         let pg = matches!(self.conn, Conn::Pg(_));
         let toks = q.text.as_deref().map(search_tokens).unwrap_or_default();
-        if pg || toks.is_empty() {
+        if toks.is_empty() {
             if !pg && q.expiring_by.is_some() {
                 // A date range is selective: ordering by `+id` keeps SQLite from walking the
                 // whole table newest first and lets it use the expiry index, then sort.
@@ -294,50 +377,116 @@ impl DbTx<'_> {
         #[derive(QueryableByName)]
         struct Row {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
-            rowid: i64,
+            id: i64,
         }
-        // One batch is enough when the user sees every match (the usual case); a narrower
-        // scope takes more.
+        // One batch is enough when the other filters keep every match (the usual case).
         let batch_len = n.clamp(256, 10_000);
         let rest = ItemQuery {
             text: None,
             ..q.clone()
         };
-        let fts = fts_query(&toks, "\"", "\"*", " ");
-        let mut out: Vec<Id> = Vec::new();
-        let mut below = i64::MAX;
-        let Conn::Sqlite(inner) = &mut self.conn else {
-            unreachable!("PostgreSQL returned above")
+        let levels = search_levels(scope, q);
+        // (index query, match text): table names and level lists come from the levels
+        // (1..=3), never from the request; the words are bound.
+        let sources: Vec<(String, String)> = if levels.is_empty() {
+            vec![]
+        } else if pg {
+            let ls = levels
+                .iter()
+                .map(i16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let m = pg_match(&toks, scope);
+            // A GIN index gives its matches unordered, and PostgreSQL's estimates for prefix
+            // and multi-word queries are poor (it walked the whole table newest first for a
+            // word that occurs nowhere). So two fixed plans, chosen by the visible rows only:
+            // first the newest PG_WINDOW visible rows, matched one by one (enough for a common
+            // word); if they do not give `n` matches, every visible match through the GIN
+            // indexes (materialised, then sorted).
+            let window = format!(
+                "SELECT w.id FROM (SELECT s.id, s.tsv FROM items_search s WHERE s.level IN ({ls}) \
+                 ORDER BY s.id DESC LIMIT {PG_WINDOW}) w \
+                 WHERE w.tsv @@ to_tsquery('simple', $1) ORDER BY w.id DESC"
+            );
+            let Conn::Pg(inner) = &mut self.conn else {
+                unreachable!("PostgreSQL")
+            };
+            let c: &mut diesel::pg::PgConnection = inner;
+            let newest: Vec<Id> = diesel::sql_query(&window)
+                .bind::<diesel::sql_types::Text, _>(&m)
+                .load::<Row>(c)
+                .map_err(db_err)?
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            if newest.len() as i64 >= n {
+                let seen = items_query!(scope, &rest, true)
+                    .filter(items::id.eq_any(&newest))
+                    .select(items::id)
+                    .order(items::id.desc())
+                    .limit(n)
+                    .load::<Id>(c)
+                    .map_err(db_err)?;
+                if seen.len() as i64 >= n {
+                    return Ok(seen);
+                }
+            }
+            vec![(
+                format!(
+                    "WITH m AS MATERIALIZED (SELECT s.id FROM items_search s \
+                     WHERE s.level IN ({ls}) AND s.tsv @@ to_tsquery('simple', $1)) \
+                     SELECT id FROM m WHERE id < $2 ORDER BY id DESC LIMIT $3"
+                ),
+                m,
+            )]
+        } else {
+            let m = fts5_match(&toks, scope);
+            levels
+                .iter()
+                .map(|l| {
+                    (
+                        format!(
+                            "SELECT rowid AS id FROM items_fts_{l} WHERE items_fts_{l} MATCH ? \
+                             AND rowid < ? ORDER BY rowid DESC LIMIT ?"
+                        ),
+                        m.clone(),
+                    )
+                })
+                .collect()
         };
-        let c: &mut diesel::sqlite::SqliteConnection = inner;
-        loop {
-            let batch: Vec<Id> = diesel::sql_query(
-                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid < ? \
-                 ORDER BY rowid DESC LIMIT ?",
-            )
-            .bind::<diesel::sql_types::Text, _>(&fts)
-            .bind::<diesel::sql_types::BigInt, _>(below)
-            .bind::<diesel::sql_types::BigInt, _>(batch_len)
-            .load::<Row>(c)
-            .map_err(db_err)?
-            .into_iter()
-            .map(|r| r.rowid)
-            .collect();
-            let Some(&last) = batch.last() else { break };
-            below = last;
-            let want = n - out.len() as i64;
-            let seen = items_query!(scope, &rest, false)
-                .filter(items::id.eq_any(&batch))
-                .select(items::id)
-                .order(items::id.desc())
-                .limit(want)
-                .load::<Id>(c)
-                .map_err(db_err)?;
-            out.extend(seen);
-            if out.len() as i64 >= n || (batch.len() as i64) < batch_len {
-                break;
+        let mut out: Vec<Id> = Vec::new();
+        for (sql, m) in &sources {
+            let mut found = 0i64;
+            let mut below = i64::MAX;
+            loop {
+                let batch: Vec<Id> = dispatch!(&mut self.conn, c => diesel::sql_query(sql)
+                    .bind::<diesel::sql_types::Text, _>(m)
+                    .bind::<diesel::sql_types::BigInt, _>(below)
+                    .bind::<diesel::sql_types::BigInt, _>(batch_len)
+                    .load::<Row>(c)
+                    .map_err(db_err)?)
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+                let Some(&last) = batch.last() else { break };
+                below = last;
+                let seen: Vec<Id> = dispatch!(&mut self.conn, c => items_query!(scope, &rest, pg)
+                    .filter(items::id.eq_any(&batch))
+                    .select(items::id)
+                    .order(items::id.desc())
+                    .limit(n - found)
+                    .load::<Id>(c)
+                    .map_err(db_err)?);
+                found += seen.len() as i64;
+                out.extend(seen);
+                if found >= n || (batch.len() as i64) < batch_len {
+                    break;
+                }
             }
         }
+        // Each source's list is newest first; the n newest of their union.
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out.truncate(usize::try_from(n).unwrap_or(0));
         Ok(out)
     }
 

@@ -11,3 +11,4 @@ mod helpers;
 mod levels;
 mod paging;
 mod scenarios;
+mod search;

@@ -1,0 +1,195 @@
+//! Text search inside the reader's scope (issue 10, "no oracles"; migration 000013): one index
+//! per level, read only for the levels the reader is cleared for, kept in step with the item's
+//! level in the transaction that changes it; the same folding and prefix matching on SQLite
+//! (FTS5) and PostgreSQL (tsvector, partitioned by level).
+
+use crate::helpers::*;
+use bmnn_core::Level;
+use bmnn_core::model::*;
+use bmnn_core::service::*;
+
+fn search(o: &Org, u: &User, text: &str) -> Vec<Id> {
+    o.svc
+        .list_items(
+            &o.ctx(u),
+            ItemQuery {
+                text: Some(text.into()),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .expect("search")
+        .rows
+        .iter()
+        .map(|i| i.id)
+        .collect()
+}
+
+fn may_see(o: &Org, u: &User, id: Id) -> bool {
+    o.svc.item_detail(&o.ctx(u), id).is_ok()
+}
+
+fn relevel(o: &Org, id: Id, to: Level, notice: &str) {
+    o.svc
+        .adjust(
+            &o.ctx(&o.clerk),
+            AdjustCmd {
+                item_id: id,
+                new_level: to,
+                catalogue_item_id: None,
+                field: None,
+                decision_ref: None,
+                originator_notice: Some(notice.into()),
+                date: None,
+            },
+        )
+        .expect("adjust on the originator's notice");
+}
+
+#[test]
+fn a_relevelled_item_is_found_by_exactly_the_users_who_may_see_it() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        // Two items carrying the same rare word: one in the drafter's unit, one in another
+        // unit (need-to-know hides it from the drafter, who is not agency-wide).
+        let mut cmd = incoming(Level::Mat, "101/ZT", "10/11/2026");
+        cmd.issuer = "Cục Kỹ thuật Zêta".into();
+        cmd.unit_id = o.drafter.unit_id;
+        let (near, _) = o.svc.receive_incoming(&c, cmd).expect("in the unit");
+        let other = o
+            .svc
+            .create_unit(&o.ctx(&o.admin), "Phòng khác", None)
+            .expect("unit");
+        let mut cmd = incoming(Level::Mat, "102/ZT", "10/11/2026");
+        cmd.issuer = "Cục Kỹ thuật Zêta".into();
+        cmd.unit_id = Some(other.id);
+        let (far, _) = o.svc.receive_incoming(&c, cmd).expect("no unit");
+        let users = [
+            &o.admin,
+            &o.head,
+            &o.clerk,
+            &o.drafter,
+            &o.section_head,
+            &o.mat_reader,
+        ];
+        let check = |step: &str| {
+            for u in users {
+                for id in [near.id, far.id] {
+                    let found = search(&o, u, "zeta").contains(&id);
+                    assert_eq!(
+                        found,
+                        may_see(&o, u, id),
+                        "{step}: {} and item {id} ({})",
+                        u.username,
+                        b.name
+                    );
+                    // The prefix path (the last word) reads the same indexes.
+                    assert_eq!(found, search(&o, u, "ky thuat ze").contains(&id));
+                }
+            }
+        };
+        check("Mật");
+        assert_eq!(search(&o, &o.mat_reader, "zeta").len(), 2, "{}", b.name);
+        assert_eq!(search(&o, &o.drafter, "zeta"), vec![near.id], "{}", b.name);
+        assert!(search(&o, &o.admin, "zeta").is_empty(), "no clearance");
+
+        relevel(&o, near.id, Level::ToiMat, "1/TB-ZT");
+        check("raised to Tối mật");
+        assert_eq!(
+            search(&o, &o.mat_reader, "zeta"),
+            vec![far.id],
+            "{}",
+            b.name
+        );
+        assert_eq!(search(&o, &o.drafter, "zeta"), vec![near.id], "{}", b.name);
+        assert_eq!(search(&o, &o.section_head, "zeta").len(), 2);
+
+        relevel(&o, near.id, Level::Mat, "2/TB-ZT");
+        check("lowered to Mật");
+        assert_eq!(search(&o, &o.mat_reader, "zeta").len(), 2, "{}", b.name);
+
+        relevel(&o, far.id, Level::TuyetMat, "3/TB-ZT");
+        check("raised to Tuyệt mật");
+        assert_eq!(search(&o, &o.section_head, "zeta"), vec![near.id]);
+        assert_eq!(search(&o, &o.head, "zeta"), vec![far.id, near.id]);
+        // A level filter on top of the search opens only that level's index.
+        let only = o
+            .svc
+            .list_items(
+                &o.ctx(&o.head),
+                ItemQuery {
+                    text: Some("zeta".into()),
+                    level: Some(Level::TuyetMat),
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .expect("search");
+        assert_eq!(only.rows.len(), 1);
+        assert_eq!(only.rows[0].id, far.id);
+    }
+}
+
+#[test]
+fn prefix_and_folding_behave_the_same_on_both_databases() {
+    let summaries = [
+        "Báo cáo đường dây nóng",
+        "Kế hoạch ĐẢM BẢO an ninh",
+        "Bảo đảm thông tin số 22/KH-SCT",
+        "Quyết định điều động",
+    ];
+    // (query, indexes into `summaries` expected)
+    let cases: &[(&str, &[usize])] = &[
+        ("duong", &[0]),
+        ("Đường", &[0]),
+        ("ĐƯỜ", &[0]),
+        ("dam bao", &[1, 2]),
+        ("đảm bảo", &[1, 2]),
+        ("bao ca", &[0]),
+        ("ao", &[]),
+        ("uong", &[]),
+        ("22 kh", &[2]),
+        ("KH-SCT", &[2]),
+        ("22/KH-SC", &[2]),
+        ("thong t", &[2]),
+        ("AN NINH", &[1]),
+        ("an ninh", &[1]),
+        ("dieu d", &[3]),
+        ("điều", &[3]),
+        ("dieu dong khong", &[]),
+        ("quyet", &[3]),
+        ("quyết định điều động", &[3]),
+        ("bao", &[0, 1, 2]),
+        ("b", &[0, 1, 2]),
+        ("", &[0, 1, 2, 3]),
+        ("   --- ", &[0, 1, 2, 3]),
+    ];
+    let mut answers: Vec<Vec<Vec<usize>>> = vec![];
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let ids: Vec<Id> = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut cmd = incoming(Level::Mat, &format!("{}/X", 300 + i), "10/11/2026");
+                cmd.summary = Some((*s).into());
+                cmd.issuer = "Sở Y tế".into();
+                o.svc.receive_incoming(&c, cmd).expect("incoming").0.id
+            })
+            .collect();
+        let mut got = vec![];
+        for (q, want) in cases {
+            let mut found: Vec<usize> = search(&o, &o.clerk, q)
+                .iter()
+                .map(|id| ids.iter().position(|x| x == id).expect("a known item"))
+                .collect();
+            found.sort_unstable();
+            assert_eq!(&found, want, "query {q:?} ({})", b.name);
+            got.push(found);
+        }
+        answers.push(got);
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+}
