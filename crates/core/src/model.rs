@@ -824,6 +824,18 @@ pub struct PrivilegeChange {
     pub status: PrivilegeStatus,
     pub decided_by: Option<Id>,
     pub decided_at: Option<String>,
+    /// A change to a post that makes it head the agency (người đứng đầu cơ quan): then
+    /// `user_id` is 0 (no one account; every holder of the post gains the authority) and the
+    /// role and clearance fields are empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_change: Option<PositionGrant>,
+}
+
+/// The post as it is and as it would be once the change is approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionGrant {
+    pub old: Position,
+    pub new: Position,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -122,6 +122,7 @@ impl<'a> Act0<'a> {
             status: PrivilegeStatus::Pending,
             decided_by: None,
             decided_at: None,
+            position_change: None,
         };
         c.id = self.tx.insert_privilege_change(&c)?;
         self.audit(
@@ -146,6 +147,237 @@ impl<'a> Act0<'a> {
     pub(crate) fn revoke_access(&mut self, user: Id) -> Result<u64> {
         self.tx.delete_user_sessions(user)?;
         self.tx.revoke_user_tokens(user, &ts(self.ctx.now))
+    }
+}
+
+impl Act0<'_> {
+    /// Decides a pending change of a post that would make it head the agency: an approval
+    /// applies the post as asked and ends the sessions and API tokens of everyone holding it.
+    fn decide_position_grant(
+        &mut self,
+        mut c: PrivilegeChange,
+        g: &PositionGrant,
+        approve: bool,
+    ) -> Result<PrivilegeChange> {
+        c.status = if approve {
+            PrivilegeStatus::Approved
+        } else {
+            PrivilegeStatus::Rejected
+        };
+        c.decided_by = Some(self.actor.id);
+        c.decided_at = Some(ts(self.ctx.now));
+        self.tx.update_privilege_change(&c)?;
+        if approve {
+            let now = self
+                .tx
+                .list_positions()?
+                .into_iter()
+                .find(|p| p.id == g.new.id)
+                .ok_or(CoreError::NotFound("chức vụ"))?;
+            let p = Position {
+                heads_agency: g.new.heads_agency,
+                rank: g.new.rank,
+                ..now
+            };
+            self.tx.update_position(&p)?;
+            for u in self.tx.list_users()? {
+                if u.position_id == Some(p.id) {
+                    self.revoke_access(u.id)?;
+                }
+            }
+        }
+        self.audit(
+            if approve {
+                "privilege.approve"
+            } else {
+                "privilege.reject"
+            },
+            format!("position:{}", g.new.id),
+            format!(
+                "change={} heads_agency={}→{} rank={}→{} requester={} approver={}",
+                c.id,
+                g.old.heads_agency,
+                g.new.heads_agency,
+                g.old.rank.code_(),
+                g.new.rank.code_(),
+                c.requested_by,
+                self.actor.id
+            ),
+        )?;
+        Ok(c)
+    }
+}
+
+trait RankCode {
+    fn code_(self) -> &'static str;
+}
+
+impl RankCode for Rank {
+    /// The rank as the audit trail writes it.
+    fn code_(self) -> &'static str {
+        match self {
+            Rank::Head => "head",
+            Rank::Deputy => "deputy",
+            Rank::Staff => "staff",
+        }
+    }
+}
+
+/// Whether a post grants the authority of the head of the agency (approving privilege changes
+/// needs both the flag and the rank of head).
+fn heads(p: &Position) -> (bool, bool) {
+    (p.heads_agency, p.heads_agency && p.rank == Rank::Head)
+}
+
+/// A change to a post (chức vụ). Left out: unchanged.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PositionChange {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub rank: Option<Rank>,
+    pub heads_agency: Option<bool>,
+    pub unit_id: Option<Option<Id>>,
+}
+
+/// What became of a change to a post: the post as it is now, and the part that waits.
+#[derive(Debug, Clone)]
+pub struct PositionUpdate {
+    pub position: Position,
+    pub pending: Option<PrivilegeChange>,
+}
+
+impl<S: Store> Service<S> {
+    /// Changes a post (administrator). Making a post head the agency (người đứng đầu cơ quan:
+    /// the authority of the agency's head, and with the rank of head the approval of privilege
+    /// changes) — setting the flag, or the rank of head on a post that has it — is a
+    /// [`PrivilegeChange`] that waits for the head of the agency or the named approver, like
+    /// roles and clearances; the title, kind, unit, the flag's removal and lower ranks apply at
+    /// once. The console applies everything.
+    pub fn update_position(&self, ctx: &Ctx, id: Id, ch: PositionChange) -> Result<PositionUpdate> {
+        let ch = PositionChange {
+            title: crate::validate::opt("title", &ch.title)?,
+            ..ch
+        };
+        self.write(ctx, |a| {
+            a.require_role(access::ADMIN, "Quản lý chức vụ")?;
+            let old =
+                a.tx.list_positions()?
+                    .into_iter()
+                    .find(|p| p.id == id)
+                    .ok_or(CoreError::NotFound("chức vụ"))?;
+            if let Some(u) = ch.unit_id {
+                crate::validate::unit(a.tx, "unit_id", u)?;
+            }
+            if let Some(k) = &ch.kind
+                && a.rules.kind_name(k).is_none()
+            {
+                return Err(CoreError::invalid(
+                    "kind",
+                    format!("loại chức vụ không có trong danh mục: {k}"),
+                ));
+            }
+            let want = Position {
+                id,
+                title: match &ch.title {
+                    Some(t) => non_empty("title", t)?,
+                    None => old.title.clone(),
+                },
+                kind: ch.kind.clone().unwrap_or_else(|| old.kind.clone()),
+                rank: ch.rank.unwrap_or(old.rank),
+                heads_agency: ch.heads_agency.unwrap_or(old.heads_agency),
+                unit_id: ch.unit_id.unwrap_or(old.unit_id),
+            };
+            let (was, was_approver) = heads(&old);
+            let (will, will_approver) = heads(&want);
+            let waits = a.actor.id != SYSTEM_USER_ID
+                && ((will && !was) || (will_approver && !was_approver));
+            // Applied now: everything but the raise (flag and rank stay as they were).
+            let now = if waits {
+                Position {
+                    heads_agency: old.heads_agency,
+                    rank: if want.rank == Rank::Head {
+                        old.rank
+                    } else {
+                        want.rank
+                    },
+                    ..want.clone()
+                }
+            } else {
+                want.clone()
+            };
+            a.tx.update_position(&now)?;
+            a.audit(
+                "position.update",
+                format!("position:{id}"),
+                format!(
+                    "kind={}→{} rank={}→{} heads_agency={}→{}",
+                    old.kind,
+                    now.kind,
+                    old.rank.code_(),
+                    now.rank.code_(),
+                    old.heads_agency,
+                    now.heads_agency
+                ),
+            )?;
+            let same_title = Position {
+                title: old.title.clone(),
+                ..now.clone()
+            };
+            if same_title != old {
+                // What the holders may do changed: their API tokens end.
+                for u in a.tx.list_users()? {
+                    if u.position_id == Some(id) {
+                        a.tx.revoke_user_tokens(u.id, &ts(a.ctx.now))?;
+                    }
+                }
+            }
+            let pending = if waits {
+                let mut c = PrivilegeChange {
+                    id: 0,
+                    user_id: 0,
+                    requested_by: a.actor.id,
+                    requested_at: ts(a.ctx.now),
+                    old_roles: vec![],
+                    old_clearance: None,
+                    new_roles: vec![],
+                    new_clearance: None,
+                    old_position_id: Some(id),
+                    new_position_id: Some(id),
+                    status: PrivilegeStatus::Pending,
+                    decided_by: None,
+                    decided_at: None,
+                    position_change: Some(PositionGrant {
+                        old: now.clone(),
+                        new: Position {
+                            heads_agency: want.heads_agency,
+                            rank: want.rank,
+                            ..now.clone()
+                        },
+                    }),
+                };
+                c.id = a.tx.insert_privilege_change(&c)?;
+                a.audit(
+                    "privilege.request",
+                    format!("position:{id}"),
+                    format!(
+                        "change={} heads_agency={}→{} rank={}→{} requester={}",
+                        c.id,
+                        now.heads_agency,
+                        want.heads_agency,
+                        now.rank.code_(),
+                        want.rank.code_(),
+                        a.actor.id
+                    ),
+                )?;
+                Some(c)
+            } else {
+                None
+            };
+            Ok(PositionUpdate {
+                position: now,
+                pending,
+            })
+        })
     }
 }
 
@@ -191,12 +423,20 @@ impl<S: Store> Service<S> {
                 ));
             }
             if a.actor.id != SYSTEM_USER_ID
-                && (a.actor.id == c.requested_by || a.actor.id == c.user_id)
+                && (a.actor.id == c.requested_by
+                    || a.actor.id == c.user_id
+                    || c
+                        .position_change
+                        .as_ref()
+                        .is_some_and(|g| a.actor.position_id == Some(g.old.id)))
             {
                 return Err(CoreError::refused(
                     "privilege_self_approval",
                     "Không ai được tự phê duyệt đề nghị của mình hoặc thay đổi quyền của chính mình.",
                 ));
+            }
+            if let Some(g) = c.position_change.clone() {
+                return a.decide_position_grant(c, &g, approve);
             }
             let mut u =
                 a.tx.get_user(c.user_id)?

@@ -54,6 +54,18 @@ pub struct UserChange {
     pub active: Option<bool>,
 }
 
+/// What became of a change to a user: what applies now and what waits for approval (the
+/// administration page says which; "saved" alone would hide that a raise is not in force).
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    /// The account as it is now.
+    pub user: User,
+    /// Whether what the user may do changed now (roles, clearance, position, unit, active).
+    pub changed: bool,
+    /// The privilege raise that waits for the head of the agency or the named approver.
+    pub pending: Option<PrivilegeChange>,
+}
+
 fn valid_username(u: &str) -> Result<String> {
     let u = u.trim().to_lowercase();
     if u.len() < 2
@@ -244,6 +256,13 @@ impl<S: Store> Service<S> {
     /// guarded role or a position that heads the agency waits for approval (see
     /// [`Self::decide_privilege_change`]); the rest applies at once. The console applies all.
     pub fn update_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<(User, bool)> {
+        let r = self.change_user(ctx, id, ch)?;
+        Ok((r.user, r.changed))
+    }
+
+    /// [`Self::update_user`], saying also whether a part of the change waits for approval
+    /// (and which).
+    pub fn change_user(&self, ctx: &Ctx, id: Id, ch: UserChange) -> Result<UserUpdate> {
         let ch = UserChange {
             full_name: validate::opt("full_name", &ch.full_name)?,
             ..ch
@@ -311,10 +330,16 @@ impl<S: Store> Service<S> {
                 // The web layer ends the sessions (and says how many); the tokens end here.
                 a.tx.revoke_user_tokens(u.id, &ts(a.ctx.now))?;
             }
-            if !direct && split.waits {
-                a.request_privileges(&u, (want_roles, want_clearance, want_position))?;
-            }
-            Ok((u, privilege_changed))
+            let pending = if !direct && split.waits {
+                Some(a.request_privileges(&u, (want_roles, want_clearance, want_position))?)
+            } else {
+                None
+            };
+            Ok(UserUpdate {
+                user: u,
+                changed: privilege_changed,
+                pending,
+            })
         })
     }
 

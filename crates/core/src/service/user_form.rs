@@ -114,10 +114,11 @@ pub fn clearance_from_code(code: &str) -> Result<Option<Level>> {
 
 impl<S: Store> Service<S> {
     /// Applies the "edit user" form: checked by [`UserForm::into_change`], then
-    /// [`Service::update_user`] (which checks the name, the unit and the actor's role).
-    pub fn update_user_form(&self, ctx: &Ctx, id: Id, f: UserForm) -> Result<(User, bool)> {
+    /// [`Service::change_user`] (which checks the name, the unit and the actor's role). The
+    /// answer says what applied and what waits for approval.
+    pub fn update_user_form(&self, ctx: &Ctx, id: Id, f: UserForm) -> Result<UserUpdate> {
         let ch = f.into_change()?;
-        self.update_user(ctx, id, ch)
+        self.change_user(ctx, id, ch)
     }
 }
 

@@ -316,3 +316,149 @@ fn tokens_expire_are_listed_and_revoked() {
         assert!(listed[0].revoked_at.is_some());
     }
 }
+
+fn position(o: &Org, id: Id) -> Position {
+    o.svc
+        .org(&o.ctx(&o.admin))
+        .expect("org")
+        .positions
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("position")
+}
+
+#[test]
+fn the_administrator_alone_cannot_make_a_post_head_the_agency() {
+    for b in backends() {
+        let o = org(&b.url);
+        let a = o.ctx(&o.admin);
+        let post = o.section_head.position_id.expect("post");
+        let before = position(&o, post);
+        assert!(!before.heads_agency);
+        let head_before = last_audit(&o, "user.create").seq;
+        // The flag (and a new title) asked by the administrator: the title applies, the flag
+        // waits for the head of the agency.
+        let r = o
+            .svc
+            .update_position(
+                &a,
+                post,
+                PositionChange {
+                    title: Some("Trưởng phòng Tổng hợp".into()),
+                    heads_agency: Some(true),
+                    ..Default::default()
+                },
+            )
+            .expect("update");
+        let pending = r.pending.expect("pending");
+        assert!(!r.position.heads_agency, "{}", b.name);
+        let now = position(&o, post);
+        assert!(!now.heads_agency, "{}: not in force", b.name);
+        assert_eq!(now.title, "Trưởng phòng Tổng hợp");
+        let grant = pending.position_change.clone().expect("position change");
+        assert!(grant.new.heads_agency && !grant.old.heads_agency);
+        assert!(last_audit(&o, "privilege.request").seq > head_before);
+        // Not the administrator; not the holder of the post, even when named approver.
+        let e = o
+            .svc
+            .decide_privilege_change(&a, pending.id, true)
+            .expect_err("admin approves");
+        assert_eq!(code(e), "privilege_approver_only", "{}", b.name);
+        o.svc
+            .set_privilege_approver(&o.ctx(&o.head), Some(o.section_head.id))
+            .expect("named");
+        let e = o
+            .svc
+            .decide_privilege_change(&o.ctx(&o.section_head), pending.id, true)
+            .expect_err("holder approves");
+        assert_eq!(code(e), "privilege_self_approval", "{}", b.name);
+        assert!(!position(&o, post).heads_agency);
+        // The holder does not head the agency yet: he cannot approve another change.
+        o.svc
+            .set_privilege_approver(&o.ctx(&o.head), None)
+            .expect("unnamed");
+        let (_, _) = o
+            .svc
+            .update_user(
+                &a,
+                o.drafter.id,
+                UserChange {
+                    clearance: Some(Some(Level::TuyetMat)),
+                    ..Default::default()
+                },
+            )
+            .expect("raise asked");
+        let other = o
+            .svc
+            .pending_privilege_changes(&a)
+            .expect("pending")
+            .into_iter()
+            .find(|c| c.user_id == o.drafter.id)
+            .expect("drafter's change");
+        let e = o
+            .svc
+            .decide_privilege_change(&o.ctx(&o.section_head), other.id, true)
+            .expect_err("not yet head");
+        assert_eq!(code(e), "privilege_approver_only");
+        // The head of the agency approves: the post heads the agency from now on.
+        let done = o
+            .svc
+            .decide_privilege_change(&o.ctx(&o.head), pending.id, true)
+            .expect("approve");
+        assert_eq!(done.status, PrivilegeStatus::Approved);
+        let after = position(&o, post);
+        assert!(after.heads_agency, "{}", b.name);
+        assert_eq!(after.title, "Trưởng phòng Tổng hợp");
+        assert_eq!(
+            last_audit(&o, "privilege.approve").object,
+            format!("position:{post}")
+        );
+        // Removing the flag applies at once.
+        let r = o
+            .svc
+            .update_position(
+                &a,
+                post,
+                PositionChange {
+                    heads_agency: Some(false),
+                    ..Default::default()
+                },
+            )
+            .expect("lower");
+        assert!(r.pending.is_none() && !position(&o, post).heads_agency);
+    }
+}
+
+#[test]
+fn an_edit_says_whether_it_applied_or_waits() {
+    for b in backends() {
+        let o = org(&b.url);
+        let a = o.ctx(&o.admin);
+        let r = o
+            .svc
+            .change_user(
+                &a,
+                o.mat_reader.id,
+                UserChange {
+                    clearance: Some(Some(Level::ToiMat)),
+                    ..Default::default()
+                },
+            )
+            .expect("raise");
+        let p = r.pending.expect("waits");
+        assert_eq!(p.new_clearance, Some(Level::ToiMat), "{}", b.name);
+        assert_eq!(r.user.clearance, Some(Level::Mat));
+        let r = o
+            .svc
+            .change_user(
+                &a,
+                o.mat_reader.id,
+                UserChange {
+                    full_name: Some("Người đọc Mật".into()),
+                    ..Default::default()
+                },
+            )
+            .expect("rename");
+        assert!(r.pending.is_none() && !r.changed, "{}", b.name);
+    }
+}

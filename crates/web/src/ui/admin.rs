@@ -417,14 +417,23 @@ pub async fn update_user<S: Store>(
         unit_id: field("unit_id"),
         active: many("active"),
     };
-    act(&st, &me, move |svc, ctx| {
-        let (_, changed) = svc.update_user_form(ctx, id, f)?;
-        if changed {
-            svc.revoke_sessions(ctx, id)?;
-        }
-        Ok(())
-    })
-    .await
+    let ctx = ctx_for(me.user.id);
+    let done = st
+        .run(move |svc| {
+            let r = svc.update_user_form(&ctx, id, f)?;
+            if r.changed {
+                svc.revoke_sessions(&ctx, id)?;
+            }
+            Ok(r.pending.is_some())
+        })
+        .await;
+    match done {
+        // A raise of roles, clearance or position is not in force until approved: say so.
+        Ok(true) => see_other("/admin?ok=awaiting-approval"),
+        Ok(false) => see_other("/admin?ok=saved"),
+        Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
+        Err(e) => admin_page(&st, &me, Some(e.0.message_vi()), None).await,
+    }
 }
 
 pub async fn reset_password<S: Store>(

@@ -94,6 +94,9 @@ impl L {
 fn flash_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "saved" => "Đã ghi nhận.",
+        "awaiting-approval" => {
+            "Đã ghi nhận, nhưng chưa có hiệu lực: việc giao vai trò, nâng độ mật được tiếp cận hoặc bổ nhiệm chức vụ người đứng đầu đang chờ người đứng đầu cơ quan (hoặc người được cơ quan giao) phê duyệt. Các thay đổi khác đã được lưu."
+        }
         "password" => "Đã đổi mật khẩu.",
         "uploaded" => "Đã lưu tệp đính kèm (mã hóa).",
         "revoked" => "Đã thu hồi các phiên đăng nhập của người dùng.",

@@ -229,6 +229,66 @@ async fn a_change_of_privileges_revokes_the_users_sessions() {
 }
 
 #[tokio::test]
+async fn the_edit_user_form_says_when_a_raise_only_awaits_approval() {
+    let app = TestApp::spawn();
+    let admin = Client::session(&app, "admin");
+    let id = app.user("vanthu_mat");
+    let user = |app: &TestApp| {
+        app.svc
+            .org(&ctx_for(id))
+            .expect("org")
+            .users
+            .into_iter()
+            .find(|u| u.id == id)
+            .expect("user")
+    };
+    // A raise (Tuyệt mật) is only submitted: the page says it awaits the approver, and the
+    // account keeps its clearance.
+    let p = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("roles", "clerk"),
+                ("clearance", "tuyet-mat"),
+                ("active", "on"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    assert_eq!(p.location, "/admin?ok=awaiting-approval");
+    let page = admin.get(&p.location).await.text();
+    assert!(
+        page.contains("chưa có hiệu lực")
+            && page.contains("chờ người đứng đầu cơ quan (hoặc người được cơ quan giao) phê duyệt"),
+        "{page}"
+    );
+    assert_eq!(user(&app).clearance, Some(bmnn_core::Level::Mat));
+    let pending = app
+        .svc
+        .pending_privilege_changes(&ctx_for(app.user("admin")))
+        .expect("pending");
+    assert!(pending.iter().any(|c| c.user_id == id));
+    // A change that applies at once (a new name, the same privileges) says "recorded".
+    let p = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("roles", "clerk"),
+                ("clearance", "mat"),
+                ("active", "on"),
+                ("full_name", "Đỗ Thị Mật Hai"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.location, "/admin?ok=saved");
+    let page = admin.get(&p.location).await.text();
+    assert!(page.contains("Đã ghi nhận.") && !page.contains("chưa có hiệu lực"));
+    assert_eq!(user(&app).full_name, "Đỗ Thị Mật Hai");
+}
+
+#[tokio::test]
 async fn security_headers_are_on_every_response() {
     let app = TestApp::spawn();
     for path in ["/login", "/no-such-page", "/api/v1/items"] {
