@@ -497,7 +497,10 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Thực hiện sao, chụp")?;
             let mut r = a.request(c.request_id)?;
-            if r.status != RequestStatus::Approved {
+            // Once every authorised copy is made, one more is the law's refusal (with what to
+            // do instead), not a bare conflict.
+            let all_made = r.status == RequestStatus::Done && matches!(r.details, RequestDetails::Copy { .. });
+            if r.status != RequestStatus::Approved && !all_made {
                 return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
             }
             let (on, regime) = a.act_date(c.date)?;
