@@ -860,6 +860,19 @@ struct PositionsFile {
     kinds: Vec<PositionKind>,
 }
 
+/// The rules of an act's date as a decision form shows them ([`RuleSet::date_note`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateNote {
+    pub date: Date,
+    pub regime_code: String,
+    /// The regime in force that day, in words.
+    pub regime: String,
+    /// The amendment period the day falls in, in words.
+    pub period: Option<String>,
+    /// Points applied to the act that the rules mark unconfirmed (chưa xác nhận), in words.
+    pub unconfirmed: Vec<String>,
+}
+
 /// All regimes, ordered by effective date, plus the position-kind catalogue.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleSet {
@@ -1099,6 +1112,61 @@ impl RuleSet {
     /// The regime in force on `date`, or the first regime for a date before it (old records).
     pub fn regime_for_or_first(&self, date: Date) -> &Regime {
         self.regime_for(date).unwrap_or(&self.regimes[0])
+    }
+
+    /// What a decision form says about the rules of an act dated `on` under which `rules`
+    /// (act, level) apply: the regime (and the period of an amendment) in force that day and
+    /// the points among them that the rules mark unconfirmed. `None` before the first regime.
+    pub fn date_note(&self, on: Date, rules: &[(Act, Level)]) -> Option<DateNote> {
+        let r = self.regime_for(on)?;
+        let period = r
+            .amendments
+            .iter()
+            .filter(|m| m.from <= on)
+            .max_by_key(|m| m.from)
+            .map(|m| {
+                format!(
+                    "Từ ngày {}: {}. {}",
+                    crate::dates::fmt_vn(m.from),
+                    m.text,
+                    m.note
+                )
+            });
+        let mut unconfirmed = Vec::new();
+        if let Some(m) = r
+            .amendments
+            .iter()
+            .filter(|m| m.from <= on && !m.confirmed)
+            .last()
+        {
+            unconfirmed.push(format!("{}: {}", m.text, m.note));
+        }
+        for (act, level) in rules {
+            let rule = r.rule(*act, *level);
+            if !rule.confirmed {
+                let line = format!(
+                    "Thẩm quyền {} tài liệu {}: {}",
+                    act.label(),
+                    level.label(),
+                    rule.basis
+                );
+                if !unconfirmed.contains(&line) {
+                    unconfirmed.push(line);
+                }
+            }
+        }
+        Some(DateNote {
+            date: on,
+            regime_code: r.code.clone(),
+            regime: format!(
+                "chế độ {} — {} (từ ngày {})",
+                r.code,
+                r.name,
+                crate::dates::fmt_vn(r.effective_from)
+            ),
+            period,
+            unconfirmed,
+        })
     }
 
     pub fn regime(&self, code: &str) -> Option<&Regime> {
@@ -1402,6 +1470,25 @@ mod tests {
         assert!(r.basis.contains(note) && !r.confirmed);
         let b = rs.regime_for(date!(2026 - 03 - 01)).unwrap();
         assert_eq!(b.cite(Cite::Copy), rs.regime("B").unwrap().cite(Cite::Copy));
+    }
+
+    #[test]
+    fn the_note_of_a_form_follows_the_date_of_the_act() {
+        let rs = RuleSet::embedded();
+        let on = |d| rs.date_note(d, &[(Act::Copy, Level::Mat)]).unwrap();
+        let a = on(date!(2025 - 04 - 04));
+        assert_eq!(a.regime_code, "A");
+        assert!(a.period.is_none() && a.unconfirmed.is_empty(), "{a:?}");
+        let p = on(date!(2025 - 09 - 10));
+        let m = &rs.regime("A").unwrap().amendments[0];
+        assert!(p.period.as_deref().unwrap().contains(&m.text));
+        assert_eq!(p.unconfirmed.len(), 1, "the amendment only: {p:?}");
+        let b = on(date!(2026 - 04 - 04));
+        assert_eq!(b.regime_code, "B");
+        assert!(b.regime.contains(&rs.regime("B").unwrap().name));
+        let rule = rs.regime("B").unwrap().rule(Act::Copy, Level::Mat);
+        assert!(!rule.confirmed && b.unconfirmed.iter().any(|u| u.contains(&rule.basis)));
+        assert!(rs.date_note(date!(2020 - 01 - 01), &[]).is_none());
     }
 
     #[test]
