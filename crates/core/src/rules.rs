@@ -1137,7 +1137,7 @@ impl RuleSet {
             .amendments
             .iter()
             .filter(|m| m.from <= on && !m.confirmed)
-            .last()
+            .max_by_key(|m| m.from)
         {
             unconfirmed.push(format!("{}: {}", m.text, m.note));
         }

@@ -629,6 +629,12 @@ fn acts_on(l: &Law<'_>) {
             b"x",
         )
         .expect("attach");
+    l.refused_rule(
+        "external_decision_required",
+        Act::ProvideForeign,
+        Level::TuyetMat,
+        || l.decide(&o.head, ext.id, on),
+    );
     let dcs = o
         .svc
         .decide(
