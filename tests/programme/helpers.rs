@@ -594,6 +594,8 @@ pub fn dong_thap(e: &Env) -> Seeded {
         stamp_ref: Some("Tem an ninh".into()),
         never_connected: true,
         connection: None,
+        ai_tool: false,
+        warning: None,
         status: DeviceStatus::InUse,
         wipes: vec![],
         repurposed_on: None,

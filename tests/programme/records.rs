@@ -134,6 +134,8 @@ fn a_device_changes_use_only_after_a_recorded_wipe() {
             stamp_ref: None,
             never_connected: true,
             connection: None,
+            ai_tool: false,
+            warning: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,

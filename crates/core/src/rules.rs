@@ -507,6 +507,48 @@ pub struct Amendment {
     pub confirmed: bool,
     #[serde(default)]
     pub source: Option<String>,
+    /// The amended text as it appears in this regime's bases (e.g. a decree's number). From
+    /// `from`, every citation and rule whose basis names it is cited with `cite_as` added and
+    /// is confirmed only if the amendment is: an act of the amended period says that the text
+    /// it relies on was amended, and how far that is known.
+    #[serde(default)]
+    pub amends: Option<String>,
+    /// What an act's citation adds in that period (in parentheses after the basis).
+    #[serde(default)]
+    pub cite_as: Option<String>,
+}
+
+/// A regime's rule on artificial intelligence and new technology (trí tuệ nhân tạo, công
+/// nghệ mới). Regime B: Law 117/2025 Điều 5 forbids using them to infringe state secrets;
+/// regime A has no such rule (the section is absent).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiRule {
+    /// The prohibition as users read it (scanner page, legal officer's page).
+    pub text: String,
+    /// What bmnn says when a device holding state secrets is recorded as using an online
+    /// artificial intelligence service or tool.
+    pub device_warning: String,
+    pub basis: String,
+    pub confirmed: bool,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl AiRule {
+    /// The warning with its citation, and whether the rule is unconfirmed.
+    pub fn warning(&self) -> String {
+        format!(
+            "{} (Căn cứ: {}{})",
+            self.device_warning,
+            self.basis,
+            if self.confirmed {
+                ""
+            } else {
+                " — quy định này chưa được xác nhận trong văn bản gốc"
+            }
+        )
+    }
 }
 
 /// Which connections a device holding state secrets may have under a regime.
@@ -562,9 +604,47 @@ pub struct Regime {
     /// Devices and networks that may hold state secrets.
     #[serde(default)]
     pub devices: DeviceRules,
+    /// Artificial intelligence and new technology (absent: the regime has no such rule).
+    #[serde(default)]
+    pub ai: Option<AiRule>,
 }
 
 impl Regime {
+    /// This regime as it applies from amendment `m`: every citation, authority rule and
+    /// setting whose basis names the amended text carries `m.cite_as` and is confirmed only
+    /// when both it and the amendment are.
+    pub fn amended_by(&self, m: &Amendment) -> Regime {
+        let mut r = self.clone();
+        let (Some(text), Some(note)) = (m.amends.as_deref(), m.cite_as.as_deref()) else {
+            return r;
+        };
+        let touch = |basis: &mut String, confirmed: &mut bool| {
+            if basis.contains(text) {
+                basis.push_str(&format!(" ({note})"));
+                *confirmed = *confirmed && m.confirmed;
+            }
+        };
+        for c in r.citations.values_mut() {
+            touch(&mut c.basis, &mut c.confirmed);
+        }
+        for a in &mut r.authority {
+            touch(&mut a.basis, &mut a.confirmed);
+        }
+        touch(&mut r.periods.basis, &mut r.periods.confirmed);
+        touch(&mut r.extension.basis, &mut r.extension.confirmed);
+        touch(&mut r.notices.basis, &mut r.notices.confirmed);
+        touch(&mut r.classification.basis, &mut r.classification.confirmed);
+        touch(&mut r.report.basis, &mut r.report.confirmed);
+        touch(
+            &mut r.report_template.basis,
+            &mut r.report_template.confirmed,
+        );
+        if let Some(ai) = &mut r.ai {
+            touch(&mut ai.basis, &mut ai.confirmed);
+        }
+        r
+    }
+
     /// The citation of `what` under this regime (validated to exist at load).
     pub fn cite(&self, what: Cite) -> &Citation {
         self.citations
@@ -718,6 +798,15 @@ impl Regime {
                 self.devices.note
             ),
         );
+        if let Some(ai) = &self.ai {
+            push(
+                ai.confirmed,
+                format!(
+                    "Trí tuệ nhân tạo, công nghệ mới: {} ({})",
+                    ai.text, ai.basis
+                ),
+            );
+        }
         for r in &self.authority {
             let lv: Vec<&str> = r.levels.iter().map(|l| l.label()).collect();
             push(
@@ -771,11 +860,29 @@ struct PositionsFile {
     kinds: Vec<PositionKind>,
 }
 
+/// The rules of an act's date as a decision form shows them ([`RuleSet::date_note`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateNote {
+    pub date: Date,
+    pub regime_code: String,
+    /// The regime in force that day, in words.
+    pub regime: String,
+    /// The amendment period the day falls in, in words.
+    pub period: Option<String>,
+    /// Points applied to the act that the rules mark unconfirmed (chưa xác nhận), in words.
+    pub unconfirmed: Vec<String>,
+}
+
 /// All regimes, ordered by effective date, plus the position-kind catalogue.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleSet {
     pub regimes: Vec<Regime>,
     pub position_kinds: Vec<PositionKind>,
+    /// Periods of a regime opened by an amendment (`[[amendments]]` with `amends`): the
+    /// regime as it applies from that date, its bases marked as amended
+    /// ([`Regime::amended_by`]). `regime_for` returns these for dates within them.
+    #[serde(skip)]
+    periods: Vec<(Date, Regime)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -830,11 +937,22 @@ impl RuleSet {
         let position_kinds =
             kinds.ok_or_else(|| RulesError::Invalid("thiếu tệp positions.toml".into()))?;
         regimes.sort_by_key(|r| r.effective_from);
-        let set = RuleSet {
+        let mut set = RuleSet {
             regimes,
             position_kinds,
+            periods: Vec::new(),
         };
         set.validate()?;
+        for r in &set.regimes {
+            let mut ms: Vec<&Amendment> =
+                r.amendments.iter().filter(|m| m.amends.is_some()).collect();
+            ms.sort_by_key(|m| m.from);
+            let mut cur = r.clone();
+            for m in ms {
+                cur = cur.amended_by(m);
+                set.periods.push((m.from, cur.clone()));
+            }
+        }
         Ok(set)
     }
 
@@ -947,6 +1065,12 @@ impl RuleSet {
                 &r.registers.handover,
                 &r.registers.copies,
             ] {
+                if r.fill_citations(&t.instructions).contains("{cite:") {
+                    return bad(format!(
+                        "chế độ {}: hướng dẫn ghi {} dẫn căn cứ lạ",
+                        r.code, t.title
+                    ));
+                }
                 if t.columns.first().map(|c| c.key.as_str()) != Some("seq") {
                     return bad(format!(
                         "chế độ {}: cột 1 của {} phải là số thứ tự",
@@ -968,13 +1092,81 @@ impl RuleSet {
     }
 
     /// The regime in force on `date`; `None` before the first regime (01/7/2020).
+    /// Within a regime, the period of an amendment in force on `date` (its bases marked
+    /// as amended) when there is one.
     pub fn regime_for(&self, date: Date) -> Option<&Regime> {
-        self.regimes.iter().rev().find(|r| r.effective_from <= date)
+        let r = self
+            .regimes
+            .iter()
+            .rev()
+            .find(|r| r.effective_from <= date)?;
+        Some(
+            self.periods
+                .iter()
+                .rev()
+                .find(|(from, p)| p.code == r.code && *from <= date)
+                .map_or(r, |(_, p)| p),
+        )
     }
 
     /// The regime in force on `date`, or the first regime for a date before it (old records).
     pub fn regime_for_or_first(&self, date: Date) -> &Regime {
         self.regime_for(date).unwrap_or(&self.regimes[0])
+    }
+
+    /// What a decision form says about the rules of an act dated `on` under which `rules`
+    /// (act, level) apply: the regime (and the period of an amendment) in force that day and
+    /// the points among them that the rules mark unconfirmed. `None` before the first regime.
+    pub fn date_note(&self, on: Date, rules: &[(Act, Level)]) -> Option<DateNote> {
+        let r = self.regime_for(on)?;
+        let period = r
+            .amendments
+            .iter()
+            .filter(|m| m.from <= on)
+            .max_by_key(|m| m.from)
+            .map(|m| {
+                format!(
+                    "Từ ngày {}: {}. {}",
+                    crate::dates::fmt_vn(m.from),
+                    m.text,
+                    m.note
+                )
+            });
+        let mut unconfirmed = Vec::new();
+        if let Some(m) = r
+            .amendments
+            .iter()
+            .filter(|m| m.from <= on && !m.confirmed)
+            .max_by_key(|m| m.from)
+        {
+            unconfirmed.push(format!("{}: {}", m.text, m.note));
+        }
+        for (act, level) in rules {
+            let rule = r.rule(*act, *level);
+            if !rule.confirmed {
+                let line = format!(
+                    "Thẩm quyền {} tài liệu {}: {}",
+                    act.label(),
+                    level.label(),
+                    rule.basis
+                );
+                if !unconfirmed.contains(&line) {
+                    unconfirmed.push(line);
+                }
+            }
+        }
+        Some(DateNote {
+            date: on,
+            regime_code: r.code.clone(),
+            regime: format!(
+                "chế độ {} — {} (từ ngày {})",
+                r.code,
+                r.name,
+                crate::dates::fmt_vn(r.effective_from)
+            ),
+            period,
+            unconfirmed,
+        })
     }
 
     pub fn regime(&self, code: &str) -> Option<&Regime> {
@@ -1198,6 +1390,35 @@ pub fn legal_page(set: &RuleSet) -> String {
             cell(&r.settings.note),
             yn(r.settings.confirmed)
         );
+        let _ = writeln!(
+            o,
+            "| Thiết bị, mạng dùng cho bí mật nhà nước | {} | {} | {} |",
+            cell(&r.devices.note),
+            cell(&r.cite(Cite::DeviceNetwork).basis),
+            yn(r.devices.confirmed)
+        );
+        match &r.ai {
+            Some(ai) => {
+                let _ = writeln!(
+                    o,
+                    "| Trí tuệ nhân tạo, công nghệ mới | {} Thiết bị lưu giữ bí mật nhà nước có dùng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến: cảnh báo «{}» | {}{} | {} |",
+                    cell(&ai.text),
+                    cell(&ai.device_warning),
+                    cell(&ai.basis),
+                    ai.source
+                        .as_deref()
+                        .map(|s| format!(" (nguồn: {})", cell(s)))
+                        .unwrap_or_default(),
+                    yn(ai.confirmed)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    o,
+                    "| Trí tuệ nhân tạo, công nghệ mới | chế độ này không có quy định riêng | — | — |"
+                );
+            }
+        }
         let _ = writeln!(o, "\n### Lĩnh vực\n");
         for f in &r.fields {
             let _ = writeln!(o, "- {}", f.name);
@@ -1220,6 +1441,55 @@ pub fn legal_page(set: &RuleSet) -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn an_amendment_opens_a_period_whose_citations_name_it() {
+        let rs = RuleSet::embedded();
+        let a = rs.regime("A").unwrap();
+        let m = a.amendments.iter().find(|m| m.amends.is_some()).unwrap();
+        let text = m.amends.as_deref().unwrap();
+        let note = m.cite_as.as_deref().unwrap();
+        let before = rs.regime_for(m.from.previous_day().unwrap()).unwrap();
+        let after = rs.regime_for(m.from).unwrap();
+        assert_eq!((before.code.as_str(), after.code.as_str()), ("A", "A"));
+        let mut amended = 0;
+        for c in Cite::ALL {
+            let (x, y) = (before.cite(*c), after.cite(*c));
+            assert_eq!(x, a.cite(*c), "before the amendment: the regime as written");
+            if x.basis.contains(text) {
+                amended += 1;
+                assert!(y.basis.starts_with(&x.basis) && y.basis.contains(note));
+                assert_eq!(y.confirmed, x.confirmed && m.confirmed);
+            } else {
+                assert_eq!(x, y, "{}", c.code());
+            }
+        }
+        assert!(amended > 5, "the decree's citations are marked ({amended})");
+        // Rules resting on the amended decree too; regime B is untouched.
+        let r = after.rule(Act::TakeOutDomestic, Level::Mat);
+        assert!(r.basis.contains(note) && !r.confirmed);
+        let b = rs.regime_for(date!(2026 - 03 - 01)).unwrap();
+        assert_eq!(b.cite(Cite::Copy), rs.regime("B").unwrap().cite(Cite::Copy));
+    }
+
+    #[test]
+    fn the_note_of_a_form_follows_the_date_of_the_act() {
+        let rs = RuleSet::embedded();
+        let on = |d| rs.date_note(d, &[(Act::Copy, Level::Mat)]).unwrap();
+        let a = on(date!(2025 - 04 - 04));
+        assert_eq!(a.regime_code, "A");
+        assert!(a.period.is_none() && a.unconfirmed.is_empty(), "{a:?}");
+        let p = on(date!(2025 - 09 - 10));
+        let m = &rs.regime("A").unwrap().amendments[0];
+        assert!(p.period.as_deref().unwrap().contains(&m.text));
+        assert_eq!(p.unconfirmed.len(), 1, "the amendment only: {p:?}");
+        let b = on(date!(2026 - 04 - 04));
+        assert_eq!(b.regime_code, "B");
+        assert!(b.regime.contains(&rs.regime("B").unwrap().name));
+        let rule = rs.regime("B").unwrap().rule(Act::Copy, Level::Mat);
+        assert!(!rule.confirmed && b.unconfirmed.iter().any(|u| u.contains(&rule.basis)));
+        assert!(rs.date_note(date!(2020 - 01 - 01), &[]).is_none());
+    }
 
     #[test]
     fn embedded_rules_load_and_pick_by_date() {

@@ -163,6 +163,8 @@ mod tests {
             stamp_ref: None,
             never_connected: true,
             connection: None,
+            ai_tool: false,
+            warning: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,

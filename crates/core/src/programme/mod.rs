@@ -126,6 +126,9 @@ pub trait Record: Serialize + DeserializeOwned {
     fn check_rules(&self, _regime: &Regime) -> Result<()> {
         Ok(())
     }
+    /// Sets the warnings the rules of the record's date give for it (kept in the record and
+    /// returned to the caller; nothing is refused).
+    fn set_warnings(&mut self, _regime: &Regime) {}
 }
 
 /// A stored record decoded into its type, with its id and unit.
@@ -545,6 +548,14 @@ pub struct Device {
     /// data (`[devices]`).
     #[serde(default)]
     pub connection: Option<Connection>,
+    /// Có dùng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến: an online artificial
+    /// intelligence service or tool is installed or used on the device.
+    #[serde(default)]
+    pub ai_tool: bool,
+    /// Cảnh báo: what the rules of the record's date say about it (set by the service, never
+    /// taken from the caller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     pub status: DeviceStatus,
     #[serde(default)]
     pub wipes: Vec<Wipe>,
@@ -600,6 +611,12 @@ impl Record for Device {
             ));
         }
         Ok(())
+    }
+    fn set_warnings(&mut self, regime: &Regime) {
+        self.warning = match &regime.ai {
+            Some(ai) if self.ai_tool && self.status == DeviceStatus::InUse => Some(ai.warning()),
+            _ => None,
+        };
     }
     fn check(&self) -> Result<()> {
         need("identity", &self.identity)?;
@@ -1150,6 +1167,8 @@ mod tests {
             stamp_ref: Some("Tem 0001".into()),
             never_connected: true,
             connection: None,
+            ai_tool: false,
+            warning: None,
             status: DeviceStatus::InUse,
             wipes: vec![],
             repurposed_on: None,
@@ -1215,6 +1234,36 @@ mod tests {
             format!("{e:?}").contains("117/2025")
                 && format!("{e:?}").contains("chưa được xác nhận")
         );
+    }
+
+    #[test]
+    fn a_device_using_an_online_ai_tool_is_warned_under_regime_b_only() {
+        let rules = crate::rules::RuleSet::embedded();
+        let a = rules.regime("A").unwrap();
+        let b = rules.regime("B").unwrap();
+        let ai =
+            b.ai.as_ref()
+                .expect("regime B's rule on artificial intelligence");
+        assert!(a.ai.is_none(), "regime A has no such rule");
+        let mut d = device();
+        d.ai_tool = true;
+        d.set_warnings(a);
+        assert_eq!(d.warning, None);
+        d.set_warnings(b);
+        let w = d.warning.clone().expect("warned");
+        assert!(
+            w.contains(&ai.device_warning) && w.contains(&ai.basis),
+            "{w}"
+        );
+        assert_eq!(w.contains("chưa được xác nhận"), !ai.confirmed);
+        // Without the tool, or once the device no longer holds secrets, no warning.
+        d.ai_tool = false;
+        d.set_warnings(b);
+        assert_eq!(d.warning, None);
+        d.ai_tool = true;
+        d.status = DeviceStatus::Disposed;
+        d.set_warnings(b);
+        assert_eq!(d.warning, None);
     }
 
     fn meeting(level: Level, rule: DeviceRule) -> Meeting {

@@ -810,11 +810,9 @@ impl<S: Store> Service<S> {
                     item.sealed = false; // opened by the named person
                     a.tx.update_item(&item)?;
                 }
-                let regime = a
-                    .rules
-                    .regime_for(e.date)
-                    .or(a.rules.regimes.first())
-                    .expect("rules have at least one regime");
+                // The acknowledgement is an act of today: it cites the rules in force today,
+                // not those of the handover's date.
+                let regime = a.rules.regime_for_or_first(a.ctx.today);
                 a.event(
                     &item,
                     "acknowledged",

@@ -382,11 +382,8 @@ impl<S: Store> Service<S> {
             for mut item in items {
                 let Some(exp) = item.expiry else { continue };
                 let on = days_after(exp, 1);
-                let regime = self
-                    .rules
-                    .regime_for(exp)
-                    .or(self.rules.regimes.first())
-                    .expect("regimes");
+                // Declassified on the first unprotected day: the rules in force that day.
+                let regime = self.rules.regime_for_or_first(on);
                 item.status = Status::Declassified;
                 tx.update_item(&item)?;
                 tx.insert_event(&ItemEvent {

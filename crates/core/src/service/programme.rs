@@ -223,11 +223,13 @@ impl<S: Store> Service<S> {
             a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
             validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
-            let id = a.save(0, c.unit_id, &c.record)?;
+            let mut record = c.record;
+            record.set_warnings(a.rules.regime_for_or_first(record.key_date()));
+            let id = a.save(0, c.unit_id, &record)?;
             Ok(Stored {
                 id,
                 unit_id: c.unit_id,
-                record: c.record,
+                record,
             })
         })
     }
@@ -245,11 +247,13 @@ impl<S: Store> Service<S> {
             a.record::<T>(id)?;
             validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
-            a.save(id, c.unit_id, &c.record)?;
+            let mut record = c.record;
+            record.set_warnings(a.rules.regime_for_or_first(record.key_date()));
+            a.save(id, c.unit_id, &record)?;
             Ok(Stored {
                 id,
                 unit_id: c.unit_id,
-                record: c.record,
+                record,
             })
         })
     }

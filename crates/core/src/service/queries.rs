@@ -174,7 +174,7 @@ impl<S: Store> Service<S> {
                 form: t.form.clone(),
                 confirmed: t.confirmed,
                 note: t.note.clone(),
-                instructions: t.instructions.clone(),
+                instructions: regime.fill_citations(&t.instructions),
                 columns: t.columns.iter().map(|c| c.title.clone()).collect(),
                 total: page.total,
                 entries: page.rows,

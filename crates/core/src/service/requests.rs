@@ -415,8 +415,9 @@ impl<S: Store> Service<S> {
                 RequestDetails::Provide { .. } => Act::ProvideDomestic,
                 RequestDetails::Destroy { .. } => Act::Destroy,
             };
-            let external = match &regime.rule(act, level).external {
-                Some(who) => Some(external_decision(a, who, &c, &r, &items, on)?),
+            let rule = regime.rule(act, level);
+            let external = match &rule.external {
+                Some(who) => Some(external_decision(a, who, rule, &c, &r, &items, on)?),
                 None => None,
             };
             let auth = a.authorise_on(
@@ -497,7 +498,10 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Thực hiện sao, chụp")?;
             let mut r = a.request(c.request_id)?;
-            if r.status != RequestStatus::Approved {
+            // Once every authorised copy is made, one more is the law's refusal (with what to
+            // do instead), not a bare conflict.
+            let all_made = r.status == RequestStatus::Done && matches!(r.details, RequestDetails::Copy { .. });
+            if r.status != RequestStatus::Approved && !all_made {
                 return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
             }
             let (on, regime) = a.act_date(c.date)?;
@@ -793,6 +797,7 @@ impl<S: Store> Service<S> {
 fn external_decision(
     a: &mut Act0<'_>,
     who: &str,
+    rule: &crate::rules::AuthorityRule,
     c: &DecideCmd,
     r: &Request,
     items: &[SecretItem],
@@ -803,11 +808,13 @@ fn external_decision(
         &format!("Ghi nhận quyết định của {who}"),
     )?;
     let Some(x) = &c.external else {
-        return Err(CoreError::refused(
+        return Err(CoreError::refused_with(
             "external_decision_required",
             format!(
                 "Việc này do {who} quyết định. Hãy ghi số, ngày, người ký văn bản quyết định và đính kèm bản chụp văn bản vào tài liệu trước khi ghi nhận."
             ),
+            &rule.basis,
+            rule.confirmed,
         ));
     };
     let number = non_empty("external.number", &x.number)?;

@@ -1169,6 +1169,16 @@ pub fn programme_records() -> Vec<(&'static str, &'static str, Value)> {
                     false,
                 ),
                 (
+                    "ai_tool",
+                    json!({"type": "boolean", "description": "an online artificial intelligence service or tool is installed or used on the device; under a regime with a rule on artificial intelligence (regime B) the answer carries `warning`"}),
+                    false,
+                ),
+                (
+                    "warning",
+                    json!({"type": ["string", "null"], "description": "set by the server from the rules of in_use_from (ignored in requests): the regime's warning with its citation"}),
+                    false,
+                ),
+                (
                     "status",
                     enumeration(&["in-use", "repurposed", "disposed"]),
                     true,

@@ -20,9 +20,10 @@ use bmnn_core::Level;
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
-use bmnn_core::rules::{Act, Cite, Regime};
+use bmnn_core::rules::{Act, Cite, Regime, RuleSet};
 use bmnn_core::service::*;
 use std::collections::HashMap;
+use time::Date;
 
 /// What an act works on.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -205,16 +206,34 @@ pub struct Refusal {
 #[template(path = "act.html")]
 pub struct ActPage {
     pub l: L,
-    pub regime: String,
     pub code: &'static str,
     pub title: &'static str,
     pub context: Vec<(&'static str, String)>,
     pub context_link: String,
     pub level_class: &'static str,
-    pub rules: Vec<(String, String, String)>,
+    pub block: RulesBlock,
     pub fields: Vec<Field>,
     pub hidden: Vec<(&'static str, String)>,
     pub error: Option<Refusal>,
+}
+
+/// The part of an act's form that follows the act's date (re-rendered by htmx when the date
+/// changes, `GET /acts/{code}/rules`): the regime and amendment period of that date, the
+/// points of it the rules leave unconfirmed (from `RuleSet::date_note`) and who may decide.
+pub struct RulesBlock {
+    pub code: &'static str,
+    pub date: String,
+    pub regime: String,
+    pub period: String,
+    pub unconfirmed: Vec<String>,
+    pub rules: Vec<(String, String, String)>,
+}
+
+/// The rules block alone (the htmx answer).
+#[derive(Template)]
+#[template(path = "act_rules_fragment.html")]
+pub struct RulesFragment {
+    pub block: RulesBlock,
 }
 
 /// What the act works on, loaded through the user's clearance (absent = 404).
@@ -885,7 +904,8 @@ fn defaults(code: &str, cx: &Cx, r: &Regime) -> Vals {
 }
 
 /// The authority rules that govern this act, for the item's level (or every level).
-fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
+/// The authority rules an act's form is about: (acts, levels).
+fn rule_keys(code: &str, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
     let acts: Vec<Act> = match code {
         "propose" | "decide-classification" => vec![Act::Classify],
         "request-copy" | "produce-copies" => vec![Act::Copy],
@@ -911,6 +931,11 @@ fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> 
         (None, Some(i)) => vec![i.level],
         _ => vec![Level::Mat, Level::ToiMat, Level::TuyetMat],
     };
+    (acts, levels)
+}
+
+fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
+    let (acts, levels) = rule_keys(code, cx);
     let mut out = Vec::new();
     for a in acts {
         for l in &levels {
@@ -999,14 +1024,45 @@ fn hidden(a: &ActDef, v: &Vals) -> Vec<(&'static str, String)> {
     vec![(k, v.text(k))]
 }
 
+/// The rules block of act `a` dated `on` (the regime of the first day when `on` precedes it).
+fn rules_block(rules: &RuleSet, a: &'static ActDef, cx: &Cx, on: Date) -> RulesBlock {
+    let r = rules.regime_for_or_first(on);
+    let (acts, levels) = rule_keys(a.code, cx);
+    let keys: Vec<(Act, Level)> = acts
+        .iter()
+        .flat_map(|x| levels.iter().map(move |l| (*x, *l)))
+        .collect();
+    let note = rules.date_note(on, &keys);
+    RulesBlock {
+        code: a.code,
+        date: fmt_vn(on),
+        regime: note
+            .as_ref()
+            .map_or_else(|| r.name.clone(), |n| n.regime.clone()),
+        period: note
+            .as_ref()
+            .and_then(|n| n.period.clone())
+            .unwrap_or_default(),
+        unconfirmed: note.map(|n| n.unconfirmed).unwrap_or_default(),
+        rules: rule_hints(a.code, cx, r),
+    }
+}
+
+/// The date typed in the form, or today.
+fn form_date(v: &Vals) -> Date {
+    v.date("date").ok().flatten().unwrap_or_else(today_vn)
+}
+
 fn page(
     me: &Me,
     a: &'static ActDef,
     cx: &Cx,
-    r: &Regime,
+    rules: &RuleSet,
     v: &Vals,
     err: Option<&CoreError>,
 ) -> ActPage {
+    let on = form_date(v);
+    let r = rules.regime_for_or_first(on);
     let mut fields = fields(a.code, cx, r, v);
     let error = err.map(|e| {
         let (message, basis) = match e {
@@ -1039,13 +1095,12 @@ fn page(
     let (context, context_link, level_class) = context_rows(cx);
     ActPage {
         l: L::new(me, "", a.title),
-        regime: r.name.clone(),
         code: a.code,
         title: a.title,
         context,
         context_link,
         level_class,
-        rules: rule_hints(a.code, cx, r),
+        block: rules_block(rules, a, cx, on),
         fields,
         hidden: hidden(a, v),
         error,
@@ -1060,14 +1115,33 @@ fn regime_today<S: Store>(st: &AppState<S>) -> &Regime {
         .expect("at least one regime")
 }
 
-/// The regime of the act's date as typed in the form (today's when none is typed): hints,
-/// citations and the unconfirmed marks follow the date of the act, not the day of the page.
-fn regime_of_form<'a, S: Store>(st: &'a AppState<S>, v: &Vals) -> &'a Regime {
-    v.date("date")
-        .ok()
-        .flatten()
-        .and_then(|d| st.svc.rules.regime_for(d))
-        .unwrap_or_else(|| regime_today(st))
+/// GET /acts/{code}/rules?date=…: the rules block for the date typed in the form (a date is
+/// not secret; the ids in the query are those of the form page), so that the regime, its
+/// unconfirmed points and who may decide follow the date field.
+pub async fn rules_fragment<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(a) = def(&code) else {
+        return super::pages::not_found(Some(me)).await;
+    };
+    let mut v = Vals::default();
+    for k in ["item", "request", "entry", "notice", "date"] {
+        if let Some(x) = q.get(k) {
+            v.0.insert(k.to_string(), x.clone());
+        }
+    }
+    let ctx = ctx_for(me.user.id);
+    let v2 = v.clone();
+    let cx = match call(&st, &me, move |svc| load(svc, &ctx, a, &v2)).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render(&RulesFragment {
+        block: rules_block(&st.svc.rules, a, &cx, form_date(&v)),
+    })
 }
 
 /// GET /acts/{code}?item=…: the empty form (ids in the query are not secret).
@@ -1094,7 +1168,7 @@ pub async fn form_page<S: Store>(
     };
     let mut init = defaults(a.code, &cx, regime_today(&st));
     init.0.extend(v.0);
-    render(&page(&me, a, &cx, regime_today(&st), &init, None))
+    render(&page(&me, a, &cx, &st.svc.rules, &init, None))
 }
 
 /// POST /acts/{code}: do the act; on refusal show the form again with the reason and input.
@@ -1126,10 +1200,7 @@ pub async fn submit<S: Store>(
                 Err(r) => return r,
             };
             let status = e.status();
-            render_status(
-                status,
-                &page(&me, a, &cx, regime_of_form(&st, &v), &v, Some(&e.0)),
-            )
+            render_status(status, &page(&me, a, &cx, &st.svc.rules, &v, Some(&e.0)))
         }
     }
 }

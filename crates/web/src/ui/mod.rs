@@ -113,6 +113,7 @@ fn routes<S: Store>() -> Routes<S> {
         .get("/notices", A::SignedIn, pages::notices::<S>)
         .get("/rules/unconfirmed", A::SignedIn, pages::unconfirmed::<S>)
         .get("/acts/{code}", A::SignedIn, acts::form_page::<S>)
+        .get("/acts/{code}/rules", A::SignedIn, acts::rules_fragment::<S>)
         .post("/acts/{code}", A::SignedIn, acts::submit::<S>)
         .post(
             "/items/{id}/attachments",
@@ -205,7 +206,7 @@ fn routes<S: Store>() -> Routes<S> {
             admin::remove_catalogue_item::<S>,
         )
         .get("/audit", A::Roles(access::AUDITORS), admin::audit_page::<S>)
-        .get("/scan", A::SignedIn, scan::page)
+        .get("/scan", A::SignedIn, scan::page::<S>)
         .post("/scan", A::SignedIn, scan::submit::<S>)
         .get(
             "/programme/reports",

@@ -324,6 +324,12 @@ fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
                     "Chỉ những kết nối quy định cho phép mới được dùng cho BMNN; hệ thống từ chối và nêu căn cứ khi không được phép.",
                     Sel(CONNECTION),
                 ),
+                f(
+                    "ai_tool",
+                    "Có dùng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến",
+                    "Đánh dấu nếu trên thiết bị có cài đặt hoặc sử dụng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến; hệ thống cảnh báo theo quy định của chế độ pháp lý áp dụng.",
+                    Check,
+                ),
             ],
         ),
         RecordKind::Equipment => (
@@ -836,6 +842,7 @@ fn table(
             "Kiểm tra an ninh",
             "Tình trạng",
             "Xóa BMNN",
+            "Cảnh báo",
         ],
         RecordKind::Equipment => vec!["Đơn vị", "Tính đến", "Con dấu", "Sổ"],
         RecordKind::Meeting => vec![
@@ -1001,6 +1008,7 @@ fn table(
                         .map(|w| format!("{} ({})", dt(w, "date"), s(w, "by")))
                         .collect::<Vec<_>>()
                         .join("; "),
+                    s(r, "warning"),
                 ]
             }
             RecordKind::Equipment => vec![

@@ -7,7 +7,7 @@
 use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
 use super::view::{L, error_page, render};
 use crate::scanning::{ScanOutcome, scan_file};
-use crate::{AppState, WebError, ctx_for};
+use crate::{AppState, WebError, ctx_for, today_vn};
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -24,13 +24,21 @@ pub struct ScanPage {
     pub l: L,
     pub results: Vec<ScanOutcome>,
     pub refused: Vec<String>,
+    /// The prohibition on artificial intelligence of the regime in force today, from the
+    /// rules (none under a regime without one).
+    pub ai: Option<bmnn_core::rules::AiRule>,
 }
 
-pub async fn page(me: Me) -> Response {
+fn ai_rule<S: Store>(st: &AppState<S>) -> Option<bmnn_core::rules::AiRule> {
+    st.svc.rules.regime_for_or_first(today_vn()).ai.clone()
+}
+
+pub async fn page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
     render(&ScanPage {
         l: L::new(&me, "scan", "Kiểm tra trước khi đăng tải"),
         results: vec![],
         refused: vec![],
+        ai: ai_rule(&st),
     })
 }
 
@@ -101,5 +109,6 @@ pub async fn submit<S: Store>(
         l: L::new(&me, "scan", "Kết quả kiểm tra trước khi đăng tải"),
         results,
         refused,
+        ai: ai_rule(&st),
     })
 }

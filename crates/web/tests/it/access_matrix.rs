@@ -58,6 +58,11 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "each act; authority by position/delegation (policy)",
     ),
     (
+        "GET",
+        "/acts/{code}/rules",
+        "the rules of a typed date for an act's form; its item or request through the clearance filter",
+    ),
+    (
         "POST",
         "/attachments/{id}/view",
         "viewing through the clearance filter, logged",

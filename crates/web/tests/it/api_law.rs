@@ -219,3 +219,177 @@ async fn the_item_page_marks_the_rules_of_its_history_that_are_unconfirmed() {
         assert!(!tb.contains(dev), "developer text {dev} on the item page");
     }
 }
+
+/// The decision forms show the rules of the act's date: the date field asks for the rules
+/// block of the typed date (htmx), which names the regime and amendment period of that day
+/// and the points of it the rules leave unconfirmed.
+#[tokio::test]
+async fn the_decision_form_follows_the_date_of_the_act() {
+    let app = TestApp::spawn();
+    let rules = bmnn_core::rules::RuleSet::embedded();
+    let c = crate::ui_client::Client::session(&app, "soanthao");
+    let form = c.get("/acts/propose").await.text();
+    assert!(
+        form.contains(r#"hx-get="/acts/propose/rules""#)
+            && form.contains(r##"hx-target="#act-rules""##),
+        "the date field refreshes the rules block"
+    );
+    let block = |date: &'static str| {
+        let c = &c;
+        async move {
+            let p = c.get(&format!("/acts/propose/rules?date={date}")).await;
+            assert_eq!(p.status, axum::http::StatusCode::OK);
+            p.text()
+        }
+    };
+    let note = |date: &str| {
+        let d = bmnn_core::dates::parse_date(date).unwrap();
+        let keys: Vec<_> = bmnn_core::Level::ALL
+            .into_iter()
+            .map(|l| (bmnn_core::rules::Act::Classify, l))
+            .collect();
+        rules.date_note(d, &keys).unwrap()
+    };
+    // The texts compared hold no character that HTML escapes.
+    let esc = |s: &str| {
+        assert!(!s.contains(['&', '<', '>', '"', '\'']), "{s}");
+        s.to_string()
+    };
+    for date in ["04/04/2025", "10/09/2025", "04/04/2026"] {
+        let html = block(date).await;
+        let n = note(date);
+        assert!(html.starts_with(r#"<div id="act-rules""#), "{html}");
+        assert!(
+            html.contains(&esc(&n.regime)),
+            "{date}: the regime of the date"
+        );
+        assert!(html.contains(date));
+        assert_eq!(
+            html.contains("Chưa xác nhận trong văn bản gốc"),
+            !n.unconfirmed.is_empty(),
+            "{date}"
+        );
+        for u in &n.unconfirmed {
+            assert!(html.contains(&esc(u)), "{date}: {u}");
+        }
+        if let Some(p) = &n.period {
+            assert!(html.contains(&esc(p)), "{date}: the amendment period");
+        }
+        let r = rules.regime_for(n.date).unwrap();
+        let basis = &r
+            .rule(bmnn_core::rules::Act::Classify, bmnn_core::Level::Mat)
+            .basis;
+        assert!(html.contains(&esc(basis)), "{date}: who decides, that day");
+    }
+    // Three different notes: regime A, regime A under Decree 184/2025, regime B.
+    let (a, p, b) = (note("04/04/2025"), note("10/09/2025"), note("04/04/2026"));
+    assert!(a.period.is_none() && p.period.is_some() && a.regime_code == p.regime_code);
+    assert_eq!(b.regime_code, "B");
+    // An unreadable date shows today's rules; an unknown act is not found.
+    assert_eq!(
+        c.get("/acts/khong-co/rules?date=04/04/2025").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+}
+
+/// Regime B forbids using artificial intelligence to infringe state secrets: a device that
+/// holds secrets and uses an online AI tool is warned with the citation; regime A has no such
+/// rule. The scanner page and the unconfirmed-rules page show the prohibition from the rules.
+#[tokio::test]
+async fn a_device_with_an_online_ai_tool_is_warned_under_regime_b_and_the_pages_show_the_rule() {
+    let app = TestApp::spawn();
+    let rules = bmnn_core::rules::RuleSet::embedded();
+    let ai = rules
+        .regime("B")
+        .unwrap()
+        .ai
+        .clone()
+        .expect("regime B's rule");
+    let device = |date: &str, ai_tool: bool| {
+        json!({"record": {"identity": format!("MT-{date}-{ai_tool}"), "kind": "computer",
+            "description": "Máy soạn thảo", "in_use_from": date, "never_connected": true,
+            "connection": "standalone", "status": "in-use", "ai_tool": ai_tool,
+            "warning": "giả mạo"}})
+    };
+    let b = app
+        .post_json(
+            "/api/v1/programme/records/device",
+            "baomat",
+            device("2026-04-01", true),
+        )
+        .await
+        .expect(201);
+    let w = b["record"]["warning"].as_str().expect("warned");
+    assert!(
+        w.contains(&ai.device_warning) && w.contains(&ai.basis),
+        "{w}"
+    );
+    assert_eq!(w.contains("chưa được xác nhận"), !ai.confirmed);
+    for (date, tool) in [("2025-04-01", true), ("2026-04-01", false)] {
+        let r = app
+            .post_json(
+                "/api/v1/programme/records/device",
+                "baomat",
+                device(date, tool),
+            )
+            .await
+            .expect(201);
+        assert!(r["record"].get("warning").is_none(), "{date} {tool}: {r}");
+    }
+    // The texts compared hold no character that HTML escapes.
+    let esc = |s: &str| {
+        assert!(!s.contains(['&', '<', '>', '"', '\'']), "{s}");
+        s.to_string()
+    };
+    let c = crate::ui_client::Client::session(&app, "baomat");
+    let today_b = rules
+        .regime_for(bmnn_web::today_vn())
+        .is_some_and(|r| r.code == "B");
+    let scan = c.get("/scan").await.text();
+    assert_eq!(scan.contains(&esc(&ai.text)), today_b, "scanner page");
+    let devices = c.get("/programme/device").await.text();
+    assert!(
+        devices.contains(&esc(&ai.device_warning)),
+        "the device list shows the warning"
+    );
+    let unconfirmed = c.get("/rules/unconfirmed").await.text();
+    assert!(unconfirmed.contains(&esc(&ai.text)));
+    assert!(bmnn_core::rules::legal_page(&rules).contains(&ai.text));
+}
+
+/// The printed register book (DOCX) of a year cites the rules of the book's regime in its
+/// instructions: a 2026 copies book (regime B) no longer prints Decree 26/2020, a 2024 book
+/// (regime A) does.
+#[tokio::test]
+async fn the_printed_register_cites_the_rules_of_its_regime() {
+    use std::io::Read;
+    let app = TestApp::spawn();
+    let rules = bmnn_core::rules::RuleSet::embedded();
+    let c = crate::ui_client::Client::session(&app, "vanthu");
+    let text = |bytes: Vec<u8>| {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("docx");
+        let mut s = String::new();
+        z.by_name("word/document.xml")
+            .expect("document")
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    for (year, day) in [(2024, "31/12/2024"), (2026, "31/12/2026")] {
+        let p = c.get(&format!("/registers/copies/{year}/docx")).await;
+        assert_eq!(p.status, axum::http::StatusCode::OK);
+        let doc = text(p.bytes);
+        let d = bmnn_core::dates::parse_date(day).unwrap();
+        let r = rules.regime_for(d).unwrap();
+        let book = bmnn_core::registers::book_regime(&rules, year, bmnn_web::today_vn());
+        assert_eq!(book.code, r.code);
+        let basis = &r.cite(bmnn_core::rules::Cite::CopyCount).basis;
+        assert!(doc.contains(basis.as_str()), "{year}: {basis}");
+        assert!(!doc.contains("{cite:"), "{year}");
+        if r.code == "B" {
+            for old in ["26/2020", "ND26"] {
+                assert!(!doc.contains(old), "{year}: the regime B book prints {old}");
+            }
+        }
+    }
+}

@@ -166,7 +166,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         json!({"count": 1, "date": "2025-06-16"}),
     )
     .await
-    .expect_error(409, "conflict");
+    .expect_error(422, "copy_count_exceeded"); // one more than allowed: the law's refusal
     let copies = app
         .get("/api/v1/registers/copies/2025", "vanthu")
         .await
