@@ -192,6 +192,16 @@ pub fn opt_form<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Pid>, D::Error
         .map(|s| Pid(decode(&s))))
 }
 
+/// A form field holding a token, as the id's decimal text for services that parse forms
+/// themselves (empty stays empty: "none").
+pub fn form_text(s: String) -> String {
+    if s.trim().is_empty() {
+        s
+    } else {
+        decode(s.trim()).to_string()
+    }
+}
+
 /// Names of JSON fields that hold an object's id (or a list of ids), whatever the object:
 /// `id`, `…_id`, `…_ids`, and the core model's fields that name a person or an object
 /// without the suffix. Only integer values (and lists of integers) are ids on the way out.
