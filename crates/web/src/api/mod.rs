@@ -54,9 +54,11 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
 
 /// Every JSON answer of the API leaves with its ids as opaque tokens ([`crate::pubid`]): the
 /// one place that turns the services' integer ids into what clients see. The OpenAPI
-/// document (whose id fields are schemas, not ids) and non-JSON answers pass unchanged.
+/// document (whose id fields are schemas, not ids), signed report bundles and non-JSON answers
+/// pass unchanged.
 async fn encode_ids(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let skip = req.uri().path().ends_with("/openapi.json");
+    // Signed report bundles leave byte for byte as signed.
+    let skip = req.uri().path().ends_with("/openapi.json") || req.uri().path().ends_with("/bundle");
     let resp = next.run(req).await;
     let json = resp
         .headers()
