@@ -56,7 +56,8 @@ pub fn ids_as_tokens(v: &mut Value) {
 
 fn to_pid(p: &mut Value) {
     if is_int_schema(p) {
-        let nullable = matches!(p.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));
+        let nullable =
+            matches!(p.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));
         *p = if nullable { opt(pid()) } else { pid() };
     } else if p.get("type") == Some(&json!("array")) {
         if let Some(items) = p.get_mut("items") {

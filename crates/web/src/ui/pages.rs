@@ -135,12 +135,21 @@ fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'stat
             "Quyết định độ mật",
         ),
         (HandoverAck, _, _, Some(_), Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
-        (Notice, _, Some(n), _, _) => (format!("/acts/notice-done?notice={}", Pid(n)), "Ghi nhận đã gửi"),
-        (Recall, _, _, _, Some(i)) => (format!("/acts/recall-return?item={}", Pid(i)), "Ghi nhận đã trả"),
-        (TakenOut, Some(r), _, _, _) => {
-            (format!("/acts/take-out-return?request={}", Pid(r)), "Ghi nhận trả")
+        (Notice, _, Some(n), _, _) => (
+            format!("/acts/notice-done?notice={}", Pid(n)),
+            "Ghi nhận đã gửi",
+        ),
+        (Recall, _, _, _, Some(i)) => (
+            format!("/acts/recall-return?item={}", Pid(i)),
+            "Ghi nhận đã trả",
+        ),
+        (TakenOut, Some(r), _, _, _) => (
+            format!("/acts/take-out-return?request={}", Pid(r)),
+            "Ghi nhận trả",
+        ),
+        (ExtensionDeadline, _, _, _, Some(i)) => {
+            (format!("/acts/extend?item={}", Pid(i)), "Gia hạn")
         }
-        (ExtensionDeadline, _, _, _, Some(i)) => (format!("/acts/extend?item={}", Pid(i)), "Gia hạn"),
         (_, _, _, _, Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
         _ => (String::new(), ""),
     }
@@ -961,7 +970,10 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
             (
                 req_row(r, &me.user),
                 r.level.label().to_string(),
-                r.item_ids.first().map(|i| Pid(*i).to_string()).unwrap_or_default(),
+                r.item_ids
+                    .first()
+                    .map(|i| Pid(*i).to_string())
+                    .unwrap_or_default(),
                 authority(m.clone()),
             )
         })

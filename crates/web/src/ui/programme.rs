@@ -793,7 +793,12 @@ fn action(kind: &str, id: Id, act: &str, label: &str, button: &str, fields: &[F]
         url: format!("/programme/{kind}/{}/{act}", Pid(id)),
         label: label.to_string(),
         button: button.to_string(),
-        fields: views(&format!("{act}-{}", Pid(id)), fields, &Vals::default(), None),
+        fields: views(
+            &format!("{act}-{}", Pid(id)),
+            fields,
+            &Vals::default(),
+            None,
+        ),
         hidden: vec![],
     }
 }

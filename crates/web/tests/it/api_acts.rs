@@ -47,7 +47,10 @@ async fn an_incoming_sealed_envelope_goes_only_to_the_named_person_and_comes_bac
         .await
         .expect(201);
     app.post_json(
-        &format!("/api/v1/register-entries/{}/ack", crate::helpers::tok(&e["id"])),
+        &format!(
+            "/api/v1/register-entries/{}/ack",
+            crate::helpers::tok(&e["id"])
+        ),
         "giamdoc",
         json!({}),
     )

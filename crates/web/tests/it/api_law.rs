@@ -190,7 +190,10 @@ async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
         .expect(201);
     assert_eq!(ok["grantor_id"], crate::helpers::pid(app.user("giamdoc")));
     // Delegating an act that the law leaves to the head alone is refused at once.
-    let mut adjust = delegation(Some(crate::helpers::pid(app.user("giamdoc"))), &["declassify"]);
+    let mut adjust = delegation(
+        Some(crate::helpers::pid(app.user("giamdoc"))),
+        &["declassify"],
+    );
     adjust["grantee_id"] = json!(deputy);
     app.post_json("/api/v1/delegations", "giamdoc", adjust)
         .await

@@ -34,7 +34,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
     assert_eq!(item["id"], id, "the path id wins over the body's");
     assert_eq!(item["status"], "classified");
     assert_eq!(item["regime"], "A");
-    assert_eq!(item["catalogue_item_id"], crate::helpers::pid(app.org.cat_mat));
+    assert_eq!(
+        item["catalogue_item_id"],
+        crate::helpers::pid(app.org.cat_mat)
+    );
     assert_eq!(
         item["expiry"], "2035-06-10",
         "Mật: 10 years from the classification date"
@@ -101,7 +104,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
         )
         .await
         .expect(200);
-    assert_eq!(acked["ack"]["by"], crate::helpers::pid(app.user("truongphong")));
+    assert_eq!(
+        acked["ack"]["by"],
+        crate::helpers::pid(app.user("truongphong"))
+    );
     let book = app
         .get("/api/v1/registers/handover/2025", "vanthu")
         .await
@@ -136,7 +142,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
         .await
         .expect(200);
     assert_eq!(decided["status"], "approved");
-    assert_eq!(decided["decision"]["by"], crate::helpers::pid(app.user("truongphong")));
+    assert_eq!(
+        decided["decision"]["by"],
+        crate::helpers::pid(app.user("truongphong"))
+    );
     // One more than authorised is refused and writes nothing.
     let before = app.audit_count();
     let err = app

@@ -141,7 +141,10 @@ async fn an_expired_delegation_gives_no_authority() {
     // Revoked delegations are listed with their revocation date.
     let revoked = app
         .post_json(
-            &format!("/api/v1/delegations/{}/revoke", crate::helpers::tok(&d["id"])),
+            &format!(
+                "/api/v1/delegations/{}/revoke",
+                crate::helpers::tok(&d["id"])
+            ),
             "giamdoc",
             json!({}),
         )

@@ -308,7 +308,11 @@ pub fn pid(id: Id) -> String {
 /// The id behind a token (for calls straight to the services).
 pub fn id_of(token: &str) -> Id {
     let id = bmnn_web::pubid::decode(token);
-    assert_ne!(id, bmnn_web::pubid::UNKNOWN, "not a token of this server: {token}");
+    assert_ne!(
+        id,
+        bmnn_web::pubid::UNKNOWN,
+        "not a token of this server: {token}"
+    );
     id
 }
 

@@ -176,7 +176,9 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
     );
 
     // The item page and every act form on it: the same 404 as an id that does not exist.
-    let hidden = low.get(&format!("/items/{}", crate::helpers::pid(f.secret))).await;
+    let hidden = low
+        .get(&format!("/items/{}", crate::helpers::pid(f.secret)))
+        .await;
     let absent = low.get("/items/987654").await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(absent.status, StatusCode::NOT_FOUND);
@@ -186,7 +188,12 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
         "hidden looks exactly like absent"
     );
     for code in ["hand-over", "request-copy", "extend", "recall-return"] {
-        let h = low.get(&format!("/acts/{code}?item={}", crate::helpers::pid(f.secret))).await;
+        let h = low
+            .get(&format!(
+                "/acts/{code}?item={}",
+                crate::helpers::pid(f.secret)
+            ))
+            .await;
         let a = low.get(&format!("/acts/{code}?item=987654")).await;
         assert_eq!(h.status, StatusCode::NOT_FOUND, "{code}");
         assert_eq!(h.text(), a.text(), "{code}");
@@ -202,7 +209,11 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     let p = low
-        .post(&format!("/attachments/{}/view", crate::helpers::pid(f.attachment)), &[], true)
+        .post(
+            &format!("/attachments/{}/view", crate::helpers::pid(f.attachment)),
+            &[],
+            true,
+        )
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -221,13 +232,19 @@ async fn a_toi_mat_cleared_clerk_sees_it_everywhere() {
         assert!(text.contains(needle), "cleared clerk should meet {needle}");
     }
     assert_eq!(
-        high.get(&format!("/items/{}", crate::helpers::pid(f.secret))).await.status,
+        high.get(&format!("/items/{}", crate::helpers::pid(f.secret)))
+            .await
+            .status,
         StatusCode::OK
     );
     // Opening the file is recorded, with the level.
     let before = f.app.audit_count();
     let p = high
-        .post(&format!("/attachments/{}/view", crate::helpers::pid(f.attachment)), &[], true)
+        .post(
+            &format!("/attachments/{}/view", crate::helpers::pid(f.attachment)),
+            &[],
+            true,
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(p.bytes, b"noi dung toi mat");
