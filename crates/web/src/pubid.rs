@@ -280,6 +280,17 @@ fn encode_id(c: &Codec, x: &mut Value) {
     }
 }
 
+/// An audit record's object (`item:31`) as the pages show it (`item:<token>`).
+pub fn object_ref(s: &str) -> String {
+    match s.split_once(':') {
+        Some((kind, n)) => match n.parse::<Id>() {
+            Ok(id) => format!("{kind}:{}", encode(id)),
+            Err(_) => s.to_string(),
+        },
+        None => s.to_string(),
+    }
+}
+
 /// An audit record's object (`item:31`) names its id too.
 fn encode_object_ref(c: &Codec, x: &mut Value) {
     if let Value::String(s) = x

@@ -847,7 +847,7 @@ pub async fn audit_page<S: Store>(
                 at: vn_time(&r.at),
                 actor: r.actor.clone(),
                 action: action_label(&r.action),
-                object: r.object.clone(),
+                object: crate::pubid::object_ref(&r.object),
                 high: r.details.contains("high=true"),
                 details: r.details.clone(),
                 hash: r.hash.get(..16).unwrap_or("").to_string(),

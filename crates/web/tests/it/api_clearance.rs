@@ -80,7 +80,7 @@ async fn a_user_cleared_for_mat_never_sees_toi_mat() {
     let u = "vanthu_mat";
     let list = app.get("/api/v1/items?limit=500", u).await.expect(200);
     assert_eq!(list["total"], 1, "the count hides Tối mật too");
-    assert_eq!(ids(&list["rows"], "id"), [mat.clone()]);
+    assert_eq!(ids(&list["rows"], "id"), std::slice::from_ref(&mat));
     assert_eq!(
         app.get("/api/v1/items?level=toi-mat", u).await.expect(200)["total"],
         0
@@ -118,7 +118,7 @@ async fn a_user_cleared_for_mat_never_sees_toi_mat() {
         .await
         .expect(200);
     assert_eq!(book["total"], 1);
-    assert_eq!(ids(&book["entries"], "item_id"), [mat.clone()]);
+    assert_eq!(ids(&book["entries"], "item_id"), std::slice::from_ref(&mat));
     assert!(!book.to_string().contains("22/KH-SKHĐT"));
     let notices = app.get("/api/v1/notices", u).await.expect(200);
     assert!(ids(&notices, "item_id").contains(&mat));
