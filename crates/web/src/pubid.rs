@@ -100,6 +100,13 @@ impl Codec {
         String::from_utf8(out.to_vec()).expect("ascii")
     }
 
+    /// Whether `token` has a token's form (length, alphabet): public knowledge, it says
+    /// nothing about whether an object has that id.
+    pub fn well_formed(token: &str) -> bool {
+        let b = token.as_bytes();
+        b.len() == LEN && b.iter().all(|c| ALPHABET.contains(c)) && ALPHABET[..16].contains(&b[0])
+    }
+
     /// The id of a well-formed token, or [`UNKNOWN`] for anything else.
     pub fn decode(&self, token: &str) -> Id {
         let b = token.as_bytes();

@@ -132,8 +132,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     "không được để trống (bỏ hẳn tham số nếu không lọc theo nó)",
                 ));
             }
-            // Ids travel as tokens ([`crate::pubid`]).
+            // Ids travel as tokens ([`crate::pubid`]). A value without a token's form filters
+            // by nothing that exists: answered 404 (the form is public, so this tells nothing
+            // about which objects exist); a well-formed one filters by its id, whatever it is.
             let v = if crate::pubid::is_input_id_key(&k) {
+                if !crate::pubid::Codec::well_formed(v.trim()) {
+                    return Err(WebError(CoreError::NotFound("đối tượng")));
+                }
                 crate::pubid::decode(v.trim()).to_string()
             } else {
                 v

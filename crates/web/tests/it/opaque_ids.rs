@@ -171,6 +171,19 @@ async fn a_tampered_foreign_or_numeric_id_is_answered_like_a_hidden_item() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     assert_eq!(app.audit_count() - audit, 0, "nothing written");
+    // A filter by a hidden or a made-up id finds nothing; one without a token's form is 404.
+    for t in [&secret, &tampered, &foreign] {
+        let v = app
+            .get(&format!("/api/v1/notices?item_id={t}"), u)
+            .await
+            .expect(200);
+        assert_eq!(v, json!([]), "{t}");
+    }
+    for bad in [numeric.as_str(), "null", "zzzzzzzzzzzzz"] {
+        app.get(&format!("/api/v1/notices?item_id={bad}"), u)
+            .await
+            .expect_error(404, "not_found");
+    }
 
     // Pages: the item page, an act form and an attachment upload answer alike too.
     let c = Client::session(&app, u);
