@@ -70,7 +70,7 @@ describe('bmnn web UI', () => {
     const link = page.locator('#results table.list tbody tr a').first();
     state.secretHref = await link.getAttribute('href');
     state.secretLabel = (await link.textContent()).trim();
-    assert.match(state.secretHref, /^\/items\/\d+$/);
+    assert.match(state.secretHref, /^\/items\/[0-9a-hjkmnp-tv-z]{13}$/);
     await shot(page, '03-items-toimat-vanthu');
   });
 
@@ -96,14 +96,14 @@ describe('bmnn web UI', () => {
     await page.selectOption('#f-unit_id', { label: 'Phòng Kế hoạch - Tài chính' });
     await page.fill('#f-location', 'Tủ tài liệu mật, Văn phòng Sở');
     await shot(page, '05-receive-incoming-form');
-    await submitAct(/\/items\/\d+\?ok=receive-incoming/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=receive-incoming/);
     state.incomingUrl = page.url().split('?')[0];
     assert.match(await page.textContent('h1'), /777\/BCT-E2E/);
     await page.click('a.button:text-is("Chuyển giao")');
     await page.waitForSelector('#f-to_user_id');
     await page.selectOption('#f-to_user_id', { label: 'Hoàng Đức Anh (soanthao)' });
     await shot(page, '06-hand-over-form');
-    await submitAct(/\/items\/\d+\?ok=hand-over/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=hand-over/);
     await shot(page, '07-item-after-handover');
     // The electronic file: uploaded encrypted, opened only through a recorded POST.
     await page.setInputFiles('#file', { name: 'công-văn-777.txt', mimeType: 'text/plain', buffer: Buffer.from('Nội dung thử nghiệm') });
@@ -133,7 +133,7 @@ describe('bmnn web UI', () => {
     await page.fill('#f-count', '2');
     await page.fill('#f-purpose', 'Phục vụ họp phòng Kế hoạch - Tài chính');
     await shot(page, '09-request-copy-form');
-    await submitAct(/\/items\/\d+\?ok=request-copy/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=request-copy/);
   });
 
   it('drafter: a refused proposal shows code, reason and basis and keeps the input', async () => {
@@ -167,7 +167,7 @@ describe('bmnn web UI', () => {
     await page.fill('#f-copies_issued', '2');
     await page.selectOption('#f-unit_id', { label: 'Phòng Kế hoạch - Tài chính' });
     await shot(page, '11-propose-form');
-    await submitAct(/\/items\/\d+\?ok=propose/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=propose/);
     state.proposalUrl = page.url().split('?')[0];
   });
 
@@ -175,8 +175,11 @@ describe('bmnn web UI', () => {
     const res = await page.goto(`${base}${state.secretHref}`);
     assert.equal(res.status(), 404);
     assert.match(await page.textContent('h1'), /Không tìm thấy/);
+    // A number and a malformed token are answered exactly like the hidden item.
     const absent = await page.goto(`${base}/items/999999`);
     assert.equal(absent.status(), 404);
+    const forged = await page.goto(`${base}/items/0000000000000`);
+    assert.equal(forged.status(), 404);
     await page.goto(`${base}/items`);
     await page.selectOption('#level', 'toi-mat');
     await page.waitForResponse((r) => r.url().endsWith('/items') && r.request().method() === 'POST');
@@ -216,7 +219,7 @@ describe('bmnn web UI', () => {
     await page.waitForSelector('aside.rules');
     await page.fill('#f-decision_ref', 'Tờ trình số 15/TTr-KHTC');
     await shot(page, '16-decide-classification-form');
-    await submitAct(/\/items\/\d+\?ok=decide-classification/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=decide-classification/);
     await logout(page, base);
   });
 
@@ -233,7 +236,7 @@ describe('bmnn web UI', () => {
     await page.waitForSelector('#f-number_symbol');
     await page.fill('#f-number_symbol', '99/BC-E2E');
     await page.fill('#f-signer', 'Nguyễn Văn Minh');
-    await submitAct(/\/items\/\d+\?ok=register-outgoing/);
+    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=register-outgoing/);
     await shot(page, '17-item-history');
     await page.goto(`${base}/registers/outgoing/${year}`);
     assert.match(await page.content(), /99\/BC-E2E/);

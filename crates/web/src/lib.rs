@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod programme;
+pub mod pubid;
 pub mod ratelimit;
 pub mod scanning;
 pub mod throttle;
@@ -130,6 +131,7 @@ impl<S: Store> AppState<S> {
     /// The same services under another configuration (tests: short session limits, TLS
     /// cookies).
     pub fn from_shared(svc: Arc<Service<S>>, cfg: WebConfig) -> Self {
+        pubid::install(&cfg.data_key);
         // In-process extraction and an empty index until the binary wires its own (with_scan).
         let scan = scanning::ScanState::new(scanning::markings(&svc.rules), None, &cfg.data_key);
         let limiter = Arc::new(ratelimit::Limiter::new(cfg.login_rate, cfg.scan_rate));

@@ -81,16 +81,17 @@ impl<S: Store> FromRequestParts<AppState<S>> for Authed {
     }
 }
 
-/// A numeric id from the path (`/items/{id}`).
+/// An object's id from the path (`/items/{id}`), given as its opaque token
+/// ([`crate::pubid`]); anything else is an id no object has (answered 404 like a hidden one).
 pub struct PathId(pub Id);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<Id>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(id)) => Ok(PathId(id)),
-            Err(_) => Err(invalid("id", "mã số trên đường dẫn phải là số nguyên")),
+        match axum::extract::Path::<crate::pubid::Pid>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(PathId(id.0)),
+            Err(_) => Ok(PathId(crate::pubid::UNKNOWN)),
         }
     }
 }
@@ -131,6 +132,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     "không được để trống (bỏ hẳn tham số nếu không lọc theo nó)",
                 ));
             }
+            // Ids travel as tokens ([`crate::pubid`]). A value without a token's form filters
+            // by nothing that exists: answered 404 (the form is public, so this tells nothing
+            // about which objects exist); a well-formed one filters by its id, whatever it is.
+            let v = if crate::pubid::is_input_id_key(&k) {
+                if !crate::pubid::Codec::well_formed(v.trim()) {
+                    return Err(WebError(CoreError::NotFound("đối tượng")));
+                }
+                crate::pubid::decode(v.trim()).to_string()
+            } else {
+                v
+            };
             kept.push((k, v));
         }
         let cleaned = serde_urlencoded::to_string(&kept)
@@ -268,10 +280,16 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let Value::Object(map) = value else {
             return Err(invalid("body", "nội dung phải là một đối tượng JSON {…}").into_response());
         };
-        let map: serde_json::Map<String, Value> = map
+        let mut map: serde_json::Map<String, Value> = map
             .into_iter()
             .map(|(k, v)| (k, integral_floats(v)))
             .collect();
+        // Ids travel as tokens ([`crate::pubid`]); the path's id is put in afterwards.
+        let mut whole = Value::Object(std::mem::take(&mut map));
+        crate::pubid::decode_json(&mut whole);
+        let Value::Object(map) = whole else {
+            unreachable!("still an object")
+        };
         if let Some(f) = find_nul(&map) {
             return Err(invalid(&f, "không được chứa ký tự NUL").into_response());
         }

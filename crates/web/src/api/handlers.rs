@@ -6,6 +6,7 @@
 //! service, status codes (201 for creations) and the shape of composite answers.
 
 use super::extract::{ApiQuery, Authed, Body, PathId, PathParams, invalid};
+use crate::pubid::Pid;
 use crate::{AppState, WebError, auth, ctx_for, now_utc, today_vn};
 use axum::Json;
 use axum::extract::State;
@@ -389,6 +390,8 @@ pub async fn catalogues<S: Store>(State(st): St<S>, a: Authed) -> Res {
 pub async fn create_catalogue<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
     let c: NewCatalogue = body.parse()?;
     let (catalogue, declassified) = st.run(move |svc| svc.create_catalogue(&a.ctx, c)).await?;
+    // `declassified` is a count elsewhere (reports): these ids are tokens by type.
+    let declassified: Vec<Pid> = declassified.into_iter().map(Pid).collect();
     created(json!({"catalogue": catalogue, "declassified": declassified}))
 }
 
@@ -416,6 +419,7 @@ pub async fn remove_catalogue_item<S: Store>(
     let declassified = st
         .run(move |svc| svc.remove_catalogue_item(&a.ctx, c))
         .await?;
+    let declassified: Vec<Pid> = declassified.into_iter().map(Pid).collect();
     ok(json!({"catalogue_item_id": id, "declassified": declassified}))
 }
 

@@ -21,7 +21,7 @@ pub mod schema;
 use crate::AppState;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bmnn_core::ports::Store;
 
 /// The API router, mounted at `/api/v1`.
@@ -44,11 +44,42 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
     let api = api
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(encode_ids))
         .with_state(state);
     // `nest` covers `/api/v1` and `/api/v1/<anything>`, not the bare trailing slash.
     Router::new()
         .nest("/api/v1", api)
         .route("/api/v1/", axum::routing::any(not_found))
+}
+
+/// Every JSON answer of the API leaves with its ids as opaque tokens ([`crate::pubid`]): the
+/// one place that turns the services' integer ids into what clients see. The OpenAPI
+/// document (whose id fields are schemas, not ids), signed report bundles and non-JSON answers
+/// pass unchanged.
+async fn encode_ids(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    // Signed report bundles leave byte for byte as signed.
+    let skip = req.uri().path().ends_with("/openapi.json") || req.uri().path().ends_with("/bundle");
+    let resp = next.run(req).await;
+    let json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if skip || !json {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+    };
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    crate::pubid::encode_json(&mut v);
+    let out = serde_json::to_vec(&v).unwrap_or_default();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(out))
 }
 
 /// Outermost middleware for the whole application: answers under `/api/` that the global

@@ -29,7 +29,7 @@ fn path_param_schema(path: &str, name: &str) -> Value {
         }
         "kind" => r("RegisterKind"),
         "year" => json!({"type": "integer", "minimum": 1900, "maximum": 2199}),
-        _ => schema::int(),
+        _ => schema::pid(),
     }
 }
 
@@ -140,7 +140,7 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             .or_insert_with(|| json!({}));
         entry[route.method.as_str().to_ascii_lowercase()] = op;
     }
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "bmnn API",
@@ -156,7 +156,9 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Mã truy cập từ POST /tokens"}
             }
         }
-    })
+    });
+    schema::ids_as_tokens(&mut doc);
+    doc
 }
 
 /// Position kinds (for new positions) and fields (lĩnh vực, for proposals and adjustments)

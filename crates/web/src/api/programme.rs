@@ -80,9 +80,9 @@ pub async fn list_records<S: Store>(
 pub async fn get_record<S: Store>(
     State(st): St<S>,
     a: Authed,
-    PathParams((kind, id)): PathParams<(String, Id)>,
+    PathParams((kind, id)): PathParams<(String, crate::pubid::Pid)>,
 ) -> Res {
-    let kind = record_kind(&kind)?;
+    let (kind, id) = (record_kind(&kind)?, id.0);
     let v = st.run(move |svc| prog::get(svc, &a.ctx, kind, id)).await?;
     Ok(Json(v).into_response())
 }
@@ -102,10 +102,10 @@ pub async fn add_record<S: Store>(
 pub async fn update_record<S: Store>(
     State(st): St<S>,
     a: Authed,
-    PathParams((kind, id)): PathParams<(String, Id)>,
+    PathParams((kind, id)): PathParams<(String, crate::pubid::Pid)>,
     body: Body,
 ) -> Res {
-    let kind = record_kind(&kind)?;
+    let (kind, id) = (record_kind(&kind)?, id.0);
     let cmd = Value::Object(body.0);
     let v = st
         .run(move |svc| prog::update(svc, &a.ctx, kind, id, cmd))

@@ -191,11 +191,11 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::POST, "/catalogues", h::create_catalogue::<S>, "createCatalogue", "Danh mục", "Ghi nhận quyết định ban hành (thay thế) danh mục")
             .roles(access::CATALOGUE_KEEPERS)
             .body(new_catalogue())
-            .ok(201, obj(&[("catalogue", r("Catalogue"), true), ("declassified", ints(), true)])),
+            .ok(201, obj(&[("catalogue", r("Catalogue"), true), ("declassified", array(pid()), true)])),
         route(M::POST, "/catalogue-items/{id}/remove", h::remove_catalogue_item::<S>, "removeCatalogueItem", "Danh mục", "Đưa một mục ra khỏi danh mục (quyết định của người có thẩm quyền giải mật)")
             .roles(access::CATALOGUE_REMOVERS)
             .body(obj(&[("decision_ref", ne(), true), ("decision_date", date_in(), true), ("date", act_date(), false)]))
-            .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", ints(), true)])),
+            .ok(200, obj(&[("catalogue_item_id", int(), true), ("declassified", array(pid()), true)])),
         // Items.
         route(M::GET, "/items", h::list_items::<S>, "listItems", "Tài liệu", "Danh sách, tìm kiếm tài liệu, vật chứa BMNN (trong phạm vi được tiếp cận)")
             .query("level", r("Level"), "độ mật")

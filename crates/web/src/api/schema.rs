@@ -12,6 +12,62 @@ pub fn r(name: &str) -> Value {
 pub fn int() -> Value {
     json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX})
 }
+/// An object's opaque id ([`crate::pubid`]): a string, never a number.
+pub fn pid() -> Value {
+    json!({"type": "string", "pattern": crate::pubid::PATTERN, "minLength": crate::pubid::LEN, "maxLength": crate::pubid::LEN,
+        "description": "mã định danh công khai (13 ký tự, không phải số thứ tự)"})
+}
+
+fn is_int_schema(v: &Value) -> bool {
+    match v.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
+}
+
+/// Every id field (by the names [`crate::pubid::is_id_key`] knows) and id query parameter
+/// of the document becomes [`pid`] (or an array of them, nullable where it was): the schemas
+/// are written with integers and turned into what the API really sends in one place.
+pub fn ids_as_tokens(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get_mut("properties") {
+                for (k, p) in props.iter_mut() {
+                    if crate::pubid::is_id_key(k) {
+                        to_pid(p);
+                    }
+                }
+            }
+            if m.get("in").and_then(Value::as_str) == Some("query")
+                && m.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(crate::pubid::is_input_id_key)
+                && let Some(p) = m.get_mut("schema")
+            {
+                to_pid(p);
+            }
+            m.values_mut().for_each(ids_as_tokens);
+        }
+        Value::Array(a) => a.iter_mut().for_each(ids_as_tokens),
+        _ => {}
+    }
+}
+
+fn to_pid(p: &mut Value) {
+    if is_int_schema(p) {
+        let nullable =
+            matches!(p.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));
+        *p = if nullable { opt(pid()) } else { pid() };
+    } else if p.get("type") == Some(&json!("array")) {
+        if let Some(items) = p.get_mut("items") {
+            to_pid(items);
+        }
+    } else if let Some(Value::Array(alts)) = p.get_mut("oneOf") {
+        alts.iter_mut().for_each(to_pid);
+    }
+}
+
 /// An integer within `lo..=hi`.
 pub fn int_in(lo: i64, hi: i64) -> Value {
     json!({"type": "integer", "minimum": lo, "maximum": hi})

@@ -15,7 +15,7 @@ use bmnn_core::ports::Store;
 use bmnn_core::service::*;
 
 pub struct ChangeRow {
-    pub id: Id,
+    pub id: crate::pubid::Pid,
     pub user: String,
     pub requester: String,
     pub on: String,
@@ -24,7 +24,7 @@ pub struct ChangeRow {
 }
 
 pub struct TokenRow {
-    pub id: Id,
+    pub id: crate::pubid::Pid,
     pub user: String,
     pub name: String,
     pub created: String,
@@ -100,7 +100,7 @@ async fn page<S: Store>(
     let changes = changes.map(|cs| {
         cs.iter()
             .map(|c| ChangeRow {
-                id: c.id,
+                id: crate::pubid::Pid(c.id),
                 user: name(c.user_id),
                 requester: name(c.requested_by),
                 on: vn_date(&c.requested_at),
@@ -116,7 +116,7 @@ async fn page<S: Store>(
     let tokens = tokens
         .iter()
         .map(|t| TokenRow {
-            id: t.id,
+            id: crate::pubid::Pid(t.id),
             user: name(t.user_id),
             name: t.name.clone(),
             created: vn_date(&t.created_at),
@@ -171,7 +171,7 @@ where
 pub async fn approve<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
 ) -> Response {
     act(
         &st,
@@ -185,7 +185,7 @@ pub async fn approve<S: Store>(
 pub async fn reject<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
 ) -> Response {
     act(
         &st,
@@ -199,7 +199,7 @@ pub async fn reject<S: Store>(
 pub async fn revoke_token<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
 ) -> Response {
     act(
         &st,

@@ -10,6 +10,7 @@
 use super::guard::Me;
 use super::pages::{Opt, level_opts};
 use super::view::{L, Vals, call, level_class, pairs, render, render_status};
+use crate::pubid::Pid;
 use crate::{AppState, WebError, ctx_for, today_vn};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -463,14 +464,14 @@ fn fields_opts(r: &Regime) -> Vec<(String, String)> {
 
 fn ids(list: &[(Id, String)]) -> Vec<(String, String)> {
     list.iter()
-        .map(|(i, s)| (i.to_string(), s.clone()))
+        .map(|(i, s)| (Pid(*i).to_string(), s.clone()))
         .collect()
 }
 
 fn cat_opts(cx: &Cx) -> Vec<(String, String)> {
     cx.catalogue
         .iter()
-        .map(|(i, s, _)| (i.to_string(), s.clone()))
+        .map(|(i, s, _)| (Pid(*i).to_string(), s.clone()))
         .collect()
 }
 
@@ -983,13 +984,13 @@ fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) 
                 .to_string(),
             ));
         }
-        link = format!("/items/{}", i.id);
+        link = format!("/items/{}", Pid(i.id));
         class = level_class(i.level);
     }
     if let Some(r) = &cx.request {
         rows.push((
             "Yêu cầu",
-            format!("#{} — {} ({})", r.id, r.kind.label(), r.status.label()),
+            format!("{} ({})", r.kind.label(), r.status.label()),
         ));
         rows.push((
             "Người đề nghị",
@@ -997,7 +998,7 @@ fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) 
         ));
     }
     if let Some(e) = cx.entry {
-        rows.push(("Mục sổ", format!("#{e}")));
+        rows.push(("Mục sổ", format!("{}", Pid(e))));
     }
     if let Some(n) = &cx.notice {
         rows.push((
@@ -1206,7 +1207,7 @@ pub async fn submit<S: Store>(
 }
 
 fn item_url(id: Id) -> String {
-    format!("/items/{id}")
+    format!("/items/{}", Pid(id))
 }
 
 /// Parses the form into the act's command and calls the service. Returns where to go next.

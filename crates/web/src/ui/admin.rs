@@ -9,6 +9,7 @@ use super::guard::{Me, OkQuery, clearance_label};
 use super::pages::{Opt, level_opts};
 use super::view::{L, Vals, call, d, pairs, render, render_status};
 use crate::auth::{check_password_strength, hash_password};
+use crate::pubid::Pid;
 use crate::{AppState, WebError, ctx_for, today_vn};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -28,7 +29,7 @@ fn see_other(to: &str) -> Response {
 }
 
 pub struct UserRow {
-    pub id: Id,
+    pub id: Pid,
     pub username: String,
     pub full_name: String,
     pub roles: String,
@@ -43,7 +44,7 @@ pub struct UserRow {
 }
 
 pub struct DelegRow {
-    pub id: Id,
+    pub id: Pid,
     pub grantor: String,
     pub grantee: String,
     pub acts: String,
@@ -63,7 +64,7 @@ pub struct AdminPage {
     pub agency_superior: String,
     pub agency_place: String,
     pub agency_symbol: String,
-    pub units: Vec<(Id, String, String)>,
+    pub units: Vec<(Pid, String, String)>,
     pub positions: Vec<(String, String, &'static str, bool, String)>,
     pub users: Vec<UserRow>,
     pub delegations: Vec<DelegRow>,
@@ -125,22 +126,22 @@ async fn admin_page<S: Store>(
             .unwrap_or_else(|| format!("#{id}"))
     };
     let unit_opts = |cur: Option<Id>| {
-        let c = cur.map(|i| i.to_string()).unwrap_or_default();
+        let c = cur.map(|i| Pid(i).to_string()).unwrap_or_default();
         let mut v = vec![Opt::new("", "— không —", &c)];
         v.extend(
             org.units
                 .iter()
-                .map(|u| Opt::new(u.id.to_string(), u.name.clone(), &c)),
+                .map(|u| Opt::new(Pid(u.id).to_string(), u.name.clone(), &c)),
         );
         v
     };
     let position_opts = |cur: Option<Id>| {
-        let c = cur.map(|i| i.to_string()).unwrap_or_default();
+        let c = cur.map(|i| Pid(i).to_string()).unwrap_or_default();
         let mut v = vec![Opt::new("", "— không —", &c)];
         v.extend(
             org.positions
                 .iter()
-                .map(|p| Opt::new(p.id.to_string(), p.title.clone(), &c)),
+                .map(|p| Opt::new(Pid(p.id).to_string(), p.title.clone(), &c)),
         );
         v
     };
@@ -171,7 +172,7 @@ async fn admin_page<S: Store>(
         units: org
             .units
             .iter()
-            .map(|u| (u.id, u.name.clone(), unit_name(u.parent_id)))
+            .map(|u| (Pid(u.id), u.name.clone(), unit_name(u.parent_id)))
             .collect(),
         positions: org
             .positions
@@ -194,7 +195,7 @@ async fn admin_page<S: Store>(
             .users
             .iter()
             .map(|u| UserRow {
-                id: u.id,
+                id: Pid(u.id),
                 username: u.username.clone(),
                 full_name: u.full_name.clone(),
                 roles: u
@@ -217,7 +218,7 @@ async fn admin_page<S: Store>(
             .delegations
             .iter()
             .map(|dl| DelegRow {
-                id: dl.id,
+                id: Pid(dl.id),
                 grantor: user_name(dl.grantor_id),
                 grantee: user_name(dl.grantee_id),
                 acts: dl
@@ -256,7 +257,7 @@ async fn admin_page<S: Store>(
             .filter(|u| u.active && u.id != me.user.id)
             .map(|u| {
                 Opt::new(
-                    u.id.to_string(),
+                    Pid(u.id).to_string(),
                     format!("{} ({})", u.full_name, u.username),
                     "",
                 )
@@ -403,7 +404,7 @@ pub async fn create_user<S: Store>(
 pub async fn update_user<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
     body: axum::body::Bytes,
 ) -> Response {
     let v = form(&body);
@@ -413,8 +414,8 @@ pub async fn update_user<S: Store>(
         full_name: v.opt("full_name"),
         roles: many("roles"),
         clearance: field("clearance"),
-        position_id: field("position_id"),
-        unit_id: field("unit_id"),
+        position_id: field("position_id").map(crate::pubid::form_text),
+        unit_id: field("unit_id").map(crate::pubid::form_text),
         active: many("active"),
     };
     let ctx = ctx_for(me.user.id);
@@ -439,7 +440,7 @@ pub async fn update_user<S: Store>(
 pub async fn reset_password<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
     body: axum::body::Bytes,
 ) -> Response {
     let v = form(&body);
@@ -487,7 +488,7 @@ pub async fn create_delegation<S: Store>(
 pub async fn revoke_delegation<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
 ) -> Response {
     act(&st, &me, move |svc, ctx| {
         svc.revoke_delegation(ctx, id, today_vn()).map(|_| ())
@@ -504,7 +505,7 @@ pub struct CatView {
     pub field: String,
     pub effective_from: String,
     pub replaced: String,
-    pub items: Vec<(Id, String, &'static str, String, String)>,
+    pub items: Vec<(Pid, String, &'static str, String, String)>,
 }
 
 #[derive(Template)]
@@ -556,7 +557,7 @@ async fn catalogues_view<S: Store>(
                     .filter(|i| i.catalogue_id == c.id)
                     .map(|i| {
                         (
-                            i.id,
+                            Pid(i.id),
                             i.number.clone(),
                             i.level.label(),
                             i.text.clone(),
@@ -575,7 +576,7 @@ async fn catalogues_view<S: Store>(
             let mut o = vec![Opt::new("", "— không thay thế —", v.get("replaces"))];
             o.extend(cats.iter().filter(|c| c.replaced_on.is_none()).map(|c| {
                 Opt::new(
-                    c.id.to_string(),
+                    Pid(c.id).to_string(),
                     format!("{} — {}", c.decision_ref, c.title),
                     v.get("replaces"),
                 )
@@ -667,7 +668,7 @@ pub async fn create_catalogue<S: Store>(
 pub async fn remove_catalogue_item<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
     body: axum::body::Bytes,
 ) -> Response {
     let v = form(&body);
@@ -855,7 +856,7 @@ pub async fn audit_page<S: Store>(
                 at: vn_time(&r.at),
                 actor: r.actor.clone(),
                 action: action_label(&r.action),
-                object: r.object.clone(),
+                object: crate::pubid::object_ref(&r.object),
                 high: r.details.contains("high=true"),
                 details: r.details.clone(),
                 hash: r.hash.get(..16).unwrap_or("").to_string(),

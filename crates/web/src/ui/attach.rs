@@ -78,7 +78,7 @@ pub fn decrypt_attachment(key: &[u8; 32], item_id: Id, blob: &[u8]) -> Option<Ve
 pub async fn upload<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(item_id): Path<Id>,
+    Path(crate::pubid::Pid(item_id)): Path<crate::pubid::Pid>,
     deferred: Option<axum::Extension<DeferredCsrf>>,
     mut mp: Multipart,
 ) -> Response {
@@ -134,7 +134,11 @@ pub async fn upload<S: Store>(
             {
                 tracing::warn!(item = item_id, code = e.0.code(), "item text not indexed");
             }
-            let mut r = Redirect::to(&format!("/items/{item_id}?ok=uploaded")).into_response();
+            let mut r = Redirect::to(&format!(
+                "/items/{}?ok=uploaded",
+                crate::pubid::Pid(item_id)
+            ))
+            .into_response();
             *r.status_mut() = StatusCode::SEE_OTHER;
             r
         }
@@ -210,7 +214,11 @@ fn pct(n: &str) -> String {
 }
 
 /// POST /attachments/{id}/view: decrypts and downloads, recorded in the audit chain.
-pub async fn view<S: Store>(State(st): State<AppState<S>>, me: Me, Path(id): Path<Id>) -> Response {
+pub async fn view<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
+) -> Response {
     let ctx = ctx_for(me.user.id);
     let key = st.cfg.data_key;
     let res = st

@@ -194,7 +194,9 @@ fn is_upload(path: &str) -> bool {
     }
     path.strip_prefix("/items/")
         .and_then(|r| r.strip_suffix("/attachments"))
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        // Any segment: a malformed token must be answered like a hidden item (404), not by
+        // the CSRF check of a plain form.
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
 fn is_pre_session_form(path: &str) -> bool {

@@ -5,6 +5,7 @@ use super::guard::{Me, OkQuery};
 use super::view::{
     ItemRow, L, Vals, call, d, level_class, origin_label, pairs, render, render_status,
 };
+use crate::pubid::Pid;
 use crate::{AppState, ctx_for, today_vn};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -109,7 +110,7 @@ fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'stat
     // Only leaders decide; everyone else gets the item page.
     if o.kind == Decision && !u.has(Role::Leader) {
         return match o.item_id {
-            Some(i) => (format!("/items/{i}"), "Xem"),
+            Some(i) => (format!("/items/{}", Pid(i)), "Xem"),
             None => ("/approvals".to_string(), "Xem"),
         };
     }
@@ -128,19 +129,28 @@ fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'stat
         return (href.to_string(), label);
     }
     match (o.kind, o.request_id, o.notice_id, o.entry_id, o.item_id) {
-        (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={r}"), "Quyết định"),
+        (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={}", Pid(r)), "Quyết định"),
         (Decision, None, _, _, Some(i)) => (
-            format!("/acts/decide-classification?item={i}"),
+            format!("/acts/decide-classification?item={}", Pid(i)),
             "Quyết định độ mật",
         ),
-        (HandoverAck, _, _, Some(_), Some(i)) => (format!("/items/{i}"), "Xem"),
-        (Notice, _, Some(n), _, _) => (format!("/acts/notice-done?notice={n}"), "Ghi nhận đã gửi"),
-        (Recall, _, _, _, Some(i)) => (format!("/acts/recall-return?item={i}"), "Ghi nhận đã trả"),
-        (TakenOut, Some(r), _, _, _) => {
-            (format!("/acts/take-out-return?request={r}"), "Ghi nhận trả")
+        (HandoverAck, _, _, Some(_), Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
+        (Notice, _, Some(n), _, _) => (
+            format!("/acts/notice-done?notice={}", Pid(n)),
+            "Ghi nhận đã gửi",
+        ),
+        (Recall, _, _, _, Some(i)) => (
+            format!("/acts/recall-return?item={}", Pid(i)),
+            "Ghi nhận đã trả",
+        ),
+        (TakenOut, Some(r), _, _, _) => (
+            format!("/acts/take-out-return?request={}", Pid(r)),
+            "Ghi nhận trả",
+        ),
+        (ExtensionDeadline, _, _, _, Some(i)) => {
+            (format!("/acts/extend?item={}", Pid(i)), "Gia hạn")
         }
-        (ExtensionDeadline, _, _, _, Some(i)) => (format!("/acts/extend?item={i}"), "Gia hạn"),
-        (_, _, _, _, Some(i)) => (format!("/items/{i}"), "Xem"),
+        (_, _, _, _, Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
         _ => (String::new(), ""),
     }
 }
@@ -203,7 +213,7 @@ pub async fn dashboard<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
                 e.fields.get("doc_type").cloned().unwrap_or_default(),
                 e.fields.get("number_symbol").cloned().unwrap_or_default()
             ),
-            link: format!("/acts/acknowledge?entry={}", e.id),
+            link: format!("/acts/acknowledge?entry={}", Pid(e.id)),
             link_label: "Ký nhận",
         })
         .collect();
@@ -368,7 +378,7 @@ pub struct EventRow {
 }
 
 pub struct ReqRow {
-    pub id: Id,
+    pub id: Pid,
     pub kind: &'static str,
     pub status: &'static str,
     pub requester: String,
@@ -379,7 +389,7 @@ pub struct ReqRow {
 }
 
 pub struct NoticeRow {
-    pub id: Id,
+    pub id: Pid,
     pub kind: &'static str,
     pub recipient: String,
     pub due: String,
@@ -390,7 +400,7 @@ pub struct NoticeRow {
 }
 
 pub struct AttRow {
-    pub id: Id,
+    pub id: Pid,
     pub name: String,
     pub size: String,
     pub at: String,
@@ -400,7 +410,7 @@ pub struct AttRow {
 #[template(path = "item.html")]
 pub struct ItemPage {
     pub l: L,
-    pub id: Id,
+    pub id: Pid,
     pub label: String,
     pub level: &'static str,
     pub level_class: &'static str,
@@ -528,21 +538,21 @@ pub fn request_actions(r: &Request, u: &User) -> Vec<(String, &'static str)> {
     let mut a = Vec::new();
     match (r.status, &r.details) {
         (RequestStatus::Pending, _) if u.has(Role::Leader) => {
-            a.push((format!("/acts/decide?request={}", r.id), "Quyết định"))
+            a.push((format!("/acts/decide?request={}", Pid(r.id)), "Quyết định"))
         }
         (RequestStatus::Approved, RequestDetails::Copy { .. }) if u.has(Role::Clerk) => a.push((
-            format!("/acts/produce-copies?request={}", r.id),
+            format!("/acts/produce-copies?request={}", Pid(r.id)),
             "Thực hiện sao, chụp",
         )),
         (RequestStatus::Approved, RequestDetails::TakeOut { .. }) if u.has(Role::Clerk) => {
             a.push((
-                format!("/acts/take-out-return?request={}", r.id),
+                format!("/acts/take-out-return?request={}", Pid(r.id)),
                 "Ghi nhận trả tài liệu",
             ))
         }
         (RequestStatus::Approved, RequestDetails::Provide { .. }) if u.has(Role::Clerk) => {
             a.push((
-                format!("/acts/complete-provision?request={}", r.id),
+                format!("/acts/complete-provision?request={}", Pid(r.id)),
                 "Hoàn tất cung cấp, chuyển giao",
             ))
         }
@@ -550,7 +560,7 @@ pub fn request_actions(r: &Request, u: &User) -> Vec<(String, &'static str)> {
             if u.has(Role::Clerk) || u.has(Role::SecurityOfficer) =>
         {
             a.push((
-                format!("/acts/record-destruction?request={}", r.id),
+                format!("/acts/record-destruction?request={}", Pid(r.id)),
                 "Ghi nhận tiêu hủy",
             ))
         }
@@ -561,7 +571,7 @@ pub fn request_actions(r: &Request, u: &User) -> Vec<(String, &'static str)> {
 
 pub fn req_row(r: &Request, u: &User) -> ReqRow {
     ReqRow {
-        id: r.id,
+        id: Pid(r.id),
         kind: r.kind.label(),
         status: r.status.label(),
         requester: r.requester_name.clone(),
@@ -600,7 +610,7 @@ fn item_actions(i: &SecretItem, u: &User) -> Vec<(String, &'static str)> {
     let id = i.id;
     let mut push = |ok: bool, code: &str, label: &'static str| {
         if ok {
-            a.push((format!("/acts/{code}?item={id}"), label));
+            a.push((format!("/acts/{code}?item={}", Pid(id)), label));
         }
     };
     let clerk = u.has(Role::Clerk);
@@ -762,7 +772,7 @@ fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleS
     put(
         "Đang mang ra ngoài",
         i.taken_out
-            .map(|r| format!("theo yêu cầu #{r}"))
+            .map(|r| format!("theo yêu cầu #{}", Pid(r)))
             .unwrap_or_default(),
     );
     f
@@ -771,7 +781,7 @@ fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleS
 pub async fn item_page<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path(id): Path<Id>,
+    Path(crate::pubid::Pid(id)): Path<crate::pubid::Pid>,
     Query(q): Query<OkQuery>,
 ) -> Response {
     let ctx = ctx_for(me.user.id);
@@ -787,7 +797,7 @@ pub async fn item_page<S: Store>(
     let i = &dt.item;
     let page = ItemPage {
         l: L::new(&me, "items", i.label()).with_flash(q.ok.as_deref()),
-        id: i.id,
+        id: Pid(i.id),
         label: i.label(),
         level: i.level.label(),
         level_class: level_class(i.level),
@@ -813,7 +823,7 @@ pub async fn item_page<S: Store>(
             .notices
             .iter()
             .map(|n| NoticeRow {
-                id: n.id,
+                id: Pid(n.id),
                 kind: n.kind.label(),
                 recipient: n.recipient.clone(),
                 due: fmt_vn(n.due),
@@ -835,7 +845,7 @@ pub async fn item_page<S: Store>(
         attachments: atts
             .iter()
             .map(|a| AttRow {
-                id: a.id,
+                id: Pid(a.id),
                 name: a.file_name.clone(),
                 size: human_size(a.size),
                 at: a
@@ -873,7 +883,7 @@ fn human_size(n: i64) -> String {
 pub struct ApprovalsPage {
     pub l: L,
     pub proposals: Vec<(ItemRow, Authority)>,
-    pub requests: Vec<(ReqRow, String, Id, Authority)>,
+    pub requests: Vec<(ReqRow, String, String, Authority)>,
 }
 
 /// Whether the reader may decide a row, as the inbox shows it.
@@ -954,13 +964,16 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
         .collect();
     // What this leader may decide comes first.
     proposals.sort_by_key(|(_, a)| !a.mine);
-    let mut requests: Vec<(ReqRow, String, Id, Authority)> = reqs
+    let mut requests: Vec<(ReqRow, String, String, Authority)> = reqs
         .iter()
         .map(|(r, m)| {
             (
                 req_row(r, &me.user),
                 r.level.label().to_string(),
-                r.item_ids.first().copied().unwrap_or(0),
+                r.item_ids
+                    .first()
+                    .map(|i| Pid(*i).to_string())
+                    .unwrap_or_default(),
                 authority(m.clone()),
             )
         })
@@ -980,7 +993,7 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
 #[template(path = "notices.html")]
 pub struct NoticesPage {
     pub l: L,
-    pub rows: Vec<(NoticeRow, Id)>,
+    pub rows: Vec<(NoticeRow, Pid)>,
     pub can_notice: bool,
 }
 
@@ -1007,7 +1020,7 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
             .map(|n| {
                 (
                     NoticeRow {
-                        id: n.id,
+                        id: Pid(n.id),
                         kind: n.kind.label(),
                         recipient: n.recipient.clone(),
                         due: fmt_vn(n.due),
@@ -1019,7 +1032,7 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
                         unconfirmed: !n.confirmed,
                         open: n.done_on.is_none(),
                     },
-                    n.item_id,
+                    Pid(n.item_id),
                 )
             })
             .collect(),

@@ -12,6 +12,7 @@ use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
 use super::pages::Opt;
 use super::view::{L, Vals, call, d, error_page, pairs, render_status};
 use crate::programme as prog;
+use crate::pubid::Pid;
 use crate::{AppState, WebError, ctx_for, today_vn};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -669,7 +670,8 @@ fn views(prefix: &str, fields: &[F], v: &Vals, r: Option<&Regime>) -> Vec<FieldV
             let (input, placeholder) = match fl.ty {
                 Ty::Text | Ty::Opt => ("text", ""),
                 Ty::Date | Ty::OptDate => ("text", "dd/mm/yyyy"),
-                Ty::Num | Ty::OptId => ("number", ""),
+                Ty::Num => ("number", ""),
+                Ty::OptId => ("text", ""),
                 Ty::Check => ("check", ""),
                 Ty::Sel(_) => ("select", ""),
                 Ty::Lines | Ty::Triples | Ty::Units => ("textarea", ""),
@@ -702,7 +704,7 @@ pub struct ActionView {
 }
 
 pub struct RowView {
-    pub id: Id,
+    pub id: Pid,
     pub cells: Vec<String>,
     pub actions: Vec<ActionView>,
     pub links: Vec<(String, String)>,
@@ -794,10 +796,15 @@ fn date_field(name: &'static str, label: &'static str) -> F {
 
 fn action(kind: &str, id: Id, act: &str, label: &str, button: &str, fields: &[F]) -> ActionView {
     ActionView {
-        url: format!("/programme/{kind}/{id}/{act}"),
+        url: format!("/programme/{kind}/{}/{act}", Pid(id)),
         label: label.to_string(),
         button: button.to_string(),
-        fields: views(&format!("{act}-{id}"), fields, &Vals::default(), None),
+        fields: views(
+            &format!("{act}-{}", Pid(id)),
+            fields,
+            &Vals::default(),
+            None,
+        ),
         hidden: vec![],
     }
 }
@@ -915,7 +922,7 @@ fn table(
             }
             RecordKind::Commitment => {
                 links.push((
-                    format!("/programme/commitment/{id}/docx"),
+                    format!("/programme/commitment/{}/docx", Pid(id)),
                     "In bản cam kết (DOCX)".to_string(),
                 ));
                 vec![
@@ -944,7 +951,7 @@ fn table(
                 let wipes = r["wipes"].as_array().cloned().unwrap_or_default();
                 if !wipes.is_empty() {
                     links.push((
-                        format!("/programme/device/{id}/docx"),
+                        format!("/programme/device/{}/docx", Pid(id)),
                         "In biên bản xóa BMNN (DOCX)".to_string(),
                     ));
                 }
@@ -1102,8 +1109,9 @@ fn table(
                 }
                 links.push((
                     format!(
-                        "/programme/reports?kind=incident&year={}&incident={id}",
-                        s(r, "discovered_on").get(..4).unwrap_or("")
+                        "/programme/reports?kind=incident&year={}&incident={}",
+                        s(r, "discovered_on").get(..4).unwrap_or(""),
+                        Pid(id)
                     ),
                     "Báo cáo đột xuất".to_string(),
                 ));
@@ -1211,7 +1219,7 @@ fn table(
             _ => vec![],
         };
         rows.push(RowView {
-            id,
+            id: Pid(id),
             cells,
             actions,
             links,
@@ -1363,7 +1371,7 @@ pub async fn add<S: Store>(
 pub async fn act<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path((kind, id, act)): Path<(String, Id, String)>,
+    Path((kind, crate::pubid::Pid(id), act)): Path<(String, crate::pubid::Pid, String)>,
     body: axum::body::Bytes,
 ) -> Response {
     let Some(kind) = prog::kind_of(&kind) else {
@@ -1509,7 +1517,7 @@ fn docx_download(bytes: Vec<u8>, name: &str) -> Response {
 pub async fn form_docx<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
-    Path((kind, id)): Path<(String, Id)>,
+    Path((kind, crate::pubid::Pid(id))): Path<(String, crate::pubid::Pid)>,
 ) -> Response {
     let ctx = ctx_for(me.user.id);
     let kind2 = kind.clone();
@@ -1647,7 +1655,11 @@ async fn reports_page<S: Store>(
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| (2000..=2199).contains(y))
         .unwrap_or_else(|| today_vn().year());
-    let incident = q.incident.as_deref().and_then(|i| i.parse::<Id>().ok());
+    let incident = q
+        .incident
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+        .map(|i| crate::pubid::decode(i.trim()));
     let ctx = ctx_for(me.user.id);
     let can_keep = me.user.has(bmnn_core::model::Role::SecurityOfficer)
         || me.user.has(bmnn_core::model::Role::Admin);
@@ -1700,7 +1712,7 @@ async fn reports_page<S: Store>(
         l: L::new(me, "programme", "Báo cáo công tác bảo vệ BMNN").with_flash(q.ok.as_deref()),
         kind: kind.code().to_string(),
         year: year.to_string(),
-        incident: incident_id.map(|i| i.to_string()).unwrap_or_default(),
+        incident: incident_id.map(|i| Pid(i).to_string()).unwrap_or_default(),
         kind_opts: vec![
             Opt::new("annual", "Báo cáo sơ kết 01 năm", kind.code()),
             Opt::new("five-year", "Báo cáo tổng kết 05 năm", kind.code()),
@@ -1940,7 +1952,7 @@ pub async fn import_bundle<S: Store>(
 
 #[derive(Deserialize)]
 pub struct IncidentQ {
-    incident: Option<Id>,
+    incident: Option<Pid>,
 }
 
 /// GET /programme/reports/{kind}/{year}/{format}: docx, json, or the signed bundle.
@@ -1956,7 +1968,7 @@ pub async fn report_file<S: Store>(
     let q = ReportQuery {
         kind,
         year,
-        incident_id: iq.incident,
+        incident_id: iq.incident.map(Pid::id),
     };
     let ctx = ctx_for(me.user.id);
     let key = st.cfg.report_signing_key;

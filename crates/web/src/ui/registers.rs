@@ -58,10 +58,10 @@ fn kinds(active: Option<RegisterKind>) -> Vec<KindLink> {
 
 pub struct Row {
     pub cells: Vec<String>,
-    pub entry_id: i64,
+    pub entry_id: crate::pubid::Pid,
     pub cancelled: bool,
     pub ack_needed: bool,
-    pub item_id: Option<i64>,
+    pub item_id: Option<crate::pubid::Pid>,
 }
 
 #[derive(Template)]
@@ -160,12 +160,12 @@ pub async fn book<S: Store>(
         .zip(b.entries.iter())
         .map(|(cells, e)| Row {
             cells: cells.clone(),
-            entry_id: e.id,
+            entry_id: crate::pubid::Pid(e.id),
             cancelled: e.cancelled.is_some(),
             ack_needed: e.kind == RegisterKind::Handover
                 && e.ack.is_none()
                 && e.cancelled.is_none(),
-            item_id: e.item_id,
+            item_id: e.item_id.map(crate::pubid::Pid),
         })
         .collect();
     render(&RegisterPage {

@@ -2,6 +2,7 @@
 
 use super::assets;
 use super::guard::Me;
+use crate::pubid::Pid;
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::http::StatusCode;
@@ -192,7 +193,7 @@ pub fn level_class(l: Level) -> &'static str {
 
 /// One row of an item list. Summary only where the regime allows it (never Tuyệt mật here).
 pub struct ItemRow {
-    pub id: Id,
+    pub id: Pid,
     pub label: String,
     pub summary: String,
     pub level: &'static str,
@@ -206,7 +207,7 @@ pub struct ItemRow {
 impl ItemRow {
     pub fn of(i: &SecretItem) -> ItemRow {
         ItemRow {
-            id: i.id,
+            id: Pid(i.id),
             label: i.label(),
             summary: if i.level == Level::TuyetMat || i.sealed {
                 String::new()
@@ -285,10 +286,8 @@ impl Vals {
     pub fn id(&self, k: &str) -> Result<Option<Id>, CoreError> {
         match self.opt(k) {
             None => Ok(None),
-            Some(s) => s
-                .parse::<Id>()
-                .map(Some)
-                .map_err(|_| CoreError::invalid(k, "giá trị không hợp lệ")),
+            // Ids travel as opaque tokens; anything else is an id no object has (404).
+            Some(s) => Ok(Some(crate::pubid::decode(s.trim()))),
         }
     }
     pub fn req_id(&self, k: &str) -> Result<Id, CoreError> {

@@ -265,7 +265,7 @@ fn concrete(path: &str) -> String {
     } else {
         "training"
     };
-    path.replace("{id}", "999999")
+    path.replace("{id}", &crate::helpers::pid(999999))
         .replace("{kind}", kind)
         .replace("{year}", "2026")
         .replace("{code}", "propose")

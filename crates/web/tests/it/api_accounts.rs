@@ -29,7 +29,7 @@ async fn with_token(
     app.raw(req).await
 }
 
-async fn issue(app: &TestApp, password: &str) -> (String, i64) {
+async fn issue(app: &TestApp, password: &str) -> (String, String) {
     let req = Request::builder()
         .method(Method::POST)
         .uri("/api/v1/tokens")
@@ -42,14 +42,14 @@ async fn issue(app: &TestApp, password: &str) -> (String, i64) {
     assert!(t["expires_at"].is_string(), "{t}");
     (
         t["token"].as_str().expect("token").to_string(),
-        t["token_id"].as_i64().expect("id"),
+        crate::helpers::tok(&t["token_id"]),
     )
 }
 
 #[tokio::test]
 async fn tokens_are_listed_revoked_and_end_with_the_password() {
     let app = TestApp::spawn();
-    let me = app.user("vanthu");
+    let me = crate::helpers::pid(app.user("vanthu"));
     let (token, id) = issue(&app, PASSWORD).await;
     with_token(&app, Method::GET, "/api/v1/me", &token, None)
         .await
@@ -179,7 +179,7 @@ async fn an_expired_token_answers_401() {
 async fn a_privilege_change_or_deactivation_ends_tokens() {
     let app = TestApp::spawn();
     let (token, _) = issue(&app, PASSWORD).await;
-    let id = app.user("vanthu");
+    let id = crate::helpers::pid(app.user("vanthu"));
     app.send(
         Method::PATCH,
         &format!("/api/v1/users/{id}"),
@@ -225,7 +225,7 @@ async fn the_organisation_chart_is_for_the_roles_of_its_page() {
 async fn the_accounts_page_lists_pending_changes_and_the_head_approves_them() {
     use crate::ui_client::Client;
     let app = TestApp::spawn();
-    let id = app.user("vanthu_mat");
+    let id = crate::helpers::pid(app.user("vanthu_mat"));
     // The administrator asks for a Tuyệt mật clearance for a Mật clerk: it waits.
     app.send(
         Method::PATCH,
@@ -239,7 +239,7 @@ async fn the_accounts_page_lists_pending_changes_and_the_head_approves_them() {
         .get("/api/v1/privilege-changes", "admin")
         .await
         .expect(200);
-    let cid = pending[0]["id"].as_i64().expect("id");
+    let cid = crate::helpers::tok(&pending[0]["id"]);
     let admin = Client::session(&app, "admin");
     let p = admin.get("/accounts").await;
     assert!(
@@ -274,7 +274,7 @@ async fn the_accounts_page_lists_pending_changes_and_the_head_approves_them() {
         Method::PUT,
         "/api/v1/privilege-approver",
         Some("admin"),
-        Some(json!({"user_id": app.user("admin")})),
+        Some(json!({"user_id": crate::helpers::pid(app.user("admin"))})),
     )
     .await
     .expect_error(422, "privilege_approver_only");

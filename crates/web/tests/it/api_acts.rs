@@ -8,7 +8,7 @@ use serde_json::json;
 #[tokio::test]
 async fn an_incoming_sealed_envelope_goes_only_to_the_named_person_and_comes_back() {
     let app = TestApp::spawn();
-    let giamdoc = app.user("giamdoc");
+    let giamdoc = crate::helpers::pid(app.user("giamdoc"));
     let mut body = json!({
         "issuer": "Bộ Kế hoạch và Đầu tư", "number_symbol": "123/BKHĐT-TH", "doc_type": "Công văn",
         "level": "toi-mat", "named_recipient_id": giamdoc, "summary": "Không được ghi",
@@ -22,7 +22,7 @@ async fn an_incoming_sealed_envelope_goes_only_to_the_named_person_and_comes_bac
         .post_json("/api/v1/incoming", "vanthu", body)
         .await
         .expect(201);
-    let id = got["item"]["id"].as_i64().unwrap();
+    let id = crate::helpers::tok(&got["item"]["id"]);
     assert_eq!(got["item"]["sealed"], true);
     assert_eq!(got["entry"]["number"], 1);
     assert_eq!(
@@ -34,7 +34,7 @@ async fn an_incoming_sealed_envelope_goes_only_to_the_named_person_and_comes_bac
     app.post_json(
         &format!("/api/v1/items/{id}/handovers"),
         "vanthu",
-        json!({"to_user_id": app.user("truongphong")}),
+        json!({"to_user_id": crate::helpers::pid(app.user("truongphong"))}),
     )
     .await
     .expect_error(422, "sealed_named_recipient");
@@ -47,7 +47,10 @@ async fn an_incoming_sealed_envelope_goes_only_to_the_named_person_and_comes_bac
         .await
         .expect(201);
     app.post_json(
-        &format!("/api/v1/register-entries/{}/ack", e["id"]),
+        &format!(
+            "/api/v1/register-entries/{}/ack",
+            crate::helpers::tok(&e["id"])
+        ),
         "giamdoc",
         json!({}),
     )
@@ -113,7 +116,7 @@ async fn take_out_provision_destruction_and_a_cancelled_entry() {
         )
         .await
         .expect(201);
-    let rid = r["id"].as_i64().unwrap();
+    let rid = crate::helpers::tok(&r["id"]);
     app.post_json(
         &format!("/api/v1/requests/{rid}/decision"),
         "truongphong",
@@ -157,7 +160,7 @@ async fn take_out_provision_destruction_and_a_cancelled_entry() {
         .post_json("/api/v1/requests/provide", "soanthao", provide)
         .await
         .expect(201);
-    let pid = p["id"].as_i64().unwrap();
+    let pid = crate::helpers::tok(&p["id"]);
     app.post_json(
         &format!("/api/v1/requests/{pid}/decision"),
         "truongphong",
@@ -174,7 +177,7 @@ async fn take_out_provision_destruction_and_a_cancelled_entry() {
         .await
         .expect(201);
     assert_eq!(given["request"]["status"], "done");
-    let entry = given["entry"]["id"].as_i64().unwrap();
+    let entry = crate::helpers::tok(&given["entry"]["id"]);
     // The clerk cancels that handover entry (wrong date, say): kept, marked, number not reused.
     app.post_json(
         &format!("/api/v1/register-entries/{entry}/cancel"),
@@ -215,7 +218,7 @@ async fn take_out_provision_destruction_and_a_cancelled_entry() {
         )
         .await
         .expect(201);
-    let did = d["id"].as_i64().unwrap();
+    let did = crate::helpers::tok(&d["id"]);
     let listed = app
         .get("/api/v1/requests?kind=destroy&status=pending", "giamdoc")
         .await

@@ -107,7 +107,7 @@ async fn unit_ids_that_do_not_exist_are_refused() {
     let before = snapshot(&app).await;
     let users_before = app.get("/api/v1/org", "admin").await.expect(200)["users"].clone();
     let e = app
-        .propose("soanthao", json!({"unit_id": 999_999}))
+        .propose("soanthao", json!({"unit_id": crate::helpers::pid(999_999)}))
         .await
         .expect_error(400, "invalid_input");
     field_is(&e, "unit_id");
@@ -121,7 +121,7 @@ async fn unit_ids_that_do_not_exist_are_refused() {
         .post_json(
             "/api/v1/incoming",
             "vanthu",
-            incoming(json!({"unit_id": 999_999})),
+            incoming(json!({"unit_id": crate::helpers::pid(999_999)})),
         )
         .await
         .expect_error(400, "invalid_input");
@@ -131,18 +131,18 @@ async fn unit_ids_that_do_not_exist_are_refused() {
             "/api/v1/users",
             "admin",
             json!({"username": "moi", "full_name": "Người Mới", "roles": [], "clearance": null,
-                   "position_id": null, "unit_id": 999_999, "password": "mật-khẩu-đủ-dài-2026-x"}),
+                   "position_id": null, "unit_id": crate::helpers::pid(999_999), "password": "mật-khẩu-đủ-dài-2026-x"}),
         )
         .await
         .expect_error(400, "invalid_input");
     field_is(&e, "unit_id");
-    let vanthu = app.user("vanthu");
+    let vanthu = crate::helpers::pid(app.user("vanthu"));
     let e = app
         .send(
             axum::http::Method::PATCH,
             &format!("/api/v1/users/{vanthu}"),
             Some("admin"),
-            Some(json!({"unit_id": 999_999})),
+            Some(json!({"unit_id": crate::helpers::pid(999_999)})),
         )
         .await
         .expect_error(400, "invalid_input");
@@ -152,7 +152,7 @@ async fn unit_ids_that_do_not_exist_are_refused() {
         .post_json(
             "/api/v1/programme/records/staff",
             "baomat",
-            json!({"record": record, "unit_id": 999_999}),
+            json!({"record": record, "unit_id": crate::helpers::pid(999_999)}),
         )
         .await
         .expect_error(400, "invalid_input");
@@ -205,7 +205,7 @@ async fn hidden_and_bidirectional_characters_are_refused_and_text_is_nfc() {
         .await
         .expect_error(400, "invalid_input");
     field_is(&e, "name");
-    let vanthu = app.user("vanthu");
+    let vanthu = crate::helpers::pid(app.user("vanthu"));
     let e = app
         .send(
             axum::http::Method::PATCH,
@@ -352,7 +352,7 @@ async fn duplicate_json_keys_are_refused() {
 async fn the_edit_user_form_refuses_unknown_codes_and_incomplete_posts() {
     let app = TestApp::spawn();
     let admin = Client::session(&app, "admin");
-    let id = app.user("vanthu");
+    let id = crate::helpers::pid(app.user("vanthu"));
     let path = format!("/admin/users/{id}");
     let org = || async {
         let org = app.get("/api/v1/org", "admin").await.expect(200);

@@ -157,9 +157,10 @@ async fn tokens_routes_methods_queries_and_paths() {
     app.raw(req(Method::DELETE, "/api/v1/items", Some(&t), None, ""))
         .await
         .expect_error(405, "method_not_allowed");
+    // A path id that is not a token is an unknown object (pubid): 404, never a type error.
     app.raw(req(Method::GET, "/api/v1/items/abc", Some(&t), None, ""))
         .await
-        .expect_error(400, "invalid_input");
+        .expect_error(404, "not_found");
     app.raw(req(
         Method::GET,
         "/api/v1/items/99999999999999999999999",
@@ -168,7 +169,7 @@ async fn tokens_routes_methods_queries_and_paths() {
         "",
     ))
     .await
-    .expect_error(400, "invalid_input");
+    .expect_error(404, "not_found");
     let e = app
         .get("/api/v1/items?level=bi-mat", "vanthu")
         .await

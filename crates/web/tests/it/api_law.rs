@@ -5,7 +5,7 @@
 use crate::helpers::TestApp;
 use serde_json::{Value, json};
 
-async fn history(app: &TestApp, id: i64) -> Vec<Value> {
+async fn history(app: &TestApp, id: &str) -> Vec<Value> {
     app.get(&format!("/api/v1/items/{id}"), "giamdoc")
         .await
         .expect(200)["events"]
@@ -64,8 +64,8 @@ async fn the_history_of_an_act_cites_the_regime_of_its_date() {
     let app = TestApp::spawn();
     let a = app.classified_item("2025-04-04", json!({})).await;
     let b = app.classified_item("2026-04-04", json!({})).await;
-    let ha = history(&app, a).await;
-    let hb = history(&app, b).await;
+    let ha = history(&app, &a).await;
+    let hb = history(&app, &b).await;
     let pa = event(&ha, "proposed");
     let pb = event(&hb, "proposed");
     assert!(
@@ -95,7 +95,7 @@ async fn the_history_of_an_act_cites_the_regime_of_its_date() {
 async fn tuyet_mat_follows_the_catalogue_entry_after_the_new_catalogues() {
     let app = TestApp::spawn();
     let tm = |field: &str, date: &str| {
-        json!({"level": "tuyet-mat", "field": field, "catalogue_item_id": app.org.cat_tuyet_mat,
+        json!({"level": "tuyet-mat", "field": field, "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat),
                "summary": null, "date": date})
     };
     // Regime A before 17/11/2025: Tuyệt mật only in politics, defence/security, foreign affairs.
@@ -136,8 +136,8 @@ async fn regime_a_without_a_catalogue_entry_warns_and_keeps_the_warning() {
         .as_str()
         .expect("a warning in the answer");
     assert!(w.contains("danh mục") && w.contains("29/2018"), "{w}");
-    let id = item["id"].as_i64().unwrap();
-    let h = history(&app, id).await;
+    let id = crate::helpers::tok(&item["id"]);
+    let h = history(&app, &id).await;
     assert!(
         event(&h, "proposed")["note"]
             .as_str()
@@ -153,7 +153,7 @@ async fn regime_a_without_a_catalogue_entry_warns_and_keeps_the_warning() {
     assert!(ok.get("basis_warning").is_none());
 }
 
-fn delegation(grantor: Option<i64>, acts: &[&str]) -> Value {
+fn delegation(grantor: Option<String>, acts: &[&str]) -> Value {
     json!({"grantor_id": grantor, "grantee_id": null, "acts": acts, "max_level": "toi-mat",
            "valid_from": "2026-01-01", "valid_to": "2026-12-31", "document_ref": "03/GUQ-SKHĐT"})
 }
@@ -161,7 +161,7 @@ fn delegation(grantor: Option<i64>, acts: &[&str]) -> Value {
 #[tokio::test]
 async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
     let app = TestApp::spawn();
-    let deputy = app.user("phogiamdoc");
+    let deputy = crate::helpers::pid(app.user("phogiamdoc"));
     let count = |v: Value| v["delegations"].as_array().unwrap().len();
     let before = count(app.get("/api/v1/org", "admin").await.expect(200));
     let audit = app.audit_count();
@@ -183,14 +183,17 @@ async fn a_delegation_the_law_forbids_is_refused_when_recorded() {
         before
     );
     // … who is then the grantor, not the administrator.
-    d["grantor_id"] = json!(app.user("giamdoc"));
+    d["grantor_id"] = json!(crate::helpers::pid(app.user("giamdoc")));
     let ok = app
         .post_json("/api/v1/delegations", "admin", d)
         .await
         .expect(201);
-    assert_eq!(ok["grantor_id"], app.user("giamdoc"));
+    assert_eq!(ok["grantor_id"], crate::helpers::pid(app.user("giamdoc")));
     // Delegating an act that the law leaves to the head alone is refused at once.
-    let mut adjust = delegation(Some(app.user("giamdoc")), &["declassify"]);
+    let mut adjust = delegation(
+        Some(crate::helpers::pid(app.user("giamdoc"))),
+        &["declassify"],
+    );
     adjust["grantee_id"] = json!(deputy);
     app.post_json("/api/v1/delegations", "giamdoc", adjust)
         .await
@@ -202,7 +205,7 @@ async fn the_item_page_marks_the_rules_of_its_history_that_are_unconfirmed() {
     let app = TestApp::spawn();
     let a = app.classified_item("2025-04-04", json!({})).await;
     let b = app.classified_item("2026-04-04", json!({})).await;
-    let page = |id: i64| {
+    let page = |id: String| {
         let c = crate::ui_client::Client::session(&app, "giamdoc");
         async move { c.get(&format!("/items/{id}")).await.text() }
     };

@@ -18,7 +18,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         .propose("soanthao", json!({"date": "2025-06-10"}))
         .await
         .expect(201);
-    let id = item["id"].as_i64().unwrap();
+    let id = crate::helpers::tok(&item["id"]);
     assert_eq!(item["status"], "proposed");
     assert_eq!(item["level"], "mat");
 
@@ -34,7 +34,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
     assert_eq!(item["id"], id, "the path id wins over the body's");
     assert_eq!(item["status"], "classified");
     assert_eq!(item["regime"], "A");
-    assert_eq!(item["catalogue_item_id"], app.org.cat_mat);
+    assert_eq!(
+        item["catalogue_item_id"],
+        crate::helpers::pid(app.org.cat_mat)
+    );
     assert_eq!(
         item["expiry"], "2035-06-10",
         "Mật: 10 years from the classification date"
@@ -74,11 +77,11 @@ async fn a_mat_item_from_proposal_to_declassification() {
         .post_json(
             &format!("/api/v1/items/{id}/handovers"),
             "vanthu",
-            json!({"to_user_id": app.user("truongphong"), "date": "2025-06-12"}),
+            json!({"to_user_id": crate::helpers::pid(app.user("truongphong")), "date": "2025-06-12"}),
         )
         .await
         .expect(201);
-    let entry_id = entry["id"].as_i64().unwrap();
+    let entry_id = crate::helpers::tok(&entry["id"]);
     assert!(entry["ack"].is_null());
     let pending = app
         .get("/api/v1/pending-acks", "truongphong")
@@ -101,7 +104,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
         )
         .await
         .expect(200);
-    assert_eq!(acked["ack"]["by"], app.user("truongphong"));
+    assert_eq!(
+        acked["ack"]["by"],
+        crate::helpers::pid(app.user("truongphong"))
+    );
     let book = app
         .get("/api/v1/registers/handover/2025", "vanthu")
         .await
@@ -125,7 +131,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         )
         .await
         .expect(201);
-    let rid = req["id"].as_i64().unwrap();
+    let rid = crate::helpers::tok(&req["id"]);
     assert_eq!(req["status"], "pending");
     let decided = app
         .post_json(
@@ -136,7 +142,10 @@ async fn a_mat_item_from_proposal_to_declassification() {
         .await
         .expect(200);
     assert_eq!(decided["status"], "approved");
-    assert_eq!(decided["decision"]["by"], app.user("truongphong"));
+    assert_eq!(
+        decided["decision"]["by"],
+        crate::helpers::pid(app.user("truongphong"))
+    );
     // One more than authorised is refused and writes nothing.
     let before = app.audit_count();
     let err = app
@@ -235,7 +244,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         "every declassification notice is due: {due}"
     );
     // Recording one notice as sent removes it from what is due.
-    let nid = decl[0]["id"].as_i64().unwrap();
+    let nid = crate::helpers::tok(&decl[0]["id"]);
     app.post_json(
         &format!("/api/v1/notices/{nid}/done"),
         "vanthu",
@@ -335,7 +344,7 @@ async fn tokens_are_issued_for_a_password_and_refused_otherwise() {
         .body(axum::body::Body::empty())
         .unwrap();
     let me = app.raw(req).await.expect(200);
-    assert_eq!(me["id"], app.user("vanthu"));
+    assert_eq!(me["id"], crate::helpers::pid(app.user("vanthu")));
     // The token is stored hashed: the audit trail never shows it.
     let audit = app
         .get("/api/v1/audit?limit=1000", "admin")
@@ -400,7 +409,7 @@ async fn organisation_and_catalogue_through_the_api() {
     app.post_json("/api/v1/units", "vanthu", json!({"name": "Không được"}))
         .await
         .expect_error(403, "forbidden");
-    let uid = user["id"].as_i64().unwrap();
+    let uid = crate::helpers::tok(&user["id"]);
     // Separation of duties: the administrator's grant of a clearance and the leader role waits
     // for the head of the agency.
     assert!(user["clearance"].is_null(), "{user}");
@@ -417,7 +426,7 @@ async fn organisation_and_catalogue_through_the_api() {
         .expect("pending change")
         .clone();
     assert_eq!(change["new_clearance"], "toi-mat");
-    let cid = change["id"].as_i64().unwrap();
+    let cid = crate::helpers::tok(&change["id"]);
     app.post_json(
         &format!("/api/v1/privilege-changes/{cid}/approve"),
         "admin",
@@ -438,7 +447,7 @@ async fn organisation_and_catalogue_through_the_api() {
     let session = auth::random_token();
     app.svc
         .open_session(
-            &bmnn_web::ctx_for(uid),
+            &bmnn_web::ctx_for(crate::helpers::id_of(&uid)),
             &auth::token_hash(&session),
             "csrf",
             3600,
@@ -524,8 +533,9 @@ async fn organisation_and_catalogue_through_the_api() {
         .iter()
         .find(|e| e["catalogue_id"] == cat["catalogue"]["id"])
         .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     let id = app
         .classified_item("2025-03-03", json!({"catalogue_item_id": entry}))
         .await;

@@ -76,7 +76,7 @@ async fn every_kind_is_added_listed_and_read_back_by_the_security_officer() {
             .post_json(&path, "baomat", json!({"record": record}))
             .await
             .expect(201);
-        let id = made["id"].as_i64().expect("id");
+        let id = crate::helpers::tok(&made["id"]);
         let list = app
             .get(&format!("{path}?from=2025-01-01&to=2025-12-31"), "baomat")
             .await
@@ -141,7 +141,7 @@ async fn a_device_changes_use_only_after_a_wipe() {
         )
         .await
         .expect(201);
-    let id = dev["id"].as_i64().unwrap();
+    let id = crate::helpers::tok(&dev["id"]);
     let before = app.audit_count();
     let e = app
         .post_json(

@@ -49,8 +49,9 @@ async fn wrong_authority_is_refused_with_the_legal_basis() {
         .propose("soanthao", json!({"date": "2025-05-05"}))
         .await
         .expect(201)["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     // A head of department is not the head of the agency: no authority to classify.
     let body = refused(
         &app,
@@ -93,17 +94,17 @@ async fn an_expired_delegation_gives_no_authority() {
         .post_json(
             "/api/v1/delegations",
             "giamdoc",
-            json!({"grantee_id": app.user("phogiamdoc"), "acts": ["copy"], "max_level": "mat",
+            json!({"grantee_id": crate::helpers::pid(app.user("phogiamdoc")), "acts": ["copy"], "max_level": "mat",
                    "valid_from": "2025-01-01", "valid_to": "2025-12-31", "document_ref": "12/UQ-SKHĐT"}),
         )
         .await
         .expect(201);
-    assert_eq!(d["grantor_id"], app.user("giamdoc"));
+    assert_eq!(d["grantor_id"], crate::helpers::pid(app.user("giamdoc")));
     let req = app
         .post_json("/api/v1/requests/copy", "soanthao", json!({"item_id": id, "form": "chup", "count": 1, "purpose": "Họp", "date": "2025-05-01"}))
         .await
         .expect(201);
-    let rid = req["id"].as_i64().unwrap();
+    let rid = crate::helpers::tok(&req["id"]);
     // Deciding today (after 31/12/2025): the delegation has expired.
     let body = refused(
         &app,
@@ -140,7 +141,10 @@ async fn an_expired_delegation_gives_no_authority() {
     // Revoked delegations are listed with their revocation date.
     let revoked = app
         .post_json(
-            &format!("/api/v1/delegations/{}/revoke", d["id"]),
+            &format!(
+                "/api/v1/delegations/{}/revoke",
+                crate::helpers::tok(&d["id"])
+            ),
             "giamdoc",
             json!({}),
         )
@@ -173,7 +177,7 @@ async fn tuyet_mat_outside_its_fields_is_refused() {
     let app = TestApp::spawn();
     refused(&app, "tuyet_mat_field", app.propose(
             "soanthao",
-            json!({"level": "tuyet-mat", "field": "kinh-te", "catalogue_item_id": app.org.cat_tuyet_mat, "summary": null, "date": "2025-05-05"}),
+            json!({"level": "tuyet-mat", "field": "kinh-te", "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat), "summary": null, "date": "2025-05-05"}),
         ))
     .await;
 }
@@ -203,7 +207,7 @@ async fn a_tuyet_mat_summary_is_refused_where_the_regime_forbids_it() {
     let app = TestApp::spawn();
     refused(&app, "tuyet_mat_summary_forbidden", app.propose(
             "soanthao",
-            json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": app.org.cat_tuyet_mat,
+            json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat),
                    "summary_consent_ref": "07/CV-SKHĐT", "date": "2026-03-15"}),
         ))
     .await;
@@ -217,7 +221,7 @@ async fn a_level_that_contradicts_the_catalogue_entry_is_refused() {
         "level_mismatch_catalogue",
         app.propose(
             "soanthao",
-            json!({"level": "toi-mat", "catalogue_item_id": app.org.cat_mat, "date": "2025-05-05"}),
+            json!({"level": "toi-mat", "catalogue_item_id": crate::helpers::pid(app.org.cat_mat), "date": "2025-05-05"}),
         ),
     )
     .await;

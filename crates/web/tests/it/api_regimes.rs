@@ -34,7 +34,7 @@ async fn the_catalogue_basis_is_optional_in_a_and_required_in_b() {
 async fn a_tuyet_mat_summary_needs_consent_in_a_and_is_never_allowed_in_b() {
     let app = TestApp::spawn();
     let tm = |date: &str, consent: Option<&str>| {
-        json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": app.org.cat_tuyet_mat,
+        json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat),
                "summary": "Chủ trương đặc biệt", "summary_consent_ref": consent, "date": date})
     };
     app.propose("soanthao", tm("2026-02-15", None))
@@ -50,7 +50,7 @@ async fn a_tuyet_mat_summary_needs_consent_in_a_and_is_never_allowed_in_b() {
         .await
         .expect_error(422, "tuyet_mat_summary_forbidden");
     // Without a summary, Tuyệt mật is fine under B.
-    let b = app.propose("soanthao", json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": app.org.cat_tuyet_mat, "summary": null, "date": "2026-03-15"})).await.expect(201);
+    let b = app.propose("soanthao", json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat), "summary": null, "date": "2026-03-15"})).await.expect(201);
     assert_eq!(b["regime"], "B");
     assert!(b["summary"].is_null());
 }

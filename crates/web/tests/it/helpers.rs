@@ -274,7 +274,7 @@ impl TestApp {
             "doc_type": "Báo cáo",
             "summary": "Tình hình thực hiện nhiệm vụ bảo đảm an ninh kinh tế",
             "level": "mat",
-            "catalogue_item_id": self.org.cat_mat,
+            "catalogue_item_id": pid(self.org.cat_mat),
             "recipients": ["Sở Tài chính", "UBND tỉnh"],
             "copies_issued": 2,
             "copy_allowed": true,
@@ -283,12 +283,12 @@ impl TestApp {
         self.post_json("/api/v1/items", user, body).await
     }
 
-    /// Proposed by `soanthao` and classified by `giamdoc` on `date`; returns the item id.
-    pub async fn classified_item(&self, date: &str, extra: Value) -> Id {
+    /// Proposed by `soanthao` and classified by `giamdoc` on `date`; returns the item's token.
+    pub async fn classified_item(&self, date: &str, extra: Value) -> String {
         let mut e = json!({"date": date});
         merge(&mut e, extra);
         let item = self.propose("soanthao", e).await.expect(201);
-        let id = item["id"].as_i64().expect("id");
+        let id = tok(&item["id"]);
         self.post_json(
             &format!("/api/v1/items/{id}/classification"),
             "giamdoc",
@@ -298,6 +298,29 @@ impl TestApp {
         .expect(200);
         id
     }
+}
+
+/// The opaque token of an id, as pages and the API show it (the tests' fixed default key).
+pub fn pid(id: Id) -> String {
+    bmnn_web::pubid::encode(id)
+}
+
+/// The id behind a token (for calls straight to the services).
+pub fn id_of(token: &str) -> Id {
+    let id = bmnn_web::pubid::decode(token);
+    assert_ne!(
+        id,
+        bmnn_web::pubid::UNKNOWN,
+        "not a token of this server: {token}"
+    );
+    id
+}
+
+/// The token in a JSON answer, as a string for paths and bodies.
+pub fn tok(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("an id token, got {v}"))
+        .to_string()
 }
 
 /// Shallow merge of `extra` into `base` (a `null` removes the field).

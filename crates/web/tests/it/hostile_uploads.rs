@@ -14,7 +14,7 @@ use crate::scan_api::b64;
 use crate::ui_client::{Client, router_with, send};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use bmnn_core::model::{Id, ReadScope};
+use bmnn_core::model::ReadScope;
 use bmnn_core::ports::Store;
 use bmnn_web::WebConfig;
 use serde_json::{Value, json};
@@ -263,7 +263,8 @@ fn peak_rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-fn attachments(app: &TestApp, item: Id) -> usize {
+fn attachments(app: &TestApp, item: &str) -> usize {
+    let item = crate::helpers::id_of(item);
     app.svc
         .store
         .read(|tx| tx.list_attachments(&ReadScope::system(), item))
@@ -406,11 +407,11 @@ async fn bodies_over_the_limit_are_413_and_nothing_is_stored() {
     );
 
     assert_eq!(app.audit_count(), before, "nothing logged");
-    assert_eq!(attachments(&app, item), 0, "nothing stored");
+    assert_eq!(attachments(&app, &item), 0, "nothing stored");
     // Under the limit the same upload goes through.
     let res = upload(&clerk, &path, "file", "bao-cao.txt", &big[..limit / 2]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert_eq!(attachments(&app, item), 1);
+    assert_eq!(attachments(&app, &item), 1);
 }
 
 #[tokio::test]
@@ -464,11 +465,11 @@ async fn attachments_of_a_forbidden_or_disguised_type_are_refused_and_write_noth
         assert!(res.text().contains(why), "{name}: {}", res.text());
     }
     assert_eq!(app.audit_count(), before, "refused uploads wrote nothing");
-    assert_eq!(attachments(&app, item), 0);
+    assert_eq!(attachments(&app, &item), 0);
     // Real files of the types it claims are taken.
     for (name, bytes) in [("thong-bao.docx", real_docx()), ("con-dau.png", png(4, 4))] {
         let res = upload(&clerk, &path, "file", name, &bytes).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{name}: {}", res.text());
     }
-    assert_eq!(attachments(&app, item), 2);
+    assert_eq!(attachments(&app, &item), 2);
 }

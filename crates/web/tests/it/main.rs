@@ -18,6 +18,7 @@ mod api_refusals;
 mod api_regimes;
 mod api_schemathesis;
 mod hostile_uploads;
+mod opaque_ids;
 mod rate_limits;
 mod scan_api;
 mod ui_acts;

@@ -47,6 +47,7 @@ fn assert_hidden_block(v: &Value, item: i64) {
     assert!(copies[0]["item"].is_null() && copies[0]["copied_syllables"].is_null());
     let s = v.to_string();
     for leak in [
+        crate::helpers::pid(item),
         format!("#{item}"),
         "Tối mật".into(),
         "Tuyệt mật".into(),
@@ -154,12 +155,13 @@ async fn a_stamp_in_the_header_blocks_and_the_scan_is_logged() {
 #[tokio::test]
 async fn a_copied_passage_is_found_and_named_within_clearance() {
     let (app, state) = scan_app();
-    let item = app
-        .classified_item(
+    let item = crate::helpers::id_of(
+        &app.classified_item(
             "10/11/2026",
-            json!({"level": "toi-mat", "catalogue_item_id": app.org.cat_toi_mat}),
+            json!({"level": "toi-mat", "catalogue_item_id": crate::helpers::pid(app.org.cat_toi_mat)}),
         )
-        .await;
+        .await,
+    );
     let chars = index_item_file(
         &state,
         &state.scan,
@@ -186,7 +188,7 @@ async fn a_copied_passage_is_found_and_named_within_clearance() {
         .iter()
         .find(|f| f["rule_id"] == "BMNN002")
         .expect("copy finding");
-    assert_eq!(copy["item"]["item_id"], item);
+    assert_eq!(copy["item"]["item_id"], crate::helpers::pid(item));
     assert!(copy["reason"].as_str().expect("reason").contains("Tối mật"));
     // A reader cleared for Mật is blocked too, and learns nothing of the Tối mật item.
     let (_, v) = scan(&router, &app, "vanthu_mat", "thong-bao.txt", doc.as_bytes()).await;
@@ -214,7 +216,7 @@ async fn a_copied_passage_is_found_and_named_within_clearance() {
         .post_json("/api/v1/scan/ignores", "giamdoc", body)
         .await
         .expect(201);
-    assert_eq!(ig["approver_id"], app.user("giamdoc"));
+    assert_eq!(ig["approver_id"], crate::helpers::pid(app.user("giamdoc")));
     let (_, v) = scan(&router, &app, "vanthu", "thong-bao.txt", doc.as_bytes()).await;
     assert_eq!(v["verdict"], "pass", "{v}");
     assert_eq!(v["findings"][0]["ignored"], true);
@@ -289,13 +291,14 @@ async fn a_copy_of_a_tuyet_mat_text_blocks_every_caller_and_reveals_nothing() {
     let item = app
         .propose(
             "soanthao",
-            json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": app.org.cat_tuyet_mat,
+            json!({"level": "tuyet-mat", "field": "chinh-tri", "catalogue_item_id": crate::helpers::pid(app.org.cat_tuyet_mat),
                    "summary": null, "date": "10/11/2026"}),
         )
         .await
         .expect(201)["id"]
-        .as_i64()
-        .expect("id");
+        .as_str()
+        .unwrap()
+        .to_string();
     app.post_json(
         &format!("/api/v1/items/{item}/classification"),
         "giamdoc",
@@ -303,6 +306,8 @@ async fn a_copy_of_a_tuyet_mat_text_blocks_every_caller_and_reveals_nothing() {
     )
     .await
     .expect(200);
+    let item_tok = item.clone();
+    let item = crate::helpers::id_of(&item_tok);
     index_item_file(
         &state,
         &state.scan,
@@ -378,7 +383,11 @@ async fn a_copy_of_a_tuyet_mat_text_blocks_every_caller_and_reveals_nothing() {
         html.contains(&askama_escape(bmnn_scan::HIDDEN_MATCH_REASON)),
         "{html}"
     );
-    assert!(!html.contains("Tuyệt mật") && !html.contains(&format!("#{item}")));
+    assert!(
+        !html.contains("Tuyệt mật")
+            && !html.contains(&format!("#{item}"))
+            && !html.contains(&item_tok)
+    );
     // The verdict is shown with its colour, an icon and the next step, in Vietnamese.
     assert!(
         html.contains("verdict-block") && html.contains("⛔"),

@@ -2,7 +2,7 @@
 //! notice) with the legal terms, and a refused act shows code, message and basis in the form
 //! while keeping what was typed.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, pid};
 use crate::ui_client::Client;
 use axum::http::StatusCode;
 use bmnn_core::model::{CopyForm, NoticeQuery};
@@ -13,9 +13,10 @@ use bmnn_web::ui::acts::{ACTS, On};
 #[tokio::test]
 async fn every_act_form_renders_in_vietnamese_for_its_context() {
     let app = TestApp::spawn();
-    let item = app
-        .classified_item("2026-03-10", serde_json::json!({}))
-        .await;
+    let item = crate::helpers::id_of(
+        &app.classified_item("2026-03-10", serde_json::json!({}))
+            .await,
+    );
     let clerk = ctx_for(app.user("vanthu"));
     app.svc
         .register_outgoing(
@@ -91,10 +92,10 @@ async fn every_act_form_renders_in_vietnamese_for_its_context() {
     for a in ACTS {
         let q = match a.on {
             On::Nothing => String::new(),
-            On::Item => format!("?item={item}"),
-            On::Request => format!("?request={request}"),
-            On::Entry => format!("?entry={entry}"),
-            On::Notice => format!("?notice={notice}"),
+            On::Item => format!("?item={}", pid(item)),
+            On::Request => format!("?request={}", pid(request)),
+            On::Entry => format!("?entry={}", pid(entry)),
+            On::Notice => format!("?notice={}", pid(notice)),
         };
         let p = c.get(&format!("/acts/{}{q}", a.code)).await;
         assert_eq!(p.status, StatusCode::OK, "{}: {}", a.code, p.text());
@@ -111,7 +112,7 @@ async fn every_act_form_renders_in_vietnamese_for_its_context() {
     assert_eq!(c.get("/acts/khong-co").await.status, StatusCode::NOT_FOUND);
     // A form for an act that needs authority names who decides, from the regime's data.
     let t = c
-        .get(&format!("/acts/decide?request={request}"))
+        .get(&format!("/acts/decide?request={}", pid(request)))
         .await
         .text();
     assert!(t.contains("Ai có thẩm quyền quyết định") && t.contains("Căn cứ"));
@@ -131,7 +132,7 @@ async fn a_refused_act_keeps_the_input_and_shows_code_message_and_basis() {
                 ("doc_type", "Báo cáo"),
                 ("summary", summary),
                 ("level", "mat"),
-                ("catalogue_item_id", &app.org.cat_toi_mat.to_string()),
+                ("catalogue_item_id", &pid(app.org.cat_toi_mat)),
                 ("recipients", "Sở Tài chính"),
                 ("copies_issued", "2"),
             ],

@@ -55,7 +55,7 @@ async fn upload_is_encrypted_and_every_view_is_recorded() {
     let metas = app
         .svc
         .store
-        .read(|tx| tx.list_attachments(&ReadScope::system(), item))
+        .read(|tx| tx.list_attachments(&ReadScope::system(), crate::helpers::id_of(&item)))
         .expect("list");
     assert_eq!(metas.len(), 1);
     let (meta, blob) = app
@@ -75,12 +75,21 @@ async fn upload_is_encrypted_and_every_view_is_recorded() {
     assert!(page.contains("báo cáo.txt"));
     let before = app.audit_count();
     let view = clerk
-        .post(&format!("/attachments/{}/view", meta.id), &[], true)
+        .post(
+            &format!("/attachments/{}/view", crate::helpers::pid(meta.id)),
+            &[],
+            true,
+        )
         .await;
     assert_eq!(view.status, StatusCode::OK);
     assert_eq!(String::from_utf8(view.bytes.clone()).expect("utf8"), plain);
     assert_eq!(app.audit_count(), before + 1, "the view is recorded");
     // Viewing is never a GET.
-    let get = clerk.get(&format!("/attachments/{}/view", meta.id)).await;
+    let get = clerk
+        .get(&format!(
+            "/attachments/{}/view",
+            crate::helpers::pid(meta.id)
+        ))
+        .await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
 }

@@ -25,14 +25,15 @@ struct Fixture {
 
 async fn fixture() -> Fixture {
     let app = TestApp::spawn();
-    let secret = app
-        .classified_item(
+    let secret = crate::helpers::id_of(
+        &app.classified_item(
             "2026-03-10",
-            json!({"level": "toi-mat", "catalogue_item_id": app.org.cat_toi_mat, "doc_type": "Kế hoạch",
+            json!({"level": "toi-mat", "catalogue_item_id": crate::helpers::pid(app.org.cat_toi_mat), "doc_type": "Kế hoạch",
                    "summary": format!("Kế hoạch {SECRET_WORD} chưa công bố")}),
         )
-        .await;
-    let open = app.classified_item("2026-03-10", json!({})).await;
+        .await,
+    );
+    let open = crate::helpers::id_of(&app.classified_item("2026-03-10", json!({})).await);
     let clerk = ctx_for(app.user("vanthu"));
     for (id, no) in [(secret, SECRET_NO), (open, OPEN_NO)] {
         app.svc
@@ -175,7 +176,9 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
     );
 
     // The item page and every act form on it: the same 404 as an id that does not exist.
-    let hidden = low.get(&format!("/items/{}", f.secret)).await;
+    let hidden = low
+        .get(&format!("/items/{}", crate::helpers::pid(f.secret)))
+        .await;
     let absent = low.get("/items/987654").await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(absent.status, StatusCode::NOT_FOUND);
@@ -185,7 +188,12 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
         "hidden looks exactly like absent"
     );
     for code in ["hand-over", "request-copy", "extend", "recall-return"] {
-        let h = low.get(&format!("/acts/{code}?item={}", f.secret)).await;
+        let h = low
+            .get(&format!(
+                "/acts/{code}?item={}",
+                crate::helpers::pid(f.secret)
+            ))
+            .await;
         let a = low.get(&format!("/acts/{code}?item=987654")).await;
         assert_eq!(h.status, StatusCode::NOT_FOUND, "{code}");
         assert_eq!(h.text(), a.text(), "{code}");
@@ -195,13 +203,17 @@ async fn a_mat_cleared_clerk_never_meets_a_toi_mat_item() {
     let p = low
         .post(
             "/acts/hand-over",
-            &[("item", &f.secret.to_string()), ("to_name", "X")],
+            &[("item", &crate::helpers::pid(f.secret)), ("to_name", "X")],
             true,
         )
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     let p = low
-        .post(&format!("/attachments/{}/view", f.attachment), &[], true)
+        .post(
+            &format!("/attachments/{}/view", crate::helpers::pid(f.attachment)),
+            &[],
+            true,
+        )
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -220,13 +232,19 @@ async fn a_toi_mat_cleared_clerk_sees_it_everywhere() {
         assert!(text.contains(needle), "cleared clerk should meet {needle}");
     }
     assert_eq!(
-        high.get(&format!("/items/{}", f.secret)).await.status,
+        high.get(&format!("/items/{}", crate::helpers::pid(f.secret)))
+            .await
+            .status,
         StatusCode::OK
     );
     // Opening the file is recorded, with the level.
     let before = f.app.audit_count();
     let p = high
-        .post(&format!("/attachments/{}/view", f.attachment), &[], true)
+        .post(
+            &format!("/attachments/{}/view", crate::helpers::pid(f.attachment)),
+            &[],
+            true,
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(p.bytes, b"noi dung toi mat");
@@ -244,7 +262,7 @@ async fn a_toi_mat_cleared_clerk_sees_it_everywhere() {
 #[tokio::test]
 async fn the_audit_viewer_shows_the_administrator_nothing_of_a_toi_mat_item() {
     let f = fixture().await;
-    let obj = format!("item:{}", f.secret);
+    let obj = format!("item:{}", crate::helpers::pid(f.secret));
     // The administrator holds no clearance (account administration carries none): its role
     // gives it no reach over the Tối mật item's records.
     let admin = Client::session(&f.app, "admin");

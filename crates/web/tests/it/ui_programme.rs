@@ -205,8 +205,9 @@ async fn the_security_officer_adds_a_record_of_every_kind_through_the_pages() {
         .get("/api/v1/programme/records/staff", "baomat")
         .await
         .expect(200)[0]["id"]
-        .as_i64()
+        .as_str()
         .unwrap()
+        .to_string()
         .to_string();
     let p = c
         .post(
@@ -229,10 +230,11 @@ async fn the_security_officer_adds_a_record_of_every_kind_through_the_pages() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["record"]["staff_id"].as_i64().map(|i| i.to_string()) == Some(sid.clone()))
+        .find(|r| r["record"]["staff_id"].as_str() == Some(sid.as_str()))
         .expect("linked commitment")["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     let d = c.get(&format!("/programme/commitment/{cid}/docx")).await;
     assert_eq!(d.status, StatusCode::OK);
     assert!(d.content_type.contains("wordprocessingml"));
@@ -289,8 +291,9 @@ async fn repurposing_a_device_before_its_wipe_is_refused_with_the_rule() {
         .get("/api/v1/programme/records/device", "baomat")
         .await
         .expect(200)[0]["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     let before = app.audit_count();
     let p = c
         .post(
@@ -543,8 +546,9 @@ async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
         .get("/api/v1/programme/records/plan", "baomat")
         .await
         .expect(200)[0]["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     let p = c
         .post(
             &format!("/programme/plan/{id}/received"),

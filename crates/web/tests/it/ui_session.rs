@@ -188,7 +188,7 @@ async fn a_change_of_privileges_revokes_the_users_sessions() {
     let bystander = Client::session(&app, "soanthao");
     assert_eq!(clerk.get("/").await.status, StatusCode::OK);
     let admin = Client::session(&app, "admin");
-    let id = app.user("vanthu").to_string();
+    let id = crate::helpers::pid(app.user("vanthu"));
     // Clearance lowered from Tuyệt mật to Mật.
     let p = admin
         .post(
