@@ -155,7 +155,19 @@ fn lower(c: char) -> char {
 }
 
 /// Build both views of `src`.
+///
+/// Vietnamese prose (every character below U+0300 or a precomposed Latin Extended Additional
+/// letter) takes a single-pass table-driven lane that builds both views and their maps at once;
+/// anything else takes the general path ([`views_general`]). Both give identical results
+/// (property-tested against each other).
 pub fn views(src: &str) -> Views {
+    views_fast(src).unwrap_or_else(|| views_general(src))
+}
+
+/// The general two-view normaliser (clusters, NFC, look-alikes); the reference the fast lane of
+/// [`views`] is tested against.
+#[doc(hidden)]
+pub fn views_general(src: &str) -> Views {
     let plain = views_with(src, false);
     // Look-alike letters are mapped only inside Latin text; decided on the view itself (a Latin
     // letter may appear only after width folding or case mapping: `Ｍ`, the Kelvin sign), so that
@@ -274,6 +286,200 @@ fn views_with(src: &str, confusables: bool) -> Views {
         folded,
         evasion,
     }
+}
+
+/// Fast-lane table entry: the character is outside the fast lane (take the general path).
+const FAST_OTHER: u32 = u32::MAX;
+/// Fast-lane table entry: the character is dropped from the view.
+const FAST_DROP: u32 = u32::MAX - 1;
+/// Size of the fast-lane tables (U+0000..U+1EFF).
+const FAST_LEN: usize = 0x1F00;
+
+/// Per-code-point results of the general path for the fast lane's characters: the exact-view
+/// character (or [`FAST_DROP`] / [`FAST_OTHER`]) and the folded-view character of that result
+/// (or [`FAST_DROP`]). Built from `exact_char` and `fold_class` themselves, so both lanes agree.
+struct FastTables {
+    exact: Vec<u32>,
+    folded: Vec<u32>,
+}
+
+fn fast_tables() -> &'static FastTables {
+    static T: OnceLock<FastTables> = OnceLock::new();
+    T.get_or_init(|| {
+        let fold_t = fold_table();
+        let mut exact = vec![FAST_OTHER; FAST_LEN];
+        let mut folded = vec![FAST_DROP; FAST_LEN];
+        for cp in 0..FAST_LEN as u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            // Exactly the characters the general path maps one by one without an NFC pass.
+            if !(cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp)) {
+                continue;
+            }
+            let mut evasion = false;
+            match exact_char(c, false, false, &mut evasion) {
+                None => exact[cp as usize] = FAST_DROP,
+                // A result in the Cyrillic/Greek block would need the look-alike pass.
+                Some(e) if is_cyrillic_or_greek(e) || evasion => {}
+                Some(e) => {
+                    exact[cp as usize] = e as u32;
+                    folded[cp as usize] = match fold_class(e, fold_t) {
+                        Folded::Drop => FAST_DROP,
+                        Folded::Ascii(b) => b as u32,
+                        Folded::Keep(k) => k as u32,
+                    };
+                }
+            }
+        }
+        FastTables { exact, folded }
+    })
+}
+
+/// Exact-view byte of an ASCII byte: whitespace becomes a space, letters lower case, the rest kept.
+const ASCII_EXACT: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = match b {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => b' ',
+            b'A'..=b'Z' => b + 32,
+            _ => b,
+        };
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn push_mapped(text: &mut String, map: &mut Vec<u32>, c: u32, at: u32) {
+    if c < 0x80 {
+        text.push(c as u8 as char);
+        map.push(at);
+    } else {
+        let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
+        text.push(ch);
+        for _ in 0..ch.len_utf8() {
+            map.push(at);
+        }
+    }
+}
+
+/// The single-pass lane of [`views`]: `None` as soon as a character needs the general path.
+fn views_fast(src: &str) -> Option<Views> {
+    let t = fast_tables();
+    let b = src.as_bytes();
+    let n = b.len();
+    let mut et = String::with_capacity(n);
+    let mut em: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut ft = String::with_capacity(n);
+    let mut fm: Vec<u32> = Vec::with_capacity(n + 1);
+    // Whether the last character written to each view is a space (or nothing is written yet).
+    let mut e_space = true;
+    let mut f_space = true;
+    let mut saw_eth = false;
+    let mut i = 0;
+    while i < n {
+        let c0 = b[i];
+        let at = i as u32;
+        if c0 < 0x80 {
+            i += 1;
+            let e = ASCII_EXACT[c0 as usize];
+            if e == b' ' {
+                if e_space {
+                    continue;
+                }
+                e_space = true;
+                et.push(' ');
+                em.push(at);
+                if !f_space {
+                    ft.push(' ');
+                    fm.push(at);
+                    f_space = true;
+                }
+                continue;
+            }
+            e_space = false;
+            et.push(e as char);
+            em.push(at);
+            // Control characters stay in the exact view and leave the folded one.
+            if e >= 0x20 && e != 0x7F {
+                ft.push(e as char);
+                fm.push(at);
+                f_space = false;
+            }
+            continue;
+        }
+        // Multi-byte UTF-8 (valid, since `src` is a str).
+        let (cp, len) = if c0 < 0xE0 {
+            ((((c0 & 0x1F) as u32) << 6) | (b[i + 1] & 0x3F) as u32, 2)
+        } else if c0 < 0xF0 {
+            (
+                (((c0 & 0x0F) as u32) << 12)
+                    | (((b[i + 1] & 0x3F) as u32) << 6)
+                    | (b[i + 2] & 0x3F) as u32,
+                3,
+            )
+        } else {
+            return None;
+        };
+        if cp as usize >= FAST_LEN {
+            return None;
+        }
+        let e = t.exact[cp as usize];
+        if e == FAST_OTHER {
+            return None;
+        }
+        i += len;
+        if e == FAST_DROP {
+            continue;
+        }
+        if e == ' ' as u32 {
+            if e_space {
+                continue;
+            }
+            e_space = true;
+        } else {
+            e_space = false;
+        }
+        saw_eth |= e == 'ð' as u32;
+        push_mapped(&mut et, &mut em, e, at);
+        let f = t.folded[cp as usize];
+        if f == ' ' as u32 {
+            if !f_space {
+                ft.push(' ');
+                fm.push(at);
+                f_space = true;
+            }
+        } else if f != FAST_DROP {
+            push_mapped(&mut ft, &mut fm, f, at);
+            f_space = false;
+        }
+    }
+    if et.ends_with(' ') {
+        et.pop();
+        em.pop();
+    }
+    em.push(n as u32);
+    let mut exact = View { text: et, map: em };
+    let folded = if saw_eth && exact.text.chars().any(is_vietnamese_letter) {
+        // As in the general path: `ð` in Vietnamese text is mojibake of `đ`.
+        exact.text = exact.text.replace('ð', "đ");
+        fold_view(&exact)
+    } else {
+        if ft.ends_with(' ') {
+            ft.pop();
+            fm.pop();
+        }
+        fm.push(n as u32);
+        View { text: ft, map: fm }
+    };
+    Some(Views {
+        exact,
+        folded,
+        evasion: false,
+    })
 }
 
 /// A starter whose canonical decomposition also begins with a starter (U+0F81 has ccc 0 but

@@ -3,6 +3,8 @@
 mod copy;
 mod extraction;
 mod faces;
+mod fingerprint_oracle;
+mod fingerprint_props;
 mod formats;
 mod mail;
 mod markings;

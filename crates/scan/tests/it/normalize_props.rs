@@ -1,7 +1,7 @@
 //! Property tests for the normaliser: idempotence, valid and monotonic offset maps, and agreement
 //! between the fast `fold` and the folded view.
 
-use bmnn_scan::normalize::{fold, views};
+use bmnn_scan::normalize::{fold, views, views_general};
 use proptest::prelude::*;
 
 /// Vietnamese-heavy strings: letters, combining marks, ignorables, odd spaces, legacy code points.
@@ -12,6 +12,57 @@ fn viet() -> impl Strategy<Value = String> {
         "Т", "Ð", "µ", "¸", "e", "MẬT", "tối", "x", "1", "😀", "ﬁ", "\u{FEFF}", "Ω", "ß", "İ",
     ]);
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+}
+
+/// Prose as the fast lane sees it: ASCII (controls included), Latin-1, Vietnamese letters in both
+/// cases, odd spaces, soft hyphen, `ð`/`Ð`, mixed now and then with characters that force the
+/// general path.
+fn prose() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        8 => prop::char::range('\u{0}', '\u{7F}'),
+        4 => prop::char::range('\u{80}', '\u{2FF}'),
+        4 => prop::char::range('\u{1E00}', '\u{1EFF}'),
+        2 => prop::sample::select(vec![' ', '\u{A0}', '\u{AD}', '\u{85}', 'ð', 'Ð', 'đ', '«', '\t', '\n']),
+        1 => any::<char>(),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn fast_lane_equals_general_path(s in prose()) {
+        let (a, b) = (views(&s), views_general(&s));
+        prop_assert_eq!(&a.exact, &b.exact);
+        prop_assert_eq!(&a.folded, &b.folded);
+        prop_assert_eq!(a.evasion, b.evasion);
+    }
+
+    #[test]
+    fn fast_lane_equals_general_path_viet(s in viet()) {
+        let (a, b) = (views(&s), views_general(&s));
+        prop_assert_eq!(&a.exact, &b.exact);
+        prop_assert_eq!(&a.folded, &b.folded);
+        prop_assert_eq!(a.evasion, b.evasion);
+    }
+}
+
+#[test]
+fn fast_lane_equals_general_path_every_single_character() {
+    // Every code point the fast lane may take, alone and between letters and spaces.
+    for cp in (0..0x300u32).chain(0x1E00..0x1F00) {
+        let c = char::from_u32(cp).unwrap();
+        for s in [
+            c.to_string(),
+            format!("Ạ {c}x"),
+            format!(" {c} {c}ð Đ\u{A0}"),
+        ] {
+            let (a, b) = (views(&s), views_general(&s));
+            assert_eq!(a.exact, b.exact, "U+{cp:04X}");
+            assert_eq!(a.folded, b.folded, "U+{cp:04X}");
+        }
+    }
 }
 
 proptest! {
