@@ -38,6 +38,25 @@ const NAMESPACES: &[(&[u8], &[u8])] = &[
     ),
     (b"urn:schemas-microsoft-com:vml", b"v"),
     (
+        b"http://schemas.openxmlformats.org/presentationml/2006/main",
+        b"p",
+    ),
+    (b"http://purl.oclc.org/ooxml/presentationml/main", b"p"),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        b"xdr",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"xdr",
+    ),
+    // SpreadsheetML is matched unprefixed (its usual default namespace).
+    (
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"",
+    ),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b""),
+    (
         b"http://schemas.openxmlformats.org/drawingml/2006/main",
         b"a",
     ),
@@ -422,4 +441,42 @@ pub fn main_part(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_against_the_source_folder_and_percent_decode() {
+        assert_eq!(resolve("word", "header1.xml"), "word/header1.xml");
+        assert_eq!(resolve("word", "../phan/dau.xml"), "phan/dau.xml");
+        assert_eq!(resolve("word", "/x/y.xml"), "x/y.xml");
+        assert_eq!(resolve("", "./noi%20dung/a.xml"), "noi dung/a.xml");
+        // A broken escape is kept as written; a multi-byte character is not split.
+        assert_eq!(resolve("", "a%2.xml"), "a%2.xml");
+        assert_eq!(resolve("", "%Ậ.xml"), "%Ậ.xml");
+        assert_eq!(
+            rels_name("word/document.xml"),
+            "word/_rels/document.xml.rels"
+        );
+        assert_eq!(rels_name(""), "_rels/.rels");
+    }
+
+    #[test]
+    fn names_are_rewritten_by_namespace_uri_not_by_prefix() {
+        let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+        let xml = format!(
+            r#"<?xml version="1.0"?><q:document xmlns:q="{w}" xmlns:w="urn:other"><q:p><q:r><q:t q:x='a"b'>M&#7852;T</q:t></q:r></q:p><w:t>khác</w:t></q:document>"#
+        );
+        let out = canonical_xml(xml.as_bytes(), &Limits::default(), "t").expect("xml");
+        let out = String::from_utf8(out).expect("utf-8");
+        assert!(
+            out.contains(r#"<w:p><w:r><w:t w:x="a&quot;b">M&#7852;T</w:t></w:r></w:p>"#),
+            "{out}"
+        );
+        // `w:` bound to another namespace is not WordprocessingML.
+        assert!(out.contains("<ns-other:t>khác</ns-other:t>"), "{out}");
+        assert!(!out.contains("xmlns"), "{out}");
+    }
 }

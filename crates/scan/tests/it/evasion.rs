@@ -302,3 +302,74 @@ fn a_hidden_main_part_enters_the_copy_index_with_its_text() {
     );
     assert_eq!(scan("rong.docx", &empty).verdict, Verdict::Review);
 }
+
+/// The entries of a zip (name, bytes), in order.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut a = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    (0..a.len())
+        .map(|i| {
+            let mut f = a.by_index(i).expect("entry");
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read");
+            (f.name().expect("name").into_owned(), data)
+        })
+        .collect()
+}
+
+#[test]
+fn a_pptx_slide_moved_out_of_ppt_slides_under_another_prefix_is_caught() {
+    let fodp = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:master-styles><style:master-page style:name="Default"/></office:master-styles>
+<office:body><office:presentation><draw:page draw:name="p1" draw:master-page-name="Default">
+<draw:frame svg:x="1cm" svg:y="1cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p>TỐI MẬT</text:p></draw:text-box></draw:frame>
+</draw:page></office:presentation></office:body></office:document>"#;
+    let pptx = crate::formats::soffice("trinh-chieu.fodp", fodp.as_bytes(), "pptx");
+    assert_blocks(&scan("goc.pptx", &pptx));
+    // Move slide 1 to `ppt/an/s.xml` (its relationships along), rename the PresentationML
+    // prefix, and point the presentation and the content types at the new place.
+    let fix = |s: String| s.replace("slides/slide1.xml", "an/s.xml");
+    let entries: Vec<ZipEntry> = unzip(&pptx)
+        .into_iter()
+        .map(|(name, data)| {
+            let (name, data) = match name.as_str() {
+                "ppt/slides/slide1.xml" => {
+                    let x = String::from_utf8(data)
+                        .expect("utf-8")
+                        .replace("<p:", "<pp:")
+                        .replace("</p:", "</pp:")
+                        .replace("xmlns:p=", "xmlns:pp=");
+                    ("ppt/an/s.xml".to_owned(), x.into_bytes())
+                }
+                "ppt/slides/_rels/slide1.xml.rels" => ("ppt/an/_rels/s.xml.rels".to_owned(), data),
+                "ppt/_rels/presentation.xml.rels" | "[Content_Types].xml" => (
+                    name.clone(),
+                    fix(String::from_utf8(data).expect("utf-8")).into_bytes(),
+                ),
+                _ => (name, data),
+            };
+            ZipEntry::stored(&name, &data)
+        })
+        .collect();
+    let moved = zip(&entries);
+    let x = bmnn_scan::extract::extract(&moved, "an.pptx", &bmnn_scan::Limits::default())
+        .expect("read");
+    assert!(
+        x.units
+            .iter()
+            .any(|u| u.text == "TỐI MẬT" && u.source == "ppt/an/s.xml"),
+        "{:?}",
+        x.units
+    );
+    assert_blocks(&scan("an.pptx", &moved));
+    // LibreOffice still shows the slide: the stamp is there for a reader.
+    let pdf = crate::formats::soffice("an.pptx", &moved, "pdf");
+    let shown = bmnn_scan::extract::extract(&pdf, "r.pdf", &bmnn_scan::Limits::default())
+        .expect("rendered");
+    assert!(
+        shown.units.iter().any(|u| u.text.contains("TỐI MẬT")),
+        "{:?}",
+        shown.units
+    );
+}
