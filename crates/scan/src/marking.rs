@@ -341,11 +341,15 @@ impl MarkingDetector {
         first: usize,
         doc_has_diacritics: bool,
     ) -> Option<MarkingHit> {
-        let raw: String = units
+        let joined: String = units
             .iter()
             .map(|u| u.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        // Padding (trailing spaces, no-break spaces, zero-width characters) is removed before
+        // the length test, so that a stamp line padded past the limit is still tested (issue 16).
+        let raw = strip_padding(&joined);
+        let padded = raw.len() != joined.len();
         if raw.trim().is_empty() || raw.len() > 400 {
             return None;
         }
@@ -383,7 +387,7 @@ impl MarkingDetector {
         let (mut h, start, end) = hit?;
         // Offsets refer to the first unit; clamp for joined blocks and guessed decodings.
         let first_text = &units[0].text;
-        let (s, e) = if units.len() == 1 && !h.legacy_guess {
+        let (s, e) = if units.len() == 1 && !h.legacy_guess && !padded {
             (start, end)
         } else {
             (0, first_text.len())
@@ -535,4 +539,59 @@ fn exact_prefix_len(exact: &str, n: usize) -> usize {
 
 fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
+}
+
+/// A block's text without padding a reader does not see: zero-width and other invisible
+/// characters are removed and every run of white space (spaces, tabs, no-break and other Unicode
+/// spaces) becomes one space, trimmed at both ends. Issue 16: a stamp line padded past the
+/// block-length limit with trailing spaces, no-break spaces or zero-width spaces must still be
+/// tested. Returns the text unchanged (same length) when there was no padding.
+pub(crate) fn strip_padding(s: &str) -> String {
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+    };
+    if !s
+        .chars()
+        .any(|c| invisible(c) || (c.is_whitespace() && c != ' '))
+        && !s.contains("  ")
+        && s.trim() == s
+    {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len().min(1024));
+    let mut space = false;
+    for c in s.chars() {
+        if invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! OLE compound files (tệp OLE): Word 97–2003 `.doc` is read through its piece table, an Excel
-//! 97–2003 `.xls` is handed to [`super::xls`]; the other OLE formats (`.ppt`, `.msg`, Excel 5.0,
-//! a password-protected OOXML file) are recognised and refused for review, never decoded as text.
+//! 97–2003 `.xls` is handed to [`super::xls`], a PowerPoint 97–2003 `.ppt` to [`super::ppt`]; the
+//! other OLE formats (Excel 5.0, a password-protected OOXML file) are recognised and refused for
+//! review, never decoded as text.
 //!
 //! A `.doc` ([MS-DOC]): the `WordDocument` stream starts with the FIB, whose `fWhichTblStm` bit
 //! names the table stream (`0Table`/`1Table`) and whose `fcClx`/`lcbClx` locate the piece table
@@ -47,7 +48,11 @@ fn read_stream<F: Read + std::io::Seek>(
     Ok(out)
 }
 
-pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    bytes: &[u8],
+    limits: &Limits,
+    nested: super::office::Nested,
+) -> Result<Extracted, ExtractError> {
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| ExtractError::Corrupt(format!("OLE: {e}")))?;
     let has = |cf: &cfb::CompoundFile<Cursor<&[u8]>>, n: &str| cf.is_stream(n);
@@ -61,11 +66,25 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
             .any(|e| e.is_storage() && e.name().starts_with("MBD"));
         return super::xls::extract(bytes, &wb, objects, limits);
     }
+    if !has(&cf, "WordDocument") && has(&cf, "PowerPoint Document") {
+        let stream = read_stream(&mut cf, "PowerPoint Document", limits.max_entry_size)?;
+        // "Current User" says whether the file is encrypted (a header token of 0xF3D1C4DF).
+        if has(&cf, "Current User")
+            && let Ok(cu) = read_stream(&mut cf, "Current User", 4096)
+            && u32_at(&cu, 12) == Some(0xF3D1_C4DF)
+        {
+            return Err(ExtractError::Encrypted);
+        }
+        let pictures = if has(&cf, "Pictures") {
+            cf.entry("Pictures").map(|e| e.len() as usize).unwrap_or(0)
+        } else {
+            0
+        };
+        return super::ppt::extract(&stream, pictures, limits, nested);
+    }
     if !has(&cf, "WordDocument") {
         let what = if has(&cf, "Book") {
             "bảng tính Excel 5.0/95 (.xls)"
-        } else if has(&cf, "PowerPoint Document") {
-            "trình chiếu PowerPoint 97–2003 (.ppt)"
         } else if cf.walk().any(|e| e.name().starts_with("__substg1.0_")) {
             "thư Outlook (.msg)"
         } else {

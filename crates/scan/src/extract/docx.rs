@@ -10,35 +10,84 @@
 //! * line breaks (`w:br`) split a paragraph into lines of one group, text boxes and table cells get
 //!   a group id, so multi-line stamps can be joined;
 //! * entity references (`&amp;`, `&#7852;`) are resolved (quick-xml reports them as separate events);
-//! * nesting depth is capped; field codes (`w:instrText`) are not text.
+//! * nesting depth is capped; field codes (`w:instrText`) are not text;
+//! * parts are found as Word finds them ([`super::ooxml`]): the main part through `_rels/.rels`
+//!   (at any path; a decoy `word/document.xml` is read too, it hides nothing), headers, footers,
+//!   notes, comments and the glossary through the main part's relationships and the content
+//!   types, and the usual names as well; names are resolved by namespace URI, not by prefix;
+//! * both branches of `mc:AlternateContent` are read: the fallback's paragraphs that repeat the
+//!   chosen branch (the VML copy of a text box) are dropped, the others are kept.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::zipread::BoundedZip;
-use super::{ExtractError, Limits, ocr};
+use super::{ExtractError, Limits, ocr, ooxml};
 use crate::legacy;
 use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
 
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
     let mut z = BoundedZip::open(bytes, limits)?;
     let names = z.names().to_vec();
-    if !names.iter().any(|n| n == "word/document.xml") {
-        return Err(ExtractError::Unsupported(
-            "tệp nén không phải văn bản DOCX".into(),
-        ));
-    }
-    let styles = match z.read("word/styles.xml")? {
-        Some(x) => parse_styles(&x, limits)?,
+    let main = match ooxml::main_part(&mut z, limits)? {
+        Some((m, ooxml::Kind::Word)) => m,
+        _ => {
+            return Err(ExtractError::Unsupported(
+                "tệp nén không phải văn bản DOCX".into(),
+            ));
+        }
+    };
+    let main_rels = ooxml::relationships(&mut z, &main, limits)?;
+    let main_dir = main.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let styles_name = main_rels
+        .iter()
+        .find(|r| r.kind == "styles")
+        .map(|r| r.target.clone())
+        .unwrap_or_else(|| format!("{main_dir}/styles.xml"));
+    let styles = match ooxml::read_ci(&mut z, &styles_name)? {
+        Some(x) => parse_styles(&ooxml::canonical_xml(&x, limits, &styles_name)?, limits)?,
         None => Styles::default(),
     };
     let mut out = Extracted::new("docx");
     let mut groups = 0u32;
-    let mut order: Vec<(&str, Part)> = vec![("word/document.xml", Part::Body)];
+    // The parts to read, in reading order, each once: the main part, the parts it refers to,
+    // every part declared with a WordprocessingML content type, then the usual names.
+    let mut order: Vec<(String, Part)> = vec![(main.clone(), Part::Body)];
+    for r in &main_rels {
+        let part = match r.kind.as_str() {
+            "header" => Part::Header,
+            "footer" => Part::Footer,
+            "footnotes" | "endnotes" => Part::Note,
+            "comments" => Part::Comment,
+            "glossaryDocument" => Part::Body,
+            _ => continue,
+        };
+        order.push((r.target.clone(), part));
+    }
+    for (p, ct) in ooxml::content_types(&mut z, limits)? {
+        if !ct.contains("wordprocessingml") {
+            continue;
+        }
+        let part = if ct.ends_with(".header+xml") {
+            Part::Header
+        } else if ct.ends_with(".footer+xml") {
+            Part::Footer
+        } else if ct.ends_with(".footnotes+xml") || ct.ends_with(".endnotes+xml") {
+            Part::Note
+        } else if ct.ends_with(".comments+xml") {
+            Part::Comment
+        } else if ct.ends_with(".main+xml") || ct.ends_with(".glossary+xml") {
+            Part::Body
+        } else {
+            continue;
+        };
+        order.push((p, part));
+    }
     let mut sorted = names.clone();
     sorted.sort();
+    order.push(("word/document.xml".into(), Part::Body));
     for n in &sorted {
         let base = n.strip_prefix("word/").unwrap_or("");
         if base.contains('/') || !base.ends_with(".xml") {
@@ -55,11 +104,23 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         } else {
             continue;
         };
-        order.push((n.as_str(), part));
+        order.push((n.clone(), part));
     }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut images: Vec<String> = Vec::new();
     for (name, part) in order {
-        if let Some(xml) = z.read(name)? {
-            walk_wordml(&xml, part, name, &styles, &mut groups, limits, &mut out)?;
+        if !seen.insert(name.to_ascii_lowercase()) {
+            continue;
+        }
+        if let Some(xml) = ooxml::read_ci(&mut z, &name)? {
+            let xml = ooxml::canonical_xml(&xml, limits, &name)?;
+            walk_wordml(&xml, part, &name, &styles, &mut groups, limits, &mut out)?;
+            // Pictures are found by relationship too (a stamp image outside word/media/).
+            for r in ooxml::relationships(&mut z, &name, limits)? {
+                if r.kind == "image" && !images.contains(&r.target) {
+                    images.push(r.target);
+                }
+            }
         }
     }
     for name in [
@@ -68,15 +129,20 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         "docProps/custom.xml",
     ] {
         if let Some(xml) = z.read(name)? {
+            let xml = ooxml::canonical_xml(&xml, limits, name)?;
             read_properties(&xml, name, limits, &mut out)?;
         }
     }
     // Embedded pictures may be stamp images: OCR them or say that we could not.
-    let images: Vec<String> = names
+    for n in names
         .iter()
         .filter(|n| n.starts_with("word/media/") && is_image_name(n))
-        .cloned()
-        .collect();
+    {
+        if !images.contains(n) {
+            images.push(n.clone());
+        }
+    }
+    images.retain(|n| z.names().iter().any(|x| x == n));
     ocr_pictures(&mut z, &images, &mut out)?;
     Ok(out)
 }
@@ -320,6 +386,7 @@ fn walk_wordml(
     let mut in_rpr = false;
     let mut in_del = 0usize;
     let mut index = 0u32;
+    let mut alt: Vec<Alt> = Vec::new();
     loop {
         let ev = r
             .read_event()
@@ -331,8 +398,15 @@ fn walk_wordml(
                     return Err(ExtractError::Limit("XML lồng quá sâu".into()));
                 }
                 match e.name().as_ref() {
-                    // Text boxes are written twice; the VML fallback copy is skipped (ECMA-376 Part 3).
-                    b"mc:Fallback" | b"w:instrText" | b"w:fldData" => {
+                    // Both branches of alternate content are read; the fallback's repeats of
+                    // the chosen branch (text boxes are written twice) are dropped at emission.
+                    b"mc:AlternateContent" => alt.push(Alt::default()),
+                    b"mc:Fallback" => {
+                        if let Some(a) = alt.last_mut() {
+                            a.in_fallback = true;
+                        }
+                    }
+                    b"w:instrText" | b"w:fldData" => {
                         let end = e.name().as_ref().to_vec();
                         r.read_to_end(quick_xml::name::QName(&end))
                             .map_err(|e| ExtractError::Corrupt(format!("{source}: {e}")))?;
@@ -427,7 +501,15 @@ fn walk_wordml(
                     }
                     b"w:p" => {
                         if let Some(p) = paras.pop() {
-                            emit_para(p, part, source, &mut index, groups, out);
+                            emit_para(p, part, source, &mut index, groups, alt.last_mut(), out);
+                        }
+                    }
+                    b"mc:AlternateContent" => {
+                        alt.pop();
+                    }
+                    b"mc:Fallback" => {
+                        if let Some(a) = alt.last_mut() {
+                            a.in_fallback = false;
                         }
                     }
                     b"w:txbxContent" | b"w:tc" if ctx.len() > 1 => {
@@ -442,7 +524,7 @@ fn walk_wordml(
     }
     // Unclosed paragraphs in a truncated part still count.
     while let Some(p) = paras.pop() {
-        emit_para(p, part, source, &mut index, groups, out);
+        emit_para(p, part, source, &mut index, groups, None, out);
     }
     Ok(())
 }
@@ -550,16 +632,37 @@ fn flush_run_text(run: &mut Run, p: &mut Para) {
     }
 }
 
+/// One `mc:AlternateContent`: the texts of its chosen branch, and whether the walker is in its
+/// fallback.
+#[derive(Default)]
+struct Alt {
+    chosen: HashSet<String>,
+    in_fallback: bool,
+}
+
 fn emit_para(
     mut p: Para,
     part: Part,
     source: &str,
     index: &mut u32,
     groups: &mut u32,
+    alt: Option<&mut Alt>,
     out: &mut Extracted,
 ) {
     let cur = std::mem::take(&mut p.cur);
     p.lines.push(cur);
+    if let Some(a) = alt {
+        if a.in_fallback {
+            // The fallback repeats the chosen branch: only what it adds is new text.
+            p.lines.retain(|l| !a.chosen.contains(l.trim()));
+            if a.chosen.contains(p.deleted.trim()) {
+                p.deleted.clear();
+            }
+        } else {
+            a.chosen.extend(p.lines.iter().map(|l| l.trim().to_owned()));
+            a.chosen.insert(p.deleted.trim().to_owned());
+        }
+    }
     p.style.bold = p.chars > 0 && p.bold_chars * 2 >= p.chars;
     let non_empty = p.lines.iter().filter(|l| !l.trim().is_empty()).count();
     let group = if p.group == 0 && non_empty > 1 {

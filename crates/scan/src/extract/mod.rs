@@ -1,5 +1,6 @@
 //! Text extraction (trích xuất văn bản) from untrusted files: DOCX, `.doc`, RTF, spreadsheets and
-//! slide shows (OOXML, ODF), PDF, HTML, plain text and zip archives.
+//! slide shows (OOXML, ODF, `.ppt`), PDF, HTML, SVG, plain text, zip, 7z and tar archives and
+//! single compressed files (`.gz`, `.xz`).
 //!
 //! Every extractor treats its input as hostile: sizes are capped, zip entries are bounded (entry
 //! count, per-entry and total decompressed size), encrypted content is refused, XML is streamed
@@ -10,6 +11,7 @@
 //! Legacy Vietnamese fonts are repaired per run here, where the font name is known, before any
 //! normalisation happens downstream.
 
+pub mod archives;
 pub mod doc;
 pub mod docx;
 pub mod html;
@@ -17,8 +19,11 @@ pub mod mail;
 pub mod msg;
 pub mod ocr;
 pub mod office;
+mod ooxml;
 pub mod pdf;
+pub mod ppt;
 pub mod rtf;
+pub mod svg;
 pub mod txt;
 pub mod xls;
 mod zipread;
@@ -81,33 +86,41 @@ pub enum Format {
     Pdf,
     Html,
     Txt,
-    /// A picture (PNG, JPEG, GIF, TIFF, BMP): its text, a stamp included, only OCR can read.
+    /// A picture (PNG, JPEG, GIF, TIFF, BMP, WebP, HEIC): its text, a stamp included, only OCR
+    /// can read.
     Image,
-    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`, Outlook `.msg`; `.ppt` is
-    /// refused for review).
+    /// A 7z archive.
+    SevenZip,
+    /// A tar archive.
+    Tar,
+    /// A gzip-compressed file (`.gz`, `.tgz`).
+    Gzip,
+    /// An xz-compressed file (`.xz`, `.txz`).
+    Xz,
+    /// An SVG drawing: XML whose text elements are read.
+    Svg,
+    /// An OLE compound file (Word 97–2003 `.doc`, Excel 97–2003 `.xls`, PowerPoint 97–2003
+    /// `.ppt`, Outlook `.msg`).
     Ole,
     /// RTF.
     Rtf,
     /// A MIME message: e-mail (`.eml`) or web archive (`.mht`).
     Mail,
-    /// A format recognised but not read (7z, RAR, gzip, xz, `.ppt`):
+    /// A format recognised but not read (RAR, bzip2, or a compressed file whose magic is wrong):
     /// the verdict is `review`, never `pass`.
     Unread(&'static str),
 }
 
 /// Extensions of formats we know we do not read (yet): never decoded as text.
 const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
-    (".ppt", "trình chiếu PowerPoint 97–2003 (.ppt)"),
     (".7z", "tệp nén 7z"),
     (".rar", "tệp nén RAR"),
     (".gz", "tệp nén gzip"),
     (".tgz", "tệp nén gzip"),
     (".xz", "tệp nén xz"),
     (".bz2", "tệp nén bzip2"),
+    (".txz", "tệp nén xz"),
     (".tar", "tệp lưu trữ tar"),
-    (".svg", "ảnh vector SVG"),
-    (".webp", "ảnh WebP"),
-    (".heic", "ảnh HEIC"),
 ];
 
 /// Magic bytes of the picture formats tesseract reads.
@@ -118,9 +131,36 @@ fn is_image(bytes: &[u8], lower_name: &str) -> bool {
         || bytes.starts_with(b"GIF89a")
         || bytes.starts_with(b"II*\0")
         || bytes.starts_with(b"MM\0*")
-        || [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"]
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        || is_heif(bytes)
+        || [
+            ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".heif",
+        ]
+        .iter()
+        .any(|e| lower_name.ends_with(e))
+}
+
+/// An ISO base media file whose brand is a HEIF picture (HEIC, HEIF, AVIF).
+fn is_heif(bytes: &[u8]) -> bool {
+    bytes.get(4..8) == Some(b"ftyp")
+        && bytes.get(8..12).is_some_and(|b| {
+            [
+                b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif",
+            ]
             .iter()
-            .any(|e| lower_name.ends_with(e))
+            .any(|x| b == *x)
+        })
+}
+
+/// An SVG drawing: by name, or an XML/`<svg` head.
+fn is_svg(bytes: &[u8], lower_name: &str) -> bool {
+    if lower_name.ends_with(".svg") || lower_name.ends_with(".svgz") {
+        return true;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    (head.starts_with("<?xml") || head.starts_with("<svg") || head.starts_with("<!doctype svg"))
+        && (head.contains("<svg") || head.contains("http://www.w3.org/2000/svg"))
 }
 
 /// Recognise the format from magic bytes first, the file name second.
@@ -143,25 +183,28 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
         return Format::Rtf;
     }
     if bytes.starts_with(b"7z\xbc\xaf\x27\x1c") {
-        return Format::Unread("tệp nén 7z");
+        return Format::SevenZip;
     }
     if bytes.starts_with(b"Rar!\x1a\x07") {
         return Format::Unread("tệp nén RAR");
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Format::Unread("tệp nén gzip");
+        return Format::Gzip;
     }
     if bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        return Format::Unread("tệp nén xz");
+        return Format::Xz;
+    }
+    if archives::is_tar(bytes) {
+        return Format::Tar;
     }
     if bytes.starts_with(b"BZh") && lower.ends_with(".bz2") {
         return Format::Unread("tệp nén bzip2");
     }
-    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        return Format::Unread("ảnh WebP");
-    }
     if is_image(bytes, &lower) {
         return Format::Image;
+    }
+    if is_svg(bytes, &lower) {
+        return Format::Svg;
     }
     if let Some((_, what)) = UNREAD_EXTENSIONS.iter().find(|(e, _)| lower.ends_with(e)) {
         return Format::Unread(what);
@@ -221,13 +264,15 @@ fn extract_at(
 ) -> Result<Extracted, ExtractError> {
     match sniff(bytes, file_name) {
         Format::Docx => {
-            let z = zipread::BoundedZip::open(bytes, limits)?;
+            let mut z = zipread::BoundedZip::open(bytes, limits)?;
+            // An OOXML package is told by its main part (through `_rels/.rels`), not by names.
+            let main = ooxml::main_part(&mut z, limits)?;
             let has = |n: &str| z.names().iter().any(|x| x == n);
-            if has("word/document.xml") {
+            if let Some((_, ooxml::Kind::Word)) = main {
                 docx::extract(bytes, limits)
-            } else if has("xl/workbook.xml") {
+            } else if let Some((_, ooxml::Kind::Excel)) = main {
                 office::extract_xlsx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
-            } else if has("ppt/presentation.xml") {
+            } else if let Some((_, ooxml::Kind::PowerPoint)) = main {
                 office::extract_pptx(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
             } else if has("mimetype") || has("META-INF/manifest.xml") {
                 office::extract_odf(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
@@ -244,11 +289,41 @@ fn extract_at(
         Format::Ole if msg::is_msg(bytes) => {
             msg::extract(bytes, limits, &mut |b, n| nested(b, n, limits, depth))
         }
-        Format::Ole => doc::extract(bytes, limits),
+        Format::Ole => doc::extract(bytes, limits, &mut |b, n| nested(b, n, limits, depth)),
         Format::Rtf => rtf::extract(bytes, limits),
         Format::Mail => mail::extract(bytes, &mut |b, n| nested(b, n, limits, depth)),
+        Format::Svg => svg::extract(bytes, limits),
+        Format::SevenZip => {
+            check_archive_depth(depth)?;
+            archives::extract_7z(bytes, limits, &mut |b, n, l| extract_at(b, n, l, depth + 1))
+        }
+        Format::Tar => {
+            check_archive_depth(depth)?;
+            archives::extract_tar(bytes, limits, &mut |b, n, l| extract_at(b, n, l, depth + 1))
+        }
+        Format::Gzip => {
+            check_archive_depth(depth)?;
+            archives::extract_gzip(bytes, file_name, limits, &mut |b, n, l| {
+                extract_at(b, n, l, depth + 1)
+            })
+        }
+        Format::Xz => {
+            check_archive_depth(depth)?;
+            archives::extract_xz(bytes, file_name, limits, &mut |b, n, l| {
+                extract_at(b, n, l, depth + 1)
+            })
+        }
         Format::Unread(what) => Err(ExtractError::Unsupported(what.to_owned())),
     }
+}
+
+fn check_archive_depth(depth: u32) -> Result<(), ExtractError> {
+    if depth >= MAX_ARCHIVE_DEPTH {
+        return Err(ExtractError::Limit(format!(
+            "tệp nén lồng nhau quá {MAX_ARCHIVE_DEPTH} lớp"
+        )));
+    }
+    Ok(())
 }
 
 /// An object embedded in an office document, extracted as a file of its own one level deeper.

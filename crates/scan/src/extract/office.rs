@@ -16,14 +16,18 @@
 //! `rFont`, an ODF style's font). Pictures go to OCR or are reported as unread; embedded objects
 //! are extracted as files of their own (through the caller) or reported as skipped; an encrypted
 //! ODF package is refused.
+//!
+//! OOXML parts are found by name and through relationships from the main part (a slide or a sheet
+//! stored outside `ppt/slides/` or `xl/worksheets/` is read too), and every part is rewritten with
+//! canonical prefixes by namespace URI before it is walked ([`ooxml::canonical_xml`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::zipread::BoundedZip;
-use super::{ExtractError, Limits, docx};
+use super::{ExtractError, Limits, docx, ooxml};
 use crate::legacy;
 use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
 
@@ -138,8 +142,11 @@ pub fn extract_xlsx(
     nested: Nested,
 ) -> Result<Extracted, ExtractError> {
     let mut z = BoundedZip::open(bytes, limits)?;
-    let names = sorted_names(&z);
-    if !names.iter().any(|n| n.starts_with("xl/worksheets/")) {
+    let mut names = sorted_names(&z);
+    let related = related_parts(&mut z, limits)?;
+    if !names.iter().any(|n| n.starts_with("xl/worksheets/"))
+        && !related.iter().any(|(_, k)| k == "worksheet")
+    {
         return Err(ExtractError::Corrupt(
             "bảng tính Excel không có trang tính nào".into(),
         ));
@@ -147,25 +154,58 @@ pub fn extract_xlsx(
     let mut out = Extracted::new("xlsx");
     let mut w = Walker::new(limits);
     let no_fonts = HashMap::new();
-    if let Some(xml) = z.read("xl/sharedStrings.xml")? {
+    // Parts found through relationships, wherever they are stored, are read like the usual ones.
+    let mut extra: Vec<(String, &str)> = Vec::new();
+    for (n, kind) in &related {
+        let k = match kind.as_str() {
+            "worksheet" => "sheet",
+            "sharedStrings" => "strings",
+            "comments" => "comments",
+            "drawing" => "drawing",
+            _ => continue,
+        };
+        extra.push((n.clone(), k));
+    }
+    let strings = related
+        .iter()
+        .find(|(_, k)| k == "sharedStrings")
+        .map(|(n, _)| n.clone())
+        .unwrap_or_else(|| "xl/sharedStrings.xml".into());
+    names.retain(|n| n != &strings);
+    if let Some(xml) = read_canonical(&mut z, &strings, limits)? {
         w.walk(
             &xml,
             &SHARED_STRINGS,
             Part::Body,
-            "xl/sharedStrings.xml",
+            &strings,
             &no_fonts,
             &mut out,
             true,
         )?;
     }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut parts: Vec<(String, &str)> = Vec::new();
     for n in &names {
         if n.starts_with("xl/worksheets/") && n.ends_with(".xml") && !n[14..].contains('/') {
-            if let Some(xml) = z.read(n)? {
+            parts.push((n.clone(), "sheet"));
+        } else if n.starts_with("xl/comments") && n.ends_with(".xml") {
+            parts.push((n.clone(), "comments"));
+        } else if n.starts_with("xl/drawings/") && n.ends_with(".xml") && !n[12..].contains('/') {
+            parts.push((n.clone(), "drawing"));
+        }
+    }
+    parts.extend(extra.into_iter().filter(|(n, _)| n != &strings));
+    for (n, kind) in &parts {
+        if !seen.insert(n.to_ascii_lowercase()) {
+            continue;
+        }
+        if *kind == "sheet" {
+            if let Some(xml) = read_canonical(&mut z, n, limits)? {
                 w.walk(&xml, &SHEET, Part::Body, n, &no_fonts, &mut out, true)?;
                 header_footer(&xml, n, limits, &mut out)?;
             }
-        } else if n.starts_with("xl/comments") && n.ends_with(".xml") {
-            if let Some(xml) = z.read(n)? {
+        } else if *kind == "comments" {
+            if let Some(xml) = read_canonical(&mut z, n, limits)? {
                 w.walk(
                     &xml,
                     &SHARED_STRINGS,
@@ -176,11 +216,7 @@ pub fn extract_xlsx(
                     false,
                 )?;
             }
-        } else if n.starts_with("xl/drawings/")
-            && n.ends_with(".xml")
-            && !n[12..].contains('/')
-            && let Some(xml) = z.read(n)?
-        {
+        } else if let Some(xml) = read_canonical(&mut z, n, limits)? {
             w.walk(&xml, &DRAWINGML, Part::Body, n, &no_fonts, &mut out, false)?;
         }
     }
@@ -196,9 +232,11 @@ pub fn extract_pptx(
 ) -> Result<Extracted, ExtractError> {
     let mut z = BoundedZip::open(bytes, limits)?;
     let names = sorted_names(&z);
+    let related = related_parts(&mut z, limits)?;
     let mut out = Extracted::new("pptx");
     let mut w = Walker::new(limits);
     let no_fonts = HashMap::new();
+    let mut parts: Vec<(String, Part)> = Vec::new();
     for n in &names {
         let Some(rest) = n.strip_prefix("ppt/") else {
             continue;
@@ -216,8 +254,26 @@ pub fn extract_pptx(
             "comments" => Part::Comment,
             _ => continue,
         };
-        if let Some(xml) = z.read(n)? {
-            w.walk(&xml, &DRAWINGML, part, n, &no_fonts, &mut out, false)?;
+        parts.push((n.clone(), part));
+    }
+    // Parts found through relationships, wherever they are stored.
+    for (n, kind) in &related {
+        let part = match kind.as_str() {
+            "slide" => Part::Body,
+            "slideMaster" | "slideLayout" | "notesMaster" | "handoutMaster" => Part::Header,
+            "notesSlide" => Part::Note,
+            "comments" | "comment" => Part::Comment,
+            _ => continue,
+        };
+        parts.push((n.clone(), part));
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    for (n, part) in parts {
+        if !seen.insert(n.to_ascii_lowercase()) {
+            continue;
+        }
+        if let Some(xml) = read_canonical(&mut z, &n, limits)? {
+            w.walk(&xml, &DRAWINGML, part, &n, &no_fonts, &mut out, false)?;
         }
     }
     finish_ooxml(&mut z, &names, "ppt/", limits, nested, &mut out)?;
@@ -312,6 +368,49 @@ pub fn extract_odf(
         .cloned()
         .collect();
     embedded(&mut z, &objects, nested, &mut out)?;
+    Ok(out)
+}
+
+/// An XML part with canonical prefixes ([`ooxml::canonical_xml`]); `None` if absent.
+fn read_canonical(
+    z: &mut BoundedZip<'_>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Option<Vec<u8>>, ExtractError> {
+    match ooxml::read_ci(z, name)? {
+        Some(x) => Ok(Some(ooxml::canonical_xml(&x, limits, name)?)),
+        None => Ok(None),
+    }
+}
+
+/// Every XML part reachable from the package's main part through relationships (breadth first,
+/// each once, at most the entry limit), with its relationship kind.
+fn related_parts(
+    z: &mut BoundedZip<'_>,
+    limits: &Limits,
+) -> Result<Vec<(String, String)>, ExtractError> {
+    let Some((main, _)) = ooxml::main_part(z, limits)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut seen: HashSet<String> = HashSet::from([main.to_ascii_lowercase()]);
+    let mut queue = VecDeque::from([main]);
+    while let Some(p) = queue.pop_front() {
+        for r in ooxml::relationships(z, &p, limits)? {
+            let lower = r.target.to_ascii_lowercase();
+            if !lower.ends_with(".xml")
+                || !z.names().iter().any(|n| n.eq_ignore_ascii_case(&r.target))
+                || !seen.insert(lower)
+            {
+                continue;
+            }
+            if out.len() >= limits.max_zip_entries {
+                return Ok(out);
+            }
+            out.push((r.target.clone(), r.kind.clone()));
+            queue.push_back(r.target);
+        }
+    }
     Ok(out)
 }
 

@@ -1,6 +1,6 @@
 //! Formats an office uses, as LibreOffice writes them (issue 11): a Word 97–2003 `.doc` is read
-//! through its piece table (a stamp in the body or the header blocks, a clean one passes); what
-//! is not read completely — random bytes, a PowerPoint 97–2003 file not read yet, an encrypted
+//! through its piece table (a stamp in the body or the header blocks, a clean one passes), a
+//! PowerPoint 97–2003 `.ppt` through its record tree; what is not read completely — random bytes, an encrypted
 //! archive, an archive entry that cannot be opened — is `review`, never `pass`; a zip archive is
 //! scanned entry by entry.
 
@@ -83,19 +83,136 @@ fn a_word_97_doc_with_a_stamp_in_the_header_or_body_blocks_and_a_clean_one_passe
     assert_ne!(scan("cat.doc", cut).verdict, Verdict::Pass);
 }
 
+/// A flat OpenDocument presentation: `slide` is the slide's text box, `notes` the speaker notes,
+/// `master` shapes of the master slide, `footer` the slides' footer field.
+fn fodp(slide: &str, notes: &str, master: &str, footer: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:master-styles><style:master-page style:name="Default">{master}</style:master-page></office:master-styles>
+<office:body><office:presentation>{footer}<draw:page draw:name="p1" draw:master-page-name="Default"{use_footer}>
+<draw:frame svg:x="1cm" svg:y="1cm" svg:width="20cm" svg:height="2cm"><draw:text-box>{slide}</draw:text-box></draw:frame>
+<presentation:notes><draw:frame presentation:class="notes" svg:x="1cm" svg:y="14cm" svg:width="18cm" svg:height="10cm"><draw:text-box>{notes}</draw:text-box></draw:frame></presentation:notes>
+</draw:page></office:presentation></office:body></office:document>"#,
+        footer = if footer.is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"<presentation:footer-decl presentation:name="ftr1">{footer}</presentation:footer-decl>"#
+            )
+        },
+        use_footer = if footer.is_empty() {
+            ""
+        } else {
+            r#" presentation:use-footer-name="ftr1""#
+        },
+    )
+}
+
+fn ppt_text(f: &[u8]) -> Vec<(bmnn_scan::Part, String)> {
+    bmnn_scan::extract::extract(f, "t.ppt", &bmnn_scan::Limits::default())
+        .expect("read")
+        .units
+        .into_iter()
+        .map(|u| (u.part, u.text))
+        .collect()
+}
+
 #[test]
-fn powerpoint_97_slides_not_read_yet_are_reviewed_never_passed() {
-    // Writer cannot export slides: the .ppt is made from a flat OpenDocument presentation.
-    let fodp = r#"<?xml version="1.0" encoding="UTF-8"?>
+fn powerpoint_97_slides_are_read_body_notes_and_masters() {
+    // Writer cannot export slides: each .ppt is made from a flat OpenDocument presentation.
+    let clean = soffice(
+        "sach.fodp",
+        fodp(
+            "<text:p>Kế hoạch tập huấn năm 2027</text:p><text:p>Nội dung: nghiệp vụ văn thư</text:p>",
+            "<text:p>Ghi chú cho người trình bày</text:p>",
+            "",
+            "",
+        )
+        .as_bytes(),
+        "ppt",
+    );
+    assert!(clean.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]), "an OLE file");
+    let units = ppt_text(&clean);
+    assert!(
+        units
+            .iter()
+            .any(|(p, t)| *p == bmnn_scan::Part::Body && t == "Kế hoạch tập huấn năm 2027"),
+        "{units:?}"
+    );
+    assert!(
+        units
+            .iter()
+            .any(|(p, t)| *p == bmnn_scan::Part::Note && t == "Ghi chú cho người trình bày"),
+        "{units:?}"
+    );
+    let v = scan("sach.ppt", &clean);
+    assert_passes(&v);
+    assert_eq!(v.format, "ppt");
+    // The master slides are read (as headers: they repeat on every slide).
+    assert!(
+        units
+            .iter()
+            .any(|(p, t)| *p == bmnn_scan::Part::Header
+                && t == "Click to edit the title text format"),
+        "{units:?}"
+    );
+    // A stamp on the slide, in the notes, in the footer field (a master's header/footer text).
+    let cases = [
+        (
+            "trang",
+            fodp(
+                "<text:p>TỐI MẬT</text:p><text:p>Kế hoạch</text:p>",
+                "",
+                "",
+                "",
+            ),
+        ),
+        (
+            "ghi-chu",
+            fodp("<text:p>Kế hoạch</text:p>", "<text:p>MẬT</text:p>", "", ""),
+        ),
+        ("chan", fodp("<text:p>Kế hoạch</text:p>", "", "", "TỐI MẬT")),
+    ];
+    for (name, doc) in cases {
+        let f = soffice(&format!("{name}.fodp"), doc.as_bytes(), "ppt");
+        let v = scan(&format!("{name}.ppt"), &f);
+        assert_eq!(
+            v.verdict,
+            Verdict::Block,
+            "{name}: {:#?} {:?}",
+            v.findings,
+            ppt_text(&f)
+        );
+    }
+    // Through the isolated child too; cut short is never clean.
+    let f = soffice(
+        "trang.fodp",
+        fodp("<text:p>TỐI MẬT</text:p>", "", "", "").as_bytes(),
+        "ppt",
+    );
+    assert_blocks(&scan_isolated("trang.ppt", &f));
+    assert_ne!(scan("cat.ppt", &f[..f.len() / 2]).verdict, Verdict::Pass);
+}
+
+#[test]
+fn legacy_tcvn3_text_is_repaired_in_a_powerpoint_97_file() {
+    let doc = r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:font-face-decls><style:font-face style:name=".VnTime" svg:font-family=".VnTime"/></office:font-face-decls>
+<office:automatic-styles><style:style style:name="T2" style:family="text"><style:text-properties style:font-name=".VnTime"/></style:style></office:automatic-styles>
 <office:master-styles><style:master-page style:name="Default"/></office:master-styles>
 <office:body><office:presentation><draw:page draw:name="p1" draw:master-page-name="Default">
-<draw:frame svg:x="1cm" svg:y="1cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p>TỐI MẬT</text:p></draw:text-box></draw:frame>
+<draw:frame svg:x="1cm" svg:y="1cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p><text:span text:style-name="T2">tèi mËt</text:span></text:p></draw:text-box></draw:frame>
+<draw:frame svg:x="1cm" svg:y="4cm" svg:width="20cm" svg:height="2cm"><draw:text-box><text:p><text:span text:style-name="T2">Bé tr&#173;ëng Bé C«ng an</text:span></text:p></draw:text-box></draw:frame>
 </draw:page></office:presentation></office:body></office:document>"#;
-    let f = soffice("trinh-chieu.fodp", fodp.as_bytes(), "ppt");
-    let v = scan("trinh-chieu.ppt", &f);
-    assert_eq!(v.verdict, Verdict::Review, "{:#?}", v.findings);
-    assert!(v.findings[0].reason.contains("chưa được hỗ trợ"));
+    let f = soffice("cu.fodp", doc.as_bytes(), "ppt");
+    let units = ppt_text(&f);
+    assert!(
+        units.iter().any(|(_, t)| t == "Bộ trưởng Bộ Công an"),
+        "{units:?}"
+    );
+    assert_blocks(&scan("cu.ppt", &f));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The single integration-test binary of bmnn-scan (one binary to link, stack.md §11.22).
 
+mod archives;
 mod copy;
+mod evasion;
 mod extraction;
 mod faces;
 mod fingerprint_oracle;

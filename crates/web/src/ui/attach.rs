@@ -121,8 +121,10 @@ pub async fn upload<S: Store>(
         .await;
     match res {
         Ok(_) => {
-            // The item's text joins the leak scanner's copy index (kept encrypted).
-            if let Err(e) = crate::scanning::index_item_file(
+            // The item's text joins the leak scanner's copy index (kept encrypted). A file from
+            // which no text could be extracted is stored but cannot be recognised in copies:
+            // the page says so (issue 16).
+            let flash = match crate::scanning::index_item_file(
                 &st,
                 &st.scan,
                 ctx,
@@ -132,10 +134,15 @@ pub async fn upload<S: Store>(
             )
             .await
             {
-                tracing::warn!(item = item_id, code = e.0.code(), "item text not indexed");
-            }
+                Ok(0) => "uploaded_unread",
+                Ok(_) => "uploaded",
+                Err(e) => {
+                    tracing::warn!(item = item_id, code = e.0.code(), "item text not indexed");
+                    "uploaded_unread"
+                }
+            };
             let mut r = Redirect::to(&format!(
-                "/items/{}?ok=uploaded",
+                "/items/{}?ok={flash}",
                 crate::pubid::Pid(item_id)
             ))
             .into_response();

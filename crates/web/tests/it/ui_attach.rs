@@ -93,3 +93,33 @@ async fn upload_is_encrypted_and_every_view_is_recorded() {
         .await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// A file from which no text can be extracted is stored, but the page says that the scanner will
+/// not recognise copies of it (issue 16 point 1); a file with text says nothing of the kind.
+#[tokio::test]
+async fn an_upload_without_extractable_text_warns_that_copies_will_not_be_recognised() {
+    let app = TestApp::spawn();
+    let item = app
+        .classified_item("2026-03-10", serde_json::json!({}))
+        .await;
+    let clerk = Client::session(&app, "vanthu");
+    let upload = |content: &str| {
+        Request::post(format!("/items/{item}/attachments"))
+            .header(header::COOKIE, &clerk.cookie)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+            .body(Body::from(multipart(Some(&clerk.csrf), content)))
+            .expect("request")
+    };
+    let empty = send(&clerk.router, upload("   \t  ")).await;
+    assert_eq!(empty.status, StatusCode::SEE_OTHER, "{}", empty.text());
+    assert_eq!(empty.location, format!("/items/{item}?ok=uploaded_unread"));
+    let page = clerk.get(&empty.location).await.text();
+    assert!(
+        page.contains("không trích xuất được văn bản nào từ tệp"),
+        "{page}"
+    );
+    let full = send(&clerk.router, upload("Nội dung tài liệu mật dùng để thử")).await;
+    assert_eq!(full.location, format!("/items/{item}?ok=uploaded"));
+    let page = clerk.get(&full.location).await.text();
+    assert!(!page.contains("không trích xuất được văn bản"));
+}

@@ -1,0 +1,482 @@
+//! Office Open XML packages read as Word reads them (issue 16 point 1), not by file name:
+//! * parts are found through the package relationships (`_rels/.rels` → the main part, at any
+//!   path), the main part's relationships (headers, footers, footnotes, endnotes, comments,
+//!   glossary — at any path) and `[Content_Types].xml` (every part declared with a
+//!   WordprocessingML content type), so a clean decoy at `word/document.xml` hides nothing;
+//! * XML names are resolved by namespace URI, not by prefix: [`canonical_xml`] rewrites a part
+//!   with the prefixes the walkers expect (`w:`, `mc:`, `r:`, …), whatever prefixes the file
+//!   binds, so `<x:t>` with `x` bound to the WordprocessingML namespace is text, and `<w:t>` with
+//!   `w` bound to another namespace is not mistaken for it.
+
+use std::collections::BTreeMap;
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+use super::zipread::BoundedZip;
+use super::{ExtractError, Limits};
+
+/// Namespace URI → the canonical prefix the walkers match on.
+const NAMESPACES: &[(&[u8], &[u8])] = &[
+    (
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        b"w",
+    ),
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"w"),
+    (
+        b"http://schemas.openxmlformats.org/markup-compatibility/2006",
+        b"mc",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"r",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"r",
+    ),
+    (b"urn:schemas-microsoft-com:vml", b"v"),
+    (
+        b"http://schemas.openxmlformats.org/presentationml/2006/main",
+        b"p",
+    ),
+    (b"http://purl.oclc.org/ooxml/presentationml/main", b"p"),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        b"xdr",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"xdr",
+    ),
+    // SpreadsheetML is matched unprefixed (its usual default namespace).
+    (
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"",
+    ),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b""),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+        b"a",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"a"),
+    (
+        b"http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        b"wps",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        b"wp",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        b"cp",
+    ),
+    (b"http://purl.org/dc/elements/1.1/", b"dc"),
+    (b"http://purl.org/dc/terms/", b"dcterms"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+        b"vt",
+    ),
+    (b"http://www.w3.org/XML/1998/namespace", b"xml"),
+    // Document properties are matched unprefixed (their usual default namespace).
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+        b"",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        b"",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+        b"",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"",
+    ),
+];
+
+fn prefix_for(ns: &ResolveResult<'_>) -> Option<Vec<u8>> {
+    match ns {
+        ResolveResult::Bound(n) => Some(
+            NAMESPACES
+                .iter()
+                .find(|(uri, _)| *uri == n.as_ref())
+                .map(|(_, p)| p.to_vec())
+                // A namespace we do not know: never confused with a known one.
+                .unwrap_or_else(|| b"ns-other".to_vec()),
+        ),
+        ResolveResult::Unbound => None,
+        // An undeclared prefix: keep the name as written (Word would refuse the file).
+        ResolveResult::Unknown(_) => Some(b"ns-unknown".to_vec()),
+    }
+}
+
+fn qualified(prefix: Option<Vec<u8>>, local: &[u8]) -> Vec<u8> {
+    match prefix {
+        Some(p) if p.is_empty() => local.to_vec(),
+        Some(mut p) => {
+            p.push(b':');
+            p.extend_from_slice(local);
+            p
+        }
+        None => local.to_vec(),
+    }
+}
+
+/// Rewrites an XML part with canonical prefixes (see the module doc); namespace declarations,
+/// comments, processing instructions and the DTD are dropped; text is kept as written.
+pub fn canonical_xml(xml: &[u8], limits: &Limits, source: &str) -> Result<Vec<u8>, ExtractError> {
+    let corrupt = |e: &dyn std::fmt::Display| ExtractError::Corrupt(format!("{source}: {e}"));
+    let mut r = NsReader::from_reader(xml);
+    let mut out = Vec::with_capacity(xml.len());
+    let mut depth = 0usize;
+    loop {
+        let (ns, ev) = r.read_resolved_event().map_err(|e| corrupt(&e))?;
+        let prefix = prefix_for(&ns);
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if matches!(ev, Event::Start(_)) {
+                    depth += 1;
+                    if depth > limits.max_depth {
+                        return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                    }
+                }
+                out.push(b'<');
+                out.extend(qualified(prefix, e.local_name().as_ref()));
+                for a in e.attributes().with_checks(false).flatten() {
+                    let key = a.key;
+                    if key.as_ref() == b"xmlns" || key.as_ref().starts_with(b"xmlns:") {
+                        continue;
+                    }
+                    let (ans, local) = r.resolve_attribute(key);
+                    let ap = prefix_for(&ans);
+                    out.push(b' ');
+                    out.extend(qualified(ap, local.as_ref()));
+                    out.extend_from_slice(b"=\"");
+                    for &b in a.value.as_ref() {
+                        if b == b'"' {
+                            out.extend_from_slice(b"&quot;");
+                        } else {
+                            out.push(b);
+                        }
+                    }
+                    out.push(b'"');
+                }
+                if matches!(ev, Event::Empty(_)) {
+                    out.push(b'/');
+                }
+                out.push(b'>');
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                out.extend_from_slice(b"</");
+                out.extend(qualified(prefix, e.local_name().as_ref()));
+                out.push(b'>');
+            }
+            Event::Text(ref t) => out.extend_from_slice(t.as_ref()),
+            Event::GeneralRef(ref g) => {
+                out.push(b'&');
+                out.extend_from_slice(g.as_ref());
+                out.push(b';');
+            }
+            Event::CData(ref c) => {
+                out.extend_from_slice(b"<![CDATA[");
+                out.extend_from_slice(c.as_ref());
+                out.extend_from_slice(b"]]>");
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// One relationship of a part.
+#[derive(Debug, Clone)]
+pub struct Rel {
+    /// The relationship type's last path segment (`officeDocument`, `header`, `footer`, …).
+    pub kind: String,
+    /// The target part's name in the zip (resolved against the source part's folder).
+    pub target: String,
+}
+
+/// Resolves a relationship target against the folder of the source part (`""` for the package).
+fn resolve(base_dir: &str, target: &str) -> String {
+    let joined = if let Some(abs) = target.strip_prefix('/') {
+        abs.to_owned()
+    } else if base_dir.is_empty() {
+        target.to_owned()
+    } else {
+        format!("{base_dir}/{target}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    // Part names are URIs: `%20` and the like are escaped in targets, not in zip names.
+    percent_decode(&parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The `.rels` part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`; the package
+/// itself is `""` → `_rels/.rels`).
+pub fn rels_name(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None if part.is_empty() => "_rels/.rels".into(),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// The internal relationships of `part`, targets resolved to zip entry names.
+pub fn relationships(
+    z: &mut BoundedZip<'_>,
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<Rel>, ExtractError> {
+    let name = rels_name(part);
+    let Some(xml) = read_ci(z, &name)? else {
+        return Ok(Vec::new());
+    };
+    let base_dir = part.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let mut r = NsReader::from_reader(xml.as_slice());
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| ExtractError::Corrupt(format!("{name}: {e}")))?;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if matches!(ev, Event::Start(_)) {
+                    depth += 1;
+                    if depth > limits.max_depth {
+                        return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                    }
+                }
+                if e.local_name().as_ref() != b"Relationship" {
+                    continue;
+                }
+                let get = |k: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == k)
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                };
+                if get(b"TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("External")) {
+                    continue;
+                }
+                let (Some(t), Some(target)) = (get(b"Type"), get(b"Target")) else {
+                    continue;
+                };
+                let kind = t.rsplit('/').next().unwrap_or("").to_owned();
+                out.push(Rel {
+                    kind,
+                    target: resolve(base_dir, &target),
+                });
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `[Content_Types].xml`: part name (without the leading `/`) → content type, for the overrides.
+pub fn content_types(
+    z: &mut BoundedZip<'_>,
+    limits: &Limits,
+) -> Result<BTreeMap<String, String>, ExtractError> {
+    let mut map = BTreeMap::new();
+    let Some(xml) = read_ci(z, "[Content_Types].xml")? else {
+        return Ok(map);
+    };
+    let mut r = NsReader::from_reader(xml.as_slice());
+    let mut depth = 0usize;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| ExtractError::Corrupt(format!("[Content_Types].xml: {e}")))?;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if matches!(ev, Event::Start(_)) {
+                    depth += 1;
+                    if depth > limits.max_depth {
+                        return Err(ExtractError::Limit("XML lồng quá sâu".into()));
+                    }
+                }
+                if e.local_name().as_ref() != b"Override" {
+                    continue;
+                }
+                let get = |k: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == k)
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                };
+                if let (Some(p), Some(ct)) = (get(b"PartName"), get(b"ContentType")) {
+                    map.insert(resolve("", &p), ct);
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(map)
+}
+
+/// Reads an entry by name, exactly or else ignoring ASCII case (part names are
+/// case-insensitive in OPC).
+pub fn read_ci(z: &mut BoundedZip<'_>, name: &str) -> Result<Option<Vec<u8>>, ExtractError> {
+    if z.names().iter().any(|n| n == name) {
+        return z.read(name);
+    }
+    let found = z
+        .names()
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .cloned();
+    match found {
+        Some(n) => z.read(&n),
+        None => Ok(None),
+    }
+}
+
+/// The kind of package by its main part: from `_rels/.rels` (the `officeDocument`
+/// relationship) and the content type of that part, else by the usual part names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Excel,
+    PowerPoint,
+}
+
+/// The main part and the kind of an OOXML package, if it is one.
+pub fn main_part(
+    z: &mut BoundedZip<'_>,
+    limits: &Limits,
+) -> Result<Option<(String, Kind)>, ExtractError> {
+    let rels = relationships(z, "", limits)?;
+    let types = content_types(z, limits)?;
+    let kind_of = |ct: &str| {
+        if ct.contains("wordprocessingml") {
+            Some(Kind::Word)
+        } else if ct.contains("spreadsheetml") {
+            Some(Kind::Excel)
+        } else if ct.contains("presentationml") {
+            Some(Kind::PowerPoint)
+        } else {
+            None
+        }
+    };
+    for r in rels.iter().filter(|r| r.kind == "officeDocument") {
+        let exists = z.names().iter().any(|n| n.eq_ignore_ascii_case(&r.target));
+        if !exists {
+            continue;
+        }
+        let ct = types
+            .iter()
+            .find(|(p, _)| p.eq_ignore_ascii_case(&r.target))
+            .map(|(_, c)| c.as_str());
+        let kind = ct.and_then(kind_of).or_else(|| {
+            let t = r.target.to_ascii_lowercase();
+            if t.starts_with("xl/") {
+                Some(Kind::Excel)
+            } else if t.starts_with("ppt/") {
+                Some(Kind::PowerPoint)
+            } else {
+                Some(Kind::Word)
+            }
+        });
+        if let Some(k) = kind {
+            return Ok(Some((r.target.clone(), k)));
+        }
+    }
+    // No usable package relationship: the main part by content type, then by name.
+    for (p, ct) in &types {
+        if ct.contains(".main+xml")
+            && let Some(k) = kind_of(ct)
+        {
+            return Ok(Some((p.clone(), k)));
+        }
+    }
+    for (n, k) in [
+        ("word/document.xml", Kind::Word),
+        ("xl/workbook.xml", Kind::Excel),
+        ("ppt/presentation.xml", Kind::PowerPoint),
+    ] {
+        if z.names().iter().any(|x| x == n) {
+            return Ok(Some((n.to_owned(), k)));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_against_the_source_folder_and_percent_decode() {
+        assert_eq!(resolve("word", "header1.xml"), "word/header1.xml");
+        assert_eq!(resolve("word", "../phan/dau.xml"), "phan/dau.xml");
+        assert_eq!(resolve("word", "/x/y.xml"), "x/y.xml");
+        assert_eq!(resolve("", "./noi%20dung/a.xml"), "noi dung/a.xml");
+        // A broken escape is kept as written; a multi-byte character is not split.
+        assert_eq!(resolve("", "a%2.xml"), "a%2.xml");
+        assert_eq!(resolve("", "%Ậ.xml"), "%Ậ.xml");
+        assert_eq!(
+            rels_name("word/document.xml"),
+            "word/_rels/document.xml.rels"
+        );
+        assert_eq!(rels_name(""), "_rels/.rels");
+    }
+
+    #[test]
+    fn names_are_rewritten_by_namespace_uri_not_by_prefix() {
+        let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+        let xml = format!(
+            r#"<?xml version="1.0"?><q:document xmlns:q="{w}" xmlns:w="urn:other"><q:p><q:r><q:t q:x='a"b'>M&#7852;T</q:t></q:r></q:p><w:t>khác</w:t></q:document>"#
+        );
+        let out = canonical_xml(xml.as_bytes(), &Limits::default(), "t").expect("xml");
+        let out = String::from_utf8(out).expect("utf-8");
+        assert!(
+            out.contains(r#"<w:p><w:r><w:t w:x="a&quot;b">M&#7852;T</w:t></w:r></w:p>"#),
+            "{out}"
+        );
+        // `w:` bound to another namespace is not WordprocessingML.
+        assert!(out.contains("<ns-other:t>khác</ns-other:t>"), "{out}");
+        assert!(!out.contains("xmlns"), "{out}");
+    }
+}
