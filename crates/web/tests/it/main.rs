@@ -20,6 +20,7 @@ mod api_schemathesis;
 mod hostile_uploads;
 mod rate_limits;
 mod scan_api;
+mod scan_availability;
 mod ui_acts;
 mod ui_assets;
 mod ui_attach;
