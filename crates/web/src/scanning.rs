@@ -11,8 +11,9 @@
 //!
 //! Availability (issue 16 point 2): scans and attachment indexing run on the scanner's own
 //! threads ([`ScanWork`]), never on the runtime's blocking pool that serves pages and logins;
-//! they are admitted under a total and a per-user limit (over it: 503 `scan_busy` or 429
-//! `scan_too_many`, in Vietnamese, before any work); text is extracted (in the worker pool)
+//! scans are admitted under a total and a per-user limit (over it: 503 `scan_busy` or 429
+//! `scan_too_many`, in Vietnamese, before any work; indexing an item's file waits instead, as
+//! an item missing from the index would let its copies pass); text is extracted (in the worker pool)
 //! before the copy index is locked, and the lock is held only to match the extracted text.
 //!
 //! The index holds the fingerprints of every protected item whose electronic file was uploaded
