@@ -591,20 +591,15 @@ impl ExtractPool {
         let mut iso = iso.clone();
         iso.pool = None;
         let mut w = Worker::spawn(&iso)?;
-        let deadline = Instant::now() + iso.timeout.min(Duration::from_secs(10));
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match w.rx.recv_timeout(left) {
-                Ok(Frame::Msg(m)) => {
-                    if let Ok(ChildResponse::Ready(r)) = serde_json::from_slice(&m) {
-                        return Ok(r);
-                    }
-                    return Err(ExtractError::Crashed("giao thức".into()));
-                }
-                Ok(Frame::TooLarge) => return Err(ExtractError::OutputTooLarge),
-                Ok(Frame::Eof) | Err(RecvTimeoutError::Disconnected) => return Err(w.crashed()),
-                Err(RecvTimeoutError::Timeout) => return Err(ExtractError::Timeout),
-            }
+        let wait = iso.timeout.min(Duration::from_secs(10));
+        match w.rx.recv_timeout(wait) {
+            Ok(Frame::Msg(m)) => match serde_json::from_slice(&m) {
+                Ok(ChildResponse::Ready(r)) => Ok(r),
+                _ => Err(ExtractError::Crashed("giao thức".into())),
+            },
+            Ok(Frame::TooLarge) => Err(ExtractError::OutputTooLarge),
+            Ok(Frame::Eof) | Err(RecvTimeoutError::Disconnected) => Err(w.crashed()),
+            Err(RecvTimeoutError::Timeout) => Err(ExtractError::Timeout),
         }
     }
 
