@@ -5,7 +5,8 @@
 //! `BMNN_PASSPHRASE` or any other inherited variable) and that folder as its working directory.
 //! The worker then closes itself in, before it reads any file:
 //! - resource limits: address space, no core dumps, few open files (CPU time per file is set by
-//!   the worker loop);
+//!   the worker loop), and a lower CPU priority (nice 10) so that pages and logins come first
+//!   when the cores are busy extracting;
 //! - Landlock (Linux ≥ 5.13; TCP from 6.7): read and execute anywhere, write only in its private
 //!   folder (and `/dev/null`), no TCP bind or connect;
 //! - seccomp: `socket()` of any family but Unix fails with `EACCES` (no network even where
@@ -32,6 +33,9 @@ pub struct SandboxReport {
     pub landlock_net: bool,
     /// The seccomp filter is loaded.
     pub seccomp: bool,
+    /// The worker runs at a lower CPU priority (nice 10): pages and logins come first.
+    #[serde(default)]
+    pub low_priority: bool,
     /// Why a layer is missing (developer text for the log and doctor's detail line).
     pub notes: Vec<String>,
 }
@@ -46,10 +50,11 @@ impl SandboxReport {
             _ => "không có (nhân Linux không hỗ trợ hoặc đã tắt)",
         };
         format!(
-            "môi trường sạch: {}; giới hạn tài nguyên: {}; Landlock (chỉ ghi vào thư mục tạm riêng): {}; \
+            "môi trường sạch: {}; giới hạn tài nguyên: {}; ưu tiên CPU thấp: {}; Landlock (chỉ ghi vào thư mục tạm riêng): {}; \
              Landlock chặn kết nối TCP: {}; seccomp (chặn mạng và lệnh hệ thống nguy hiểm): {}",
             on(self.clean_env),
             on(self.rlimits),
+            on(self.low_priority),
             ll,
             on(self.landlock_net),
             on(self.seccomp)
@@ -76,6 +81,7 @@ pub fn enter(private_dir: &Path, memory_limit: u64) -> SandboxReport {
     r.rlimits = limits(memory_limit);
     #[cfg(target_os = "linux")]
     {
+        r.low_priority = rustix::process::nice(10).is_ok();
         linux::landlock(private_dir, &mut r);
         linux::seccomp(&mut r);
     }
