@@ -5,4 +5,5 @@ mod audit;
 mod cli;
 mod keys;
 mod rules;
+mod scan_folder;
 mod upgrade;

@@ -134,6 +134,7 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
         Err(e) => v.push(check(Level::Error, "Cơ sở dữ liệu", e)),
     }
     backup_checks(data, &mut v);
+    sandbox_check(&mut v);
     v
 }
 
@@ -396,6 +397,42 @@ fn backup_checks(data: &Path, v: &mut Vec<Check>) {
             Level::Warn,
             "Sao lưu",
             format!("chưa có bản sao lưu trong {}", dir.display()),
+        )),
+    }
+}
+
+/// The extraction worker's sandbox (issue 16 point 6): starts one worker as `serve` and
+/// `bmnn scan` would and reports the protections it has in force on this kernel.
+fn sandbox_check(v: &mut Vec<Check>) {
+    const WHAT: &str = "Cách ly trích xuất tệp";
+    let iso = match bmnn_scan::Isolation::current_exe() {
+        Ok(i) => i,
+        Err(e) => {
+            v.push(check(
+                Level::Error,
+                WHAT,
+                format!("không xác định được chương trình: {e}"),
+            ));
+            return;
+        }
+    };
+    match bmnn_scan::ExtractPool::probe_sandbox(&iso) {
+        Ok(r) if r.confined() && r.clean_env && r.rlimits => {
+            v.push(check(Level::Ok, WHAT, r.summary_vi()))
+        }
+        Ok(r) => v.push(check(
+            Level::Warn,
+            WHAT,
+            format!(
+                "{} — nhân Linux của máy này không cho cách ly đầy đủ; tệp vẫn được đọc trong \
+                 tiến trình con có giới hạn tài nguyên",
+                r.summary_vi()
+            ),
+        )),
+        Err(e) => v.push(check(
+            Level::Error,
+            WHAT,
+            format!("không chạy được tiến trình trích xuất: {e}"),
         )),
     }
 }

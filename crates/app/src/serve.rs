@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// How many daily backups to keep (the oldest are deleted).
     #[arg(long, env = "BMNN_BACKUP_KEEP", default_value_t = 14)]
     pub backup_keep: usize,
+    /// Extraction workers of the leak scanner (long-lived, sandboxed; default: one per core).
+    #[arg(long, env = "BMNN_SCAN_WORKERS",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub scan_workers: Option<u16>,
     /// Hour of the daily backup, Vietnam time (0–23); a server that was off then makes it at start.
     #[arg(long, env = "BMNN_BACKUP_HOUR", default_value_t = 2,
           value_parser = clap::value_parser!(u8).range(0..24))]
@@ -189,9 +193,26 @@ pub fn run(
     } else {
         None
     };
-    // The leak scanner: extraction in the isolated child (`bmnn extract-child`), the copy index
-    // rebuilt from the stored (encrypted) texts of protected items.
+    // The leak scanner: extraction in a pool of long-lived sandboxed workers (`bmnn
+    // extract-child`), the copy index rebuilt from the stored (encrypted) texts of protected
+    // items. Scans run on the scanner's own threads (bmnn_web::scanning::ScanWork).
+    let workers = args
+        .scan_workers
+        .map(usize::from)
+        .unwrap_or_else(bmnn_scan::isolate::default_workers);
     let isolation = bmnn_scan::Isolation::current_exe().ok();
+    if let Some(iso) = &isolation {
+        match bmnn_scan::ExtractPool::probe_sandbox(iso) {
+            Ok(r) if r.confined() => {
+                tracing::info!(workers, sandbox = %r.summary_vi(), "extraction workers")
+            }
+            Ok(r) => {
+                tracing::warn!(workers, sandbox = %r.summary_vi(), notes = ?r.notes, "extraction workers not fully confined on this kernel")
+            }
+            Err(e) => tracing::error!(error = %e, "extraction worker does not start"),
+        }
+    }
+    let isolation = isolation.map(|i| i.pooled(workers));
     let scan = ScanState::new(
         bmnn_web::scanning::markings(&svc.rules),
         isolation,

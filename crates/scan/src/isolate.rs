@@ -1,27 +1,35 @@
-//! Isolated extraction (trích xuất trong tiến trình con): untrusted files are parsed in a child
-//! process with a wall-clock timeout, an address-space limit (`RLIMIT_AS`, set by the child on
-//! itself through the `rlimit` crate, so this crate stays `#![forbid(unsafe_code)]`), a CPU-time
-//! backstop (`RLIMIT_CPU`), no core dumps, and a cap on the JSON it may write back.
-//! `catch_unwind` alone cannot stop infinite loops, stack overflows, aborts or OOM (stack.md §6).
+//! Isolated extraction (trích xuất trong tiến trình con): untrusted files are parsed in child
+//! processes — a long-lived pool of workers ([`ExtractPool`]) in `serve` and `bmnn scan`, or one
+//! child per file ([`extract_isolated`] without a pool) — each under a wall-clock timeout, an
+//! address-space limit (`RLIMIT_AS`), a CPU-time backstop per file (`RLIMIT_CPU`), no core dumps,
+//! few open files, a cap on the JSON it may write back and the sandbox of [`crate::sandbox`]
+//! (clean environment, private temporary folder, Landlock, seccomp). `catch_unwind` alone cannot
+//! stop infinite loops, stack overflows, aborts or OOM (stack.md §6).
 //!
-//! Protocol: the parent writes one JSON header line ([`ChildRequest`]) followed by the raw file
-//! bytes to the child's stdin; the child answers with one JSON [`ChildResponse`] on stdout. The
-//! product runs the child as `bmnn extract-child` (the main binary calls [`child_main`]); tests use
-//! the `bmnn-scan-child` bin target of this crate.
+//! Protocol (framed, many files per worker): the parent writes one JSON header line
+//! ([`ChildRequest`]) followed by the raw file bytes to the worker's stdin, for each file; the
+//! worker writes frames on stdout, each an 8-byte big-endian length and one JSON
+//! [`ChildResponse`]: first `ready` (its [`SandboxReport`]), then one answer per request. The
+//! product runs the worker as `bmnn extract-child` (the main binary calls [`child_main`]); tests
+//! use the `bmnn-scan-child` bin target of this crate.
 //!
-//! Guarantee: whatever the file does to the child, [`extract_isolated`] returns (within the timeout
-//! plus process start-up) with either the extraction or an [`ExtractError`].
+//! Guarantee: whatever the file does to the worker, extraction returns (within the timeout plus
+//! process start-up) with either the text or an [`ExtractError`]; a worker that timed out,
+//! crashed or flooded its output is killed and replaced, and that file gets `review`.
 
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use wait_timeout::ChildExt;
 
 use crate::extract::{self, ExtractError, Limits};
 use crate::model::Extracted;
+use crate::sandbox::{self, SandboxReport};
 
 /// How to run the extraction child.
 #[derive(Debug, Clone)]
@@ -36,10 +44,12 @@ pub struct Isolation {
     pub memory_limit: u64,
     /// Maximum bytes of JSON accepted from the child.
     pub output_cap: usize,
+    /// Long-lived workers ([`Isolation::pooled`]); `None`: one child per file.
+    pub pool: Option<Arc<ExtractPool>>,
 }
 
 impl Isolation {
-    /// Defaults: 30 s, 1 GiB address space, 64 MiB of output.
+    /// Defaults: 30 s, 1 GiB address space, 64 MiB of output, one child per file.
     pub fn new(program: PathBuf, args: Vec<String>) -> Self {
         Isolation {
             program,
@@ -47,6 +57,7 @@ impl Isolation {
             timeout: Duration::from_secs(30),
             memory_limit: 1 << 30,
             output_cap: 64 << 20,
+            pool: None,
         }
     }
 
@@ -57,6 +68,27 @@ impl Isolation {
             vec!["extract-child".into()],
         ))
     }
+
+    /// The same settings served by a pool of `workers` long-lived workers (started now).
+    pub fn pooled(mut self, workers: usize) -> Self {
+        self.pool = None;
+        let pool = ExtractPool::start(self.clone(), workers);
+        self.pool = Some(Arc::new(pool));
+        self
+    }
+}
+
+/// Number of workers when the administrator does not say (`BMNN_SCAN_WORKERS`): one per core.
+pub fn default_workers() -> usize {
+    std::env::var("BMNN_SCAN_WORKERS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
 }
 
 /// Header line sent to the child.
@@ -72,8 +104,13 @@ pub struct ChildRequest {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChildResponse {
+    /// First frame of a worker: the sandbox it has in force.
+    Ready(SandboxReport),
     Ok(Extracted),
-    Err { kind: String, message: String },
+    Err {
+        kind: String,
+        message: String,
+    },
 }
 
 fn err_kind(e: &ExtractError) -> (&'static str, String) {
@@ -102,166 +139,520 @@ fn from_kind(kind: &str, message: String) -> ExtractError {
     }
 }
 
-/// Entry point of the extraction child: read a request on stdin, write JSON on stdout.
-/// Returns the process exit code (0 answered, 2 bad request).
+/// Entry point of the extraction worker (`bmnn extract-child`): sandbox itself, then answer
+/// requests on stdin until it closes. Returns the process exit code (0 done, 2 bad request).
 pub fn child_main() -> i32 {
-    // Panics become an error answer; the default hook would print to stderr, which is discarded.
-    std::panic::set_hook(Box::new(|_| {}));
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let mut header = String::new();
-    if input
-        .by_ref()
-        .take(64 * 1024)
-        .read_line(&mut header)
-        .is_err()
-    {
-        return 2;
-    }
-    let Ok(req) = serde_json::from_str::<ChildRequest>(header.trim()) else {
-        return 2;
-    };
-    limit_self(req.memory_limit, req.cpu_seconds);
-    let limits = Limits::default();
-    if req.len > limits.max_input {
-        return answer(&ChildResponse::Err {
-            kind: "limit".into(),
-            message: "tệp quá lớn".into(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(req.len);
-    if input.take(req.len as u64).read_to_end(&mut bytes).is_err() || bytes.len() != req.len {
-        return 2;
-    }
-    let result = std::panic::catch_unwind(|| extract::extract(&bytes, &req.file_name, &limits));
-    let resp = match result {
-        Ok(Ok(x)) => ChildResponse::Ok(x),
-        Ok(Err(e)) => {
-            let (k, m) = err_kind(&e);
-            ChildResponse::Err {
-                kind: k.into(),
-                message: m,
-            }
-        }
-        Err(_) => ChildResponse::Err {
-            kind: "crashed".into(),
-            message: "trình phân tích gặp lỗi (panic)".into(),
-        },
-    };
-    answer(&resp)
+    worker_main_with(&|bytes, name, limits| extract::extract(bytes, name, limits))
 }
 
+/// What a worker does with one file (the product extracts; the sandbox tests probe).
+pub type Handler<'a> = &'a dyn Fn(&[u8], &str, &Limits) -> Result<Extracted, ExtractError>;
+
+/// The worker loop around `handler`, under the sandbox: the same loop for the product and the
+/// sandbox tests.
+pub fn worker_main_with(handler: Handler) -> i32 {
+    // Panics become an error answer; the default hook would print to stderr, which is discarded.
+    std::panic::set_hook(Box::new(|_| {}));
+    let private = std::env::var_os("TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let memory = std::env::var("BMNN_WORKER_MEMORY")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    let report = sandbox::enter(&private, memory);
+    if answer(&ChildResponse::Ready(report)) != 0 {
+        return 2;
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let limits = Limits::default();
+    loop {
+        let mut header = String::new();
+        match input.by_ref().take(64 * 1024).read_line(&mut header) {
+            Ok(0) => return 0,
+            Ok(_) => {}
+            Err(_) => return 2,
+        }
+        let Ok(req) = serde_json::from_str::<ChildRequest>(header.trim()) else {
+            return 2;
+        };
+        if req.len > limits.max_input {
+            return answer(&ChildResponse::Err {
+                kind: "limit".into(),
+                message: "tệp quá lớn".into(),
+            });
+        }
+        let mut bytes = Vec::with_capacity(req.len);
+        if input
+            .by_ref()
+            .take(req.len as u64)
+            .read_to_end(&mut bytes)
+            .is_err()
+            || bytes.len() != req.len
+        {
+            return 2;
+        }
+        cpu_budget(req.cpu_seconds);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handler(&bytes, &req.file_name, &limits)
+        }));
+        let resp = match result {
+            Ok(Ok(x)) => ChildResponse::Ok(x),
+            Ok(Err(e)) => {
+                let (k, m) = err_kind(&e);
+                ChildResponse::Err {
+                    kind: k.into(),
+                    message: m,
+                }
+            }
+            Err(_) => ChildResponse::Err {
+                kind: "crashed".into(),
+                message: "trình phân tích gặp lỗi (panic)".into(),
+            },
+        };
+        drop(bytes);
+        if answer(&resp) != 0 {
+            return 2;
+        }
+    }
+}
+
+/// One frame: 8-byte big-endian length, then the JSON.
 fn answer(resp: &ChildResponse) -> i32 {
+    let Ok(json) = serde_json::to_vec(resp) else {
+        return 2;
+    };
     let out = std::io::stdout();
     let mut out = out.lock();
-    if serde_json::to_writer(&mut out, resp).is_err() || out.flush().is_err() {
+    if out.write_all(&(json.len() as u64).to_be_bytes()).is_err()
+        || out.write_all(&json).is_err()
+        || out.flush().is_err()
+    {
         return 2;
     }
     0
 }
 
-/// Apply resource limits to the current (child) process.
-fn limit_self(memory: u64, cpu_seconds: u64) {
-    #[cfg(unix)]
-    {
-        use rlimit::Resource;
-        if memory > 0 {
-            let _ = Resource::AS.set(memory, memory);
-        }
-        if cpu_seconds > 0 {
-            let _ = Resource::CPU.set(cpu_seconds, cpu_seconds + 1);
-        }
-        let _ = Resource::CORE.set(0, 0);
-    }
-    #[cfg(not(unix))]
-    {
-        // Windows has no setrlimit; the wall-clock timeout and output cap still apply.
-        let _ = (memory, cpu_seconds);
-    }
+/// CPU seconds this process has used so far (Linux: `/proc/self/stat`, clock ticks of 1/100 s).
+fn cpu_used() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0;
+    };
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    (ticks(11) + ticks(12)) / 100
 }
 
-/// Extract `bytes` in a child process under `iso`'s limits.
+/// A long-lived worker gets `seconds` more CPU time for this file (RLIMIT_CPU soft limit above
+/// what it has used; past it the kernel stops it and the parent answers `review`).
+fn cpu_budget(seconds: u64) {
+    #[cfg(unix)]
+    if seconds > 0 {
+        use rlimit::Resource;
+        let hard = Resource::CPU.get().map(|(_, h)| h).unwrap_or(u64::MAX);
+        let soft = (cpu_used() + seconds).min(hard);
+        let _ = Resource::CPU.set(soft, hard);
+    }
+    #[cfg(not(unix))]
+    let _ = seconds;
+}
+
+/// Extract `bytes` in a child process under `iso`'s limits: through its pool when it has one,
+/// otherwise in a child started for this file alone.
 pub fn extract_isolated(
     bytes: &[u8],
     file_name: &str,
     iso: &Isolation,
 ) -> Result<Extracted, ExtractError> {
-    let mut child = Command::new(&iso.program)
-        .args(&iso.args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| ExtractError::Io(format!("không chạy được tiến trình trích xuất: {e}")))?;
-    let req = ChildRequest {
-        file_name: file_name.to_owned(),
-        len: bytes.len(),
-        memory_limit: iso.memory_limit,
-        cpu_seconds: iso.timeout.as_secs() + 1,
-    };
-    let mut header = serde_json::to_vec(&req).map_err(|e| ExtractError::Io(e.to_string()))?;
-    header.push(b'\n');
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| ExtractError::Io("stdin".into()))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| ExtractError::Io("stdout".into()))?;
-    let payload = bytes.to_vec();
-    // Writer and reader threads: a child that stops reading or floods its output cannot block us.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin
-            .write_all(&header)
-            .and_then(|_| stdin.write_all(&payload));
-    });
-    let cap = iso.output_cap;
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        let mut overflow = false;
+    if let Some(pool) = &iso.pool {
+        return pool.extract(bytes, file_name);
+    }
+    let mut w = Worker::spawn(iso)?;
+    w.close_after_next = true;
+    let (r, _) = w.job(bytes, file_name, iso);
+    r
+}
+
+/// What the reader thread hands the parent.
+enum Frame {
+    Msg(Vec<u8>),
+    TooLarge,
+    Eof,
+}
+
+/// A running worker: its process, a writer thread (a worker that stops reading cannot block the
+/// parent) and a reader thread (frames, capped).
+struct Worker {
+    child: Child,
+    tx: Option<Sender<Vec<u8>>>,
+    rx: Receiver<Frame>,
+    dir: PathBuf,
+    jobs: u32,
+    close_after_next: bool,
+    report: Option<SandboxReport>,
+}
+
+static WORKER_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A new private folder (0700, created exclusively, unpredictable enough: pid, counter, clock).
+fn private_dir() -> std::io::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for _ in 0..16 {
+        let n = WORKER_SEQ.fetch_add(1, Ordering::Relaxed);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let p = base.join(format!("bmnn-worker-{}-{n}-{t:x}", std::process::id()));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        match b.create(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no private folder"))
+}
+
+/// `PATH` of the workers: system folders only (the OCR programs live there).
+const WORKER_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+fn write_stdin(mut stdin: ChildStdin, rx: Receiver<Vec<u8>>) {
+    for buf in rx {
+        if stdin.write_all(&buf).and_then(|_| stdin.flush()).is_err() {
+            break;
+        }
+    }
+}
+
+fn read_frames(mut stdout: impl Read, cap: usize, tx: Sender<Frame>) {
+    loop {
+        let mut len = [0u8; 8];
+        if stdout.read_exact(&mut len).is_err() {
+            let _ = tx.send(Frame::Eof);
+            return;
+        }
+        let len = u64::from_be_bytes(len);
+        if len > cap as u64 {
+            let _ = tx.send(Frame::TooLarge);
+            return;
+        }
+        let mut buf = vec![0u8; len as usize];
+        if stdout.read_exact(&mut buf).is_err() {
+            let _ = tx.send(Frame::Eof);
+            return;
+        }
+        if tx.send(Frame::Msg(buf)).is_err() {
+            return;
+        }
+    }
+}
+
+impl Worker {
+    fn spawn(iso: &Isolation) -> Result<Worker, ExtractError> {
+        let dir = private_dir()
+            .map_err(|e| ExtractError::Io(format!("không tạo được thư mục tạm riêng: {e}")))?;
+        let spawned = Command::new(&iso.program)
+            .args(&iso.args)
+            .env_clear()
+            .env("PATH", WORKER_PATH)
+            .env("HOME", &dir)
+            .env("TMPDIR", &dir)
+            .env("LANG", "C.UTF-8")
+            .env("BMNN_WORKER_MEMORY", iso.memory_limit.to_string())
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(ExtractError::Io(format!(
+                    "không chạy được tiến trình trích xuất: {e}"
+                )));
+            }
+        };
+        let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
+            (Some(i), Some(o)) => (i, o),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(ExtractError::Io("stdin/stdout".into()));
+            }
+        };
+        let (tx, wrx) = channel::<Vec<u8>>();
+        std::thread::spawn(move || write_stdin(stdin, wrx));
+        let (ftx, rx) = channel::<Frame>();
+        let cap = iso.output_cap;
+        std::thread::spawn(move || read_frames(stdout, cap, ftx));
+        Ok(Worker {
+            child,
+            tx: Some(tx),
+            rx,
+            dir,
+            jobs: 0,
+            close_after_next: false,
+            report: None,
+        })
+    }
+
+    /// Runs one file; returns the answer and whether the worker may take another file.
+    fn job(
+        &mut self,
+        bytes: &[u8],
+        file_name: &str,
+        iso: &Isolation,
+    ) -> (Result<Extracted, ExtractError>, bool) {
+        self.jobs += 1;
+        let req = ChildRequest {
+            file_name: file_name.to_owned(),
+            len: bytes.len(),
+            memory_limit: iso.memory_limit,
+            cpu_seconds: iso.timeout.as_secs() + 1,
+        };
+        let Ok(mut buf) = serde_json::to_vec(&req) else {
+            return (Err(ExtractError::Io("request".into())), false);
+        };
+        buf.push(b'\n');
+        buf.extend_from_slice(bytes);
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(buf).is_ok());
+        if self.close_after_next {
+            // One child per file: end of input once the file is written.
+            self.tx = None;
+        }
+        if !sent {
+            return (Err(self.crashed()), false);
+        }
+        let deadline = Instant::now() + iso.timeout;
         loop {
-            match stdout.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if buf.len() + n > cap {
-                        overflow = true; // keep draining so the child is not blocked
-                    } else {
-                        buf.extend_from_slice(&chunk[..n]);
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(Frame::Msg(m)) => match serde_json::from_slice::<ChildResponse>(&m) {
+                    Ok(ChildResponse::Ready(r)) => self.report = Some(r),
+                    Ok(ChildResponse::Ok(x)) => return (Ok(x), true),
+                    Ok(ChildResponse::Err { kind, message }) => {
+                        return (Err(from_kind(&kind, message)), true);
                     }
+                    Err(_) => return (Err(self.crashed()), false),
+                },
+                Ok(Frame::TooLarge) => {
+                    self.kill();
+                    return (Err(ExtractError::OutputTooLarge), false);
+                }
+                Ok(Frame::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                    return (Err(self.crashed()), false);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    self.kill();
+                    return (Err(ExtractError::Timeout), false);
                 }
             }
         }
-        (buf, overflow)
-    });
-    let status = match child.wait_timeout(iso.timeout) {
-        Ok(Some(s)) => Some(s),
-        Ok(None) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            None
-        }
-        Err(e) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ExtractError::Io(e.to_string()));
-        }
-    };
-    let _ = writer.join();
-    let (out, overflow) = reader.join().unwrap_or_default();
-    let Some(status) = status else {
-        return Err(ExtractError::Timeout);
-    };
-    if overflow {
-        return Err(ExtractError::OutputTooLarge);
     }
-    match serde_json::from_slice::<ChildResponse>(&out) {
-        Ok(ChildResponse::Ok(x)) => Ok(x),
-        Ok(ChildResponse::Err { kind, message }) => Err(from_kind(&kind, message)),
-        Err(_) => Err(ExtractError::Crashed(match status.code() {
+
+    /// The worker died or broke the protocol: why, as far as the exit status tells.
+    fn crashed(&mut self) -> ExtractError {
+        use wait_timeout::ChildExt;
+        let status = match self.child.wait_timeout(Duration::from_secs(2)) {
+            Ok(Some(s)) => Some(s),
+            _ => {
+                self.kill();
+                None
+            }
+        };
+        ExtractError::Crashed(match status.and_then(|s| s.code()) {
             Some(c) => format!("mã thoát {c}"),
-            None => "bị dừng bởi tín hiệu (có thể do vượt giới hạn bộ nhớ)".into(),
-        })),
+            None => "bị dừng bởi tín hiệu (có thể do vượt giới hạn bộ nhớ hoặc thời gian)".into(),
+        })
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.tx = None;
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A worker serves at most this many files, then is replaced (memory fragmentation, leaks).
+const MAX_JOBS_PER_WORKER: u32 = 500;
+
+struct PoolState {
+    idle: Vec<Worker>,
+    /// Workers alive (idle or busy).
+    live: usize,
+}
+
+/// Counters of a pool (for `doctor` and the tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Workers started since the pool began.
+    pub started: u64,
+    /// Workers killed (timeout, crash, output flood) or retired.
+    pub replaced: u64,
+    /// Files extracted (answers and errors).
+    pub jobs: u64,
+}
+
+/// A pool of long-lived extraction workers: at most `size` at once; a caller waits for a free
+/// worker. Workers are started at creation and replaced when one is killed.
+pub struct ExtractPool {
+    iso: Isolation,
+    size: usize,
+    state: Mutex<PoolState>,
+    free: Condvar,
+    started: AtomicU64,
+    replaced: AtomicU64,
+    jobs: AtomicU64,
+    report: Mutex<Option<SandboxReport>>,
+}
+
+impl std::fmt::Debug for ExtractPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtractPool")
+            .field("program", &self.iso.program)
+            .field("size", &self.size)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl ExtractPool {
+    /// Starts `size` workers (at least one) running `iso`'s program. A worker that cannot be
+    /// started now is tried again on the first file (which gets `review` if it still fails).
+    pub fn start(mut iso: Isolation, size: usize) -> ExtractPool {
+        iso.pool = None;
+        let size = size.max(1);
+        let pool = ExtractPool {
+            iso,
+            size,
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                live: 0,
+            }),
+            free: Condvar::new(),
+            started: AtomicU64::new(0),
+            replaced: AtomicU64::new(0),
+            jobs: AtomicU64::new(0),
+            report: Mutex::new(None),
+        };
+        for _ in 0..size {
+            if let Ok(w) = pool.spawn() {
+                let mut st = pool.state.lock().unwrap_or_else(|e| e.into_inner());
+                st.live += 1;
+                st.idle.push(w);
+            }
+        }
+        pool
+    }
+
+    /// Number of workers.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        PoolStats {
+            started: self.started.load(Ordering::Relaxed),
+            replaced: self.replaced.load(Ordering::Relaxed),
+            jobs: self.jobs.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The sandbox the workers reported (after their first file; [`Self::probe_sandbox`] waits
+    /// for it).
+    pub fn sandbox(&self) -> Option<SandboxReport> {
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Starts a worker of this pool's kind and returns the sandbox it reports (for `doctor`).
+    pub fn probe_sandbox(iso: &Isolation) -> Result<SandboxReport, ExtractError> {
+        let mut iso = iso.clone();
+        iso.pool = None;
+        let mut w = Worker::spawn(&iso)?;
+        let wait = iso.timeout.min(Duration::from_secs(10));
+        match w.rx.recv_timeout(wait) {
+            Ok(Frame::Msg(m)) => match serde_json::from_slice(&m) {
+                Ok(ChildResponse::Ready(r)) => Ok(r),
+                _ => Err(ExtractError::Crashed("giao thức".into())),
+            },
+            Ok(Frame::TooLarge) => Err(ExtractError::OutputTooLarge),
+            Ok(Frame::Eof) | Err(RecvTimeoutError::Disconnected) => Err(w.crashed()),
+            Err(RecvTimeoutError::Timeout) => Err(ExtractError::Timeout),
+        }
+    }
+
+    fn spawn(&self) -> Result<Worker, ExtractError> {
+        let w = Worker::spawn(&self.iso)?;
+        self.started.fetch_add(1, Ordering::Relaxed);
+        Ok(w)
+    }
+
+    /// Extracts one file on a free worker (waiting for one when all are busy).
+    pub fn extract(&self, bytes: &[u8], file_name: &str) -> Result<Extracted, ExtractError> {
+        let mut w = {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if let Some(w) = st.idle.pop() {
+                    break w;
+                }
+                if st.live < self.size {
+                    st.live += 1;
+                    drop(st);
+                    match self.spawn() {
+                        Ok(w) => break w,
+                        Err(e) => {
+                            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                            st.live -= 1;
+                            self.free.notify_one();
+                            return Err(e);
+                        }
+                    }
+                }
+                st = self.free.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let (result, reusable) = w.job(bytes, file_name, &self.iso);
+        self.jobs.fetch_add(1, Ordering::Relaxed);
+        if let Some(r) = w.report.take() {
+            *self.report.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        }
+        let keep = reusable && w.jobs < MAX_JOBS_PER_WORKER;
+        let next = if keep {
+            Some(w)
+        } else {
+            drop(w);
+            self.replaced.fetch_add(1, Ordering::Relaxed);
+            // Replace it now, so the next file does not pay the start-up.
+            self.spawn().ok()
+        };
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match next {
+            Some(w) => st.idle.push(w),
+            None => st.live -= 1,
+        }
+        self.free.notify_one();
+        result
     }
 }

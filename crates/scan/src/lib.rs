@@ -17,15 +17,17 @@ pub mod marking;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod sandbox;
 pub mod verdict;
 
 pub use cli::{OutputFormat, ScanArgs, run_cli, scan_paths};
 pub use extract::{ExtractError, Limits};
 pub use fingerprint::{CopyMatch, FingerprintIndex, IndexError};
-pub use isolate::{Isolation, child_main, extract_isolated};
+pub use isolate::{ExtractPool, Isolation, PoolStats, child_main, extract_isolated};
 pub use marking::{Confidence, MarkingDetector, MarkingKind, MarkingSpec, SecrecyLevel};
 pub use model::{Extracted, Part, TextUnit};
 pub use normalize::fold;
+pub use sandbox::SandboxReport;
 pub use verdict::{
     FileVerdict, Finding, FindingKind, HIDDEN_MATCH_REASON, Location, Scanner, Severity, Verdict,
     hidden_copy_finding, redact_copies, scan_bytes, scan_extracted,

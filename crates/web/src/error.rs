@@ -20,6 +20,10 @@ impl WebError {
 
     pub fn status(&self) -> StatusCode {
         match &self.0 {
+            // The scanner's admission (scanning::ScanWork): too many of one's own files at
+            // once, or the scanner full.
+            CoreError::Refused(r) if r.code == "scan_too_many" => StatusCode::TOO_MANY_REQUESTS,
+            CoreError::Refused(r) if r.code == "scan_busy" => StatusCode::SERVICE_UNAVAILABLE,
             CoreError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
             CoreError::NotFound(_) => StatusCode::NOT_FOUND,

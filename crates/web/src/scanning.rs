@@ -9,6 +9,13 @@
 //! this file, log the scan in the audit chain (file name, hash, verdict, who; never the text) and
 //! answer.
 //!
+//! Availability (issue 16 point 2): scans and attachment indexing run on the scanner's own
+//! threads ([`ScanWork`]), never on the runtime's blocking pool that serves pages and logins;
+//! scans are admitted under a total and a per-user limit (over it: 503 `scan_busy` or 429
+//! `scan_too_many`, in Vietnamese, before any work; indexing an item's file waits instead, as
+//! an item missing from the index would let its copies pass); text is extracted (in the worker pool)
+//! before the copy index is locked, and the lock is held only to match the extracted text.
+//!
 //! The index holds the fingerprints of every protected item whose electronic file was uploaded
 //! ([`index_item_file`]); the extracted text is kept encrypted with the data key so the index can
 //! be rebuilt at start-up ([`ScanState::load`]). Re-levelled items are matched at their current
@@ -20,21 +27,162 @@ use bmnn_core::CoreError;
 use bmnn_core::model::{Id, User};
 use bmnn_core::ports::Store;
 use bmnn_core::service::{Ctx, MatchedItem, ScanLog, Service};
+use bmnn_scan::{ExtractError, Extracted};
 use bmnn_scan::{
     FileVerdict, Finding, FindingKind, FingerprintIndex, Isolation, MarkingSpec, Scanner, Severity,
     Verdict,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
-/// The scanner's shared state: marking list, copy index, isolation, text key.
+/// Extraction replaced by a test (e.g. one that blocks until released).
+pub type ExtractHook = Arc<dyn Fn(&[u8], &str) -> Result<Extracted, ExtractError> + Send + Sync>;
+
+/// The scanner's shared state: marking list, copy index, isolation, text key, its own threads.
 pub struct ScanState {
     pub index: RwLock<FingerprintIndex>,
     pub markings: Vec<MarkingSpec>,
-    /// `None` extracts in-process (tests); the server runs `bmnn extract-child`.
+    /// `None` extracts in-process (tests); the server runs a pool of `bmnn extract-child`.
     pub isolation: Option<Isolation>,
     text_key: [u8; 32],
+    /// The scanner's threads and admission limits.
+    pub work: ScanWork,
+    hook: Option<ExtractHook>,
+}
+
+/// Admission limits of the scanner (cấp phát lượt kiểm tra).
+#[derive(Debug, Clone, Copy)]
+pub struct ScanLimits {
+    /// Threads running scans and indexing (extraction waits for a worker of the pool on them).
+    pub threads: usize,
+    /// Scans admitted at once, running or waiting, over all users (more: 503).
+    pub total: usize,
+    /// Scans admitted at once for one user (more: 429).
+    pub per_user: usize,
+}
+
+impl ScanLimits {
+    /// For `workers` extraction workers: as many threads, four files waiting per worker, and a
+    /// quarter of that per user (at least two).
+    pub fn for_workers(workers: usize) -> ScanLimits {
+        let threads = workers.max(1);
+        let total = (threads * 4).max(8);
+        ScanLimits {
+            threads,
+            total,
+            per_user: (total / 4).max(2),
+        }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The scanner's own bounded pool: a few threads fed by a queue, with admission per user.
+pub struct ScanWork {
+    limits: ScanLimits,
+    tx: Mutex<std::sync::mpsc::Sender<Job>>,
+    admitted: Mutex<(usize, HashMap<Id, usize>)>,
+}
+
+/// An admitted scan; dropping it frees the place.
+pub struct Admission<'a> {
+    work: &'a ScanWork,
+    user: Id,
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        let mut a = self.work.admitted.lock().unwrap_or_else(|e| e.into_inner());
+        a.0 = a.0.saturating_sub(1);
+        if let Some(n) = a.1.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                a.1.remove(&self.user);
+            }
+        }
+    }
+}
+
+impl ScanWork {
+    pub fn new(limits: ScanLimits) -> ScanWork {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..limits.threads.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("bmnn-scan-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = {
+                            let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
+                            rx.recv()
+                        };
+                        match job {
+                            // A panicking job must not take the thread with it.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "scanner thread not started");
+            }
+        }
+        ScanWork {
+            limits,
+            tx: Mutex::new(tx),
+            admitted: Mutex::new((0, HashMap::new())),
+        }
+    }
+
+    pub fn limits(&self) -> ScanLimits {
+        self.limits
+    }
+
+    /// Admits one more scan for `user`, or refuses with what to do (nothing is done).
+    pub fn admit(&self, user: Id) -> Result<Admission<'_>, CoreError> {
+        let mut a = self.admitted.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = a.1.get(&user).copied().unwrap_or(0);
+        if mine >= self.limits.per_user {
+            return Err(CoreError::refused(
+                "scan_too_many",
+                format!(
+                    "Bạn đang có {mine} tệp chờ kiểm tra hoặc đang được kiểm tra. Hãy đợi các tệp này có kết quả rồi gửi tiếp."
+                ),
+            ));
+        }
+        if a.0 >= self.limits.total {
+            return Err(CoreError::refused(
+                "scan_busy",
+                "Máy kiểm tra tệp đang bận với nhiều tệp của người khác. Hãy thử lại sau ít phút.",
+            ));
+        }
+        a.0 += 1;
+        *a.1.entry(user).or_insert(0) += 1;
+        Ok(Admission { work: self, user })
+    }
+
+    /// Runs `f` on the scanner's threads and waits (asynchronously) for its answer.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, WebError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.tx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| WebError::internal("scanner threads stopped".into()))?;
+        rx.await
+            .map_err(|_| WebError::internal("scan task failed".into()))
+    }
 }
 
 /// Key of the index's keyed hash, derived from the data key (scanner.md §10.6: the index of
@@ -59,11 +207,41 @@ impl ScanState {
         isolation: Option<Isolation>,
         data_key: &[u8; 32],
     ) -> ScanState {
+        let workers = isolation
+            .as_ref()
+            .and_then(|i| i.pool.as_ref().map(|p| p.size()))
+            .unwrap_or(2);
         ScanState {
             index: RwLock::new(FingerprintIndex::new(index_key(data_key))),
             markings,
             isolation,
             text_key: text_key(data_key),
+            work: ScanWork::new(ScanLimits::for_workers(workers)),
+            hook: None,
+        }
+    }
+
+    /// Other admission limits (tests, `serve`'s settings).
+    pub fn with_limits(mut self, limits: ScanLimits) -> ScanState {
+        self.work = ScanWork::new(limits);
+        self
+    }
+
+    /// Extraction replaced by `hook` (tests: a file that is held inside extraction).
+    pub fn with_extract_hook(mut self, hook: ExtractHook) -> ScanState {
+        self.hook = Some(hook);
+        self
+    }
+
+    /// Extracts a file's text: the test hook, the isolated workers, or in process. No lock is
+    /// held.
+    pub fn extract(&self, bytes: &[u8], file_name: &str) -> Result<Extracted, ExtractError> {
+        if let Some(h) = &self.hook {
+            return h(bytes, file_name);
+        }
+        match &self.isolation {
+            Some(iso) => bmnn_scan::extract_isolated(bytes, file_name, iso),
+            None => bmnn_scan::extract::extract(bytes, file_name, &bmnn_scan::Limits::default()),
         }
     }
 
@@ -188,139 +366,144 @@ pub async fn scan_file<S: Store>(
     st: &AppState<S>,
     scan: &Arc<ScanState>,
     ctx: Ctx,
-    _user: &User,
+    user: &User,
     file_name: String,
     bytes: Vec<u8>,
     channel: &'static str,
 ) -> Result<ScanOutcome, WebError> {
-    let scan = scan.clone();
+    let _admitted = scan.work.admit(user.id)?;
+    let job_scan = scan.clone();
     let svc = st.svc.clone();
-    let res = tokio::task::spawn_blocking(move || -> Result<ScanOutcome, CoreError> {
-        let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
-        // Copies are looked for among every registered item, whoever scans.
-        let verdict: FileVerdict = {
-            let ix = scan.index.read().expect("index lock");
-            let mut scanner = Scanner::new(&scan.markings).with_index(&ix);
-            if let Some(iso) = &scan.isolation {
-                scanner = scanner.with_isolation(iso.clone());
-            }
-            bmnn_scan::scan_bytes(&file_name, &bytes, &scanner)
-        };
-        // Copy matches against every item still protected: those the reader may know of are
-        // named; the others block with a reason that reveals nothing (the security officer
-        // gets the details). Declassified and destroyed items are dropped here.
-        let ids: Vec<Id> = verdict
-            .findings
-            .iter()
-            .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
-            .collect();
-        let resolved = if ids.is_empty() {
-            Default::default()
-        } else {
-            svc.resolve_matches(&ctx, &ids)?
-        };
-        let ignores = svc.active_ignores(&ctx, &sha)?;
-        let mut findings = Vec::new();
-        let mut matched: Vec<Id> = Vec::new();
-        let mut hidden_shown = false;
-        for f in &verdict.findings {
-            let rule = f.kind.rule_id().to_string();
-            let ignored = ignores.iter().any(|i| i.rule_id == rule);
-            if f.kind == FindingKind::Copy {
-                let Some(c) = &f.copy else { continue };
-                if f.severity == Severity::Block
-                    && (resolved.hidden.contains(&c.doc_id)
-                        || resolved.visible.iter().any(|m| m.item_id == c.doc_id))
-                {
-                    matched.push(c.doc_id);
+    let res = scan
+        .work
+        .run(move || -> Result<ScanOutcome, CoreError> {
+            let scan = job_scan;
+            let sha = bmnn_core::audit::hex(&Sha256::digest(&bytes));
+            // Extract first (in the isolated workers), then hold the index only to match.
+            let extracted = scan.extract(&bytes, &file_name);
+            // Copies are looked for among every registered item, whoever scans.
+            let verdict: FileVerdict = match extracted {
+                Ok(x) => {
+                    let ix = scan.index.read().expect("index lock");
+                    let scanner = Scanner::new(&scan.markings).with_index(&ix);
+                    bmnn_scan::scan_extracted(&file_name, &x, &scanner)
                 }
-                if resolved.hidden.contains(&c.doc_id) {
-                    // An ignore never covers a match the approver could not have seen.
-                    if f.severity == Severity::Block && !hidden_shown {
-                        hidden_shown = true;
-                        findings.push(FindingView {
-                            rule_id: rule,
-                            severity: Severity::Block,
-                            reason: bmnn_scan::HIDDEN_MATCH_REASON.to_string(),
-                            evidence: None,
-                            where_: where_of(f),
-                            item: None,
-                            copied_syllables: None,
-                            ignored: false,
-                        });
-                    }
-                    continue;
-                }
-                let Some(m) = resolved.visible.iter().find(|m| m.item_id == c.doc_id) else {
-                    continue;
-                };
-                findings.push(FindingView {
-                    rule_id: rule,
-                    severity: f.severity,
-                    reason: format!(
-                        "Có đoạn khoảng {} âm tiết trùng với tài liệu đã đăng ký «{}» (độ {}).",
-                        c.copied_syllables,
-                        m.label,
-                        m.level.label()
-                    ),
-                    evidence: None,
-                    where_: where_of(f),
-                    item: Some(m.clone()),
-                    copied_syllables: Some(c.copied_syllables),
-                    ignored,
-                });
+                Err(e) => bmnn_scan::verdict::unreadable(&file_name, &e),
+            };
+            // Copy matches against every item still protected: those the reader may know of are
+            // named; the others block with a reason that reveals nothing (the security officer
+            // gets the details). Declassified and destroyed items are dropped here.
+            let ids: Vec<Id> = verdict
+                .findings
+                .iter()
+                .filter_map(|f| f.copy.as_ref().map(|c| c.doc_id))
+                .collect();
+            let resolved = if ids.is_empty() {
+                Default::default()
             } else {
-                findings.push(FindingView {
-                    rule_id: rule,
-                    severity: f.severity,
-                    reason: f.reason.clone(),
-                    evidence: f.evidence.clone(),
-                    where_: where_of(f),
-                    item: None,
-                    copied_syllables: None,
-                    ignored,
-                });
-            }
-        }
-        let verdict = findings
-            .iter()
-            .filter(|f| !f.ignored)
-            .map(|f| match f.severity {
-                Severity::Block => Verdict::Block,
-                Severity::Review => Verdict::Review,
-                Severity::Info => Verdict::Pass,
-            })
-            .max()
-            .unwrap_or(Verdict::Pass);
-        let out = ScanOutcome {
-            file: file_name,
-            sha256: sha,
-            size: bytes.len() as u64,
-            verdict,
-            verdict_vi: verdict.vi().to_string(),
-            findings,
-        };
-        svc.record_scan_with_matches(
-            &ctx,
-            &ScanLog {
-                file_name: out.file.clone(),
-                sha256: out.sha256.clone(),
-                size: out.size,
-                verdict: match verdict {
-                    Verdict::Pass => "pass",
-                    Verdict::Review => "review",
-                    Verdict::Block => "block",
+                svc.resolve_matches(&ctx, &ids)?
+            };
+            let ignores = svc.active_ignores(&ctx, &sha)?;
+            let mut findings = Vec::new();
+            let mut matched: Vec<Id> = Vec::new();
+            let mut hidden_shown = false;
+            for f in &verdict.findings {
+                let rule = f.kind.rule_id().to_string();
+                let ignored = ignores.iter().any(|i| i.rule_id == rule);
+                if f.kind == FindingKind::Copy {
+                    let Some(c) = &f.copy else { continue };
+                    if f.severity == Severity::Block
+                        && (resolved.hidden.contains(&c.doc_id)
+                            || resolved.visible.iter().any(|m| m.item_id == c.doc_id))
+                    {
+                        matched.push(c.doc_id);
+                    }
+                    if resolved.hidden.contains(&c.doc_id) {
+                        // An ignore never covers a match the approver could not have seen.
+                        if f.severity == Severity::Block && !hidden_shown {
+                            hidden_shown = true;
+                            findings.push(FindingView {
+                                rule_id: rule,
+                                severity: Severity::Block,
+                                reason: bmnn_scan::HIDDEN_MATCH_REASON.to_string(),
+                                evidence: None,
+                                where_: where_of(f),
+                                item: None,
+                                copied_syllables: None,
+                                ignored: false,
+                            });
+                        }
+                        continue;
+                    }
+                    let Some(m) = resolved.visible.iter().find(|m| m.item_id == c.doc_id) else {
+                        continue;
+                    };
+                    findings.push(FindingView {
+                        rule_id: rule,
+                        severity: f.severity,
+                        reason: format!(
+                            "Có đoạn khoảng {} âm tiết trùng với tài liệu đã đăng ký «{}» (độ {}).",
+                            c.copied_syllables,
+                            m.label,
+                            m.level.label()
+                        ),
+                        evidence: None,
+                        where_: where_of(f),
+                        item: Some(m.clone()),
+                        copied_syllables: Some(c.copied_syllables),
+                        ignored,
+                    });
+                } else {
+                    findings.push(FindingView {
+                        rule_id: rule,
+                        severity: f.severity,
+                        reason: f.reason.clone(),
+                        evidence: f.evidence.clone(),
+                        where_: where_of(f),
+                        item: None,
+                        copied_syllables: None,
+                        ignored,
+                    });
                 }
-                .into(),
-                findings: out.findings.iter().filter(|f| !f.ignored).count() as u32,
-                channel: channel.into(),
-            },
-            &matched,
-        )?;
-        Ok(out)
-    })
-    .await
-    .map_err(|e| WebError::internal(format!("scan task: {e}")))?;
+            }
+            let verdict = findings
+                .iter()
+                .filter(|f| !f.ignored)
+                .map(|f| match f.severity {
+                    Severity::Block => Verdict::Block,
+                    Severity::Review => Verdict::Review,
+                    Severity::Info => Verdict::Pass,
+                })
+                .max()
+                .unwrap_or(Verdict::Pass);
+            let out = ScanOutcome {
+                file: file_name,
+                sha256: sha,
+                size: bytes.len() as u64,
+                verdict,
+                verdict_vi: verdict.vi().to_string(),
+                findings,
+            };
+            svc.record_scan_with_matches(
+                &ctx,
+                &ScanLog {
+                    file_name: out.file.clone(),
+                    sha256: out.sha256.clone(),
+                    size: out.size,
+                    verdict: match verdict {
+                        Verdict::Pass => "pass",
+                        Verdict::Review => "review",
+                        Verdict::Block => "block",
+                    }
+                    .into(),
+                    findings: out.findings.iter().filter(|f| !f.ignored).count() as u32,
+                    channel: channel.into(),
+                },
+                &matched,
+            )?;
+            Ok(out)
+        })
+        .await?;
     res.map_err(WebError::from)
 }
 
@@ -334,28 +517,29 @@ pub async fn index_item_file<S: Store>(
     file_name: String,
     bytes: Vec<u8>,
 ) -> Result<usize, WebError> {
-    let scan = scan.clone();
+    let _admitted = scan.work.admit(ctx.user_id)?;
+    let job_scan = scan.clone();
     let svc = st.svc.clone();
-    let res = tokio::task::spawn_blocking(move || -> Result<usize, CoreError> {
-        let extracted = match &scan.isolation {
-            Some(iso) => bmnn_scan::extract_isolated(&bytes, &file_name, iso),
-            None => bmnn_scan::extract::extract(&bytes, &file_name, &bmnn_scan::Limits::default()),
-        };
-        let Ok(x) = extracted else { return Ok(0) };
-        let text: String = x
-            .units
-            .iter()
-            .map(|u| u.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        if text.trim().is_empty() {
-            return Ok(0);
-        }
-        scan.store_item_text(&svc, &ctx, item_id, &text)?;
-        Ok(text.chars().count())
-    })
-    .await
-    .map_err(|e| WebError::internal(format!("index task: {e}")))?;
+    let res = scan
+        .work
+        .run(move || -> Result<usize, CoreError> {
+            let scan = job_scan;
+            let Ok(x) = scan.extract(&bytes, &file_name) else {
+                return Ok(0);
+            };
+            let text: String = x
+                .units
+                .iter()
+                .map(|u| u.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            if text.trim().is_empty() {
+                return Ok(0);
+            }
+            scan.store_item_text(&svc, &ctx, item_id, &text)?;
+            Ok(text.chars().count())
+        })
+        .await?;
     res.map_err(WebError::from)
 }
 

@@ -139,6 +139,7 @@ fn a_looping_parser_is_stopped_by_the_timeout() {
         timeout: Duration::from_millis(800),
         memory_limit: 0,
         output_cap: 1 << 20,
+        pool: None,
     };
     let t = Instant::now();
     assert_eq!(

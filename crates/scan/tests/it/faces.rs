@@ -81,23 +81,24 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(dir.path().join("sach.txt"), "Thông báo lịch họp giao ban.").unwrap();
     std::fs::write(sub.join("mat.html"), "<html><body><p>MẬT</p></body></html>").unwrap();
-    // Pictures are walked too (read by OCR, or reviewed); other files are left out.
+    // Pictures are walked too (read by OCR, or reviewed); files of other extensions are
+    // sniffed: text is read, anything else is reviewed (nothing is skipped).
     std::fs::write(sub.join("anh.png"), b"\x89PNG").unwrap();
     std::fs::write(sub.join("ghi-chu.xyz"), b"khac").unwrap();
     let mut calls = Vec::new();
     let res = scan_paths(&[dir.path().to_path_buf()], &scanner(), |done, total, _| {
         calls.push((done, total))
     });
-    assert_eq!(res.len(), 3);
-    assert_eq!(calls, vec![(1, 3), (2, 3), (3, 3)]);
+    assert_eq!(res.len(), 4);
+    assert_eq!(calls, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
     assert_eq!(
         res.iter().filter(|r| r.verdict == Verdict::Block).count(),
         1
     );
     assert_eq!(
         res.iter().filter(|r| r.verdict == Verdict::Pass).count(),
-        1,
-        "only the clean text passes; the unreadable picture does not"
+        2,
+        "the clean texts pass (one of an unknown extension); the unreadable picture does not"
     );
 
     let args = |paths: Vec<std::path::PathBuf>| ScanArgs {
@@ -105,6 +106,7 @@ fn folder_walk_with_progress_and_cli_exit_codes() {
         format: OutputFormat::Json,
         timeout: 10,
         in_process: true,
+        workers: None,
     };
     assert_eq!(
         run_cli(

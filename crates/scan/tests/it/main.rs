@@ -13,4 +13,5 @@ mod markings;
 mod negative;
 mod normalize_props;
 mod office;
+mod pool;
 mod util;

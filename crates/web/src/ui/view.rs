@@ -145,6 +145,7 @@ pub fn error_page(me: &Me, e: &WebError) -> Response {
     let heading = match &e.0 {
         CoreError::NotFound(_) => "Không tìm thấy",
         CoreError::Forbidden(_) => "Không có quyền",
+        CoreError::Refused(r) if r.code.starts_with("scan_") => "Máy kiểm tra tệp đang bận",
         CoreError::Refused(_) => "Không được phép theo quy định",
         CoreError::Invalid { .. } => "Dữ liệu chưa hợp lệ",
         CoreError::Conflict(_) => "Không thể thực hiện",

@@ -21,6 +21,7 @@ mod hostile_uploads;
 mod opaque_ids;
 mod rate_limits;
 mod scan_api;
+mod scan_availability;
 mod ui_acts;
 mod ui_assets;
 mod ui_attach;
