@@ -235,6 +235,29 @@ fn an_import_writes_its_audit_record_and_drops_tokens_unless_told() {
             last.details
         );
         assert!(other.verify_audit().expect("verify").is_ok(), "{}", b.name);
+        // New rows continue after the imported ids, programme records too (PostgreSQL's
+        // identity sequence of programme_records was left at 1 before).
+        let svc = Service::new(other, rules.clone());
+        let ctx = Ctx {
+            user_id: SYSTEM_USER_ID,
+            now: now(),
+            today: d("25/11/2026"),
+        };
+        svc.add_record(
+            &ctx,
+            RecordCmd {
+                unit_id: None,
+                record: Training {
+                    date: d("02/03/2025"),
+                    kind: TrainingKind::Training,
+                    organiser: "Sở Nội vụ".into(),
+                    audience: "Lãnh đạo phòng".into(),
+                    participants: 12,
+                    attendees: vec![],
+                },
+            },
+        )
+        .expect("a record after the import");
         // With keep_tokens the token comes along.
         let third = fresh_like(b.name);
         let r = import(&third, &full).expect("import");
