@@ -67,8 +67,9 @@ fn rechain(d: &mut Value, key: Option<&[u8; 32]>) {
     }
 }
 
-/// Imports `d` into a fresh folder that shares `from`'s keyring and signing key.
-fn import_elsewhere(from: &Path, d: &Value) -> tempfile::TempDir {
+/// Imports `d` (plain JSON, as a forger writes it) into a fresh folder that shares `from`'s
+/// keyring and signing key.
+fn try_import_elsewhere(from: &Path, d: &Value) -> (tempfile::TempDir, std::process::Output) {
     let other = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(other.path().join("keys")).expect("mkdir");
     for f in ["keys/keyring.json", "keys/report-signing.key"] {
@@ -76,7 +77,12 @@ fn import_elsewhere(from: &Path, d: &Value) -> tempfile::TempDir {
     }
     let file = other.path().join("attack.json");
     std::fs::write(&file, serde_json::to_vec(d).expect("json")).expect("write");
-    let o = bmnn(other.path(), &["import", s(&file)]);
+    let o = bmnn(other.path(), &["import", "--accept-unsealed", s(&file)]);
+    (other, o)
+}
+
+fn import_elsewhere(from: &Path, d: &Value) -> tempfile::TempDir {
+    let (other, o) = try_import_elsewhere(from, d);
     assert!(o.status.success(), "{}", text(&o));
     other
 }
@@ -116,7 +122,11 @@ fn deleting_100_records_and_recomputing_the_chain_is_caught_by_a_signed_checkpoi
     // The attack: export, drop 100 sign-ins, recompute the chain (hashes and MACs, with the
     // audit key derived from the data key), import into a fresh database.
     let file = data.join("export.json");
-    assert!(bmnn(data, &["export", "-o", s(&file)]).status.success());
+    assert!(
+        bmnn(data, &["export", "--plain", "-o", s(&file)])
+            .status
+            .success()
+    );
     let mut d: Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
     let log = d["audit_log"].as_array_mut().expect("log");
     let before = log.len();
@@ -143,13 +153,21 @@ fn deleting_100_records_and_recomputing_the_chain_is_caught_by_a_signed_checkpoi
     assert!(text(&o).contains("CHUỖI NHẬT KÝ BỊ PHÁ VỠ"), "{}", text(&o));
     assert!(text(&o).contains("mốc"), "{}", text(&o));
 
-    // Without the key (hashes recomputed, MACs left): the keyed chain alone catches it.
+    // Without the key (hashes recomputed, MACs left): the keyed chain alone catches it, and
+    // the import refuses it before writing anything.
     let mut unkeyed = d.clone();
     rechain(&mut unkeyed, None);
-    let third = import_elsewhere(data, &unkeyed);
-    let o = bmnn(third.path(), &["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let (third, o) = try_import_elsewhere(data, &unkeyed);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("chuỗi nhật ký"), "{}", text(&o));
     assert!(text(&o).contains("mã xác thực"), "{}", text(&o));
+    let o = bmnn(third.path(), &["export", "--plain"]);
+    let left: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        left["users"].as_array().map(Vec::len),
+        Some(0),
+        "nothing written"
+    );
 
     // A checkpoint signed by another key is not taken as the unit's.
     let o = bmnn(

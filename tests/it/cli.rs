@@ -178,9 +178,13 @@ fn audit_verify_names_the_tampered_row() {
 #[test]
 fn export_import_round_trip() {
     let dir = demo();
-    let file = dir.path().join("export.json");
+    let file = dir.path().join("export.bmnn");
     let o = bmnn(dir.path(), &["export", "-o", file.to_str().expect("path")]);
     assert!(o.status.success(), "{}", text(&o));
+    // Sealed with the data key: nothing of the dataset readable in the file.
+    let sealed = std::fs::read(&file).expect("read");
+    assert!(sealed.starts_with(b"BMNNENC"), "sealed");
+    assert!(serde_json::from_slice::<serde_json::Value>(&sealed).is_err());
     let other = tempfile::tempdir().expect("tempdir");
     // Another data folder: the same data key is needed (README: copy keyring.json along); the
     // database there is encrypted under it too.
@@ -193,12 +197,24 @@ fn export_import_round_trip() {
         other.path().join("keys/keyring.json"),
     )
     .expect("copy keyring");
-    let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
+    let o = bmnn(
+        other.path(),
+        &["import", "--keep-tokens", file.to_str().expect("path")],
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let again = bmnn(other.path(), &["export"]);
-    let a: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
-    let b: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert!(text(&o).contains("Tài khoản có đặc quyền"), "{}", text(&o));
+    let plain = |d: &Path| -> serde_json::Value {
+        let o = bmnn(d, &["export", "--plain"]);
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).expect("json")
+    };
+    let a = plain(dir.path());
+    let mut b = plain(other.path());
+    // The same dataset, plus the import's own audit record.
+    let log = b["audit_log"].as_array_mut().expect("log");
+    let last = log.pop().expect("import record");
+    assert_eq!(last["action"], "dataset.import");
+    b["audit_head"] = a["audit_head"].clone();
     assert_eq!(a, b);
     assert!(bmnn(other.path(), &["audit", "verify"]).status.success());
     // Importing twice is refused.
@@ -356,7 +372,7 @@ fn backup_and_restore_drill() {
         "the keyring (wraps only) beside"
     );
     let file = files[0].to_str().expect("path").to_string();
-    let before = bmnn(dir.path(), &["export"]).stdout;
+    let before = bmnn(dir.path(), &["export", "--plain"]).stdout;
     // Change the data, then restore: the change is gone, the chain verifies.
     let o = bmnn_stdin(
         dir.path(),
@@ -380,7 +396,7 @@ fn backup_and_restore_drill() {
     let mut c = cmd(dir.path());
     c.args(["serve", "--listen", "127.0.0.1:0"]);
     let (mut child, _url) = serve_until_ready(c);
-    let changed = bmnn(dir.path(), &["export"]).stdout;
+    let changed = bmnn(dir.path(), &["export", "--plain"]).stdout;
     assert_ne!(changed, before);
     let o = bmnn(dir.path(), &["restore", &file, "--yes"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
@@ -395,14 +411,14 @@ fn backup_and_restore_drill() {
     child.kill().ok();
     child.wait().ok();
     assert_eq!(
-        bmnn(dir.path(), &["export"]).stdout,
+        bmnn(dir.path(), &["export", "--plain"]).stdout,
         changed,
         "nothing restored"
     );
     // Server stopped: the restore goes ahead.
     let o = bmnn(dir.path(), &["restore", &file, "--yes"]);
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(bmnn(dir.path(), &["export"]).stdout, before);
+    assert_eq!(bmnn(dir.path(), &["export", "--plain"]).stdout, before);
     assert!(bmnn(dir.path(), &["audit", "verify"]).status.success());
     // One changed byte, or another installation's backup: refused, nothing written.
     let mut bytes = std::fs::read(&file).expect("read");

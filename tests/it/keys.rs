@@ -282,8 +282,8 @@ fn disaster_recovery_restores_on_a_fresh_folder_with_the_keyring_beside_the_back
     assert!(fresh.path().join("keys/keyring.json").exists());
     assert!(bmnn(fresh.path(), &["audit", "verify"]).status.success());
     assert_eq!(
-        bmnn(fresh.path(), &["export"]).stdout,
-        bmnn(dir.path(), &["export"]).stdout
+        bmnn(fresh.path(), &["export", "--plain"]).stdout,
+        bmnn(dir.path(), &["export", "--plain"]).stdout
     );
 }
 

@@ -3,6 +3,7 @@
 mod at_rest;
 mod audit;
 mod cli;
+mod import;
 mod keys;
 mod rules;
 mod scan_folder;

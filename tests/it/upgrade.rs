@@ -167,7 +167,8 @@ fn release_0_1_folder_upgrades_without_loss() {
     assert!(users.iter().any(|u| u["username"] == "vanthu"));
     let doctor = String::from_utf8(run(&["doctor"])).expect("utf8");
     assert!(doctor.contains("được mã hóa (SQLCipher)"), "{doctor}");
-    let export: serde_json::Value = serde_json::from_slice(&run(&["export"])).expect("json");
+    let export: serde_json::Value =
+        serde_json::from_slice(&run(&["export", "--plain"])).expect("json");
     assert_eq!(export["items"].as_array().expect("items").len(), 17);
     // And it keeps working: a backup, a new numbered entry through the service, a chain.
     run(&["backup"]);

@@ -176,6 +176,8 @@ pub fn run_backup(
         if ring.exists() {
             let b = std::fs::read(&ring)?;
             crate::keys::write_atomic(&dir.join("keyring.json"), &b)?;
+            // `keys rotate` and every keyring change refresh this copy.
+            crate::keys::note_copy(data, dir)?;
         }
         if let Some(cp) = crate::audit_cmd::checkpoint(data, store)? {
             crate::audit_cmd::write_private(&checkpoint_path(&path), &cp)?;

@@ -65,13 +65,30 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCmd),
-    /// Export the whole dataset as versioned JSON (docs/export-format.md).
+    /// Export the whole dataset as versioned JSON (docs/export-format.md), sealed with the data
+    /// key (vault envelope: encrypted and authenticated).
     Export {
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Write the JSON in clear, unsealed (for reading it with another tool; `import` then
+        /// needs --accept-unsealed).
+        #[arg(long)]
+        plain: bool,
     },
-    /// Import a dataset exported by `bmnn export` into an empty database.
-    Import { file: PathBuf },
+    /// Import a sealed dataset of this installation into an empty database, as a controlled
+    /// restore: every row checked against its record, every record as the services check it,
+    /// the audit chain verified; refused whole with the first error (docs/export-format.md).
+    Import {
+        file: PathBuf,
+        /// Accept a file that is not sealed with this installation's data key (a plain JSON
+        /// export, or one made by hand): its content is then vouched for by nobody but you.
+        #[arg(long)]
+        accept_unsealed: bool,
+        /// Bring the file's API tokens in (by default they are dropped: their holders ask for
+        /// new ones).
+        #[arg(long)]
+        keep_tokens: bool,
+    },
     /// Make a sealed backup of the database (while the server runs) into DIR (default <data>/backups).
     Backup {
         #[arg(long, short)]
@@ -458,6 +475,36 @@ fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
     Ok(p)
 }
 
+/// What an import brought in: counts, every privileged account by name, the tokens.
+fn print_import_report(r: &bmnn_store::ImportReport) {
+    println!(
+        "Đã nhập {} tài liệu, {} bản ghi nhật ký, {} tài khoản.",
+        r.items, r.audit_records, r.users
+    );
+    if r.privileged.is_empty() {
+        println!("Không có tài khoản đặc quyền nào trong tệp.");
+    } else {
+        println!(
+            "Tài khoản có đặc quyền được nhập ({}) — hãy đối chiếu với danh sách của cơ quan:",
+            r.privileged.len()
+        );
+        for (username, name, what) in &r.privileged {
+            println!("  {username} ({name}): {}", what.join(", "));
+        }
+    }
+    if r.tokens_dropped > 0 {
+        println!(
+            "Đã bỏ {} mã truy cập API có trong tệp (người dùng xin cấp mã mới; dùng \
+             --keep-tokens để giữ).",
+            r.tokens_dropped
+        );
+    }
+    if r.tokens_kept > 0 {
+        println!("Đã giữ {} mã truy cập API có trong tệp.", r.tokens_kept);
+    }
+    println!("Việc nhập đã được ghi vào nhật ký kiểm tra.");
+}
+
 fn parse_level(s: &Option<String>) -> Result<Option<Level>> {
     match s {
         None => Ok(None),
@@ -776,36 +823,87 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { output } => {
+        Command::Export { output, plain } => {
             let key = crate::keys::unlock(&data, &cli.keys)?;
             let store = open_store(&data, &cli.database_url, &key)?;
             let d = store.export()?;
-            let json = serde_json::to_string(&d)?;
+            let json = serde_json::to_vec(&d)?;
+            let bytes = if plain {
+                eprintln!(
+                    "CHÚ Ý: bản xuất KHÔNG niêm phong — ai có tệp đều đọc được toàn bộ dữ liệu, \
+                     và `bmnn import` chỉ nhận nó với --accept-unsealed."
+                );
+                json
+            } else {
+                bmnn_vault::seal(&key, &json)
+            };
             match output {
                 Some(p) => {
                     // The whole dataset (summaries, password hashes): owner-only.
                     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
                         crate::audit_cmd::create_private_dir(dir)?;
                     }
-                    crate::audit_cmd::write_private(&p, json.as_bytes())?
+                    crate::audit_cmd::write_private(&p, &bytes)?
                 }
-                None => println!("{json}"),
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)?;
+                    if plain {
+                        out.write_all(b"\n")?;
+                    }
+                    out.flush()?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("đọc {}", file.display()))?;
-            let d: bmnn_store::Dataset =
-                serde_json::from_str(&text).context("tệp không đúng định dạng bản xuất bmnn")?;
+        Command::Import {
+            file,
+            accept_unsealed,
+            keep_tokens,
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
             let key = crate::keys::unlock(&data, &cli.keys)?;
+            let (json, source) = match bmnn_vault::open(&key, &bytes) {
+                Ok(plain) => (plain, "sealed"),
+                Err(bmnn_vault::VaultError::NotSealed) if accept_unsealed => {
+                    eprintln!(
+                        "CHÚ Ý: tệp không được niêm phong bằng khóa dữ liệu; nhập theo yêu cầu \
+                         (--accept-unsealed), vẫn kiểm tra đủ từng bản ghi và chuỗi nhật ký."
+                    );
+                    (bytes, "unsealed")
+                }
+                Err(bmnn_vault::VaultError::NotSealed) => {
+                    return Err(anyhow!(
+                        "không nhập: tệp {} không được niêm phong bằng khóa dữ liệu của hệ thống \
+                         này, nên không có gì bảo đảm nó do hệ thống tạo ra và chưa bị sửa. Nếu \
+                         biết rõ nguồn gốc của tệp (một bản xuất --plain của chính cơ quan), \
+                         chạy lại với --accept-unsealed. Không có dữ liệu nào được ghi.",
+                        file.display()
+                    ));
+                }
+                Err(e) => {
+                    return Err(anyhow!(
+                        "không nhập: {e}. Chỉ nhập bản xuất do hệ thống này tạo (cùng khóa dữ \
+                         liệu). Không có dữ liệu nào được ghi."
+                    ));
+                }
+            };
+            let d: bmnn_store::Dataset =
+                serde_json::from_slice(&json).context("tệp không đúng định dạng bản xuất bmnn")?;
             let store = open_store(&data, &cli.database_url, &key)?;
-            store.import(&d)?;
-            println!(
-                "Đã nhập {} tài liệu, {} bản ghi nhật ký.",
-                d.items.len(),
-                d.audit_log.len()
-            );
+            let rules = load_rules(&data)?;
+            let ctx = system_ctx();
+            let report = store.import(
+                &d,
+                &bmnn_store::ImportOptions {
+                    rules: &rules,
+                    keep_tokens,
+                    at: bmnn_core::service::ts(ctx.now),
+                    actor: format!("{SYSTEM_USER_ID}:system"),
+                    source: source.into(),
+                },
+            )?;
+            print_import_report(&report);
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { output, keep } => {
@@ -868,8 +966,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     bmnn_store::backup::restore_sqlite(&payload, &db, Some(sqlite_key(&key)))?;
                 }
                 _ => {
+                    // A backup of this installation (sealed with its key): restored whole,
+                    // tokens included, under the same checks as `import`.
                     let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
-                    open_store(&data, &cli.database_url, &key)?.import(&d)?;
+                    let rules = load_rules(&data)?;
+                    let report = open_store(&data, &cli.database_url, &key)?.import(
+                        &d,
+                        &bmnn_store::ImportOptions {
+                            rules: &rules,
+                            keep_tokens: true,
+                            at: bmnn_core::service::ts(system_ctx().now),
+                            actor: format!("{SYSTEM_USER_ID}:system"),
+                            source: "backup".into(),
+                        },
+                    )?;
+                    print_import_report(&report);
                 }
             }
             println!("Đã khôi phục bản sao lưu tạo lúc {}.", manifest.created_at);

@@ -118,7 +118,10 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
         .and_then(|u| open_for_check(&u, key.as_ref(), &mut v));
     match opened {
         Ok(None) => {}
-        Ok(Some(store)) => match store.verify_audit() {
+        Ok(Some(store)) => match store
+            .verify_audit()
+            .inspect(|_| account_and_data_checks(&store, data, key.as_ref(), &mut v))
+        {
             Ok(Ok(n)) => v.push(check(
                 Level::Ok,
                 "Chuỗi nhật ký",
@@ -290,6 +293,13 @@ fn key_checks(data: &Path, keys: &KeyArgs, v: &mut Vec<Check>) -> Option<bmnn_va
             return None;
         }
     };
+    for w in ring.weaknesses() {
+        v.push(check(
+            Level::Error,
+            "Khóa dữ liệu",
+            format!("keyring.json có thể đã bị sửa: {w}; lệnh mở khóa sẽ từ chối nó"),
+        ));
+    }
     let p = crate::keys::keyring_path(data);
     if let Some(m) = mode(&p).filter(|m| m & 0o077 != 0) {
         v.push(check(
@@ -434,5 +444,100 @@ fn sandbox_check(v: &mut Vec<Check>) {
             WHAT,
             format!("không chạy được tiến trình trích xuất: {e}"),
         )),
+    }
+}
+
+/// Privileged accounts (administrator, Tối mật or Tuyệt mật clearance, leader, security officer,
+/// head of the agency) listed by name, each without the audit record of its creation by the
+/// services (`bootstrap`, `user.create`) flagged as an error; then every row of the database
+/// checked as `bmnn import` checks a file (`bmnn_store::check_dataset`: key columns against the
+/// record, records as the services check them, the log against the data) — a corrupt row is
+/// reported here, while the server keeps running.
+fn account_and_data_checks(
+    store: &DbStore,
+    data: &Path,
+    key: Option<&bmnn_vault::DataKey>,
+    v: &mut Vec<Check>,
+) {
+    use bmnn_core::ports::Store;
+    let listed = store.read(|tx| Ok((tx.list_users()?, tx.list_positions()?)));
+    let records = store.audit_records();
+    match (listed, records) {
+        (Ok((users, positions)), Ok(records)) => privileged_checks(&users, &positions, &records, v),
+        (Err(e), _) | (_, Err(e)) => v.push(check(
+            Level::Error,
+            "Tài khoản đặc quyền",
+            format!("không đọc được danh sách tài khoản: {}", e.message_vi()),
+        )),
+    }
+    data_check(store, data, key, v);
+}
+
+fn privileged_checks(
+    users: &[bmnn_core::model::User],
+    positions: &[bmnn_core::model::Position],
+    records: &[bmnn_core::audit::AuditRecord],
+    v: &mut Vec<Check>,
+) {
+    let made: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r.action == "user.create" || r.action == "bootstrap")
+        .map(|r| r.object.as_str())
+        .collect();
+    let mut listed = Vec::new();
+    for u in users {
+        let what = bmnn_core::import_check::privileges(u, positions);
+        if what.is_empty() {
+            continue;
+        }
+        listed.push(format!("{} ({})", u.username, what.join(", ")));
+        if !made.contains(format!("user:{}", u.id).as_str()) {
+            v.push(check(
+                Level::Error,
+                "Tài khoản đặc quyền",
+                format!(
+                    "«{}» ({}) KHÔNG được tạo qua hệ thống (không có bản ghi tạo tài khoản trong \
+                     nhật ký): có thể đã bị cài vào cơ sở dữ liệu; khóa tài khoản và báo cán bộ \
+                     bảo vệ BMNN",
+                    u.username,
+                    what.join(", ")
+                ),
+            ));
+        }
+    }
+    v.push(check(
+        Level::Ok,
+        "Tài khoản đặc quyền",
+        if listed.is_empty() {
+            "không có".to_string()
+        } else {
+            format!("{}: {}", listed.len(), listed.join("; "))
+        },
+    ));
+}
+
+fn data_check(store: &DbStore, data: &Path, key: Option<&bmnn_vault::DataKey>, v: &mut Vec<Check>) {
+    let rules = match load_rules(data) {
+        Ok(r) => r,
+        Err(_) => return,
+    };
+    let audit_key = key.map(crate::cli::audit_key);
+    match store
+        .export()
+        .and_then(|d| bmnn_store::check_dataset(&d, &rules, audit_key.as_ref()))
+    {
+        Ok(()) => v.push(check(
+            Level::Ok,
+            "Dữ liệu",
+            "mọi bản ghi đọc được, khớp với các cột khóa và hợp lệ",
+        )),
+        Err(e) => {
+            // The same checks as an import; said here of the live database.
+            let m = e.message_vi();
+            let m = m
+                .trim_start_matches("Không nhập bộ dữ liệu: ")
+                .trim_end_matches(" Không có dữ liệu nào được ghi.");
+            v.push(check(Level::Error, "Dữ liệu", m.to_string()))
+        }
     }
 }

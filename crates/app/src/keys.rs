@@ -17,9 +17,12 @@
 //!
 //! `bmnn keys rotate` re-wraps: every existing wrap (passphrases, recovery codes, key files) is
 //! replaced by one new passphrase and one new recovery code. The data key itself does not
-//! change (no re-encryption), so old backups still open; a copy of the OLD keyring file opened
-//! with an OLD secret still yields the key — whoever may have both must be treated as holding
-//! the data (see ARCHITECTURE.md, "Key hierarchy").
+//! change (no re-encryption), so old backups still open. Every keyring change also rewrites the
+//! copies bmnn put beside backups (`keyring-copies.json` lists their folders), so an old wrap
+//! stops working there too; a copy of the OLD keyring kept elsewhere (a USB stick) opened with
+//! an OLD secret still yields the key — whoever may have both must be treated as holding the
+//! data (see ARCHITECTURE.md, "Key hierarchy"). A keyring with weakened Argon2id costs or
+//! duplicate labels is refused on unlock (`Keyring::weaknesses`) and flagged by `doctor`.
 
 use anyhow::{Context, Result, anyhow, bail};
 use bmnn_vault::{DataKey, Keyring, VaultError, WrapKind};
@@ -159,12 +162,69 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-pub fn save_keyring(data: &Path, ring: &Keyring) -> Result<()> {
+/// Writes the keyring, then every copy of it bmnn wrote beside backups ([`refresh_copies`]):
+/// a removed or rotated wrap stops working in the copies too. Returns the copies refreshed.
+pub fn save_keyring(data: &Path, ring: &Keyring) -> Result<Vec<PathBuf>> {
     let dir = data.join("keys");
     std::fs::create_dir_all(&dir).with_context(|| format!("tạo thư mục {}", dir.display()))?;
     set_mode(data, 0o700);
     set_mode(&dir, 0o700);
-    write_atomic(&keyring_path(data), &serde_json::to_vec_pretty(ring)?)
+    write_atomic(&keyring_path(data), &serde_json::to_vec_pretty(ring)?)?;
+    refresh_copies(data, ring)
+}
+
+/// The list of folders where bmnn put a copy of the keyring (beside backups).
+fn copies_path(data: &Path) -> PathBuf {
+    data.join("keys").join("keyring-copies.json")
+}
+
+fn copy_dirs(data: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read(copies_path(data))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let default = data.join("backups");
+    if !v.contains(&default) {
+        v.push(default);
+    }
+    v
+}
+
+/// Remembers that a copy of the keyring was written into `dir` (`bmnn backup`, daily backups).
+pub fn note_copy(data: &Path, dir: &Path) -> Result<()> {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut v: Vec<PathBuf> = std::fs::read(copies_path(data))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    if !v.contains(&dir) {
+        v.push(dir);
+        write_atomic(&copies_path(data), &serde_json::to_vec_pretty(&v)?)?;
+    }
+    Ok(())
+}
+
+/// Rewrites every keyring copy bmnn wrote (of the same data key) with `ring`. A copy that cannot
+/// be rewritten (a detached drive) is reported, not skipped silently.
+pub fn refresh_copies(data: &Path, ring: &Keyring) -> Result<Vec<PathBuf>> {
+    let mut done = Vec::new();
+    for dir in copy_dirs(data) {
+        let p = dir.join("keyring.json");
+        let Ok(b) = std::fs::read(&p) else { continue };
+        let same_key = serde_json::from_slice::<Keyring>(&b).is_ok_and(|r| r.key_id == ring.key_id);
+        if !same_key {
+            continue;
+        }
+        match write_atomic(&p, &serde_json::to_vec_pretty(ring)?) {
+            Ok(()) => done.push(p),
+            Err(e) => eprintln!(
+                "CẢNH BÁO: không cập nhật được bản sao keyring {}: {e:#}. Hãy xóa hoặc thay nó \
+                 bằng tay (nó còn mở được bằng các cách mở khóa cũ).",
+                p.display()
+            ),
+        }
+    }
+    Ok(done)
 }
 
 /// Overwrites a file with zeros, syncs it, then unlinks it. (On SSDs and journaling or
@@ -247,7 +307,23 @@ fn old_layout_msg(data: &Path) -> anyhow::Error {
     )
 }
 
+/// Refuses a keyring weaker than the ones bmnn writes (a planted cheap wrap, duplicate labels):
+/// it may have been tampered with.
+fn refuse_weak(ring: &Keyring) -> Result<()> {
+    let w = ring.weaknesses();
+    if w.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "Tệp khóa (keyring.json) không giống tệp do bmnn ghi: {}. Có thể đã bị sửa; không mở \
+         khóa. Dùng bản keyring.json cất cạnh bản sao lưu hoặc trong két, rồi báo cán bộ bảo vệ \
+         BMNN.\nThe keyring has weakened Argon2 costs or duplicate labels; refused.",
+        w.join("; ")
+    )
+}
+
 fn unlock_ring(ring: &Keyring, secret: &Secret) -> Result<DataKey> {
+    refuse_weak(ring)?;
     ring.unlock_kinds(secret.bytes(), secret.kinds())
         .map_err(|e| match e {
             VaultError::WrongSecret => anyhow!(
@@ -731,8 +807,11 @@ pub fn run(data: &Path, url: &Option<String>, args: &KeyArgs, cmd: KeysCmd) -> R
             let code = bmnn_vault::recovery_code();
             ring.add(&key, WrapKind::Recovery, "recovery-1", code.as_bytes())
                 .map_err(vault_err)?;
-            save_keyring(data, &ring)?;
+            let copies = save_keyring(data, &ring)?;
             audit_change(data, url, &key, "keys.rotate", &label)?;
+            for p in &copies {
+                println!("Đã cập nhật bản sao keyring {}.", p.display());
+            }
             println!(
                 "Đã thay {} cách mở khóa cũ bằng mật khẩu \"{label}\" và một mã khôi phục mới \
                  (khóa dữ liệu {} giữ nguyên; tệp khóa cũ hết hiệu lực, thêm lại bằng add-keyfile).",

@@ -150,16 +150,32 @@ pub fn run(
     };
     let svc = open_service_with(data, url, &key)?;
     let _ = load_rules(data)?;
-    let fresh = svc.store.read(|tx| Ok(tx.list_users()?.is_empty()))?;
+    // A corrupt row does not stop the server: what cannot be read at start is logged, the
+    // reads that meet it answer an error, and `bmnn doctor` names it (docs/export-format.md).
+    let fresh = match svc.store.read(|tx| Ok(tx.list_users()?.is_empty())) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "the accounts could not all be read; run `bmnn doctor`");
+            false
+        }
+    };
     if args.demo && fresh {
         crate::demo::load(&svc).context("nạp dữ liệu minh họa")?;
     }
-    let r = svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn())?;
-    if !r.expired.is_empty() {
-        tracing::info!(
+    match svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn()) {
+        Ok(r) if !r.expired.is_empty() => tracing::info!(
             count = r.expired.len(),
             "declassified automatically (expired)"
-        );
+        ),
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "automatic run failed; run `bmnn doctor`");
+            eprintln!(
+                "CẢNH BÁO: lượt tự động (giải mật khi hết thời hạn) không chạy được: {}. Máy chủ \
+                 vẫn chạy; chạy `bmnn doctor` để tìm bản ghi hỏng.",
+                e.message_vi()
+            );
+        }
     }
     let cfg = WebConfig {
         data_key: *key.bytes(),
@@ -218,8 +234,10 @@ pub fn run(
         isolation,
         &cfg.data_key,
     );
-    let indexed = scan.load(&svc)?;
-    tracing::info!(items = indexed, "copy index loaded");
+    match scan.load(&svc) {
+        Ok(indexed) => tracing::info!(items = indexed, "copy index loaded"),
+        Err(e) => tracing::error!(error = %e, "copy index not loaded; run `bmnn doctor`"),
+    }
     let state = AppState::new(svc, cfg).with_scan(scan);
     let verifier = state.svc.clone();
     let state = state.with_audit_verifier(Arc::new(move || match verifier.store.verify_audit() {

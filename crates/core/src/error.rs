@@ -175,6 +175,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         "already_expired" => {
             "Tài liệu đã đương nhiên được giải mật khi hết thời hạn. Nếu thông tin vẫn cần bảo vệ, trình người có thẩm quyền xác định lại độ mật theo danh mục hiện hành."
         }
+        "audit_head_mismatch" => {
+            "Báo ngay cán bộ bảo vệ bí mật nhà nước; chạy bmnn audit verify để xem bản ghi bị mất, rồi khôi phục từ bản sao lưu gần nhất trước khi ghi tiếp."
+        }
         "backup_refused" => {
             "Dùng một bản sao lưu do chính hệ thống của cơ quan tạo ra (cùng khóa dữ liệu), không bị sửa đổi; liên hệ quản trị viên nếu không còn bản nào."
         }
@@ -273,6 +276,15 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         }
         "checkpoint_invalid" => {
             "Dùng tệp mốc nhật ký do hệ thống của cơ quan tạo và ký (bên cạnh bản sao lưu hoặc trong gói báo cáo), không sửa đổi."
+        }
+        "import_chain_broken" => {
+            "Dùng bản xuất dữ liệu do chính hệ thống của cơ quan tạo, không bị sửa đổi; báo ngay cán bộ bảo vệ bí mật nhà nước vì nhật ký trong tệp đã bị sửa hoặc xóa bớt."
+        }
+        "import_columns_mismatch" => {
+            "Dùng bản xuất dữ liệu do chính hệ thống của cơ quan tạo, không bị sửa đổi; một dòng có cột khóa khác với nội dung của nó là dấu hiệu tệp đã bị sửa."
+        }
+        "import_invalid_record" => {
+            "Sửa bản ghi ở hệ thống nguồn qua các chức năng của hệ thống rồi xuất lại, hoặc dùng một bản xuất đầy đủ khác không bị sửa đổi."
         }
         "import_log_incomplete" => {
             "Dùng bản xuất dữ liệu đầy đủ do hệ thống tạo; nếu nhật ký đã bị xóa bớt, báo ngay cán bộ bảo vệ bí mật nhà nước."

@@ -23,6 +23,7 @@ pub mod access;
 pub mod audit;
 pub mod dates;
 pub mod error;
+pub mod import_check;
 pub mod level;
 pub mod model;
 pub mod obligations;

@@ -2,13 +2,22 @@
 //!
 //! Rows are copied column for column, ids included, so `import(export())` into an empty
 //! database reproduces the same dataset, audit chain and all (it still verifies). Login
-//! sessions are not exported. Import refuses a non-empty database and an unknown format or
-//! version, and writes nothing then (one transaction).
+//! sessions are not exported. Import is a controlled restore (docs/export-format.md): it
+//! refuses a non-empty database, an unknown format or version, a row whose key columns disagree
+//! with its record, a record the services would refuse, a broken audit chain and a chain that
+//! does not cover the data — with the first error, writing nothing (one transaction) — drops
+//! API tokens unless told to keep them, and writes its own audit record.
 
 use crate::schema::*;
-use crate::tx::DbTx;
+use crate::tx::{DbTx, from_json, search_text};
 use crate::{Conn, db_err, dispatch};
+use bmnn_core::audit::{self, AuditInput, AuditRecord};
 use bmnn_core::error::{CoreError, Result};
+use bmnn_core::import_check;
+use bmnn_core::model::*;
+use bmnn_core::ports::Tx;
+use bmnn_core::registers::RegisterEntry;
+use bmnn_core::rules::RuleSet;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -109,18 +118,16 @@ impl DbTx<'_> {
         }))
     }
 
-    pub(crate) fn import(&mut self, d: &Dataset) -> Result<()> {
-        if d.format != EXPORT_FORMAT || d.version != EXPORT_VERSION {
-            return Err(CoreError::invalid(
-                "format",
-                format!(
-                    "tệp không phải bản xuất bmnn phiên bản {EXPORT_VERSION} (format={}, version={})",
-                    d.format, d.version
-                ),
-            ));
-        }
-        check_log_covers_data(d)?;
+    pub(crate) fn import(&mut self, d: &Dataset, o: &ImportOptions<'_>) -> Result<ImportReport> {
+        check_dataset(d, o.rules, self.audit_key.as_ref())?;
         let pg = matches!(self.conn, Conn::Pg(_));
+        // The search column is an index of the record's words: re-derived, never taken.
+        let mut items_rows = d.items.clone();
+        for r in &mut items_rows {
+            let i: SecretItem = from_json(&r.data)?;
+            r.search = search_text(&i);
+        }
+        let tokens: &[TokenRow] = if o.keep_tokens { &d.api_tokens } else { &[] };
         dispatch!(&mut self.conn, c => {
             let used: i64 = users::table.count().get_result(c).map_err(db_err)?;
             let logged: i64 = audit_log::table.count().get_result(c).map_err(db_err)?;
@@ -143,14 +150,14 @@ impl DbTx<'_> {
             put!(delegations, d.delegations);
             put!(catalogues, d.catalogues);
             put!(catalogue_items, d.catalogue_items);
-            put!(items, d.items);
+            put!(items, items_rows);
             put!(item_events, d.item_events);
             put!(requests, d.requests);
             put!(register_entries, d.register_entries);
             put!(notices, d.notices);
             put!(audit_log, d.audit_log);
             put!(audit_head, d.audit_head);
-            put!(api_tokens, d.api_tokens);
+            put!(api_tokens, tokens);
             put!(attachments, d.attachments);
             put!(programme_records, d.programme_records);
             put!(item_texts, d.item_texts);
@@ -174,13 +181,348 @@ impl DbTx<'_> {
                 "api_tokens",
                 "attachments",
                 "privilege_changes",
+                "programme_records",
             ] {
                 sql.push_str(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false);"));
             }
             dispatch!(&mut self.conn, c => diesel::connection::SimpleConnection::batch_execute(c, &sql).map_err(db_err)?);
         }
-        // A dataset written before the copies were kept in step may carry stale levels.
-        self.resync_level_copies()
+        // The copies of an item's level (entries, notices, attachments, requests) are derived
+        // from the item: re-derived here, whatever the file says.
+        self.resync_level_copies()?;
+        let report = report_of(d, o.keep_tokens)?;
+        self.audit(AuditInput {
+            at: o.at.clone(),
+            actor: o.actor.clone(),
+            action: "dataset.import".into(),
+            object: "dataset".into(),
+            details: format!(
+                "source={} items={} records={} users={} privileged={} tokens_kept={} tokens_dropped={}",
+                o.source,
+                report.items,
+                report.audit_records,
+                report.users,
+                report.privileged.len(),
+                report.tokens_kept,
+                report.tokens_dropped
+            ),
+        })?;
+        Ok(report)
+    }
+}
+
+/// How an import is made: the rules its records are checked against, whether API tokens come
+/// along, and who and when for its own audit record.
+#[derive(Debug, Clone)]
+pub struct ImportOptions<'a> {
+    pub rules: &'a RuleSet,
+    /// Bring the file's API tokens (mã truy cập API) in; by default they are dropped (their
+    /// holders ask for new ones), so a planted token never works at once.
+    pub keep_tokens: bool,
+    /// The import's audit record: time (as `Ctx::now` is written) and actor label.
+    pub at: String,
+    pub actor: String,
+    /// Where the file came from ("sealed", "unsealed", "backup"), written in the audit record.
+    pub source: String,
+}
+
+/// What an import brought in (printed by `bmnn import`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub items: usize,
+    pub audit_records: usize,
+    pub users: usize,
+    /// Privileged accounts (username, full name, what makes them privileged).
+    pub privileged: Vec<(String, String, Vec<&'static str>)>,
+    pub tokens_kept: usize,
+    pub tokens_dropped: usize,
+}
+
+fn report_of(d: &Dataset, keep_tokens: bool) -> Result<ImportReport> {
+    let positions: Vec<Position> = d
+        .positions
+        .iter()
+        .map(|p| from_json(&p.data))
+        .collect::<Result<_>>()?;
+    let mut privileged = Vec::new();
+    for r in &d.users {
+        let u: User = from_json(&r.data)?;
+        let p = import_check::privileges(&u, &positions);
+        if !p.is_empty() {
+            privileged.push((u.username.clone(), u.full_name.clone(), p));
+        }
+    }
+    let n = d.api_tokens.len();
+    Ok(ImportReport {
+        items: d.items.len(),
+        audit_records: d.audit_log.len(),
+        users: d.users.len(),
+        privileged,
+        tokens_kept: if keep_tokens { n } else { 0 },
+        tokens_dropped: if keep_tokens { 0 } else { n },
+    })
+}
+
+/// What a row of each table is called in a message.
+fn row_label(table: &str) -> &'static str {
+    match table {
+        "units" => "đơn vị",
+        "positions" => "chức vụ",
+        "users" => "tài khoản",
+        "delegations" => "văn bản ủy quyền",
+        "catalogues" => "danh mục bí mật nhà nước",
+        "catalogue_items" => "mục của danh mục",
+        "items" => "tài liệu",
+        "item_events" => "sự kiện của tài liệu",
+        "requests" => "yêu cầu",
+        "register_entries" => "dòng sổ đăng ký",
+        "notices" => "thông báo",
+        "attachments" => "tệp đính kèm",
+        "privilege_changes" => "đề nghị thay đổi quyền",
+        "programme_records" => "hồ sơ công tác bảo vệ bí mật nhà nước",
+        _ => "bản ghi",
+    }
+}
+
+fn mismatch(table: &str, n: usize, what: &str) -> CoreError {
+    CoreError::refused(
+        "import_columns_mismatch",
+        format!(
+            "Không nhập bộ dữ liệu: {} thứ {} trong tệp có {what} khác với nội dung của chính nó \
+             (tệp có thể đã bị sửa). Không có dữ liệu nào được ghi.",
+            row_label(table),
+            n + 1
+        ),
+    )
+}
+
+fn invalid_row(table: &str, n: usize, e: CoreError) -> CoreError {
+    let why = match &e {
+        CoreError::Invalid { message, .. } => message.clone(),
+        CoreError::Refused(r) => r.message.clone(),
+        CoreError::Storage(_) => "nội dung không đọc được (hỏng hoặc sai định dạng)".into(),
+        other => other.message_vi(),
+    };
+    CoreError::refused(
+        "import_invalid_record",
+        format!(
+            "Không nhập bộ dữ liệu: {} thứ {} trong tệp không hợp lệ: {why}. Không có dữ liệu \
+             nào được ghi.",
+            row_label(table),
+            n + 1
+        ),
+    )
+}
+
+fn decode<T: serde::de::DeserializeOwned>(table: &str, n: usize, data: &str) -> Result<T> {
+    from_json(data).map_err(|e| invalid_row(table, n, e))
+}
+
+/// Every check an import makes before writing anything, in order: the format; every row read
+/// back into its domain type, its key columns equal to what its record says (level, status,
+/// origin, unit, holder, drafter, catalogue entry, expiry, recall flag; register book, year,
+/// number, addressee, pending acknowledgement; request kind, status, requester and items …);
+/// every record checked as the services check it ([`import_check`]); the chain against the data
+/// ([`check_log_covers_data`]); the audit chain (hashes, MACs under `audit_key`, head).
+/// The first failure is the answer (a refusal, in Vietnamese). `bmnn doctor` runs it on the
+/// live database's rows too.
+pub fn check_dataset(d: &Dataset, rules: &RuleSet, audit_key: Option<&[u8; 32]>) -> Result<()> {
+    if d.format != EXPORT_FORMAT || d.version != EXPORT_VERSION {
+        return Err(CoreError::invalid(
+            "format",
+            format!(
+                "tệp không phải bản xuất bmnn phiên bản {EXPORT_VERSION} (format={}, version={})",
+                d.format, d.version
+            ),
+        ));
+    }
+    check_columns(d, rules)?;
+    check_log_covers_data(d)?;
+    check_chain(d, audit_key)
+}
+
+fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
+    for (n, r) in d.units.iter().enumerate() {
+        decode::<Unit>("units", n, &r.data)?;
+    }
+    let mut positions = Vec::new();
+    for (n, r) in d.positions.iter().enumerate() {
+        positions.push(decode::<Position>("positions", n, &r.data)?);
+    }
+    for (n, r) in d.users.iter().enumerate() {
+        let u: User = decode("users", n, &r.data)?;
+        if u.username != r.username {
+            return Err(mismatch("users", n, "tên đăng nhập"));
+        }
+        import_check::check_user(&u).map_err(|e| invalid_row("users", n, e))?;
+    }
+    for (n, r) in d.delegations.iter().enumerate() {
+        let x: Delegation = decode("delegations", n, &r.data)?;
+        if x.grantee_id != r.grantee_id {
+            return Err(mismatch("delegations", n, "người được ủy quyền"));
+        }
+    }
+    for (n, r) in d.catalogues.iter().enumerate() {
+        decode::<Catalogue>("catalogues", n, &r.data)?;
+    }
+    for (n, r) in d.catalogue_items.iter().enumerate() {
+        let x: CatalogueItem = decode("catalogue_items", n, &r.data)?;
+        if x.catalogue_id != r.catalogue_id {
+            return Err(mismatch("catalogue_items", n, "danh mục"));
+        }
+    }
+    for (n, r) in d.items.iter().enumerate() {
+        let i: SecretItem = decode("items", n, &r.data)?;
+        let origin = match i.origin {
+            Origin::Internal => "internal",
+            Origin::Incoming => "incoming",
+        };
+        let checks: [(bool, &str); 7] = [
+            (r.level == i.level.rank(), "độ mật"),
+            (r.status == i.status.code(), "trạng thái"),
+            (r.origin == origin, "nguồn (đi hoặc đến)"),
+            (
+                (r.unit_id, r.holder_id, r.drafter_id) == (i.unit_id, i.holder_id, i.drafter_id),
+                "đơn vị, người giữ hoặc người soạn thảo",
+            ),
+            (
+                r.catalogue_item_id == i.catalogue_item_id,
+                "căn cứ danh mục",
+            ),
+            (
+                r.expiry == i.expiry.map(bmnn_core::dates::iso),
+                "thời hạn bảo vệ",
+            ),
+            (
+                r.recall_pending == (i.recall_due.is_some() && i.returned_on.is_none()),
+                "dấu thu hồi",
+            ),
+        ];
+        if let Some((_, what)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err(mismatch("items", n, what));
+        }
+        import_check::check_item(&i).map_err(|e| invalid_row("items", n, e))?;
+    }
+    for (n, r) in d.item_events.iter().enumerate() {
+        let x: ItemEvent = decode("item_events", n, &r.data)?;
+        if x.item_id != r.item_id {
+            return Err(mismatch("item_events", n, "tài liệu"));
+        }
+    }
+    for (n, r) in d.requests.iter().enumerate() {
+        let x: Request = decode("requests", n, &r.data)?;
+        let ids = format!(
+            ",{},",
+            x.item_ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        if r.kind != x.kind.code() || r.status != x.status.code() {
+            return Err(mismatch("requests", n, "loại hoặc trạng thái"));
+        }
+        if r.requester_id != x.requester_id || r.item_ids != ids {
+            return Err(mismatch("requests", n, "người đề nghị hoặc tài liệu"));
+        }
+    }
+    for (n, r) in d.register_entries.iter().enumerate() {
+        let e: RegisterEntry = decode("register_entries", n, &r.data)?;
+        if r.kind != e.kind.code() || r.year != e.year || e.date.year() != e.year {
+            return Err(mismatch("register_entries", n, "sổ hoặc năm"));
+        }
+        if r.number != e.number {
+            return Err(mismatch("register_entries", n, "số thứ tự"));
+        }
+        let pending = e.to_user.is_some() && e.ack.is_none() && e.cancelled.is_none();
+        if r.item_id != e.item_id || r.to_user != e.to_user || r.pending_ack != pending {
+            return Err(mismatch(
+                "register_entries",
+                n,
+                "tài liệu, người nhận hoặc việc ký nhận",
+            ));
+        }
+    }
+    for (n, r) in d.notices.iter().enumerate() {
+        let x: Notice = decode("notices", n, &r.data)?;
+        if x.item_id != r.item_id || r.open != x.done_on.is_none() {
+            return Err(mismatch("notices", n, "tài liệu hoặc trạng thái"));
+        }
+    }
+    for (n, r) in d.attachments.iter().enumerate() {
+        let x: AttachmentMeta = decode("attachments", n, &r.meta)?;
+        if x.item_id != r.item_id {
+            return Err(mismatch("attachments", n, "tài liệu"));
+        }
+    }
+    for (n, r) in d.privilege_changes.iter().enumerate() {
+        let x: PrivilegeChange = decode("privilege_changes", n, &r.data)?;
+        if x.user_id != r.user_id || r.pending != (x.status == PrivilegeStatus::Pending) {
+            return Err(mismatch(
+                "privilege_changes",
+                n,
+                "tài khoản hoặc trạng thái",
+            ));
+        }
+    }
+    for (n, r) in d.programme_records.iter().enumerate() {
+        let t = "programme_records";
+        let date = bmnn_core::dates::parse_date(&r.date).ok_or_else(|| mismatch(t, n, "ngày"))?;
+        let data: serde_json::Value = decode(t, n, &r.data)?;
+        let rec = ProgrammeRecord {
+            id: r.id,
+            kind: r.kind.clone(),
+            date,
+            unit_id: r.unit_id,
+            data,
+        };
+        import_check::check_record(rules, &rec).map_err(|e| invalid_row(t, n, e))?;
+    }
+    Ok(())
+}
+
+/// The file's audit chain: every hash, every MAC (under this installation's audit key, so a
+/// log rewritten without the key is refused), and the head.
+fn check_chain(d: &Dataset, key: Option<&[u8; 32]>) -> Result<()> {
+    let records: Vec<AuditRecord> = d
+        .audit_log
+        .iter()
+        .map(|r| AuditRecord {
+            seq: r.seq,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            object: r.object.clone(),
+            details: r.details.clone(),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+            mac: r.mac.clone(),
+        })
+        .collect();
+    let head = d.audit_head.iter().find(|h| h.id == 1);
+    let broken = audit::verify_keyed(&records, key)
+        .err()
+        .or_else(|| {
+            audit::verify_head(records.last(), head.map(|h| (h.seq, h.hash.as_str()))).err()
+        })
+        .or_else(|| {
+            audit::verify_head_mac(
+                records.last(),
+                head.map(|h| (h.seq, h.hash.as_str(), h.mac.as_deref())),
+                key,
+            )
+            .err()
+        });
+    match broken {
+        None => Ok(()),
+        Some(b) => Err(CoreError::refused(
+            "import_chain_broken",
+            format!(
+                "Không nhập bộ dữ liệu: chuỗi nhật ký kiểm tra trong tệp bị phá vỡ tại bản ghi số \
+                 {}: {}. Không có dữ liệu nào được ghi.",
+                b.seq, b.reason
+            ),
+        )),
     }
 }
 
@@ -198,7 +540,8 @@ fn log_incomplete(what: &str) -> CoreError {
 /// register entry has its record (`register:<book>:<year>:<number>`); every decided request
 /// has a record other than its creation; every item classified or received has a record that
 /// names it, a declassified one its declassification (or the catalogue change that ended it),
-/// a destroyed one the record of the destruction request that lists it. A log with records
+/// a destroyed one the record of the destruction request that lists it; every account has the
+/// record of its creation (`bootstrap` or `user.create`). A log with records
 /// deleted (and the chain recomputed) is refused here even before `audit verify` runs.
 pub fn check_log_covers_data(d: &Dataset) -> Result<()> {
     use std::collections::{HashMap, HashSet};
@@ -252,6 +595,16 @@ pub fn check_log_covers_data(d: &Dataset) -> Result<()> {
             for i in r.item_ids.split(',').filter_map(|v| v.parse().ok()) {
                 destroyed_by.entry(i).or_default().push(r.id);
             }
+        }
+    }
+    // Every account was made by the services (`bootstrap` for the first administrator,
+    // `user.create` for the others): an account planted in the file has no such record.
+    for u in &d.users {
+        let made = objects
+            .get(format!("user:{}", u.id).as_str())
+            .is_some_and(|a| a.contains("user.create") || a.contains("bootstrap"));
+        if !made {
+            return Err(log_incomplete(&format!("tài khoản «{}»", u.username)));
         }
     }
     for it in &d.items {

@@ -49,7 +49,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use cipher::encrypt_plain_sqlite;
-pub use dataset::{Dataset, EXPORT_FORMAT, EXPORT_VERSION, check_log_covers_data};
+pub use dataset::{
+    Dataset, EXPORT_FORMAT, EXPORT_VERSION, ImportOptions, ImportReport, check_dataset,
+    check_log_covers_data,
+};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -598,9 +601,11 @@ impl DbStore {
         self.with_db(false, |tx| tx.export())
     }
 
-    /// Loads an export into an empty database; refuses a non-empty one and a foreign format.
-    pub fn import(&self, d: &Dataset) -> Result<()> {
-        self.with_db(true, |tx| tx.import(d))
+    /// Loads an export into an empty database as a controlled restore ([`check_dataset`] first,
+    /// then the rows, the level copies re-derived, API tokens only with `keep_tokens`, and an
+    /// audit record of the import); refuses with the first error and writes nothing then.
+    pub fn import(&self, d: &Dataset, o: &ImportOptions<'_>) -> Result<ImportReport> {
+        self.with_db(true, |tx| tx.import(d, o))
     }
 
     /// `VACUUM INTO` copy of a SQLite database (consistent while the server runs).

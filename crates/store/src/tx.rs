@@ -47,6 +47,19 @@ fn record_of(
     }
 }
 
+/// The refusal of a write whose audit record cannot continue the chain (its head and its last
+/// record disagree).
+fn head_mismatch(last: i64, head: i64) -> CoreError {
+    CoreError::refused(
+        "audit_head_mismatch",
+        format!(
+            "Nhật ký kiểm tra không liền mạch: đầu chuỗi ghi bản ghi số {head} nhưng bản ghi cuối \
+             cùng còn lại là số {last} (có bản ghi bị xóa hoặc thêm). Thao tác không được ghi; \
+             không ghi thêm gì cho đến khi sự việc được kiểm tra."
+        ),
+    )
+}
+
 pub struct DbTx<'a> {
     pub(crate) conn: Conn<'a>,
     /// The audit MAC key (subkey "audit" of the data key), when the store was given one.
@@ -131,7 +144,7 @@ fn date_s(d: Option<time::Date>) -> Option<String> {
     d.map(bmnn_core::dates::iso)
 }
 
-fn search_text(i: &SecretItem) -> String {
+pub(crate) fn search_text(i: &SecretItem) -> String {
     let mut s = String::new();
     for part in [
         i.number_symbol.as_deref(),
@@ -1020,8 +1033,31 @@ impl Tx for DbTx<'_> {
                 .optional()
                 .map_err(db_err)?
                 .map(record_of);
+            // The head is compared, never overwritten blind: a log whose tail was cut (the head
+            // names a later record than the last one left) is not continued, so the cut stays
+            // visible to `audit verify` instead of healing with the next write.
+            let head = audit_head::table
+                .filter(audit_head::id.eq(1))
+                .select((audit_head::seq, audit_head::hash))
+                .first::<(i64, String)>(c)
+                .optional()
+                .map_err(db_err)?;
+            let in_step = match (&last, &head) {
+                (None, None) | (None, Some((0, _))) => true,
+                (Some(r), Some((s, h))) => r.seq == *s && r.hash == *h,
+                _ => false,
+            };
+            if !in_step {
+                return Err(head_mismatch(last.as_ref().map_or(0, |r| r.seq), head.as_ref().map_or(0, |h| h.0)));
+            }
             let rec = audit::seal_keyed(last.as_ref(), input, self.audit_key.as_ref());
             let head_mac = self.audit_key.as_ref().map(|k| audit::mac(k, rec.seq, &rec.hash));
+            if head.is_none() {
+                diesel::insert_into(audit_head::table)
+                    .values((audit_head::id.eq(1), audit_head::seq.eq(0i64), audit_head::hash.eq(audit::GENESIS)))
+                    .execute(c)
+                    .map_err(db_err)?;
+            }
             diesel::insert_into(audit_log::table)
                 .values((
                     audit_log::seq.eq(rec.seq),

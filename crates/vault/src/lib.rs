@@ -391,6 +391,30 @@ impl Keyring {
         Err(VaultError::WrongSecret)
     }
 
+    /// What makes this keyring weaker than the ones bmnn writes, in Vietnamese (empty when
+    /// nothing): a wrap whose Argon2id costs are below [`M_COST`]/[`T_COST`] (a planted wrap
+    /// that is cheap to guess), two wraps with the same label. Callers refuse to unlock such a
+    /// keyring (`bmnn` does) and `bmnn doctor` flags it.
+    pub fn weaknesses(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for w in &self.wraps {
+            if w.m_cost < M_COST || w.t_cost < T_COST {
+                out.push(format!(
+                    "cách mở khóa «{}» có tham số Argon2id yếu hơn mặc định (bộ nhớ {} KiB, {} \
+                     vòng; tối thiểu {M_COST} KiB, {T_COST} vòng)",
+                    w.label, w.m_cost, w.t_cost
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for w in &self.wraps {
+            if !seen.insert(w.label.as_str()) {
+                out.push(format!("nhãn «{}» xuất hiện hơn một lần", w.label));
+            }
+        }
+        out
+    }
+
     /// Removes every wrap with `label` (a lost key file, a departed administrator).
     pub fn remove(&mut self, label: &str) -> usize {
         let before = self.wraps.len();
@@ -483,6 +507,36 @@ mod tests {
         );
         assert_eq!(ring.remove("recovery-1"), 1);
         assert_eq!(ring.unlock(code.as_bytes()), Err(VaultError::WrongSecret));
+    }
+
+    #[test]
+    fn weak_costs_and_duplicate_labels_are_named() {
+        let k = key();
+        let mut ring =
+            Keyring::new_with(&k, WrapKind::Passphrase, "admin", b"mat khau", 1024, 1).unwrap();
+        ring.add_with(&k, WrapKind::Recovery, "admin", b"ma khoi phuc", 1024, 1)
+            .unwrap();
+        let w = ring.weaknesses();
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].contains("Argon2id yếu") && w[2].contains("hơn một lần"),
+            "{w:?}"
+        );
+        let strong = Keyring {
+            wraps: ring
+                .wraps
+                .iter()
+                .cloned()
+                .map(|mut x| {
+                    x.m_cost = M_COST;
+                    x.t_cost = T_COST;
+                    x
+                })
+                .take(1)
+                .collect(),
+            ..ring
+        };
+        assert!(strong.weaknesses().is_empty());
     }
 
     #[test]

@@ -240,3 +240,31 @@ pub fn incoming(level: Level, number: &str, date: &str) -> ReceiveIncomingCmd {
         date: Some(d(date)),
     }
 }
+
+/// Imports `d` into `store` as `bmnn import --keep-tokens` would (embedded rules).
+pub fn import(
+    store: &DbStore,
+    d: &bmnn_store::Dataset,
+) -> bmnn_core::error::Result<bmnn_store::ImportReport> {
+    let rules = RuleSet::embedded();
+    store.import(
+        d,
+        &bmnn_store::ImportOptions {
+            rules: &rules,
+            keep_tokens: true,
+            at: "2026-12-02T08:00:00.000000".into(),
+            actor: "0:system".into(),
+            source: "test".into(),
+        },
+    )
+}
+
+/// `after` is `before` plus exactly the import's own audit record (and the head moved to it).
+pub fn assert_imported_as(after: &bmnn_store::Dataset, before: &bmnn_store::Dataset, what: &str) {
+    let mut a = after.clone();
+    assert_eq!(a.audit_log.len(), before.audit_log.len() + 1, "{what}");
+    let last = a.audit_log.pop().expect("import record");
+    assert_eq!(last.action, "dataset.import", "{what}");
+    a.audit_head = before.audit_head.clone();
+    assert_eq!(&a, before, "{what}");
+}

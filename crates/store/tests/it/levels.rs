@@ -625,7 +625,7 @@ fn an_imported_dataset_with_stale_level_copies_is_brought_in_step() {
             .find(|x| x.name == b.name)
             .expect("backend");
         let other = bmnn_store::DbStore::open(&fresh.url).expect("open");
-        other.import(&data).expect("import");
+        import(&other, &data).expect("import");
         let svc = Service::new(other, bmnn_core::rules::RuleSet::embedded());
         let mat = o.mat_reader.clone();
         let ctx = Ctx {

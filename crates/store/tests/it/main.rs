@@ -8,6 +8,7 @@ mod cipher;
 mod clearance_model;
 mod external;
 mod helpers;
+mod import;
 mod law_acts;
 mod levels;
 mod paging;

@@ -207,7 +207,7 @@ fn tampering_with_any_audit_row_is_detected_and_named() {
         assert_eq!(err.seq, 5, "{}: {}", b.name, err.reason);
         // Restore, then delete a middle row.
         let fresh = backends_like(&b);
-        fresh.import(&edit).expect("import");
+        import(&fresh, &edit).expect("import");
         fresh
             .execute_raw("DELETE FROM audit_log WHERE seq = 4")
             .expect("delete");
@@ -215,14 +215,14 @@ fn tampering_with_any_audit_row_is_detected_and_named() {
         assert_eq!(err.seq, 5, "the row after the gap is named ({})", b.name);
         // Delete the tail: the chain head catches it.
         let fresh = backends_like(&b);
-        fresh.import(&edit).expect("import");
+        import(&fresh, &edit).expect("import");
         fresh
             .execute_raw(&format!("DELETE FROM audit_log WHERE seq = {n}"))
             .expect("delete tail");
         assert!(fresh.verify_audit().expect("verify").is_err(), "{}", b.name);
         // Reorder: swap the contents of two rows.
         let fresh = backends_like(&b);
-        fresh.import(&edit).expect("import");
+        import(&fresh, &edit).expect("import");
         fresh
             .execute_raw("UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -1;")
             .expect("swap");
@@ -271,12 +271,13 @@ fn import_of_export_reproduces_the_dataset() {
         let json = serde_json::to_string(&first).expect("json");
         let back: bmnn_store::Dataset = serde_json::from_str(&json).expect("parse");
         let other = backends_like(&b);
-        other.import(&back).expect("import");
-        assert_eq!(other.export().expect("export again"), first, "{}", b.name);
+        import(&other, &back).expect("import");
+        let imported = other.export().expect("export again");
+        assert_imported_as(&imported, &first, b.name);
         assert!(other.verify_audit().expect("verify").is_ok());
         // A second import into a non-empty database is refused and changes nothing.
-        assert!(other.import(&back).is_err());
-        assert_eq!(other.export().expect("unchanged"), first);
+        assert!(import(&other, &back).is_err());
+        assert_eq!(other.export().expect("unchanged"), imported);
         // New rows continue after the imported ids.
         let svc2 = Service::new(other, bmnn_core::rules::RuleSet::embedded());
         let (it2, e2) = svc2
@@ -337,7 +338,7 @@ fn import_refuses_a_log_missing_the_record_of_an_entry_or_a_decision() {
             assert!(d.audit_log.len() < full.audit_log.len());
             let other = backends_like(&b);
             let empty = other.export().expect("empty");
-            let e = other.import(&d).expect_err("refused");
+            let e = import(&other, &d).expect_err("refused");
             match &e {
                 bmnn_core::CoreError::Refused(r) => {
                     assert_eq!(r.code, "import_log_incomplete", "{}", b.name);
@@ -624,8 +625,8 @@ fn backups_restore_and_refuse_damaged_or_foreign_ones() {
         } else {
             let d: bmnn_store::Dataset = serde_json::from_slice(&payload).expect("json");
             let fresh = backends_like(&b);
-            fresh.import(&d).expect("import");
-            assert_eq!(fresh.export().expect("export"), before);
+            import(&fresh, &d).expect("import");
+            assert_imported_as(&fresh.export().expect("export"), &before, b.name);
         }
     }
 }
