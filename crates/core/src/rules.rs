@@ -1262,7 +1262,7 @@ pub fn legal_page(set: &RuleSet) -> String {
         for m in &r.amendments {
             let _ = writeln!(
                 o,
-                "- Từ {}: {} — {} ({}{})",
+                "- Từ {}: {} — {} ({}{}){}",
                 crate::dates::fmt_vn(m.from),
                 m.text,
                 m.note,
@@ -1270,7 +1270,18 @@ pub fn legal_page(set: &RuleSet) -> String {
                 m.source
                     .as_deref()
                     .map(|s| format!("; nguồn: {s}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                match (&m.amends, &m.cite_as) {
+                    (Some(t), Some(c)) => format!(
+                        " Việc từ ngày đó dẫn mọi căn cứ có «{t}» kèm ghi chú «{c}»{}.",
+                        if m.confirmed {
+                            ""
+                        } else {
+                            " và ghi là chưa xác nhận"
+                        }
+                    ),
+                    _ => String::new(),
+                }
             );
         }
         let _ = writeln!(o, "\n### Căn cứ pháp lý được trích dẫn\n");
