@@ -157,9 +157,19 @@ fn is_svg(bytes: &[u8], lower_name: &str) -> bool {
     if lower_name.ends_with(".svg") || lower_name.ends_with(".svgz") {
         return true;
     }
+    if [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| lower_name.ends_with(e))
+    {
+        return false;
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    (head.starts_with("<?xml") || head.starts_with("<svg") || head.starts_with("<!doctype svg"))
+    // An XHTML page with an inline drawing is a page, not a drawing.
+    !head.contains("<html")
+        && (head.starts_with("<?xml")
+            || head.starts_with("<svg")
+            || head.starts_with("<!doctype svg"))
         && (head.contains("<svg") || head.contains("http://www.w3.org/2000/svg"))
 }
 

@@ -220,6 +220,9 @@ fn svg_text_is_read_and_webp_heic_are_pictures() {
     let clean =
         r#"<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="1">Sơ đồ phòng họp</text></svg>"#;
     assert_passes(&scan("sach.svg", clean.as_bytes()));
+    // An XHTML page with an inline drawing stays a page.
+    let xhtml = r#"<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Thông báo</p><svg xmlns="http://www.w3.org/2000/svg"><text>Sơ đồ</text></svg></body></html>"#;
+    assert_eq!(scan("trang.xhtml", xhtml.as_bytes()).format, "html");
     // A picture inside an SVG is not read: review.
     let img = r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA"/><text>Sơ đồ</text></svg>"#;
     assert_eq!(scan("anh.svg", img.as_bytes()).verdict, Verdict::Review);
