@@ -221,9 +221,19 @@ fn rotate_refreshes_the_keyring_copies_beside_backups() {
     let data = dir.path();
     let elsewhere = tempfile::tempdir().expect("tempdir");
     let bdir = elsewhere.path().join("sao-luu");
-    assert!(bmnn(data, &["backup", "-o", s(&bdir)]).status.success());
     assert!(bmnn(data, &["backup"]).status.success());
+    assert!(bmnn(data, &["backup", "-o", s(&bdir)]).status.success());
     let copies = [bdir.join("keyring.json"), data.join("backups/keyring.json")];
+    let list: Vec<std::path::PathBuf> = serde_json::from_slice(
+        &std::fs::read(data.join("keys/keyring-copies.json")).expect("list"),
+    )
+    .expect("json");
+    assert!(
+        list.contains(&std::fs::canonicalize(&bdir).expect("dir")),
+        "{list:?}"
+    );
+    // A folder written before the list existed is still found (the last backup's folder).
+    std::fs::remove_file(data.join("keys/keyring-copies.json")).expect("rm");
     for c in &copies {
         assert!(ring_of(c).unlock(DEMO_PASSPHRASE.as_bytes()).is_ok());
     }

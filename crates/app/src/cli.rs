@@ -847,6 +847,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => {
                     let mut out = std::io::stdout().lock();
+                    if !plain && out.is_terminal() {
+                        return Err(anyhow!(
+                            "bản xuất niêm phong là dữ liệu nhị phân: ghi ra tệp bằng -o TỆP"
+                        ));
+                    }
                     out.write_all(&bytes)?;
                     if plain {
                         out.write_all(b"\n")?;

@@ -183,9 +183,12 @@ fn copy_dirs(data: &Path) -> Vec<PathBuf> {
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let default = data.join("backups");
-    if !v.contains(&default) {
-        v.push(default);
+    // The default folder, and the last backup's folder (backups made before the list existed).
+    let last = crate::backup::read_status(data).map(|s| PathBuf::from(s.dir));
+    for d in std::iter::once(data.join("backups")).chain(last) {
+        if !v.contains(&d) {
+            v.push(d);
+        }
     }
     v
 }
