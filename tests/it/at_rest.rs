@@ -103,11 +103,9 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
         "level": "mat",
     })
     .to_string();
-    let status = curl(&[
-        "-o",
-        "/dev/null",
+    let answer = curl(&[
         "-w",
-        "%{http_code}",
+        "\n%{http_code}",
         "-H",
         &format!("Authorization: Bearer {token}"),
         "-H",
@@ -116,8 +114,16 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
         &body,
         &format!("{base}/api/v1/incoming"),
     ]);
+    let (json, status) = answer.rsplit_once('\n').expect("body and status");
     assert_eq!(status, "201", "register the incoming item");
-    let page = curl(&["-b", jar, &format!("{base}/items/1")]);
+    // The item's opaque id, as the API gives it.
+    let v: serde_json::Value = serde_json::from_str(json).expect("json answer");
+    let id = v["item"]["id"]
+        .as_str()
+        .or(v["id"].as_str())
+        .expect("the item's id")
+        .to_string();
+    let page = curl(&["-b", jar, &format!("{base}/items/{id}")]);
     let file = d.join("ke-hoach.txt");
     std::fs::write(
         &file,
@@ -137,7 +143,7 @@ fn taking_the_folders_without_the_key_yields_no_text_and_no_key() {
         &format!("_csrf={}", csrf(&page)),
         "-F",
         &format!("file=@{};type=text/plain", file.display()),
-        &format!("{base}/items/1/attachments"),
+        &format!("{base}/items/{id}/attachments"),
     ]);
     assert!(status.contains("ok=uploaded"), "{status}");
     std::fs::remove_file(&file).expect("rm source");

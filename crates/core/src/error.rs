@@ -178,6 +178,12 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         "audit_head_mismatch" => {
             "Báo ngay cán bộ bảo vệ bí mật nhà nước; chạy bmnn audit verify để xem bản ghi bị mất, rồi khôi phục từ bản sao lưu gần nhất trước khi ghi tiếp."
         }
+        "scan_busy" => {
+            "Đợi ít phút rồi gửi lại tệp; nếu thường xuyên bận, quản trị viên có thể tăng số tiến trình kiểm tra (--scan-workers) trên máy chủ."
+        }
+        "scan_too_many" => {
+            "Đợi các tệp đã gửi có kết quả (trang kiểm tra tệp) rồi gửi tiếp; gửi nhiều tệp một lúc bằng một tệp nén .zip."
+        }
         "backup_refused" => {
             "Dùng một bản sao lưu do chính hệ thống của cơ quan tạo ra (cùng khóa dữ liệu), không bị sửa đổi; liên hệ quản trị viên nếu không còn bản nào."
         }

@@ -141,11 +141,8 @@ pub async fn upload<S: Store>(
                     "uploaded_unread"
                 }
             };
-            let mut r = Redirect::to(&format!(
-                "/items/{}?ok={flash}",
-                crate::pubid::Pid(item_id)
-            ))
-            .into_response();
+            let mut r = Redirect::to(&format!("/items/{}?ok={flash}", crate::pubid::Pid(item_id)))
+                .into_response();
             *r.status_mut() = StatusCode::SEE_OTHER;
             r
         }
