@@ -316,6 +316,30 @@ pub fn decode_json(v: &mut Value) {
     with(|c| decode_value(c, v));
 }
 
+/// The name of the first id field of a request body that holds a number or a boolean (or a
+/// list holding one): ids are strings, and a wrong type is an input error like any other (it
+/// says nothing about which objects exist).
+pub fn misplaced_type(v: &Value) -> Option<String> {
+    fn bad(x: &Value) -> bool {
+        match x {
+            Value::Number(_) | Value::Bool(_) => true,
+            Value::Array(a) => a.iter().any(bad),
+            _ => false,
+        }
+    }
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if is_input_id_key(k) && bad(x) {
+                Some(k.clone())
+            } else {
+                misplaced_type(x)
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(misplaced_type),
+        _ => None,
+    }
+}
+
 fn decode_value(c: &Codec, v: &mut Value) {
     match v {
         Value::Object(m) => {

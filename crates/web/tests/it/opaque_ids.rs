@@ -137,6 +137,7 @@ async fn a_tampered_foreign_or_numeric_id_is_answered_like_a_hidden_item() {
         "zzzzzzzzzzzzz",
         "abc",
     ] {
+        // (in a body too, as a string)
         let e = app
             .get(&format!("/api/v1/items/{bad}"), u)
             .await
@@ -161,15 +162,18 @@ async fn a_tampered_foreign_or_numeric_id_is_answered_like_a_hidden_item() {
             .expect_error(404, "not_found");
         assert_eq!(r, h, "{bad} in a body answers like the hidden item");
     }
-    // A number in a body is not an id either.
-    let r = app
-        .post_json(
-            "/api/v1/requests/copy",
-            "vanthu",
-            json!({"item_id": id_of(&open), "form": "chup", "count": 1, "purpose": "x"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // A number in a body is not an id: a type error, whichever number it is.
+    for n in [id_of(&open), id_of(&secret), 987_654] {
+        let e = app
+            .post_json(
+                "/api/v1/requests/copy",
+                "vanthu",
+                json!({"item_id": n, "form": "chup", "count": 1, "purpose": "x"}),
+            )
+            .await
+            .expect_error(400, "invalid_input");
+        assert_eq!(e["error"]["field"], "item_id");
+    }
     assert_eq!(app.audit_count() - audit, 0, "nothing written");
     // A filter by a hidden or a made-up id finds nothing; one without a token's form is 404.
     for t in [&secret, &tampered, &foreign] {
