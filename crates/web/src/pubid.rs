@@ -12,7 +12,10 @@
 //! Decoding never fails loudly: anything that is not a well-formed token (a number, a tampered
 //! or foreign token, a wrong length) becomes [`UNKNOWN`], an id no object ever has, so the
 //! service answers it exactly like an unknown or hidden object (404) — there is no distinct
-//! error to tell a bad token from a hidden object.
+//! error to tell a bad token from a hidden object. Two input errors are told apart because
+//! they concern only the public form of an id, never which objects exist: a number (or a
+//! boolean) where a request body puts an id is a type error (400, [`misplaced_type`]), and a
+//! query filter without a token's form is 404 ([`Codec::well_formed`]).
 //!
 //! One permutation serves every kind of object (items, requests, register entries, notices,
 //! attachments, users, units…), so JSON fields are translated by name ([`is_id_key`]): the

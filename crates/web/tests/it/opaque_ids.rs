@@ -137,13 +137,12 @@ async fn a_tampered_foreign_or_numeric_id_is_answered_like_a_hidden_item() {
         "zzzzzzzzzzzzz",
         "abc",
     ] {
-        // (in a body too, as a string)
         let e = app
             .get(&format!("/api/v1/items/{bad}"), u)
             .await
             .expect_error(404, "not_found");
         assert_eq!(e, hidden, "{bad} answers like the hidden item");
-        // The same for a body id.
+        // The same for a body id (a string).
         let r = app
             .post_json(
                 "/api/v1/requests/copy",
