@@ -293,6 +293,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             )
             .into_response());
         }
+        if crate::pubid::malformed(&whole).is_some() {
+            return Err(WebError(CoreError::NotFound("đối tượng")).into_response());
+        }
         crate::pubid::decode_json(&mut whole);
         let Value::Object(map) = whole else {
             unreachable!("still an object")
