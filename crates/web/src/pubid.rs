@@ -12,7 +12,12 @@
 //! Decoding never fails loudly: anything that is not a well-formed token (a number, a tampered
 //! or foreign token, a wrong length) becomes [`UNKNOWN`], an id no object ever has, so the
 //! service answers it exactly like an unknown or hidden object (404) — there is no distinct
-//! error to tell a bad token from a hidden object.
+//! error to tell a bad token from a hidden object. Two input errors are told apart because
+//! they concern only the public form of an id, never which objects exist: a number (or a
+//! boolean) where a request body puts an id is a type error (400, [`misplaced_type`]), and a
+//! string without a token's form in a body or a query is 404 before any service sees it
+//! ([`malformed`], [`Codec::well_formed`]), so no service ever acts on a made-up id it would
+//! not check.
 //!
 //! One permutation serves every kind of object (items, requests, register entries, notices,
 //! attachments, users, units…), so JSON fields are translated by name ([`is_id_key`]): the
@@ -314,6 +319,54 @@ fn encode_object_ref(c: &Codec, x: &mut Value) {
 /// recursively). Anything but a well-formed token (a number included) becomes [`UNKNOWN`].
 pub fn decode_json(v: &mut Value) {
     with(|c| decode_value(c, v));
+}
+
+/// The first id field of a request body whose string has no token's form (wrong length or
+/// characters): answered 404 like an unknown object, before any service sees it (the form is
+/// public; a well-formed token goes on to the service and is answered like a hidden object).
+pub fn malformed(v: &Value) -> Option<String> {
+    fn bad(x: &Value) -> bool {
+        match x {
+            Value::String(s) => !Codec::well_formed(s.trim()),
+            Value::Array(a) => a.iter().any(bad),
+            _ => false,
+        }
+    }
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if is_input_id_key(k) && bad(x) {
+                Some(k.clone())
+            } else {
+                malformed(x)
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(malformed),
+        _ => None,
+    }
+}
+
+/// The name of the first id field of a request body that holds a number or a boolean (or a
+/// list holding one): ids are strings, and a wrong type is an input error like any other (it
+/// says nothing about which objects exist).
+pub fn misplaced_type(v: &Value) -> Option<String> {
+    fn bad(x: &Value) -> bool {
+        match x {
+            Value::Number(_) | Value::Bool(_) => true,
+            Value::Array(a) => a.iter().any(bad),
+            _ => false,
+        }
+    }
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if is_input_id_key(k) && bad(x) {
+                Some(k.clone())
+            } else {
+                misplaced_type(x)
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(misplaced_type),
+        _ => None,
+    }
 }
 
 fn decode_value(c: &Codec, v: &mut Value) {

@@ -286,6 +286,16 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             .collect();
         // Ids travel as tokens ([`crate::pubid`]); the path's id is put in afterwards.
         let mut whole = Value::Object(std::mem::take(&mut map));
+        if let Some(k) = crate::pubid::misplaced_type(&whole) {
+            return Err(invalid(
+                &k,
+                "phải là mã định danh dạng chuỗi 13 ký tự như API trả về, không phải số",
+            )
+            .into_response());
+        }
+        if crate::pubid::malformed(&whole).is_some() {
+            return Err(WebError(CoreError::NotFound("đối tượng")).into_response());
+        }
         crate::pubid::decode_json(&mut whole);
         let Value::Object(map) = whole else {
             unreachable!("still an object")

@@ -717,7 +717,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 "external_attachment_id",
                 "Bản chụp văn bản quyết định",
                 "Đính kèm bản chụp vào tài liệu trước, rồi chọn ở đây.",
-                cx.attachments.iter().map(|(i, n)| (i.to_string(), n.clone())).collect(),
+                ids(&cx.attachments),
                 Some("— chưa đính kèm —"),
             )
             .act_date();

@@ -27,7 +27,7 @@ async fn a_mat_item_from_proposal_to_declassification() {
         .post_json(
             &format!("/api/v1/items/{id}/classification"),
             "giamdoc",
-            json!({"approve": true, "decision_ref": "01/QĐ-SKHĐT", "date": "2025-06-10", "item_id": 999999}),
+            json!({"approve": true, "decision_ref": "01/QĐ-SKHĐT", "date": "2025-06-10", "item_id": crate::helpers::pid(999999)}),
         )
         .await
         .expect(200);
