@@ -448,7 +448,7 @@ impl DbTx<'_> {
                 format!(
                     "WITH m AS MATERIALIZED (SELECT s.id FROM items_search s \
                      WHERE s.level IN ({ls}) AND s.tsv @@ to_tsquery('simple', $1)) \
-                     SELECT id FROM m WHERE id < $2 ORDER BY id DESC LIMIT $3"
+                     SELECT id FROM m WHERE id < $2 AND id > $4 ORDER BY id DESC LIMIT $3"
                 ),
                 m,
             )]
@@ -460,7 +460,7 @@ impl DbTx<'_> {
                     (
                         format!(
                             "SELECT rowid AS id FROM items_fts_{l} WHERE items_fts_{l} MATCH ? \
-                             AND rowid < ? ORDER BY rowid DESC LIMIT ?"
+                             AND rowid < ? AND rowid > ? ORDER BY rowid DESC LIMIT ?"
                         ),
                         m.clone(),
                     )
@@ -469,15 +469,34 @@ impl DbTx<'_> {
         };
         let mut out: Vec<Id> = Vec::new();
         for (sql, m) in &sources {
+            // Once `n` ids are in hand, a further level only matters above the n-th newest.
+            let above = if out.len() as i64 >= n {
+                out.sort_unstable_by(|a, b| b.cmp(a));
+                out.truncate(usize::try_from(n).unwrap_or(0));
+                out.last().copied().unwrap_or(0)
+            } else {
+                0
+            };
             let mut found = 0i64;
             let mut below = i64::MAX;
             loop {
-                let batch: Vec<Id> = dispatch!(&mut self.conn, c => diesel::sql_query(sql)
-                    .bind::<diesel::sql_types::Text, _>(m)
-                    .bind::<diesel::sql_types::BigInt, _>(below)
-                    .bind::<diesel::sql_types::BigInt, _>(batch_len)
-                    .load::<Row>(c)
-                    .map_err(db_err)?)
+                let batch: Vec<Id> = dispatch!(&mut self.conn, c => {
+                    let q = diesel::sql_query(sql)
+                        .bind::<diesel::sql_types::Text, _>(m)
+                        .bind::<diesel::sql_types::BigInt, _>(below);
+                    // SQLite's placeholders are positional (`rowid > ?` comes before LIMIT);
+                    // PostgreSQL's are numbered ($4 is the floor).
+                    if pg {
+                        q.bind::<diesel::sql_types::BigInt, _>(batch_len)
+                            .bind::<diesel::sql_types::BigInt, _>(above)
+                            .load::<Row>(c)
+                    } else {
+                        q.bind::<diesel::sql_types::BigInt, _>(above)
+                            .bind::<diesel::sql_types::BigInt, _>(batch_len)
+                            .load::<Row>(c)
+                    }
+                    .map_err(db_err)?
+                })
                 .into_iter()
                 .map(|r| r.id)
                 .collect();
