@@ -1443,18 +1443,21 @@ fn no_read_path_shows_and_no_act_touches_what_a_user_may_not_see() {
     let steps = env("BMNN_MODEL_STEPS", 48) as usize;
     let min_steps = env("BMNN_MODEL_MIN_STEPS", 1000) as usize;
     let batch = fixed.unwrap_or(4);
-    let mut runner = TestRunner::new(Config {
+    let config = Config {
         cases: batch,
         max_shrink_iters: 256,
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    // A runner counts its successes across calls: each batch gets a new one, with a random
+    // generator forked from the first.
+    let mut seeds = TestRunner::new(config.clone());
     let started = std::time::Instant::now();
     let mut cases = 0;
     // Without BMNN_MODEL_CASES: batches of sequences until every database has been checked
     // after at least BMNN_MODEL_MIN_STEPS steps.
     loop {
-        runner
+        TestRunner::new_with_rng(config.clone(), seeds.new_rng())
             .run(&proptest::collection::vec(op(), 1..=steps), |ops| {
                 run_case(&ops)
             })
