@@ -725,7 +725,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         println!(
                             "{:>4}  {:<16} vai trò: {} → {}; độ mật: {} → {} (đề nghị: {})",
                             c.id,
-                            name(c.user_id),
+                            match &c.position_change {
+                                Some(g) => format!("chức vụ «{}» đứng đầu cơ quan", g.new.title),
+                                None => name(c.user_id),
+                            },
                             roles(&c.old_roles),
                             roles(&c.new_roles),
                             c.old_clearance.map_or("—", |l| l.label()),

@@ -1,8 +1,9 @@
 //! Model-based clearance test: random sequences of acts through the services by random users
-//! (several clearances, roles and units), and after every step an oracle computed from the raw
-//! ground truth (the items' current level, status, unit, holder and drafter; the users' current
-//! clearance, roles and unit) checks every read path of the services for every user, and that
-//! an act on something the actor may not see was refused and wrote nothing.
+//! (several clearances, roles, units and a deputy acting under written delegations), and after
+//! every step an oracle computed from the raw ground truth (the items' current level, status,
+//! unit, holder and drafter; the users' current clearance, roles and unit) checks every read
+//! path of the services for every user, and that an act on something the actor may not see was
+//! refused and wrote nothing.
 //!
 //! The oracle's rules (ARCHITECTURE.md, store): an item is visible to an active user cleared
 //! for its level who is agency-wide (clerk, leader, security officer) or whose unit holds it,
@@ -12,15 +13,36 @@
 //! clearance and to their requester while he sees every item; notice lists to agency-wide
 //! readers. No Tuyệt mật register row carries a summary.
 //!
-//! `BMNN_MODEL_CASES` (default 12) sets the number of sequences, `BMNN_MODEL_STEPS` (default
-//! 32) the longest sequence. Shrinking is on: a failure is reported as a minimal sequence.
+//! Read paths checked for every user after every step: items by id (with their requests and
+//! notices), lists and totals, search, attachment lists and opened attachments (content), the
+//! scanner's match resolution (`resolve_matches`: exactly the visible protected items named,
+//! every other protected one only blocked), the four registers (JSON rows and the rows printed
+//! and exported to DOCX, i.e. `register_book` over the whole book and `render_row`), requests,
+//! notices, pending acknowledgements, the due list (and so the dashboard's counters: exactly
+//! the lines the system sees about what the reader sees), the audit viewer (no record shown in
+//! full names an item, request, entry, notice or attachment the viewer may not see; only
+//! auditors open it) and the annual report (only leaders and security officers produce it;
+//! its item and register figures equal the same computation over what the reader sees, so no
+//! figure counts a hidden item). Acts: propose, classify, register out, receive, hand over,
+//! acknowledge, copy / take-out (home, abroad) / provide (home, foreign) / destroy requests,
+//! decisions and completions, extend, adjust, declassify, catalogue removal, notices, cancel,
+//! attach, user changes and their approval, delegations (grant, use, expiry, revocation: the
+//! deputy's classifications and copy decisions are accepted only under a delegation in force
+//! covering the act and level).
+//!
+//! By default sequences of up to `BMNN_MODEL_STEPS` (48) acts are run in batches until each
+//! database has been checked after `BMNN_MODEL_MIN_STEPS` (1000) steps; `BMNN_MODEL_CASES`
+//! fixes the number of sequences instead. Shrinking is on: a failure is reported as a minimal
+//! sequence. `BMNN_MODEL_THREADS` checks the readers on parallel threads.
 
 use crate::helpers::*;
 use crate::levels::more;
 use bmnn_core::Level;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
+use bmnn_core::programme::ReportKind;
 use bmnn_core::registers::{RegisterEntry, RegisterKind, render_row};
+use bmnn_core::rules::Act;
 use bmnn_core::service::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -65,6 +87,32 @@ enum Op {
     RequestProvide {
         by: usize,
         item: usize,
+        foreign: bool,
+    },
+    TakeOut {
+        by: usize,
+        item: usize,
+        abroad: bool,
+    },
+    TakeOutReturn {
+        by: usize,
+        req: usize,
+    },
+    Delegate {
+        by: usize,
+        to: usize,
+        level: u8,
+        acts: u8,
+        expired: bool,
+    },
+    RevokeDelegation {
+        by: usize,
+        del: usize,
+    },
+    ApprovePrivilege {
+        by: usize,
+        change: usize,
+        approve: bool,
     },
     RequestDestroy {
         by: usize,
@@ -128,17 +176,23 @@ enum Op {
 /// The acting user: mostly one whose role fits the act (so that sequences get somewhere),
 /// sometimes anyone (so that every kind of refusal is tried). Indices into `World::people`:
 /// 0 head of the agency, 1 clerk, 2 drafter, 3 department head, 4 Mật leader, 5 Mật clerk,
-/// 6 head of department B, 7 Mật security officer, 8 drafter of department B.
+/// 6 head of department B, 7 Mật security officer, 8 drafter of department B, 9 deputy head
+/// of the agency (Tối mật; decides only under a written delegation).
 fn by(natural: &'static [usize]) -> impl Strategy<Value = usize> {
     prop_oneof![
         3 => (0..natural.len()).prop_map(move |i| natural[i]),
-        1 => 0usize..9,
+        1 => 0usize..PEOPLE,
     ]
 }
 
+/// Acting users (indices into `World::people`).
+const PEOPLE: usize = 10;
+/// The deputy head of the agency.
+const DEPUTY: usize = 9;
+
 fn op() -> impl Strategy<Value = Op> {
     const CLERKS: &[usize] = &[1, 5];
-    const DECIDERS: &[usize] = &[0, 3, 6];
+    const DECIDERS: &[usize] = &[0, 3, 6, DEPUTY];
     const LIFECYCLE: &[usize] = &[0, 1, 5];
     let n = 0usize..64;
     prop_oneof![
@@ -149,7 +203,12 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (by(CLERKS), n.clone(), 0usize..9).prop_map(|(by, item, to)| Op::HandOver { by, item, to }),
         2 => (by(&[2, 3, 4, 8]), n.clone()).prop_map(|(by, entry)| Op::Ack { by, entry }),
         2 => (by(&[2, 3, 4, 8]), n.clone()).prop_map(|(by, item)| Op::RequestCopy { by, item }),
-        1 => (by(&[2, 3]), n.clone()).prop_map(|(by, item)| Op::RequestProvide { by, item }),
+        1 => (by(&[2, 3]), n.clone(), any::<bool>()).prop_map(|(by, item, foreign)| Op::RequestProvide { by, item, foreign }),
+        1 => (by(&[2, 3, 4, 8]), n.clone(), any::<bool>()).prop_map(|(by, item, abroad)| Op::TakeOut { by, item, abroad }),
+        1 => (by(CLERKS), n.clone()).prop_map(|(by, req)| Op::TakeOutReturn { by, req }),
+        1 => (by(&[0]), 0usize..PEOPLE, 0u8..3, 0u8..3, any::<bool>()).prop_map(|(by, to, level, acts, expired)| Op::Delegate { by, to, level, acts, expired }),
+        1 => (by(&[0]), n.clone()).prop_map(|(by, del)| Op::RevokeDelegation { by, del }),
+        1 => (by(&[0]), n.clone(), any::<bool>()).prop_map(|(by, change, approve)| Op::ApprovePrivilege { by, change, approve }),
         1 => (by(&[0, 1, 7]), n.clone()).prop_map(|(by, item)| Op::RequestDestroy { by, item }),
         3 => (by(DECIDERS), n.clone(), any::<bool>()).prop_map(|(by, req, approve)| Op::Decide { by, req, approve }),
         2 => (by(CLERKS), n.clone()).prop_map(|(by, req)| Op::Produce { by, req }),
@@ -162,7 +221,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (by(&[1, 5, 7]), n.clone()).prop_map(|(by, notice)| Op::NoticeDone { by, notice }),
         1 => (by(CLERKS), n.clone()).prop_map(|(by, entry)| Op::Cancel { by, entry }),
         1 => (by(&[0, 1, 2]), n.clone()).prop_map(|(by, item)| Op::Attach { by, item }),
-        2 => (1usize..9, 0u8..4, any::<bool>(), 0u8..4).prop_map(|(who, clearance, unit_b, role)| Op::ChangeUser { who, clearance, unit_b, role }),
+        2 => (1usize..PEOPLE, 0u8..4, any::<bool>(), 0u8..4).prop_map(|(who, clearance, unit_b, role)| Op::ChangeUser { who, clearance, unit_b, role }),
     ]
 }
 
@@ -182,7 +241,14 @@ struct Truth {
     entries: Vec<RegisterEntry>,
     notices: Vec<Notice>,
     attachments: BTreeMap<Id, usize>,
-    audit_len: usize,
+    /// Every attachment (id, item, level).
+    files: Vec<AttachmentMeta>,
+    /// Every item's history (for the reports' oracle).
+    events: Vec<ItemEvent>,
+    delegations: Vec<Delegation>,
+    pending_changes: Vec<PrivilegeChange>,
+    /// The audit chain's last sequence number.
+    audit_head: i64,
 }
 
 fn truth(o: &bmnn_core::service::Service<bmnn_store::DbStore>) -> Truth {
@@ -214,11 +280,15 @@ fn truth(o: &bmnn_core::service::Service<bmnn_store::DbStore>) -> Truth {
                 },
             )?;
             let mut attachments = BTreeMap::new();
+            let mut files = Vec::new();
+            let mut events = Vec::new();
             for id in items.keys() {
-                let n = tx.list_attachments(&s, *id)?.len();
-                if n > 0 {
-                    attachments.insert(*id, n);
+                let a = tx.list_attachments(&s, *id)?;
+                if !a.is_empty() {
+                    attachments.insert(*id, a.len());
                 }
+                files.extend(a);
+                events.extend(tx.list_events(&s, *id)?);
             }
             Ok(Truth {
                 users: tx.list_users()?,
@@ -227,7 +297,11 @@ fn truth(o: &bmnn_core::service::Service<bmnn_store::DbStore>) -> Truth {
                 entries,
                 notices,
                 attachments,
-                audit_len: tx.audit_tail(1_000_000)?.len(),
+                files,
+                events,
+                delegations: tx.list_delegations()?,
+                pending_changes: tx.list_privilege_changes(true)?,
+                audit_head: tx.audit_page(None, 1)?.first().map_or(0, |r| r.seq),
             })
         })
         .expect("ground truth")
@@ -305,7 +379,57 @@ fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
             .expect("search")
     };
     let all_found = ids(&search(&sys).rows, |i| i.id);
-    for &uid in readers {
+    let all_due = o.svc.due(&sys, d("25/11/2026")).expect("due");
+    let threads = env("BMNN_MODEL_THREADS", 1) as usize;
+    let chunk = readers.len().div_ceil(threads.max(1));
+    // `BMNN_MODEL_THREADS` > 1 checks the readers on that many threads (the same checks; the
+    // audited reads then write concurrently). One by default: on a loaded machine a write
+    // waiting for the lock longer than the busy timeout would fail a read.
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = readers
+            .chunks(chunk.max(1))
+            .map(|part| {
+                let (all_found, all_due) = (&all_found, &all_due);
+                sc.spawn(move || -> R {
+                    for &uid in part {
+                        check_reader(o, t, uid, all_found, all_due)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("reader thread"))
+    })
+}
+
+/// Every read path of the services for one reader, against the oracle.
+fn check_reader(
+    o: &Org,
+    t: &Truth,
+    uid: Id,
+    all_found: &BTreeSet<Id>,
+    all_due: &[bmnn_core::obligations::Obligation],
+) -> R {
+    let report_q = || ReportQuery {
+        kind: ReportKind::Annual,
+        year: 2026,
+        incident_id: None,
+    };
+    let search = |c: &Ctx| {
+        o.svc
+            .list_items(
+                c,
+                ItemQuery {
+                    text: Some("bao cao".into()),
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .expect("search")
+    };
+    {
         let u = t.user(uid).clone();
         let c = Ctx {
             user_id: uid,
@@ -314,7 +438,7 @@ fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
         let who = &u.username;
         if !u.active {
             prop_assert!(o.svc.list_items(&c, ItemQuery::default()).is_err());
-            continue;
+            return Ok(());
         }
         // Items by id, lists and totals, search.
         let want: BTreeSet<Id> = t
@@ -340,7 +464,14 @@ fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
         prop_assert_eq!(found, want_found, "search of {}", who);
         for (id, truth_item) in &t.items {
             let d = o.svc.item_detail(&c, *id);
-            prop_assert_eq!(d.is_ok(), want.contains(id), "item {} for {}", id, who);
+            prop_assert_eq!(
+                d.is_ok(),
+                want.contains(id),
+                "item {} for {} ({:?})",
+                id,
+                who,
+                d.as_ref().err()
+            );
             if let Ok(d) = d {
                 prop_assert_eq!(d.item.level, truth_item.level);
                 for r in &d.requests {
@@ -372,11 +503,56 @@ fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
                 }
             }
         }
-        // The four registers (JSON rows and the rendered rows).
+        // Attachments opened (content, not only the list).
+        for f in &t.files {
+            let v = o.svc.view_attachment(&c, f.id);
+            prop_assert_eq!(
+                v.is_ok(),
+                want.contains(&f.item_id),
+                "attachment {} of item {} opened by {}",
+                f.id,
+                f.item_id,
+                who
+            );
+            if let Ok((m, bytes)) = v {
+                prop_assert_eq!(bytes.as_slice(), b"abc".as_slice());
+                prop_assert_eq!(m.level, t.items[&f.item_id].level, "attachment level");
+            }
+        }
+        // Scanner match resolution: a match on a hidden item is never named to this reader
+        // (and every protected visible one is).
+        let mut asked: Vec<Id> = t.items.keys().copied().collect();
+        asked.push(999_999);
+        let res = o.svc.resolve_matches(&c, &asked).expect("resolve");
+        let protected: BTreeSet<Id> = t
+            .items
+            .values()
+            .filter(|i| i.status.protected())
+            .map(|i| i.id)
+            .collect();
+        let named: BTreeSet<Id> = ids(&res.visible, |m| m.item_id);
+        let want_named: BTreeSet<Id> = protected.intersection(&want).copied().collect();
+        prop_assert_eq!(&named, &want_named, "scan matches named to {}", who);
+        prop_assert_eq!(
+            res.hidden.iter().copied().collect::<BTreeSet<Id>>(),
+            protected
+                .difference(&want)
+                .copied()
+                .collect::<BTreeSet<Id>>(),
+            "scan matches blocked for {}",
+            who
+        );
+        for m in &res.visible {
+            let i = &t.items[&m.item_id];
+            prop_assert_eq!(m.level, i.level);
+            prop_assert_eq!(&m.label, &i.label());
+        }
+        // The four registers (JSON rows and the rendered rows; the printed book and the DOCX
+        // take the whole book through the same `register_book` and `render_row`).
         for k in RegisterKind::ALL {
             let book = o
                 .svc
-                .register_book(&c, k, 2026, 0, 100_000)
+                .register_book(&c, k, 2026, 0, 1_000_000)
                 .expect("register");
             let want: BTreeSet<Id> = t
                 .entries
@@ -461,24 +637,174 @@ fn check_reads(o: &Org, t: &Truth, readers: &[Id]) -> R {
             .map(|e| e.id)
             .collect();
         prop_assert_eq!(ids(&acks, |e| e.id), want_a, "pending acks of {}", who);
-        // Due list (and so the dashboard's counters): every line about something visible.
-        for ob in o.svc.due(&c, d("25/11/2026")).expect("due") {
-            if let Some(i) = ob.item_id {
-                prop_assert!(t.sees_item(&u, i), "due item {} for {}", i, who);
+        // Due list (and so the dashboard's counters, which count its lines by urgency): every
+        // line is about something visible, and every line the system sees about items,
+        // requests, notices and entries this reader sees is there.
+        let line = |ob: &bmnn_core::obligations::Obligation| {
+            (
+                ob.kind as u8,
+                ob.due,
+                ob.item_id,
+                ob.request_id,
+                ob.notice_id,
+                ob.entry_id,
+            )
+        };
+        let shown = |ob: &bmnn_core::obligations::Obligation| {
+            ob.item_id.is_none_or(|i| t.sees_item(&u, i))
+                && ob.request_id.is_none_or(|r| want.contains(&r))
+                && ob.notice_id.is_none_or(|n| want_n.contains(&n))
+                && ob.entry_id.is_none_or(|e| {
+                    t.entries
+                        .iter()
+                        .find(|x| x.id == e)
+                        .is_some_and(|x| t.sees_entry(&u, x))
+                })
+        };
+        let secret = |ob: &bmnn_core::obligations::Obligation| {
+            ob.item_id.is_some()
+                || ob.request_id.is_some()
+                || ob.notice_id.is_some()
+                || ob.entry_id.is_some()
+        };
+        let due = o.svc.due(&c, d("25/11/2026")).expect("due");
+        for ob in &due {
+            prop_assert!(shown(ob), "due line {:?} for {}", ob, who);
+        }
+        let got: BTreeSet<_> = due.iter().filter(|x| secret(x)).map(line).collect();
+        let want_due: BTreeSet<_> = all_due
+            .iter()
+            .filter(|x| secret(x) && shown(x))
+            .map(line)
+            .collect();
+        prop_assert_eq!(got, want_due, "due lines of {}", who);
+        // The audit viewer: no record shown in full names an item, request, register entry,
+        // notice or attachment this viewer may not see; others than auditors are refused.
+        let auditor = bmnn_core::access::allows(&u, bmnn_core::access::AUDITORS);
+        match o.svc.audit_view(&c, None, 10_000) {
+            Err(_) => prop_assert!(!auditor, "audit viewer refused to {}", who),
+            Ok(recs) => {
+                prop_assert!(auditor, "audit viewer open to {}", who);
+                for r in recs.iter().filter(|r| r.action != "redacted") {
+                    for i in audit_names(t, r) {
+                        prop_assert!(
+                            t.sees_item(&u, i),
+                            "audit record {} ({} {}) about item {} shown to {}",
+                            r.seq,
+                            r.action,
+                            r.object,
+                            i,
+                            who
+                        );
+                    }
+                }
             }
-            if let Some(r) = ob.request_id {
-                prop_assert!(want.contains(&r), "due request {} for {}", r, who);
-            }
-            if let Some(n) = ob.notice_id {
-                prop_assert!(want_n.contains(&n), "due notice {} for {}", n, who);
-            }
-            if let Some(e) = ob.entry_id {
-                let e = t.entries.iter().find(|x| x.id == e).expect("entry");
-                prop_assert!(t.sees_entry(&u, e), "due entry for {}", who);
+        }
+        // Reports (sơ kết năm): produced by leaders and security officers only; their figures
+        // on items and registers are those of what the reader sees — the same computation over
+        // only the reader's items, their history, requests and register entries — so that no
+        // figure counts a hidden item.
+        let reporter = bmnn_core::access::allows(&u, bmnn_core::access::REPORTERS);
+        match o.svc.report(&c, report_q()) {
+            Err(_) => prop_assert!(!reporter, "report refused to {}", who),
+            Ok(rep) => {
+                prop_assert!(reporter, "report produced by {}", who);
+                let items: Vec<SecretItem> = t
+                    .items
+                    .values()
+                    .filter(|i| t.sees_item(&u, i.id))
+                    .cloned()
+                    .collect();
+                let events: Vec<ItemEvent> = t
+                    .events
+                    .iter()
+                    .filter(|e| t.sees_item(&u, e.item_id))
+                    .cloned()
+                    .collect();
+                let requests: Vec<Request> = t
+                    .requests
+                    .iter()
+                    .filter(|r| t.sees_request(&u, r))
+                    .cloned()
+                    .collect();
+                let registers: Vec<RegisterEntry> = t
+                    .entries
+                    .iter()
+                    .filter(|e| t.sees_entry(&u, e))
+                    .cloned()
+                    .collect();
+                let f = bmnn_core::programme::reports::compute_figures(
+                    &bmnn_core::programme::reports::Inputs {
+                        period: rep.period,
+                        today: d("25/11/2026"),
+                        report_due: rep.due,
+                        items: &items,
+                        events: &events,
+                        requests: &requests,
+                        registers: &registers,
+                        records: &[],
+                    },
+                );
+                prop_assert_eq!(&rep.own.items, &f.items, "report item figures of {}", who);
+                prop_assert_eq!(
+                    &rep.own.registers,
+                    &f.registers,
+                    "report register figures of {}",
+                    who
+                );
             }
         }
     }
     Ok(())
+}
+
+/// The items an audit record names: by its object (an item, a request's items, a register
+/// entry's or notice's item, an attachment's item) and by `item=`/`request=` in its details.
+fn audit_names(t: &Truth, r: &bmnn_core::audit::AuditRecord) -> Vec<Id> {
+    let mut out = Vec::new();
+    let num = |s: &str| s.parse::<Id>().ok();
+    let request_items = |q: Id, out: &mut Vec<Id>| {
+        if let Some(r) = t.requests.iter().find(|r| r.id == q) {
+            out.extend(r.item_ids.iter().copied());
+        }
+    };
+    let o = r.object.as_str();
+    if let Some(i) = o.strip_prefix("item:").and_then(num) {
+        out.push(i);
+    } else if let Some(q) = o.strip_prefix("request:").and_then(num) {
+        request_items(q, &mut out);
+    } else if let Some(n) = o.strip_prefix("notice:").and_then(num) {
+        out.extend(t.notices.iter().filter(|x| x.id == n).map(|x| x.item_id));
+    } else if let Some(a) = o.strip_prefix("attachment:").and_then(num) {
+        out.extend(t.files.iter().filter(|x| x.id == a).map(|x| x.item_id));
+    } else if let Some(rest) = o.strip_prefix("register:") {
+        // register:<kind>:<year>:<number>
+        let parts: Vec<&str> = rest.split(':').collect();
+        if let [kind, year, number] = parts.as_slice() {
+            for e in &t.entries {
+                if e.kind.code() == *kind
+                    && e.year.to_string() == *year
+                    && e.number.to_string() == *number
+                {
+                    out.extend(e.item_id);
+                    out.extend(e.request_id.iter().flat_map(|q| {
+                        t.requests
+                            .iter()
+                            .filter(move |r| r.id == *q)
+                            .flat_map(|r| r.item_ids.clone())
+                    }));
+                }
+            }
+        }
+    }
+    for w in r.details.split(|c: char| c.is_whitespace() || c == ',') {
+        if let Some(i) = w.strip_prefix("item=").and_then(num) {
+            out.push(i);
+        } else if let Some(q) = w.strip_prefix("request=").and_then(num) {
+            request_items(q, &mut out);
+        }
+    }
+    out
 }
 
 struct World {
@@ -629,13 +955,13 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
             );
             (r.is_err(), !sees(by, i))
         }
-        Op::RequestProvide { by, item } => {
+        Op::RequestProvide { by, item, foreign } => {
             let i = pick(&items, item)?;
             let r = o.svc.request_provide(
                 &ctx(by),
                 ProvideCmd {
                     item_id: i,
-                    foreign: false,
+                    foreign,
                     party: "Sở Nội vụ".into(),
                     representative: "Ông A".into(),
                     identity: String::new(),
@@ -645,6 +971,88 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
                 },
             );
             (r.is_err(), !sees(by, i))
+        }
+        Op::TakeOut { by, item, abroad } => {
+            let i = pick(&items, item)?;
+            let r = o.svc.request_take_out(
+                &ctx(by),
+                TakeOutCmd {
+                    item_id: i,
+                    abroad,
+                    purpose: "Làm việc".into(),
+                    place: if abroad {
+                        "Viêng Chăn"
+                    } else {
+                        "Hải Phòng"
+                    }
+                    .into(),
+                    from: d("26/11/2026"),
+                    until: d("28/11/2026"),
+                    measures: "Cặp có khóa".into(),
+                    delegation_head: abroad.then(|| "Giám đốc".to_string()),
+                    date: None,
+                },
+            );
+            (r.is_err(), !sees(by, i))
+        }
+        Op::TakeOutReturn { by, req } => {
+            let r = pick(&t.requests, req)?;
+            let res = o.svc.record_take_out_return(
+                &ctx(by),
+                CompleteCmd {
+                    request_id: r.id,
+                    report: Some("Đã trả".into()),
+                    minutes_ref: None,
+                    performers: vec![],
+                    date: None,
+                },
+            );
+            (res.is_err(), !sees_all(by, &r))
+        }
+        Op::Delegate {
+            by,
+            to,
+            level,
+            acts,
+            expired,
+        } => {
+            let acts = match acts {
+                0 => vec![Act::Classify],
+                1 => vec![Act::Copy],
+                _ => vec![Act::Classify, Act::Copy],
+            };
+            let (from, to_date) = if expired {
+                (d("01/01/2026"), d("24/11/2026"))
+            } else {
+                (d("01/11/2026"), d("31/12/2026"))
+            };
+            let r = o.svc.create_delegation(
+                &ctx(by),
+                NewDelegation {
+                    grantor_id: None,
+                    grantee_id: w.people[to],
+                    acts,
+                    max_level: level_of(level),
+                    valid_from: from,
+                    valid_to: to_date,
+                    document_ref: format!("{}/UQ", w.steps),
+                },
+            );
+            (r.is_err(), false)
+        }
+        Op::RevokeDelegation { by, del } => {
+            let x = pick(&t.delegations, del)?;
+            let r = o.svc.revoke_delegation(&ctx(by), x.id, d("25/11/2026"));
+            (r.is_err(), false)
+        }
+        Op::ApprovePrivilege {
+            by,
+            change,
+            approve,
+        } => {
+            let c = pick(&t.pending_changes, change)?;
+            let r = o.svc.decide_privilege_change(&ctx(by), c.id, approve);
+            (r.is_err(), false)
         }
         Op::RequestDestroy { by, item } => {
             let i = pick(&items, item)?;
@@ -853,11 +1261,66 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
     Some(res)
 }
 
+fn audit_head(o: &bmnn_core::service::Service<bmnn_store::DbStore>) -> i64 {
+    o.store
+        .read(|tx| Ok(tx.audit_page(None, 1)?.first().map_or(0, |r| r.seq)))
+        .expect("audit head")
+}
+
+/// Acts by the deputy (who holds no authority of his own for classification or copies):
+/// accepted only under a written delegation valid today, not revoked, covering the act and
+/// the item's level. Returns what went wrong, if anything.
+fn authority_breach(w: &World, t: &Truth, after: &Truth, op: &Op, refused: bool) -> Option<String> {
+    if refused {
+        return None;
+    }
+    let today = d("25/11/2026");
+    let deputy = w.people[DEPUTY];
+    let (act, level) = match op {
+        Op::Classify { by, .. } if *by == DEPUTY => {
+            // The item classified: the one whose status moved from proposed.
+            let i = after.items.values().find(|i| {
+                t.items
+                    .get(&i.id)
+                    .is_some_and(|b| b.status == Status::Proposed && i.status != Status::Proposed)
+            })?;
+            (Act::Classify, i.level)
+        }
+        Op::Decide { by, req, .. } if *by == DEPUTY => {
+            let r = pick(&t.requests, *req)?;
+            if request_act(&r) != Act::Copy {
+                return None;
+            }
+            (Act::Copy, t.level_of_request(&r))
+        }
+        _ => return None,
+    };
+    let ok = t.delegations.iter().any(|x| {
+        x.grantee_id == deputy
+            && x.acts.contains(&act)
+            && level <= x.max_level
+            && x.valid_from <= today
+            && today <= x.valid_to
+            && x.revoked_on.is_none_or(|r| r > today)
+    });
+    (!ok).then(|| format!("the deputy acted ({act:?}, {level:?}) without a delegation in force"))
+}
+
 static STEPS: AtomicUsize = AtomicUsize::new(0);
+static T_SETUP: AtomicUsize = AtomicUsize::new(0);
+static T_TRUTH: AtomicUsize = AtomicUsize::new(0);
+static T_ACT: AtomicUsize = AtomicUsize::new(0);
+static T_CHECK: AtomicUsize = AtomicUsize::new(0);
+fn lap(t: &mut std::time::Instant, a: &AtomicUsize) {
+    let n = t.elapsed().as_millis() as usize;
+    a.fetch_add(n, Ordering::Relaxed);
+    *t = std::time::Instant::now();
+}
 static DONE: AtomicUsize = AtomicUsize::new(0);
 
 fn run_case(ops: &[Op]) -> R {
     for b in backends() {
+        let mut tm = std::time::Instant::now();
         let o = org(&b.url);
         let m = more(&o);
         let a = o.ctx(&o.admin);
@@ -877,6 +1340,34 @@ fn run_case(ops: &[Op]) -> R {
                 },
             )
             .expect("drafter b");
+        let p_deputy = o
+            .svc
+            .create_position(
+                &a,
+                NewPosition {
+                    title: "Phó Giám đốc".into(),
+                    kind: "so-ban-nganh-tinh".into(),
+                    rank: Rank::Deputy,
+                    heads_agency: false,
+                    unit_id: Some(m.unit_a),
+                },
+            )
+            .expect("deputy position");
+        let deputy = o
+            .svc
+            .create_user(
+                &o.system(),
+                NewUser {
+                    username: "phogiamdoc".into(),
+                    full_name: "phogiamdoc".into(),
+                    roles: vec![Role::Leader],
+                    clearance: Some(Level::ToiMat),
+                    position_id: Some(p_deputy.id),
+                    unit_id: Some(m.unit_a),
+                    password_hash: "x".into(),
+                },
+            )
+            .expect("deputy");
         let people = vec![
             o.head.id,
             o.clerk.id,
@@ -887,7 +1378,9 @@ fn run_case(ops: &[Op]) -> R {
             m.head_b.id,
             m.mat_officer.id,
             drafter_b.id,
+            deputy.id,
         ];
+        assert_eq!(people.len(), PEOPLE);
         let mut readers = people.clone();
         readers.push(o.admin.id);
         let mut w = World {
@@ -897,13 +1390,18 @@ fn run_case(ops: &[Op]) -> R {
             unit_b,
             steps: 0,
         };
+        // The ground truth is read once per step: the state after a step is the state before
+        // the next (only the audit head moves, through the audited reads of the checks).
+        let mut before = truth(&w.o.svc);
+        lap(&mut tm, &T_SETUP);
         for op in ops {
             w.steps += 1;
-            let before = truth(&w.o.svc);
             let Some((refused, hidden)) = act(&mut w, &before, op) else {
                 continue;
             };
+            lap(&mut tm, &T_ACT);
             let after = truth(&w.o.svc);
+            lap(&mut tm, &T_TRUTH);
             if hidden {
                 prop_assert!(
                     refused,
@@ -914,14 +1412,22 @@ fn run_case(ops: &[Op]) -> R {
             }
             if refused {
                 prop_assert_eq!(
-                    before.audit_len,
-                    after.audit_len,
+                    before.audit_head,
+                    after.audit_head,
                     "a refusal wrote ({:?})",
                     op
                 );
+                prop_assert_eq!(before.items.len(), after.items.len(), "a refusal wrote");
+                prop_assert_eq!(before.entries.len(), after.entries.len(), "a refusal wrote");
+            }
+            if let Some(why) = authority_breach(&w, &before, &after, op, refused) {
+                return Err(TestCaseError::fail(format!("{}: {why}: {op:?}", b.name)));
             }
             check_reads(&w.o, &after, &readers)
                 .map_err(|e| TestCaseError::fail(format!("{} after {:?}: {e}", b.name, op)))?;
+            before = after;
+            before.audit_head = audit_head(&w.o.svc);
+            lap(&mut tm, &T_CHECK);
             STEPS.fetch_add(1, Ordering::Relaxed);
             DONE.fetch_add(usize::from(!refused), Ordering::Relaxed);
         }
@@ -938,25 +1444,49 @@ fn env(name: &str, default: u32) -> u32 {
 
 #[test]
 fn no_read_path_shows_and_no_act_touches_what_a_user_may_not_see() {
-    let cases = env("BMNN_MODEL_CASES", 12);
-    let steps = env("BMNN_MODEL_STEPS", 32) as usize;
-    let mut runner = TestRunner::new(Config {
-        cases,
-        max_shrink_iters: 64,
+    let databases = 1 + usize::from(std::env::var("TEST_DATABASE_URL").is_ok());
+    let fixed = std::env::var("BMNN_MODEL_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok());
+    let steps = env("BMNN_MODEL_STEPS", 48) as usize;
+    let min_steps = env("BMNN_MODEL_MIN_STEPS", 1000) as usize;
+    let batch = fixed.unwrap_or(4);
+    let config = Config {
+        cases: batch,
+        max_shrink_iters: 256,
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    // A runner counts its successes across calls: each batch gets a new one, with a random
+    // generator forked from the first.
+    let mut seeds = TestRunner::new(config.clone());
     let started = std::time::Instant::now();
-    runner
-        .run(&proptest::collection::vec(op(), 1..=steps), |ops| {
-            run_case(&ops)
-        })
-        .expect("no leak");
+    let mut cases = 0;
+    // Without BMNN_MODEL_CASES: batches of sequences until every database has been checked
+    // after at least BMNN_MODEL_MIN_STEPS steps.
+    loop {
+        TestRunner::new_with_rng(config.clone(), seeds.new_rng())
+            .run(&proptest::collection::vec(op(), 1..=steps), |ops| {
+                run_case(&ops)
+            })
+            .expect("no leak");
+        cases += batch;
+        if fixed.is_some() || STEPS.load(Ordering::Relaxed) / databases >= min_steps {
+            break;
+        }
+    }
     eprintln!(
-        "clearance model: {cases} sequences of up to {steps} acts, {} steps checked ({} acts carried out, the rest refused) on {} database(s), 9 acting users and 10 readers, in {:.1?}",
-        STEPS.load(Ordering::Relaxed),
-        DONE.load(Ordering::Relaxed),
-        1 + usize::from(std::env::var("TEST_DATABASE_URL").is_ok()),
+        "clearance model: {cases} sequences of up to {steps} acts, {} steps checked per database ({} acts carried out, the rest refused) on {databases} database(s), {PEOPLE} acting users and {} readers, in {:.1?}",
+        STEPS.load(Ordering::Relaxed) / databases,
+        DONE.load(Ordering::Relaxed) / databases,
+        PEOPLE + 1,
         started.elapsed()
+    );
+    eprintln!(
+        "clearance model: time spent (ms, summed over threads): setup {}, ground truth {}, acts {}, checks {}",
+        T_SETUP.load(Ordering::Relaxed),
+        T_TRUTH.load(Ordering::Relaxed),
+        T_ACT.load(Ordering::Relaxed),
+        T_CHECK.load(Ordering::Relaxed),
     );
 }

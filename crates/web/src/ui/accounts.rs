@@ -101,7 +101,11 @@ async fn page<S: Store>(
         cs.iter()
             .map(|c| ChangeRow {
                 id: crate::pubid::Pid(c.id),
-                user: name(c.user_id),
+                user: match &c.position_change {
+                    // A post made to head the agency: every holder gains the authority.
+                    Some(g) => format!("Chức vụ «{}»: đứng đầu cơ quan", g.new.title),
+                    None => name(c.user_id),
+                },
                 requester: name(c.requested_by),
                 on: vn_date(&c.requested_at),
                 roles: format!("{} → {}", roles_vi(&c.old_roles), roles_vi(&c.new_roles)),
