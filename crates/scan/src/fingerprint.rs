@@ -263,7 +263,7 @@ impl Main {
             }
             while z != 0 {
                 let b = z.trailing_zeros() as u64;
-                if zeros % SELECT_SAMPLE == 0 {
+                if zeros.is_multiple_of(SELECT_SAMPLE) {
                     samples.push(w as u64 * 64 + b);
                 }
                 zeros += 1;
