@@ -373,11 +373,20 @@ const ASCII_EXACT: [u8; 128] = {
     t
 };
 
-#[inline]
+#[inline(always)]
 fn push_entry(text: &mut Vec<u8>, map: &mut Vec<u32>, entry: u32, at: u32) {
-    let len = (entry >> 24) as usize;
-    text.extend_from_slice(&entry.to_le_bytes()[..len]);
-    map.extend_from_slice(&[at; 3][..len]);
+    // Fixed pushes per length (a variable-length copy would call memcpy for every character).
+    let [b0, b1, b2, len] = entry.to_le_bytes();
+    text.push(b0);
+    map.push(at);
+    if len >= 2 {
+        text.push(b1);
+        map.push(at);
+        if len == 3 {
+            text.push(b2);
+            map.push(at);
+        }
+    }
 }
 
 /// The single-pass lane of [`views`]: `None` as soon as a character needs the general path.
