@@ -263,7 +263,7 @@ impl Main {
             }
             while z != 0 {
                 let b = z.trailing_zeros() as u64;
-                if zeros % SELECT_SAMPLE == 0 {
+                if zeros.is_multiple_of(SELECT_SAMPLE) {
                     samples.push(w as u64 * 64 + b);
                 }
                 zeros += 1;
@@ -531,11 +531,16 @@ impl FingerprintIndex {
         let mut postings = Vec::new();
         let mut scratch = Vec::new();
         let mut distinct: Vec<u32> = Vec::new();
-        for (qpos, fp) in hashes.iter().enumerate() {
-            if self.allow.contains(fp) {
+        // Looked up in hash order: neighbouring lookups touch neighbouring parts of the index
+        // (the answer does not depend on the order: hits are sorted per document below).
+        let mut order: Vec<(u64, usize)> =
+            hashes.iter().enumerate().map(|(q, &h)| (h, q)).collect();
+        order.sort_unstable();
+        for &(fp, qpos) in &order {
+            if self.allow.contains(&fp) {
                 continue;
             }
-            self.lookup(*fp, &mut postings, &mut scratch);
+            self.lookup(fp, &mut postings, &mut scratch);
             if postings.is_empty() {
                 continue;
             }

@@ -19,7 +19,7 @@
 //! Blocks that fail the test produce nothing, so prose *about* the levels (a law, a catalogue title,
 //! "đóng dấu “MẬT”") never flags.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::legacy;
@@ -245,8 +245,12 @@ impl MarkingDetector {
             if pats.is_empty() {
                 None
             } else {
+                // A full DFA: one table load per byte once the prefilter stops; the automaton
+                // for a dozen stamp phrases is a few kilobytes (the default builder would pick a
+                // slower contiguous NFA).
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(pats)
                     .ok()
             }

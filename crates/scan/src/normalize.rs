@@ -291,13 +291,22 @@ fn views_with(src: &str, confusables: bool) -> Views {
 /// Fast-lane table entry: the character is outside the fast lane (take the general path).
 const FAST_OTHER: u32 = u32::MAX;
 /// Fast-lane table entry: the character is dropped from the view.
-const FAST_DROP: u32 = u32::MAX - 1;
-/// Size of the fast-lane tables (U+0000..U+1EFF).
-const FAST_LEN: usize = 0x1F00;
+const FAST_DROP: u32 = 0;
+/// Size of the fast-lane tables (U+0000..U+21FF).
+const FAST_LEN: usize = 0x2200;
+
+/// A character as a table entry: its UTF-8 bytes (at most three below U+10000) in the low 24 bits,
+/// its length in the top byte.
+fn fast_entry(c: char) -> u32 {
+    let mut buf = [0u8; 4];
+    let len = c.encode_utf8(&mut buf).len() as u32;
+    (len << 24) | u32::from_le_bytes(buf) & 0x00FF_FFFF
+}
 
 /// Per-code-point results of the general path for the fast lane's characters: the exact-view
 /// character (or [`FAST_DROP`] / [`FAST_OTHER`]) and the folded-view character of that result
-/// (or [`FAST_DROP`]). Built from `exact_char` and `fold_class` themselves, so both lanes agree.
+/// (or [`FAST_DROP`]), as [`fast_entry`] values. Built from `exact_char` and `fold_class`
+/// themselves, so both lanes agree.
 struct FastTables {
     exact: Vec<u32>,
     folded: Vec<u32>,
@@ -313,21 +322,33 @@ fn fast_tables() -> &'static FastTables {
             let Some(c) = char::from_u32(cp) else {
                 continue;
             };
-            // Exactly the characters the general path maps one by one without an NFC pass.
-            if !(cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp)) {
+            // Characters the general path maps one by one: those it treats as trivially NFC
+            // (below U+0300, Latin Extended Additional), and punctuation, symbols and number
+            // forms (U+2000..U+21FF: quotes, dashes, ellipsis, odd spaces) that are NFC in any
+            // context (quick check "yes", combining class 0), so a text made only of fast-lane
+            // characters passes the general path's NFC quick check as a whole.
+            let trivially_nfc = cp < 0x300 || (0x1E00..=0x1EFF).contains(&cp);
+            let nfc_anywhere = (0x2000..0x2200).contains(&cp)
+                && canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+            if !(trivially_nfc || nfc_anywhere) {
                 continue;
             }
             let mut evasion = false;
             match exact_char(c, false, false, &mut evasion) {
                 None => exact[cp as usize] = FAST_DROP,
                 // A result in the Cyrillic/Greek block would need the look-alike pass.
-                Some(e) if is_cyrillic_or_greek(e) || evasion => {}
+                Some(e) if is_cyrillic_or_greek(e) || evasion || e as u32 >= 0x10000 => {}
                 Some(e) => {
-                    exact[cp as usize] = e as u32;
+                    exact[cp as usize] = fast_entry(e);
                     folded[cp as usize] = match fold_class(e, fold_t) {
                         Folded::Drop => FAST_DROP,
-                        Folded::Ascii(b) => b as u32,
-                        Folded::Keep(k) => k as u32,
+                        Folded::Ascii(b) => fast_entry(b as char),
+                        Folded::Keep(k) if (k as u32) < 0x10000 => fast_entry(k),
+                        Folded::Keep(_) => {
+                            exact[cp as usize] = FAST_OTHER;
+                            FAST_DROP
+                        }
                     };
                 }
             }
@@ -352,15 +373,17 @@ const ASCII_EXACT: [u8; 128] = {
     t
 };
 
-#[inline]
-fn push_mapped(text: &mut String, map: &mut Vec<u32>, c: u32, at: u32) {
-    if c < 0x80 {
-        text.push(c as u8 as char);
+#[inline(always)]
+fn push_entry(text: &mut Vec<u8>, map: &mut Vec<u32>, entry: u32, at: u32) {
+    // Fixed pushes per length (a variable-length copy would call memcpy for every character).
+    let [b0, b1, b2, len] = entry.to_le_bytes();
+    text.push(b0);
+    map.push(at);
+    if len >= 2 {
+        text.push(b1);
         map.push(at);
-    } else {
-        let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
-        text.push(ch);
-        for _ in 0..ch.len_utf8() {
+        if len == 3 {
+            text.push(b2);
             map.push(at);
         }
     }
@@ -371,9 +394,9 @@ fn views_fast(src: &str) -> Option<Views> {
     let t = fast_tables();
     let b = src.as_bytes();
     let n = b.len();
-    let mut et = String::with_capacity(n);
+    let mut et: Vec<u8> = Vec::with_capacity(n);
     let mut em: Vec<u32> = Vec::with_capacity(n + 1);
-    let mut ft = String::with_capacity(n);
+    let mut ft: Vec<u8> = Vec::with_capacity(n);
     let mut fm: Vec<u32> = Vec::with_capacity(n + 1);
     // Whether the last character written to each view is a space (or nothing is written yet).
     let mut e_space = true;
@@ -386,28 +409,31 @@ fn views_fast(src: &str) -> Option<Views> {
         if c0 < 0x80 {
             i += 1;
             let e = ASCII_EXACT[c0 as usize];
-            if e == b' ' {
+            if e > b' ' && e != 0x7F {
+                // Printable: the same byte in both views.
+                et.push(e);
+                em.push(at);
+                ft.push(e);
+                fm.push(at);
+                e_space = false;
+                f_space = false;
+            } else if e == b' ' {
                 if e_space {
                     continue;
                 }
                 e_space = true;
-                et.push(' ');
+                et.push(b' ');
                 em.push(at);
                 if !f_space {
-                    ft.push(' ');
+                    ft.push(b' ');
                     fm.push(at);
                     f_space = true;
                 }
-                continue;
-            }
-            e_space = false;
-            et.push(e as char);
-            em.push(at);
-            // Control characters stay in the exact view and leave the folded one.
-            if e >= 0x20 && e != 0x7F {
-                ft.push(e as char);
-                fm.push(at);
-                f_space = false;
+            } else {
+                // Control characters stay in the exact view and leave the folded one.
+                e_space = false;
+                et.push(e);
+                em.push(at);
             }
             continue;
         }
@@ -435,7 +461,7 @@ fn views_fast(src: &str) -> Option<Views> {
         if e == FAST_DROP {
             continue;
         }
-        if e == ' ' as u32 {
+        if e == SPACE_ENTRY {
             if e_space {
                 continue;
             }
@@ -443,37 +469,44 @@ fn views_fast(src: &str) -> Option<Views> {
         } else {
             e_space = false;
         }
-        saw_eth |= e == 'ð' as u32;
-        push_mapped(&mut et, &mut em, e, at);
+        saw_eth |= e == ETH_ENTRY;
+        push_entry(&mut et, &mut em, e, at);
         let f = t.folded[cp as usize];
-        if f == ' ' as u32 {
+        if f == SPACE_ENTRY {
             if !f_space {
-                ft.push(' ');
+                ft.push(b' ');
                 fm.push(at);
                 f_space = true;
             }
         } else if f != FAST_DROP {
-            push_mapped(&mut ft, &mut fm, f, at);
+            push_entry(&mut ft, &mut fm, f, at);
             f_space = false;
         }
     }
-    if et.ends_with(' ') {
+    if et.last() == Some(&b' ') {
         et.pop();
         em.pop();
     }
     em.push(n as u32);
-    let mut exact = View { text: et, map: em };
+    // Only whole characters were written; a failure here would be a bug, so fall back.
+    let mut exact = View {
+        text: String::from_utf8(et).ok()?,
+        map: em,
+    };
     let folded = if saw_eth && exact.text.chars().any(is_vietnamese_letter) {
         // As in the general path: `ð` in Vietnamese text is mojibake of `đ`.
         exact.text = exact.text.replace('ð', "đ");
         fold_view(&exact)
     } else {
-        if ft.ends_with(' ') {
+        if ft.last() == Some(&b' ') {
             ft.pop();
             fm.pop();
         }
         fm.push(n as u32);
-        View { text: ft, map: fm }
+        View {
+            text: String::from_utf8(ft).ok()?,
+            map: fm,
+        }
     };
     Some(Views {
         exact,
@@ -481,6 +514,10 @@ fn views_fast(src: &str) -> Option<Views> {
         evasion: false,
     })
 }
+
+/// [`fast_entry`] of a space and of `ð`.
+const SPACE_ENTRY: u32 = (1 << 24) | b' ' as u32;
+const ETH_ENTRY: u32 = (2 << 24) | 0xB0C3;
 
 /// A starter whose canonical decomposition also begins with a starter (U+0F81 has ccc 0 but
 /// decomposes into combining marks, so it must stay in the previous cluster).
@@ -770,6 +807,12 @@ pub fn has_diacritics(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_entry_constants() {
+        assert_eq!(fast_entry(' '), SPACE_ENTRY);
+        assert_eq!(fast_entry('ð'), ETH_ENTRY);
+    }
 
     #[test]
     fn fold_examples() {

@@ -30,6 +30,7 @@ fn main() {
             a(3).parse().unwrap_or(200),
         ),
         Some("markings") => markings(Path::new(&a(1))),
+        Some("markings-variants") => markings_variants(Path::new(&a(1))),
         Some("normalize") => normalize(Path::new(&a(1))),
         Some("docx") => docx(
             Path::new(&a(1)),
@@ -151,6 +152,71 @@ fn markings(folded: &Path) {
     );
 }
 
+/// Experiment: the same count with other automaton settings (kept for re-measuring).
+fn markings_variants(folded: &Path) {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+    let text = read(folded);
+    let det = MarkingDetector::new(&MarkingSpec::default_set());
+    let pats = det.spaced_patterns().to_vec();
+    let count = |ac: &AhoCorasick, t: &str| {
+        let b = t.as_bytes();
+        ac.find_iter(t)
+            .filter(|m| {
+                (m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric())
+                    && (m.end() == b.len() || !b[m.end()].is_ascii_alphanumeric())
+            })
+            .count()
+    };
+    let variants: Vec<(&str, AhoCorasick)> = vec![
+        (
+            "default_llongest",
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+                .unwrap(),
+        ),
+        (
+            "dfa_llongest",
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&pats)
+                .unwrap(),
+        ),
+        (
+            "dfa_noprefilter",
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(&pats)
+                .unwrap(),
+        ),
+        (
+            "dfa_lfirst",
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&pats)
+                .unwrap(),
+        ),
+        (
+            "standard_dfa",
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&pats)
+                .unwrap(),
+        ),
+    ];
+    for (name, ac) in &variants {
+        let (d, n) = best_of(3, || count(ac, &text));
+        println!("{name} matches={n} mbps={:.0}", mbps(text.len(), d));
+    }
+    let (d, n) = best_of(3, || det.count_phrases_folded(&text));
+    println!("detector matches={n} mbps={:.0}", mbps(text.len(), d));
+}
+
 fn normalize(corpus: &Path) {
     let text = read(corpus);
     let mut buf = String::with_capacity(text.len());
@@ -173,9 +239,18 @@ fn normalize(corpus: &Path) {
             .map(|l| bmnn_scan::normalize::views(l).folded.text.len())
             .sum::<usize>()
     });
+    // The general path alone (the normaliser before its single-pass lane), side by side.
+    let (dg, ng) = best_of(3, || {
+        slice
+            .iter()
+            .map(|l| bmnn_scan::normalize::views_general(l).folded.text.len())
+            .sum::<usize>()
+    });
+    assert_eq!(n, ng, "both paths give the same views");
     println!(
-        "views_bytes={bytes} views_out={n} views_mbps={:.0}",
-        mbps(bytes, d)
+        "views_bytes={bytes} views_out={n} views_mbps={:.0} views_general_mbps={:.0}",
+        mbps(bytes, d),
+        mbps(bytes, dg)
     );
 }
 
@@ -327,6 +402,18 @@ fn pseudo(vocab: &[&str], seed: u64, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Resident set size of this process in kB (Linux `/proc/self/status`), 0 elsewhere.
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
 fn index(corpus: &Path, items: usize, per: usize) {
     let text = read(corpus);
     let mut vocab: Vec<&str> = text
@@ -346,6 +433,13 @@ fn index(corpus: &Path, items: usize, per: usize) {
     ix.compact();
     let build = t.elapsed();
     let bytes = ix.to_bytes();
+    // Resident memory of the index as the server holds it: loaded from its serialised form (the
+    // build's many small temporary allocations stay in the allocator and would blur a measure
+    // taken after building).
+    drop(ix);
+    let rss_before = rss_kb();
+    let ix = FingerprintIndex::from_bytes(&bytes, key).expect("reload");
+    let rss_mb = rss_kb().saturating_sub(rss_before) as f64 / 1e3;
     // A 20-page outgoing document: 10,000 syllables, with a 60-syllable passage of registered
     // item 4242 pasted in the middle.
     let item = pseudo(&vocab, 4243, per.max(160));
@@ -370,7 +464,7 @@ fn index(corpus: &Path, items: usize, per: usize) {
     times.sort();
     let _ = std::io::stdout().flush();
     println!(
-        "index_items={items} index_item_syllables={per} index_vocab={} index_entries={} index_heap_mb={:.0} index_file_mb={:.0} index_build_s={:.1} query_syllables=10060 query_ms_median={:.2} query_ms_max={:.2} query_matches={found}",
+        "index_items={items} index_item_syllables={per} index_vocab={} index_entries={} index_heap_mb={:.1} index_rss_mb={rss_mb:.0} index_file_mb={:.0} index_build_s={:.1} query_syllables=10060 query_ms_median={:.2} query_ms_max={:.2} query_matches={found}",
         vocab.len(),
         ix.entries(),
         ix.heap_bytes() as f64 / 1e6,

@@ -22,6 +22,7 @@ fn prose() -> impl Strategy<Value = String> {
         8 => prop::char::range('\u{0}', '\u{7F}'),
         4 => prop::char::range('\u{80}', '\u{2FF}'),
         4 => prop::char::range('\u{1E00}', '\u{1EFF}'),
+        2 => prop::char::range('\u{2000}', '\u{21FF}'),
         2 => prop::sample::select(vec![' ', '\u{A0}', '\u{AD}', '\u{85}', 'ð', 'Ð', 'đ', '«', '\t', '\n']),
         1 => any::<char>(),
     ];
@@ -51,7 +52,7 @@ proptest! {
 #[test]
 fn fast_lane_equals_general_path_every_single_character() {
     // Every code point the fast lane may take, alone and between letters and spaces.
-    for cp in (0..0x300u32).chain(0x1E00..0x1F00) {
+    for cp in (0..0x300u32).chain(0x1E00..0x1F00).chain(0x2000..0x2200) {
         let c = char::from_u32(cp).unwrap();
         for s in [
             c.to_string(),
