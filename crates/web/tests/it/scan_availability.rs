@@ -33,7 +33,7 @@ impl Hold {
     }
 
     fn release(&self) {
-        self.state.lock().expect("lock").1 = true;
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
         self.cv.notify_all();
     }
 }
@@ -67,6 +67,16 @@ fn file() -> Value {
     json!({"file_name": "bao-cao.txt", "content_base64": "QsOhbyBjw6Fv"})
 }
 
+/// Releases the held scans when the test ends, also on a failed assertion, so that a failure is
+/// reported instead of the runtime waiting for them forever.
+struct ReleaseOnDrop(Arc<Hold>);
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
+
 #[test]
 fn pages_and_logins_answer_while_eight_scans_are_held_in_extraction() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -77,6 +87,7 @@ fn pages_and_logins_answer_while_eight_scans_are_held_in_extraction() {
         .expect("runtime");
     let app = TestApp::spawn();
     let hold = Arc::new(Hold::default());
+    let _release = ReleaseOnDrop(hold.clone());
     let h = hold.clone();
     let cfg = WebConfig::default();
     let scan = ScanState::new(markings(&app.svc.rules), None, &cfg.data_key)
