@@ -246,7 +246,7 @@ async fn the_edit_user_form_says_when_a_raise_only_awaits_approval() {
     // account keeps its clearance.
     let p = admin
         .post(
-            &format!("/admin/users/{id}"),
+            &format!("/admin/users/{}", crate::helpers::pid(id)),
             &[
                 ("roles", "clerk"),
                 ("clearance", "tuyet-mat"),
@@ -272,7 +272,7 @@ async fn the_edit_user_form_says_when_a_raise_only_awaits_approval() {
     // A change that applies at once (a new name, the same privileges) says "recorded".
     let p = admin
         .post(
-            &format!("/admin/users/{id}"),
+            &format!("/admin/users/{}", crate::helpers::pid(id)),
             &[
                 ("roles", "clerk"),
                 ("clearance", "mat"),
