@@ -316,6 +316,24 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
             },
         )
         .unwrap();
+    // A draft for an incident that does not exist is refused, and nothing is saved.
+    let bad = e.svc.save_report_draft(
+        &sys(),
+        SaveDraftCmd {
+            kind: ReportKind::Incident,
+            year: 2024,
+            incident_id: Some(987_654),
+            text: text.clone(),
+        },
+    );
+    assert_eq!(bad.unwrap_err().code(), "not_found");
+    assert!(
+        !e.svc
+            .report_draft(&sys(), ReportKind::Incident, 2024, Some(987_654))
+            .map(|d| d.text.narrative == text.narrative && !d.from_previous_year)
+            .unwrap_or(false),
+        "nothing saved"
+    );
     let offer = e
         .svc
         .report_draft(&sys(), ReportKind::Annual, 2025, None)

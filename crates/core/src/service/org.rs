@@ -293,6 +293,11 @@ impl<S: Store> Service<S> {
                 u.active = x;
             }
             let positions = a.tx.list_positions()?;
+            if let Some(p) = want_position
+                && !positions.iter().any(|x| x.id == p)
+            {
+                return Err(CoreError::invalid("position_id", "chức vụ không tồn tại"));
+            }
             let split = split_change(
                 &positions,
                 (&u.roles, u.clearance, u.position_id),

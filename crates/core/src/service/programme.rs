@@ -413,6 +413,10 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::REPORTERS, "Soạn báo cáo")?;
+            if let Some(i) = c.incident_id {
+                // The draft of an incident report belongs to an incident that exists.
+                a.record::<Incident>(i)?;
+            }
             let existing = a
                 .records::<ReportDraft>()?
                 .into_iter()

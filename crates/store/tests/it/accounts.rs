@@ -462,3 +462,32 @@ fn an_edit_says_whether_it_applied_or_waits() {
         assert!(r.pending.is_none() && !r.changed, "{}", b.name);
     }
 }
+
+/// A position that does not exist is refused when a user is edited, and nothing changes.
+#[test]
+fn an_unknown_position_is_refused_and_nothing_changes() {
+    for b in backends() {
+        let o = org(&b.url);
+        let a = o.ctx(&o.admin);
+        let before = user(&o, o.admin.id);
+        let e = o
+            .svc
+            .update_user(
+                &a,
+                o.admin.id,
+                UserChange {
+                    position_id: Some(Some(987_654)),
+                    full_name: Some("Tên mới".into()),
+                    ..Default::default()
+                },
+            )
+            .expect_err("refused");
+        assert_eq!(e.code(), "invalid_input", "{}", b.name);
+        assert!(
+            e.message_vi().contains("chức vụ không tồn tại"),
+            "{}",
+            b.name
+        );
+        assert_eq!(user(&o, o.admin.id), before, "{}: nothing changed", b.name);
+    }
+}
