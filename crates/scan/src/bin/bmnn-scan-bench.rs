@@ -372,7 +372,7 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
         .ok()
         .and_then(|p| p.parent().map(|d| d.join("bmnn-scan-child")));
     if let Some(child) = child.filter(|c| c.exists()) {
-        let iso = Isolation::new(child, vec![]);
+        let iso = Isolation::new(child.clone(), vec![]);
         let scanner = Scanner::new(&MarkingSpec::default_set()).with_isolation(iso);
         let (d, blocked) = best_of(1, || {
             files
@@ -382,6 +382,41 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
         });
         println!(
             "docx_isolated_blocked={blocked} docx_isolated_mbps={:.0} docx_isolated_files_per_s={:.0}",
+            mbps(total, d),
+            n as f64 / d.as_secs_f64()
+        );
+        // As `serve` and `bmnn scan FOLDER` run it: the long-lived pool of sandboxed workers (one
+        // per core), files taken in parallel by as many threads.
+        let workers = bmnn_scan::isolate::default_workers();
+        let iso = Isolation::new(child, vec![]).pooled(workers);
+        let scanner = Scanner::new(&MarkingSpec::default_set()).with_isolation(iso);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (d, blocked) = best_of(1, || {
+            next.store(0, std::sync::atomic::Ordering::SeqCst);
+            std::thread::scope(|s| {
+                let hs: Vec<_> = (0..workers)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut blocked = 0;
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                let Some((n, b)) = files.get(i) else {
+                                    break blocked;
+                                };
+                                if scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block {
+                                    blocked += 1;
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                hs.into_iter()
+                    .map(|h| h.join().expect("thread"))
+                    .sum::<usize>()
+            })
+        });
+        println!(
+            "docx_pooled_workers={workers} docx_pooled_blocked={blocked} docx_pooled_mbps={:.0} docx_pooled_files_per_s={:.0}",
             mbps(total, d),
             n as f64 / d.as_secs_f64()
         );
