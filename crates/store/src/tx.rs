@@ -197,57 +197,91 @@ fn search_levels(scope: &ReadScope, q: &ItemQuery) -> Vec<i16> {
         .collect()
 }
 
-/// The FTS5 expression of a search on one level's table (migration 000013): the words in the
-/// `search` column and, for a reader who is not agency-wide, one of the reader's need-to-know
-/// tokens in the `scope` column (`u<unit>`, `h<holder>`, `d<drafter>`), so need-to-know is
-/// applied inside the index too. Tokens are letters and digits only: nothing needs escaping.
-fn fts5_match(toks: &[String], scope: &ReadScope) -> String {
-    let words = fts_query(toks, "\"", "\"*", " ");
-    if scope.agency_wide {
-        return format!("search : ({words})");
-    }
-    let mut who = vec![
-        format!("\"h{}\"", scope.user_id),
-        format!("\"d{}\"", scope.user_id),
+/// The need-to-know keys of a reader who is not agency-wide, as the prefixes of the
+/// scope-qualified terms of migration 000015 (`h<user>z`, `d<user>z`, `u<unit>z`).
+fn ntk_keys(scope: &ReadScope) -> Vec<String> {
+    let mut keys = vec![
+        format!("h{}z", scope.user_id),
+        format!("d{}z", scope.user_id),
     ];
     if let Some(u) = scope.unit_id {
-        who.push(format!("\"u{u}\""));
+        keys.push(format!("u{u}z"));
     }
-    format!("search : ({words}) AND scope : ({})", who.join(" OR "))
+    keys
+}
+
+/// The table family a SQLite search opens for `scope`, one table per level: `items_fts_*`
+/// (plain words, migration 000013) for an agency-wide reader, `items_ntk_*` (words qualified
+/// by need-to-know keys, migration 000015) for any other reader.
+fn fts5_table(scope: &ReadScope) -> &'static str {
+    if scope.agency_wide {
+        "items_fts"
+    } else {
+        "items_ntk"
+    }
+}
+
+/// The FTS5 expression of a search on one level's table of [`fts5_table`]: for an
+/// agency-wide reader the words in `items_fts_*`; for any other reader each word qualified by
+/// one of the reader's need-to-know keys in `items_ntk_*` (`("u3zw" OR "h7zw" OR "d7zw")`,
+/// the last word a prefix), so the index only ever walks postings of items the reader may
+/// see (migration 000015). Tokens are letters and digits only: nothing needs escaping.
+fn fts5_match(toks: &[String], scope: &ReadScope) -> String {
+    if scope.agency_wide {
+        let words = fts_query(toks, "\"", "\"*", " ");
+        return format!("search : ({words})");
+    }
+    let keys = ntk_keys(scope);
+    let n = toks.len();
+    toks.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let end = if i + 1 == n { "\"*" } else { "\"" };
+            let alts = keys
+                .iter()
+                .map(|k| format!("\"{k}{t}{end}"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            format!("({alts})")
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// How many of the newest visible rows a PostgreSQL search matches one by one before it asks
 /// the GIN indexes for every match ([`DbTx::visible_ids`]).
 const PG_WINDOW: i64 = 2048;
 
-/// The tsquery of a search on `items_search` (PostgreSQL, migration 000013): the words with
-/// weight A (the item's text; the last one a prefix) and, for a reader who is not agency-wide,
-/// one of the reader's need-to-know tokens with weight D, as [`fts5_match`] does on SQLite.
+/// The tsquery of a search on `items_search` (PostgreSQL, migrations 000013 and 000015): for an
+/// agency-wide reader the words with weight A (the item's text; the last one a prefix); for
+/// any other reader each word qualified by one of the reader's need-to-know keys, weight B
+/// (`(u3zw:B | h7zw:B | d7zw:B)`), as [`fts5_match`] does on SQLite, so the GIN lookups only
+/// find items the reader may see.
 fn pg_match(toks: &[String], scope: &ReadScope) -> String {
     let n = toks.len();
-    let words = toks
-        .iter()
+    let keys = if scope.agency_wide {
+        vec![String::new()]
+    } else {
+        ntk_keys(scope)
+    };
+    let weight = if scope.agency_wide { "A" } else { "B" };
+    toks.iter()
         .enumerate()
         .map(|(i, t)| {
-            if i + 1 == n {
-                format!("{t}:*A")
+            let star = if i + 1 == n { ":*" } else { ":" };
+            let alts = keys
+                .iter()
+                .map(|k| format!("{k}{t}{star}{weight}"))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            if keys.len() == 1 {
+                alts
             } else {
-                format!("{t}:A")
+                format!("({alts})")
             }
         })
         .collect::<Vec<_>>()
-        .join(" & ");
-    if scope.agency_wide {
-        return words;
-    }
-    let mut who = vec![
-        format!("h{}:D", scope.user_id),
-        format!("d{}:D", scope.user_id),
-    ];
-    if let Some(u) = scope.unit_id {
-        who.push(format!("u{u}:D"));
-    }
-    format!("{words} & ({})", who.join(" | "))
+        .join(" & ")
 }
 
 /// A SQL condition on `items.id` for a text search, reading only the indexes of `levels`. On
@@ -272,9 +306,10 @@ fn text_condition(toks: &[String], scope: &ReadScope, levels: &[i16], pg: bool) 
         );
     }
     let m = fts5_match(toks, scope).replace('\'', "''");
+    let t = fts5_table(scope);
     let arms = levels
         .iter()
-        .map(|l| format!("SELECT rowid FROM items_fts_{l} WHERE items_fts_{l} MATCH '{m}'"))
+        .map(|l| format!("SELECT rowid FROM {t}_{l} WHERE {t}_{l} MATCH '{m}'"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     format!("items.id IN ({arms})")
@@ -454,12 +489,13 @@ impl DbTx<'_> {
             )]
         } else {
             let m = fts5_match(&toks, scope);
+            let t = fts5_table(scope);
             levels
                 .iter()
                 .map(|l| {
                     (
                         format!(
-                            "SELECT rowid AS id FROM items_fts_{l} WHERE items_fts_{l} MATCH ? \
+                            "SELECT rowid AS id FROM {t}_{l} WHERE {t}_{l} MATCH ? \
                              AND rowid < ? AND rowid > ? ORDER BY rowid DESC LIMIT ?"
                         ),
                         m.clone(),

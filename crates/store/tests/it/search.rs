@@ -193,3 +193,78 @@ fn prefix_and_folding_behave_the_same_on_both_databases() {
     }
     assert!(answers.windows(2).all(|w| w[0] == w[1]));
 }
+
+/// Runs one statement straight on the test database (to change a column the triggers watch).
+fn exec(b: &Backend, sql: &str) {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    if let Some(path) = b.url.strip_prefix("sqlite://") {
+        let mut c = diesel::sqlite::SqliteConnection::establish(path).expect("sqlite");
+        c.batch_execute(sql).expect("statement");
+    } else {
+        let mut c = diesel::pg::PgConnection::establish(&b.url).expect("postgres");
+        c.batch_execute(sql).expect("statement");
+    }
+}
+
+/// Migration 000015: a need-to-know reader's search reads only words qualified by the
+/// reader's keys (unit, holder, drafter). The triggers rewrite those terms when the item's
+/// unit or holder changes, so the reader finds exactly the items of its need-to-know after
+/// each change, by whole word and by prefix.
+#[test]
+fn scope_qualified_terms_follow_unit_and_holder_changes() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let other = o
+            .svc
+            .create_unit(&o.ctx(&o.admin), "Phòng khác", None)
+            .expect("unit");
+        let mut cmd = incoming(Level::Mat, "201/ZT", "10/11/2026");
+        cmd.issuer = "Cục Kỹ thuật Omêga".into();
+        cmd.unit_id = Some(other.id);
+        let (far, _) = o.svc.receive_incoming(&c, cmd).expect("other unit");
+        let finds = |text: &str| search(&o, &o.drafter, text).contains(&far.id);
+        let check = |step: &str, expect: bool| {
+            assert_eq!(
+                may_see(&o, &o.drafter, far.id),
+                expect,
+                "{step} ({})",
+                b.name
+            );
+            for text in ["omega", "ome", "ky thuat omega", "o"] {
+                assert_eq!(finds(text), expect, "{step}: {text:?} ({})", b.name);
+            }
+            // Agency-wide readers keep the plain words.
+            assert!(search(&o, &o.clerk, "omega").contains(&far.id), "{step}");
+        };
+        check("another unit", false);
+        let unit = o.drafter.unit_id.expect("drafter's unit");
+        exec(
+            &b,
+            &format!("UPDATE items SET unit_id = {unit} WHERE id = {}", far.id),
+        );
+        check("moved to the drafter's unit", true);
+        exec(
+            &b,
+            &format!(
+                "UPDATE items SET unit_id = {} WHERE id = {}",
+                other.id, far.id
+            ),
+        );
+        check("moved back", false);
+        exec(
+            &b,
+            &format!(
+                "UPDATE items SET holder_id = {} WHERE id = {}",
+                o.drafter.id, far.id
+            ),
+        );
+        check("held by the drafter", true);
+        exec(
+            &b,
+            &format!("UPDATE items SET holder_id = NULL WHERE id = {}", far.id),
+        );
+        check("no longer held", false);
+    }
+}
