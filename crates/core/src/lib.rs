@@ -11,6 +11,7 @@
 //! - [`dates`]: date arithmetic (expiry, deadlines) and Vietnamese date formatting.
 //! - [`model`]: organisation, catalogue, secret items, requests, register entries, notices.
 //! - [`policy`]: who may decide what, under which regime, with which delegation.
+//! - [`acts`]: the closed list of acts (thao tác) with their codes and titles.
 //! - [`service`]: the one service layer; every act (classify, register, hand over, copy, …).
 //! - [`obligations`]: what is due or overdue on a given date.
 //! - [`programme`]: programme records (staff, training, devices, incidents …), reports, bundles.
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod acts;
 pub mod audit;
 pub mod dates;
 pub mod error;

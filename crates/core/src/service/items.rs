@@ -321,15 +321,7 @@ impl<S: Store> Service<S> {
             if let Some(e) = c.shorter_expiry {
                 validate::expiry("shorter_expiry", e, on)?;
             }
-            if !level::cleared_for(a.actor.clearance, c.level) {
-                return Err(CoreError::refused(
-                    "clearance_too_low",
-                    format!(
-                        "Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.",
-                        c.level.label()
-                    ),
-                ));
-            }
+            check_propose(a, c.level)?;
             let doc_type = non_empty("doc_type", &c.doc_type)?;
             let recipients: Vec<String> = c
                 .recipients
@@ -434,22 +426,9 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
-            if item.status != Status::Proposed {
-                return Err(CoreError::Conflict(format!(
-                    "{} không ở trạng thái chờ quyết định.",
-                    item.label()
-                )));
-            }
             let (on, regime) = a.act_date(c.date)?;
             let level = c.level.unwrap_or(item.level);
-            let auth = a.authorise_on(
-                regime,
-                Act::Classify,
-                level,
-                on,
-                None,
-                std::slice::from_ref(&item),
-            )?;
+            let auth = check_decide_classification(a, &item, regime, level, on)?;
             if !c.approve {
                 let reason = opt_text(&c.reason)
                     .ok_or(CoreError::invalid("reason", "phải nêu lý do không duyệt"))?;
@@ -529,13 +508,7 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đi")?;
             let mut item = a.item(c.item_id)?;
-            if item.status != Status::Classified || item.origin != Origin::Internal {
-                return Err(CoreError::Conflict(format!(
-                    "Chỉ vào sổ đi tài liệu đã được xác định độ mật và chưa phát hành; {} đang «{}».",
-                    item.label(),
-                    item.status.label()
-                )));
-            }
+            check_register_outgoing(a, &item)?;
             let (on, regime) = a.act_date(c.date)?;
             if item.classified_on.is_some_and(|d| on < d) {
                 return Err(CoreError::invalid("date", "ngày vào sổ trước ngày xác định độ mật"));
@@ -590,9 +563,7 @@ impl<S: Store> Service<S> {
             if let Some(e) = c.expiry {
                 validate::expiry("expiry", e, on)?;
             }
-            if !level::cleared_for(a.actor.clearance, c.level) {
-                return Err(CoreError::refused("clearance_too_low", format!("Bạn chưa được phép tiếp cận bí mật nhà nước độ {}.", c.level.label())));
-            }
+            check_receive(a, c.level)?;
             let mut summary = opt_text(&c.summary);
             let consent = opt_text(&c.summary_consent_ref);
             let named = match c.named_recipient_id {
@@ -692,7 +663,7 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Chuyển giao tài liệu BMNN")?;
             let mut item = a.item(c.item_id)?;
-            Act0::require_protected(&item)?;
+            check_hand_over(a, &item)?;
             let (on, regime) = a.act_date(c.date)?;
             let to_user = match c.to_user_id {
                 Some(id) => Some(a.tx.get_user(id)?.filter(|u| u.active).ok_or(CoreError::invalid("to_user_id", "người nhận không tồn tại hoặc đã bị khóa"))?),
@@ -772,27 +743,8 @@ impl<S: Store> Service<S> {
             let mut e =
                 a.tx.get_register_entry(&scope, c.entry_id)?
                     .ok_or(CoreError::NotFound("mục sổ chuyển giao"))?;
-            if e.kind != RegisterKind::Handover {
-                return Err(CoreError::invalid(
-                    "entry_id",
-                    "chỉ ký nhận mục của sổ chuyển giao",
-                ));
-            }
-            if e.ack.is_some() || e.cancelled.is_some() {
-                return Err(CoreError::Conflict(
-                    "Mục này đã được ký nhận hoặc đã hủy bỏ.".into(),
-                ));
-            }
             let paper = opt_text(&c.on_paper_signer);
-            match (&paper, e.to_user) {
-                (Some(_), _) => a.require_role(access::CLERK, "Ghi nhận chữ ký trên sổ giấy")?,
-                (None, Some(u)) if u == a.actor.id => {}
-                (None, _) => {
-                    return Err(CoreError::Forbidden(
-                        "Chỉ người nhận mới được ký nhận.".into(),
-                    ));
-                }
-            }
+            check_acknowledge(a, &e, paper.is_some())?;
             e.ack = Some(Ack {
                 by: if paper.is_some() {
                     e.to_user
@@ -843,11 +795,7 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Ghi nhận trả tài liệu thu hồi")?;
             let mut item = a.item(item_id)?;
-            if item.recall_due.is_none() || item.returned_on.is_some() {
-                return Err(CoreError::Conflict(
-                    "Tài liệu này không có dấu thu hồi hoặc đã trả.".into(),
-                ));
-            }
+            check_recall_return(a, &item)?;
             let (on, regime) = a.act_date(date)?;
             item.returned_on = Some(on);
             item.holder_id = None;
@@ -885,13 +833,7 @@ impl<S: Store> Service<S> {
             let mut e =
                 a.tx.get_register_entry(&scope, entry_id)?
                     .ok_or(CoreError::NotFound("mục sổ"))?;
-            if let Some(item_id) = e.item_id {
-                // Scoped by the item's current level, like every act on it.
-                a.item(item_id).map_err(|_| CoreError::NotFound("mục sổ"))?;
-            }
-            if e.cancelled.is_some() {
-                return Err(CoreError::Conflict("Mục sổ này đã được hủy bỏ.".into()));
-            }
+            check_cancel_entry(a, &e)?;
             e.cancelled = Some(Cancellation {
                 reason: non_empty("reason", reason)?,
                 by: a.actor.id,

@@ -131,10 +131,7 @@ fn originator_or_authority(
                 ),
             )
         })?;
-        a.require_role(
-            access::NOTICE_KEEPERS,
-            "Ghi nhận thông báo của cơ quan ban hành",
-        )?;
+        check_lifecycle_authority(a, item, regime, act, level, on)?;
         return Ok((
             Citation {
                 basis: format!(
@@ -148,7 +145,8 @@ fn originator_or_authority(
             true,
         ));
     }
-    let auth = a.authorise_on(regime, act, level, on, None, std::slice::from_ref(item))?;
+    let auth = check_lifecycle_authority(a, item, regime, act, level, on)?
+        .expect("authority for an item of ours");
     Ok((auth.citation(), delegation_of(&auth), false))
 }
 
@@ -158,12 +156,8 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut item = a.item(c.item_id)?;
-            Act0::require_protected(&item)?;
             let (on, regime) = a.act_date(c.date)?;
-            let old = item.expiry.ok_or_else(|| CoreError::Conflict("Tài liệu này không có ngày hết thời hạn bảo vệ (địa điểm).".into()))?;
-            if on > old {
-                return Err(CoreError::refused("already_expired", format!("Thời hạn bảo vệ đã hết ngày {}; tài liệu đương nhiên được giải mật.", fmt_vn(old))));
-            }
+            let old = check_extend(&item, on)?;
             let base = regime.periods.years(item.level);
             if c.years < 1 || (regime.extension.max_years_is_base_period && c.years > base) {
                 return Err(CoreError::refused_with(
@@ -174,19 +168,8 @@ impl<S: Store> Service<S> {
                 ));
             }
             let (basis, delegation, by_notice) = originator_or_authority(a, &item, regime, Act::Extend, item.level, on, &c.originator_notice)?;
-            let deadline = days_before(old, regime.extension.deadline_days_before_expiry);
-            if !by_notice && on > deadline {
-                return Err(CoreError::refused_with(
-                    "extension_too_late",
-                    format!(
-                        "Phải quyết định gia hạn chậm nhất {} ngày trước ngày hết thời hạn bảo vệ ({}), tức là đến hết ngày {}.",
-                        regime.extension.deadline_days_before_expiry,
-                        fmt_vn(old),
-                        fmt_vn(deadline)
-                    ),
-                    &regime.extension.basis,
-                    regime.extension.confirmed,
-                ));
+            if !by_notice {
+                check_extension_deadline(regime, old, on)?;
             }
             let start = match regime.settings.extension_counts_from {
                 ExtensionStart::OldExpiry => old,
@@ -351,8 +334,7 @@ impl<S: Store> Service<S> {
                 .into_iter()
                 .find(|n| n.id == c.notice_id)
                 .ok_or(CoreError::NotFound("thông báo"))?;
-            a.item(n.item_id)
-                .map_err(|_| CoreError::NotFound("thông báo"))?;
+            check_notice_done(a, &n)?;
             n.done_on = Some(on);
             n.done_ref = Some(non_empty("reference", &c.reference)?);
             a.tx.update_notice(&n)?;

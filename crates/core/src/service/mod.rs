@@ -13,6 +13,7 @@
 //! nothing. Summaries (trích yếu) never go into events, audit details or logs.
 
 mod accounts;
+mod acts_open;
 mod audit_view;
 mod catalogue;
 mod items;
@@ -26,6 +27,8 @@ mod user_form;
 mod web_support;
 
 pub use accounts::*;
+pub use acts_open::{ItemView, adjust_open_target};
+pub(crate) use acts_open::*;
 pub use audit_view::*;
 pub use catalogue::*;
 pub use items::*;

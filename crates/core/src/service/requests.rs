@@ -170,16 +170,8 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
-            Act0::require_protected(&item)?;
             let (on, regime) = a.act_date(c.date)?;
-            if !item.copy_allowed {
-                return Err(CoreError::refused_cite(
-                    "copy_not_allowed",
-                    format!("{} được xác định «không được phép sao, chụp»; không thể đề nghị sao, chụp.", item.label()),
-                    regime,
-                    Cite::ClassifyDecision,
-                ));
-            }
+            check_request_copy(&item, regime)?;
             if c.count == 0 || c.count > 1000 {
                 return Err(CoreError::invalid("count", "số lượng bản sao phải từ 1 đến 1.000"));
             }
@@ -205,13 +197,7 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
-            Act0::require_protected(&item)?;
-            if item.taken_out.is_some() {
-                return Err(CoreError::Conflict(format!(
-                    "{} đang được mang ra ngoài.",
-                    item.label()
-                )));
-            }
+            check_request_take_out(&item)?;
             let (on, regime) = a.act_date(c.date)?;
             if c.until < c.from {
                 return Err(CoreError::invalid(
@@ -270,7 +256,7 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let item = a.item(c.item_id)?;
-            Act0::require_protected(&item)?;
+            check_request_provide(&item)?;
             let (on, regime) = a.act_date(c.date)?;
             if !c.commitment {
                 return Err(CoreError::refused_cite(
@@ -311,12 +297,9 @@ impl<S: Store> Service<S> {
             let (on, regime) = a.act_date(c.date)?;
             let mut items = Vec::new();
             for id in &c.item_ids {
-                let it = a.item(*id)?;
-                if matches!(it.status, Status::Destroyed | Status::Proposed | Status::Rejected) {
-                    return Err(CoreError::Conflict(format!("{} không thể tiêu hủy ở trạng thái «{}».", it.label(), it.status.label())));
-                }
-                items.push(it);
+                items.push(a.item(*id)?);
             }
+            check_request_destroy(a, &items)?;
             if !c.emergency && c.council.iter().all(|m| m.trim().is_empty()) {
                 return Err(CoreError::refused_cite(
                     "council_required",
@@ -378,43 +361,8 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             let mut r = a.request(c.request_id)?;
-            if r.status != RequestStatus::Pending {
-                return Err(CoreError::Conflict(format!(
-                    "Yêu cầu #{} đã được quyết định.",
-                    r.id
-                )));
-            }
             let (on, regime) = a.act_date(c.date)?;
-            if on < r.requested_on {
-                return Err(CoreError::invalid(
-                    "date",
-                    "ngày quyết định trước ngày đề nghị",
-                ));
-            }
-            // The items as the decider sees them now: their current level decides who may
-            // decide, and a decider who cannot see one of them cannot decide.
-            let items = a.request_items(&r)?;
-            let level = items.iter().map(|i| i.level).max().unwrap_or(r.level);
-            for it in &items {
-                match r.kind {
-                    RequestKind::Destroy if it.status == Status::Destroyed => {
-                        return Err(CoreError::Conflict(format!(
-                            "{} đã được tiêu hủy.",
-                            it.label()
-                        )));
-                    }
-                    RequestKind::Destroy => {}
-                    _ => Act0::require_protected(it)?,
-                }
-            }
-            let act = match &r.details {
-                RequestDetails::Copy { .. } => Act::Copy,
-                RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
-                RequestDetails::TakeOut { .. } => Act::TakeOutDomestic,
-                RequestDetails::Provide { foreign: true, .. } => Act::ProvideForeign,
-                RequestDetails::Provide { .. } => Act::ProvideDomestic,
-                RequestDetails::Destroy { .. } => Act::Destroy,
-            };
+            let (items, level, act) = check_decide_request(a, &r, on)?;
             let rule = regime.rule(act, level);
             let external = match &rule.external {
                 Some(who) => Some(external_decision(a, who, rule, &c, &r, &items, on)?),
@@ -498,15 +446,8 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Thực hiện sao, chụp")?;
             let mut r = a.request(c.request_id)?;
-            // Once every authorised copy is made, one more is the law's refusal (with what to
-            // do instead), not a bare conflict.
-            let all_made = r.status == RequestStatus::Done && matches!(r.details, RequestDetails::Copy { .. });
-            if r.status != RequestStatus::Approved && !all_made {
-                return Err(CoreError::Conflict(format!("Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.", r.id)));
-            }
+            let mut item = check_produce_copies(a, &r)?;
             let (on, regime) = a.act_date(c.date)?;
-            let mut item = a.item(r.item_ids[0])?;
-            Act0::require_protected(&item)?;
             let decision = r.decision.clone().expect("approved has a decision");
             let RequestDetails::Copy { form, count, recipients, produced, surplus_destroyed, operator, place, .. } = &mut r.details else {
                 return Err(CoreError::invalid("request_id", "đây không phải yêu cầu sao, chụp"));
@@ -583,6 +524,7 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::CLERK, "Ghi nhận trả tài liệu")?;
             let mut r = a.request(c.request_id)?;
+            check_take_out_return(a, &r)?;
             let (on, regime) = a.act_date(c.date)?;
             let RequestDetails::TakeOut {
                 returned_on,
@@ -637,12 +579,8 @@ impl<S: Store> Service<S> {
                 "Chuyển giao tài liệu đã được cho phép cung cấp",
             )?;
             let mut r = a.request(c.request_id)?;
+            let mut item = check_complete_provision(a, &r)?;
             let (on, regime) = a.act_date(c.date)?;
-            if r.status != RequestStatus::Approved {
-                return Err(CoreError::Conflict(
-                    "Yêu cầu chưa được cho phép hoặc đã hoàn thành.".into(),
-                ));
-            }
             let RequestDetails::Provide {
                 party,
                 representative,
@@ -657,8 +595,6 @@ impl<S: Store> Service<S> {
             };
             *provided_on = Some(on);
             let to = format!("{party} ({representative})");
-            let mut item = a.item(r.item_ids[0])?;
-            Act0::require_protected(&item)?;
             let mut fields = BTreeMap::new();
             fields.insert("date".into(), fmt_vn(on));
             if let Some(n) = &item.number_symbol {
@@ -715,12 +651,8 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::DESTRUCTION_RECORDERS, "Ghi nhận tiêu hủy")?;
             let mut r = a.request(c.request_id)?;
+            check_record_destruction(a, &r)?;
             let (on, regime) = a.act_date(c.date)?;
-            if r.status != RequestStatus::Approved {
-                return Err(CoreError::Conflict(
-                    "Yêu cầu tiêu hủy chưa được quyết định hoặc đã thực hiện.".into(),
-                ));
-            }
             let RequestDetails::Destroy {
                 performers,
                 minutes_ref,
@@ -803,10 +735,7 @@ fn external_decision(
     items: &[SecretItem],
     on: Date,
 ) -> Result<ExternalDecision> {
-    a.require_role(
-        access::EXTERNAL_DECISION_RECORDERS,
-        &format!("Ghi nhận quyết định của {who}"),
-    )?;
+    check_external_recorder(a, who)?;
     let Some(x) = &c.external else {
         return Err(CoreError::refused_with(
             "external_decision_required",
