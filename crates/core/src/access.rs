@@ -62,3 +62,69 @@ pub fn names(roles: &[Role]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Đưa ra quyết định (cho phép, xác định độ mật): the queue "Chờ tôi quyết định" is for the
+/// leaders; whether a leader may decide a given item is his authority (policy.rs).
+pub const DECIDERS: &[Role] = &[Role::Leader];
+/// Người ủy quyền: a leader records his own written delegation (he is the grantor).
+pub const DELEGATION_GRANTORS: &[Role] = &[Role::Leader];
+
+/// The sections of the menu (trình đơn) and of the home page's quick links open to a user,
+/// from the same role sets the route doors (`crates/web/src/access.rs`) and the services use.
+/// Sections every signed-in user may open (items, registers, catalogue, scanner, accounts)
+/// are not listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Menu {
+    /// Đề xuất độ mật (`PROPOSERS`, cleared for at least Mật).
+    pub propose: bool,
+    /// Tiếp nhận BMNN đến (`CLERK`, cleared for at least Mật).
+    pub receive: bool,
+    /// Chờ tôi quyết định (`DECIDERS`).
+    pub approvals: bool,
+    /// Thông báo phải gửi (`NOTICE_KEEPERS`).
+    pub notices: bool,
+    /// Tổ chức, người dùng or Ủy quyền (`ORG_PAGE`).
+    pub org: bool,
+    /// The organisation itself, not only delegations (`ADMIN`).
+    pub org_admin: bool,
+    /// Công tác bảo vệ BMNN (`PROGRAMME_READERS`).
+    pub programme: bool,
+    /// Nhật ký kiểm tra (`AUDITORS`).
+    pub audit: bool,
+}
+
+/// The menu of `user` (see [`Menu`]).
+pub fn menu(user: &User) -> Menu {
+    let cleared = crate::level::cleared_for(user.clearance, crate::Level::Mat);
+    Menu {
+        propose: allows(user, PROPOSERS) && cleared,
+        receive: allows(user, CLERK) && cleared,
+        approvals: allows(user, DECIDERS),
+        notices: allows(user, NOTICE_KEEPERS),
+        org: allows(user, ORG_PAGE),
+        org_admin: allows(user, ADMIN),
+        programme: allows(user, PROGRAMME_READERS),
+        audit: allows(user, AUDITORS),
+    }
+}
+
+/// What the organisation page offers `user`: keeping the organisation (`ADMIN`, who also
+/// records a delegation naming its grantor), recording his own delegation as its grantor
+/// (`DELEGATION_GRANTORS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgRights {
+    pub keeps_org: bool,
+    pub grants_own: bool,
+}
+
+pub fn org_rights(user: &User) -> OrgRights {
+    OrgRights {
+        keeps_org: allows(user, ADMIN),
+        grants_own: allows(user, DELEGATION_GRANTORS),
+    }
+}
+
+/// Thu hồi ủy quyền: the grantor himself, or the administrator.
+pub fn may_revoke_delegation(user: &User, grantor_id: crate::model::Id) -> bool {
+    grantor_id == user.id || allows(user, ADMIN)
+}

@@ -172,14 +172,53 @@ pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec
 fn type_summary(regime: &Regime, e: &RegisterEntry) -> String {
     let doc_type = e.fields.get("doc_type").cloned().unwrap_or_default();
     let summary = e.fields.get("summary").cloned().unwrap_or_default();
-    let allowed = e.level != Level::TuyetMat
-        || (regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent
-            && e.fields.contains_key("summary_consent_ref"));
+    let allowed = summary_allowed(
+        regime,
+        e.level,
+        e.fields.contains_key("summary_consent_ref"),
+    );
     if summary.is_empty() || !allowed {
         doc_type
     } else if doc_type.is_empty() {
         summary
     } else {
         format!("{doc_type}: {summary}")
+    }
+}
+
+/// Trích yếu of a Tuyệt mật item (ND26 Điều 4.1.a; the regime's `tuyet_mat_summary`): whether a
+/// summary of an item of `level` may be written, kept and shown under `regime` — always below
+/// Tuyệt mật; for Tuyệt mật only where the regime allows it with the written consent of the
+/// person who classified it (`has_consent`). The one statement of the rule: registers, item
+/// pages, lists, forms and destruction minutes all ask it.
+pub fn summary_allowed(regime: &Regime, level: Level, has_consent: bool) -> bool {
+    level != Level::TuyetMat
+        || (regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent && has_consent)
+}
+
+/// The summary a page may show of `item`: none while its envelope is sealed («Chỉ người có
+/// tên mới được bóc bì», recorded by its outer marks), none where [`summary_allowed`] forbids
+/// it under the item's regime (an unknown regime shows none of a Tuyệt mật item).
+pub fn shown_summary<'a>(rules: &RuleSet, item: &'a crate::model::SecretItem) -> Option<&'a str> {
+    if item.sealed {
+        return None;
+    }
+    let allowed = match rules.regime(&item.regime) {
+        Some(r) => summary_allowed(r, item.level, item.summary_consent_ref.is_some()),
+        None => item.level != Level::TuyetMat,
+    };
+    item.summary.as_deref().filter(|_| allowed)
+}
+
+/// The hint of a summary field under `regime`: what its Tuyệt mật rule allows, with the basis.
+pub fn summary_hint(regime: &Regime) -> String {
+    let basis = &regime.cite(crate::rules::Cite::TuyetMatSummary).basis;
+    match regime.classification.tuyet_mat_summary {
+        TuyetMatSummary::Never => {
+            format!("Không ghi trích yếu đối với tài liệu Tuyệt mật ({basis}).")
+        }
+        TuyetMatSummary::WithConsent => format!(
+            "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({basis})."
+        ),
     }
 }

@@ -104,11 +104,7 @@ pub(crate) fn check_hand_over(a: &Act0<'_>, item: &SecretItem) -> Result<()> {
 
 /// Ký nhận: an open handover entry whose item the caller sees; signed by its recipient, or
 /// recorded from the paper register (`on_paper`) by the clerk.
-pub(crate) fn check_acknowledge(
-    a: &mut Act0<'_>,
-    e: &RegisterEntry,
-    on_paper: bool,
-) -> Result<()> {
+pub(crate) fn check_acknowledge(a: &mut Act0<'_>, e: &RegisterEntry, on_paper: bool) -> Result<()> {
     if e.kind != RegisterKind::Handover {
         return Err(CoreError::invalid(
             "entry_id",
@@ -488,8 +484,7 @@ impl<'a> Act0<'a> {
                                 Act::Extend,
                                 item.level,
                                 on,
-                            ))? && (by_notice
-                                || ok(check_extension_deadline(regime, old, on))?)
+                            ))? && (by_notice || ok(check_extension_deadline(regime, old, on))?)
                         }
                         Err(_) => false,
                     };
@@ -547,9 +542,7 @@ impl<'a> Act0<'a> {
                         let rule = regime.rule(act, level);
                         match &rule.external {
                             Some(who) => ok(check_external_recorder(self, who))?,
-                            None => {
-                                ok(self.authorise_on(regime, act, level, on, None, &items))?
-                            }
+                            None => ok(self.authorise_on(regime, act, level, on, None, &items))?,
                         }
                     }
                     Err(e) => ok(Err::<(), _>(e))?,
@@ -666,17 +659,18 @@ impl<S: Store> Service<S> {
 
     /// The acts open to the caller on each of `entries` (same order), e.g. a register page.
     pub fn entry_acts(&self, ctx: &Ctx, entries: &[RegisterEntry]) -> Result<Vec<Vec<ActKind>>> {
-        self.read(ctx, |a| entries.iter().map(|e| a.acts_open_entry(e)).collect())
+        self.read(ctx, |a| {
+            entries.iter().map(|e| a.acts_open_entry(e)).collect()
+        })
     }
 
     /// The acts open to the caller on a visible register entry.
     pub fn entry_acts_by_id(&self, ctx: &Ctx, id: Id) -> Result<Vec<ActKind>> {
         self.read(ctx, |a| {
             let scope = a.scope();
-            let e = a
-                .tx
-                .get_register_entry(&scope, id)?
-                .ok_or(CoreError::NotFound("mục sổ"))?;
+            let e =
+                a.tx.get_register_entry(&scope, id)?
+                    .ok_or(CoreError::NotFound("mục sổ"))?;
             a.acts_open_entry(&e)
         })
     }
@@ -685,9 +679,8 @@ impl<S: Store> Service<S> {
     pub fn notice_acts(&self, ctx: &Ctx, id: Id) -> Result<Vec<ActKind>> {
         self.read(ctx, |a| {
             let scope = a.scope();
-            let n = a
-                .tx
-                .list_notices(
+            let n =
+                a.tx.list_notices(
                     &scope,
                     &NoticeQuery {
                         open_only: false,
@@ -698,6 +691,24 @@ impl<S: Store> Service<S> {
                 .find(|n| n.id == id)
                 .ok_or(CoreError::NotFound("thông báo"))?;
             a.acts_open_notice(&n)
+        })
+    }
+
+    /// Notices of the query, each with the acts open to the caller on it.
+    pub fn notices_with_acts(
+        &self,
+        ctx: &Ctx,
+        q: NoticeQuery,
+    ) -> Result<Vec<(Notice, Vec<ActKind>)>> {
+        self.read(ctx, |a| {
+            let scope = a.scope();
+            let list = a.tx.list_notices(&scope, &q)?;
+            let mut out = Vec::with_capacity(list.len());
+            for n in list {
+                let acts = a.acts_open_notice(&n)?;
+                out.push((n, acts));
+            }
+            Ok(out)
         })
     }
 

@@ -296,9 +296,8 @@ fn entry_fields(item: &SecretItem, regime: &Regime) -> BTreeMap<String, String> 
     put("doc_date", item.doc_date.or(item.classified_on).map(fmt_vn));
     put("doc_type", Some(item.doc_type.clone()));
     // Only store a Tuyệt mật summary where the regime allows it.
-    let keep = item.level != Level::TuyetMat
-        || (regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent
-            && item.summary_consent_ref.is_some());
+    let keep =
+        crate::registers::summary_allowed(regime, item.level, item.summary_consent_ref.is_some());
     if keep {
         put("summary", item.summary.clone());
         put("summary_consent_ref", item.summary_consent_ref.clone());
@@ -511,7 +510,10 @@ impl<S: Store> Service<S> {
             check_register_outgoing(a, &item)?;
             let (on, regime) = a.act_date(c.date)?;
             if item.classified_on.is_some_and(|d| on < d) {
-                return Err(CoreError::invalid("date", "ngày vào sổ trước ngày xác định độ mật"));
+                return Err(CoreError::invalid(
+                    "date",
+                    "ngày vào sổ trước ngày xác định độ mật",
+                ));
             }
             // A Tuyệt mật summary the register's regime forbids is left out of the entry
             // (`entry_fields`), not refused: it was lawfully recorded when the item was classified.
@@ -540,8 +542,21 @@ impl<S: Store> Service<S> {
                 to_user: None,
             })?;
             a.tx.update_item(&item)?;
-            a.event(&item, "registered-outgoing", on, &regime.code, regime.cite(Cite::RegisterOutgoing), Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)), None, String::new())?;
-            a.audit("register.outgoing", format!("register:outgoing:{}:{}", entry.year, entry.number), format!("item={}", item.id))?;
+            a.event(
+                &item,
+                "registered-outgoing",
+                on,
+                &regime.code,
+                regime.cite(Cite::RegisterOutgoing),
+                Some(format!("Sổ đi {}/{:02}", entry.year, entry.number)),
+                None,
+                String::new(),
+            )?;
+            a.audit(
+                "register.outgoing",
+                format!("register:outgoing:{}:{}", entry.year, entry.number),
+                format!("item={}", item.id),
+            )?;
             Ok((item, entry))
         })
     }

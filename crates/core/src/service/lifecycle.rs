@@ -10,7 +10,7 @@
 use super::*;
 use crate::access;
 use crate::dates::{add_years, days_after, days_before, fmt_vn};
-use crate::rules::{ExtensionStart, TuyetMatSummary};
+use crate::rules::ExtensionStart;
 use crate::validate;
 use serde::{Deserialize, Serialize};
 
@@ -162,12 +162,23 @@ impl<S: Store> Service<S> {
             if c.years < 1 || (regime.extension.max_years_is_base_period && c.years > base) {
                 return Err(CoreError::refused_with(
                     "extension_too_long",
-                    format!("Mỗi lần gia hạn không quá thời hạn bảo vệ của độ {} ({base} năm).", item.level.label()),
+                    format!(
+                        "Mỗi lần gia hạn không quá thời hạn bảo vệ của độ {} ({base} năm).",
+                        item.level.label()
+                    ),
                     &regime.extension.basis,
                     regime.extension.confirmed,
                 ));
             }
-            let (basis, delegation, by_notice) = originator_or_authority(a, &item, regime, Act::Extend, item.level, on, &c.originator_notice)?;
+            let (basis, delegation, by_notice) = originator_or_authority(
+                a,
+                &item,
+                regime,
+                Act::Extend,
+                item.level,
+                on,
+                &c.originator_notice,
+            )?;
             if !by_notice {
                 check_extension_deadline(regime, old, on)?;
             }
@@ -180,9 +191,39 @@ impl<S: Store> Service<S> {
             item.expiry = Some(new_expiry);
             a.tx.update_item(&item)?;
             let reference = opt_text(&c.decision_ref).or(opt_text(&c.originator_notice));
-            a.event(&item, "extended", on, &regime.code, &basis, reference, delegation, format!("Gia hạn {} năm: từ {} đến {}", c.years, fmt_vn(old), fmt_vn(new_expiry)))?;
-            let n = if by_notice { 0 } else { owe_notices(a, &item, NoticeKind::Extension, on, regime.extension.notify_within_days, &regime.extension.basis, regime.extension.confirmed)? };
-            a.audit("item.extend", format!("item:{}", item.id), format!("years={} notices={n}", c.years))?;
+            a.event(
+                &item,
+                "extended",
+                on,
+                &regime.code,
+                &basis,
+                reference,
+                delegation,
+                format!(
+                    "Gia hạn {} năm: từ {} đến {}",
+                    c.years,
+                    fmt_vn(old),
+                    fmt_vn(new_expiry)
+                ),
+            )?;
+            let n = if by_notice {
+                0
+            } else {
+                owe_notices(
+                    a,
+                    &item,
+                    NoticeKind::Extension,
+                    on,
+                    regime.extension.notify_within_days,
+                    &regime.extension.basis,
+                    regime.extension.confirmed,
+                )?
+            };
+            a.audit(
+                "item.extend",
+                format!("item:{}", item.id),
+                format!("years={} notices={n}", c.years),
+            )?;
             Ok(item)
         })
     }
@@ -228,8 +269,11 @@ impl<S: Store> Service<S> {
                 c.new_level.label()
             );
             if c.new_level == Level::TuyetMat && item.summary.is_some() {
-                let keep = regime.classification.tuyet_mat_summary == TuyetMatSummary::WithConsent
-                    && item.summary_consent_ref.is_some();
+                let keep = crate::registers::summary_allowed(
+                    regime,
+                    c.new_level,
+                    item.summary_consent_ref.is_some(),
+                );
                 if !keep {
                     item.summary = None;
                     note.push_str("; trích yếu đã được xóa theo quy định đối với độ Tuyệt mật");

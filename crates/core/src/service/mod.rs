@@ -27,8 +27,8 @@ mod user_form;
 mod web_support;
 
 pub use accounts::*;
-pub use acts_open::{ItemView, adjust_open_target};
 pub(crate) use acts_open::*;
+pub use acts_open::{ItemView, adjust_open_target};
 pub use audit_view::*;
 pub use catalogue::*;
 pub use items::*;

@@ -424,7 +424,9 @@ impl<S: Store> Service<S> {
                         .ok_or(CoreError::NotFound("người ủy quyền"))?
                 }
                 Some(_) => a.actor.clone(),
-                None if crate::access::allows(&a.actor, &[Role::Leader]) => a.actor.clone(),
+                None if crate::access::allows(&a.actor, access::DELEGATION_GRANTORS) => {
+                    a.actor.clone()
+                }
                 None => {
                     return Err(CoreError::invalid(
                         "grantor_id",
@@ -501,7 +503,7 @@ impl<S: Store> Service<S> {
                     .into_iter()
                     .find(|d| d.id == id)
                     .ok_or(CoreError::NotFound("văn bản ủy quyền"))?;
-            if d.grantor_id != a.actor.id {
+            if !access::may_revoke_delegation(&a.actor, d.grantor_id) {
                 a.require_role(access::ADMIN, "Thu hồi ủy quyền của người khác")?;
             }
             d.revoked_on = Some(on);

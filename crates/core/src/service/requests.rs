@@ -173,21 +173,43 @@ impl<S: Store> Service<S> {
             let (on, regime) = a.act_date(c.date)?;
             check_request_copy(&item, regime)?;
             if c.count == 0 || c.count > 1000 {
-                return Err(CoreError::invalid("count", "số lượng bản sao phải từ 1 đến 1.000"));
+                return Err(CoreError::invalid(
+                    "count",
+                    "số lượng bản sao phải từ 1 đến 1.000",
+                ));
             }
             let purpose = non_empty("purpose", &c.purpose)?;
-            let r = Self::new_request(a, RequestKind::Copy, std::slice::from_ref(&item), on, RequestDetails::Copy {
-                form: c.form,
-                count: c.count,
-                purpose,
-                recipients: c.recipients,
-                produced: vec![],
-                surplus_destroyed: 0,
-                operator: None,
-                place: None,
-            })?;
-            a.event(&item, "copy-requested", on, &regime.code, regime.cite(Cite::Copy), Some(format!("Yêu cầu #{}", r.id)), None, format!("{} {} bản", c.form.label(), c.count))?;
-            a.audit("request.copy", format!("request:{}", r.id), format!("item={} count={}", item.id, c.count))?;
+            let r = Self::new_request(
+                a,
+                RequestKind::Copy,
+                std::slice::from_ref(&item),
+                on,
+                RequestDetails::Copy {
+                    form: c.form,
+                    count: c.count,
+                    purpose,
+                    recipients: c.recipients,
+                    produced: vec![],
+                    surplus_destroyed: 0,
+                    operator: None,
+                    place: None,
+                },
+            )?;
+            a.event(
+                &item,
+                "copy-requested",
+                on,
+                &regime.code,
+                regime.cite(Cite::Copy),
+                Some(format!("Yêu cầu #{}", r.id)),
+                None,
+                format!("{} {} bản", c.form.label(), c.count),
+            )?;
+            a.audit(
+                "request.copy",
+                format!("request:{}", r.id),
+                format!("item={} count={}", item.id, c.count),
+            )?;
             Ok(r)
         })
     }
@@ -701,7 +723,11 @@ impl<S: Store> Service<S> {
                     None,
                     String::new(),
                 )?;
-                let show_summary = it.level != Level::TuyetMat;
+                let show_summary = crate::registers::summary_allowed(
+                    regime,
+                    it.level,
+                    it.summary_consent_ref.is_some(),
+                );
                 lines.push(DestroyedLine {
                     item_id: it.id,
                     number_symbol: it.number_symbol.clone().unwrap_or_default(),

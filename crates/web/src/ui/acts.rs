@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bmnn_core::CoreError;
 use bmnn_core::Level;
+use bmnn_core::acts::{ActKind, ActOn};
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
@@ -26,159 +27,9 @@ use bmnn_core::service::*;
 use std::collections::HashMap;
 use time::Date;
 
-/// What an act works on.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum On {
-    Nothing,
-    Item,
-    Request,
-    Entry,
-    Notice,
-}
-
-/// An act's code, title, what it works on, and the confirmation shown when done.
-pub struct ActDef {
-    pub code: &'static str,
-    pub title: &'static str,
-    pub on: On,
-    pub done: &'static str,
-}
-
-pub const ACTS: &[ActDef] = &[
-    ActDef {
-        code: "propose",
-        title: "Đề xuất xác định độ mật",
-        on: On::Nothing,
-        done: "Đã gửi đề xuất độ mật; chờ người có thẩm quyền quyết định.",
-    },
-    ActDef {
-        code: "decide-classification",
-        title: "Quyết định xác định độ mật",
-        on: On::Item,
-        done: "Đã ghi quyết định xác định độ mật.",
-    },
-    ActDef {
-        code: "register-outgoing",
-        title: "Vào sổ đăng ký BMNN đi",
-        on: On::Item,
-        done: "Đã vào sổ đăng ký BMNN đi.",
-    },
-    ActDef {
-        code: "receive-incoming",
-        title: "Tiếp nhận, vào sổ đăng ký BMNN đến",
-        on: On::Nothing,
-        done: "Đã vào sổ đăng ký BMNN đến.",
-    },
-    ActDef {
-        code: "hand-over",
-        title: "Chuyển giao tài liệu, vật chứa BMNN",
-        on: On::Item,
-        done: "Đã vào sổ chuyển giao; chờ người nhận ký nhận.",
-    },
-    ActDef {
-        code: "acknowledge",
-        title: "Ký nhận tài liệu, vật chứa BMNN",
-        on: On::Entry,
-        done: "Đã ký nhận.",
-    },
-    ActDef {
-        code: "recall-return",
-        title: "Ghi nhận trả tài liệu thu hồi",
-        on: On::Item,
-        done: "Đã ghi nhận trả tài liệu thu hồi.",
-    },
-    ActDef {
-        code: "cancel-entry",
-        title: "Hủy bỏ mục sổ ghi nhầm",
-        on: On::Entry,
-        done: "Đã hủy bỏ mục sổ (mục vẫn còn trong sổ, có ghi lý do).",
-    },
-    ActDef {
-        code: "request-copy",
-        title: "Đề nghị sao, chụp",
-        on: On::Item,
-        done: "Đã gửi đề nghị sao, chụp; chờ người có thẩm quyền cho phép.",
-    },
-    ActDef {
-        code: "request-take-out",
-        title: "Đề nghị mang tài liệu, vật chứa BMNN ra khỏi nơi lưu giữ",
-        on: On::Item,
-        done: "Đã gửi đề nghị mang ra khỏi nơi lưu giữ.",
-    },
-    ActDef {
-        code: "request-provide",
-        title: "Đề nghị cung cấp, chuyển giao BMNN",
-        on: On::Item,
-        done: "Đã gửi đề nghị cung cấp, chuyển giao.",
-    },
-    ActDef {
-        code: "request-destroy",
-        title: "Đề nghị tiêu hủy tài liệu, vật chứa BMNN",
-        on: On::Item,
-        done: "Đã gửi đề nghị tiêu hủy.",
-    },
-    ActDef {
-        code: "decide",
-        title: "Quyết định cho phép hoặc từ chối",
-        on: On::Request,
-        done: "Đã ghi quyết định.",
-    },
-    ActDef {
-        code: "produce-copies",
-        title: "Thực hiện sao, chụp",
-        on: On::Request,
-        done: "Đã vào sổ quản lý sao, chụp.",
-    },
-    ActDef {
-        code: "take-out-return",
-        title: "Ghi nhận trả tài liệu mang ra ngoài",
-        on: On::Request,
-        done: "Đã ghi nhận trả tài liệu và báo cáo.",
-    },
-    ActDef {
-        code: "complete-provision",
-        title: "Hoàn tất cung cấp, chuyển giao",
-        on: On::Request,
-        done: "Đã ghi nhận cung cấp, chuyển giao.",
-    },
-    ActDef {
-        code: "record-destruction",
-        title: "Ghi nhận tiêu hủy",
-        on: On::Request,
-        done: "Đã ghi nhận tiêu hủy.",
-    },
-    ActDef {
-        code: "extend",
-        title: "Gia hạn thời hạn bảo vệ",
-        on: On::Item,
-        done: "Đã gia hạn thời hạn bảo vệ; thông báo phải gửi đã được lập.",
-    },
-    ActDef {
-        code: "adjust",
-        title: "Điều chỉnh độ mật",
-        on: On::Item,
-        done: "Đã điều chỉnh độ mật; thông báo phải gửi đã được lập.",
-    },
-    ActDef {
-        code: "declassify",
-        title: "Giải mật",
-        on: On::Item,
-        done: "Đã giải mật; thông báo phải gửi đã được lập.",
-    },
-    ActDef {
-        code: "notice-done",
-        title: "Ghi nhận đã gửi thông báo",
-        on: On::Notice,
-        done: "Đã ghi nhận thông báo đã gửi.",
-    },
-];
-
-pub fn def(code: &str) -> Option<&'static ActDef> {
-    ACTS.iter().find(|a| a.code == code)
-}
-
+/// The confirmation shown after act `code` (the `ok` of the redirect).
 pub fn done_text(code: &str) -> Option<&'static str> {
-    def(code).map(|a| a.done)
+    ActKind::from_code(code).map(ActKind::done)
 }
 
 /// One form field: the legal term, a hint of the rule behind it, and the value typed so far.
@@ -251,19 +102,19 @@ struct Cx {
     attachments: Vec<(Id, String)>,
 }
 
-fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<Cx, CoreError> {
+fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<Cx, CoreError> {
     let mut cx = Cx::default();
-    match a.on {
-        On::Item => {
+    match a.on() {
+        ActOn::Item => {
             let id = v.req_id("item")?;
             cx.item = Some(svc.item_detail(ctx, id)?.item);
         }
-        On::Request => {
+        ActOn::Request => {
             let r = svc.get_request(ctx, v.req_id("request")?)?;
             if let Some(i) = r.item_ids.first() {
                 cx.item = Some(svc.item_detail(ctx, *i)?.item);
             }
-            if a.code == "decide" {
+            if a == ActKind::Decide {
                 for i in &r.item_ids {
                     for m in svc.attachments(ctx, *i)? {
                         cx.attachments.push((m.id, m.file_name));
@@ -272,8 +123,8 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
             }
             cx.request = Some(r);
         }
-        On::Entry => cx.entry = Some(v.req_id("entry")?),
-        On::Notice => {
+        ActOn::Entry => cx.entry = Some(v.req_id("entry")?),
+        ActOn::Notice => {
             let id = v.req_id("notice")?;
             let n = svc
                 .list_notices(
@@ -289,9 +140,12 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
             cx.item = Some(svc.item_detail(ctx, n.item_id)?.item);
             cx.notice = Some(n);
         }
-        On::Nothing => {}
+        ActOn::Nothing => {}
     }
-    let needs_org = matches!(a.code, "propose" | "receive-incoming" | "hand-over");
+    let needs_org = matches!(
+        a,
+        ActKind::Propose | ActKind::ReceiveIncoming | ActKind::HandOver
+    );
     if needs_org {
         let org = svc.org(ctx)?;
         // A handover only to someone cleared for the item's level (the service checks again).
@@ -304,7 +158,10 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: &ActDef, v: &Vals) -> Result<C
             .collect();
         cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
     }
-    if matches!(a.code, "propose" | "decide-classification" | "adjust") {
+    if matches!(
+        a,
+        ActKind::Propose | ActKind::DecideClassification | ActKind::Adjust
+    ) {
         let (_, items) = svc.catalogues(ctx)?;
         cx.catalogue = items
             .iter()
@@ -483,7 +340,7 @@ fn yes_no() -> Vec<(String, String)> {
 }
 
 /// The fields of act `code`, filled from `v`.
-fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
+fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
     let tm_fields: Vec<&str> = r
         .classification
         .tuyet_mat_fields
@@ -492,16 +349,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
         .collect();
     // Citations come from the regime of the act (the form opens on today's).
     let c = |w: Cite| r.cite(w).basis.as_str();
-    let summary_hint = match r.classification.tuyet_mat_summary {
-        bmnn_core::rules::TuyetMatSummary::Never => format!(
-            "Không ghi trích yếu đối với tài liệu Tuyệt mật ({}).",
-            c(Cite::TuyetMatSummary)
-        ),
-        bmnn_core::rules::TuyetMatSummary::WithConsent => format!(
-            "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({}).",
-            c(Cite::TuyetMatSummary)
-        ),
-    };
+    let summary_hint = bmnn_core::registers::summary_hint(r);
     let tm_hint = if tm_fields.is_empty() {
         "Độ mật theo mục danh mục bí mật nhà nước được chọn làm căn cứ.".to_string()
     } else {
@@ -513,7 +361,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
     };
     let mut b = FB { v, out: Vec::new() };
     match code {
-        "propose" => {
+        ActKind::Propose => {
             b.select("carrier", "Hình thức chứa bí mật nhà nước", format!("Tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác ({}).", c(Cite::Carriers)), carriers(), None)
                 .check("electronic", "Văn bản điện tử", format!("Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định ({}).", c(Cite::ClassifyProposal)))
                 .req("doc_type", "Tên loại văn bản", "Báo cáo, Kế hoạch, Công văn, Tờ trình…")
@@ -531,7 +379,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", format!("Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật ({}).", c(Cite::ShorterPeriod)))
                 .act_date();
         }
-        "decide-classification" => {
+        ActKind::DecideClassification => {
             b.select("approve", "Quyết định", format!("Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)), yes_no(), None)
                 .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
                 .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), cat_opts(cx), Some("— giữ như đề xuất —"))
@@ -541,7 +389,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .area("reason", "Lý do (khi không duyệt)", "Ghi rõ lý do không duyệt.")
                 .act_date();
         }
-        "register-outgoing" => {
+        ActKind::RegisterOutgoing => {
             b.req(
                 "number_symbol",
                 "Số, ký hiệu văn bản mật",
@@ -562,7 +410,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 ),
             );
         }
-        "receive-incoming" => {
+        ActKind::ReceiveIncoming => {
             b.req("issuer", "Cơ quan ban hành", "")
                 .req("number_symbol", "Số, ký hiệu", "Ghi theo ký hiệu trên tài liệu hoặc ngoài bì.")
                 .date("doc_date", "Ngày văn bản", "")
@@ -583,7 +431,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .text("note", "Ghi chú", "")
                 .date("date", "Ngày đến", DATE_HINT);
         }
-        "hand-over" => {
+        ActKind::HandOver => {
             b.select(
                 "to_user_id",
                 "Người nhận trong cơ quan",
@@ -603,13 +451,13 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .text("note", "Ghi chú", "")
             .act_date();
         }
-        "acknowledge" => {
+        ActKind::Acknowledge => {
             b.text("on_paper_signer", "Người đã ký trên sổ giấy (chỉ văn thư ghi)", format!("Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy ({}).", c(Cite::PaperRegister)));
         }
-        "recall-return" => {
+        ActKind::RecallReturn => {
             b.date("date", "Ngày trả", DATE_HINT);
         }
-        "cancel-entry" => {
+        ActKind::CancelEntry => {
             b.f(
                 "reason",
                 "area",
@@ -618,14 +466,14 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 true,
             );
         }
-        "request-copy" => {
+        ActKind::RequestCopy => {
             b.select("form", "Hình thức sao, chụp", format!("Sao y bản chính, sao lục, trích sao hoặc chụp ({}).", c(Cite::Copy)), vec![("sao-y".into(), "Sao y bản chính".into()), ("sao-luc".into(), "Sao lục".into()), ("trich-sao".into(), "Trích sao".into()), ("chup".into(), "Chụp".into())], None)
                 .num("count", "Số lượng bản", format!("Chỉ sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng phải hủy ngay ({}).", c(Cite::CopyCount)))
                 .req("purpose", "Mục đích", "")
                 .area("recipients", "Nơi nhận bản sao (mỗi dòng một nơi)", "")
                 .act_date();
         }
-        "request-take-out" => {
+        ActKind::RequestTakeOut => {
             b.check("abroad", "Mang ra nước ngoài", format!("Mang ra nước ngoài cần người có thẩm quyền cao hơn và thông báo trưởng đoàn ({}).", c(Cite::TakeOutAbroad)))
                 .req("purpose", "Mục đích", format!("Nội dung văn bản xin phép ({}).", c(Cite::TakeOutLetter)))
                 .req("place", "Nơi công tác", "")
@@ -635,7 +483,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .text("delegation_head", "Trưởng đoàn công tác (khi ra nước ngoài)", "")
                 .act_date();
         }
-        "request-provide" => {
+        ActKind::RequestProvide => {
             b.check(
                 "foreign",
                 "Cho cơ quan, tổ chức, cá nhân nước ngoài",
@@ -665,7 +513,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .act_date();
         }
-        "request-destroy" => {
+        ActKind::RequestDestroy => {
             b.check(
                 "emergency",
                 "Tiêu hủy khẩn cấp",
@@ -692,7 +540,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .req("place", "Địa điểm tiêu hủy", "")
             .act_date();
         }
-        "decide" => {
+        ActKind::Decide => {
             b.select(
                 "approve",
                 "Quyết định",
@@ -722,7 +570,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .act_date();
         }
-        "produce-copies" => {
+        ActKind::ProduceCopies => {
             b.num(
                 "count",
                 "Số bản sao, chụp lần này",
@@ -744,7 +592,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .act_date();
         }
-        "take-out-return" => {
+        ActKind::TakeOutReturn => {
             b.area(
                 "report",
                 "Báo cáo việc quản lý, sử dụng",
@@ -755,12 +603,12 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .date("date", "Ngày trả", DATE_HINT);
         }
-        "complete-provision" => {
+        ActKind::CompleteProvision => {
             b.text("minutes_ref", "Biên bản giao nhận", "")
                 .area("report", "Ghi chú", "")
                 .date("date", "Ngày giao", DATE_HINT);
         }
-        "record-destruction" => {
+        ActKind::RecordDestruction => {
             b.f(
                 "minutes_ref",
                 "text",
@@ -774,13 +622,13 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .area("performers", "Người thực hiện (mỗi dòng một người)", "")
             .date("date", "Ngày tiêu hủy", DATE_HINT);
         }
-        "extend" => {
+        ActKind::Extend => {
             b.num("years", "Số năm gia hạn", format!("Mỗi lần gia hạn không quá thời hạn bảo vệ của độ mật; quyết định trước khi hết hạn {} ngày ({}).", r.extension.deadline_days_before_expiry, r.extension.basis))
                 .text("decision_ref", "Số, ký hiệu quyết định gia hạn", "")
                 .text("originator_notice", "Thông báo gia hạn của nơi ban hành (tài liệu đến)", "")
                 .act_date();
         }
-        "adjust" => {
+        ActKind::Adjust => {
             b.select(
                 "new_level",
                 "Độ mật mới",
@@ -813,7 +661,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .act_date();
         }
-        "declassify" => {
+        ActKind::Declassify => {
             b.area(
                 "council",
                 "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
@@ -835,7 +683,7 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .act_date();
         }
-        "notice-done" => {
+        ActKind::NoticeDone => {
             b.f(
                 "reference",
                 "text",
@@ -845,45 +693,54 @@ fn fields(code: &str, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             )
             .date("date", "Ngày gửi", DATE_HINT);
         }
-        _ => {}
     }
     b.out
 }
 
 /// Initial values of a fresh form, from the context.
-fn defaults(code: &str, cx: &Cx, r: &Regime) -> Vals {
+fn defaults(code: ActKind, cx: &Cx, r: &Regime) -> Vals {
     let mut v = Vals::default();
     let mut set = |k: &str, x: String| {
         v.0.insert(k.to_string(), x);
     };
-    match (code, &cx.item) {
-        ("propose", _) => {
+    let item = cx.item.as_ref();
+    match code {
+        ActKind::Propose => {
             set("carrier", "document".into());
             set("level", "mat".into());
             set("copies_issued", "1".into());
         }
-        ("receive-incoming", _) => {
+        ActKind::ReceiveIncoming => {
             set("carrier", "document".into());
             set("level", "mat".into());
             set("copies", "1".into());
         }
-        ("decide-classification", Some(i)) => {
+        ActKind::DecideClassification => {
             set("approve", "yes".into());
+            let Some(i) = item else { return v };
             set("level", i.level.code().into());
             if i.copy_allowed {
                 set("copy_allowed", "on".into());
             }
             set("circulation", i.circulation.clone());
         }
-        ("hand-over", _) => set("quantity", "1".into()),
-        ("request-copy", _) => {
+        ActKind::HandOver => set("quantity", "1".into()),
+        ActKind::RequestCopy => {
             set("form", "sao-y".into());
             set("count", "1".into());
         }
-        ("adjust", Some(i)) => set("new_level", i.level.code().into()),
-        ("extend", Some(i)) => set("years", r.periods.years(i.level).to_string()),
-        ("decide", _) => set("approve", "yes".into()),
-        ("produce-copies", _) => {
+        ActKind::Adjust => {
+            if let Some(i) = item {
+                set("new_level", i.level.code().into());
+            }
+        }
+        ActKind::Extend => {
+            if let Some(i) = item {
+                set("years", r.periods.years(i.level).to_string());
+            }
+        }
+        ActKind::Decide => set("approve", "yes".into()),
+        ActKind::ProduceCopies => {
             if let Some(Request {
                 details:
                     RequestDetails::Copy {
@@ -899,24 +756,36 @@ fn defaults(code: &str, cx: &Cx, r: &Regime) -> Vals {
             }
             set("spoilt_destroyed", "0".into());
         }
-        _ => {}
+        // No default beyond what the item says.
+        ActKind::RegisterOutgoing
+        | ActKind::Acknowledge
+        | ActKind::RecallReturn
+        | ActKind::CancelEntry
+        | ActKind::RequestTakeOut
+        | ActKind::RequestProvide
+        | ActKind::RequestDestroy
+        | ActKind::TakeOutReturn
+        | ActKind::CompleteProvision
+        | ActKind::RecordDestruction
+        | ActKind::Declassify
+        | ActKind::NoticeDone => {}
     }
     v
 }
 
 /// The authority rules that govern this act, for the item's level (or every level).
 /// The authority rules an act's form is about: (acts, levels).
-fn rule_keys(code: &str, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
+fn rule_keys(code: ActKind, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
     let acts: Vec<Act> = match code {
-        "propose" | "decide-classification" => vec![Act::Classify],
-        "request-copy" | "produce-copies" => vec![Act::Copy],
-        "request-take-out" => vec![Act::TakeOutDomestic, Act::TakeOutAbroad],
-        "request-provide" => vec![Act::ProvideDomestic, Act::ProvideForeign],
-        "request-destroy" | "record-destruction" => vec![Act::Destroy],
-        "extend" => vec![Act::Extend],
-        "adjust" => vec![Act::Adjust],
-        "declassify" => vec![Act::Declassify],
-        "decide" => match cx.request.as_ref().map(|r| &r.details) {
+        ActKind::Propose | ActKind::DecideClassification => vec![Act::Classify],
+        ActKind::RequestCopy | ActKind::ProduceCopies => vec![Act::Copy],
+        ActKind::RequestTakeOut => vec![Act::TakeOutDomestic, Act::TakeOutAbroad],
+        ActKind::RequestProvide => vec![Act::ProvideDomestic, Act::ProvideForeign],
+        ActKind::RequestDestroy | ActKind::RecordDestruction => vec![Act::Destroy],
+        ActKind::Extend => vec![Act::Extend],
+        ActKind::Adjust => vec![Act::Adjust],
+        ActKind::Declassify => vec![Act::Declassify],
+        ActKind::Decide => match cx.request.as_ref().map(|r| &r.details) {
             Some(RequestDetails::Copy { .. }) => vec![Act::Copy],
             Some(RequestDetails::TakeOut { abroad: true, .. }) => vec![Act::TakeOutAbroad],
             Some(RequestDetails::TakeOut { .. }) => vec![Act::TakeOutDomestic],
@@ -925,7 +794,16 @@ fn rule_keys(code: &str, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
             Some(RequestDetails::Destroy { .. }) => vec![Act::Destroy],
             None => vec![],
         },
-        _ => vec![],
+        // Acts that need no authority of the matrix.
+        ActKind::RegisterOutgoing
+        | ActKind::ReceiveIncoming
+        | ActKind::HandOver
+        | ActKind::Acknowledge
+        | ActKind::RecallReturn
+        | ActKind::CancelEntry
+        | ActKind::TakeOutReturn
+        | ActKind::CompleteProvision
+        | ActKind::NoticeDone => vec![],
     };
     let levels: Vec<Level> = match (&cx.request, &cx.item) {
         (Some(q), _) => vec![q.level],
@@ -935,7 +813,7 @@ fn rule_keys(code: &str, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
     (acts, levels)
 }
 
-fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
+fn rule_hints(code: ActKind, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> {
     let (acts, levels) = rule_keys(code, cx);
     let mut out = Vec::new();
     for a in acts {
@@ -951,7 +829,7 @@ fn rule_hints(code: &str, cx: &Cx, r: &Regime) -> Vec<(String, String, String)> 
     out
 }
 
-fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) {
+fn context_rows(cx: &Cx, rules: &RuleSet) -> (Vec<(&'static str, String)>, String, &'static str) {
     let mut rows = Vec::new();
     let mut link = String::new();
     let mut class = "";
@@ -962,13 +840,9 @@ fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) 
         if let Some(e) = i.expiry {
             rows.push(("Ngày hết thời hạn bảo vệ", fmt_vn(e)));
         }
-        // Tuyệt mật summaries stay out of forms, as out of registers.
-        if let Some(s) = i
-            .summary
-            .as_ref()
-            .filter(|_| i.level != Level::TuyetMat && !i.sealed)
-        {
-            rows.push(("Trích yếu nội dung", s.clone()));
+        // Tuyệt mật summaries stay out of forms where the regime keeps them out of registers.
+        if let Some(s) = bmnn_core::registers::shown_summary(rules, i) {
+            rows.push(("Trích yếu nội dung", s.to_string()));
         }
         if i.status == Status::Proposed {
             rows.push(("Người soạn thảo", i.drafter_name.clone()));
@@ -1014,28 +888,28 @@ fn context_rows(cx: &Cx) -> (Vec<(&'static str, String)>, String, &'static str) 
     (rows, link, class)
 }
 
-fn hidden(a: &ActDef, v: &Vals) -> Vec<(&'static str, String)> {
-    let k = match a.on {
-        On::Item => "item",
-        On::Request => "request",
-        On::Entry => "entry",
-        On::Notice => "notice",
-        On::Nothing => return Vec::new(),
+fn hidden(a: ActKind, v: &Vals) -> Vec<(&'static str, String)> {
+    let k = match a.on() {
+        ActOn::Item => "item",
+        ActOn::Request => "request",
+        ActOn::Entry => "entry",
+        ActOn::Notice => "notice",
+        ActOn::Nothing => return Vec::new(),
     };
     vec![(k, v.text(k))]
 }
 
 /// The rules block of act `a` dated `on` (the regime of the first day when `on` precedes it).
-fn rules_block(rules: &RuleSet, a: &'static ActDef, cx: &Cx, on: Date) -> RulesBlock {
+fn rules_block(rules: &RuleSet, a: ActKind, cx: &Cx, on: Date) -> RulesBlock {
     let r = rules.regime_for_or_first(on);
-    let (acts, levels) = rule_keys(a.code, cx);
+    let (acts, levels) = rule_keys(a, cx);
     let keys: Vec<(Act, Level)> = acts
         .iter()
         .flat_map(|x| levels.iter().map(move |l| (*x, *l)))
         .collect();
     let note = rules.date_note(on, &keys);
     RulesBlock {
-        code: a.code,
+        code: a.code(),
         date: fmt_vn(on),
         regime: note
             .as_ref()
@@ -1045,7 +919,7 @@ fn rules_block(rules: &RuleSet, a: &'static ActDef, cx: &Cx, on: Date) -> RulesB
             .and_then(|n| n.period.clone())
             .unwrap_or_default(),
         unconfirmed: note.map(|n| n.unconfirmed).unwrap_or_default(),
-        rules: rule_hints(a.code, cx, r),
+        rules: rule_hints(a, cx, r),
     }
 }
 
@@ -1056,7 +930,7 @@ fn form_date(v: &Vals) -> Date {
 
 fn page(
     me: &Me,
-    a: &'static ActDef,
+    a: ActKind,
     cx: &Cx,
     rules: &RuleSet,
     v: &Vals,
@@ -1064,7 +938,7 @@ fn page(
 ) -> ActPage {
     let on = form_date(v);
     let r = rules.regime_for_or_first(on);
-    let mut fields = fields(a.code, cx, r, v);
+    let mut fields = fields(a, cx, r, v);
     let error = err.map(|e| {
         let (message, basis) = match e {
             CoreError::Refused(x) => (x.message.clone(), x.basis.clone().unwrap_or_default()),
@@ -1093,11 +967,11 @@ fn page(
                 .to_string(),
         }
     });
-    let (context, context_link, level_class) = context_rows(cx);
+    let (context, context_link, level_class) = context_rows(cx, rules);
     ActPage {
-        l: L::new(me, "", a.title),
-        code: a.code,
-        title: a.title,
+        l: L::new(me, "", a.title()),
+        code: a.code(),
+        title: a.title(),
         context,
         context_link,
         level_class,
@@ -1125,7 +999,7 @@ pub async fn rules_fragment<S: Store>(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(a) = def(&code) else {
+    let Some(a) = ActKind::from_code(&code) else {
         return super::pages::not_found(Some(me)).await;
     };
     let mut v = Vals::default();
@@ -1152,7 +1026,7 @@ pub async fn form_page<S: Store>(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(a) = def(&code) else {
+    let Some(a) = ActKind::from_code(&code) else {
         return super::pages::not_found(Some(me)).await;
     };
     let mut v = Vals::default();
@@ -1167,7 +1041,7 @@ pub async fn form_page<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let mut init = defaults(a.code, &cx, regime_today(&st));
+    let mut init = defaults(a, &cx, regime_today(&st));
     init.0.extend(v.0);
     render(&page(&me, a, &cx, &st.svc.rules, &init, None))
 }
@@ -1179,17 +1053,17 @@ pub async fn submit<S: Store>(
     Path(code): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(a) = def(&code) else {
+    let Some(a) = ActKind::from_code(&code) else {
         return super::pages::not_found(Some(me)).await;
     };
     let v = Vals::from_pairs(pairs(&body));
     let ctx = ctx_for(me.user.id);
     let v2 = v.clone();
-    let res = st.run(move |svc| run(svc, &ctx, a.code, &v2)).await;
+    let res = st.run(move |svc| run(svc, &ctx, a, &v2)).await;
     match res {
         Ok(to) => {
             let sep = if to.contains('?') { '&' } else { '?' };
-            let mut r = Redirect::to(&format!("{to}{sep}ok={}", a.code)).into_response();
+            let mut r = Redirect::to(&format!("{to}{sep}ok={}", a.code())).into_response();
             *r.status_mut() = StatusCode::SEE_OTHER;
             r
         }
@@ -1211,10 +1085,15 @@ fn item_url(id: Id) -> String {
 }
 
 /// Parses the form into the act's command and calls the service. Returns where to go next.
-fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<String, CoreError> {
+fn run<S: Store>(
+    svc: &Service<S>,
+    ctx: &Ctx,
+    code: ActKind,
+    v: &Vals,
+) -> Result<String, CoreError> {
     let date = v.date("date")?;
     Ok(match code {
-        "propose" => {
+        ActKind::Propose => {
             let i = svc.propose(
                 ctx,
                 ProposeCmd {
@@ -1238,7 +1117,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "decide-classification" => {
+        ActKind::DecideClassification => {
             let approve = v.get("approve") == "yes";
             let i = svc.decide_classification(
                 ctx,
@@ -1256,7 +1135,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "register-outgoing" => {
+        ActKind::RegisterOutgoing => {
             let (i, _) = svc.register_outgoing(
                 ctx,
                 RegisterOutgoingCmd {
@@ -1270,7 +1149,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "receive-incoming" => {
+        ActKind::ReceiveIncoming => {
             let (i, _) = svc.receive_incoming(
                 ctx,
                 ReceiveIncomingCmd {
@@ -1297,7 +1176,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "hand-over" => {
+        ActKind::HandOver => {
             let item_id = v.req_id("item")?;
             svc.hand_over(
                 ctx,
@@ -1312,7 +1191,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(item_id)
         }
-        "acknowledge" => {
+        ActKind::Acknowledge => {
             let e = svc.acknowledge(
                 ctx,
                 AcknowledgeCmd {
@@ -1322,15 +1201,15 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             e.item_id.map(item_url).unwrap_or_else(|| "/".into())
         }
-        "recall-return" => {
+        ActKind::RecallReturn => {
             let i = svc.record_recall_return(ctx, v.req_id("item")?, date)?;
             item_url(i.id)
         }
-        "cancel-entry" => {
+        ActKind::CancelEntry => {
             let e = svc.cancel_entry(ctx, v.req_id("entry")?, &v.text("reason"))?;
             format!("/registers/{}/{}", e.kind.code(), e.year)
         }
-        "request-copy" => {
+        ActKind::RequestCopy => {
             let r = svc.request_copy(
                 ctx,
                 CopyRequestCmd {
@@ -1344,7 +1223,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "request-take-out" => {
+        ActKind::RequestTakeOut => {
             let r = svc.request_take_out(
                 ctx,
                 TakeOutCmd {
@@ -1361,7 +1240,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "request-provide" => {
+        ActKind::RequestProvide => {
             let r = svc.request_provide(
                 ctx,
                 ProvideCmd {
@@ -1377,7 +1256,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "request-destroy" => {
+        ActKind::RequestDestroy => {
             let r = svc.request_destroy(
                 ctx,
                 DestroyCmd {
@@ -1393,7 +1272,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "decide" => {
+        ActKind::Decide => {
             let r = svc.decide(
                 ctx,
                 DecideCmd {
@@ -1416,7 +1295,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "produce-copies" => {
+        ActKind::ProduceCopies => {
             let (r, _) = svc.produce_copies(
                 ctx,
                 ProduceCopiesCmd {
@@ -1430,7 +1309,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             req_url(&r)
         }
-        "take-out-return" | "complete-provision" | "record-destruction" => {
+        ActKind::TakeOutReturn | ActKind::CompleteProvision | ActKind::RecordDestruction => {
             let c = CompleteCmd {
                 request_id: v.req_id("request")?,
                 report: v.opt("report"),
@@ -1438,14 +1317,16 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
                 performers: v.lines("performers"),
                 date,
             };
-            let r = match code {
-                "take-out-return" => svc.record_take_out_return(ctx, c)?,
-                "complete-provision" => svc.complete_provision(ctx, c)?.0,
-                _ => svc.record_destruction(ctx, c)?.0,
+            let r = if code == ActKind::TakeOutReturn {
+                svc.record_take_out_return(ctx, c)?
+            } else if code == ActKind::CompleteProvision {
+                svc.complete_provision(ctx, c)?.0
+            } else {
+                svc.record_destruction(ctx, c)?.0
             };
             req_url(&r)
         }
-        "extend" => {
+        ActKind::Extend => {
             let years = v
                 .num("years")?
                 .ok_or_else(|| CoreError::invalid("years", "hãy nhập số năm"))?;
@@ -1461,7 +1342,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "adjust" => {
+        ActKind::Adjust => {
             let i = svc.adjust(
                 ctx,
                 AdjustCmd {
@@ -1476,7 +1357,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "declassify" => {
+        ActKind::Declassify => {
             let i = svc.declassify(
                 ctx,
                 DeclassifyCmd {
@@ -1493,7 +1374,7 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(i.id)
         }
-        "notice-done" => {
+        ActKind::NoticeDone => {
             let n = svc.notice_done(
                 ctx,
                 NoticeDoneCmd {
@@ -1504,7 +1385,6 @@ fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, code: &str, v: &Vals) -> Result<St
             )?;
             item_url(n.item_id)
         }
-        _ => return Err(CoreError::NotFound("thao tác")),
     })
 }
 

@@ -76,8 +76,10 @@ pub struct AdminPage {
     pub user_opts: Vec<Opt>,
     pub act_opts: Vec<Opt>,
     pub level_opts: Vec<Opt>,
-    pub is_admin: bool,
-    pub is_leader: bool,
+    /// Keeps the organisation (and names the grantor of a delegation it records).
+    pub keeps_org: bool,
+    /// Records his own delegations as their grantor.
+    pub grants_own: bool,
 }
 
 fn clearance_opts(cur: Option<Level>) -> Vec<Opt> {
@@ -106,8 +108,7 @@ async fn admin_page<S: Store>(
         Ok(o) => o,
         Err(r) => return r,
     };
-    let is_admin = me.user.has(Role::Admin);
-    let is_leader = me.user.has(Role::Leader);
+    let rights = bmnn_core::access::org_rights(&me.user);
     let unit_name = |id: Option<Id>| {
         id.and_then(|i| org.units.iter().find(|u| u.id == i))
             .map(|u| u.name.clone())
@@ -237,7 +238,7 @@ async fn admin_page<S: Store>(
                 },
                 can_revoke: dl.revoked_on.is_none()
                     && dl.valid_to >= today_vn()
-                    && (is_admin || dl.grantor_id == me.user.id),
+                    && bmnn_core::access::may_revoke_delegation(&me.user, dl.grantor_id),
             })
             .collect(),
         kind_opts: st
@@ -268,8 +269,8 @@ async fn admin_page<S: Store>(
             .map(|a| Opt::new(a.code(), a.label(), ""))
             .collect(),
         level_opts: level_opts("mat", false),
-        is_admin,
-        is_leader,
+        keeps_org: rights.keeps_org,
+        grants_own: rights.grants_own,
     };
     if page.error.is_some() {
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bmnn_core::Level;
+use bmnn_core::acts::ActKind;
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::obligations::{ObligationKind, Urgency};
@@ -307,7 +308,11 @@ async fn search<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Result<ItemsRe
     let page = call(st, me, move |svc| svc.list_items(&ctx, q)).await?;
     let n = page.rows.len() as i64;
     Ok(ItemsResults {
-        rows: page.rows.iter().map(ItemRow::of).collect(),
+        rows: page
+            .rows
+            .iter()
+            .map(|i| ItemRow::of(i, &st.svc.rules))
+            .collect(),
         total: page.total,
         cap,
         from: if n == 0 { 0 } else { offset + 1 },
@@ -397,6 +402,8 @@ pub struct NoticeRow {
     pub basis: String,
     pub unconfirmed: bool,
     pub open: bool,
+    /// «Ghi nhận đã gửi» is open to the caller (from the service).
+    pub can_done: bool,
 }
 
 pub struct AttRow {
@@ -422,7 +429,6 @@ pub struct ItemPage {
     pub notices: Vec<NoticeRow>,
     pub attachments: Vec<AttRow>,
     pub can_upload: bool,
-    pub can_notice: bool,
 }
 
 pub fn event_label(kind: &str) -> String {
@@ -534,42 +540,19 @@ fn request_detail(r: &Request) -> String {
     }
 }
 
-pub fn request_actions(r: &Request, u: &User) -> Vec<(String, &'static str)> {
-    let mut a = Vec::new();
-    match (r.status, &r.details) {
-        (RequestStatus::Pending, _) if u.has(Role::Leader) => {
-            a.push((format!("/acts/decide?request={}", Pid(r.id)), "Quyết định"))
-        }
-        (RequestStatus::Approved, RequestDetails::Copy { .. }) if u.has(Role::Clerk) => a.push((
-            format!("/acts/produce-copies?request={}", Pid(r.id)),
-            "Thực hiện sao, chụp",
-        )),
-        (RequestStatus::Approved, RequestDetails::TakeOut { .. }) if u.has(Role::Clerk) => {
-            a.push((
-                format!("/acts/take-out-return?request={}", Pid(r.id)),
-                "Ghi nhận trả tài liệu",
-            ))
-        }
-        (RequestStatus::Approved, RequestDetails::Provide { .. }) if u.has(Role::Clerk) => {
-            a.push((
-                format!("/acts/complete-provision?request={}", Pid(r.id)),
-                "Hoàn tất cung cấp, chuyển giao",
-            ))
-        }
-        (RequestStatus::Approved, RequestDetails::Destroy { .. })
-            if u.has(Role::Clerk) || u.has(Role::SecurityOfficer) =>
-        {
-            a.push((
-                format!("/acts/record-destruction?request={}", Pid(r.id)),
-                "Ghi nhận tiêu hủy",
-            ))
-        }
-        _ => {}
-    }
-    a
+/// The buttons of the acts open on request `r` (from the service), each opening its form.
+pub fn request_actions(r: &Request, acts: &[ActKind]) -> Vec<(String, &'static str)> {
+    acts.iter()
+        .map(|a| {
+            (
+                format!("/acts/{}?request={}", a.code(), Pid(r.id)),
+                a.button(),
+            )
+        })
+        .collect()
 }
 
-pub fn req_row(r: &Request, u: &User) -> ReqRow {
+pub fn req_row(r: &Request, acts: &[ActKind]) -> ReqRow {
     ReqRow {
         id: Pid(r.id),
         kind: r.kind.label(),
@@ -601,59 +584,15 @@ pub fn req_row(r: &Request, u: &User) -> ReqRow {
             })
             .unwrap_or_default(),
         detail: request_detail(r),
-        actions: request_actions(r, u),
+        actions: request_actions(r, acts),
     }
 }
 
-fn item_actions(i: &SecretItem, u: &User) -> Vec<(String, &'static str)> {
-    let mut a: Vec<(String, &'static str)> = Vec::new();
-    let id = i.id;
-    let mut push = |ok: bool, code: &str, label: &'static str| {
-        if ok {
-            a.push((format!("/acts/{code}?item={}", Pid(id)), label));
-        }
-    };
-    let clerk = u.has(Role::Clerk);
-    let leader = u.has(Role::Leader);
-    let officer = u.has(Role::SecurityOfficer);
-    let worker = clerk || leader || u.has(Role::Drafter);
-    push(
-        i.status == Status::Proposed && leader,
-        "decide-classification",
-        "Quyết định xác định độ mật",
-    );
-    push(
-        i.status == Status::Classified && i.origin == Origin::Internal && clerk,
-        "register-outgoing",
-        "Vào sổ BMNN đi",
-    );
-    let p = i.status.protected();
-    push(p && clerk, "hand-over", "Chuyển giao");
-    push(
-        p && clerk && i.recall_due.is_some() && i.returned_on.is_none(),
-        "recall-return",
-        "Ghi nhận trả tài liệu thu hồi",
-    );
-    push(
-        p && worker && i.copy_allowed,
-        "request-copy",
-        "Đề nghị sao, chụp",
-    );
-    push(p && worker, "request-take-out", "Đề nghị mang ra ngoài");
-    push(
-        p && worker,
-        "request-provide",
-        "Đề nghị cung cấp, chuyển giao",
-    );
-    push(
-        p && (clerk || leader || officer),
-        "request-destroy",
-        "Đề nghị tiêu hủy",
-    );
-    push(p && leader, "extend", "Gia hạn");
-    push(p && leader, "adjust", "Điều chỉnh độ mật");
-    push(p && leader, "declassify", "Giải mật");
-    a
+/// The buttons of the acts open on item `i` (from the service), each opening its form.
+fn item_actions(i: &SecretItem, acts: &[ActKind]) -> Vec<(String, &'static str)> {
+    acts.iter()
+        .map(|a| (format!("/acts/{}?item={}", a.code(), Pid(i.id)), a.button()))
+        .collect()
 }
 
 fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleSet) -> Vec<Fact> {
@@ -677,10 +616,13 @@ fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleS
     );
     put("Tên loại", i.doc_type.clone());
     put("Số, ký hiệu", i.number_symbol.clone().unwrap_or_default());
-    if i.level != Level::TuyetMat || i.summary_consent_ref.is_some() {
-        put("Trích yếu nội dung", i.summary.clone().unwrap_or_default());
-    } else {
-        put("Trích yếu nội dung", "Không ghi (độ Tuyệt mật)".to_string());
+    match bmnn_core::registers::shown_summary(st_rules, i) {
+        Some(s) => put("Trích yếu nội dung", s.to_string()),
+        None if i.sealed => put("Trích yếu nội dung", "Chưa bóc bì".to_string()),
+        None if i.level == Level::TuyetMat => {
+            put("Trích yếu nội dung", "Không ghi (độ Tuyệt mật)".to_string())
+        }
+        None => {}
     }
     put(
         "Văn bản đồng ý ghi trích yếu",
@@ -785,8 +727,8 @@ pub async fn item_page<S: Store>(
     Query(q): Query<OkQuery>,
 ) -> Response {
     let ctx = ctx_for(me.user.id);
-    let (dt, atts) = match call(&st, &me, move |svc| {
-        Ok((svc.item_detail(&ctx, id)?, svc.attachments(&ctx, id)?))
+    let (view, atts) = match call(&st, &me, move |svc| {
+        Ok((svc.item_view(&ctx, id)?, svc.attachments(&ctx, id)?))
     })
     .await
     {
@@ -794,7 +736,9 @@ pub async fn item_page<S: Store>(
         Err(r) => return r,
     };
     let u = &me.user;
+    let dt = &view.detail;
     let i = &dt.item;
+    let none: Vec<ActKind> = Vec::new();
     let page = ItemPage {
         l: L::new(&me, "items", i.label()).with_flash(q.ok.as_deref()),
         id: Pid(i.id),
@@ -802,8 +746,8 @@ pub async fn item_page<S: Store>(
         level: i.level.label(),
         level_class: level_class(i.level),
         status: i.status.label(),
-        facts: facts(&dt, &st.svc.rules),
-        actions: item_actions(i, u),
+        facts: facts(dt, &st.svc.rules),
+        actions: item_actions(i, &view.acts),
         events: dt
             .events
             .iter()
@@ -818,7 +762,11 @@ pub async fn item_page<S: Store>(
                 regime: e.regime.clone(),
             })
             .collect(),
-        requests: dt.requests.iter().map(|r| req_row(r, u)).collect(),
+        requests: dt
+            .requests
+            .iter()
+            .map(|r| req_row(r, view.request_acts.get(&r.id).unwrap_or(&none)))
+            .collect(),
         notices: dt
             .notices
             .iter()
@@ -840,6 +788,10 @@ pub async fn item_page<S: Store>(
                 basis: n.basis.clone(),
                 unconfirmed: !n.confirmed,
                 open: n.done_on.is_none(),
+                can_done: view
+                    .notice_acts
+                    .get(&n.id)
+                    .is_some_and(|a| a.contains(&ActKind::NoticeDone)),
             })
             .collect(),
         attachments: atts
@@ -861,7 +813,6 @@ pub async fn item_page<S: Store>(
             .collect(),
         can_upload: bmnn_core::access::allows(u, bmnn_core::access::ATTACHERS)
             && !matches!(i.status, Status::Destroyed | Status::Rejected),
-        can_notice: bmnn_core::access::allows(u, bmnn_core::access::NOTICE_KEEPERS),
     };
     render(&page)
 }
@@ -932,7 +883,7 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
                 ..Default::default()
             },
         )?;
-        let r = svc.list_requests(
+        let r = svc.requests_with_acts(
             &ctx,
             RequestQuery {
                 status: Some(RequestStatus::Pending),
@@ -946,7 +897,7 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
             .collect::<Result<Vec<_>, _>>()?;
         let ra = r
             .iter()
-            .map(|q| svc.may_decide(&ctx, bmnn_core::service::request_act(q), q.level))
+            .map(|(q, _)| svc.may_decide(&ctx, bmnn_core::service::request_act(q), q.level))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((
             p.rows.into_iter().zip(pa).collect::<Vec<_>>(),
@@ -960,15 +911,15 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
     };
     let mut proposals: Vec<(ItemRow, Authority)> = props
         .iter()
-        .map(|(i, m)| (ItemRow::of(i), authority(m.clone())))
+        .map(|(i, m)| (ItemRow::of(i, &st.svc.rules), authority(m.clone())))
         .collect();
     // What this leader may decide comes first.
     proposals.sort_by_key(|(_, a)| !a.mine);
     let mut requests: Vec<(ReqRow, String, String, Authority)> = reqs
         .iter()
-        .map(|(r, m)| {
+        .map(|((r, acts), m)| {
             (
-                req_row(r, &me.user),
+                req_row(r, acts),
                 r.level.label().to_string(),
                 r.item_ids
                     .first()
@@ -994,13 +945,12 @@ pub async fn approvals<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
 pub struct NoticesPage {
     pub l: L,
     pub rows: Vec<(NoticeRow, Pid)>,
-    pub can_notice: bool,
 }
 
 pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
     let ctx = ctx_for(me.user.id);
     let list = match call(&st, &me, move |svc| {
-        svc.list_notices(
+        svc.notices_with_acts(
             &ctx,
             NoticeQuery {
                 open_only: false,
@@ -1017,7 +967,7 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
         l: L::new(&me, "notices", "Thông báo phải gửi"),
         rows: list
             .iter()
-            .map(|n| {
+            .map(|(n, acts)| {
                 (
                     NoticeRow {
                         id: Pid(n.id),
@@ -1031,12 +981,12 @@ pub async fn notices<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respons
                         basis: n.basis.clone(),
                         unconfirmed: !n.confirmed,
                         open: n.done_on.is_none(),
+                        can_done: acts.contains(&ActKind::NoticeDone),
                     },
                     Pid(n.item_id),
                 )
             })
             .collect(),
-        can_notice: bmnn_core::access::allows(&me.user, bmnn_core::access::NOTICE_KEEPERS),
     };
     render(&page)
 }

@@ -14,8 +14,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bmnn_core::acts::ActKind;
 use bmnn_core::dates::fmt_vn;
-use bmnn_core::model::Role;
 use bmnn_core::ports::Store;
 use bmnn_core::registers::RegisterKind;
 use bmnn_core::service::RegisterBook;
@@ -60,7 +60,9 @@ pub struct Row {
     pub cells: Vec<String>,
     pub entry_id: crate::pubid::Pid,
     pub cancelled: bool,
-    pub ack_needed: bool,
+    /// «Ký nhận» and «Hủy bỏ mục» open to the caller (from the service).
+    pub can_ack: bool,
+    pub can_cancel: bool,
     pub item_id: Option<crate::pubid::Pid>,
 }
 
@@ -79,7 +81,6 @@ pub struct RegisterPage {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     pub total: i64,
-    pub can_cancel: bool,
     /// Shown rows, 1-based, and links to the neighbouring pages.
     pub from: i64,
     pub to: i64,
@@ -153,18 +154,24 @@ pub async fn book<S: Store>(
         Ok(x) => x,
         Err(r) => return r,
     };
+    let ctx = ctx_for(me.user.id);
+    let entries = b.entries.clone();
+    let acts = match call(&st, &me, move |svc| svc.entry_acts(&ctx, &entries)).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
     let y = today_vn().year();
     let rows = b
         .rows
         .iter()
         .zip(b.entries.iter())
-        .map(|(cells, e)| Row {
+        .zip(acts.iter())
+        .map(|((cells, e), acts)| Row {
             cells: cells.clone(),
             entry_id: crate::pubid::Pid(e.id),
             cancelled: e.cancelled.is_some(),
-            ack_needed: e.kind == RegisterKind::Handover
-                && e.ack.is_none()
-                && e.cancelled.is_none(),
+            can_ack: acts.contains(&ActKind::Acknowledge),
+            can_cancel: acts.contains(&ActKind::CancelEntry),
             item_id: e.item_id.map(crate::pubid::Pid),
         })
         .collect();
@@ -181,7 +188,6 @@ pub async fn book<S: Store>(
         columns: b.columns,
         rows,
         total: b.total,
-        can_cancel: me.user.has(Role::Clerk),
         from: if b.entries.is_empty() { 0 } else { offset + 1 },
         to: offset + b.entries.len() as i64,
         prev: (offset > 0).then(|| (offset - SCREEN_PAGE).max(0)),

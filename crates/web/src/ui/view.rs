@@ -8,11 +8,11 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bmnn_core::CoreError;
+use bmnn_core::Level;
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
 use bmnn_core::service::Service;
-use bmnn_core::{Level, model::Role};
 use std::collections::BTreeMap;
 use time::Date;
 
@@ -28,11 +28,8 @@ pub struct L {
     pub app_js: String,
     pub nav: &'static str,
     pub logged_in: bool,
-    pub clerk: bool,
-    pub leader: bool,
-    pub drafter: bool,
-    pub officer: bool,
-    pub admin: bool,
+    /// The menu sections open to the user (`bmnn_core::access::menu`).
+    pub menu: bmnn_core::access::Menu,
     pub flash: Option<String>,
 }
 
@@ -55,11 +52,7 @@ impl L {
             app_js: assets::url("app.js"),
             nav,
             logged_in: true,
-            clerk: u.has(Role::Clerk),
-            leader: u.has(Role::Leader),
-            drafter: u.has(Role::Drafter),
-            officer: u.has(Role::SecurityOfficer),
-            admin: u.has(Role::Admin),
+            menu: bmnn_core::access::menu(u),
             flash: None,
         }
     }
@@ -76,11 +69,7 @@ impl L {
             app_js: assets::url("app.js"),
             nav: "",
             logged_in: false,
-            clerk: false,
-            leader: false,
-            drafter: false,
-            officer: false,
-            admin: false,
+            menu: bmnn_core::access::Menu::default(),
             flash: None,
         }
     }
@@ -209,15 +198,13 @@ pub struct ItemRow {
 }
 
 impl ItemRow {
-    pub fn of(i: &SecretItem) -> ItemRow {
+    pub fn of(i: &SecretItem, rules: &bmnn_core::rules::RuleSet) -> ItemRow {
         ItemRow {
             id: Pid(i.id),
             label: i.label(),
-            summary: if i.level == Level::TuyetMat || i.sealed {
-                String::new()
-            } else {
-                i.summary.clone().unwrap_or_default()
-            },
+            summary: bmnn_core::registers::shown_summary(rules, i)
+                .unwrap_or_default()
+                .to_string(),
             level: i.level.label(),
             level_class: level_class(i.level),
             status: i.status.label(),
