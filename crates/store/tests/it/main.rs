@@ -3,6 +3,7 @@
 //! test gets a fresh database on each backend.
 
 mod accounts;
+mod acts_walk;
 mod audit_view;
 mod cipher;
 mod clearance_model;

@@ -5,10 +5,10 @@
 use crate::helpers::{TestApp, pid};
 use crate::ui_client::Client;
 use axum::http::StatusCode;
+use bmnn_core::acts::{ActKind, ActOn};
 use bmnn_core::model::{CopyForm, NoticeQuery};
 use bmnn_core::service::{AdjustCmd, CopyRequestCmd, HandOverCmd, RegisterOutgoingCmd};
 use bmnn_web::ctx_for;
-use bmnn_web::ui::acts::{ACTS, On};
 
 #[tokio::test]
 async fn every_act_form_renders_in_vietnamese_for_its_context() {
@@ -89,23 +89,27 @@ async fn every_act_form_renders_in_vietnamese_for_its_context() {
         .expect("an adjustment notice is owed")
         .id;
     let c = Client::session(&app, "vanthu");
-    for a in ACTS {
-        let q = match a.on {
-            On::Nothing => String::new(),
-            On::Item => format!("?item={}", pid(item)),
-            On::Request => format!("?request={}", pid(request)),
-            On::Entry => format!("?entry={}", pid(entry)),
-            On::Notice => format!("?notice={}", pid(notice)),
+    for a in ActKind::ALL {
+        let q = match a.on() {
+            ActOn::Nothing => String::new(),
+            ActOn::Item => format!("?item={}", pid(item)),
+            ActOn::Request => format!("?request={}", pid(request)),
+            ActOn::Entry => format!("?entry={}", pid(entry)),
+            ActOn::Notice => format!("?notice={}", pid(notice)),
         };
-        let p = c.get(&format!("/acts/{}{q}", a.code)).await;
-        assert_eq!(p.status, StatusCode::OK, "{}: {}", a.code, p.text());
+        let p = c.get(&format!("/acts/{}{q}", a.code())).await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", a.code(), p.text());
         let t = p.text();
-        assert!(t.contains(a.title), "{} shows its title", a.code);
-        assert!(t.contains("name=\"_csrf\""), "{} carries the token", a.code);
+        assert!(t.contains(a.title()), "{} shows its title", a.code());
         assert!(
-            t.contains("Ngày") || a.code == "acknowledge" || a.code == "cancel-entry",
+            t.contains("name=\"_csrf\""),
+            "{} carries the token",
+            a.code()
+        );
+        assert!(
+            t.contains("Ngày") || a == ActKind::Acknowledge || a == ActKind::CancelEntry,
             "{}",
-            a.code
+            a.code()
         );
     }
     // Unknown act: 404 page, not a crash.

@@ -21,9 +21,9 @@ fn covered() -> Vec<String> {
 /// Concrete URLs for a route pattern (every act code for `/acts/{code}`).
 fn urls(pattern: &str) -> Vec<String> {
     if pattern.contains("{code}") {
-        return ui::acts::ACTS
+        return bmnn_core::acts::ActKind::ALL
             .iter()
-            .map(|a| pattern.replace("{code}", a.code))
+            .map(|a| pattern.replace("{code}", a.code()))
             .collect();
     }
     if pattern.contains("{act}") {
