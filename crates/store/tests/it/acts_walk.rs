@@ -836,10 +836,12 @@ fn offered_acts_are_exactly_the_accepted_ones() {
     let mut svc = fresh(&mut copies);
     let (mut cells, mut open, mut seq) = (0usize, 0usize, 0u32);
     let mut wrong = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
     for (who, u) in &w.people.0 {
         let ctx = w.org.ctx(u);
         for (what, obj) in &w.objects {
             let offer = offered(&w.org.svc, &ctx, *obj);
+            seen.insert((*who, what.as_str()), offer.clone());
             for act in acts_on(*obj) {
                 cells += 1;
                 seq += 1;
