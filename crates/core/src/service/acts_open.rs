@@ -473,23 +473,21 @@ impl<'a> Act0<'a> {
                 ActKind::RequestDestroy => {
                     ok(check_request_destroy(self, std::slice::from_ref(item)))?
                 }
-                ActKind::Extend => {
-                    let open = match check_extend(item, on) {
-                        Ok(old) => {
-                            let by_notice = item.origin == Origin::Incoming;
-                            ok(check_lifecycle_authority(
-                                self,
-                                item,
-                                regime,
-                                Act::Extend,
-                                item.level,
-                                on,
-                            ))? && (by_notice || ok(check_extension_deadline(regime, old, on))?)
-                        }
-                        Err(_) => false,
-                    };
-                    open
-                }
+                ActKind::Extend => match check_extend(item, on) {
+                    Ok(old) => {
+                        let by_notice = item.origin == Origin::Incoming;
+                        ok(check_lifecycle_authority(
+                            self,
+                            item,
+                            regime,
+                            Act::Extend,
+                            item.level,
+                            on,
+                        ))? && (by_notice || ok(check_extension_deadline(regime, old, on))?)
+                    }
+                    // A pure check: its refusal is "not open".
+                    Err(_) => false,
+                },
                 ActKind::Adjust => {
                     Act0::require_protected(item).is_ok() && {
                         let top = adjust_open_target(item.level).max(item.level);

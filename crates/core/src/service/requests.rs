@@ -559,11 +559,6 @@ impl<S: Store> Service<S> {
                     "không phải yêu cầu mang ra khỏi nơi lưu giữ",
                 ));
             };
-            if r.status != RequestStatus::Approved {
-                return Err(CoreError::Conflict(
-                    "Yêu cầu chưa được cho phép hoặc tài liệu đã được trả.".into(),
-                ));
-            }
             *returned_on = Some(on);
             *return_report = Some(non_empty("report", c.report.as_deref().unwrap_or(""))?);
             r.status = RequestStatus::Done;

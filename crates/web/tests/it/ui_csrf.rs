@@ -7,7 +7,6 @@ use crate::helpers::TestApp;
 use crate::ui_client::{Client, send};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use bmnn_web::ui;
 
 /// Every POST route of the pages, as the router registers them.
 fn covered() -> Vec<String> {
