@@ -194,3 +194,68 @@ async fn the_approvals_inbox_says_who_may_decide() {
     );
     assert!(!dept.contains("/acts/decide-classification?item="));
 }
+
+/// The item page offers exactly the acts the service opens to the reader (issue 13): on an
+/// incoming item the clerk and the security officer get «Gia hạn», «Điều chỉnh độ mật» and
+/// «Giải mật» (they follow the originator's notice), the head of the agency does not; the
+/// security officer is offered the requests the service accepts from him.
+#[tokio::test]
+async fn the_item_page_offers_the_acts_the_service_opens() {
+    let app = TestApp::spawn();
+    let clerk = ctx_for(app.user("vanthu"));
+    let (item, _) = app
+        .svc
+        .receive_incoming(
+            &clerk,
+            bmnn_core::service::ReceiveIncomingCmd {
+                issuer: "Bộ Công Thương".into(),
+                number_symbol: "7/BCT".into(),
+                doc_date: None,
+                doc_type: "Công văn".into(),
+                summary: None,
+                summary_consent_ref: None,
+                level: bmnn_core::Level::Mat,
+                carrier: bmnn_core::model::Carrier::Document,
+                electronic: false,
+                copies: Some(1),
+                copy_allowed: true,
+                expiry: None,
+                named_recipient_id: None,
+                urgent: false,
+                recall_due: None,
+                unit_id: None,
+                location: String::new(),
+                note: None,
+                date: None,
+            },
+        )
+        .expect("receive");
+    let lifecycle = [ActKind::Extend, ActKind::Adjust, ActKind::Declassify];
+    for who in ["vanthu", "baomat", "giamdoc"] {
+        let acts = app
+            .svc
+            .item_acts(&ctx_for(app.user(who)), item.id)
+            .expect("acts");
+        let page = Client::session(&app, who)
+            .get(&format!("/items/{}", pid(item.id)))
+            .await
+            .text();
+        for a in ActKind::ALL.into_iter().filter(|a| a.on() == ActOn::Item) {
+            let link = format!("/acts/{}?item={}", a.code(), pid(item.id));
+            assert_eq!(
+                page.contains(&link),
+                acts.contains(&a),
+                "{who}: {} offered on the page iff the service opens it",
+                a.code()
+            );
+        }
+        let all_lifecycle = lifecycle.iter().all(|a| acts.contains(a));
+        assert_eq!(all_lifecycle, who != "giamdoc", "{who}");
+        assert!(!lifecycle.iter().any(|a| acts.contains(a)) || who != "giamdoc");
+    }
+    let officer = app
+        .svc
+        .item_acts(&ctx_for(app.user("baomat")), item.id)
+        .expect("acts");
+    assert!(officer.contains(&ActKind::RequestCopy) && officer.contains(&ActKind::RequestDestroy));
+}
