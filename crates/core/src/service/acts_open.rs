@@ -406,6 +406,19 @@ pub(crate) fn check_notice_done(a: &mut Act0<'_>, n: &Notice) -> Result<()> {
     Ok(())
 }
 
+/// Đính kèm tệp điện tử: the role, an item neither destroyed nor rejected.
+pub(crate) fn check_attach(a: &Act0<'_>, item: &SecretItem) -> Result<()> {
+    a.require_role(access::ATTACHERS, "Đính kèm tệp điện tử")?;
+    if matches!(item.status, Status::Destroyed | Status::Rejected) {
+        return Err(CoreError::Conflict(format!(
+            "{} đang ở trạng thái «{}»; không thể đính kèm tệp.",
+            item.label(),
+            item.status.label()
+        )));
+    }
+    Ok(())
+}
+
 /// The level an adjustment is open at (see the module doc): the nearest other level.
 pub fn adjust_open_target(item_level: Level) -> Level {
     match item_level {
@@ -426,6 +439,8 @@ pub struct ItemView {
     pub request_acts: BTreeMap<Id, Vec<ActKind>>,
     /// Per notice of `detail.notices`, by notice id.
     pub notice_acts: BTreeMap<Id, Vec<ActKind>>,
+    /// A file may be attached (the upload form, `Service::add_attachment`).
+    pub may_attach: bool,
 }
 
 fn ok(r: Result<impl Sized>) -> Result<bool> {
@@ -604,6 +619,7 @@ impl<S: Store> Service<S> {
         let detail = self.item_detail(ctx, id)?;
         self.read(ctx, |a| {
             let acts = a.acts_open_item(&detail.item)?;
+            let may_attach = ok(check_attach(a, &detail.item))?;
             let mut request_acts = BTreeMap::new();
             for r in &detail.requests {
                 request_acts.insert(r.id, a.acts_open_request(r)?);
@@ -617,6 +633,7 @@ impl<S: Store> Service<S> {
                 acts,
                 request_acts,
                 notice_acts,
+                may_attach,
             })
         })
     }

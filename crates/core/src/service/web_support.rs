@@ -155,13 +155,7 @@ impl<S: Store> Service<S> {
         self.write(ctx, |a| {
             a.require_role(access::ATTACHERS, "Đính kèm tệp điện tử")?;
             let item = a.item(item_id)?;
-            if matches!(item.status, Status::Destroyed | Status::Rejected) {
-                return Err(CoreError::Conflict(format!(
-                    "{} đang ở trạng thái «{}»; không thể đính kèm tệp.",
-                    item.label(),
-                    item.status.label()
-                )));
-            }
+            check_attach(a, &item)?;
             let name: String = file_name
                 .chars()
                 .filter(|c| !c.is_control() && !"/\\".contains(*c))

@@ -735,7 +735,6 @@ pub async fn item_page<S: Store>(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let u = &me.user;
     let dt = &view.detail;
     let i = &dt.item;
     let none: Vec<ActKind> = Vec::new();
@@ -811,8 +810,7 @@ pub async fn item_page<S: Store>(
                     .unwrap_or_default(),
             })
             .collect(),
-        can_upload: bmnn_core::access::allows(u, bmnn_core::access::ATTACHERS)
-            && !matches!(i.status, Status::Destroyed | Status::Rejected),
+        can_upload: view.may_attach,
     };
     render(&page)
 }
