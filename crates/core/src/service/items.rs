@@ -182,6 +182,29 @@ pub(crate) fn with_warning(note: String, warning: &Option<String>) -> String {
     }
 }
 
+/// The names of the fields where `regime` allows Tuyệt mật (empty: no limit by field).
+fn tuyet_mat_field_names(regime: &Regime) -> Vec<&str> {
+    regime
+        .classification
+        .tuyet_mat_fields
+        .iter()
+        .filter_map(|f| regime.field_name(f))
+        .collect()
+}
+
+/// The hint of a form's field (lĩnh vực) under `regime`: where Tuyệt mật may be decided.
+pub fn tuyet_mat_field_hint(regime: &Regime) -> String {
+    let names = tuyet_mat_field_names(regime);
+    if names.is_empty() {
+        return "Độ mật theo mục danh mục bí mật nhà nước được chọn làm căn cứ.".to_string();
+    }
+    format!(
+        "Độ Tuyệt mật chỉ xác định trong các lĩnh vực: {} ({}).",
+        names.join("; "),
+        regime.cite(Cite::TuyetMatField).basis
+    )
+}
+
 /// Tuyệt mật only in its fields (where and when the regime limits it); catalogue basis per the
 /// regime; level matches the entry. Returns the warning to record when the regime lets a
 /// classification without a catalogue entry pass with one.
@@ -210,12 +233,7 @@ pub(crate) fn check_basis(
             .as_ref()
             .is_some_and(|f| regime.classification.tuyet_mat_fields.contains(f))
     {
-        let names: Vec<&str> = regime
-            .classification
-            .tuyet_mat_fields
-            .iter()
-            .filter_map(|f| regime.field_name(f))
-            .collect();
+        let names = tuyet_mat_field_names(regime);
         return Err(CoreError::refused_cite(
             "tuyet_mat_field",
             format!(

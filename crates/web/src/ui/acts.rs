@@ -341,24 +341,10 @@ fn yes_no() -> Vec<(String, String)> {
 
 /// The fields of act `code`, filled from `v`.
 fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
-    let tm_fields: Vec<&str> = r
-        .classification
-        .tuyet_mat_fields
-        .iter()
-        .filter_map(|f| r.field_name(f))
-        .collect();
     // Citations come from the regime of the act (the form opens on today's).
     let c = |w: Cite| r.cite(w).basis.as_str();
     let summary_hint = bmnn_core::registers::summary_hint(r);
-    let tm_hint = if tm_fields.is_empty() {
-        "Độ mật theo mục danh mục bí mật nhà nước được chọn làm căn cứ.".to_string()
-    } else {
-        format!(
-            "Độ Tuyệt mật chỉ xác định trong các lĩnh vực: {} ({}).",
-            tm_fields.join("; "),
-            c(Cite::TuyetMatField)
-        )
-    };
+    let tm_hint = tuyet_mat_field_hint(r);
     let mut b = FB { v, out: Vec::new() };
     match code {
         ActKind::Propose => {
