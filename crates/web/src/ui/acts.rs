@@ -1,8 +1,10 @@
 //! One guided form for every act of the service layer.
 //!
-//! Each act is described once ([`ACTS`]): its code, title, the context it acts on (item,
-//! request, register entry or notice), its fields with the legal term and a short hint of the
-//! rule behind it, and the service call it makes. For acts that need authority, the form shows
+//! Each act is a variant of [`bmnn_core::acts::ActKind`] (its code, title and the context it
+//! acts on: item, request, register entry or notice); this file gives, by exhaustive matches
+//! on it, its fields with the legal term and a short hint of the rule behind it, and the
+//! service call it makes. An unknown code in a URL is a 404. Which acts a page offers is the
+//! service's answer (`Service::item_view` and its siblings), never decided here. For acts that need authority, the form shows
 //! the regime's authority rule (`hint` and `basis`) for the item's level, so the user sees why a
 //! given leader must decide. A refusal re-renders the form with the code, the Vietnamese
 //! message and the legal basis, and keeps every value typed.
