@@ -15,6 +15,7 @@
 mod accounts;
 mod audit_view;
 mod catalogue;
+mod inbox;
 mod items;
 mod lifecycle;
 mod org;
@@ -28,6 +29,7 @@ mod web_support;
 pub use accounts::*;
 pub use audit_view::*;
 pub use catalogue::*;
+pub use inbox::*;
 pub use items::*;
 pub use lifecycle::*;
 pub use org::*;

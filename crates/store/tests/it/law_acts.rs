@@ -343,6 +343,8 @@ fn acts_on(l: &Law<'_>) {
         .register_outgoing(
             &l.ctx(&o.clerk),
             RegisterOutgoingCmd {
+                recipients: None,
+                quantity: None,
                 item_id: item.id,
                 number_symbol: "01/BC-STN".into(),
                 signer: "Giám đốc".into(),

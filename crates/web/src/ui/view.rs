@@ -34,6 +34,8 @@ pub struct L {
     pub officer: bool,
     pub admin: bool,
     pub flash: Option<String>,
+    /// Chờ tôi xử lý: lines waiting in the user's inbox (`Service::inbox_count`).
+    pub inbox: Option<usize>,
 }
 
 impl L {
@@ -61,6 +63,7 @@ impl L {
             officer: u.has(Role::SecurityOfficer),
             admin: u.has(Role::Admin),
             flash: None,
+            inbox: me.inbox,
         }
     }
 
@@ -82,6 +85,7 @@ impl L {
             officer: false,
             admin: false,
             flash: None,
+            inbox: None,
         }
     }
 
