@@ -118,7 +118,8 @@ pub struct Inputs<'a> {
     pub pending_acks: &'a [RegisterEntry],
 }
 
-fn urgency(due: Date, today: Date) -> Urgency {
+/// Overdue before `today`, due on it, soon after it.
+pub fn urgency(due: Date, today: Date) -> Urgency {
     if due < today {
         Urgency::Overdue
     } else if due == today {

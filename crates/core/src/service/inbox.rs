@@ -20,7 +20,7 @@ use super::queries::due_for;
 use super::*;
 use crate::access;
 use crate::dates::{days_before, fmt_vn};
-use crate::obligations::{ObligationKind, Urgency};
+use crate::obligations::{ObligationKind, Urgency, urgency};
 use serde::{Deserialize, Serialize};
 
 /// How long a drafter keeps seeing the outcome of his proposals and requests.
@@ -163,16 +163,6 @@ fn line(group: InboxGroup, kind: &str, act: InboxAct, text: String, since: Date)
     }
 }
 
-fn urgency(due: Date, today: Date) -> Urgency {
-    if due < today {
-        Urgency::Overdue
-    } else if due == today {
-        Urgency::Today
-    } else {
-        Urgency::Soon
-    }
-}
-
 /// What a request asks, in a few words (no summary).
 pub fn request_ask(r: &Request) -> String {
     match &r.details {
@@ -197,16 +187,17 @@ pub fn request_ask(r: &Request) -> String {
     }
 }
 
-/// The authority act a request asks for.
-pub(crate) fn act_of(r: &Request) -> Act {
-    match &r.details {
-        RequestDetails::Copy { .. } => Act::Copy,
-        RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
-        RequestDetails::TakeOut { .. } => Act::TakeOutDomestic,
-        RequestDetails::Provide { foreign: true, .. } => Act::ProvideForeign,
-        RequestDetails::Provide { .. } => Act::ProvideDomestic,
-        RequestDetails::Destroy { .. } => Act::Destroy,
-    }
+/// The label of a request's first item, as the reader sees it (empty when hidden).
+fn first_item_label(a: &mut Act0<'_>, r: &Request) -> Result<String> {
+    let scope = a.scope();
+    Ok(match r.item_ids.first() {
+        Some(id) => {
+            a.tx.get_item(&scope, *id)?
+                .map(|i| item_label(&i))
+                .unwrap_or_default()
+        }
+        None => String::new(),
+    })
 }
 
 /// When the item was proposed (its "proposed" event), if the reader sees its history.
@@ -306,7 +297,7 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
         for r in &pending {
             let items = a.request_items(r)?;
             let level = items.iter().map(|i| i.level).max().unwrap_or(r.level);
-            let act = act_of(r);
+            let act = request_act(r);
             let rule = regime.rule(act, level);
             let external = rule.external.is_some();
             // An outside decider: leaders and security officers record the decision.
@@ -411,14 +402,7 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
         )?;
         for r in &approved {
             let decided_on = r.decision.as_ref().map_or(r.requested_on, |d| d.on);
-            let what = match r.item_ids.first() {
-                Some(id) => {
-                    a.tx.get_item(&scope, *id)?
-                        .map(|i| item_label(&i))
-                        .unwrap_or_default()
-                }
-                None => String::new(),
-            };
+            let what = first_item_label(a, r)?;
             let (kind, act, text, due) = match &r.details {
                 RequestDetails::Copy {
                     form,
@@ -574,14 +558,7 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
             if r.status != RequestStatus::Pending && on < since {
                 continue;
             }
-            let what = match r.item_ids.first() {
-                Some(id) => {
-                    a.tx.get_item(&scope, *id)?
-                        .map(|i| item_label(&i))
-                        .unwrap_or_default()
-                }
-                None => String::new(),
-            };
+            let what = first_item_label(a, r)?;
             let mut l = line(
                 InboxGroup::Mine,
                 "Đề nghị của tôi",

@@ -407,14 +407,7 @@ impl<S: Store> Service<S> {
                     _ => Act0::require_protected(it)?,
                 }
             }
-            let act = match &r.details {
-                RequestDetails::Copy { .. } => Act::Copy,
-                RequestDetails::TakeOut { abroad: true, .. } => Act::TakeOutAbroad,
-                RequestDetails::TakeOut { .. } => Act::TakeOutDomestic,
-                RequestDetails::Provide { foreign: true, .. } => Act::ProvideForeign,
-                RequestDetails::Provide { .. } => Act::ProvideDomestic,
-                RequestDetails::Destroy { .. } => Act::Destroy,
-            };
+            let act = super::request_act(&r);
             let rule = regime.rule(act, level);
             let external = match &rule.external {
                 Some(who) => Some(external_decision(a, who, rule, &c, &r, &items, on)?),
