@@ -414,3 +414,58 @@ async fn the_incoming_number_is_shown_after_receiving_and_on_the_item() {
         "on the item"
     );
 }
+
+#[tokio::test]
+async fn the_security_officer_is_told_of_the_notices_owed() {
+    let app = TestApp::spawn();
+    let item = classified(&app).await;
+    register_out(&app, item, "03/BC-SKHĐT");
+    app.svc
+        .adjust(
+            &ctx_for(app.user("giamdoc")),
+            bmnn_core::service::AdjustCmd {
+                item_id: item,
+                new_level: bmnn_core::Level::ToiMat,
+                catalogue_item_id: Some(app.org.cat_toi_mat),
+                field: None,
+                decision_ref: Some("QĐ-ĐC".into()),
+                originator_notice: None,
+                date: None,
+            },
+        )
+        .expect("adjust");
+    let notices = app
+        .svc
+        .list_notices(
+            &ctx_for(app.user("baomat")),
+            bmnn_core::model::NoticeQuery {
+                open_only: true,
+                item_id: Some(item),
+            },
+        )
+        .expect("notices");
+    let n = notices.first().expect("an adjustment notice is owed");
+    let link = format!("/acts/notice-done?notice={}", pid(n.id));
+    let t = Client::session(&app, "baomat").get("/inbox").await.text();
+    assert!(t.contains("Thông báo và thời hạn"));
+    assert!(t.contains(&link), "the notice opens its form");
+    let b = app.get("/api/v1/inbox", "baomat").await.expect(200);
+    let line = b["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["act"] == "notice-done")
+        .expect("notice line");
+    assert_eq!(line["group"], "deadlines");
+    assert_eq!(line["waiting"], true);
+    // The drafter, who owes no notice, is not given it.
+    let b = app.get("/api/v1/inbox", "soanthao").await.expect(200);
+    assert!(
+        b["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .all(|l| l["act"] != "notice-done"),
+        "{b}"
+    );
+}
