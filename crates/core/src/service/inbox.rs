@@ -224,16 +224,46 @@ fn rejection(a: &mut Act0<'_>, item: &SecretItem) -> Result<Option<(Date, String
 impl<S: Store> Service<S> {
     /// Chờ tôi xử lý: the caller's inbox on `ctx.today`.
     pub fn inbox(&self, ctx: &Ctx) -> Result<Inbox> {
-        self.read(ctx, inbox_for)
+        self.read(ctx, |a| inbox_for(a, true))
     }
 
-    /// Only the number of waiting lines (the header of every page).
+    /// Only the number of waiting lines (the header of every page): the same lines, without
+    /// what is read only to describe them (proposal dates, the drafter's outcomes).
     pub fn inbox_count(&self, ctx: &Ctx) -> Result<usize> {
-        self.inbox(ctx).map(|i| i.count)
+        self.read(ctx, |a| inbox_for(a, false)).map(|i| i.count)
     }
 }
 
-fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
+/// Authority answers of one inbox, by act, level and the items' units: `authorise_on` reads
+/// positions, delegations and units, and a queue of a hundred Mật proposals of one unit asks
+/// the same question a hundred times.
+type AuthorityMemo = std::collections::HashMap<(Act, Level, Vec<Option<Id>>), bool>;
+
+fn may(
+    a: &mut Act0<'_>,
+    memo: &mut AuthorityMemo,
+    act: Act,
+    level: Level,
+    items: &[SecretItem],
+) -> bool {
+    let mut units: Vec<Option<Id>> = items.iter().map(|i| i.unit_id).collect();
+    units.sort();
+    units.dedup();
+    let key = (act, level, units);
+    if let Some(x) = memo.get(&key) {
+        return *x;
+    }
+    let today = a.ctx.today;
+    let regime = a.rules.regime_for_or_first(today);
+    let x = a
+        .authorise_on(regime, act, level, today, None, items)
+        .is_ok();
+    memo.insert(key, x);
+    x
+}
+
+/// The inbox; `full` also reads what only describes lines that are not waiting.
+fn inbox_for(a: &mut Act0<'_>, full: bool) -> Result<Inbox> {
     let today = a.ctx.today;
     let me = a.actor.clone();
     let scope = a.scope();
@@ -242,7 +272,8 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
     let leader = me.has(Role::Leader);
     let clerk = me.has(Role::Clerk);
     let officer = me.has(Role::SecurityOfficer);
-    let drafter = me.has(Role::Drafter) || leader || clerk;
+    let drafter = full && (me.has(Role::Drafter) || leader || clerk);
+    let mut memo = AuthorityMemo::new();
 
     // Leader: decisions he has the authority for (the acts' own predicate).
     if leader || officer {
@@ -257,20 +288,16 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
             )?
             .rows;
         for it in proposals.iter().filter(|_| leader) {
-            let ok = a
-                .authorise_on(
-                    regime,
-                    Act::Classify,
-                    it.level,
-                    today,
-                    None,
-                    std::slice::from_ref(it),
-                )
-                .is_ok();
-            if !ok {
+            if !may(
+                a,
+                &mut memo,
+                Act::Classify,
+                it.level,
+                std::slice::from_ref(it),
+            ) {
                 continue;
             }
-            let since = proposed_on(a, it)?.unwrap_or(today);
+            let since = if full { proposed_on(a, it)? } else { None }.unwrap_or(today);
             let mut l = line(
                 InboxGroup::Decide,
                 "Đề xuất độ mật chờ quyết định",
@@ -304,9 +331,7 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
             let mine = if external {
                 crate::access::allows(&me, access::EXTERNAL_DECISION_RECORDERS)
             } else {
-                leader
-                    && a.authorise_on(regime, act, level, today, None, &items)
-                        .is_ok()
+                leader && may(a, &mut memo, act, level, &items)
             };
             if !mine {
                 continue;
@@ -601,17 +626,14 @@ fn inbox_for(a: &mut Act0<'_>) -> Result<Inbox> {
             let Some(item) = o.item_id.map(|i| a.item(i)).transpose()? else {
                 continue;
             };
-            let may = a
-                .authorise_on(
-                    regime,
-                    Act::Extend,
-                    item.level,
-                    today,
-                    None,
-                    std::slice::from_ref(&item),
-                )
-                .is_ok();
-            if !may && !officer {
+            let mine = may(
+                a,
+                &mut memo,
+                Act::Extend,
+                item.level,
+                std::slice::from_ref(&item),
+            );
+            if !mine && !officer {
                 continue;
             }
         }
