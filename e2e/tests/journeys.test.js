@@ -204,10 +204,10 @@ describe('bmnn web UI', () => {
     const itemPath = new URL(state.incomingUrl).pathname;
     await page.locator(`tr:has(a[href="${itemPath}"])`).locator('a.button:text-is("Quyết định")').click();
     await page.waitForSelector('form.act');
-    await page.selectOption('#f-approve', 'yes');
     await page.fill('#f-reference', 'Phiếu đồng ý sao số 01/E2E');
     await shot(page, '14-decide-copy-form');
-    await submitAct(/\?ok=decide/);
+    // "Duyệt" is the first submit button; the leader returns to his inbox.
+    await submitAct(/\/inbox\?ok=decide/);
     await logout(page, base);
   });
 
@@ -219,7 +219,7 @@ describe('bmnn web UI', () => {
     await page.waitForSelector('aside.rules');
     await page.fill('#f-decision_ref', 'Tờ trình số 15/TTr-KHTC');
     await shot(page, '16-decide-classification-form');
-    await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=decide-classification/);
+    await submitAct(/\/inbox\?ok=decide-classification/);
     await logout(page, base);
   });
 
@@ -235,7 +235,7 @@ describe('bmnn web UI', () => {
     await page.click('a.button:has-text("Vào sổ BMNN đi")');
     await page.waitForSelector('#f-number_symbol');
     await page.fill('#f-number_symbol', '99/BC-E2E');
-    await page.fill('#f-signer', 'Nguyễn Văn Minh');
+    await page.selectOption('#f-signer', { index: 1 }); // the first of the agency's leaders
     await submitAct(/\/items\/[0-9a-hjkmnp-tv-z]{13}\?ok=register-outgoing/);
     await shot(page, '17-item-history');
     await page.goto(`${base}/registers/outgoing/${year}`);

@@ -395,6 +395,8 @@ pub fn load<S: Store>(svc: &Service<S>) -> Result<()> {
         let (item, _) = svc.register_outgoing(
             &vt_c,
             RegisterOutgoingCmd {
+                recipients: None,
+                quantity: None,
                 item_id: item.id,
                 number_symbol: format!(
                     "{:02}/{}-SCT",

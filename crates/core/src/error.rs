@@ -187,6 +187,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         "backup_refused" => {
             "Dùng một bản sao lưu do chính hệ thống của cơ quan tạo ra (cùng khóa dữ liệu), không bị sửa đổi; liên hệ quản trị viên nếu không còn bản nào."
         }
+        "duplicate_number" => {
+            "Kiểm tra lại số, ký hiệu trên văn bản: lấy số tiếp theo của hệ thống số văn bản mật trong năm (gợi ý trên biểu mẫu). Nếu mục sổ trước ghi nhầm, hủy bỏ mục đó (có ghi lý do) rồi vào sổ lại."
+        }
         "clearance_too_low" => {
             "Chuyển cho người được phép tiếp cận bí mật nhà nước ở độ mật này, hoặc đề nghị người có thẩm quyền cho phép tiếp cận."
         }

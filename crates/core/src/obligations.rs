@@ -118,7 +118,8 @@ pub struct Inputs<'a> {
     pub pending_acks: &'a [RegisterEntry],
 }
 
-fn urgency(due: Date, today: Date) -> Urgency {
+/// Overdue before `today`, due on it, soon after it.
+pub fn urgency(due: Date, today: Date) -> Urgency {
     if due < today {
         Urgency::Overdue
     } else if due == today {
@@ -196,9 +197,11 @@ pub fn compute(today: Date, regime: &Regime, i: &Inputs<'_>) -> Vec<Obligation> 
     }
     for r in i.open_requests {
         match (&r.status, &r.details) {
+            // A decision waiting has no legal deadline: it is information for whoever may
+            // decide (the inbox lists it to the deciders only), never "due today".
             (RequestStatus::Pending, _) => v.push(Obligation {
                 kind: ObligationKind::Decision,
-                urgency: Urgency::Today,
+                urgency: Urgency::Info,
                 due: r.requested_on,
                 item_id: r.item_ids.first().copied(),
                 request_id: Some(r.id),
@@ -239,7 +242,7 @@ pub fn compute(today: Date, regime: &Regime, i: &Inputs<'_>) -> Vec<Obligation> 
     for p in i.proposals {
         v.push(Obligation {
             kind: ObligationKind::Decision,
-            urgency: Urgency::Today,
+            urgency: Urgency::Info,
             due: today,
             item_id: Some(p.id),
             request_id: None,

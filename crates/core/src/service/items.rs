@@ -72,8 +72,80 @@ pub struct RegisterOutgoingCmd {
     pub unit_kept: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Nơi nhận as issued (default: those of the classification decision).
+    #[serde(default)]
+    pub recipients: Option<Vec<String>>,
+    /// Số lượng bản as issued (default: the decided number of copies).
+    #[serde(default)]
+    pub quantity: Option<u32>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
     pub date: Option<Date>,
+}
+
+/// The outgoing form's suggestions: the next number of the year's secret series and the
+/// leaders who may sign (Người ký).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingHelp {
+    pub year: i32,
+    /// Next number of the year's series of secret documents (ND30 Điều 15.2: văn bản mật
+    /// are numbered in a series of their own, from 01 each year).
+    pub next_number: u32,
+    /// The last number and symbol registered this year, with its register number and date.
+    pub last: Option<String>,
+    /// The agency's leaders (active users with the leader role), by full name.
+    pub signers: Vec<String>,
+}
+
+/// The leading number of a "số, ký hiệu" ("10/BC-SCT" → 10).
+pub fn series_number(number_symbol: &str) -> Option<u32> {
+    let digits: String = number_symbol
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+/// A number and symbol as compared for duplicates: no spaces, upper case.
+fn folded_number(n: &str) -> String {
+    n.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The outgoing entries of `year`, every level: numbering is the agency's one series, so it is
+/// checked against every entry whoever registers (the refusal names only the earlier entry's
+/// register number and date, never its content).
+fn outgoing_of_year(a: &mut Act0<'_>, year: i32) -> Result<Vec<RegisterEntry>> {
+    Ok(a.tx
+        .list_register(
+            &ReadScope::system(),
+            RegisterKind::Outgoing,
+            year,
+            0,
+            i64::MAX,
+        )?
+        .rows
+        .into_iter()
+        .filter(|e| e.cancelled.is_none())
+        .collect())
+}
+
+/// How the "received" event names the incoming register entry ("Sổ đến 2026/05").
+const INCOMING_REF: &str = "Sổ đến ";
+
+/// Số đến: the incoming register number of a received item, from its "received" event, as a
+/// clerk writes it ("05/2026").
+pub fn incoming_number(events: &[ItemEvent]) -> Option<String> {
+    let r = events
+        .iter()
+        .find(|e| e.kind == "received")?
+        .reference
+        .as_deref()?
+        .strip_prefix(INCOMING_REF)?;
+    let (year, number) = r.split_once('/')?;
+    Some(format!("{number}/{year}"))
 }
 
 /// Vào sổ đăng ký BMNN đến.
@@ -535,8 +607,47 @@ impl<S: Store> Service<S> {
             }
             // A Tuyệt mật summary the register's regime forbids is left out of the entry
             // (`entry_fields`), not refused: it was lawfully recorded when the item was classified.
-            item.number_symbol = Some(non_empty("number_symbol", &c.number_symbol)?);
+            let number_symbol = non_empty("number_symbol", &c.number_symbol)?;
+            // ND30 Điều 15.2: one series per year; a number and symbol used twice is an error
+            // the clerk must see before the document leaves.
+            let wanted = folded_number(&number_symbol);
+            if let Some(e) = outgoing_of_year(a, on.year())?.into_iter().find(|e| {
+                e.fields
+                    .get("number_symbol")
+                    .is_some_and(|n| folded_number(n) == wanted)
+            }) {
+                return Err(CoreError::refused(
+                    "duplicate_number",
+                    format!(
+                        "Số, ký hiệu {number_symbol} đã được vào sổ đăng ký BMNN đi năm {}: mục số {:02}, ngày {}.",
+                        e.year,
+                        e.number,
+                        fmt_vn(e.date)
+                    ),
+                ));
+            }
+            item.number_symbol = Some(number_symbol);
             item.signer = Some(non_empty("signer", &c.signer)?);
+            if let Some(r) = &c.recipients {
+                let r: Vec<String> = r
+                    .iter()
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                if r.is_empty() {
+                    return Err(CoreError::invalid("recipients", "phải nêu nơi nhận"));
+                }
+                item.recipients = r;
+            }
+            if let Some(q) = c.quantity {
+                if q == 0 || q > 10_000 {
+                    return Err(CoreError::invalid(
+                        "quantity",
+                        "số lượng bản phải từ 1 đến 10.000",
+                    ));
+                }
+                item.copies_issued = q;
+            }
             item.doc_date = Some(on);
             item.status = Status::Issued;
             let mut fields = entry_fields(&item, regime);
@@ -576,6 +687,37 @@ impl<S: Store> Service<S> {
                 format!("item={}", item.id),
             )?;
             Ok((item, entry))
+        })
+    }
+
+    /// What the outgoing form suggests on `ctx.today`: the next number of the year's series
+    /// and the agency's leaders as signers.
+    pub fn outgoing_help(&self, ctx: &Ctx) -> Result<OutgoingHelp> {
+        self.read(ctx, |a| {
+            a.require_role(access::CLERK, "Vào sổ đăng ký BMNN đi")?;
+            let year = a.ctx.today.year();
+            let entries = outgoing_of_year(a, year)?;
+            let last = entries
+                .iter()
+                .filter_map(|e| {
+                    let n = e.fields.get("number_symbol")?;
+                    Some((series_number(n)?, n.clone(), e.number, e.date))
+                })
+                .max_by_key(|x| (x.0, x.2));
+            let mut signers: Vec<String> =
+                a.tx.list_users()?
+                    .into_iter()
+                    .filter(|u| u.active && u.has(Role::Leader))
+                    .map(|u| u.full_name)
+                    .collect();
+            signers.sort();
+            signers.dedup();
+            Ok(OutgoingHelp {
+                year,
+                next_number: last.as_ref().map_or(1, |l| l.0 + 1),
+                last: last.map(|(_, n, no, d)| format!("{n} (mục số {no:02}, ngày {})", fmt_vn(d))),
+                signers,
+            })
         })
     }
 
@@ -684,7 +826,7 @@ impl<S: Store> Service<S> {
                 created_by: a.actor.id,
                 to_user: None,
             })?;
-            a.event(&item, "received", on, &regime.code, regime.cite(Cite::Receive), Some(format!("Sổ đến {}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
+            a.event(&item, "received", on, &regime.code, regime.cite(Cite::Receive), Some(format!("{INCOMING_REF}{}/{:02}", entry.year, entry.number)), None, if item.sealed { "Vào sổ theo ký hiệu ngoài bì, chưa bóc bì".into() } else { String::new() })?;
             a.audit("register.incoming", format!("register:incoming:{}:{}", entry.year, entry.number), format!("item={} sealed={}", item.id, item.sealed))?;
             Ok((item, entry))
         })

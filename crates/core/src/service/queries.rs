@@ -138,6 +138,15 @@ impl<S: Store> Service<S> {
         })
     }
 
+    /// One register entry, through the reader's scope (absent or hidden: not found).
+    pub fn register_entry(&self, ctx: &Ctx, id: Id) -> Result<RegisterEntry> {
+        self.read(ctx, |a| {
+            let scope = a.scope();
+            a.tx.get_register_entry(&scope, id)?
+                .ok_or(CoreError::NotFound("mục sổ"))
+        })
+    }
+
     pub fn pending_acks(&self, ctx: &Ctx) -> Result<Vec<RegisterEntry>> {
         self.read(ctx, |a| {
             let scope = a.scope();
@@ -185,91 +194,7 @@ impl<S: Store> Service<S> {
 
     /// What is due or overdue on `date`, as far as the user may see.
     pub fn due(&self, ctx: &Ctx, date: Date) -> Result<Vec<Obligation>> {
-        self.read(ctx, |a| {
-            let scope = a.scope();
-            let regime = a
-                .rules
-                .regime_for(date)
-                .or(a.rules.regimes.last())
-                .expect("regimes");
-            let horizon = crate::dates::days_after(
-                date,
-                obligations::HORIZON_DAYS + regime.extension.deadline_days_before_expiry,
-            );
-            let all = i64::MAX;
-            let expiring =
-                a.tx.list_items(
-                    &scope,
-                    &ItemQuery {
-                        protected_only: true,
-                        expiring_by: Some(horizon),
-                        limit: all,
-                        ..Default::default()
-                    },
-                )?
-                .rows;
-            let recalls =
-                a.tx.list_items(
-                    &scope,
-                    &ItemQuery {
-                        recall_pending: true,
-                        limit: all,
-                        ..Default::default()
-                    },
-                )?
-                .rows;
-            let mut open_requests = a.tx.list_requests(
-                &scope,
-                &RequestQuery {
-                    status: Some(RequestStatus::Pending),
-                    ..Default::default()
-                },
-            )?;
-            open_requests.extend(a.tx.list_requests(
-                &scope,
-                &RequestQuery {
-                    status: Some(RequestStatus::Approved),
-                    kind: Some(RequestKind::TakeOut),
-                    ..Default::default()
-                },
-            )?);
-            let proposals =
-                a.tx.list_items(
-                    &scope,
-                    &ItemQuery {
-                        status: Some(Status::Proposed),
-                        limit: all,
-                        ..Default::default()
-                    },
-                )?
-                .rows;
-            let open_notices = a.tx.list_notices(
-                &scope,
-                &NoticeQuery {
-                    open_only: true,
-                    item_id: None,
-                },
-            )?;
-            let pending_acks = a.tx.pending_acks(&scope, None)?;
-            let mut v = obligations::compute(
-                date,
-                regime,
-                &obligations::Inputs {
-                    expiring: &expiring,
-                    recalls: &recalls,
-                    open_requests: &open_requests,
-                    proposals: &proposals,
-                    open_notices: &open_notices,
-                    pending_acks: &pending_acks,
-                },
-            );
-            // Programme obligations (no secret content) for those who keep the programme.
-            if a.actor.has(Role::SecurityOfficer) || a.actor.has(Role::Leader) {
-                v.extend(super::programme::programme_obligations(a, date)?);
-                v.sort_by_key(|o| (o.urgency, o.due, o.kind as u8));
-            }
-            Ok(v)
-        })
+        self.read(ctx, |a| due_for(a, date))
     }
 
     pub fn org(&self, ctx: &Ctx) -> Result<OrgView> {
@@ -308,4 +233,91 @@ impl<S: Store> Service<S> {
             a.tx.audit_tail(limit.clamp(1, 10_000))
         })
     }
+}
+
+/// [`Service::due`] inside a read already open (the inbox reads it in the same transaction).
+pub(crate) fn due_for(a: &mut Act0<'_>, date: Date) -> Result<Vec<Obligation>> {
+    let scope = a.scope();
+    let regime = a
+        .rules
+        .regime_for(date)
+        .or(a.rules.regimes.last())
+        .expect("regimes");
+    let horizon = crate::dates::days_after(
+        date,
+        obligations::HORIZON_DAYS + regime.extension.deadline_days_before_expiry,
+    );
+    let all = i64::MAX;
+    let expiring =
+        a.tx.list_items(
+            &scope,
+            &ItemQuery {
+                protected_only: true,
+                expiring_by: Some(horizon),
+                limit: all,
+                ..Default::default()
+            },
+        )?
+        .rows;
+    let recalls =
+        a.tx.list_items(
+            &scope,
+            &ItemQuery {
+                recall_pending: true,
+                limit: all,
+                ..Default::default()
+            },
+        )?
+        .rows;
+    let mut open_requests = a.tx.list_requests(
+        &scope,
+        &RequestQuery {
+            status: Some(RequestStatus::Pending),
+            ..Default::default()
+        },
+    )?;
+    open_requests.extend(a.tx.list_requests(
+        &scope,
+        &RequestQuery {
+            status: Some(RequestStatus::Approved),
+            kind: Some(RequestKind::TakeOut),
+            ..Default::default()
+        },
+    )?);
+    let proposals =
+        a.tx.list_items(
+            &scope,
+            &ItemQuery {
+                status: Some(Status::Proposed),
+                limit: all,
+                ..Default::default()
+            },
+        )?
+        .rows;
+    let open_notices = a.tx.list_notices(
+        &scope,
+        &NoticeQuery {
+            open_only: true,
+            item_id: None,
+        },
+    )?;
+    let pending_acks = a.tx.pending_acks(&scope, None)?;
+    let mut v = obligations::compute(
+        date,
+        regime,
+        &obligations::Inputs {
+            expiring: &expiring,
+            recalls: &recalls,
+            open_requests: &open_requests,
+            proposals: &proposals,
+            open_notices: &open_notices,
+            pending_acks: &pending_acks,
+        },
+    );
+    // Programme obligations (no secret content) for those who keep the programme.
+    if a.actor.has(Role::SecurityOfficer) || a.actor.has(Role::Leader) {
+        v.extend(super::programme::programme_obligations(a, date)?);
+        v.sort_by_key(|o| (o.urgency, o.due, o.kind as u8));
+    }
+    Ok(v)
 }

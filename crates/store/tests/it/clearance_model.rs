@@ -885,6 +885,8 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
             let r = o.svc.register_outgoing(
                 &ctx(by),
                 RegisterOutgoingCmd {
+                    recipients: None,
+                    quantity: None,
                     item_id: i,
                     number_symbol: format!("{}/M", w.steps),
                     signer: "Giám đốc".into(),

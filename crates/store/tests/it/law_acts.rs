@@ -343,8 +343,12 @@ fn acts_on(l: &Law<'_>) {
         .register_outgoing(
             &l.ctx(&o.clerk),
             RegisterOutgoingCmd {
+                recipients: None,
+                quantity: None,
                 item_id: item.id,
-                number_symbol: "01/BC-STN".into(),
+                // One number per act date: the dates share a year, and a number and
+                // symbol is used once a year.
+                number_symbol: format!("{:02}/BC-STN", on.ordinal()),
                 signer: "Giám đốc".into(),
                 unit_kept: None,
                 note: None,

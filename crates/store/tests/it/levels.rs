@@ -140,6 +140,8 @@ pub fn issued_mat(o: &Org, unit: Id, number: &str) -> SecretItem {
         .register_outgoing(
             &o.ctx(&o.clerk),
             RegisterOutgoingCmd {
+                recipients: None,
+                quantity: None,
                 item_id: item.id,
                 number_symbol: number.into(),
                 signer: "Giám đốc".into(),

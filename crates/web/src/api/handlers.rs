@@ -753,6 +753,11 @@ pub async fn due<S: Store>(State(st): St<S>, a: Authed, ApiQuery(q): ApiQuery<Du
     ok(st.run(move |svc| svc.due(&a.ctx, date)).await?)
 }
 
+/// GET /inbox: Chờ tôi xử lý of the caller.
+pub async fn inbox<S: Store>(State(st): St<S>, a: Authed) -> Res {
+    ok(st.run(move |svc| svc.inbox(&a.ctx)).await?)
+}
+
 #[derive(Deserialize)]
 pub struct AuditQuery {
     limit: Option<i64>,

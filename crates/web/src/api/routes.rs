@@ -303,6 +303,8 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::NOTICE_KEEPERS)
             .body(without(&notice_done_cmd(), "notice_id"))
             .ok(200, r("Notice")),
+        route(M::GET, "/inbox", h::inbox::<S>, "inbox", "Thời hạn", "Chờ tôi xử lý: việc chờ người gọi theo vai trò (quyết định, vào sổ, ký nhận, kết quả đề xuất của mình, thời hạn)")
+            .ok(200, r("Inbox")),
         route(M::GET, "/due", h::due::<S>, "due", "Thời hạn", "Việc đến hạn, quá hạn vào một ngày")
             .query("date", date_in(), "ngày xem (mặc định hôm nay)")
             .ok(200, array(r("Obligation"))),

@@ -313,8 +313,43 @@ pub fn register_outgoing_cmd() -> Value {
         ("signer", ne(), true),
         ("unit_kept", opt(text()), false),
         ("note", opt(text()), false),
+        ("recipients", opt(strings()), false),
+        ("quantity", opt(int()), false),
         ("date", act_date(), false),
     ])
+}
+
+/// Chờ tôi xử lý (`Service::inbox`).
+fn inbox() -> Value {
+    let line = obj(&[
+        (
+            "group",
+            enumeration(&["decide", "sign", "register", "mine", "deadlines"]),
+            true,
+        ),
+        ("kind", text(), true),
+        (
+            "act",
+            enumeration(&bmnn_core::service::InboxAct::codes()),
+            true,
+        ),
+        ("item_id", opt(int()), true),
+        ("request_id", opt(int()), true),
+        ("entry_id", opt(int()), true),
+        ("notice_id", opt(int()), true),
+        ("text", text(), true),
+        ("since", date(), true),
+        ("due", opt(date()), true),
+        (
+            "urgency",
+            enumeration(&["overdue", "today", "soon", "info"]),
+            true,
+        ),
+        ("outcome", opt(text()), true),
+        ("reason", opt(text()), true),
+        ("waiting", boolean(), true),
+    ]);
+    obj(&[("lines", array(line), true), ("count", int(), true)])
 }
 
 pub fn receive_incoming_cmd() -> Value {
@@ -1055,6 +1090,7 @@ pub fn components() -> Value {
     put("RegisterEntry", register_entry());
     put("RegisterBook", register_book());
     put("Obligation", obligation());
+    put("Inbox", inbox());
     put(
         "ItemDetail",
         obj(&[

@@ -69,6 +69,8 @@ pub struct ActPage {
     pub fields: Vec<Field>,
     pub hidden: Vec<(&'static str, String)>,
     pub error: Option<Refusal>,
+    /// Decided by two buttons, "Duyệt" and "Không duyệt" (no select that defaults to yes).
+    pub two_buttons: bool,
 }
 
 /// The part of an act's form that follows the act's date (re-rendered by htmx when the date
@@ -102,6 +104,12 @@ struct Cx {
     catalogue: Vec<(Id, String, Level)>,
     /// Files attached to the request's item (the scanned copy of an outside decision).
     attachments: Vec<(Id, String)>,
+    /// The register entry acted on (acknowledge, cancel), as the clerk knows it.
+    entry_row: Option<bmnn_core::registers::RegisterEntry>,
+    /// When the item was proposed (decision forms: who asked and when).
+    asked_on: Option<Date>,
+    /// The outgoing form's suggestions (next number, signers), from the service.
+    outgoing: Option<OutgoingHelp>,
 }
 
 fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<Cx, CoreError> {
@@ -109,7 +117,15 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
     match a.on() {
         ActOn::Item => {
             let id = v.req_id("item")?;
-            cx.item = Some(svc.item_detail(ctx, id)?.item);
+            let d = svc.item_detail(ctx, id)?;
+            cx.asked_on = d.events.iter().find(|e| e.kind == "proposed").map(|e| e.on);
+            if a == ActKind::DecideClassification {
+                // The draft the leader decides on.
+                for m in svc.attachments(ctx, id)? {
+                    cx.attachments.push((m.id, m.file_name));
+                }
+            }
+            cx.item = Some(d.item);
         }
         ActOn::Request => {
             let r = svc.get_request(ctx, v.req_id("request")?)?;
@@ -125,7 +141,11 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
             }
             cx.request = Some(r);
         }
-        ActOn::Entry => cx.entry = Some(v.req_id("entry")?),
+        ActOn::Entry => {
+            let id = v.req_id("entry")?;
+            cx.entry = Some(id);
+            cx.entry_row = Some(svc.register_entry(ctx, id)?);
+        }
         ActOn::Notice => {
             let id = v.req_id("notice")?;
             let n = svc
@@ -159,6 +179,10 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
             .map(|u| (u.id, format!("{} ({})", u.full_name, u.username)))
             .collect();
         cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
+    }
+    if a == ActKind::RegisterOutgoing {
+        // Offered to the clerk only; others meet the service's refusal when they submit.
+        cx.outgoing = svc.outgoing_help(ctx).ok();
     }
     if matches!(
         a,
@@ -334,11 +358,38 @@ fn cat_opts(cx: &Cx) -> Vec<(String, String)> {
         .collect()
 }
 
-fn yes_no() -> Vec<(String, String)> {
-    vec![
-        ("yes".into(), "Đồng ý, cho phép".into()),
-        ("no".into(), "Không đồng ý, từ chối".into()),
-    ]
+/// The decision forms' two buttons: `decision=approve` ("Duyệt") or `decision=reject`
+/// ("Không duyệt"). The reason a rejection needs is checked by the service.
+fn approve_of(v: &Vals) -> Result<bool, CoreError> {
+    match v.get("decision") {
+        "approve" => Ok(true),
+        "reject" => Ok(false),
+        _ => Err(CoreError::invalid(
+            "decision",
+            "hãy bấm «Duyệt» hoặc «Không duyệt»",
+        )),
+    }
+}
+
+/// Acts decided by the two buttons "Duyệt" / "Không duyệt".
+fn decided_by_buttons(a: ActKind) -> bool {
+    matches!(a, ActKind::Decide | ActKind::DecideClassification)
+}
+
+/// "Người ký": the agency's leaders from the service, and the value typed before if it is
+/// another name (a refused form keeps what was chosen).
+fn signer_opts(cx: &Cx, v: &Vals) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = cx
+        .outgoing
+        .iter()
+        .flat_map(|h| h.signers.iter())
+        .map(|n| (n.clone(), n.clone()))
+        .collect();
+    let typed = v.get("signer");
+    if !typed.is_empty() && !out.iter().any(|(k, _)| k == typed) {
+        out.push((typed.to_string(), typed.to_string()));
+    }
+    out
 }
 
 /// The fields of act `code`, filled from `v`.
@@ -368,25 +419,47 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .act_date();
         }
         ActKind::DecideClassification => {
-            b.select("approve", "Quyết định", format!("Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)), yes_no(), None)
-                .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
+            b.select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
                 .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), cat_opts(cx), Some("— giữ như đề xuất —"))
                 .check("copy_allowed", "Được phép sao, chụp", format!("{}.", c(Cite::ClassifyDecision)))
                 .text("circulation", "Phạm vi lưu hành", format!("{}.", c(Cite::ClassifyDecision)))
                 .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", format!("Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu theo {}).", c(Cite::StampsRegisters)))
-                .area("reason", "Lý do (khi không duyệt)", "Ghi rõ lý do không duyệt.")
+                .area("reason", "Lý do không duyệt", format!("Bắt buộc khi chọn «Không duyệt». Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
                 .act_date();
         }
         ActKind::RegisterOutgoing => {
+            let next = cx.outgoing.as_ref().map_or(String::new(), |h| {
+                format!(
+                    " Số tiếp theo năm {}: {:02}{}.",
+                    h.year,
+                    h.next_number,
+                    h.last
+                        .as_ref()
+                        .map(|l| format!(" (số gần nhất: {l})"))
+                        .unwrap_or_default()
+                )
+            });
             b.req(
                 "number_symbol",
                 "Số, ký hiệu văn bản mật",
                 format!(
-                    "Văn bản mật được đánh số theo hệ thống số riêng ({}).",
+                    "Văn bản mật được đánh số theo hệ thống số riêng ({}).{next}",
                     c(Cite::Numbering)
                 ),
             )
-            .req("signer", "Người ký", "")
+            .select(
+                "signer",
+                "Người ký",
+                "Lãnh đạo cơ quan ký văn bản.",
+                signer_opts(cx, v),
+                Some("— chọn người ký —"),
+            )
+            .area(
+                "recipients",
+                "Nơi nhận (mỗi dòng một nơi)",
+                "Theo quyết định xác định độ mật; sửa nếu văn bản phát hành khác.",
+            )
+            .num("quantity", "Số lượng bản", "Số bản phát hành.")
             .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
             .text("note", "Ghi chú", "")
             .date(
@@ -529,18 +602,14 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .act_date();
         }
         ActKind::Decide => {
-            b.select(
-                "approve",
-                "Quyết định",
-                "Từ chối phải bằng văn bản, nêu rõ lý do.",
-                yes_no(),
-                None,
-            )
-            .text("reference", "Số văn bản cho phép / từ chối", "")
+            b.text("reference", "Số văn bản cho phép / từ chối", "")
             .area(
                 "reason",
-                "Lý do từ chối",
-                format!("Bắt buộc khi từ chối ({}).", c(Cite::RefusalReason)),
+                "Lý do không duyệt",
+                format!(
+                    "Bắt buộc khi chọn «Không duyệt»: từ chối phải bằng văn bản, nêu rõ lý do ({}).",
+                    c(Cite::RefusalReason)
+                ),
             )
             .text(
                 "external_number",
@@ -704,7 +773,6 @@ fn defaults(code: ActKind, cx: &Cx, r: &Regime) -> Vals {
             set("copies", "1".into());
         }
         ActKind::DecideClassification => {
-            set("approve", "yes".into());
             let Some(i) = item else { return v };
             set("level", i.level.code().into());
             if i.copy_allowed {
@@ -727,7 +795,15 @@ fn defaults(code: ActKind, cx: &Cx, r: &Regime) -> Vals {
                 set("years", r.periods.years(i.level).to_string());
             }
         }
-        ActKind::Decide => set("approve", "yes".into()),
+        ActKind::RegisterOutgoing => {
+            if let Some(i) = item {
+                set("recipients", i.recipients.join("\n"));
+                set("quantity", i.copies_issued.to_string());
+            }
+            if let Some(h) = &cx.outgoing {
+                set("number_symbol", format!("{:02}/", h.next_number));
+            }
+        }
         ActKind::ProduceCopies => {
             if let Some(Request {
                 details:
@@ -744,8 +820,8 @@ fn defaults(code: ActKind, cx: &Cx, r: &Regime) -> Vals {
             }
             set("spoilt_destroyed", "0".into());
         }
-        // No default beyond what the item says.
-        ActKind::RegisterOutgoing
+        // No default beyond what the item says (a decision has none: two buttons).
+        ActKind::Decide
         | ActKind::Acknowledge
         | ActKind::RecallReturn
         | ActKind::CancelEntry
@@ -817,12 +893,19 @@ fn rule_hints(code: ActKind, cx: &Cx, r: &Regime) -> Vec<(String, String, String
     out
 }
 
-fn context_rows(cx: &Cx, rules: &RuleSet) -> (Vec<(&'static str, String)>, String, &'static str) {
+/// What the form acts on, as the person deciding or signing knows it: number and symbol,
+/// level, the summary where the reader may see it (the service's rule: `summary` is absent
+/// when hidden), what is asked and who asked when.
+fn context_rows(
+    cx: &Cx,
+    rules: &RuleSet,
+    r: &Regime,
+) -> (Vec<(&'static str, String)>, String, &'static str) {
     let mut rows = Vec::new();
     let mut link = String::new();
     let mut class = "";
     if let Some(i) = &cx.item {
-        rows.push(("Tài liệu, vật chứa BMNN", i.label()));
+        rows.push(("Tài liệu, vật chứa BMNN", item_label(i)));
         rows.push(("Độ mật", i.level.label().to_string()));
         rows.push(("Trạng thái", i.status.label().to_string()));
         if let Some(e) = i.expiry {
@@ -833,7 +916,23 @@ fn context_rows(cx: &Cx, rules: &RuleSet) -> (Vec<(&'static str, String)>, Strin
             rows.push(("Trích yếu nội dung", s.to_string()));
         }
         if i.status == Status::Proposed {
-            rows.push(("Người soạn thảo", i.drafter_name.clone()));
+            rows.push((
+                "Người đề xuất",
+                match cx.asked_on {
+                    Some(d) => format!("{}, ngày {}", i.drafter_name, fmt_vn(d)),
+                    None => i.drafter_name.clone(),
+                },
+            ));
+            if let Some(c) = i
+                .catalogue_item_id
+                .and_then(|id| cx.catalogue.iter().find(|c| c.0 == id))
+            {
+                rows.push(("Mục danh mục BMNN đề xuất", c.1.clone()));
+            }
+            if let Some(f) = &i.field {
+                rows.push(("Lĩnh vực", r.field_name(f).unwrap_or(f).to_string()));
+            }
+            rows.push(("Phạm vi lưu hành đề xuất", i.circulation.clone()));
             rows.push(("Nơi nhận", i.recipients.join("; ")));
             rows.push(("Số lượng bản phát hành", i.copies_issued.to_string()));
             rows.push((
@@ -845,22 +944,114 @@ fn context_rows(cx: &Cx, rules: &RuleSet) -> (Vec<(&'static str, String)>, Strin
                 }
                 .to_string(),
             ));
+            if cx.request.is_none() {
+                let drafts: Vec<&str> = cx.attachments.iter().map(|a| a.1.as_str()).collect();
+                rows.push((
+                    "Dự thảo đính kèm",
+                    if drafts.is_empty() {
+                        "Chưa đính kèm".to_string()
+                    } else {
+                        drafts.join("; ")
+                    },
+                ));
+            }
         }
         link = format!("/items/{}", Pid(i.id));
         class = level_class(i.level);
     }
-    if let Some(r) = &cx.request {
+    if let Some(q) = &cx.request {
         rows.push((
             "Yêu cầu",
-            format!("{} ({})", r.kind.label(), r.status.label()),
+            format!("{} ({})", q.kind.label(), q.status.label()),
         ));
         rows.push((
             "Người đề nghị",
-            format!("{}, ngày {}", r.requester_name, fmt_vn(r.requested_on)),
+            format!("{}, ngày {}", q.requester_name, fmt_vn(q.requested_on)),
         ));
+        match &q.details {
+            RequestDetails::Copy {
+                form,
+                count,
+                purpose,
+                recipients,
+                ..
+            } => {
+                rows.push(("Hình thức sao, chụp", form.label().to_string()));
+                rows.push(("Số bản đề nghị", count.to_string()));
+                rows.push(("Mục đích", purpose.clone()));
+                if !recipients.is_empty() {
+                    rows.push(("Nơi nhận bản sao", recipients.join("; ")));
+                }
+            }
+            RequestDetails::TakeOut {
+                abroad,
+                purpose,
+                place,
+                from,
+                until,
+                ..
+            } => {
+                rows.push((
+                    "Mang đến",
+                    format!("{place}{}", if *abroad { " (ra nước ngoài)" } else { "" }),
+                ));
+                rows.push((
+                    "Thời gian",
+                    format!("{} – {}", fmt_vn(*from), fmt_vn(*until)),
+                ));
+                rows.push(("Mục đích", purpose.clone()));
+            }
+            RequestDetails::Provide {
+                foreign,
+                party,
+                representative,
+                purpose,
+                ..
+            } => {
+                rows.push((
+                    "Bên nhận",
+                    format!(
+                        "{party}{} — người đại diện: {representative}",
+                        if *foreign { " (nước ngoài)" } else { "" }
+                    ),
+                ));
+                rows.push(("Mục đích", purpose.clone()));
+            }
+            RequestDetails::Destroy { method, place, .. } => {
+                rows.push(("Cách thức, địa điểm tiêu hủy", format!("{method}, {place}")));
+            }
+        }
     }
-    if let Some(e) = cx.entry {
-        rows.push(("Mục sổ", format!("{}", Pid(e))));
+    if let Some(e) = &cx.entry_row {
+        rows.push((
+            "Mục sổ",
+            format!(
+                "Số {:02} — {} năm {}, ngày {}",
+                e.number,
+                e.kind.label(),
+                e.year,
+                fmt_vn(e.date)
+            ),
+        ));
+        let doc = entry_label(e);
+        if !doc.is_empty() {
+            rows.push(("Tài liệu, vật chứa BMNN", doc));
+        }
+        rows.push(("Độ mật", e.level.label().to_string()));
+        if let Some(to) = e.fields.get("to") {
+            rows.push(("Người nhận", to.clone()));
+        }
+        if let Some(q) = e.fields.get("quantity") {
+            rows.push(("Số lượng", q.clone()));
+        }
+        if class.is_empty() {
+            class = level_class(e.level);
+        }
+        if link.is_empty()
+            && let Some(i) = e.item_id
+        {
+            link = format!("/items/{}", Pid(i));
+        }
     }
     if let Some(n) = &cx.notice {
         rows.push((
@@ -931,12 +1122,13 @@ fn page(
         let (message, basis) = match e {
             CoreError::Refused(x) => (x.message.clone(), x.basis.clone().unwrap_or_default()),
             CoreError::Invalid { field, message } => {
+                // A field the form does not show (the decision buttons) gets no label.
                 let label = fields
                     .iter()
                     .find(|f| f.name == field)
-                    .map(|f| f.label)
-                    .unwrap_or(field.as_str());
-                (format!("{label}: {message}"), String::new())
+                    .map(|f| format!("{}: ", f.label))
+                    .unwrap_or_default();
+                (format!("{label}{message}"), String::new())
             }
             other => (other.message_vi(), String::new()),
         };
@@ -955,7 +1147,7 @@ fn page(
                 .to_string(),
         }
     });
-    let (context, context_link, level_class) = context_rows(cx, rules);
+    let (context, context_link, level_class) = context_rows(cx, rules, r);
     ActPage {
         l: L::new(me, "", a.title()),
         code: a.code(),
@@ -967,6 +1159,7 @@ fn page(
         fields,
         hidden: hidden(a, v),
         error,
+        two_buttons: decided_by_buttons(a),
     }
 }
 
@@ -1049,6 +1242,12 @@ pub async fn submit<S: Store>(
     let v2 = v.clone();
     let res = st.run(move |svc| run(svc, &ctx, a, &v2)).await;
     match res {
+        // After a decision the leader goes back to what remains in his inbox.
+        Ok(_) if decided_by_buttons(a) => {
+            let mut r = Redirect::to(&format!("/inbox?ok={}", a.code())).into_response();
+            *r.status_mut() = StatusCode::SEE_OTHER;
+            r
+        }
         Ok(to) => {
             let sep = if to.contains('?') { '&' } else { '?' };
             let mut r = Redirect::to(&format!("{to}{sep}ok={}", a.code())).into_response();
@@ -1106,7 +1305,7 @@ fn run<S: Store>(
             item_url(i.id)
         }
         ActKind::DecideClassification => {
-            let approve = v.get("approve") == "yes";
+            let approve = approve_of(v)?;
             let i = svc.decide_classification(
                 ctx,
                 DecideClassificationCmd {
@@ -1132,6 +1331,8 @@ fn run<S: Store>(
                     signer: v.text("signer"),
                     unit_kept: v.opt("unit_kept"),
                     note: v.opt("note"),
+                    recipients: Some(v.lines("recipients")),
+                    quantity: v.num("quantity")?,
                     date,
                 },
             )?;
@@ -1265,7 +1466,7 @@ fn run<S: Store>(
                 ctx,
                 DecideCmd {
                     request_id: v.req_id("request")?,
-                    approve: v.get("approve") == "yes",
+                    approve: approve_of(v)?,
                     reason: v.opt("reason"),
                     external_ref: None,
                     external: match v.opt("external_number") {

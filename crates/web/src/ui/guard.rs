@@ -46,6 +46,9 @@ pub struct Me {
     pub user: User,
     pub csrf: String,
     pub token_hash: String,
+    /// Lines waiting in the user's inbox ("Chờ tôi xử lý"), for the header of full pages
+    /// (`Service::inbox_count`; None on htmx fragments and forms posted).
+    pub inbox: Option<usize>,
 }
 
 /// For multipart bodies the guard cannot read the token without consuming the upload; it
@@ -212,14 +215,28 @@ pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: 
             let h = token_hash(&t);
             let idle = st.cfg.session_idle_secs;
             let h2 = h.clone();
+            // The header's inbox count: full pages only (one read transaction), not htmx
+            // fragments, not posted forms.
+            let page = parts.method == Method::GET && !parts.headers.contains_key("hx-request");
             match st
-                .run(move |svc| svc.session_user(&h2, now_utc(), idle))
+                .run(move |svc| {
+                    let Some((user, s)) = svc.session_user(&h2, now_utc(), idle)? else {
+                        return Ok(None);
+                    };
+                    let inbox = if page {
+                        Some(svc.inbox_count(&ctx_for(user.id))?)
+                    } else {
+                        None
+                    };
+                    Ok(Some((user, s, inbox)))
+                })
                 .await
             {
-                Ok(Some((user, s))) => Some(Me {
+                Ok(Some((user, s, inbox))) => Some(Me {
                     user,
                     csrf: s.csrf,
                     token_hash: h,
+                    inbox,
                 }),
                 Ok(None) => None,
                 Err(_) => {

@@ -22,6 +22,7 @@ mod assets;
 mod attach;
 pub mod guard;
 pub mod headers;
+pub mod inbox;
 mod pages;
 mod programme;
 mod registers;
@@ -110,6 +111,7 @@ fn routes<S: Store>() -> Routes<S> {
         .post("/items", A::SignedIn, pages::items_search::<S>)
         .get("/items/{id}", A::SignedIn, pages::item_page::<S>)
         .get("/approvals", A::SignedIn, pages::approvals::<S>)
+        .get("/inbox", A::SignedIn, inbox::page::<S>)
         .get("/notices", A::SignedIn, pages::notices::<S>)
         .get("/rules/unconfirmed", A::SignedIn, pages::unconfirmed::<S>)
         .get("/acts/{code}", A::SignedIn, acts::form_page::<S>)

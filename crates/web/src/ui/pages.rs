@@ -15,7 +15,7 @@ use bmnn_core::Level;
 use bmnn_core::acts::ActKind;
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
-use bmnn_core::obligations::{ObligationKind, Urgency};
+use bmnn_core::obligations::Urgency;
 use bmnn_core::ports::Store;
 use bmnn_core::rules::Act;
 
@@ -63,7 +63,7 @@ const STATUSES: [Status; 7] = [
 pub struct DueRow {
     pub urgency: &'static str,
     pub urgency_class: &'static str,
-    pub kind: &'static str,
+    pub kind: String,
     pub due: String,
     pub text: String,
     pub link: String,
@@ -82,147 +82,55 @@ pub struct DashboardPage {
     pub soon: usize,
 }
 
-fn relevant(kind: ObligationKind, u: &User) -> bool {
-    use ObligationKind::*;
-    if u.has(Role::SecurityOfficer) {
-        return true;
-    }
-    let clerk = u.has(Role::Clerk)
-        && matches!(
-            kind,
-            Expiry | Notice | Recall | TakenOut | HandoverAck | AnnualReport
-        );
-    let leader = u.has(Role::Leader)
-        && matches!(
-            kind,
-            Decision
-                | ExtensionDeadline
-                | Expiry
-                | AnnualReport
-                | PlanTask
-                | IncidentReport
-                | SubordinateReport
-        );
-    clerk || leader
-}
-
-fn due_link(o: &bmnn_core::obligations::Obligation, u: &User) -> (String, &'static str) {
-    use ObligationKind::*;
-    // Only leaders decide; everyone else gets the item page.
-    if o.kind == Decision && !u.has(Role::Leader) {
-        return match o.item_id {
-            Some(i) => (format!("/items/{}", Pid(i)), "Xem"),
-            None => ("/approvals".to_string(), "Xem"),
-        };
-    }
-    // The programme's obligations lead to their record pages (công tác bảo vệ BMNN).
-    let reporter = u.has(Role::SecurityOfficer) || u.has(Role::Leader);
-    let programme = match o.kind {
-        Commitment => Some(("/programme/commitment", "Ghi cam kết")),
-        Remedy => Some(("/programme/inspection", "Xem kiểm tra")),
-        IncidentReport => Some(("/programme/incident", "Ghi nhận đã báo cáo")),
-        MeetingDocuments => Some(("/programme/meeting", "Xem cuộc họp")),
-        PlanTask | AnnualPlan | SubordinatePlan => Some(("/programme/plan", "Xem kế hoạch")),
-        SubordinateReport | AnnualReport if reporter => Some(("/programme/reports", "Báo cáo")),
-        _ => None,
-    };
-    if let Some((href, label)) = programme {
-        return (href.to_string(), label);
-    }
-    match (o.kind, o.request_id, o.notice_id, o.entry_id, o.item_id) {
-        (Decision, Some(r), _, _, _) => (format!("/acts/decide?request={}", Pid(r)), "Quyết định"),
-        (Decision, None, _, _, Some(i)) => (
-            format!("/acts/decide-classification?item={}", Pid(i)),
-            "Quyết định độ mật",
-        ),
-        (HandoverAck, _, _, Some(_), Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
-        (Notice, _, Some(n), _, _) => (
-            format!("/acts/notice-done?notice={}", Pid(n)),
-            "Ghi nhận đã gửi",
-        ),
-        (Recall, _, _, _, Some(i)) => (
-            format!("/acts/recall-return?item={}", Pid(i)),
-            "Ghi nhận đã trả",
-        ),
-        (TakenOut, Some(r), _, _, _) => (
-            format!("/acts/take-out-return?request={}", Pid(r)),
-            "Ghi nhận trả",
-        ),
-        (ExtensionDeadline, _, _, _, Some(i)) => {
-            (format!("/acts/extend?item={}", Pid(i)), "Gia hạn")
-        }
-        (_, _, _, _, Some(i)) => (format!("/items/{}", Pid(i)), "Xem"),
-        _ => (String::new(), ""),
-    }
-}
-
-fn urgency_class(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Overdue => "u-overdue",
-        Urgency::Today => "u-today",
-        Urgency::Soon => "u-soon",
-        Urgency::Info => "u-info",
-    }
-}
-
+/// Việc hôm nay: the caller's inbox (`Service::inbox` decides what concerns whom and which
+/// act each line opens); the handovers waiting for his signature first.
 pub async fn dashboard<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
+    use bmnn_core::service::InboxGroup;
     let ctx = ctx_for(me.user.id);
     let today = today_vn();
-    let (due, acks) = match call(&st, &me, move |svc| {
-        Ok((svc.due(&ctx, today)?, svc.pending_acks(&ctx)?))
-    })
-    .await
-    {
+    let inbox = match call(&st, &me, move |svc| svc.inbox(&ctx)).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let rows: Vec<DueRow> = due
-        .iter()
-        .filter(|o| relevant(o.kind, &me.user))
-        .map(|o| {
-            let (link, link_label) = due_link(o, &me.user);
-            DueRow {
-                urgency: o.urgency.label(),
-                urgency_class: urgency_class(o.urgency),
-                kind: o.kind.label(),
-                due: fmt_vn(o.due),
-                text: o.text.clone(),
-                link,
-                link_label,
-            }
-        })
-        .collect();
-    let acks = acks
-        .iter()
-        .map(|e| DueRow {
-            urgency: if e.date < today {
-                "Quá hạn"
+    let row = |l: &bmnn_core::service::InboxLine| {
+        let r = super::inbox::Row::of(l);
+        DueRow {
+            urgency: r.urgency,
+            urgency_class: r.urgency_class,
+            kind: if r.outcome.is_empty() {
+                r.kind
             } else {
-                "Hôm nay"
+                format!("{}: {}", r.kind, r.outcome)
             },
-            urgency_class: if e.date < today {
-                "u-overdue"
-            } else {
-                "u-today"
-            },
-            kind: "Chờ bạn ký nhận",
-            due: fmt_vn(e.date),
-            text: format!(
-                "Sổ chuyển giao số {:02}/{}: {} {}",
-                e.number,
-                e.year,
-                e.fields.get("doc_type").cloned().unwrap_or_default(),
-                e.fields.get("number_symbol").cloned().unwrap_or_default()
-            ),
-            link: format!("/acts/acknowledge?entry={}", Pid(e.id)),
-            link_label: "Ký nhận",
-        })
+            due: if r.due.is_empty() { r.since } else { r.due },
+            text: r.text,
+            link: r.link,
+            link_label: r.link_label,
+        }
+    };
+    let acks: Vec<DueRow> = inbox
+        .lines
+        .iter()
+        .filter(|l| l.group == InboxGroup::Sign)
+        .map(row)
         .collect();
-    let count = |c: &str| rows.iter().filter(|r| r.urgency_class == c).count();
+    let rows: Vec<DueRow> = inbox
+        .lines
+        .iter()
+        .filter(|l| l.group != InboxGroup::Sign)
+        .map(row)
+        .collect();
+    let count = |u: Urgency| {
+        inbox
+            .lines
+            .iter()
+            .filter(|l| l.waiting && l.urgency == u)
+            .count()
+    };
     let page = DashboardPage {
-        overdue: count("u-overdue"),
-        due_today: count("u-today"),
-        soon: count("u-soon"),
+        overdue: count(Urgency::Overdue),
+        due_today: count(Urgency::Today),
+        soon: count(Urgency::Soon),
         l: L::new(&me, "home", "Việc hôm nay"),
         today: fmt_vn(today),
         acks,
@@ -629,6 +537,10 @@ fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleS
         i.summary_consent_ref.clone().unwrap_or_default(),
     );
     put("Ngày văn bản", d(i.doc_date));
+    put(
+        "Số đến",
+        bmnn_core::service::incoming_number(&dt.events).unwrap_or_default(),
+    );
     put("Cơ quan ban hành", i.issuer.clone().unwrap_or_default());
     put(
         "Lĩnh vực",
@@ -738,8 +650,18 @@ pub async fn item_page<S: Store>(
     let dt = &view.detail;
     let i = &dt.item;
     let none: Vec<ActKind> = Vec::new();
+    let mut l = L::new(&me, "items", i.label()).with_flash(q.ok.as_deref());
+    // After receiving, the confirmation gives the clerk the number to write on the document.
+    if q.ok.as_deref() == Some("receive-incoming")
+        && let (Some(f), Some(n)) = (
+            l.flash.as_mut(),
+            bmnn_core::service::incoming_number(&dt.events),
+        )
+    {
+        f.push_str(&format!(" Số đến: {n}."));
+    }
     let page = ItemPage {
-        l: L::new(&me, "items", i.label()).with_flash(q.ok.as_deref()),
+        l,
         id: Pid(i.id),
         label: i.label(),
         level: i.level.label(),

@@ -31,6 +31,8 @@ pub struct L {
     /// The menu sections open to the user (`bmnn_core::access::menu`).
     pub menu: bmnn_core::access::Menu,
     pub flash: Option<String>,
+    /// Chờ tôi xử lý: lines waiting in the user's inbox (`Service::inbox_count`).
+    pub inbox: Option<usize>,
 }
 
 impl L {
@@ -54,6 +56,7 @@ impl L {
             logged_in: true,
             menu: bmnn_core::access::menu(u),
             flash: None,
+            inbox: me.inbox,
         }
     }
 
@@ -71,6 +74,7 @@ impl L {
             logged_in: false,
             menu: bmnn_core::access::Menu::default(),
             flash: None,
+            inbox: None,
         }
     }
 

@@ -41,6 +41,11 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "item page through the clearance filter",
     ),
     ("GET", "/approvals", "the user's own inbox"),
+    (
+        "GET",
+        "/inbox",
+        "the user's own inbox, computed for the user by the service",
+    ),
     ("GET", "/notices", "notices through the clearance filter"),
     (
         "GET",
@@ -238,6 +243,11 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "notices through the clearance filter",
     ),
     ("GET", "/api/v1/due", "what the user must do"),
+    (
+        "GET",
+        "/api/v1/inbox",
+        "the user's own inbox, computed for the user",
+    ),
     (
         "POST",
         "/api/v1/scan",

@@ -22,6 +22,8 @@ async fn every_act_form_renders_in_vietnamese_for_its_context() {
         .register_outgoing(
             &clerk,
             RegisterOutgoingCmd {
+                recipients: None,
+                quantity: None,
                 item_id: item,
                 number_symbol: "12/BC-THU".into(),
                 signer: "Nguyễn Văn Giám".into(),

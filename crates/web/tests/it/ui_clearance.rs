@@ -40,6 +40,8 @@ async fn fixture() -> Fixture {
             .register_outgoing(
                 &clerk,
                 RegisterOutgoingCmd {
+                    recipients: None,
+                    quantity: None,
                     item_id: id,
                     number_symbol: no.into(),
                     signer: "Nguyễn Văn Giám".into(),
