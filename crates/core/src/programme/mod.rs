@@ -12,6 +12,7 @@
 //! sends up the chain.
 
 pub mod bundle;
+pub mod fields;
 pub mod forms;
 pub mod reports;
 
@@ -129,6 +130,17 @@ pub trait Record: Serialize + DeserializeOwned {
     /// Sets the warnings the rules of the record's date give for it (kept in the record and
     /// returned to the caller; nothing is refused).
     fn set_warnings(&mut self, _regime: &Regime) {}
+    /// The follow-up acts the record's state leaves open (before any role check): a device
+    /// still in use may be wiped, a task not yet done may be marked done…
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        Vec::new()
+    }
+    /// Sửa hồ sơ, per kind: `given` holds the fields a form or an API call sets (already
+    /// merged over the stored record's JSON, so every field it does not hold keeps its stored
+    /// value); `self` is the stored record. A kind whose lists carry follow-up state (the
+    /// date a task was done, a remedy done, a subordinate's plan received) keeps that state
+    /// on the entries that remain.
+    fn keep_state(&mut self, _stored: &Self) {}
 }
 
 /// A stored record decoded into its type, with its id and unit.
@@ -137,17 +149,107 @@ pub struct Stored<T> {
     pub id: Id,
     pub unit_id: Option<Id>,
     pub record: T,
+    /// Hủy hồ sơ: set when the record was cancelled (it then counts in no report and no
+    /// obligation, and no act is open on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<Cancellation>,
+    /// The acts open to the caller on this record (thao tác được phép), computed by the
+    /// service from the same role and state predicates its methods check.
+    #[serde(default)]
+    pub acts: Vec<RecordAct>,
+}
+
+/// Hủy hồ sơ: when, why and by whom a record was cancelled. Kept in the record's stored data
+/// under [`CANCELLED_KEY`] beside the typed fields (no record type has a field of that name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    #[serde(with = "iso_date")]
+    pub on: Date,
+    pub reason: String,
+    /// The user who cancelled it.
+    pub by: Id,
+}
+
+/// The key of the [`Cancellation`] in a stored record's data.
+pub const CANCELLED_KEY: &str = "cancelled";
+
+/// Whether a stored record was cancelled (cancelled records count in no report).
+pub fn is_cancelled(r: &ProgrammeRecord) -> bool {
+    r.data.get(CANCELLED_KEY).is_some_and(|c| !c.is_null())
+}
+
+/// Which document of a subordinate unit arrived (kế hoạch / báo cáo năm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Arrived {
+    /// Kế hoạch năm.
+    Plan,
+    /// Báo cáo năm.
+    Report,
+}
+
+impl Arrived {
+    pub fn label(self) -> &'static str {
+        match self {
+            Arrived::Plan => "Kế hoạch năm",
+            Arrived::Report => "Báo cáo năm",
+        }
+    }
+}
+
+/// An act on a stored record (thao tác trên hồ sơ), as the service offers it to a caller.
+/// `index` is the position of the remedy, task or subordinate unit in the record (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "kebab-case")]
+pub enum RecordAct {
+    /// Sửa hồ sơ.
+    Edit,
+    /// Hủy hồ sơ (có lý do).
+    Cancel,
+    /// Thôi phân công cán bộ.
+    End,
+    /// Xóa BMNN khỏi thiết bị.
+    Wipe,
+    /// Chuyển mục đích sử dụng thiết bị.
+    Repurpose,
+    /// Thanh lý thiết bị.
+    Dispose,
+    /// Ghi nhận đã khắc phục.
+    RemedyDone { index: usize },
+    /// Ghi nhận nhiệm vụ kế hoạch đã hoàn thành.
+    TaskDone { index: usize },
+    /// Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo.
+    Received { index: usize, what: Arrived },
+    /// Ghi nhận đã gửi báo cáo đột xuất.
+    Reported,
+}
+
+impl RecordAct {
+    /// The roles allowed to do the act: the one predicate the service checks and offers by.
+    pub fn roles(self) -> &'static [crate::model::Role] {
+        match self {
+            RecordAct::TaskDone { .. } => crate::access::PLAN_KEEPERS,
+            _ => crate::access::PROGRAMME_KEEPERS,
+        }
+    }
 }
 
 /// Decodes a stored record; a record that does not decode is a storage fault.
 pub fn decode<T: Record>(r: &ProgrammeRecord) -> Result<Stored<T>> {
-    let record = serde_json::from_value(r.data.clone()).map_err(|e| {
+    let bad = |e: serde_json::Error| {
         CoreError::Storage(format!("hồ sơ {} #{} không đọc được: {e}", r.kind, r.id))
-    })?;
+    };
+    let record = serde_json::from_value(r.data.clone()).map_err(bad)?;
+    let cancelled = match r.data.get(CANCELLED_KEY) {
+        Some(c) if !c.is_null() => Some(serde_json::from_value(c.clone()).map_err(bad)?),
+        _ => None,
+    };
     Ok(Stored {
         id: r.id,
         unit_id: r.unit_id,
         record,
+        cancelled,
+        acts: Vec::new(),
     })
 }
 
@@ -225,6 +327,13 @@ pub struct StaffAssignment {
 
 impl Record for StaffAssignment {
     const KIND: RecordKind = RecordKind::Staff;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        if self.ended_on.is_none() {
+            vec![RecordAct::End]
+        } else {
+            vec![]
+        }
+    }
     fn key_date(&self) -> Date {
         self.decision_date
     }
@@ -580,6 +689,13 @@ impl Device {
 
 impl Record for Device {
     const KIND: RecordKind = RecordKind::Device;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        if self.status == DeviceStatus::InUse {
+            vec![RecordAct::Wipe, RecordAct::Repurpose, RecordAct::Dispose]
+        } else {
+            vec![]
+        }
+    }
     fn key_date(&self) -> Date {
         self.in_use_from
     }
@@ -801,6 +917,23 @@ pub struct Inspection {
 
 impl Record for Inspection {
     const KIND: RecordKind = RecordKind::Inspection;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        (self.remedies.iter().enumerate())
+            .filter(|(_, r)| r.done_on.is_none())
+            .map(|(index, _)| RecordAct::RemedyDone { index })
+            .collect()
+    }
+    /// A remedy kept with the same text and unit keeps the date it was done.
+    fn keep_state(&mut self, stored: &Self) {
+        for r in &mut self.remedies {
+            if r.done_on.is_none()
+                && let Some(old) =
+                    (stored.remedies.iter()).find(|o| o.text == r.text && o.unit == r.unit)
+            {
+                r.done_on = old.done_on;
+            }
+        }
+    }
     fn key_date(&self) -> Date {
         self.date
     }
@@ -940,6 +1073,13 @@ pub struct Incident {
 
 impl Record for Incident {
     const KIND: RecordKind = RecordKind::Incident;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        if self.adhoc_report.is_none() {
+            vec![RecordAct::Reported]
+        } else {
+            vec![]
+        }
+    }
     fn key_date(&self) -> Date {
         self.discovered_on
     }
@@ -1044,6 +1184,44 @@ pub struct AnnualPlan {
 
 impl Record for AnnualPlan {
     const KIND: RecordKind = RecordKind::Plan;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        let tasks = (self.tasks.iter().enumerate())
+            .filter(|(_, t)| t.done_on.is_none())
+            .map(|(index, _)| RecordAct::TaskDone { index });
+        let subs = self.subordinates.iter().enumerate().flat_map(|(index, u)| {
+            let plan = u.plan_received_on.is_none().then_some(RecordAct::Received {
+                index,
+                what: Arrived::Plan,
+            });
+            let report = u
+                .report_received_on
+                .is_none()
+                .then_some(RecordAct::Received {
+                    index,
+                    what: Arrived::Report,
+                });
+            plan.into_iter().chain(report)
+        });
+        tasks.chain(subs).collect()
+    }
+    /// A task kept with the same text and unit keeps the date it was done; a subordinate unit
+    /// kept by name keeps the dates its plan and report arrived.
+    fn keep_state(&mut self, stored: &Self) {
+        for t in &mut self.tasks {
+            if t.done_on.is_none()
+                && let Some(old) =
+                    (stored.tasks.iter()).find(|o| o.text == t.text && o.unit == t.unit)
+            {
+                t.done_on = old.done_on;
+            }
+        }
+        for u in &mut self.subordinates {
+            if let Some(old) = stored.subordinates.iter().find(|o| o.unit == u.unit) {
+                u.plan_received_on = u.plan_received_on.or(old.plan_received_on);
+                u.report_received_on = u.report_received_on.or(old.report_received_on);
+            }
+        }
+    }
     fn key_date(&self) -> Date {
         self.issued_on
     }

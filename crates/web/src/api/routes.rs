@@ -360,6 +360,18 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(record_cmd())
             .ok(200, stored_record()),
+        route(M::PATCH, "/programme/records/{kind}/{id}", p::edit_record::<S>, "editProgrammeRecord", "Công tác bảo vệ BMNN", "Sửa một số trường của hồ sơ: chỉ các trường gửi lên thay đổi (các trường của biểu mẫu loại hồ sơ); trường do thao tác riêng ghi nhận giữ nguyên")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(record_edit())
+            .ok(200, stored_record()),
+        route(M::POST, "/programme/records/{kind}/{id}/cancel", p::cancel_record::<S>, "cancelProgrammeRecord", "Công tác bảo vệ BMNN", "Hủy hồ sơ có lý do: hồ sơ còn lưu nhưng không tính vào báo cáo, việc phải làm")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(obj(&[("reason", ne(), true)]))
+            .ok(200, stored_record()),
+        route(M::POST, "/programme/plans/{id}/received", p::subordinate_received::<S>, "subordinateReceived", "Công tác bảo vệ BMNN", "Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo năm (index = số thứ tự đơn vị, từ 0)")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(obj(&[("index", uint(), true), ("what", enumeration(&["plan", "report"]), true), ("date", date_in(), true)]))
+            .ok(200, stored("AnnualPlan")),
         route(M::POST, "/programme/devices/{id}/wipe", p::wipe::<S>, "wipeDevice", "Công tác bảo vệ BMNN", "Ghi nhận xóa BMNN khỏi thiết bị (biên bản)")
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("wipe", r("Wipe"), true)]))

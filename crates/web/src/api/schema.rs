@@ -1407,31 +1407,103 @@ pub fn record_cmd() -> Value {
            "oneOf": kinds})
 }
 
-/// A stored record: `{id, unit_id, record}`.
+/// `{record: {…}}`: some fields of the record of the path's kind, those its form holds
+/// (`RecordKind::form`); the others keep their stored values.
+pub fn record_edit() -> Value {
+    let kinds: Vec<String> = crate::programme::KINDS
+        .iter()
+        .map(|k| format!("{}: {}", k.code(), k.form().record_keys().join(", ")))
+        .collect();
+    let mut record = json!({"type": "object", "minProperties": 1});
+    record["description"] = json!(format!(
+        "các trường được sửa, theo loại hồ sơ — {}",
+        kinds.join("; ")
+    ));
+    obj(&[("record", record, true)])
+}
+
+/// A stored record: `{id, unit_id, record, cancelled?, acts}`.
 pub fn stored_record() -> Value {
     let recs: Vec<Value> = programme_records()
         .into_iter()
         .map(|(_, name, _)| r(name))
         .collect();
-    obj(&[
-        ("id", int(), true),
-        ("unit_id", opt(int()), true),
-        ("record", json!({"oneOf": recs}), true),
-    ])
+    stored_with(json!({"oneOf": recs}))
 }
 
 pub fn stored(name: &str) -> Value {
+    stored_with(r(name))
+}
+
+fn stored_with(record: Value) -> Value {
     obj(&[
         ("id", int(), true),
         ("unit_id", opt(int()), true),
-        ("record", r(name), true),
+        ("record", record, true),
+        ("cancelled", r("Cancellation"), false),
+        ("acts", array(r("RecordAct")), true),
     ])
 }
 
-fn programme_components(put: &mut dyn FnMut(&str, Value)) {
-    for (_, name, s) in programme_records() {
-        put(name, s);
+/// The record schemas with each form field's Vietnamese label as its description (the one
+/// definition of `RecordKind::form`).
+fn labelled(code: &str, mut s: Value) -> Value {
+    let Some(kind) = crate::programme::kind_of(code) else {
+        return s;
+    };
+    for fd in kind.form().fields {
+        let key = fd.record_key();
+        let label = if key == fd.name {
+            fd.label
+        } else if key == "documents" {
+            "Tài liệu liên quan (độ mật, thuộc danh mục)"
+        } else {
+            continue;
+        };
+        if let Some(p) = s["properties"].get_mut(key)
+            && p.get("description").is_none()
+        {
+            p["description"] = json!(label);
+        }
     }
+    s
+}
+
+fn programme_components(put: &mut dyn FnMut(&str, Value)) {
+    for (code, name, s) in programme_records() {
+        put(name, labelled(code, s));
+    }
+    put(
+        "Cancellation",
+        obj(&[
+            ("on", date(), true),
+            ("reason", text(), true),
+            ("by", int(), true),
+        ]),
+    );
+    put(
+        "RecordAct",
+        obj(&[
+            (
+                "act",
+                enumeration(&[
+                    "edit",
+                    "cancel",
+                    "end",
+                    "wipe",
+                    "repurpose",
+                    "dispose",
+                    "remedy-done",
+                    "task-done",
+                    "received",
+                    "reported",
+                ]),
+                true,
+            ),
+            ("index", uint(), false),
+            ("what", enumeration(&["plan", "report"]), false),
+        ]),
+    );
     put(
         "Wipe",
         obj(&[
