@@ -690,10 +690,11 @@ impl Device {
 impl Record for Device {
     const KIND: RecordKind = RecordKind::Device;
     fn follow_ups(&self) -> Vec<RecordAct> {
-        if self.status == DeviceStatus::InUse {
-            vec![RecordAct::Wipe, RecordAct::Repurpose, RecordAct::Dispose]
-        } else {
-            vec![]
+        match self.status {
+            // A change of use or a disposal needs a recorded wipe first (device_not_wiped).
+            DeviceStatus::InUse if self.wipes.is_empty() => vec![RecordAct::Wipe],
+            DeviceStatus::InUse => vec![RecordAct::Wipe, RecordAct::Repurpose, RecordAct::Dispose],
+            DeviceStatus::Repurposed | DeviceStatus::Disposed => vec![],
         }
     }
     fn key_date(&self) -> Date {

@@ -248,6 +248,11 @@ fn routes<S: Store>() -> Routes<S> {
             A::Roles(access::PROGRAMME_READERS),
             programme::edit_page::<S>,
         )
+        .post(
+            "/programme/{kind}/{id}/edit",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::edit_save::<S>,
+        )
         .get(
             "/programme/{kind}/{id}/docx",
             A::Roles(access::PROGRAMME_READERS),

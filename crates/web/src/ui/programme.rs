@@ -1052,6 +1052,18 @@ pub async fn add<S: Store>(
 
 /// POST /programme/{kind}/{id}/edit: the kind's form, merged by the service over the record
 /// (only the fields the form holds change).
+pub async fn edit_save<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, crate::pubid::Pid(id))): Path<(String, crate::pubid::Pid)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = prog::kind_of(&kind) else {
+        return not_found(&me);
+    };
+    edit(&st, &me, kind, id, Vals::from_pairs(pairs(&body))).await
+}
+
 async fn edit<S: Store>(st: &AppState<S>, me: &Me, kind: RecordKind, id: Id, v: Vals) -> Response {
     let (_, fields) = spec(kind);
     let record = match build(&fields, &v) {
@@ -1069,7 +1081,7 @@ async fn edit<S: Store>(st: &AppState<S>, me: &Me, kind: RecordKind, id: Id, v: 
     }
 }
 
-/// POST /programme/{kind}/{id}/{act}: an act on a record (edit, cancel, or a follow-up).
+/// POST /programme/{kind}/{id}/{act}: an act on a record (cancel, or a follow-up).
 pub async fn act<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
@@ -1080,9 +1092,6 @@ pub async fn act<S: Store>(
         return not_found(&me);
     };
     let v = Vals::from_pairs(pairs(&body));
-    if act == "edit" {
-        return edit(&st, &me, kind, id, v).await;
-    }
     let today = today_vn();
     let date =
         |k: &str| -> Result<String, CoreError> { Ok(format!("{}", v.date(k)?.unwrap_or(today))) };
