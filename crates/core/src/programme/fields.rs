@@ -586,3 +586,60 @@ impl RecordKind {
         KindForm { intro, fields }
     }
 }
+
+// ---- JSON Schemas of the record types (derived, for the API document) -----------------------
+
+/// The JSON Schemas of the kept record kinds, derived from their types (`schemars`): each
+/// kind's component name, and every component they refer to (records, their parts, the enums
+/// by their codes). References point at `#/components/schemas/…`. Dates are strings of format
+/// `date` (the web layer gives them the API's exact pattern); ids are integers (the web layer
+/// turns every id into its opaque token).
+pub struct RecordSchemas {
+    pub kinds: Vec<(RecordKind, String)>,
+    pub components: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Derives [`RecordSchemas`], with the schemas of the acts' parts (a wipe, a sent report, a
+/// cancellation, the acts a record offers).
+pub fn record_schemas() -> RecordSchemas {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    let mut g = settings.into_generator();
+    let kinds = RecordKind::KEPT
+        .into_iter()
+        .filter_map(|k| record_schema(k, &mut g).map(|name| (k, name)))
+        .collect();
+    named::<super::Wipe>(&mut g);
+    named::<super::SentReport>(&mut g);
+    named::<super::Cancellation>(&mut g);
+    named::<super::RecordAct>(&mut g);
+    RecordSchemas {
+        kinds,
+        components: g.take_definitions(true),
+    }
+}
+
+fn named<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> String {
+    g.subschema_for::<T>();
+    T::schema_name().into_owned()
+}
+
+/// The record type of a kind, exhaustively (a new kind does not compile until it says which).
+fn record_schema(kind: RecordKind, g: &mut schemars::SchemaGenerator) -> Option<String> {
+    use super::*;
+    Some(match kind {
+        RecordKind::Staff => named::<StaffAssignment>(g),
+        RecordKind::Commitment => named::<Commitment>(g),
+        RecordKind::Training => named::<Training>(g),
+        RecordKind::Directive => named::<Directive>(g),
+        RecordKind::Device => named::<Device>(g),
+        RecordKind::Equipment => named::<Equipment>(g),
+        RecordKind::Meeting => named::<Meeting>(g),
+        RecordKind::Inspection => named::<Inspection>(g),
+        RecordKind::Incident => named::<Incident>(g),
+        RecordKind::LegacyReview => named::<LegacyReview>(g),
+        RecordKind::Plan => named::<AnnualPlan>(g),
+        RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
+    })
+}

@@ -863,6 +863,8 @@ fn form_values(fields: &[F], r: &Value) -> Vals {
     Vals(m)
 }
 
+// The page is drawn in one place for the list, the add form, the edit form and refusals.
+#[allow(clippy::too_many_arguments)]
 async fn records_page<S: Store>(
     st: &AppState<S>,
     me: &Me,
