@@ -387,6 +387,28 @@ fn last_audit(app: &TestApp) -> (String, String) {
     (tail[0].action.clone(), tail[0].details.clone())
 }
 
+/// Adds `quantri`, an administrator with no other role (no security officer).
+pub fn with_pure_admin(app: &mut TestApp) {
+    use bmnn_core::model::Role;
+    use bmnn_core::service::NewUser;
+    let u = app
+        .svc
+        .create_user(
+            &bmnn_web::ctx_for(app.user("admin")),
+            NewUser {
+                username: "quantri".into(),
+                full_name: "Quản trị hệ thống".into(),
+                roles: vec![Role::Admin],
+                clearance: None,
+                position_id: None,
+                unit_id: None,
+                password_hash: "không dùng".into(),
+            },
+        )
+        .expect("user");
+    app.org.users.insert("quantri", u.id);
+}
+
 /// A steering level's plan with one task and two subordinate units; its token.
 async fn steering_plan(app: &TestApp) -> String {
     let made = app
@@ -712,26 +734,9 @@ async fn a_subordinate_units_plan_arrives_once_through_the_api() {
 /// done" for them, the service refuses it).
 #[tokio::test]
 async fn the_offered_acts_are_exactly_the_accepted_ones() {
-    use bmnn_core::model::Role;
-    use bmnn_core::service::NewUser;
     for user in ["baomat", "giamdoc", "admin", "quantri"] {
         let mut app = with_officer(TestApp::spawn());
-        let u = app
-            .svc
-            .create_user(
-                &bmnn_web::ctx_for(app.user("admin")),
-                NewUser {
-                    username: "quantri".into(),
-                    full_name: "Quản trị hệ thống".into(),
-                    roles: vec![Role::Admin],
-                    clearance: None,
-                    position_id: None,
-                    unit_id: None,
-                    password_hash: "không dùng".into(),
-                },
-            )
-            .expect("user");
-        app.org.users.insert("quantri", u.id);
+        with_pure_admin(&mut app);
         let id = steering_plan(&app).await;
         let path = format!("/api/v1/programme/records/plan/{id}");
         let offered = acts(&app.get(&path, user).await.expect(200));

@@ -523,33 +523,12 @@ async fn a_tampered_bundle_upload_shows_the_vietnamese_reason() {
 async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
     let app = with_officer(TestApp::spawn());
     let c = Client::session(&app, "baomat");
-    let p = c
-        .post(
-            "/programme/plan",
-            &[
-                ("year", "2025"),
-                ("number_symbol", "02/KH-BCĐ"),
-                ("issued_on", "05/01/2025"),
-                ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
-                ("subordinate_plan_due", "31/01/2025"),
-                ("subordinates", "UBND huyện A\nUBND huyện B"),
-            ],
-            true,
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
-    let t = c.get(&p.location).await.text();
+    let id = plan_through_the_page(&app, &c).await;
+    let t = c.get("/programme/plan?year=2025").await.text();
     assert!(
         t.contains("UBND huyện A: chưa gửi kế hoạch (hạn 31/01/2025)"),
         "{t}"
     );
-    let id = app
-        .get("/api/v1/programme/records/plan", "baomat")
-        .await
-        .expect(200)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let p = c
         .post(
             &format!("/programme/plan/{id}/received"),
@@ -709,25 +688,8 @@ async fn a_record_is_cancelled_from_its_row_only_with_a_reason() {
 
 #[tokio::test]
 async fn each_role_sees_only_the_forms_the_service_accepts() {
-    use bmnn_core::model::Role;
-    use bmnn_core::service::NewUser;
     let mut app = with_officer(TestApp::spawn());
-    let u = app
-        .svc
-        .create_user(
-            &bmnn_web::ctx_for(app.user("admin")),
-            NewUser {
-                username: "quantri".into(),
-                full_name: "Quản trị hệ thống".into(),
-                roles: vec![Role::Admin],
-                clearance: None,
-                position_id: None,
-                unit_id: None,
-                password_hash: "không dùng".into(),
-            },
-        )
-        .expect("user");
-    app.org.users.insert("quantri", u.id);
+    crate::api_programme::with_pure_admin(&mut app);
     let c = Client::session(&app, "baomat");
     let id = plan_through_the_page(&app, &c).await;
     let forms = |t: &str| {
