@@ -614,6 +614,7 @@ pub fn record_schemas() -> RecordSchemas {
     named::<super::SentReport>(&mut g);
     named::<super::Cancellation>(&mut g);
     named::<super::RecordAct>(&mut g);
+    // The parts the acts' bodies refer to (a leaving reason, a wipe …) are among the above.
     RecordSchemas {
         kinds,
         components: g.take_definitions(true),
@@ -643,3 +644,32 @@ fn record_schema(kind: RecordKind, g: &mut schemars::SchemaGenerator) -> Option<
         RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
     })
 }
+
+/// The JSON Schema of an act's command as a request body, derived from its type: `path_id`
+/// (the id the route's path carries, e.g. `device_id`) is left out of the body. References
+/// point at `#/components/schemas/…` ([`record_schemas`] holds the parts they name).
+pub fn body_schema<T: schemars::JsonSchema>(path_id: Option<&str>) -> serde_json::Value {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    let mut v = settings
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("$defs");
+        o.remove("title");
+        o.remove("components");
+    }
+    if let Some(id) = path_id {
+        if let Some(p) = v.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            p.remove(id);
+        }
+        if let Some(r) = v.get_mut("required").and_then(|r| r.as_array_mut()) {
+            r.retain(|x| x != id);
+        }
+    }
+    v
+}
+
+pub use schemars::JsonSchema;

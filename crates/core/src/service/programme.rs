@@ -28,60 +28,65 @@ pub struct RecordCmd<T> {
 }
 
 /// Xóa BMNN khỏi thiết bị.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WipeCmd {
     pub device_id: Id,
     pub wipe: Wipe,
 }
 
 /// Chuyển mục đích sử dụng thiết bị (only after a recorded wipe, Law Điều 5.7).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepurposeCmd {
     pub device_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub new_use: String,
 }
 
 /// Thanh lý thiết bị.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisposeCmd {
     pub device_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub reference: String,
 }
 
 /// Thôi phân công cán bộ.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EndAssignmentCmd {
     pub staff_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub reason: LeavingReason,
 }
 
 /// Ghi nhận đã khắc phục.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RemedyDoneCmd {
     pub inspection_id: Id,
     /// Index of the remedy in the inspection.
     pub remedy: usize,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
 }
 
 /// Ghi nhận nhiệm vụ kế hoạch đã hoàn thành.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskDoneCmd {
     pub plan_id: Id,
     pub task: usize,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
 }
 
 /// Ghi nhận đã gửi báo cáo đột xuất.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IncidentReportedCmd {
     pub incident_id: Id,
     pub report: SentReport,
@@ -89,25 +94,26 @@ pub struct IncidentReportedCmd {
 
 /// Sửa hồ sơ: the fields to change, by their record keys (those of the kind's form,
 /// [`RecordKind::form`]); every field not given keeps its stored value.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditRecordCmd {
     pub record: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Hủy hồ sơ: the reason is required and kept with the record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CancelRecordCmd {
     pub reason: String,
 }
 
 /// Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo năm (at a steering level).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubordinateReceivedCmd {
     pub plan_id: Id,
     /// Position of the subordinate unit in the plan (from 0).
     pub index: usize,
     pub what: Arrived,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
 }
 

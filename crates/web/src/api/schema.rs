@@ -5,7 +5,7 @@
 //! of the OpenAPI document; routes point at it with [`r`].
 
 use bmnn_core::programme::RecordKind;
-use bmnn_core::programme::fields::{Input, RecordSchemas, record_schemas};
+use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use serde_json::{Map, Value, json};
 
 pub fn r(name: &str) -> Value {
@@ -1144,6 +1144,14 @@ fn api_record_components() -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The request body of a programme act, derived from its command type in core; `path_id` is
+/// the id the route's path carries. Dates get the API's pattern, as in the components.
+pub fn cmd_body<T: JsonSchema>(path_id: Option<&str>) -> Value {
+    let mut v = body_schema::<T>(path_id);
+    api_dates(&mut v);
+    v
+}
+
 /// Replaces each derived date (`format: date`) by the API's date pattern.
 fn api_dates(v: &mut Value) {
     match v {
@@ -1215,14 +1223,19 @@ fn stored_with(record: Value) -> Value {
 /// The record schemas with each form field's Vietnamese label as its description (the one
 /// definition of `RecordKind::form`).
 fn labelled(kind: RecordKind, mut s: Value) -> Value {
-    for fd in kind.form().fields {
+    let fields = kind.form().fields;
+    for fd in &fields {
         let key = fd.record_key();
+        // A field the form splits in parts (the incident's documents by level, its
+        // discipline counts) is labelled with its parts' labels.
         let label = if key == fd.name {
-            fd.label
-        } else if key == "documents" {
-            "Tài liệu liên quan (độ mật, thuộc danh mục)"
+            fd.label.to_string()
         } else {
-            continue;
+            (fields.iter())
+                .filter(|f| f.record_key() == key)
+                .map(|f| f.label)
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         if let Some(p) = s["properties"].get_mut(key) {
             if fd.input == Input::Text && p.get("type") == Some(&json!("string")) {
