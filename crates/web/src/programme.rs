@@ -84,7 +84,10 @@ macro_rules! by_kind {
                 type $t = AnnualPlan;
                 $e
             }
-            _ => Err(CoreError::NotFound("loại hồ sơ")),
+            // Report bookkeeping, written by its own acts: no generic record route.
+            RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => {
+                Err(CoreError::NotFound("loại hồ sơ"))
+            }
         }
     };
 }
