@@ -124,6 +124,17 @@ pub mod iso_date_opt {
     }
 }
 
+/// JSON Schema of a date field (`#[schemars(schema_with)]` beside `#[serde(with = "iso_date")]`):
+/// a string of format `date`; the web layer gives it the exact pattern the API accepts.
+pub fn date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "format": "date"})
+}
+
+/// JSON Schema of an optional date field (`iso_date_opt`): a date or `null`.
+pub fn opt_date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "null"], "format": "date"})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

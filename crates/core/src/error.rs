@@ -329,6 +329,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
             "Giữ gói báo cáo mới hơn đã tiếp nhận; nếu gói này đúng là bản cuối, đề nghị đơn vị xuất lại gói báo cáo."
         }
         "bundle_year" => "Đề nghị đơn vị xuất lại gói báo cáo cho đúng năm báo cáo.",
+        "record_cancelled" => {
+            "Hồ sơ đã hủy chỉ còn để tra cứu; nếu việc vẫn cần ghi nhận, thêm một hồ sơ mới với nội dung đúng."
+        }
         "report_overflow" => {
             "Kiểm tra lại số liệu của các đơn vị cấp dưới đã tiếp nhận; thay gói báo cáo có số liệu sai bằng gói đúng."
         }

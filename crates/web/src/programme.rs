@@ -14,7 +14,7 @@ use bmnn_core::programme::bundle;
 use bmnn_core::programme::forms::PrintedForm;
 use bmnn_core::programme::reports::{ReportModel, Table};
 use bmnn_core::programme::*;
-use bmnn_core::service::{Ctx, RecordCmd, ReportQuery, Service};
+use bmnn_core::service::{CancelRecordCmd, Ctx, EditRecordCmd, RecordCmd, ReportQuery, Service};
 use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
 use serde_json::Value;
 use time::Date;
@@ -84,7 +84,10 @@ macro_rules! by_kind {
                 type $t = AnnualPlan;
                 $e
             }
-            _ => Err(CoreError::NotFound("loại hồ sơ")),
+            // Report bookkeeping, written by its own acts: no generic record route.
+            RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => {
+                Err(CoreError::NotFound("loại hồ sơ"))
+            }
         }
     };
 }
@@ -176,6 +179,28 @@ pub fn update<S: Store>(
         let c: RecordCmd<T> = record_cmd(cmd)?;
         to_json(&svc.update_record::<T>(ctx, id, c)?)
     })
+}
+
+/// `edit_record` of the kind: only the given fields of the record change.
+pub fn edit<S: Store>(
+    svc: &Service<S>,
+    ctx: &Ctx,
+    kind: RecordKind,
+    id: Id,
+    c: EditRecordCmd,
+) -> Result<Value, CoreError> {
+    by_kind!(kind, T => to_json(&svc.edit_record::<T>(ctx, id, c)?))
+}
+
+/// `cancel_record` of the kind.
+pub fn cancel<S: Store>(
+    svc: &Service<S>,
+    ctx: &Ctx,
+    kind: RecordKind,
+    id: Id,
+    c: CancelRecordCmd,
+) -> Result<Value, CoreError> {
+    by_kind!(kind, T => to_json(&svc.cancel_record::<T>(ctx, id, c)?))
 }
 
 /// Writes a DOCX; a writer failure is an internal error (details in the log only).

@@ -12,6 +12,7 @@
 //! sends up the chain.
 
 pub mod bundle;
+pub mod fields;
 pub mod forms;
 pub mod reports;
 
@@ -20,13 +21,14 @@ use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::{Id, ProgrammeRecord};
 use crate::rules::{Cite, Regime};
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
 /// The kinds of programme records, with their stable storage codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordKind {
     /// Phân công cán bộ làm công tác bảo vệ BMNN.
@@ -129,25 +131,127 @@ pub trait Record: Serialize + DeserializeOwned {
     /// Sets the warnings the rules of the record's date give for it (kept in the record and
     /// returned to the caller; nothing is refused).
     fn set_warnings(&mut self, _regime: &Regime) {}
+    /// The follow-up acts the record's state leaves open (before any role check): a device
+    /// still in use may be wiped, a task not yet done may be marked done…
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        Vec::new()
+    }
+    /// Sửa hồ sơ, per kind: `given` holds the fields a form or an API call sets (already
+    /// merged over the stored record's JSON, so every field it does not hold keeps its stored
+    /// value); `self` is the stored record. A kind whose lists carry follow-up state (the
+    /// date a task was done, a remedy done, a subordinate's plan received) keeps that state
+    /// on the entries that remain.
+    fn keep_state(&mut self, _stored: &Self) {}
 }
 
 /// A stored record decoded into its type, with its id and unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Stored<T> {
     pub id: Id,
     pub unit_id: Option<Id>,
     pub record: T,
+    /// Hủy hồ sơ: set when the record was cancelled (it then counts in no report and no
+    /// obligation, and no act is open on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<Cancellation>,
+    /// The acts open to the caller on this record (thao tác được phép), computed by the
+    /// service from the same role and state predicates its methods check.
+    #[serde(default)]
+    pub acts: Vec<RecordAct>,
+}
+
+/// Hủy hồ sơ: when, why and by whom a record was cancelled. Kept in the record's stored data
+/// under [`CANCELLED_KEY`] beside the typed fields (no record type has a field of that name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Cancellation {
+    #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
+    pub on: Date,
+    pub reason: String,
+    /// The user who cancelled it.
+    pub by: Id,
+}
+
+/// The key of the [`Cancellation`] in a stored record's data.
+pub const CANCELLED_KEY: &str = "cancelled";
+
+/// Whether a stored record was cancelled (cancelled records count in no report).
+pub fn is_cancelled(r: &ProgrammeRecord) -> bool {
+    r.data.get(CANCELLED_KEY).is_some_and(|c| !c.is_null())
+}
+
+/// Which document of a subordinate unit arrived (kế hoạch / báo cáo năm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Arrived {
+    /// Kế hoạch năm.
+    Plan,
+    /// Báo cáo năm.
+    Report,
+}
+
+impl Arrived {
+    pub fn label(self) -> &'static str {
+        match self {
+            Arrived::Plan => "Kế hoạch năm",
+            Arrived::Report => "Báo cáo năm",
+        }
+    }
+}
+
+/// An act on a stored record (thao tác trên hồ sơ), as the service offers it to a caller.
+/// `index` is the position of the remedy, task or subordinate unit in the record (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "act", rename_all = "kebab-case")]
+pub enum RecordAct {
+    /// Sửa hồ sơ.
+    Edit,
+    /// Hủy hồ sơ (có lý do).
+    Cancel,
+    /// Thôi phân công cán bộ.
+    End,
+    /// Xóa BMNN khỏi thiết bị.
+    Wipe,
+    /// Chuyển mục đích sử dụng thiết bị.
+    Repurpose,
+    /// Thanh lý thiết bị.
+    Dispose,
+    /// Ghi nhận đã khắc phục.
+    RemedyDone { index: usize },
+    /// Ghi nhận nhiệm vụ kế hoạch đã hoàn thành.
+    TaskDone { index: usize },
+    /// Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo.
+    Received { index: usize, what: Arrived },
+    /// Ghi nhận đã gửi báo cáo đột xuất.
+    Reported,
+}
+
+impl RecordAct {
+    /// The roles allowed to do the act: the one predicate the service checks and offers by.
+    pub fn roles(self) -> &'static [crate::model::Role] {
+        match self {
+            RecordAct::TaskDone { .. } => crate::access::PLAN_KEEPERS,
+            _ => crate::access::PROGRAMME_KEEPERS,
+        }
+    }
 }
 
 /// Decodes a stored record; a record that does not decode is a storage fault.
 pub fn decode<T: Record>(r: &ProgrammeRecord) -> Result<Stored<T>> {
-    let record = serde_json::from_value(r.data.clone()).map_err(|e| {
+    let bad = |e: serde_json::Error| {
         CoreError::Storage(format!("hồ sơ {} #{} không đọc được: {e}", r.kind, r.id))
-    })?;
+    };
+    let record = serde_json::from_value(r.data.clone()).map_err(bad)?;
+    let cancelled = match r.data.get(CANCELLED_KEY) {
+        Some(c) if !c.is_null() => Some(serde_json::from_value(c.clone()).map_err(bad)?),
+        _ => None,
+    };
     Ok(Stored {
         id: r.id,
         unit_id: r.unit_id,
         record,
+        cancelled,
+        acts: Vec::new(),
     })
 }
 
@@ -171,7 +275,7 @@ fn need(field: &str, v: &str) -> Result<()> {
 // Staff and commitments (ND26 Điều 7; Law 29/2018 Điều 26.2).
 
 /// Chế độ làm công tác bảo vệ BMNN (ND26 Điều 7.1–7.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StaffMode {
     /// Chuyên trách.
@@ -190,7 +294,7 @@ impl StaffMode {
 }
 
 /// Why an assignment ended (Law 29/2018 Điều 26.2.d: before leaving, hand over and commit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LeavingReason {
     /// Thôi việc.
@@ -204,7 +308,7 @@ pub enum LeavingReason {
 }
 
 /// Phân công cán bộ làm công tác bảo vệ BMNN: in writing (TT104), by decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaffAssignment {
     /// Họ và tên.
     pub person: String,
@@ -216,15 +320,24 @@ pub struct StaffAssignment {
     pub decision_ref: String,
     /// Ngày quyết định; the assignment runs from this date.
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub decision_date: Date,
     /// Ngày thôi phân công.
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub ended_on: Option<Date>,
     pub end_reason: Option<LeavingReason>,
 }
 
 impl Record for StaffAssignment {
     const KIND: RecordKind = RecordKind::Staff;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        if self.ended_on.is_none() {
+            vec![RecordAct::End]
+        } else {
+            vec![]
+        }
+    }
     fn key_date(&self) -> Date {
         self.decision_date
     }
@@ -252,7 +365,7 @@ impl StaffAssignment {
 }
 
 /// Dịp ký cam kết (legal.md §18.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommitmentOccasion {
     /// Khi được phân công (agency rules; not in the Law, [U]).
@@ -277,13 +390,14 @@ impl CommitmentOccasion {
 }
 
 /// Cam kết bảo vệ BMNN: who signed, when, on which occasion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Commitment {
     pub person: String,
     /// The staff assignment it answers, when there is one.
     pub staff_id: Option<Id>,
     pub occasion: CommitmentOccasion,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub signed_on: Date,
     /// Nơi lưu bản cam kết.
     pub reference: Option<String>,
@@ -303,7 +417,7 @@ impl Record for Commitment {
 // Training and directive documents.
 
 /// Hình thức: tập huấn, phổ biến, quán triệt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrainingKind {
     /// Tập huấn, bồi dưỡng.
@@ -325,9 +439,10 @@ impl TrainingKind {
 }
 
 /// Một buổi tập huấn, phổ biến, quán triệt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Training {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub kind: TrainingKind,
     /// Đơn vị tổ chức.
@@ -365,7 +480,7 @@ impl Record for Training {
 }
 
 /// Chiều của văn bản triển khai.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// Ban hành.
@@ -375,7 +490,7 @@ pub enum Direction {
 }
 
 /// Loại văn bản triển khai.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DirectiveKind {
     /// Kế hoạch.
@@ -414,9 +529,10 @@ impl DirectiveKind {
 }
 
 /// Văn bản triển khai công tác bảo vệ BMNN (not a secret item: an ordinary directive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Directive {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub direction: Direction,
     pub kind: DirectiveKind,
@@ -442,7 +558,7 @@ impl Record for Directive {
 // Devices (Law 29/2018 Điều 5.5, 5.7; ND26 Điều 3.4, 4.7) and equipment.
 
 /// Loại thiết bị.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
     /// Máy tính.
@@ -466,9 +582,10 @@ impl DeviceKind {
 }
 
 /// Xóa BMNN khỏi thiết bị.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Wipe {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub method: String,
     pub by: String,
@@ -477,7 +594,7 @@ pub struct Wipe {
 }
 
 /// Kết nối mạng của thiết bị: how a device that holds state secrets is connected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Connection {
     /// Máy độc lập: connected to nothing.
@@ -516,7 +633,7 @@ impl Connection {
 }
 
 /// Trạng thái thiết bị.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceStatus {
     /// Đang dùng cho BMNN.
@@ -528,7 +645,7 @@ pub enum DeviceStatus {
 }
 
 /// Thiết bị dùng để soạn thảo, lưu giữ, sao chụp BMNN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Device {
     /// Số hiệu, số sê-ri, mã tài sản.
     pub identity: String,
@@ -536,9 +653,11 @@ pub struct Device {
     pub description: String,
     /// Ngày bắt đầu dùng cho BMNN.
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub in_use_from: Date,
     /// Ngày kiểm tra an ninh, dán tem (TT 110/2013 Điều 3; Directive 32/CT-TTg).
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub inspected_on: Option<Date>,
     pub stamp_ref: Option<String>,
     /// Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông (Law 29/2018 Điều 5.5).
@@ -560,9 +679,11 @@ pub struct Device {
     #[serde(default)]
     pub wipes: Vec<Wipe>,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub repurposed_on: Option<Date>,
     pub new_use: Option<String>,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub disposed_on: Option<Date>,
     pub disposal_ref: Option<String>,
 }
@@ -580,6 +701,14 @@ impl Device {
 
 impl Record for Device {
     const KIND: RecordKind = RecordKind::Device;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        match self.status {
+            // A change of use or a disposal needs a recorded wipe first (device_not_wiped).
+            DeviceStatus::InUse if self.wipes.is_empty() => vec![RecordAct::Wipe],
+            DeviceStatus::InUse => vec![RecordAct::Wipe, RecordAct::Repurpose, RecordAct::Dispose],
+            DeviceStatus::Repurposed | DeviceStatus::Disposed => vec![],
+        }
+    }
     fn key_date(&self) -> Date {
         self.in_use_from
     }
@@ -654,10 +783,11 @@ impl Device {
 }
 
 /// Trang bị con dấu, sổ sách của một đơn vị tại một ngày.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Equipment {
     pub unit: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub as_of: Date,
     /// Số con dấu mật (TT24 mẫu dấu).
     pub stamps: u32,
@@ -680,7 +810,7 @@ impl Record for Equipment {
 // Meetings (Law 29/2018 Điều 17; ND26 Điều 6).
 
 /// Quy định về thiết bị của người dự họp (ND26 Điều 6.3.a).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceRule {
     /// Không mang thiết bị thu, phát tín hiệu, ghi âm, ghi hình vào phòng họp.
@@ -690,9 +820,10 @@ pub enum DeviceRule {
 }
 
 /// Hội nghị, hội thảo, cuộc họp có nội dung BMNN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Meeting {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     /// Số ngày họp (≥ 2: niêm phong phòng họp sau mỗi ngày, ND26 Điều 6.3.b).
     pub days: u32,
@@ -762,7 +893,7 @@ impl Record for Meeting {
 // ---------------------------------------------------------------------------------------------
 // Inspections (Law 29/2018 Điều 24.3.d, 25.2).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InspectionKind {
     /// Kiểm tra (đơn vị khác, cấp dưới).
@@ -772,20 +903,23 @@ pub enum InspectionKind {
 }
 
 /// Biện pháp khắc phục và thời hạn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Remedy {
     pub text: String,
     pub unit: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub deadline: Date,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub done_on: Option<Date>,
 }
 
 /// Một cuộc kiểm tra: ai kiểm tra, những đơn vị nào, khi nào, phát hiện gì, khắc phục ra sao.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Inspection {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub kind: InspectionKind,
     /// Đơn vị, đoàn kiểm tra.
@@ -801,6 +935,23 @@ pub struct Inspection {
 
 impl Record for Inspection {
     const KIND: RecordKind = RecordKind::Inspection;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        (self.remedies.iter().enumerate())
+            .filter(|(_, r)| r.done_on.is_none())
+            .map(|(index, _)| RecordAct::RemedyDone { index })
+            .collect()
+    }
+    /// A remedy kept with the same text and unit keeps the date it was done.
+    fn keep_state(&mut self, stored: &Self) {
+        for r in &mut self.remedies {
+            if r.done_on.is_none()
+                && let Some(old) =
+                    (stored.remedies.iter()).find(|o| o.text == r.text && o.unit == r.unit)
+            {
+                r.done_on = old.done_on;
+            }
+        }
+    }
     fn key_date(&self) -> Date {
         self.date
     }
@@ -829,7 +980,7 @@ impl Record for Inspection {
 // Incidents (Law 29/2018 Điều 5.1, 5.9, 25.3; ND26 Điều 8.1.b, 8.2.c).
 
 /// Lộ hay mất.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum IncidentKind {
     /// Lộ bí mật nhà nước.
@@ -848,7 +999,7 @@ impl IncidentKind {
 }
 
 /// Kênh xảy ra vụ việc.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// Đăng tải trên cổng, trang thông tin điện tử của cơ quan.
@@ -887,7 +1038,7 @@ impl Channel {
 
 /// A document involved in an incident: its level (none when it was never marked) and whether
 /// its content is in the catalogue. Never its summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct IncidentDocument {
     pub level: Option<Level>,
     pub in_catalogue: bool,
@@ -896,7 +1047,7 @@ pub struct IncidentDocument {
 }
 
 /// Xử lý kỷ luật.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Discipline {
     /// Số người bị xử lý kỷ luật.
     pub disciplined: u32,
@@ -905,19 +1056,21 @@ pub struct Discipline {
 }
 
 /// Báo cáo đột xuất đã gửi (ND26 Điều 8.1.b).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SentReport {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub reference: String,
     pub to: String,
 }
 
 /// Một vụ lộ, mất bí mật nhà nước.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Incident {
     /// Ngày phát hiện.
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub discovered_on: Date,
     pub kind: IncidentKind,
     pub channel: Channel,
@@ -940,6 +1093,13 @@ pub struct Incident {
 
 impl Record for Incident {
     const KIND: RecordKind = RecordKind::Incident;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        if self.adhoc_report.is_none() {
+            vec![RecordAct::Reported]
+        } else {
+            vec![]
+        }
+    }
     fn key_date(&self) -> Date {
         self.discovered_on
     }
@@ -973,9 +1133,10 @@ impl Record for Incident {
 // Legacy review (Law 29/2018 Điều 28).
 
 /// Rà soát BMNN xác định trước 01/01/2019 (Law 29/2018 Điều 28).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LegacyReview {
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub unit: String,
     pub reviewed: u32,
@@ -1006,37 +1167,44 @@ impl Record for LegacyReview {
 // Annual plan and the steering level.
 
 /// Một nhiệm vụ trong kế hoạch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanTask {
     pub text: String,
     /// Đơn vị chủ trì.
     pub unit: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub deadline: Date,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub done_on: Option<Date>,
 }
 
 /// At a steering level (Ban Chỉ đạo): one subordinate unit and what it sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Subordinate {
     pub unit: String,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub plan_received_on: Option<Date>,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub report_received_on: Option<Date>,
 }
 
 /// Kế hoạch công tác bảo vệ BMNN năm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AnnualPlan {
+    #[schemars(range(min = 1900, max = 2199))]
     pub year: i32,
     pub number_symbol: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub issued_on: Date,
     pub tasks: Vec<PlanTask>,
     /// Hạn đơn vị cấp dưới gửi kế hoạch (steering level; agency rule).
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub subordinate_plan_due: Option<Date>,
     #[serde(default)]
     pub subordinates: Vec<Subordinate>,
@@ -1044,6 +1212,44 @@ pub struct AnnualPlan {
 
 impl Record for AnnualPlan {
     const KIND: RecordKind = RecordKind::Plan;
+    fn follow_ups(&self) -> Vec<RecordAct> {
+        let tasks = (self.tasks.iter().enumerate())
+            .filter(|(_, t)| t.done_on.is_none())
+            .map(|(index, _)| RecordAct::TaskDone { index });
+        let subs = self.subordinates.iter().enumerate().flat_map(|(index, u)| {
+            let plan = u.plan_received_on.is_none().then_some(RecordAct::Received {
+                index,
+                what: Arrived::Plan,
+            });
+            let report = u
+                .report_received_on
+                .is_none()
+                .then_some(RecordAct::Received {
+                    index,
+                    what: Arrived::Report,
+                });
+            plan.into_iter().chain(report)
+        });
+        tasks.chain(subs).collect()
+    }
+    /// A task kept with the same text and unit keeps the date it was done; a subordinate unit
+    /// kept by name keeps the dates its plan and report arrived.
+    fn keep_state(&mut self, stored: &Self) {
+        for t in &mut self.tasks {
+            if t.done_on.is_none()
+                && let Some(old) =
+                    (stored.tasks.iter()).find(|o| o.text == t.text && o.unit == t.unit)
+            {
+                t.done_on = old.done_on;
+            }
+        }
+        for u in &mut self.subordinates {
+            if let Some(old) = stored.subordinates.iter().find(|o| o.unit == u.unit) {
+                u.plan_received_on = u.plan_received_on.or(old.plan_received_on);
+                u.report_received_on = u.report_received_on.or(old.report_received_on);
+            }
+        }
+    }
     fn key_date(&self) -> Date {
         self.issued_on
     }
@@ -1061,7 +1267,7 @@ impl Record for AnnualPlan {
 // Reports: the written parts, the keys of subordinate units, their received reports.
 
 /// Loại báo cáo (ND26 Điều 8.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReportKind {
     /// Báo cáo sơ kết 01 năm.
@@ -1083,7 +1289,7 @@ impl ReportKind {
 }
 
 /// Phần viết của một báo cáo (per section code) and its printed particulars.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct ReportDraftText {
     /// Narrative by section code ("a", "b", …).
@@ -1099,13 +1305,14 @@ pub struct ReportDraftText {
 }
 
 /// A stored draft: the text for one report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportDraft {
     pub kind: ReportKind,
     pub year: i32,
     /// For an incident report: the incident record.
     pub incident_id: Option<Id>,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub saved_on: Date,
     pub text: ReportDraftText,
 }
@@ -1129,12 +1336,13 @@ impl Record for ReportDraft {
 }
 
 /// The public signing key of a subordinate unit, registered at the level above.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UnitKey {
     pub unit: String,
     /// Ed25519 public key, 64 lowercase hex digits.
     pub public_key: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub registered_on: Date,
     /// A revoked key no longer verifies new bundles.
     #[serde(default)]

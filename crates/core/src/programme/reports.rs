@@ -415,7 +415,7 @@ pub struct Inputs<'a> {
 fn typed<T: Record>(records: &[ProgrammeRecord]) -> Vec<Stored<T>> {
     records
         .iter()
-        .filter(|r| r.kind == T::KIND.code())
+        .filter(|r| r.kind == T::KIND.code() && !super::is_cancelled(r))
         .filter_map(|r| decode::<T>(r).ok())
         .collect()
 }

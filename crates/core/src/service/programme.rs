@@ -28,63 +28,103 @@ pub struct RecordCmd<T> {
 }
 
 /// Xóa BMNN khỏi thiết bị.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WipeCmd {
     pub device_id: Id,
     pub wipe: Wipe,
 }
 
 /// Chuyển mục đích sử dụng thiết bị (only after a recorded wipe, Law Điều 5.7).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepurposeCmd {
     pub device_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub new_use: String,
 }
 
 /// Thanh lý thiết bị.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisposeCmd {
     pub device_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub reference: String,
 }
 
 /// Thôi phân công cán bộ.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EndAssignmentCmd {
     pub staff_id: Id,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub reason: LeavingReason,
 }
 
 /// Ghi nhận đã khắc phục.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RemedyDoneCmd {
     pub inspection_id: Id,
     /// Index of the remedy in the inspection.
     pub remedy: usize,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
 }
 
 /// Ghi nhận nhiệm vụ kế hoạch đã hoàn thành.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskDoneCmd {
     pub plan_id: Id,
     pub task: usize,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
 }
 
 /// Ghi nhận đã gửi báo cáo đột xuất.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IncidentReportedCmd {
     pub incident_id: Id,
     pub report: SentReport,
+}
+
+/// Sửa hồ sơ: the fields to change, by their record keys (those of the kind's form,
+/// [`RecordKind::form`]); every field not given keeps its stored value.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct EditRecordCmd {
+    pub record: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Hủy hồ sơ: the reason is required and kept with the record.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CancelRecordCmd {
+    pub reason: String,
+}
+
+/// Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo năm (at a steering level).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SubordinateReceivedCmd {
+    pub plan_id: Id,
+    /// Position of the subordinate unit in the plan (from 0).
+    pub index: usize,
+    pub what: Arrived,
+    #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
+    pub date: Date,
+}
+
+/// What the caller may do on the programme pages beyond each record's own acts
+/// ([`Stored::acts`]): computed from the roles the acts themselves check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeCaps {
+    /// Thêm hồ sơ ([`Service::add_record`]).
+    pub add_records: bool,
+    /// Đăng ký khóa, tiếp nhận gói báo cáo của đơn vị cấp dưới.
+    pub receive_bundles: bool,
 }
 
 /// Lưu phần viết của báo cáo.
@@ -140,6 +180,11 @@ pub struct UnitReport {
     pub figures: Figures,
 }
 
+/// Who adds programme records (thêm hồ sơ).
+const ADD_ROLES: &[crate::model::Role] = access::PROGRAMME_KEEPERS;
+/// Who registers subordinate units' keys and receives their report bundles.
+const BUNDLE_ROLES: &[crate::model::Role] = access::PROGRAMME_KEEPERS;
+
 /// The first report year a bundle may carry (bmnn holds no programme before it); the last is
 /// the year after the current one.
 pub const FIRST_BUNDLE_YEAR: i32 = 2019;
@@ -173,12 +218,44 @@ fn not_future(a: &Act0<'_>, field: &str, d: Date) -> Result<()> {
 }
 
 impl Act0<'_> {
+    /// The records of a type that are not cancelled (what reports and obligations count).
     fn records<T: Record>(&mut self) -> Result<Vec<Stored<T>>> {
         self.tx
             .list_records(T::KIND.code(), None, None)?
             .iter()
+            .filter(|r| !is_cancelled(r))
             .map(decode::<T>)
             .collect()
+    }
+
+    /// A record an act may change: refused with `record_cancelled` once it was cancelled.
+    fn live<T: Record>(&mut self, id: Id) -> Result<Stored<T>> {
+        let s = self.record::<T>(id)?;
+        if let Some(c) = &s.cancelled {
+            return Err(CoreError::refused(
+                "record_cancelled",
+                format!(
+                    "Hồ sơ đã bị hủy ngày {}; không sửa hay ghi thêm vào hồ sơ đã hủy.",
+                    crate::dates::fmt_vn(c.on)
+                ),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Sets the acts open to the caller on a record: the same role predicate
+    /// ([`RecordAct::roles`]) and state ([`Record::follow_ups`]) the acts check.
+    fn offer<T: Record>(&self, mut s: Stored<T>) -> Stored<T> {
+        s.acts = if s.cancelled.is_some() {
+            Vec::new()
+        } else {
+            [RecordAct::Edit, RecordAct::Cancel]
+                .into_iter()
+                .chain(s.record.follow_ups())
+                .filter(|x| access::allows(&self.actor, x.roles()))
+                .collect()
+        };
+        s
     }
 
     fn record<T: Record>(&mut self, id: Id) -> Result<Stored<T>> {
@@ -191,6 +268,19 @@ impl Act0<'_> {
     }
 
     fn save<T: Record>(&mut self, id: Id, unit_id: Option<Id>, t: &T) -> Result<Id> {
+        self.save_as(id, unit_id, t, "update", String::new())
+    }
+
+    /// Saves a record (`id` 0: a new one, audited `create`), auditing a change as
+    /// `programme.{kind}.{act}` with `details`.
+    fn save_as<T: Record>(
+        &mut self,
+        id: Id,
+        unit_id: Option<Id>,
+        t: &T,
+        act: &str,
+        details: String,
+    ) -> Result<Id> {
         t.check().map_err(|e| self.cited(t.key_date(), e))?;
         t.check_rules(self.rules.regime_for_or_first(t.key_date()))?;
         let r = encode(id, unit_id, t)?;
@@ -205,11 +295,7 @@ impl Act0<'_> {
             Ok(id)
         } else {
             self.tx.update_record(&r)?;
-            self.audit(
-                &format!("{action}.update"),
-                format!("record:{id}"),
-                String::new(),
-            )?;
+            self.audit(&format!("{action}.{act}"), format!("record:{id}"), details)?;
             Ok(id)
         }
     }
@@ -220,17 +306,19 @@ impl<S: Store> Service<S> {
     pub fn add_record<T: Record>(&self, ctx: &Ctx, c: RecordCmd<T>) -> Result<Stored<T>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
+            a.require_role(ADD_ROLES, T::KIND.label())?;
             validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
             let mut record = c.record;
             record.set_warnings(a.rules.regime_for_or_first(record.key_date()));
             let id = a.save(0, c.unit_id, &record)?;
-            Ok(Stored {
+            Ok(a.offer(Stored {
                 id,
                 unit_id: c.unit_id,
                 record,
-            })
+                cancelled: None,
+                acts: Vec::new(),
+            }))
         })
     }
 
@@ -243,17 +331,170 @@ impl<S: Store> Service<S> {
     ) -> Result<Stored<T>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, T::KIND.label())?;
-            a.record::<T>(id)?;
+            a.require_role(RecordAct::Edit.roles(), T::KIND.label())?;
+            let stored = a.live::<T>(id)?;
             validate::unit(a.tx, "unit_id", c.unit_id)?;
             not_future(a, "date", c.record.key_date())?;
             let mut record = c.record;
+            record.keep_state(&stored.record);
             record.set_warnings(a.rules.regime_for_or_first(record.key_date()));
             a.save(id, c.unit_id, &record)?;
-            Ok(Stored {
+            Ok(a.offer(Stored {
                 id,
                 unit_id: c.unit_id,
                 record,
+                cancelled: None,
+                acts: Vec::new(),
+            }))
+        })
+    }
+
+    /// Sửa hồ sơ, merging: only the given fields change (each must be one the kind's form
+    /// holds, [`KindForm::record_keys`]); state kept by the follow-up acts (a task done, a
+    /// wipe, a plan received) stays as stored ([`Record::keep_state`]). The same checks as
+    /// creation apply to the merged record. Audited `programme.{kind}.update` with the names of
+    /// the changed fields.
+    pub fn edit_record<T: Record>(&self, ctx: &Ctx, id: Id, c: EditRecordCmd) -> Result<Stored<T>> {
+        let c = validate::cmd(c)?;
+        self.write(ctx, |a| {
+            a.require_role(RecordAct::Edit.roles(), T::KIND.label())?;
+            let stored = a.live::<T>(id)?;
+            let keys = T::KIND.form().record_keys();
+            if c.record.is_empty() {
+                return Err(CoreError::invalid("record", "hãy gửi ít nhất một trường cần sửa"));
+            }
+            if let Some(k) = c.record.keys().find(|k| !keys.contains(&k.as_str())) {
+                return Err(CoreError::invalid(
+                    &format!("record.{k}"),
+                    "trường này không sửa được (không có trong hồ sơ, hoặc do thao tác riêng ghi nhận)",
+                ));
+            }
+            let base = serde_json::to_value(&stored.record)
+                .map_err(|e| CoreError::Storage(e.to_string()))?;
+            let merge = |given: &mut dyn Iterator<Item = (&String, &serde_json::Value)>| {
+                let mut v = base.clone();
+                if let Some(o) = v.as_object_mut() {
+                    for (k, x) in given {
+                        o.insert(k.clone(), x.clone());
+                    }
+                }
+                serde_json::from_value::<T>(v)
+            };
+            let mut record = match merge(&mut c.record.iter()) {
+                Ok(r) => r,
+                Err(_) => {
+                    // Name the first field whose value does not fit its type.
+                    let bad = (c.record.iter())
+                        .find(|(k, x)| merge(&mut std::iter::once((*k, *x))).is_err())
+                        .map_or("record".to_string(), |(k, _)| format!("record.{k}"));
+                    return Err(CoreError::invalid(
+                        &bad,
+                        "giá trị không đúng kiểu của trường (ngày yyyy-mm-dd, số, mã trong danh sách)",
+                    ));
+                }
+            };
+            record.keep_state(&stored.record);
+            not_future(a, "date", record.key_date())?;
+            record.set_warnings(a.rules.regime_for_or_first(record.key_date()));
+            let changed: Vec<&str> = c.record.keys().map(String::as_str).collect();
+            a.save_as(id, stored.unit_id, &record, "update", changed.join(","))?;
+            Ok(a.offer(Stored {
+                record,
+                ..stored
+            }))
+        })
+    }
+
+    /// Hủy hồ sơ with a reason: the record stays (with who cancelled it, when and why) but
+    /// counts in no report and no obligation, and no act is open on it any more.
+    pub fn cancel_record<T: Record>(
+        &self,
+        ctx: &Ctx,
+        id: Id,
+        c: CancelRecordCmd,
+    ) -> Result<Stored<T>> {
+        let c = validate::cmd(c)?;
+        self.write(ctx, |a| {
+            a.require_role(RecordAct::Cancel.roles(), T::KIND.label())?;
+            let reason = non_empty("reason", &c.reason)?;
+            let stored = a.live::<T>(id)?;
+            let mut raw = a.tx.get_record(id)?.ok_or(CoreError::NotFound("hồ sơ"))?;
+            let cancellation = Cancellation {
+                on: a.ctx.today,
+                reason: reason.clone(),
+                by: a.ctx.user_id,
+            };
+            let v = serde_json::to_value(&cancellation)
+                .map_err(|e| CoreError::Storage(e.to_string()))?;
+            match raw.data.as_object_mut() {
+                Some(o) => o.insert(CANCELLED_KEY.to_string(), v),
+                None => return Err(CoreError::Storage(format!("hồ sơ #{id} không đọc được"))),
+            };
+            a.tx.update_record(&raw)?;
+            a.audit(
+                &format!("programme.{}.cancel", T::KIND.code()),
+                format!("record:{id}"),
+                reason,
+            )?;
+            Ok(a.offer(Stored {
+                cancelled: Some(cancellation),
+                ..stored
+            }))
+        })
+    }
+
+    /// Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo năm, on a steering level's plan.
+    /// Refused when the date is in the future, the unit is not in the plan, or the arrival was
+    /// already recorded (the first date stands). Audited `programme.plan.received`.
+    pub fn subordinate_received(
+        &self,
+        ctx: &Ctx,
+        c: SubordinateReceivedCmd,
+    ) -> Result<Stored<AnnualPlan>> {
+        let c = validate::cmd(c)?;
+        self.write(ctx, |a| {
+            let act = RecordAct::Received {
+                index: c.index,
+                what: c.what,
+            };
+            a.require_role(act.roles(), "Kế hoạch")?;
+            not_future(a, "date", c.date)?;
+            let mut x = a.live::<AnnualPlan>(c.plan_id)?;
+            let u = (x.record.subordinates)
+                .get_mut(c.index)
+                .ok_or(CoreError::NotFound("đơn vị cấp dưới"))?;
+            let slot = match c.what {
+                Arrived::Plan => &mut u.plan_received_on,
+                Arrived::Report => &mut u.report_received_on,
+            };
+            if let Some(d) = slot {
+                return Err(CoreError::Conflict(format!(
+                    "{} của {} đã được ghi nhận nhận ngày {}.",
+                    c.what.label(),
+                    u.unit,
+                    crate::dates::fmt_vn(*d)
+                )));
+            }
+            *slot = Some(c.date);
+            let details = format!(
+                "{}:{}",
+                c.index,
+                serde_json::to_value(c.what)
+                    .map_err(|e| CoreError::Storage(e.to_string()))?
+                    .as_str()
+                    .unwrap_or_default()
+            );
+            a.save_as(x.id, x.unit_id, &x.record, "received", details)?;
+            Ok(a.offer(x))
+        })
+    }
+
+    /// What the caller may do on the programme pages ([`ProgrammeCaps`]).
+    pub fn programme_caps(&self, ctx: &Ctx) -> Result<ProgrammeCaps> {
+        self.read(ctx, |a| {
+            Ok(ProgrammeCaps {
+                add_records: access::allows(&a.actor, ADD_ROLES),
+                receive_bundles: access::allows(&a.actor, BUNDLE_ROLES),
             })
         })
     }
@@ -269,7 +510,7 @@ impl<S: Store> Service<S> {
             a.require_role(access::PROGRAMME_READERS, T::KIND.label())?;
             a.tx.list_records(T::KIND.code(), from, to)?
                 .iter()
-                .map(decode::<T>)
+                .map(|r| decode::<T>(r).map(|s| a.offer(s)))
                 .collect()
         })
     }
@@ -277,7 +518,8 @@ impl<S: Store> Service<S> {
     pub fn get_record<T: Record>(&self, ctx: &Ctx, id: Id) -> Result<Stored<T>> {
         self.read(ctx, |a| {
             a.require_role(access::PROGRAMME_READERS, T::KIND.label())?;
-            a.record::<T>(id)
+            let s = a.record::<T>(id)?;
+            Ok(a.offer(s))
         })
     }
 
@@ -285,9 +527,9 @@ impl<S: Store> Service<S> {
     pub fn record_wipe(&self, ctx: &Ctx, c: WipeCmd) -> Result<Stored<Device>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(RecordAct::Wipe.roles(), "Quản lý thiết bị")?;
             not_future(a, "wipe.date", c.wipe.date)?;
-            let mut d = a.record::<Device>(c.device_id)?;
+            let mut d = a.live::<Device>(c.device_id)?;
             if c.wipe.date < d.record.in_use_from {
                 return Err(CoreError::invalid(
                     "wipe.date",
@@ -296,7 +538,7 @@ impl<S: Store> Service<S> {
             }
             d.record.wipes.push(c.wipe);
             a.save(d.id, d.unit_id, &d.record)?;
-            Ok(d)
+            Ok(a.offer(d))
         })
     }
 
@@ -304,9 +546,9 @@ impl<S: Store> Service<S> {
     pub fn repurpose_device(&self, ctx: &Ctx, c: RepurposeCmd) -> Result<Stored<Device>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(RecordAct::Repurpose.roles(), "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
-            let mut d = a.record::<Device>(c.device_id)?;
+            let mut d = a.live::<Device>(c.device_id)?;
             if d.record.status != DeviceStatus::InUse {
                 return Err(CoreError::Conflict(format!(
                     "Thiết bị {} không còn dùng cho BMNN.",
@@ -317,7 +559,7 @@ impl<S: Store> Service<S> {
             d.record.repurposed_on = Some(c.date);
             d.record.new_use = Some(non_empty("new_use", &c.new_use)?);
             a.save(d.id, d.unit_id, &d.record)?;
-            Ok(d)
+            Ok(a.offer(d))
         })
     }
 
@@ -325,9 +567,9 @@ impl<S: Store> Service<S> {
     pub fn dispose_device(&self, ctx: &Ctx, c: DisposeCmd) -> Result<Stored<Device>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Quản lý thiết bị")?;
+            a.require_role(RecordAct::Dispose.roles(), "Quản lý thiết bị")?;
             not_future(a, "date", c.date)?;
-            let mut d = a.record::<Device>(c.device_id)?;
+            let mut d = a.live::<Device>(c.device_id)?;
             if d.record.status == DeviceStatus::Disposed {
                 return Err(CoreError::Conflict("Thiết bị đã được thanh lý.".into()));
             }
@@ -335,7 +577,7 @@ impl<S: Store> Service<S> {
             d.record.disposed_on = Some(c.date);
             d.record.disposal_ref = Some(non_empty("reference", &c.reference)?);
             a.save(d.id, d.unit_id, &d.record)?;
-            Ok(d)
+            Ok(a.offer(d))
         })
     }
 
@@ -347,25 +589,26 @@ impl<S: Store> Service<S> {
     ) -> Result<Stored<StaffAssignment>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Phân công cán bộ")?;
+            a.require_role(RecordAct::End.roles(), "Phân công cán bộ")?;
             not_future(a, "date", c.date)?;
-            let mut s = a.record::<StaffAssignment>(c.staff_id)?;
+            let mut s = a.live::<StaffAssignment>(c.staff_id)?;
             if s.record.ended_on.is_some() {
                 return Err(CoreError::Conflict("Cán bộ đã thôi phân công.".into()));
             }
             s.record.ended_on = Some(c.date);
             s.record.end_reason = Some(c.reason);
             a.save(s.id, s.unit_id, &s.record)?;
-            Ok(s)
+            Ok(a.offer(s))
         })
     }
 
     pub fn remedy_done(&self, ctx: &Ctx, c: RemedyDoneCmd) -> Result<Stored<Inspection>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Kiểm tra")?;
+            let act = RecordAct::RemedyDone { index: c.remedy };
+            a.require_role(act.roles(), "Kiểm tra")?;
             not_future(a, "date", c.date)?;
-            let mut x = a.record::<Inspection>(c.inspection_id)?;
+            let mut x = a.live::<Inspection>(c.inspection_id)?;
             let r = x
                 .record
                 .remedies
@@ -373,16 +616,17 @@ impl<S: Store> Service<S> {
                 .ok_or(CoreError::NotFound("biện pháp khắc phục"))?;
             r.done_on = Some(c.date);
             a.save(x.id, x.unit_id, &x.record)?;
-            Ok(x)
+            Ok(a.offer(x))
         })
     }
 
     pub fn task_done(&self, ctx: &Ctx, c: TaskDoneCmd) -> Result<Stored<AnnualPlan>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PLAN_KEEPERS, "Kế hoạch")?;
+            let act = RecordAct::TaskDone { index: c.task };
+            a.require_role(act.roles(), "Kế hoạch")?;
             not_future(a, "date", c.date)?;
-            let mut x = a.record::<AnnualPlan>(c.plan_id)?;
+            let mut x = a.live::<AnnualPlan>(c.plan_id)?;
             let t = x
                 .record
                 .tasks
@@ -390,7 +634,7 @@ impl<S: Store> Service<S> {
                 .ok_or(CoreError::NotFound("nhiệm vụ"))?;
             t.done_on = Some(c.date);
             a.save(x.id, x.unit_id, &x.record)?;
-            Ok(x)
+            Ok(a.offer(x))
         })
     }
 
@@ -398,13 +642,13 @@ impl<S: Store> Service<S> {
     pub fn incident_reported(&self, ctx: &Ctx, c: IncidentReportedCmd) -> Result<Stored<Incident>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Vụ lộ, mất BMNN")?;
+            a.require_role(RecordAct::Reported.roles(), "Vụ lộ, mất BMNN")?;
             not_future(a, "report.date", c.report.date)?;
-            let mut x = a.record::<Incident>(c.incident_id)?;
+            let mut x = a.live::<Incident>(c.incident_id)?;
             non_empty("report.reference", &c.report.reference)?;
             x.record.adhoc_report = Some(c.report);
             a.save(x.id, x.unit_id, &x.record)?;
-            Ok(x)
+            Ok(a.offer(x))
         })
     }
 
@@ -456,10 +700,7 @@ impl<S: Store> Service<S> {
     pub fn register_unit_key(&self, ctx: &Ctx, c: RegisterKeyCmd) -> Result<Stored<UnitKey>> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
-            a.require_role(
-                access::PROGRAMME_KEEPERS,
-                "Đăng ký khóa của đơn vị cấp dưới",
-            )?;
+            a.require_role(BUNDLE_ROLES, "Đăng ký khóa của đơn vị cấp dưới")?;
             let unit = non_empty("unit", &c.unit)?;
             let key = UnitKey {
                 unit: unit.clone(),
@@ -485,6 +726,8 @@ impl<S: Store> Service<S> {
                 id,
                 unit_id: None,
                 record: key,
+                cancelled: None,
+                acts: Vec::new(),
             })
         })
     }
@@ -492,7 +735,7 @@ impl<S: Store> Service<S> {
     /// Tiếp nhận gói báo cáo của đơn vị cấp dưới: verified, from a registered key of that unit.
     pub fn import_bundle(&self, ctx: &Ctx, bytes: &[u8]) -> Result<Stored<UnitReport>> {
         self.write(ctx, |a| {
-            a.require_role(access::PROGRAMME_KEEPERS, "Tiếp nhận báo cáo của đơn vị cấp dưới")?;
+            a.require_role(BUNDLE_ROLES, "Tiếp nhận báo cáo của đơn vị cấp dưới")?;
             let opened = bundle::open(bytes)?;
             let m = &opened.manifest;
             let known = a
@@ -585,6 +828,8 @@ impl<S: Store> Service<S> {
                 id,
                 unit_id: None,
                 record: report,
+                cancelled: None,
+                acts: Vec::new(),
             })
         })
     }
@@ -695,7 +940,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         }
         incidents = records
             .iter()
-            .filter(|r| r.kind == RecordKind::Incident.code())
+            .filter(|r| r.kind == RecordKind::Incident.code() && !is_cancelled(r))
             .filter_map(|r| decode::<Incident>(r).ok())
             .map(|s| s.record)
             .filter(|x| period.contains(x.discovered_on))

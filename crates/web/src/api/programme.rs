@@ -113,6 +113,48 @@ pub async fn update_record<S: Store>(
     Ok(Json(v).into_response())
 }
 
+pub async fn edit_record<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathParams((kind, id)): PathParams<(String, crate::pubid::Pid)>,
+    body: Body,
+) -> Res {
+    let (kind, id) = (record_kind(&kind)?, id.0);
+    let c: EditRecordCmd = body.parse()?;
+    let v = st
+        .run(move |svc| prog::edit(svc, &a.ctx, kind, id, c))
+        .await?;
+    Ok(Json(v).into_response())
+}
+
+pub async fn cancel_record<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathParams((kind, id)): PathParams<(String, crate::pubid::Pid)>,
+    body: Body,
+) -> Res {
+    let (kind, id) = (record_kind(&kind)?, id.0);
+    let c: CancelRecordCmd = body.parse()?;
+    let v = st
+        .run(move |svc| prog::cancel(svc, &a.ctx, kind, id, c))
+        .await?;
+    Ok(Json(v).into_response())
+}
+
+pub async fn subordinate_received<S: Store>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let c: SubordinateReceivedCmd = body.with_id("plan_id", id).parse()?;
+    Ok(Json(
+        st.run(move |svc| svc.subordinate_received(&a.ctx, c))
+            .await?,
+    )
+    .into_response())
+}
+
 pub async fn wipe<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
     let c: WipeCmd = body.with_id("device_id", id).parse()?;
     Ok(Json(st.run(move |svc| svc.record_wipe(&a.ctx, c)).await?).into_response())

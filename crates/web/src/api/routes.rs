@@ -12,6 +12,10 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use bmnn_core::access;
 use bmnn_core::ports::Store;
+use bmnn_core::service::{
+    CancelRecordCmd, DisposeCmd, EndAssignmentCmd, IncidentReportedCmd, RemedyDoneCmd,
+    RepurposeCmd, SubordinateReceivedCmd, TaskDoneCmd, WipeCmd,
+};
 use serde_json::{Value, json};
 
 /// A query parameter: name, schema, description.
@@ -362,33 +366,45 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(record_cmd())
             .ok(200, stored_record()),
+        route(M::PATCH, "/programme/records/{kind}/{id}", p::edit_record::<S>, "editProgrammeRecord", "Công tác bảo vệ BMNN", "Sửa một số trường của hồ sơ: chỉ các trường gửi lên thay đổi (các trường của biểu mẫu loại hồ sơ); trường do thao tác riêng ghi nhận giữ nguyên")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(record_edit())
+            .ok(200, stored_record()),
+        route(M::POST, "/programme/records/{kind}/{id}/cancel", p::cancel_record::<S>, "cancelProgrammeRecord", "Công tác bảo vệ BMNN", "Hủy hồ sơ có lý do: hồ sơ còn lưu nhưng không tính vào báo cáo, việc phải làm")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(cmd_body::<CancelRecordCmd>(None))
+            .ok(200, stored_record()),
+        route(M::POST, "/programme/plans/{id}/received", p::subordinate_received::<S>, "subordinateReceived", "Công tác bảo vệ BMNN", "Ghi nhận đơn vị cấp dưới đã gửi kế hoạch hoặc báo cáo năm (index = số thứ tự đơn vị, từ 0)")
+            .roles(access::PROGRAMME_KEEPERS)
+            .body(cmd_body::<SubordinateReceivedCmd>(Some("plan_id")))
+            .ok(200, stored("AnnualPlan")),
         route(M::POST, "/programme/devices/{id}/wipe", p::wipe::<S>, "wipeDevice", "Công tác bảo vệ BMNN", "Ghi nhận xóa BMNN khỏi thiết bị (biên bản)")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("wipe", r("Wipe"), true)]))
+            .body(cmd_body::<WipeCmd>(Some("device_id")))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/devices/{id}/repurpose", p::repurpose::<S>, "repurposeDevice", "Công tác bảo vệ BMNN", "Chuyển mục đích sử dụng thiết bị — chỉ sau khi đã xóa BMNN")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("date", date_in(), true), ("new_use", ne(), true)]))
+            .body(cmd_body::<RepurposeCmd>(Some("device_id")))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/devices/{id}/dispose", p::dispose::<S>, "disposeDevice", "Công tác bảo vệ BMNN", "Thanh lý thiết bị — chỉ sau khi đã xóa BMNN")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("date", date_in(), true), ("reference", ne(), true)]))
+            .body(cmd_body::<DisposeCmd>(Some("device_id")))
             .ok(200, stored("Device")),
         route(M::POST, "/programme/staff/{id}/end", p::end_assignment::<S>, "endAssignment", "Công tác bảo vệ BMNN", "Thôi phân công cán bộ (phát sinh nghĩa vụ ký cam kết)")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("date", date_in(), true), ("reason", enumeration(&["resigned", "transferred", "retired", "other"]), true)]))
+            .body(cmd_body::<EndAssignmentCmd>(Some("staff_id")))
             .ok(200, stored("StaffAssignment")),
         route(M::POST, "/programme/inspections/{id}/remedy-done", p::remedy_done::<S>, "remedyDone", "Công tác bảo vệ BMNN", "Ghi nhận đã khắc phục (remedy = số thứ tự, từ 0)")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("remedy", uint(), true), ("date", date_in(), true)]))
+            .body(cmd_body::<RemedyDoneCmd>(Some("inspection_id")))
             .ok(200, stored("Inspection")),
         route(M::POST, "/programme/plans/{id}/task-done", p::task_done::<S>, "planTaskDone", "Công tác bảo vệ BMNN", "Ghi nhận nhiệm vụ kế hoạch đã hoàn thành (task = số thứ tự, từ 0)")
             .roles(access::PLAN_KEEPERS)
-            .body(obj(&[("task", uint(), true), ("date", date_in(), true)]))
+            .body(cmd_body::<TaskDoneCmd>(Some("plan_id")))
             .ok(200, stored("AnnualPlan")),
         route(M::POST, "/programme/incidents/{id}/reported", p::incident_reported::<S>, "incidentReported", "Công tác bảo vệ BMNN", "Ghi nhận đã gửi báo cáo đột xuất về vụ lộ, mất")
             .roles(access::PROGRAMME_KEEPERS)
-            .body(obj(&[("report", r("SentReport"), true)]))
+            .body(cmd_body::<IncidentReportedCmd>(Some("incident_id")))
             .ok(200, stored("Incident")),
         route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident) với mọi số liệu tính từ hồ sơ của kỳ số liệu")
             .roles(access::REPORTERS)

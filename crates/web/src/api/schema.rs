@@ -4,6 +4,8 @@
 //! be `null`, and the codes of every enum. `components()` is the `components/schemas` section
 //! of the OpenAPI document; routes point at it with [`r`].
 
+use bmnn_core::programme::RecordKind;
+use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use serde_json::{Map, Value, json};
 
 pub fn r(name: &str) -> Value {
@@ -1150,289 +1152,62 @@ pub fn components() -> Value {
 
 // ---- Programme records (hồ sơ công tác bảo vệ BMNN) -------------------------------------
 
-/// The record types by kind code, in the order of `crate::programme::KINDS`.
-pub fn programme_records() -> Vec<(&'static str, &'static str, Value)> {
-    let od = opt_date_in;
-    vec![
-        (
-            "staff",
-            "StaffAssignment",
-            obj(&[
-                ("person", ne(), true),
-                ("user_id", opt(int()), false),
-                ("position", text(), true),
-                ("mode", enumeration(&["full-time", "concurrent"]), true),
-                ("decision_ref", ne(), true),
-                ("decision_date", date_in(), true),
-                ("ended_on", od(), false),
-                (
-                    "end_reason",
-                    opt(enumeration(&[
-                        "resigned",
-                        "transferred",
-                        "retired",
-                        "other",
-                    ])),
-                    false,
-                ),
-            ]),
-        ),
-        (
-            "commitment",
-            "Commitment",
-            obj(&[
-                ("person", ne(), true),
-                ("staff_id", opt(int()), false),
-                (
-                    "occasion",
-                    enumeration(&["assignment", "leaving", "retirement", "access"]),
-                    true,
-                ),
-                ("signed_on", date_in(), true),
-                ("reference", opt(text()), false),
-            ]),
-        ),
-        (
-            "training",
-            "Training",
-            obj(&[
-                ("date", date_in(), true),
-                (
-                    "kind",
-                    enumeration(&["training", "dissemination", "briefing"]),
-                    true,
-                ),
-                ("organiser", ne(), true),
-                ("audience", text(), true),
-                (
-                    "participants",
-                    json!({"type": "integer", "minimum": 1, "maximum": 4294967295u32}),
-                    true,
-                ),
-                ("attendees", strings(), false),
-            ]),
-        ),
-        (
-            "directive",
-            "Directive",
-            obj(&[
-                ("date", date_in(), true),
-                ("direction", enumeration(&["issued", "received"]), true),
-                (
-                    "kind",
-                    enumeration(&[
-                        "plan",
-                        "regulation",
-                        "internal-rules",
-                        "letter",
-                        "decision",
-                        "other",
-                    ]),
-                    true,
-                ),
-                ("number_symbol", ne(), true),
-                ("issuer", ne(), true),
-                ("title", text(), true),
-            ]),
-        ),
-        (
-            "device",
-            "Device",
-            obj(&[
-                ("identity", ne(), true),
-                (
-                    "kind",
-                    enumeration(&["computer", "storage-medium", "copier", "other"]),
-                    true,
-                ),
-                ("description", text(), true),
-                ("in_use_from", date_in(), true),
-                ("inspected_on", od(), false),
-                ("stamp_ref", opt(text()), false),
-                (
-                    "never_connected",
-                    json!({"type": "boolean", "description": "false is refused where the regime bars a device ever connected (device_connected)"}),
-                    true,
-                ),
-                (
-                    "connection",
-                    json!({"type": ["string", "null"], "enum": ["standalone", "independent-lan", "crypto-link", "network", null],
-                           "description": "how the device is connected now; the regime of in_use_from lists which may hold secrets (device_connected)"}),
-                    false,
-                ),
-                (
-                    "ai_tool",
-                    json!({"type": "boolean", "description": "an online artificial intelligence service or tool is installed or used on the device; under a regime with a rule on artificial intelligence (regime B) the answer carries `warning`"}),
-                    false,
-                ),
-                (
-                    "warning",
-                    json!({"type": ["string", "null"], "description": "set by the server from the rules of in_use_from (ignored in requests): the regime's warning with its citation"}),
-                    false,
-                ),
-                (
-                    "status",
-                    enumeration(&["in-use", "repurposed", "disposed"]),
-                    true,
-                ),
-                ("wipes", array(r("Wipe")), false),
-                ("repurposed_on", od(), false),
-                ("new_use", opt(text()), false),
-                ("disposed_on", od(), false),
-                ("disposal_ref", opt(text()), false),
-            ]),
-        ),
-        (
-            "equipment",
-            "Equipment",
-            obj(&[
-                ("unit", ne(), true),
-                ("as_of", date_in(), true),
-                ("stamps", uint(), true),
-                ("registers", uint(), true),
-                ("note", opt(text()), false),
-            ]),
-        ),
-        (
-            "meeting",
-            "Meeting",
-            obj(&[
-                ("date", date_in(), true),
-                (
-                    "days",
-                    json!({"type": "integer", "minimum": 1, "maximum": 4294967295u32}),
-                    true,
-                ),
-                ("name", ne(), true),
-                ("level", r("Level"), true),
-                ("approved_by", ne(), true),
-                ("approval_ref", opt(text()), false),
-                ("venue", ne(), true),
-                ("at_headquarters", boolean(), true),
-                ("police_check_ref", opt(text()), false),
-                (
-                    "device_rule",
-                    enumeration(&["no-devices", "as-chair-decides"]),
-                    true,
-                ),
-                ("attendees", strings(), false),
-                ("documents_issued", uint(), true),
-                ("documents_returned", uint(), true),
-            ]),
-        ),
-        (
-            "inspection",
-            "Inspection",
-            obj(&[
-                ("date", date_in(), true),
-                (
-                    "kind",
-                    enumeration(&["inspection", "self-inspection"]),
-                    true,
-                ),
-                ("inspector", ne(), true),
-                ("units", nonempty(text()), true),
-                ("findings", strings(), false),
-                (
-                    "remedies",
-                    array(obj(&[
-                        ("text", ne(), true),
-                        ("unit", text(), true),
-                        ("deadline", date_in(), true),
-                        ("done_on", od(), false),
-                    ])),
-                    false,
-                ),
-            ]),
-        ),
-        (
-            "incident",
-            "Incident",
-            obj(&[
-                ("discovered_on", date_in(), true),
-                ("kind", enumeration(&["exposure", "loss"]), true),
-                (
-                    "channel",
-                    enumeration(&[
-                        "agency-website",
-                        "social-network",
-                        "improper-provision",
-                        "physical-loss",
-                        "other",
-                    ]),
-                    true,
-                ),
-                ("place", ne(), true),
-                (
-                    "documents",
-                    nonempty(obj(&[
-                        ("level", opt(r("Level")), true),
-                        ("in_catalogue", boolean(), true),
-                        ("item_id", opt(int()), false),
-                    ])),
-                    true,
-                ),
-                ("cause", text(), true),
-                ("recovered", boolean(), true),
-                ("taken_down", boolean(), true),
-                (
-                    "discipline",
-                    obj(&[("disciplined", uint(), true), ("criticised", uint(), true)]),
-                    false,
-                ),
-                ("criminal_referral", boolean(), false),
-                ("adhoc_report", opt(r("SentReport")), false),
-            ]),
-        ),
-        (
-            "legacy-review",
-            "LegacyReview",
-            obj(&[
-                ("date", date_in(), true),
-                ("unit", ne(), true),
-                ("reviewed", uint(), true),
-                ("extended", uint(), true),
-                ("declassified", uint(), true),
-            ]),
-        ),
-        (
-            "plan",
-            "AnnualPlan",
-            obj(&[
-                ("year", int_in(1900, 2199), true),
-                ("number_symbol", ne(), true),
-                ("issued_on", date_in(), true),
-                (
-                    "tasks",
-                    array(obj(&[
-                        ("text", ne(), true),
-                        ("unit", ne(), true),
-                        ("deadline", date_in(), true),
-                        ("done_on", od(), false),
-                    ])),
-                    true,
-                ),
-                ("subordinate_plan_due", od(), false),
-                (
-                    "subordinates",
-                    array(obj(&[
-                        ("unit", ne(), true),
-                        ("plan_received_on", od(), false),
-                        ("report_received_on", od(), false),
-                    ])),
-                    false,
-                ),
-            ]),
-        ),
-    ]
+/// The record kinds' component names by kind code, in the order of
+/// `crate::programme::KINDS`: the schemas are derived from the record types in core
+/// (`bmnn_core::programme::fields::record_schemas`), none is written here.
+pub fn programme_records() -> Vec<(&'static str, String)> {
+    record_schemas()
+        .kinds
+        .into_iter()
+        .map(|(k, name)| (k.code(), name))
+        .collect()
+}
+
+/// The derived record schemas, as the API writes them: a date field gets the exact date
+/// pattern the API accepts ([`date_in`], [`opt_date_in`]); a text the kind's form requires
+/// gets [`ne`]; each form field carries its Vietnamese label.
+fn api_record_components() -> Vec<(String, Value)> {
+    let RecordSchemas { kinds, components } = record_schemas();
+    components
+        .into_iter()
+        .map(|(name, mut s)| {
+            api_dates(&mut s);
+            if let Some((kind, _)) = kinds.iter().find(|(_, n)| *n == name) {
+                s = labelled(*kind, s);
+            }
+            (name, s)
+        })
+        .collect()
+}
+
+/// The request body of a programme act, derived from its command type in core; `path_id` is
+/// the id the route's path carries. Dates get the API's pattern, as in the components.
+pub fn cmd_body<T: JsonSchema>(path_id: Option<&str>) -> Value {
+    let mut v = body_schema::<T>(path_id);
+    api_dates(&mut v);
+    v
+}
+
+/// Replaces each derived date (`format: date`) by the API's date pattern.
+fn api_dates(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.get("format") == Some(&json!("date")) => {
+            let nullable =
+                matches!(m.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));
+            *v = if nullable { opt_date_in() } else { date_in() };
+        }
+        Value::Object(m) => m.values_mut().for_each(api_dates),
+        Value::Array(a) => a.iter_mut().for_each(api_dates),
+        _ => {}
+    }
 }
 
 /// `{unit_id, record}` with the record of one of the kinds (the path's `kind` says which).
 pub fn record_cmd() -> Value {
     let kinds: Vec<Value> = programme_records()
         .into_iter()
-        .map(|(code, name, _)| {
-            let mut o = obj(&[("unit_id", opt(int()), false), ("record", r(name), true)]);
+        .map(|(code, name)| {
+            let mut o = obj(&[("unit_id", opt(int()), false), ("record", r(&name), true)]);
             o["title"] = json!(format!("kind = {code}"));
             o
         })
@@ -1443,48 +1218,75 @@ pub fn record_cmd() -> Value {
            "oneOf": kinds})
 }
 
-/// A stored record: `{id, unit_id, record}`.
+/// `{record: {…}}`: some fields of the record of the path's kind, those its form holds
+/// (`RecordKind::form`); the others keep their stored values.
+pub fn record_edit() -> Value {
+    let kinds: Vec<String> = crate::programme::KINDS
+        .iter()
+        .map(|k| format!("{}: {}", k.code(), k.form().record_keys().join(", ")))
+        .collect();
+    let mut record = json!({"type": "object", "minProperties": 1});
+    record["description"] = json!(format!(
+        "các trường được sửa, theo loại hồ sơ — {}",
+        kinds.join("; ")
+    ));
+    obj(&[("record", record, true)])
+}
+
+/// A stored record: `{id, unit_id, record, cancelled?, acts}`.
 pub fn stored_record() -> Value {
     let recs: Vec<Value> = programme_records()
         .into_iter()
-        .map(|(_, name, _)| r(name))
+        .map(|(_, name)| r(&name))
         .collect();
-    obj(&[
-        ("id", int(), true),
-        ("unit_id", opt(int()), true),
-        ("record", json!({"oneOf": recs}), true),
-    ])
+    stored_with(json!({"oneOf": recs}))
 }
 
 pub fn stored(name: &str) -> Value {
+    stored_with(r(name))
+}
+
+fn stored_with(record: Value) -> Value {
     obj(&[
         ("id", int(), true),
         ("unit_id", opt(int()), true),
-        ("record", r(name), true),
+        ("record", record, true),
+        ("cancelled", r("Cancellation"), false),
+        ("acts", array(r("RecordAct")), true),
     ])
 }
 
-fn programme_components(put: &mut dyn FnMut(&str, Value)) {
-    for (_, name, s) in programme_records() {
-        put(name, s);
+/// The record schemas with each form field's Vietnamese label as its description (the one
+/// definition of `RecordKind::form`).
+fn labelled(kind: RecordKind, mut s: Value) -> Value {
+    let fields = kind.form().fields;
+    for fd in &fields {
+        let key = fd.record_key();
+        // A field the form splits in parts (the incident's documents by level, its
+        // discipline counts) is labelled with its parts' labels.
+        let label = if key == fd.name {
+            fd.label.to_string()
+        } else {
+            (fields.iter())
+                .filter(|f| f.record_key() == key)
+                .map(|f| f.label)
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if let Some(p) = s["properties"].get_mut(key) {
+            if fd.input == Input::Text && p.get("type") == Some(&json!("string")) {
+                *p = ne();
+            }
+            p["description"] = json!(label);
+        }
     }
-    put(
-        "Wipe",
-        obj(&[
-            ("date", date_in(), true),
-            ("method", ne(), true),
-            ("by", ne(), true),
-            ("minutes_ref", opt(text()), false),
-        ]),
-    );
-    put(
-        "SentReport",
-        obj(&[
-            ("date", date_in(), true),
-            ("reference", ne(), true),
-            ("to", text(), true),
-        ]),
-    );
+    s
+}
+
+fn programme_components(put: &mut dyn FnMut(&str, Value)) {
+    for (name, s) in api_record_components() {
+        put(&name, s);
+    }
     put(
         "ReportDraftText",
         obj(&[

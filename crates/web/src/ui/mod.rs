@@ -246,6 +246,16 @@ fn routes<S: Store>() -> Routes<S> {
             programme::add::<S>,
         )
         .get(
+            "/programme/{kind}/{id}/edit",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::edit_page::<S>,
+        )
+        .post(
+            "/programme/{kind}/{id}/edit",
+            A::Roles(access::PROGRAMME_READERS),
+            programme::edit_save::<S>,
+        )
+        .get(
             "/programme/{kind}/{id}/docx",
             A::Roles(access::PROGRAMME_READERS),
             programme::form_docx::<S>,

@@ -26,524 +26,25 @@ use bmnn_core::programme::{
     Commitment, Device, RecordKind, ReportDraftText, ReportKind, StaffAssignment, UnitKey,
 };
 use bmnn_core::rules::Regime;
-use bmnn_core::service::{DraftOffer, ReportQuery, SaveDraftCmd};
+use bmnn_core::service::{DraftOffer, EditRecordCmd, ReportQuery, SaveDraftCmd};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-// ---- Field specifications -------------------------------------------------------------------
+// ---- Field specifications: one definition per kind, in core (`RecordKind::form`) ------------
 
-type Choices = &'static [(&'static str, &'static str)];
-
-#[derive(Clone, Copy)]
-enum Ty {
-    /// Required text (the record type checks it is not blank).
-    Text,
-    /// Optional text (empty = none).
-    Opt,
-    Date,
-    OptDate,
-    Num,
-    /// Optional id of another record (empty = none).
-    OptId,
-    Check,
-    Sel(Choices),
-    /// One value per line.
-    Lines,
-    /// Lines "text | unit | dd/mm/yyyy" (remedies, plan tasks).
-    Triples,
-    /// Lines of unit names (subordinate units of a steering level).
-    Units,
-}
-
-#[derive(Clone, Copy)]
-struct F {
-    /// JSON path in the record ("discipline.disciplined"); "docs.*" are the incident's
-    /// documents by level.
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    ty: Ty,
-}
+use bmnn_core::programme::fields::{
+    CHANNEL, Choices, DEVICE, DEVICE_STATUS, DIRECTION, DIRECTIVE, FieldDef as F, INCIDENT,
+    INSPECTION, Input as Ty, LEAVING, LEVEL, OCCASION, RECEIVED, STAFF_MODE, TRAINING,
+};
 
 const fn f(name: &'static str, label: &'static str, hint: &'static str, ty: Ty) -> F {
-    F {
-        name,
-        label,
-        hint,
-        ty,
-    }
+    F::new(name, label, hint, ty)
 }
 
-const STAFF_MODE: Choices = &[("concurrent", "Kiêm nhiệm"), ("full-time", "Chuyên trách")];
-const LEAVING: Choices = &[
-    ("transferred", "Chuyển công tác"),
-    ("resigned", "Thôi việc"),
-    ("retired", "Nghỉ hưu"),
-    ("other", "Thôi phân công vì lý do khác"),
-];
-const OCCASION: Choices = &[
-    ("assignment", "Khi được phân công"),
-    ("access", "Khi tiếp cận BMNN"),
-    ("leaving", "Khi thôi việc, chuyển công tác"),
-    ("retirement", "Khi nghỉ hưu"),
-];
-const TRAINING: Choices = &[
-    ("training", "Tập huấn"),
-    ("dissemination", "Phổ biến, tuyên truyền"),
-    ("briefing", "Quán triệt"),
-];
-const DIRECTION: Choices = &[("issued", "Ban hành"), ("received", "Nhận được")];
-const DIRECTIVE: Choices = &[
-    ("plan", "Kế hoạch"),
-    ("regulation", "Quy chế"),
-    ("internal-rules", "Nội quy"),
-    ("letter", "Công văn"),
-    ("decision", "Quyết định"),
-    ("other", "Văn bản khác"),
-];
-const DEVICE: Choices = &[
-    ("computer", "Máy tính"),
-    ("storage-medium", "Thiết bị lưu trữ"),
-    ("copier", "Máy sao, chụp"),
-    ("other", "Thiết bị khác"),
-];
-const DEVICE_STATUS: Choices = &[
-    ("in-use", "Đang dùng cho BMNN"),
-    ("repurposed", "Đã chuyển mục đích sử dụng"),
-    ("disposed", "Đã thanh lý"),
-];
-const RECEIVED: Choices = &[("plan", "Kế hoạch năm"), ("report", "Báo cáo năm")];
-const LEVEL: Choices = &[
-    ("mat", "Mật"),
-    ("toi-mat", "Tối mật"),
-    ("tuyet-mat", "Tuyệt mật"),
-];
-const DEVICE_RULE: Choices = &[
-    (
-        "no-devices",
-        "Không mang thiết bị thu, phát, ghi âm, ghi hình",
-    ),
-    (
-        "as-chair-decides",
-        "Theo yêu cầu của người chủ trì (chỉ họp Mật)",
-    ),
-];
-const INSPECTION: Choices = &[
-    ("inspection", "Kiểm tra"),
-    ("self-inspection", "Tự kiểm tra"),
-];
-const INCIDENT: Choices = &[
-    ("exposure", "Lộ BMNN"),
-    ("loss", "Mất tài liệu, vật chứa BMNN"),
-];
-const CONNECTION: Choices = &[
-    ("standalone", "Máy độc lập, không kết nối mạng"),
-    ("independent-lan", "Mạng LAN độc lập trong trụ sở"),
-    (
-        "crypto-link",
-        "Kênh truyền có mã hóa của Ban Cơ yếu Chính phủ",
-    ),
-    ("network", "Internet, mạng máy tính hoặc mạng viễn thông"),
-];
-const CHANNEL: Choices = &[
-    ("agency-website", "Trang thông tin điện tử của cơ quan"),
-    ("social-network", "Mạng xã hội"),
-    ("improper-provision", "Cung cấp trái quy định"),
-    ("physical-loss", "Mất tài liệu, vật chứa"),
-    ("other", "Khác"),
-];
-
-/// The add form of a kind, and the legal hint of the page.
+/// The form of a kind (core's one definition) and the legal hint of the page.
 fn spec(kind: RecordKind) -> (&'static str, Vec<F>) {
-    use Ty::*;
-    match kind {
-        RecordKind::Staff => (
-            "Người làm công tác bảo vệ BMNN chuyên trách hoặc kiêm nhiệm được phân công bằng văn bản ({cite:staff-assignment}). Khi thôi phân công phải bàn giao và ký cam kết ({cite:staff-end}).",
-            vec![
-                f("person", "Họ và tên", "Người được phân công.", Text),
-                f(
-                    "position",
-                    "Chức vụ, đơn vị công tác",
-                    "Ghi như trong quyết định.",
-                    Text,
-                ),
-                f(
-                    "mode",
-                    "Chế độ (chuyên trách / kiêm nhiệm)",
-                    "{cite:staff-assignment}.",
-                    Sel(STAFF_MODE),
-                ),
-                f(
-                    "decision_ref",
-                    "Số, ký hiệu quyết định phân công",
-                    "Phân công phải bằng văn bản.",
-                    Text,
-                ),
-                f(
-                    "decision_date",
-                    "Ngày quyết định",
-                    "dd/mm/yyyy; phân công có hiệu lực từ ngày này.",
-                    Date,
-                ),
-            ],
-        ),
-        RecordKind::Commitment => (
-            "Cam kết bảo vệ BMNN khi được phân công, khi tiếp cận BMNN ({cite:commitment-access}) và khi thôi việc, chuyển công tác, nghỉ hưu ({cite:staff-end}). Bản cam kết in được từ danh sách.",
-            vec![
-                f(
-                    "person",
-                    "Họ và tên người cam kết",
-                    "Người ký bản cam kết.",
-                    Text,
-                ),
-                f(
-                    "staff_id",
-                    "Số hồ sơ phân công (nếu có)",
-                    "Số # của hồ sơ phân công cán bộ mà cam kết này đáp ứng; chức vụ in trên bản cam kết lấy từ đó.",
-                    OptId,
-                ),
-                f(
-                    "occasion",
-                    "Dịp cam kết",
-                    "Khi phân công, tiếp cận; khi thôi việc, chuyển công tác, nghỉ hưu phải bàn giao BMNN và cam kết.",
-                    Sel(OCCASION),
-                ),
-                f("signed_on", "Ngày ký", "dd/mm/yyyy.", Date),
-                f(
-                    "reference",
-                    "Số, nơi lưu bản cam kết",
-                    "Để trống nếu chưa đánh số.",
-                    Opt,
-                ),
-            ],
-        ),
-        RecordKind::Training => (
-            "Tập huấn, phổ biến, quán triệt về bảo vệ BMNN: báo cáo năm đếm số buổi và số người tham dự ({cite:training}).",
-            vec![
-                f(
-                    "date",
-                    "Ngày tổ chức",
-                    "dd/mm/yyyy; quyết định kỳ báo cáo của buổi.",
-                    Date,
-                ),
-                f(
-                    "kind",
-                    "Hình thức",
-                    "Tập huấn; phổ biến, tuyên truyền; quán triệt.",
-                    Sel(TRAINING),
-                ),
-                f(
-                    "organiser",
-                    "Đơn vị tổ chức",
-                    "Ví dụ: Công an tỉnh, Văn phòng Sở.",
-                    Text,
-                ),
-                f(
-                    "audience",
-                    "Đối tượng tham dự",
-                    "Ví dụ: cán bộ, công chức toàn cơ quan.",
-                    Text,
-                ),
-                f(
-                    "participants",
-                    "Số người tham dự",
-                    "Lớn hơn 0; không ít hơn số người có tên dưới đây.",
-                    Num,
-                ),
-                f(
-                    "attendees",
-                    "Danh sách người tham dự (mỗi dòng một người, nếu có)",
-                    "Không bắt buộc.",
-                    Lines,
-                ),
-            ],
-        ),
-        RecordKind::Directive => (
-            "Văn bản triển khai công tác bảo vệ BMNN cơ quan ban hành hoặc nhận được: kế hoạch, quy chế, nội quy, công văn ({cite:directives}).",
-            vec![
-                f("date", "Ngày văn bản", "dd/mm/yyyy.", Date),
-                f(
-                    "direction",
-                    "Ban hành hay nhận được",
-                    "Văn bản của cơ quan hay của cấp trên.",
-                    Sel(DIRECTION),
-                ),
-                f(
-                    "kind",
-                    "Loại văn bản",
-                    "Kế hoạch, quy chế, nội quy, công văn, quyết định.",
-                    Sel(DIRECTIVE),
-                ),
-                f("number_symbol", "Số, ký hiệu", "Ví dụ: 05/QC-SKHĐT.", Text),
-                f("issuer", "Cơ quan ban hành", "", Text),
-                f(
-                    "title",
-                    "Tên, trích yếu văn bản",
-                    "Văn bản thường (không mật).",
-                    Text,
-                ),
-            ],
-        ),
-        RecordKind::Device => (
-            "Máy tính, thiết bị lưu trữ, máy sao chụp dùng cho BMNN không được kết nối Internet, mạng máy tính, mạng viễn thông ({cite:device-network}); chỉ được chuyển mục đích sử dụng hoặc thanh lý sau khi đã xóa BMNN ({cite:device-repurpose}).",
-            vec![
-                f(
-                    "identity",
-                    "Số hiệu, số sê-ri, mã tài sản",
-                    "Để nhận biết thiết bị.",
-                    Text,
-                ),
-                f("kind", "Loại thiết bị", "", Sel(DEVICE)),
-                f(
-                    "description",
-                    "Mô tả",
-                    "Ví dụ: máy tính soạn thảo của Văn phòng.",
-                    Text,
-                ),
-                f(
-                    "in_use_from",
-                    "Ngày bắt đầu dùng cho BMNN",
-                    "dd/mm/yyyy.",
-                    Date,
-                ),
-                f(
-                    "inspected_on",
-                    "Ngày kiểm tra an ninh, dán tem",
-                    "dd/mm/yyyy; để trống nếu chưa kiểm tra.",
-                    OptDate,
-                ),
-                f("stamp_ref", "Số tem kiểm định an ninh", "", Opt),
-                f(
-                    "never_connected",
-                    "Chưa từng kết nối Internet, mạng máy tính, mạng viễn thông",
-                    "Thiết bị đã từng kết nối thì không được dùng cho BMNN khi quy định hiện hành cấm ({cite:device-network}).",
-                    Check,
-                ),
-                f(
-                    "connection",
-                    "Kết nối hiện nay",
-                    "Chỉ những kết nối quy định cho phép mới được dùng cho BMNN; hệ thống từ chối và nêu căn cứ khi không được phép.",
-                    Sel(CONNECTION),
-                ),
-                f(
-                    "ai_tool",
-                    "Có dùng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến",
-                    "Đánh dấu nếu trên thiết bị có cài đặt hoặc sử dụng dịch vụ, công cụ trí tuệ nhân tạo trực tuyến; hệ thống cảnh báo theo quy định của chế độ pháp lý áp dụng.",
-                    Check,
-                ),
-            ],
-        ),
-        RecordKind::Equipment => (
-            "Trang bị con dấu mật và sổ đăng ký, quản lý BMNN của từng đơn vị ({cite:stamps-registers}): báo cáo đếm số lần kê gần nhất của mỗi đơn vị.",
-            vec![
-                f("unit", "Đơn vị", "", Text),
-                f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
-                f(
-                    "stamps",
-                    "Số con dấu mật",
-                    "Dấu chỉ độ mật, dấu thu hồi, dấu chỉ người có tên mới được bóc bì…",
-                    Num,
-                ),
-                f(
-                    "registers",
-                    "Số sổ đăng ký, quản lý BMNN",
-                    "Sổ đi, đến, chuyển giao, sao chụp…",
-                    Num,
-                ),
-                f("note", "Ghi chú", "", Opt),
-            ],
-        ),
-        RecordKind::Meeting => (
-            "Hội nghị, cuộc họp có nội dung BMNN: được người có thẩm quyền cho phép ({cite:meeting-approval}); họp trong phòng kín tại trụ sở, ngoài trụ sở cần kiểm tra an ninh của Công an ({cite:meeting-place}); họp Tối mật, Tuyệt mật không mang thiết bị thu, phát ({cite:meeting-devices}); tài liệu phát ra phải thu hồi ({cite:meeting-recall}).",
-            vec![
-                f("date", "Ngày họp", "dd/mm/yyyy.", Date),
-                f(
-                    "days",
-                    "Số ngày họp",
-                    "Từ 2 ngày: niêm phong phòng họp sau mỗi ngày.",
-                    Num,
-                ),
-                f("name", "Tên cuộc họp", "Không ghi nội dung mật.", Text),
-                f("level", "Độ mật của nội dung", "", Sel(LEVEL)),
-                f(
-                    "approved_by",
-                    "Người cho phép sử dụng nội dung BMNN",
-                    "Chức vụ người có thẩm quyền.",
-                    Text,
-                ),
-                f("approval_ref", "Văn bản cho phép", "", Opt),
-                f("venue", "Địa điểm", "", Text),
-                f(
-                    "at_headquarters",
-                    "Họp trong phòng họp kín tại trụ sở cơ quan",
-                    "Nếu không: ghi văn bản kiểm tra an ninh của Công an.",
-                    Check,
-                ),
-                f(
-                    "police_check_ref",
-                    "Văn bản kiểm tra an ninh địa điểm (Công an)",
-                    "Bắt buộc khi họp ngoài trụ sở.",
-                    Opt,
-                ),
-                f(
-                    "device_rule",
-                    "Quy định về thiết bị của người dự",
-                    "Họp Tối mật, Tuyệt mật: không mang thiết bị.",
-                    Sel(DEVICE_RULE),
-                ),
-                f("documents_issued", "Số tài liệu BMNN phát ra", "", Num),
-                f(
-                    "documents_returned",
-                    "Số tài liệu đã thu hồi",
-                    "Không lớn hơn số phát ra; còn thiếu thì hiện trong việc phải làm.",
-                    Num,
-                ),
-            ],
-        ),
-        RecordKind::Inspection => (
-            "Kiểm tra, tự kiểm tra công tác bảo vệ BMNN ({cite:inspection}): phát hiện và biện pháp khắc phục có thời hạn; quá hạn hiện trong việc phải làm.",
-            vec![
-                f("date", "Ngày kiểm tra", "dd/mm/yyyy.", Date),
-                f("kind", "Hình thức", "", Sel(INSPECTION)),
-                f("inspector", "Đơn vị, đoàn kiểm tra", "", Text),
-                f(
-                    "units",
-                    "Đơn vị được kiểm tra (mỗi dòng một đơn vị)",
-                    "Ít nhất một đơn vị.",
-                    Lines,
-                ),
-                f(
-                    "findings",
-                    "Tồn tại, hạn chế phát hiện (mỗi dòng một ý)",
-                    "",
-                    Lines,
-                ),
-                f(
-                    "remedies",
-                    "Biện pháp khắc phục, mỗi dòng: biện pháp | đơn vị | hạn (dd/mm/yyyy)",
-                    "Hạn không trước ngày kiểm tra.",
-                    Triples,
-                ),
-            ],
-        ),
-        RecordKind::Incident => (
-            "Vụ lộ, mất BMNN: báo cáo đột xuất ngay khi phát hiện ({cite:incident-report}); báo cáo năm đếm theo kênh, độ mật, danh mục, xử lý ({cite:periodic-report}). Không ghi trích yếu tài liệu.",
-            vec![
-                f(
-                    "discovered_on",
-                    "Ngày phát hiện",
-                    "dd/mm/yyyy; báo cáo đột xuất đến hạn ngay ngày này.",
-                    Date,
-                ),
-                f("kind", "Lộ hay mất", "", Sel(INCIDENT)),
-                f(
-                    "channel",
-                    "Kênh xảy ra",
-                    "Trang thông tin của cơ quan và mạng xã hội tính là trên Internet ({cite:internet-posting}).",
-                    Sel(CHANNEL),
-                ),
-                f("place", "Nơi xảy ra", "Đơn vị, trang thông tin.", Text),
-                f(
-                    "docs.tuyet-mat",
-                    "Số tài liệu Tuyệt mật liên quan",
-                    "Ít nhất một tài liệu trong tổng các dòng độ mật.",
-                    Num,
-                ),
-                f("docs.toi-mat", "Số tài liệu Tối mật liên quan", "", Num),
-                f("docs.mat", "Số tài liệu Mật liên quan", "", Num),
-                f(
-                    "docs.unmarked",
-                    "Số tài liệu chưa đóng dấu độ mật",
-                    "Nội dung thuộc BMNN nhưng chưa được xác định độ mật.",
-                    Num,
-                ),
-                f(
-                    "docs.in-catalogue",
-                    "Trong đó: số tài liệu có nội dung thuộc danh mục BMNN",
-                    "",
-                    Num,
-                ),
-                f(
-                    "cause",
-                    "Nguyên nhân",
-                    "Được đưa vào mục nguyên nhân của báo cáo đột xuất.",
-                    Text,
-                ),
-                f("recovered", "Đã thu hồi", "", Check),
-                f(
-                    "taken_down",
-                    "Đã gỡ bỏ (trên mạng)",
-                    "Vụ mất tài liệu không có nội dung trên mạng để gỡ.",
-                    Check,
-                ),
-                f(
-                    "discipline.disciplined",
-                    "Số người bị xử lý kỷ luật",
-                    "",
-                    Num,
-                ),
-                f(
-                    "discipline.criticised",
-                    "Số người bị phê bình, kiểm điểm",
-                    "",
-                    Num,
-                ),
-                f(
-                    "criminal_referral",
-                    "Chuyển cơ quan điều tra (dấu hiệu tội phạm)",
-                    "",
-                    Check,
-                ),
-            ],
-        ),
-        RecordKind::LegacyReview => (
-            "Rà soát BMNN được xác định trước ngày 01/01/2019 để điều chỉnh độ mật, thời hạn, giải mật ({cite:legacy-review}).",
-            vec![
-                f("date", "Ngày rà soát", "dd/mm/yyyy.", Date),
-                f("unit", "Đơn vị", "", Text),
-                f("reviewed", "Số tài liệu đã rà soát", "", Num),
-                f(
-                    "extended",
-                    "Số tài liệu gia hạn",
-                    "Gia hạn cộng giải mật không vượt số đã rà soát.",
-                    Num,
-                ),
-                f("declassified", "Số tài liệu giải mật", "", Num),
-            ],
-        ),
-        RecordKind::Plan => (
-            "Kế hoạch công tác bảo vệ BMNN năm: nhiệm vụ, đơn vị chủ trì, thời hạn; ở cấp chỉ đạo, danh sách đơn vị cấp dưới phải gửi kế hoạch, báo cáo.",
-            vec![
-                f("year", "Năm kế hoạch", "Ví dụ: 2026.", Num),
-                f(
-                    "number_symbol",
-                    "Số, ký hiệu kế hoạch",
-                    "Ví dụ: 01/KH-SKHĐT.",
-                    Text,
-                ),
-                f("issued_on", "Ngày ban hành", "dd/mm/yyyy.", Date),
-                f(
-                    "tasks",
-                    "Nhiệm vụ, mỗi dòng: nhiệm vụ | đơn vị chủ trì | hạn (dd/mm/yyyy)",
-                    "Nhiệm vụ sắp đến hạn hiện trong việc phải làm.",
-                    Triples,
-                ),
-                f(
-                    "subordinate_plan_due",
-                    "Hạn đơn vị cấp dưới gửi kế hoạch",
-                    "Chỉ ở cấp chỉ đạo; để trống nếu không có.",
-                    OptDate,
-                ),
-                f(
-                    "subordinates",
-                    "Đơn vị cấp dưới (mỗi dòng một đơn vị)",
-                    "Chỉ ở cấp chỉ đạo.",
-                    Units,
-                ),
-            ],
-        ),
-        _ => ("", vec![]),
-    }
+    let form = kind.form();
+    (form.intro, form.fields)
 }
 
 fn set_path(o: &mut Map<String, Value>, path: &str, v: Value) {
@@ -571,15 +72,15 @@ fn build(fields: &[F], v: &Vals) -> Result<Map<String, Value>, CoreError> {
     let mut in_catalogue = 0u32;
     for fl in fields {
         let k = fl.name;
-        let val = match fl.ty {
+        let val = match fl.input {
             Ty::Text => json!(v.text(k)),
-            Ty::Opt => v.opt(k).map_or(Value::Null, Value::String),
+            Ty::OptText => v.opt(k).map_or(Value::Null, Value::String),
             Ty::Date => iso(v.req_date(k)?),
             Ty::OptDate => v.date(k)?.map_or(Value::Null, iso),
-            Ty::Num => json!(v.num(k)?.unwrap_or(0)),
+            Ty::Number => json!(v.num(k)?.unwrap_or(0)),
             Ty::OptId => v.id(k)?.map_or(Value::Null, |i| json!(i)),
             Ty::Check => json!(v.check(k)),
-            Ty::Sel(c) => {
+            Ty::Select(c) => {
                 let x = v.text(k);
                 if !c.iter().any(|(code, _)| *code == x) {
                     return Err(CoreError::invalid(
@@ -667,13 +168,13 @@ fn views(prefix: &str, fields: &[F], v: &Vals, r: Option<&Regime>) -> Vec<FieldV
         .iter()
         .map(|fl| {
             let value = v.get(fl.name).to_string();
-            let (input, placeholder) = match fl.ty {
-                Ty::Text | Ty::Opt => ("text", ""),
+            let (input, placeholder) = match fl.input {
+                Ty::Text | Ty::OptText => ("text", ""),
                 Ty::Date | Ty::OptDate => ("text", "dd/mm/yyyy"),
-                Ty::Num => ("number", ""),
+                Ty::Number => ("number", ""),
                 Ty::OptId => ("text", ""),
                 Ty::Check => ("check", ""),
-                Ty::Sel(_) => ("select", ""),
+                Ty::Select(_) => ("select", ""),
                 Ty::Lines | Ty::Triples | Ty::Units => ("textarea", ""),
             };
             FieldView {
@@ -683,8 +184,8 @@ fn views(prefix: &str, fields: &[F], v: &Vals, r: Option<&Regime>) -> Vec<FieldV
                 hint: r.map_or_else(|| fl.hint.to_string(), |r| r.fill_citations(fl.hint)),
                 input,
                 checked: v.check(fl.name),
-                options: match fl.ty {
-                    Ty::Sel(c) => c.iter().map(|(k, l)| Opt::new(*k, *l, &value)).collect(),
+                options: match fl.input {
+                    Ty::Select(c) => c.iter().map(|(k, l)| Opt::new(*k, *l, &value)).collect(),
                     _ => vec![],
                 },
                 value,
@@ -708,6 +209,8 @@ pub struct RowView {
     pub cells: Vec<String>,
     pub actions: Vec<ActionView>,
     pub links: Vec<(String, String)>,
+    /// "Đã hủy ngày …: lý do" for a cancelled record.
+    pub cancelled: Option<String>,
 }
 
 pub struct Refusal {
@@ -747,7 +250,16 @@ pub struct ProgrammePage {
     pub rows: Vec<RowView>,
     pub fields: Vec<FieldView>,
     pub error: Option<Refusal>,
-    pub can_edit: bool,
+    /// The add or edit form, if the service allows it to the caller.
+    pub form: FormView,
+}
+
+/// The add or edit form of the page.
+pub struct FormView {
+    pub show: bool,
+    pub title: String,
+    pub action: String,
+    pub button: String,
 }
 
 fn kind_tabs(current: &str) -> Vec<Opt> {
@@ -784,10 +296,7 @@ fn dt(v: &Value, k: &str) -> String {
 }
 
 fn label(c: Choices, code: &str) -> String {
-    c.iter()
-        .find(|(k, _)| *k == code)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| code.to_string())
+    bmnn_core::programme::fields::choice_label(c, code)
 }
 
 fn date_field(name: &'static str, label: &'static str) -> F {
@@ -809,13 +318,29 @@ fn action(kind: &str, id: Id, act: &str, label: &str, button: &str, fields: &[F]
     }
 }
 
-/// Headers and rows of the list of a kind (from the records' JSON).
-fn table(
-    kind: RecordKind,
-    list: &Value,
-    can_edit: bool,
-    leader: bool,
-) -> (Vec<&'static str>, Vec<RowView>) {
+/// Whether the service offers `act` on a stored record (its `acts`), for the entry `index`
+/// of a list (remedy, task, subordinate unit) when given.
+fn offers(st: &Value, act: &str, index: Option<usize>) -> bool {
+    offered(st, act, index).next().is_some()
+}
+
+fn offered<'a>(
+    st: &'a Value,
+    act: &'a str,
+    index: Option<usize>,
+) -> impl Iterator<Item = &'a Value> + 'a {
+    st["acts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(move |a| {
+            a["act"] == act && index.is_none_or(|i| a["index"].as_u64() == Some(i as u64))
+        })
+}
+
+/// Headers and rows of the list of a kind (from the records' JSON). Every act offered on a
+/// row is one the service listed in the record's `acts`.
+fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
     let code = kind.code();
     let mut rows = Vec::new();
     let headers: Vec<&'static str> = match kind {
@@ -883,7 +408,7 @@ fn table(
             "Nhiệm vụ",
             "Đơn vị cấp dưới: kế hoạch, báo cáo nhận được",
         ],
-        _ => vec![],
+        RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => vec![],
     };
     for st in list.as_array().into_iter().flatten() {
         let id = st["id"].as_i64().unwrap_or(0);
@@ -892,7 +417,7 @@ fn table(
         let mut links = Vec::new();
         let cells = match kind {
             RecordKind::Staff => {
-                if can_edit && r["ended_on"].is_null() {
+                if offers(st, "end", None) {
                     actions.push(action(
                         code,
                         id,
@@ -901,7 +426,7 @@ fn table(
                         "Ghi nhận thôi phân công",
                         &[
                             date_field("date", "Ngày thôi"),
-                            f("reason", "Lý do", "", Ty::Sel(LEAVING)),
+                            f("reason", "Lý do", "", Ty::Select(LEAVING)),
                         ],
                     ));
                 }
@@ -955,7 +480,7 @@ fn table(
                         "In biên bản xóa BMNN (DOCX)".to_string(),
                     ));
                 }
-                if can_edit && s(r, "status") == "in-use" {
+                if offers(st, "wipe", None) {
                     actions.push(action(
                         code,
                         id,
@@ -971,9 +496,11 @@ fn table(
                                 Ty::Text,
                             ),
                             f("by", "Người thực hiện", "", Ty::Text),
-                            f("minutes_ref", "Số biên bản", "", Ty::Opt),
+                            f("minutes_ref", "Số biên bản", "", Ty::OptText),
                         ],
                     ));
+                }
+                if offers(st, "repurpose", None) {
                     actions.push(action(
                         code,
                         id,
@@ -985,6 +512,8 @@ fn table(
                             f("new_use", "Mục đích sử dụng mới", "", Ty::Text),
                         ],
                     ));
+                }
+                if offers(st, "dispose", None) {
                     actions.push(action(
                         code,
                         id,
@@ -1038,7 +567,7 @@ fn table(
             RecordKind::Inspection => {
                 let remedies = r["remedies"].as_array().cloned().unwrap_or_default();
                 for (i, m) in remedies.iter().enumerate() {
-                    if can_edit && m["done_on"].is_null() {
+                    if offers(st, "remedy-done", Some(i)) {
                         let mut a = action(
                             code,
                             id,
@@ -1093,7 +622,7 @@ fn table(
                 ]
             }
             RecordKind::Incident => {
-                if can_edit && r["adhoc_report"].is_null() {
+                if offers(st, "reported", None) {
                     actions.push(action(
                         code,
                         id,
@@ -1141,8 +670,7 @@ fn table(
             RecordKind::Plan => {
                 let tasks = r["tasks"].as_array().cloned().unwrap_or_default();
                 for (i, t) in tasks.iter().enumerate() {
-                    // The plan's tasks are marked done by the security officer or a leader.
-                    if (can_edit || leader) && t["done_on"].is_null() {
+                    if offers(st, "task-done", Some(i)) {
                         let mut a = action(
                             code,
                             id,
@@ -1158,9 +686,10 @@ fn table(
                 let subs = r["subordinates"].as_array().cloned().unwrap_or_default();
                 let plan_due = dt(r, "subordinate_plan_due");
                 for (i, u) in subs.iter().enumerate() {
-                    if can_edit
-                        && (u["plan_received_on"].is_null() || u["report_received_on"].is_null())
-                    {
+                    let open: Vec<&str> = offered(st, "received", Some(i))
+                        .filter_map(|a| a["what"].as_str())
+                        .collect();
+                    if !open.is_empty() {
                         let mut a = action(
                             code,
                             id,
@@ -1168,10 +697,13 @@ fn table(
                             &format!("{}: ghi nhận đã nhận kế hoạch / báo cáo", s(u, "unit")),
                             "Ghi nhận đã nhận",
                             &[
-                                f("what", "Văn bản nhận được", "", Ty::Sel(RECEIVED)),
+                                f("what", "Văn bản nhận được", "", Ty::Select(RECEIVED)),
                                 date_field("date", "Ngày nhận"),
                             ],
                         );
+                        a.fields[0]
+                            .options
+                            .retain(|o| open.contains(&o.value.as_str()));
                         a.hidden.push(("sub".into(), i.to_string()));
                         actions.push(a);
                     }
@@ -1216,13 +748,39 @@ fn table(
                     sub_cell,
                 ]
             }
-            _ => vec![],
+            RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => vec![],
+        };
+        if offers(st, "edit", None) {
+            links.push((
+                format!("/programme/{code}/{}/edit", Pid(id)),
+                "Sửa hồ sơ".to_string(),
+            ));
+        }
+        if offers(st, "cancel", None) {
+            actions.push(action(
+                code,
+                id,
+                "cancel",
+                "Hủy hồ sơ (ghi lý do)",
+                "Hủy hồ sơ",
+                &[f(
+                    "reason",
+                    "Lý do hủy",
+                    "Bắt buộc. Hồ sơ đã hủy vẫn được lưu nhưng không tính vào báo cáo.",
+                    Ty::Text,
+                )],
+            ));
+        }
+        let cancelled = match &st["cancelled"] {
+            Value::Null => None,
+            c => Some(format!("Đã hủy ngày {}: {}", dt(c, "on"), s(c, "reason"))),
         };
         rows.push(RowView {
             id: Pid(id),
             cells,
             actions,
             links,
+            cancelled,
         });
     }
     (headers, rows)
@@ -1244,6 +802,69 @@ fn year_range(year: &str) -> (Option<time::Date>, Option<time::Date>) {
     }
 }
 
+/// The form's values of a stored record (the inverse of [`build`]): what the edit form shows.
+fn form_values(fields: &[F], r: &Value) -> Vals {
+    let vn = |v: &Value| {
+        v.as_str()
+            .and_then(bmnn_core::dates::parse_date)
+            .map(bmnn_core::dates::fmt_vn)
+            .unwrap_or_default()
+    };
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let docs = list(&r["documents"]);
+    let mut m = std::collections::BTreeMap::new();
+    for fl in fields {
+        let text = if let Some(level) = fl.name.strip_prefix("docs.") {
+            let n = docs
+                .iter()
+                .filter(|d| match level {
+                    "in-catalogue" => d["in_catalogue"] == json!(true),
+                    "unmarked" => d["level"].is_null(),
+                    l => d["level"] == json!(l),
+                })
+                .count();
+            n.to_string()
+        } else {
+            let v = fl.name.split('.').fold(r, |v, k| &v[k]);
+            match fl.input {
+                Ty::Text | Ty::OptText | Ty::Select(_) => {
+                    v.as_str().unwrap_or_default().to_string()
+                }
+                Ty::Date | Ty::OptDate => vn(v),
+                Ty::Number => v.as_i64().map(|n| n.to_string()).unwrap_or_default(),
+                Ty::OptId => v.as_i64().map(|i| Pid(i).to_string()).unwrap_or_default(),
+                Ty::Check => if v.as_bool() == Some(true) { "on" } else { "" }.to_string(),
+                Ty::Lines => list(v)
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Ty::Units => list(v)
+                    .iter()
+                    .map(|u| s(u, "unit"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Ty::Triples => list(v)
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{} | {} | {}",
+                            s(t, "text"),
+                            s(t, "unit"),
+                            vn(&t["deadline"])
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            }
+        };
+        m.insert(fl.name.to_string(), text);
+    }
+    Vals(m)
+}
+
+// The page is drawn in one place for the list, the add form, the edit form and refusals.
+#[allow(clippy::too_many_arguments)]
 async fn records_page<S: Store>(
     st: &AppState<S>,
     me: &Me,
@@ -1252,28 +873,59 @@ async fn records_page<S: Store>(
     form: Vals,
     error: Option<CoreError>,
     ok: Option<&str>,
+    editing: Option<Id>,
 ) -> Response {
     let ctx = ctx_for(me.user.id);
     let (from, to) = year_range(&year);
-    let list = match st
-        .run(move |svc| prog::list(svc, &ctx, kind, from, to))
+    let (list, caps) = match st
+        .run(move |svc| {
+            Ok((
+                prog::list(svc, &ctx, kind, from, to)?,
+                svc.programme_caps(&ctx)?,
+            ))
+        })
         .await
     {
         Ok(l) => l,
         // A refused write by someone who may not even read the records: the refusal itself.
         Err(e) => return error_page(me, &WebError(error.unwrap_or(e.0))),
     };
-    let can_edit = me.user.has(bmnn_core::model::Role::SecurityOfficer)
-        || me.user.has(bmnn_core::model::Role::Admin);
     let (intro, fields) = spec(kind);
     // Hints cite the regime in force today (the day the form is filled in).
     let regime = st.svc.rules.regime_for_or_first(today_vn());
-    let leader = me.user.has(bmnn_core::model::Role::Leader);
-    let (headers, rows) = table(kind, &list, can_edit, leader);
+    let (headers, rows) = table(kind, &list);
     let status = error
         .as_ref()
         .map(|e| WebError(e.clone()).status())
         .unwrap_or(StatusCode::OK);
+    let (form, form_view) = match editing {
+        None => (
+            form,
+            FormView {
+                show: caps.add_records,
+                title: format!("Thêm hồ sơ: {}", kind.label()),
+                action: format!("/programme/{}", kind.code()),
+                button: "Thêm hồ sơ".to_string(),
+            },
+        ),
+        Some(id) => {
+            let stored =
+                (list.as_array().into_iter().flatten()).find(|x| x["id"].as_i64() == Some(id));
+            let values = match stored {
+                Some(x) if form.0.is_empty() => form_values(&fields, &x["record"]),
+                _ => form,
+            };
+            (
+                values,
+                FormView {
+                    show: stored.is_some_and(|x| offers(x, "edit", None)),
+                    title: format!("Sửa hồ sơ số {}: {}", Pid(id), kind.label()),
+                    action: format!("/programme/{}/{}/edit", kind.code(), Pid(id)),
+                    button: "Lưu thay đổi".to_string(),
+                },
+            )
+        }
+    };
     let page = ProgrammePage {
         l: L::new(me, "programme", kind.label()).with_flash(ok),
         kind: kind.code().to_string(),
@@ -1286,7 +938,7 @@ async fn records_page<S: Store>(
         rows,
         fields: views("f", &fields, &form, Some(regime)),
         error: error.as_ref().map(Refusal::of),
-        can_edit,
+        form: form_view,
     };
     render_status(status, &page)
 }
@@ -1316,7 +968,40 @@ pub async fn page<S: Store>(
         return not_found(&me);
     };
     let year = q.year.unwrap_or_else(this_year);
-    records_page(&st, &me, kind, year, Vals::default(), None, q.ok.as_deref()).await
+    records_page(
+        &st,
+        &me,
+        kind,
+        year,
+        Vals::default(),
+        None,
+        q.ok.as_deref(),
+        None,
+    )
+    .await
+}
+
+/// GET /programme/{kind}/{id}/edit: the kind's form filled with the record (shown only when
+/// the service offers the edit).
+pub async fn edit_page<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, crate::pubid::Pid(id))): Path<(String, crate::pubid::Pid)>,
+) -> Response {
+    let Some(kind) = prog::kind_of(&kind) else {
+        return not_found(&me);
+    };
+    records_page(
+        &st,
+        &me,
+        kind,
+        "all".into(),
+        Vals::default(),
+        None,
+        None,
+        Some(id),
+    )
+    .await
 }
 
 /// POST /programme/{kind}: add a record.
@@ -1333,7 +1018,7 @@ pub async fn add<S: Store>(
     let (_, fields) = spec(kind);
     let mut record = match build(&fields, &v) {
         Ok(r) => r,
-        Err(e) => return records_page(&st, &me, kind, this_year(), v, Some(e), None).await,
+        Err(e) => return records_page(&st, &me, kind, this_year(), v, Some(e), None, None).await,
     };
     if kind == RecordKind::Device {
         record.insert("status".into(), json!("in-use"));
@@ -1363,11 +1048,42 @@ pub async fn add<S: Store>(
             kind.code()
         )),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
-        Err(e) => records_page(&st, &me, kind, this_year(), v, Some(e.0), None).await,
+        Err(e) => records_page(&st, &me, kind, this_year(), v, Some(e.0), None, None).await,
     }
 }
 
-/// POST /programme/{kind}/{id}/{act}: a follow-up act on a record.
+/// POST /programme/{kind}/{id}/edit: the kind's form, merged by the service over the record
+/// (only the fields the form holds change).
+pub async fn edit_save<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    Path((kind, crate::pubid::Pid(id))): Path<(String, crate::pubid::Pid)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(kind) = prog::kind_of(&kind) else {
+        return not_found(&me);
+    };
+    edit(&st, &me, kind, id, Vals::from_pairs(pairs(&body))).await
+}
+
+async fn edit<S: Store>(st: &AppState<S>, me: &Me, kind: RecordKind, id: Id, v: Vals) -> Response {
+    let (_, fields) = spec(kind);
+    let record = match build(&fields, &v) {
+        Ok(r) => r,
+        Err(e) => {
+            return records_page(st, me, kind, "all".into(), v, Some(e), None, Some(id)).await;
+        }
+    };
+    let ctx = ctx_for(me.user.id);
+    let c = EditRecordCmd { record };
+    match st.run(move |svc| prog::edit(svc, &ctx, kind, id, c)).await {
+        Ok(_) => see_other(&format!("/programme/{}?year=all&ok=saved", kind.code())),
+        Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
+        Err(e) => records_page(st, me, kind, "all".into(), v, Some(e.0), None, Some(id)).await,
+    }
+}
+
+/// POST /programme/{kind}/{id}/{act}: an act on a record (cancel, or a follow-up).
 pub async fn act<S: Store>(
     State(st): State<AppState<S>>,
     me: Me,
@@ -1388,6 +1104,7 @@ pub async fn act<S: Store>(
     };
     let built: Result<(&str, Value), CoreError> = (|| {
         Ok(match (kind, act.as_str()) {
+            (_, "cancel") => ("cancel", json!({"reason": v.text("reason")})),
             (RecordKind::Device, "wipe") => (
                 "wipe",
                 json!({"device_id": id, "wipe": {"date": date("date")?, "method": v.text("method"), "by": v.text("by"), "minutes_ref": v.opt("minutes_ref")}}),
@@ -1414,7 +1131,7 @@ pub async fn act<S: Store>(
             ),
             (RecordKind::Plan, "received") => (
                 "received",
-                json!({"plan_id": id, "sub": idx("sub")?, "what": v.text("what"), "date": date("date")?}),
+                json!({"plan_id": id, "index": idx("sub")?, "what": v.text("what"), "date": date("date")?}),
             ),
             (RecordKind::Incident, "reported") => (
                 "reported",
@@ -1426,22 +1143,35 @@ pub async fn act<S: Store>(
     let (act, cmd) = match built {
         Ok(x) => x,
         Err(e) => {
-            return records_page(&st, &me, kind, "all".into(), Vals::default(), Some(e), None)
-                .await;
+            return records_page(
+                &st,
+                &me,
+                kind,
+                "all".into(),
+                Vals::default(),
+                Some(e),
+                None,
+                None,
+            )
+            .await;
         }
     };
     let ctx = ctx_for(me.user.id);
     let res = st
         .run(move |svc| -> Result<(), CoreError> {
             match act {
+                "cancel" => prog::cancel(svc, &ctx, kind, id, prog::parse_cmd(cmd)?).map(drop),
                 "wipe" => svc.record_wipe(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "repurpose" => svc.repurpose_device(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "dispose" => svc.dispose_device(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "end" => svc.end_assignment(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "remedy-done" => svc.remedy_done(&ctx, prog::parse_cmd(cmd)?).map(drop),
                 "task-done" => svc.task_done(&ctx, prog::parse_cmd(cmd)?).map(drop),
-                "received" => subordinate_received(svc, &ctx, cmd),
-                _ => svc.incident_reported(&ctx, prog::parse_cmd(cmd)?).map(drop),
+                "received" => svc
+                    .subordinate_received(&ctx, prog::parse_cmd(cmd)?)
+                    .map(drop),
+                "reported" => svc.incident_reported(&ctx, prog::parse_cmd(cmd)?).map(drop),
+                _ => Err(CoreError::NotFound("thao tác")),
             }
         })
         .await;
@@ -1457,45 +1187,11 @@ pub async fn act<S: Store>(
                 Vals::default(),
                 Some(e.0),
                 None,
+                None,
             )
             .await
         }
     }
-}
-
-/// At a steering level: a subordinate unit's plan or report arrived on a date. Recorded as a
-/// change of the plan record (`update_record`, same role check and audit as any change).
-fn subordinate_received<S: Store>(
-    svc: &bmnn_core::service::Service<S>,
-    ctx: &bmnn_core::service::Ctx,
-    cmd: Value,
-) -> Result<(), CoreError> {
-    let id = cmd["plan_id"].as_i64().unwrap_or(0);
-    let i = cmd["sub"].as_u64().unwrap_or(u64::MAX) as usize;
-    let date = cmd["date"]
-        .as_str()
-        .and_then(bmnn_core::dates::parse_date)
-        .ok_or_else(|| CoreError::invalid("date", "ngày không hợp lệ"))?;
-    let mut p = svc.get_record::<bmnn_core::programme::AnnualPlan>(ctx, id)?;
-    let u = p
-        .record
-        .subordinates
-        .get_mut(i)
-        .ok_or(CoreError::NotFound("đơn vị cấp dưới"))?;
-    match cmd["what"].as_str() {
-        Some("plan") => u.plan_received_on = Some(date),
-        Some("report") => u.report_received_on = Some(date),
-        _ => return Err(CoreError::invalid("what", "hãy chọn kế hoạch hoặc báo cáo")),
-    }
-    svc.update_record(
-        ctx,
-        id,
-        bmnn_core::service::RecordCmd {
-            unit_id: p.unit_id,
-            record: p.record,
-        },
-    )
-    .map(drop)
 }
 
 fn docx_download(bytes: Vec<u8>, name: &str) -> Response {
@@ -1636,6 +1332,8 @@ struct ReportData {
     model: Result<ReportModel, CoreError>,
     offer: Option<DraftOffer>,
     keys: Vec<bmnn_core::programme::Stored<UnitKey>>,
+    /// The caller may register keys and receive bundles (the service says).
+    can_keep: bool,
 }
 
 async fn reports_page<S: Store>(
@@ -1661,8 +1359,6 @@ async fn reports_page<S: Store>(
         .filter(|i| !i.trim().is_empty())
         .map(|i| crate::pubid::decode(i.trim()));
     let ctx = ctx_for(me.user.id);
-    let can_keep = me.user.has(bmnn_core::model::Role::SecurityOfficer)
-        || me.user.has(bmnn_core::model::Role::Admin);
     let data = st
         .run(move |svc| {
             let query = ReportQuery {
@@ -1678,12 +1374,18 @@ async fn reports_page<S: Store>(
                 Ok(m) => Some(svc.report_draft(&ctx, kind, year, m.incident_id)?),
                 Err(_) => None,
             };
+            let can_keep = svc.programme_caps(&ctx)?.receive_bundles;
             let keys = if can_keep {
                 svc.list_records::<UnitKey>(&ctx, None, None)?
             } else {
                 vec![]
             };
-            Ok(ReportData { model, offer, keys })
+            Ok(ReportData {
+                model,
+                offer,
+                keys,
+                can_keep,
+            })
         })
         .await;
     let data = match data {
@@ -1792,7 +1494,7 @@ async fn reports_page<S: Store>(
             .collect(),
         query,
         can_bundle: kind != ReportKind::Incident,
-        can_keep,
+        can_keep: data.can_keep,
         error: error.as_ref().map(Refusal::of),
     };
     render_status(status, &page)

@@ -240,3 +240,44 @@ fn the_date_patterns_accept_exactly_the_real_dates() {
     assert!(act.is_match(""), "empty = today");
     assert!(!act.is_match("2020-06-30"));
 }
+
+/// The programme acts' bodies and records are derived from the core types (no hand-written
+/// schema): a field added to a command shows up in the document by itself.
+#[test]
+fn the_programme_schemas_are_derived_from_the_core_types() {
+    let doc = openapi::document::<DbStore>(&bmnn_core::rules::RuleSet::embedded());
+    let body = &doc["paths"]["/programme/devices/{id}/repurpose"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    let props: BTreeSet<&str> = body["properties"]
+        .as_object()
+        .expect("derived body")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // The path's id is not a body field; the date carries the API's date pattern.
+    assert_eq!(props, BTreeSet::from(["date", "new_use"]), "{body}");
+    assert!(body["properties"]["date"]["pattern"].is_string(), "{body}");
+    let c = &doc["components"]["schemas"];
+    // Every field of every kind's form is a property of its record, with its Vietnamese label.
+    for (code, name) in bmnn_web::api::schema::programme_records() {
+        let kind = bmnn_web::programme::kind_of(code).unwrap();
+        for f in kind.form().fields {
+            let p = &c[&name]["properties"][f.record_key()];
+            assert!(p.is_object(), "{code}: {} missing in {name}", f.name);
+            assert!(
+                p["description"].is_string(),
+                "{code}: {} unlabelled",
+                f.name
+            );
+        }
+    }
+    // Enums by their codes, ids as tokens.
+    let codes: Vec<&str> = c["StaffMode"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["const"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["full-time", "concurrent"]);
+    assert_eq!(c["Commitment"]["properties"]["staff_id"]["maxLength"], 13);
+}

@@ -370,3 +370,419 @@ async fn a_bundle_changed_by_one_byte_or_from_an_unknown_key_is_refused() {
     assert_eq!(r["record"]["figures"]["training"]["participants"], 120);
     assert!(app.audit_count() > before);
 }
+
+// ---- Corrections: edit (merge), cancel with a reason, a subordinate's plan arrived -----------
+
+async fn patch(app: &TestApp, path: &str, user: &str, body: Value) -> crate::helpers::Answer {
+    app.send(axum::http::Method::PATCH, path, Some(user), Some(body))
+        .await
+}
+
+/// The last audit record's action and details.
+fn last_audit(app: &TestApp) -> (String, String) {
+    let tail = app
+        .svc
+        .audit_tail(&bmnn_web::ctx_for(app.user("admin")), 1)
+        .expect("tail");
+    (tail[0].action.clone(), tail[0].details.clone())
+}
+
+/// Adds `quantri`, an administrator with no other role (no security officer).
+pub fn with_pure_admin(app: &mut TestApp) {
+    use bmnn_core::model::Role;
+    use bmnn_core::service::NewUser;
+    let u = app
+        .svc
+        .create_user(
+            &bmnn_web::ctx_for(app.user("admin")),
+            NewUser {
+                username: "quantri".into(),
+                full_name: "Quản trị hệ thống".into(),
+                roles: vec![Role::Admin],
+                clearance: None,
+                position_id: None,
+                unit_id: None,
+                password_hash: "không dùng".into(),
+            },
+        )
+        .expect("user");
+    app.org.users.insert("quantri", u.id);
+}
+
+/// A steering level's plan with one task and two subordinate units; its token.
+async fn steering_plan(app: &TestApp) -> String {
+    let made = app
+        .post_json(
+            "/api/v1/programme/records/plan",
+            "baomat",
+            json!({"record": {"year": 2025, "number_symbol": "02/KH-BCĐ", "issued_on": "2025-01-05",
+                   "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}],
+                   "subordinate_plan_due": "2025-01-31",
+                   "subordinates": [{"unit": "UBND huyện A"}, {"unit": "UBND huyện B"}]}}),
+        )
+        .await
+        .expect(201);
+    crate::helpers::tok(&made["id"])
+}
+
+fn acts(stored: &Value) -> Vec<String> {
+    stored["acts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| match (a["index"].as_u64(), a["what"].as_str()) {
+            (Some(i), Some(w)) => format!("{}:{i}:{w}", a["act"].as_str().unwrap()),
+            (Some(i), None) => format!("{}:{i}", a["act"].as_str().unwrap()),
+            _ => a["act"].as_str().unwrap().to_string(),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_edit_changes_only_the_given_fields_and_keeps_the_recorded_follow_ups() {
+    let app = with_officer(TestApp::spawn());
+    let id = steering_plan(&app).await;
+    let path = format!("/api/v1/programme/records/plan/{id}");
+    app.post_json(
+        &format!("/api/v1/programme/plans/{id}/task-done"),
+        "giamdoc",
+        json!({"task": 0, "date": "2025-03-30"}),
+    )
+    .await
+    .expect(200);
+    app.post_json(
+        &format!("/api/v1/programme/plans/{id}/received"),
+        "baomat",
+        json!({"index": 1, "what": "plan", "date": "2025-01-20"}),
+    )
+    .await
+    .expect(200);
+    let before = app.get(&path, "baomat").await.expect(200);
+    let audits = app.audit_count();
+    let after = patch(
+        &app,
+        &path,
+        "baomat",
+        json!({"record": {"number_symbol": "03/KH-BCĐ"}}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(after["record"]["number_symbol"], "03/KH-BCĐ");
+    let mut expected = before["record"].clone();
+    expected["number_symbol"] = json!("03/KH-BCĐ");
+    assert_eq!(after["record"], expected, "only the given field changed");
+    assert_eq!(
+        app.get(&path, "baomat").await.expect(200)["record"],
+        expected
+    );
+    assert_eq!(app.audit_count(), audits + 1);
+    assert_eq!(
+        last_audit(&app),
+        ("programme.plan.update".into(), "number_symbol".into())
+    );
+    // The form's lists again (without their dates): what was recorded on the entries that
+    // remain is kept; a new task is open.
+    let after = patch(
+        &app,
+        &path,
+        "baomat",
+        json!({"record": {
+            "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"},
+                      {"text": "Tự kiểm tra", "unit": "Văn phòng Sở", "deadline": "2025-10-31"}],
+            "subordinates": [{"unit": "UBND huyện B"}, {"unit": "UBND huyện C"}]}}),
+    )
+    .await
+    .expect(200);
+    let r = &after["record"];
+    assert_eq!(r["tasks"][0]["done_on"], "2025-03-30");
+    assert!(r["tasks"][1]["done_on"].is_null());
+    assert_eq!(r["subordinates"][0]["plan_received_on"], "2025-01-20");
+    assert!(r["subordinates"][1]["plan_received_on"].is_null());
+    assert_eq!(r["issued_on"], "2025-01-05");
+    assert!(acts(&after).contains(&"task-done:1".to_string()), "{after}");
+    assert!(
+        !acts(&after).contains(&"task-done:0".to_string()),
+        "{after}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_edit_is_refused_in_vietnamese_and_changes_nothing() {
+    let app = with_officer(TestApp::spawn());
+    let dev = app
+        .post_json(
+            "/api/v1/programme/records/device",
+            "baomat",
+            json!({"record": samples()[4].1}),
+        )
+        .await
+        .expect(201);
+    let id = crate::helpers::tok(&dev["id"]);
+    let path = format!("/api/v1/programme/records/device/{id}");
+    let before = app.get(&path, "baomat").await.expect(200);
+    let audits = app.audit_count();
+    for (body, field) in [
+        // The status is the follow-up acts' (wipe, repurpose, dispose), not the form's.
+        (json!({"record": {"status": "disposed"}}), "record.status"),
+        (json!({"record": {"wipes": []}}), "record.wipes"),
+        (json!({"record": {"colour": "đỏ"}}), "record.colour"),
+        (
+            json!({"record": {"in_use_from": "30/02/2025"}}),
+            "record.in_use_from",
+        ),
+        (json!({"record": {"kind": "toaster"}}), "record.kind"),
+        (json!({"record": {}}), "record"),
+        (json!({"record": {"identity": "  "}}), "identity"),
+    ] {
+        let e = patch(&app, &path, "baomat", body.clone())
+            .await
+            .expect_error(400, "invalid_input");
+        assert_eq!(e["error"]["field"], field, "{body}: {e}");
+        assert!(
+            crate::helpers::is_vietnamese(e["error"]["message"].as_str().unwrap()),
+            "{e}"
+        );
+    }
+    // A date in the future is refused by the same check as when adding.
+    patch(
+        &app,
+        &path,
+        "baomat",
+        json!({"record": {"in_use_from": "2199-01-01"}}),
+    )
+    .await
+    .expect_error(400, "invalid_input");
+    assert_eq!(app.audit_count(), audits);
+    assert_eq!(app.get(&path, "baomat").await.expect(200), before);
+}
+
+#[tokio::test]
+async fn a_cancel_needs_a_reason_and_a_cancelled_record_counts_no_more() {
+    let app = with_officer(TestApp::spawn());
+    let made = app
+        .post_json(
+            "/api/v1/programme/records/training",
+            "baomat",
+            json!({"record": samples()[2].1}),
+        )
+        .await
+        .expect(201);
+    let id = crate::helpers::tok(&made["id"]);
+    let path = format!("/api/v1/programme/records/training/{id}");
+    let report = "/api/v1/programme/reports/annual/2025";
+    let figures = |r: Value| r["figures"]["training"]["sessions"].clone();
+    assert_eq!(figures(app.get(report, "baomat").await.expect(200)), 1);
+    let audits = app.audit_count();
+    for body in [json!({"reason": ""}), json!({"reason": "   "}), json!({})] {
+        let e = app
+            .post_json(&format!("{path}/cancel"), "baomat", body)
+            .await
+            .expect_error(400, "invalid_input");
+        // A blank reason names the field; a missing one is named in the message.
+        assert!(
+            e["error"]["field"] == "reason"
+                || e["error"]["message"].as_str().unwrap().contains("«reason»"),
+            "{e}"
+        );
+    }
+    assert_eq!(app.audit_count(), audits);
+    assert!(app.get(&path, "baomat").await.expect(200)["cancelled"].is_null());
+    let c = app
+        .post_json(
+            &format!("{path}/cancel"),
+            "baomat",
+            json!({"reason": "Ghi trùng với buổi tập huấn đã nhập"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        c["cancelled"]["reason"],
+        "Ghi trùng với buổi tập huấn đã nhập"
+    );
+    assert_eq!(
+        c["cancelled"]["by"],
+        crate::helpers::pid(app.user("baomat"))
+    );
+    assert_eq!(c["cancelled"]["on"], bmnn_web::today_vn().to_string());
+    assert_eq!(acts(&c), Vec::<String>::new());
+    assert_eq!(app.audit_count(), audits + 1);
+    assert_eq!(
+        last_audit(&app),
+        (
+            "programme.training.cancel".into(),
+            "Ghi trùng với buổi tập huấn đã nhập".into()
+        )
+    );
+    // Still listed (with its cancellation), no longer counted; closed to every act.
+    let list = app
+        .get("/api/v1/programme/records/training", "baomat")
+        .await
+        .expect(200);
+    assert_eq!(list[0]["cancelled"]["reason"], c["cancelled"]["reason"]);
+    assert_eq!(figures(app.get(report, "baomat").await.expect(200)), 0);
+    patch(
+        &app,
+        &path,
+        "baomat",
+        json!({"record": {"participants": 5}}),
+    )
+    .await
+    .expect_error(422, "record_cancelled");
+    app.post_json(
+        &format!("{path}/cancel"),
+        "baomat",
+        json!({"reason": "lần nữa"}),
+    )
+    .await
+    .expect_error(422, "record_cancelled");
+    assert_eq!(app.audit_count(), audits + 1);
+}
+
+#[tokio::test]
+async fn a_user_without_the_right_may_not_edit_or_cancel() {
+    let app = with_officer(TestApp::spawn());
+    let id = steering_plan(&app).await;
+    let path = format!("/api/v1/programme/records/plan/{id}");
+    let before = app.get(&path, "baomat").await.expect(200);
+    let audits = app.audit_count();
+    for user in ["giamdoc", "vanthu", "soanthao"] {
+        patch(&app, &path, user, json!({"record": {"number_symbol": "X"}}))
+            .await
+            .expect_error(403, "forbidden");
+        app.post_json(&format!("{path}/cancel"), user, json!({"reason": "Sai"}))
+            .await
+            .expect_error(403, "forbidden");
+        app.post_json(
+            &format!("/api/v1/programme/plans/{id}/received"),
+            user,
+            json!({"index": 0, "what": "plan", "date": "2025-01-20"}),
+        )
+        .await
+        .expect_error(403, "forbidden");
+    }
+    assert_eq!(app.audit_count(), audits);
+    assert_eq!(app.get(&path, "baomat").await.expect(200), before);
+}
+
+#[tokio::test]
+async fn a_subordinate_units_plan_arrives_once_through_the_api() {
+    let app = with_officer(TestApp::spawn());
+    let id = steering_plan(&app).await;
+    let url = format!("/api/v1/programme/plans/{id}/received");
+    let audits = app.audit_count();
+    let p = app
+        .post_json(
+            &url,
+            "baomat",
+            json!({"index": 1, "what": "report", "date": "2025-12-10"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        p["record"]["subordinates"][1]["report_received_on"],
+        "2025-12-10"
+    );
+    assert!(p["record"]["subordinates"][1]["plan_received_on"].is_null());
+    assert!(!acts(&p).contains(&"received:1:report".to_string()), "{p}");
+    assert!(acts(&p).contains(&"received:1:plan".to_string()), "{p}");
+    assert_eq!(app.audit_count(), audits + 1);
+    assert_eq!(
+        last_audit(&app),
+        ("programme.plan.received".into(), "1:report".into())
+    );
+    let path = format!("/api/v1/programme/records/plan/{id}");
+    let before = app.get(&path, "baomat").await.expect(200);
+    // The first date stands; no such unit; a future date; an unknown document.
+    app.post_json(
+        &url,
+        "baomat",
+        json!({"index": 1, "what": "report", "date": "2025-12-11"}),
+    )
+    .await
+    .expect_error(409, "conflict");
+    app.post_json(
+        &url,
+        "baomat",
+        json!({"index": 7, "what": "plan", "date": "2025-01-20"}),
+    )
+    .await
+    .expect_error(404, "not_found");
+    let e = app
+        .post_json(
+            &url,
+            "baomat",
+            json!({"index": 0, "what": "plan", "date": "2199-01-20"}),
+        )
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "date");
+    let e = app
+        .post_json(
+            &url,
+            "baomat",
+            json!({"index": 0, "what": "budget", "date": "2025-01-20"}),
+        )
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(e["error"]["field"], "what");
+    assert_eq!(app.audit_count(), audits + 1);
+    assert_eq!(app.get(&path, "baomat").await.expect(200), before);
+}
+
+/// Every act the service lists on a record is accepted, and every act it does not list is
+/// refused, for each role that reads the records (a pure administrator included: no "task
+/// done" for them, the service refuses it).
+#[tokio::test]
+async fn the_offered_acts_are_exactly_the_accepted_ones() {
+    for user in ["baomat", "giamdoc", "admin", "quantri"] {
+        let mut app = with_officer(TestApp::spawn());
+        with_pure_admin(&mut app);
+        let id = steering_plan(&app).await;
+        let path = format!("/api/v1/programme/records/plan/{id}");
+        let offered = acts(&app.get(&path, user).await.expect(200));
+        let tries: Vec<(&str, axum::http::Method, String, Value)> = vec![
+            (
+                "task-done:0",
+                axum::http::Method::POST,
+                format!("/api/v1/programme/plans/{id}/task-done"),
+                json!({"task": 0, "date": "2025-03-30"}),
+            ),
+            (
+                "received:0:plan",
+                axum::http::Method::POST,
+                format!("/api/v1/programme/plans/{id}/received"),
+                json!({"index": 0, "what": "plan", "date": "2025-01-20"}),
+            ),
+            (
+                "edit",
+                axum::http::Method::PATCH,
+                path.clone(),
+                json!({"record": {"number_symbol": "05/KH-BCĐ"}}),
+            ),
+            (
+                "cancel",
+                axum::http::Method::POST,
+                format!("{path}/cancel"),
+                json!({"reason": "Nhập nhầm"}),
+            ),
+        ];
+        for (act, method, url, body) in tries {
+            let a = app.send(method, &url, Some(user), Some(body)).await;
+            assert_eq!(
+                offered.contains(&act.to_string()),
+                a.status.is_success(),
+                "{user} {act}: offered {offered:?}, answered {} {}",
+                a.status,
+                a.body
+            );
+        }
+        match user {
+            "quantri" => assert!(
+                !offered.iter().any(|a| a.starts_with("task-done")),
+                "{offered:?}"
+            ),
+            "giamdoc" => assert_eq!(offered, ["task-done:0"]),
+            _ => assert!(offered.len() > 3, "{user}: {offered:?}"),
+        }
+    }
+}

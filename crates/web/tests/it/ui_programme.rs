@@ -9,6 +9,7 @@ use crate::ui_client::{Client, send};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bmnn_web::{AppState, WebConfig};
+use serde_json::json;
 
 /// One filled add form per kind (dates dd/mm/yyyy, as people type them).
 /// Kind, form fields, a text the list then shows.
@@ -522,33 +523,12 @@ async fn a_tampered_bundle_upload_shows_the_vietnamese_reason() {
 async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
     let app = with_officer(TestApp::spawn());
     let c = Client::session(&app, "baomat");
-    let p = c
-        .post(
-            "/programme/plan",
-            &[
-                ("year", "2025"),
-                ("number_symbol", "02/KH-BCĐ"),
-                ("issued_on", "05/01/2025"),
-                ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
-                ("subordinate_plan_due", "31/01/2025"),
-                ("subordinates", "UBND huyện A\nUBND huyện B"),
-            ],
-            true,
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
-    let t = c.get(&p.location).await.text();
+    let id = plan_through_the_page(&app, &c).await;
+    let t = c.get("/programme/plan?year=2025").await.text();
     assert!(
         t.contains("UBND huyện A: chưa gửi kế hoạch (hạn 31/01/2025)"),
         "{t}"
     );
-    let id = app
-        .get("/api/v1/programme/records/plan", "baomat")
-        .await
-        .expect(200)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let p = c
         .post(
             &format!("/programme/plan/{id}/received"),
@@ -574,4 +554,190 @@ async fn a_steering_plan_records_which_subordinate_units_sent_their_plan() {
         .await
         .expect(200);
     assert_eq!(r["record"]["tasks"][0]["done_on"], "2025-03-30");
+}
+
+/// The plan of a steering level added through the page; its token.
+async fn plan_through_the_page(app: &TestApp, c: &Client) -> String {
+    let p = c
+        .post(
+            "/programme/plan",
+            &[
+                ("year", "2025"),
+                ("number_symbol", "02/KH-BCĐ"),
+                ("issued_on", "05/01/2025"),
+                ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
+                ("subordinate_plan_due", "31/01/2025"),
+                ("subordinates", "UBND huyện A\nUBND huyện B"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    app.get("/api/v1/programme/records/plan", "baomat")
+        .await
+        .expect(200)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_edit_form_shows_the_record_and_saving_it_keeps_what_the_form_does_not_hold() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let id = plan_through_the_page(&app, &c).await;
+    let api = format!("/api/v1/programme/records/plan/{id}");
+    app.post_json(
+        &format!("/api/v1/programme/plans/{id}/task-done"),
+        "baomat",
+        json!({"task": 0, "date": "30/03/2025"}),
+    )
+    .await
+    .expect(200);
+    let list = c.get("/programme/plan?year=2025").await.text();
+    assert!(
+        list.contains(&format!("/programme/plan/{id}/edit")),
+        "{list}"
+    );
+    let t = c.get(&format!("/programme/plan/{id}/edit")).await.text();
+    assert!(t.contains("Sửa hồ sơ số"), "{t}");
+    assert!(
+        t.contains(&format!("action=\"/programme/plan/{id}/edit\"")),
+        "{t}"
+    );
+    assert!(t.contains("value=\"02/KH-BCĐ\""), "{t}");
+    assert!(t.contains("Tập huấn | Văn phòng | 31/03/2025"), "{t}");
+    assert!(t.contains("value=\"05/01/2025\""), "{t}");
+    let form = [
+        ("year", "2025"),
+        ("number_symbol", "03/KH-BCĐ"),
+        ("issued_on", "05/01/2025"),
+        ("tasks", "Tập huấn | Văn phòng | 31/03/2025"),
+        ("subordinate_plan_due", "31/01/2025"),
+        ("subordinates", "UBND huyện A\nUBND huyện B"),
+    ];
+    // A required field left blank: refused next to the form, what was typed kept, nothing
+    // written.
+    let audits = app.audit_count();
+    let before = app.get(&api, "baomat").await.expect(200);
+    let mut blank = form.to_vec();
+    blank[2] = ("issued_on", "");
+    let p = c
+        .post(&format!("/programme/plan/{id}/edit"), &blank, true)
+        .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.text());
+    let t = p.text();
+    assert!(
+        t.contains("Không thực hiện được") && t.contains("issued_on"),
+        "{t}"
+    );
+    assert!(t.contains("value=\"03/KH-BCĐ\""), "{t}");
+    assert_eq!(app.audit_count(), audits);
+    assert_eq!(app.get(&api, "baomat").await.expect(200), before);
+    let p = c
+        .post(&format!("/programme/plan/{id}/edit"), &form, true)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let r = app.get(&api, "baomat").await.expect(200);
+    assert_eq!(r["record"]["number_symbol"], "03/KH-BCĐ");
+    assert_eq!(r["record"]["tasks"][0]["done_on"], "2025-03-30");
+    assert_eq!(app.audit_count(), audits + 1);
+}
+
+#[tokio::test]
+async fn a_record_is_cancelled_from_its_row_only_with_a_reason() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let id = plan_through_the_page(&app, &c).await;
+    let audits = app.audit_count();
+    let p = c
+        .post(
+            &format!("/programme/plan/{id}/cancel"),
+            &[("reason", " ")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.text());
+    assert!(p.text().contains("Không thực hiện được"), "{}", p.text());
+    assert_eq!(app.audit_count(), audits);
+    let p = c
+        .post(
+            &format!("/programme/plan/{id}/cancel"),
+            &[("reason", "Kế hoạch nhập trùng")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    assert_eq!(app.audit_count(), audits + 1);
+    let t = c.get(&p.location).await.text();
+    assert!(
+        t.contains("Đã hủy ngày") && t.contains("Kế hoạch nhập trùng"),
+        "{t}"
+    );
+    // No act is offered on a cancelled record any more.
+    assert!(!t.contains(&format!("/programme/plan/{id}/edit")), "{t}");
+    assert!(
+        !t.contains(&format!("/programme/plan/{id}/task-done")),
+        "{t}"
+    );
+    assert!(
+        !t.contains(&format!("/programme/plan/{id}/received")),
+        "{t}"
+    );
+}
+
+#[tokio::test]
+async fn each_role_sees_only_the_forms_the_service_accepts() {
+    let mut app = with_officer(TestApp::spawn());
+    crate::api_programme::with_pure_admin(&mut app);
+    let c = Client::session(&app, "baomat");
+    let id = plan_through_the_page(&app, &c).await;
+    let forms = |t: &str| {
+        ["task-done", "received", "edit", "cancel"]
+            .into_iter()
+            .filter(|a| t.contains(&format!("/programme/plan/{id}/{a}")))
+            .collect::<Vec<_>>()
+    };
+    let leader = Client::session(&app, "giamdoc");
+    let t = leader.get("/programme/plan?year=2025").await.text();
+    assert_eq!(forms(&t), ["task-done"], "{t}");
+    assert!(!t.contains("id=\"add-form\""), "{t}");
+    let admin = Client::session(&app, "quantri");
+    let t = admin.get("/programme/plan?year=2025").await.text();
+    assert_eq!(forms(&t), ["received", "edit", "cancel"], "{t}");
+    assert!(t.contains("id=\"add-form\""), "{t}");
+    // What the page did not offer the administrator, the service refuses.
+    let p = admin
+        .post(
+            &format!("/programme/plan/{id}/task-done"),
+            &[("task", "0"), ("date", "30/03/2025")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.text());
+    let t = c.get("/programme/plan?year=2025").await.text();
+    assert_eq!(
+        forms(&t),
+        ["task-done", "received", "edit", "cancel"],
+        "{t}"
+    );
+    // The leader does not get an edit form by typing its address either.
+    let t = leader
+        .get(&format!("/programme/plan/{id}/edit"))
+        .await
+        .text();
+    assert!(!t.contains("id=\"add-form\""), "{t}");
+    // Recording the same arrival twice through the page: refused, nothing written.
+    let sub = [("sub", "0"), ("what", "plan"), ("date", "20/01/2025")];
+    let p = c
+        .post(&format!("/programme/plan/{id}/received"), &sub, true)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let audits = app.audit_count();
+    let p = c
+        .post(&format!("/programme/plan/{id}/received"), &sub, true)
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.text());
+    assert!(p.text().contains("đã được ghi nhận"), "{}", p.text());
+    assert_eq!(app.audit_count(), audits);
 }
