@@ -54,7 +54,9 @@ export async function launchBrowser() {
     locale: 'vi-VN',
     viewport: { width: 1366, height: 900 },
     // The file picker's button text follows the browser's UI language.
-    env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
+    // LANG must name an installed UTF-8 locale: without one Chromium cannot write a
+    // non-ASCII file name and offers every Vietnamese download as "download".
+    env: { ...process.env, LANGUAGE: 'vi', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
     args: [
       '--headless', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -211,7 +211,7 @@ describe('five days of work', () => {
     await page.waitForSelector('#period');
     await j.shot('report');
     const [dl] = await Promise.all([page.waitForEvent('download'), j.click('a:has-text("Tải DOCX")')]);
-    assert.match(dl.suggestedFilename(), /\.docx$/);
+    assert.match(dl.suggestedFilename(), /^Báo cáo công tác bảo vệ BMNN năm \d{4}\.docx$/);
     await logout(page, base);
     counts[j.name] = j.report();
   });

@@ -245,7 +245,7 @@ describe('bmnn web UI', () => {
       page.waitForEvent('download'),
       page.click('a.button:has-text("Tải DOCX")'),
     ]);
-    assert.match(docx.suggestedFilename(), /\.docx$/);
+    assert.match(docx.suggestedFilename(), /^Sổ đăng ký BMNN đi năm \d{4}\.docx$/);
     const print = await browser.ctx.newPage();
     watch(print, problems);
     await print.goto(`${base}/registers/outgoing/${year}/print`);

@@ -228,6 +228,14 @@ async fn no_page_or_document_of_the_demo_shows_developer_text() {
                 queue.extend(links(&html));
             } else if page.content_type.contains("wordprocessingml") {
                 docs += 1;
+                // A Vietnamese file name (UTF-8, percent-encoded) with an ASCII fallback.
+                let d = &page.disposition;
+                if !(d.contains("filename*=UTF-8''")
+                    && d.contains("filename=\"")
+                    && d.contains('%'))
+                {
+                    problems.push(format!("{who}: download name «{d}»"));
+                }
                 for f in developer_text(&docx_text(&page.bytes)) {
                     problems.push(format!("{who} (DOCX): {f}"));
                 }
