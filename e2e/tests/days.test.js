@@ -210,7 +210,13 @@ describe('five days of work', () => {
     await j.click('a:text-is("Báo cáo")', /\/programme\/reports/);
     await page.waitForSelector('#period');
     await j.shot('report');
+    // Typed text is saved by "Tải DOCX" itself (never silently left out of the document).
+    const typed = 'Đánh giá chung: công tác bảo vệ BMNN được duy trì (hành trình e2e).';
+    const area = page.locator('textarea[name^="narrative."]').first();
+    await area.fill(typed);
     const [dl] = await Promise.all([page.waitForEvent('download'), j.click('a:has-text("Tải DOCX")')]);
+    await page.reload();
+    assert.equal(await page.locator('textarea[name^="narrative."]').first().inputValue(), typed, 'saved before the download');
     assert.match(dl.suggestedFilename(), /^Báo cáo công tác bảo vệ BMNN năm \d{4}\.docx$/);
     await logout(page, base);
     counts[j.name] = j.report();

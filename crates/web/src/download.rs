@@ -61,7 +61,7 @@ mod tests {
         let d = disposition("Sổ đăng ký BMNN đi năm 2026.docx");
         assert_eq!(
             d,
-            "attachment; filename=\"So-dang-ky-BMNN-di-nam-2026.docx\"; \
+            "attachment; filename=\"so-dang-ky-bmnn-di-nam-2026.docx\"; \
              filename*=UTF-8''S%E1%BB%95%20%C4%91%C4%83ng%20k%C3%BD%20BMNN%20%C4%91i%20n%C4%83m%202026.docx"
         );
     }
