@@ -74,3 +74,30 @@ async fn the_audit_page_keeps_its_filter_across_pages() {
         "the filter holds on page 2"
     );
 }
+
+#[tokio::test]
+async fn filtering_by_action_never_reveals_what_a_redacted_record_hides() {
+    let app = TestApp::spawn();
+    // A Mật proposal: the administrator (no clearance) sees its records redacted.
+    app.propose("soanthao", serde_json::json!({}))
+        .await
+        .expect(201);
+    let admin = Client::session(&app, "admin");
+    let all = admin.get("/audit").await.text();
+    assert!(
+        all.contains("Thao tác ngoài phạm vi"),
+        "a redacted row exists"
+    );
+    // Asking for item actions must not list it: the filter sees only the redacted record.
+    let items = admin.get("/audit?what=item").await.text();
+    assert!(
+        !items.contains("Thao tác ngoài phạm vi") && !items.contains("Đề xuất độ mật"),
+        "a filter on the hidden action leaks the record: {items}"
+    );
+    // The actor filter still finds it (time and actor stay visible).
+    let drafter = admin
+        .get(&format!("/audit?who={}", pid(app.user("soanthao"))))
+        .await
+        .text();
+    assert!(drafter.contains("Thao tác ngoài phạm vi"));
+}
