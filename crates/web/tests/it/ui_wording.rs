@@ -6,11 +6,14 @@
 //! very loader the binary uses (`crates/app/src/demo.rs`, compiled into this test).
 
 use crate::helpers::open_store;
-use crate::ui_client::{Client, Page};
+use crate::ui_client::{Client, Page, send};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use bmnn_core::rules::RuleSet;
 use bmnn_core::service::Service;
 use bmnn_web::{AppState, WebConfig, auth, ctx_for};
 use regex_lite::Regex;
+use serde_json::json;
 use std::collections::{BTreeSet, VecDeque};
 use std::io::Read;
 
@@ -170,9 +173,64 @@ async fn no_page_or_document_of_the_demo_shows_developer_text() {
     let svc = state.svc.clone();
     let router = bmnn_web::router(state);
 
+    // The demo keeps no programme records: a commitment and a wiped device are added through
+    // the API by whoever the service lets record them, so their printed forms are read too.
+    let mut recorded = false;
+    for user_id in 1..20 {
+        let token = auth::random_token();
+        if svc
+            .register_token(&ctx_for(user_id), "tests", &auth::token_hash(&token), 1)
+            .is_err()
+        {
+            continue;
+        }
+        let post = |path: &str, body: serde_json::Value| {
+            Request::post(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request")
+        };
+        let c = send(
+            &router,
+            post(
+                "/api/v1/programme/records/commitment",
+                json!({"record": {"person": "Vũ Mạnh Hùng", "occasion": "assignment", "signed_on": "2026-01-16"}}),
+            ),
+        )
+        .await;
+        if c.status != StatusCode::CREATED {
+            continue;
+        }
+        let d = send(
+            &router,
+            post(
+                "/api/v1/programme/records/device",
+                json!({"record": {"identity": "MT-07", "kind": "computer", "description": "Máy tính soạn thảo", "in_use_from": "2026-01-20", "never_connected": true, "status": "in-use"}}),
+            ),
+        )
+        .await;
+        assert_eq!(d.status, StatusCode::CREATED, "{}", d.text());
+        let id: serde_json::Value = serde_json::from_slice(&d.bytes).expect("json");
+        let id = id["id"].as_str().expect("device id").to_string();
+        let w = send(
+            &router,
+            post(
+                &format!("/api/v1/programme/devices/{id}/wipe"),
+                json!({"wipe": {"date": "2026-08-30", "method": "Ghi đè 3 lần", "by": "Vũ Mạnh Hùng"}}),
+            ),
+        )
+        .await;
+        assert!(w.status.is_success(), "{}", w.text());
+        recorded = true;
+        break;
+    }
+    assert!(recorded, "nobody of the demo could record a commitment");
+
     let mut problems: Vec<String> = Vec::new();
     let mut pages = 0usize;
     let mut docs = 0usize;
+    let mut doc_kinds: BTreeSet<String> = BTreeSet::new();
     // Every account of the demo (ids are given in order; the first unknown id ends the list).
     for user_id in 1.. {
         let token = auth::random_token();
@@ -228,6 +286,7 @@ async fn no_page_or_document_of_the_demo_shows_developer_text() {
                 queue.extend(links(&html));
             } else if page.content_type.contains("wordprocessingml") {
                 docs += 1;
+                doc_kinds.insert(shape(&path));
                 // A Vietnamese file name (UTF-8, percent-encoded) with an ASCII fallback.
                 let d = &page.disposition;
                 if !(d.contains("filename*=UTF-8''")
@@ -243,7 +302,18 @@ async fn no_page_or_document_of_the_demo_shows_developer_text() {
         }
     }
     assert!(pages > 100, "the crawl reached only {pages} pages");
-    assert!(docs >= 4, "the crawl reached only {docs} documents");
+    // Registers, the report, the commitment form and the wipe minutes are all among them.
+    for kind in [
+        "/registers/outgoing/#/docx",
+        "/registers/incoming/#/docx",
+        "/registers/handover/#/docx",
+        "/registers/copies/#/docx",
+        "/programme/reports/annual/#/docx",
+        "/programme/commitment/#/docx",
+        "/programme/device/#/docx",
+    ] {
+        assert!(doc_kinds.contains(kind), "no {kind} among {doc_kinds:?}");
+    }
     problems.sort();
     problems.dedup();
     assert!(
