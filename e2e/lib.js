@@ -54,7 +54,9 @@ export async function launchBrowser() {
     locale: 'vi-VN',
     viewport: { width: 1366, height: 900 },
     // The file picker's button text follows the browser's UI language.
-    env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
+    // LANG must name an installed UTF-8 locale: without one Chromium cannot write a
+    // non-ASCII file name and offers every Vietnamese download as "download".
+    env: { ...process.env, LANGUAGE: 'vi', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
     args: [
       '--headless', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -97,4 +99,72 @@ export async function logout(page, base) {
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export const ARTIFACTS = join(here, 'artifacts');
+
+/**
+ * One journey of a user's day: counts the clicks a person makes (a link, a button, a checkbox,
+ * a choice in a list, a menu group opened) and keeps numbered screenshots in
+ * e2e/artifacts/<name>/NN-step.png. Typing is not counted.
+ */
+export function journey(page, name) {
+  const dir = join(ARTIFACTS, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let step = 0;
+  const j = {
+    dir,
+    name,
+    clicks: 0,
+    /** Clicks `sel`; with `url`, waits for the navigation it starts. */
+    async click(sel, url) {
+      j.clicks += 1;
+      if (!url) return page.click(sel);
+      try {
+        await Promise.all([page.waitForURL(url, { timeout: 10000 }), page.click(sel)]);
+      } catch (e) {
+        await page.screenshot({ path: join(dir, 'failure.png'), fullPage: true });
+        const why = await page.locator('.refusal').allTextContents();
+        throw new Error(`${e.message}\nat ${page.url()}\nrefusal: ${why.join(' | ')}`);
+      }
+    },
+    async select(sel, value) {
+      j.clicks += 1;
+      await page.selectOption(sel, value);
+    },
+    async check(sel) {
+      j.clicks += 1;
+      await page.check(sel);
+    },
+    /** Opens a page from the main menu: one click, or two when the entry sits in a menu group. */
+    async menu(text, url) {
+      const link = page.locator(`header nav a:text-is("${text}")`);
+      if (!(await link.isVisible())) {
+        j.clicks += 1;
+        await page.locator('header nav details', { has: link }).locator('summary').click();
+      }
+      j.clicks += 1;
+      await Promise.all([page.waitForURL(url), link.click()]);
+    },
+    async shot(step_name) {
+      step += 1;
+      const n = String(step).padStart(2, '0');
+      await page.screenshot({ path: join(dir, `${n}-${step_name}.png`), fullPage: false });
+    },
+    report() {
+      console.log(`journey ${name}: ${j.clicks} clicks`);
+      return j.clicks;
+    },
+  };
+  return j;
+}
+
+/** Logs in (typing and one click on "Đăng nhập", counted by the journey). */
+export async function loginCounted(j, page, base, user) {
+  await page.context().clearCookies();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', user);
+  await page.fill('#password', PASSWORD);
+  await j.click('button[type=submit].primary', `${base}/`);
 }

@@ -85,7 +85,7 @@ describe('programme records and reports', () => {
       page.waitForEvent('download'),
       page.click('a:has-text("Tải DOCX")'),
     ]);
-    assert.match(dl.suggestedFilename(), /\.docx$/);
+    assert.match(dl.suggestedFilename(), /^Báo cáo công tác bảo vệ BMNN năm \d{4}\.docx$/);
     await logout(page, base);
   });
 

@@ -146,7 +146,8 @@ pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec
                         ""
                     }
                 ),
-                None => "Chưa ký nhận".to_string(),
+                // Left blank: the printed book is signed in this cell by hand.
+                None => String::new(),
             },
             "note" => {
                 let mut n = e.fields.get("note").cloned().unwrap_or_default();

@@ -283,7 +283,7 @@ pub(crate) fn register_table(
     width: u32,
 ) -> String {
     let weights: Vec<u16> = columns.iter().map(|c| c.width_weight).collect();
-    let widths = split_widths(width, &weights);
+    let widths = fit_words(split_widths(width, &weights), columns, rows);
     let cell = |w: u32, para: String| Cell {
         width: w,
         paragraphs: para,
@@ -345,6 +345,45 @@ pub(crate) fn register_table(
     table(&widths, &all, true)
 }
 
+/// Twips one character of the cell font takes at most on average (12 pt Times New Roman: a
+/// digit is 6 pt = 120 twips), and the cell's left and right margins together.
+const CHAR_TWIPS: u32 = 125;
+const CELL_MARGINS_TWIPS: u32 = 2 * 115;
+
+/// Widens the columns whose longest unbreakable word (a date "02/12/2026", a number and
+/// symbol "15/BC-SCT") would not fit on one line, taking the width from the widest columns,
+/// so Word and LibreOffice never break a date or a number across lines. The total is kept.
+fn fit_words(mut widths: Vec<u32>, columns: &[RegisterColumn], rows: &[Vec<String>]) -> Vec<u32> {
+    let need: Vec<u32> = (0..widths.len())
+        .map(|i| {
+            let longest = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(std::iter::once(&columns[i].title))
+                .flat_map(|t| t.split_whitespace())
+                .map(|w| w.chars().count() as u32)
+                .max()
+                .unwrap_or(0);
+            longest * CHAR_TWIPS + CELL_MARGINS_TWIPS
+        })
+        .collect();
+    for i in 0..widths.len() {
+        while widths[i] < need[i] {
+            // The column with the most room above its own need gives it.
+            let Some(j) = (0..widths.len())
+                .filter(|&j| j != i && widths[j] > need[j])
+                .max_by_key(|&j| widths[j] - need[j])
+            else {
+                break;
+            };
+            let give = (need[i] - widths[i]).min(widths[j] - need[j]);
+            widths[j] -= give;
+            widths[i] += give;
+        }
+    }
+    widths
+}
+
 /// Register page header: the title and year centred, the page number on the right, a rule under.
 fn running_header(text: &str, width: u32) -> String {
     let font = Font::pt(CELL_PT);
@@ -359,4 +398,38 @@ fn running_header(text: &str, width: u32) -> String {
     .text("Trang ", font)
     .raw(&font.page_field())
     .xml()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(title: &str, w: u16) -> RegisterColumn {
+        RegisterColumn {
+            title: title.into(),
+            width_weight: w,
+        }
+    }
+
+    #[test]
+    fn a_narrow_date_column_is_widened_from_the_widest_one() {
+        let columns = [col("TT", 1), col("Ngày", 1), col("Trích yếu nội dung", 8)];
+        let rows = vec![vec![
+            "01".to_string(),
+            "02/12/2026".to_string(),
+            "Báo cáo kết quả kiểm tra".to_string(),
+        ]];
+        let before = split_widths(3000, &[1, 1, 8]);
+        assert!(
+            before[1] < 10 * CHAR_TWIPS,
+            "the test starts from a column too narrow"
+        );
+        let after = fit_words(before, &columns, &rows);
+        assert!(
+            after[1] >= 10 * CHAR_TWIPS + CELL_MARGINS_TWIPS,
+            "{after:?}"
+        );
+        assert_eq!(after.iter().sum::<u32>(), 3000, "the table keeps its width");
+        assert!(after[2] < 2400, "the summary column gave the room");
+    }
 }

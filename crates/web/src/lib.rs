@@ -11,6 +11,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod download;
 pub mod error;
 pub mod programme;
 pub mod pubid;

@@ -25,6 +25,69 @@ pub const REDACTED_TEXT: &str = "Một thao tác trên tài liệu ngoài phạm
 /// Audited reads recorded per user and hour before the one "cap reached" record.
 pub const READ_CAP: i64 = 60;
 
+/// Records the audit viewer reads at most for one page (the filter is applied as it reads).
+pub const AUDIT_SCAN: i64 = 20_000;
+
+/// What the audit viewer asks for (bộ lọc nhật ký): who, which kind of action, which days
+/// (Vietnam time, both ends included).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<Id>,
+    /// The action's family, the part before the dot ("item", "register", "request", ...).
+    pub family: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl AuditFilter {
+    pub fn is_empty(&self) -> bool {
+        self.actor.is_none() && self.family.is_none() && self.from.is_none() && self.to.is_none()
+    }
+
+    fn matches(&self, r: &AuditRecord) -> bool {
+        if let Some(id) = self.actor
+            && actor_id(&r.actor) != Some(id)
+        {
+            return false;
+        }
+        if let Some(f) = &self.family
+            && r.action.split('.').next() != Some(f.as_str())
+        {
+            return false;
+        }
+        if self.from.is_some() || self.to.is_some() {
+            let Some(day) = vn_day(&r.at) else {
+                return false;
+            };
+            if self.from.is_some_and(|f| day < f) || self.to.is_some_and(|t| day > t) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The user id of a record's actor ("7:vanthu").
+pub fn actor_id(actor: &str) -> Option<Id> {
+    actor.split(':').next()?.parse().ok()
+}
+
+/// The day (Vietnam time, UTC+7) of a record's UTC timestamp.
+fn vn_day(at: &str) -> Option<Date> {
+    let day = crate::dates::parse_date(at.get(..10)?)?;
+    let hour: u8 = at.get(11..13)?.parse().ok()?;
+    Some(if hour >= 17 { day.next_day()? } else { day })
+}
+
+/// One page of the audit viewer: the records, where the next page starts, and the names of
+/// the users (họ tên và tên đăng nhập) by id.
+#[derive(Debug)]
+pub struct AuditPage {
+    pub records: Vec<AuditRecord>,
+    pub older: Option<i64>,
+    pub people: HashMap<Id, String>,
+}
+
 /// The secret objects a record names.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Refs {
@@ -131,6 +194,60 @@ impl<S: Store> Service<S> {
                 out.push(if ok { r } else { redact(r) });
             }
             Ok(out)
+        })
+    }
+
+    /// One page of the audit viewer (trang nhật ký kiểm tra): the records of [`Self::audit_view`]
+    /// that match `filter`, newest first, at most `limit`, with the names of the people they
+    /// name. The filter applies after redaction, so a redacted record matches only on its time
+    /// and actor (never on the action it hides). The chain is read a batch at a time from
+    /// `before`; at most [`AUDIT_SCAN`] records are read per page, and `older` says where the
+    /// next page starts (None at the chain's start).
+    pub fn audit_search(
+        &self,
+        ctx: &Ctx,
+        before: Option<i64>,
+        limit: i64,
+        filter: &AuditFilter,
+    ) -> Result<AuditPage> {
+        let limit = limit.clamp(1, 1_000);
+        let mut lines = Vec::new();
+        let mut cursor = before;
+        let mut read = 0i64;
+        let older = loop {
+            let batch = self.audit_view(ctx, cursor, 500)?;
+            let exhausted = batch.len() < 500;
+            let mut next = None;
+            for r in batch {
+                read += 1;
+                next = Some(r.seq);
+                if filter.matches(&r) {
+                    lines.push(r);
+                    if lines.len() as i64 == limit {
+                        break;
+                    }
+                }
+            }
+            let next = next.filter(|s| *s > 1);
+            if lines.len() as i64 == limit || read >= AUDIT_SCAN {
+                break next;
+            }
+            if exhausted || next.is_none() {
+                break None;
+            }
+            cursor = next;
+        };
+        let people = self.read(ctx, |a| {
+            let mut names = HashMap::new();
+            for u in a.tx.list_users()? {
+                names.insert(u.id, format!("{} ({})", u.full_name, u.username));
+            }
+            Ok(names)
+        })?;
+        Ok(AuditPage {
+            records: lines,
+            older,
+            people,
         })
     }
 

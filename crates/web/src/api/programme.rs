@@ -244,7 +244,7 @@ fn download(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                crate::download::disposition(&name),
             ),
         ],
         bytes,
@@ -267,7 +267,7 @@ pub async fn report_docx<S: Store>(
     Ok(download(
         bytes,
         DOCX_TYPE,
-        format!("bao-cao-{}-{}.docx", q.kind.code(), q.year),
+        format!("{}.docx", crate::download::report_name(q.kind, q.year)),
     ))
 }
 
@@ -329,7 +329,10 @@ pub async fn export_bundle<S: Store>(
     Ok(download(
         bytes,
         "application/json",
-        format!("goi-bao-cao-{}-{}.json", q.kind.code(), q.year),
+        format!(
+            "Gói ký số - {}.json",
+            crate::download::report_name(q.kind, q.year)
+        ),
     ))
 }
 

@@ -191,32 +191,6 @@ pub fn refused_type(file_name: &str, bytes: &[u8]) -> Option<String> {
     })
 }
 
-fn ascii_name(n: &str) -> String {
-    let s: String = bmnn_core::text::fold(n)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() { "tep".into() } else { s }
-}
-
-fn pct(n: &str) -> String {
-    n.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// POST /attachments/{id}/view: decrypts and downloads, recorded in the audit chain.
 pub async fn view<S: Store>(
     State(st): State<AppState<S>>,
@@ -240,11 +214,7 @@ pub async fn view<S: Store>(
                 (header::CONTENT_TYPE, "application/octet-stream".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-                        ascii_name(&m.file_name),
-                        pct(&m.file_name)
-                    ),
+                    crate::download::disposition(&m.file_name),
                 ),
             ],
             plain,

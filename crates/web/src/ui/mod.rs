@@ -20,6 +20,7 @@ pub mod acts;
 mod admin;
 mod assets;
 mod attach;
+mod audit;
 pub mod guard;
 pub mod headers;
 pub mod inbox;
@@ -207,7 +208,7 @@ fn routes<S: Store>() -> Routes<S> {
             A::Roles(access::CATALOGUE_REMOVERS),
             admin::remove_catalogue_item::<S>,
         )
-        .get("/audit", A::Roles(access::AUDITORS), admin::audit_page::<S>)
+        .get("/audit", A::Roles(access::AUDITORS), audit::audit_page::<S>)
         .get("/scan", A::SignedIn, scan::page::<S>)
         .post("/scan", A::SignedIn, scan::submit::<S>)
         .get(

@@ -1200,7 +1200,7 @@ fn docx_download(bytes: Vec<u8>, name: &str) -> Response {
             (header::CONTENT_TYPE, prog::DOCX_TYPE.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                crate::download::disposition(name),
             ),
         ],
         bytes,
@@ -1239,7 +1239,11 @@ pub async fn form_docx<S: Store>(
                         svc.rules.regime_for_or_first(c.record.signed_on),
                     ),
                     c.record.signed_on,
-                    format!("cam-ket-{id}.docx"),
+                    format!(
+                        "Bản cam kết bảo vệ BMNN - {} - {}.docx",
+                        c.record.person,
+                        bmnn_core::dates::fmt_vn(c.record.signed_on).replace('/', "-")
+                    ),
                 )
             }
             "device" => {
@@ -1260,7 +1264,10 @@ pub async fn form_docx<S: Store>(
                         svc.rules.regime_for_or_first(w.date),
                     ),
                     w.date,
-                    format!("bien-ban-xoa-{id}.docx"),
+                    format!(
+                        "Biên bản xóa BMNN ngày {}.docx",
+                        bmnn_core::dates::fmt_vn(w.date).replace('/', "-")
+                    ),
                 )
             }
             _ => return Err(CoreError::NotFound("mẫu in")),
@@ -1569,6 +1576,15 @@ pub async fn save_draft<S: Store>(
     };
     let ctx = ctx_for(me.user.id);
     match st.run(move |svc| svc.save_report_draft(&ctx, c)).await {
+        // "Lưu và tải DOCX": one action, so the document always carries what was just typed.
+        Ok(_) if v.text("then") == "docx" => see_other(&format!(
+            "/programme/reports/{}/{}/docx{}",
+            v.text("kind"),
+            v.text("year"),
+            v.opt("incident")
+                .map(|i| format!("?incident={i}"))
+                .unwrap_or_default()
+        )),
         Ok(_) => see_other(&back(
             &v.text("kind"),
             &v.text("year"),
@@ -1691,19 +1707,19 @@ pub async fn report_file<S: Store>(
                 _ => ("application/json", "json"),
             };
             let prefix = if format == "bundle" {
-                "goi-bao-cao"
+                "Gói ký số - "
             } else {
-                "bao-cao"
+                ""
             };
             (
                 [
                     (header::CONTENT_TYPE, ctype.to_string()),
                     (
                         header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"{prefix}-{}-{year}.{ext}\"",
-                            kind.code()
-                        ),
+                        crate::download::disposition(&format!(
+                            "{prefix}{}.{ext}",
+                            crate::download::report_name(kind, year)
+                        )),
                     ),
                 ],
                 bytes,

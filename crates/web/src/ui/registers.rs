@@ -321,7 +321,7 @@ pub async fn docx<S: Store>(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"so-{}-{}.docx\"", k.code(), year),
+                    crate::download::disposition(&format!("{} năm {year}.docx", k.label())),
                 ),
             ],
             bytes,

@@ -98,7 +98,7 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-fn open_store(dir: &std::path::Path) -> DbStore {
+pub fn open_store(dir: &std::path::Path) -> DbStore {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if admin_url.starts_with("postgres") => {
             use diesel::Connection;

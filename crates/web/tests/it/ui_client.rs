@@ -16,6 +16,7 @@ pub struct Page {
     pub location: String,
     pub set_cookie: Vec<String>,
     pub content_type: String,
+    pub disposition: String,
     pub bytes: Vec<u8>,
 }
 
@@ -47,6 +48,7 @@ pub async fn send(router: &Router, req: Request<Body>) -> Page {
     };
     let location = get(header::LOCATION);
     let content_type = get(header::CONTENT_TYPE);
+    let disposition = get(header::CONTENT_DISPOSITION);
     let set_cookie = h
         .get_all(header::SET_COOKIE)
         .iter()
@@ -65,6 +67,7 @@ pub async fn send(router: &Router, req: Request<Body>) -> Page {
         location,
         set_cookie,
         content_type,
+        disposition,
         bytes,
     }
 }
