@@ -616,13 +616,20 @@ impl<S: Store> Service<S> {
                     .get("number_symbol")
                     .is_some_and(|n| folded_number(n) == wanted)
             }) {
+                // The series is shared by every level, so the check reads them all; the
+                // earlier entry is named only to a clerk cleared for its level (its number and
+                // date say nothing of its content, but a higher level's entry is not his to see).
+                let visible = a.scope().clearance.is_some_and(|c| e.level <= c);
+                let which = if visible {
+                    format!(": mục số {:02}, ngày {}", e.number, fmt_vn(e.date))
+                } else {
+                    String::new()
+                };
                 return Err(CoreError::refused(
                     "duplicate_number",
                     format!(
-                        "Số, ký hiệu {number_symbol} đã được vào sổ đăng ký BMNN đi năm {}: mục số {:02}, ngày {}.",
+                        "Số, ký hiệu {number_symbol} đã được vào sổ đăng ký BMNN đi năm {}{which}.",
                         e.year,
-                        e.number,
-                        fmt_vn(e.date)
                     ),
                 ));
             }

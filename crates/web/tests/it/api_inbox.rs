@@ -1,6 +1,6 @@
 //! `/api/v1/inbox` and the numbering rules through the API.
 
-use crate::helpers::{TestApp, tok};
+use crate::helpers::{TestApp, pid, tok};
 use bmnn_web::today_vn;
 use serde_json::json;
 
@@ -84,4 +84,59 @@ async fn a_duplicate_outgoing_number_is_refused_through_the_api() {
         .expect(200);
     assert_eq!(it["item"]["status"], "classified", "{it}");
     let _ = tok(&it["item"]["id"]);
+}
+
+/// The outgoing series is shared by every level, so a number used by a Tối mật entry is refused
+/// to a clerk cleared for Mật too — but the earlier entry is named only to a clerk who may see it.
+#[tokio::test]
+async fn a_duplicate_of_a_higher_level_is_refused_without_naming_the_entry() {
+    let app = TestApp::spawn();
+    let today = today_vn().to_string();
+    let high = app
+        .classified_item(
+            &today,
+            json!({"level": "toi-mat", "catalogue_item_id": pid(app.org.cat_toi_mat)}),
+        )
+        .await;
+    let low = app.classified_item(&today, json!({})).await;
+    let reg = |id: &str| format!("/api/v1/items/{id}/outgoing");
+    app.post_json(
+        &reg(&high),
+        "vanthu",
+        json!({"number_symbol": "12/BC-SCT", "signer": "Nguyễn Văn Giám"}),
+    )
+    .await
+    .expect(201);
+    let before = app.audit_count();
+    let body = app
+        .post_json(
+            &reg(&low),
+            "vanthu_mat",
+            json!({"number_symbol": "12/bc-sct", "signer": "Nguyễn Văn Giám"}),
+        )
+        .await
+        .expect_error(422, "duplicate_number");
+    let msg = body["error"]["message"].as_str().expect("message");
+    assert!(msg.contains("12/bc-sct"), "{msg}");
+    assert!(
+        !msg.contains("mục số"),
+        "a hidden entry is not named: {msg}"
+    );
+    assert_eq!(app.audit_count(), before, "nothing written");
+    // The clerk cleared for it is told which entry.
+    let body = app
+        .post_json(
+            &reg(&low),
+            "vanthu",
+            json!({"number_symbol": "12/BC-SCT", "signer": "Nguyễn Văn Giám"}),
+        )
+        .await
+        .expect_error(422, "duplicate_number");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("mục số 01"),
+        "{body}"
+    );
 }
