@@ -708,9 +708,16 @@ impl<S: Store> Service<S> {
                 .iter()
                 .filter_map(|e| {
                     let n = e.fields.get("number_symbol")?;
-                    Some((series_number(n)?, n.clone(), e.number, e.date))
+                    Some((series_number(n)?, n.clone(), e.number, e.date, e.level))
                 })
                 .max_by_key(|x| (x.0, x.2));
+            // The next number counts every level (one series); the last entry is named only
+            // to a clerk cleared for its level.
+            let clearance = a.scope().clearance;
+            let shown = last
+                .as_ref()
+                .filter(|l| clearance.is_some_and(|c| l.4 <= c))
+                .map(|(_, n, no, d, _)| format!("{n} (mục số {no:02}, ngày {})", fmt_vn(*d)));
             let mut signers: Vec<String> =
                 a.tx.list_users()?
                     .into_iter()
@@ -722,7 +729,7 @@ impl<S: Store> Service<S> {
             Ok(OutgoingHelp {
                 year,
                 next_number: last.as_ref().map_or(1, |l| l.0 + 1),
-                last: last.map(|(_, n, no, d)| format!("{n} (mục số {no:02}, ngày {})", fmt_vn(d))),
+                last: shown,
                 signers,
             })
         })
