@@ -443,6 +443,40 @@ struct DecodedForm<'d> {
     fonts: HashMap<Vec<u8>, FontInfo<'d>>,
 }
 
+impl<'d> DecodedForm<'d> {
+    /// A form or appearance stream: its operators, its own resources before the `inherited`
+    /// ones, and its fonts.
+    fn decode(
+        doc: &'d Document,
+        stream: &'d lopdf::Stream,
+        inherited: &[&'d Dictionary],
+    ) -> Option<Self> {
+        let data = stream
+            .decompressed_content()
+            .or_else(|_| stream.get_plain_content())
+            .ok()?;
+        let content = Content::decode(&data).ok()?;
+        let own = stream
+            .dict
+            .get_deref(b"Resources", doc)
+            .and_then(Object::as_dict)
+            .ok();
+        let mut resources: Vec<&Dictionary> = own.into_iter().collect();
+        resources.extend_from_slice(inherited);
+        let fonts = resources
+            .iter()
+            .rev()
+            .flat_map(|r| fonts_in(doc, r))
+            .collect();
+        let fonts = font_infos(doc, &fonts);
+        Some(DecodedForm {
+            content,
+            resources,
+            fonts,
+        })
+    }
+}
+
 impl<'d> Walker<'d, '_> {
     /// Text of a Form XObject drawn with `Do` (stamps and watermarks added by PDF tools live there).
     fn walk_form(&mut self, name: &[u8], resources: &[&'d Dictionary], buf: &mut LineBuf) {
@@ -474,29 +508,10 @@ impl<'d> Walker<'d, '_> {
         let form = match self.cache.get(&key) {
             Some(f) if id.is_some() => f.clone(),
             _ => {
-                let Ok(data) = stream
-                    .decompressed_content()
-                    .or_else(|_| stream.get_plain_content())
-                else {
+                let Some(f) = DecodedForm::decode(doc, stream, resources) else {
                     return;
                 };
-                let Ok(content) = Content::decode(&data) else {
-                    return;
-                };
-                let own = stream
-                    .dict
-                    .get_deref(b"Resources", doc)
-                    .and_then(Object::as_dict)
-                    .ok();
-                let mut res: Vec<&Dictionary> = own.into_iter().collect();
-                res.extend_from_slice(resources);
-                let fonts = res.iter().rev().flat_map(|r| fonts_in(doc, r)).collect();
-                let fonts = font_infos(doc, &fonts);
-                let f = std::rc::Rc::new(DecodedForm {
-                    content,
-                    resources: res,
-                    fonts,
-                });
+                let f = std::rc::Rc::new(f);
                 if id.is_some() {
                     self.cache.insert(key, f.clone());
                 }
@@ -677,31 +692,17 @@ fn annotation_units(
     // Appearance streams (the visible stamp, a form field as drawn), which may carry the text
     // only in a content stream, through forms at any depth.
     for stream in appearance_streams(doc, annot) {
-        let Ok(data) = stream
-            .decompressed_content()
-            .or_else(|_| stream.get_plain_content())
-        else {
+        let Some(form) = DecodedForm::decode(doc, stream, &[]) else {
             continue;
         };
-        let Ok(content) = Content::decode(&data) else {
-            continue;
-        };
-        let res = stream
-            .dict
-            .get_deref(b"Resources", doc)
-            .and_then(Object::as_dict)
-            .ok();
-        let fonts = res.map(|r| fonts_in(doc, r)).unwrap_or_default();
-        let infos = font_infos(doc, &fonts);
         let mut buf = LineBuf::default();
-        let resources: Vec<&Dictionary> = res.into_iter().collect();
         let mut w = Walker {
             doc,
             budget,
             stack: Vec::new(),
             cache: HashMap::new(),
         };
-        w.walk(&content, &infos, &resources, &mut buf);
+        w.walk(&form.content, &form.fonts, &form.resources, &mut buf);
         buf.newline();
         for (l, red) in buf.lines {
             if !texts.iter().any(|(t, _)| t.trim() == l.trim()) {
