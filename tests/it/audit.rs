@@ -77,7 +77,15 @@ fn try_import_elsewhere(from: &Path, d: &Value) -> (tempfile::TempDir, std::proc
     }
     let file = other.path().join("attack.json");
     std::fs::write(&file, serde_json::to_vec(d).expect("json")).expect("write");
-    let o = bmnn(other.path(), &["import", "--accept-unsealed", s(&file)]);
+    let o = bmnn(
+        other.path(),
+        &[
+            "import",
+            "--accept-unsealed",
+            "--accept-privileged",
+            s(&file),
+        ],
+    );
     (other, o)
 }
 

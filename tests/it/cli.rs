@@ -199,7 +199,12 @@ fn export_import_round_trip() {
     .expect("copy keyring");
     let o = bmnn(
         other.path(),
-        &["import", "--keep-tokens", file.to_str().expect("path")],
+        &[
+            "import",
+            "--keep-tokens",
+            "--accept-privileged",
+            file.to_str().expect("path"),
+        ],
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Tài khoản có đặc quyền"), "{}", text(&o));
@@ -218,7 +223,14 @@ fn export_import_round_trip() {
     assert_eq!(a, b);
     assert!(bmnn(other.path(), &["audit", "verify"]).status.success());
     // Importing twice is refused.
-    let o = bmnn(other.path(), &["import", file.to_str().expect("path")]);
+    let o = bmnn(
+        other.path(),
+        &[
+            "import",
+            "--accept-privileged",
+            file.to_str().expect("path"),
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("không trống"), "{}", text(&o));
 }

@@ -87,8 +87,21 @@ fn import_takes_only_files_sealed_by_this_installation_unless_told() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("bị hỏng hoặc bị sửa"), "{}", text(&o));
     assert_eq!(users_in(other.path()), 0);
-    // The sealed one: imported, the privileged accounts named, tokens left behind, recorded.
+    // The sealed one without --accept-privileged: refused, naming each privileged account
+    // (issue 16: accounts with privileges never come in unseen); nothing written.
     let o = bmnn(other.path(), &["import", s(&sealed)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("tài khoản có đặc quyền")
+            && t.contains("admin (")
+            && t.contains("quản trị viên")
+            && t.contains("--accept-privileged"),
+        "{t}"
+    );
+    assert_eq!(users_in(other.path()), 0);
+    // Accepted: imported, the privileged accounts named, tokens left behind, recorded.
+    let o = bmnn(other.path(), &["import", "--accept-privileged", s(&sealed)]);
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
     assert!(

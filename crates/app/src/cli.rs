@@ -88,6 +88,11 @@ pub enum Command {
         /// new ones).
         #[arg(long)]
         keep_tokens: bool,
+        /// Accept the privileged accounts the file brings (administrators, Tối mật/Tuyệt mật
+        /// clearances, leaders, security officers): without it the import is refused with their
+        /// list.
+        #[arg(long)]
+        accept_privileged: bool,
     },
     /// Make a sealed backup of the database (while the server runs) into DIR (default <data>/backups).
     Backup {
@@ -868,6 +873,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             file,
             accept_unsealed,
             keep_tokens,
+            accept_privileged,
         } => {
             let bytes = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
             let key = crate::keys::unlock(&data, &cli.keys)?;
@@ -906,6 +912,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &bmnn_store::ImportOptions {
                     rules: &rules,
                     keep_tokens,
+                    accept_privileged,
                     at: bmnn_core::service::ts(ctx.now),
                     actor: format!("{SYSTEM_USER_ID}:system"),
                     source: source.into(),
@@ -983,6 +990,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         &bmnn_store::ImportOptions {
                             rules: &rules,
                             keep_tokens: true,
+                            // This installation's own backup: its accounts are printed.
+                            accept_privileged: true,
                             at: bmnn_core::service::ts(system_ctx().now),
                             actor: format!("{SYSTEM_USER_ID}:system"),
                             source: "backup".into(),

@@ -292,6 +292,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         "import_columns_mismatch" => {
             "Dùng bản xuất dữ liệu do chính hệ thống của cơ quan tạo, không bị sửa đổi; một dòng có cột khóa khác với nội dung của nó là dấu hiệu tệp đã bị sửa."
         }
+        "import_privileged_accounts" => {
+            "Đối chiếu từng tài khoản có đặc quyền trong thông báo với danh sách của cơ quan; nếu đúng cả, chạy lại lệnh nhập với --accept-privileged, nếu có tài khoản lạ thì không nhập và báo ngay cán bộ bảo vệ bí mật nhà nước."
+        }
         "import_invalid_record" => {
             "Sửa bản ghi ở hệ thống nguồn qua các chức năng của hệ thống rồi xuất lại, hoặc dùng một bản xuất đầy đủ khác không bị sửa đổi."
         }

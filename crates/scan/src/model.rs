@@ -63,6 +63,10 @@ pub struct Style {
     pub deleted: bool,
     /// Some of the text was repaired from a legacy font (TCVN3/VNI).
     pub legacy: bool,
+    /// Found only in an earlier revision of an incrementally updated PDF (bản sửa trước): the
+    /// final revision no longer shows it, but it is still in the file.
+    #[serde(default)]
+    pub revision: bool,
 }
 
 /// One block of text with its provenance.

@@ -259,6 +259,11 @@ pub fn scan_extracted(file_name: &str, x: &Extracted, scanner: &Scanner) -> File
         if u.style.hidden {
             reason.push_str(" — trong văn bản ẩn");
         }
+        if u.style.revision {
+            reason.push_str(
+                " — trong một bản sửa trước của tệp PDF: bản cuối không còn hiển thị nhưng vẫn lưu trong tệp",
+            );
+        }
         if u.style.legacy || h.legacy_guess {
             reason.push_str(
                 " — văn bản dùng bảng mã cũ (TCVN3/VNI/VIQR) đã được chuyển sang Unicode",

@@ -120,6 +120,25 @@ impl DbTx<'_> {
 
     pub(crate) fn import(&mut self, d: &Dataset, o: &ImportOptions<'_>) -> Result<ImportReport> {
         check_dataset(d, o.rules, self.audit_key.as_ref())?;
+        // Accounts with privileges come in only when the operator says so, having seen them.
+        let planned = report_of(d, o.keep_tokens)?;
+        if !planned.privileged.is_empty() && !o.accept_privileged {
+            let list = planned
+                .privileged
+                .iter()
+                .map(|(u, n, what)| format!("{u} ({n}): {}", what.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(CoreError::refused(
+                "import_privileged_accounts",
+                format!(
+                    "Không nhập bộ dữ liệu: tệp mang vào {} tài khoản có đặc quyền — {list}. \
+                     Chỉ nhập khi đã đối chiếu danh sách này với danh sách của cơ quan và chấp \
+                     nhận rõ ràng. Không có dữ liệu nào được ghi.",
+                    planned.privileged.len()
+                ),
+            ));
+        }
         let pg = matches!(self.conn, Conn::Pg(_));
         // The search column is an index of the record's words: re-derived, never taken.
         let mut items_rows = d.items.clone();
@@ -219,6 +238,12 @@ pub struct ImportOptions<'a> {
     /// Bring the file's API tokens (mã truy cập API) in; by default they are dropped (their
     /// holders ask for new ones), so a planted token never works at once.
     pub keep_tokens: bool,
+    /// Accept the file's privileged accounts (tài khoản có đặc quyền: administrators, Tối mật /
+    /// Tuyệt mật clearances, leaders, security officers, heads of the agency). Without it an
+    /// import that brings any is refused with the list, so a planted or raised account never
+    /// enters unseen (`bmnn import --accept-privileged`; a restore of this installation's own
+    /// sealed backup sets it and prints the list).
+    pub accept_privileged: bool,
     /// The import's audit record: time (as `Ctx::now` is written) and actor label.
     pub at: String,
     pub actor: String,

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod body_deadline;
 pub mod download;
 pub mod error;
 pub mod programme;
@@ -52,6 +53,9 @@ pub struct WebConfig {
     pub data_key: [u8; 32],
     /// Largest request body accepted (uploads included), in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a request body may take to arrive (a slow uploader is answered 408 past it,
+    /// [`body_deadline`]). 32 MB at 1 MB/s fits.
+    pub body_read_secs: u64,
     /// This unit's report signing key (Ed25519 secret, `bmnn report keygen`): signs the report
     /// bundles exported from the pages and the API. None: export is refused with what to do.
     pub report_signing_key: Option<[u8; 32]>,
@@ -72,6 +76,7 @@ impl Default for WebConfig {
             session_absolute_secs: 10 * 60 * 60,
             data_key: [0u8; 32],
             max_body_bytes: 32 * 1024 * 1024,
+            body_read_secs: 45,
             report_signing_key: None,
             // Enough for a person who mistypes, far too few for guessing (the account lockout
             // stops guessing one account; this stops trying many from one machine).
@@ -188,20 +193,25 @@ pub fn ctx_for(user_id: Id) -> Ctx {
 /// The whole application: pages, JSON API, assets, with the security layers.
 ///
 /// Global layers, outermost first: security headers on every response (also on errors and
-/// panics), a panic becomes a plain 500 (never a stack trace), a request timeout, and the body
-/// size limit (uploads included; axum's smaller default limit for extractors is lifted to the
+/// panics), a panic becomes a plain 500 (never a stack trace), a request timeout, a deadline for
+/// receiving the body ([`body_deadline`]: a slow uploader gets 408), and the body size limit (uploads included; axum's smaller default limit for extractors is lifted to the
 /// same value so multipart uploads up to `max_body_bytes` work). Inside the headers, before
 /// anything reads a body, the per-address rate limits ([`ratelimit`]).
 pub fn router<S: Store>(state: AppState<S>) -> Router {
     let limit = state.cfg.max_body_bytes;
     let limiter = state.limiter.clone();
     let hsts = state.cfg.hsts;
+    let body_deadline = std::time::Duration::from_secs(state.cfg.body_read_secs);
     Router::new()
         .merge(api::router(state.clone()))
         .merge(ui::router(state))
         .fallback(ui::not_found_plain)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            body_deadline,
+            body_deadline::limit,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(60),

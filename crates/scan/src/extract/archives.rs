@@ -19,7 +19,7 @@ use crate::model::{ExtractNote, Extracted};
 pub type Entry<'a> = &'a mut dyn FnMut(&[u8], &str, &Limits) -> Result<Extracted, ExtractError>;
 
 /// Reads at most `cap` bytes from `r`; more is a bomb.
-fn read_capped(r: &mut dyn Read, cap: u64, what: &str) -> Result<Vec<u8>, ExtractError> {
+pub(super) fn read_capped(r: &mut dyn Read, cap: u64, what: &str) -> Result<Vec<u8>, ExtractError> {
     let mut out = Vec::new();
     let n = r
         .take(cap.saturating_add(1))
@@ -34,7 +34,7 @@ fn read_capped(r: &mut dyn Read, cap: u64, what: &str) -> Result<Vec<u8>, Extrac
 }
 
 /// Limits left after `used` bytes were inflated.
-fn inner_limits(limits: &Limits, used: u64) -> Limits {
+pub(super) fn inner_limits(limits: &Limits, used: u64) -> Limits {
     Limits {
         max_total_size: limits.max_total_size.saturating_sub(used),
         ..*limits
@@ -42,7 +42,12 @@ fn inner_limits(limits: &Limits, used: u64) -> Limits {
 }
 
 /// Adds an entry's result (or the reason it was not read) to the archive's.
-fn merge(out: &mut Extracted, name: &str, kind: &str, r: Result<Extracted, ExtractError>) {
+pub(super) fn merge(
+    out: &mut Extracted,
+    name: &str,
+    kind: &str,
+    r: Result<Extracted, ExtractError>,
+) {
     match r {
         Ok(x) => {
             for mut u in x.units {

@@ -74,9 +74,7 @@ pub fn extract(bytes: &[u8], nested: Nested) -> Result<Extracted, ExtractError> 
                 }
                 txt::extract_checked(t.as_bytes())
             }
-            PartType::Html(h) if part.attachment_name().is_none() => {
-                Ok(html::extract(h.as_bytes()))
-            }
+            PartType::Html(h) if part.attachment_name().is_none() => Ok(html::extract_str(h)),
             PartType::Text(_)
             | PartType::Html(_)
             | PartType::Binary(_)

@@ -292,7 +292,10 @@ fn extract_at(
                 archive(z, limits, depth)
             }
         }
-        Format::Pdf => pdf::extract(bytes, limits),
+        Format::Pdf => pdf::extract(bytes, limits, &mut |b, n, l| {
+            check_archive_depth(depth)?;
+            extract_at(b, n, l, depth + 1)
+        }),
         Format::Html => Ok(html::extract(bytes)),
         Format::Txt => txt::extract_checked(bytes),
         Format::Image => Ok(ocr::extract_image(bytes)),

@@ -3,16 +3,33 @@
 //! colour), plus annotations (`/Contents` and the appearance stream of `/Stamp`, `/FreeText` …).
 //! pdf-extract is the fallback when the walker finds no text (it decodes more font programs).
 //!
+//! What a hostile file may hide, and how it is still read (issue 16 point 1):
+//! - text drawn by a form field's appearance stream (AcroForm widget `/AP`, every state) and the
+//!   field's value `/V`;
+//! - Form XObjects nested at any depth: a cycle guard (the forms on the current path) and a budget
+//!   of form invocations and operators per file bound the work; past the budget the rest is noted
+//!   as not read (`review`);
+//! - files embedded as attachments (`/EmbeddedFiles` name tree, `/FileAttachment` annotations, any
+//!   `/EF` file specification): each is extracted as a file of its own, one level deeper, under the
+//!   archive limits (count, per-file and total inflated size, nesting depth);
+//! - earlier revisions of an incrementally updated file: every `%%EOF` before the last one closes a
+//!   revision, which is loaded on its own and read like the final one; its lines that the final
+//!   revision no longer shows are added, marked as found only in an earlier revision. A revision
+//!   that does not load is noted as not read (`review`), except the first section of a linearized
+//!   file, which is not a revision.
+//!
 //! A PDF whose pages carry no text is **not** clean: such pages are reported as
 //! [`ExtractNote::NoTextLayer`] ("no extractable text, needs manual review"), and OCR runs on them
 //! only when `tesseract` (vie) and `pdftoppm` are installed. Encrypted PDFs that do not open with the
 //! empty user password are refused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 
 use lopdf::content::Content;
-use lopdf::{Dictionary, Document, Encoding, Object};
+use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 
+use super::archives::{Entry, inner_limits, merge, read_capped};
 use super::{ExtractError, Limits, ocr};
 use crate::legacy::{self, LegacyEncoding};
 use crate::model::{ExtractNote, Extracted, Part, Style, TextUnit};
@@ -39,7 +56,28 @@ impl LineBuf {
     }
 }
 
-pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+/// Work allowed for one file: form invocations and content operators (a form drawn twice by a
+/// form drawn twice … is exponential without it).
+struct Budget {
+    forms: u32,
+    ops: u64,
+    exhausted: bool,
+}
+
+impl Budget {
+    const FORMS: u32 = 20_000;
+    const OPS: u64 = 20_000_000;
+
+    fn new() -> Self {
+        Budget {
+            forms: Self::FORMS,
+            ops: Self::OPS,
+            exhausted: false,
+        }
+    }
+}
+
+fn load(bytes: &[u8]) -> Result<Document, ExtractError> {
     let doc = Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ExtractError::Encrypted,
         e => ExtractError::Corrupt(format!("pdf: {e}")),
@@ -47,6 +85,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
     if doc.is_encrypted() {
         return Err(ExtractError::Encrypted);
     }
+    Ok(doc)
+}
+
+/// Reads a PDF. `entry` extracts an embedded file as a file of its own (the caller's recursion,
+/// one level deeper, which enforces the nesting depth).
+pub fn extract(bytes: &[u8], limits: &Limits, entry: Entry) -> Result<Extracted, ExtractError> {
+    let doc = load(bytes)?;
     let pages = doc.get_pages();
     if pages.len() > limits.max_pdf_pages {
         return Err(ExtractError::Limit(format!(
@@ -55,39 +100,8 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         )));
     }
     let mut out = Extracted::new("pdf");
-    let mut empty_pages = Vec::new();
-    let mut group = 0u32;
-    for (&page_no, &page_id) in &pages {
-        let fonts = doc.get_page_fonts(page_id).unwrap_or_default();
-        let resources = page_resources(&doc, page_id);
-        let infos = font_infos(&doc, &fonts);
-        let mut buf = LineBuf::default();
-        if let Ok(content) = doc.get_and_decode_page_content(page_id) {
-            walk(&doc, &content, &infos, &resources, 0, &mut buf);
-        }
-        buf.newline();
-        if buf.lines.is_empty() {
-            empty_pages.push(page_no);
-        }
-        for (i, (line, red)) in buf.lines.into_iter().enumerate() {
-            out.units.push(TextUnit {
-                part: Part::Body,
-                page: Some(page_no),
-                index: i as u32,
-                group: 0,
-                text: line,
-                style: Style {
-                    red,
-                    ..Style::default()
-                },
-                source: format!("trang {page_no}"),
-            });
-        }
-        for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
-            group += 1;
-            annotation_units(&doc, annot, page_no, group, &mut out);
-        }
-    }
+    let mut budget = Budget::new();
+    let mut empty_pages = read_pages(&doc, &mut budget, &mut out);
     if out.units.iter().all(|u| u.part != Part::Body) {
         fallback_pdf_extract(bytes, &mut out, &mut empty_pages);
     }
@@ -127,7 +141,225 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError>
         out.notes
             .push(ExtractNote::NoTextLayer { pages: empty_pages });
     }
+    earlier_revisions(bytes, limits, &mut budget, &mut out);
+    embedded_files(&doc, limits, entry, &mut out);
+    if budget.exhausted {
+        out.notes.push(ExtractNote::Skipped {
+            what: "một phần nội dung PDF (quá nhiều đối tượng vẽ lồng nhau, nghi tệp cố ý gây quá tải)"
+                .into(),
+        });
+    }
     Ok(out)
+}
+
+/// The text of every page and annotation of `doc`; returns the pages without text.
+fn read_pages(doc: &Document, budget: &mut Budget, out: &mut Extracted) -> Vec<u32> {
+    let mut empty_pages = Vec::new();
+    let mut group = out.units.iter().map(|u| u.group).max().unwrap_or(0);
+    for (&page_no, &page_id) in &doc.get_pages() {
+        let fonts = doc.get_page_fonts(page_id).unwrap_or_default();
+        let resources = page_resources(doc, page_id);
+        let infos = font_infos(doc, &fonts);
+        let mut buf = LineBuf::default();
+        if let Ok(content) = doc.get_and_decode_page_content(page_id) {
+            let mut w = Walker {
+                doc,
+                budget,
+                stack: Vec::new(),
+                cache: HashMap::new(),
+            };
+            w.walk(&content, &infos, &resources, &mut buf);
+        }
+        buf.newline();
+        if buf.lines.is_empty() {
+            empty_pages.push(page_no);
+        }
+        for (i, (line, red)) in buf.lines.into_iter().enumerate() {
+            out.units.push(TextUnit {
+                part: Part::Body,
+                page: Some(page_no),
+                index: i as u32,
+                group: 0,
+                text: line,
+                style: Style {
+                    red,
+                    ..Style::default()
+                },
+                source: format!("trang {page_no}"),
+            });
+        }
+        for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+            group += 1;
+            annotation_units(doc, annot, page_no, group, budget, out);
+        }
+    }
+    empty_pages
+}
+
+/// Most revisions of one file read (an incremental update each); more are noted as not read.
+const MAX_REVISIONS: usize = 32;
+
+/// Ends (just past `%%EOF`) of the revisions before the last one.
+fn revision_ends(bytes: &[u8]) -> Vec<usize> {
+    let mut ends: Vec<usize> = bytes
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"%%EOF")
+        .map(|(i, _)| i + 5)
+        .collect();
+    // The last `%%EOF` closes the final revision (trailing bytes after it are not a revision).
+    ends.pop();
+    ends
+}
+
+/// Lines of earlier revisions that the final one no longer shows (issue 16: text removed or
+/// replaced by an incremental update is still in the file).
+fn earlier_revisions(bytes: &[u8], limits: &Limits, budget: &mut Budget, out: &mut Extracted) {
+    let ends = revision_ends(bytes);
+    if ends.is_empty() {
+        return;
+    }
+    let linearized =
+        String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).contains("/Linearized");
+    let seen: HashSet<String> = out
+        .units
+        .iter()
+        .map(|u| u.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut added: HashSet<String> = HashSet::new();
+    let group_base = out.units.iter().map(|u| u.group).max().unwrap_or(0);
+    for (k, &end) in ends.iter().enumerate() {
+        let rev = k + 1;
+        if k >= MAX_REVISIONS {
+            out.notes.push(ExtractNote::Skipped {
+                what: format!(
+                    "{} bản sửa trước của tệp PDF (quá {MAX_REVISIONS} bản)",
+                    ends.len() - MAX_REVISIONS
+                ),
+            });
+            break;
+        }
+        let doc = match load(&bytes[..end]) {
+            Ok(d) if d.get_pages().len() <= limits.max_pdf_pages => d,
+            // The first section of a linearized file is a hint for fast display, not a revision.
+            Err(_) if linearized && k == 0 => continue,
+            _ => {
+                out.notes.push(ExtractNote::Skipped {
+                    what: format!("bản sửa trước thứ {rev} của tệp PDF"),
+                });
+                continue;
+            }
+        };
+        let mut old = Extracted::new("pdf");
+        read_pages(&doc, budget, &mut old);
+        for mut u in old.units {
+            let key = u.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if key.is_empty() || seen.contains(&key) || !added.insert(key) {
+                continue;
+            }
+            u.style.revision = true;
+            if u.group != 0 {
+                u.group += group_base;
+            }
+            u.source = format!("bản sửa trước thứ {rev}, {}", u.source);
+            out.units.push(u);
+        }
+    }
+}
+
+/// The decoded bytes of an embedded file stream, at most `cap` of them (a flate bomb stops here).
+fn embedded_bytes(stream: &lopdf::Stream, cap: u64) -> Result<Vec<u8>, ExtractError> {
+    let filters = stream.filters().unwrap_or_default();
+    let what = "tệp đính kèm trong PDF";
+    match filters.as_slice() {
+        [] => {
+            if stream.content.len() as u64 > cap {
+                return Err(ExtractError::Limit(format!("{what} quá lớn")));
+            }
+            Ok(stream.content.clone())
+        }
+        [f] if *f == b"FlateDecode".as_slice() => {
+            let mut d = flate2::read::ZlibDecoder::new(stream.content.as_slice());
+            read_capped(&mut d as &mut dyn Read, cap, what)
+        }
+        _ => {
+            let data = stream
+                .decompressed_content()
+                .map_err(|e| ExtractError::Corrupt(format!("{what}: {e}")))?;
+            if data.len() as u64 > cap {
+                return Err(ExtractError::Limit(format!(
+                    "{what} giải nén quá lớn (nghi tệp nén bom)"
+                )));
+            }
+            Ok(data)
+        }
+    }
+}
+
+/// Every embedded file (`/EmbeddedFiles`, `/FileAttachment`, any `/EF` file specification, and
+/// any stream typed `/EmbeddedFile`), extracted as a file of its own.
+fn embedded_files(doc: &Document, limits: &Limits, entry: Entry, out: &mut Extracted) {
+    // Names from the file specifications.
+    let mut names: HashMap<ObjectId, String> = HashMap::new();
+    for obj in doc.objects.values() {
+        let dict = match obj {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        let Ok(ef) = dict.get_deref(b"EF", doc).and_then(Object::as_dict) else {
+            continue;
+        };
+        let name = [b"UF".as_slice(), b"F"]
+            .iter()
+            .find_map(|k| lopdf::decode_text_string(dict.get(k).ok()?).ok())
+            .filter(|n| !n.trim().is_empty());
+        for (_, v) in ef.iter() {
+            if let Ok(id) = v.as_reference() {
+                names
+                    .entry(id)
+                    .or_insert_with(|| name.clone().unwrap_or_default());
+            }
+        }
+    }
+    let mut files: Vec<(ObjectId, &lopdf::Stream)> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, o)| {
+            let s = o.as_stream().ok()?;
+            let typed = s.dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"EmbeddedFile");
+            (typed || names.contains_key(id)).then_some((*id, s))
+        })
+        .collect();
+    files.sort_by_key(|(id, _)| *id);
+    if files.len() > limits.max_zip_entries {
+        out.notes.push(ExtractNote::Skipped {
+            what: format!("tệp đính kèm trong PDF (quá nhiều: {})", files.len()),
+        });
+        return;
+    }
+    let mut total = 0u64;
+    for (n, (id, stream)) in files.into_iter().enumerate() {
+        let name = names
+            .get(&id)
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("tệp đính kèm {}", n + 1));
+        // Only the last path component: a name is a label, never a path.
+        let name = name.rsplit(['/', '\\']).next().unwrap_or("").to_owned();
+        let cap = limits
+            .max_entry_size
+            .min(limits.max_total_size.saturating_sub(total));
+        let r = embedded_bytes(stream, cap).and_then(|data| {
+            total += data.len() as u64;
+            entry(&data, &name, &inner_limits(limits, total))
+        });
+        let bomb = matches!(r, Err(ExtractError::Limit(_)));
+        merge(out, &name, "tệp PDF (tệp đính kèm)", r);
+        if bomb {
+            break;
+        }
+    }
 }
 
 fn font_infos<'a>(
@@ -191,145 +423,230 @@ fn fonts_in<'a>(
         .unwrap_or_default()
 }
 
-/// Form XObjects nest at most this deep (a hostile file may make them recursive).
-const MAX_FORM_DEPTH: usize = 4;
+/// Form XObjects nest at most this deep (far beyond any real file; the cycle guard and the budget
+/// do the real bounding).
+const MAX_FORM_DEPTH: usize = 64;
 
-/// Text of a Form XObject drawn with `Do` (stamps and watermarks added by PDF tools live there).
-fn walk_form(
-    doc: &Document,
-    name: &[u8],
-    resources: &[&Dictionary],
-    depth: usize,
-    buf: &mut LineBuf,
-) {
-    let stream = resources.iter().find_map(|r| {
-        r.get_deref(b"XObject", doc)
-            .and_then(Object::as_dict)
-            .ok()?
-            .get_deref(name, doc)
-            .and_then(Object::as_stream)
-            .ok()
-    });
-    let Some(stream) = stream else { return };
-    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
-        return;
-    }
-    let Ok(data) = stream
-        .decompressed_content()
-        .or_else(|_| stream.get_plain_content())
-    else {
-        return;
-    };
-    let Ok(content) = Content::decode(&data) else {
-        return;
-    };
-    let own = stream
-        .dict
-        .get_deref(b"Resources", doc)
-        .and_then(Object::as_dict)
-        .ok();
-    let mut res: Vec<&Dictionary> = own.into_iter().collect();
-    res.extend_from_slice(resources);
-    let fonts = res.iter().rev().flat_map(|r| fonts_in(doc, r)).collect();
-    let infos = font_infos(doc, &fonts);
-    walk(doc, &content, &infos, &res, depth + 1, buf);
+/// Walks content streams, entering Form XObjects drawn with `Do`.
+struct Walker<'d, 'b> {
+    doc: &'d Document,
+    budget: &'b mut Budget,
+    /// The forms being drawn (the current path): a form that draws itself is drawn once.
+    stack: Vec<ObjectId>,
+    /// Forms already decoded (a form drawn many times is decoded once; fonts parse CMaps).
+    cache: HashMap<ObjectId, std::rc::Rc<DecodedForm<'d>>>,
 }
 
-fn walk(
-    doc: &Document,
-    content: &Content,
-    fonts: &HashMap<Vec<u8>, FontInfo>,
-    resources: &[&Dictionary],
-    depth: usize,
-    buf: &mut LineBuf,
-) {
-    let mut font: Option<&FontInfo> = None;
-    let mut red = false;
-    let mut line_y: Option<f32> = None;
-    let show = |bytes: &[u8], font: Option<&FontInfo>, red: bool, buf: &mut LineBuf| {
-        let text = match font.and_then(|f| f.encoding.as_ref()) {
-            Some(enc) => Document::decode_text(enc, bytes).unwrap_or_default(),
-            None => bytes.iter().map(|&b| b as char).collect(),
-        };
-        let text = legacy::repair_run(&text, font.and_then(|f| f.legacy));
-        if !text.trim().is_empty() {
-            buf.red |= red;
+struct DecodedForm<'d> {
+    content: Content,
+    resources: Vec<&'d Dictionary>,
+    fonts: HashMap<Vec<u8>, FontInfo<'d>>,
+}
+
+impl<'d> DecodedForm<'d> {
+    /// A form or appearance stream: its operators, its own resources before the `inherited`
+    /// ones, and its fonts.
+    fn decode(
+        doc: &'d Document,
+        stream: &'d lopdf::Stream,
+        inherited: &[&'d Dictionary],
+    ) -> Option<Self> {
+        let data = stream
+            .decompressed_content()
+            .or_else(|_| stream.get_plain_content())
+            .ok()?;
+        let content = Content::decode(&data).ok()?;
+        let own = stream
+            .dict
+            .get_deref(b"Resources", doc)
+            .and_then(Object::as_dict)
+            .ok();
+        let mut resources: Vec<&Dictionary> = own.into_iter().collect();
+        resources.extend_from_slice(inherited);
+        let fonts = resources
+            .iter()
+            .rev()
+            .flat_map(|r| fonts_in(doc, r))
+            .collect();
+        let fonts = font_infos(doc, &fonts);
+        Some(DecodedForm {
+            content,
+            resources,
+            fonts,
+        })
+    }
+}
+
+impl<'d> Walker<'d, '_> {
+    /// Text of a Form XObject drawn with `Do` (stamps and watermarks added by PDF tools live there).
+    fn walk_form(&mut self, name: &[u8], resources: &[&'d Dictionary], buf: &mut LineBuf) {
+        let doc = self.doc;
+        let found = resources.iter().find_map(|r| {
+            let xo = r
+                .get_deref(b"XObject", doc)
+                .and_then(Object::as_dict)
+                .ok()?;
+            match xo.get(name).ok()? {
+                Object::Reference(id) => Some((Some(*id), doc.get_object(*id).ok()?)),
+                o => Some((None, o)),
+            }
+        });
+        let Some((id, obj)) = found else { return };
+        let Ok(stream) = obj.as_stream() else { return };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
+            return;
         }
-        buf.cur.push_str(&text);
-    };
-    for op in &content.operations {
-        let o = &op.operands;
-        match op.operator.as_str() {
-            "BT" => {}
-            "ET" => {}
-            "Tf" => {
-                font = o
-                    .first()
-                    .and_then(|n| n.as_name().ok())
-                    .and_then(|n| fonts.get(n))
+        if id.is_some_and(|id| self.stack.contains(&id)) || self.stack.len() >= MAX_FORM_DEPTH {
+            return;
+        }
+        if self.budget.forms == 0 {
+            self.budget.exhausted = true;
+            return;
+        }
+        self.budget.forms -= 1;
+        let key = id.unwrap_or((0, 0));
+        let form = match self.cache.get(&key) {
+            Some(f) if id.is_some() => f.clone(),
+            _ => {
+                let Some(f) = DecodedForm::decode(doc, stream, resources) else {
+                    return;
+                };
+                let f = std::rc::Rc::new(f);
+                if id.is_some() {
+                    self.cache.insert(key, f.clone());
+                }
+                f
             }
-            "Td" | "TD" => {
-                let ty = o.get(1).map(num).unwrap_or(0.0);
-                line_y = Some(line_y.unwrap_or(0.0) + ty);
-                if ty.abs() > 0.5 {
+        };
+        // A form without an id (not allowed by the format, but parsed) counts against the depth.
+        self.stack.push(key);
+        self.walk(&form.content, &form.fonts, &form.resources, buf);
+        self.stack.pop();
+    }
+
+    fn walk(
+        &mut self,
+        content: &Content,
+        fonts: &HashMap<Vec<u8>, FontInfo>,
+        resources: &[&'d Dictionary],
+        buf: &mut LineBuf,
+    ) {
+        let mut font: Option<&FontInfo> = None;
+        let mut red = false;
+        let mut line_y: Option<f32> = None;
+        let show = |bytes: &[u8], font: Option<&FontInfo>, red: bool, buf: &mut LineBuf| {
+            let text = match font.and_then(|f| f.encoding.as_ref()) {
+                Some(enc) => Document::decode_text(enc, bytes).unwrap_or_default(),
+                None => bytes.iter().map(|&b| b as char).collect(),
+            };
+            let text = legacy::repair_run(&text, font.and_then(|f| f.legacy));
+            if !text.trim().is_empty() {
+                buf.red |= red;
+            }
+            buf.cur.push_str(&text);
+        };
+        for op in &content.operations {
+            if self.budget.ops == 0 {
+                self.budget.exhausted = true;
+                return;
+            }
+            self.budget.ops -= 1;
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "BT" => {}
+                "ET" => {}
+                "Tf" => {
+                    font = o
+                        .first()
+                        .and_then(|n| n.as_name().ok())
+                        .and_then(|n| fonts.get(n))
+                }
+                "Td" | "TD" => {
+                    let ty = o.get(1).map(num).unwrap_or(0.0);
+                    line_y = Some(line_y.unwrap_or(0.0) + ty);
+                    if ty.abs() > 0.5 {
+                        buf.newline();
+                    } else if o.first().map(num).unwrap_or(0.0) > 1.0
+                        && !buf.cur.ends_with(' ')
+                        && !buf.cur.is_empty()
+                    {
+                        buf.cur.push(' ');
+                    }
+                }
+                "T*" => buf.newline(),
+                "Tm" => {
+                    let y = o.get(5).map(num).unwrap_or(0.0);
+                    if line_y.is_some_and(|ly: f32| (ly - y).abs() > 0.5) {
+                        buf.newline();
+                    }
+                    line_y = Some(y);
+                }
+                "Tj" => {
+                    if let Some(Ok(s)) = o.first().map(Object::as_str) {
+                        show(s, font, red, buf);
+                    }
+                }
+                "'" | "\"" => {
                     buf.newline();
-                } else if o.first().map(num).unwrap_or(0.0) > 1.0
-                    && !buf.cur.ends_with(' ')
-                    && !buf.cur.is_empty()
-                {
-                    buf.cur.push(' ');
+                    if let Some(Ok(s)) = o.last().map(Object::as_str) {
+                        show(s, font, red, buf);
+                    }
                 }
-            }
-            "T*" => buf.newline(),
-            "Tm" => {
-                let y = o.get(5).map(num).unwrap_or(0.0);
-                if line_y.is_some_and(|ly: f32| (ly - y).abs() > 0.5) {
-                    buf.newline();
-                }
-                line_y = Some(y);
-            }
-            "Tj" => {
-                if let Some(Ok(s)) = o.first().map(Object::as_str) {
-                    show(s, font, red, buf);
-                }
-            }
-            "'" | "\"" => {
-                buf.newline();
-                if let Some(Ok(s)) = o.last().map(Object::as_str) {
-                    show(s, font, red, buf);
-                }
-            }
-            "TJ" => {
-                if let Some(Ok(arr)) = o.first().map(Object::as_array) {
-                    for item in arr {
-                        match item {
-                            Object::String(s, _) => show(s, font, red, buf),
-                            Object::Integer(_) | Object::Real(_)
-                                if num(item) < -250.0 && !buf.cur.ends_with(' ') =>
-                            {
-                                buf.cur.push(' ');
+                "TJ" => {
+                    if let Some(Ok(arr)) = o.first().map(Object::as_array) {
+                        for item in arr {
+                            match item {
+                                Object::String(s, _) => show(s, font, red, buf),
+                                Object::Integer(_) | Object::Real(_)
+                                    if num(item) < -250.0 && !buf.cur.ends_with(' ') =>
+                                {
+                                    buf.cur.push(' ');
+                                }
+                                _ => {}
                             }
-                            _ => {}
                         }
                     }
                 }
-            }
-            "rg" | "sc" | "scn" if o.len() == 3 => {
-                let (r, g, b) = (num(&o[0]), num(&o[1]), num(&o[2]));
-                red = r > 0.6 && g < 0.4 && b < 0.4;
-            }
-            "k" if o.len() == 4 => {
-                let (c, m, y) = (num(&o[0]), num(&o[1]), num(&o[2]));
-                red = c < 0.3 && m > 0.6 && y > 0.6;
-            }
-            "g" | "G" => red = false,
-            "Do" if depth < MAX_FORM_DEPTH => {
-                if let Some(Ok(name)) = o.first().map(Object::as_name) {
-                    walk_form(doc, name, resources, depth, buf);
+                "rg" | "sc" | "scn" if o.len() == 3 => {
+                    let (r, g, b) = (num(&o[0]), num(&o[1]), num(&o[2]));
+                    red = r > 0.6 && g < 0.4 && b < 0.4;
                 }
+                "k" if o.len() == 4 => {
+                    let (c, m, y) = (num(&o[0]), num(&o[1]), num(&o[2]));
+                    red = c < 0.3 && m > 0.6 && y > 0.6;
+                }
+                "g" | "G" => red = false,
+                "Do" => {
+                    if let Some(Ok(name)) = o.first().map(Object::as_name) {
+                        self.walk_form(name, resources, buf);
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
+    }
+}
+
+/// The appearance streams of an annotation: `/AP /N`, either one stream or one per state (a
+/// check box's "on" and "off" looks; every state is read, whichever is shown).
+fn appearance_streams<'d>(doc: &'d Document, annot: &'d Dictionary) -> Vec<&'d lopdf::Stream> {
+    let Ok(ap) = annot.get_deref(b"AP", doc).and_then(Object::as_dict) else {
+        return Vec::new();
+    };
+    let Ok(n) = ap.get_deref(b"N", doc) else {
+        return Vec::new();
+    };
+    match n {
+        Object::Stream(s) => vec![s],
+        Object::Dictionary(states) => states
+            .iter()
+            .filter_map(|(_, v)| match v {
+                Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok(),
+                Object::Stream(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -339,6 +656,7 @@ fn annotation_units(
     annot: &Dictionary,
     page: u32,
     group: u32,
+    budget: &mut Budget,
     out: &mut Extracted,
 ) {
     let subtype = annot
@@ -347,7 +665,7 @@ fn annotation_units(
         .ok()
         .map(|n| String::from_utf8_lossy(n).into_owned())
         .unwrap_or_default();
-    if subtype == "Link" || subtype == "Popup" || subtype == "Widget" && annot.get(b"V").is_err() {
+    if subtype == "Link" || subtype == "Popup" {
         return;
     }
     let boxed = matches!(subtype.as_str(), "Stamp" | "FreeText" | "Square");
@@ -357,25 +675,34 @@ fn annotation_units(
     {
         texts.extend(s.lines().map(|l| (l.to_owned(), false)));
     }
-    // Appearance stream (the visible stamp), which may carry the text only in a content stream.
-    if let Ok(ap) = annot.get_deref(b"AP", doc).and_then(Object::as_dict)
-        && let Ok(n) = ap.get_deref(b"N", doc)
-        && let Ok(stream) = n.as_stream()
-        && let Ok(data) = stream
-            .decompressed_content()
-            .or_else(|_| stream.get_plain_content())
-        && let Ok(content) = Content::decode(&data)
-    {
-        let res = stream
-            .dict
-            .get_deref(b"Resources", doc)
+    // A form field's value, on the widget or on its parent field (a text field shows it).
+    if subtype == "Widget" {
+        let parent = annot
+            .get_deref(b"Parent", doc)
             .and_then(Object::as_dict)
             .ok();
-        let fonts = res.map(|r| fonts_in(doc, r)).unwrap_or_default();
-        let infos = font_infos(doc, &fonts);
+        let v = annot
+            .get_deref(b"V", doc)
+            .ok()
+            .or_else(|| parent.and_then(|p| p.get_deref(b"V", doc).ok()));
+        if let Some(Ok(s)) = v.map(lopdf::decode_text_string) {
+            texts.extend(s.lines().map(|l| (l.to_owned(), false)));
+        }
+    }
+    // Appearance streams (the visible stamp, a form field as drawn), which may carry the text
+    // only in a content stream, through forms at any depth.
+    for stream in appearance_streams(doc, annot) {
+        let Some(form) = DecodedForm::decode(doc, stream, &[]) else {
+            continue;
+        };
         let mut buf = LineBuf::default();
-        let resources: Vec<&Dictionary> = res.into_iter().collect();
-        walk(doc, &content, &infos, &resources, 0, &mut buf);
+        let mut w = Walker {
+            doc,
+            budget,
+            stack: Vec::new(),
+            cache: HashMap::new(),
+        };
+        w.walk(&form.content, &form.fonts, &form.resources, &mut buf);
         buf.newline();
         for (l, red) in buf.lines {
             if !texts.iter().any(|(t, _)| t.trim() == l.trim()) {

@@ -432,8 +432,11 @@ fn html_entity_uppercase_css_and_cp1258() {
 }
 
 #[test]
-fn html_drops_script_and_reads_alt_and_meta() {
+fn html_reads_script_strings_alt_and_meta() {
+    // Issue 16: a string in a script may be written into the page, so it is read.
     let v = scan("a.html", "<html><head><script>var a='TỐI MẬT';</script><style>.x{}</style></head><body><p>Tin tức</p></body></html>".as_bytes());
+    assert_blocks(&v);
+    let v = scan("a.html", "<html><head><script>var a='Tin';</script><style>.x{}</style></head><body><p>Tin tức</p></body></html>".as_bytes());
     assert_passes(&v);
     let v = scan(
         "a.html",

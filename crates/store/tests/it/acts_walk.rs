@@ -118,6 +118,8 @@ fn issued(o: &Org, n: &mut u32, level: Level, unit: Option<Id>) -> SecretItem {
                 unit_kept: None,
                 note: None,
                 date: None,
+                recipients: None,
+                quantity: None,
             },
         )
         .expect("register")
@@ -649,6 +651,8 @@ fn attempt(
                     unit_kept: None,
                     note: None,
                     date: None,
+                    recipients: None,
+                    quantity: None,
                 },
             )
             .map(drop),

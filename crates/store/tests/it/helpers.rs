@@ -252,6 +252,7 @@ pub fn import(
         &bmnn_store::ImportOptions {
             rules: &rules,
             keep_tokens: true,
+            accept_privileged: true,
             at: "2026-12-02T08:00:00.000000".into(),
             actor: "0:system".into(),
             source: "test".into(),

@@ -211,6 +211,7 @@ fn an_import_writes_its_audit_record_and_drops_tokens_unless_told() {
         let opts = bmnn_store::ImportOptions {
             rules: &rules,
             keep_tokens: false,
+            accept_privileged: true,
             at: "2026-12-02T08:00:00.000000".into(),
             actor: "0:system".into(),
             source: "sealed".into(),
@@ -291,5 +292,78 @@ fn a_cut_tail_is_not_healed_by_the_next_write() {
         );
         let broken = o.svc.store.verify_audit().expect("verify");
         assert!(broken.is_err(), "the cut stays visible ({})", b.name);
+    }
+}
+
+#[test]
+fn privileged_accounts_come_in_only_when_accepted_and_are_listed() {
+    for b in backends() {
+        let (_o, full) = source(&b.url);
+        let rules = bmnn_core::rules::RuleSet::embedded();
+        // An ordinary account raised in the file to administrator with Tuyệt mật clearance.
+        let mut planted = full.clone();
+        let at = planted
+            .users
+            .iter()
+            .position(|r| r.data.contains("\"vanthu\""))
+            .expect("vanthu");
+        let mut u: serde_json::Value = serde_json::from_str(&planted.users[at].data).expect("json");
+        u["roles"] = serde_json::json!(["admin"]);
+        u["clearance"] = "tuyet-mat".into();
+        planted.users[at].data = u.to_string();
+        let other = fresh_like(b.name);
+        let opts = |accept| bmnn_store::ImportOptions {
+            rules: &rules,
+            keep_tokens: false,
+            accept_privileged: accept,
+            at: "2026-12-02T08:00:00.000000".into(),
+            actor: "0:system".into(),
+            source: "sealed".into(),
+        };
+        let e = other.import(&full, &opts(false)).expect_err("refused");
+        let msg = e.message_vi();
+        assert!(
+            matches!(&e, CoreError::Refused(r) if r.code == "import_privileged_accounts"),
+            "{}: {e:?}",
+            b.name
+        );
+        assert!(
+            msg.contains("admin") && msg.contains("giamdoc") && msg.contains("quản trị viên"),
+            "{msg}"
+        );
+        // Nothing written.
+        let after = other.export().expect("export");
+        assert!(
+            after.users.is_empty() && after.audit_log.is_empty(),
+            "{}",
+            b.name
+        );
+        // The raised account is named with its new privileges (unless the file already fails
+        // an earlier check, which writes nothing either).
+        let e = other.import(&planted, &opts(false)).expect_err("refused");
+        if matches!(&e, CoreError::Refused(r) if r.code == "import_privileged_accounts") {
+            let m = e.message_vi();
+            assert!(
+                m.contains("vanthu (") && m.contains("tiếp cận Tuyệt mật"),
+                "{m}"
+            );
+        }
+        assert!(other.export().expect("export").users.is_empty());
+        // Accepted: imported, and the audit record counts them.
+        let r = other.import(&full, &opts(true)).expect("import");
+        assert!(!r.privileged.is_empty());
+        let last = other
+            .export()
+            .expect("export")
+            .audit_log
+            .last()
+            .cloned()
+            .expect("record");
+        assert!(
+            last.details
+                .contains(&format!("privileged={}", r.privileged.len())),
+            "{}",
+            last.details
+        );
     }
 }

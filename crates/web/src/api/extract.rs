@@ -219,6 +219,14 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             });
         let bytes = match Bytes::from_request(req, state).await {
             Ok(b) => b,
+            Err(rej) if crate::body_deadline::is_timeout(&rej) => {
+                return Err(error_response(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "timeout",
+                    crate::body_deadline::MESSAGE,
+                    Some("body"),
+                ));
+            }
             Err(rej) => {
                 let status = rej.status();
                 let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {

@@ -6,7 +6,9 @@
 //! Opening a file is a POST (it writes the "attachment.view" audit record) and only works
 //! within the user's clearance; the response is always a download, never rendered inline.
 
-use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
+use super::guard::{
+    DeferredCsrf, FormError, Me, read_multipart, refused_csrf, refused_slow_upload,
+};
 use super::view::error_page;
 use crate::{AppState, WebError, ctx_for};
 use axum::extract::{Multipart, Path, State};
@@ -92,6 +94,7 @@ pub async fn upload<S: Store>(
             )
         }),
         Err(FormError::Csrf) => return refused_csrf(),
+        Err(FormError::TimedOut) => return refused_slow_upload(),
         Err(FormError::TooLarge) => {
             return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
         }

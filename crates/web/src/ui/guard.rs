@@ -128,6 +128,8 @@ pub enum FormError {
     TooLarge,
     /// Not a well-formed multipart body.
     Malformed,
+    /// The body did not arrive within `body_read_secs` (a slow uploader).
+    TimedOut,
 }
 
 /// Reads a multipart form whose token the guard deferred to the handler ([`DeferredCsrf`]):
@@ -141,7 +143,9 @@ pub async fn read_multipart(
     let mut csrf_ok = deferred.is_none();
     let mut parts = Vec::new();
     let failed = |e: &axum::extract::multipart::MultipartError| {
-        if super::upload_too_large(e) {
+        if crate::body_deadline::is_timeout(e) {
+            FormError::TimedOut
+        } else if super::upload_too_large(e) {
             FormError::TooLarge
         } else {
             FormError::Malformed
@@ -174,6 +178,19 @@ pub async fn read_multipart(
     } else {
         Err(FormError::Csrf)
     }
+}
+
+/// 408 for a body that did not arrive in time ([`crate::body_deadline`]).
+pub fn refused_slow_upload() -> Response {
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        Html(format!(
+            "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Tải lên quá chậm</title>\
+             <h1>Tải lên quá chậm</h1><p>{}</p><p><a href=\"/\">Về trang chủ</a></p></html>",
+            crate::body_deadline::MESSAGE
+        )),
+    )
+        .into_response()
 }
 
 pub fn refused_csrf() -> Response {
@@ -275,6 +292,7 @@ pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: 
         } else if ctype.starts_with("application/x-www-form-urlencoded") {
             let bytes = match axum::body::to_bytes(body, st.cfg.max_body_bytes).await {
                 Ok(b) => b,
+                Err(e) if crate::body_deadline::is_timeout(&e) => return refused_slow_upload(),
                 Err(_) => {
                     return (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu quá lớn.").into_response();
                 }

@@ -8,7 +8,9 @@
 //! (`Record::check`). A refusal re-renders the page with its code and Vietnamese message and
 //! keeps what was typed. Years and ids are the only things in URLs.
 
-use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
+use super::guard::{
+    DeferredCsrf, FormError, Me, read_multipart, refused_csrf, refused_slow_upload,
+};
 use super::pages::Opt;
 use super::view::{L, Vals, call, d, error_page, pairs, render_status};
 use crate::programme as prog;
@@ -1630,6 +1632,7 @@ pub async fn import_bundle<S: Store>(
     let parts = match read_multipart(deferred, &mut mp).await {
         Ok(p) => p,
         Err(FormError::Csrf) => return refused_csrf(),
+        Err(FormError::TimedOut) => return refused_slow_upload(),
         Err(FormError::TooLarge) => {
             return (StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn.").into_response();
         }

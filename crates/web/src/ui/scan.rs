@@ -4,7 +4,9 @@
 //! [`crate::scanning`]; this page only carries files in and verdicts out. The upload is a
 //! multipart POST whose `_csrf` part is checked before any file is read.
 
-use super::guard::{DeferredCsrf, FormError, Me, read_multipart, refused_csrf};
+use super::guard::{
+    DeferredCsrf, FormError, Me, read_multipart, refused_csrf, refused_slow_upload,
+};
 use super::view::{L, error_page, render};
 use crate::scanning::{ScanOutcome, scan_file};
 use crate::{AppState, WebError, ctx_for, today_vn};
@@ -65,6 +67,7 @@ pub async fn submit<S: Store>(
     let parts = match read_multipart(deferred, &mut mp).await {
         Ok(p) => p,
         Err(FormError::Csrf) => return refused_csrf(),
+        Err(FormError::TimedOut) => return refused_slow_upload(),
         Err(e) => return multipart_refused(&me, e == FormError::TooLarge),
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();

@@ -23,6 +23,7 @@ mod opaque_ids;
 mod rate_limits;
 mod scan_api;
 mod scan_availability;
+mod slow_uploads;
 mod ui_acts;
 mod ui_assets;
 mod ui_attach;
