@@ -19,9 +19,10 @@
 //! every other protected one only blocked), the four registers (JSON rows and the rows printed
 //! and exported to DOCX, i.e. `register_book` over the whole book and `render_row`), requests,
 //! notices, pending acknowledgements, the due list (and so the dashboard's counters: exactly
-//! the lines the system sees about what the reader sees), the audit viewer (no record shown in
-//! full names an item, request, entry, notice or attachment the viewer may not see; only
-//! auditors open it) and the annual report (only leaders and security officers produce it;
+//! the lines the system sees about what the reader sees), the inbox (every line about what the
+//! reader sees; the header's count its waiting lines), the audit viewer and its filtered search
+//! (no record shown in full names an item, request, entry, notice or attachment the viewer may
+//! not see; only auditors open it) and the annual report (only leaders and security officers produce it;
 //! its item and register figures equal the same computation over what the reader sees, so no
 //! figure counts a hidden item). Acts: propose, classify, register out, receive, hand over,
 //! acknowledge, copy / take-out (home, abroad) / provide (home, foreign) / destroy requests,
@@ -678,6 +679,30 @@ fn check_reader(
             .map(line)
             .collect();
         prop_assert_eq!(got, want_due, "due lines of {}", who);
+        // The inbox (Chờ tôi xử lý, and the count in every page's header): every line is about
+        // something this reader sees; the count is the lines waiting for him.
+        let inbox = o.svc.inbox(&c).expect("inbox");
+        for l in &inbox.lines {
+            prop_assert!(
+                l.item_id.is_none_or(|i| t.sees_item(&u, i))
+                    && l.request_id.is_none_or(|r| want.contains(&r))
+                    && l.notice_id.is_none_or(|n| want_n.contains(&n))
+                    && l.entry_id.is_none_or(|e| t
+                        .entries
+                        .iter()
+                        .find(|x| x.id == e)
+                        .is_some_and(|x| t.sees_entry(&u, x))),
+                "inbox line {:?} for {}",
+                l,
+                who
+            );
+        }
+        prop_assert_eq!(
+            o.svc.inbox_count(&c).expect("inbox count"),
+            inbox.lines.iter().filter(|l| l.waiting).count(),
+            "inbox count of {}",
+            who
+        );
         // The audit viewer: no record shown in full names an item, request, register entry,
         // notice or attachment this viewer may not see; others than auditors are refused.
         let auditor = bmnn_core::access::allows(&u, bmnn_core::access::AUDITORS);
@@ -697,6 +722,28 @@ fn check_reader(
                             who
                         );
                     }
+                }
+            }
+        }
+        // The audit page's search (filters applied after redaction): the same rule.
+        if auditor {
+            let filter = bmnn_core::service::AuditFilter {
+                family: Some("item".into()),
+                ..Default::default()
+            };
+            let page = o
+                .svc
+                .audit_search(&c, None, 1_000, &filter)
+                .expect("audit search");
+            for r in page.records.iter().filter(|r| r.action != "redacted") {
+                for i in audit_names(t, r) {
+                    prop_assert!(
+                        t.sees_item(&u, i),
+                        "audit search record {} about item {} shown to {}",
+                        r.seq,
+                        i,
+                        who
+                    );
                 }
             }
         }
