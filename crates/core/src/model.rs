@@ -28,6 +28,19 @@ pub enum Role {
     SecurityOfficer,
 }
 
+/// Every role as a form choice (code, Vietnamese label, held by `held`): the account forms.
+pub fn role_choices(held: &[Role]) -> Vec<(&'static str, &'static str, bool)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.code(), r.label(), held.contains(r)))
+        .collect()
+}
+
+/// The Vietnamese label of a role's code (audit details), if it is one.
+pub fn role_label(code: &str) -> Option<&'static str> {
+    Role::from_code(code).map(Role::label)
+}
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Admin,

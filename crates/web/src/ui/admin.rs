@@ -145,13 +145,13 @@ async fn admin_page<S: Store>(
         );
         v
     };
-    let role_opts = |roles: &[Role]| {
-        Role::ALL
-            .iter()
-            .map(|r| Opt {
-                value: r.code().to_string(),
-                label: r.label().to_string(),
-                selected: roles.contains(r),
+    let role_opts = |held: &[bmnn_core::model::Role]| {
+        bmnn_core::model::role_choices(held)
+            .into_iter()
+            .map(|(code, label, selected)| Opt {
+                value: code.to_string(),
+                label: label.to_string(),
+                selected,
             })
             .collect::<Vec<_>>()
     };

@@ -15,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use bmnn_core::Level;
 use bmnn_core::dates::parse_date;
-use bmnn_core::model::{Id, Role};
+use bmnn_core::model::Id;
 use bmnn_core::ports::Store;
 use bmnn_core::service::{AuditFilter, actor_id};
 use std::collections::HashMap;
@@ -241,10 +241,7 @@ fn detail_words(details: &str, people: &HashMap<Id, String>) -> (String, Vec<Str
             "foreign" => yes_no(v).map(|b| format!("cho nước ngoài: {b}")),
             "username" => Some(format!("tên đăng nhập {v}")),
             "roles" => {
-                let r: Option<Vec<&str>> = v
-                    .split(',')
-                    .map(|c| Role::from_code(c).map(Role::label))
-                    .collect();
+                let r: Option<Vec<&str>> = v.split(',').map(bmnn_core::model::role_label).collect();
                 r.map(|r| format!("vai trò {}", r.join(", ")))
             }
             "via" => Some(if v == "Own" {

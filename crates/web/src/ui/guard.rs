@@ -27,7 +27,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use bmnn_core::model::{Agency, Role, User};
+use bmnn_core::model::{Agency, User};
 use bmnn_core::ports::Store;
 use bmnn_core::service::NewUser;
 use serde::Deserialize;
@@ -439,7 +439,8 @@ pub async fn setup_submit<S: Store>(
     let nu = NewUser {
         username: v.text("username"),
         full_name: v.text("full_name"),
-        roles: vec![Role::Admin],
+        // The service makes the first account the administrator (and nothing else).
+        roles: Vec::new(),
         clearance: None,
         position_id: None,
         unit_id: None,
