@@ -127,7 +127,14 @@ pub fn book_regime(rules: &RuleSet, year: i32, today: Date) -> &Regime {
 
 /// The printed/JSON row of an entry under a book's template: one cell per column.
 /// A Tuyệt mật row never shows a summary where the book's regime forbids it.
-pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec<String> {
+/// `corrected` is the entry `e.corrects` names, when the reader may see it: the note names it
+/// by its number and year in the book (đính chính mục số 05/2026), never by an internal id.
+pub fn render_row(
+    regime: &Regime,
+    kind: RegisterKind,
+    e: &RegisterEntry,
+    corrected: Option<&RegisterEntry>,
+) -> Vec<String> {
     let t = regime.register(kind);
     t.columns
         .iter()
@@ -157,11 +164,16 @@ pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec
                     }
                     n.push_str(&format!("ĐÃ HỦY BỎ: {}", c.reason));
                 }
-                if let Some(c) = e.corrects {
+                if e.corrects.is_some() {
                     if !n.is_empty() {
                         n.push_str("; ");
                     }
-                    n.push_str(&format!("đính chính mục #{c}"));
+                    match corrected {
+                        Some(c) => {
+                            n.push_str(&format!("đính chính mục số {:02}/{}", c.number, c.year))
+                        }
+                        None => n.push_str("đính chính một mục đã ghi trước"),
+                    }
                 }
                 n
             }
