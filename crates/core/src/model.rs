@@ -885,3 +885,44 @@ impl PrivilegeStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    /// A request is named as its readers know it: kind, date and requester, never its id.
+    #[test]
+    fn a_request_is_named_by_kind_date_and_requester() {
+        let r = Request {
+            id: 57,
+            kind: RequestKind::Copy,
+            item_ids: vec![9],
+            level: Level::Mat,
+            requester_id: 4,
+            requester_name: "Hoàng Đức Anh".into(),
+            requested_on: date!(2026 - 12 - 02),
+            status: RequestStatus::Pending,
+            decision: None,
+            details: RequestDetails::Copy {
+                form: CopyForm::SaoY,
+                count: 2,
+                purpose: "Họp giao ban".into(),
+                recipients: vec![],
+                produced: vec![],
+                surplus_destroyed: 0,
+                operator: None,
+                place: None,
+            },
+        };
+        assert_eq!(
+            r.label(),
+            "Yêu cầu sao, chụp ngày 02/12/2026 của Hoàng Đức Anh"
+        );
+        assert_eq!(
+            format!("theo {}", r.phrase()),
+            "theo yêu cầu sao, chụp ngày 02/12/2026 của Hoàng Đức Anh"
+        );
+        assert!(!r.label().contains("57"));
+    }
+}

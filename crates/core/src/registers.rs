@@ -235,3 +235,46 @@ pub fn summary_hint(regime: &Regime) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn entry(id: Id, number: i64, corrects: Option<Id>) -> RegisterEntry {
+        RegisterEntry {
+            id,
+            kind: RegisterKind::Outgoing,
+            year: 2026,
+            number,
+            date: date!(2026 - 03 - 02),
+            item_id: None,
+            request_id: None,
+            level: Level::Mat,
+            regime: String::new(),
+            fields: BTreeMap::new(),
+            corrects,
+            created_by: 1,
+            to_user: None,
+            ack: None,
+            cancelled: None,
+        }
+    }
+
+    /// A correction names the entry it corrects by its number and year in the book, never by
+    /// the internal id (41 here, a number no clerk knows).
+    #[test]
+    fn a_correction_names_the_corrected_entry_by_number_and_year() {
+        let rules = RuleSet::embedded();
+        let regime = rules.regime_for_or_first(date!(2026 - 03 - 02));
+        let earlier = entry(41, 3, None);
+        let fix = entry(42, 7, Some(41));
+        let row = render_row(regime, RegisterKind::Outgoing, &fix, Some(&earlier)).join(" | ");
+        assert!(row.contains("đính chính mục số 03/2026"), "{row}");
+        assert!(!row.contains('#') && !row.contains("41"), "{row}");
+        // The corrected entry out of the reader's sight: said in words, still no id.
+        let row = render_row(regime, RegisterKind::Outgoing, &fix, None).join(" | ");
+        assert!(row.contains("đính chính một mục đã ghi trước"), "{row}");
+        assert!(!row.contains("41"), "{row}");
+    }
+}
