@@ -17,18 +17,24 @@ const problems = [];
 const state = {};
 const counts = {};
 
-/** Types a word in "Tìm tài liệu" and opens the one result that shows it. */
-async function findItem(j, word) {
-  await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/items') && r.request().method() === 'POST'),
-    page.fill('#q', word),
-  ]);
-  await j.click(`#results table.list tbody tr:has-text("${word}") a`, ITEM);
-}
-
 async function noRefusal() {
   assert.equal(await page.locator('.refusal').count(), 0, 'no refusal');
 }
+
+/** The count on the header's "Chờ tôi xử lý" link (0 when it shows none). */
+async function inboxCount() {
+  const b = page.locator('header a.inbox-link .badge');
+  return (await b.count()) ? Number(await b.textContent()) : 0;
+}
+
+/** Opens "Chờ tôi xử lý" from the header link (one click). */
+async function openInbox(j) {
+  await j.click('header a.inbox-link', /\/inbox$/);
+  await page.waitForSelector('h1:has-text("Chờ tôi xử lý")');
+}
+
+/** The opaque token at the end of a URL path. */
+const token = (url) => new URL(url).pathname.split('/').pop();
 
 describe('five days of work', () => {
   before(async () => {
@@ -67,21 +73,25 @@ describe('five days of work', () => {
     await j.shot('proposal');
     await logout(page, base);
 
+    const item = token(state.proposal);
     await loginCounted(j, page, base, 'lanhdao');
     await j.shot('dashboard-leader');
-    await j.menu('Chờ tôi quyết định', /\/approvals/);
-    const path = new URL(state.proposal).pathname;
-    await j.shot('approvals');
-    await j.click(`a.button[href$="${path.split('/').pop()}"]:has-text("Quyết định")`, /decide-classification/);
+    await openInbox(j);
+    await j.shot('inbox-leader');
+    await j.click(`a.button[href="/acts/decide-classification?item=${item}"]`, /decide-classification/);
     await page.fill('#f-decision_ref', 'Tờ trình số 21/TTr-KHTC');
     await j.shot('classify-form');
-    await j.click('form.act button[type=submit]', /ok=decide-classification/);
+    await j.click('form.act button[name=decision][value=approve]', /\/inbox\?ok=decide-classification/);
     await noRefusal();
+    assert.equal(await page.locator(`a.button[href="/acts/decide-classification?item=${item}"]`).count(), 0, 'decided, gone from the inbox');
     await logout(page, base);
 
+    // The drafter finds the decided proposal among "my proposals" of the inbox.
     await loginCounted(j, page, base, 'soanthao');
-    await j.menu('Tài liệu BMNN', /\/items$/);
-    await findItem(j, 'HT42');
+    await openInbox(j);
+    assert.match(await page.locator(`tr:has(a[href="/items/${item}"])`).first().textContent(), /Đã duyệt/);
+    await j.shot('inbox-drafter');
+    await j.click(`tr:has-text("Đã duyệt") a.button[href="/items/${item}"]`, ITEM);
     await j.click('a.button:has-text("Đề nghị sao, chụp")', /request-copy/);
     await page.fill('#f-count', '1');
     await page.fill('#f-purpose', 'Gửi kèm hồ sơ họp giao ban');
@@ -91,18 +101,21 @@ describe('five days of work', () => {
     await logout(page, base);
 
     await loginCounted(j, page, base, 'lanhdao');
-    await j.menu('Chờ tôi quyết định', /\/approvals/);
-    await j.click(`tr:has(a[href="${path}"]) a.button:has-text("Quyết định"), tr:has-text("HT42") a.button:has-text("Quyết định")`, /\/acts\/decide\?/);
+    await openInbox(j);
+    const ask = page.locator('tr:has-text("Gửi kèm hồ sơ họp giao ban") a.button:text-is("Quyết định")');
+    state.copyRequest = new URL(await ask.getAttribute('href'), base).searchParams.get('request');
+    await j.click('tr:has-text("Gửi kèm hồ sơ họp giao ban") a.button:text-is("Quyết định")', /\/acts\/decide\?/);
     await page.fill('#f-reference', 'Phiếu đồng ý sao số 02/E2E');
     await j.shot('authorise-form');
-    await j.click('form.act button[type=submit]', /ok=decide/);
+    await j.click('form.act button[name=decision][value=approve]', /\/inbox\?ok=decide/);
     await noRefusal();
     await logout(page, base);
 
+    // The clerk finds the authorised copies waiting in the inbox.
     await loginCounted(j, page, base, 'vanthu');
-    await j.menu('Tài liệu BMNN', /\/items$/);
-    await findItem(j, 'HT42');
-    await j.click('a.button:has-text("Thực hiện sao, chụp")', /produce-copies/);
+    await openInbox(j);
+    await j.shot('inbox-clerk');
+    await j.click(`a.button[href="/acts/produce-copies?request=${state.copyRequest}"]`, /produce-copies/);
     await page.fill('#f-operator', 'Đỗ Thị Lan');
     await page.fill('#f-place', 'Phòng máy Văn phòng Sở');
     await j.shot('produce-form');
@@ -136,11 +149,11 @@ describe('five days of work', () => {
     await j.click('form.act button[type=submit]', /ok=hand-over/);
     await noRefusal();
 
-    await j.menu('Tài liệu BMNN', /\/items$/);
-    await findItem(j, 'HT42');
-    await j.click('a.button:has-text("Vào sổ BMNN đi")', /register-outgoing/);
+    // What is decided and waits for the register is in the inbox.
+    await openInbox(j);
+    await j.click(`a.button[href="/acts/register-outgoing?item=${token(state.proposal)}"]`, /register-outgoing/);
     await page.fill('#f-number_symbol', '98/BC-E2E');
-    await page.fill('#f-signer', 'Nguyễn Văn Minh');
+    await j.select('#f-signer', 'Nguyễn Văn Minh');
     await j.shot('register-out-form');
     await j.click('form.act button[type=submit]', /ok=register-outgoing/);
     await noRefusal();
@@ -159,6 +172,21 @@ describe('five days of work', () => {
     await print.emulateMedia({ media: 'print' });
     await print.screenshot({ path: `${j.dir}/print.png` });
     await print.close();
+    await logout(page, base);
+    counts[j.name] = j.report();
+  });
+
+  it('drafter: signs for the handover from the inbox', async () => {
+    const j = journey(page, 'drafter-sign');
+    await loginCounted(j, page, base, 'soanthao');
+    const before = await inboxCount();
+    await openInbox(j);
+    await j.shot('inbox');
+    await j.click('tr:has-text("778/BCT-E2E") a.button:text-is("Ký nhận")', /\/acts\/acknowledge\?/);
+    await j.shot('acknowledge-form');
+    await j.click('form.act button[type=submit]', /ok=acknowledge/);
+    await noRefusal();
+    assert.equal(await inboxCount(), before - 1, 'one line less in the header count');
     await logout(page, base);
     counts[j.name] = j.report();
   });
@@ -231,12 +259,28 @@ describe('five days of work', () => {
     const j = journey(page, 'leader');
     await loginCounted(j, page, base, 'truongphong');
     await j.shot('dashboard');
-    await j.menu('Chờ tôi quyết định', /\/approvals/);
+    // The menu is one row at 1366 px, with the inbox link beside it.
+    const tops = await page.locator('header nav.menu > a, header nav.menu > details, header a.inbox-link')
+      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    assert.ok(Math.max(...tops) - Math.min(...tops) <= 8, `menu on one row: tops ${tops}`);
+    const [used, width] = await page.locator('header.top').evaluate((h) => [h.scrollWidth, h.clientWidth]);
+    assert.ok(used <= width, `the header fits the 1366 px window (${used} > ${width})`);
+    const before = await inboxCount();
+    assert.ok(before > 0, 'the leader has decisions waiting');
+    await openInbox(j);
     await j.shot('inbox');
-    await j.click('a.button.primary:has-text("Quyết định")', /\/acts\/decide/);
+    await j.click('tr:has-text("Đề nghị chờ quyết định") a.button.primary:text-is("Quyết định")', /\/acts\/decide\?/);
     await j.shot('decide-form');
-    await j.click('form.act button[type=submit]', /ok=decide/);
+    // "Không duyệt" needs a reason: without one the form comes back, nothing decided.
+    await Promise.all([page.waitForLoadState(), page.click('form.act button[name=decision][value=reject]')]);
+    await page.waitForSelector('#f-reason[aria-invalid="true"]');
+    assert.match(await page.locator('.field-error').first().textContent(), /Lý do/);
+    assert.match(page.url(), /\/acts\/decide/, 'still on the form: nothing decided');
+    await page.fill('#f-reason', 'Chưa nêu rõ nơi nhận bản sao (hành trình e2e).');
+    await j.click('form.act button[name=decision][value=reject]', /\/inbox\?ok=decide/);
     await noRefusal();
+    assert.equal(await inboxCount(), before - 1, 'one decision less in the header count');
+    assert.match(await page.locator('.flash').textContent(), /Còn \d+ việc|Không còn việc/);
     await j.shot('after');
     await logout(page, base);
     counts[j.name] = j.report();

@@ -373,10 +373,13 @@ pub struct SecretItem {
 
 impl SecretItem {
     /// A short label safe for lists and audit trails: number/symbol and type, never the summary.
+    /// Without a number (a draft, an object), the type and the document's date, as a clerk
+    /// names it; never the internal id.
     pub fn label(&self) -> String {
-        match &self.number_symbol {
-            Some(n) => format!("{} số {}", self.doc_type, n),
-            None => format!("{} #{}", self.doc_type, self.id),
+        match (&self.number_symbol, self.doc_date) {
+            (Some(n), _) => format!("{} số {}", self.doc_type, n),
+            (None, Some(d)) => format!("{} ngày {}", self.doc_type, crate::dates::fmt_vn(d)),
+            (None, None) => format!("{} (chưa có số)", self.doc_type),
         }
     }
 }
@@ -580,6 +583,33 @@ pub struct Request {
     pub status: RequestStatus,
     pub decision: Option<Decision>,
     pub details: RequestDetails,
+}
+
+impl Request {
+    /// Yêu cầu, named as the people who handle it know it: its kind, date and requester
+    /// ("Yêu cầu sao, chụp ngày 02/12/2026 của Nguyễn Văn A"); never the internal id.
+    pub fn label(&self) -> String {
+        let kind = self.kind.label();
+        let mut chars = kind.chars();
+        let kind = match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect::<String>(),
+            None => String::new(),
+        };
+        format!(
+            "Yêu cầu {kind} ngày {} của {}",
+            crate::dates::fmt_vn(self.requested_on),
+            self.requester_name
+        )
+    }
+
+    /// [`Request::label`] inside a sentence ("theo yêu cầu sao, chụp ngày … của …").
+    pub fn phrase(&self) -> String {
+        let l = self.label();
+        match l.strip_prefix("Yêu cầu") {
+            Some(rest) => format!("yêu cầu{rest}"),
+            None => l,
+        }
+    }
 }
 
 /// Kind of notification owed (thông báo bằng văn bản).
@@ -866,5 +896,46 @@ impl PrivilegeStatus {
             PrivilegeStatus::Approved => "Đã phê duyệt",
             PrivilegeStatus::Rejected => "Từ chối",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    /// A request is named as its readers know it: kind, date and requester, never its id.
+    #[test]
+    fn a_request_is_named_by_kind_date_and_requester() {
+        let r = Request {
+            id: 57,
+            kind: RequestKind::Copy,
+            item_ids: vec![9],
+            level: Level::Mat,
+            requester_id: 4,
+            requester_name: "Hoàng Đức Anh".into(),
+            requested_on: date!(2026 - 12 - 02),
+            status: RequestStatus::Pending,
+            decision: None,
+            details: RequestDetails::Copy {
+                form: CopyForm::SaoY,
+                count: 2,
+                purpose: "Họp giao ban".into(),
+                recipients: vec![],
+                produced: vec![],
+                surplus_destroyed: 0,
+                operator: None,
+                place: None,
+            },
+        };
+        assert_eq!(
+            r.label(),
+            "Yêu cầu sao, chụp ngày 02/12/2026 của Hoàng Đức Anh"
+        );
+        assert_eq!(
+            format!("theo {}", r.phrase()),
+            "theo yêu cầu sao, chụp ngày 02/12/2026 của Hoàng Đức Anh"
+        );
+        assert!(!r.label().contains("57"));
     }
 }

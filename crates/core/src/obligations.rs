@@ -207,13 +207,7 @@ pub fn compute(today: Date, regime: &Regime, i: &Inputs<'_>) -> Vec<Obligation> 
                 request_id: Some(r.id),
                 notice_id: None,
                 entry_id: None,
-                text: format!(
-                    "{} (yêu cầu #{}, {}) của {} chờ quyết định",
-                    r.kind.label(),
-                    r.id,
-                    r.level.label(),
-                    r.requester_name
-                ),
+                text: format!("{} ({}) chờ quyết định", r.label(), r.level.label()),
             }),
             (
                 RequestStatus::Approved,
@@ -231,8 +225,8 @@ pub fn compute(today: Date, regime: &Regime, i: &Inputs<'_>) -> Vec<Obligation> 
                 notice_id: None,
                 entry_id: None,
                 text: format!(
-                    "Tài liệu mang ra ngoài theo yêu cầu #{} phải trả và báo cáo trước ngày {}",
-                    r.id,
+                    "Tài liệu mang ra ngoài theo {} phải trả và báo cáo trước ngày {}",
+                    r.phrase(),
                     fmt_vn(*until)
                 ),
             }),

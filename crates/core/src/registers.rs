@@ -127,7 +127,14 @@ pub fn book_regime(rules: &RuleSet, year: i32, today: Date) -> &Regime {
 
 /// The printed/JSON row of an entry under a book's template: one cell per column.
 /// A Tuyệt mật row never shows a summary where the book's regime forbids it.
-pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec<String> {
+/// `corrected` is the entry `e.corrects` names, when the reader may see it: the note names it
+/// by its number and year in the book (đính chính mục số 05/2026), never by an internal id.
+pub fn render_row(
+    regime: &Regime,
+    kind: RegisterKind,
+    e: &RegisterEntry,
+    corrected: Option<&RegisterEntry>,
+) -> Vec<String> {
     let t = regime.register(kind);
     t.columns
         .iter()
@@ -157,11 +164,16 @@ pub fn render_row(regime: &Regime, kind: RegisterKind, e: &RegisterEntry) -> Vec
                     }
                     n.push_str(&format!("ĐÃ HỦY BỎ: {}", c.reason));
                 }
-                if let Some(c) = e.corrects {
+                if e.corrects.is_some() {
                     if !n.is_empty() {
                         n.push_str("; ");
                     }
-                    n.push_str(&format!("đính chính mục #{c}"));
+                    match corrected {
+                        Some(c) => {
+                            n.push_str(&format!("đính chính mục số {:02}/{}", c.number, c.year))
+                        }
+                        None => n.push_str("đính chính một mục đã ghi trước"),
+                    }
                 }
                 n
             }
@@ -221,5 +233,48 @@ pub fn summary_hint(regime: &Regime) -> String {
         TuyetMatSummary::WithConsent => format!(
             "Không ghi trích yếu đối với tài liệu Tuyệt mật trừ khi người có thẩm quyền đồng ý bằng văn bản ({basis})."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn entry(id: Id, number: i64, corrects: Option<Id>) -> RegisterEntry {
+        RegisterEntry {
+            id,
+            kind: RegisterKind::Outgoing,
+            year: 2026,
+            number,
+            date: date!(2026 - 03 - 02),
+            item_id: None,
+            request_id: None,
+            level: Level::Mat,
+            regime: String::new(),
+            fields: BTreeMap::new(),
+            corrects,
+            created_by: 1,
+            to_user: None,
+            ack: None,
+            cancelled: None,
+        }
+    }
+
+    /// A correction names the entry it corrects by its number and year in the book, never by
+    /// the internal id (41 here, a number no clerk knows).
+    #[test]
+    fn a_correction_names_the_corrected_entry_by_number_and_year() {
+        let rules = RuleSet::embedded();
+        let regime = rules.regime_for_or_first(date!(2026 - 03 - 02));
+        let earlier = entry(41, 3, None);
+        let fix = entry(42, 7, Some(41));
+        let row = render_row(regime, RegisterKind::Outgoing, &fix, Some(&earlier)).join(" | ");
+        assert!(row.contains("đính chính mục số 03/2026"), "{row}");
+        assert!(!row.contains('#') && !row.contains("41"), "{row}");
+        // The corrected entry out of the reader's sight: said in words, still no id.
+        let row = render_row(regime, RegisterKind::Outgoing, &fix, None).join(" | ");
+        assert!(row.contains("đính chính một mục đã ghi trước"), "{row}");
+        assert!(!row.contains("41"), "{row}");
     }
 }

@@ -217,8 +217,8 @@ pub(crate) fn check_decide_request(
 ) -> Result<(Vec<SecretItem>, Level, Act)> {
     if r.status != RequestStatus::Pending {
         return Err(CoreError::Conflict(format!(
-            "Yêu cầu #{} đã được quyết định.",
-            r.id
+            "{} đã được quyết định.",
+            r.label()
         )));
     }
     if on < r.requested_on {
@@ -263,8 +263,8 @@ pub(crate) fn check_produce_copies(a: &mut Act0<'_>, r: &Request) -> Result<Secr
         r.status == RequestStatus::Done && matches!(r.details, RequestDetails::Copy { .. });
     if r.status != RequestStatus::Approved && !all_made {
         return Err(CoreError::Conflict(format!(
-            "Yêu cầu #{} chưa được cho phép hoặc đã hoàn thành.",
-            r.id
+            "{} chưa được cho phép hoặc đã hoàn thành.",
+            r.label()
         )));
     }
     let item = a.item(r.item_ids[0])?;

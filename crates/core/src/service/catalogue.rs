@@ -254,7 +254,7 @@ fn remove_entry(a: &mut Act0<'_>, mut e: CatalogueItem, on: Date) -> Result<Vec<
             &basis,
             None,
             None,
-            format!("Mục danh mục #{} bị loại khỏi danh mục", e.id),
+            format!("Mục {} của danh mục bị loại khỏi danh mục", e.number),
         )?;
         for r in item.recipients.clone() {
             let n = Notice {

@@ -172,12 +172,9 @@ impl Inbox {
     }
 }
 
-/// A label for lists: number and symbol when it has one, else its type (never an id).
+/// A label for lists ([`SecretItem::label`]): number and symbol, or type and date; never an id.
 pub fn item_label(i: &SecretItem) -> String {
-    match &i.number_symbol {
-        Some(n) => format!("{} số {}", i.doc_type, n),
-        None => format!("{} (chưa có số)", i.doc_type),
-    }
+    i.label()
 }
 
 fn line(group: InboxGroup, kind: &str, act: InboxAct, text: String, since: Date) -> InboxLine {

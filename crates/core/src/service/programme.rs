@@ -428,7 +428,12 @@ impl<S: Store> Service<S> {
                 .map_err(|e| CoreError::Storage(e.to_string()))?;
             match raw.data.as_object_mut() {
                 Some(o) => o.insert(CANCELLED_KEY.to_string(), v),
-                None => return Err(CoreError::Storage(format!("hồ sơ #{id} không đọc được"))),
+                None => {
+                    return Err(CoreError::Storage(format!(
+                        "hồ sơ {} không đọc được",
+                        T::KIND.label()
+                    )));
+                }
             };
             a.tx.update_record(&raw)?;
             a.audit(
@@ -1083,11 +1088,10 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(s.record.decision_date),
                 s.record.decision_date,
                 format!(
-                    "{} ({}, QĐ {}) chưa ký cam kết bảo vệ BMNN khi được phân công (hồ sơ #{})",
+                    "{} ({}, QĐ {}) chưa ký cam kết bảo vệ BMNN khi được phân công",
                     s.record.person,
                     s.record.mode.label(),
                     s.record.decision_ref,
-                    s.id
                 ),
             ));
         }
@@ -1103,11 +1107,10 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(end),
                 end,
                 format!(
-                    "{} thôi phân công ngày {}: phải bàn giao BMNN và ký cam kết bảo vệ BMNN ({}; hồ sơ #{})",
+                    "{} thôi phân công ngày {}: phải bàn giao BMNN và ký cam kết bảo vệ BMNN ({})",
                     s.record.person,
                     crate::dates::fmt_vn(end),
                     a.cite_on(end, Cite::StaffEnd),
-                    s.id
                 ),
             ));
         }
@@ -1120,11 +1123,10 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                     urg(r.deadline),
                     r.deadline,
                     format!(
-                        "{}: khắc phục «{}» sau kiểm tra ngày {} (hồ sơ #{})",
+                        "{}: khắc phục «{}» sau kiểm tra ngày {}",
                         r.unit,
                         r.text,
                         crate::dates::fmt_vn(x.record.date),
-                        x.id
                     ),
                 ));
             }
@@ -1138,12 +1140,11 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(x.record.discovered_on),
                 x.record.discovered_on,
                 format!(
-                    "Báo cáo đột xuất ngay về vụ {} BMNN phát hiện ngày {} tại {} ({}; hồ sơ #{})",
+                    "Báo cáo đột xuất ngay về vụ {} BMNN phát hiện ngày {} tại {} ({})",
                     x.record.kind.word(),
                     crate::dates::fmt_vn(x.record.discovered_on),
                     x.record.place,
                     a.cite_on(x.record.discovered_on, Cite::IncidentReport),
-                    x.id
                 ),
             ));
         }
@@ -1155,12 +1156,11 @@ pub(crate) fn programme_obligations(a: &mut Act0<'_>, today: Date) -> Result<Vec
                 urg(m.record.date),
                 m.record.date,
                 format!(
-                    "Cuộc họp «{}» ngày {}: còn {} tài liệu BMNN chưa thu hồi ({}; hồ sơ #{})",
+                    "Cuộc họp «{}» ngày {}: còn {} tài liệu BMNN chưa thu hồi ({})",
                     m.record.name,
                     crate::dates::fmt_vn(m.record.date),
                     m.record.documents_issued - m.record.documents_returned,
                     a.cite_on(m.record.date, Cite::MeetingRecall),
-                    m.id
                 ),
             ));
         }

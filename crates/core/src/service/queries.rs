@@ -170,11 +170,17 @@ impl<S: Store> Service<S> {
                 a.tx.list_register(&scope, kind, year, offset.max(0), limit.clamp(1, 1_000_000))?;
             let regime = book_regime(a.rules, year, a.ctx.today);
             let t = regime.register(kind);
-            let rows = page
-                .rows
-                .iter()
-                .map(|e| render_row(regime, kind, e))
-                .collect();
+            let mut rows = Vec::with_capacity(page.rows.len());
+            for e in &page.rows {
+                let corrected = match e.corrects {
+                    Some(c) => match page.rows.iter().find(|x| x.id == c) {
+                        Some(x) => Some(x.clone()),
+                        None => a.tx.get_register_entry(&scope, c)?,
+                    },
+                    None => None,
+                };
+                rows.push(render_row(regime, kind, e, corrected.as_ref()));
+            }
             Ok(RegisterBook {
                 kind,
                 year,

@@ -201,7 +201,7 @@ impl<S: Store> Service<S> {
                 on,
                 &regime.code,
                 regime.cite(Cite::Copy),
-                Some(format!("Yêu cầu #{}", r.id)),
+                Some(r.label()),
                 None,
                 format!("{} {} bản", c.form.label(), c.count),
             )?;
@@ -260,7 +260,7 @@ impl<S: Store> Service<S> {
                 on,
                 &regime.code,
                 regime.cite(Cite::TakeOut),
-                Some(format!("Yêu cầu #{}", r.id)),
+                Some(r.label()),
                 None,
                 String::new(),
             )?;
@@ -301,7 +301,7 @@ impl<S: Store> Service<S> {
                 commitment: true,
                 provided_on: None,
             })?;
-            a.event(&item, "provide-requested", on, &regime.code, regime.cite(Cite::Provide), Some(format!("Yêu cầu #{}", r.id)), None, String::new())?;
+            a.event(&item, "provide-requested", on, &regime.code, regime.cite(Cite::Provide), Some(r.label()), None, String::new())?;
             a.audit("request.provide", format!("request:{}", r.id), format!("item={} foreign={}", item.id, c.foreign))?;
             Ok(r)
         })
@@ -371,7 +371,7 @@ impl<S: Store> Service<S> {
                 a.tx.update_request(&r)?;
             }
             for it in &items {
-                a.event(it, "destroy-requested", on, &regime.code, regime.cite(Cite::Destroy), Some(format!("Yêu cầu #{}", r.id)), None, if c.emergency { "Khẩn cấp".into() } else { String::new() })?;
+                a.event(it, "destroy-requested", on, &regime.code, regime.cite(Cite::Destroy), Some(r.label()), None, if c.emergency { "Khẩn cấp".into() } else { String::new() })?;
             }
             a.audit("request.destroy", format!("request:{}", r.id), format!("items={} emergency={}", items.len(), c.emergency))?;
             Ok(r)
@@ -436,7 +436,7 @@ impl<S: Store> Service<S> {
                     on,
                     &regime.code,
                     &auth.citation(),
-                    Some(format!("Yêu cầu #{}", r.id)),
+                    Some(r.label()),
                     delegation_of(&auth),
                     format!(
                         "{}: {}",
@@ -573,7 +573,7 @@ impl<S: Store> Service<S> {
                     on,
                     &regime.code,
                     regime.cite(Cite::TakeOutReturn),
-                    Some(format!("Yêu cầu #{}", r.id)),
+                    Some(r.label()),
                     None,
                     String::new(),
                 )?;
@@ -620,7 +620,7 @@ impl<S: Store> Service<S> {
             fields.insert("quantity".into(), "1".into());
             fields.insert("from".into(), a.actor.full_name.clone());
             fields.insert("to".into(), to.clone());
-            fields.insert("note".into(), format!("Cung cấp theo yêu cầu #{}", r.id));
+            fields.insert("note".into(), format!("Cung cấp theo {}", r.phrase()));
             let entry = a.tx.append_register(&NewEntry {
                 kind: RegisterKind::Handover,
                 date: on,
@@ -714,7 +714,7 @@ impl<S: Store> Service<S> {
                     on,
                     &regime.code,
                     regime.cite(Cite::Destroy),
-                    Some(format!("Yêu cầu #{}", r.id)),
+                    Some(r.label()),
                     None,
                     String::new(),
                 )?;

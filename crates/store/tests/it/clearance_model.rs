@@ -572,7 +572,10 @@ fn check_reader(
             let regime = bmnn_core::registers::book_regime(&o.svc.rules, 2026, d("25/11/2026"));
             for (e, row) in book.entries.iter().zip(&book.rows) {
                 prop_assert_eq!(e.level, t.level_of_entry(e), "entry level");
-                prop_assert_eq!(row, &render_row(regime, k, e));
+                let corrected = e
+                    .corrects
+                    .and_then(|c| book.entries.iter().find(|x| x.id == c));
+                prop_assert_eq!(row, &render_row(regime, k, e, corrected));
                 if e.level == Level::TuyetMat {
                     prop_assert!(
                         !e.fields.contains_key("summary"),

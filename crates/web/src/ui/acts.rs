@@ -44,6 +44,30 @@ pub struct Field {
     pub opts: Vec<Opt>,
     pub required: bool,
     pub error: bool,
+    /// Legend of the fieldset the field sits in (empty: no fieldset).
+    pub group: &'static str,
+}
+
+/// Consecutive fields under one legend (`<fieldset>` with `<legend>`); an empty legend is a run
+/// of fields outside any fieldset.
+pub struct FieldGroup {
+    pub legend: &'static str,
+    pub fields: Vec<Field>,
+}
+
+/// Groups consecutive fields of the same legend, keeping the builder's order.
+fn grouped(fields: Vec<Field>) -> Vec<FieldGroup> {
+    let mut out: Vec<FieldGroup> = Vec::new();
+    for f in fields {
+        match out.last_mut() {
+            Some(g) if g.legend == f.group => g.fields.push(f),
+            _ => out.push(FieldGroup {
+                legend: f.group,
+                fields: vec![f],
+            }),
+        }
+    }
+    out
 }
 
 pub struct Refusal {
@@ -66,7 +90,7 @@ pub struct ActPage {
     pub context_link: String,
     pub level_class: &'static str,
     pub block: RulesBlock,
-    pub fields: Vec<Field>,
+    pub groups: Vec<FieldGroup>,
     pub hidden: Vec<(&'static str, String)>,
     pub error: Option<Refusal>,
     /// Decided by two buttons, "Duyệt" and "Không duyệt" (no select that defaults to yes).
@@ -206,12 +230,19 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
 
 const DATE_HINT: &str = "Để trống = hôm nay. Ngày thực hiện quyết định chế độ pháp lý áp dụng (văn bản pháp luật có hiệu lực vào ngày đó).";
 
+/// The form builder: fields in order, each under the legend last set with [`FB::group`].
 struct FB<'a> {
     v: &'a Vals,
     out: Vec<Field>,
+    group: &'static str,
 }
 
 impl<'a> FB<'a> {
+    /// The fields that follow sit in a fieldset with this legend ("" = none).
+    fn group(&mut self, legend: &'static str) -> &mut Self {
+        self.group = legend;
+        self
+    }
     fn f(
         &mut self,
         name: &'static str,
@@ -229,6 +260,7 @@ impl<'a> FB<'a> {
             opts: Vec::new(),
             required,
             error: false,
+            group: self.group,
         });
         self
     }
@@ -398,31 +430,42 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
     let c = |w: Cite| r.cite(w).basis.as_str();
     let summary_hint = bmnn_core::registers::summary_hint(r);
     let tm_hint = tuyet_mat_field_hint(r);
-    let mut b = FB { v, out: Vec::new() };
+    let mut b = FB {
+        v,
+        out: Vec::new(),
+        group: "",
+    };
     match code {
         ActKind::Propose => {
-            b.select("carrier", "Hình thức chứa bí mật nhà nước", format!("Tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác ({}).", c(Cite::Carriers)), carriers(), None)
+            b.group("Văn bản")
+                .select("carrier", "Hình thức chứa bí mật nhà nước", format!("Tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác ({}).", c(Cite::Carriers)), carriers(), None)
                 .check("electronic", "Văn bản điện tử", format!("Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định ({}).", c(Cite::ClassifyProposal)))
                 .req("doc_type", "Tên loại văn bản", "Báo cáo, Kế hoạch, Công văn, Tờ trình…")
                 .area("summary", "Trích yếu nội dung", summary_hint.clone())
                 .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "Số, ngày văn bản của người có thẩm quyền đồng ý ghi trích yếu.")
+                .group("Độ mật và căn cứ")
                 .select("level", "Độ mật đề xuất", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), levels(), None)
                 .select("field", "Lĩnh vực", tm_hint, fields_opts(r), Some("— chọn lĩnh vực —"))
                 .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Xác định BMNN đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm ({}).", c(Cite::CatalogueRequired)), cat_opts(cx), Some("— chọn mục danh mục —"))
+                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", format!("Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật ({}).", c(Cite::ShorterPeriod)))
+                .group("Phát hành")
                 .area("recipients", "Nơi nhận (mỗi dòng một nơi)", format!("Đề xuất phải nêu nơi nhận ({}).", c(Cite::ClassifyProposal)))
                 .num("copies_issued", "Số lượng bản phát hành", format!("Đề xuất phải nêu số lượng bản phát hành ({}).", c(Cite::ClassifyProposal)))
                 .check("copy_allowed", "Được phép sao, chụp", format!("Người có thẩm quyền quyết định được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
                 .text("circulation", "Phạm vi lưu hành", format!("Người có thẩm quyền quyết định phạm vi lưu hành ({}).", c(Cite::ClassifyDecision)))
                 .select("unit_id", "Đơn vị quản lý", "", ids(&cx.units), Some("— không chọn —"))
                 .text("location", "Nơi lưu giữ", "Nơi cất giữ bảo đảm an toàn.")
-                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", format!("Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật ({}).", c(Cite::ShorterPeriod)))
+                .group("")
                 .act_date();
         }
         ActKind::DecideClassification => {
-            b.select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
+            b.group("Độ mật và căn cứ")
+                .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
                 .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), cat_opts(cx), Some("— giữ như đề xuất —"))
+                .group("Phát hành")
                 .check("copy_allowed", "Được phép sao, chụp", format!("{}.", c(Cite::ClassifyDecision)))
                 .text("circulation", "Phạm vi lưu hành", format!("{}.", c(Cite::ClassifyDecision)))
+                .group("Quyết định")
                 .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", format!("Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu theo {}).", c(Cite::StampsRegisters)))
                 .area("reason", "Lý do không duyệt", format!("Bắt buộc khi chọn «Không duyệt». Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
                 .act_date();
@@ -439,54 +482,59 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                         .unwrap_or_default()
                 )
             });
-            b.req(
-                "number_symbol",
-                "Số, ký hiệu văn bản mật",
-                format!(
-                    "Văn bản mật được đánh số theo hệ thống số riêng ({}).{next}",
-                    c(Cite::Numbering)
-                ),
-            )
-            .select(
-                "signer",
-                "Người ký",
-                "Lãnh đạo cơ quan ký văn bản.",
-                signer_opts(cx, v),
-                Some("— chọn người ký —"),
-            )
-            .area(
-                "recipients",
-                "Nơi nhận (mỗi dòng một nơi)",
-                "Theo quyết định xác định độ mật; sửa nếu văn bản phát hành khác.",
-            )
-            .num("quantity", "Số lượng bản", "Số bản phát hành.")
-            .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
-            .text("note", "Ghi chú", "")
-            .date(
-                "date",
-                "Ngày vào sổ",
-                format!(
-                    "Vào sổ đăng ký BMNN đi trước khi phát hành ({}). {DATE_HINT}",
-                    c(Cite::RegisterOutgoing)
-                ),
-            );
+            b.group("Văn bản")
+                .req(
+                    "number_symbol",
+                    "Số, ký hiệu văn bản mật",
+                    format!(
+                        "Văn bản mật được đánh số theo hệ thống số riêng ({}).{next}",
+                        c(Cite::Numbering)
+                    ),
+                )
+                .select(
+                    "signer",
+                    "Người ký",
+                    "Lãnh đạo cơ quan ký văn bản.",
+                    signer_opts(cx, v),
+                    Some("— chọn người ký —"),
+                )
+                .date(
+                    "date",
+                    "Ngày vào sổ",
+                    format!(
+                        "Vào sổ đăng ký BMNN đi trước khi phát hành ({}). {DATE_HINT}",
+                        c(Cite::RegisterOutgoing)
+                    ),
+                )
+                .group("Phát hành")
+                .area(
+                    "recipients",
+                    "Nơi nhận (mỗi dòng một nơi)",
+                    "Theo quyết định xác định độ mật; sửa nếu văn bản phát hành khác.",
+                )
+                .num("quantity", "Số lượng bản", "Số bản phát hành.")
+                .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
+                .text("note", "Ghi chú", "");
         }
         ActKind::ReceiveIncoming => {
-            b.req("issuer", "Cơ quan ban hành", "")
+            b.group("Văn bản")
+                .req("issuer", "Cơ quan ban hành", "")
                 .req("number_symbol", "Số, ký hiệu", "Ghi theo ký hiệu trên tài liệu hoặc ngoài bì.")
                 .date("doc_date", "Ngày văn bản", "")
                 .req("doc_type", "Tên loại văn bản", "Báo cáo, Công văn, Kế hoạch…")
-                .select("level", "Độ mật", "Theo dấu chỉ độ mật trên tài liệu hoặc ngoài bì (chữ A: Tuyệt mật, B: Tối mật, C: Mật).", levels(), None)
                 .area("summary", "Trích yếu nội dung", summary_hint.clone())
                 .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "")
                 .select("carrier", "Hình thức chứa bí mật nhà nước", "", carriers(), None)
                 .check("electronic", "Văn bản điện tử", "")
                 .num("copies", "Số lượng (bản)", format!("Kiểm tra số lượng, bì, gói so với nơi gửi trước khi vào sổ và ký nhận ({}).", c(Cite::ReceiveChecks)))
+                .group("Độ mật và thời hạn")
+                .select("level", "Độ mật", "Theo dấu chỉ độ mật trên tài liệu hoặc ngoài bì (chữ A: Tuyệt mật, B: Tối mật, C: Mật).", levels(), None)
                 .check("copy_allowed", "Được phép sao, chụp", "Theo ghi chú của nơi gửi.")
                 .date("expiry", "Ngày hết thời hạn bảo vệ (nếu ghi trên tài liệu)", "")
+                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", format!("Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu ({}).", c(Cite::Recall)))
+                .group("Bì, chuyển xử lý và lưu giữ")
                 .select("named_recipient_id", "Bì có dấu «Chỉ người có tên mới được bóc bì»: người có tên", format!("Văn thư vào sổ theo ký hiệu ngoài bì, KHÔNG bóc bì, chuyển ngay cho người có tên ({}).", c(Cite::NamedRecipient)), ids(&cx.users), Some("— không có dấu này —"))
                 .check("urgent", "Hỏa tốc", format!("Bì «Chỉ người có tên…» và «Hỏa tốc» khi người có tên đi vắng: chuyển lãnh đạo hoặc người được ủy quyền ({}).", c(Cite::NamedRecipient)))
-                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", format!("Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu ({}).", c(Cite::Recall)))
                 .select("unit_id", "Đơn vị xử lý", "", ids(&cx.units), Some("— không chọn —"))
                 .text("location", "Nơi lưu giữ", "")
                 .text("note", "Ghi chú", "")
@@ -575,34 +623,37 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .act_date();
         }
         ActKind::RequestDestroy => {
-            b.check(
-                "emergency",
-                "Tiêu hủy khẩn cấp",
-                format!(
-                    "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ ({}).",
-                    c(Cite::DestroyEmergency)
-                ),
-            )
-            .area(
-                "council",
-                "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)",
-                format!("{}.", c(Cite::DestroyCouncil)),
-            )
-            .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
-            .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
-            .req(
-                "method",
-                "Phương pháp tiêu hủy",
-                format!(
-                    "Bảo đảm không thể phục hồi, khai thác, sử dụng ({}).",
-                    c(Cite::DestroyMethod)
-                ),
-            )
-            .req("place", "Địa điểm tiêu hủy", "")
-            .act_date();
+            b.group("Hội đồng tiêu hủy")
+                .check(
+                    "emergency",
+                    "Tiêu hủy khẩn cấp",
+                    format!(
+                        "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ ({}).",
+                        c(Cite::DestroyEmergency)
+                    ),
+                )
+                .area(
+                    "council",
+                    "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)",
+                    format!("{}.", c(Cite::DestroyCouncil)),
+                )
+                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
+                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
+                .group("Tiêu hủy")
+                .req(
+                    "method",
+                    "Phương pháp tiêu hủy",
+                    format!(
+                        "Bảo đảm không thể phục hồi, khai thác, sử dụng ({}).",
+                        c(Cite::DestroyMethod)
+                    ),
+                )
+                .req("place", "Địa điểm tiêu hủy", "")
+                .act_date();
         }
         ActKind::Decide => {
-            b.text("reference", "Số văn bản cho phép / từ chối", "")
+            b.group("Quyết định")
+            .text("reference", "Số văn bản cho phép / từ chối", "")
             .area(
                 "reason",
                 "Lý do không duyệt",
@@ -611,6 +662,8 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                     c(Cite::RefusalReason)
                 ),
             )
+            .act_date()
+            .group("Quyết định của cấp ngoài cơ quan")
             .text(
                 "external_number",
                 "Số, ký hiệu văn bản quyết định của cấp ngoài cơ quan (khi luật giao cho cấp đó)",
@@ -624,8 +677,7 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 "Đính kèm bản chụp vào tài liệu trước, rồi chọn ở đây.",
                 ids(&cx.attachments),
                 Some("— chưa đính kèm —"),
-            )
-            .act_date();
+            );
         }
         ActKind::ProduceCopies => {
             b.num(
@@ -719,26 +771,28 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
             .act_date();
         }
         ActKind::Declassify => {
-            b.area(
-                "council",
-                "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
-                format!("{}.", r.rule(Act::Declassify, Level::Mat).basis),
-            )
-            .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
-            .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
-            .check("partial", "Giải mật một phần", "")
-            .area(
-                "partial_scope",
-                "Nội dung được giải mật (khi giải mật một phần)",
-                "",
-            )
-            .text("decision_ref", "Số, ký hiệu quyết định giải mật", "")
-            .text(
-                "originator_notice",
-                "Thông báo của nơi ban hành (tài liệu đến)",
-                "",
-            )
-            .act_date();
+            b.group("Hội đồng giải mật")
+                .area(
+                    "council",
+                    "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
+                    format!("{}.", r.rule(Act::Declassify, Level::Mat).basis),
+                )
+                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
+                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
+                .group("Quyết định")
+                .check("partial", "Giải mật một phần", "")
+                .area(
+                    "partial_scope",
+                    "Nội dung được giải mật (khi giải mật một phần)",
+                    "",
+                )
+                .text("decision_ref", "Số, ký hiệu quyết định giải mật", "")
+                .text(
+                    "originator_notice",
+                    "Thông báo của nơi ban hành (tài liệu đến)",
+                    "",
+                )
+                .act_date();
         }
         ActKind::NoticeDone => {
             b.f(
@@ -1156,7 +1210,7 @@ fn page(
         context_link,
         level_class,
         block: rules_block(rules, a, cx, on),
-        fields,
+        groups: grouped(fields),
         hidden: hidden(a, v),
         error,
         two_buttons: decided_by_buttons(a),

@@ -626,7 +626,10 @@ fn facts(dt: &bmnn_core::service::ItemDetail, st_rules: &bmnn_core::rules::RuleS
     put(
         "Đang mang ra ngoài",
         i.taken_out
-            .map(|r| format!("theo yêu cầu #{}", Pid(r)))
+            .map(|r| match dt.requests.iter().find(|q| q.id == r) {
+                Some(q) => format!("theo {}", q.phrase()),
+                None => "có".to_string(),
+            })
             .unwrap_or_default(),
     );
     f

@@ -1,9 +1,10 @@
 //! No developer text anywhere a user reads or prints (issue 13): every page reachable from the
 //! menu for every demo user, and every document they can download, is read and searched for
 //! rule-status markers (`[P]`, `[U]`, `[S, …]`), the name of the internal legal notes, snake_case
-//! codes (allowed only inside the administrator's small "mã lỗi"), numeric ids (`user:8`) and
-//! English words. The demo agency of `bmnn serve --demo` is loaded through the services by the
-//! very loader the binary uses (`crates/app/src/demo.rs`, compiled into this test).
+//! codes (allowed only inside the administrator's small "mã lỗi"), numeric ids (`user:8`),
+//! numeric references (`Yêu cầu #5`) and English words. The demo agency of `bmnn serve --demo`
+//! is loaded through the services by the very loader the binary uses (`crates/app/src/demo.rs`,
+//! compiled into this test).
 
 use crate::helpers::open_store;
 use crate::ui_client::{Client, Page, send};
@@ -95,6 +96,9 @@ fn developer_text(text: &str) -> Vec<String> {
             r"\b(user|unit|item|entry|request|position):\d+",
             "numeric id",
         ),
+        // "Yêu cầu #5", "hồ sơ #12": an internal number where a clerk expects the kind, date
+        // and requester or the number in the book (a character reference "&#39;" is markup).
+        (r"(?:^|[^&])#\d", "numeric reference"),
     ];
     for (pat, what) in checks {
         for m in Regex::new(pat).unwrap().find_iter(text) {
