@@ -120,8 +120,6 @@ fn issued(o: &Org, n: &mut u32, level: Level, unit: Option<Id>) -> SecretItem {
                 unit_kept: None,
                 note: None,
                 date: None,
-                recipients: None,
-                quantity: None,
             },
         )
         .expect("register")
@@ -655,8 +653,6 @@ fn attempt(
                     unit_kept: None,
                     note: None,
                     date: None,
-                    recipients: None,
-                    quantity: None,
                 },
             )
             .map(drop),
