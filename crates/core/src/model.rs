@@ -179,7 +179,7 @@ pub struct CatalogueItem {
 }
 
 /// Hình thức chứa bí mật nhà nước (Law Điều 2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Carrier {
     /// Tài liệu (giấy hoặc điện tử).
@@ -430,7 +430,7 @@ impl RequestStatus {
 }
 
 /// Hình thức sao, chụp (ND26 Điều 3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CopyForm {
     /// Sao y bản chính.
@@ -483,13 +483,17 @@ pub struct Decision {
 
 /// Quyết định của cấp có thẩm quyền ngoài cơ quan: what the recorder enters from the
 /// decision document, with the scanned copy attached to one of the request's items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
 pub struct ExternalDecision {
     /// Số, ký hiệu văn bản.
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub number: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     /// Người ký (the decider).
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub signer: String,
     /// Bản chụp văn bản: an attachment of one of the request's items.
     pub attachment_id: Id,
