@@ -4,6 +4,7 @@
 //! be `null`, and the codes of every enum. `components()` is the `components/schemas` section
 //! of the OpenAPI document; routes point at it with [`r`].
 
+use bmnn_core::acts::ActKind;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use serde_json::{Map, Value, json};
@@ -808,6 +809,20 @@ fn error() -> Value {
     )])
 }
 
+/// `schema` with `acts`: the codes of the acts open to the caller on the object
+/// (`bmnn_core::acts::ActKind`), required where every answer of that schema carries them
+/// (reads carry them; the answer of an act need not).
+fn offering_acts(mut schema: Value, required: bool) -> Value {
+    schema["properties"]["acts"] = json!({"type": "array", "items": r("ActKind"),
+        "description": "thao tác người gọi được thực hiện trên đối tượng này (có trong các câu trả lời đọc)"});
+    if required {
+        if let Some(req) = schema["required"].as_array_mut() {
+            req.push(json!("acts"));
+        }
+    }
+    schema
+}
+
 /// `components/schemas`.
 pub fn components() -> Value {
     let mut m = Map::new();
@@ -860,21 +875,25 @@ pub fn components() -> Value {
     put("ItemEvent", event());
     put("Decision", decision());
     put("RequestDetails", request_details());
-    put("Request", request());
-    put("Notice", notice());
-    put("RegisterEntry", register_entry());
+    put("Request", offering_acts(request(), false));
+    put("Notice", offering_acts(notice(), false));
+    put("RegisterEntry", offering_acts(register_entry(), false));
+    put("ActKind", enumeration(&ActKind::ALL.map(ActKind::code)));
     put("RegisterBook", register_book());
     put("Obligation", obligation());
     put("Inbox", inbox());
     put(
         "ItemDetail",
-        obj(&[
-            ("item", r("SecretItem"), true),
-            ("events", array(r("ItemEvent")), true),
-            ("requests", array(r("Request")), true),
-            ("notices", array(r("Notice")), true),
-            ("catalogue_item", opt(r("CatalogueItem")), true),
-        ]),
+        offering_acts(
+            obj(&[
+                ("item", r("SecretItem"), true),
+                ("events", array(r("ItemEvent")), true),
+                ("requests", array(r("Request")), true),
+                ("notices", array(r("Notice")), true),
+                ("catalogue_item", opt(r("CatalogueItem")), true),
+            ]),
+            true,
+        ),
     );
     put(
         "ItemPage",
