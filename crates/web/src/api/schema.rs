@@ -815,10 +815,8 @@ fn error() -> Value {
 fn offering_acts(mut schema: Value, required: bool) -> Value {
     schema["properties"]["acts"] = json!({"type": "array", "items": r("ActKind"),
         "description": "thao tác người gọi được thực hiện trên đối tượng này (có trong các câu trả lời đọc)"});
-    if required {
-        if let Some(req) = schema["required"].as_array_mut() {
-            req.push(json!("acts"));
-        }
+    if required && let Some(req) = schema["required"].as_array_mut() {
+        req.push(json!("acts"));
     }
     schema
 }
