@@ -5,6 +5,7 @@
 //! of the OpenAPI document; routes point at it with [`r`].
 
 use bmnn_core::acts::ActKind;
+use bmnn_core::model;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use serde_json::{Map, Value, json};
@@ -232,35 +233,6 @@ pub fn without(schema: &Value, field: &str) -> Value {
     }
     s
 }
-
-pub const LEVELS: [&str; 3] = ["mat", "toi-mat", "tuyet-mat"];
-pub const ROLES: [&str; 5] = ["admin", "clerk", "leader", "drafter", "security-officer"];
-pub const STATUSES: [&str; 7] = [
-    "proposed",
-    "rejected",
-    "classified",
-    "issued",
-    "received",
-    "declassified",
-    "destroyed",
-];
-pub const ORIGINS: [&str; 2] = ["internal", "incoming"];
-pub const CARRIERS: [&str; 6] = ["document", "object", "place", "speech", "activity", "other"];
-pub const REQUEST_KINDS: [&str; 4] = ["copy", "take-out", "provide", "destroy"];
-pub const REQUEST_STATUSES: [&str; 4] = ["pending", "approved", "refused", "done"];
-pub const REGISTER_KINDS: [&str; 4] = ["outgoing", "incoming", "handover", "copies"];
-pub const ACTS: [&str; 10] = [
-    "classify",
-    "copy",
-    "provide-domestic",
-    "provide-foreign",
-    "take-out-domestic",
-    "take-out-abroad",
-    "destroy",
-    "extend",
-    "adjust",
-    "declassify",
-];
 
 /// Body of `PUT /agency` and part of `Org`.
 pub fn agency() -> Value {
@@ -821,6 +793,34 @@ fn offering_acts(mut schema: Value, required: bool) -> Value {
     schema
 }
 
+/// The schema schemars derives for `T`. A code list is written as an `enum` of its serde
+/// codes (schemars writes a `oneOf` of `const`s when the variants carry doc comments; their
+/// texts join the description).
+fn derived<T: JsonSchema>() -> Value {
+    let v = body_schema::<T>(None);
+    let Some(alts) = v.get("oneOf").and_then(Value::as_array) else {
+        return v;
+    };
+    let codes: Option<Vec<&Value>> = alts.iter().map(|a| a.get("const")).collect();
+    let Some(codes) = codes else {
+        return v;
+    };
+    let notes: Vec<String> = (alts.iter())
+        .filter_map(|a| {
+            Some(format!(
+                "{}: {}",
+                a["const"].as_str()?,
+                a["description"].as_str()?
+            ))
+        })
+        .collect();
+    let mut e = json!({"type": "string", "enum": codes});
+    if !notes.is_empty() {
+        e["description"] = json!(notes.join("; "));
+    }
+    e
+}
+
 /// `components/schemas`.
 pub fn components() -> Value {
     let mut m = Map::new();
@@ -829,20 +829,21 @@ pub fn components() -> Value {
     };
     put("Error", error());
     programme_components(&mut put);
-    put("Level", enumeration(&LEVELS));
-    put("Role", enumeration(&ROLES));
-    put("Rank", enumeration(&["head", "deputy", "staff"]));
-    put("Carrier", enumeration(&CARRIERS));
-    put("Origin", enumeration(&ORIGINS));
-    put("Status", enumeration(&STATUSES));
-    put("RequestKind", enumeration(&REQUEST_KINDS));
-    put("RequestStatus", enumeration(&REQUEST_STATUSES));
-    put("RegisterKind", enumeration(&REGISTER_KINDS));
+    // The code lists: derived from the enums (their serde codes), none written here.
+    put("Level", derived::<bmnn_core::Level>());
+    put("Role", derived::<model::Role>());
+    put("Rank", derived::<model::Rank>());
+    put("Carrier", derived::<model::Carrier>());
+    put("Origin", derived::<model::Origin>());
+    put("Status", derived::<model::Status>());
+    put("RequestKind", derived::<model::RequestKind>());
+    put("RequestStatus", derived::<model::RequestStatus>());
     put(
-        "CopyForm",
-        enumeration(&["sao-y", "sao-luc", "trich-sao", "chup"]),
+        "RegisterKind",
+        derived::<bmnn_core::registers::RegisterKind>(),
     );
-    put("Act", enumeration(&ACTS));
+    put("CopyForm", derived::<model::CopyForm>());
+    put("Act", derived::<bmnn_core::rules::Act>());
     put("Agency", agency());
     put("User", user());
     put("ApiToken", api_token());
