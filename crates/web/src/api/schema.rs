@@ -1,8 +1,12 @@
-//! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, written by hand.
+//! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, and the web-specific
+//! post-processing of the derived ones.
 //!
-//! They mirror the serde shapes of `bmnn-core`'s types: field names, types, which fields may
-//! be `null`, and the codes of every enum. `components()` is the `components/schemas` section
-//! of the OpenAPI document; routes point at it with [`r`].
+//! Derived from the core types with schemars: the acts' request bodies ([`cmd_body`]), the
+//! programme records, the code lists ([`derived`]); the web layer gives them the API's date
+//! patterns, labels and opaque ids ([`ids_as_tokens`]). The answer objects (items, requests,
+//! registers, users …) are still written here, mirroring the serde shapes of `bmnn-core`'s
+//! types. `components()` is the `components/schemas` section of the OpenAPI document; routes
+//! point at it with [`r`].
 
 use bmnn_core::acts::ActKind;
 use bmnn_core::model;
