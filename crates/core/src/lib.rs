@@ -35,6 +35,7 @@ pub mod programme;
 pub mod registers;
 pub mod rules;
 pub mod rules_override;
+pub mod schema;
 pub mod service;
 pub mod text;
 pub mod validate;

@@ -13,7 +13,19 @@ use time::{Date, PrimitiveDateTime};
 pub type Id = i64;
 
 /// Vai trò: what a user does in bmnn (independent of legal authority, which follows positions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Quản trị viên: accounts, organisation.
@@ -93,7 +105,7 @@ pub struct Unit {
 }
 
 /// Whether the holder of a position heads the post, deputises, or is staff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rank {
     /// Người đứng đầu.
@@ -192,7 +204,7 @@ pub struct CatalogueItem {
 }
 
 /// Hình thức chứa bí mật nhà nước (Law Điều 2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Carrier {
     /// Tài liệu (giấy hoặc điện tử).
@@ -222,7 +234,7 @@ impl Carrier {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// Drafted in this agency (BMNN đi / nội bộ).
@@ -232,7 +244,7 @@ pub enum Origin {
 }
 
 /// Trạng thái (legal.md §26, derived).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Đề xuất độ mật (chờ quyết định).
@@ -385,7 +397,7 @@ impl SecretItem {
 }
 
 /// Loại yêu cầu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestKind {
     Copy,
@@ -413,7 +425,7 @@ impl RequestKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestStatus {
     /// Chờ quyết định.
@@ -446,7 +458,7 @@ impl RequestStatus {
 }
 
 /// Hình thức sao, chụp (ND26 Điều 3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CopyForm {
     /// Sao y bản chính.
@@ -499,13 +511,17 @@ pub struct Decision {
 
 /// Quyết định của cấp có thẩm quyền ngoài cơ quan: what the recorder enters from the
 /// decision document, with the scanned copy attached to one of the request's items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
 pub struct ExternalDecision {
     /// Số, ký hiệu văn bản.
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub number: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     /// Người ký (the decider).
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub signer: String,
     /// Bản chụp văn bản: an attachment of one of the request's items.
     pub attachment_id: Id,

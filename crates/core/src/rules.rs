@@ -14,7 +14,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use time::Date;
 
 /// Acts whose authority the law fixes (legal.md §6.9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Act {
     /// Xác định bí mật nhà nước và độ mật.

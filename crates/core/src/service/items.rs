@@ -17,11 +17,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Đề xuất xác định độ mật (ND26 Điều 2.1): what the drafter proposes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProposeCmd {
     pub carrier: Carrier,
     #[serde(default)]
     pub electronic: bool,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub doc_type: String,
     pub summary: Option<String>,
     /// Văn bản đồng ý ghi trích yếu (Tuyệt mật, regime A).
@@ -30,7 +31,9 @@ pub struct ProposeCmd {
     pub level: Level,
     pub field: Option<String>,
     pub catalogue_item_id: Option<Id>,
+    #[schemars(schema_with = "crate::schema::nonblank_list")]
     pub recipients: Vec<String>,
+    #[schemars(range(min = 1, max = 10_000))]
     pub copies_issued: u32,
     pub copy_allowed: bool,
     #[serde(default)]
@@ -40,13 +43,15 @@ pub struct ProposeCmd {
     pub location: String,
     /// Activities only: a shorter period written at classification (Law Điều 19.2).
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub shorter_expiry: Option<Date>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
 /// Quyết định xác định độ mật.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DecideClassificationCmd {
     pub item_id: Id,
     pub approve: bool,
@@ -58,15 +63,18 @@ pub struct DecideClassificationCmd {
     pub decision_ref: Option<String>,
     pub reason: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
 /// Vào sổ đăng ký BMNN đi.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterOutgoingCmd {
     pub item_id: Id,
     /// Số, ký hiệu in the agency's secret series (ND30 Điều 15.2).
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub number_symbol: String,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub signer: String,
     #[serde(default)]
     pub unit_kept: Option<String>,
@@ -79,6 +87,7 @@ pub struct RegisterOutgoingCmd {
     #[serde(default)]
     pub quantity: Option<u32>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
@@ -149,12 +158,16 @@ pub fn incoming_number(events: &[ItemEvent]) -> Option<String> {
 }
 
 /// Vào sổ đăng ký BMNN đến.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReceiveIncomingCmd {
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub issuer: String,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub number_symbol: String,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub doc_date: Option<Date>,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub doc_type: String,
     pub summary: Option<String>,
     #[serde(default)]
@@ -170,6 +183,7 @@ pub struct ReceiveIncomingCmd {
     pub copy_allowed: bool,
     /// Ngày hết thời hạn bảo vệ as stamped by the originator, when shown.
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub expiry: Option<Date>,
     /// "Chỉ người có tên mới được bóc bì": the named user; the envelope stays sealed.
     #[serde(default)]
@@ -178,6 +192,7 @@ pub struct ReceiveIncomingCmd {
     pub urgent: bool,
     /// "Tài liệu thu hồi": return by this date.
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub recall_due: Option<Date>,
     pub unit_id: Option<Id>,
     #[serde(default)]
@@ -185,6 +200,7 @@ pub struct ReceiveIncomingCmd {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
@@ -193,17 +209,19 @@ fn default_carrier() -> Carrier {
 }
 
 /// Chuyển giao (sổ chuyển giao): hand over to a user (who acknowledges) or an outside party.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HandOverCmd {
     pub item_id: Id,
     pub to_user_id: Option<Id>,
     /// Outside recipient (agency, person) when not a user.
     pub to_name: Option<String>,
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub quantity: u32,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
@@ -212,7 +230,7 @@ fn one() -> u32 {
 }
 
 /// Ký nhận: by the receiving user, or recorded by the clerk from the signed paper register.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AcknowledgeCmd {
     pub entry_id: Id,
     #[serde(default)]

@@ -14,9 +14,10 @@ use crate::rules::ExtensionStart;
 use crate::validate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExtendCmd {
     pub item_id: Id,
+    #[schemars(range(min = 1, max = 30))]
     pub years: i32,
     #[serde(default)]
     pub decision_ref: Option<String>,
@@ -24,10 +25,11 @@ pub struct ExtendCmd {
     #[serde(default)]
     pub originator_notice: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AdjustCmd {
     pub item_id: Id,
     pub new_level: Level,
@@ -40,10 +42,11 @@ pub struct AdjustCmd {
     #[serde(default)]
     pub originator_notice: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeclassifyCmd {
     pub item_id: Id,
     /// Hội đồng giải mật (chair first).
@@ -63,14 +66,17 @@ pub struct DeclassifyCmd {
     #[serde(default)]
     pub originator_notice: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NoticeDoneCmd {
     pub notice_id: Id,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub reference: String,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 

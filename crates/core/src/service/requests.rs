@@ -15,51 +15,64 @@ use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CopyRequestCmd {
     pub item_id: Id,
     pub form: CopyForm,
+    #[schemars(range(min = 1, max = 1000))]
     pub count: u32,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub purpose: String,
     #[serde(default)]
     pub recipients: Vec<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TakeOutCmd {
     pub item_id: Id,
     pub abroad: bool,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub purpose: String,
     pub place: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub from: Date,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub until: Date,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub measures: String,
     #[serde(default)]
     pub delegation_head: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProvideCmd {
     pub item_id: Id,
     pub foreign: bool,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub party: String,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub representative: String,
     #[serde(default)]
     pub identity: String,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub purpose: String,
     pub commitment: bool,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DestroyCmd {
+    #[schemars(schema_with = "crate::schema::id_list")]
     pub item_ids: Vec<Id>,
     #[serde(default)]
     pub emergency: bool,
@@ -69,14 +82,16 @@ pub struct DestroyCmd {
     pub council_decision_ref: Option<String>,
     #[serde(default)]
     pub council_minutes_ref: Option<String>,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub method: String,
     pub place: String,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
 /// A decision on a pending request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DecideCmd {
     pub request_id: Id,
     pub approve: bool,
@@ -93,13 +108,15 @@ pub struct DecideCmd {
     #[serde(default)]
     pub reference: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProduceCopiesCmd {
     pub request_id: Id,
     /// Copies made in this batch.
+    #[schemars(range(min = 1))]
     pub count: u32,
     /// Spoilt or surplus copies destroyed at once.
     #[serde(default)]
@@ -109,10 +126,11 @@ pub struct ProduceCopiesCmd {
     #[serde(default)]
     pub place: Option<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompleteCmd {
     pub request_id: Id,
     #[serde(default)]
@@ -122,6 +140,7 @@ pub struct CompleteCmd {
     #[serde(default)]
     pub performers: Vec<String>,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::schema::act_date")]
     pub date: Option<Date>,
 }
 

@@ -13,9 +13,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bmnn_core::Level;
-use bmnn_core::model::{Agency, Id, ItemQuery, NoticeQuery, Origin, RequestQuery, Role, Status};
+use bmnn_core::acts::ActKind;
+use bmnn_core::model::{
+    Agency, CatalogueItem, Id, ItemEvent, ItemQuery, Notice, NoticeQuery, Origin, Request,
+    RequestQuery, Role, SecretItem, Status,
+};
 use bmnn_core::ports::Store;
-use bmnn_core::registers::RegisterKind;
+use bmnn_core::registers::{RegisterEntry, RegisterKind};
 use bmnn_core::service::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -30,6 +34,64 @@ fn ok<T: serde::Serialize>(v: T) -> Res {
 
 fn created<T: serde::Serialize>(v: T) -> Res {
     Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// An object of a read answer with the acts open to the caller on it (thao tác được phép):
+/// `acts` lists their codes ([`ActKind`]), as the service computes them for the pages, so an
+/// API client offers what the pages offer.
+#[derive(Serialize)]
+struct WithActs<T> {
+    #[serde(flatten)]
+    object: T,
+    acts: Vec<ActKind>,
+}
+
+fn with_acts<T>((object, acts): (T, Vec<ActKind>)) -> WithActs<T> {
+    WithActs { object, acts }
+}
+
+/// `GET /items/{id}`: the item detail with the acts open on the item, on each of its requests
+/// and on each of its notices (`Service::item_view`).
+#[derive(Serialize)]
+struct ItemAnswer {
+    item: SecretItem,
+    events: Vec<ItemEvent>,
+    requests: Vec<WithActs<Request>>,
+    notices: Vec<WithActs<Notice>>,
+    catalogue_item: Option<CatalogueItem>,
+    acts: Vec<ActKind>,
+}
+
+impl From<ItemView> for ItemAnswer {
+    fn from(v: ItemView) -> ItemAnswer {
+        let ItemView {
+            detail,
+            acts,
+            mut request_acts,
+            mut notice_acts,
+            ..
+        } = v;
+        let requests = (detail.requests.into_iter())
+            .map(|r| {
+                let acts = request_acts.remove(&r.id).unwrap_or_default();
+                with_acts((r, acts))
+            })
+            .collect();
+        let notices = (detail.notices.into_iter())
+            .map(|n| {
+                let acts = notice_acts.remove(&n.id).unwrap_or_default();
+                with_acts((n, acts))
+            })
+            .collect();
+        ItemAnswer {
+            item: detail.item,
+            events: detail.events,
+            requests,
+            notices,
+            catalogue_item: detail.catalogue_item,
+            acts,
+        }
+    }
 }
 
 /// Dates of queries and paths: the same bounds as body dates (see `extract`).
@@ -492,7 +554,8 @@ pub async fn propose<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
 }
 
 pub async fn item_detail<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
-    ok(st.run(move |svc| svc.item_detail(&a.ctx, id)).await?)
+    let view = st.run(move |svc| svc.item_view(&a.ctx, id)).await?;
+    ok(ItemAnswer::from(view))
 }
 
 pub async fn classify<S: Store>(
@@ -621,9 +684,51 @@ pub async fn register_book<S: Store>(
         return Err(invalid("year", "năm phải nằm trong khoảng 1900–2199"));
     }
     let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(1_000));
-    ok(st
-        .run(move |svc| svc.register_book(&a.ctx, kind, year, offset, limit))
-        .await?)
+    let answer = st
+        .run(move |svc| {
+            let book = svc.register_book(&a.ctx, kind, year, offset, limit)?;
+            let acts = svc.entry_acts(&a.ctx, &book.entries)?;
+            Ok(RegisterBookAnswer::new(book, acts))
+        })
+        .await?;
+    ok(answer)
+}
+
+/// `GET /registers/{kind}/{year}`: the book, each entry with the acts open on it
+/// (`Service::entry_acts`: a handover entry the caller may sign for, cancel …).
+#[derive(Serialize)]
+struct RegisterBookAnswer {
+    kind: RegisterKind,
+    year: i32,
+    regime: String,
+    title: String,
+    form: String,
+    confirmed: bool,
+    note: String,
+    instructions: String,
+    columns: Vec<String>,
+    total: i64,
+    entries: Vec<WithActs<RegisterEntry>>,
+    rows: Vec<Vec<String>>,
+}
+
+impl RegisterBookAnswer {
+    fn new(b: RegisterBook, acts: Vec<Vec<ActKind>>) -> RegisterBookAnswer {
+        RegisterBookAnswer {
+            kind: b.kind,
+            year: b.year,
+            regime: b.regime,
+            title: b.title,
+            form: b.form,
+            confirmed: b.confirmed,
+            note: b.note,
+            instructions: b.instructions,
+            columns: b.columns,
+            total: b.total,
+            entries: b.entries.into_iter().zip(acts).map(with_acts).collect(),
+            rows: b.rows,
+        }
+    }
 }
 
 // ---- Requests ---------------------------------------------------------------------------
@@ -653,11 +758,15 @@ pub async fn list_requests<S: Store>(
     a: Authed,
     ApiQuery(q): ApiQuery<RequestQuery>,
 ) -> Res {
-    ok(st.run(move |svc| svc.list_requests(&a.ctx, q)).await?)
+    let list = st.run(move |svc| svc.requests_with_acts(&a.ctx, q)).await?;
+    ok(list.into_iter().map(with_acts).collect::<Vec<_>>())
 }
 
 pub async fn get_request<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
-    ok(st.run(move |svc| svc.get_request(&a.ctx, id)).await?)
+    let answer = st
+        .run(move |svc| Ok((svc.get_request(&a.ctx, id)?, svc.request_acts(&a.ctx, id)?)))
+        .await?;
+    ok(with_acts(answer))
 }
 
 pub async fn decide<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
@@ -727,7 +836,10 @@ pub async fn list_notices<S: Store>(
         open_only: q.open_only.unwrap_or(false),
         item_id: q.item_id,
     };
-    ok(st.run(move |svc| svc.list_notices(&a.ctx, query)).await?)
+    let list = st
+        .run(move |svc| svc.notices_with_acts(&a.ctx, query))
+        .await?;
+    ok(list.into_iter().map(with_acts).collect::<Vec<_>>())
 }
 
 pub async fn notice_done<S: Store>(

@@ -13,8 +13,11 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use bmnn_core::access;
 use bmnn_core::ports::Store;
 use bmnn_core::service::{
-    CancelRecordCmd, DisposeCmd, EndAssignmentCmd, IncidentReportedCmd, RemedyDoneCmd,
-    RepurposeCmd, SubordinateReceivedCmd, TaskDoneCmd, WipeCmd,
+    AcknowledgeCmd, AdjustCmd, CancelRecordCmd, CompleteCmd, CopyRequestCmd,
+    DecideClassificationCmd, DecideCmd, DeclassifyCmd, DestroyCmd, DisposeCmd, EndAssignmentCmd,
+    ExtendCmd, HandOverCmd, IncidentReportedCmd, NoticeDoneCmd, ProduceCopiesCmd, ProposeCmd,
+    ProvideCmd, ReceiveIncomingCmd, RegisterOutgoingCmd, RemedyDoneCmd, RepurposeCmd,
+    SubordinateReceivedCmd, TakeOutCmd, TaskDoneCmd, WipeCmd,
 };
 use serde_json::{Value, json};
 
@@ -219,39 +222,39 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             ]))
             .ok(200, page_of(r("SecretItem"))),
         route(M::POST, "/items", h::propose::<S>, "propose", "Tài liệu", "Đề xuất độ mật (tạo tài liệu)")
-            .roles(access::PROPOSERS).body(propose_cmd()).ok(201, r("SecretItem")),
+            .roles(access::PROPOSERS).body(cmd_body::<ProposeCmd>(None)).ok(201, r("SecretItem")),
         route(M::GET, "/items/{id}", h::item_detail::<S>, "itemDetail", "Tài liệu", "Chi tiết tài liệu và lịch sử").ok(200, r("ItemDetail")),
         route(M::POST, "/items/{id}/classification", h::classify::<S>, "decideClassification", "Tài liệu", "Quyết định xác định độ mật")
-            .body(without(&decide_classification_cmd(), "item_id"))
+            .body(cmd_body::<DecideClassificationCmd>(Some("item_id")))
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/outgoing", h::register_outgoing::<S>, "registerOutgoing", "Sổ", "Vào sổ đăng ký BMNN đi")
             .roles(access::CLERK)
-            .body(without(&register_outgoing_cmd(), "item_id"))
+            .body(cmd_body::<RegisterOutgoingCmd>(Some("item_id")))
             .ok(201, item_and_entry()),
         route(M::POST, "/items/{id}/handovers", h::hand_over::<S>, "handOver", "Sổ", "Chuyển giao (sổ chuyển giao)")
             .roles(access::CLERK)
-            .body(without(&hand_over_cmd(), "item_id"))
+            .body(cmd_body::<HandOverCmd>(Some("item_id")))
             .ok(201, r("RegisterEntry")),
         route(M::POST, "/items/{id}/recall-return", h::recall_return::<S>, "recallReturn", "Tài liệu", "Ghi nhận trả tài liệu thu hồi")
             .roles(access::CLERK)
             .body(on_date())
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/extension", h::extend::<S>, "extend", "Thời hạn", "Gia hạn thời hạn bảo vệ")
-            .body(without(&extend_cmd(), "item_id"))
+            .body(cmd_body::<ExtendCmd>(Some("item_id")))
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/adjustment", h::adjust::<S>, "adjust", "Thời hạn", "Điều chỉnh độ mật")
-            .body(without(&adjust_cmd(), "item_id"))
+            .body(cmd_body::<AdjustCmd>(Some("item_id")))
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/declassification", h::declassify::<S>, "declassify", "Thời hạn", "Giải mật theo quyết định")
-            .body(without(&declassify_cmd(), "item_id"))
+            .body(cmd_body::<DeclassifyCmd>(Some("item_id")))
             .ok(200, r("SecretItem")),
         route(M::POST, "/incoming", h::receive_incoming::<S>, "receiveIncoming", "Sổ", "Vào sổ đăng ký BMNN đến")
             .roles(access::CLERK)
-            .body(receive_incoming_cmd())
+            .body(cmd_body::<ReceiveIncomingCmd>(None))
             .ok(201, item_and_entry()),
         // Register entries.
         route(M::POST, "/register-entries/{id}/ack", h::acknowledge::<S>, "acknowledge", "Sổ", "Ký nhận chuyển giao")
-            .body(without(&acknowledge_cmd(), "entry_id"))
+            .body(cmd_body::<AcknowledgeCmd>(Some("entry_id")))
             .ok(200, r("RegisterEntry")),
         route(M::POST, "/register-entries/{id}/cancel", h::cancel_entry::<S>, "cancelEntry", "Sổ", "Hủy bỏ mục sổ (có lý do; số không dùng lại)")
             .roles(access::CLERK)
@@ -263,15 +266,15 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .query("limit", int(), "số mục tối đa (mặc định 1000)")
             .ok(200, r("RegisterBook")),
         // Requests.
-        route(M::POST, "/requests/copy", h::request_copy::<S>, "requestCopy", "Yêu cầu", "Đề nghị sao, chụp").body(copy_request_cmd()).ok(201, r("Request")),
+        route(M::POST, "/requests/copy", h::request_copy::<S>, "requestCopy", "Yêu cầu", "Đề nghị sao, chụp").body(cmd_body::<CopyRequestCmd>(None)).ok(201, r("Request")),
         route(M::POST, "/requests/take-out", h::request_take_out::<S>, "requestTakeOut", "Yêu cầu", "Xin phép mang ra khỏi nơi lưu giữ")
-            .body(take_out_cmd())
+            .body(cmd_body::<TakeOutCmd>(None))
             .ok(201, r("Request")),
         route(M::POST, "/requests/provide", h::request_provide::<S>, "requestProvide", "Yêu cầu", "Đề nghị cung cấp, chuyển giao")
-            .body(provide_cmd())
+            .body(cmd_body::<ProvideCmd>(None))
             .ok(201, r("Request")),
         route(M::POST, "/requests/destroy", h::request_destroy::<S>, "requestDestroy", "Yêu cầu", "Đề nghị tiêu hủy")
-            .roles(access::DESTRUCTION_PROPOSERS).body(destroy_cmd()).ok(201, r("Request")),
+            .roles(access::DESTRUCTION_PROPOSERS).body(cmd_body::<DestroyCmd>(None)).ok(201, r("Request")),
         route(M::GET, "/requests", h::list_requests::<S>, "listRequests", "Yêu cầu", "Danh sách yêu cầu (trong phạm vi được tiếp cận)")
             .query("kind", r("RequestKind"), "loại yêu cầu")
             .query("status", r("RequestStatus"), "trạng thái")
@@ -280,23 +283,23 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, array(r("Request"))),
         route(M::GET, "/requests/{id}", h::get_request::<S>, "getRequest", "Yêu cầu", "Chi tiết yêu cầu").ok(200, r("Request")),
         route(M::POST, "/requests/{id}/decision", h::decide::<S>, "decide", "Yêu cầu", "Cho phép hoặc từ chối (bằng văn bản, nêu lý do)")
-            .body(without(&decide_cmd(), "request_id"))
+            .body(cmd_body::<DecideCmd>(Some("request_id")))
             .ok(200, r("Request")),
         route(M::POST, "/requests/{id}/copies", h::produce_copies::<S>, "produceCopies", "Yêu cầu", "Thực hiện sao, chụp (đánh số bản sao; sổ sao, chụp)")
             .roles(access::CLERK)
-            .body(without(&produce_copies_cmd(), "request_id"))
+            .body(cmd_body::<ProduceCopiesCmd>(Some("request_id")))
             .ok(201, request_and_entry()),
         route(M::POST, "/requests/{id}/return", h::take_out_return::<S>, "takeOutReturn", "Yêu cầu", "Ghi nhận trả tài liệu đã mang ra ngoài")
             .roles(access::CLERK)
-            .body(without(&complete_cmd(), "request_id"))
+            .body(cmd_body::<CompleteCmd>(Some("request_id")))
             .ok(200, r("Request")),
         route(M::POST, "/requests/{id}/provision", h::provision::<S>, "completeProvision", "Yêu cầu", "Chuyển giao tài liệu đã được cho phép cung cấp")
             .roles(access::CLERK)
-            .body(without(&complete_cmd(), "request_id"))
+            .body(cmd_body::<CompleteCmd>(Some("request_id")))
             .ok(201, request_and_entry()),
         route(M::POST, "/requests/{id}/destruction", h::destruction::<S>, "recordDestruction", "Yêu cầu", "Ghi nhận tiêu hủy (biên bản)")
             .roles(access::DESTRUCTION_RECORDERS)
-            .body(without(&complete_cmd(), "request_id"))
+            .body(cmd_body::<CompleteCmd>(Some("request_id")))
             .ok(200, obj(&[("request", r("Request"), true), ("destroyed", array(r("DestroyedLine")), true)])),
         // Notices, obligations, audit.
         route(M::GET, "/notices", h::list_notices::<S>, "listNotices", "Thời hạn", "Thông báo phải gửi")
@@ -305,7 +308,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, array(r("Notice"))),
         route(M::POST, "/notices/{id}/done", h::notice_done::<S>, "noticeDone", "Thời hạn", "Ghi nhận đã gửi thông báo")
             .roles(access::NOTICE_KEEPERS)
-            .body(without(&notice_done_cmd(), "notice_id"))
+            .body(cmd_body::<NoticeDoneCmd>(Some("notice_id")))
             .ok(200, r("Notice")),
         route(M::GET, "/inbox", h::inbox::<S>, "inbox", "Thời hạn", "Chờ tôi xử lý: việc chờ người gọi theo vai trò (quyết định, vào sổ, ký nhận, kết quả đề xuất của mình, thời hạn)")
             .ok(200, r("Inbox")),

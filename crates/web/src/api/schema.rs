@@ -1,9 +1,15 @@
-//! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, written by hand.
+//! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, and the web-specific
+//! post-processing of the derived ones.
 //!
-//! They mirror the serde shapes of `bmnn-core`'s types: field names, types, which fields may
-//! be `null`, and the codes of every enum. `components()` is the `components/schemas` section
-//! of the OpenAPI document; routes point at it with [`r`].
+//! Derived from the core types with schemars: the acts' request bodies ([`cmd_body`]), the
+//! programme records, the code lists ([`derived`]); the web layer gives them the API's date
+//! patterns, labels and opaque ids ([`ids_as_tokens`]). The answer objects (items, requests,
+//! registers, users …) are still written here, mirroring the serde shapes of `bmnn-core`'s
+//! types. `components()` is the `components/schemas` section of the OpenAPI document; routes
+//! point at it with [`r`].
 
+use bmnn_core::acts::ActKind;
+use bmnn_core::model;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use serde_json::{Map, Value, json};
@@ -232,35 +238,6 @@ pub fn without(schema: &Value, field: &str) -> Value {
     s
 }
 
-pub const LEVELS: [&str; 3] = ["mat", "toi-mat", "tuyet-mat"];
-pub const ROLES: [&str; 5] = ["admin", "clerk", "leader", "drafter", "security-officer"];
-pub const STATUSES: [&str; 7] = [
-    "proposed",
-    "rejected",
-    "classified",
-    "issued",
-    "received",
-    "declassified",
-    "destroyed",
-];
-pub const ORIGINS: [&str; 2] = ["internal", "incoming"];
-pub const CARRIERS: [&str; 6] = ["document", "object", "place", "speech", "activity", "other"];
-pub const REQUEST_KINDS: [&str; 4] = ["copy", "take-out", "provide", "destroy"];
-pub const REQUEST_STATUSES: [&str; 4] = ["pending", "approved", "refused", "done"];
-pub const REGISTER_KINDS: [&str; 4] = ["outgoing", "incoming", "handover", "copies"];
-pub const ACTS: [&str; 10] = [
-    "classify",
-    "copy",
-    "provide-domestic",
-    "provide-foreign",
-    "take-out-domestic",
-    "take-out-abroad",
-    "destroy",
-    "extend",
-    "adjust",
-    "declassify",
-];
-
 /// Body of `PUT /agency` and part of `Org`.
 pub fn agency() -> Value {
     obj(&[
@@ -268,56 +245,6 @@ pub fn agency() -> Value {
         ("superior", opt(text()), false),
         ("place", text(), true),
         ("symbol", text(), true),
-    ])
-}
-
-// ---- Commands (request bodies) --------------------------------------------------------
-
-pub fn propose_cmd() -> Value {
-    obj(&[
-        ("carrier", r("Carrier"), true),
-        ("electronic", boolean(), false),
-        ("doc_type", ne(), true),
-        ("summary", opt(text()), false),
-        ("summary_consent_ref", opt(text()), false),
-        ("level", r("Level"), true),
-        ("field", opt(text()), false),
-        ("catalogue_item_id", opt(int()), false),
-        ("recipients", nonempty(ne()), true),
-        ("copies_issued", int_in(1, 10_000), true),
-        ("copy_allowed", boolean(), true),
-        ("circulation", text(), false),
-        ("unit_id", opt(int()), false),
-        ("location", text(), false),
-        ("shorter_expiry", opt_date_in(), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn decide_classification_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("approve", boolean(), true),
-        ("level", opt(r("Level")), false),
-        ("copy_allowed", opt(boolean()), false),
-        ("circulation", opt(text()), false),
-        ("catalogue_item_id", opt(int()), false),
-        ("decision_ref", opt(text()), false),
-        ("reason", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn register_outgoing_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("number_symbol", ne(), true),
-        ("signer", ne(), true),
-        ("unit_kept", opt(text()), false),
-        ("note", opt(text()), false),
-        ("recipients", opt(strings()), false),
-        ("quantity", opt(int()), false),
-        ("date", act_date(), false),
     ])
 }
 
@@ -352,183 +279,6 @@ fn inbox() -> Value {
         ("waiting", boolean(), true),
     ]);
     obj(&[("lines", array(line), true), ("count", int(), true)])
-}
-
-pub fn receive_incoming_cmd() -> Value {
-    obj(&[
-        ("issuer", ne(), true),
-        ("number_symbol", ne(), true),
-        ("doc_date", opt_date_in(), false),
-        ("doc_type", ne(), true),
-        ("summary", opt(text()), false),
-        ("summary_consent_ref", opt(text()), false),
-        ("level", r("Level"), true),
-        ("carrier", r("Carrier"), false),
-        ("electronic", boolean(), false),
-        ("copies", opt(uint()), false),
-        ("copy_allowed", boolean(), false),
-        ("expiry", opt_date_in(), false),
-        ("named_recipient_id", opt(int()), false),
-        ("urgent", boolean(), false),
-        ("recall_due", opt_date_in(), false),
-        ("unit_id", opt(int()), false),
-        ("location", text(), false),
-        ("note", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn hand_over_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("to_user_id", opt(int()), false),
-        ("to_name", opt(text()), false),
-        ("quantity", int_in(1, 4_294_967_295), false),
-        ("note", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn acknowledge_cmd() -> Value {
-    obj(&[
-        ("entry_id", int(), true),
-        ("on_paper_signer", opt(text()), false),
-    ])
-}
-
-pub fn extend_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("years", int_in(1, 30), true),
-        ("decision_ref", opt(text()), false),
-        ("originator_notice", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn adjust_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("new_level", r("Level"), true),
-        ("catalogue_item_id", opt(int()), false),
-        ("field", opt(text()), false),
-        ("decision_ref", opt(text()), false),
-        ("originator_notice", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn declassify_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("council", strings(), false),
-        ("council_decision_ref", opt(text()), false),
-        ("council_minutes_ref", opt(text()), false),
-        ("partial", boolean(), false),
-        ("partial_scope", opt(text()), false),
-        ("decision_ref", opt(text()), false),
-        ("originator_notice", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn notice_done_cmd() -> Value {
-    obj(&[
-        ("notice_id", int(), true),
-        ("reference", ne(), true),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn copy_request_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("form", r("CopyForm"), true),
-        ("count", int_in(1, 1000), true),
-        ("purpose", ne(), true),
-        ("recipients", strings(), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn take_out_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("abroad", boolean(), true),
-        ("purpose", ne(), true),
-        ("place", text(), true),
-        ("from", date_in(), true),
-        ("until", date_in(), true),
-        ("measures", ne(), true),
-        ("delegation_head", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn provide_cmd() -> Value {
-    obj(&[
-        ("item_id", int(), true),
-        ("foreign", boolean(), true),
-        ("party", ne(), true),
-        ("representative", ne(), true),
-        ("identity", text(), false),
-        ("purpose", ne(), true),
-        ("commitment", boolean(), true),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn destroy_cmd() -> Value {
-    obj(&[
-        ("item_ids", nonempty(int()), true),
-        ("emergency", boolean(), false),
-        ("council", strings(), false),
-        ("council_decision_ref", opt(text()), false),
-        ("council_minutes_ref", opt(text()), false),
-        ("method", ne(), true),
-        ("place", text(), true),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn decide_cmd() -> Value {
-    obj(&[
-        ("request_id", int(), true),
-        ("approve", boolean(), true),
-        ("reason", opt(text()), false),
-        ("external_ref", opt(text()), false),
-        (
-            "external",
-            json!({"type": ["object", "null"], "additionalProperties": false,
-            "required": ["number", "date", "signer", "attachment_id"],
-            "properties": {"number": ne(), "date": date_in(), "signer": ne(), "attachment_id": int()},
-            "description": "the outside decision (Prime Minister, minister …) when the rule gives the act to a decider outside the agency; recorded by a leader or the security officer, with the scanned copy attached to the item"}),
-            false,
-        ),
-        ("reference", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn produce_copies_cmd() -> Value {
-    obj(&[
-        ("request_id", int(), true),
-        ("count", int_in(1, 4_294_967_295), true),
-        ("spoilt_destroyed", uint(), false),
-        ("operator", opt(text()), false),
-        ("place", opt(text()), false),
-        ("date", act_date(), false),
-    ])
-}
-
-pub fn complete_cmd() -> Value {
-    obj(&[
-        ("request_id", int(), true),
-        ("report", opt(text()), false),
-        ("minutes_ref", opt(text()), false),
-        ("performers", strings(), false),
-        ("date", act_date(), false),
-    ])
 }
 
 pub fn new_unit() -> Value {
@@ -1035,6 +785,46 @@ fn error() -> Value {
     )])
 }
 
+/// `schema` with `acts`: the codes of the acts open to the caller on the object
+/// (`bmnn_core::acts::ActKind`), required where every answer of that schema carries them
+/// (reads carry them; the answer of an act need not).
+fn offering_acts(mut schema: Value, required: bool) -> Value {
+    schema["properties"]["acts"] = json!({"type": "array", "items": r("ActKind"),
+        "description": "thao tác người gọi được thực hiện trên đối tượng này (có trong các câu trả lời đọc)"});
+    if required && let Some(req) = schema["required"].as_array_mut() {
+        req.push(json!("acts"));
+    }
+    schema
+}
+
+/// The schema schemars derives for `T`. A code list is written as an `enum` of its serde
+/// codes (schemars writes a `oneOf` of `const`s when the variants carry doc comments; their
+/// texts join the description).
+fn derived<T: JsonSchema>() -> Value {
+    let v = body_schema::<T>(None);
+    let Some(alts) = v.get("oneOf").and_then(Value::as_array) else {
+        return v;
+    };
+    let codes: Option<Vec<&Value>> = alts.iter().map(|a| a.get("const")).collect();
+    let Some(codes) = codes else {
+        return v;
+    };
+    let notes: Vec<String> = (alts.iter())
+        .filter_map(|a| {
+            Some(format!(
+                "{}: {}",
+                a["const"].as_str()?,
+                a["description"].as_str()?
+            ))
+        })
+        .collect();
+    let mut e = json!({"type": "string", "enum": codes});
+    if !notes.is_empty() {
+        e["description"] = json!(notes.join("; "));
+    }
+    e
+}
+
 /// `components/schemas`.
 pub fn components() -> Value {
     let mut m = Map::new();
@@ -1043,20 +833,21 @@ pub fn components() -> Value {
     };
     put("Error", error());
     programme_components(&mut put);
-    put("Level", enumeration(&LEVELS));
-    put("Role", enumeration(&ROLES));
-    put("Rank", enumeration(&["head", "deputy", "staff"]));
-    put("Carrier", enumeration(&CARRIERS));
-    put("Origin", enumeration(&ORIGINS));
-    put("Status", enumeration(&STATUSES));
-    put("RequestKind", enumeration(&REQUEST_KINDS));
-    put("RequestStatus", enumeration(&REQUEST_STATUSES));
-    put("RegisterKind", enumeration(&REGISTER_KINDS));
+    // The code lists: derived from the enums (their serde codes), none written here.
+    put("Level", derived::<bmnn_core::Level>());
+    put("Role", derived::<model::Role>());
+    put("Rank", derived::<model::Rank>());
+    put("Carrier", derived::<model::Carrier>());
+    put("Origin", derived::<model::Origin>());
+    put("Status", derived::<model::Status>());
+    put("RequestKind", derived::<model::RequestKind>());
+    put("RequestStatus", derived::<model::RequestStatus>());
     put(
-        "CopyForm",
-        enumeration(&["sao-y", "sao-luc", "trich-sao", "chup"]),
+        "RegisterKind",
+        derived::<bmnn_core::registers::RegisterKind>(),
     );
-    put("Act", enumeration(&ACTS));
+    put("CopyForm", derived::<model::CopyForm>());
+    put("Act", derived::<bmnn_core::rules::Act>());
     put("Agency", agency());
     put("User", user());
     put("ApiToken", api_token());
@@ -1087,21 +878,25 @@ pub fn components() -> Value {
     put("ItemEvent", event());
     put("Decision", decision());
     put("RequestDetails", request_details());
-    put("Request", request());
-    put("Notice", notice());
-    put("RegisterEntry", register_entry());
+    put("Request", offering_acts(request(), false));
+    put("Notice", offering_acts(notice(), false));
+    put("RegisterEntry", offering_acts(register_entry(), false));
+    put("ActKind", enumeration(&ActKind::ALL.map(ActKind::code)));
     put("RegisterBook", register_book());
     put("Obligation", obligation());
     put("Inbox", inbox());
     put(
         "ItemDetail",
-        obj(&[
-            ("item", r("SecretItem"), true),
-            ("events", array(r("ItemEvent")), true),
-            ("requests", array(r("Request")), true),
-            ("notices", array(r("Notice")), true),
-            ("catalogue_item", opt(r("CatalogueItem")), true),
-        ]),
+        offering_acts(
+            obj(&[
+                ("item", r("SecretItem"), true),
+                ("events", array(r("ItemEvent")), true),
+                ("requests", array(r("Request")), true),
+                ("notices", array(r("Notice")), true),
+                ("catalogue_item", opt(r("CatalogueItem")), true),
+            ]),
+            true,
+        ),
     );
     put(
         "ItemPage",
@@ -1191,6 +986,7 @@ pub fn cmd_body<T: JsonSchema>(path_id: Option<&str>) -> Value {
 /// Replaces each derived date (`format: date`) by the API's date pattern.
 fn api_dates(v: &mut Value) {
     match v {
+        Value::Object(m) if m.get("x-act-date") == Some(&json!(true)) => *v = act_date(),
         Value::Object(m) if m.get("format") == Some(&json!("date")) => {
             let nullable =
                 matches!(m.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));

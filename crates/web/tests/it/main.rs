@@ -13,6 +13,7 @@ mod api_inbox;
 mod api_input;
 mod api_law;
 mod api_lifecycle;
+mod api_offered_acts;
 mod api_openapi;
 mod api_programme;
 mod api_refusals;
