@@ -162,6 +162,18 @@ pub fn run(
     if args.demo && fresh {
         crate::demo::load(&svc).context("nạp dữ liệu minh họa")?;
     }
+    // Rules overrides: logged by `load_rules`; a set that changed since the audit trail last
+    // recorded it (added, edited, removed) is written to the trail.
+    match crate::cli::rule_overrides(data) {
+        Err(e) => tracing::error!(error = %format!("{e:#}"), "rules overrides could not be read"),
+        Ok(o) => match svc.record_rules_overrides(bmnn_web::now_utc(), &o) {
+            Ok(true) => tracing::warn!(
+                "rules overrides changed since the last start; recorded in the audit trail"
+            ),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "rules overrides could not be recorded"),
+        },
+    }
     match svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn()) {
         Ok(r) if !r.expired.is_empty() => tracing::info!(
             count = r.expired.len(),

@@ -88,6 +88,8 @@ pub trait Tx {
     // Audit chain.
     fn audit(&mut self, input: AuditInput) -> Result<AuditRecord>;
     fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// The newest audit record of `action`, if any (start-up checks; not for pages).
+    fn audit_last_of(&mut self, action: &str) -> Result<Option<AuditRecord>>;
 
     // Login sessions of the web UI (SHA-256 of the cookie token only).
     fn insert_session(&mut self, s: &Session) -> Result<()>;

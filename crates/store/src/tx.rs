@@ -1141,6 +1141,12 @@ impl Tx for DbTx<'_> {
         Ok(rows.into_iter().map(record_of).collect())
     }
 
+    fn audit_last_of(&mut self, action: &str) -> Result<Option<AuditRecord>> {
+        type Row = AuditRowT;
+        let row: Option<Row> = dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::action.eq(action)).order(audit_log::seq.desc()).first::<Row>(c).optional().map_err(db_err)?);
+        Ok(row.map(record_of))
+    }
+
     fn insert_session(&mut self, s: &Session) -> Result<()> {
         let j = to_json(s)?;
         dispatch!(&mut self.conn, c => diesel::insert_into(sessions::table).values((sessions::token_hash.eq(&s.token_hash), sessions::user_id.eq(s.user_id), sessions::data.eq(&j))).execute(c).map_err(db_err)?);

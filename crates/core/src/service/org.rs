@@ -82,7 +82,59 @@ fn valid_username(u: &str) -> Result<String> {
     Ok(u)
 }
 
+/// The audit action of a change of the rules overrides (quy tắc thay thế tại cơ sở).
+pub const RULES_OVERRIDES_ACTION: &str = "rules.overrides";
+
+/// The override set as the audit trail records it: each file's name and the start of its
+/// SHA-256, by name; "none" when the embedded rules apply unchanged.
+pub fn overrides_fingerprint(overrides: &[(String, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    if overrides.is_empty() {
+        return "none".into();
+    }
+    let mut v: Vec<String> = overrides
+        .iter()
+        .map(|(name, text)| {
+            let h = crate::audit::hex(&Sha256::digest(text.as_bytes()));
+            format!("{name}={}", &h[..16])
+        })
+        .collect();
+    v.sort();
+    v.join("; ")
+}
+
 impl<S: Store> Service<S> {
+    /// At start-up: the rules overrides of `<data>/rules` in force (name, text) are compared
+    /// with the set the audit trail last recorded, and a changed set — an override added,
+    /// edited or removed — is written to the trail (actor "system"), so that a quiet edit of
+    /// the law's data leaves a trace the security officer sees. Returns whether it wrote.
+    /// An installation that never had an override writes nothing for "none".
+    pub fn record_rules_overrides(
+        &self,
+        now: PrimitiveDateTime,
+        overrides: &[(String, String)],
+    ) -> Result<bool> {
+        let details = overrides_fingerprint(overrides);
+        self.store.write(|tx| {
+            let last = tx.audit_last_of(RULES_OVERRIDES_ACTION)?;
+            let unchanged = match &last {
+                Some(r) => r.details == details,
+                None => details == "none",
+            };
+            if unchanged {
+                return Ok(false);
+            }
+            tx.audit(AuditInput {
+                at: ts(now),
+                actor: "system".into(),
+                action: RULES_OVERRIDES_ACTION.into(),
+                object: "rules".into(),
+                details,
+            })?;
+            Ok(true)
+        })
+    }
+
     /// First run: creates the administrator when there is no user at all.
     pub fn bootstrap_admin(
         &self,

@@ -158,3 +158,54 @@ fn high_reads_and_hidden_ids_are_audited_once_an_hour_and_capped() {
         assert!(o.svc.store.verify_audit().expect("verify").is_ok());
     }
 }
+
+/// Rules overrides (quy tắc thay thế tại cơ sở): a set added, edited or removed since the trail
+/// last recorded it is written to the audit trail once; an unchanged set writes nothing.
+#[test]
+fn a_changed_rules_override_set_is_written_to_the_trail_once() {
+    for b in backends() {
+        let o = org(&b.url);
+        let none: Vec<(String, String)> = Vec::new();
+        let one = vec![("regime-b.toml".to_string(), "[a]\nx = 1\n".to_string())];
+        let edited = vec![("regime-b.toml".to_string(), "[a]\nx = 2\n".to_string())];
+        let steps: [(&[(String, String)], bool); 6] = [
+            (&none, false),
+            (&one, true),
+            (&one, false),
+            (&edited, true),
+            (&none, true),
+            (&none, false),
+        ];
+        for (i, (set, writes)) in steps.iter().enumerate() {
+            let before = count(&o, RULES_OVERRIDES_ACTION);
+            let wrote = o.svc.record_rules_overrides(now(), set).expect("record");
+            assert_eq!(wrote, *writes, "{} step {i}", b.name);
+            assert_eq!(
+                count(&o, RULES_OVERRIDES_ACTION),
+                before + usize::from(*writes),
+                "{} step {i}",
+                b.name
+            );
+        }
+        let recs = o.svc.store.audit_records().expect("records");
+        let last = recs
+            .iter()
+            .rev()
+            .find(|r| r.action == RULES_OVERRIDES_ACTION)
+            .expect("recorded");
+        assert_eq!(last.details, "none", "{}", b.name);
+        let edit = recs
+            .iter()
+            .filter(|r| r.action == RULES_OVERRIDES_ACTION)
+            .nth(1)
+            .expect("edit recorded");
+        assert_eq!(edit.details, overrides_fingerprint(&edited));
+        assert_ne!(overrides_fingerprint(&one), overrides_fingerprint(&edited));
+        assert!(
+            edit.details.starts_with("regime-b.toml="),
+            "{}",
+            edit.details
+        );
+        assert!(o.svc.store.verify_audit().expect("verify").is_ok());
+    }
+}

@@ -110,6 +110,7 @@ fn action_label(code: &str) -> Option<String> {
         "item.reject" => "Không duyệt đề xuất",
         "item.recall-return" => "Trả tài liệu thu hồi",
         "item.declassify-expired" => "Giải mật do hết thời hạn",
+        "rules.overrides" => "Quy tắc thay thế tại cơ sở đã thay đổi",
         "item.text" => "Lưu văn bản để đối chiếu",
         "notice.done" => "Đã gửi thông báo",
         "position.create" => "Tạo chức vụ",
