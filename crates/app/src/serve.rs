@@ -164,15 +164,21 @@ pub fn run(
     }
     // Rules overrides: logged by `load_rules`; a set that changed since the audit trail last
     // recorded it (added, edited, removed) is written to the trail.
-    match crate::cli::rule_overrides(data) {
-        Err(e) => tracing::error!(error = %format!("{e:#}"), "rules overrides could not be read"),
-        Ok(o) => match svc.record_rules_overrides(bmnn_web::now_utc(), &o) {
-            Ok(true) => tracing::warn!(
-                "rules overrides changed since the last start; recorded in the audit trail"
-            ),
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "rules overrides could not be recorded"),
-        },
+    let overrides = crate::cli::rule_overrides(data).unwrap_or_else(|e| {
+        tracing::error!(error = %format!("{e:#}"), "rules overrides could not be read");
+        Vec::new()
+    });
+    let overrides_vi: Vec<String> =
+        bmnn_core::rules_override::differences(&bmnn_core::rules::EMBEDDED, &overrides)
+            .iter()
+            .map(|c| c.summary_vi())
+            .collect();
+    match svc.record_rules_overrides(bmnn_web::now_utc(), &overrides) {
+        Ok(true) => tracing::warn!(
+            "rules overrides changed since the last start; recorded in the audit trail"
+        ),
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "rules overrides could not be recorded"),
     }
     match svc.run_automatic(bmnn_web::now_utc(), bmnn_web::today_vn()) {
         Ok(r) if !r.expired.is_empty() => tracing::info!(
@@ -196,6 +202,7 @@ pub fn run(
         // Signs report bundles exported from the pages and the API.
         report_signing_key: crate::report_cmd::signing_key(data)?,
         token_days: i64::from(args.token_days),
+        rules_overrides: overrides_vi,
         ..WebConfig::default()
     };
     let tls = if args.tls {

@@ -26,6 +26,27 @@ pub struct Change {
     pub keys: Vec<String>,
 }
 
+impl Change {
+    /// In plain Vietnamese for the legal-points page: the file, whether it replaces an embedded
+    /// file, and how many rules it changes (the keys themselves are for `bmnn doctor`).
+    pub fn summary_vi(&self) -> String {
+        let what = if self.replaces {
+            "thay cho tệp quy tắc gắn sẵn cùng tên"
+        } else {
+            "tệp quy tắc bổ sung"
+        };
+        if self.keys.is_empty() {
+            format!("Tệp «{}» ({what}): giống hệt quy tắc gắn sẵn.", self.file)
+        } else {
+            format!(
+                "Tệp «{}» ({what}): thay đổi {} quy định so với quy tắc gắn sẵn; chi tiết do quản trị viên xem bằng lệnh kiểm tra hệ thống.",
+                self.file,
+                self.keys.len()
+            )
+        }
+    }
+}
+
 /// Label of an element of an array of tables: its `code` when it has one, else its index.
 fn element_label(v: &Value, i: usize) -> String {
     match v.get("code").and_then(Value::as_str) {

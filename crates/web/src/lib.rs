@@ -56,6 +56,9 @@ pub struct WebConfig {
     /// Seconds a request body may take to arrive (a slow uploader is answered 408 past it,
     /// [`body_deadline`]). 32 MB at 1 MB/s fits.
     pub body_read_secs: u64,
+    /// The rules overrides in force (quy tắc thay thế tại cơ sở), one plain Vietnamese line
+    /// each, for the legal-points page (`rules_override::Change::summary_vi`).
+    pub rules_overrides: Vec<String>,
     /// This unit's report signing key (Ed25519 secret, `bmnn report keygen`): signs the report
     /// bundles exported from the pages and the API. None: export is refused with what to do.
     pub report_signing_key: Option<[u8; 32]>,
@@ -77,6 +80,7 @@ impl Default for WebConfig {
             data_key: [0u8; 32],
             max_body_bytes: 32 * 1024 * 1024,
             body_read_secs: 45,
+            rules_overrides: Vec::new(),
             report_signing_key: None,
             // Enough for a person who mistypes, far too few for guessing (the account lockout
             // stops guessing one account; this stops trying many from one machine).

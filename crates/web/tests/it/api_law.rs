@@ -396,3 +396,44 @@ async fn the_printed_register_cites_the_rules_of_its_regime() {
         }
     }
 }
+
+/// The legal-points page says whether the rules in force are the embedded ones, and names each
+/// override of the installation in plain Vietnamese (what changes, not the keys).
+#[tokio::test]
+async fn the_legal_points_page_lists_the_rules_overrides_in_force() {
+    let app = crate::helpers::TestApp::spawn();
+    let c = crate::ui_client::Client::session(&app, "baomat");
+    let page = c.get("/rules/unconfirmed").await.text();
+    assert!(page.contains("Quy tắc thay thế tại cơ sở"), "{page}");
+    assert!(page.contains("Không có: áp dụng quy tắc gắn sẵn"));
+
+    let embedded_b = bmnn_core::rules::EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == "regime-b.toml")
+        .expect("embedded regime B")
+        .1;
+    let changed = embedded_b.replacen("confirmed = true", "confirmed = false", 1);
+    assert_ne!(changed, embedded_b, "the test changes one rule");
+    let lines: Vec<String> = bmnn_core::rules_override::differences(
+        &bmnn_core::rules::EMBEDDED,
+        &[("regime-b.toml".to_string(), changed)],
+    )
+    .iter()
+    .map(|c| c.summary_vi())
+    .collect();
+    let app = crate::helpers::TestApp::spawn_with(bmnn_web::WebConfig {
+        rules_overrides: lines.clone(),
+        ..Default::default()
+    });
+    let c = crate::ui_client::Client::session(&app, "baomat");
+    let page = c.get("/rules/unconfirmed").await.text();
+    assert!(!page.contains("Không có: áp dụng quy tắc gắn sẵn"));
+    assert!(page.contains("khác quy tắc gắn sẵn"), "{page}");
+    assert_eq!(lines.len(), 1);
+    assert!(
+        page.contains(
+            "Tệp «regime-b.toml» (thay cho tệp quy tắc gắn sẵn cùng tên): thay đổi 1 quy định"
+        ),
+        "{page}"
+    );
+}

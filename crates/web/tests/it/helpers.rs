@@ -140,10 +140,15 @@ fn with_database(url: &str, db: &str) -> String {
 impl TestApp {
     /// A fresh installation with the test organisation.
     pub fn spawn() -> TestApp {
+        Self::spawn_with(WebConfig::default())
+    }
+
+    /// A fresh installation with the test organisation, served with `cfg`.
+    pub fn spawn_with(cfg: WebConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = open_store(dir.path());
         let svc = Service::new(store, RuleSet::embedded());
-        let state = AppState::new(svc, WebConfig::default());
+        let state = AppState::new(svc, cfg);
         let svc = state.svc.clone();
         let router = bmnn_web::router(state);
         let org = setup_org(&svc);
