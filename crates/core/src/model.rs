@@ -85,7 +85,7 @@ impl Role {
 }
 
 /// Cơ quan, tổ chức: the agency running this bmnn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Agency {
     pub name: String,
     /// Cơ quan cấp trên trực tiếp.
@@ -97,7 +97,7 @@ pub struct Agency {
 }
 
 /// Đơn vị: a unit of the agency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Unit {
     pub id: Id,
     pub name: String,
@@ -117,7 +117,7 @@ pub enum Rank {
 }
 
 /// Chức vụ: a post, mapped to a legal position kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Position {
     pub id: Id,
     /// As the agency writes it: "Giám đốc Sở", "Phó Giám đốc Sở", "Trưởng phòng Kế hoạch".
@@ -131,7 +131,7 @@ pub struct Position {
 }
 
 /// Người dùng.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: Id,
     pub username: String,
@@ -155,7 +155,7 @@ impl User {
 }
 
 /// Văn bản ủy quyền: a written delegation from a head to a deputy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delegation {
     pub id: Id,
     pub grantor_id: Id,
@@ -164,34 +164,40 @@ pub struct Delegation {
     /// Highest level covered.
     pub max_level: Level,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub valid_from: Date,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub valid_to: Date,
     /// Số, ngày văn bản ủy quyền.
     pub document_ref: String,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub revoked_on: Option<Date>,
 }
 
 /// Danh mục bí mật nhà nước: a catalogue decision (Quyết định … /QĐ-TTg).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Catalogue {
     pub id: Id,
     pub decision_ref: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub decision_date: Date,
     pub title: String,
     pub field: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub effective_from: Date,
     /// When a new decision replaced this one (kept for history).
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub replaced_on: Option<Date>,
     pub replaced_by: Option<Id>,
 }
 
 /// Mục trong danh mục: one catalogue entry with its level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CatalogueItem {
     pub id: Id,
     pub catalogue_id: Id,
@@ -200,6 +206,7 @@ pub struct CatalogueItem {
     pub text: String,
     /// When the entry left the catalogue (items relying on it are declassified).
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub removed_on: Option<Date>,
 }
 
@@ -306,7 +313,7 @@ impl Status {
 }
 
 /// Tài liệu, vật chứa bí mật nhà nước: the unit the registers track.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SecretItem {
     pub id: Id,
     pub carrier: Carrier,
@@ -328,9 +335,11 @@ pub struct SecretItem {
     /// Căn cứ xác định độ mật: the catalogue entry.
     pub catalogue_item_id: Option<Id>,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub doc_date: Option<Date>,
     /// Ngày xác định độ mật: starts the protection period.
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub classified_on: Option<Date>,
     pub classified_by: Option<Id>,
     pub decision_ref: Option<String>,
@@ -338,6 +347,7 @@ pub struct SecretItem {
     pub regime: String,
     /// Ngày hết thời hạn bảo vệ (None for places: event-based).
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub expiry: Option<Date>,
     /// Được phép sao, chụp.
     pub copy_allowed: bool,
@@ -362,8 +372,10 @@ pub struct SecretItem {
     pub status: Status,
     /// Hạn trả (dấu "Tài liệu thu hồi").
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub recall_due: Option<Date>,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub returned_on: Option<Date>,
     /// "Chỉ người có tên mới được bóc bì": the named person.
     pub named_recipient: Option<String>,
@@ -483,11 +495,12 @@ impl CopyForm {
 }
 
 /// Who decided a request, and by what authority.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     pub by: Option<Id>,
     pub by_name: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub on: Date,
     /// Regime code in force on the decision date.
     pub regime: String,
@@ -528,7 +541,7 @@ pub struct ExternalDecision {
 }
 
 /// Details of a request, by kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RequestDetails {
     Copy {
@@ -548,13 +561,16 @@ pub enum RequestDetails {
         purpose: String,
         place: String,
         #[serde(with = "iso_date")]
+        #[schemars(schema_with = "crate::dates::date_schema")]
         from: Date,
         #[serde(with = "iso_date")]
+        #[schemars(schema_with = "crate::dates::date_schema")]
         until: Date,
         measures: String,
         /// Trưởng đoàn công tác (abroad: must be informed, Law Điều 14.2).
         delegation_head: Option<String>,
         #[serde(default, with = "iso_date_opt")]
+        #[schemars(schema_with = "crate::dates::opt_date_schema")]
         returned_on: Option<Date>,
         return_report: Option<String>,
     },
@@ -568,6 +584,7 @@ pub enum RequestDetails {
         /// Cam kết bảo vệ BMNN (and, for foreign parties, not to pass it on).
         commitment: bool,
         #[serde(default, with = "iso_date_opt")]
+        #[schemars(schema_with = "crate::dates::opt_date_schema")]
         provided_on: Option<Date>,
     },
     Destroy {
@@ -580,12 +597,13 @@ pub enum RequestDetails {
         performers: Vec<String>,
         minutes_ref: Option<String>,
         #[serde(default, with = "iso_date_opt")]
+        #[schemars(schema_with = "crate::dates::opt_date_schema")]
         destroyed_on: Option<Date>,
     },
 }
 
 /// Yêu cầu: copy, take-out, provision, destruction, declassification (request → decision → act).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Request {
     pub id: Id,
     pub kind: RequestKind,
@@ -595,6 +613,7 @@ pub struct Request {
     pub requester_id: Id,
     pub requester_name: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub requested_on: Date,
     pub status: RequestStatus,
     pub decision: Option<Decision>,
@@ -629,7 +648,7 @@ impl Request {
 }
 
 /// Kind of notification owed (thông báo bằng văn bản).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoticeKind {
     Extension,
@@ -653,7 +672,7 @@ impl NoticeKind {
 }
 
 /// A notification the agency owes a recipient, with its deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notice {
     pub id: Id,
     pub item_id: Id,
@@ -661,10 +680,13 @@ pub struct Notice {
     pub kind: NoticeKind,
     pub recipient: String,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub created_on: Date,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub due: Date,
     #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub done_on: Option<Date>,
     pub done_ref: Option<String>,
     pub basis: String,
@@ -675,14 +697,16 @@ pub struct Notice {
 }
 
 /// One event in an item's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemEvent {
     pub id: Id,
     pub item_id: Id,
     pub kind: String,
     /// Date of the act (decides the regime).
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub on: Date,
+    #[schemars(schema_with = "crate::schema::timestamp")]
     pub at: PrimitiveDateTime,
     pub actor_id: Option<Id>,
     pub actor_name: String,
@@ -842,7 +866,7 @@ fn confirmed_default() -> bool {
 
 /// Mã truy cập API: one bearer token of a user (the database keeps its SHA-256 only).
 /// Timestamps are UTC text as `service::ts` writes them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApiToken {
     pub id: Id,
     pub user_id: Id,
@@ -864,7 +888,7 @@ impl ApiToken {
 
 /// Thay đổi quyền chờ phê duyệt: granting or raising a clearance, or giving the clerk, leader
 /// or security-officer role, waits for the head of the agency or the person the agency names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrivilegeChange {
     pub id: Id,
     pub user_id: Id,
@@ -891,13 +915,13 @@ pub struct PrivilegeChange {
 }
 
 /// The post as it is and as it would be once the change is approved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PositionGrant {
     pub old: Position,
     pub new: Position,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PrivilegeStatus {
     Pending,

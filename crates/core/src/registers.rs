@@ -56,19 +56,24 @@ impl RegisterKind {
 }
 
 /// Ký nhận: the receiver's acknowledgement of a handover.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "EntryAck")]
 pub struct Ack {
     pub by: Option<Id>,
     pub by_name: String,
+    #[schemars(schema_with = "crate::schema::timestamp")]
     pub at: PrimitiveDateTime,
     /// Signed on the printed paper register rather than in the system.
     pub on_paper: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Hủy bỏ mục sổ: why, by whom, when (the number is not reused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "EntryCancellation")]
 pub struct Cancellation {
     pub reason: String,
     pub by: Id,
+    #[schemars(schema_with = "crate::schema::timestamp")]
     pub at: PrimitiveDateTime,
 }
 
@@ -89,7 +94,7 @@ pub struct NewEntry {
     pub to_user: Option<Id>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterEntry {
     pub id: Id,
     pub kind: RegisterKind,
@@ -97,6 +102,7 @@ pub struct RegisterEntry {
     /// Số thứ tự in the year's book.
     pub number: i64,
     #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub item_id: Option<Id>,
     pub request_id: Option<Id>,

@@ -26,3 +26,10 @@ pub fn id_list(_: &mut SchemaGenerator) -> Schema {
 pub fn act_date(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": ["string", "null"], "format": "date", "x-act-date": true})
 }
+
+/// A UTC time as `time` serializes a `PrimitiveDateTime` without its human-readable feature:
+/// `[year, ordinal day, hour, minute, second, nanosecond]` (thời điểm).
+pub fn timestamp(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "integer"}, "minItems": 6, "maxItems": 6,
+        "description": "UTC time as [year, day of year, hour, minute, second, nanosecond]"})
+}

@@ -91,6 +91,16 @@ impl Serialize for InboxAct {
     }
 }
 
+/// By its code ([`InboxAct::codes`]), as it serializes.
+impl schemars::JsonSchema for InboxAct {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "InboxAct".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "enum": InboxAct::codes()})
+    }
+}
+
 impl<'de> Deserialize<'de> for InboxAct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let code = String::deserialize(d)?;
@@ -100,7 +110,9 @@ impl<'de> Deserialize<'de> for InboxAct {
 }
 
 /// Which line of the inbox (the group it is shown in).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum InboxGroup {
     /// Chờ tôi quyết định.
@@ -128,7 +140,7 @@ impl InboxGroup {
 }
 
 /// One line of the inbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InboxLine {
     pub group: InboxGroup,
     /// What kind of work, in Vietnamese.
@@ -142,9 +154,11 @@ pub struct InboxLine {
     pub text: String,
     /// When it was asked (or registered, or decided).
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub since: Date,
     /// A deadline, when the law or the object gives one.
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub due: Option<Date>,
     pub urgency: Urgency,
     /// Drafter's lines: the outcome (Đã duyệt, Không duyệt, Chờ quyết định) and the reason.
@@ -155,7 +169,7 @@ pub struct InboxLine {
 }
 
 /// Chờ tôi xử lý.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inbox {
     pub lines: Vec<InboxLine>,
     /// Lines with something to do ([`InboxLine::waiting`]).

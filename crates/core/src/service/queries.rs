@@ -17,7 +17,8 @@ pub struct ItemDetail {
 }
 
 /// The organisation as the admin pages show it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Org")]
 pub struct OrgView {
     pub agency: Option<Agency>,
     pub units: Vec<Unit>,

@@ -145,7 +145,7 @@ pub struct CompleteCmd {
 }
 
 /// One line of the destruction minutes (biên bản tiêu hủy), TT07 Điều 13.4.d.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DestroyedLine {
     pub item_id: Id,
     pub number_symbol: String,

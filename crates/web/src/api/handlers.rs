@@ -21,6 +21,7 @@ use bmnn_core::model::{
 use bmnn_core::ports::Store;
 use bmnn_core::registers::{RegisterEntry, RegisterKind};
 use bmnn_core::service::*;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::Date;
@@ -40,10 +41,23 @@ fn created<T: serde::Serialize>(v: T) -> Res {
 /// `acts` lists their codes ([`ActKind`]), as the service computes them for the pages, so an
 /// API client offers what the pages offer.
 #[derive(Serialize)]
-struct WithActs<T> {
+pub(crate) struct WithActs<T> {
     #[serde(flatten)]
     object: T,
     acts: Vec<ActKind>,
+}
+
+/// `T`'s schema and the required `acts` (the component `{T}WithActs`): what serde's
+/// `flatten` sends.
+impl<T: JsonSchema> JsonSchema for WithActs<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}WithActs", T::schema_name()).into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let object = g.subschema_for::<T>();
+        let acts = g.subschema_for::<Vec<ActKind>>();
+        json_schema!({"allOf": [object, {"type": "object", "required": ["acts"], "properties": {"acts": acts}}]})
+    }
 }
 
 fn with_acts<T>((object, acts): (T, Vec<ActKind>)) -> WithActs<T> {
@@ -52,8 +66,9 @@ fn with_acts<T>((object, acts): (T, Vec<ActKind>)) -> WithActs<T> {
 
 /// `GET /items/{id}`: the item detail with the acts open on the item, on each of its requests
 /// and on each of its notices (`Service::item_view`).
-#[derive(Serialize)]
-struct ItemAnswer {
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ItemDetail")]
+pub(crate) struct ItemAnswer {
     item: SecretItem,
     events: Vec<ItemEvent>,
     requests: Vec<WithActs<Request>>,
@@ -696,8 +711,9 @@ pub async fn register_book<S: Store>(
 
 /// `GET /registers/{kind}/{year}`: the book, each entry with the acts open on it
 /// (`Service::entry_acts`: a handover entry the caller may sign for, cancel …).
-#[derive(Serialize)]
-struct RegisterBookAnswer {
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "RegisterBook")]
+pub(crate) struct RegisterBookAnswer {
     kind: RegisterKind,
     year: i32,
     regime: String,

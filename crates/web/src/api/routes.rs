@@ -280,8 +280,8 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .query("status", r("RequestStatus"), "trạng thái")
             .query("item_id", int(), "của tài liệu")
             .query("requester_id", int(), "của người đề nghị")
-            .ok(200, array(r("Request"))),
-        route(M::GET, "/requests/{id}", h::get_request::<S>, "getRequest", "Yêu cầu", "Chi tiết yêu cầu").ok(200, r("Request")),
+            .ok(200, array(r("RequestWithActs"))),
+        route(M::GET, "/requests/{id}", h::get_request::<S>, "getRequest", "Yêu cầu", "Chi tiết yêu cầu").ok(200, r("RequestWithActs")),
         route(M::POST, "/requests/{id}/decision", h::decide::<S>, "decide", "Yêu cầu", "Cho phép hoặc từ chối (bằng văn bản, nêu lý do)")
             .body(cmd_body::<DecideCmd>(Some("request_id")))
             .ok(200, r("Request")),
@@ -305,7 +305,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::GET, "/notices", h::list_notices::<S>, "listNotices", "Thời hạn", "Thông báo phải gửi")
             .query("open_only", boolean(), "chỉ thông báo chưa gửi")
             .query("item_id", int(), "của tài liệu")
-            .ok(200, array(r("Notice"))),
+            .ok(200, array(r("NoticeWithActs"))),
         route(M::POST, "/notices/{id}/done", h::notice_done::<S>, "noticeDone", "Thời hạn", "Ghi nhận đã gửi thông báo")
             .roles(access::NOTICE_KEEPERS)
             .body(cmd_body::<NoticeDoneCmd>(Some("notice_id")))

@@ -8,10 +8,13 @@
 //! types. `components()` is the `components/schemas` section of the OpenAPI document; routes
 //! point at it with [`r`].
 
-use bmnn_core::acts::ActKind;
+use super::handlers as h;
 use bmnn_core::model;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
+use bmnn_core::service;
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 pub fn r(name: &str) -> Value {
@@ -248,39 +251,6 @@ pub fn agency() -> Value {
     ])
 }
 
-/// Chờ tôi xử lý (`Service::inbox`).
-fn inbox() -> Value {
-    let line = obj(&[
-        (
-            "group",
-            enumeration(&["decide", "sign", "register", "mine", "deadlines"]),
-            true,
-        ),
-        ("kind", text(), true),
-        (
-            "act",
-            enumeration(&bmnn_core::service::InboxAct::codes()),
-            true,
-        ),
-        ("item_id", opt(int()), true),
-        ("request_id", opt(int()), true),
-        ("entry_id", opt(int()), true),
-        ("notice_id", opt(int()), true),
-        ("text", text(), true),
-        ("since", date(), true),
-        ("due", opt(date()), true),
-        (
-            "urgency",
-            enumeration(&["overdue", "today", "soon", "info"]),
-            true,
-        ),
-        ("outcome", opt(text()), true),
-        ("reason", opt(text()), true),
-        ("waiting", boolean(), true),
-    ]);
-    obj(&[("lines", array(line), true), ("count", int(), true)])
-}
-
 pub fn new_unit() -> Value {
     obj(&[("name", ne(), true), ("parent_id", opt(int()), false)])
 }
@@ -334,40 +304,6 @@ pub fn new_password() -> Value {
             json!({"type": "string", "maxLength": 1024, "description": "mật khẩu hiện tại (bắt buộc khi đổi mật khẩu của chính mình)"}),
             false,
         ),
-    ])
-}
-
-pub fn api_token() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("user_id", int(), true),
-        ("name", text(), true),
-        ("created_at", text(), true),
-        ("expires_at", opt(text()), true),
-        ("last_used_at", opt(text()), true),
-        ("revoked_at", opt(text()), true),
-    ])
-}
-
-pub fn privilege_change() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("user_id", int(), true),
-        ("requested_by", int(), true),
-        ("requested_at", text(), true),
-        ("old_roles", array(r("Role")), true),
-        ("old_clearance", opt(r("Level")), true),
-        ("new_roles", array(r("Role")), true),
-        ("new_clearance", opt(r("Level")), true),
-        ("old_position_id", opt(int()), true),
-        ("new_position_id", opt(int()), true),
-        (
-            "status",
-            enumeration(&["pending", "approved", "rejected"]),
-            true,
-        ),
-        ("decided_by", opt(int()), true),
-        ("decided_at", opt(text()), true),
     ])
 }
 
@@ -438,314 +374,6 @@ pub fn token_request() -> Value {
 
 // ---- Answers ------------------------------------------------------------------------
 
-fn user() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("username", text(), true),
-        ("full_name", text(), true),
-        ("roles", array(r("Role")), true),
-        ("clearance", opt(r("Level")), true),
-        ("position_id", opt(int()), true),
-        ("unit_id", opt(int()), true),
-        ("active", boolean(), true),
-    ])
-}
-
-fn item() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("carrier", r("Carrier"), true),
-        ("electronic", boolean(), true),
-        ("origin", r("Origin"), true),
-        ("number_symbol", opt(text()), true),
-        ("doc_type", text(), true),
-        ("summary", opt(text()), true),
-        ("summary_consent_ref", opt(text()), true),
-        ("level", r("Level"), true),
-        ("field", opt(text()), true),
-        ("catalogue_item_id", opt(int()), true),
-        ("doc_date", opt(date()), true),
-        ("classified_on", opt(date()), true),
-        ("classified_by", opt(int()), true),
-        ("decision_ref", opt(text()), true),
-        ("regime", text(), true),
-        ("expiry", opt(date()), true),
-        ("copy_allowed", boolean(), true),
-        ("circulation", text(), true),
-        ("copies_issued", uint(), true),
-        ("recipients", strings(), true),
-        ("drafter_id", opt(int()), true),
-        ("drafter_name", text(), true),
-        ("signer", opt(text()), true),
-        ("issuer", opt(text()), true),
-        ("unit_id", opt(int()), true),
-        ("holder_id", opt(int()), true),
-        ("location", text(), true),
-        ("status", r("Status"), true),
-        ("recall_due", opt(date()), true),
-        ("returned_on", opt(date()), true),
-        ("named_recipient", opt(text()), true),
-        ("named_recipient_id", opt(int()), true),
-        ("sealed", boolean(), true),
-        ("urgent", boolean(), true),
-        ("taken_out", opt(int()), true),
-        (
-            "basis_warning",
-            json!({"type": "string", "description": "warning about the classification's basis (regime A without a catalogue entry); absent when none"}),
-            false,
-        ),
-        ("next_copy_no", uint(), true),
-    ])
-}
-
-fn event() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("item_id", int(), true),
-        ("kind", text(), true),
-        ("on", date(), true),
-        ("at", timestamp(), true),
-        ("actor_id", opt(int()), true),
-        ("actor_name", text(), true),
-        ("regime", text(), true),
-        ("basis", text(), true),
-        (
-            "confirmed",
-            json!({"type": "boolean", "description": "false: the rule cited is marked unconfirmed (chưa xác nhận) in the rules of the act's date"}),
-            true,
-        ),
-        ("reference", opt(text()), true),
-        ("delegation_id", opt(int()), true),
-        ("note", text(), true),
-    ])
-}
-
-fn decision() -> Value {
-    obj(&[
-        ("by", opt(int()), true),
-        ("by_name", text(), true),
-        ("on", date(), true),
-        ("regime", text(), true),
-        ("basis", text(), true),
-        (
-            "confirmed",
-            json!({"type": "boolean", "description": "false: the rule applied is marked unconfirmed (chưa xác nhận) in the rules of the decision's date"}),
-            true,
-        ),
-        ("delegation_id", opt(int()), true),
-        ("external_ref", opt(text()), true),
-        (
-            "external",
-            json!({"type": "object", "additionalProperties": false,
-            "required": ["number", "date", "signer", "attachment_id"],
-            "properties": {"number": text(), "date": date(), "signer": text(), "attachment_id": int()},
-            "description": "the outside decision: its signer decided; by/by_name recorded it"}),
-            false,
-        ),
-        ("reference", opt(text()), true),
-        ("approved", boolean(), true),
-        ("reason", opt(text()), true),
-    ])
-}
-
-fn request_details() -> Value {
-    let kind = |k: &str| json!({"type": "string", "const": k});
-    json!({"oneOf": [
-        obj(&[("kind", kind("copy"), true), ("form", r("CopyForm"), true), ("count", uint(), true),
-              ("purpose", text(), true), ("recipients", strings(), true), ("produced", array(uint()), true),
-              ("surplus_destroyed", uint(), true), ("operator", opt(text()), true), ("place", opt(text()), true)]),
-        obj(&[("kind", kind("take-out"), true), ("abroad", boolean(), true), ("purpose", text(), true),
-              ("place", text(), true), ("from", date(), true), ("until", date(), true), ("measures", text(), true),
-              ("delegation_head", opt(text()), true), ("returned_on", opt(date()), false), ("return_report", opt(text()), true)]),
-        obj(&[("kind", kind("provide"), true), ("foreign", boolean(), true), ("party", text(), true),
-              ("representative", text(), true), ("identity", text(), true), ("purpose", text(), true),
-              ("commitment", boolean(), true), ("provided_on", opt(date()), false)]),
-        obj(&[("kind", kind("destroy"), true), ("emergency", boolean(), true), ("council", strings(), true),
-              ("council_decision_ref", opt(text()), true), ("council_minutes_ref", opt(text()), true),
-              ("method", text(), true), ("place", text(), true), ("performers", strings(), true),
-              ("minutes_ref", opt(text()), true), ("destroyed_on", opt(date()), false)]),
-    ]})
-}
-
-fn request() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("kind", r("RequestKind"), true),
-        ("item_ids", nonempty(int()), true),
-        ("level", r("Level"), true),
-        ("requester_id", int(), true),
-        ("requester_name", text(), true),
-        ("requested_on", date(), true),
-        ("status", r("RequestStatus"), true),
-        ("decision", opt(r("Decision")), true),
-        ("details", r("RequestDetails"), true),
-    ])
-}
-
-fn notice() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("item_id", int(), true),
-        ("level", r("Level"), true),
-        (
-            "kind",
-            enumeration(&[
-                "extension",
-                "adjustment",
-                "declassification",
-                "catalogue-removal",
-                "scan-match",
-            ]),
-            true,
-        ),
-        ("recipient", text(), true),
-        ("created_on", date(), true),
-        ("due", date(), true),
-        ("done_on", opt(date()), false),
-        ("done_ref", opt(text()), true),
-        ("basis", text(), true),
-        (
-            "confirmed",
-            json!({"type": "boolean", "description": "false: the rule that owes the notice is marked unconfirmed in the rules of the act's date"}),
-            true,
-        ),
-    ])
-}
-
-fn register_entry() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("kind", r("RegisterKind"), true),
-        ("year", json!({"type": "integer", "format": "int32"}), true),
-        ("number", int(), true),
-        ("date", date(), true),
-        ("item_id", opt(int()), true),
-        ("request_id", opt(int()), true),
-        ("level", r("Level"), true),
-        ("regime", text(), true),
-        (
-            "fields",
-            json!({"type": "object", "additionalProperties": {"type": "string"}}),
-            true,
-        ),
-        ("corrects", opt(int()), true),
-        ("created_by", int(), true),
-        ("to_user", opt(int()), true),
-        (
-            "ack",
-            opt(obj(&[
-                ("by", opt(int()), true),
-                ("by_name", text(), true),
-                ("at", timestamp(), true),
-                ("on_paper", boolean(), true),
-            ])),
-            true,
-        ),
-        (
-            "cancelled",
-            opt(obj(&[
-                ("reason", text(), true),
-                ("by", int(), true),
-                ("at", timestamp(), true),
-            ])),
-            true,
-        ),
-    ])
-}
-
-fn register_book() -> Value {
-    obj(&[
-        ("kind", r("RegisterKind"), true),
-        ("year", json!({"type": "integer", "format": "int32"}), true),
-        ("regime", text(), true),
-        ("title", text(), true),
-        ("form", text(), true),
-        ("confirmed", boolean(), true),
-        ("note", text(), true),
-        ("instructions", text(), true),
-        ("columns", strings(), true),
-        ("total", int(), true),
-        ("entries", array(r("RegisterEntry")), true),
-        ("rows", array(strings()), true),
-    ])
-}
-
-fn obligation() -> Value {
-    obj(&[
-        (
-            "kind",
-            enumeration(&[
-                "expiry",
-                "extension-deadline",
-                "notice",
-                "recall",
-                "taken-out",
-                "handover-ack",
-                "decision",
-                "annual-report",
-                "commitment",
-                "remedy",
-                "incident-report",
-                "meeting-documents",
-                "plan-task",
-                "annual-plan",
-                "subordinate-plan",
-                "subordinate-report",
-            ]),
-            true,
-        ),
-        (
-            "urgency",
-            enumeration(&["overdue", "today", "soon", "info"]),
-            true,
-        ),
-        ("due", date(), true),
-        ("item_id", opt(int()), true),
-        ("request_id", opt(int()), true),
-        ("notice_id", opt(int()), true),
-        ("entry_id", opt(int()), true),
-        ("text", text(), true),
-    ])
-}
-
-fn catalogue() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("decision_ref", text(), true),
-        ("decision_date", date(), true),
-        ("title", text(), true),
-        ("field", text(), true),
-        ("effective_from", date(), true),
-        ("replaced_on", opt(date()), false),
-        ("replaced_by", opt(int()), true),
-    ])
-}
-
-fn catalogue_item() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("catalogue_id", int(), true),
-        ("level", r("Level"), true),
-        ("number", text(), true),
-        ("text", text(), true),
-        ("removed_on", opt(date()), false),
-    ])
-}
-
-fn delegation() -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("grantor_id", int(), true),
-        ("grantee_id", int(), true),
-        ("acts", nonempty(r("Act")), true),
-        ("max_level", r("Level"), true),
-        ("valid_from", date(), true),
-        ("valid_to", date(), true),
-        ("document_ref", text(), true),
-        ("revoked_on", opt(date()), false),
-    ])
-}
-
 fn error() -> Value {
     obj(&[(
         "error",
@@ -785,29 +413,65 @@ fn error() -> Value {
     )])
 }
 
-/// `schema` with `acts`: the codes of the acts open to the caller on the object
-/// (`bmnn_core::acts::ActKind`), required where every answer of that schema carries them
-/// (reads carry them; the answer of an act need not).
-fn offering_acts(mut schema: Value, required: bool) -> Value {
-    schema["properties"]["acts"] = json!({"type": "array", "items": r("ActKind"),
-        "description": "thao tác người gọi được thực hiện trên đối tượng này (có trong các câu trả lời đọc)"});
-    if required && let Some(req) = schema["required"].as_array_mut() {
-        req.push(json!("acts"));
-    }
-    schema
+/// The generator of the answers' schemas: what serde *sends* (`Contract::Serialize`: a field
+/// is required unless it may be skipped, an `Option` is nullable), references under
+/// `#/components/schemas`.
+fn answer_generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft2020_12().for_serialize();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    settings.into_generator()
 }
 
-/// The schema schemars derives for `T`. A code list is written as an `enum` of its serde
-/// codes (schemars writes a `oneOf` of `const`s when the variants carry doc comments; their
-/// texts join the description).
-fn derived<T: JsonSchema>() -> Value {
-    let v = body_schema::<T>(None);
+/// The answers' schemas, derived from the types the handlers serialize, with every type they
+/// refer to (the code lists among them).
+fn answer_components() -> Map<String, Value> {
+    let mut g = answer_generator();
+    g.subschema_for::<h::ItemAnswer>();
+    g.subschema_for::<h::RegisterBookAnswer>();
+    g.subschema_for::<h::WithActs<model::Request>>();
+    g.subschema_for::<h::WithActs<model::Notice>>();
+    g.subschema_for::<model::SecretItem>();
+    g.subschema_for::<model::Request>();
+    g.subschema_for::<model::Notice>();
+    g.subschema_for::<bmnn_core::registers::RegisterEntry>();
+    g.subschema_for::<service::OrgView>();
+    g.subschema_for::<model::ApiToken>();
+    g.subschema_for::<model::PrivilegeChange>();
+    g.subschema_for::<model::Catalogue>();
+    g.subschema_for::<bmnn_core::audit::AuditRecord>();
+    g.subschema_for::<service::DestroyedLine>();
+    g.subschema_for::<service::Inbox>();
+    g.subschema_for::<bmnn_core::obligations::Obligation>();
+    // Code lists the answers do not name but the bodies and queries do.
+    g.subschema_for::<model::Origin>();
+    g.subschema_for::<model::Status>();
+    g.subschema_for::<model::RequestKind>();
+    g.subschema_for::<model::RequestStatus>();
+    g.subschema_for::<model::CopyForm>();
+    g.subschema_for::<model::Rank>();
+    g.subschema_for::<model::Carrier>();
+    g.subschema_for::<bmnn_core::rules::Act>();
+    let mut defs = g.take_definitions(true);
+    for s in defs.values_mut() {
+        codes_as_enum(s);
+        answer_dates(s);
+    }
+    defs
+}
+
+/// A code list as an `enum` of its serde codes: schemars writes a `oneOf` of `const`s when
+/// the variants carry doc comments; their texts join the description.
+fn codes_as_enum(v: &mut Value) {
     let Some(alts) = v.get("oneOf").and_then(Value::as_array) else {
-        return v;
+        return;
     };
-    let codes: Option<Vec<&Value>> = alts.iter().map(|a| a.get("const")).collect();
-    let Some(codes) = codes else {
-        return v;
+    let Some(codes) = alts
+        .iter()
+        .map(|a| a.get("const").cloned())
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
     };
     let notes: Vec<String> = (alts.iter())
         .filter_map(|a| {
@@ -819,85 +483,43 @@ fn derived<T: JsonSchema>() -> Value {
         })
         .collect();
     let mut e = json!({"type": "string", "enum": codes});
-    if !notes.is_empty() {
+    if let Some(d) = v.get("description") {
+        e["description"] = d.clone();
+    } else if !notes.is_empty() {
         e["description"] = json!(notes.join("; "));
     }
-    e
+    *v = e;
 }
 
-/// `components/schemas`.
+/// A date the API sends (`format: date`): `yyyy-mm-dd`, always four digits of year.
+fn answer_dates(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.get("format") == Some(&json!("date")) => {
+            m.insert("pattern".into(), json!("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
+            m.insert("description".into(), json!("yyyy-mm-dd"));
+        }
+        Value::Object(m) => m.values_mut().for_each(answer_dates),
+        Value::Array(a) => a.iter_mut().for_each(answer_dates),
+        _ => {}
+    }
+}
+
+/// `components/schemas`: the answers, the error, the programme's records and reports. A name
+/// two sources define must mean the same schema (the code lists do).
 pub fn components() -> Value {
-    let mut m = Map::new();
-    let mut put = |n: &str, v: Value| {
-        m.insert(n.to_string(), v);
+    let mut m = answer_components();
+    let mut put = |n: &str, v: Value| match m.get(n) {
+        Some(old) => {
+            let mut v = v;
+            codes_as_enum(&mut v);
+            assert_eq!(*old, v, "two schemas named {n}");
+        }
+        None => {
+            m.insert(n.to_string(), v);
+        }
     };
     put("Error", error());
     programme_components(&mut put);
-    // The code lists: derived from the enums (their serde codes), none written here.
-    put("Level", derived::<bmnn_core::Level>());
-    put("Role", derived::<model::Role>());
-    put("Rank", derived::<model::Rank>());
-    put("Carrier", derived::<model::Carrier>());
-    put("Origin", derived::<model::Origin>());
-    put("Status", derived::<model::Status>());
-    put("RequestKind", derived::<model::RequestKind>());
-    put("RequestStatus", derived::<model::RequestStatus>());
-    put(
-        "RegisterKind",
-        derived::<bmnn_core::registers::RegisterKind>(),
-    );
-    put("CopyForm", derived::<model::CopyForm>());
-    put("Act", derived::<bmnn_core::rules::Act>());
-    put("Agency", agency());
-    put("User", user());
-    put("ApiToken", api_token());
-    put("PrivilegeChange", privilege_change());
-    put(
-        "Unit",
-        obj(&[
-            ("id", int(), true),
-            ("name", text(), true),
-            ("parent_id", opt(int()), true),
-        ]),
-    );
-    put(
-        "Position",
-        obj(&[
-            ("id", int(), true),
-            ("title", text(), true),
-            ("kind", text(), true),
-            ("rank", r("Rank"), true),
-            ("heads_agency", boolean(), true),
-            ("unit_id", opt(int()), true),
-        ]),
-    );
-    put("Delegation", delegation());
-    put("Catalogue", catalogue());
-    put("CatalogueItem", catalogue_item());
-    put("SecretItem", item());
-    put("ItemEvent", event());
-    put("Decision", decision());
-    put("RequestDetails", request_details());
-    put("Request", offering_acts(request(), false));
-    put("Notice", offering_acts(notice(), false));
-    put("RegisterEntry", offering_acts(register_entry(), false));
-    put("ActKind", enumeration(&ActKind::ALL.map(ActKind::code)));
-    put("RegisterBook", register_book());
-    put("Obligation", obligation());
-    put("Inbox", inbox());
-    put(
-        "ItemDetail",
-        offering_acts(
-            obj(&[
-                ("item", r("SecretItem"), true),
-                ("events", array(r("ItemEvent")), true),
-                ("requests", array(r("Request")), true),
-                ("notices", array(r("Notice")), true),
-                ("catalogue_item", opt(r("CatalogueItem")), true),
-            ]),
-            true,
-        ),
-    );
     put(
         "ItemPage",
         obj(&[
@@ -907,39 +529,6 @@ pub fn components() -> Value {
                 true,
             ),
             ("rows", array(r("SecretItem")), true),
-        ]),
-    );
-    put(
-        "Org",
-        obj(&[
-            ("agency", opt(r("Agency")), true),
-            ("units", array(r("Unit")), true),
-            ("positions", array(r("Position")), true),
-            ("users", array(r("User")), true),
-            ("delegations", array(r("Delegation")), true),
-        ]),
-    );
-    put(
-        "AuditRecord",
-        obj(&[
-            ("seq", int(), true),
-            ("at", text(), true),
-            ("actor", text(), true),
-            ("action", text(), true),
-            ("object", text(), true),
-            ("details", text(), true),
-            ("prev_hash", text(), true),
-            ("hash", text(), true),
-        ]),
-    );
-    put(
-        "DestroyedLine",
-        obj(&[
-            ("item_id", int(), true),
-            ("number_symbol", text(), true),
-            ("level", r("Level"), true),
-            ("description", text(), true),
-            ("copies", uint(), true),
         ]),
     );
     Value::Object(m)

@@ -6,6 +6,7 @@ mod helpers;
 mod access_matrix;
 mod api_accounts;
 mod api_acts;
+mod api_answers;
 mod api_bad_input;
 mod api_clearance;
 mod api_fuzz;
