@@ -87,6 +87,7 @@ impl Role {
 /// Cơ quan, tổ chức: the agency running this bmnn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Agency {
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub name: String,
     /// Cơ quan cấp trên trực tiếp.
     pub superior: Option<String>,

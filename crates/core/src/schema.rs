@@ -10,6 +10,13 @@ pub fn nonblank(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"})
 }
 
+/// [`nonblank`] or `null` (a change that leaves the field as it is).
+pub fn opt_nonblank(g: &mut SchemaGenerator) -> Schema {
+    let mut s = nonblank(g);
+    s.insert("type".into(), serde_json::json!(["string", "null"]));
+    s
+}
+
 /// A non-empty list of [`nonblank`] texts (the recipients of a proposal).
 pub fn nonblank_list(g: &mut SchemaGenerator) -> Schema {
     let item = nonblank(g);

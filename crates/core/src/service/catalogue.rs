@@ -10,14 +10,19 @@ use crate::access;
 use crate::validate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A catalogue decision to record (the body of `POST /catalogues`).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewCatalogue {
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub decision_ref: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub decision_date: Date,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub title: String,
     pub field: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub effective_from: Date,
     pub items: Vec<NewCatalogueItem>,
     /// The catalogue this decision replaces, if any.
@@ -42,10 +47,14 @@ pub struct RemoveCatalogueItemCmd {
     pub date: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Mục của danh mục mới.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline)]
 pub struct NewCatalogueItem {
     pub level: Level,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub number: String,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub text: String,
 }
 

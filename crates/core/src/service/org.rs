@@ -19,33 +19,44 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Chức vụ mới (the body of `POST /positions`).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewPosition {
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub title: String,
+    /// Code from `rules/positions.toml` (`GET /rules` → `position_kinds`).
     pub kind: String,
     pub rank: Rank,
     pub heads_agency: bool,
     pub unit_id: Option<Id>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Văn bản ủy quyền to record (the body of `POST /delegations`).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewDelegation {
     /// Người ủy quyền: the head who signed the delegation. Empty: the recording user. The
     /// administrator records a delegation only on behalf of the named grantor.
     #[serde(default)]
     pub grantor_id: Option<Id>,
     pub grantee_id: Id,
+    #[schemars(length(min = 1))]
     pub acts: Vec<Act>,
     pub max_level: Level,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub valid_from: Date,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub valid_to: Date,
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub document_ref: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A change to a user (the body of `PATCH /users/{id}`): a field left out stays as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserChange {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::opt_nonblank")]
     pub full_name: Option<String>,
     pub roles: Option<Vec<Role>>,
     pub clearance: Option<Option<Level>>,

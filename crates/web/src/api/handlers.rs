@@ -119,9 +119,10 @@ fn bounded_date(field: &str, s: &str) -> Result<Date, WebError> {
     Ok(d)
 }
 
-#[derive(Deserialize, Serialize)]
-struct OnDate {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct OnDate {
     #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
+    #[schemars(schema_with = "bmnn_core::schema::act_date")]
     date: Option<Date>,
 }
 
@@ -131,10 +132,14 @@ pub async fn openapi<S: Store>(State(st): St<S>) -> Res {
     ok(super::openapi::document::<S>(&st.svc.rules))
 }
 
-#[derive(Deserialize, Serialize)]
-struct TokenRequest {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct TokenRequest {
+    #[schemars(length(max = 256))]
     username: String,
+    #[schemars(length(max = 1024))]
     password: String,
+    /// What the token is for (shown in the audit trail).
+    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
     name: String,
 }
 
@@ -231,7 +236,7 @@ pub async fn revoke_token<S: Store>(State(st): St<S>, a: Authed, PathId(id): Pat
     ok(st.run(move |svc| svc.revoke_token(&a.ctx, id)).await?)
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, JsonSchema)]
 pub struct ApproverBody {
     #[serde(default)]
     user_id: Option<Id>,
@@ -305,8 +310,9 @@ pub async fn set_agency<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Re
         .and_then(ok)
 }
 
-#[derive(Deserialize, Serialize)]
-struct NewUnitBody {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct NewUnitBody {
+    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
     name: String,
     #[serde(default)]
     parent_id: Option<Id>,
@@ -325,10 +331,13 @@ pub async fn create_position<S: Store>(State(st): St<S>, a: Authed, body: Body) 
     created(st.run(move |svc| svc.create_position(&a.ctx, p)).await?)
 }
 
-#[derive(Deserialize, Serialize)]
-struct NewUserBody {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct NewUserBody {
+    #[schemars(regex(pattern = "^[A-Za-z0-9._-]{2,64}$"))]
     username: String,
+    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
     full_name: String,
+    #[schemars(schema_with = "super::schema::password")]
     password: String,
     roles: Vec<Role>,
     #[serde(default)]
@@ -406,11 +415,13 @@ pub async fn update_user<S: Store>(
     )
 }
 
-#[derive(Deserialize, Serialize)]
-struct PasswordBody {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct PasswordBody {
+    #[schemars(schema_with = "super::schema::password")]
     password: String,
-    /// Needed to change one's own password.
+    /// Mật khẩu hiện tại: needed to change one's own password.
     #[serde(default)]
+    #[schemars(length(max = 1024))]
     current_password: Option<String>,
 }
 
@@ -656,8 +667,9 @@ pub async fn acknowledge<S: Store>(
     ok(st.run(move |svc| svc.acknowledge(&a.ctx, c)).await?)
 }
 
-#[derive(Deserialize, Serialize)]
-struct ReasonBody {
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct ReasonBody {
+    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
     reason: String,
 }
 

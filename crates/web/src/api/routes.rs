@@ -11,13 +11,15 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use bmnn_core::access;
+use bmnn_core::model::Agency;
 use bmnn_core::ports::Store;
 use bmnn_core::service::{
     AcknowledgeCmd, AdjustCmd, CancelRecordCmd, CompleteCmd, CopyRequestCmd,
     DecideClassificationCmd, DecideCmd, DeclassifyCmd, DestroyCmd, DisposeCmd, EndAssignmentCmd,
-    ExtendCmd, HandOverCmd, IncidentReportedCmd, NoticeDoneCmd, ProduceCopiesCmd, ProposeCmd,
-    ProvideCmd, ReceiveIncomingCmd, RegisterOutgoingCmd, RemedyDoneCmd, RepurposeCmd,
-    SubordinateReceivedCmd, TakeOutCmd, TaskDoneCmd, WipeCmd,
+    ExtendCmd, HandOverCmd, IncidentReportedCmd, NewCatalogue, NewDelegation, NewPosition,
+    NoticeDoneCmd, ProduceCopiesCmd, ProposeCmd, ProvideCmd, ReceiveIncomingCmd,
+    RegisterOutgoingCmd, RemedyDoneCmd, RepurposeCmd, SubordinateReceivedCmd, TakeOutCmd,
+    TaskDoneCmd, UserChange, WipeCmd,
 };
 use serde_json::{Value, json};
 
@@ -137,7 +139,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, json!({"type": "object"})),
         route(M::POST, "/tokens", h::create_token::<S>, "createToken", "Xác thực", "Cấp mã truy cập API (đăng nhập bằng tên và mật khẩu)")
             .public()
-            .body(token_request())
+            .body(cmd_body::<h::TokenRequest>(None))
             .ok(201, obj(&[("token", text(), true), ("token_id", int(), true), ("expires_at", text(), true), ("user", r("User"), true)])),
         route(M::GET, "/tokens", h::list_tokens::<S>, "listTokens", "Xác thực", "Mã truy cập API của mình (all=true: của mọi người, quản trị viên)")
             .query("all", boolean(), "mọi người dùng (quản trị viên)")
@@ -158,25 +160,25 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, r("Org")),
         route(M::PUT, "/agency", h::set_agency::<S>, "setAgency", "Tổ chức", "Cập nhật thông tin cơ quan")
             .roles(access::ADMIN)
-            .body(agency())
+            .body(cmd_body::<Agency>(None))
             .ok(200, r("Agency")),
         route(M::POST, "/units", h::create_unit::<S>, "createUnit", "Tổ chức", "Tạo đơn vị")
-            .roles(access::ADMIN).body(new_unit()).ok(201, r("Unit")),
+            .roles(access::ADMIN).body(cmd_body::<h::NewUnitBody>(None)).ok(201, r("Unit")),
         route(M::POST, "/positions", h::create_position::<S>, "createPosition", "Tổ chức", "Tạo chức vụ (gắn với loại chức vụ theo luật)")
             .roles(access::ADMIN)
-            .body(new_position())
+            .body(cmd_body::<NewPosition>(None))
             .ok(201, r("Position")),
         route(M::POST, "/users", h::create_user::<S>, "createUser", "Tổ chức", "Tạo người dùng")
-            .roles(access::ADMIN).body(new_user()).ok(201, r("User")),
+            .roles(access::ADMIN).body(cmd_body::<h::NewUserBody>(None)).ok(201, r("User")),
         route(M::PATCH, "/users/{id}", h::update_user::<S>, "updateUser", "Tổ chức", "Sửa người dùng (vai trò, độ mật được tiếp cận, chức vụ, khóa)")
             .roles(access::ADMIN)
-            .body(user_change())
+            .body(cmd_body::<UserChange>(None))
             .ok(200, obj(&[("user", r("User"), true), ("privilege_changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::POST, "/users/{id}/password", h::set_password::<S>, "setPassword", "Tổ chức", "Đặt mật khẩu")
-            .body(new_password())
+            .body(cmd_body::<h::PasswordBody>(None))
             .ok(200, obj(&[("user_id", int(), true), ("changed", boolean(), true), ("sessions_revoked", int(), true)])),
         route(M::PUT, "/privilege-approver", h::set_privilege_approver::<S>, "setPrivilegeApprover", "Tổ chức", "Giao người phê duyệt thay đổi quyền (người đứng đầu cơ quan)")
-            .body(obj(&[("user_id", opt(int()), false)]))
+            .body(cmd_body::<h::ApproverBody>(None))
             .ok(200, obj(&[("user_id", opt(int()), true)])),
         route(M::GET, "/privilege-changes", h::privilege_changes::<S>, "privilegeChanges", "Tổ chức", "Thay đổi quyền chờ phê duyệt")
             .ok(200, array(r("PrivilegeChange"))),
@@ -186,7 +188,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, r("PrivilegeChange")),
         route(M::POST, "/delegations", h::create_delegation::<S>, "createDelegation", "Tổ chức", "Ghi nhận văn bản ủy quyền")
             .roles(access::DELEGATION_RECORDERS)
-            .body(new_delegation())
+            .body(cmd_body::<NewDelegation>(None))
             .ok(201, r("Delegation")),
         route(M::POST, "/delegations/{id}/revoke", h::revoke_delegation::<S>, "revokeDelegation", "Tổ chức", "Thu hồi ủy quyền")
             .roles(access::DELEGATION_RECORDERS)
@@ -197,7 +199,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, obj(&[("catalogues", array(r("Catalogue")), true), ("items", array(r("CatalogueItem")), true)])),
         route(M::POST, "/catalogues", h::create_catalogue::<S>, "createCatalogue", "Danh mục", "Ghi nhận quyết định ban hành (thay thế) danh mục")
             .roles(access::CATALOGUE_KEEPERS)
-            .body(new_catalogue())
+            .body(cmd_body::<NewCatalogue>(None))
             .ok(201, obj(&[("catalogue", r("Catalogue"), true), ("declassified", array(pid()), true)])),
         route(M::POST, "/catalogue-items/{id}/remove", h::remove_catalogue_item::<S>, "removeCatalogueItem", "Danh mục", "Đưa một mục ra khỏi danh mục (quyết định của người có thẩm quyền giải mật)")
             .roles(access::CATALOGUE_REMOVERS)
@@ -237,7 +239,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(201, r("RegisterEntry")),
         route(M::POST, "/items/{id}/recall-return", h::recall_return::<S>, "recallReturn", "Tài liệu", "Ghi nhận trả tài liệu thu hồi")
             .roles(access::CLERK)
-            .body(on_date())
+            .body(cmd_body::<h::OnDate>(None))
             .ok(200, r("SecretItem")),
         route(M::POST, "/items/{id}/extension", h::extend::<S>, "extend", "Thời hạn", "Gia hạn thời hạn bảo vệ")
             .body(cmd_body::<ExtendCmd>(Some("item_id")))
@@ -258,7 +260,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .ok(200, r("RegisterEntry")),
         route(M::POST, "/register-entries/{id}/cancel", h::cancel_entry::<S>, "cancelEntry", "Sổ", "Hủy bỏ mục sổ (có lý do; số không dùng lại)")
             .roles(access::CLERK)
-            .body(reason())
+            .body(cmd_body::<h::ReasonBody>(None))
             .ok(200, r("RegisterEntry")),
         route(M::GET, "/pending-acks", h::pending_acks::<S>, "pendingAcks", "Sổ", "Chuyển giao chờ tôi ký nhận").ok(200, array(r("RegisterEntry"))),
         route(M::GET, "/registers/{kind}/{year}", h::register_book::<S>, "registerBook", "Sổ", "Sổ đăng ký của một năm theo mẫu")

@@ -13,8 +13,8 @@ use bmnn_core::model;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
 use bmnn_core::service;
-use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
 pub fn r(name: &str) -> Value {
@@ -79,10 +79,6 @@ fn to_pid(p: &mut Value) {
     }
 }
 
-/// An integer within `lo..=hi`.
-pub fn int_in(lo: i64, hi: i64) -> Value {
-    json!({"type": "integer", "minimum": lo, "maximum": hi})
-}
 /// A text the service requires non-blank (at most 2000 characters).
 pub fn ne() -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$"})
@@ -126,13 +122,9 @@ pub fn act_date() -> Value {
            "description": "date of the act, yyyy-mm-dd (dd/mm/yyyy is also accepted), from 2020-07-01 to today; it picks the legal regime; empty or null = today"})
 }
 /// A new password: at least 10 characters, not only digits.
-pub fn password() -> Value {
-    json!({"type": "string", "minLength": 10, "maxLength": 256, "pattern": "^[^\\x00]*[^\\x000-9][^\\x00]*$",
+pub fn password(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "minLength": 10, "maxLength": 256, "pattern": "^[^\\x00]*[^\\x000-9][^\\x00]*$",
            "description": "at least 10 characters, not only digits"})
-}
-/// A non-empty list.
-pub fn nonempty(of: Value) -> Value {
-    json!({"type": "array", "items": of, "minItems": 1})
 }
 
 /// A request body: no unknown top-level fields (the server refuses them), no NUL character
@@ -202,12 +194,6 @@ pub fn opt(v: Value) -> Value {
 pub fn enumeration(values: &[&str]) -> Value {
     json!({"type": "string", "enum": values})
 }
-/// A JSON timestamp as `time` serializes a `PrimitiveDateTime` without its human-readable
-/// feature: `[year, ordinal day, hour, minute, second, nanosecond]`.
-pub fn timestamp() -> Value {
-    json!({"type": "array", "items": {"type": "integer"}, "minItems": 6, "maxItems": 6,
-           "description": "UTC time as [year, day of year, hour, minute, second, nanosecond]"})
-}
 
 /// An object: `(name, schema, required)` per field. Extra fields are allowed (ignored).
 pub fn obj(fields: &[(&str, Value, bool)]) -> Value {
@@ -224,152 +210,6 @@ pub fn obj(fields: &[(&str, Value, bool)]) -> Value {
         o["required"] = Value::Array(req);
     }
     o
-}
-
-/// `obj` without one field: request bodies whose id comes from the path.
-pub fn without(schema: &Value, field: &str) -> Value {
-    let mut s = schema.clone();
-    if let Some(p) = s.get_mut("properties").and_then(|p| p.as_object_mut()) {
-        p.remove(field);
-    }
-    if let Some(r) = s.get_mut("required").and_then(|p| p.as_array_mut()) {
-        r.retain(|x| x != field);
-        if r.is_empty() {
-            s.as_object_mut().expect("object").remove("required");
-        }
-    }
-    s
-}
-
-/// Body of `PUT /agency` and part of `Org`.
-pub fn agency() -> Value {
-    obj(&[
-        ("name", ne(), true),
-        ("superior", opt(text()), false),
-        ("place", text(), true),
-        ("symbol", text(), true),
-    ])
-}
-
-pub fn new_unit() -> Value {
-    obj(&[("name", ne(), true), ("parent_id", opt(int()), false)])
-}
-
-pub fn new_position() -> Value {
-    obj(&[
-        ("title", ne(), true),
-        (
-            "kind",
-            json!({"type": "string", "description": "code from rules/positions.toml (GET /rules → position_kinds)"}),
-            true,
-        ),
-        ("rank", r("Rank"), true),
-        ("heads_agency", boolean(), true),
-        ("unit_id", opt(int()), false),
-    ])
-}
-
-pub fn new_user() -> Value {
-    obj(&[
-        (
-            "username",
-            json!({"type": "string", "pattern": "^[A-Za-z0-9._-]{2,64}$"}),
-            true,
-        ),
-        ("full_name", ne(), true),
-        ("password", password(), true),
-        ("roles", array(r("Role")), true),
-        ("clearance", opt(r("Level")), false),
-        ("position_id", opt(int()), false),
-        ("unit_id", opt(int()), false),
-    ])
-}
-
-pub fn user_change() -> Value {
-    obj(&[
-        ("full_name", opt(ne()), false),
-        ("roles", opt(array(r("Role"))), false),
-        ("clearance", opt(r("Level")), false),
-        ("position_id", opt(int()), false),
-        ("unit_id", opt(int()), false),
-        ("active", opt(boolean()), false),
-    ])
-}
-
-pub fn new_password() -> Value {
-    obj(&[
-        ("password", password(), true),
-        (
-            "current_password",
-            json!({"type": "string", "maxLength": 1024, "description": "mật khẩu hiện tại (bắt buộc khi đổi mật khẩu của chính mình)"}),
-            false,
-        ),
-    ])
-}
-
-pub fn new_delegation() -> Value {
-    obj(&[
-        (
-            "grantor_id",
-            json!({"type": ["integer", "null"], "description": "the head who signed the delegation; required when the recorder is not that head (an administrator records on their behalf)"}),
-            false,
-        ),
-        ("grantee_id", int(), true),
-        ("acts", nonempty(r("Act")), true),
-        ("max_level", r("Level"), true),
-        ("valid_from", date_in(), true),
-        ("valid_to", date_in(), true),
-        ("document_ref", ne(), true),
-    ])
-}
-
-pub fn new_catalogue() -> Value {
-    obj(&[
-        ("decision_ref", ne(), true),
-        ("decision_date", date_in(), true),
-        ("title", ne(), true),
-        ("field", text(), true),
-        ("effective_from", date_in(), true),
-        (
-            "items",
-            array(obj(&[
-                ("level", r("Level"), true),
-                ("number", ne(), true),
-                ("text", ne(), true),
-            ])),
-            true,
-        ),
-        ("replaces", opt(int()), false),
-        ("carry_over", ints(), false),
-    ])
-}
-
-pub fn on_date() -> Value {
-    obj(&[("date", act_date(), false)])
-}
-
-pub fn reason() -> Value {
-    obj(&[("reason", ne(), true)])
-}
-
-pub fn token_request() -> Value {
-    obj(&[
-        (
-            "username",
-            json!({"type": "string", "maxLength": 256}),
-            true,
-        ),
-        (
-            "password",
-            json!({"type": "string", "maxLength": 1024}),
-            true,
-        ),
-        (
-            "name",
-            json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\x00]*[^\\x00\\s][^\\x00]*$", "description": "what the token is for (shown in the audit trail)"}),
-            true,
-        ),
-    ])
 }
 
 // ---- Answers ------------------------------------------------------------------------
