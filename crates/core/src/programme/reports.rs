@@ -47,7 +47,9 @@ macro_rules! accumulate {
 }
 
 /// Counts by level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct ByLevel {
     pub tuyet_mat: u64,
     pub toi_mat: u64,
@@ -88,7 +90,7 @@ impl ByLevel {
 }
 
 /// Acts on secret items in the period, by level of the item.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemFigures {
     /// Xác định độ mật.
     pub classified: ByLevel,
@@ -110,7 +112,7 @@ pub struct ItemFigures {
 accumulate!(ItemFigures; classified, received, sent, copied, taken_out, provided, extended, adjusted, declassified, destroyed);
 
 /// Entries made in the registers in the period (cancelled entries excluded).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterFigures {
     pub outgoing: u64,
     pub incoming: u64,
@@ -119,7 +121,7 @@ pub struct RegisterFigures {
 }
 accumulate!(RegisterFigures; outgoing, incoming, handover, copies);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrainingFigures {
     pub sessions: u64,
     pub participants: u64,
@@ -132,7 +134,7 @@ pub struct TrainingFigures {
 }
 accumulate!(TrainingFigures; sessions, participants, training_sessions, training_participants, dissemination_sessions, dissemination_participants, briefing_sessions, briefing_participants);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StaffFigures {
     /// Chuyên trách, in post at the end of the period.
     pub full_time: u64,
@@ -150,7 +152,7 @@ pub struct StaffFigures {
 }
 accumulate!(StaffFigures; full_time, concurrent, assigned, left, commitments, commitments_assignment, commitments_leaving, commitments_retirement, commitments_access);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DirectiveFigures {
     pub issued: u64,
     pub received: u64,
@@ -163,7 +165,7 @@ pub struct DirectiveFigures {
 }
 accumulate!(DirectiveFigures; issued, received, plans, regulations, internal_rules, letters, decisions, other);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeviceFigures {
     /// In use for BMNN at the end of the period.
     pub in_use: u64,
@@ -182,7 +184,7 @@ pub struct DeviceFigures {
 }
 accumulate!(DeviceFigures; in_use, computers, storage_media, copiers, other, inspected, repurposed, disposed, wipes);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EquipmentFigures {
     pub units: u64,
     pub stamps: u64,
@@ -190,7 +192,7 @@ pub struct EquipmentFigures {
 }
 accumulate!(EquipmentFigures; units, stamps, registers);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MeetingFigures {
     pub meetings: u64,
     pub by_level: ByLevel,
@@ -199,7 +201,7 @@ pub struct MeetingFigures {
 }
 accumulate!(MeetingFigures; meetings, by_level, documents_issued, documents_returned);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InspectionFigures {
     pub inspections: u64,
     pub self_inspections: u64,
@@ -212,7 +214,7 @@ pub struct InspectionFigures {
 }
 accumulate!(InspectionFigures; inspections, self_inspections, units_inspected, findings, remedies, remedies_done, remedies_overdue);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChannelFigures {
     pub agency_website: u64,
     pub social_network: u64,
@@ -249,7 +251,7 @@ impl ChannelFigures {
 }
 
 /// Vụ lộ, mất (ND26 Điều 8.2.c).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IncidentFigures {
     pub incidents: u64,
     pub exposures: u64,
@@ -269,7 +271,7 @@ pub struct IncidentFigures {
 }
 accumulate!(IncidentFigures; incidents, exposures, losses, by_channel, documents, documents_by_level, documents_unmarked, documents_in_catalogue, recovered, taken_down, criminal_referrals, disciplined, criticised, adhoc_reported);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LegacyFigures {
     pub reviewed: u64,
     pub extended: u64,
@@ -277,7 +279,7 @@ pub struct LegacyFigures {
 }
 accumulate!(LegacyFigures; reviewed, extended, declassified);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanFigures {
     /// Kế hoạch năm đã ban hành.
     pub plans: u64,
@@ -291,7 +293,7 @@ pub struct PlanFigures {
 accumulate!(PlanFigures; plans, tasks, tasks_done, tasks_overdue, subordinates, plans_on_time, reports_on_time);
 
 /// Every figure of a report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figures {
     pub items: ItemFigures,
     pub registers: RegisterFigures,
@@ -384,11 +386,13 @@ impl Figures {
 }
 
 /// The data period of a report (both ends included).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Period {
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub start: Date,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub end: Date,
 }
 
@@ -688,7 +692,7 @@ pub fn add_incident(f: &mut IncidentFigures, x: &Incident) {
 // The report model.
 
 /// A table of a report, already laid out as text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Table {
     /// Code from [`crate::rules::REPORT_TABLES`].
     pub code: String,
@@ -698,7 +702,7 @@ pub struct Table {
 }
 
 /// One section of the report: template heading, computed statements and tables, narrative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Section {
     pub code: String,
     pub heading: String,
@@ -710,23 +714,25 @@ pub struct Section {
 }
 
 /// A subordinate unit's report as the level above sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitStatus {
     pub unit: String,
     #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
     pub received_on: Option<Date>,
     pub on_time: bool,
     pub figures: Option<Figures>,
 }
 
 /// The printed particulars of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Particulars {
     pub superior: Option<String>,
     pub agency: String,
     pub place: String,
     pub number: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub date: Date,
     pub recipients: Vec<String>,
     pub archive: String,
@@ -736,7 +742,7 @@ pub struct Particulars {
 }
 
 /// A report, ready to render (DOCX, JSON, page).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportModel {
     pub kind: ReportKind,
     pub year: i32,
@@ -747,6 +753,7 @@ pub struct ReportModel {
     pub title: String,
     pub period: Period,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub due: Date,
     pub particulars: Particulars,
     /// This agency's own figures.

@@ -137,7 +137,7 @@ pub struct SaveDraftCmd {
 }
 
 /// The text offered for a report: its own draft, or last year's as a start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DraftOffer {
     pub text: ReportDraftText,
     /// The text comes from the previous year's report (to be revised).
@@ -162,12 +162,13 @@ pub struct ReportQuery {
 }
 
 /// A subordinate unit's report, imported from a verified bundle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitReport {
     pub unit: String,
     pub kind: ReportKind,
     pub year: i32,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub received_on: Date,
     pub public_key: String,
     /// SHA-256 of the whole bundle, for the record.

@@ -283,6 +283,10 @@ fn answer_components() -> Map<String, Value> {
     g.subschema_for::<service::DestroyedLine>();
     g.subschema_for::<service::Inbox>();
     g.subschema_for::<bmnn_core::obligations::Obligation>();
+    g.subschema_for::<bmnn_core::programme::reports::ReportModel>();
+    g.subschema_for::<service::DraftOffer>();
+    g.subschema_for::<service::UnitReport>();
+    g.subschema_for::<bmnn_core::programme::UnitKey>();
     // Code lists the answers do not name but the bodies and queries do.
     g.subschema_for::<model::Origin>();
     g.subschema_for::<model::Status>();
@@ -293,6 +297,12 @@ fn answer_components() -> Map<String, Value> {
     g.subschema_for::<model::Carrier>();
     g.subschema_for::<bmnn_core::rules::Act>();
     let mut defs = g.take_definitions(true);
+    // Sent in `DraftOffer` and received by `PUT …/draft`: described as it is received (every
+    // field optional, `#[serde(default)]`), which every text sent also matches.
+    defs.insert(
+        "ReportDraftText".into(),
+        body_schema::<bmnn_core::programme::ReportDraftText>(None),
+    );
     for s in defs.values_mut() {
         codes_as_enum(s);
         answer_dates(s);
@@ -512,73 +522,8 @@ fn programme_components(put: &mut dyn FnMut(&str, Value)) {
     for (name, s) in api_record_components() {
         put(&name, s);
     }
-    put(
-        "ReportDraftText",
-        obj(&[
-            (
-                "narrative",
-                json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "text by section code (a, b, c, d …)"}),
-                false,
-            ),
-            ("number", opt(text()), false),
-            ("recipients", strings(), false),
-            ("archive", opt(text()), false),
-            ("signer_authority", opt(text()), false),
-            ("signer_position", opt(text()), false),
-            ("signer_name", opt(text()), false),
-        ]),
-    );
-    put(
-        "DraftOffer",
-        obj(&[
-            ("text", r("ReportDraftText"), true),
-            ("from_previous_year", boolean(), true),
-            ("draft_id", opt(int()), true),
-        ]),
-    );
-    put(
-        "ReportModel",
-        json!({"type": "object",
-        "required": ["kind", "year", "regime", "confirmed", "basis", "title", "period", "due", "particulars", "own", "units", "figures", "sections", "notes"],
-        "properties": {
-            "kind": enumeration(&["annual", "five-year", "incident"]),
-            "year": int(), "regime": text(), "confirmed": boolean(), "basis": text(), "title": text(),
-            "period": obj(&[("start", date(), true), ("end", date(), true)]),
-            "due": date(),
-            "particulars": {"type": "object"},
-            "own": {"type": "object", "description": "this agency's figures (docs/reports.md §2)"},
-            "units": array(obj(&[("unit", text(), true), ("received_on", opt(date()), false), ("on_time", boolean(), true), ("figures", json!({"type": ["object", "null"]}), true)])),
-            "figures": {"type": "object", "description": "own plus every unit's figures"},
-            "incident_id": opt(int()),
-            "sections": array(obj(&[("code", text(), true), ("heading", text(), true), ("facts", strings(), true), ("tables", array(obj(&[("code", text(), true), ("title", text(), true), ("columns", strings(), true), ("rows", array(strings()), true)])), true), ("narrative", text(), true)])),
-            "notes": strings()
-        }}),
-    );
-    put(
-        "UnitKey",
-        obj(&[
-            ("unit", text(), true),
-            ("public_key", text(), true),
-            ("registered_on", date(), true),
-            ("revoked", boolean(), true),
-        ]),
-    );
-    put(
-        "UnitReport",
-        obj(&[
-            ("unit", text(), true),
-            (
-                "kind",
-                enumeration(&["annual", "five-year", "incident"]),
-                true,
-            ),
-            ("year", int(), true),
-            ("received_on", date(), true),
-            ("public_key", text(), true),
-            ("bundle_sha256", text(), true),
-            ("figures", json!({"type": "object"}), true),
-        ]),
-    );
+    // The bundle is a file format (`bmnn_core::programme::bundle`) its code writes field by
+    // field, with no type to derive from: described here.
     put(
         "ReportBundle",
         obj(&[

@@ -229,6 +229,16 @@ async fn real_answers_conform_to_the_derived_schemas() {
         ("/inbox", "/inbox".into(), "soanthao"),
         ("/due", "/due".into(), "baomat"),
         ("/audit", "/audit".into(), "admin"),
+        (
+            "/programme/reports/{kind}/{year}",
+            "/programme/reports/annual/2025".into(),
+            "baomat",
+        ),
+        (
+            "/programme/reports/{kind}/{year}/draft",
+            "/programme/reports/annual/2025/draft".into(),
+            "baomat",
+        ),
     ];
     for (path, uri, user) in reads {
         let v = app.get(&format!("/api/v1{uri}"), user).await.expect(200);
