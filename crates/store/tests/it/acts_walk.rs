@@ -194,6 +194,23 @@ fn destroy_cmd(item: Id) -> DestroyCmd {
     }
 }
 
+/// Requests of one kind (`what`, as the walk names them) in each state of the decision, each
+/// asked by `ask`: waiting ("… chờ quyết định"), allowed ("… đã cho phép") and refused
+/// ("… bị từ chối") by the head.
+fn decision_states(
+    o: &Org,
+    what: &str,
+    mut ask: impl FnMut() -> Request,
+    put: &mut impl FnMut(&str, Obj),
+) {
+    put(&format!("{what} chờ quyết định"), Obj::Request(ask().id));
+    for (approve, state) in [(true, "đã cho phép"), (false, "bị từ chối")] {
+        let r = ask();
+        let decided = decide(o, &o.head, r.id, approve);
+        put(&format!("{what} {state}"), Obj::Request(decided.id));
+    }
+}
+
 fn complete(request_id: Id) -> CompleteCmd {
     CompleteCmd {
         request_id,
@@ -421,17 +438,11 @@ fn world(url: &str) -> World {
 
     // Requests of each kind: pending, approved, refused, done.
     let base = issued(&o, &mut n, Level::Mat, None);
-    let pending = copy_request(&o, &o.drafter, base.id);
-    put("sao chụp chờ quyết định", Obj::Request(pending.id));
-    let r = copy_request(&o, &o.drafter, base.id);
-    put(
-        "sao chụp đã cho phép",
-        Obj::Request(decide(&o, &o.head, r.id, true).id),
-    );
-    let r = copy_request(&o, &o.drafter, base.id);
-    put(
-        "sao chụp bị từ chối",
-        Obj::Request(decide(&o, &o.head, r.id, false).id),
+    decision_states(
+        &o,
+        "sao chụp",
+        || copy_request(&o, &o.drafter, base.id),
+        &mut put,
     );
     let r = copy_request(&o, &o.drafter, base.id);
     decide(&o, &o.head, r.id, true);
@@ -466,20 +477,7 @@ fn world(url: &str) -> World {
             .request_take_out(&o.ctx(&o.drafter), take_out_cmd(it.id))
             .expect("take out")
     };
-    put(
-        "mang ra ngoài chờ quyết định",
-        Obj::Request(tk(&o, &mut n).id),
-    );
-    let r = tk(&o, &mut n);
-    put(
-        "mang ra ngoài đã cho phép",
-        Obj::Request(decide(&o, &o.head, r.id, true).id),
-    );
-    let r = tk(&o, &mut n);
-    put(
-        "mang ra ngoài bị từ chối",
-        Obj::Request(decide(&o, &o.head, r.id, false).id),
-    );
+    decision_states(&o, "mang ra ngoài", || tk(&o, &mut n), &mut put);
     let r = tk(&o, &mut n);
     decide(&o, &o.head, r.id, true);
     o.svc
@@ -493,17 +491,7 @@ fn world(url: &str) -> World {
             .request_provide(&o.ctx(&o.drafter), provide_cmd(it.id))
             .expect("provide")
     };
-    put("cung cấp chờ quyết định", Obj::Request(pv(&o, &mut n).id));
-    let r = pv(&o, &mut n);
-    put(
-        "cung cấp đã cho phép",
-        Obj::Request(decide(&o, &o.head, r.id, true).id),
-    );
-    let r = pv(&o, &mut n);
-    put(
-        "cung cấp bị từ chối",
-        Obj::Request(decide(&o, &o.head, r.id, false).id),
-    );
+    decision_states(&o, "cung cấp", || pv(&o, &mut n), &mut put);
     let r = pv(&o, &mut n);
     decide(&o, &o.head, r.id, true);
     o.svc
@@ -517,17 +505,7 @@ fn world(url: &str) -> World {
             .request_destroy(&o.ctx(&o.clerk), destroy_cmd(it.id))
             .expect("destroy")
     };
-    put("tiêu hủy chờ quyết định", Obj::Request(ds(&o, &mut n).id));
-    let r = ds(&o, &mut n);
-    put(
-        "tiêu hủy đã cho phép",
-        Obj::Request(decide(&o, &o.head, r.id, true).id),
-    );
-    let r = ds(&o, &mut n);
-    put(
-        "tiêu hủy bị từ chối",
-        Obj::Request(decide(&o, &o.head, r.id, false).id),
-    );
+    decision_states(&o, "tiêu hủy", || ds(&o, &mut n), &mut put);
 
     // Register entries and notices.
     let book = |kind| {
