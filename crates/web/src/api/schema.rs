@@ -346,10 +346,55 @@ fn answer_dates(v: &mut Value) {
     match v {
         Value::Object(m) if m.get("format") == Some(&json!("date")) => {
             m.insert("pattern".into(), json!("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
-            m.insert("description".into(), json!("yyyy-mm-dd"));
+            let d = match m.get("description").and_then(Value::as_str) {
+                Some(d) => format!("{d} (yyyy-mm-dd)"),
+                None => "yyyy-mm-dd".into(),
+            };
+            m.insert("description".into(), json!(d));
         }
         Value::Object(m) => m.values_mut().for_each(answer_dates),
         Value::Array(a) => a.iter_mut().for_each(answer_dates),
+        _ => {}
+    }
+}
+
+/// Descriptions come from doc comments written for developers: a parenthesis that points at
+/// the project's notes (`legal.md §…`, the `[U]`/`[P]`/`[S]` markers) is left out of the
+/// document, and a description made only of such a note goes.
+fn without_notes(v: &mut Value) {
+    let is_note = |t: &str| {
+        ["legal.md", "[U]", "[P]", "[S"]
+            .iter()
+            .any(|m| t.contains(m))
+    };
+    match v {
+        Value::Object(m) => {
+            if let Some(d) = m.get("description").and_then(Value::as_str)
+                && is_note(d)
+            {
+                let mut out = String::new();
+                let mut rest = d;
+                while let Some(open) = rest.find(" (") {
+                    let Some(close) = rest[open..].find(')') else {
+                        break;
+                    };
+                    let inner = &rest[open..open + close + 1];
+                    out.push_str(&rest[..open]);
+                    if !is_note(inner) {
+                        out.push_str(inner);
+                    }
+                    rest = &rest[open + close + 1..];
+                }
+                out.push_str(rest);
+                if is_note(&out) {
+                    m.remove("description");
+                } else {
+                    m.insert("description".into(), json!(out));
+                }
+            }
+            m.values_mut().for_each(without_notes);
+        }
+        Value::Array(a) => a.iter_mut().for_each(without_notes),
         _ => {}
     }
 }
@@ -381,6 +426,7 @@ pub fn components() -> Value {
             ("rows", array(r("SecretItem")), true),
         ]),
     );
+    m.values_mut().for_each(without_notes);
     Value::Object(m)
 }
 

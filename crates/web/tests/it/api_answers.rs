@@ -165,6 +165,11 @@ async fn real_answers_conform_to_the_derived_schemas() {
         .body(Body::empty())
         .unwrap();
     let doc = app.raw(req).await.expect(200);
+    // Descriptions come from doc comments: none points a reader at the project's notes.
+    let text = doc.to_string();
+    for note in ["legal.md", "[U]", "[P]", "[S]", "[S,"] {
+        assert!(!text.contains(note), "{note} in the document");
+    }
 
     // An item, registered out, extended (a notice), with a copy request and a handover.
     let item = app.classified_item("2025-05-05", json!({})).await;
