@@ -1,12 +1,14 @@
 //! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, and the web-specific
 //! post-processing of the derived ones.
 //!
-//! Derived from the core types with schemars: the acts' request bodies ([`cmd_body`]), the
-//! programme records, the code lists ([`derived`]); the web layer gives them the API's date
-//! patterns, labels and opaque ids ([`ids_as_tokens`]). The answer objects (items, requests,
-//! registers, users …) are still written here, mirroring the serde shapes of `bmnn-core`'s
-//! types. `components()` is the `components/schemas` section of the OpenAPI document; routes
-//! point at it with [`r`].
+//! Derived with schemars from the types the API parses and sends: the request bodies
+//! ([`cmd_body`], deserialize contract), the answers ([`answer_components`], serialize
+//! contract: the core types and the composite answers of `handlers.rs`), the programme
+//! records, the code lists ([`codes_as_enum`]). The web layer gives them the API's date
+//! patterns, labels and opaque ids ([`ids_as_tokens`]). Written here only what has no type:
+//! the error ([`error`]), the report bundle, and the small builders ([`obj`], [`opt`] …) of the
+//! route table's inline answers. `components()` is the `components/schemas` section of the
+//! OpenAPI document; routes point at it with [`r`].
 
 use super::handlers as h;
 use bmnn_core::model;
@@ -214,6 +216,8 @@ pub fn obj(fields: &[(&str, Value, bool)]) -> Value {
 
 // ---- Answers ------------------------------------------------------------------------
 
+/// `{"error": {code, message, …}}`: written by `WebError`'s response (`crate::error`) with
+/// `json!`, no type to derive from; described here.
 fn error() -> Value {
     obj(&[(
         "error",
