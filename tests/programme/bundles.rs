@@ -12,6 +12,7 @@ fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
             date: d(&format!("{:02}/03/2025", 1 + i)),
             kind: TrainingKind::Dissemination,
             organiser: "Phòng Nội vụ".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Công chức xã".into(),
             participants: people,
             attendees: vec![],
@@ -45,6 +46,9 @@ fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
             },
             criminal_referral: false,
             adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
         });
     }
 }

@@ -40,6 +40,7 @@ fn records_need_the_right_role_and_are_audited() {
             date: d("01/03/2025"),
             kind: TrainingKind::Training,
             organiser: "Công an Tỉnh".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Văn thư".into(),
             participants: 40,
             attendees: vec![],

@@ -48,6 +48,7 @@ macro_rules! accumulate {
 
 /// Counts by level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ByLevel {
     pub tuyet_mat: u64,
     pub toi_mat: u64,
@@ -89,6 +90,7 @@ impl ByLevel {
 
 /// Acts on secret items in the period, by level of the item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ItemFigures {
     /// Xác định độ mật.
     pub classified: ByLevel,
@@ -111,6 +113,7 @@ accumulate!(ItemFigures; classified, received, sent, copied, taken_out, provided
 
 /// Entries made in the registers in the period (cancelled entries excluded).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RegisterFigures {
     pub outgoing: u64,
     pub incoming: u64,
@@ -120,6 +123,7 @@ pub struct RegisterFigures {
 accumulate!(RegisterFigures; outgoing, incoming, handover, copies);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainingFigures {
     pub sessions: u64,
     pub participants: u64,
@@ -129,10 +133,18 @@ pub struct TrainingFigures {
     pub dissemination_participants: u64,
     pub briefing_sessions: u64,
     pub briefing_participants: u64,
+    /// Buổi do cơ quan tổ chức (of every form), and their participants.
+    pub own_sessions: u64,
+    pub own_participants: u64,
+    /// Buổi do đơn vị cấp dưới tổ chức: those recorded so here, and every session of a
+    /// subordinate unit's report ([`Figures::as_subordinate`]).
+    pub subordinate_sessions: u64,
+    pub subordinate_participants: u64,
 }
-accumulate!(TrainingFigures; sessions, participants, training_sessions, training_participants, dissemination_sessions, dissemination_participants, briefing_sessions, briefing_participants);
+accumulate!(TrainingFigures; sessions, participants, training_sessions, training_participants, dissemination_sessions, dissemination_participants, briefing_sessions, briefing_participants, own_sessions, own_participants, subordinate_sessions, subordinate_participants);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StaffFigures {
     /// Chuyên trách, in post at the end of the period.
     pub full_time: u64,
@@ -151,6 +163,7 @@ pub struct StaffFigures {
 accumulate!(StaffFigures; full_time, concurrent, assigned, left, commitments, commitments_assignment, commitments_leaving, commitments_retirement, commitments_access);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DirectiveFigures {
     pub issued: u64,
     pub received: u64,
@@ -164,6 +177,7 @@ pub struct DirectiveFigures {
 accumulate!(DirectiveFigures; issued, received, plans, regulations, internal_rules, letters, decisions, other);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DeviceFigures {
     /// In use for BMNN at the end of the period.
     pub in_use: u64,
@@ -183,14 +197,20 @@ pub struct DeviceFigures {
 accumulate!(DeviceFigures; in_use, computers, storage_media, copiers, other, inspected, repurposed, disposed, wipes);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EquipmentFigures {
     pub units: u64,
     pub stamps: u64,
     pub registers: u64,
+    /// Bộ con dấu mật: the sets of every unit's latest count.
+    pub stamp_sets: u64,
+    /// Đơn vị có bộ con dấu mật (at least one set).
+    pub units_with_stamp_sets: u64,
 }
-accumulate!(EquipmentFigures; units, stamps, registers);
+accumulate!(EquipmentFigures; units, stamps, registers, stamp_sets, units_with_stamp_sets);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MeetingFigures {
     pub meetings: u64,
     pub by_level: ByLevel,
@@ -200,6 +220,7 @@ pub struct MeetingFigures {
 accumulate!(MeetingFigures; meetings, by_level, documents_issued, documents_returned);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InspectionFigures {
     pub inspections: u64,
     pub self_inspections: u64,
@@ -209,10 +230,18 @@ pub struct InspectionFigures {
     pub remedies: u64,
     pub remedies_done: u64,
     pub remedies_overdue: u64,
+    /// Cuộc kiểm tra, tự kiểm tra do cơ quan tổ chức, and the units they covered.
+    pub own_rounds: u64,
+    pub own_units_inspected: u64,
+    /// Cuộc do đơn vị cấp dưới tổ chức (recorded so here, or from a subordinate's report),
+    /// and the units they covered.
+    pub subordinate_rounds: u64,
+    pub subordinate_units_inspected: u64,
 }
-accumulate!(InspectionFigures; inspections, self_inspections, units_inspected, findings, remedies, remedies_done, remedies_overdue);
+accumulate!(InspectionFigures; inspections, self_inspections, units_inspected, findings, remedies, remedies_done, remedies_overdue, own_rounds, own_units_inspected, subordinate_rounds, subordinate_units_inspected);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChannelFigures {
     pub agency_website: u64,
     pub social_network: u64,
@@ -250,6 +279,7 @@ impl ChannelFigures {
 
 /// Vụ lộ, mất (ND26 Điều 8.2.c).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IncidentFigures {
     pub incidents: u64,
     pub exposures: u64,
@@ -266,10 +296,15 @@ pub struct IncidentFigures {
     pub disciplined: u64,
     pub criticised: u64,
     pub adhoc_reported: u64,
+    /// Vụ đang xác minh, đã kết luận, đã chuyển cơ quan có thẩm quyền (as recorded now).
+    pub verifying: u64,
+    pub concluded: u64,
+    pub transferred: u64,
 }
-accumulate!(IncidentFigures; incidents, exposures, losses, by_channel, documents, documents_by_level, documents_unmarked, documents_in_catalogue, recovered, taken_down, criminal_referrals, disciplined, criticised, adhoc_reported);
+accumulate!(IncidentFigures; incidents, exposures, losses, by_channel, documents, documents_by_level, documents_unmarked, documents_in_catalogue, recovered, taken_down, criminal_referrals, disciplined, criticised, adhoc_reported, verifying, concluded, transferred);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LegacyFigures {
     pub reviewed: u64,
     pub extended: u64,
@@ -278,6 +313,7 @@ pub struct LegacyFigures {
 accumulate!(LegacyFigures; reviewed, extended, declassified);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PlanFigures {
     /// Kế hoạch năm đã ban hành.
     pub plans: u64,
@@ -290,8 +326,44 @@ pub struct PlanFigures {
 }
 accumulate!(PlanFigures; plans, tasks, tasks_done, tasks_overdue, subordinates, plans_on_time, reports_on_time);
 
+/// Ban Chỉ đạo của các đơn vị cấp dưới: each unit's latest record on or before the end of
+/// the period ("12/12 huyện có Ban Chỉ đạo").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SteeringFigures {
+    /// Đơn vị cấp dưới có hồ sơ.
+    pub units: u64,
+    /// Có Ban Chỉ đạo.
+    pub committees: u64,
+    /// Có cơ quan, bộ phận được giao (no committee).
+    pub designated_bodies: u64,
+    /// Chưa có.
+    pub missing: u64,
+}
+accumulate!(SteeringFigures; units, committees, designated_bodies, missing);
+
+/// Vị trí trọng yếu, cơ mật: each post's latest record on or before the end of the period,
+/// and the people in them (vetted, committed, trained on or before that day).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeyPostFigures {
+    pub posts: u64,
+    pub key_posts: u64,
+    pub confidential_posts: u64,
+    /// Người đảm nhiệm.
+    pub people: u64,
+    /// Đã thẩm tra.
+    pub vetted: u64,
+    /// Đã ký cam kết bảo vệ BMNN.
+    pub committed: u64,
+    /// Đã tập huấn.
+    pub trained: u64,
+}
+accumulate!(KeyPostFigures; posts, key_posts, confidential_posts, people, vetted, committed, trained);
+
 /// Every figure of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Figures {
     pub items: ItemFigures,
     pub registers: RegisterFigures,
@@ -305,8 +377,10 @@ pub struct Figures {
     pub incidents: IncidentFigures,
     pub legacy: LegacyFigures,
     pub plan: PlanFigures,
+    pub steering: SteeringFigures,
+    pub key_posts: KeyPostFigures,
 }
-accumulate!(Figures; items, registers, training, staff, directives, devices, equipment, meetings, inspections, incidents, legacy, plan);
+accumulate!(Figures; items, registers, training, staff, directives, devices, equipment, meetings, inspections, incidents, legacy, plan, steering, key_posts);
 
 /// The largest single figure a subordinate unit's report may carry (one thousand billion).
 pub const MAX_FIGURE: u64 = 1_000_000_000_000;
@@ -328,6 +402,31 @@ impl Figures {
         sum.check_sums()?;
         *self = sum;
         Ok(())
+    }
+
+    /// A subordinate unit's figures as the level above counts them: every training session
+    /// and inspection round the unit reported, its own and its own subordinates', was
+    /// organised below the level above ("1 buổi cấp tỉnh và 17 buổi do các cơ quan tổ
+    /// chức"). `None` when a sum would not fit.
+    pub fn as_subordinate(&self) -> Option<Figures> {
+        let mut f = self.clone();
+        let t = &mut f.training;
+        t.subordinate_sessions = t.subordinate_sessions.checked_add(t.own_sessions)?;
+        t.subordinate_participants = t.subordinate_participants.checked_add(t.own_participants)?;
+        (t.own_sessions, t.own_participants) = (0, 0);
+        let x = &mut f.inspections;
+        x.subordinate_rounds = x.subordinate_rounds.checked_add(x.own_rounds)?;
+        x.subordinate_units_inspected = x
+            .subordinate_units_inspected
+            .checked_add(x.own_units_inspected)?;
+        (x.own_rounds, x.own_units_inspected) = (0, 0);
+        Some(f)
+    }
+
+    /// Adds a subordinate unit's figures as the level above counts them
+    /// ([`Figures::as_subordinate`]), refused (`report_overflow`) like [`Figures::add`].
+    pub fn add_subordinate(&mut self, unit: &Figures) -> Result<()> {
+        self.add(&unit.as_subordinate().ok_or_else(too_large)?)
     }
 
     /// Every single figure at most [`MAX_FIGURE`]: what a unit sends up is refused
@@ -478,6 +577,18 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         let n = t.record.participants as u64;
         f.training.sessions += 1;
         f.training.participants += n;
+        let (s, q) = match t.record.organised_by {
+            OrganisedBy::Own => (
+                &mut f.training.own_sessions,
+                &mut f.training.own_participants,
+            ),
+            OrganisedBy::Subordinate => (
+                &mut f.training.subordinate_sessions,
+                &mut f.training.subordinate_participants,
+            ),
+        };
+        *s += 1;
+        *q += n;
         let (s, q) = match t.record.kind {
             TrainingKind::Training => (
                 &mut f.training.training_sessions,
@@ -580,6 +691,8 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         f.equipment.units += 1;
         f.equipment.stamps += e.stamps as u64;
         f.equipment.registers += e.registers as u64;
+        f.equipment.stamp_sets += e.stamp_sets as u64;
+        f.equipment.units_with_stamp_sets += (e.stamp_sets > 0) as u64;
     }
 
     for m in typed::<Meeting>(r)
@@ -601,7 +714,20 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
             InspectionKind::Inspection => f.inspections.inspections += 1,
             InspectionKind::SelfInspection => f.inspections.self_inspections += 1,
         }
-        f.inspections.units_inspected += x.units.len() as u64;
+        let units = x.units_inspected();
+        f.inspections.units_inspected += units;
+        let (rounds, covered) = match x.organised_by {
+            OrganisedBy::Own => (
+                &mut f.inspections.own_rounds,
+                &mut f.inspections.own_units_inspected,
+            ),
+            OrganisedBy::Subordinate => (
+                &mut f.inspections.subordinate_rounds,
+                &mut f.inspections.subordinate_units_inspected,
+            ),
+        };
+        *rounds += 1;
+        *covered += units;
         f.inspections.findings += x.findings.len() as u64;
         for m in &x.remedies {
             f.inspections.remedies += 1;
@@ -645,14 +771,56 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         }
         f.plan.subordinates += x.subordinates.len() as u64;
         for s in &x.subordinates {
-            if let (Some(got), Some(due)) = (s.plan_received_on, x.subordinate_plan_due)
-                && got <= due
+            // A plan received with no due date set cannot have been late.
+            if let Some(got) = s.plan_received_on
+                && x.subordinate_plan_due.is_none_or(|due| got <= due)
             {
                 f.plan.plans_on_time += 1;
             }
             if s.report_received_on.is_some_and(|got| got <= i.report_due) {
                 f.plan.reports_on_time += 1;
             }
+        }
+    }
+
+    // Steering committees: each subordinate unit's latest record by the end of the period.
+    let mut steering: BTreeMap<String, SteeringCommittee> = BTreeMap::new();
+    for s in typed::<SteeringCommittee>(r) {
+        let s = s.record;
+        if s.as_of <= p.end && steering.get(&s.unit).is_none_or(|x| x.as_of <= s.as_of) {
+            steering.insert(s.unit.clone(), s);
+        }
+    }
+    for s in steering.values() {
+        f.steering.units += 1;
+        match s.body {
+            SteeringBody::Committee => f.steering.committees += 1,
+            SteeringBody::DesignatedBody => f.steering.designated_bodies += 1,
+            SteeringBody::Missing => f.steering.missing += 1,
+        }
+    }
+
+    // Key and confidential posts: each post's latest record by the end of the period.
+    let mut posts: BTreeMap<(String, String), KeyPost> = BTreeMap::new();
+    for k in typed::<KeyPost>(r) {
+        let k = k.record;
+        let key = (k.unit.clone(), k.post.clone());
+        if k.as_of <= p.end && posts.get(&key).is_none_or(|x| x.as_of <= k.as_of) {
+            posts.insert(key, k);
+        }
+    }
+    for k in posts.values() {
+        let x = &mut f.key_posts;
+        x.posts += 1;
+        match k.kind {
+            PostKind::Key => x.key_posts += 1,
+            PostKind::Confidential => x.confidential_posts += 1,
+        }
+        for h in &k.holders {
+            x.people += 1;
+            x.vetted += h.vetted_on.is_some() as u64;
+            x.committed += h.committed_on.is_some() as u64;
+            x.trained += h.trained_on.is_some() as u64;
         }
     }
     f
@@ -682,6 +850,11 @@ pub fn add_incident(f: &mut IncidentFigures, x: &Incident) {
     f.disciplined += x.discipline.disciplined as u64;
     f.criticised += x.discipline.criticised as u64;
     f.adhoc_reported += x.adhoc_report.is_some() as u64;
+    match x.state {
+        IncidentState::Verifying => f.verifying += 1,
+        IncidentState::Concluded => f.concluded += 1,
+        IncidentState::Transferred => f.transferred += 1,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1153,6 +1326,78 @@ pub fn facts(code: &str, tables: &[String], f: &Figures, p: Period) -> Vec<Strin
             ));
         }
     }
+    v.extend(record_facts(tables, f));
+    v
+}
+
+/// The sentences of the facts kept as records (who organised, incident states, stamp sets,
+/// subordinate steering committees, key and confidential posts), each only when its records
+/// exist, under the table of its subject.
+pub fn record_facts(tables: &[String], f: &Figures) -> Vec<String> {
+    let mut v = Vec::new();
+    let has = |t: &str| tables.iter().any(|x| x == t);
+    let t = &f.training;
+    if has("training") && t.subordinate_sessions > 0 {
+        v.push(format!(
+            "Trong đó, cơ quan tổ chức {} buổi cho {} lượt người; các đơn vị cấp dưới tổ chức {} buổi cho {} lượt người.",
+            num(t.own_sessions),
+            num(t.own_participants),
+            num(t.subordinate_sessions),
+            num(t.subordinate_participants)
+        ));
+    }
+    let x = &f.inspections;
+    if has("inspections") && x.subordinate_rounds > 0 {
+        v.push(format!(
+            "Trong đó, cơ quan tổ chức {} cuộc tại {} lượt đơn vị; các đơn vị cấp dưới tổ chức {} cuộc tại {} lượt đơn vị.",
+            num(x.own_rounds),
+            num(x.own_units_inspected),
+            num(x.subordinate_rounds),
+            num(x.subordinate_units_inspected)
+        ));
+    }
+    let x = &f.incidents;
+    if has("incidents") && x.incidents > 0 {
+        v.push(format!(
+            "{}/{} vụ đã kết luận; {} vụ đã chuyển cơ quan có thẩm quyền; {} vụ đang xác minh.",
+            num(x.concluded),
+            num(x.incidents),
+            num(x.transferred),
+            num(x.verifying)
+        ));
+    }
+    let e = &f.equipment;
+    if has("equipment") && e.stamp_sets > 0 {
+        v.push(format!(
+            "{}/{} đơn vị đã được trang bị con dấu mật, tổng cộng {} bộ con dấu.",
+            num(e.units_with_stamp_sets),
+            num(e.units),
+            num(e.stamp_sets)
+        ));
+    }
+    let s = &f.steering;
+    if has("plan") && s.units > 0 {
+        v.push(format!(
+            "{}/{} đơn vị cấp dưới có Ban Chỉ đạo công tác bảo vệ bí mật nhà nước; {} đơn vị giao cơ quan, bộ phận thực hiện; {} đơn vị chưa có.",
+            num(s.committees),
+            num(s.units),
+            num(s.designated_bodies),
+            num(s.missing)
+        ));
+    }
+    let k = &f.key_posts;
+    if has("staff") && k.posts > 0 {
+        v.push(format!(
+            "Đã xác định {} vị trí trọng yếu, cơ mật ({} vị trí trọng yếu, {} vị trí cơ mật) với {} người đảm nhiệm; {} người đã được thẩm tra, {} người đã ký cam kết bảo vệ bí mật nhà nước, {} người đã được tập huấn.",
+            num(k.posts),
+            num(k.key_posts),
+            num(k.confidential_posts),
+            num(k.people),
+            num(k.vetted),
+            num(k.committed),
+            num(k.trained)
+        ));
+    }
     v
 }
 
@@ -1192,7 +1437,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     figures.check_sums()?;
     for u in &b.units {
         if let Some(f) = &u.figures {
-            figures.add(f)?;
+            figures.add_subordinate(f)?;
         }
     }
     let (title, template): (String, &[TemplateSection]) = match b.kind {
@@ -1345,6 +1590,13 @@ mod tests {
             },
             criminal_referral: false,
             adhoc_report: None,
+            state: [
+                IncidentState::Verifying,
+                IncidentState::Concluded,
+                IncidentState::Transferred,
+            ][channel % 3],
+            outcome: (channel % 3 != 0).then(|| "Đã kết luận".into()),
+            state_on: (channel % 3 != 0).then_some(day),
         }
     }
 
@@ -1384,6 +1636,11 @@ mod tests {
                     date: day(*d),
                     kind: TrainingKind::Training,
                     organiser: "Công an".into(),
+                    organised_by: if n % 2 == 0 {
+                        OrganisedBy::Own
+                    } else {
+                        OrganisedBy::Subordinate
+                    },
                     audience: "Cán bộ".into(),
                     participants: *p,
                     attendees: vec![],
