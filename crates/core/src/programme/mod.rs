@@ -1827,6 +1827,168 @@ mod tests {
         assert!(m.check().is_err());
     }
 
+    fn incident() -> Incident {
+        Incident {
+            discovered_on: date!(2025 - 03 - 10),
+            kind: IncidentKind::Exposure,
+            channel: Channel::SocialNetwork,
+            place: "Trang cá nhân".into(),
+            documents: vec![IncidentDocument {
+                level: Some(Level::Mat),
+                in_catalogue: true,
+                item_id: None,
+            }],
+            cause: "Chụp ảnh tài liệu".into(),
+            recovered: false,
+            taken_down: true,
+            discipline: Discipline::default(),
+            criminal_referral: false,
+            adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
+        }
+    }
+
+    fn invalid_field(e: CoreError) -> String {
+        match e {
+            CoreError::Invalid { field, .. } => field,
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_concluded_or_transferred_incident_needs_its_date_and_outcome() {
+        let mut x = incident();
+        x.check().unwrap();
+        // Under verification: no date of conclusion.
+        x.state_on = Some(date!(2025 - 04 - 01));
+        assert_eq!(invalid_field(x.check().unwrap_err()), "state_on");
+        for state in [IncidentState::Concluded, IncidentState::Transferred] {
+            let mut x = incident();
+            x.state = state;
+            assert_eq!(invalid_field(x.check().unwrap_err()), "state_on");
+            x.state_on = Some(date!(2025 - 03 - 09));
+            x.outcome = Some("Kết luận: lỗi của công chức".into());
+            let e = x.check().unwrap_err();
+            assert!(format!("{e:?}").contains("không được trước ngày phát hiện"));
+            x.state_on = Some(date!(2025 - 03 - 10));
+            x.check().unwrap();
+            x.outcome = Some("   ".into());
+            assert_eq!(invalid_field(x.check().unwrap_err()), "outcome");
+        }
+        // Records stored before the state existed read as under verification.
+        let mut v = serde_json::to_value(incident()).unwrap();
+        for k in ["state", "outcome", "state_on"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        let old: Incident = serde_json::from_value(v).unwrap();
+        assert_eq!(old.state, IncidentState::Verifying);
+    }
+
+    #[test]
+    fn trainings_and_inspections_without_an_organiser_are_the_agencys_own() {
+        let v = serde_json::json!({
+            "date": "2025-03-01", "kind": "training", "organiser": "Công an tỉnh",
+            "audience": "Cán bộ", "participants": 10
+        });
+        let t: Training = serde_json::from_value(v).unwrap();
+        assert_eq!(t.organised_by, OrganisedBy::Own);
+        let v = serde_json::json!({
+            "date": "2025-03-01", "kind": "inspection", "inspector": "Đoàn kiểm tra",
+            "units": ["Sở A"]
+        });
+        let mut x: Inspection = serde_json::from_value(v).unwrap();
+        assert_eq!((x.organised_by, x.units_inspected()), (OrganisedBy::Own, 1));
+        // A count instead of a list; a count below the list is refused.
+        x.units.clear();
+        assert_eq!(invalid_field(x.check().unwrap_err()), "units");
+        x.units_count = 277;
+        x.check().unwrap();
+        assert_eq!(x.units_inspected(), 277);
+        x.units = vec!["Sở A".into(), "Sở B".into()];
+        x.units_count = 1;
+        assert_eq!(invalid_field(x.check().unwrap_err()), "units_count");
+    }
+
+    #[test]
+    fn stamp_sets_are_not_more_than_the_stamps() {
+        let mut e = Equipment {
+            unit: "Văn phòng".into(),
+            as_of: date!(2025 - 06 - 01),
+            stamps: 18,
+            registers: 4,
+            stamp_sets: 1,
+            note: None,
+        };
+        e.check().unwrap();
+        e.stamp_sets = 19;
+        assert_eq!(invalid_field(e.check().unwrap_err()), "stamp_sets");
+        // Sets alone (pieces not counted) are accepted.
+        e.stamps = 0;
+        e.check().unwrap();
+    }
+
+    #[test]
+    fn a_steering_committee_has_its_decision_and_a_missing_one_has_none() {
+        let mut s = SteeringCommittee {
+            unit: "Huyện Cao Lãnh".into(),
+            as_of: date!(2025 - 12 - 01),
+            body: SteeringBody::Committee,
+            decision_ref: None,
+            decision_date: Some(date!(2024 - 05 - 02)),
+            note: None,
+        };
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_ref");
+        s.decision_ref = Some("125/QĐ-UBND".into());
+        s.check().unwrap();
+        s.decision_date = Some(date!(2025 - 12 - 02));
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_date");
+        s.decision_date = None;
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_date");
+        s.body = SteeringBody::Missing;
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_ref");
+        s.decision_ref = None;
+        s.check().unwrap();
+        s.unit = " ".into();
+        assert_eq!(invalid_field(s.check().unwrap_err()), "unit");
+    }
+
+    #[test]
+    fn a_post_holder_needs_date_and_result_of_vetting_and_no_date_after_the_record() {
+        let line = "Nguyễn Văn A | 10/03/2024 | Đủ tiêu chuẩn | 15/03/2024 |";
+        let h = fields::parse_holder(line).unwrap();
+        assert_eq!(h.person, "Nguyễn Văn A");
+        assert_eq!(h.vetted_on, Some(date!(2024 - 03 - 10)));
+        assert_eq!(h.trained_on, None);
+        assert_eq!(fields::parse_holder(&fields::holder_line(&h)).unwrap(), h);
+        assert!(
+            fields::parse_holder("A | 31/02/2024")
+                .unwrap_err()
+                .contains("dd/mm/yyyy")
+        );
+        assert!(fields::parse_holder("A|||||").is_err(), "six parts");
+        let mut k = KeyPost {
+            unit: "Văn phòng".into(),
+            post: "Văn thư".into(),
+            kind: PostKind::Confidential,
+            as_of: date!(2024 - 12 - 31),
+            listing_ref: None,
+            holders: vec![h.clone()],
+        };
+        k.check().unwrap();
+        k.holders[0].vetting_result = None;
+        assert_eq!(
+            invalid_field(k.check().unwrap_err()),
+            "holders.vetting_result"
+        );
+        k.holders[0] = h.clone();
+        k.holders[0].trained_on = Some(date!(2025 - 01 - 01));
+        assert_eq!(invalid_field(k.check().unwrap_err()), "holders");
+        k.holders[0] = fields::parse_holder(" | 10/03/2024 | Đạt").unwrap();
+        assert_eq!(invalid_field(k.check().unwrap_err()), "holders.person");
+    }
+
     #[test]
     fn records_round_trip_through_the_store_shape() {
         let d = device();

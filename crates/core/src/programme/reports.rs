@@ -1600,6 +1600,265 @@ mod tests {
         }
     }
 
+    /// The figures of the facts kept as records, against a hand count of the records below.
+    #[test]
+    fn record_facts_are_counted_by_unit_and_post_as_of_the_period_end() {
+        use time::macros::date;
+        let mut records = Vec::new();
+        let mut add = |r: ProgrammeRecord| records.push(r);
+        let steering = |unit: &str, as_of: Date, body: SteeringBody| SteeringCommittee {
+            unit: unit.into(),
+            as_of,
+            body,
+            decision_ref: (body != SteeringBody::Missing).then(|| "12/QĐ-UBND".into()),
+            decision_date: (body != SteeringBody::Missing).then_some(date!(2020 - 01 - 02)),
+            note: None,
+        };
+        // Huyện A: missing, then a committee (the later record counts); B: a designated
+        // body; C: a committee recorded after the period (does not count yet).
+        add(encode(
+            1,
+            None,
+            &steering("A", date!(2024 - 01 - 01), SteeringBody::Missing),
+        )
+        .unwrap());
+        add(encode(
+            2,
+            None,
+            &steering("A", date!(2025 - 02 - 01), SteeringBody::Committee),
+        )
+        .unwrap());
+        add(encode(
+            3,
+            None,
+            &steering("B", date!(2025 - 03 - 01), SteeringBody::DesignatedBody),
+        )
+        .unwrap());
+        add(encode(
+            4,
+            None,
+            &steering("C", date!(2026 - 01 - 05), SteeringBody::Committee),
+        )
+        .unwrap());
+        let holder = |person: &str, vetted: bool, committed: bool, trained: bool| PostHolder {
+            person: person.into(),
+            vetted_on: vetted.then_some(date!(2025 - 01 - 10)),
+            vetting_result: vetted.then(|| "Đủ tiêu chuẩn".into()),
+            committed_on: committed.then_some(date!(2025 - 01 - 11)),
+            trained_on: trained.then_some(date!(2025 - 01 - 12)),
+        };
+        let post = |post: &str, kind: PostKind, as_of: Date, holders: Vec<PostHolder>| KeyPost {
+            unit: "Văn phòng".into(),
+            post: post.into(),
+            kind,
+            as_of,
+            listing_ref: None,
+            holders,
+        };
+        // "Văn thư" twice: the later list (two people) replaces the earlier (one).
+        add(encode(
+            5,
+            None,
+            &post(
+                "Văn thư",
+                PostKind::Confidential,
+                date!(2025 - 02 - 01),
+                vec![holder("A", true, true, true)],
+            ),
+        )
+        .unwrap());
+        add(encode(
+            6,
+            None,
+            &post(
+                "Văn thư",
+                PostKind::Confidential,
+                date!(2025 - 06 - 01),
+                vec![
+                    holder("A", true, true, true),
+                    holder("B", false, true, false),
+                ],
+            ),
+        )
+        .unwrap());
+        add(encode(
+            7,
+            None,
+            &post(
+                "Chánh Văn phòng",
+                PostKind::Key,
+                date!(2025 - 06 - 01),
+                vec![holder("C", true, false, true)],
+            ),
+        )
+        .unwrap());
+        let equipment = |unit: &str, stamps: u32, stamp_sets: u32| Equipment {
+            unit: unit.into(),
+            as_of: date!(2025 - 06 - 01),
+            stamps,
+            stamp_sets,
+            registers: 2,
+            note: None,
+        };
+        add(encode(8, None, &equipment("X", 18, 1)).unwrap());
+        add(encode(9, None, &equipment("Y", 36, 2)).unwrap());
+        add(encode(10, None, &equipment("Z", 0, 0)).unwrap());
+        let inspection =
+            |organised_by: OrganisedBy, units: Vec<String>, units_count: u32| Inspection {
+                date: date!(2025 - 05 - 05),
+                kind: InspectionKind::Inspection,
+                inspector: "Đoàn".into(),
+                organised_by,
+                units,
+                units_count,
+                findings: vec![],
+                remedies: vec![],
+            };
+        add(encode(
+            11,
+            None,
+            &inspection(OrganisedBy::Own, vec!["Sở 1".into(), "Sở 2".into()], 0),
+        )
+        .unwrap());
+        add(encode(12, None, &inspection(OrganisedBy::Subordinate, vec![], 41)).unwrap());
+        add(encode(
+            13,
+            None,
+            &inspection(OrganisedBy::Subordinate, vec!["Xã 1".into()], 7),
+        )
+        .unwrap());
+        let mut x = incident_at(date!(2025 - 04 - 01), 1, &[(1, true)]);
+        x.state = IncidentState::Concluded;
+        x.state_on = Some(date!(2025 - 05 - 01));
+        x.outcome = Some("Kết luận".into());
+        add(encode(14, None, &x).unwrap());
+        add(encode(
+            15,
+            None,
+            &incident_at(date!(2025 - 04 - 02), 0, &[(1, true)]),
+        )
+        .unwrap());
+
+        let f = figures_for(&records, date!(2024 - 12 - 15), date!(2025 - 12 - 14));
+        assert_eq!(
+            f.steering,
+            SteeringFigures {
+                units: 2,
+                committees: 1,
+                designated_bodies: 1,
+                missing: 0
+            }
+        );
+        assert_eq!(
+            f.key_posts,
+            KeyPostFigures {
+                posts: 2,
+                key_posts: 1,
+                confidential_posts: 1,
+                people: 3,
+                vetted: 2,
+                committed: 2,
+                trained: 2,
+            }
+        );
+        let e = &f.equipment;
+        assert_eq!(
+            (e.units, e.stamps, e.stamp_sets, e.units_with_stamp_sets),
+            (3, 54, 3, 2)
+        );
+        let i = &f.inspections;
+        assert_eq!((i.inspections, i.units_inspected), (3, 2 + 41 + 7));
+        assert_eq!((i.own_rounds, i.own_units_inspected), (1, 2));
+        assert_eq!(
+            (i.subordinate_rounds, i.subordinate_units_inspected),
+            (2, 48)
+        );
+        let x = &f.incidents;
+        assert_eq!(
+            (x.incidents, x.concluded, x.verifying, x.transferred),
+            (2, 1, 1, 0)
+        );
+
+        let facts = record_facts(
+            &[
+                "training",
+                "inspections",
+                "incidents",
+                "equipment",
+                "plan",
+                "staff",
+            ]
+            .map(String::from),
+            &f,
+        )
+        .join(" ");
+        for want in [
+            "cơ quan tổ chức 1 cuộc tại 2 lượt đơn vị; các đơn vị cấp dưới tổ chức 2 cuộc tại 48 lượt đơn vị",
+            "1/2 vụ đã kết luận; 0 vụ đã chuyển cơ quan có thẩm quyền; 1 vụ đang xác minh",
+            "2/3 đơn vị đã được trang bị con dấu mật, tổng cộng 3 bộ con dấu",
+            "1/2 đơn vị cấp dưới có Ban Chỉ đạo",
+            "Đã xác định 2 vị trí trọng yếu, cơ mật (1 vị trí trọng yếu, 1 vị trí cơ mật) với 3 người đảm nhiệm; 2 người đã được thẩm tra",
+        ] {
+            assert!(facts.contains(want), "{want} not in {facts}");
+        }
+        // No training by subordinates: no sentence about a split of nothing.
+        assert!(!facts.contains("buổi"), "{facts}");
+
+        // At the level above, everything a unit organised was organised below it.
+        let mut above = Figures::default();
+        above.training.own_sessions = 1;
+        above.training.sessions = 1;
+        above.add_subordinate(&f).unwrap();
+        let mut unit = f.clone();
+        unit.training.own_sessions = 17;
+        unit.training.sessions = 17;
+        above.add_subordinate(&unit).unwrap();
+        assert_eq!(
+            (
+                above.training.own_sessions,
+                above.training.subordinate_sessions
+            ),
+            (1, 17)
+        );
+        assert_eq!(above.training.sessions, 18);
+        assert_eq!(
+            (
+                above.inspections.own_rounds,
+                above.inspections.subordinate_rounds
+            ),
+            (0, 6),
+            "2 × (1 own + 2 by subordinates)"
+        );
+        assert_eq!(above.steering.units, 4);
+        // A shifted sum that would not fit is refused and changes nothing.
+        let mut huge = Figures::default();
+        huge.training.own_sessions = u64::MAX;
+        huge.training.subordinate_sessions = 1;
+        let before = above.clone();
+        assert!(above.add_subordinate(&huge).is_err());
+        assert_eq!(above, before);
+    }
+
+    #[test]
+    fn a_subordinate_plan_received_with_no_due_date_is_on_time() {
+        use time::macros::date;
+        let plan = AnnualPlan {
+            year: 2025,
+            number_symbol: "01/KH".into(),
+            issued_on: date!(2025 - 01 - 05),
+            tasks: vec![],
+            subordinate_plan_due: None,
+            subordinates: vec![Subordinate {
+                unit: "Huyện A".into(),
+                plan_received_on: Some(date!(2025 - 03 - 01)),
+                report_received_on: None,
+            }],
+        };
+        let records = [encode(1, None, &plan).unwrap()];
+        let f = figures_for(&records, date!(2024 - 12 - 15), date!(2025 - 12 - 14));
+        assert_eq!((f.plan.subordinates, f.plan.plans_on_time), (1, 1));
+    }
+
     fn figures_for(records: &[ProgrammeRecord], start: Date, end: Date) -> Figures {
         compute_figures(&Inputs {
             period: Period { start, end },
@@ -1666,6 +1925,15 @@ mod tests {
             prop_assert_eq!(
                 whole.training.participants,
                 trainings.iter().map(|(_, p)| *p as u64).sum::<u64>()
+            );
+            // The states and the organisers split their totals.
+            prop_assert_eq!(x.verifying + x.concluded + x.transferred, x.incidents);
+            let t = &whole.training;
+            prop_assert_eq!(t.own_sessions + t.subordinate_sessions, t.sessions);
+            prop_assert_eq!(t.own_participants + t.subordinate_participants, t.participants);
+            prop_assert_eq!(
+                t.own_participants,
+                trainings.iter().step_by(2).map(|(_, p)| *p as u64).sum::<u64>()
             );
         }
 
