@@ -1121,12 +1121,14 @@ pub async fn add<S: Store>(
     if kind == RecordKind::Device {
         record.insert("status".into(), json!("in-use"));
     }
+    // The field holding the kind's key date; "as_of" before "decision_date" (a steering
+    // committee is dated by the day of its record, not by its decision).
     let key_date = [
         "date",
+        "as_of",
         "decision_date",
         "signed_on",
         "in_use_from",
-        "as_of",
         "discovered_on",
         "issued_on",
     ]
