@@ -1558,7 +1558,8 @@ impl Record for KeyPost {
                 .as_deref()
                 .map(str::trim)
                 .unwrap_or_default();
-            if h.vetted_on.is_some() != !result.is_empty() {
+            // Both the date and the result of a vetting, or neither.
+            if h.vetted_on.is_some() == result.is_empty() {
                 return Err(CoreError::invalid(
                     "holders.vetting_result",
                     format!("{}: cần ghi cả ngày và kết quả thẩm tra", h.person),

@@ -1595,8 +1595,8 @@ mod tests {
                 IncidentState::Concluded,
                 IncidentState::Transferred,
             ][channel % 3],
-            outcome: (channel % 3 != 0).then(|| "Đã kết luận".into()),
-            state_on: (channel % 3 != 0).then_some(day),
+            outcome: (!channel.is_multiple_of(3)).then(|| "Đã kết luận".into()),
+            state_on: (!channel.is_multiple_of(3)).then_some(day),
         }
     }
 
