@@ -313,6 +313,18 @@ fn label(c: Choices, code: &str) -> String {
     bmnn_core::programme::fields::choice_label(c, code)
 }
 
+/// A list of texts of the JSON, joined by "; ".
+fn joined(v: &Value) -> String {
+    v.as_array()
+        .map(|u| {
+            u.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
 /// Who organised a training or an inspection; records without the field are the agency's own.
 fn organised_by(r: &Value) -> String {
     label(ORGANISED_BY, r["organised_by"].as_str().unwrap_or("own"))
@@ -614,15 +626,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                         actions.push(a);
                     }
                 }
-                let listed = r["units"]
-                    .as_array()
-                    .map(|u| {
-                        u.iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })
-                    .unwrap_or_default();
+                let listed = joined(&r["units"]);
                 vec![
                     dt(r, "date"),
                     label(INSPECTION, &s(r, "kind")),
@@ -633,15 +637,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                         Some(n) => format!("{n} đơn vị: {listed}"),
                         None => listed,
                     },
-                    r["findings"]
-                        .as_array()
-                        .map(|u| {
-                            u.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
-                        .unwrap_or_default(),
+                    joined(&r["findings"]),
                     remedies
                         .iter()
                         .map(|m| {
