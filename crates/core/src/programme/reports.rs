@@ -1326,14 +1326,15 @@ pub fn facts(code: &str, tables: &[String], f: &Figures, p: Period) -> Vec<Strin
             ));
         }
     }
-    v.extend(record_facts(tables, f));
+    v.extend(record_facts(code, tables, f));
     v
 }
 
 /// The sentences of the facts kept as records (who organised, incident states, stamp sets,
 /// subordinate steering committees, key and confidential posts), each only when its records
-/// exist, under the table of its subject.
-pub fn record_facts(tables: &[String], f: &Figures) -> Vec<String> {
+/// exist, under the table of its subject (the ad-hoc report of one incident, section `c3`,
+/// states no counts of incidents, as [`facts`]).
+pub fn record_facts(code: &str, tables: &[String], f: &Figures) -> Vec<String> {
     let mut v = Vec::new();
     let has = |t: &str| tables.iter().any(|x| x == t);
     let t = &f.training;
@@ -1357,7 +1358,7 @@ pub fn record_facts(tables: &[String], f: &Figures) -> Vec<String> {
         ));
     }
     let x = &f.incidents;
-    if has("incidents") && x.incidents > 0 {
+    if has("incidents") && code != "c3" && x.incidents > 0 {
         v.push(format!(
             "{}/{} vụ đã kết luận; {} vụ đã chuyển cơ quan có thẩm quyền; {} vụ đang xác minh.",
             num(x.concluded),
@@ -1780,6 +1781,7 @@ mod tests {
         );
 
         let facts = record_facts(
+            "b",
             &[
                 "training",
                 "inspections",
