@@ -12,6 +12,7 @@ fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
             date: d(&format!("{:02}/03/2025", 1 + i)),
             kind: TrainingKind::Dissemination,
             organiser: "Phòng Nội vụ".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Công chức xã".into(),
             participants: people,
             attendees: vec![],
@@ -45,6 +46,9 @@ fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
             },
             criminal_referral: false,
             adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
         });
     }
 }
@@ -62,6 +66,35 @@ fn add(a: &mut Value, b: &Value) {
         }
         (x, y) => panic!("unexpected {x} + {y}"),
     }
+}
+
+/// A unit's figures as the level above counts them: what the unit organised itself was
+/// organised below the level above (computed here independently of bmnn).
+fn below(unit: &Value) -> Value {
+    let mut f = unit.clone();
+    for (part, pairs) in [
+        (
+            "training",
+            [
+                ("own_sessions", "subordinate_sessions"),
+                ("own_participants", "subordinate_participants"),
+            ],
+        ),
+        (
+            "inspections",
+            [
+                ("own_rounds", "subordinate_rounds"),
+                ("own_units_inspected", "subordinate_units_inspected"),
+            ],
+        ),
+    ] {
+        for (own, sub) in pairs {
+            let n = f[part][own].as_u64().unwrap() + f[part][sub].as_u64().unwrap();
+            f[part][sub] = n.into();
+            f[part][own] = 0.into();
+        }
+    }
+    f
 }
 
 #[test]
@@ -173,13 +206,20 @@ fn bundles_are_verified_and_the_level_above_sums_its_units() {
         let mut expected = m["own"].clone();
         for u in units {
             if !u["figures"].is_null() {
-                add(&mut expected, &u["figures"]);
+                add(&mut expected, &below(&u["figures"]));
             }
         }
         assert_eq!(
             m["figures"], expected,
             "the report sums its own and its units' figures"
         );
+        // Who organised: the province's 2 sessions, the districts' 4.
+        let t = &m["figures"]["training"];
+        assert_eq!(
+            (&t["own_sessions"], &t["subordinate_sessions"]),
+            (&2.into(), &4.into())
+        );
+        assert_eq!(t["subordinate_participants"], 135 + 60);
         // Independently of the units' JSON: the units' own reports.
         let cl = cao_lanh.json(&["report", "annual", "--year", "2025"]);
         let lv = lai_vung.json(&["report", "annual", "--year", "2025"]);
@@ -419,5 +459,115 @@ fn two_units_whose_sum_would_wrap_refuse_the_report() {
         assert!(!o.status.success(), "{}", text(&o));
         assert!(text(&o).contains("quá lớn"), "{}", text(&o));
         assert!(!out.exists(), "no DOCX with a wrapped figure");
+    }
+}
+
+/// A district whose report arrived on paper before the due date, and whose bundle was entered
+/// after the fact, is on time in the JSON and the DOCX; until the arrival is recorded on the
+/// steering plan, the bundle's import date stands (late).
+#[test]
+fn a_report_received_by_its_due_date_is_never_shown_late() {
+    for province in backends("Ủy ban nhân dân tỉnh Đồng Tháp") {
+        let district = sibling(&province, "UBND huyện Cao Lãnh");
+        unit_data(&district, 2, 30, 0);
+        let key = String::from_utf8(district.ok(&["report", "keygen"]))
+            .unwrap()
+            .trim()
+            .to_string();
+        let p = district.path("goi.json");
+        district.ok(&[
+            "report",
+            "bundle",
+            "--year",
+            "2025",
+            "--output",
+            p.to_str().unwrap(),
+        ]);
+        province.ok(&[
+            "report",
+            "register-key",
+            "--unit",
+            "UBND huyện Cao Lãnh",
+            "--public-key",
+            &key,
+        ]);
+        province.ok(&["report", "import-bundle", p.to_str().unwrap()]);
+        let plan = province.add(AnnualPlan {
+            year: 2025,
+            number_symbol: "70/KH-UBND".into(),
+            issued_on: d("25/03/2025"),
+            tasks: vec![],
+            subordinate_plan_due: Some(d("15/04/2025")),
+            subordinates: vec![
+                Subordinate {
+                    unit: "UBND huyện Cao Lãnh".into(),
+                    plan_received_on: None,
+                    report_received_on: None,
+                },
+                Subordinate {
+                    unit: "UBND huyện Tháp Mười".into(),
+                    plan_received_on: None,
+                    report_received_on: None,
+                },
+            ],
+        });
+        let unit = |m: &Value, name: &str| {
+            m["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["unit"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("{name} in {m}"))
+        };
+        let m = province.json(&["report", "annual", "--year", "2025"]);
+        let due = m["due"].as_str().unwrap().to_string();
+        let cl = unit(&m, "UBND huyện Cao Lãnh");
+        // Imported today (the binary's clock), after the due date.
+        let imported = cl["received_on"].as_str().unwrap();
+        assert!(imported > due.as_str(), "{imported} after {due}");
+        assert_eq!(cl["on_time"], false);
+        // The plan's units are listed even before they send anything.
+        assert!(unit(&m, "UBND huyện Tháp Mười")["received_on"].is_null());
+
+        // The paper report arrived on 10/12/2025 (before the due date): recorded on the plan.
+        province
+            .svc
+            .subordinate_received(
+                &sys(),
+                bmnn_core::service::SubordinateReceivedCmd {
+                    plan_id: plan.id,
+                    index: 0,
+                    what: Arrived::Report,
+                    date: d("10/12/2025"),
+                },
+            )
+            .unwrap();
+        assert!(d("10/12/2025") <= bmnn_core::dates::parse_date(&due).unwrap());
+        let m = province.json(&["report", "annual", "--year", "2025"]);
+        let cl = unit(&m, "UBND huyện Cao Lãnh");
+        assert_eq!(cl["received_on"], "2025-12-10", "{}", province.backend);
+        assert_eq!(cl["on_time"], true);
+        assert_eq!(
+            cl["figures"]["training"]["sessions"], 2,
+            "the bundle's figures kept"
+        );
+        let out = province.path("bc.docx");
+        province.ok(&[
+            "report",
+            "annual",
+            "--year",
+            "2025",
+            "--format",
+            "docx",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        let t = docx_text(&std::fs::read(out).unwrap());
+        assert!(
+            t.contains("UBND huyện Cao Lãnh|10/12/2025|Đúng hạn|"),
+            "{t}"
+        );
+        assert!(!t.contains("Chậm"), "{t}");
     }
 }

@@ -313,6 +313,9 @@ fn incident(
             reference: "BC khẩn".into(),
             to: "Bộ Công an".into(),
         }),
+        state: IncidentState::Verifying,
+        outcome: None,
+        state_on: None,
     }
 }
 
@@ -408,6 +411,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
                 TrainingKind::Briefing
             },
             organiser: "Công an Tỉnh".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Cán bộ, công chức".into(),
             participants: if i == 0 { 135 } else { 130 },
             attendees: if i == 0 {
@@ -421,6 +425,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
         date: d("14/12/2024"),
         kind: TrainingKind::Dissemination,
         organiser: "Ủy ban nhân dân Tỉnh".into(),
+        organised_by: OrganisedBy::Own,
         audience: "Lãnh đạo sở, ngành".into(),
         participants: 740,
         attendees: vec![],
@@ -433,6 +438,8 @@ pub fn dong_thap(e: &Env) -> Seeded {
         date: d("10/05/2025"),
         kind: InspectionKind::Inspection,
         inspector: "Ban Chỉ đạo công tác bảo vệ BMNN Tỉnh".into(),
+        organised_by: OrganisedBy::Own,
+        units_count: 0,
         units: units("Sở", 28),
         findings: vec![
             "Chưa ban hành nội quy bảo vệ BMNN".into(),
@@ -458,6 +465,8 @@ pub fn dong_thap(e: &Env) -> Seeded {
         date: d("15/09/2025"),
         kind: InspectionKind::Inspection,
         inspector: "Ban Chỉ đạo công tác bảo vệ BMNN Tỉnh".into(),
+        organised_by: OrganisedBy::Own,
+        units_count: 0,
         units: units("Huyện", 12),
         findings: vec!["Chưa có quyết định phân công cán bộ kiêm nhiệm".into()],
         remedies: vec![],
@@ -469,6 +478,9 @@ pub fn dong_thap(e: &Env) -> Seeded {
             date: d(&format!("{:02}/10/2025", 1 + i)),
             kind: InspectionKind::SelfInspection,
             inspector: format!("Cơ quan {i}"),
+            // Seed 003: 14 agencies inspected their own 277 units.
+            organised_by: OrganisedBy::Subordinate,
+            units_count: 0,
             units: units("Đơn vị trực thuộc", n),
             findings: vec![],
             remedies: vec![],
@@ -571,6 +583,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
         unit: "Văn phòng UBND Tỉnh".into(),
         as_of: d("01/01/2025"),
         stamps: 10,
+        stamp_sets: 1,
         registers: 2,
         note: None,
     });
@@ -579,6 +592,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
             unit: u.into(),
             as_of: d("01/06/2025"),
             stamps: 18,
+            stamp_sets: 1,
             registers: 4,
             note: None,
         });

@@ -40,6 +40,7 @@ fn records_need_the_right_role_and_are_audited() {
             date: d("01/03/2025"),
             kind: TrainingKind::Training,
             organiser: "Công an Tỉnh".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Văn thư".into(),
             participants: 40,
             attendees: vec![],
@@ -475,4 +476,206 @@ fn records_are_kept_from_the_command_line() {
             .len(),
         0
     );
+}
+
+/// The facts a report needs, kept as records (issue 14): an incident's state set later by an
+/// edit, a subordinate unit's steering committee, a key post with its people. Bad input is
+/// refused in Vietnamese and writes nothing; every change is audited; the annual report
+/// counts them and says them.
+#[test]
+fn incident_states_steering_committees_and_key_posts_are_records_the_report_counts() {
+    for e in backends("Ủy ban nhân dân tỉnh Đồng Tháp") {
+        let b = e.backend;
+        let x = e.add(Incident {
+            discovered_on: d("02/03/2025"),
+            kind: IncidentKind::Exposure,
+            channel: Channel::SocialNetwork,
+            place: "Trang cá nhân của công chức".into(),
+            documents: vec![IncidentDocument {
+                level: Some(Level::Mat),
+                in_catalogue: true,
+                item_id: None,
+            }],
+            cause: "Chụp ảnh tài liệu đăng lên mạng xã hội".into(),
+            recovered: false,
+            taken_down: true,
+            discipline: Discipline::default(),
+            criminal_referral: false,
+            adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
+        });
+        let edit = |fields: serde_json::Value| {
+            e.svc.edit_record::<Incident>(
+                &sys(),
+                x.id,
+                EditRecordCmd {
+                    record: fields.as_object().unwrap().clone(),
+                },
+            )
+        };
+        let audits = || e.svc.audit_tail(&sys(), 100).unwrap().len();
+        let before = audits();
+        // Concluded without its date, then dated before the discovery: refused, nothing written.
+        for (fields, field, words) in [
+            (
+                serde_json::json!({"state": "concluded", "outcome": "Lỗi chủ quan"}),
+                "state_on",
+                "cần ghi ngày kết luận",
+            ),
+            (
+                serde_json::json!({"state": "concluded", "outcome": "Lỗi chủ quan", "state_on": "2025-03-01"}),
+                "state_on",
+                "không được trước ngày phát hiện",
+            ),
+            (
+                serde_json::json!({"state": "transferred", "state_on": "2025-04-01"}),
+                "outcome",
+                "cơ quan có thẩm quyền nhận",
+            ),
+        ] {
+            match edit(fields).unwrap_err() {
+                bmnn_core::CoreError::Invalid { field: f, message } => {
+                    assert_eq!(f, field, "{b}");
+                    assert!(message.contains(words), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            e.svc.get_record::<Incident>(&sys(), x.id).unwrap().record,
+            x.record,
+            "refusals changed nothing ({b})"
+        );
+        assert_eq!(audits(), before, "refusals audited nothing");
+        let done = edit(serde_json::json!({
+            "state": "concluded",
+            "outcome": "Kết luận: công chức vi phạm, đã kiểm điểm",
+            "state_on": "2025-04-15"
+        }))
+        .unwrap();
+        assert_eq!(done.record.state, IncidentState::Concluded);
+        assert_eq!(done.record.state_on, Some(d("15/04/2025")));
+        let tail = e.svc.audit_tail(&sys(), 1).unwrap();
+        assert_eq!(tail[0].action, "programme.incident.update", "{b}");
+        assert!(tail[0].details.contains("state"), "{:?}", tail[0]);
+
+        // Steering committees of the subordinate districts.
+        let steering = |unit: &str, body: SteeringBody, decision: Option<&str>| SteeringCommittee {
+            unit: unit.into(),
+            as_of: d("01/12/2025"),
+            body,
+            decision_ref: decision.map(str::to_string),
+            decision_date: decision.map(|_| d("12/05/2021")),
+            note: None,
+        };
+        let err = e
+            .svc
+            .add_record(
+                &sys(),
+                RecordCmd {
+                    unit_id: None,
+                    record: steering("Huyện Cao Lãnh", SteeringBody::Committee, None),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(
+            err.message_vi().contains("quyết định"),
+            "{}",
+            err.message_vi()
+        );
+        assert!(
+            e.svc
+                .list_records::<SteeringCommittee>(&sys(), None, None)
+                .unwrap()
+                .is_empty(),
+            "nothing written"
+        );
+        for i in 0..12 {
+            e.add(steering(
+                &format!("Huyện {i}"),
+                SteeringBody::Committee,
+                Some(&format!("{i}/QĐ-UBND")),
+            ));
+        }
+        let tail = e.svc.audit_tail(&sys(), 1).unwrap();
+        assert_eq!(tail[0].action, "programme.steering-committee.create");
+
+        // A confidential post with two people; one vetted, both committed, one trained.
+        let holders = [
+            "Nguyễn Văn A | 10/03/2025 | Đủ tiêu chuẩn | 15/03/2025 | 20/03/2025",
+            "Trần Thị B | | | 16/03/2025 |",
+        ]
+        .map(|l| bmnn_core::programme::fields::parse_holder(l).unwrap());
+        let post = KeyPost {
+            unit: "Văn phòng UBND tỉnh".into(),
+            post: "Văn thư lưu trữ tài liệu mật".into(),
+            kind: PostKind::Confidential,
+            as_of: d("01/04/2025"),
+            listing_ref: Some("15-QĐ/TU".into()),
+            holders: holders.to_vec(),
+        };
+        let mut bad = post.clone();
+        bad.holders[1].trained_on = Some(d("02/04/2025"));
+        let err = e
+            .svc
+            .add_record(
+                &sys(),
+                RecordCmd {
+                    unit_id: None,
+                    record: bad,
+                },
+            )
+            .unwrap_err();
+        assert!(
+            err.message_vi().contains("Trần Thị B"),
+            "{}",
+            err.message_vi()
+        );
+        assert!(
+            e.svc
+                .list_records::<KeyPost>(&sys(), None, None)
+                .unwrap()
+                .is_empty()
+        );
+        e.add(post);
+
+        let m = e
+            .svc
+            .report(
+                &sys(),
+                ReportQuery {
+                    kind: ReportKind::Annual,
+                    year: 2025,
+                    incident_id: None,
+                },
+            )
+            .unwrap();
+        let f = &m.figures;
+        assert_eq!(
+            (f.incidents.incidents, f.incidents.concluded),
+            (1, 1),
+            "{b}"
+        );
+        assert_eq!((f.steering.units, f.steering.committees), (12, 12));
+        assert_eq!(
+            (f.key_posts.posts, f.key_posts.people, f.key_posts.vetted),
+            (1, 2, 1)
+        );
+        assert_eq!((f.key_posts.committed, f.key_posts.trained), (2, 1));
+        let said: String = m
+            .sections
+            .iter()
+            .flat_map(|s| s.facts.clone())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(said.contains("1/1 vụ đã kết luận"), "{said}");
+        assert!(
+            said.contains("12/12 đơn vị cấp dưới có Ban Chỉ đạo"),
+            "{said}"
+        );
+        assert!(said.contains("với 2 người đảm nhiệm"), "{said}");
+    }
 }

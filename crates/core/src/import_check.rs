@@ -55,6 +55,8 @@ pub fn check_record(rules: &RuleSet, r: &ProgrammeRecord) -> Result<()> {
         RecordKind::Incident => typed::<Incident>(rules, r, true),
         RecordKind::LegacyReview => typed::<LegacyReview>(rules, r, true),
         RecordKind::Plan => typed::<AnnualPlan>(rules, r, true),
+        RecordKind::SteeringCommittee => typed::<SteeringCommittee>(rules, r, true),
+        RecordKind::KeyPost => typed::<KeyPost>(rules, r, true),
         // Report bookkeeping: written by the services from signed bundles and drafts (long
         // texts, encoded bundles); decoded and dated, not held to the one-line limits.
         RecordKind::ReportDraft => typed::<ReportDraft>(rules, r, false),

@@ -24,7 +24,7 @@ pub const DOCX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The record kinds people keep, in menu order (`kind` codes of the URLs and the API).
-pub const KINDS: [RecordKind; 11] = RecordKind::KEPT;
+pub const KINDS: [RecordKind; RecordKind::KEPT.len()] = RecordKind::KEPT;
 
 /// The codes of [`KINDS`], for messages.
 pub fn kind_codes() -> Vec<&'static str> {
@@ -82,6 +82,14 @@ macro_rules! by_kind {
             }
             RecordKind::Plan => {
                 type $t = AnnualPlan;
+                $e
+            }
+            RecordKind::SteeringCommittee => {
+                type $t = SteeringCommittee;
+                $e
+            }
+            RecordKind::KeyPost => {
+                type $t = KeyPost;
                 $e
             }
             // Report bookkeeping, written by its own acts: no generic record route.

@@ -34,6 +34,9 @@ pub enum Input {
     Triples,
     /// Lines of unit names (subordinate units of a steering level).
     Units,
+    /// Lines "họ tên | ngày thẩm tra | kết quả | ngày cam kết | ngày tập huấn" (the people in
+    /// a key or confidential post; [`parse_holder`], [`holder_line`]).
+    Holders,
 }
 
 impl Input {
@@ -180,6 +183,21 @@ pub const CONNECTION: Choices = &[
     ),
     ("network", "Internet, mạng máy tính hoặc mạng viễn thông"),
 ];
+pub const ORGANISED_BY: Choices = &[
+    ("own", "Cơ quan tổ chức"),
+    ("subordinate", "Đơn vị cấp dưới tổ chức"),
+];
+pub const INCIDENT_STATE: Choices = &[
+    ("verifying", "Đang xác minh"),
+    ("concluded", "Đã kết luận"),
+    ("transferred", "Đã chuyển cơ quan có thẩm quyền"),
+];
+pub const STEERING_BODY: Choices = &[
+    ("committee", "Có Ban Chỉ đạo"),
+    ("designated-body", "Có cơ quan, bộ phận được giao"),
+    ("missing", "Chưa có"),
+];
+pub const POST_KIND: Choices = &[("key", "Trọng yếu"), ("confidential", "Cơ mật")];
 pub const CHANNEL: Choices = &[
     ("agency-website", "Trang thông tin điện tử của cơ quan"),
     ("social-network", "Mạng xã hội"),
@@ -275,6 +293,12 @@ impl RecordKind {
                         "Đơn vị tổ chức",
                         "Ví dụ: Công an tỉnh, Văn phòng Sở.",
                         Text,
+                    ),
+                    f(
+                        "organised_by",
+                        "Cơ quan hay đơn vị cấp dưới tổ chức",
+                        "Báo cáo tách buổi do cơ quan tổ chức và buổi do đơn vị cấp dưới tổ chức.",
+                        Select(ORGANISED_BY),
                     ),
                     f(
                         "audience",
@@ -383,6 +407,12 @@ impl RecordKind {
                         Number,
                     ),
                     f(
+                        "stamp_sets",
+                        "Số bộ con dấu mật",
+                        "Báo cáo đếm số bộ con dấu của mỗi đơn vị; không lớn hơn số con dấu.",
+                        Number,
+                    ),
+                    f(
                         "registers",
                         "Số sổ đăng ký, quản lý BMNN",
                         "Sổ đi, đến, chuyển giao, sao chụp…",
@@ -445,10 +475,22 @@ impl RecordKind {
                     f("kind", "Hình thức", "", Select(INSPECTION)),
                     f("inspector", "Đơn vị, đoàn kiểm tra", "", Text),
                     f(
+                        "organised_by",
+                        "Cơ quan hay đơn vị cấp dưới tổ chức kiểm tra",
+                        "Báo cáo tách cuộc kiểm tra của cơ quan và của đơn vị cấp dưới.",
+                        Select(ORGANISED_BY),
+                    ),
+                    f(
                         "units",
                         "Đơn vị được kiểm tra (mỗi dòng một đơn vị)",
-                        "Ít nhất một đơn vị.",
+                        "Ít nhất một đơn vị, hoặc ghi số đơn vị dưới đây.",
                         Lines,
+                    ),
+                    f(
+                        "units_count",
+                        "Số đơn vị được kiểm tra",
+                        "Khi đơn vị quá nhiều để liệt kê; để trống là số dòng ở trên.",
+                        Number,
                     ),
                     f(
                         "findings",
@@ -532,6 +574,24 @@ impl RecordKind {
                         "",
                         Check,
                     ),
+                    f(
+                        "state",
+                        "Tình trạng giải quyết",
+                        "Đang xác minh; đã kết luận; đã chuyển cơ quan có thẩm quyền.",
+                        Select(INCIDENT_STATE),
+                    ),
+                    f(
+                        "outcome",
+                        "Kết quả, kết luận (hoặc cơ quan nhận chuyển)",
+                        "Bắt buộc khi đã kết luận hoặc đã chuyển.",
+                        OptText,
+                    ),
+                    f(
+                        "state_on",
+                        "Ngày kết luận hoặc ngày chuyển",
+                        "dd/mm/yyyy; không trước ngày phát hiện; để trống khi đang xác minh.",
+                        OptDate,
+                    ),
                 ],
             ),
             RecordKind::LegacyReview => (
@@ -580,11 +640,96 @@ impl RecordKind {
                     ),
                 ],
             ),
+            RecordKind::SteeringCommittee => (
+                "Ban Chỉ đạo công tác bảo vệ BMNN (hoặc cơ quan, bộ phận được giao) của từng đơn vị cấp dưới: báo cáo đếm theo lần ghi gần nhất của mỗi đơn vị.",
+                vec![
+                    f("unit", "Đơn vị cấp dưới", "Ví dụ: huyện Cao Lãnh.", Text),
+                    f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
+                    f("body", "Ban Chỉ đạo", "", Select(STEERING_BODY)),
+                    f(
+                        "decision_ref",
+                        "Số, ký hiệu quyết định thành lập, kiện toàn hoặc giao nhiệm vụ",
+                        "Bắt buộc khi đã có; để trống khi chưa có.",
+                        OptText,
+                    ),
+                    f(
+                        "decision_date",
+                        "Ngày quyết định",
+                        "dd/mm/yyyy; không sau ngày tính đến.",
+                        OptDate,
+                    ),
+                    f("note", "Ghi chú", "", OptText),
+                ],
+            ),
+            RecordKind::KeyPost => (
+                "Danh mục vị trí trọng yếu, cơ mật (Hướng dẫn 02-HD/BTCTW) và người đảm nhiệm: thẩm tra, cam kết bảo vệ BMNN, tập huấn. Báo cáo đếm theo lần ghi gần nhất của mỗi vị trí.",
+                vec![
+                    f("unit", "Cơ quan, bộ phận", "", Text),
+                    f("post", "Vị trí", "Chức danh, vị trí việc làm.", Text),
+                    f("kind", "Trọng yếu hay cơ mật", "", Select(POST_KIND)),
+                    f("as_of", "Tính đến ngày", "dd/mm/yyyy.", Date),
+                    f(
+                        "listing_ref",
+                        "Văn bản ban hành danh mục",
+                        "Số, ký hiệu; để trống nếu chưa ban hành.",
+                        OptText,
+                    ),
+                    f(
+                        "holders",
+                        "Người đảm nhiệm, mỗi dòng: họ tên | ngày thẩm tra | kết quả thẩm tra | ngày ký cam kết | ngày tập huấn",
+                        "Ngày viết dd/mm/yyyy; để trống phần chưa có (ví dụ: Nguyễn Văn A | 10/03/2024 | Đủ tiêu chuẩn | 15/03/2024 |).",
+                        Holders,
+                    ),
+                ],
+            ),
             // Report bookkeeping: written by their own acts, never through a form.
             RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => ("", vec![]),
         };
         KindForm { intro, fields }
     }
+}
+
+// ---- The line of a post holder ([`Input::Holders`]) -------------------------------------------
+
+/// One person of a key or confidential post from its form line "họ tên | ngày thẩm tra | kết
+/// quả thẩm tra | ngày ký cam kết | ngày tập huấn" (dates dd/mm/yyyy; trailing parts may be
+/// left out, empty parts are "none"). The record's own check judges the content.
+pub fn parse_holder(line: &str) -> Result<super::PostHolder, String> {
+    let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+    if parts.len() > 5 {
+        return Err(format!(
+            "dòng «{line}» có quá 5 phần: họ tên | ngày thẩm tra | kết quả | ngày cam kết | ngày tập huấn"
+        ));
+    }
+    let part = |i: usize| parts.get(i).copied().filter(|p| !p.is_empty());
+    let date = |i: usize, what: &str| -> Result<Option<time::Date>, String> {
+        part(i)
+            .map(|d| {
+                crate::dates::parse_date(d)
+                    .ok_or_else(|| format!("{what} «{d}» phải viết dd/mm/yyyy"))
+            })
+            .transpose()
+    };
+    Ok(super::PostHolder {
+        person: part(0).unwrap_or_default().to_string(),
+        vetted_on: date(1, "ngày thẩm tra")?,
+        vetting_result: part(2).map(str::to_string),
+        committed_on: date(3, "ngày ký cam kết")?,
+        trained_on: date(4, "ngày tập huấn")?,
+    })
+}
+
+/// The form line of a post holder ([`parse_holder`] reads it back).
+pub fn holder_line(h: &super::PostHolder) -> String {
+    let d = |d: Option<time::Date>| d.map(crate::dates::fmt_vn).unwrap_or_default();
+    format!(
+        "{} | {} | {} | {} | {}",
+        h.person,
+        d(h.vetted_on),
+        h.vetting_result.as_deref().unwrap_or_default(),
+        d(h.committed_on),
+        d(h.trained_on)
+    )
 }
 
 // ---- JSON Schemas of the record types (derived, for the API document) -----------------------
@@ -641,6 +786,8 @@ fn record_schema(kind: RecordKind, g: &mut schemars::SchemaGenerator) -> Option<
         RecordKind::Incident => named::<Incident>(g),
         RecordKind::LegacyReview => named::<LegacyReview>(g),
         RecordKind::Plan => named::<AnnualPlan>(g),
+        RecordKind::SteeringCommittee => named::<SteeringCommittee>(g),
+        RecordKind::KeyPost => named::<KeyPost>(g),
         RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
     })
 }

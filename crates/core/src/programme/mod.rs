@@ -53,6 +53,10 @@ pub enum RecordKind {
     LegacyReview,
     /// Kế hoạch công tác bảo vệ BMNN năm.
     Plan,
+    /// Ban chỉ đạo (hoặc cơ quan được giao) của một đơn vị cấp dưới.
+    SteeringCommittee,
+    /// Vị trí trọng yếu, cơ mật và người đảm nhiệm (Hướng dẫn 02-HD/BTCTW).
+    KeyPost,
     /// Nội dung (phần viết) của một báo cáo.
     ReportDraft,
     /// Khóa công khai của đơn vị cấp dưới (ký gói báo cáo).
@@ -63,7 +67,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// The kinds people keep (not the report bookkeeping), in menu order.
-    pub const KEPT: [RecordKind; 11] = [
+    pub const KEPT: [RecordKind; 13] = [
         RecordKind::Staff,
         RecordKind::Commitment,
         RecordKind::Training,
@@ -75,6 +79,8 @@ impl RecordKind {
         RecordKind::Incident,
         RecordKind::LegacyReview,
         RecordKind::Plan,
+        RecordKind::SteeringCommittee,
+        RecordKind::KeyPost,
     ];
 
     pub fn code(self) -> &'static str {
@@ -90,6 +96,8 @@ impl RecordKind {
             RecordKind::Incident => "incident",
             RecordKind::LegacyReview => "legacy-review",
             RecordKind::Plan => "plan",
+            RecordKind::SteeringCommittee => "steering-committee",
+            RecordKind::KeyPost => "key-post",
             RecordKind::ReportDraft => "report-draft",
             RecordKind::UnitKey => "unit-key",
             RecordKind::UnitReport => "unit-report",
@@ -108,6 +116,8 @@ impl RecordKind {
             RecordKind::Incident => "Vụ lộ, mất BMNN",
             RecordKind::LegacyReview => "Rà soát BMNN trước 01/01/2019",
             RecordKind::Plan => "Kế hoạch công tác bảo vệ BMNN",
+            RecordKind::SteeringCommittee => "Ban chỉ đạo của đơn vị cấp dưới",
+            RecordKind::KeyPost => "Vị trí trọng yếu, cơ mật",
             RecordKind::ReportDraft => "Nội dung báo cáo",
             RecordKind::UnitKey => "Khóa ký của đơn vị cấp dưới",
             RecordKind::UnitReport => "Báo cáo của đơn vị cấp dưới",
@@ -438,6 +448,20 @@ impl TrainingKind {
     }
 }
 
+/// Đơn vị tổ chức (organised by): this agency or a subordinate unit, for a training or an
+/// inspection, so that a report can say "1 buổi cấp tỉnh và 17 buổi do các cơ quan tổ chức".
+/// Records made before the field existed read as this agency's own ([`OrganisedBy::Own`]):
+/// until then a record held only what the agency itself organised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganisedBy {
+    /// Cơ quan tổ chức (this agency).
+    #[default]
+    Own,
+    /// Đơn vị cấp dưới tổ chức (the unit is named in the record).
+    Subordinate,
+}
+
 /// Một buổi tập huấn, phổ biến, quán triệt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Training {
@@ -447,6 +471,9 @@ pub struct Training {
     pub kind: TrainingKind,
     /// Đơn vị tổ chức.
     pub organiser: String,
+    /// Cơ quan hay đơn vị cấp dưới tổ chức (absent in older records: this agency).
+    #[serde(default)]
+    pub organised_by: OrganisedBy,
     /// Đối tượng tham dự.
     pub audience: String,
     /// Số người tham dự.
@@ -789,8 +816,12 @@ pub struct Equipment {
     #[serde(with = "iso_date")]
     #[schemars(schema_with = "crate::dates::date_schema")]
     pub as_of: Date,
-    /// Số con dấu mật (TT24 mẫu dấu).
+    /// Số con dấu mật (TT24 mẫu dấu), counted one by one.
     pub stamps: u32,
+    /// Số bộ con dấu mật: the sets the unit holds (a report counts sets per unit, not pieces;
+    /// absent in older records: 0, no set declared).
+    #[serde(default)]
+    pub stamp_sets: u32,
     /// Số sổ đăng ký, quản lý BMNN.
     pub registers: u32,
     pub note: Option<String>,
@@ -802,7 +833,14 @@ impl Record for Equipment {
         self.as_of
     }
     fn check(&self) -> Result<()> {
-        need("unit", &self.unit)
+        need("unit", &self.unit)?;
+        if self.stamps > 0 && self.stamp_sets > self.stamps {
+            return Err(CoreError::invalid(
+                "stamp_sets",
+                "số bộ con dấu lớn hơn số con dấu",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -924,8 +962,14 @@ pub struct Inspection {
     pub kind: InspectionKind,
     /// Đơn vị, đoàn kiểm tra.
     pub inspector: String,
+    /// Cơ quan hay đơn vị cấp dưới tổ chức kiểm tra (absent in older records: this agency).
+    #[serde(default)]
+    pub organised_by: OrganisedBy,
     /// Đơn vị được kiểm tra.
     pub units: Vec<String>,
+    /// Số đơn vị được kiểm tra, when the units are too many to list (0: the list's length).
+    #[serde(default)]
+    pub units_count: u32,
     /// Tồn tại, hạn chế phát hiện.
     #[serde(default)]
     pub findings: Vec<String>,
@@ -957,10 +1001,16 @@ impl Record for Inspection {
     }
     fn check(&self) -> Result<()> {
         need("inspector", &self.inspector)?;
-        if self.units.is_empty() {
+        if self.units.is_empty() && self.units_count == 0 {
             return Err(CoreError::invalid(
                 "units",
-                "cần ít nhất một đơn vị được kiểm tra",
+                "cần ít nhất một đơn vị được kiểm tra (danh sách hoặc số đơn vị)",
+            ));
+        }
+        if self.units_count > 0 && (self.units_count as usize) < self.units.len() {
+            return Err(CoreError::invalid(
+                "units_count",
+                "số đơn vị được kiểm tra ít hơn số đơn vị trong danh sách",
             ));
         }
         for r in &self.remedies {
@@ -973,6 +1023,13 @@ impl Record for Inspection {
             }
         }
         Ok(())
+    }
+}
+
+impl Inspection {
+    /// Số đơn vị được kiểm tra: the count given, or the units listed.
+    pub fn units_inspected(&self) -> u64 {
+        (self.units_count as u64).max(self.units.len() as u64)
     }
 }
 
@@ -1065,6 +1122,30 @@ pub struct SentReport {
     pub to: String,
 }
 
+/// Tình trạng giải quyết vụ việc (state of an incident).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IncidentState {
+    /// Đang xác minh. Records made before the state existed read so: nothing says they were
+    /// concluded.
+    #[default]
+    Verifying,
+    /// Đã kết luận.
+    Concluded,
+    /// Đã chuyển cơ quan có thẩm quyền.
+    Transferred,
+}
+
+impl IncidentState {
+    pub fn label(self) -> &'static str {
+        match self {
+            IncidentState::Verifying => "Đang xác minh",
+            IncidentState::Concluded => "Đã kết luận",
+            IncidentState::Transferred => "Đã chuyển cơ quan có thẩm quyền",
+        }
+    }
+}
+
 /// Một vụ lộ, mất bí mật nhà nước.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Incident {
@@ -1089,6 +1170,16 @@ pub struct Incident {
     #[serde(default)]
     pub criminal_referral: bool,
     pub adhoc_report: Option<SentReport>,
+    /// Tình trạng: đang xác minh, đã kết luận, đã chuyển cơ quan có thẩm quyền.
+    #[serde(default)]
+    pub state: IncidentState,
+    /// Kết quả xác minh, kết luận (or the authority it went to, when transferred).
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Ngày kết luận, or the day it was transferred.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub state_on: Option<Date>,
 }
 
 impl Record for Incident {
@@ -1124,6 +1215,54 @@ impl Record for Incident {
                 "adhoc_report.date",
                 "báo cáo đột xuất không được trước ngày phát hiện",
             ));
+        }
+        self.check_state()
+    }
+}
+
+impl Incident {
+    /// A concluded or transferred incident says when and with what outcome; an incident
+    /// still under verification has no date of conclusion.
+    fn check_state(&self) -> Result<()> {
+        let outcome = self.outcome.as_deref().map(str::trim).unwrap_or_default();
+        match self.state {
+            IncidentState::Verifying => {
+                if self.state_on.is_some() {
+                    return Err(CoreError::invalid(
+                        "state_on",
+                        "vụ việc đang xác minh chưa có ngày kết luận; chọn tình trạng đã kết luận hoặc đã chuyển cơ quan có thẩm quyền",
+                    ));
+                }
+            }
+            IncidentState::Concluded | IncidentState::Transferred => {
+                let concluded = self.state == IncidentState::Concluded;
+                let on = self.state_on.ok_or_else(|| {
+                    CoreError::invalid(
+                        "state_on",
+                        if concluded {
+                            "vụ việc đã kết luận cần ghi ngày kết luận"
+                        } else {
+                            "vụ việc đã chuyển cần ghi ngày chuyển"
+                        },
+                    )
+                })?;
+                if on < self.discovered_on {
+                    return Err(CoreError::invalid(
+                        "state_on",
+                        "ngày kết luận hoặc ngày chuyển không được trước ngày phát hiện",
+                    ));
+                }
+                if outcome.is_empty() {
+                    return Err(CoreError::invalid(
+                        "outcome",
+                        if concluded {
+                            "vụ việc đã kết luận cần ghi kết quả, kết luận"
+                        } else {
+                            "vụ việc đã chuyển cần ghi cơ quan có thẩm quyền nhận"
+                        },
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -1258,6 +1397,184 @@ impl Record for AnnualPlan {
         for t in &self.tasks {
             need("tasks.text", &t.text)?;
             need("tasks.unit", &t.unit)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subordinate steering committees and the register of key and confidential posts.
+
+/// What a subordinate unit has to steer the protection of state secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SteeringBody {
+    /// Ban Chỉ đạo công tác bảo vệ BMNN.
+    Committee,
+    /// Cơ quan, bộ phận được giao nhiệm vụ (no committee of its own).
+    DesignatedBody,
+    /// Chưa có.
+    Missing,
+}
+
+impl SteeringBody {
+    pub fn label(self) -> &'static str {
+        match self {
+            SteeringBody::Committee => "Có Ban Chỉ đạo",
+            SteeringBody::DesignatedBody => "Có cơ quan, bộ phận được giao",
+            SteeringBody::Missing => "Chưa có",
+        }
+    }
+}
+
+/// Ban chỉ đạo cấp dưới: whether a subordinate unit has a steering committee for the
+/// protection of state secrets (or a body designated for it) as of a date, and the decision
+/// that set it up. A report counts each unit's latest record on or before the period's end
+/// ("12/12 huyện có Ban Chỉ đạo").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SteeringCommittee {
+    /// Đơn vị cấp dưới.
+    pub unit: String,
+    /// Tính đến ngày.
+    #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
+    pub as_of: Date,
+    pub body: SteeringBody,
+    /// Số, ký hiệu quyết định thành lập, kiện toàn (hoặc giao nhiệm vụ).
+    pub decision_ref: Option<String>,
+    /// Ngày quyết định.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub decision_date: Option<Date>,
+    pub note: Option<String>,
+}
+
+impl Record for SteeringCommittee {
+    const KIND: RecordKind = RecordKind::SteeringCommittee;
+    fn key_date(&self) -> Date {
+        self.as_of
+    }
+    fn check(&self) -> Result<()> {
+        need("unit", &self.unit)?;
+        let has_ref = self
+            .decision_ref
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+        if self.body == SteeringBody::Missing {
+            if has_ref || self.decision_date.is_some() {
+                return Err(CoreError::invalid(
+                    "decision_ref",
+                    "đơn vị chưa có Ban Chỉ đạo thì không ghi quyết định",
+                ));
+            }
+            return Ok(());
+        }
+        if !has_ref {
+            return Err(CoreError::invalid(
+                "decision_ref",
+                "cần ghi số, ký hiệu quyết định thành lập hoặc giao nhiệm vụ",
+            ));
+        }
+        let on = self
+            .decision_date
+            .ok_or_else(|| CoreError::invalid("decision_date", "cần ghi ngày quyết định"))?;
+        if on > self.as_of {
+            return Err(CoreError::invalid(
+                "decision_date",
+                "ngày quyết định không được sau ngày tính đến",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Vị trí trọng yếu hay cơ mật (Hướng dẫn 02-HD/BTCTW).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PostKind {
+    /// Vị trí trọng yếu.
+    Key,
+    /// Vị trí cơ mật.
+    Confidential,
+}
+
+/// A person in a key or confidential post: their vetting (thẩm tra), the day they signed the
+/// commitment to protect state secrets, the day of their last training. The commitment is
+/// given by its date, not linked to a commitment record: the form writes one line per person
+/// and a line has no place for a record's opaque id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PostHolder {
+    /// Họ và tên.
+    pub person: String,
+    /// Ngày thẩm tra, xác minh tiêu chuẩn chính trị.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub vetted_on: Option<Date>,
+    /// Kết quả thẩm tra.
+    #[serde(default)]
+    pub vetting_result: Option<String>,
+    /// Ngày ký cam kết bảo vệ BMNN.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub committed_on: Option<Date>,
+    /// Ngày tập huấn, bồi dưỡng gần nhất.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub trained_on: Option<Date>,
+}
+
+/// Vị trí trọng yếu, cơ mật: one post of a unit in the agency's list of key and confidential
+/// posts, with the people in it, as of a date. A report counts each post's latest record on
+/// or before the period's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct KeyPost {
+    /// Cơ quan, bộ phận.
+    pub unit: String,
+    /// Vị trí (chức danh, vị trí việc làm).
+    pub post: String,
+    pub kind: PostKind,
+    /// Tính đến ngày.
+    #[serde(with = "iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
+    pub as_of: Date,
+    /// Văn bản ban hành danh mục (số, ký hiệu).
+    pub listing_ref: Option<String>,
+    #[serde(default)]
+    pub holders: Vec<PostHolder>,
+}
+
+impl Record for KeyPost {
+    const KIND: RecordKind = RecordKind::KeyPost;
+    fn key_date(&self) -> Date {
+        self.as_of
+    }
+    fn check(&self) -> Result<()> {
+        need("unit", &self.unit)?;
+        need("post", &self.post)?;
+        for h in &self.holders {
+            need("holders.person", &h.person)?;
+            let result = h
+                .vetting_result
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
+            // Both the date and the result of a vetting, or neither.
+            if h.vetted_on.is_some() == result.is_empty() {
+                return Err(CoreError::invalid(
+                    "holders.vetting_result",
+                    format!("{}: cần ghi cả ngày và kết quả thẩm tra", h.person),
+                ));
+            }
+            let dates = [h.vetted_on, h.committed_on, h.trained_on];
+            if dates.iter().flatten().any(|d| *d > self.as_of) {
+                return Err(CoreError::invalid(
+                    "holders",
+                    format!(
+                        "{}: ngày thẩm tra, cam kết, tập huấn không được sau ngày tính đến",
+                        h.person
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -1509,6 +1826,168 @@ mod tests {
         m.check().unwrap();
         m.documents_returned = 11;
         assert!(m.check().is_err());
+    }
+
+    fn incident() -> Incident {
+        Incident {
+            discovered_on: date!(2025 - 03 - 10),
+            kind: IncidentKind::Exposure,
+            channel: Channel::SocialNetwork,
+            place: "Trang cá nhân".into(),
+            documents: vec![IncidentDocument {
+                level: Some(Level::Mat),
+                in_catalogue: true,
+                item_id: None,
+            }],
+            cause: "Chụp ảnh tài liệu".into(),
+            recovered: false,
+            taken_down: true,
+            discipline: Discipline::default(),
+            criminal_referral: false,
+            adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
+        }
+    }
+
+    fn invalid_field(e: CoreError) -> String {
+        match e {
+            CoreError::Invalid { field, .. } => field,
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_concluded_or_transferred_incident_needs_its_date_and_outcome() {
+        let mut x = incident();
+        x.check().unwrap();
+        // Under verification: no date of conclusion.
+        x.state_on = Some(date!(2025 - 04 - 01));
+        assert_eq!(invalid_field(x.check().unwrap_err()), "state_on");
+        for state in [IncidentState::Concluded, IncidentState::Transferred] {
+            let mut x = incident();
+            x.state = state;
+            assert_eq!(invalid_field(x.check().unwrap_err()), "state_on");
+            x.state_on = Some(date!(2025 - 03 - 09));
+            x.outcome = Some("Kết luận: lỗi của công chức".into());
+            let e = x.check().unwrap_err();
+            assert!(format!("{e:?}").contains("không được trước ngày phát hiện"));
+            x.state_on = Some(date!(2025 - 03 - 10));
+            x.check().unwrap();
+            x.outcome = Some("   ".into());
+            assert_eq!(invalid_field(x.check().unwrap_err()), "outcome");
+        }
+        // Records stored before the state existed read as under verification.
+        let mut v = serde_json::to_value(incident()).unwrap();
+        for k in ["state", "outcome", "state_on"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        let old: Incident = serde_json::from_value(v).unwrap();
+        assert_eq!(old.state, IncidentState::Verifying);
+    }
+
+    #[test]
+    fn trainings_and_inspections_without_an_organiser_are_the_agencys_own() {
+        let v = serde_json::json!({
+            "date": "2025-03-01", "kind": "training", "organiser": "Công an tỉnh",
+            "audience": "Cán bộ", "participants": 10
+        });
+        let t: Training = serde_json::from_value(v).unwrap();
+        assert_eq!(t.organised_by, OrganisedBy::Own);
+        let v = serde_json::json!({
+            "date": "2025-03-01", "kind": "inspection", "inspector": "Đoàn kiểm tra",
+            "units": ["Sở A"]
+        });
+        let mut x: Inspection = serde_json::from_value(v).unwrap();
+        assert_eq!((x.organised_by, x.units_inspected()), (OrganisedBy::Own, 1));
+        // A count instead of a list; a count below the list is refused.
+        x.units.clear();
+        assert_eq!(invalid_field(x.check().unwrap_err()), "units");
+        x.units_count = 277;
+        x.check().unwrap();
+        assert_eq!(x.units_inspected(), 277);
+        x.units = vec!["Sở A".into(), "Sở B".into()];
+        x.units_count = 1;
+        assert_eq!(invalid_field(x.check().unwrap_err()), "units_count");
+    }
+
+    #[test]
+    fn stamp_sets_are_not_more_than_the_stamps() {
+        let mut e = Equipment {
+            unit: "Văn phòng".into(),
+            as_of: date!(2025 - 06 - 01),
+            stamps: 18,
+            registers: 4,
+            stamp_sets: 1,
+            note: None,
+        };
+        e.check().unwrap();
+        e.stamp_sets = 19;
+        assert_eq!(invalid_field(e.check().unwrap_err()), "stamp_sets");
+        // Sets alone (pieces not counted) are accepted.
+        e.stamps = 0;
+        e.check().unwrap();
+    }
+
+    #[test]
+    fn a_steering_committee_has_its_decision_and_a_missing_one_has_none() {
+        let mut s = SteeringCommittee {
+            unit: "Huyện Cao Lãnh".into(),
+            as_of: date!(2025 - 12 - 01),
+            body: SteeringBody::Committee,
+            decision_ref: None,
+            decision_date: Some(date!(2024 - 05 - 02)),
+            note: None,
+        };
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_ref");
+        s.decision_ref = Some("125/QĐ-UBND".into());
+        s.check().unwrap();
+        s.decision_date = Some(date!(2025 - 12 - 02));
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_date");
+        s.decision_date = None;
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_date");
+        s.body = SteeringBody::Missing;
+        assert_eq!(invalid_field(s.check().unwrap_err()), "decision_ref");
+        s.decision_ref = None;
+        s.check().unwrap();
+        s.unit = " ".into();
+        assert_eq!(invalid_field(s.check().unwrap_err()), "unit");
+    }
+
+    #[test]
+    fn a_post_holder_needs_date_and_result_of_vetting_and_no_date_after_the_record() {
+        let line = "Nguyễn Văn A | 10/03/2024 | Đủ tiêu chuẩn | 15/03/2024 |";
+        let h = fields::parse_holder(line).unwrap();
+        assert_eq!(h.person, "Nguyễn Văn A");
+        assert_eq!(h.vetted_on, Some(date!(2024 - 03 - 10)));
+        assert_eq!(h.trained_on, None);
+        assert_eq!(fields::parse_holder(&fields::holder_line(&h)).unwrap(), h);
+        assert!(
+            fields::parse_holder("A | 31/02/2024")
+                .unwrap_err()
+                .contains("dd/mm/yyyy")
+        );
+        assert!(fields::parse_holder("A|||||").is_err(), "six parts");
+        let mut k = KeyPost {
+            unit: "Văn phòng".into(),
+            post: "Văn thư".into(),
+            kind: PostKind::Confidential,
+            as_of: date!(2024 - 12 - 31),
+            listing_ref: None,
+            holders: vec![h.clone()],
+        };
+        k.check().unwrap();
+        k.holders[0].vetting_result = None;
+        assert_eq!(
+            invalid_field(k.check().unwrap_err()),
+            "holders.vetting_result"
+        );
+        k.holders[0] = h.clone();
+        k.holders[0].trained_on = Some(date!(2025 - 01 - 01));
+        assert_eq!(invalid_field(k.check().unwrap_err()), "holders");
+        k.holders[0] = fields::parse_holder(" | 10/03/2024 | Đạt").unwrap();
+        assert_eq!(invalid_field(k.check().unwrap_err()), "holders.person");
     }
 
     #[test]

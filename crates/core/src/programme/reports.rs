@@ -50,6 +50,7 @@ macro_rules! accumulate {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
+#[serde(default)]
 pub struct ByLevel {
     pub tuyet_mat: u64,
     pub toi_mat: u64,
@@ -91,6 +92,7 @@ impl ByLevel {
 
 /// Acts on secret items in the period, by level of the item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct ItemFigures {
     /// Xác định độ mật.
     pub classified: ByLevel,
@@ -113,6 +115,7 @@ accumulate!(ItemFigures; classified, received, sent, copied, taken_out, provided
 
 /// Entries made in the registers in the period (cancelled entries excluded).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct RegisterFigures {
     pub outgoing: u64,
     pub incoming: u64,
@@ -122,6 +125,7 @@ pub struct RegisterFigures {
 accumulate!(RegisterFigures; outgoing, incoming, handover, copies);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct TrainingFigures {
     pub sessions: u64,
     pub participants: u64,
@@ -131,10 +135,18 @@ pub struct TrainingFigures {
     pub dissemination_participants: u64,
     pub briefing_sessions: u64,
     pub briefing_participants: u64,
+    /// Buổi do cơ quan tổ chức (of every form), and their participants.
+    pub own_sessions: u64,
+    pub own_participants: u64,
+    /// Buổi do đơn vị cấp dưới tổ chức: those recorded so here, and every session of a
+    /// subordinate unit's report ([`Figures::as_subordinate`]).
+    pub subordinate_sessions: u64,
+    pub subordinate_participants: u64,
 }
-accumulate!(TrainingFigures; sessions, participants, training_sessions, training_participants, dissemination_sessions, dissemination_participants, briefing_sessions, briefing_participants);
+accumulate!(TrainingFigures; sessions, participants, training_sessions, training_participants, dissemination_sessions, dissemination_participants, briefing_sessions, briefing_participants, own_sessions, own_participants, subordinate_sessions, subordinate_participants);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct StaffFigures {
     /// Chuyên trách, in post at the end of the period.
     pub full_time: u64,
@@ -153,6 +165,7 @@ pub struct StaffFigures {
 accumulate!(StaffFigures; full_time, concurrent, assigned, left, commitments, commitments_assignment, commitments_leaving, commitments_retirement, commitments_access);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct DirectiveFigures {
     pub issued: u64,
     pub received: u64,
@@ -166,6 +179,7 @@ pub struct DirectiveFigures {
 accumulate!(DirectiveFigures; issued, received, plans, regulations, internal_rules, letters, decisions, other);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct DeviceFigures {
     /// In use for BMNN at the end of the period.
     pub in_use: u64,
@@ -185,14 +199,20 @@ pub struct DeviceFigures {
 accumulate!(DeviceFigures; in_use, computers, storage_media, copiers, other, inspected, repurposed, disposed, wipes);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct EquipmentFigures {
     pub units: u64,
     pub stamps: u64,
     pub registers: u64,
+    /// Bộ con dấu mật: the sets of every unit's latest count.
+    pub stamp_sets: u64,
+    /// Đơn vị có bộ con dấu mật (at least one set).
+    pub units_with_stamp_sets: u64,
 }
-accumulate!(EquipmentFigures; units, stamps, registers);
+accumulate!(EquipmentFigures; units, stamps, registers, stamp_sets, units_with_stamp_sets);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct MeetingFigures {
     pub meetings: u64,
     pub by_level: ByLevel,
@@ -202,6 +222,7 @@ pub struct MeetingFigures {
 accumulate!(MeetingFigures; meetings, by_level, documents_issued, documents_returned);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct InspectionFigures {
     pub inspections: u64,
     pub self_inspections: u64,
@@ -211,10 +232,18 @@ pub struct InspectionFigures {
     pub remedies: u64,
     pub remedies_done: u64,
     pub remedies_overdue: u64,
+    /// Cuộc kiểm tra, tự kiểm tra do cơ quan tổ chức, and the units they covered.
+    pub own_rounds: u64,
+    pub own_units_inspected: u64,
+    /// Cuộc do đơn vị cấp dưới tổ chức (recorded so here, or from a subordinate's report),
+    /// and the units they covered.
+    pub subordinate_rounds: u64,
+    pub subordinate_units_inspected: u64,
 }
-accumulate!(InspectionFigures; inspections, self_inspections, units_inspected, findings, remedies, remedies_done, remedies_overdue);
+accumulate!(InspectionFigures; inspections, self_inspections, units_inspected, findings, remedies, remedies_done, remedies_overdue, own_rounds, own_units_inspected, subordinate_rounds, subordinate_units_inspected);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct ChannelFigures {
     pub agency_website: u64,
     pub social_network: u64,
@@ -252,6 +281,7 @@ impl ChannelFigures {
 
 /// Vụ lộ, mất (ND26 Điều 8.2.c).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct IncidentFigures {
     pub incidents: u64,
     pub exposures: u64,
@@ -268,10 +298,15 @@ pub struct IncidentFigures {
     pub disciplined: u64,
     pub criticised: u64,
     pub adhoc_reported: u64,
+    /// Vụ đang xác minh, đã kết luận, đã chuyển cơ quan có thẩm quyền (as recorded now).
+    pub verifying: u64,
+    pub concluded: u64,
+    pub transferred: u64,
 }
-accumulate!(IncidentFigures; incidents, exposures, losses, by_channel, documents, documents_by_level, documents_unmarked, documents_in_catalogue, recovered, taken_down, criminal_referrals, disciplined, criticised, adhoc_reported);
+accumulate!(IncidentFigures; incidents, exposures, losses, by_channel, documents, documents_by_level, documents_unmarked, documents_in_catalogue, recovered, taken_down, criminal_referrals, disciplined, criticised, adhoc_reported, verifying, concluded, transferred);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct LegacyFigures {
     pub reviewed: u64,
     pub extended: u64,
@@ -280,6 +315,7 @@ pub struct LegacyFigures {
 accumulate!(LegacyFigures; reviewed, extended, declassified);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct PlanFigures {
     /// Kế hoạch năm đã ban hành.
     pub plans: u64,
@@ -292,8 +328,44 @@ pub struct PlanFigures {
 }
 accumulate!(PlanFigures; plans, tasks, tasks_done, tasks_overdue, subordinates, plans_on_time, reports_on_time);
 
+/// Ban Chỉ đạo của các đơn vị cấp dưới: each unit's latest record on or before the end of
+/// the period ("12/12 huyện có Ban Chỉ đạo").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct SteeringFigures {
+    /// Đơn vị cấp dưới có hồ sơ.
+    pub units: u64,
+    /// Có Ban Chỉ đạo.
+    pub committees: u64,
+    /// Có cơ quan, bộ phận được giao (no committee).
+    pub designated_bodies: u64,
+    /// Chưa có.
+    pub missing: u64,
+}
+accumulate!(SteeringFigures; units, committees, designated_bodies, missing);
+
+/// Vị trí trọng yếu, cơ mật: each post's latest record on or before the end of the period,
+/// and the people in them (vetted, committed, trained on or before that day).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct KeyPostFigures {
+    pub posts: u64,
+    pub key_posts: u64,
+    pub confidential_posts: u64,
+    /// Người đảm nhiệm.
+    pub people: u64,
+    /// Đã thẩm tra.
+    pub vetted: u64,
+    /// Đã ký cam kết bảo vệ BMNN.
+    pub committed: u64,
+    /// Đã tập huấn.
+    pub trained: u64,
+}
+accumulate!(KeyPostFigures; posts, key_posts, confidential_posts, people, vetted, committed, trained);
+
 /// Every figure of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct Figures {
     pub items: ItemFigures,
     pub registers: RegisterFigures,
@@ -307,8 +379,10 @@ pub struct Figures {
     pub incidents: IncidentFigures,
     pub legacy: LegacyFigures,
     pub plan: PlanFigures,
+    pub steering: SteeringFigures,
+    pub key_posts: KeyPostFigures,
 }
-accumulate!(Figures; items, registers, training, staff, directives, devices, equipment, meetings, inspections, incidents, legacy, plan);
+accumulate!(Figures; items, registers, training, staff, directives, devices, equipment, meetings, inspections, incidents, legacy, plan, steering, key_posts);
 
 /// The largest single figure a subordinate unit's report may carry (one thousand billion).
 pub const MAX_FIGURE: u64 = 1_000_000_000_000;
@@ -330,6 +404,31 @@ impl Figures {
         sum.check_sums()?;
         *self = sum;
         Ok(())
+    }
+
+    /// A subordinate unit's figures as the level above counts them: every training session
+    /// and inspection round the unit reported, its own and its own subordinates', was
+    /// organised below the level above ("1 buổi cấp tỉnh và 17 buổi do các cơ quan tổ
+    /// chức"). `None` when a sum would not fit.
+    pub fn as_subordinate(&self) -> Option<Figures> {
+        let mut f = self.clone();
+        let t = &mut f.training;
+        t.subordinate_sessions = t.subordinate_sessions.checked_add(t.own_sessions)?;
+        t.subordinate_participants = t.subordinate_participants.checked_add(t.own_participants)?;
+        (t.own_sessions, t.own_participants) = (0, 0);
+        let x = &mut f.inspections;
+        x.subordinate_rounds = x.subordinate_rounds.checked_add(x.own_rounds)?;
+        x.subordinate_units_inspected = x
+            .subordinate_units_inspected
+            .checked_add(x.own_units_inspected)?;
+        (x.own_rounds, x.own_units_inspected) = (0, 0);
+        Some(f)
+    }
+
+    /// Adds a subordinate unit's figures as the level above counts them
+    /// ([`Figures::as_subordinate`]), refused (`report_overflow`) like [`Figures::add`].
+    pub fn add_subordinate(&mut self, unit: &Figures) -> Result<()> {
+        self.add(&unit.as_subordinate().ok_or_else(too_large)?)
     }
 
     /// Every single figure at most [`MAX_FIGURE`]: what a unit sends up is refused
@@ -482,6 +581,18 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         let n = t.record.participants as u64;
         f.training.sessions += 1;
         f.training.participants += n;
+        let (s, q) = match t.record.organised_by {
+            OrganisedBy::Own => (
+                &mut f.training.own_sessions,
+                &mut f.training.own_participants,
+            ),
+            OrganisedBy::Subordinate => (
+                &mut f.training.subordinate_sessions,
+                &mut f.training.subordinate_participants,
+            ),
+        };
+        *s += 1;
+        *q += n;
         let (s, q) = match t.record.kind {
             TrainingKind::Training => (
                 &mut f.training.training_sessions,
@@ -584,6 +695,8 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         f.equipment.units += 1;
         f.equipment.stamps += e.stamps as u64;
         f.equipment.registers += e.registers as u64;
+        f.equipment.stamp_sets += e.stamp_sets as u64;
+        f.equipment.units_with_stamp_sets += (e.stamp_sets > 0) as u64;
     }
 
     for m in typed::<Meeting>(r)
@@ -605,7 +718,20 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
             InspectionKind::Inspection => f.inspections.inspections += 1,
             InspectionKind::SelfInspection => f.inspections.self_inspections += 1,
         }
-        f.inspections.units_inspected += x.units.len() as u64;
+        let units = x.units_inspected();
+        f.inspections.units_inspected += units;
+        let (rounds, covered) = match x.organised_by {
+            OrganisedBy::Own => (
+                &mut f.inspections.own_rounds,
+                &mut f.inspections.own_units_inspected,
+            ),
+            OrganisedBy::Subordinate => (
+                &mut f.inspections.subordinate_rounds,
+                &mut f.inspections.subordinate_units_inspected,
+            ),
+        };
+        *rounds += 1;
+        *covered += units;
         f.inspections.findings += x.findings.len() as u64;
         for m in &x.remedies {
             f.inspections.remedies += 1;
@@ -649,14 +775,56 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
         }
         f.plan.subordinates += x.subordinates.len() as u64;
         for s in &x.subordinates {
-            if let (Some(got), Some(due)) = (s.plan_received_on, x.subordinate_plan_due)
-                && got <= due
+            // A plan received with no due date set cannot have been late.
+            if let Some(got) = s.plan_received_on
+                && x.subordinate_plan_due.is_none_or(|due| got <= due)
             {
                 f.plan.plans_on_time += 1;
             }
             if s.report_received_on.is_some_and(|got| got <= i.report_due) {
                 f.plan.reports_on_time += 1;
             }
+        }
+    }
+
+    // Steering committees: each subordinate unit's latest record by the end of the period.
+    let mut steering: BTreeMap<String, SteeringCommittee> = BTreeMap::new();
+    for s in typed::<SteeringCommittee>(r) {
+        let s = s.record;
+        if s.as_of <= p.end && steering.get(&s.unit).is_none_or(|x| x.as_of <= s.as_of) {
+            steering.insert(s.unit.clone(), s);
+        }
+    }
+    for s in steering.values() {
+        f.steering.units += 1;
+        match s.body {
+            SteeringBody::Committee => f.steering.committees += 1,
+            SteeringBody::DesignatedBody => f.steering.designated_bodies += 1,
+            SteeringBody::Missing => f.steering.missing += 1,
+        }
+    }
+
+    // Key and confidential posts: each post's latest record by the end of the period.
+    let mut posts: BTreeMap<(String, String), KeyPost> = BTreeMap::new();
+    for k in typed::<KeyPost>(r) {
+        let k = k.record;
+        let key = (k.unit.clone(), k.post.clone());
+        if k.as_of <= p.end && posts.get(&key).is_none_or(|x| x.as_of <= k.as_of) {
+            posts.insert(key, k);
+        }
+    }
+    for k in posts.values() {
+        let x = &mut f.key_posts;
+        x.posts += 1;
+        match k.kind {
+            PostKind::Key => x.key_posts += 1,
+            PostKind::Confidential => x.confidential_posts += 1,
+        }
+        for h in &k.holders {
+            x.people += 1;
+            x.vetted += h.vetted_on.is_some() as u64;
+            x.committed += h.committed_on.is_some() as u64;
+            x.trained += h.trained_on.is_some() as u64;
         }
     }
     f
@@ -686,6 +854,11 @@ pub fn add_incident(f: &mut IncidentFigures, x: &Incident) {
     f.disciplined += x.discipline.disciplined as u64;
     f.criticised += x.discipline.criticised as u64;
     f.adhoc_reported += x.adhoc_report.is_some() as u64;
+    match x.state {
+        IncidentState::Verifying => f.verifying += 1,
+        IncidentState::Concluded => f.concluded += 1,
+        IncidentState::Transferred => f.transferred += 1,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1160,6 +1333,79 @@ pub fn facts(code: &str, tables: &[String], f: &Figures, p: Period) -> Vec<Strin
             ));
         }
     }
+    v.extend(record_facts(code, tables, f));
+    v
+}
+
+/// The sentences of the facts kept as records (who organised, incident states, stamp sets,
+/// subordinate steering committees, key and confidential posts), each only when its records
+/// exist, under the table of its subject (the ad-hoc report of one incident, section `c3`,
+/// states no counts of incidents, as [`facts`]).
+pub fn record_facts(code: &str, tables: &[String], f: &Figures) -> Vec<String> {
+    let mut v = Vec::new();
+    let has = |t: &str| tables.iter().any(|x| x == t);
+    let t = &f.training;
+    if has("training") && t.subordinate_sessions > 0 {
+        v.push(format!(
+            "Trong đó, cơ quan tổ chức {} buổi cho {} lượt người; các đơn vị cấp dưới tổ chức {} buổi cho {} lượt người.",
+            num(t.own_sessions),
+            num(t.own_participants),
+            num(t.subordinate_sessions),
+            num(t.subordinate_participants)
+        ));
+    }
+    let x = &f.inspections;
+    if has("inspections") && x.subordinate_rounds > 0 {
+        v.push(format!(
+            "Trong đó, cơ quan tổ chức {} cuộc tại {} lượt đơn vị; các đơn vị cấp dưới tổ chức {} cuộc tại {} lượt đơn vị.",
+            num(x.own_rounds),
+            num(x.own_units_inspected),
+            num(x.subordinate_rounds),
+            num(x.subordinate_units_inspected)
+        ));
+    }
+    let x = &f.incidents;
+    if has("incidents") && code != "c3" && x.incidents > 0 {
+        v.push(format!(
+            "{}/{} vụ đã kết luận; {} vụ đã chuyển cơ quan có thẩm quyền; {} vụ đang xác minh.",
+            num(x.concluded),
+            num(x.incidents),
+            num(x.transferred),
+            num(x.verifying)
+        ));
+    }
+    let e = &f.equipment;
+    if has("equipment") && e.stamp_sets > 0 {
+        v.push(format!(
+            "{}/{} đơn vị đã được trang bị con dấu mật, tổng cộng {} bộ con dấu.",
+            num(e.units_with_stamp_sets),
+            num(e.units),
+            num(e.stamp_sets)
+        ));
+    }
+    let s = &f.steering;
+    if has("plan") && s.units > 0 {
+        v.push(format!(
+            "{}/{} đơn vị cấp dưới có Ban Chỉ đạo công tác bảo vệ bí mật nhà nước; {} đơn vị giao cơ quan, bộ phận thực hiện; {} đơn vị chưa có.",
+            num(s.committees),
+            num(s.units),
+            num(s.designated_bodies),
+            num(s.missing)
+        ));
+    }
+    let k = &f.key_posts;
+    if has("staff") && k.posts > 0 {
+        v.push(format!(
+            "Đã xác định {} vị trí trọng yếu, cơ mật ({} vị trí trọng yếu, {} vị trí cơ mật) với {} người đảm nhiệm; {} người đã được thẩm tra, {} người đã ký cam kết bảo vệ bí mật nhà nước, {} người đã được tập huấn.",
+            num(k.posts),
+            num(k.key_posts),
+            num(k.confidential_posts),
+            num(k.people),
+            num(k.vetted),
+            num(k.committed),
+            num(k.trained)
+        ));
+    }
     v
 }
 
@@ -1199,7 +1445,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     figures.check_sums()?;
     for u in &b.units {
         if let Some(f) = &u.figures {
-            figures.add(f)?;
+            figures.add_subordinate(f)?;
         }
     }
     let (title, template): (String, &[TemplateSection]) = match b.kind {
@@ -1352,7 +1598,274 @@ mod tests {
             },
             criminal_referral: false,
             adhoc_report: None,
+            state: [
+                IncidentState::Verifying,
+                IncidentState::Concluded,
+                IncidentState::Transferred,
+            ][channel % 3],
+            outcome: (!channel.is_multiple_of(3)).then(|| "Đã kết luận".into()),
+            state_on: (!channel.is_multiple_of(3)).then_some(day),
         }
+    }
+
+    /// The figures of the facts kept as records, against a hand count of the records below.
+    #[test]
+    fn record_facts_are_counted_by_unit_and_post_as_of_the_period_end() {
+        use time::macros::date;
+        let mut records = Vec::new();
+        let mut add = |r: ProgrammeRecord| records.push(r);
+        let steering = |unit: &str, as_of: Date, body: SteeringBody| SteeringCommittee {
+            unit: unit.into(),
+            as_of,
+            body,
+            decision_ref: (body != SteeringBody::Missing).then(|| "12/QĐ-UBND".into()),
+            decision_date: (body != SteeringBody::Missing).then_some(date!(2020 - 01 - 02)),
+            note: None,
+        };
+        // Huyện A: missing, then a committee (the later record counts); B: a designated
+        // body; C: a committee recorded after the period (does not count yet).
+        add(encode(
+            1,
+            None,
+            &steering("A", date!(2024 - 01 - 01), SteeringBody::Missing),
+        )
+        .unwrap());
+        add(encode(
+            2,
+            None,
+            &steering("A", date!(2025 - 02 - 01), SteeringBody::Committee),
+        )
+        .unwrap());
+        add(encode(
+            3,
+            None,
+            &steering("B", date!(2025 - 03 - 01), SteeringBody::DesignatedBody),
+        )
+        .unwrap());
+        add(encode(
+            4,
+            None,
+            &steering("C", date!(2026 - 01 - 05), SteeringBody::Committee),
+        )
+        .unwrap());
+        let holder = |person: &str, vetted: bool, committed: bool, trained: bool| PostHolder {
+            person: person.into(),
+            vetted_on: vetted.then_some(date!(2025 - 01 - 10)),
+            vetting_result: vetted.then(|| "Đủ tiêu chuẩn".into()),
+            committed_on: committed.then_some(date!(2025 - 01 - 11)),
+            trained_on: trained.then_some(date!(2025 - 01 - 12)),
+        };
+        let post = |post: &str, kind: PostKind, as_of: Date, holders: Vec<PostHolder>| KeyPost {
+            unit: "Văn phòng".into(),
+            post: post.into(),
+            kind,
+            as_of,
+            listing_ref: None,
+            holders,
+        };
+        // "Văn thư" twice: the later list (two people) replaces the earlier (one).
+        add(encode(
+            5,
+            None,
+            &post(
+                "Văn thư",
+                PostKind::Confidential,
+                date!(2025 - 02 - 01),
+                vec![holder("A", true, true, true)],
+            ),
+        )
+        .unwrap());
+        add(encode(
+            6,
+            None,
+            &post(
+                "Văn thư",
+                PostKind::Confidential,
+                date!(2025 - 06 - 01),
+                vec![
+                    holder("A", true, true, true),
+                    holder("B", false, true, false),
+                ],
+            ),
+        )
+        .unwrap());
+        add(encode(
+            7,
+            None,
+            &post(
+                "Chánh Văn phòng",
+                PostKind::Key,
+                date!(2025 - 06 - 01),
+                vec![holder("C", true, false, true)],
+            ),
+        )
+        .unwrap());
+        let equipment = |unit: &str, stamps: u32, stamp_sets: u32| Equipment {
+            unit: unit.into(),
+            as_of: date!(2025 - 06 - 01),
+            stamps,
+            stamp_sets,
+            registers: 2,
+            note: None,
+        };
+        add(encode(8, None, &equipment("X", 18, 1)).unwrap());
+        add(encode(9, None, &equipment("Y", 36, 2)).unwrap());
+        add(encode(10, None, &equipment("Z", 0, 0)).unwrap());
+        let inspection =
+            |organised_by: OrganisedBy, units: Vec<String>, units_count: u32| Inspection {
+                date: date!(2025 - 05 - 05),
+                kind: InspectionKind::Inspection,
+                inspector: "Đoàn".into(),
+                organised_by,
+                units,
+                units_count,
+                findings: vec![],
+                remedies: vec![],
+            };
+        add(encode(
+            11,
+            None,
+            &inspection(OrganisedBy::Own, vec!["Sở 1".into(), "Sở 2".into()], 0),
+        )
+        .unwrap());
+        add(encode(12, None, &inspection(OrganisedBy::Subordinate, vec![], 41)).unwrap());
+        add(encode(
+            13,
+            None,
+            &inspection(OrganisedBy::Subordinate, vec!["Xã 1".into()], 7),
+        )
+        .unwrap());
+        let mut x = incident_at(date!(2025 - 04 - 01), 1, &[(1, true)]);
+        x.state = IncidentState::Concluded;
+        x.state_on = Some(date!(2025 - 05 - 01));
+        x.outcome = Some("Kết luận".into());
+        add(encode(14, None, &x).unwrap());
+        add(encode(
+            15,
+            None,
+            &incident_at(date!(2025 - 04 - 02), 0, &[(1, true)]),
+        )
+        .unwrap());
+
+        let f = figures_for(&records, date!(2024 - 12 - 15), date!(2025 - 12 - 14));
+        assert_eq!(
+            f.steering,
+            SteeringFigures {
+                units: 2,
+                committees: 1,
+                designated_bodies: 1,
+                missing: 0
+            }
+        );
+        assert_eq!(
+            f.key_posts,
+            KeyPostFigures {
+                posts: 2,
+                key_posts: 1,
+                confidential_posts: 1,
+                people: 3,
+                vetted: 2,
+                committed: 2,
+                trained: 2,
+            }
+        );
+        let e = &f.equipment;
+        assert_eq!(
+            (e.units, e.stamps, e.stamp_sets, e.units_with_stamp_sets),
+            (3, 54, 3, 2)
+        );
+        let i = &f.inspections;
+        assert_eq!((i.inspections, i.units_inspected), (3, 2 + 41 + 7));
+        assert_eq!((i.own_rounds, i.own_units_inspected), (1, 2));
+        assert_eq!(
+            (i.subordinate_rounds, i.subordinate_units_inspected),
+            (2, 48)
+        );
+        let x = &f.incidents;
+        assert_eq!(
+            (x.incidents, x.concluded, x.verifying, x.transferred),
+            (2, 1, 1, 0)
+        );
+
+        let facts = record_facts(
+            "b",
+            &[
+                "training",
+                "inspections",
+                "incidents",
+                "equipment",
+                "plan",
+                "staff",
+            ]
+            .map(String::from),
+            &f,
+        )
+        .join(" ");
+        for want in [
+            "cơ quan tổ chức 1 cuộc tại 2 lượt đơn vị; các đơn vị cấp dưới tổ chức 2 cuộc tại 48 lượt đơn vị",
+            "1/2 vụ đã kết luận; 0 vụ đã chuyển cơ quan có thẩm quyền; 1 vụ đang xác minh",
+            "2/3 đơn vị đã được trang bị con dấu mật, tổng cộng 3 bộ con dấu",
+            "1/2 đơn vị cấp dưới có Ban Chỉ đạo",
+            "Đã xác định 2 vị trí trọng yếu, cơ mật (1 vị trí trọng yếu, 1 vị trí cơ mật) với 3 người đảm nhiệm; 2 người đã được thẩm tra",
+        ] {
+            assert!(facts.contains(want), "{want} not in {facts}");
+        }
+        // No training by subordinates: no sentence about a split of nothing.
+        assert!(!facts.contains("buổi"), "{facts}");
+
+        // At the level above, everything a unit organised was organised below it.
+        let mut above = Figures::default();
+        above.training.own_sessions = 1;
+        above.training.sessions = 1;
+        above.add_subordinate(&f).unwrap();
+        let mut unit = f.clone();
+        unit.training.own_sessions = 17;
+        unit.training.sessions = 17;
+        above.add_subordinate(&unit).unwrap();
+        assert_eq!(
+            (
+                above.training.own_sessions,
+                above.training.subordinate_sessions
+            ),
+            (1, 17)
+        );
+        assert_eq!(above.training.sessions, 18);
+        assert_eq!(
+            (
+                above.inspections.own_rounds,
+                above.inspections.subordinate_rounds
+            ),
+            (0, 6),
+            "2 × (1 own + 2 by subordinates)"
+        );
+        assert_eq!(above.steering.units, 4);
+        // A shifted sum that would not fit is refused and changes nothing.
+        let mut huge = Figures::default();
+        huge.training.own_sessions = u64::MAX;
+        huge.training.subordinate_sessions = 1;
+        let before = above.clone();
+        assert!(above.add_subordinate(&huge).is_err());
+        assert_eq!(above, before);
+    }
+
+    #[test]
+    fn a_subordinate_plan_received_with_no_due_date_is_on_time() {
+        use time::macros::date;
+        let plan = AnnualPlan {
+            year: 2025,
+            number_symbol: "01/KH".into(),
+            issued_on: date!(2025 - 01 - 05),
+            tasks: vec![],
+            subordinate_plan_due: None,
+            subordinates: vec![Subordinate {
+                unit: "Huyện A".into(),
+                plan_received_on: Some(date!(2025 - 03 - 01)),
+                report_received_on: None,
+            }],
+        };
+        let records = [encode(1, None, &plan).unwrap()];
+        let f = figures_for(&records, date!(2024 - 12 - 15), date!(2025 - 12 - 14));
+        assert_eq!((f.plan.subordinates, f.plan.plans_on_time), (1, 1));
     }
 
     fn figures_for(records: &[ProgrammeRecord], start: Date, end: Date) -> Figures {
@@ -1391,6 +1904,11 @@ mod tests {
                     date: day(*d),
                     kind: TrainingKind::Training,
                     organiser: "Công an".into(),
+                    organised_by: if n % 2 == 0 {
+                        OrganisedBy::Own
+                    } else {
+                        OrganisedBy::Subordinate
+                    },
                     audience: "Cán bộ".into(),
                     participants: *p,
                     attendees: vec![],
@@ -1416,6 +1934,15 @@ mod tests {
             prop_assert_eq!(
                 whole.training.participants,
                 trainings.iter().map(|(_, p)| *p as u64).sum::<u64>()
+            );
+            // The states and the organisers split their totals.
+            prop_assert_eq!(x.verifying + x.concluded + x.transferred, x.incidents);
+            let t = &whole.training;
+            prop_assert_eq!(t.own_sessions + t.subordinate_sessions, t.sessions);
+            prop_assert_eq!(t.own_participants + t.subordinate_participants, t.participants);
+            prop_assert_eq!(
+                t.own_participants,
+                trainings.iter().step_by(2).map(|(_, p)| *p as u64).sum::<u64>()
             );
         }
 

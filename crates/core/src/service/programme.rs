@@ -963,14 +963,21 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         })
     };
 
-    // Subordinate units: every unit with a registered key, and what it sent for this report.
+    // Subordinate units: every unit with a registered key or on the year's steering plan, and
+    // what it sent for this report.
     let mut units = Vec::new();
     if q.kind != ReportKind::Incident {
         let received = a.records::<UnitReport>()?;
+        let arrivals = if q.kind == ReportKind::Annual {
+            report_arrivals(&a.records::<AnnualPlan>()?, q.year)
+        } else {
+            BTreeMap::new()
+        };
         let mut names: Vec<String> = a
             .records::<UnitKey>()?
             .into_iter()
             .map(|k| k.record.unit)
+            .chain(arrivals.keys().cloned())
             .collect();
         names.sort();
         names.dedup();
@@ -978,10 +985,11 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             let r = received.iter().find(|r| {
                 r.record.unit == unit && r.record.kind == q.kind && r.record.year == q.year
             });
+            let received_on = arrived_on(r.map(|r| r.record.received_on), arrivals.get(&unit));
             units.push(UnitStatus {
                 unit,
-                received_on: r.map(|r| r.record.received_on),
-                on_time: r.is_some_and(|r| r.record.received_on <= due),
+                received_on,
+                on_time: received_on.is_some_and(|d| d <= due),
                 figures: r.map(|r| r.record.figures.clone()),
             });
         }
@@ -1041,6 +1049,34 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incident_id,
         narrative,
     })
+}
+
+/// The day each subordinate unit's annual report of `year` arrived, as recorded on the steering
+/// plans of that year (ghi nhận đã nhận báo cáo); `None` for a unit listed but not yet heard
+/// from.
+fn report_arrivals(plans: &[Stored<AnnualPlan>], year: i32) -> BTreeMap<String, Option<Date>> {
+    let mut out: BTreeMap<String, Option<Date>> = BTreeMap::new();
+    for s in plans.iter().filter(|p| p.record.year == year) {
+        for u in &s.record.subordinates {
+            let e = out.entry(u.unit.clone()).or_default();
+            *e = earliest(*e, u.report_received_on);
+        }
+    }
+    out
+}
+
+fn earliest(a: Option<Date>, b: Option<Date>) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When a subordinate unit's report arrived: the first of the day its bundle was taken in and
+/// the day the steering plan records its report arriving. A unit whose report arrived on paper
+/// by the due date and whose bundle was entered later (after the fact) is on time, never late.
+fn arrived_on(bundle: Option<Date>, on_plan: Option<&Option<Date>>) -> Option<Date> {
+    earliest(bundle, on_plan.copied().flatten())
 }
 
 /// Obligations of the programme (commitments owed, remedies and plan tasks overdue, ad-hoc

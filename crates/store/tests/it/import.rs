@@ -8,7 +8,8 @@ use crate::helpers::*;
 use bmnn_core::Level;
 use bmnn_core::error::CoreError;
 use bmnn_core::programme::{
-    Channel, Discipline, Incident, IncidentDocument, IncidentKind, Training, TrainingKind,
+    Channel, Discipline, Incident, IncidentDocument, IncidentKind, IncidentState, OrganisedBy,
+    Training, TrainingKind,
 };
 use bmnn_core::service::*;
 use bmnn_store::{Dataset, DbStore};
@@ -35,6 +36,7 @@ fn source(url: &str) -> (Org, Dataset) {
                     date: d("01/03/2025"),
                     kind: TrainingKind::Training,
                     organiser: "Công an Tỉnh".into(),
+                    organised_by: OrganisedBy::Own,
                     audience: "Văn thư".into(),
                     participants: 40,
                     attendees: vec![],
@@ -63,6 +65,9 @@ fn source(url: &str) -> (Org, Dataset) {
                     discipline: Discipline::default(),
                     criminal_referral: false,
                     adhoc_report: None,
+                    state: IncidentState::Verifying,
+                    outcome: None,
+                    state_on: None,
                 },
             },
         )
@@ -252,6 +257,7 @@ fn an_import_writes_its_audit_record_and_drops_tokens_unless_told() {
                     date: d("02/03/2025"),
                     kind: TrainingKind::Training,
                     organiser: "Sở Nội vụ".into(),
+                    organised_by: OrganisedBy::Own,
                     audience: "Lãnh đạo phòng".into(),
                     participants: 12,
                     attendees: vec![],

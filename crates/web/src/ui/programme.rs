@@ -36,7 +36,8 @@ use serde_json::{Map, Value, json};
 
 use bmnn_core::programme::fields::{
     CHANNEL, Choices, DEVICE, DEVICE_STATUS, DIRECTION, DIRECTIVE, FieldDef as F, INCIDENT,
-    INSPECTION, Input as Ty, LEAVING, LEVEL, OCCASION, RECEIVED, STAFF_MODE, TRAINING,
+    INCIDENT_STATE, INSPECTION, Input as Ty, LEAVING, LEVEL, OCCASION, ORGANISED_BY, POST_KIND,
+    RECEIVED, STAFF_MODE, STEERING_BODY, TRAINING,
 };
 
 const fn f(name: &'static str, label: &'static str, hint: &'static str, ty: Ty) -> F {
@@ -99,6 +100,17 @@ fn build(fields: &[F], v: &Vals) -> Result<Map<String, Value>, CoreError> {
                     .map(|u| json!({ "unit": u }))
                     .collect(),
             ),
+            Ty::Holders => {
+                let mut out = Vec::new();
+                for line in v.lines(k) {
+                    let h = bmnn_core::programme::fields::parse_holder(&line)
+                        .map_err(|m| CoreError::invalid(k, m))?;
+                    out.push(
+                        serde_json::to_value(h).map_err(|e| CoreError::Storage(e.to_string()))?,
+                    );
+                }
+                Value::Array(out)
+            }
             Ty::Triples => {
                 let mut out = Vec::new();
                 for line in v.lines(k) {
@@ -177,7 +189,7 @@ fn views(prefix: &str, fields: &[F], v: &Vals, r: Option<&Regime>) -> Vec<FieldV
                 Ty::OptId => ("text", ""),
                 Ty::Check => ("check", ""),
                 Ty::Select(_) => ("select", ""),
-                Ty::Lines | Ty::Triples | Ty::Units => ("textarea", ""),
+                Ty::Lines | Ty::Triples | Ty::Units | Ty::Holders => ("textarea", ""),
             };
             FieldView {
                 id: format!("{prefix}-{}", fl.name.replace('.', "-")),
@@ -301,6 +313,23 @@ fn label(c: Choices, code: &str) -> String {
     bmnn_core::programme::fields::choice_label(c, code)
 }
 
+/// A list of texts of the JSON, joined by "; ".
+fn joined(v: &Value) -> String {
+    v.as_array()
+        .map(|u| {
+            u.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
+/// Who organised a training or an inspection; records without the field are the agency's own.
+fn organised_by(r: &Value) -> String {
+    label(ORGANISED_BY, r["organised_by"].as_str().unwrap_or("own"))
+}
+
 fn date_field(name: &'static str, label: &'static str) -> F {
     f(name, label, "dd/mm/yyyy; để trống là hôm nay.", Ty::OptDate)
 }
@@ -358,6 +387,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
             "Ngày",
             "Hình thức",
             "Đơn vị tổ chức",
+            "Cơ quan / cấp dưới",
             "Đối tượng",
             "Số người",
         ],
@@ -378,7 +408,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
             "Xóa BMNN",
             "Cảnh báo",
         ],
-        RecordKind::Equipment => vec!["Đơn vị", "Tính đến", "Con dấu", "Sổ"],
+        RecordKind::Equipment => vec!["Đơn vị", "Tính đến", "Con dấu", "Bộ con dấu", "Sổ"],
         RecordKind::Meeting => vec![
             "Ngày",
             "Cuộc họp",
@@ -390,6 +420,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
             "Ngày",
             "Hình thức",
             "Đoàn kiểm tra",
+            "Cơ quan / cấp dưới",
             "Đơn vị",
             "Phát hiện",
             "Khắc phục",
@@ -401,6 +432,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
             "Nơi xảy ra",
             "Số tài liệu",
             "Báo cáo đột xuất",
+            "Tình trạng",
         ],
         RecordKind::LegacyReview => vec!["Ngày", "Đơn vị", "Rà soát", "Gia hạn", "Giải mật"],
         RecordKind::Plan => vec![
@@ -409,6 +441,16 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
             "Ban hành",
             "Nhiệm vụ",
             "Đơn vị cấp dưới: kế hoạch, báo cáo nhận được",
+        ],
+        RecordKind::SteeringCommittee => {
+            vec!["Đơn vị cấp dưới", "Tính đến", "Ban Chỉ đạo", "Quyết định"]
+        }
+        RecordKind::KeyPost => vec![
+            "Cơ quan, bộ phận",
+            "Vị trí",
+            "Loại",
+            "Tính đến",
+            "Người đảm nhiệm: thẩm tra, cam kết, tập huấn",
         ],
         RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => vec![],
     };
@@ -463,6 +505,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                 dt(r, "date"),
                 label(TRAINING, &s(r, "kind")),
                 s(r, "organiser"),
+                organised_by(r),
                 s(r, "audience"),
                 s(r, "participants"),
             ],
@@ -553,6 +596,7 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                 s(r, "unit"),
                 dt(r, "as_of"),
                 s(r, "stamps"),
+                s(r, "stamp_sets"),
                 s(r, "registers"),
             ],
             RecordKind::Meeting => vec![
@@ -582,28 +626,18 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                         actions.push(a);
                     }
                 }
+                let listed = joined(&r["units"]);
                 vec![
                     dt(r, "date"),
                     label(INSPECTION, &s(r, "kind")),
                     s(r, "inspector"),
-                    r["units"]
-                        .as_array()
-                        .map(|u| {
-                            u.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
-                        .unwrap_or_default(),
-                    r["findings"]
-                        .as_array()
-                        .map(|u| {
-                            u.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
-                        .unwrap_or_default(),
+                    organised_by(r),
+                    match r["units_count"].as_u64().filter(|n| *n > 0) {
+                        Some(n) if listed.is_empty() => format!("{n} đơn vị"),
+                        Some(n) => format!("{n} đơn vị: {listed}"),
+                        None => listed,
+                    },
+                    joined(&r["findings"]),
                     remedies
                         .iter()
                         .map(|m| {
@@ -659,6 +693,15 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                     match &r["adhoc_report"] {
                         Value::Null => "Chưa gửi".to_string(),
                         x => format!("{} ngày {}", s(x, "reference"), dt(x, "date")),
+                    },
+                    {
+                        let state =
+                            label(INCIDENT_STATE, r["state"].as_str().unwrap_or("verifying"));
+                        match (dt(r, "state_on"), s(r, "outcome")) {
+                            (on, out) if on.is_empty() && out.is_empty() => state,
+                            (on, out) if on.is_empty() => format!("{state}: {out}"),
+                            (on, out) => format!("{state} ngày {on}: {out}"),
+                        }
                     },
                 ]
             }
@@ -750,6 +793,49 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                     sub_cell,
                 ]
             }
+            RecordKind::SteeringCommittee => vec![
+                s(r, "unit"),
+                dt(r, "as_of"),
+                label(STEERING_BODY, &s(r, "body")),
+                match (s(r, "decision_ref"), dt(r, "decision_date")) {
+                    (n, d) if n.is_empty() => d,
+                    (n, d) if d.is_empty() => n,
+                    (n, d) => format!("{n} ngày {d}"),
+                },
+            ],
+            RecordKind::KeyPost => vec![
+                s(r, "unit"),
+                s(r, "post"),
+                label(POST_KIND, &s(r, "kind")),
+                dt(r, "as_of"),
+                r["holders"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| {
+                        let mut parts = Vec::new();
+                        if !h["vetted_on"].is_null() {
+                            parts.push(format!(
+                                "thẩm tra {}: {}",
+                                dt(h, "vetted_on"),
+                                s(h, "vetting_result")
+                            ));
+                        }
+                        if !h["committed_on"].is_null() {
+                            parts.push(format!("cam kết {}", dt(h, "committed_on")));
+                        }
+                        if !h["trained_on"].is_null() {
+                            parts.push(format!("tập huấn {}", dt(h, "trained_on")));
+                        }
+                        if parts.is_empty() {
+                            s(h, "person")
+                        } else {
+                            format!("{} ({})", s(h, "person"), parts.join("; "))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ],
             RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => vec![],
         };
         if offers(st, "edit", None) {
@@ -844,6 +930,12 @@ fn form_values(fields: &[F], r: &Value) -> Vals {
                 Ty::Units => list(v)
                     .iter()
                     .map(|u| s(u, "unit"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Ty::Holders => list(v)
+                    .into_iter()
+                    .filter_map(|h| serde_json::from_value(h).ok())
+                    .map(|h| bmnn_core::programme::fields::holder_line(&h))
                     .collect::<Vec<_>>()
                     .join("\n"),
                 Ty::Triples => list(v)
@@ -1025,12 +1117,14 @@ pub async fn add<S: Store>(
     if kind == RecordKind::Device {
         record.insert("status".into(), json!("in-use"));
     }
+    // The field holding the kind's key date; "as_of" before "decision_date" (a steering
+    // committee is dated by the day of its record, not by its decision).
     let key_date = [
         "date",
+        "as_of",
         "decision_date",
         "signed_on",
         "in_use_from",
-        "as_of",
         "discovered_on",
         "issued_on",
     ]

@@ -64,6 +64,14 @@ pub fn samples() -> Vec<(&'static str, Value)> {
             "plan",
             json!({"year": 2025, "number_symbol": "01/KH-SKHĐT", "issued_on": "2025-01-05", "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}]}),
         ),
+        (
+            "steering-committee",
+            json!({"unit": "Huyện Cao Lãnh", "as_of": "2025-09-01", "body": "committee", "decision_ref": "125/QĐ-UBND", "decision_date": "2021-05-12"}),
+        ),
+        (
+            "key-post",
+            json!({"unit": "Văn phòng Sở", "post": "Văn thư", "kind": "confidential", "as_of": "2025-09-01", "holders": [{"person": "Vũ Thị Bảo Mật", "vetted_on": "2025-02-01", "vetting_result": "Đủ tiêu chuẩn", "committed_on": "2025-01-16"}]}),
+        ),
     ]
 }
 

@@ -48,6 +48,7 @@ fn forms() -> Vec<Form> {
                 ("date", "10/03/2025"),
                 ("kind", "training"),
                 ("organiser", "Công an tỉnh Thử Nghiệm"),
+                ("organised_by", "own"),
                 ("audience", "Cán bộ, công chức"),
                 ("participants", "120"),
                 ("attendees", ""),
@@ -86,6 +87,7 @@ fn forms() -> Vec<Form> {
                 ("unit", "Phòng Tổ chức"),
                 ("as_of", "30/06/2025"),
                 ("stamps", "3"),
+                ("stamp_sets", "1"),
                 ("registers", "4"),
                 ("note", ""),
             ],
@@ -115,7 +117,9 @@ fn forms() -> Vec<Form> {
                 ("date", "05/05/2025"),
                 ("kind", "self-inspection"),
                 ("inspector", "Văn phòng Sở"),
+                ("organised_by", "subordinate"),
                 ("units", "Phòng Kế hoạch tổng hợp"),
+                ("units_count", "12"),
                 ("findings", "Sổ chuyển giao ghi thiếu"),
                 (
                     "remedies",
@@ -140,6 +144,9 @@ fn forms() -> Vec<Form> {
                 ("taken_down", "on"),
                 ("discipline.disciplined", "1"),
                 ("discipline.criticised", "2"),
+                ("state", "concluded"),
+                ("outcome", "Kết luận: đăng tải nhầm"),
+                ("state_on", "20/07/2025"),
             ],
             "Trang mạng xã hội Zalo",
         ),
@@ -165,6 +172,33 @@ fn forms() -> Vec<Form> {
                 ("subordinates", ""),
             ],
             "01/KH-SKHĐT",
+        ),
+        (
+            "steering-committee",
+            vec![
+                ("unit", "Huyện Cao Lãnh"),
+                ("as_of", "01/09/2025"),
+                ("body", "committee"),
+                ("decision_ref", "125/QĐ-UBND"),
+                ("decision_date", "12/05/2021"),
+                ("note", ""),
+            ],
+            "125/QĐ-UBND",
+        ),
+        (
+            "key-post",
+            vec![
+                ("unit", "Văn phòng Sở"),
+                ("post", "Văn thư lưu trữ tài liệu mật"),
+                ("kind", "confidential"),
+                ("as_of", "01/09/2025"),
+                ("listing_ref", ""),
+                (
+                    "holders",
+                    "Trần Văn Cam | 01/02/2025 | Đủ tiêu chuẩn | 16/01/2025 |",
+                ),
+            ],
+            "Trần Văn Cam (thẩm tra 01/02/2025: Đủ tiêu chuẩn; cam kết 16/01/2025)",
         ),
     ]
 }
@@ -193,6 +227,61 @@ async fn the_security_officer_adds_a_record_of_every_kind_through_the_pages() {
     let docs = r[0]["record"]["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 3);
     assert_eq!(docs.iter().filter(|d| d["in_catalogue"] == true).count(), 2);
+    // The new fields went through the generic forms (issue 14).
+    assert_eq!(r[0]["record"]["state"], "concluded");
+    assert_eq!(r[0]["record"]["state_on"], "2025-07-20");
+    let x = app
+        .get("/api/v1/programme/records/inspection", "baomat")
+        .await
+        .expect(200);
+    assert_eq!(
+        (
+            &x[0]["record"]["organised_by"],
+            &x[0]["record"]["units_count"]
+        ),
+        (&json!("subordinate"), &json!(12))
+    );
+    let k = app
+        .get("/api/v1/programme/records/key-post", "baomat")
+        .await
+        .expect(200);
+    assert_eq!(
+        k[0]["record"]["holders"][0],
+        json!({"person": "Trần Văn Cam", "vetted_on": "2025-02-01", "vetting_result": "Đủ tiêu chuẩn", "committed_on": "2025-01-16", "trained_on": null})
+    );
+    // A holder line with a bad date: a Vietnamese error naming the field, nothing written.
+    let before = app.audit_count();
+    let p = c
+        .post(
+            "/programme/key-post",
+            &[
+                ("unit", "Văn phòng Sở"),
+                ("post", "Kế toán"),
+                ("kind", "key"),
+                ("as_of", "01/09/2025"),
+                ("listing_ref", ""),
+                ("holders", "Lê Thị Dung | 31/02/2025 | Đạt"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    assert!(
+        p.text()
+            .contains("ngày thẩm tra «31/02/2025» phải viết dd/mm/yyyy"),
+        "{}",
+        p.text()
+    );
+    assert_eq!(app.audit_count(), before);
+    assert_eq!(
+        app.get("/api/v1/programme/records/key-post", "baomat")
+            .await
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // The dashboard's programme obligations lead to the new pages.
     let home = c.get("/").await.text();
     assert!(home.contains("/programme/incident"), "ad-hoc report owed");
@@ -360,6 +449,7 @@ async fn the_report_page_shows_the_figures_of_the_records() {
                     ("date", date),
                     ("kind", "briefing"),
                     ("organiser", "Sở"),
+                    ("organised_by", "own"),
                     ("audience", "Toàn Sở"),
                     ("participants", n),
                 ],
