@@ -1097,6 +1097,12 @@ fn programme_components(put: &mut dyn FnMut(&str, Value)) {
             ("signer_authority", opt(text()), false),
             ("signer_position", opt(text()), false),
             ("signer_name", opt(text()), false),
+            ("period_start", opt(date()), false),
+            ("period_end", opt(date()), false),
+            ("title", opt(text()), false),
+            ("place", opt(text()), false),
+            ("date", opt(date()), false),
+            ("opening", opt(text()), false),
         ]),
     );
     put(
@@ -1112,7 +1118,7 @@ fn programme_components(put: &mut dyn FnMut(&str, Value)) {
         json!({"type": "object",
         "required": ["kind", "year", "regime", "confirmed", "basis", "title", "period", "due", "particulars", "own", "units", "figures", "sections", "notes"],
         "properties": {
-            "kind": enumeration(&["annual", "five-year", "incident"]),
+            "kind": enumeration(&["annual", "five-year", "incident", "multi-year"]),
             "year": int(), "regime": text(), "confirmed": boolean(), "basis": text(), "title": text(),
             "period": obj(&[("start", date(), true), ("end", date(), true)]),
             "due": date(),
@@ -1121,7 +1127,9 @@ fn programme_components(put: &mut dyn FnMut(&str, Value)) {
             "units": array(obj(&[("unit", text(), true), ("received_on", opt(date()), false), ("on_time", boolean(), true), ("figures", json!({"type": ["object", "null"]}), true)])),
             "figures": {"type": "object", "description": "own plus every unit's figures"},
             "incident_id": opt(int()),
-            "sections": array(obj(&[("code", text(), true), ("heading", text(), true), ("facts", strings(), true), ("tables", array(obj(&[("code", text(), true), ("title", text(), true), ("columns", strings(), true), ("rows", array(strings()), true)])), true), ("narrative", text(), true)])),
+            "sections": array(obj(&[("code", text(), true), ("heading", text(), true), ("facts", strings(), true), ("fact_notes", array(array(obj(&[("start", int(), true), ("end", int(), true), ("n", int(), true)]))), false), ("tables", array(obj(&[("code", text(), true), ("title", text(), true), ("columns", strings(), true), ("rows", array(strings()), true)])), true), ("narrative", text(), true)])),
+            "opening": text(),
+            "footnotes": array(obj(&[("n", int(), true), ("text", text(), true)])),
             "notes": strings()
         }}),
     );
