@@ -343,6 +343,9 @@ pub const REPORT_SLOTS: &[&str] = &[
     "issued_letters",
     "issued_decisions",
     "issued_other",
+    "issued_plans_list",
+    "issued_regulations_list",
+    "issued_decisions_list",
     "equipment_units",
     "stamps",
     "registers",
@@ -407,7 +410,6 @@ pub const REPORT_FOOTNOTES: &[&str] = &[
     "directives-other",
     "inspected-units",
     "equipment-units",
-    "meetings",
     "units-reported",
 ];
 

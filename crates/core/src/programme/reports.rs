@@ -1535,6 +1535,31 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
     ] {
         let of: Vec<&Directive> = issued.iter().filter(|x| x.kind == kind).collect();
         d.counts.insert(slot, of.len() as u64);
+        // "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về …", as a sentence names them.
+        let list = of
+            .iter()
+            .map(|x| {
+                let title = clean(&x.title);
+                format!(
+                    "{} số {} {}{}",
+                    kind.label(),
+                    clean(&x.number_symbol),
+                    fmt_vn_long(x.date),
+                    if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" về {title}")
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        match kind {
+            DirectiveKind::Plan => d.names.insert("issued_plans_list", list),
+            DirectiveKind::Regulation => d.names.insert("issued_regulations_list", list),
+            DirectiveKind::Decision => d.names.insert("issued_decisions_list", list),
+            _ => None,
+        };
         let text = of
             .iter()
             .map(|x| {
@@ -1578,9 +1603,9 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
             .map(|(y, units)| {
                 let l = listed(units, "lượt");
                 if one_year {
-                    l
+                    format!("Kiểm tra công tác bảo vệ bí mật nhà nước đối với: {l}")
                 } else {
-                    format!("Năm {y}: {l}")
+                    format!("Năm {y}: kiểm tra công tác bảo vệ bí mật nhà nước đối với: {l}")
                 }
             })
             .collect::<Vec<_>>()
@@ -1886,6 +1911,101 @@ mod tests {
             "Văn bản X Điều 8; Văn bản Y Điều 3"
         );
         assert_eq!(join_citations("", "Văn bản Y Điều 3"), "Văn bản Y Điều 3");
+    }
+
+    fn sentence(
+        text: &str,
+        parts: &[&str],
+        when: Option<&str>,
+        empty: Option<&str>,
+    ) -> ReportSentence {
+        ReportSentence {
+            topic: "t".into(),
+            when: when.map(str::to_string),
+            text: text.into(),
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+            empty: empty.map(str::to_string),
+        }
+    }
+
+    fn writer(sentences: &[ReportSentence]) -> ProseWriter<'_> {
+        ProseWriter {
+            counts: BTreeMap::from([
+                ("incidents", 13),
+                ("internet", 10),
+                ("physical", 0),
+                ("improper", 3),
+            ]),
+            names: BTreeMap::from([("agency", "Ủy ban nhân dân Tỉnh".to_string())]),
+            notes: BTreeMap::from([
+                (
+                    "incidents-internet",
+                    "Trang A; Mạng xã hội (03 vụ)".to_string(),
+                ),
+                ("incidents-physical", String::new()),
+                ("incidents-improper", "Tòa án nhân dân Tỉnh".to_string()),
+            ]),
+            sentences,
+            footnotes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_leaves_out_zero_parts_and_numbers_its_footnotes() {
+        let s = [
+            sentence(
+                "Xảy ra {incidents} vụ, trong đó: {parts}.",
+                &[
+                    "{internet} vụ trên mạng{fn:incidents-internet}",
+                    "{physical} vụ mất{fn:incidents-physical}",
+                    "{improper} vụ cung cấp trái quy định{fn:incidents-improper}",
+                ],
+                Some("incidents"),
+                Some("Không xảy ra vụ nào."),
+            ),
+            sentence("[{physical} vụ mất. ]{agency} báo cáo.", &[], None, None),
+            sentence("Có {physical} vụ mất.", &[], Some("physical"), None),
+        ];
+        let mut w = writer(&s);
+        let (facts, refs) = w.topics(&["t".to_string()]);
+        assert_eq!(
+            facts,
+            vec![
+                "Xảy ra 13 vụ, trong đó: 10 vụ trên mạng¹, 3 vụ cung cấp trái quy định².",
+                "Ủy ban nhân dân Tỉnh báo cáo.",
+            ]
+        );
+        assert_eq!(w.footnotes.len(), 2);
+        assert_eq!(w.footnotes[0].text, "Trang A; Mạng xã hội (03 vụ).");
+        assert_eq!(w.footnotes[1].n, 2);
+        let r = refs[0][1];
+        assert_eq!(&facts[0][r.start..r.end], "²");
+        assert!(refs[1].is_empty());
+        // Nothing to say: the `empty` sentence, without footnotes.
+        w.counts.insert("incidents", 0);
+        let (facts, _) = w.topics(&["t".to_string()]);
+        assert_eq!(facts[0], "Không xảy ra vụ nào.");
+    }
+
+    #[test]
+    fn names_from_records_cannot_forge_a_footnote_mark() {
+        assert_eq!(
+            clean(" Sở X² \u{E000}incidents-internet\u{E001} "),
+            "Sở X incidents-internet"
+        );
+        assert_eq!(
+            listed(["A".into(), "B".into(), "A".into()], "vụ"),
+            "A (02 vụ); B"
+        );
+    }
+
+    #[test]
+    fn the_years_of_a_review_are_rounded_and_two_digits() {
+        let p = |a: Date, b: Date| years_between(Period { start: a, end: b });
+        use time::macros::date;
+        assert_eq!(p(date!(2020 - 07 - 01), date!(2023 - 09 - 30)), "03");
+        assert_eq!(p(date!(2019 - 01 - 01), date!(2023 - 12 - 31)), "05");
+        assert_eq!(p(date!(2023 - 01 - 01), date!(2023 - 02 - 01)), "01");
     }
 
     #[test]

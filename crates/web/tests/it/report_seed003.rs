@@ -567,6 +567,7 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
         format!("tại {units} lượt đơn vị"),
         format!("({stamps} con dấu)"),
         format!("{letters} văn bản chỉ đạo"),
+        "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về tập huấn chuyên sâu".into(),
         format!("phê bình, rút kinh nghiệm {criticised} trường hợp"),
         "từ ngày 01 tháng 7 năm 2020".into(),
     ] {
@@ -577,7 +578,7 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
         "Trang Thông tin điện tử Sở Nội vụ (02 vụ)".into(),
         "Mạng xã hội (03 vụ)".into(),
         "Công văn số 625/UBND-TCD-NC, ngày 15/12/2020 của Ủy ban nhân dân Tỉnh".into(),
-        "Năm 2022: Cục Hải quan Tỉnh".into(),
+        "Năm 2022: kiểm tra công tác bảo vệ bí mật nhà nước đối với: Cục Hải quan Tỉnh".into(),
     ] {
         assert!(notes.contains(&want), "«{want}» in the footnotes: {notes}");
     }
@@ -596,6 +597,9 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
 
     // (b) The share of the seed bmnn writes.
     let generated = format!("{body}\n{notes}");
+    if std::env::var_os("BMNN_SEED003_PRINT").is_some() {
+        println!("{generated}");
+    }
     let (word_share, sentence_share, produced, with_figures) = coverage(SEED, &generated);
     println!(
         "seed 003: word 4-gram coverage {:.1}% of the body; {produced}/{with_figures} sentences with a figure ({:.1}%)",
