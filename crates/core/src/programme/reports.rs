@@ -979,7 +979,8 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
                     row("Nhiệm vụ trong kế hoạch", &[p.tasks]),
                     row("Đã hoàn thành", &[p.tasks_done]),
                     row("Quá hạn chưa hoàn thành", &[p.tasks_overdue]),
-                    row("Đơn vị cấp dưới", &[p.subordinates]),
+                    // Never fewer units than the table of units lists.
+                    row("Đơn vị cấp dưới", &[p.subordinates.max(units.len() as u64)]),
                     row("Gửi kế hoạch đúng hạn", &[p.plans_on_time]),
                     row("Gửi báo cáo đúng hạn", &[p.reports_on_time]),
                 ],

@@ -608,3 +608,62 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
     );
     assert!(word_share > 0.0 && produced > 0);
 }
+
+/// An annual report of an agency with 20 subordinate units and a plan that names none: no
+/// DOCX says "0 đơn vị cấp dưới" above the table of the 20 units, and no table is all zeros.
+#[tokio::test]
+async fn an_annual_report_never_says_zero_units_above_a_table_of_twenty() {
+    let app = TestApp::spawn();
+    for n in 0..20u8 {
+        let secret = [n + 1; 32];
+        app.post_json(
+            "/api/v1/programme/unit-keys",
+            "baomat",
+            json!({"unit": format!("Phòng {n:02}"),
+                   "public_key": bmnn_core::programme::bundle::public_key_hex(&secret)}),
+        )
+        .await
+        .expect(201);
+    }
+    add(
+        &app,
+        "plan",
+        json!({"year": 2025, "number_symbol": "01/KH-SKHĐT", "issued_on": "2025-01-05",
+               "tasks": [{"text": "Tập huấn", "unit": "Văn phòng Sở", "deadline": "2025-03-31"}]}),
+    )
+    .await;
+    let m = app
+        .get("/api/v1/programme/reports/annual/2025", "giamdoc")
+        .await
+        .expect(200);
+    let units_rows = m["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tables"].as_array().unwrap().iter())
+        .find(|t| t["code"] == "units")
+        .map(|t| t["rows"].as_array().unwrap().len());
+    assert_eq!(units_rows, Some(20));
+    let req = axum::http::Request::get("/api/v1/programme/reports/annual/2025/docx")
+        .header(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("giamdoc")),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let page = crate::ui_client::send(&app.router, req).await;
+    let body = xml_text(&zip_part(&page.bytes, "word/document.xml").unwrap());
+    assert!(!body.contains("0 đơn vị cấp dưới"), "{body}");
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Đơn vị cấp dưới 20"),
+        "the plan table counts the 20 units: {flat}"
+    );
+    assert!(
+        !flat.contains("Tập huấn, phổ biến, quán triệt Hình thức"),
+        "no table of zeros"
+    );
+    for dev in ["[U", "[S", "legal.md", "bmnn"] {
+        assert!(!body.contains(dev), "{dev} in the report");
+    }
+}
