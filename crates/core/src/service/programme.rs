@@ -906,12 +906,15 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             ));
         }
     }
-    let date = own_text
-        .as_ref()
-        .and_then(|t| t.date)
-        .unwrap_or(a.ctx.today);
-    // The regime whose citations and template apply is the one in force on the report's date.
-    let regime = a.rules.regime_for_or_first(date);
+    let set_date = own_text.as_ref().and_then(|t| t.date);
+    let date = set_date.unwrap_or(a.ctx.today);
+    // The regime whose citations and template apply: the one in force on the date the user
+    // set for the report; without one, the regime of the report year (a late report keeps
+    // the rules of the year it reports on).
+    let regime = match set_date {
+        Some(d) => a.rules.regime_for_or_first(d),
+        None => a.rules.report_regime(q.year),
+    };
     let mut incidents = Vec::new();
     let mut incident_id = None;
     if q.kind == ReportKind::Incident {

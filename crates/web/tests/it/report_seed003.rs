@@ -430,7 +430,7 @@ fn coverage(seed: &str, generated: &str) -> (f64, f64, usize, usize) {
     let w = words(body);
     let mut covered = vec![false; w.len()];
     for i in 0..w.len().saturating_sub(3) {
-        if have.contains(&w[i..i + 4].to_vec()) {
+        if have.contains(&w[i..i + 4]) {
             covered[i..i + 4].iter_mut().for_each(|c| *c = true);
         }
     }
