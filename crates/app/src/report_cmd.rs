@@ -256,43 +256,32 @@ pub fn run(
                 TextKind::Incident => ReportKind::Incident,
             };
             let svc = open_service(data, url, keys)?;
-            match set {
-                None if params.any() => {
-                    let mut text = svc.report_draft(&ctx, kind, year, incident)?.text;
-                    params.apply(&mut text)?;
-                    svc.save_report_draft(
-                        &ctx,
-                        SaveDraftCmd {
-                            kind,
-                            year,
-                            incident_id: incident,
-                            text,
-                        },
-                    )?;
-                    eprintln!("Đã lưu nội dung báo cáo năm {year}.");
-                }
+            let text = match set {
+                None if params.any() => svc.report_draft(&ctx, kind, year, incident)?.text,
                 None => {
                     let offer = svc.report_draft(&ctx, kind, year, incident)?;
                     println!("{}", serde_json::to_string_pretty(&offer)?);
+                    return Ok(ExitCode::SUCCESS);
                 }
                 Some(file) => {
                     let bytes =
                         std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
-                    let mut text: ReportDraftText = serde_json::from_slice(&bytes)
-                        .with_context(|| format!("{} không đúng định dạng", file.display()))?;
-                    params.apply(&mut text)?;
-                    svc.save_report_draft(
-                        &ctx,
-                        SaveDraftCmd {
-                            kind,
-                            year,
-                            incident_id: incident,
-                            text,
-                        },
-                    )?;
-                    eprintln!("Đã lưu nội dung báo cáo năm {year}.");
+                    serde_json::from_slice::<ReportDraftText>(&bytes)
+                        .with_context(|| format!("{} không đúng định dạng", file.display()))?
                 }
-            }
+            };
+            let mut text = text;
+            params.apply(&mut text)?;
+            svc.save_report_draft(
+                &ctx,
+                SaveDraftCmd {
+                    kind,
+                    year,
+                    incident_id: incident,
+                    text,
+                },
+            )?;
+            eprintln!("Đã lưu nội dung báo cáo năm {year}.");
             Ok(ExitCode::SUCCESS)
         }
         ReportCmd::Records(cmd) => {

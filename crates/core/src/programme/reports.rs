@@ -1536,50 +1536,39 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
     ] {
         let of: Vec<&Directive> = issued.iter().filter(|x| x.kind == kind).collect();
         d.counts.insert(slot, of.len() as u64);
-        // "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về …", as a sentence names them.
-        let list = of
-            .iter()
-            .map(|x| {
-                let title = clean(&x.title);
-                format!(
-                    "{} số {} {}{}",
-                    kind.label(),
-                    clean(&x.number_symbol),
-                    fmt_vn_long(x.date),
-                    if title.is_empty() {
+        // "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về …", as a sentence names them;
+        // "Công văn số 625/UBND-TCD-NC, ngày 15/12/2020 của … về …", as a footnote lists them.
+        let describe = |in_sentence: bool| {
+            of.iter()
+                .map(|x| {
+                    let title = clean(&x.title);
+                    let when = if in_sentence {
+                        format!(" {}", fmt_vn_long(x.date))
+                    } else {
+                        format!(", ngày {} của {}", fmt_vn(x.date), clean(&x.issuer))
+                    };
+                    let about = if title.is_empty() {
                         String::new()
                     } else {
                         format!(" về {title}")
-                    }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
+                    };
+                    format!(
+                        "{} số {}{when}{about}",
+                        kind.label(),
+                        clean(&x.number_symbol)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let list = describe(true);
         match kind {
             DirectiveKind::Plan => d.names.insert("issued_plans_list", list),
             DirectiveKind::Regulation => d.names.insert("issued_regulations_list", list),
             DirectiveKind::Decision => d.names.insert("issued_decisions_list", list),
             _ => None,
         };
-        let text = of
-            .iter()
-            .map(|x| {
-                let title = clean(&x.title);
-                format!(
-                    "{} số {}, ngày {} của {}{}",
-                    kind.label(),
-                    clean(&x.number_symbol),
-                    fmt_vn(x.date),
-                    clean(&x.issuer),
-                    if title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" về {title}")
-                    }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
+        let text = describe(false);
         d.notes.insert(note, text);
     }
 

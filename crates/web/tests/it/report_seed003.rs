@@ -387,24 +387,25 @@ fn zip_part(bytes: &[u8], name: &str) -> Option<String> {
     Some(s)
 }
 
-/// The text of a WordprocessingML part, paragraphs (and footnotes) on their own lines.
+/// The text of a WordprocessingML part, entities of names decoded.
 fn xml_text(xml: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in xml
-        .replace("</w:p>", "\n")
+    crate::api_programme::xml_text(xml)
         .replace("&amp;", "&")
         .replace("&quot;", "\"")
-        .chars()
-    {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+}
+
+/// A DOCX the API returns, as `giamdoc`.
+async fn docx(app: &TestApp, path: &str) -> Vec<u8> {
+    let req = axum::http::Request::get(path)
+        .header(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {}", app.login_as("giamdoc")),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let page = crate::ui_client::send(&app.router, req).await;
+    assert_eq!(page.status.as_u16(), 200);
+    page.bytes
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -531,16 +532,7 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
     assert_eq!((inc.len(), internet, improper, docs.len()), (13, 10, 3, 18));
 
     // The DOCX: the same figures in its sentences, footnotes as real footnotes.
-    let req = axum::http::Request::get("/api/v1/programme/reports/multi-year/2023/docx")
-        .header(
-            axum::http::header::AUTHORIZATION,
-            format!("Bearer {}", app.login_as("giamdoc")),
-        )
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let page = crate::ui_client::send(&app.router, req).await;
-    assert_eq!(page.status.as_u16(), 200);
-    let d = page.bytes;
+    let d = docx(&app, "/api/v1/programme/reports/multi-year/2023/docx").await;
     let body = xml_text(&zip_part(&d, "word/document.xml").expect("document.xml"));
     let notes_xml = zip_part(&d, "word/footnotes.xml").expect("word/footnotes.xml");
     let notes = xml_text(&notes_xml);
@@ -644,15 +636,8 @@ async fn an_annual_report_never_says_zero_units_above_a_table_of_twenty() {
         .find(|t| t["code"] == "units")
         .map(|t| t["rows"].as_array().unwrap().len());
     assert_eq!(units_rows, Some(20));
-    let req = axum::http::Request::get("/api/v1/programme/reports/annual/2025/docx")
-        .header(
-            axum::http::header::AUTHORIZATION,
-            format!("Bearer {}", app.login_as("giamdoc")),
-        )
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let page = crate::ui_client::send(&app.router, req).await;
-    let body = xml_text(&zip_part(&page.bytes, "word/document.xml").unwrap());
+    let d = docx(&app, "/api/v1/programme/reports/annual/2025/docx").await;
+    let body = xml_text(&zip_part(&d, "word/document.xml").unwrap());
     assert!(!body.contains("0 đơn vị cấp dưới"), "{body}");
     let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
