@@ -156,13 +156,16 @@ fn annual_report_figures_equal_the_records_in_json_and_docx() {
             "Tổng số vụ|13|",
             "Người bị xử lý kỷ luật|1|",
             "Người bị phê bình, rút kinh nghiệm|36|",
-            "Trong kỳ xảy ra 13 vụ lộ, mất bí mật nhà nước (13 vụ lộ, 0 vụ mất), trong đó: 10 vụ trên mạng Internet",
-            "liên quan 18 tài liệu: Tuyệt mật 0; Tối mật 4; Mật 9; chưa xác định độ mật 5; thuộc danh mục bí mật nhà nước 5.",
+            // Prose from the rules' sentences; empty categories left out (issue 14).
+            "còn để xảy ra 13 vụ lộ, mất tài liệu bí mật nhà nước",
+            "10 vụ lộ bí mật nhà nước trên mạng internet",
+            "3 vụ cung cấp tài liệu bí mật nhà nước trái quy định của pháp luật",
+            "phê bình, rút kinh nghiệm 36 trường hợp",
             // Training, inspections, staff, devices, equipment, meetings, legacy, plan, items.
             "Tập huấn|15|1.955|",
             "Quán triệt|2|260|",
             "Tổng|17|2.215|",
-            "đã tổ chức 17 buổi tập huấn, phổ biến, quán triệt cho 2.215 lượt người tham dự",
+            "đã tổ chức 17 buổi tập huấn, tuyên truyền, phổ biến, quán triệt pháp luật về bảo vệ bí mật nhà nước cho 2.215 lượt cán bộ, công chức, viên chức",
             "Cuộc kiểm tra|2|",
             "Cuộc tự kiểm tra|14|",
             "Lượt đơn vị được kiểm tra|317|",
@@ -438,4 +441,70 @@ fn report_figures_stay_within_the_readers_clearance() {
         assert_eq!(mat.own.items.received.toi_mat, 0, "{}", e.backend);
         assert_eq!(mat.own.items.received.tuyet_mat, 0, "{}", e.backend);
     }
+}
+
+/// `bmnn report text --kind multi-year --from … --to …` sets the review's period (kept with
+/// its text); the review then counts exactly that period. A bad date is refused in Vietnamese
+/// and nothing is saved.
+#[test]
+fn the_cli_sets_the_period_of_a_multi_year_review() {
+    let e = backends("Ủy ban nhân dân tỉnh Đồng Tháp").swap_remove(0);
+    dong_thap(&e);
+    let bad = e.bmnn(&[
+        "report",
+        "text",
+        "--kind",
+        "multi-year",
+        "--year",
+        "2025",
+        "--from",
+        "31/02/2024",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("ngày phải viết theo dạng dd/mm/yyyy"),
+        "{}",
+        text(&bad)
+    );
+    let offer = e.json(&["report", "text", "--kind", "multi-year", "--year", "2025"]);
+    assert!(offer["draft_id"].is_null(), "nothing saved: {offer}");
+    e.ok(&[
+        "report",
+        "text",
+        "--kind",
+        "multi-year",
+        "--year",
+        "2025",
+        "--from",
+        "01/01/2025",
+        "--to",
+        "14/12/2025",
+        "--place",
+        "Đồng Tháp",
+    ]);
+    let m = e.json(&["report", "multi-year", "--year", "2025"]);
+    assert_eq!(m["period"]["start"], "2025-01-01");
+    assert_eq!(m["period"]["end"], "2025-12-14");
+    assert_eq!(
+        m["title"],
+        "Sơ kết 01 năm thi hành Luật Bảo vệ bí mật nhà nước"
+    );
+    assert_eq!(m["particulars"]["place"], "Đồng Tháp");
+    // Exactly the incidents whose discovery falls in the period set.
+    let listed = e.json(&[
+        "report",
+        "records",
+        "list",
+        "incident",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-14",
+    ]);
+    assert_eq!(
+        m["figures"]["incidents"]["incidents"].as_u64(),
+        Some(listed.as_array().unwrap().len() as u64)
+    );
+    assert!(!listed.as_array().unwrap().is_empty());
+    assert!(m["footnotes"].as_array().is_some_and(|f| !f.is_empty()));
 }

@@ -29,6 +29,9 @@ pub enum ReportCmd {
     Annual(ReportArgs),
     /// Báo cáo tổng kết 05 năm: the five annual data periods ending in --year.
     FiveYear(ReportArgs),
+    /// Báo cáo sơ kết, tổng kết thi hành Luật over the period set with `report text --kind
+    /// multi-year --from … --to …` (default: from the Law's effective date to --year's end).
+    MultiYear(ReportArgs),
     /// Báo cáo đột xuất về một vụ lộ, mất (default: the latest incident of the year).
     Incident {
         #[command(flatten)]
@@ -50,6 +53,8 @@ pub enum ReportCmd {
         /// JSON file with {"narrative": {"a": "…", …}, "number": …, "recipients": […], …}.
         #[arg(long)]
         set: Option<PathBuf>,
+        #[command(flatten)]
+        params: TextParams,
     },
     /// Programme records (staff, commitments, training, devices, meetings, inspections,
     /// incidents …): add from JSON or list as JSON.
@@ -132,10 +137,86 @@ pub enum ReportFormat {
     Json,
 }
 
+/// Settings of one report, changed in its saved text (dates dd/mm/yyyy).
+#[derive(Args, Debug, Default)]
+pub struct TextParams {
+    /// First day of the data period.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day of the data period.
+    #[arg(long)]
+    to: Option<String>,
+    /// Trích yếu.
+    #[arg(long)]
+    title: Option<String>,
+    /// Địa danh.
+    #[arg(long)]
+    place: Option<String>,
+    /// Ngày ban hành.
+    #[arg(long)]
+    date: Option<String>,
+    /// Phần mở đầu.
+    #[arg(long)]
+    opening: Option<String>,
+    /// Số, ký hiệu.
+    #[arg(long)]
+    number: Option<String>,
+}
+
+impl TextParams {
+    fn any(&self) -> bool {
+        [
+            &self.from,
+            &self.to,
+            &self.title,
+            &self.place,
+            &self.date,
+            &self.opening,
+            &self.number,
+        ]
+        .iter()
+        .any(|x| x.is_some())
+    }
+
+    /// Applies the settings given to `t`.
+    fn apply(&self, t: &mut ReportDraftText) -> Result<()> {
+        let date = |s: &Option<String>, what: &str| -> Result<Option<time::Date>> {
+            s.as_deref()
+                .map(|s| {
+                    bmnn_core::dates::parse_date(s).ok_or_else(|| {
+                        anyhow!("{what}: ngày phải viết theo dạng dd/mm/yyyy, ví dụ 01/07/2020")
+                    })
+                })
+                .transpose()
+        };
+        if let Some(d) = date(&self.from, "--from")? {
+            t.period_start = Some(d);
+        }
+        if let Some(d) = date(&self.to, "--to")? {
+            t.period_end = Some(d);
+        }
+        if let Some(d) = date(&self.date, "--date")? {
+            t.date = Some(d);
+        }
+        for (v, slot) in [
+            (&self.title, &mut t.title),
+            (&self.place, &mut t.place),
+            (&self.opening, &mut t.opening),
+            (&self.number, &mut t.number),
+        ] {
+            if let Some(v) = v {
+                *slot = Some(v.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextKind {
     Annual,
     FiveYear,
+    MultiYear,
     Incident,
 }
 
@@ -157,6 +238,7 @@ pub fn run(
     match cmd {
         ReportCmd::Annual(a) => emit(data, url, keys, ReportKind::Annual, None, a),
         ReportCmd::FiveYear(a) => emit(data, url, keys, ReportKind::FiveYear, None, a),
+        ReportCmd::MultiYear(a) => emit(data, url, keys, ReportKind::MultiYear, None, a),
         ReportCmd::Incident { args, incident } => {
             emit(data, url, keys, ReportKind::Incident, incident, args)
         }
@@ -165,35 +247,41 @@ pub fn run(
             kind,
             incident,
             set,
+            params,
         } => {
             let kind = match kind {
                 TextKind::Annual => ReportKind::Annual,
                 TextKind::FiveYear => ReportKind::FiveYear,
+                TextKind::MultiYear => ReportKind::MultiYear,
                 TextKind::Incident => ReportKind::Incident,
             };
             let svc = open_service(data, url, keys)?;
-            match set {
+            let text = match set {
+                None if params.any() => svc.report_draft(&ctx, kind, year, incident)?.text,
                 None => {
                     let offer = svc.report_draft(&ctx, kind, year, incident)?;
                     println!("{}", serde_json::to_string_pretty(&offer)?);
+                    return Ok(ExitCode::SUCCESS);
                 }
                 Some(file) => {
                     let bytes =
                         std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
-                    let text: ReportDraftText = serde_json::from_slice(&bytes)
-                        .with_context(|| format!("{} không đúng định dạng", file.display()))?;
-                    svc.save_report_draft(
-                        &ctx,
-                        SaveDraftCmd {
-                            kind,
-                            year,
-                            incident_id: incident,
-                            text,
-                        },
-                    )?;
-                    eprintln!("Đã lưu nội dung báo cáo {} năm {year}.", kind.code());
+                    serde_json::from_slice::<ReportDraftText>(&bytes)
+                        .with_context(|| format!("{} không đúng định dạng", file.display()))?
                 }
-            }
+            };
+            let mut text = text;
+            params.apply(&mut text)?;
+            svc.save_report_draft(
+                &ctx,
+                SaveDraftCmd {
+                    kind,
+                    year,
+                    incident_id: incident,
+                    text,
+                },
+            )?;
+            eprintln!("Đã lưu nội dung báo cáo năm {year}.");
             Ok(ExitCode::SUCCESS)
         }
         ReportCmd::Records(cmd) => {

@@ -60,6 +60,18 @@ pub fn fmt_vn(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 
+/// "ngày 01 tháng 7 năm 2020", as a report writes a date in a sentence (ND30: a day below 10
+/// and the months 1 and 2 take a leading zero).
+pub fn fmt_vn_long(d: Date) -> String {
+    let m = u8::from(d.month());
+    let month = if m < 3 {
+        format!("{m:02}")
+    } else {
+        m.to_string()
+    };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
 /// Parses dd/mm/yyyy or ISO yyyy-mm-dd.
 pub fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();

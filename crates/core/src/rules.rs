@@ -279,7 +279,139 @@ pub struct ReportSection {
     pub heading: String,
     /// Codes from [`REPORT_TABLES`].
     pub tables: Vec<String>,
+    /// Topics written as prose ([`ReportSentence::topic`]), in order.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
+
+/// One sentence of a report, written from the figures (câu văn báo cáo). `text` names figures
+/// as `{slot}` (one of [`REPORT_SLOTS`]) and footnotes as `{fn:code}` (one of
+/// [`REPORT_FOOTNOTES`]; a footnote with nothing to list is left out); `[…]` is a clause left
+/// out when a figure in it is zero or a name in it is empty; `{parts}` joins the non-empty
+/// `parts` with ", " (the sentence is left out when every part is empty).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSentence {
+    pub topic: String,
+    /// The figure that decides whether there is anything to say: when it is zero, `empty` is
+    /// written instead (or nothing when `empty` is absent). No `when`: always written.
+    #[serde(default)]
+    pub when: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub parts: Vec<String>,
+    #[serde(default)]
+    pub empty: Option<String>,
+}
+
+/// Figure slots a report sentence may name (filled by `programme::reports::slots`).
+pub const REPORT_SLOTS: &[&str] = &[
+    "from",
+    "to",
+    "from_long",
+    "to_long",
+    "years",
+    "agency",
+    "incidents",
+    "exposures",
+    "losses",
+    "internet",
+    "website",
+    "social",
+    "improper",
+    "physical",
+    "other_channel",
+    "documents",
+    "recovered",
+    "taken_down",
+    "criminal",
+    "disciplined",
+    "criticised",
+    "sessions",
+    "participants",
+    "training_sessions",
+    "training_participants",
+    "dissemination_sessions",
+    "dissemination_participants",
+    "briefing_sessions",
+    "briefing_participants",
+    "directives_issued",
+    "directives_received",
+    "issued_plans",
+    "issued_regulations",
+    "issued_internal_rules",
+    "issued_letters",
+    "issued_decisions",
+    "issued_other",
+    "issued_plans_list",
+    "issued_regulations_list",
+    "issued_decisions_list",
+    "equipment_units",
+    "stamps",
+    "registers",
+    "inspections",
+    "self_inspections",
+    "units_inspected",
+    "findings",
+    "findings_list",
+    "remedies",
+    "remedies_done",
+    "remedies_overdue",
+    "reviewed",
+    "legacy_extended",
+    "legacy_declassified",
+    "full_time",
+    "concurrent",
+    "staff",
+    "assigned",
+    "commitments",
+    "devices_in_use",
+    "devices_inspected",
+    "wipes",
+    "repurposed",
+    "disposed",
+    "meetings",
+    "meeting_documents",
+    "meeting_documents_returned",
+    "registered_outgoing",
+    "registered_incoming",
+    "registered_handover",
+    "registered_copies",
+    "classified",
+    "received",
+    "sent",
+    "copied",
+    "destroyed",
+    "declassified",
+    "plans",
+    "tasks",
+    "tasks_done",
+    "tasks_overdue",
+    "subordinates",
+    "plans_on_time",
+    "reports_on_time",
+    "units_reported",
+];
+
+/// Footnotes a report sentence may call (the particulars bmnn holds, listed by
+/// `programme::reports::details`).
+pub const REPORT_FOOTNOTES: &[&str] = &[
+    "incident-documents",
+    "incidents-internet",
+    "incidents-improper",
+    "incidents-physical",
+    "incidents-other",
+    "trainings",
+    "directives-plan",
+    "directives-regulation",
+    "directives-internal-rules",
+    "directives-letter",
+    "directives-decision",
+    "directives-other",
+    "inspected-units",
+    "equipment-units",
+    "units-reported",
+];
 
 /// Mẫu báo cáo: the sections of the periodic reports (ND26 Điều 8.2) and of the ad-hoc
 /// incident report (Điều 8.1.b), with the titles; `{year}`, `{from}`, `{to}`, `{kind}` are
@@ -296,6 +428,28 @@ pub struct ReportTemplate {
     pub five_year_confirmed: bool,
     pub sections: Vec<ReportSection>,
     pub incident_sections: Vec<ReportSection>,
+    /// Trích yếu of the multi-year review (sơ kết, tổng kết thi hành Luật); `{years}` (two
+    /// digits), `{from}`, `{to}` filled in.
+    pub multi_year_title: String,
+    /// Default first day of a multi-year review (the Law's effective date), `YYYY-MM-DD`.
+    pub multi_year_start: String,
+    pub multi_year_sections: Vec<ReportSection>,
+    /// Opening paragraphs (phần mở đầu) by kind; `{basis}`, `{agency}`, `{title}` (the title in
+    /// lower case), `{from}`, `{to}`, `{from_long}`, `{to_long}`, `{date}` filled in.
+    pub annual_opening: String,
+    pub multi_year_opening: String,
+    pub incident_opening: String,
+    /// The sentences of every topic, in order.
+    #[serde(default)]
+    pub sentences: Vec<ReportSentence>,
+}
+
+impl ReportTemplate {
+    /// [`Self::multi_year_start`] as a date (checked when the rules load).
+    pub fn multi_year_start(&self) -> Date {
+        crate::dates::parse_date(&self.multi_year_start)
+            .unwrap_or(time::macros::date!(2020 - 07 - 01))
+    }
 }
 
 /// Where an extension's new period starts (legal.md §24 item 5, [U]).
@@ -1193,6 +1347,23 @@ impl RuleSet {
     }
 }
 
+/// The `{name}`s of a report sentence template.
+pub fn template_names(text: &str) -> Vec<&str> {
+    let mut v = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        match after.find('}') {
+            Some(j) => {
+                v.push(&after[..j]);
+                rest = &after[j + 1..];
+            }
+            None => break,
+        }
+    }
+    v
+}
+
 fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
     let t = &r.report_template;
     let bad = |m: String| {
@@ -1204,6 +1375,7 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
     for (name, list) in [
         ("sections", &t.sections),
         ("incident_sections", &t.incident_sections),
+        ("multi_year_sections", &t.multi_year_sections),
     ] {
         if list.is_empty() {
             return bad(format!("{name} không có mục nào"));
@@ -1225,6 +1397,43 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
     }
     if !t.annual_title.contains("{year}") {
         return bad("annual_title phải chứa {year}".into());
+    }
+    if crate::dates::parse_date(&t.multi_year_start).is_none() {
+        return bad("multi_year_start phải là ngày YYYY-MM-DD".into());
+    }
+    let topics: BTreeSet<&str> = t.sentences.iter().map(|s| s.topic.as_str()).collect();
+    for s in t
+        .sections
+        .iter()
+        .chain(&t.incident_sections)
+        .chain(&t.multi_year_sections)
+    {
+        for tp in &s.topics {
+            if !topics.contains(tp.as_str()) {
+                return bad(format!("mục {}: chủ đề {tp} không có câu nào", s.code));
+            }
+        }
+    }
+    for s in &t.sentences {
+        let texts = std::iter::once(&s.text)
+            .chain(&s.parts)
+            .chain(s.empty.as_ref());
+        for text in texts {
+            for name in template_names(text) {
+                let ok = match name.strip_prefix("fn:") {
+                    Some(code) => REPORT_FOOTNOTES.contains(&code),
+                    None => name == "parts" || REPORT_SLOTS.contains(&name),
+                };
+                if !ok {
+                    return bad(format!("câu của chủ đề {}: tên lạ {{{name}}}", s.topic));
+                }
+            }
+        }
+        if let Some(w) = &s.when
+            && !REPORT_SLOTS.contains(&w.as_str())
+        {
+            return bad(format!("câu của chủ đề {}: số liệu lạ {w}", s.topic));
+        }
     }
     Ok(())
 }

@@ -76,8 +76,19 @@ pub enum Block {
     Heading { level: HeadingLevel, text: String },
     /// A body paragraph: justified, first-line indent 1 cm. `\n` breaks a line.
     Paragraph(String),
+    /// A body paragraph (as [`Block::Paragraph`]) with footnotes: real Word footnotes
+    /// (`word/footnotes.xml`), numbered 1, 2, … in the order they appear in the document.
+    Noted(Vec<Inline>),
     /// A table.
     Table(DocTable),
+}
+
+/// A piece of a [`Block::Noted`] paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline {
+    Text(String),
+    /// A footnote: the reference mark goes here, the text at the foot of the page.
+    Note(String),
 }
 
 /// Heading levels and their numbering, as Vietnamese reports use them.
@@ -158,7 +169,7 @@ pub(crate) fn admin_package(doc: &AdminDoc) -> Result<Package, DocsError> {
     };
     let width = first.text_width();
 
-    let (blocks, last) = body_blocks(&doc.body, first, width);
+    let (blocks, last, footnotes) = body_blocks(&doc.body, first, width);
     let mut body = heading(doc, width);
     body.push_str(&blocks);
     body.push_str(&closing(doc, width));
@@ -182,6 +193,7 @@ pub(crate) fn admin_package(doc: &AdminDoc) -> Result<Package, DocsError> {
                 paragraphs: page_number_header(),
             },
         ],
+        footnotes,
     })
 }
 
@@ -354,8 +366,13 @@ pub(crate) fn vietnamese_letter(n: u32) -> String {
 /// Box 6: headings, paragraphs and tables. A landscape table closes the current section, sits in
 /// a landscape section of its own, and the text after it continues in a new portrait section.
 /// Returns the markup and the section still open at the end.
-fn body_blocks(blocks: &[Block], first: Section, width: u32) -> (String, Section) {
+/// Footnote text size: 12 pt (the body is 14 pt).
+const NOTE_PT: u16 = 12;
+
+/// The body XML, the section left open, and the footnotes' paragraphs (numbered from 1).
+fn body_blocks(blocks: &[Block], first: Section, width: u32) -> (String, Section, Vec<String>) {
     let mut s = String::new();
+    let mut footnotes: Vec<String> = Vec::new();
     let mut numbering = Numbering::default();
     // The section currently open; only the first one has the empty first-page header.
     let mut current = first;
@@ -394,6 +411,41 @@ fn body_blocks(blocks: &[Block], first: Section, width: u32) -> (String, Section
                 .text(text.trim(), Font::pt(BODY_PT))
                 .xml(),
             ),
+            Block::Noted(inlines) => {
+                let mut runs = String::new();
+                for (i, x) in inlines.iter().enumerate() {
+                    match x {
+                        Inline::Text(t) => {
+                            let t = if i == 0 { t.trim_start() } else { t.as_str() };
+                            let t = if i + 1 == inlines.len() {
+                                t.trim_end()
+                            } else {
+                                t
+                            };
+                            if !t.is_empty() {
+                                runs.push_str(&Font::pt(BODY_PT).run(t));
+                            }
+                        }
+                        Inline::Note(text) => {
+                            footnotes.push(footnote_paragraph(text));
+                            runs.push_str(&format!(
+                                r#"<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="{}"/></w:r>"#,
+                                footnotes.len()
+                            ));
+                        }
+                    }
+                }
+                s.push_str(
+                    &Para {
+                        before: PARA_BEFORE,
+                        line: Some(PARA_LINE),
+                        first_line: INDENT,
+                        ..Para::new(Align::Justify)
+                    }
+                    .raw(&runs)
+                    .xml(),
+                );
+            }
             Block::Table(t) if t.landscape => {
                 // Close the portrait section that is open now.
                 s.push_str(
@@ -425,7 +477,15 @@ fn body_blocks(blocks: &[Block], first: Section, width: u32) -> (String, Section
             }
         }
     }
-    (s, current)
+    (s, current, footnotes)
+}
+
+/// One footnote's paragraph: the reference mark, a space, the text (12 pt, justified).
+fn footnote_paragraph(text: &str) -> String {
+    Para::new(Align::Justify)
+        .raw(r#"<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>"#)
+        .text(&format!(" {}", text.trim()), Font::pt(NOTE_PT))
+        .xml()
 }
 
 fn doc_table(t: &DocTable, width: u32) -> String {

@@ -71,7 +71,7 @@ mod register;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-pub use admin::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn, admin_docx};
+pub use admin::{AdminDoc, Block, DocTable, HeadingLevel, Inline, Signer, TableColumn, admin_docx};
 pub use date::{fmt_date, number_symbol, vn_date_line, vn_date_words};
 pub use layout::{NATIONAL_MOTTO, NATIONAL_TITLE};
 pub use register::{RegisterColumn, RegisterDoc, register_docx};

@@ -32,6 +32,8 @@ pub(crate) struct Package {
     /// Body content, ending with the final `<w:sectPr>`.
     pub body: String,
     pub headers: Vec<HeaderPart>,
+    /// Footnote paragraphs, footnote `n` at index `n - 1` (`word/footnotes.xml` when any).
+    pub footnotes: Vec<String>,
 }
 
 impl Package {
@@ -40,6 +42,27 @@ impl Package {
             "{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>\n{}</w:body></w:document>\n",
             self.body
         )
+    }
+
+    /// `word/footnotes.xml`: the separator (-1) and continuation separator (0) Word expects,
+    /// then the footnotes 1, 2, ….
+    fn footnotes_xml(&self) -> String {
+        let mut s = format!(
+            concat!(
+                "{}<w:footnotes xmlns:w=\"{}\" xmlns:r=\"{}\">",
+                "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>",
+                "<w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>\n"
+            ),
+            XML_DECL, NS_W, NS_R
+        );
+        for (i, p) in self.footnotes.iter().enumerate() {
+            s.push_str(&format!(
+                "<w:footnote w:id=\"{}\">{p}</w:footnote>\n",
+                i + 1
+            ));
+        }
+        s.push_str("</w:footnotes>\n");
+        s
     }
 
     fn header_xml(header: &HeaderPart) -> String {
@@ -71,6 +94,9 @@ impl Package {
                 i + 1
             ));
         }
+        if !self.footnotes.is_empty() {
+            s.push_str("<Override PartName=\"/word/footnotes.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>");
+        }
         s.push_str("</Types>\n");
         s
     }
@@ -90,6 +116,9 @@ impl Package {
                 h.rel_id,
                 i + 1
             ));
+        }
+        if !self.footnotes.is_empty() {
+            s.push_str("<Relationship Id=\"rIdFootnotes\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" Target=\"footnotes.xml\"/>");
         }
         s.push_str("</Relationships>\n");
         s
@@ -126,6 +155,9 @@ impl Package {
         ];
         for (i, h) in self.headers.iter().enumerate() {
             parts.push((format!("word/header{}.xml", i + 1), Self::header_xml(h)));
+        }
+        if !self.footnotes.is_empty() {
+            parts.push(("word/footnotes.xml".to_owned(), self.footnotes_xml()));
         }
         parts
     }

@@ -159,6 +159,7 @@ pub(crate) fn register_package(model: &RegisterDoc) -> Result<Package, DocsError
             rel_id: HEADER_REL,
             paragraphs: header,
         }],
+        footnotes: Vec::new(),
     })
 }
 

@@ -49,6 +49,7 @@ pub fn report_name(kind: bmnn_core::programme::ReportKind, year: i32) -> String 
             format!("Báo cáo tổng kết 5 năm công tác bảo vệ BMNN đến năm {year}")
         }
         ReportKind::Incident => format!("Báo cáo đột xuất về bảo vệ BMNN năm {year}"),
+        ReportKind::MultiYear => format!("Báo cáo sơ kết thi hành Luật Bảo vệ BMNN đến năm {year}"),
     }
 }
 

@@ -12,10 +12,10 @@ use bmnn_core::model::Id;
 use bmnn_core::ports::Store;
 use bmnn_core::programme::bundle;
 use bmnn_core::programme::forms::PrintedForm;
-use bmnn_core::programme::reports::{ReportModel, Table};
+use bmnn_core::programme::reports::{Footnote, NoteRef, ReportModel, Table};
 use bmnn_core::programme::*;
 use bmnn_core::service::{CancelRecordCmd, Ctx, EditRecordCmd, RecordCmd, ReportQuery, Service};
-use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Signer, TableColumn};
+use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Inline, Signer, TableColumn};
 use serde_json::Value;
 use time::Date;
 
@@ -242,34 +242,44 @@ fn doc_table(t: &Table) -> DocTable {
     }
 }
 
+/// A sentence with its footnote marks as a DOCX paragraph with real footnotes (the
+/// superscript numbers of the page become Word's own footnote references).
+fn noted(text: &str, refs: &[NoteRef], footnotes: &[Footnote]) -> Block {
+    let mut inlines = Vec::new();
+    let mut at = 0;
+    for r in refs {
+        let (Some(before), Some(note)) =
+            (text.get(at..r.start), footnotes.iter().find(|f| f.n == r.n))
+        else {
+            continue;
+        };
+        inlines.push(Inline::Text(before.to_string()));
+        inlines.push(Inline::Note(note.text.clone()));
+        at = r.end;
+    }
+    if inlines.is_empty() {
+        return Block::Paragraph(text.to_string());
+    }
+    inlines.push(Inline::Text(text.get(at..).unwrap_or("").to_string()));
+    Block::Noted(inlines)
+}
+
 /// The report as an ND30 administrative document.
 pub fn report_doc(m: &ReportModel) -> AdminDoc {
     let p = &m.particulars;
     let mut body = Vec::new();
-    let fmt = bmnn_core::dates::fmt_vn;
-    let intro = match m.kind {
-        ReportKind::Incident => format!(
-            "Thực hiện chế độ báo cáo đột xuất ({}), {} báo cáo vụ việc phát hiện ngày {} như sau:",
-            m.basis,
-            p.agency,
-            fmt(m.period.start)
-        ),
-        _ => format!(
-            "Thực hiện chế độ báo cáo về công tác bảo vệ bí mật nhà nước ({}), {} báo cáo kết quả công tác bảo vệ bí mật nhà nước; số liệu tính từ ngày {} đến ngày {}, như sau:",
-            m.basis,
-            p.agency,
-            fmt(m.period.start),
-            fmt(m.period.end)
-        ),
-    };
-    body.push(Block::Paragraph(intro));
+    body.push(Block::Paragraph(m.opening.clone()));
     for s in &m.sections {
         body.push(Block::Heading {
             level: HeadingLevel::Roman,
             text: s.heading.clone(),
         });
-        for f in &s.facts {
-            body.push(Block::Paragraph(f.clone()));
+        for (i, f) in s.facts.iter().enumerate() {
+            body.push(noted(
+                f,
+                s.fact_notes.get(i).map_or(&[][..], |v| v),
+                &m.footnotes,
+            ));
         }
         for t in &s.tables {
             if !t.rows.is_empty() {
@@ -380,13 +390,14 @@ pub fn export_bundle<S: Store>(
 }
 
 /// Every report kind.
-pub const REPORT_KINDS: [ReportKind; 3] = [
+pub const REPORT_KINDS: [ReportKind; 4] = [
     ReportKind::Annual,
     ReportKind::FiveYear,
     ReportKind::Incident,
+    ReportKind::MultiYear,
 ];
 
-/// A report kind from its code (`annual`, `five-year`, `incident`).
+/// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
     REPORT_KINDS.into_iter().find(|k| k.code() == code)
 }

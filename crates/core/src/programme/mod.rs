@@ -1593,6 +1593,9 @@ pub enum ReportKind {
     FiveYear,
     /// Báo cáo đột xuất khi phát hiện lộ, mất BMNN.
     Incident,
+    /// Báo cáo sơ kết, tổng kết thi hành Luật (hoặc chỉ thị) over a period the user sets (by
+    /// default from the day the Law took effect, as the rules say).
+    MultiYear,
 }
 
 impl ReportKind {
@@ -1601,6 +1604,7 @@ impl ReportKind {
             ReportKind::Annual => "annual",
             ReportKind::FiveYear => "five-year",
             ReportKind::Incident => "incident",
+            ReportKind::MultiYear => "multi-year",
         }
     }
 }
@@ -1619,6 +1623,37 @@ pub struct ReportDraftText {
     pub signer_authority: Option<String>,
     pub signer_position: Option<String>,
     pub signer_name: Option<String>,
+    /// Kỳ số liệu: first day (default: the one the report kind gives).
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub period_start: Option<Date>,
+    /// Kỳ số liệu: last day.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub period_end: Option<Date>,
+    /// Trích yếu (default: built from the kind and the period by the rules' template).
+    pub title: Option<String>,
+    /// Địa danh (default: the agency's place).
+    pub place: Option<String>,
+    /// Ngày ban hành (default: today); the regime in force that day is the one cited.
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub date: Option<Date>,
+    /// Phần mở đầu (default: the rules' opening for the kind).
+    pub opening: Option<String>,
+}
+
+impl ReportDraftText {
+    /// Drops what belongs to one report only (number, date, period, title): what is offered
+    /// for the next report as a start.
+    pub fn for_next_report(mut self) -> Self {
+        self.number = None;
+        self.date = None;
+        self.period_start = None;
+        self.period_end = None;
+        self.title = None;
+        self
+    }
 }
 
 /// A stored draft: the text for one report.
@@ -1640,6 +1675,19 @@ impl Record for ReportDraft {
         self.saved_on
     }
     fn check(&self) -> Result<()> {
+        if let (Some(a), Some(b)) = (self.text.period_start, self.text.period_end)
+            && a > b
+        {
+            return Err(CoreError::invalid(
+                "period_end",
+                "ngày cuối kỳ số liệu phải từ ngày đầu kỳ trở về sau",
+            ));
+        }
+        for (k, v) in [("title", &self.text.title), ("opening", &self.text.opening)] {
+            if v.as_ref().is_some_and(|v| v.chars().count() > 10_000) {
+                return Err(CoreError::invalid(k, "quá dài (tối đa 10.000 ký tự)"));
+            }
+        }
         for (k, v) in &self.text.narrative {
             if v.chars().count() > 100_000 {
                 return Err(CoreError::invalid(

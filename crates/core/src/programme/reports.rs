@@ -10,13 +10,13 @@
 //! [`ReportTemplate`] (tables of text, ready for a DOCX or a page) and joins the narrative that
 //! people wrote. Nothing here reads a summary (trích yếu): items are counted by level only.
 
-use crate::dates::fmt_vn;
+use crate::dates::{fmt_vn, fmt_vn_long};
 use crate::error::{CoreError, Result};
 use crate::level::Level;
 use crate::model::*;
 use crate::programme::*;
 use crate::registers::{RegisterEntry, RegisterKind};
-use crate::rules::{Regime, ReportSection as TemplateSection};
+use crate::rules::{Regime, ReportSection as TemplateSection, ReportSentence};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
@@ -879,8 +879,11 @@ pub struct Table {
 pub struct Section {
     pub code: String,
     pub heading: String,
-    /// Sentences computed from the figures.
+    /// Sentences computed from the figures, footnote marks as superscript numbers.
     pub facts: Vec<String>,
+    /// For each sentence of `facts`, where its footnote marks are.
+    #[serde(default)]
+    pub fact_notes: Vec<Vec<NoteRef>>,
     pub tables: Vec<Table>,
     /// Text written by people (empty when none was written yet).
     pub narrative: String,
@@ -937,7 +940,13 @@ pub struct ReportModel {
     pub figures: Figures,
     /// For an incident report: the incident record.
     pub incident_id: Option<Id>,
+    /// Phần mở đầu: the first paragraph of the document.
+    #[serde(default)]
+    pub opening: String,
     pub sections: Vec<Section>,
+    /// Footnotes of the sentences, numbered in the order they appear.
+    #[serde(default)]
+    pub footnotes: Vec<Footnote>,
     /// Points of the regime still unconfirmed, printed as a note.
     pub notes: Vec<String>,
 }
@@ -1150,7 +1159,8 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
                     row("Nhiệm vụ trong kế hoạch", &[p.tasks]),
                     row("Đã hoàn thành", &[p.tasks_done]),
                     row("Quá hạn chưa hoàn thành", &[p.tasks_overdue]),
-                    row("Đơn vị cấp dưới", &[p.subordinates]),
+                    // Never fewer units than the table of units lists.
+                    row("Đơn vị cấp dưới", &[p.subordinates.max(units.len() as u64)]),
                     row("Gửi kế hoạch đúng hạn", &[p.plans_on_time]),
                     row("Gửi báo cáo đúng hạn", &[p.reports_on_time]),
                 ],
@@ -1422,6 +1432,11 @@ pub struct BuildInput<'a> {
     pub incidents: Vec<Incident>,
     pub incident_id: Option<Id>,
     pub narrative: BTreeMap<String, String>,
+    /// The particulars of the period's records (footnotes).
+    pub details: Details,
+    /// Trích yếu and opening the user set (default: from the template).
+    pub title: Option<String>,
+    pub opening: Option<String>,
 }
 
 /// The report model: figures summed, sections laid out per the regime's template. Refused
@@ -1448,10 +1463,12 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
             figures.add_subordinate(f)?;
         }
     }
-    let (title, template): (String, &[TemplateSection]) = match b.kind {
+    let years = years_between(b.period);
+    let (default_title, template, opening): (String, &[TemplateSection], &str) = match b.kind {
         ReportKind::Annual => (
             t.annual_title.replace("{year}", &b.year.to_string()),
             &t.sections,
+            &t.annual_opening,
         ),
         ReportKind::FiveYear => (
             t.five_year_title
@@ -1459,6 +1476,15 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
                 .replace("{to}", &b.year.to_string())
                 .replace("{year}", &b.year.to_string()),
             &t.sections,
+            &t.annual_opening,
+        ),
+        ReportKind::MultiYear => (
+            t.multi_year_title
+                .replace("{years}", &years)
+                .replace("{from}", &fmt_vn(b.period.start))
+                .replace("{to}", &fmt_vn(b.period.end)),
+            &t.multi_year_sections,
+            &t.multi_year_opening,
         ),
         ReportKind::Incident => (
             t.incident_title.replace(
@@ -1469,23 +1495,93 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
                     .unwrap_or("lộ, mất"),
             ),
             &t.incident_sections,
+            &t.incident_opening,
         ),
+    };
+    let title = b
+        .title
+        .clone()
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or(default_title);
+    let basis = join_citations(&b.regime.report.basis, &t.basis);
+    let lower_title = {
+        let mut c = title.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    let opening = b
+        .opening
+        .clone()
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or_else(|| {
+            opening
+                .replace("{basis}", &basis)
+                .replace("{agency}", &b.particulars.agency)
+                .replace("{title}", &lower_title)
+                .replace("{from_long}", &fmt_vn_long(b.period.start))
+                .replace("{to_long}", &fmt_vn_long(b.period.end))
+                .replace("{from}", &fmt_vn(b.period.start))
+                .replace("{to}", &fmt_vn(b.period.end))
+                .replace("{date}", &fmt_vn(b.particulars.date))
+        });
+    let mut notes_text = b.details.notes.clone();
+    notes_text.insert(
+        "incident-documents",
+        incident_documents_note(&figures.incidents),
+    );
+    notes_text.insert(
+        "units-reported",
+        b.units
+            .iter()
+            .filter(|u| u.received_on.is_some())
+            .map(|u| u.unit.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    let mut names = b.details.names.clone();
+    names.insert("from", fmt_vn(b.period.start));
+    names.insert("to", fmt_vn(b.period.end));
+    names.insert("from_long", fmt_vn_long(b.period.start));
+    names.insert("to_long", fmt_vn_long(b.period.end));
+    names.insert("years", years.clone());
+    names.insert("agency", clean(&b.particulars.agency));
+    let mut writer = ProseWriter {
+        counts: slots(&figures, &b.units, &b.details),
+        names,
+        notes: notes_text,
+        sentences: &t.sentences,
+        footnotes: Vec::new(),
     };
     let sections = template
         .iter()
-        .map(|s| Section {
-            code: s.code.clone(),
-            heading: s.heading.clone(),
-            facts: facts(&s.code, &s.tables, &figures, b.period),
-            tables: s
-                .tables
-                .iter()
-                .filter(|c| c.as_str() != "units" || !b.units.is_empty())
-                .map(|c| table(c, &figures, &b.units, &b.incidents))
-                .collect(),
-            narrative: b.narrative.get(&s.code).cloned().unwrap_or_default(),
+        .map(|s| {
+            let (facts, fact_notes) = if s.topics.is_empty() {
+                let f = facts(&s.code, &s.tables, &figures, b.period);
+                let n = vec![Vec::new(); f.len()];
+                (f, n)
+            } else {
+                writer.topics(&s.topics)
+            };
+            Section {
+                code: s.code.clone(),
+                heading: s.heading.clone(),
+                facts,
+                fact_notes,
+                tables: s
+                    .tables
+                    .iter()
+                    .filter(|c| c.as_str() != "units" || !b.units.is_empty())
+                    .map(|c| table(c, &figures, &b.units, &b.incidents))
+                    // Never a table of zeros: a table whose every figure is zero says nothing
+                    // the sentences have not said.
+                    .filter(|tb| tb.code == "units" || tb.code == "incident-list" || !all_zero(tb))
+                    .collect(),
+                narrative: b.narrative.get(&s.code).cloned().unwrap_or_default(),
+            }
         })
         .collect();
+    let footnotes = writer.footnotes;
     let mut notes = Vec::new();
     if !b.regime.report.confirmed || !t.confirmed {
         notes.push(format!(
@@ -1504,8 +1600,10 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
         year: b.year,
         regime: b.regime.code.clone(),
         confirmed: b.regime.report.confirmed && t.confirmed,
-        basis: join_citations(&b.regime.report.basis, &t.basis),
+        basis,
         title,
+        opening,
+        footnotes,
         period: b.period,
         due: b.due,
         particulars: b.particulars,
@@ -1518,6 +1616,14 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     })
 }
 
+/// Every figure cell of the table is zero (or empty).
+fn all_zero(t: &Table) -> bool {
+    t.rows
+        .iter()
+        .flat_map(|r| r.iter().skip(1))
+        .all(|c| c.chars().all(|ch| ch == '0' || ch == ' ' || ch == '/'))
+}
+
 /// The data period and deadline of a report of `kind` for `year` under `regime`.
 pub fn period_of(regime: &Regime, kind: ReportKind, year: i32) -> (Period, Date) {
     let (start, end, due) = regime.report_period(year);
@@ -1526,8 +1632,506 @@ pub fn period_of(regime: &Regime, kind: ReportKind, year: i32) -> (Period, Date)
             let (s5, _, _) = regime.report_period(year - 4);
             (Period { start: s5, end }, due)
         }
+        ReportKind::MultiYear => (
+            Period {
+                start: regime.report_template.multi_year_start().min(end),
+                end,
+            },
+            due,
+        ),
         _ => (Period { start, end }, due),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prose: the sentences of the rules' templates, filled from the figures, with footnotes.
+
+/// A footnote (chú thích) of a report: the particulars bmnn holds behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Footnote {
+    pub n: u32,
+    pub text: String,
+}
+
+/// Where a footnote mark sits in a sentence of [`Section::facts`]: the bytes
+/// `start..end` of the sentence are the superscript number of footnote `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NoteRef {
+    pub start: usize,
+    pub end: usize,
+    pub n: u32,
+}
+
+/// What the records say beyond the figures: the counts of this agency's own issued texts by
+/// kind, names written into sentences, and the footnote texts by code
+/// ([`crate::rules::REPORT_FOOTNOTES`]). Read from the records of the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    pub counts: BTreeMap<&'static str, u64>,
+    pub names: BTreeMap<&'static str, String>,
+    pub notes: BTreeMap<&'static str, String>,
+}
+
+const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+fn superscript(n: u32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| SUPERSCRIPT[c.to_digit(10).unwrap_or(0) as usize])
+        .collect()
+}
+
+/// A name from a record as it may appear in a sentence: without superscript digits or the
+/// private marks (so a mark in the text is always one bmnn put there).
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !SUPERSCRIPT.contains(c) && *c != MARK_OPEN && *c != MARK_CLOSE)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Two-digit count as the seeds write it in footnotes ("04", "13").
+fn two(n: u64) -> String {
+    format!("{n:02}")
+}
+
+/// Distinct names in first-seen order; a name seen more than once gets "(NN vụ)".
+fn listed(names: impl IntoIterator<Item = String>, unit: &str) -> String {
+    let mut order: Vec<(String, u64)> = Vec::new();
+    for n in names
+        .into_iter()
+        .map(|n| clean(&n))
+        .filter(|n| !n.is_empty())
+    {
+        match order.iter_mut().find(|(x, _)| *x == n) {
+            Some((_, c)) => *c += 1,
+            None => order.push((n, 1)),
+        }
+    }
+    order
+        .into_iter()
+        .map(|(n, c)| {
+            if c > 1 && !unit.is_empty() {
+                format!("{n} ({} {unit})", two(c))
+            } else {
+                n
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The particulars of the period's records that a report's sentences and footnotes name.
+pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
+    let mut d = Details::default();
+    let incidents: Vec<Incident> = typed::<Incident>(records)
+        .into_iter()
+        .map(|x| x.record)
+        .filter(|x| p.contains(x.discovered_on))
+        .collect();
+    let places = |f: &dyn Fn(&Incident) -> bool| {
+        listed(
+            incidents.iter().filter(|x| f(x)).map(|x| x.place.clone()),
+            "vụ",
+        )
+    };
+    d.notes
+        .insert("incidents-internet", places(&|x| x.channel.internet()));
+    d.notes.insert(
+        "incidents-improper",
+        places(&|x| x.channel == Channel::ImproperProvision),
+    );
+    d.notes.insert(
+        "incidents-physical",
+        places(&|x| x.channel == Channel::PhysicalLoss),
+    );
+    d.notes
+        .insert("incidents-other", places(&|x| x.channel == Channel::Other));
+
+    let trainings: Vec<Training> = typed::<Training>(records)
+        .into_iter()
+        .map(|t| t.record)
+        .filter(|t| p.contains(t.date))
+        .collect();
+    d.notes.insert(
+        "trainings",
+        listed(trainings.iter().map(|t| t.organiser.clone()), ""),
+    );
+
+    let mut issued: Vec<Directive> = typed::<Directive>(records)
+        .into_iter()
+        .map(|x| x.record)
+        .filter(|x| x.direction == Direction::Issued && p.contains(x.date))
+        .collect();
+    issued.sort_by_key(|x| x.date);
+    for (kind, slot, note) in [
+        (DirectiveKind::Plan, "issued_plans", "directives-plan"),
+        (
+            DirectiveKind::Regulation,
+            "issued_regulations",
+            "directives-regulation",
+        ),
+        (
+            DirectiveKind::InternalRules,
+            "issued_internal_rules",
+            "directives-internal-rules",
+        ),
+        (DirectiveKind::Letter, "issued_letters", "directives-letter"),
+        (
+            DirectiveKind::Decision,
+            "issued_decisions",
+            "directives-decision",
+        ),
+        (DirectiveKind::Other, "issued_other", "directives-other"),
+    ] {
+        let of: Vec<&Directive> = issued.iter().filter(|x| x.kind == kind).collect();
+        d.counts.insert(slot, of.len() as u64);
+        // "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về …", as a sentence names them;
+        // "Công văn số 625/UBND-TCD-NC, ngày 15/12/2020 của … về …", as a footnote lists them.
+        let describe = |in_sentence: bool| {
+            of.iter()
+                .map(|x| {
+                    let title = clean(&x.title);
+                    let when = if in_sentence {
+                        format!(" {}", fmt_vn_long(x.date))
+                    } else {
+                        format!(", ngày {} của {}", fmt_vn(x.date), clean(&x.issuer))
+                    };
+                    let about = if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" về {title}")
+                    };
+                    format!(
+                        "{} số {}{when}{about}",
+                        kind.label(),
+                        clean(&x.number_symbol)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let list = describe(true);
+        match kind {
+            DirectiveKind::Plan => d.names.insert("issued_plans_list", list),
+            DirectiveKind::Regulation => d.names.insert("issued_regulations_list", list),
+            DirectiveKind::Decision => d.names.insert("issued_decisions_list", list),
+            _ => None,
+        };
+        let text = describe(false);
+        d.notes.insert(note, text);
+    }
+
+    let mut inspections: Vec<Inspection> = typed::<Inspection>(records)
+        .into_iter()
+        .map(|x| x.record)
+        .filter(|x| p.contains(x.date))
+        .collect();
+    inspections.sort_by_key(|x| x.date);
+    let mut by_year: Vec<(i32, Vec<String>)> = Vec::new();
+    for x in &inspections {
+        match by_year.last_mut() {
+            Some((y, v)) if *y == x.date.year() => v.extend(x.units.iter().cloned()),
+            _ => by_year.push((x.date.year(), x.units.clone())),
+        }
+    }
+    let one_year = by_year.len() == 1;
+    d.notes.insert(
+        "inspected-units",
+        by_year
+            .into_iter()
+            .map(|(y, units)| {
+                let l = listed(units, "lượt");
+                if one_year {
+                    format!("Kiểm tra công tác bảo vệ bí mật nhà nước đối với: {l}")
+                } else {
+                    format!("Năm {y}: kiểm tra công tác bảo vệ bí mật nhà nước đối với: {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(". "),
+    );
+    d.names.insert(
+        "findings_list",
+        listed(
+            inspections.iter().flat_map(|x| x.findings.iter().cloned()),
+            "",
+        ),
+    );
+
+    let mut latest: BTreeMap<String, Equipment> = BTreeMap::new();
+    for e in typed::<Equipment>(records) {
+        let e = e.record;
+        if e.as_of <= p.end && latest.get(&e.unit).is_none_or(|x| x.as_of <= e.as_of) {
+            latest.insert(e.unit.clone(), e);
+        }
+    }
+    d.notes.insert(
+        "equipment-units",
+        latest
+            .values()
+            .filter(|e| e.stamps > 0)
+            .map(|e| format!("{}: {} con dấu", clean(&e.unit), two(e.stamps as u64)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    d
+}
+
+/// The values of the figure slots ([`crate::rules::REPORT_SLOTS`]) a sentence may name.
+pub fn slots(f: &Figures, units: &[UnitStatus], d: &Details) -> BTreeMap<&'static str, u64> {
+    let x = &f.incidents;
+    let c = &x.by_channel;
+    let t = &f.training;
+    let i = &f.inspections;
+    let s = &f.staff;
+    let reported = units.iter().filter(|u| u.received_on.is_some()).count() as u64;
+    let mut m: BTreeMap<&'static str, u64> = BTreeMap::from([
+        ("incidents", x.incidents),
+        ("exposures", x.exposures),
+        ("losses", x.losses),
+        ("internet", c.internet()),
+        ("website", c.agency_website),
+        ("social", c.social_network),
+        ("improper", c.improper_provision),
+        ("physical", c.physical_loss),
+        ("other_channel", c.other),
+        ("documents", x.documents),
+        ("recovered", x.recovered),
+        ("taken_down", x.taken_down),
+        ("criminal", x.criminal_referrals),
+        ("disciplined", x.disciplined),
+        ("criticised", x.criticised),
+        ("sessions", t.sessions),
+        ("participants", t.participants),
+        ("training_sessions", t.training_sessions),
+        ("training_participants", t.training_participants),
+        ("dissemination_sessions", t.dissemination_sessions),
+        ("dissemination_participants", t.dissemination_participants),
+        ("briefing_sessions", t.briefing_sessions),
+        ("briefing_participants", t.briefing_participants),
+        ("directives_issued", f.directives.issued),
+        ("directives_received", f.directives.received),
+        ("equipment_units", f.equipment.units),
+        ("stamps", f.equipment.stamps),
+        ("registers", f.equipment.registers),
+        ("inspections", i.inspections),
+        ("self_inspections", i.self_inspections),
+        ("units_inspected", i.units_inspected),
+        ("findings", i.findings),
+        ("remedies", i.remedies),
+        ("remedies_done", i.remedies_done),
+        ("remedies_overdue", i.remedies_overdue),
+        ("reviewed", f.legacy.reviewed),
+        ("legacy_extended", f.legacy.extended),
+        ("legacy_declassified", f.legacy.declassified),
+        ("full_time", s.full_time),
+        ("concurrent", s.concurrent),
+        ("staff", s.full_time.saturating_add(s.concurrent)),
+        ("assigned", s.assigned),
+        ("commitments", s.commitments),
+        ("devices_in_use", f.devices.in_use),
+        ("devices_inspected", f.devices.inspected),
+        ("wipes", f.devices.wipes),
+        ("repurposed", f.devices.repurposed),
+        ("disposed", f.devices.disposed),
+        ("meetings", f.meetings.meetings),
+        ("meeting_documents", f.meetings.documents_issued),
+        ("meeting_documents_returned", f.meetings.documents_returned),
+        ("registered_outgoing", f.registers.outgoing),
+        ("registered_incoming", f.registers.incoming),
+        ("registered_handover", f.registers.handover),
+        ("registered_copies", f.registers.copies),
+        ("classified", f.items.classified.total()),
+        ("received", f.items.received.total()),
+        ("sent", f.items.sent.total()),
+        ("copied", f.items.copied.total()),
+        ("destroyed", f.items.destroyed.total()),
+        ("declassified", f.items.declassified.total()),
+        ("plans", f.plan.plans),
+        ("tasks", f.plan.tasks),
+        ("tasks_done", f.plan.tasks_done),
+        ("tasks_overdue", f.plan.tasks_overdue),
+        // The units the plan names, or those registered to report, whichever is more: a
+        // sentence never says fewer units than the table below it lists.
+        ("subordinates", f.plan.subordinates.max(units.len() as u64)),
+        ("plans_on_time", f.plan.plans_on_time),
+        ("reports_on_time", f.plan.reports_on_time),
+        ("units_reported", reported),
+    ]);
+    for (k, v) in &d.counts {
+        m.insert(k, *v);
+    }
+    m
+}
+
+/// Writes the sentences of a report from the rules' templates, numbering footnotes.
+pub struct ProseWriter<'a> {
+    pub counts: BTreeMap<&'static str, u64>,
+    /// Text slots: `from`, `to`, `agency`, `findings_list`, ….
+    pub names: BTreeMap<&'static str, String>,
+    pub notes: BTreeMap<&'static str, String>,
+    pub sentences: &'a [ReportSentence],
+    pub footnotes: Vec<Footnote>,
+}
+
+impl ProseWriter<'_> {
+    /// `text` filled; `None` when a figure in it is zero or a name empty (outside `[…]`).
+    fn fill(&self, text: &str, parts: Option<&str>) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '[']) {
+            out.push_str(&rest[..i]);
+            let open = rest.as_bytes()[i];
+            let after = &rest[i + 1..];
+            let close = if open == b'{' { '}' } else { ']' };
+            let Some(j) = after.find(close) else {
+                out.push_str(&rest[i..]);
+                return Some(out);
+            };
+            let inner = &after[..j];
+            rest = &after[j + 1..];
+            if open == b'[' {
+                if let Some(s) = self.fill(inner, parts) {
+                    out.push_str(&s);
+                }
+                continue;
+            }
+            if inner == "parts" {
+                out.push_str(parts?);
+            } else if let Some(code) = inner.strip_prefix("fn:") {
+                if self.notes.get(code).is_some_and(|t| !t.trim().is_empty()) {
+                    out.push(MARK_OPEN);
+                    out.push_str(code);
+                    out.push(MARK_CLOSE);
+                }
+            } else if let Some(v) = self.counts.get(inner) {
+                if *v == 0 {
+                    return None;
+                }
+                out.push_str(&num(*v));
+            } else {
+                let v = self.names.get(inner).map(|s| s.trim()).unwrap_or("");
+                if v.is_empty() {
+                    return None;
+                }
+                out.push_str(v);
+            }
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// One sentence of the template, or `None` when it has nothing to say.
+    fn sentence(&self, s: &ReportSentence) -> Option<String> {
+        let guard = s
+            .when
+            .as_deref()
+            .map_or(1, |w| self.counts.get(w).copied().unwrap_or(0));
+        let text = if guard == 0 {
+            s.empty.as_deref()?
+        } else {
+            s.text.as_str()
+        };
+        let parts: Vec<String> = s.parts.iter().filter_map(|p| self.fill(p, None)).collect();
+        if text.contains("{parts}") && parts.is_empty() {
+            return None;
+        }
+        self.fill(text, Some(&parts.join(", ")))
+    }
+
+    /// Numbers the footnote marks of a filled sentence: the text shown (marks as superscript
+    /// numbers) and where each mark is.
+    fn number(&mut self, filled: &str) -> (String, Vec<NoteRef>) {
+        let mut out = String::new();
+        let mut refs = Vec::new();
+        let mut rest = filled;
+        while let Some(i) = rest.find(MARK_OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + MARK_OPEN.len_utf8()..];
+            let j = after.find(MARK_CLOSE).unwrap_or(after.len());
+            let code = &after[..j];
+            rest = after.get(j + MARK_CLOSE.len_utf8()..).unwrap_or("");
+            let n = self.footnotes.len() as u32 + 1;
+            self.footnotes.push(Footnote {
+                n,
+                text: format!(
+                    "{}.",
+                    self.notes.get(code).map_or("", |t| t.trim_end_matches('.'))
+                ),
+            });
+            let start = out.len();
+            out.push_str(&superscript(n));
+            refs.push(NoteRef {
+                start,
+                end: out.len(),
+                n,
+            });
+        }
+        out.push_str(rest);
+        (out, refs)
+    }
+
+    /// The sentences of the topics, in order, with their footnote marks.
+    pub fn topics(&mut self, topics: &[String]) -> (Vec<String>, Vec<Vec<NoteRef>>) {
+        let mut facts = Vec::new();
+        let mut refs = Vec::new();
+        for tp in topics {
+            let filled: Vec<String> = self
+                .sentences
+                .iter()
+                .filter(|s| &s.topic == tp)
+                .filter_map(|s| self.sentence(s))
+                .collect();
+            for f in filled {
+                let (t, r) = self.number(&f);
+                facts.push(t);
+                refs.push(r);
+            }
+        }
+        (facts, refs)
+    }
+}
+
+/// "Tối mật: 04; Mật: 09 và thuộc danh mục bí mật nhà nước: 05": the documents of the
+/// incidents by level (the footnote behind the number of incidents).
+pub fn incident_documents_note(x: &IncidentFigures) -> String {
+    let mut v: Vec<String> = [
+        ("Tuyệt mật", x.documents_by_level.tuyet_mat),
+        ("Tối mật", x.documents_by_level.toi_mat),
+        ("Mật", x.documents_by_level.mat),
+        ("chưa xác định độ mật", x.documents_unmarked),
+    ]
+    .iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(l, n)| format!("{l}: {}", two(*n)))
+    .collect();
+    let mut s = v.join("; ");
+    if x.documents_in_catalogue > 0 {
+        let c = format!(
+            "thuộc danh mục bí mật nhà nước: {}",
+            two(x.documents_in_catalogue)
+        );
+        if s.is_empty() {
+            s = c;
+        } else {
+            s = format!("{s} và {c}");
+        }
+    }
+    v.clear();
+    s
+}
+
+/// Whole years between two dates, rounded to the nearest (at least one), two digits: the
+/// "03" of "Sơ kết 03 năm".
+pub fn years_between(p: Period) -> String {
+    let months = (p.end.year() - p.start.year()) * 12 + u8::from(p.end.month()) as i32
+        - u8::from(p.start.month()) as i32
+        + 1;
+    format!("{:02}", ((months + 6) / 12).max(1))
 }
 
 #[cfg(test)]
@@ -1550,6 +2154,101 @@ mod tests {
             "Văn bản X Điều 8; Văn bản Y Điều 3"
         );
         assert_eq!(join_citations("", "Văn bản Y Điều 3"), "Văn bản Y Điều 3");
+    }
+
+    fn sentence(
+        text: &str,
+        parts: &[&str],
+        when: Option<&str>,
+        empty: Option<&str>,
+    ) -> ReportSentence {
+        ReportSentence {
+            topic: "t".into(),
+            when: when.map(str::to_string),
+            text: text.into(),
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+            empty: empty.map(str::to_string),
+        }
+    }
+
+    fn writer(sentences: &[ReportSentence]) -> ProseWriter<'_> {
+        ProseWriter {
+            counts: BTreeMap::from([
+                ("incidents", 13),
+                ("internet", 10),
+                ("physical", 0),
+                ("improper", 3),
+            ]),
+            names: BTreeMap::from([("agency", "Ủy ban nhân dân Tỉnh".to_string())]),
+            notes: BTreeMap::from([
+                (
+                    "incidents-internet",
+                    "Trang A; Mạng xã hội (03 vụ)".to_string(),
+                ),
+                ("incidents-physical", String::new()),
+                ("incidents-improper", "Tòa án nhân dân Tỉnh".to_string()),
+            ]),
+            sentences,
+            footnotes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_leaves_out_zero_parts_and_numbers_its_footnotes() {
+        let s = [
+            sentence(
+                "Xảy ra {incidents} vụ, trong đó: {parts}.",
+                &[
+                    "{internet} vụ trên mạng{fn:incidents-internet}",
+                    "{physical} vụ mất{fn:incidents-physical}",
+                    "{improper} vụ cung cấp trái quy định{fn:incidents-improper}",
+                ],
+                Some("incidents"),
+                Some("Không xảy ra vụ nào."),
+            ),
+            sentence("[{physical} vụ mất. ]{agency} báo cáo.", &[], None, None),
+            sentence("Có {physical} vụ mất.", &[], Some("physical"), None),
+        ];
+        let mut w = writer(&s);
+        let (facts, refs) = w.topics(&["t".to_string()]);
+        assert_eq!(
+            facts,
+            vec![
+                "Xảy ra 13 vụ, trong đó: 10 vụ trên mạng¹, 3 vụ cung cấp trái quy định².",
+                "Ủy ban nhân dân Tỉnh báo cáo.",
+            ]
+        );
+        assert_eq!(w.footnotes.len(), 2);
+        assert_eq!(w.footnotes[0].text, "Trang A; Mạng xã hội (03 vụ).");
+        assert_eq!(w.footnotes[1].n, 2);
+        let r = refs[0][1];
+        assert_eq!(&facts[0][r.start..r.end], "²");
+        assert!(refs[1].is_empty());
+        // Nothing to say: the `empty` sentence, without footnotes.
+        w.counts.insert("incidents", 0);
+        let (facts, _) = w.topics(&["t".to_string()]);
+        assert_eq!(facts[0], "Không xảy ra vụ nào.");
+    }
+
+    #[test]
+    fn names_from_records_cannot_forge_a_footnote_mark() {
+        assert_eq!(
+            clean(" Sở X² \u{E000}incidents-internet\u{E001} "),
+            "Sở X incidents-internet"
+        );
+        assert_eq!(
+            listed(["A".into(), "B".into(), "A".into()], "vụ"),
+            "A (02 vụ); B"
+        );
+    }
+
+    #[test]
+    fn the_years_of_a_review_are_rounded_and_two_digits() {
+        let p = |a: Date, b: Date| years_between(Period { start: a, end: b });
+        use time::macros::date;
+        assert_eq!(p(date!(2020 - 07 - 01), date!(2023 - 09 - 30)), "03");
+        assert_eq!(p(date!(2019 - 01 - 01), date!(2023 - 12 - 31)), "05");
+        assert_eq!(p(date!(2023 - 01 - 01), date!(2023 - 02 - 01)), "01");
     }
 
     #[test]

@@ -872,9 +872,8 @@ fn draft_offer(
             .filter(|d| d.record.kind == kind && d.record.year < year)
             .max_by_key(|d| d.record.year)
     {
-        let mut text = d.record.text.clone();
-        // The number of last year's report is not this year's.
-        text.number = None;
+        // The number, date, period and title of last year's report are not this year's.
+        let text = d.record.text.clone().for_next_report();
         return Ok(DraftOffer {
             text,
             from_previous_year: true,
@@ -889,8 +888,34 @@ fn draft_offer(
 }
 
 fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
-    let regime = a.rules.report_regime(q.year);
-    let (mut period, mut due) = reports::period_of(regime, q.kind, q.year);
+    let (mut period, mut due) = reports::period_of(a.rules.report_regime(q.year), q.kind, q.year);
+    // The period, date and text the user set for this report (its own draft only: last
+    // year's text is offered as a start, never its period or date).
+    let offer = draft_offer(a, q.kind, q.year, q.incident_id)?;
+    let own_text = (!offer.from_previous_year).then(|| offer.text.clone());
+    if q.kind != ReportKind::Incident
+        && let Some(t) = &own_text
+    {
+        period = Period {
+            start: t.period_start.unwrap_or(period.start),
+            end: t.period_end.unwrap_or(period.end),
+        };
+        if period.start > period.end {
+            return Err(CoreError::invalid(
+                "period_end",
+                "ngày cuối kỳ số liệu phải từ ngày đầu kỳ trở về sau",
+            ));
+        }
+    }
+    let set_date = own_text.as_ref().and_then(|t| t.date);
+    let date = set_date.unwrap_or(a.ctx.today);
+    // The regime whose citations and template apply: the one in force on the date the user
+    // set for the report; without one, the regime of the report year (a late report keeps
+    // the rules of the year it reports on).
+    let regime = match set_date {
+        Some(d) => a.rules.regime_for_or_first(d),
+        None => a.rules.report_regime(q.year),
+    };
     let mut incidents = Vec::new();
     let mut incident_id = None;
     if q.kind == ReportKind::Incident {
@@ -995,7 +1020,12 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         }
     }
 
-    let offer = draft_offer(a, q.kind, q.year, incident_id)?;
+    let details = reports::details(&records, period);
+    let offer = if incident_id == q.incident_id {
+        offer
+    } else {
+        draft_offer(a, q.kind, q.year, incident_id)?
+    };
     let mut narrative = if offer.from_previous_year {
         BTreeMap::new()
     } else {
@@ -1016,13 +1046,17 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
     let particulars = Particulars {
         superior: agency.superior.clone(),
         agency: agency.name.clone(),
-        place: agency.place.clone(),
+        place: t
+            .place
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| agency.place.clone()),
         number: t
             .number
             .clone()
             .filter(|n| !n.trim().is_empty() && !offer.from_previous_year)
             .unwrap_or_else(|| format!("     /BC-{}", agency.symbol)),
-        date: a.ctx.today,
+        date,
         recipients: if t.recipients.is_empty() {
             vec!["Bộ Công an (Cục An ninh chính trị nội bộ)".into()]
         } else {
@@ -1048,6 +1082,9 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incidents,
         incident_id,
         narrative,
+        details,
+        title: own_text.as_ref().and_then(|t| t.title.clone()),
+        opening: own_text.as_ref().and_then(|t| t.opening.clone()),
     })
 }
 

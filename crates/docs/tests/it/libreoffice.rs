@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use bmnn_docs::{NATIONAL_MOTTO, NATIONAL_TITLE, admin_docx, register_docx};
+use bmnn_docs::{Block, Inline, NATIONAL_MOTTO, NATIONAL_TITLE, admin_docx, register_docx};
 
 use crate::fixtures::{letter, outgoing_register, report};
 use crate::util::{Docx, convert_to_pdf, on_path, pdf_info, pdf_text, soffice, squash};
@@ -27,9 +27,26 @@ fn libreoffice_renders_the_documents() {
     let long = register_docx(&long).unwrap();
     let report = admin_docx(&report()).unwrap();
     let letter = admin_docx(&letter()).unwrap();
-    for bytes in [&register, &long, &report, &letter] {
+    // A report whose sentences carry footnotes (word/footnotes.xml).
+    let mut noted = crate::fixtures::report();
+    noted.body.push(Block::Noted(vec![
+        Inline::Text("Trong kỳ xảy ra 13 vụ lộ bí mật nhà nước".into()),
+        Inline::Note("Tối mật: 04; Mật: 09.".into()),
+        Inline::Text(", trong đó 10 vụ trên mạng internet".into()),
+        Inline::Note("Trang thông tin điện tử Sở Nội vụ (02 vụ); Mạng xã hội (03 vụ).".into()),
+        Inline::Text(".".into()),
+    ]));
+    let noted = admin_docx(&noted).unwrap();
+    for bytes in [&register, &long, &report, &letter, &noted] {
         Docx::open(bytes).assert_well_formed();
     }
+    let parts = Docx::open(&noted);
+    let notes = parts.part("word/footnotes.xml");
+    assert_eq!(crate::util::count(notes, "<w:footnoteRef/>"), 2);
+    assert_eq!(
+        crate::util::count(parts.document(), "<w:footnoteReference w:id="),
+        2
+    );
 
     let Some(soffice) = soffice() else {
         println!("LibreOffice (soffice) not on PATH: skipped the PDF conversion; XML checked only");
@@ -52,8 +69,19 @@ fn libreoffice_renders_the_documents() {
             ("report", &report),
             ("letter", &letter),
             ("long-register", &long),
+            ("noted-report", &noted),
         ],
     );
+
+    // Footnotes: LibreOffice opens the footnotes part and prints both notes.
+    let all = squash(&pdf_text(&pdfs[4], None));
+    for s in [
+        "Trong kỳ xảy ra 13 vụ lộ bí mật nhà nước",
+        "Tối mật: 04; Mật: 09.",
+        "Mạng xã hội (03 vụ).",
+    ] {
+        assert!(all.contains(s), "footnoted report lacks {s:?}: {all}");
+    }
 
     // Register: landscape A4, cover then table pages with the repeated header.
     let (pages, w, h) = pdf_info(&pdfs[0]);
@@ -154,5 +182,5 @@ fn libreoffice_renders_the_documents() {
     ] {
         assert!(all.contains(s), "letter lacks {s:?}: {all}");
     }
-    println!("LibreOffice converted 4 documents in {}", dir.display());
+    println!("LibreOffice converted 5 documents in {}", dir.display());
 }

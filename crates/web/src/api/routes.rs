@@ -411,7 +411,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(cmd_body::<IncidentReportedCmd>(Some("incident_id")))
             .ok(200, stored("Incident")),
-        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident) với mọi số liệu tính từ hồ sơ của kỳ số liệu")
+        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
             .ok(200, r("ReportModel")),

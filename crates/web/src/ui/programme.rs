@@ -1382,6 +1382,7 @@ pub async fn form_docx<S: Store>(
 pub struct SectionView {
     pub code: String,
     pub heading: String,
+    /// Sentences with footnote marks (superscript numbers).
     pub facts: Vec<String>,
     pub tables: Vec<bmnn_core::programme::reports::Table>,
     pub narrative: String,
@@ -1403,8 +1404,17 @@ pub struct ReportsPage {
     pub kind_opts: Vec<Opt>,
     pub has_model: bool,
     pub title: String,
+    pub opening: String,
+    pub footnotes: Vec<(u32, String)>,
     pub period: String,
     pub due: String,
+    /// The report's own settings (empty: the default the kind gives).
+    pub set_title: String,
+    pub set_opening: String,
+    pub set_place: String,
+    pub set_date: String,
+    pub set_from: String,
+    pub set_to: String,
     pub regime: String,
     pub confirmed: bool,
     pub notes: Vec<String>,
@@ -1522,9 +1532,25 @@ async fn reports_page<S: Store>(
             Opt::new("annual", "Báo cáo sơ kết 01 năm", kind.code()),
             Opt::new("five-year", "Báo cáo tổng kết 05 năm", kind.code()),
             Opt::new("incident", "Báo cáo đột xuất vụ lộ, mất BMNN", kind.code()),
+            Opt::new(
+                "multi-year",
+                "Báo cáo sơ kết, tổng kết thi hành Luật (nhiều năm)",
+                kind.code(),
+            ),
         ],
         has_model: m.is_some(),
         title: m.as_ref().map(|m| m.title.clone()).unwrap_or_default(),
+        opening: m.as_ref().map(|m| m.opening.clone()).unwrap_or_default(),
+        footnotes: m
+            .as_ref()
+            .map(|m| m.footnotes.iter().map(|f| (f.n, f.text.clone())).collect())
+            .unwrap_or_default(),
+        set_title: t.title.clone().unwrap_or_default(),
+        set_opening: t.opening.clone().unwrap_or_default(),
+        set_place: t.place.clone().unwrap_or_default(),
+        set_date: d(t.date),
+        set_from: d(t.period_start),
+        set_to: d(t.period_end),
         period: m
             .as_ref()
             .map(|m| format!("{} – {}", d(Some(m.period.start)), d(Some(m.period.end))))
@@ -1663,6 +1689,12 @@ pub async fn save_draft<S: Store>(
                 signer_authority: v.opt("signer_authority"),
                 signer_position: v.opt("signer_position"),
                 signer_name: v.opt("signer_name"),
+                period_start: v.date("period_start")?,
+                period_end: v.date("period_end")?,
+                title: v.opt("title"),
+                place: v.opt("place"),
+                date: v.date("date")?,
+                opening: v.opt("opening"),
             },
         })
     })();

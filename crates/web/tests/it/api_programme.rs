@@ -266,7 +266,7 @@ async fn the_report_counts_the_records_and_downloads_as_docx() {
 }
 
 /// The text of a WordprocessingML part, paragraphs on their own lines.
-fn xml_text(xml: &str) -> String {
+pub fn xml_text(xml: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in xml.replace("</w:p>", "\n").chars() {

@@ -23,6 +23,7 @@ mod api_schemathesis;
 mod hostile_uploads;
 mod opaque_ids;
 mod rate_limits;
+mod report_seed003;
 mod scan_api;
 mod scan_availability;
 mod slow_uploads;

@@ -831,3 +831,86 @@ async fn each_role_sees_only_the_forms_the_service_accepts() {
     assert!(p.text().contains("đã được ghi nhận"), "{}", p.text());
     assert_eq!(app.audit_count(), audits);
 }
+
+#[tokio::test]
+async fn the_review_period_title_and_date_are_set_on_the_page_and_remembered() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    for (date, n) in [("15/01/2021", "740"), ("10/10/2023", "50")] {
+        let p = c
+            .post(
+                "/programme/training",
+                &[
+                    ("date", date),
+                    ("kind", "training"),
+                    ("organiser", "Công an Tỉnh"),
+                    ("audience", "Cán bộ"),
+                    ("participants", n),
+                ],
+                true,
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+    }
+    let form = |from: &'static str, to: &'static str| {
+        vec![
+            ("kind", "multi-year"),
+            ("year", "2023"),
+            ("incident", ""),
+            ("period_start", from),
+            ("period_end", to),
+            ("place", "Đồng Tháp"),
+            ("date", "30/09/2023"),
+            ("narrative.m4", "Ưu điểm: chỉ đạo sát sao."),
+        ]
+    };
+    // Bad input: the period ends before it starts. A Vietnamese error, nothing saved.
+    let p = c
+        .post(
+            "/programme/reports/draft",
+            &form("30/09/2023", "01/07/2020"),
+            true,
+        )
+        .await;
+    assert!(
+        p.text()
+            .contains("ngày cuối kỳ số liệu phải từ ngày đầu kỳ"),
+        "{}",
+        p.text()
+    );
+    let offer = app
+        .get("/api/v1/programme/reports/multi-year/2023/draft", "baomat")
+        .await
+        .expect(200);
+    assert!(offer["draft_id"].is_null(), "nothing saved: {offer}");
+    // A good period: saved, shown again, and the figures are those of the period alone.
+    let p = c
+        .post(
+            "/programme/reports/draft",
+            &form("01/07/2020", "30/09/2023"),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c
+        .get("/programme/reports?kind=multi-year&year=2023")
+        .await
+        .text();
+    assert!(t.contains("01/07/2020 – 30/09/2023"), "period shown");
+    assert!(t.contains("Sơ kết 03 năm thi hành Luật Bảo vệ bí mật nhà nước"));
+    assert!(t.contains("value=\"01/07/2020\"") && t.contains("value=\"Đồng Tháp\""));
+    assert!(
+        t.contains("1 buổi tập huấn") && t.contains("cho 740 lượt"),
+        "{t}"
+    );
+    assert!(t.contains("Ưu điểm: chỉ đạo sát sao."));
+    let m = app
+        .get("/api/v1/programme/reports/multi-year/2023", "giamdoc")
+        .await
+        .expect(200);
+    assert_eq!(m["figures"]["training"]["participants"], 740);
+    assert_eq!(m["particulars"]["date"], "2023-09-30");
+    assert_eq!(m["particulars"]["place"], "Đồng Tháp");
+    // The footnote (the organiser) is listed on the page under its number.
+    assert!(t.contains("<li value=\"1\">Công an Tỉnh.</li>"), "{t}");
+}
