@@ -1343,79 +1343,6 @@ pub fn facts(code: &str, tables: &[String], f: &Figures, p: Period) -> Vec<Strin
             ));
         }
     }
-    v.extend(record_facts(code, tables, f));
-    v
-}
-
-/// The sentences of the facts kept as records (who organised, incident states, stamp sets,
-/// subordinate steering committees, key and confidential posts), each only when its records
-/// exist, under the table of its subject (the ad-hoc report of one incident, section `c3`,
-/// states no counts of incidents, as [`facts`]).
-pub fn record_facts(code: &str, tables: &[String], f: &Figures) -> Vec<String> {
-    let mut v = Vec::new();
-    let has = |t: &str| tables.iter().any(|x| x == t);
-    let t = &f.training;
-    if has("training") && t.subordinate_sessions > 0 {
-        v.push(format!(
-            "Trong đó, cơ quan tổ chức {} buổi cho {} lượt người; các đơn vị cấp dưới tổ chức {} buổi cho {} lượt người.",
-            num(t.own_sessions),
-            num(t.own_participants),
-            num(t.subordinate_sessions),
-            num(t.subordinate_participants)
-        ));
-    }
-    let x = &f.inspections;
-    if has("inspections") && x.subordinate_rounds > 0 {
-        v.push(format!(
-            "Trong đó, cơ quan tổ chức {} cuộc tại {} lượt đơn vị; các đơn vị cấp dưới tổ chức {} cuộc tại {} lượt đơn vị.",
-            num(x.own_rounds),
-            num(x.own_units_inspected),
-            num(x.subordinate_rounds),
-            num(x.subordinate_units_inspected)
-        ));
-    }
-    let x = &f.incidents;
-    if has("incidents") && code != "c3" && x.incidents > 0 {
-        v.push(format!(
-            "{}/{} vụ đã kết luận; {} vụ đã chuyển cơ quan có thẩm quyền; {} vụ đang xác minh.",
-            num(x.concluded),
-            num(x.incidents),
-            num(x.transferred),
-            num(x.verifying)
-        ));
-    }
-    let e = &f.equipment;
-    if has("equipment") && e.stamp_sets > 0 {
-        v.push(format!(
-            "{}/{} đơn vị đã được trang bị con dấu mật, tổng cộng {} bộ con dấu.",
-            num(e.units_with_stamp_sets),
-            num(e.units),
-            num(e.stamp_sets)
-        ));
-    }
-    let s = &f.steering;
-    if has("plan") && s.units > 0 {
-        v.push(format!(
-            "{}/{} đơn vị cấp dưới có Ban Chỉ đạo công tác bảo vệ bí mật nhà nước; {} đơn vị giao cơ quan, bộ phận thực hiện; {} đơn vị chưa có.",
-            num(s.committees),
-            num(s.units),
-            num(s.designated_bodies),
-            num(s.missing)
-        ));
-    }
-    let k = &f.key_posts;
-    if has("staff") && k.posts > 0 {
-        v.push(format!(
-            "Đã xác định {} vị trí trọng yếu, cơ mật ({} vị trí trọng yếu, {} vị trí cơ mật) với {} người đảm nhiệm; {} người đã được thẩm tra, {} người đã ký cam kết bảo vệ bí mật nhà nước, {} người đã được tập huấn.",
-            num(k.posts),
-            num(k.key_posts),
-            num(k.confidential_posts),
-            num(k.people),
-            num(k.vetted),
-            num(k.committed),
-            num(k.trained)
-        ));
-    }
     v
 }
 
@@ -1961,6 +1888,30 @@ pub fn slots(f: &Figures, units: &[UnitStatus], d: &Details) -> BTreeMap<&'stati
         ("plans_on_time", f.plan.plans_on_time),
         ("reports_on_time", f.plan.reports_on_time),
         ("units_reported", reported),
+        ("own_sessions", t.own_sessions),
+        ("own_participants", t.own_participants),
+        ("subordinate_sessions", t.subordinate_sessions),
+        ("subordinate_participants", t.subordinate_participants),
+        ("own_rounds", i.own_rounds),
+        ("own_units_inspected", i.own_units_inspected),
+        ("subordinate_rounds", i.subordinate_rounds),
+        ("subordinate_units_inspected", i.subordinate_units_inspected),
+        ("concluded", x.concluded),
+        ("verifying", x.verifying),
+        ("transferred", x.transferred),
+        ("stamp_sets", f.equipment.stamp_sets),
+        ("units_with_stamp_sets", f.equipment.units_with_stamp_sets),
+        ("steering_units", f.steering.units),
+        ("steering_committees", f.steering.committees),
+        ("steering_bodies", f.steering.designated_bodies),
+        ("steering_missing", f.steering.missing),
+        ("posts", f.key_posts.posts),
+        ("key_posts", f.key_posts.key_posts),
+        ("confidential_posts", f.key_posts.confidential_posts),
+        ("post_people", f.key_posts.people),
+        ("post_vetted", f.key_posts.vetted),
+        ("post_committed", f.key_posts.committed),
+        ("post_trained", f.key_posts.trained),
     ]);
     for (k, v) in &d.counts {
         m.insert(k, *v);
@@ -2486,31 +2437,36 @@ mod tests {
             (2, 1, 1, 0)
         );
 
-        let facts = record_facts(
-            "b",
-            &[
-                "training",
-                "inspections",
-                "incidents",
-                "equipment",
-                "plan",
-                "staff",
-            ]
-            .map(String::from),
-            &f,
-        )
-        .join(" ");
+        // Written through the rules' sentences, as the report writes them.
+        let rules = crate::rules::RuleSet::embedded();
+        let regime = rules.report_regime(2025);
+        let mut writer = ProseWriter {
+            counts: slots(&f, &[], &Details::default()),
+            names: BTreeMap::from([("agency", "Sở Công Thương".to_string())]),
+            notes: BTreeMap::new(),
+            sentences: &regime.report_template.sentences,
+            footnotes: Vec::new(),
+        };
+        let topics = [
+            "inspections",
+            "incident-handling",
+            "equipment",
+            "steering",
+            "staff",
+        ]
+        .map(String::from);
+        let facts = writer.topics(&topics).0.join(" ");
         for want in [
-            "cơ quan tổ chức 1 cuộc tại 2 lượt đơn vị; các đơn vị cấp dưới tổ chức 2 cuộc tại 48 lượt đơn vị",
-            "1/2 vụ đã kết luận; 0 vụ đã chuyển cơ quan có thẩm quyền; 1 vụ đang xác minh",
-            "2/3 đơn vị đã được trang bị con dấu mật, tổng cộng 3 bộ con dấu",
-            "1/2 đơn vị cấp dưới có Ban Chỉ đạo",
-            "Đã xác định 2 vị trí trọng yếu, cơ mật (1 vị trí trọng yếu, 1 vị trí cơ mật) với 3 người đảm nhiệm; 2 người đã được thẩm tra",
+            "Sở Công Thương đã tổ chức 1 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 2 lượt đơn vị, ngoài ra, các cơ quan, đơn vị, địa phương đã tổ chức 2 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 48 lượt đơn vị trực thuộc",
+            "Đến nay, đã kết luận 1/2 vụ, còn 1 vụ đang xác minh.",
+            "2 đơn vị đã được trang bị 3 bộ con dấu mật.",
+            "Đối với cấp dưới, 1/2 đơn vị đã thành lập, kiện toàn Ban Chỉ đạo",
+            "Đã xác định 2 vị trí trọng yếu, cơ mật với 3 người đảm nhiệm; 2 người đã được thẩm tra",
         ] {
             assert!(facts.contains(want), "{want} not in {facts}");
         }
-        // No training by subordinates: no sentence about a split of nothing.
-        assert!(!facts.contains("buổi"), "{facts}");
+        // No transfer: no clause about none.
+        assert!(!facts.contains("đã chuyển"), "{facts}");
 
         // At the level above, everything a unit organised was organised below it.
         let mut above = Figures::default();
