@@ -315,13 +315,16 @@ fn listed_offsets(bytes: &[u8], doc: &Document) -> HashSet<usize> {
 fn raw_objects(bytes: &[u8]) -> Vec<(usize, u32, u16)> {
     let body = &bytes[pdf_base(bytes)..];
     let mut found = Vec::new();
-    let digits_back = |mut i: usize| {
-        let end = i;
-        while i > 0 && body[i - 1].is_ascii_digit() {
+    // The start of the run of bytes matching `f` that ends at `end`, and `end`.
+    let back = |f: fn(u8) -> bool, end: usize| {
+        let mut i = end;
+        while i > 0 && f(body[i - 1]) {
             i -= 1;
         }
         (i, end)
     };
+    let digits_back = |end| back(|b| b.is_ascii_digit(), end);
+    let spaces_back = |end| back(is_pdf_space, end);
     let hits = body
         .windows(3)
         .enumerate()
@@ -331,11 +334,8 @@ fn raw_objects(bytes: &[u8]) -> Vec<(usize, u32, u16)> {
         if body.get(at + 3).is_some_and(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
-        let mut i = at;
-        let sp = i;
-        while i > 0 && is_pdf_space(body[i - 1]) {
-            i -= 1;
-        }
+        // `N`, white space, `G`, white space, then `obj`.
+        let (i, sp) = spaces_back(at);
         if i == sp {
             continue;
         }
@@ -343,11 +343,7 @@ fn raw_objects(bytes: &[u8]) -> Vec<(usize, u32, u16)> {
         if gs == ge {
             continue;
         }
-        let mut j = gs;
-        let sp = j;
-        while j > 0 && is_pdf_space(body[j - 1]) {
-            j -= 1;
-        }
+        let (j, sp) = spaces_back(gs);
         if j == sp {
             continue;
         }
