@@ -161,17 +161,7 @@ fn lower(c: char) -> char {
 /// anything else takes the general path ([`views_general`]). Both give identical results
 /// (property-tested against each other).
 pub fn views(src: &str) -> Views {
-    let mut v = Views::default();
-    views_into(src, &mut v);
-    v
-}
-
-/// [`views`] into `out`, reusing its four buffers (the text views and their offset maps): a
-/// caller normalising many lines allocates once instead of four times a line.
-pub fn views_into(src: &str, out: &mut Views) {
-    if !views_fast_into(src, out) {
-        *out = views_general(src);
-    }
+    views_fast(src).unwrap_or_else(|| views_general(src))
 }
 
 /// The general two-view normaliser (clusters, NFC, look-alikes); the reference the fast lane of
@@ -399,25 +389,15 @@ fn push_entry(text: &mut Vec<u8>, map: &mut Vec<u32>, entry: u32, at: u32) {
     }
 }
 
-/// The single-pass lane of [`views`], into `out`'s buffers: `false` as soon as a character needs
-/// the general path (`out` is then partly written and must be replaced).
-fn views_fast_into(src: &str, out: &mut Views) -> bool {
+/// The single-pass lane of [`views`]: `None` as soon as a character needs the general path.
+fn views_fast(src: &str) -> Option<Views> {
     let t = fast_tables();
     let b = src.as_bytes();
     let n = b.len();
-    // The caller's buffers, emptied (their capacity is what is reused).
-    let mut et: Vec<u8> = std::mem::take(&mut out.exact.text).into_bytes();
-    let mut ft: Vec<u8> = std::mem::take(&mut out.folded.text).into_bytes();
-    let (em, fm) = (&mut out.exact.map, &mut out.folded.map);
-    out.evasion = false;
-    for v in [&mut et, &mut ft] {
-        v.clear();
-        v.reserve(n);
-    }
-    for m in [&mut *em, &mut *fm] {
-        m.clear();
-        m.reserve(n + 1);
-    }
+    let mut et: Vec<u8> = Vec::with_capacity(n);
+    let mut em: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut ft: Vec<u8> = Vec::with_capacity(n);
+    let mut fm: Vec<u32> = Vec::with_capacity(n + 1);
     // Whether the last character written to each view is a space (or nothing is written yet).
     let mut e_space = true;
     let mut f_space = true;
@@ -427,26 +407,17 @@ fn views_fast_into(src: &str, out: &mut Views) -> bool {
         let c0 = b[i];
         let at = i as u32;
         if c0 < 0x80 {
-            if (0x21..0x7F).contains(&c0) {
-                // A run of printable ASCII: the same bytes (lower case) in both views, copied
-                // as a whole (most Vietnamese syllables are one to four such bytes).
-                let mut j = i + 1;
-                while j < n && (0x21..0x7F).contains(&b[j]) {
-                    j += 1;
-                }
-                let start = et.len();
-                et.extend(b[i..j].iter().map(|&c| ASCII_EXACT[c as usize]));
-                ft.extend_from_slice(&et[start..]);
-                em.extend(at..j as u32);
-                fm.extend(at..j as u32);
-                e_space = false;
-                f_space = false;
-                i = j;
-                continue;
-            }
             i += 1;
             let e = ASCII_EXACT[c0 as usize];
-            if e == b' ' {
+            if e > b' ' && e != 0x7F {
+                // Printable: the same byte in both views.
+                et.push(e);
+                em.push(at);
+                ft.push(e);
+                fm.push(at);
+                e_space = false;
+                f_space = false;
+            } else if e == b' ' {
                 if e_space {
                     continue;
                 }
@@ -477,14 +448,14 @@ fn views_fast_into(src: &str, out: &mut Views) -> bool {
                 3,
             )
         } else {
-            return false;
+            return None;
         };
         if cp as usize >= FAST_LEN {
-            return false;
+            return None;
         }
         let e = t.exact[cp as usize];
         if e == FAST_OTHER {
-            return false;
+            return None;
         }
         i += len;
         if e == FAST_DROP {
@@ -499,7 +470,7 @@ fn views_fast_into(src: &str, out: &mut Views) -> bool {
             e_space = false;
         }
         saw_eth |= e == ETH_ENTRY;
-        push_entry(&mut et, em, e, at);
+        push_entry(&mut et, &mut em, e, at);
         let f = t.folded[cp as usize];
         if f == SPACE_ENTRY {
             if !f_space {
@@ -508,7 +479,7 @@ fn views_fast_into(src: &str, out: &mut Views) -> bool {
                 f_space = true;
             }
         } else if f != FAST_DROP {
-            push_entry(&mut ft, fm, f, at);
+            push_entry(&mut ft, &mut fm, f, at);
             f_space = false;
         }
     }
@@ -518,26 +489,30 @@ fn views_fast_into(src: &str, out: &mut Views) -> bool {
     }
     em.push(n as u32);
     // Only whole characters were written; a failure here would be a bug, so fall back.
-    let Ok(exact) = String::from_utf8(et) else {
-        return false;
+    let mut exact = View {
+        text: String::from_utf8(et).ok()?,
+        map: em,
     };
-    out.exact.text = exact;
-    if saw_eth && out.exact.text.chars().any(is_vietnamese_letter) {
+    let folded = if saw_eth && exact.text.chars().any(is_vietnamese_letter) {
         // As in the general path: `ð` in Vietnamese text is mojibake of `đ`.
-        out.exact.text = out.exact.text.replace('ð', "đ");
-        out.folded = fold_view(&out.exact);
+        exact.text = exact.text.replace('ð', "đ");
+        fold_view(&exact)
     } else {
         if ft.last() == Some(&b' ') {
             ft.pop();
             fm.pop();
         }
         fm.push(n as u32);
-        let Ok(folded) = String::from_utf8(ft) else {
-            return false;
-        };
-        out.folded.text = folded;
-    }
-    true
+        View {
+            text: String::from_utf8(ft).ok()?,
+            map: fm,
+        }
+    };
+    Some(Views {
+        exact,
+        folded,
+        evasion: false,
+    })
 }
 
 /// [`fast_entry`] of a space and of `ð`.

@@ -247,23 +247,9 @@ fn normalize(corpus: &Path) {
             .sum::<usize>()
     });
     assert_eq!(n, ng, "both paths give the same views");
-    // The same lines into one reused set of buffers (`views_into`), as a caller normalising many
-    // lines does.
-    let mut v = bmnn_scan::normalize::Views::default();
-    let (dr, nr) = best_of(3, || {
-        slice
-            .iter()
-            .map(|l| {
-                bmnn_scan::normalize::views_into(l, &mut v);
-                v.folded.text.len()
-            })
-            .sum::<usize>()
-    });
-    assert_eq!(n, nr, "reused buffers give the same views");
     println!(
-        "views_bytes={bytes} views_out={n} views_mbps={:.0} views_reuse_mbps={:.0} views_general_mbps={:.0}",
+        "views_bytes={bytes} views_out={n} views_mbps={:.0} views_general_mbps={:.0}",
         mbps(bytes, d),
-        mbps(bytes, dr),
         mbps(bytes, dg)
     );
 }
