@@ -31,15 +31,22 @@ fn an_override_is_listed_by_doctor_with_what_it_changes_and_logged_at_start() {
         "{}",
         text(&o)
     );
-    // Who approves a copy, changed by an extra file: the law in force is no longer the
-    // embedded one, and the administrator must see it.
+    // Who approves a Tối mật copy widened to heads of division, and a stamp added, by an extra
+    // file: the law in force is no longer the embedded one, and the administrator must see
+    // each change in plain Vietnamese.
     let a = embedded("regime-a.toml");
-    let first_hint = a.find("\nhint = ").expect("hint");
-    let changed = format!(
-        "{}\nhint = \"Trưởng phòng duyệt.\"{}",
-        &a[..first_hint],
-        &a[first_hint + a[first_hint + 1..].find('\n').expect("eol") + 1..]
-    );
+    let changed = a
+        .replacen(
+            "act = \"copy\"\nlevels = [\"toi-mat\"]\ngroups = [\"TM\"]",
+            "act = \"copy\"\nlevels = [\"toi-mat\"]\ngroups = [\"TM\", \"M\"]",
+            1,
+        )
+        .replacen(
+            "[[stamps]]",
+            "[[stamps]]\ncode = \"khan\"\ntext = \"KHẨN\"\nkind = \"copy\"\nform = \"x\"\n[[stamps]]",
+            1,
+        );
+    assert_ne!(changed, a);
     std::fs::create_dir_all(dir.path().join("rules")).expect("dir");
     std::fs::write(dir.path().join("rules/regime-a.toml"), &changed).expect("write");
     std::fs::write(
@@ -52,10 +59,14 @@ fn an_override_is_listed_by_doctor_with_what_it_changes_and_logged_at_start() {
     assert!(o.status.success(), "{t}");
     assert!(
         t.contains("[CẢNH BÁO] Tệp quy tắc thay thế:")
-            && t.contains(
-                "regime-a.toml (thay tệp gắn sẵn cùng tên) thay đổi 1 mục: authority [1].hint"
-            ),
+            && t.contains("regime-a.toml (thay tệp gắn sẵn cùng tên), 2 thay đổi so với quy tắc gắn sẵn:")
+            && t.contains("\n    - Thẩm quyền cho phép sao, chụp tài liệu Tối mật — người đứng đầu được quyết định: thêm «Nhóm Điều 11 khoản 1, 2 và 3 (được cho phép sao, chụp Mật)»\n")
+            && t.contains("\n    - Mẫu dấu «KHẨN»: thêm mới"),
         "{t}"
+    );
+    assert!(
+        !t.contains("authority") && !t.contains("stamps"),
+        "no TOML key: {t}"
     );
     assert!(
         !t.contains("ghi-chu.txt"),
@@ -85,7 +96,7 @@ fn an_override_is_listed_by_doctor_with_what_it_changes_and_logged_at_start() {
     child.wait().expect("wait");
     let line = logged.expect("the override is logged at start");
     assert!(
-        line.contains("regime-a.toml") && line.contains("authority [1].hint"),
+        line.contains("regime-a.toml") && line.contains("authority [3].groups"),
         "{line}"
     );
 }

@@ -2,7 +2,7 @@
 //! Data folder permissions, free disk space, the data key (keyring present, the key source given
 //! unlocks it, no clear `data.key` left), the database and its audit chain, the age of the
 //! newest backup and the outcome of the last backup run, the legal rules and their unconfirmed
-//! points, every rules override with the sections and keys it changes, whether the SQLite file is encrypted (SQLCipher). Never prompts: the key is tried only
+//! points, every rules override with each change it makes in plain Vietnamese, whether the SQLite file is encrypted (SQLCipher). Never prompts: the key is tried only
 //! with a source given non-interactively. Changes nothing: a plain database is reported, not
 //! converted (the next command that opens it with the key converts it).
 
@@ -141,7 +141,7 @@ pub fn checks(data: &Path, url: &Option<String>, keys: &KeyArgs) -> Vec<Check> {
     v
 }
 
-/// Every override file of `<data>/rules`, with the sections and keys it changes against the
+/// Every override file of `<data>/rules`, with each change it makes against the
 /// embedded rules (a warning: the law in force is no longer exactly the embedded one).
 fn override_checks(data: &Path, v: &mut Vec<Check>) {
     const WHAT: &str = "Tệp quy tắc thay thế";
@@ -157,32 +157,34 @@ fn override_checks(data: &Path, v: &mut Vec<Check>) {
         return;
     }
     for c in bmnn_core::rules_override::differences(&bmnn_core::rules::EMBEDDED, &overrides) {
-        const SHOWN: usize = 20;
-        let mut keys = c
-            .keys
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("; ");
-        if c.keys.len() > SHOWN {
-            keys.push_str(&format!("; và {} mục khác", c.keys.len() - SHOWN));
-        }
+        const SHOWN: usize = 40;
         let what = if c.replaces {
             "thay tệp gắn sẵn cùng tên"
         } else {
             "tệp bổ sung"
         };
-        let detail = if c.keys.is_empty() {
-            format!(
-                "{} ({what}): giống hệt quy tắc gắn sẵn",
-                data.join("rules").join(&c.file).display()
-            )
+        let path = data.join("rules").join(&c.file);
+        let detail = if c.changes_vi.is_empty() {
+            format!("{} ({what}): giống hệt quy tắc gắn sẵn", path.display())
         } else {
+            // One change a line, in plain Vietnamese (the keys are in the start-up log).
+            let mut lines: Vec<String> = c
+                .changes_vi
+                .iter()
+                .take(SHOWN)
+                .map(|l| format!("\n    - {l}"))
+                .collect();
+            if c.changes_vi.len() > SHOWN {
+                lines.push(format!(
+                    "\n    - và {} thay đổi khác",
+                    c.changes_vi.len() - SHOWN
+                ));
+            }
             format!(
-                "{} ({what}) thay đổi {} mục: {keys}",
-                data.join("rules").join(&c.file).display(),
-                c.keys.len()
+                "{} ({what}), {} thay đổi so với quy tắc gắn sẵn:{}",
+                path.display(),
+                c.changes_vi.len(),
+                lines.concat()
             )
         };
         v.push(check(Level::Warn, WHAT, detail));

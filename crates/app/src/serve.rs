@@ -168,11 +168,8 @@ pub fn run(
         tracing::error!(error = %format!("{e:#}"), "rules overrides could not be read");
         Vec::new()
     });
-    let overrides_vi: Vec<String> =
-        bmnn_core::rules_override::differences(&bmnn_core::rules::EMBEDDED, &overrides)
-            .iter()
-            .map(|c| c.summary_vi())
-            .collect();
+    let overrides_vi =
+        bmnn_core::rules_override::differences(&bmnn_core::rules::EMBEDDED, &overrides);
     match svc.record_rules_overrides(bmnn_web::now_utc(), &overrides) {
         Ok(true) => tracing::warn!(
             "rules overrides changed since the last start; recorded in the audit trail"

@@ -290,6 +290,7 @@ impl MarkingDetector {
         let doc_has_diacritics = units.iter().any(|u| has_diacritics(&u.text));
         let mut hits = Vec::new();
         let mut matched = vec![false; units.len()];
+        let mut quick = String::new();
 
         // Multi-line stamps first (§3.2 rule 6), so `TUYỆT` / `MẬT` is one TUYỆT MẬT and not a MẬT:
         // a whole shape/cell group, then two adjacent short lines of one part/page, then single units.
@@ -304,7 +305,7 @@ impl MarkingDetector {
             }
             if j - i >= 2 && j - i <= 6 {
                 let block: Vec<&TextUnit> = units[i..j].iter().collect();
-                if let Some(h) = self.test_block(&block, i, doc_has_diacritics) {
+                if let Some(h) = self.test_block(&block, i, doc_has_diacritics, &mut quick) {
                     matched[i..j].iter_mut().for_each(|m| *m = true);
                     hits.push(h);
                 }
@@ -319,7 +320,7 @@ impl MarkingDetector {
             if word_count(&a.text) > 5 || word_count(&b.text) > 5 {
                 continue;
             }
-            if let Some(h) = self.test_block(&[a, b], i, doc_has_diacritics) {
+            if let Some(h) = self.test_block(&[a, b], i, doc_has_diacritics, &mut quick) {
                 matched[i] = true;
                 matched[i + 1] = true;
                 hits.push(h);
@@ -329,7 +330,7 @@ impl MarkingDetector {
             if matched[i] {
                 continue;
             }
-            if let Some(h) = self.test_block(&[u], i, doc_has_diacritics) {
+            if let Some(h) = self.test_block(&[u], i, doc_has_diacritics, &mut quick) {
                 matched[i] = true;
                 hits.push(h);
             }
@@ -344,12 +345,19 @@ impl MarkingDetector {
         units: &[&TextUnit],
         first: usize,
         doc_has_diacritics: bool,
+        quick: &mut String,
     ) -> Option<MarkingHit> {
-        let joined: String = units
-            .iter()
-            .map(|u| u.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        // One unit (the common case) is read in place.
+        let joined: std::borrow::Cow<str> = match units {
+            [u] => std::borrow::Cow::Borrowed(u.text.as_str()),
+            _ => std::borrow::Cow::Owned(
+                units
+                    .iter()
+                    .map(|u| u.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
         // Padding (trailing spaces, no-break spaces, zero-width characters) is removed before
         // the length test, so that a stamp line padded past the limit is still tested (issue 16).
         let raw = strip_padding(&joined);
@@ -357,9 +365,13 @@ impl MarkingDetector {
         if raw.trim().is_empty() || raw.len() > 400 {
             return None;
         }
-        // Cheap prefilter on the fast fold: most blocks contain no candidate at all.
-        let quick = compact(&fold(&raw));
-        let plausible = self.ac.as_ref().is_some_and(|ac| ac.is_match(&quick))
+        // Cheap prefilter on the fast fold: most blocks contain no candidate at all. Folded into
+        // the caller's buffer (one allocation per document, not two per block).
+        quick.clear();
+        normalize::fold_into(&raw, quick);
+        quick.retain(|c| !c.is_whitespace());
+        let quick = quick.as_str();
+        let plausible = self.ac.as_ref().is_some_and(|ac| ac.is_match(quick))
             || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
             // Cyrillic/Greek look-alikes are mapped only by the full normaliser.
             || raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF));
@@ -550,7 +562,7 @@ fn word_count(s: &str) -> usize {
 /// spaces) becomes one space, trimmed at both ends. Issue 16: a stamp line padded past the
 /// block-length limit with trailing spaces, no-break spaces or zero-width spaces must still be
 /// tested. Returns the text unchanged (same length) when there was no padding.
-pub(crate) fn strip_padding(s: &str) -> String {
+pub(crate) fn strip_padding(s: &str) -> std::borrow::Cow<'_, str> {
     let invisible = |c: char| {
         matches!(
             c,
@@ -579,7 +591,7 @@ pub(crate) fn strip_padding(s: &str) -> String {
         && !s.contains("  ")
         && s.trim() == s
     {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len().min(1024));
     let mut space = false;
@@ -597,5 +609,5 @@ pub(crate) fn strip_padding(s: &str) -> String {
         }
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }

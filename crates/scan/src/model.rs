@@ -67,6 +67,10 @@ pub struct Style {
     /// final revision no longer shows it, but it is still in the file.
     #[serde(default)]
     pub revision: bool,
+    /// Drawn by a PDF content stream that no revision's cross-reference table lists (đối tượng
+    /// mồ côi): a viewer that repairs the file may still show it.
+    #[serde(default)]
+    pub orphan: bool,
 }
 
 /// One block of text with its provenance.

@@ -264,6 +264,11 @@ pub fn scan_extracted(file_name: &str, x: &Extracted, scanner: &Scanner) -> File
                 " — trong một bản sửa trước của tệp PDF: bản cuối không còn hiển thị nhưng vẫn lưu trong tệp",
             );
         }
+        if u.style.orphan {
+            reason.push_str(
+                " — trong phần nội dung không thuộc phiên bản nào của tệp PDF: trình đọc sửa tệp hỏng có thể vẫn hiển thị",
+            );
+        }
         if u.style.legacy || h.legacy_guess {
             reason.push_str(
                 " — văn bản dùng bảng mã cũ (TCVN3/VNI/VIQR) đã được chuyển sang Unicode",

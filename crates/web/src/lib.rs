@@ -56,9 +56,9 @@ pub struct WebConfig {
     /// Seconds a request body may take to arrive (a slow uploader is answered 408 past it,
     /// [`body_deadline`]). 32 MB at 1 MB/s fits.
     pub body_read_secs: u64,
-    /// The rules overrides in force (quy tắc thay thế tại cơ sở), one plain Vietnamese line
-    /// each, for the legal-points page (`rules_override::Change::summary_vi`).
-    pub rules_overrides: Vec<String>,
+    /// The rules overrides in force (quy tắc thay thế tại cơ sở) and what each changes against
+    /// the embedded rules, for the legal-points page (`rules_override::Change`).
+    pub rules_overrides: Vec<bmnn_core::rules_override::Change>,
     /// This unit's report signing key (Ed25519 secret, `bmnn report keygen`): signs the report
     /// bundles exported from the pages and the API. None: export is refused with what to do.
     pub report_signing_key: Option<[u8; 32]>,

@@ -141,7 +141,9 @@ pub fn extract(bytes: &[u8], limits: &Limits, entry: Entry) -> Result<Extracted,
         out.notes
             .push(ExtractNote::NoTextLayer { pages: empty_pages });
     }
-    earlier_revisions(bytes, limits, &mut budget, &mut out);
+    let mut listed = listed_offsets(bytes, &doc);
+    earlier_revisions(bytes, limits, &mut budget, &mut out, &mut listed);
+    orphan_objects(bytes, &doc, limits, &listed, &mut budget, &mut out);
     embedded_files(&doc, limits, entry, &mut out);
     if budget.exhausted {
         out.notes.push(ExtractNote::Skipped {
@@ -214,7 +216,13 @@ fn revision_ends(bytes: &[u8]) -> Vec<usize> {
 
 /// Lines of earlier revisions that the final one no longer shows (issue 16: text removed or
 /// replaced by an incremental update is still in the file).
-fn earlier_revisions(bytes: &[u8], limits: &Limits, budget: &mut Budget, out: &mut Extracted) {
+fn earlier_revisions(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+    out: &mut Extracted,
+    listed: &mut HashSet<usize>,
+) {
     let ends = revision_ends(bytes);
     if ends.is_empty() {
         return;
@@ -250,6 +258,7 @@ fn earlier_revisions(bytes: &[u8], limits: &Limits, budget: &mut Budget, out: &m
                 continue;
             }
         };
+        listed.extend(listed_offsets(bytes, &doc));
         let mut old = Extracted::new("pdf");
         read_pages(&doc, budget, &mut old);
         for mut u in old.units {
@@ -264,6 +273,240 @@ fn earlier_revisions(bytes: &[u8], limits: &Limits, budget: &mut Budget, out: &m
             u.source = format!("bản sửa trước thứ {rev}, {}", u.source);
             out.units.push(u);
         }
+    }
+}
+
+// ---------------------------------------------------------------- orphan objects ----------
+
+/// Most orphan objects read per file; more are noted as not read (`review`).
+const MAX_ORPHANS: usize = 256;
+
+/// Where the bytes lopdf reads from start (it skips anything before `%PDF-`): the base of the
+/// offsets in the cross-reference tables.
+fn pdf_base(bytes: &[u8]) -> usize {
+    bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0)
+}
+
+fn is_pdf_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+}
+
+/// The offsets (from `%PDF-`, leading white space skipped) of the objects `doc`'s merged
+/// cross-reference table lists.
+fn listed_offsets(bytes: &[u8], doc: &Document) -> HashSet<usize> {
+    let body = &bytes[pdf_base(bytes)..];
+    doc.reference_table
+        .entries
+        .values()
+        .filter_map(|e| match e {
+            lopdf::xref::XrefEntry::Normal { offset, .. } => {
+                let mut o = *offset as usize;
+                while o < body.len() && is_pdf_space(body[o]) {
+                    o += 1;
+                }
+                Some(o)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every `N G obj` of the raw bytes: (offset from `%PDF-`, object number, generation).
+fn raw_objects(bytes: &[u8]) -> Vec<(usize, u32, u16)> {
+    let body = &bytes[pdf_base(bytes)..];
+    let mut found = Vec::new();
+    // The start of the run of bytes matching `f` that ends at `end`, and `end`.
+    let back = |f: fn(u8) -> bool, end: usize| {
+        let mut i = end;
+        while i > 0 && f(body[i - 1]) {
+            i -= 1;
+        }
+        (i, end)
+    };
+    let digits_back = |end| back(|b| b.is_ascii_digit(), end);
+    let spaces_back = |end| back(is_pdf_space, end);
+    let hits = body
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| *w == b"obj")
+        .map(|(i, _)| i);
+    for at in hits {
+        if body.get(at + 3).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        // `N`, white space, `G`, white space, then `obj`.
+        let (i, sp) = spaces_back(at);
+        if i == sp {
+            continue;
+        }
+        let (gs, ge) = digits_back(i);
+        if gs == ge {
+            continue;
+        }
+        let (j, sp) = spaces_back(gs);
+        if j == sp {
+            continue;
+        }
+        let (ns, ne) = digits_back(j);
+        if ns == ne
+            || (ns > 0 && !is_pdf_space(body[ns - 1]) && !b"<>[]()/%".contains(&body[ns - 1]))
+        {
+            continue;
+        }
+        let num = std::str::from_utf8(&body[ns..ne])
+            .ok()
+            .and_then(|s| s.parse().ok());
+        let gen_ = std::str::from_utf8(&body[gs..ge])
+            .ok()
+            .and_then(|s| s.parse().ok());
+        if let (Some(n), Some(g)) = (num, gen_) {
+            found.push((ns, n, g));
+        }
+    }
+    found
+}
+
+/// Objects in the file body that no revision's cross-reference table lists (issue 16: "every
+/// revision"). A crafted file can hide a stamped content stream there: the viewers that repair
+/// a file by scanning its objects may still show it. Each such stream (not an image, font,
+/// cross-reference or object stream) is read as page content, with the first page's fonts, and
+/// its lines are marked [`Style::orphan`]. Read by appending a cross-reference section that lists
+/// them at their offsets and loading the file again (at most [`MAX_ORPHANS`], in rounds of
+/// distinct object numbers); streams decode under the embedded-file size limit and the file's
+/// operator budget. Clean files written by LibreOffice, Word and poppler have none (docs/scanner.md).
+fn orphan_objects(
+    bytes: &[u8],
+    doc: &Document,
+    limits: &Limits,
+    listed: &HashSet<usize>,
+    budget: &mut Budget,
+    out: &mut Extracted,
+) {
+    let mut orphans: Vec<(usize, u32, u16)> = raw_objects(bytes)
+        .into_iter()
+        .filter(|(o, _, _)| !listed.contains(o))
+        .collect();
+    if orphans.is_empty() {
+        return;
+    }
+    if orphans.len() > MAX_ORPHANS {
+        out.notes.push(ExtractNote::Skipped {
+            what: format!(
+                "{} phần nội dung PDF không thuộc phiên bản nào (quá {MAX_ORPHANS} phần)",
+                orphans.len() - MAX_ORPHANS
+            ),
+        });
+        orphans.truncate(MAX_ORPHANS);
+    }
+    let Ok(root) = doc.trailer.get(b"Root").and_then(Object::as_reference) else {
+        return;
+    };
+    let base = pdf_base(bytes);
+    let seen: HashSet<String> = out
+        .units
+        .iter()
+        .map(|u| u.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut added: HashSet<String> = HashSet::new();
+    let mut unread = 0usize;
+    // Rounds of distinct object numbers (a number written twice is read once per round).
+    while !orphans.is_empty() {
+        let mut ids = HashSet::new();
+        let (round, rest): (Vec<_>, Vec<_>) =
+            orphans.into_iter().partition(|(_, n, _)| ids.insert(*n));
+        orphans = rest;
+        let mut file = bytes.to_vec();
+        if !file.ends_with(b"\n") {
+            file.push(b'\n');
+        }
+        let xref_at = file.len() - base;
+        let mut xref = String::from("xref\n0 1\n0000000000 65535 f \n");
+        for (o, n, g) in &round {
+            xref.push_str(&format!("{n} 1\n{o:010} {g:05} n \n"));
+        }
+        let size = round.iter().map(|r| r.1).max().unwrap_or(0).max(doc.max_id) + 1;
+        xref.push_str(&format!(
+            "trailer\n<< /Size {size} /Root {} {} R /Prev {} >>\nstartxref\n{xref_at}\n%%EOF\n",
+            root.0, root.1, doc.xref_start
+        ));
+        file.extend_from_slice(xref.as_bytes());
+        let Ok(odoc) = load(&file) else {
+            unread += round.len();
+            continue;
+        };
+        let first_page = odoc.get_pages().values().next().copied();
+        let page_res = first_page
+            .map(|p| page_resources(&odoc, p))
+            .unwrap_or_default();
+        let page_fonts = first_page
+            .and_then(|p| odoc.get_page_fonts(p).ok())
+            .unwrap_or_default();
+        for (_, n, g) in &round {
+            let Ok(Object::Stream(stream)) = odoc.get_object((*n, *g)) else {
+                continue;
+            };
+            let name = |k: &[u8]| stream.dict.get(k).and_then(Object::as_name).ok();
+            if matches!(
+                name(b"Type"),
+                Some(b"XRef" | b"ObjStm" | b"Metadata" | b"EmbeddedFile")
+            ) || name(b"Subtype") == Some(b"Image".as_slice())
+                || stream.dict.has(b"Length1")
+            {
+                continue;
+            }
+            let Ok(data) = embedded_bytes(stream, limits.max_entry_size) else {
+                unread += 1;
+                continue;
+            };
+            let Ok(content) = Content::decode(&data) else {
+                continue;
+            };
+            let own = stream
+                .dict
+                .get_deref(b"Resources", &odoc)
+                .and_then(Object::as_dict)
+                .ok();
+            let mut resources: Vec<&Dictionary> = own.into_iter().collect();
+            resources.extend_from_slice(&page_res);
+            let mut fonts: std::collections::BTreeMap<Vec<u8>, &Dictionary> = page_fonts.clone();
+            for r in own.iter() {
+                fonts.extend(fonts_in(&odoc, r));
+            }
+            let infos = font_infos(&odoc, &fonts);
+            let mut buf = LineBuf::default();
+            let mut w = Walker {
+                doc: &odoc,
+                budget,
+                stack: Vec::new(),
+                cache: HashMap::new(),
+            };
+            w.walk(&content, &infos, &resources, &mut buf);
+            buf.newline();
+            for (i, (line, red)) in buf.lines.into_iter().enumerate() {
+                let key = line.split_whitespace().collect::<Vec<_>>().join(" ");
+                if key.is_empty() || seen.contains(&key) || !added.insert(key) {
+                    continue;
+                }
+                out.units.push(TextUnit {
+                    part: Part::Body,
+                    page: None,
+                    index: i as u32,
+                    group: 0,
+                    text: line,
+                    style: Style {
+                        red,
+                        orphan: true,
+                        ..Style::default()
+                    },
+                    source: "phần nội dung không thuộc phiên bản nào".into(),
+                });
+            }
+        }
+    }
+    if unread > 0 {
+        out.notes.push(ExtractNote::Skipped {
+            what: format!("{unread} phần nội dung PDF không thuộc phiên bản nào"),
+        });
     }
 }
 

@@ -456,3 +456,85 @@ fn an_incremental_update_of_a_clean_file_passes() {
     let v = scan("bao-cao.pdf", &updated);
     assert_passes(&v);
 }
+
+// ------------------------------------------------------------------ orphan objects ---------
+
+/// `base` with a content stream drawing `text` in red with `/F1` inserted before its
+/// cross-reference table, listed by no cross-reference section (an orphan object).
+fn with_orphan(base: &[u8], text: &str) -> Vec<u8> {
+    let at = startxref(base);
+    let stream = draw(text, 760);
+    let mut obj = format!("\n900 0 obj\n<< /Length {} >>\nstream\n", stream.len()).into_bytes();
+    obj.extend_from_slice(&stream);
+    obj.extend_from_slice(b"\nendstream\nendobj\n");
+    let mut out = base[..at].to_vec();
+    out.extend_from_slice(&obj);
+    let tail = String::from_utf8_lossy(&base[at..]).into_owned();
+    let old = format!("startxref\n{at}\n");
+    assert!(tail.contains(&old), "{tail}");
+    out.extend_from_slice(
+        tail.replace(&old, &format!("startxref\n{}\n", at + obj.len()))
+            .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_stamp_in_a_content_stream_no_revision_lists_is_caught() {
+    let (mut doc, _, _) = clean_base();
+    // A classic table, so that an object inserted before it moves no listed object.
+    doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let base = save(doc);
+    let crafted = with_orphan(&base, "TỐI MẬT");
+    // The file is valid and its reader shows only the clean line; the stamp is still in it.
+    assert!(Document::load_mem(&crafted).is_ok());
+    assert!(!pdftotext(&crafted).contains("MẬT"));
+    let v = scan("bao-cao.pdf", &crafted);
+    assert_eq!(v.verdict, Verdict::Block, "{:#?}", v.findings);
+    assert!(
+        v.findings.iter().any(|f| f.reason.contains("TỐI MẬT")
+            && f.reason.contains("không thuộc phiên bản nào")),
+        "{:#?}",
+        v.findings
+    );
+    assert_eq!(
+        scan_isolated("bao-cao.pdf", &crafted).verdict,
+        Verdict::Block
+    );
+    // A clean orphan (a leftover of an editor) reads as text and passes.
+    assert_passes(&scan(
+        "bao-cao.pdf",
+        &with_orphan(&base, "Phụ lục kèm theo."),
+    ));
+}
+
+/// Clean PDFs written by LibreOffice have no orphan objects: reading them adds nothing.
+#[test]
+fn real_pdfs_written_by_libreoffice_have_no_orphan_text() {
+    let docx = DocxBuilder::body(&format!(
+        "{}{}",
+        p("KẾ HOẠCH CÔNG TÁC NĂM 2027"),
+        p("Tổ chức tập huấn nghiệp vụ cho cán bộ văn thư.")
+    ))
+    .build();
+    for (name, bytes) in [
+        ("ke-hoach.docx", docx),
+        (
+            "ghi-chu.txt",
+            "Lịch họp tuần 48.\nThứ Hai: giao ban.\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+    ] {
+        let pdf = crate::formats::soffice(name, &bytes, "pdf");
+        let x = bmnn_scan::extract::extract(&pdf, "r.pdf", &Limits::default()).expect("pdf");
+        assert!(!x.units.is_empty(), "{name}");
+        assert!(
+            x.units.iter().all(|u| !u.style.orphan),
+            "{name}: {:#?}",
+            x.units
+        );
+        assert!(x.notes.is_empty() || !format!("{:?}", x.notes).contains("không thuộc phiên bản"));
+        assert_passes(&scan("r.pdf", &pdf));
+    }
+}

@@ -929,8 +929,8 @@ pub struct RegimeView {
 pub struct UnconfirmedPage {
     pub l: L,
     pub regimes: Vec<RegimeView>,
-    /// The rules overrides in force, in plain Vietnamese.
-    pub overrides: Vec<String>,
+    /// The rules overrides in force: per file, a plain Vietnamese summary and each change.
+    pub overrides: Vec<(String, Vec<String>)>,
 }
 
 /// "Các điểm pháp lý chưa xác định": what the regime data marks as not yet confirmed, and the
@@ -966,7 +966,12 @@ pub async fn unconfirmed<S: Store>(State(st): State<AppState<S>>, me: Me) -> Res
     render(&UnconfirmedPage {
         l: L::new(&me, "rules", "Các điểm pháp lý chưa xác định"),
         regimes,
-        overrides: st.cfg.rules_overrides.clone(),
+        overrides: st
+            .cfg
+            .rules_overrides
+            .iter()
+            .map(|c| (c.summary_vi(), c.changes_vi.clone()))
+            .collect(),
     })
 }
 

@@ -398,7 +398,8 @@ async fn the_printed_register_cites_the_rules_of_its_regime() {
 }
 
 /// The legal-points page says whether the rules in force are the embedded ones, and names each
-/// override of the installation in plain Vietnamese (what changes, not the keys).
+/// override of the installation in plain Vietnamese: each change, by the rule's Vietnamese name,
+/// what it was and what it is now (not the keys).
 #[tokio::test]
 async fn the_legal_points_page_lists_the_rules_overrides_in_force() {
     let app = crate::helpers::TestApp::spawn();
@@ -412,28 +413,50 @@ async fn the_legal_points_page_lists_the_rules_overrides_in_force() {
         .find(|(n, _)| *n == "regime-b.toml")
         .expect("embedded regime B")
         .1;
-    let changed = embedded_b.replacen("confirmed = true", "confirmed = false", 1);
-    assert_ne!(changed, embedded_b, "the test changes one rule");
-    let lines: Vec<String> = bmnn_core::rules_override::differences(
+    // A Tối mật copy approvable by heads of division, and a stamp added.
+    let changed = embedded_b
+        .replacen(
+            "act = \"copy\"\nlevels = [\"toi-mat\"]\ngroups = [\"TM\"]",
+            "act = \"copy\"\nlevels = [\"toi-mat\"]\ngroups = [\"TM\", \"M\"]",
+            1,
+        )
+        .replacen(
+            "[[stamps]]",
+            "[[stamps]]\ncode = \"khan\"\ntext = \"KHẨN\"\nkind = \"copy\"\nform = \"x\"\n[[stamps]]",
+            1,
+        );
+    assert_ne!(changed, embedded_b, "the test changes two rules");
+    let overrides = bmnn_core::rules_override::differences(
         &bmnn_core::rules::EMBEDDED,
         &[("regime-b.toml".to_string(), changed)],
-    )
-    .iter()
-    .map(|c| c.summary_vi())
-    .collect();
+    );
     let app = crate::helpers::TestApp::spawn_with(bmnn_web::WebConfig {
-        rules_overrides: lines.clone(),
+        rules_overrides: overrides,
         ..Default::default()
     });
     let c = crate::ui_client::Client::session(&app, "baomat");
     let page = c.get("/rules/unconfirmed").await.text();
     assert!(!page.contains("Không có: áp dụng quy tắc gắn sẵn"));
     assert!(page.contains("khác quy tắc gắn sẵn"), "{page}");
-    assert_eq!(lines.len(), 1);
-    assert!(
-        page.contains(
-            "Tệp «regime-b.toml» (thay cho tệp quy tắc gắn sẵn cùng tên): thay đổi 1 quy định"
-        ),
-        "{page}"
-    );
+    let section = &page[page.find("Quy tắc thay thế tại cơ sở").expect("section")..];
+    let section = &section[..section.find("</section>").expect("end")];
+    for want in [
+        "Tệp «regime-b.toml» (thay cho tệp quy tắc gắn sẵn cùng tên): 2 thay đổi so với quy tắc gắn sẵn:",
+        "<li>Thẩm quyền cho phép sao, chụp tài liệu Tối mật — người đứng đầu được quyết định: thêm «Nhóm Điều 11 khoản 1, 2 và 3 (được cho phép sao, chụp Mật)»</li>",
+        "<li>Mẫu dấu «KHẨN»: thêm mới</li>",
+    ] {
+        assert!(section.contains(want), "{want}\n{section}");
+    }
+    // No TOML key, no code, no English in what the page says of the override.
+    for bad in [
+        "authority",
+        "stamps",
+        "groups",
+        "toi-mat",
+        "_",
+        "[P]",
+        "[U]",
+    ] {
+        assert!(!section.contains(bad), "{bad}: {section}");
+    }
 }
