@@ -11,7 +11,7 @@ use bmnn_core::Level;
 use bmnn_core::error::CoreError;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
-use bmnn_core::programme::reports::period_of;
+use bmnn_core::programme::reports::{activity_of_rows, period_of};
 use bmnn_core::programme::*;
 use bmnn_core::registers::{Cancellation as EntryCancel, NewEntry, RegisterKind};
 use bmnn_core::rules::RuleSet;
@@ -358,6 +358,56 @@ fn report_figures_from_aggregates_equal_the_row_by_row_count() {
                         b.name, u.username
                     );
                     nonzero += usize::from(fast != Default::default());
+                }
+            }
+            // The port itself for every reader, need-to-know readers included (no reporter is
+            // one, but the port keeps the scope of the row reads it replaces).
+            for u in [&o.drafter, &o.clerk, &o.mat_reader] {
+                let scope = ReadScope::of(u);
+                for (kind, year) in QUERIES {
+                    let rules = RuleSet::embedded();
+                    let (p, _) = period_of(rules.report_regime(year), kind, year);
+                    let (mut sql, mut rows) = o
+                        .svc
+                        .store
+                        .read(|tx| {
+                            let sql = tx.report_activity(&scope, p.start, p.end)?;
+                            let items = tx
+                                .list_items(
+                                    &scope,
+                                    &ItemQuery {
+                                        limit: i64::MAX,
+                                        ..Default::default()
+                                    },
+                                )?
+                                .rows;
+                            let mut events = Vec::new();
+                            for it in &items {
+                                events.extend(tx.list_events(&scope, it.id)?);
+                            }
+                            let requests = tx.list_requests(&scope, &RequestQuery::default())?;
+                            let mut entries = Vec::new();
+                            for y in p.start.year()..=p.end.year() {
+                                for k in RegisterKind::ALL {
+                                    entries
+                                        .extend(tx.list_register(&scope, k, y, 0, i64::MAX)?.rows);
+                                }
+                            }
+                            Ok((
+                                sql,
+                                activity_of_rows(p, &items, &events, &requests, &entries),
+                            ))
+                        })
+                        .expect("activity");
+                    for a in [&mut sql, &mut rows] {
+                        a.events.sort();
+                        a.registers.sort_by_key(|(k, _)| k.code());
+                    }
+                    assert_eq!(
+                        sql, rows,
+                        "{} seed {seed_no}: activity {kind:?} {year} of {}",
+                        b.name, u.username
+                    );
                 }
             }
             // The generated data reaches the figures (the comparison is not of zeros).
