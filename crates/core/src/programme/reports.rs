@@ -1400,10 +1400,7 @@ mod tests {
             period: Period { start, end },
             today: end,
             report_due: end,
-            items: &[],
-            events: &[],
-            requests: &[],
-            registers: &[],
+            activity: &Activity::default(),
             records,
         })
     }
