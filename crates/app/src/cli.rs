@@ -164,6 +164,18 @@ pub enum Command {
         entries: usize,
         #[arg(long = "as", default_value = "vanthu")]
         user: String,
+        /// Programme records for the report benchmark, and a history event per item.
+        #[arg(long, default_value_t = 0)]
+        records: usize,
+    },
+    /// (benchmarks only) times the annual report of YEAR: the figures gathered by SQL
+    /// aggregates (the product's path) against the former row-by-row count, RUNS times each.
+    #[command(hide = true)]
+    BenchReport {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// (internal) the isolated extraction child process of the scanner.
     #[command(hide = true)]
@@ -1109,6 +1121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             items,
             entries,
             user,
+            records,
         } => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let u = svc
@@ -1119,7 +1132,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .ok_or_else(|| anyhow!("không có người dùng {user}"))?;
             svc.store.bench_seed(items, entries, u.id, u.unit_id)?;
             println!("Đã tạo {items} tài liệu và {entries} mục sổ để đo hiệu năng.");
+            if records > 0 {
+                svc.store.bench_seed_report(records, u.id)?;
+                println!("Đã tạo {records} hồ sơ công tác bảo vệ BMNN để đo hiệu năng.");
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchReport { year, runs } => {
+            let svc = open_service(&data, &cli.database_url, &cli.keys)?;
+            crate::report_cmd::bench(&svc, year, runs)
         }
         Command::Tick => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;

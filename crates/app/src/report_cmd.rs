@@ -520,3 +520,46 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn admin_doc(m: &ReportModel) -> bmnn_docs::AdminDoc {
     bmnn_web::programme::report_doc(m)
 }
+
+/// `bmnn bench-report` (benchmarks only): the annual report of `year` computed `runs` times by
+/// the product's path (`Service::report`: SQL aggregates, records of the period) and by the
+/// former row-by-row count (`Service::report_figures_by_rows`), in the same process on the same
+/// data; prints the median of each in ms, their ratio, and whether the figures agree.
+pub fn bench(svc: &Service<DbStore>, year: i32, runs: usize) -> Result<ExitCode> {
+    let ctx = system_ctx();
+    let q = ReportQuery {
+        kind: ReportKind::Annual,
+        year,
+        incident_id: None,
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let runs = runs.max(1);
+    let (mut fast, mut rows) = (Vec::new(), Vec::new());
+    let (mut a, mut b) = (None, None);
+    for _ in 0..runs {
+        let t = std::time::Instant::now();
+        a = Some(svc.report(&ctx, q)?.own);
+        fast.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = std::time::Instant::now();
+        b = Some(svc.report_figures_by_rows(&ctx, q)?);
+        rows.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (f, r) = (median(fast), median(rows));
+    println!(
+        "Báo cáo năm {year}: tổng hợp bằng SQL {f:.1} ms, đếm từng dòng {r:.1} ms, nhanh gấp {:.1} lần; số liệu {}.",
+        r / f,
+        if a == b {
+            "trùng khớp"
+        } else {
+            "KHÁC NHAU"
+        }
+    );
+    Ok(if a == b {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -335,6 +335,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
         "record_cancelled" => {
             "Hồ sơ đã hủy chỉ còn để tra cứu; nếu việc vẫn cần ghi nhận, thêm một hồ sơ mới với nội dung đúng."
         }
+        "record_unreadable" => {
+            "Báo quản trị viên: khôi phục hồ sơ này từ bản sao lưu gần nhất, hoặc nhập lại hồ sơ đúng rồi hủy hồ sơ hỏng, sau đó lập lại báo cáo."
+        }
         "report_overflow" => {
             "Kiểm tra lại số liệu của các đơn vị cấp dưới đã tiếp nhận; thay gói báo cáo có số liệu sai bằng gói đúng."
         }

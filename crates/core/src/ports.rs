@@ -112,6 +112,18 @@ pub trait Tx {
         id: Id,
     ) -> Result<Option<(AttachmentMeta, Vec<u8>)>>;
 
+    // Reports (báo cáo): the figures on items, requests and registers of a period.
+    /// What a report counts in `[from, to]` within `scope` — events by kind and the item's
+    /// current level (items `scope` may see), approved take-outs by level (requests `scope` may
+    /// see), live register entries by book (entries `scope` may see) — each table in one
+    /// aggregate query over the period (migration 000020), never a row per item.
+    fn report_activity(
+        &mut self,
+        scope: &ReadScope,
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<crate::programme::reports::Activity>;
+
     // Programme records (hồ sơ công tác bảo vệ BMNN: staff, commitments, training, devices,
     // meetings, inspections, incidents, plans, reports …), kept as typed JSON by `kind`.
     fn insert_record(&mut self, r: &ProgrammeRecord) -> Result<Id>;

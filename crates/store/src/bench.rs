@@ -251,3 +251,164 @@ impl crate::DbStore {
         Ok(())
     }
 }
+
+/// One programme record of the report benchmark, the `n`-th: kinds in turn, dates spread over
+/// 2019–2026 (so a year's report needs an eighth of the records of one day).
+fn bench_record(g: &mut Lcg, n: usize) -> Result<ProgrammeRecord> {
+    use bmnn_core::programme::*;
+    fn rec<T: Record>(t: &T) -> Result<ProgrammeRecord> {
+        Ok(ProgrammeRecord {
+            id: 0,
+            kind: T::KIND.code().into(),
+            date: t.key_date(),
+            unit_id: None,
+            data: serde_json::to_value(t)
+                .map_err(|e| bmnn_core::error::CoreError::Storage(e.to_string()))?,
+        })
+    }
+    let year = 2019 + (g.next() % 8) as i32;
+    let on = day(g, year);
+    match n % 7 {
+        0 => rec(&Training {
+            date: on,
+            kind: TrainingKind::Dissemination,
+            organiser: "Công an tỉnh".into(),
+            audience: "Cán bộ, công chức".into(),
+            participants: 10 + (g.next() % 90) as u32,
+            attendees: vec![],
+        }),
+        1 => rec(&StaffAssignment {
+            person: format!("Cán bộ {n}"),
+            user_id: None,
+            position: "Văn thư".into(),
+            mode: StaffMode::Concurrent,
+            decision_ref: format!("{n}/QĐ-SCT"),
+            decision_date: on,
+            ended_on: None,
+            end_reason: None,
+        }),
+        2 => rec(&Commitment {
+            person: format!("Cán bộ {n}"),
+            staff_id: None,
+            occasion: CommitmentOccasion::Access,
+            signed_on: on,
+            reference: None,
+        }),
+        3 => rec(&Directive {
+            date: on,
+            direction: Direction::Received,
+            kind: DirectiveKind::Letter,
+            number_symbol: format!("{n}/CV-UBND"),
+            issuer: "UBND tỉnh".into(),
+            title: "Về công tác bảo vệ bí mật nhà nước".into(),
+        }),
+        4 => rec(&Device {
+            identity: format!("MT-{n}"),
+            kind: DeviceKind::Computer,
+            description: "Máy tính soạn thảo".into(),
+            in_use_from: on,
+            inspected_on: Some(on),
+            stamp_ref: None,
+            never_connected: true,
+            connection: None,
+            ai_tool: false,
+            warning: None,
+            status: DeviceStatus::InUse,
+            wipes: vec![],
+            repurposed_on: None,
+            new_use: None,
+            disposed_on: None,
+            disposal_ref: None,
+        }),
+        5 => rec(&Equipment {
+            unit: format!("Phòng {}", n % 20),
+            as_of: on,
+            stamps: 2,
+            registers: 4,
+            note: None,
+        }),
+        _ => rec(&Incident {
+            discovered_on: on,
+            kind: IncidentKind::Loss,
+            channel: Channel::PhysicalLoss,
+            place: "Phòng Hành chính".into(),
+            documents: vec![IncidentDocument {
+                level: Some(Level::Mat),
+                in_catalogue: true,
+                item_id: None,
+            }],
+            cause: "Thất lạc khi đi công tác".into(),
+            recovered: false,
+            taken_down: false,
+            discipline: Default::default(),
+            criminal_referral: false,
+            adhoc_report: None,
+        }),
+    }
+}
+
+impl crate::DbStore {
+    /// Benchmark data for the report (`bmnn bench-seed --records N`): `records` programme
+    /// records, and a "classified" history event on its classification date for every item
+    /// without history (what a report counts on items).
+    pub fn bench_seed_report(&self, records: usize, actor: Id) -> Result<()> {
+        let batch = 5_000;
+        let mut g = Lcg(records as u64 + 13);
+        let mut done = 0;
+        while done < records {
+            let n = batch.min(records - done);
+            self.with_db(true, |tx| {
+                for i in done..done + n {
+                    bmnn_core::ports::Tx::insert_record(tx, &bench_record(&mut g, i)?)?;
+                }
+                Ok(())
+            })?;
+            done += n;
+        }
+        let mut after: Id = 0;
+        loop {
+            let next = self.with_db(true, |tx| {
+                let rows: Vec<(Id, String)> = dispatch!(&mut tx.conn, c => items::table
+                    .filter(items::id.gt(after))
+                    .filter(diesel::dsl::not(diesel::dsl::exists(
+                        item_events::table.filter(item_events::item_id.eq(items::id)),
+                    )))
+                    .order(items::id)
+                    .limit(batch as i64)
+                    .select((items::id, items::data))
+                    .load(c)
+                    .map_err(db_err)?);
+                let mut last = None;
+                for (id, data) in rows {
+                    let it: SecretItem = crate::tx::from_json(&data)?;
+                    let on = it.classified_on.or(it.doc_date).unwrap_or(Date::MIN);
+                    bmnn_core::ports::Tx::insert_event(
+                        tx,
+                        &ItemEvent {
+                            id: 0,
+                            item_id: id,
+                            kind: "classified".into(),
+                            on,
+                            at: on.midnight(),
+                            actor_id: Some(actor),
+                            actor_name: "Người soạn thảo".into(),
+                            regime: it.regime.clone(),
+                            basis: String::new(),
+                            confirmed: true,
+                            reference: None,
+                            delegation_id: None,
+                            note: String::new(),
+                        },
+                    )?;
+                    last = Some(id);
+                }
+                Ok(last)
+            })?;
+            match next {
+                Some(id) => after = id,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+}

@@ -31,6 +31,7 @@ mod bench;
 mod blobs;
 mod cipher;
 mod dataset;
+mod report;
 pub mod schema;
 mod tx;
 

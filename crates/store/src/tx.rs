@@ -1255,6 +1255,15 @@ impl Tx for DbTx<'_> {
         r.map(record_from_row).transpose()
     }
 
+    fn report_activity(
+        &mut self,
+        scope: &ReadScope,
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<bmnn_core::programme::reports::Activity> {
+        self.report_activity_sql(scope, from, to)
+    }
+
     fn list_records(
         &mut self,
         kind: &str,

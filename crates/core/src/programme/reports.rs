@@ -62,6 +62,10 @@ impl ByLevel {
     pub fn bump(&mut self, l: Level) {
         *self.get_mut(l) += 1;
     }
+    /// Adds `n` at level `l` (counts gathered by the store).
+    pub fn add(&mut self, l: Level, n: u64) {
+        *self.get_mut(l) += n;
+    }
     pub fn get(&self, l: Level) -> u64 {
         match l {
             Level::TuyetMat => self.tuyet_mat,
@@ -501,17 +505,76 @@ impl Period {
     }
 }
 
-/// What the computation looks at (read by the service with the system scope).
+/// What the report counts on items, requests and registers in a period, gathered by the store
+/// in one aggregate query per table ([`crate::ports::Tx::report_activity`]) within the reader's
+/// scope. [`activity_of_rows`] computes the same from full rows (the oracle of the tests and
+/// the reference of the benchmark).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// History events (sự kiện) dated in the period, by event kind and the item's current
+    /// level: (kind, level, count).
+    pub events: Vec<(String, Level, u64)>,
+    /// Approved take-out requests (mang ra khỏi nơi lưu giữ) decided in the period, by the
+    /// request's level.
+    pub taken_out: ByLevel,
+    /// Register entries (dòng sổ) dated in the period and not cancelled, by book.
+    pub registers: Vec<(RegisterKind, u64)>,
+}
+
+/// [`Activity`] over full rows, the way the report counted before the store aggregated it:
+/// each event of a visible item, each approved take-out by its decision date, each live entry
+/// by its date. Kept as the oracle of the aggregate queries (tests, benchmark).
+#[doc(hidden)]
+pub fn activity_of_rows(
+    period: Period,
+    items: &[SecretItem],
+    events: &[ItemEvent],
+    requests: &[Request],
+    registers: &[RegisterEntry],
+) -> Activity {
+    let p = period;
+    let level_of: BTreeMap<Id, Level> = items.iter().map(|it| (it.id, it.level)).collect();
+    let mut by_kind: BTreeMap<(String, Level), u64> = BTreeMap::new();
+    for e in events.iter().filter(|e| p.contains(e.on)) {
+        if let Some(&l) = level_of.get(&e.item_id) {
+            *by_kind.entry((e.kind.clone(), l)).or_default() += 1;
+        }
+    }
+    let mut a = Activity {
+        events: by_kind.into_iter().map(|((k, l), n)| (k, l, n)).collect(),
+        ..Default::default()
+    };
+    for r in requests {
+        if r.kind == RequestKind::TakeOut
+            && let Some(d) = &r.decision
+            && d.approved
+            && p.contains(d.on)
+        {
+            a.taken_out.bump(r.level);
+        }
+    }
+    let mut books: BTreeMap<&'static str, (RegisterKind, u64)> = BTreeMap::new();
+    for e in registers
+        .iter()
+        .filter(|e| e.cancelled.is_none() && p.contains(e.date))
+    {
+        books.entry(e.kind.code()).or_insert((e.kind, 0)).1 += 1;
+    }
+    a.registers = books.into_values().collect();
+    a
+}
+
+/// What the computation looks at (read by the service within the reader's scope).
 pub struct Inputs<'a> {
     pub period: Period,
     /// For "overdue" figures.
     pub today: Date,
     /// The report deadline (subordinate reports on time arrive by it).
     pub report_due: Date,
-    pub items: &'a [SecretItem],
-    pub events: &'a [ItemEvent],
-    pub requests: &'a [Request],
-    pub registers: &'a [RegisterEntry],
+    /// Acts on items, take-outs and register entries of the period.
+    pub activity: &'a Activity,
+    /// Programme records the figures of the period need (every one decodes: the service
+    /// refuses a report over a record that does not).
     pub records: &'a [ProgrammeRecord],
 }
 
@@ -527,14 +590,10 @@ fn typed<T: Record>(records: &[ProgrammeRecord]) -> Vec<Stored<T>> {
 pub fn compute_figures(i: &Inputs<'_>) -> Figures {
     let p = i.period;
     let mut f = Figures::default();
-    let level_of: BTreeMap<Id, Level> = i.items.iter().map(|it| (it.id, it.level)).collect();
 
     // Acts on items, from their history events (each event is one act on one item).
-    for e in i.events.iter().filter(|e| p.contains(e.on)) {
-        let Some(&l) = level_of.get(&e.item_id) else {
-            continue;
-        };
-        let slot = match e.kind.as_str() {
+    for (kind, l, n) in &i.activity.events {
+        let slot = match kind.as_str() {
             "classified" => &mut f.items.classified,
             "received" => &mut f.items.received,
             "registered-outgoing" => &mut f.items.sent,
@@ -548,28 +607,16 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
             "destroyed" => &mut f.items.destroyed,
             _ => continue,
         };
-        slot.bump(l);
+        slot.add(*l, *n);
     }
     // Taken out: approved take-out requests, by the decision date (ND26 Điều 5).
-    for r in i.requests {
-        if r.kind == RequestKind::TakeOut
-            && let Some(d) = &r.decision
-            && d.approved
-            && p.contains(d.on)
-        {
-            f.items.taken_out.bump(r.level);
-        }
-    }
-    for e in i
-        .registers
-        .iter()
-        .filter(|e| e.cancelled.is_none() && p.contains(e.date))
-    {
-        match e.kind {
-            RegisterKind::Outgoing => f.registers.outgoing += 1,
-            RegisterKind::Incoming => f.registers.incoming += 1,
-            RegisterKind::Handover => f.registers.handover += 1,
-            RegisterKind::Copies => f.registers.copies += 1,
+    f.items.taken_out = i.activity.taken_out;
+    for (kind, n) in &i.activity.registers {
+        match kind {
+            RegisterKind::Outgoing => f.registers.outgoing += n,
+            RegisterKind::Incoming => f.registers.incoming += n,
+            RegisterKind::Handover => f.registers.handover += n,
+            RegisterKind::Copies => f.registers.copies += n,
         }
     }
 
@@ -2528,10 +2575,7 @@ mod tests {
             period: Period { start, end },
             today: end,
             report_due: end,
-            items: &[],
-            events: &[],
-            requests: &[],
-            registers: &[],
+            activity: &Activity::default(),
             records,
         })
     }

@@ -840,6 +840,16 @@ impl<S: Store> Service<S> {
         })
     }
 
+    /// The report's own figures counted from full rows ([`figures_by_rows`]): the
+    /// oracle of the aggregate path, for tests and the report benchmark only.
+    #[doc(hidden)]
+    pub fn report_figures_by_rows(&self, ctx: &Ctx, q: ReportQuery) -> Result<Figures> {
+        self.read(ctx, |a| {
+            a.require_role(access::REPORTERS, "Xem báo cáo")?;
+            figures_by_rows(a, q)
+        })
+    }
+
     /// The report of `q.kind` for `q.year`: every figure computed from the records of the
     /// period the regime of that year sets, plus the subordinate units' imported figures.
     pub fn report(&self, ctx: &Ctx, q: ReportQuery) -> Result<ReportModel> {
@@ -848,6 +858,134 @@ impl<S: Store> Service<S> {
             compute_report(a, q)
         })
     }
+}
+
+/// The dates of the programme records of `kind` a report over `p` needs (key date bounds
+/// for [`Tx::list_records`]). Records of one day (a training, a meeting, an incident …) are
+/// read for the period; records in force across periods are read up to its end, because
+/// their state at the end counts: a staff assignment (decided on or before the end; an end
+/// of post is never before the decision), a device (used from on or before the end; its
+/// wipes, change of use and disposal are never before that date, `record_wipe`,
+/// `Device::wiped_by`), the equipment counted last on or before the end. A plan counts by its
+/// year, not by the date it was issued, so plans (one a year) are read whole. Kinds no report
+/// counts are not read at all (`None`).
+fn report_bounds(kind: RecordKind, p: Period) -> Option<(Option<Date>, Option<Date>)> {
+    Some(match kind {
+        RecordKind::Training
+        | RecordKind::Commitment
+        | RecordKind::Directive
+        | RecordKind::Meeting
+        | RecordKind::Inspection
+        | RecordKind::Incident
+        | RecordKind::LegacyReview => (Some(p.start), Some(p.end)),
+        RecordKind::Staff | RecordKind::Device | RecordKind::Equipment => (None, Some(p.end)),
+        RecordKind::Plan => (None, None),
+        RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
+    })
+}
+
+/// The programme records the figures of `p` need ([`report_bounds`]), each checked to decode:
+/// a record that no longer decodes is refused (`record_unreadable`), naming its kind and
+/// date, rather than left out of official figures.
+fn report_records(a: &mut Act0<'_>, p: Period) -> Result<Vec<ProgrammeRecord>> {
+    let mut out = Vec::new();
+    for k in RecordKind::KEPT {
+        let Some((from, to)) = report_bounds(k, p) else {
+            continue;
+        };
+        for r in a.tx.list_records(k.code(), from, to)? {
+            if !is_cancelled(&r) && decodes(k, &r).is_err() {
+                return Err(unreadable(&r, k));
+            }
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `r` decodes as the record type of `k`.
+fn decodes(k: RecordKind, r: &ProgrammeRecord) -> Result<()> {
+    fn as_<T: Record>(r: &ProgrammeRecord) -> Result<()> {
+        decode::<T>(r).map(|_| ())
+    }
+    match k {
+        RecordKind::Staff => as_::<StaffAssignment>(r),
+        RecordKind::Commitment => as_::<Commitment>(r),
+        RecordKind::Training => as_::<Training>(r),
+        RecordKind::Directive => as_::<Directive>(r),
+        RecordKind::Device => as_::<Device>(r),
+        RecordKind::Equipment => as_::<Equipment>(r),
+        RecordKind::Meeting => as_::<Meeting>(r),
+        RecordKind::Inspection => as_::<Inspection>(r),
+        RecordKind::Incident => as_::<Incident>(r),
+        RecordKind::LegacyReview => as_::<LegacyReview>(r),
+        RecordKind::Plan => as_::<AnnualPlan>(r),
+        RecordKind::ReportDraft => as_::<ReportDraft>(r),
+        RecordKind::UnitKey => as_::<UnitKey>(r),
+        RecordKind::UnitReport => as_::<UnitReport>(r),
+    }
+}
+
+fn unreadable(r: &ProgrammeRecord, k: RecordKind) -> CoreError {
+    CoreError::refused(
+        "record_unreadable",
+        format!(
+            "Hồ sơ «{}» ngày {} không đọc được (dữ liệu hỏng hoặc không đúng định dạng); báo cáo không được lập để không bỏ sót số liệu của hồ sơ này.",
+            k.label(),
+            crate::dates::fmt_vn(r.date)
+        ),
+    )
+}
+
+/// The live records of type `T` among `records` (all already checked to decode).
+fn typed_live<T: Record>(records: &[ProgrammeRecord]) -> Result<Vec<T>> {
+    records
+        .iter()
+        .filter(|r| r.kind == T::KIND.code() && !is_cancelled(r))
+        .map(|r| decode::<T>(r).map(|s| s.record))
+        .collect()
+}
+
+/// The report's own figures gathered the way they were before the store aggregated them:
+/// every visible item, the history of each, every request, every register entry of the
+/// period's years and every programme record, counted in memory. The oracle of the aggregate
+/// path (tests on both databases) and the reference of the report benchmark; no page uses it.
+fn figures_by_rows(a: &mut Act0<'_>, q: ReportQuery) -> Result<Figures> {
+    let regime = a.rules.report_regime(q.year);
+    let (period, due) = reports::period_of(regime, q.kind, q.year);
+    let scope = a.scope();
+    let items =
+        a.tx.list_items(
+            &scope,
+            &ItemQuery {
+                limit: i64::MAX,
+                ..Default::default()
+            },
+        )?
+        .rows;
+    let mut events = Vec::new();
+    for it in &items {
+        events.extend(a.tx.list_events(&scope, it.id)?);
+    }
+    let requests = a.tx.list_requests(&scope, &RequestQuery::default())?;
+    let mut registers = Vec::new();
+    for year in period.start.year()..=period.end.year() {
+        for kind in RegisterKind::ALL {
+            registers.extend(a.tx.list_register(&scope, kind, year, 0, i64::MAX)?.rows);
+        }
+    }
+    let mut records = Vec::new();
+    for k in RecordKind::KEPT {
+        records.extend(a.tx.list_records(k.code(), None, None)?);
+    }
+    let activity = reports::activity_of_rows(period, &items, &events, &requests, &registers);
+    Ok(reports::compute_figures(&reports::Inputs {
+        period,
+        today: a.ctx.today,
+        report_due: due,
+        activity: &activity,
+        records: &records,
+    }))
 }
 
 fn draft_offer(
@@ -937,53 +1075,25 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incident_id = Some(chosen.id);
         incidents.push(chosen.record);
     }
-    // The one clearance filter: a report counts only what its reader may see.
-    let sys = a.scope();
-    let items =
-        a.tx.list_items(
-            &sys,
-            &ItemQuery {
-                limit: i64::MAX,
-                ..Default::default()
-            },
-        )?
-        .rows;
-    let mut events = Vec::new();
-    let mut registers = Vec::new();
-    let requests;
-    let mut records = Vec::new();
     let own = if q.kind == ReportKind::Incident {
         let mut f = Figures::default();
         reports::add_incident(&mut f.incidents, &incidents[0]);
         f
     } else {
-        for it in &items {
-            events.extend(a.tx.list_events(&sys, it.id)?);
-        }
-        requests = a.tx.list_requests(&sys, &RequestQuery::default())?;
-        for year in period.start.year()..=period.end.year() {
-            for kind in RegisterKind::ALL {
-                registers.extend(a.tx.list_register(&sys, kind, year, 0, i64::MAX)?.rows);
-            }
-        }
-        for k in RecordKind::KEPT {
-            records.extend(a.tx.list_records(k.code(), None, None)?);
-        }
-        incidents = records
-            .iter()
-            .filter(|r| r.kind == RecordKind::Incident.code() && !is_cancelled(r))
-            .filter_map(|r| decode::<Incident>(r).ok())
-            .map(|s| s.record)
+        // The one clearance filter: a report counts only what its reader may see. The store
+        // counts the period's acts on items, take-outs and register entries in SQL.
+        let scope = a.scope();
+        let activity = a.tx.report_activity(&scope, period.start, period.end)?;
+        let records = report_records(a, period)?;
+        incidents = typed_live::<Incident>(&records)?
+            .into_iter()
             .filter(|x| period.contains(x.discovered_on))
             .collect();
         reports::compute_figures(&reports::Inputs {
             period,
             today: a.ctx.today,
             report_due: due,
-            items: &items,
-            events: &events,
-            requests: &requests,
-            registers: &registers,
+            activity: &activity,
             records: &records,
         })
     };

@@ -13,5 +13,6 @@ mod import;
 mod law_acts;
 mod levels;
 mod paging;
+mod report_aggregate;
 mod scenarios;
 mod search;

@@ -1,0 +1,6 @@
+DROP INDEX requests_report;
+ALTER TABLE requests DROP COLUMN approved_on;
+DROP INDEX register_report;
+ALTER TABLE register_entries DROP COLUMN live, DROP COLUMN entry_date;
+DROP INDEX item_events_report;
+ALTER TABLE item_events DROP COLUMN ev_kind, DROP COLUMN ev_on;

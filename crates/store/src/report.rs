@@ -1,0 +1,200 @@
+//! The figures of a report on items, requests and registers (`Tx::report_activity`): one
+//! aggregate query per table over the period, on both backends, within the reader's scope.
+//!
+//! The dates and kinds these queries filter and group on live inside each row's JSON; the
+//! generated columns of migration 2026-12-02-000020 (`item_events.ev_on`, `ev_kind`;
+//! `register_entries.entry_date`, `live`; `requests.approved_on`) expose them to SQL and their
+//! indexes keep a report to the period's rows. Nothing writes those columns: the database
+//! derives them from `data`, so every writer (services, import, bench seeding) stays right.
+//!
+//! The scope is the one of the row reads it replaces, condition for condition:
+//! - events: the item's level within clearance and, for a reader who is not agency-wide, the
+//!   item in his unit, held or drafted by him (`items_query!`);
+//! - register entries: level within clearance and, not agency-wide, addressed to him
+//!   (`list_register`);
+//! - take-out requests: level within clearance; a reader who is not agency-wide sees only his
+//!   own requests whose every item he still sees (`list_requests`): those few rows are read
+//!   and counted as before.
+
+use crate::tx::DbTx;
+use crate::{Conn, db_err, dispatch};
+use bmnn_core::error::Result;
+use bmnn_core::level::Level;
+use bmnn_core::model::*;
+use bmnn_core::ports::Tx;
+use bmnn_core::programme::reports::Activity;
+use bmnn_core::registers::RegisterKind;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, SmallInt, Text};
+use time::Date;
+
+#[derive(QueryableByName)]
+struct KindLevel {
+    #[diesel(sql_type = Nullable<Text>)]
+    kind: Option<String>,
+    #[diesel(sql_type = SmallInt)]
+    level: i16,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct KindCount {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct LevelCount {
+    #[diesel(sql_type = SmallInt)]
+    level: i16,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn level(rank: i16) -> Result<Level> {
+    Level::from_rank(rank)
+        .ok_or_else(|| bmnn_core::error::CoreError::Storage(format!("bad level {rank}")))
+}
+
+/// The i-th bound parameter (from 1) in the backend's syntax.
+fn ph(pg: bool, i: usize) -> String {
+    if pg { format!("${i}") } else { "?".into() }
+}
+
+impl DbTx<'_> {
+    pub(crate) fn report_activity_sql(
+        &mut self,
+        scope: &ReadScope,
+        from: Date,
+        to: Date,
+    ) -> Result<Activity> {
+        let pg = matches!(self.conn, Conn::Pg(_));
+        let period = (from, to);
+        let (from, to) = (bmnn_core::dates::iso(from), bmnn_core::dates::iso(to));
+        let rank = scope.clearance.map_or(0, Level::rank);
+        let (aw, uid, unit) = (
+            scope.agency_wide,
+            scope.user_id,
+            scope.unit_id.unwrap_or(-1),
+        );
+        let mut a = Activity::default();
+
+        // Events: by kind and the item's current level.
+        let ntk = if aw {
+            String::new()
+        } else {
+            format!(
+                " AND (i.unit_id = {} OR i.holder_id = {} OR i.drafter_id = {})",
+                ph(pg, 4),
+                ph(pg, 5),
+                ph(pg, 6)
+            )
+        };
+        let q = format!(
+            "SELECT e.ev_kind AS kind, i.level AS level, COUNT(*) AS n \
+             FROM item_events e JOIN items i ON i.id = e.item_id \
+             WHERE e.ev_on >= {} AND e.ev_on <= {} AND i.level <= {}{ntk} \
+             GROUP BY e.ev_kind, i.level",
+            ph(pg, 1),
+            ph(pg, 2),
+            ph(pg, 3)
+        );
+        let rows: Vec<KindLevel> = dispatch!(&mut self.conn, c => {
+            let b = diesel::sql_query(&q)
+                .bind::<Text, _>(&from)
+                .bind::<Text, _>(&to)
+                .bind::<SmallInt, _>(rank)
+                .into_boxed();
+            let b = if aw {
+                b
+            } else {
+                b.bind::<BigInt, _>(unit).bind::<BigInt, _>(uid).bind::<BigInt, _>(uid)
+            };
+            b.load::<KindLevel>(c).map_err(db_err)?
+        });
+        for r in rows {
+            if let Some(k) = r.kind {
+                a.events.push((k, level(r.level)?, count(r.n)));
+            }
+        }
+
+        // Register entries: live, dated in the period, by book.
+        let to_user = if aw {
+            String::new()
+        } else {
+            format!(" AND to_user = {}", ph(pg, 4))
+        };
+        let q = format!(
+            "SELECT kind, COUNT(*) AS n FROM register_entries \
+             WHERE entry_date >= {} AND entry_date <= {} AND level <= {} AND live{to_user} \
+             GROUP BY kind",
+            ph(pg, 1),
+            ph(pg, 2),
+            ph(pg, 3)
+        );
+        let rows: Vec<KindCount> = dispatch!(&mut self.conn, c => {
+            let b = diesel::sql_query(&q)
+                .bind::<Text, _>(&from)
+                .bind::<Text, _>(&to)
+                .bind::<SmallInt, _>(rank)
+                .into_boxed();
+            let b = if aw { b } else { b.bind::<BigInt, _>(uid) };
+            b.load::<KindCount>(c).map_err(db_err)?
+        });
+        for r in rows {
+            let kind = RegisterKind::from_code(&r.kind).ok_or_else(|| {
+                bmnn_core::error::CoreError::Storage(format!("bad register kind {}", r.kind))
+            })?;
+            a.registers.push((kind, count(r.n)));
+        }
+
+        // Take-outs approved in the period, by level.
+        let take_out = RequestKind::TakeOut.code();
+        if aw {
+            let q = format!(
+                "SELECT level, COUNT(*) AS n FROM requests \
+                 WHERE kind = {} AND approved_on >= {} AND approved_on <= {} AND level <= {} \
+                 GROUP BY level",
+                ph(pg, 1),
+                ph(pg, 2),
+                ph(pg, 3),
+                ph(pg, 4)
+            );
+            let rows: Vec<LevelCount> = dispatch!(&mut self.conn, c => diesel::sql_query(&q)
+                .bind::<Text, _>(take_out)
+                .bind::<Text, _>(&from)
+                .bind::<Text, _>(&to)
+                .bind::<SmallInt, _>(rank)
+                .load::<LevelCount>(c)
+                .map_err(db_err)?);
+            for r in rows {
+                a.taken_out.add(level(r.level)?, count(r.n));
+            }
+        } else {
+            let mine = self.list_requests(
+                scope,
+                &RequestQuery {
+                    kind: Some(RequestKind::TakeOut),
+                    ..Default::default()
+                },
+            )?;
+            for r in mine {
+                if let Some(d) = &r.decision
+                    && d.approved
+                    && period.0 <= d.on
+                    && d.on <= period.1
+                {
+                    a.taken_out.bump(r.level);
+                }
+            }
+        }
+        Ok(a)
+    }
+}
