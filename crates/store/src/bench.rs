@@ -273,6 +273,7 @@ fn bench_record(g: &mut Lcg, n: usize) -> Result<ProgrammeRecord> {
             date: on,
             kind: TrainingKind::Dissemination,
             organiser: "Công an tỉnh".into(),
+            organised_by: OrganisedBy::Own,
             audience: "Cán bộ, công chức".into(),
             participants: 10 + (g.next() % 90) as u32,
             attendees: vec![],
@@ -324,6 +325,7 @@ fn bench_record(g: &mut Lcg, n: usize) -> Result<ProgrammeRecord> {
             unit: format!("Phòng {}", n % 20),
             as_of: on,
             stamps: 2,
+            stamp_sets: 1,
             registers: 4,
             note: None,
         }),
@@ -343,6 +345,9 @@ fn bench_record(g: &mut Lcg, n: usize) -> Result<ProgrammeRecord> {
             discipline: Default::default(),
             criminal_referral: false,
             adhoc_report: None,
+            state: IncidentState::Verifying,
+            outcome: None,
+            state_on: None,
         }),
     }
 }

@@ -878,7 +878,13 @@ fn report_bounds(kind: RecordKind, p: Period) -> Option<(Option<Date>, Option<Da
         | RecordKind::Inspection
         | RecordKind::Incident
         | RecordKind::LegacyReview => (Some(p.start), Some(p.end)),
-        RecordKind::Staff | RecordKind::Device | RecordKind::Equipment => (None, Some(p.end)),
+        // A subordinate unit's steering committee and a key post count by their latest
+        // record on or before the end.
+        RecordKind::Staff
+        | RecordKind::Device
+        | RecordKind::Equipment
+        | RecordKind::SteeringCommittee
+        | RecordKind::KeyPost => (None, Some(p.end)),
         RecordKind::Plan => (None, None),
         RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
     })
@@ -920,6 +926,8 @@ fn decodes(k: RecordKind, r: &ProgrammeRecord) -> Result<()> {
         RecordKind::Incident => as_::<Incident>(r),
         RecordKind::LegacyReview => as_::<LegacyReview>(r),
         RecordKind::Plan => as_::<AnnualPlan>(r),
+        RecordKind::SteeringCommittee => as_::<SteeringCommittee>(r),
+        RecordKind::KeyPost => as_::<KeyPost>(r),
         RecordKind::ReportDraft => as_::<ReportDraft>(r),
         RecordKind::UnitKey => as_::<UnitKey>(r),
         RecordKind::UnitReport => as_::<UnitReport>(r),
@@ -1075,6 +1083,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         incident_id = Some(chosen.id);
         incidents.push(chosen.record);
     }
+    let mut records = Vec::new();
     let own = if q.kind == ReportKind::Incident {
         let mut f = Figures::default();
         reports::add_incident(&mut f.incidents, &incidents[0]);
@@ -1084,7 +1093,7 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         // counts the period's acts on items, take-outs and register entries in SQL.
         let scope = a.scope();
         let activity = a.tx.report_activity(&scope, period.start, period.end)?;
-        let records = report_records(a, period)?;
+        records = report_records(a, period)?;
         incidents = typed_live::<Incident>(&records)?
             .into_iter()
             .filter(|x| period.contains(x.discovered_on))

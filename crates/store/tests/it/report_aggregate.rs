@@ -212,6 +212,7 @@ fn seed(o: &Org, g: &mut Lcg) {
                             TrainingKind::Briefing,
                         ]),
                         organiser: "Công an Tỉnh".into(),
+                        organised_by: OrganisedBy::Own,
                         audience: "Cán bộ".into(),
                         participants: 1 + g.below(50) as u32,
                         attendees: vec![],
@@ -273,6 +274,7 @@ fn seed(o: &Org, g: &mut Lcg) {
                         unit: g.pick(&["Văn phòng", "Phòng Kế hoạch"]).into(),
                         as_of: day,
                         stamps: g.below(5) as u32,
+                        stamp_sets: 0,
                         registers: g.below(9) as u32,
                         note: None,
                     }),
@@ -312,6 +314,9 @@ fn seed(o: &Org, g: &mut Lcg) {
                         discipline: Discipline::default(),
                         criminal_referral: false,
                         adhoc_report: None,
+                        state: IncidentState::Verifying,
+                        outcome: None,
+                        state_on: None,
                     }),
                 };
                 if g.chance(5) {
