@@ -949,13 +949,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 crate::keys::unlock(&data, &cli.keys)?
             };
-            let sealed = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
-            let (manifest, payload) = bmnn_store::backup::open_backup(&key, &sealed)?;
+            // Read as a stream (chunk by chunk), never whole in memory.
+            let open_file = || -> Result<_> {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("đọc {}", file.display()))?;
+                Ok(bmnn_store::backup::open_backup_reader(&key, f)?)
+            };
+            let payload = open_file()?;
             if !yes {
+                // Checked whole (every chunk, the hash), nothing written.
+                let manifest = payload.finish()?;
                 return Err(anyhow!(
                     "bản sao lưu hợp lệ (tạo lúc {}); thêm --yes để thay thế cơ sở dữ liệu hiện tại (hãy dừng máy chủ trước)",
                     manifest.created_at
                 ));
+            }
+            let manifest = payload.manifest().clone();
+            if install {
+                // The keyring is installed only for a backup that opens whole with it.
+                open_file()?.finish()?;
             }
             if install {
                 // The backup opened with this keyring: it is the installation's keyring.
@@ -978,12 +990,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         database_url(&data, &None)?.trim_start_matches("sqlite://"),
                     )
                     .to_path_buf();
-                    bmnn_store::backup::restore_sqlite(&payload, &db, Some(sqlite_key(&key)))?;
+                    bmnn_store::backup::restore_sqlite_stream(
+                        payload,
+                        &db,
+                        Some(sqlite_key(&key)),
+                    )?;
                 }
                 _ => {
                     // A backup of this installation (sealed with its key): restored whole,
-                    // tokens included, under the same checks as `import`.
-                    let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
+                    // tokens included, under the same checks as `import` (which needs the
+                    // dataset whole: decoded straight from the stream, checked to its end).
+                    let mut payload = payload;
+                    let d: bmnn_store::Dataset = serde_json::from_reader(std::io::BufReader::new(
+                        &mut payload,
+                    ))
+                    .map_err(|e| match e.io_error_kind() {
+                        Some(_) => {
+                            anyhow!("{}", bmnn_store::backup::read_error(e.into()).message_vi())
+                        }
+                        None => anyhow!("bản sao lưu không hợp lệ: {e}"),
+                    })?;
+                    payload.finish()?;
                     let rules = load_rules(&data)?;
                     let report = open_store(&data, &cli.database_url, &key)?.import(
                         &d,

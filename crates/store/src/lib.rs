@@ -601,6 +601,34 @@ impl DbStore {
         self.with_db(false, |tx| tx.export())
     }
 
+    /// The export ([`DbStore::export`]'s JSON) written to `w` as it is read, in batches, inside
+    /// one snapshot: PostgreSQL `REPEATABLE READ READ ONLY` (every batch sees the database as it
+    /// was at the first one, while writers go on), SQLite one read transaction (WAL keeps its
+    /// snapshot). Memory: one batch of rows, whatever the database size.
+    pub fn export_to(&self, w: &mut dyn std::io::Write) -> Result<()> {
+        let audit_key = self.audit_key;
+        let mut f = |conn: Conn<'_>| -> std::result::Result<(), TxErr> {
+            let mut tx = tx::DbTx { conn, audit_key };
+            tx.export_to(w).map_err(TxErr::Core)
+        };
+        match &self.pools {
+            Pools::Sqlite(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut SqliteConnection = &mut pc;
+                c.transaction(|c| f(Conn::Sqlite(c)))
+            }
+            Pools::Pg(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut PgConnection = &mut pc;
+                c.build_transaction()
+                    .repeatable_read()
+                    .read_only()
+                    .run(|c| f(Conn::Pg(c)))
+            }
+        }
+        .map_err(CoreError::from)
+    }
+
     /// Loads an export into an empty database as a controlled restore ([`check_dataset`] first,
     /// then the rows, the level copies re-derived, API tokens only with `keep_tokens`, and an
     /// audit record of the import); refuses with the first error and writes nothing then.

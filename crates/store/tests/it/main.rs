@@ -5,6 +5,7 @@
 mod accounts;
 mod acts_walk;
 mod audit_view;
+mod backup_stream;
 mod cipher;
 mod clearance_model;
 mod external;
