@@ -387,9 +387,19 @@ impl DbStore {
         url: &str,
         key: Option<[u8; 32]>,
     ) -> std::result::Result<DbStore, StoreError> {
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        DbStore::open_with(url, key, PoolOptions::from_env(postgres)?)
+    }
+
+    /// [`DbStore::open_keyed`] with the pool's size and timeout given (instead of read from
+    /// `BMNN_DB_POOL_SIZE` / `BMNN_DB_TIMEOUT`).
+    pub fn open_with(
+        url: &str,
+        key: Option<[u8; 32]>,
+        opts: PoolOptions,
+    ) -> std::result::Result<DbStore, StoreError> {
         let key = key.map(SqliteKey::new);
         let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        let opts = PoolOptions::from_env(postgres)?;
         let store = if postgres {
             let mgr = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()

@@ -13,6 +13,7 @@ mod helpers;
 mod import;
 mod law_acts;
 mod levels;
+mod outage;
 mod paging;
 mod scenarios;
 mod search;
