@@ -834,39 +834,59 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { output, plain } => {
             let key = crate::keys::unlock(&data, &cli.keys)?;
             let store = open_store(&data, &cli.database_url, &key)?;
-            let d = store.export()?;
-            let json = serde_json::to_vec(&d)?;
-            let bytes = if plain {
+            if plain {
                 eprintln!(
                     "CHÚ Ý: bản xuất KHÔNG niêm phong — ai có tệp đều đọc được toàn bộ dữ liệu, \
                      và `bmnn import` chỉ nhận nó với --accept-unsealed."
                 );
-                json
-            } else {
-                bmnn_vault::seal(&key, &json)
-            };
-            match output {
+            }
+            // Written as it is read (batches of rows in one snapshot), sealed chunk by chunk.
+            let to_file = output.is_some();
+            let sink: Box<dyn Write> = match &output {
                 Some(p) => {
                     // The whole dataset (summaries, password hashes): owner-only.
                     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
                         crate::audit_cmd::create_private_dir(dir)?;
                     }
-                    crate::audit_cmd::write_private(&p, &bytes)?
+                    Box::new(crate::audit_cmd::create_private_file(p)?)
                 }
                 None => {
-                    let mut out = std::io::stdout().lock();
+                    let out = std::io::stdout().lock();
                     if !plain && out.is_terminal() {
                         return Err(anyhow!(
                             "bản xuất niêm phong là dữ liệu nhị phân: ghi ra tệp bằng -o TỆP"
                         ));
                     }
-                    out.write_all(&bytes)?;
-                    if plain {
-                        out.write_all(b"\n")?;
-                    }
-                    out.flush()?;
+                    Box::new(out)
                 }
+            };
+            let written = (|| -> Result<()> {
+                let sink = if plain {
+                    let mut w = std::io::BufWriter::with_capacity(bmnn_vault::CHUNK, sink);
+                    store.export_to(&mut w)?;
+                    if !to_file {
+                        w.write_all(b"\n")?;
+                    }
+                    w.into_inner().map_err(|e| e.into_error())?
+                } else {
+                    let mut w = std::io::BufWriter::with_capacity(
+                        bmnn_vault::CHUNK,
+                        bmnn_vault::SealWriter::new(&key, sink)?,
+                    );
+                    store.export_to(&mut w)?;
+                    w.into_inner().map_err(|e| e.into_error())?.finish()?
+                };
+                drop(sink);
+                if let Some(p) = &output {
+                    std::fs::File::open(p)?.sync_all()?;
+                }
+                Ok(())
+            })();
+            if let (Err(_), Some(p)) = (&written, &output) {
+                // No half-written export left behind.
+                let _ = std::fs::remove_file(p);
             }
+            written?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {

@@ -1,7 +1,8 @@
 //! bmnn-vault: encryption at rest for files bmnn writes (backups, generated documents, the
 //! scanner's index), and the key hierarchy that protects the data key.
 //!
-//! **Envelope format, version 1** (`seal` / `open`): a header, then 64 KiB chunks sealed with
+//! **Envelope format, version 1** (`seal` / `open`, or as a stream [`SealWriter`] /
+//! [`OpenReader`], memory two chunks whatever the size): a header, then 64 KiB chunks sealed with
 //! XChaCha20-Poly1305 in the STREAM construction:
 //!
 //! ```text
