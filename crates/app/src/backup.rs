@@ -112,16 +112,19 @@ pub fn write_backup(store: &DbStore, key: &bmnn_vault::DataKey, dir: &Path) -> R
     let now = bmnn_web::now_utc();
     let stamp = stamp(now);
     let created = bmnn_core::service::ts(now);
-    let (_, sealed) = store
-        .backup(key, dir, &created)
-        .map_err(|e| anyhow!("{}", e.message_vi()))?;
     let path = dir.join(format!("bmnn-{stamp}{SUFFIX}"));
     let tmp = dir.join(format!(".bmnn-{stamp}.tmp"));
-    {
-        use std::io::Write;
-        let mut f = crate::audit_cmd::create_private_file(&tmp)?;
-        f.write_all(&sealed)?;
+    // Streamed into the file as it is sealed (memory stays bounded whatever the database size).
+    let written = crate::audit_cmd::create_private_file(&tmp).and_then(|f| {
+        let (_, f) = store
+            .backup_to(key, dir, &created, f)
+            .map_err(|e| anyhow!("{}", e.message_vi()))?;
         f.sync_all()?;
+        Ok(())
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
     std::fs::rename(&tmp, &path)?;
     if let Ok(d) = std::fs::File::open(dir) {

@@ -846,39 +846,59 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { output, plain } => {
             let key = crate::keys::unlock(&data, &cli.keys)?;
             let store = open_store(&data, &cli.database_url, &key)?;
-            let d = store.export()?;
-            let json = serde_json::to_vec(&d)?;
-            let bytes = if plain {
+            if plain {
                 eprintln!(
                     "CHÚ Ý: bản xuất KHÔNG niêm phong — ai có tệp đều đọc được toàn bộ dữ liệu, \
                      và `bmnn import` chỉ nhận nó với --accept-unsealed."
                 );
-                json
-            } else {
-                bmnn_vault::seal(&key, &json)
-            };
-            match output {
+            }
+            // Written as it is read (batches of rows in one snapshot), sealed chunk by chunk.
+            let to_file = output.is_some();
+            let sink: Box<dyn Write> = match &output {
                 Some(p) => {
                     // The whole dataset (summaries, password hashes): owner-only.
                     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
                         crate::audit_cmd::create_private_dir(dir)?;
                     }
-                    crate::audit_cmd::write_private(&p, &bytes)?
+                    Box::new(crate::audit_cmd::create_private_file(p)?)
                 }
                 None => {
-                    let mut out = std::io::stdout().lock();
+                    let out = std::io::stdout().lock();
                     if !plain && out.is_terminal() {
                         return Err(anyhow!(
                             "bản xuất niêm phong là dữ liệu nhị phân: ghi ra tệp bằng -o TỆP"
                         ));
                     }
-                    out.write_all(&bytes)?;
-                    if plain {
-                        out.write_all(b"\n")?;
-                    }
-                    out.flush()?;
+                    Box::new(out)
                 }
+            };
+            let written = (|| -> Result<()> {
+                let sink = if plain {
+                    let mut w = std::io::BufWriter::with_capacity(bmnn_vault::CHUNK, sink);
+                    store.export_to(&mut w)?;
+                    if !to_file {
+                        w.write_all(b"\n")?;
+                    }
+                    w.into_inner().map_err(|e| e.into_error())?
+                } else {
+                    let mut w = std::io::BufWriter::with_capacity(
+                        bmnn_vault::CHUNK,
+                        bmnn_vault::SealWriter::new(&key, sink)?,
+                    );
+                    store.export_to(&mut w)?;
+                    w.into_inner().map_err(|e| e.into_error())?.finish()?
+                };
+                drop(sink);
+                if let Some(p) = &output {
+                    std::fs::File::open(p)?.sync_all()?;
+                }
+                Ok(())
+            })();
+            if let (Err(_), Some(p)) = (&written, &output) {
+                // No half-written export left behind.
+                let _ = std::fs::remove_file(p);
             }
+            written?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -961,13 +981,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 crate::keys::unlock(&data, &cli.keys)?
             };
-            let sealed = std::fs::read(&file).with_context(|| format!("đọc {}", file.display()))?;
-            let (manifest, payload) = bmnn_store::backup::open_backup(&key, &sealed)?;
+            // Read as a stream (chunk by chunk), never whole in memory.
+            let open_file = || -> Result<_> {
+                let f = std::fs::File::open(&file)
+                    .with_context(|| format!("đọc {}", file.display()))?;
+                Ok(bmnn_store::backup::open_backup_reader(&key, f)?)
+            };
+            let payload = open_file()?;
             if !yes {
+                // Checked whole (every chunk, the hash), nothing written.
+                let manifest = payload.finish()?;
                 return Err(anyhow!(
                     "bản sao lưu hợp lệ (tạo lúc {}); thêm --yes để thay thế cơ sở dữ liệu hiện tại (hãy dừng máy chủ trước)",
                     manifest.created_at
                 ));
+            }
+            let manifest = payload.manifest().clone();
+            if install {
+                // The keyring is installed only for a backup that opens whole with it.
+                open_file()?.finish()?;
             }
             if install {
                 // The backup opened with this keyring: it is the installation's keyring.
@@ -990,12 +1022,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         database_url(&data, &None)?.trim_start_matches("sqlite://"),
                     )
                     .to_path_buf();
-                    bmnn_store::backup::restore_sqlite(&payload, &db, Some(sqlite_key(&key)))?;
+                    bmnn_store::backup::restore_sqlite_stream(
+                        payload,
+                        &db,
+                        Some(sqlite_key(&key)),
+                    )?;
                 }
                 _ => {
                     // A backup of this installation (sealed with its key): restored whole,
-                    // tokens included, under the same checks as `import`.
-                    let d: bmnn_store::Dataset = serde_json::from_slice(&payload)?;
+                    // tokens included, under the same checks as `import` (which needs the
+                    // dataset whole: decoded straight from the stream, checked to its end).
+                    let mut payload = payload;
+                    let d: bmnn_store::Dataset = serde_json::from_reader(std::io::BufReader::new(
+                        &mut payload,
+                    ))
+                    .map_err(|e| match e.io_error_kind() {
+                        Some(_) => {
+                            anyhow!("{}", bmnn_store::backup::read_error(e.into()).message_vi())
+                        }
+                        None => anyhow!("bản sao lưu không hợp lệ: {e}"),
+                    })?;
+                    payload.finish()?;
                     let rules = load_rules(&data)?;
                     let report = open_store(&data, &cli.database_url, &key)?.import(
                         &d,

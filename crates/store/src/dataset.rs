@@ -91,6 +91,45 @@ macro_rules! load_table {
     };
 }
 
+/// Writes one table as the JSON array `,"<table>":[…]`, read in batches of `$batch` rows in key
+/// order (`WHERE key > last ORDER BY key LIMIT n`), so no more than one batch is ever held.
+macro_rules! stream_table {
+    ($c:ident, $w:ident, $table:ident, $row:ident, $key:expr, $batch:expr, |$r:ident| $keyof:expr) => {{
+        let io = |e: std::io::Error| CoreError::Storage(e.to_string());
+        write!($w, ",\"{}\":[", stringify!($table)).map_err(io)?;
+        let mut last = None;
+        let mut first = true;
+        loop {
+            let mut q = $table::table
+                .order($key)
+                .select($row::as_select())
+                .limit($batch)
+                .into_boxed();
+            if let Some(l) = last.clone() {
+                q = q.filter($key.gt(l));
+            }
+            let rows: Vec<$row> = q.load($c).map_err(db_err)?;
+            for $r in &rows {
+                if !first {
+                    $w.write_all(b",").map_err(io)?;
+                }
+                first = false;
+                serde_json::to_writer(&mut *$w, $r)
+                    .map_err(|e| CoreError::Storage(e.to_string()))?;
+            }
+            match rows.last() {
+                Some($r) if rows.len() as i64 == $batch => last = Some($keyof),
+                _ => break,
+            }
+        }
+        $w.write_all(b"]").map_err(io)?;
+    }};
+}
+
+/// Rows per batch of the streamed export: small for the tables that carry file contents.
+const BATCH: i64 = 1_000;
+const BLOB_BATCH: i64 = 16;
+
 impl DbTx<'_> {
     pub(crate) fn export(&mut self) -> Result<Dataset> {
         Ok(dispatch!(&mut self.conn, c => Dataset {
@@ -116,6 +155,41 @@ impl DbTx<'_> {
             item_texts: load_table!(c, item_texts, ItemTextRow, item_texts::item_id),
             privilege_changes: load_table!(c, privilege_changes, PrivilegeRow, privilege_changes::id),
         }))
+    }
+
+    /// The same JSON as [`DbTx::export`] (a [`Dataset`]), written to `w` table by table in
+    /// batches: memory stays at one batch whatever the database size. Run it in one snapshot
+    /// (`DbStore::export_to`) so the tables agree with each other.
+    pub(crate) fn export_to(&mut self, w: &mut dyn std::io::Write) -> Result<()> {
+        write!(
+            w,
+            "{{\"format\":{},\"version\":{EXPORT_VERSION}",
+            serde_json::Value::from(EXPORT_FORMAT)
+        )
+        .map_err(|e| CoreError::Storage(e.to_string()))?;
+        dispatch!(&mut self.conn, c => {
+            stream_table!(c, w, settings, SettingRow, settings::key, BATCH, |r| r.key.clone());
+            stream_table!(c, w, units, UnitRow, units::id, BATCH, |r| r.id);
+            stream_table!(c, w, positions, PositionRow, positions::id, BATCH, |r| r.id);
+            stream_table!(c, w, users, UserRow, users::id, BATCH, |r| r.id);
+            stream_table!(c, w, delegations, DelegationRow, delegations::id, BATCH, |r| r.id);
+            stream_table!(c, w, catalogues, CatalogueRow, catalogues::id, BATCH, |r| r.id);
+            stream_table!(c, w, catalogue_items, CatalogueItemRow, catalogue_items::id, BATCH, |r| r.id);
+            stream_table!(c, w, items, ItemRow, items::id, BATCH, |r| r.id);
+            stream_table!(c, w, item_events, EventRow, item_events::id, BATCH, |r| r.id);
+            stream_table!(c, w, requests, RequestRow, requests::id, BATCH, |r| r.id);
+            stream_table!(c, w, register_entries, EntryRow, register_entries::id, BATCH, |r| r.id);
+            stream_table!(c, w, notices, NoticeRow, notices::id, BATCH, |r| r.id);
+            stream_table!(c, w, audit_log, AuditRow, audit_log::seq, BATCH, |r| r.seq);
+            stream_table!(c, w, audit_head, HeadRow, audit_head::id, BATCH, |r| r.id);
+            stream_table!(c, w, api_tokens, TokenRow, api_tokens::id, BATCH, |r| r.id);
+            stream_table!(c, w, attachments, AttachmentRow, attachments::id, BLOB_BATCH, |r| r.id);
+            stream_table!(c, w, programme_records, RecordRow, programme_records::id, BATCH, |r| r.id);
+            stream_table!(c, w, item_texts, ItemTextRow, item_texts::item_id, BLOB_BATCH, |r| r.item_id);
+            stream_table!(c, w, privilege_changes, PrivilegeRow, privilege_changes::id, BATCH, |r| r.id);
+        });
+        w.write_all(b"}")
+            .map_err(|e| CoreError::Storage(e.to_string()))
     }
 
     pub(crate) fn import(&mut self, d: &Dataset, o: &ImportOptions<'_>) -> Result<ImportReport> {

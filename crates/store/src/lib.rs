@@ -388,9 +388,19 @@ impl DbStore {
         url: &str,
         key: Option<[u8; 32]>,
     ) -> std::result::Result<DbStore, StoreError> {
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        DbStore::open_with(url, key, PoolOptions::from_env(postgres)?)
+    }
+
+    /// [`DbStore::open_keyed`] with the pool's size and timeout given (instead of read from
+    /// `BMNN_DB_POOL_SIZE` / `BMNN_DB_TIMEOUT`).
+    pub fn open_with(
+        url: &str,
+        key: Option<[u8; 32]>,
+        opts: PoolOptions,
+    ) -> std::result::Result<DbStore, StoreError> {
         let key = key.map(SqliteKey::new);
         let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        let opts = PoolOptions::from_env(postgres)?;
         let store = if postgres {
             let mgr = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()
@@ -600,6 +610,34 @@ impl DbStore {
     /// The whole dataset as versioned JSON (see `docs/export-format.md`).
     pub fn export(&self) -> Result<Dataset> {
         self.with_db(false, |tx| tx.export())
+    }
+
+    /// The export ([`DbStore::export`]'s JSON) written to `w` as it is read, in batches, inside
+    /// one snapshot: PostgreSQL `REPEATABLE READ READ ONLY` (every batch sees the database as it
+    /// was at the first one, while writers go on), SQLite one read transaction (WAL keeps its
+    /// snapshot). Memory: one batch of rows, whatever the database size.
+    pub fn export_to(&self, w: &mut dyn std::io::Write) -> Result<()> {
+        let audit_key = self.audit_key;
+        let mut f = |conn: Conn<'_>| -> std::result::Result<(), TxErr> {
+            let mut tx = tx::DbTx { conn, audit_key };
+            tx.export_to(w).map_err(TxErr::Core)
+        };
+        match &self.pools {
+            Pools::Sqlite(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut SqliteConnection = &mut pc;
+                c.transaction(|c| f(Conn::Sqlite(c)))
+            }
+            Pools::Pg(p) => {
+                let mut pc: PooledConnection<_> = p.get().map_err(pool_err)?;
+                let c: &mut PgConnection = &mut pc;
+                c.build_transaction()
+                    .repeatable_read()
+                    .read_only()
+                    .run(|c| f(Conn::Pg(c)))
+            }
+        }
+        .map_err(CoreError::from)
     }
 
     /// Loads an export into an empty database as a controlled restore ([`check_dataset`] first,

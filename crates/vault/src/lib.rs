@@ -1,7 +1,8 @@
 //! bmnn-vault: encryption at rest for files bmnn writes (backups, generated documents, the
 //! scanner's index), and the key hierarchy that protects the data key.
 //!
-//! **Envelope format, version 1** (`seal` / `open`): a header, then 64 KiB chunks sealed with
+//! **Envelope format, version 1** (`seal` / `open`, or as a stream [`SealWriter`] /
+//! [`OpenReader`], memory two chunks whatever the size): a header, then 64 KiB chunks sealed with
 //! XChaCha20-Poly1305 in the STREAM construction:
 //!
 //! ```text
@@ -33,7 +34,7 @@ const PREFIX: usize = 19;
 pub const CHUNK: usize = 64 * 1024;
 const TAG: usize = 16;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum VaultError {
     #[error("không phải tệp mã hóa của bmnn")]
     NotSealed,
@@ -121,35 +122,91 @@ fn nonce(prefix: &[u8; PREFIX], i: u32, last: bool) -> XNonce {
 
 /// Seals `plain` under `key` (envelope format v1).
 pub fn seal(key: &DataKey, plain: &[u8]) -> Vec<u8> {
-    let id = key.id();
-    let prefix: [u8; PREFIX] = random();
-    let mut out = Vec::with_capacity(plain.len() + plain.len() / CHUNK * TAG + 64);
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
-    out.push(id.len() as u8);
-    out.extend_from_slice(id.as_bytes());
-    out.extend_from_slice(&prefix);
-    let header = out.clone();
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let chunks: Vec<&[u8]> = if plain.is_empty() {
-        vec![&[][..]]
-    } else {
-        plain.chunks(CHUNK).collect()
-    };
-    let n = chunks.len();
-    for (i, c) in chunks.into_iter().enumerate() {
-        let ct = cipher
+    let mut w = SealWriter::new(
+        key,
+        Vec::with_capacity(plain.len() + plain.len() / CHUNK * TAG + 64),
+    )
+    .expect("in-memory write");
+    std::io::Write::write_all(&mut w, plain).expect("in-memory write");
+    w.finish().expect("in-memory write")
+}
+
+/// Seals a stream (mã hóa theo luồng): the same envelope as [`seal`], written chunk by chunk to
+/// `inner`, so memory stays at about two chunks whatever the size. Call [`SealWriter::finish`]
+/// to write the last chunk; a writer dropped without it leaves a file that [`open`] refuses as
+/// truncated.
+pub struct SealWriter<W: std::io::Write> {
+    inner: W,
+    cipher: XChaCha20Poly1305,
+    header: Vec<u8>,
+    prefix: [u8; PREFIX],
+    buf: Vec<u8>,
+    i: u32,
+}
+
+impl<W: std::io::Write> SealWriter<W> {
+    /// Writes the header to `inner`.
+    pub fn new(key: &DataKey, mut inner: W) -> std::io::Result<SealWriter<W>> {
+        let id = key.id();
+        let prefix: [u8; PREFIX] = random();
+        let mut header = Vec::with_capacity(MAGIC.len() + 2 + id.len() + PREFIX);
+        header.extend_from_slice(MAGIC);
+        header.push(VERSION);
+        header.push(id.len() as u8);
+        header.extend_from_slice(id.as_bytes());
+        header.extend_from_slice(&prefix);
+        inner.write_all(&header)?;
+        Ok(SealWriter {
+            inner,
+            cipher: XChaCha20Poly1305::new(key.bytes().into()),
+            header,
+            prefix,
+            buf: Vec::with_capacity(2 * CHUNK),
+            i: 0,
+        })
+    }
+
+    fn put(&mut self, len: usize, last: bool) -> std::io::Result<()> {
+        let ct = self
+            .cipher
             .encrypt(
-                &nonce(&prefix, i as u32, i + 1 == n),
+                &nonce(&self.prefix, self.i, last),
                 Payload {
-                    msg: c,
-                    aad: &header,
+                    msg: &self.buf[..len],
+                    aad: &self.header,
                 },
             )
-            .expect("in-memory encryption");
-        out.extend_from_slice(&ct);
+            .map_err(|_| std::io::Error::other("encryption"))?;
+        self.inner.write_all(&ct)?;
+        self.buf.drain(..len);
+        self.i = self
+            .i
+            .checked_add(1)
+            .ok_or_else(|| std::io::Error::other("too many chunks"))?;
+        Ok(())
     }
-    out
+
+    /// Seals what is buffered as the last chunk, flushes and returns the inner writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let n = self.buf.len();
+        self.put(n, true)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for SealWriter<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        // A full chunk is sealed only once more data follows it: the last one is flagged.
+        while self.buf.len() > CHUNK {
+            self.put(CHUNK, false)?;
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The key id a sealed file names, without decrypting.
@@ -170,59 +227,137 @@ pub fn key_id_of(sealed: &[u8]) -> Result<String, VaultError> {
 
 /// Opens a sealed file; refuses foreign, damaged, reordered and truncated ones.
 pub fn open(key: &DataKey, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
-    let id = key_id_of(sealed)?;
-    if id != key.id() {
-        return Err(VaultError::Foreign(id));
+    let mut r = OpenReader::new(key, sealed)?;
+    let mut out = Vec::with_capacity(sealed.len());
+    std::io::Read::read_to_end(&mut r, &mut out).map_err(|e| VaultError::from_io(&e))?;
+    Ok(out)
+}
+
+impl VaultError {
+    /// The vault error an [`OpenReader`] read failed with (I/O errors of the source read as a
+    /// truncated file).
+    pub fn from_io(e: &std::io::Error) -> VaultError {
+        e.get_ref()
+            .and_then(|x| x.downcast_ref::<VaultError>())
+            .cloned()
+            .unwrap_or(VaultError::Truncated)
     }
-    let hlen = MAGIC.len() + 2 + id.len() + PREFIX;
-    if sealed.len() < hlen + TAG {
-        return Err(VaultError::Truncated);
+}
+
+/// Opens a stream (giải mã theo luồng) sealed by [`seal`] or [`SealWriter`], chunk by chunk:
+/// a read fails (with a [`VaultError`] inside the `io::Error`, see [`VaultError::from_io`]) at the
+/// first chunk that is foreign, damaged, out of order or missing; the data read before it came
+/// from authentic chunks, but only reading to the end proves the stream whole.
+pub struct OpenReader<R: std::io::Read> {
+    inner: R,
+    cipher: XChaCha20Poly1305,
+    header: Vec<u8>,
+    prefix: [u8; PREFIX],
+    /// Ciphertext read ahead (a chunk is the last one when nothing follows it).
+    ahead: Vec<u8>,
+    plain: Vec<u8>,
+    pos: usize,
+    i: u32,
+    done: bool,
+}
+
+fn read_full(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    let header = &sealed[..hlen];
-    let prefix: [u8; PREFIX] = sealed[hlen - PREFIX..hlen].try_into().expect("prefix");
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let body = &sealed[hlen..];
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0u32;
-    let mut pos = 0;
-    loop {
-        let end = (pos + CHUNK + TAG).min(body.len());
-        let chunk = &body[pos..end];
-        if chunk.len() < TAG {
+    Ok(n)
+}
+
+impl<R: std::io::Read> OpenReader<R> {
+    /// Reads and checks the header: refuses a file that is not sealed, of another version, or
+    /// sealed with another key.
+    pub fn new(key: &DataKey, mut inner: R) -> Result<OpenReader<R>, VaultError> {
+        let mut head = vec![0u8; MAGIC.len() + 2];
+        let n = read_full(&mut inner, &mut head).map_err(|_| VaultError::Truncated)?;
+        head.truncate(n);
+        if n < MAGIC.len() + 2 || &head[..MAGIC.len()] != MAGIC {
+            return Err(VaultError::NotSealed);
+        }
+        let l = head[MAGIC.len() + 1] as usize;
+        let mut rest = vec![0u8; l + PREFIX];
+        let got = read_full(&mut inner, &mut rest).map_err(|_| VaultError::Truncated)?;
+        head.extend_from_slice(&rest[..got.min(l)]);
+        let id = key_id_of(&head)?;
+        if id != key.id() {
+            return Err(VaultError::Foreign(id));
+        }
+        if got < l + PREFIX {
             return Err(VaultError::Truncated);
         }
-        let is_last = end == body.len();
-        match cipher.decrypt(
-            &nonce(&prefix, i, is_last),
-            Payload {
-                msg: chunk,
-                aad: header,
-            },
-        ) {
-            Ok(p) => out.extend_from_slice(&p),
-            Err(_) => {
-                // Authentic as a non-final chunk at the end means the tail was cut off.
-                if is_last
-                    && cipher
-                        .decrypt(
-                            &nonce(&prefix, i, false),
-                            Payload {
-                                msg: chunk,
-                                aad: header,
-                            },
-                        )
-                        .is_ok()
-                {
-                    return Err(VaultError::Truncated);
-                }
-                return Err(VaultError::Damaged);
+        head.extend_from_slice(&rest[l..]);
+        let prefix: [u8; PREFIX] = rest[l..].try_into().expect("prefix");
+        Ok(OpenReader {
+            inner,
+            cipher: XChaCha20Poly1305::new(key.bytes().into()),
+            header: head,
+            prefix,
+            ahead: Vec::with_capacity(CHUNK + TAG + 1),
+            plain: Vec::new(),
+            pos: 0,
+            i: 0,
+            done: false,
+        })
+    }
+
+    /// Decrypts the next chunk into `plain`.
+    fn next_chunk(&mut self) -> Result<(), VaultError> {
+        let want = CHUNK + TAG + 1;
+        let have = self.ahead.len();
+        self.ahead.resize(want, 0);
+        let n = read_full(&mut self.inner, &mut self.ahead[have..])
+            .map_err(|_| VaultError::Truncated)?;
+        self.ahead.truncate(have + n);
+        let is_last = self.ahead.len() <= CHUNK + TAG;
+        let len = self.ahead.len().min(CHUNK + TAG);
+        if len < TAG {
+            return Err(VaultError::Truncated);
+        }
+        let open = |last: bool| {
+            self.cipher.decrypt(
+                &nonce(&self.prefix, self.i, last),
+                Payload {
+                    msg: &self.ahead[..len],
+                    aad: &self.header,
+                },
+            )
+        };
+        match open(is_last) {
+            Ok(p) => self.plain = p,
+            // Authentic as a non-final chunk at the end means the tail was cut off.
+            Err(_) if is_last && open(false).is_ok() => return Err(VaultError::Truncated),
+            Err(_) => return Err(VaultError::Damaged),
+        }
+        self.ahead.drain(..len);
+        self.pos = 0;
+        self.done = is_last;
+        self.i = self.i.checked_add(1).ok_or(VaultError::Damaged)?;
+        Ok(())
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for OpenReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.plain.len() {
+            if self.done {
+                return Ok(0);
             }
+            self.next_chunk().map_err(std::io::Error::other)?;
         }
-        if is_last {
-            return Ok(out);
-        }
-        pos = end;
-        i = i.checked_add(1).ok_or(VaultError::Damaged)?;
+        let n = out.len().min(self.plain.len() - self.pos);
+        out[..n].copy_from_slice(&self.plain[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
@@ -450,6 +585,43 @@ mod tests {
             let s = seal(&key(), &p);
             assert_eq!(open(&key(), &s).unwrap(), p, "n={n}");
         }
+    }
+
+    #[test]
+    fn streams_match_the_whole_file_functions() {
+        use std::io::{Read, Write};
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5] {
+            let p: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            // Written in odd pieces, read back in odd pieces.
+            let mut w = SealWriter::new(&key(), Vec::new()).unwrap();
+            for piece in p.chunks(7_777) {
+                w.write_all(piece).unwrap();
+            }
+            let s = w.finish().unwrap();
+            assert_eq!(s.len(), seal(&key(), &p).len(), "n={n}");
+            assert_eq!(open(&key(), &s).unwrap(), p, "n={n}");
+            let mut r = OpenReader::new(&key(), &s[..]).unwrap();
+            let mut back = Vec::new();
+            let mut buf = [0u8; 1000];
+            loop {
+                let k = r.read(&mut buf).unwrap();
+                if k == 0 {
+                    break;
+                }
+                back.extend_from_slice(&buf[..k]);
+            }
+            assert_eq!(back, p, "n={n}");
+        }
+        // A writer dropped before finish leaves a truncated file.
+        let mut w = SealWriter::new(&key(), Vec::new()).unwrap();
+        w.write_all(&[1u8; 3 * CHUNK]).unwrap();
+        let cut = std::mem::take(&mut w.inner);
+        assert_eq!(open(&key(), &cut), Err(VaultError::Truncated));
+        let other = DataKey::from_bytes([8u8; 32]);
+        assert!(matches!(
+            OpenReader::new(&other, &cut[..]),
+            Err(VaultError::Foreign(_))
+        ));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod accounts;
 mod acts_walk;
 mod audit_view;
+mod backup_stream;
 mod cipher;
 mod clearance_model;
 mod external;
@@ -12,6 +13,7 @@ mod helpers;
 mod import;
 mod law_acts;
 mod levels;
+mod outage;
 mod paging;
 mod report_aggregate;
 mod scenarios;
