@@ -162,6 +162,12 @@ pub enum Command {
         items: usize,
         #[arg(long, default_value_t = 200_000)]
         entries: usize,
+        /// Units added under the agency's first unit.
+        #[arg(long, default_value_t = 0)]
+        units: usize,
+        /// Users (drafters, no password) spread over the added units.
+        #[arg(long, default_value_t = 0)]
+        users: usize,
         #[arg(long = "as", default_value = "vanthu")]
         user: String,
     },
@@ -1108,6 +1114,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::BenchSeed {
             items,
             entries,
+            units,
+            users,
             user,
         } => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;
@@ -1117,8 +1125,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .into_iter()
                 .find(|u| u.username == user)
                 .ok_or_else(|| anyhow!("không có người dùng {user}"))?;
+            svc.store.bench_seed_org(units, users)?;
             svc.store.bench_seed(items, entries, u.id, u.unit_id)?;
-            println!("Đã tạo {items} tài liệu và {entries} mục sổ để đo hiệu năng.");
+            println!(
+                "Đã tạo {units} đơn vị, {users} người dùng, {items} tài liệu và {entries} mục sổ để đo hiệu năng."
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Tick => {

@@ -62,7 +62,71 @@ fn day(g: &mut Lcg, year: i32) -> Date {
     Date::from_calendar_date(year, m, 1 + (g.next() % 28) as u8).expect("date")
 }
 
+/// Family names and given names of the benchmark's people (`bench_org`).
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Đặng", "Bùi",
+];
+const GIVEN: &[&str] = &[
+    "Văn An",
+    "Thị Bình",
+    "Đức Cường",
+    "Thị Dung",
+    "Minh Đức",
+    "Thu Hà",
+    "Quốc Hùng",
+    "Thị Lan",
+    "Văn Long",
+    "Thị Mai",
+    "Hữu Nam",
+    "Thị Oanh",
+    "Văn Phúc",
+    "Thị Quyên",
+    "Đình Sơn",
+    "Thị Thủy",
+];
+
 impl DbTx<'_> {
+    /// `units` units (market-surveillance departments under the agency's first unit, or at the
+    /// top) and `users` staff spread over them (drafters, cleared for Mật; one in ten Tối mật),
+    /// without passwords: they exist for the pickers and the scope filters, nobody logs in.
+    pub(crate) fn bench_org(
+        &mut self,
+        start_unit: usize,
+        units: usize,
+        start_user: usize,
+        users: usize,
+        unit_ids: &mut Vec<Id>,
+    ) -> Result<()> {
+        use bmnn_core::ports::Tx;
+        let parent = self.list_units()?.first().map(|u| u.id);
+        for i in start_unit..start_unit + units {
+            let id = self.insert_unit(&Unit {
+                id: 0,
+                name: format!("Chi cục Quản lý thị trường số {}", i + 1),
+                parent_id: parent,
+            })?;
+            unit_ids.push(id);
+        }
+        let mut g = Lcg(start_user as u64 + 3);
+        for i in start_user..start_user + users {
+            self.insert_user(&User {
+                id: 0,
+                username: format!("canbo{}", i + 1),
+                full_name: format!("{} {} {}", g.pick(FAMILY), g.pick(GIVEN), i + 1),
+                roles: vec![Role::Drafter],
+                clearance: Some(if i % 10 == 0 {
+                    Level::ToiMat
+                } else {
+                    Level::Mat
+                }),
+                position_id: None,
+                unit_id: (!unit_ids.is_empty()).then(|| unit_ids[i % unit_ids.len()]),
+                active: true,
+            })?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn bench_items(
         &mut self,
         start: usize,
@@ -224,7 +288,28 @@ impl DbTx<'_> {
 }
 
 impl crate::DbStore {
-    /// Benchmark data: `items` items and `entries` register entries, held by `holder`.
+    /// Benchmark organisation: `units` units and `users` users (see `DbTx::bench_org`), in
+    /// transactions of 5,000 rows.
+    pub fn bench_seed_org(&self, units: usize, users: usize) -> Result<()> {
+        let mut unit_ids = Vec::with_capacity(units);
+        let batch = 5_000;
+        let mut done = 0;
+        while done < units {
+            let n = batch.min(units - done);
+            self.with_db(true, |tx| tx.bench_org(done, n, 0, 0, &mut unit_ids))?;
+            done += n;
+        }
+        let mut done = 0;
+        while done < users {
+            let n = batch.min(users - done);
+            self.with_db(true, |tx| tx.bench_org(0, 0, done, n, &mut unit_ids))?;
+            done += n;
+        }
+        Ok(())
+    }
+
+    /// Benchmark data: `items` items and `entries` register entries, held by `holder`, in
+    /// transactions of 20,000 items / 40,000 entries.
     pub fn bench_seed(
         &self,
         items: usize,
@@ -233,7 +318,7 @@ impl crate::DbStore {
         unit: Option<Id>,
     ) -> Result<()> {
         let mut all = Vec::with_capacity(items);
-        let batch = 5_000;
+        let batch = 20_000;
         let mut done = 0;
         while done < items {
             let n = batch.min(items - done);

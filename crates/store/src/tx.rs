@@ -611,6 +611,12 @@ impl Tx for DbTx<'_> {
         load_all(rows)
     }
 
+    fn org_size(&mut self) -> Result<(i64, i64)> {
+        let units = dispatch!(&mut self.conn, c => units::table.count().get_result::<i64>(c).map_err(db_err)?);
+        let users = dispatch!(&mut self.conn, c => users::table.count().get_result::<i64>(c).map_err(db_err)?);
+        Ok((units, users))
+    }
+
     fn insert_position(&mut self, p: &Position) -> Result<Id> {
         let j = to_json(p)?;
         dispatch!(&mut self.conn, c => diesel::insert_into(positions::table).values(positions::data.eq(&j)).returning(positions::id).get_result(c).map_err(db_err))
