@@ -162,6 +162,12 @@ pub enum Command {
         items: usize,
         #[arg(long, default_value_t = 200_000)]
         entries: usize,
+        /// Units added under the agency's first unit.
+        #[arg(long, default_value_t = 0)]
+        units: usize,
+        /// Users (drafters, no password) spread over the added units.
+        #[arg(long, default_value_t = 0)]
+        users: usize,
         #[arg(long = "as", default_value = "vanthu")]
         user: String,
         /// Programme records for the report benchmark, and a history event per item.
@@ -1167,6 +1173,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::BenchSeed {
             items,
             entries,
+            units,
+            users,
             user,
             records,
         } => {
@@ -1177,8 +1185,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .into_iter()
                 .find(|u| u.username == user)
                 .ok_or_else(|| anyhow!("không có người dùng {user}"))?;
+            svc.store.bench_seed_org(units, users)?;
             svc.store.bench_seed(items, entries, u.id, u.unit_id)?;
-            println!("Đã tạo {items} tài liệu và {entries} mục sổ để đo hiệu năng.");
+            println!(
+                "Đã tạo {units} đơn vị, {users} người dùng, {items} tài liệu và {entries} mục sổ để đo hiệu năng."
+            );
             if records > 0 {
                 svc.store.bench_seed_report(records, u.id)?;
                 println!("Đã tạo {records} hồ sơ công tác bảo vệ BMNN để đo hiệu năng.");

@@ -25,6 +25,8 @@ pub trait Tx {
     fn put_agency(&mut self, a: &Agency) -> Result<()>;
     fn insert_unit(&mut self, u: &Unit) -> Result<Id>;
     fn list_units(&mut self) -> Result<Vec<Unit>>;
+    /// How many units and how many users exist (a form picks from a list or searches).
+    fn org_size(&mut self) -> Result<(i64, i64)>;
     fn insert_position(&mut self, p: &Position) -> Result<Id>;
     fn update_position(&mut self, p: &Position) -> Result<()>;
     fn list_positions(&mut self) -> Result<Vec<Position>>;

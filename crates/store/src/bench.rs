@@ -3,7 +3,7 @@
 //! chain, which stays valid because nothing is appended to it). Never used by the product.
 
 use crate::schema::*;
-use crate::tx::{DbTx, to_json};
+use crate::tx::{DbTx, item_columns, search_text, to_json};
 use crate::{db_err, dispatch};
 use bmnn_core::error::Result;
 use bmnn_core::level::Level;
@@ -42,6 +42,9 @@ const WORDS: &[&str] = &[
     "biên giới",
 ];
 
+/// Rows per multi-row INSERT: 11 columns × 1,000 stays under both databases' bind limits.
+const ROWS_PER_INSERT: usize = 1_000;
+
 /// A small deterministic generator (no dependency, same data on every run).
 struct Lcg(u64);
 impl Lcg {
@@ -62,7 +65,71 @@ fn day(g: &mut Lcg, year: i32) -> Date {
     Date::from_calendar_date(year, m, 1 + (g.next() % 28) as u8).expect("date")
 }
 
+/// Family names and given names of the benchmark's people (`bench_org`).
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Đặng", "Bùi",
+];
+const GIVEN: &[&str] = &[
+    "Văn An",
+    "Thị Bình",
+    "Đức Cường",
+    "Thị Dung",
+    "Minh Đức",
+    "Thu Hà",
+    "Quốc Hùng",
+    "Thị Lan",
+    "Văn Long",
+    "Thị Mai",
+    "Hữu Nam",
+    "Thị Oanh",
+    "Văn Phúc",
+    "Thị Quyên",
+    "Đình Sơn",
+    "Thị Thủy",
+];
+
 impl DbTx<'_> {
+    /// `units` units (market-surveillance departments under the agency's first unit, or at the
+    /// top) and `users` staff spread over them (drafters, cleared for Mật; one in ten Tối mật),
+    /// without passwords: they exist for the pickers and the scope filters, nobody logs in.
+    pub(crate) fn bench_org(
+        &mut self,
+        start_unit: usize,
+        units: usize,
+        start_user: usize,
+        users: usize,
+        unit_ids: &mut Vec<Id>,
+    ) -> Result<()> {
+        use bmnn_core::ports::Tx;
+        let parent = self.list_units()?.first().map(|u| u.id);
+        for i in start_unit..start_unit + units {
+            let id = self.insert_unit(&Unit {
+                id: 0,
+                name: format!("Chi cục Quản lý thị trường số {}", i + 1),
+                parent_id: parent,
+            })?;
+            unit_ids.push(id);
+        }
+        let mut g = Lcg(start_user as u64 + 3);
+        for i in start_user..start_user + users {
+            self.insert_user(&User {
+                id: 0,
+                username: format!("canbo{}", i + 1),
+                full_name: format!("{} {} {}", g.pick(FAMILY), g.pick(GIVEN), i + 1),
+                roles: vec![Role::Drafter],
+                clearance: Some(if i % 10 == 0 {
+                    Level::ToiMat
+                } else {
+                    Level::Mat
+                }),
+                position_id: None,
+                unit_id: (!unit_ids.is_empty()).then(|| unit_ids[i % unit_ids.len()]),
+                active: true,
+            })?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn bench_items(
         &mut self,
         start: usize,
@@ -71,7 +138,8 @@ impl DbTx<'_> {
         unit: Option<Id>,
     ) -> Result<Vec<(Id, Level)>> {
         let mut g = Lcg(start as u64 + 7);
-        let mut out = Vec::with_capacity(n);
+        let before: Id = dispatch!(&mut self.conn, c => items::table.select(diesel::dsl::max(items::id)).first::<Option<Id>>(c).map_err(db_err)?).unwrap_or(0);
+        let mut rows = Vec::with_capacity(n);
         for i in start..start + n {
             let level = match g.next() % 20 {
                 0 => Level::TuyetMat,
@@ -142,10 +210,23 @@ impl DbTx<'_> {
                 basis_warning: None,
                 next_copy_no: 1,
             };
-            let id = bmnn_core::ports::Tx::insert_item(self, &item)?;
-            out.push((id, level));
+            rows.push(item_columns!(item, search_text(&item), to_json(&item)?));
         }
-        Ok(out)
+        // Multi-row INSERTs; the search index is written by the items' triggers.
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            dispatch!(&mut self.conn, c => diesel::insert_into(items::table).values(chunk.to_vec()).execute(c).map_err(db_err)?);
+        }
+        // One writer (the benchmark's transaction), so the new rows are those after `before`.
+        let ids = dispatch!(&mut self.conn, c => items::table
+            .filter(items::id.gt(before))
+            .order(items::id)
+            .select((items::id, items::level))
+            .load::<(Id, i16)>(c)
+            .map_err(db_err)?);
+        Ok(ids
+            .into_iter()
+            .map(|(id, l)| (id, Level::from_rank(l).unwrap_or(Level::Mat)))
+            .collect())
     }
 
     pub(crate) fn bench_entries(
@@ -169,6 +250,7 @@ impl DbTx<'_> {
                 next.insert((kind, y), m.unwrap_or(0));
             }
         });
+        let mut rows = Vec::with_capacity(n);
         for i in 0..n {
             let (item_id, level) = items[i % items.len()];
             let kind = kinds[(g.next() % 4) as usize];
@@ -203,28 +285,47 @@ impl DbTx<'_> {
                 ack: None,
                 cancelled: None,
             };
-            let j = to_json(&e)?;
-            let number = *num;
-            dispatch!(&mut self.conn, c => diesel::insert_into(register_entries::table)
-                .values((
-                    register_entries::kind.eq(kind.code()),
-                    register_entries::year.eq(year),
-                    register_entries::number.eq(number),
-                    register_entries::level.eq(level.rank()),
-                    register_entries::item_id.eq(Some(item_id)),
-                    register_entries::to_user.eq(None::<i64>),
-                    register_entries::pending_ack.eq(false),
-                    register_entries::data.eq(&j),
-                ))
-                .execute(c)
-                .map_err(db_err)?);
+            rows.push((
+                register_entries::kind.eq(kind.code()),
+                register_entries::year.eq(year),
+                register_entries::number.eq(*num),
+                register_entries::level.eq(level.rank()),
+                register_entries::item_id.eq(Some(item_id)),
+                register_entries::to_user.eq(None::<i64>),
+                register_entries::pending_ack.eq(false),
+                register_entries::data.eq(to_json(&e)?),
+            ));
+        }
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            dispatch!(&mut self.conn, c => diesel::insert_into(register_entries::table).values(chunk.to_vec()).execute(c).map_err(db_err)?);
         }
         Ok(())
     }
 }
 
 impl crate::DbStore {
-    /// Benchmark data: `items` items and `entries` register entries, held by `holder`.
+    /// Benchmark organisation: `units` units and `users` users (see `DbTx::bench_org`), in
+    /// transactions of 5,000 rows.
+    pub fn bench_seed_org(&self, units: usize, users: usize) -> Result<()> {
+        let mut unit_ids = Vec::with_capacity(units);
+        let batch = 5_000;
+        let mut done = 0;
+        while done < units {
+            let n = batch.min(units - done);
+            self.with_db(true, |tx| tx.bench_org(done, n, 0, 0, &mut unit_ids))?;
+            done += n;
+        }
+        let mut done = 0;
+        while done < users {
+            let n = batch.min(users - done);
+            self.with_db(true, |tx| tx.bench_org(0, 0, done, n, &mut unit_ids))?;
+            done += n;
+        }
+        Ok(())
+    }
+
+    /// Benchmark data: `items` items and `entries` register entries, held by `holder`, in
+    /// transactions of 20,000 items / 40,000 entries.
     pub fn bench_seed(
         &self,
         items: usize,
@@ -233,7 +334,7 @@ impl crate::DbStore {
         unit: Option<Id>,
     ) -> Result<()> {
         let mut all = Vec::with_capacity(items);
-        let batch = 5_000;
+        let batch = 20_000;
         let mut done = 0;
         while done < items {
             let n = batch.min(items - done);

@@ -140,7 +140,36 @@ fn rank(scope: &ReadScope) -> i16 {
     scope.clearance.map_or(0, Level::rank)
 }
 
-fn date_s(d: Option<time::Date>) -> Option<String> {
+/// The stored code of an item's origin.
+pub(crate) fn origin_code(o: Origin) -> &'static str {
+    match o {
+        Origin::Internal => "internal",
+        Origin::Incoming => "incoming",
+    }
+}
+
+/// The columns of an item row from the item, its search text and its JSON: one list for
+/// `insert_item` and the benchmark's batches (`bench.rs`).
+macro_rules! item_columns {
+    ($i:expr, $search:expr, $json:expr) => {
+        (
+            items::level.eq($i.level.rank()),
+            items::status.eq($i.status.code()),
+            items::origin.eq($crate::tx::origin_code($i.origin)),
+            items::unit_id.eq($i.unit_id),
+            items::holder_id.eq($i.holder_id),
+            items::drafter_id.eq($i.drafter_id),
+            items::catalogue_item_id.eq($i.catalogue_item_id),
+            items::expiry.eq($crate::tx::date_s($i.expiry)),
+            items::recall_pending.eq($i.recall_due.is_some() && $i.returned_on.is_none()),
+            items::search.eq($search),
+            items::data.eq($json),
+        )
+    };
+}
+pub(crate) use item_columns;
+
+pub(crate) fn date_s(d: Option<time::Date>) -> Option<String> {
     d.map(bmnn_core::dates::iso)
 }
 
@@ -611,6 +640,12 @@ impl Tx for DbTx<'_> {
         load_all(rows)
     }
 
+    fn org_size(&mut self) -> Result<(i64, i64)> {
+        let units = dispatch!(&mut self.conn, c => units::table.count().get_result::<i64>(c).map_err(db_err)?);
+        let users = dispatch!(&mut self.conn, c => users::table.count().get_result::<i64>(c).map_err(db_err)?);
+        Ok((units, users))
+    }
+
     fn insert_position(&mut self, p: &Position) -> Result<Id> {
         let j = to_json(p)?;
         dispatch!(&mut self.conn, c => diesel::insert_into(positions::table).values(positions::data.eq(&j)).returning(positions::id).get_result(c).map_err(db_err))
@@ -724,24 +759,8 @@ impl Tx for DbTx<'_> {
     fn insert_item(&mut self, i: &SecretItem) -> Result<Id> {
         let j = to_json(i)?;
         let s = search_text(i);
-        let origin = match i.origin {
-            Origin::Internal => "internal",
-            Origin::Incoming => "incoming",
-        };
         dispatch!(&mut self.conn, c => diesel::insert_into(items::table)
-            .values((
-                items::level.eq(i.level.rank()),
-                items::status.eq(i.status.code()),
-                items::origin.eq(origin),
-                items::unit_id.eq(i.unit_id),
-                items::holder_id.eq(i.holder_id),
-                items::drafter_id.eq(i.drafter_id),
-                items::catalogue_item_id.eq(i.catalogue_item_id),
-                items::expiry.eq(date_s(i.expiry)),
-                items::recall_pending.eq(i.recall_due.is_some() && i.returned_on.is_none()),
-                items::search.eq(&s),
-                items::data.eq(&j),
-            ))
+            .values(item_columns!(i, &s, &j))
             .returning(items::id)
             .get_result(c)
             .map_err(db_err))

@@ -97,3 +97,93 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Pickers (ô chọn người, đơn vị) in large organisations: a text box with data-pick becomes a
+// combobox (WAI-ARIA 1.2 list autocomplete) that asks the server for at most 20 names as the
+// user types (GET data-pick?q=…). Choosing puts the label in the box; the server resolves it
+// on submit, so without this script the same box takes a name typed in full.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[data-pick]").forEach(function (box) {
+    var listId = box.id + "-list";
+    var list = document.createElement("ul");
+    list.id = listId;
+    list.className = "pick-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Kết quả tìm");
+    list.hidden = true;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    box.setAttribute("role", "combobox");
+    box.setAttribute("aria-autocomplete", "list");
+    box.setAttribute("aria-expanded", "false");
+    box.setAttribute("aria-controls", listId);
+    box.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
+    var timer = null, asked = 0, active = -1;
+    function close() {
+      list.hidden = true;
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function mark(i) {
+      var items = list.querySelectorAll("li");
+      if (!items.length) { return; }
+      active = (i + items.length) % items.length;
+      items.forEach(function (li, j) { li.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      box.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(li) {
+      box.value = li.textContent;
+      close();
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    function show(answers) {
+      list.textContent = "";
+      answers.forEach(function (a, i) {
+        var li = document.createElement("li");
+        li.id = listId + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = a.label;
+        list.appendChild(li);
+      });
+      status.textContent = answers.length ? answers.length + " kết quả; dùng phím mũi tên để chọn." : "Không tìm thấy.";
+      if (answers.length) {
+        list.hidden = false;
+        box.setAttribute("aria-expanded", "true");
+      } else {
+        close();
+      }
+    }
+    function ask() {
+      var q = box.value.trim();
+      if (!q) { close(); return; }
+      var n = ++asked;
+      var url = box.dataset.pick + (box.dataset.pick.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (answers) { if (n === asked) { show(answers); } })
+        .catch(function () { close(); });
+    }
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 150);
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) { ask(); } else { mark(active + 1); } }
+      else if (e.key === "ArrowUp") { e.preventDefault(); mark(active - 1); }
+      else if (e.key === "Enter" && !list.hidden && active >= 0) { e.preventDefault(); choose(list.querySelectorAll("li")[active]); }
+      else if (e.key === "Escape" && !list.hidden) { e.preventDefault(); close(); }
+    });
+    // mousedown, not click: choosing must happen before the box loses the focus.
+    list.addEventListener("mousedown", function (e) {
+      var li = e.target.closest("li");
+      e.preventDefault();
+      if (li) { choose(li); }
+    });
+    box.addEventListener("blur", close);
+  });
+});

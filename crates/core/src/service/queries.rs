@@ -204,6 +204,12 @@ impl<S: Store> Service<S> {
         self.read(ctx, |a| due_for(a, date))
     }
 
+    /// The agency's own details (name, place, symbol) alone: for headers of registers and
+    /// documents, without loading every unit and user as [`Self::org`] does.
+    pub fn agency(&self, ctx: &Ctx) -> Result<Option<Agency>> {
+        self.read(ctx, |a| a.tx.get_agency())
+    }
+
     pub fn org(&self, ctx: &Ctx) -> Result<OrgView> {
         self.read(ctx, |a| {
             Ok(OrgView {

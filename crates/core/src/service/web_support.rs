@@ -35,7 +35,7 @@ pub(crate) fn parse_ts(s: &str) -> Option<PrimitiveDateTime> {
 impl<S: Store> Service<S> {
     /// True when at least one user exists (otherwise the first-run setup page is shown).
     pub fn has_users(&self) -> Result<bool> {
-        self.store.read(|tx| Ok(!tx.list_users()?.is_empty()))
+        self.store.read(|tx| Ok(tx.org_size()?.1 > 0))
     }
 
     /// Opens a login session for the acting user (new token on every login).

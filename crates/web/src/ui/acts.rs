@@ -46,6 +46,8 @@ pub struct Field {
     pub error: bool,
     /// Legend of the fieldset the field sits in (empty: no fieldset).
     pub group: &'static str,
+    /// A search box's answers (`kind == "pick"`): the picker URL the page's script asks.
+    pub pick: String,
 }
 
 /// Consecutive fields under one legend (`<fieldset>` with `<legend>`); an empty legend is a run
@@ -125,6 +127,8 @@ struct Cx {
     notice: Option<Notice>,
     users: Vec<(Id, String)>,
     units: Vec<(Id, String)>,
+    /// Large organisations choose people and units in a search box, not a list.
+    pick: Option<PickMode>,
     catalogue: Vec<(Id, String, Level)>,
     /// Files attached to the request's item (the scanned copy of an outside decision).
     attachments: Vec<(Id, String)>,
@@ -193,16 +197,24 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
         ActKind::Propose | ActKind::ReceiveIncoming | ActKind::HandOver
     );
     if needs_org {
-        let org = svc.org(ctx)?;
-        // A handover only to someone cleared for the item's level (the service checks again).
-        let level = cx.item.as_ref().map(|i| i.level);
-        cx.users = org
-            .users
-            .iter()
-            .filter(|u| u.active && level.is_none_or(|l| may_receive(u, l)))
-            .map(|u| (u.id, format!("{} ({})", u.full_name, u.username)))
-            .collect();
-        cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
+        let mode = svc.pick_mode(ctx)?;
+        cx.pick = Some(mode);
+        if !mode.search_people || !mode.search_units {
+            let org = svc.org(ctx)?;
+            // A handover only to someone cleared for the item's level (the service checks again).
+            let level = cx.item.as_ref().map(|i| i.level);
+            if !mode.search_people {
+                cx.users = org
+                    .users
+                    .iter()
+                    .filter(|u| u.active && level.is_none_or(|l| may_receive(u, l)))
+                    .map(|u| (u.id, person_label(u)))
+                    .collect();
+            }
+            if !mode.search_units {
+                cx.units = org.units.iter().map(|u| (u.id, u.name.clone())).collect();
+            }
+        }
     }
     if a == ActKind::RegisterOutgoing {
         // Offered to the clerk only; others meet the service's refusal when they submit.
@@ -261,6 +273,7 @@ impl<'a> FB<'a> {
             required,
             error: false,
             group: self.group,
+            pick: String::new(),
         });
         self
     }
@@ -329,6 +342,51 @@ impl<'a> FB<'a> {
         self.f(name, "select", label, hint, false);
         if let Some(last) = self.out.last_mut() {
             last.opts = o;
+        }
+        self
+    }
+    /// A person of the agency: a list when the agency is small, else a search box
+    /// (`/pick/people`, for the item acted on when there is one).
+    fn person(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: impl Into<String>,
+        cx: &Cx,
+        blank: &str,
+    ) -> &mut Self {
+        if !cx.pick.is_some_and(|m| m.search_people) {
+            return self.select(name, label, hint, ids(&cx.users), Some(blank));
+        }
+        let hint = format!(
+            "{} Gõ vài chữ đầu của họ tên hoặc tên đăng nhập rồi chọn; để trống: {}.",
+            hint.into(),
+            blank.trim_matches(|c| c == '—' || c == ' ')
+        );
+        self.f(name, "pick", label, hint, false);
+        let url = match cx.item.as_ref() {
+            Some(i) => format!("/pick/people?item={}", Pid(i.id)),
+            None => "/pick/people".to_string(),
+        };
+        if let Some(last) = self.out.last_mut() {
+            last.pick = url;
+        }
+        self
+    }
+    /// A unit of the agency: a list when there are few, else a search box (`/pick/units`).
+    fn unit(&mut self, name: &'static str, label: &'static str, cx: &Cx) -> &mut Self {
+        if !cx.pick.is_some_and(|m| m.search_units) {
+            return self.select(name, label, "", ids(&cx.units), Some("— không chọn —"));
+        }
+        self.f(
+            name,
+            "pick",
+            label,
+            "Gõ vài chữ đầu của tên đơn vị rồi chọn; để trống: không chọn.",
+            false,
+        );
+        if let Some(last) = self.out.last_mut() {
+            last.pick = "/pick/units".to_string();
         }
         self
     }
@@ -453,7 +511,7 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .num("copies_issued", "Số lượng bản phát hành", format!("Đề xuất phải nêu số lượng bản phát hành ({}).", c(Cite::ClassifyProposal)))
                 .check("copy_allowed", "Được phép sao, chụp", format!("Người có thẩm quyền quyết định được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
                 .text("circulation", "Phạm vi lưu hành", format!("Người có thẩm quyền quyết định phạm vi lưu hành ({}).", c(Cite::ClassifyDecision)))
-                .select("unit_id", "Đơn vị quản lý", "", ids(&cx.units), Some("— không chọn —"))
+                .unit("unit_id", "Đơn vị quản lý", cx)
                 .text("location", "Nơi lưu giữ", "Nơi cất giữ bảo đảm an toàn.")
                 .group("")
                 .act_date();
@@ -541,15 +599,15 @@ fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
                 .date("date", "Ngày đến", DATE_HINT);
         }
         ActKind::HandOver => {
-            b.select(
+            b.person(
                 "to_user_id",
                 "Người nhận trong cơ quan",
                 format!(
                     "Người nhận ký nhận trong hệ thống hoặc trên sổ giấy ({}).",
                     c(Cite::Acknowledge)
                 ),
-                ids(&cx.users),
-                Some("— người ngoài cơ quan —"),
+                cx,
+                "— người ngoài cơ quan —",
             )
             .text(
                 "to_name",
@@ -1321,6 +1379,33 @@ pub async fn submit<S: Store>(
     }
 }
 
+/// The person a form names: a list's token, or a search box's text (a picker's label or a user
+/// name), which the service resolves.
+fn person_of<S: Store>(
+    svc: &Service<S>,
+    ctx: &Ctx,
+    v: &Vals,
+    k: &str,
+) -> Result<Option<Id>, CoreError> {
+    match v.opt(k) {
+        Some(s) if !crate::pubid::Codec::well_formed(s.trim()) => svc.find_person(ctx, k, &s),
+        _ => v.id(k),
+    }
+}
+
+/// The unit a form names: a list's token, or a search box's unit name.
+fn unit_of<S: Store>(
+    svc: &Service<S>,
+    ctx: &Ctx,
+    v: &Vals,
+    k: &str,
+) -> Result<Option<Id>, CoreError> {
+    match v.opt(k) {
+        Some(s) if !crate::pubid::Codec::well_formed(s.trim()) => svc.find_unit(ctx, k, &s),
+        _ => v.id(k),
+    }
+}
+
 fn item_url(id: Id) -> String {
     format!("/items/{}", Pid(id))
 }
@@ -1350,7 +1435,7 @@ fn run<S: Store>(
                     copies_issued: v.num("copies_issued")?.unwrap_or(1),
                     copy_allowed: v.check("copy_allowed"),
                     circulation: v.text("circulation"),
-                    unit_id: v.id("unit_id")?,
+                    unit_id: unit_of(svc, ctx, v, "unit_id")?,
                     location: v.text("location"),
                     shorter_expiry: v.date("shorter_expiry")?,
                     date,
@@ -1408,10 +1493,10 @@ fn run<S: Store>(
                     copies: v.num("copies")?,
                     copy_allowed: v.check("copy_allowed"),
                     expiry: v.date("expiry")?,
-                    named_recipient_id: v.id("named_recipient_id")?,
+                    named_recipient_id: person_of(svc, ctx, v, "named_recipient_id")?,
                     urgent: v.check("urgent"),
                     recall_due: v.date("recall_due")?,
-                    unit_id: v.id("unit_id")?,
+                    unit_id: unit_of(svc, ctx, v, "unit_id")?,
                     location: v.text("location"),
                     note: v.opt("note"),
                     date,
@@ -1425,7 +1510,7 @@ fn run<S: Store>(
                 ctx,
                 HandOverCmd {
                     item_id,
-                    to_user_id: v.id("to_user_id")?,
+                    to_user_id: person_of(svc, ctx, v, "to_user_id")?,
                     to_name: v.opt("to_name"),
                     quantity: v.num("quantity")?.unwrap_or(1),
                     note: v.opt("note"),

@@ -25,6 +25,7 @@ pub mod guard;
 pub mod headers;
 pub mod inbox;
 mod pages;
+mod pick;
 mod programme;
 mod registers;
 mod scan;
@@ -118,6 +119,8 @@ fn routes<S: Store>() -> Routes<S> {
         .get("/acts/{code}", A::SignedIn, acts::form_page::<S>)
         .get("/acts/{code}/rules", A::SignedIn, acts::rules_fragment::<S>)
         .post("/acts/{code}", A::SignedIn, acts::submit::<S>)
+        .get("/pick/people", A::SignedIn, pick::people::<S>)
+        .get("/pick/units", A::SignedIn, pick::units::<S>)
         .post(
             "/items/{id}/attachments",
             A::Roles(access::ATTACHERS),

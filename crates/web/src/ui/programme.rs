@@ -1314,7 +1314,7 @@ pub async fn form_docx<S: Store>(
     let ctx = ctx_for(me.user.id);
     let kind2 = kind.clone();
     let res = call(&st, &me, move |svc| {
-        let agency = svc.org(&ctx)?.agency.unwrap_or(bmnn_core::model::Agency {
+        let agency = svc.agency(&ctx)?.unwrap_or(bmnn_core::model::Agency {
             name: "Cơ quan chưa đặt tên".into(),
             superior: None,
             place: "Hà Nội".into(),

@@ -134,7 +134,7 @@ async fn load<S: Store>(
     let ctx = ctx_for(me.user.id);
     call(st, me, move |svc| {
         let b = svc.register_book(&ctx, kind, year, offset, limit)?;
-        let agency = svc.org(&ctx)?.agency;
+        let agency = svc.agency(&ctx)?;
         Ok((b, agency))
     })
     .await

@@ -68,6 +68,16 @@ const SIGNED_IN: &[(&str, &str, &str)] = &[
         "the rules of a typed date for an act's form; its item or request through the clearance filter",
     ),
     (
+        "GET",
+        "/pick/people",
+        "names of active people for a form's search box (as the forms' lists showed them); an item through the clearance filter",
+    ),
+    (
+        "GET",
+        "/pick/units",
+        "unit names for a form's search box (as the forms' lists showed them)",
+    ),
+    (
         "POST",
         "/attachments/{id}/view",
         "viewing through the clearance filter, logged",

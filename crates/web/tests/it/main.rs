@@ -35,6 +35,7 @@ mod ui_clearance;
 mod ui_client;
 mod ui_csrf;
 mod ui_inbox;
+mod ui_pick;
 mod ui_programme;
 mod ui_session;
 mod ui_wording;
