@@ -671,9 +671,9 @@ fn incident_states_steering_committees_and_key_posts_are_records_the_report_coun
             .flat_map(|s| s.facts.clone())
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(said.contains("đã kết luận 1/1 vụ"), "{said}");
+        assert!(said.contains("kết luận 1/1 vụ"), "{said}");
         assert!(
-            said.contains("12/12 đơn vị đã thành lập, kiện toàn Ban Chỉ đạo"),
+            said.contains("12/12 đơn vị đã thành lập và kiện toàn Ban Chỉ đạo"),
             "{said}"
         );
         assert!(said.contains("với 2 người đảm nhiệm"), "{said}");

@@ -433,6 +433,7 @@ pub const REPORT_FOOTNOTES: &[&str] = &[
     "directives-decision",
     "directives-other",
     "inspected-units",
+    "inspections-subordinate",
     "equipment-units",
     "units-reported",
 ];

@@ -1730,9 +1730,20 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
         .map(|t| t.record)
         .filter(|t| p.contains(t.date))
         .collect();
+    // Who organised the sessions: those of the subordinate units when there are any (the
+    // agency's own need no list), else every organiser.
+    let by_subordinates = trainings
+        .iter()
+        .any(|t| t.organised_by == OrganisedBy::Subordinate);
     d.notes.insert(
         "trainings",
-        listed(trainings.iter().map(|t| t.organiser.clone()), ""),
+        listed(
+            trainings
+                .iter()
+                .filter(|t| !by_subordinates || t.organised_by == OrganisedBy::Subordinate)
+                .map(|t| t.organiser.clone()),
+            "",
+        ),
     );
 
     let mut issued: Vec<Directive> = typed::<Directive>(records)
@@ -1805,8 +1816,36 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
         .filter(|x| p.contains(x.date))
         .collect();
     inspections.sort_by_key(|x| x.date);
+    // The subordinate units' own inspections, by inspecting unit: "Công an Tỉnh 03 lượt/41
+    // đơn vị" (rounds, units inspected), in first-seen order.
+    let mut by_inspector: Vec<(String, u64, u64)> = Vec::new();
+    for x in inspections
+        .iter()
+        .filter(|x| x.organised_by == OrganisedBy::Subordinate)
+    {
+        let name = clean(&x.inspector);
+        match by_inspector.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, r, u)) => {
+                *r += 1;
+                *u += x.units_inspected();
+            }
+            None => by_inspector.push((name, 1, x.units_inspected())),
+        }
+    }
+    d.notes.insert(
+        "inspections-subordinate",
+        by_inspector
+            .into_iter()
+            .filter(|(n, _, _)| !n.is_empty())
+            .map(|(n, r, u)| format!("{n}: {} lượt/{} đơn vị", two(r), two(u)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
     let mut by_year: Vec<(i32, Vec<String>)> = Vec::new();
-    for x in &inspections {
+    for x in inspections
+        .iter()
+        .filter(|x| x.organised_by == OrganisedBy::Own)
+    {
         match by_year.last_mut() {
             Some((y, v)) if *y == x.date.year() => v.extend(x.units.iter().cloned()),
             _ => by_year.push((x.date.year(), x.units.clone())),
@@ -2505,9 +2544,9 @@ mod tests {
         let facts = writer.topics(&topics).0.join(" ");
         for want in [
             "Sở Công Thương đã tổ chức 1 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 2 lượt đơn vị, ngoài ra, các cơ quan, đơn vị, địa phương đã tổ chức 2 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 48 lượt đơn vị trực thuộc",
-            "Đến nay, đã kết luận 1/2 vụ, còn 1 vụ đang xác minh.",
+            "Đến nay, đã điều tra, xác minh, kết luận 1/2 vụ lộ, mất bí mật nhà nước, còn 1 vụ đang xác minh.",
             "2 đơn vị đã được trang bị 3 bộ con dấu mật.",
-            "Đối với cấp dưới, 1/2 đơn vị đã thành lập, kiện toàn Ban Chỉ đạo",
+            "Đối với cấp dưới, 1/2 đơn vị đã thành lập và kiện toàn Ban Chỉ đạo",
             "Đã xác định 2 vị trí trọng yếu, cơ mật với 3 người đảm nhiệm; 2 người đã được thẩm tra",
         ] {
             assert!(facts.contains(want), "{want} not in {facts}");

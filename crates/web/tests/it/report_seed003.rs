@@ -124,7 +124,7 @@ fn documents(i: usize) -> Vec<Value> {
 /// Trainings (seed §II.2, footnotes 4–5): the province's own session for 740, then 17
 /// sessions of the agencies for 2.215 people; one more after the period.
 fn trainings() -> Vec<(&'static str, &'static str, u32)> {
-    let mut v = vec![("2021-01-15", "Ủy ban nhân dân Tỉnh", 740)];
+    let mut v = vec![("2021-01-15", PROVINCE, 740)];
     let organisers = [
         "Công an Tỉnh",
         "Sở Nội vụ",
@@ -336,6 +336,8 @@ async fn enter_seed(app: &TestApp) {
                 "recovered": x.channel == "improper-provision",
                 "taken_down": x.channel != "improper-provision",
                 "discipline": {"disciplined": (i == 0) as u32, "criticised": if i == 12 { 0 } else { 3 }},
+                "state": "concluded", "state_on": x.date,
+                "outcome": "Đã xác minh, kết luận; thu hồi, tháo gỡ tài liệu",
             }),
         )
         .await;
@@ -345,6 +347,7 @@ async fn enter_seed(app: &TestApp) {
             app,
             "training",
             json!({"date": date, "kind": "training", "organiser": organiser,
+                   "organised_by": if organiser == PROVINCE { "own" } else { "subordinate" },
                    "audience": "Cán bộ, công chức, viên chức", "participants": participants}),
         )
         .await;
@@ -378,7 +381,66 @@ async fn enter_seed(app: &TestApp) {
         )
         .await;
     }
+    // Footnote 12: 14 agencies inspected their own units, 20 rounds over 277 units; each
+    // round a record, the agency's units shared out over its rounds.
+    for (agency, rounds, units) in SUBORDINATE_INSPECTIONS {
+        for r in 0..*rounds {
+            let count = units / rounds + u32::from(r < units % rounds);
+            add(
+                app,
+                "inspection",
+                json!({"date": "2022-11-15", "kind": "inspection", "inspector": agency,
+                       "organised_by": "subordinate", "units": [], "units_count": count}),
+            )
+            .await;
+        }
+    }
+    // Seed §II.3: 12/12 districts and cities have their steering committee.
+    for unit in DISTRICTS {
+        add(
+            app,
+            "steering-committee",
+            json!({"unit": unit, "as_of": "2023-06-30", "body": "committee",
+                   "decision_ref": "Quyết định kiện toàn Ban Chỉ đạo", "decision_date": "2022-07-01"}),
+        )
+        .await;
+    }
 }
+
+const PROVINCE: &str = "Ủy ban nhân dân Tỉnh";
+
+/// Footnote 12: agency, rounds, units inspected.
+const SUBORDINATE_INSPECTIONS: &[(&str, u32, u32)] = &[
+    ("Công an Tỉnh", 3, 41),
+    ("Bộ Chỉ huy Bộ đội Biên phòng Tỉnh", 2, 7),
+    ("Sở Giáo dục và Đào tạo", 1, 55),
+    ("Ủy ban nhân dân thành phố Cao Lãnh", 1, 7),
+    ("Ủy ban nhân dân thành phố Sa Đéc", 1, 9),
+    ("Ủy ban nhân dân thành phố Hồng Ngự", 1, 7),
+    ("Ủy ban nhân dân huyện Hồng Ngự", 2, 29),
+    ("Ủy ban nhân dân huyện Tân Hồng", 1, 16),
+    ("Ủy ban nhân dân huyện Tam Nông", 1, 17),
+    ("Ủy ban nhân dân huyện Thanh Bình", 1, 21),
+    ("Ủy ban nhân dân huyện Cao Lãnh", 2, 16),
+    ("Ủy ban nhân dân huyện Châu Thành", 1, 8),
+    ("Ủy ban nhân dân huyện Lai Vung", 1, 20),
+    ("Ủy ban nhân dân huyện Lấp Vò", 2, 24),
+];
+
+const DISTRICTS: &[&str] = &[
+    "Thành phố Cao Lãnh",
+    "Thành phố Sa Đéc",
+    "Thành phố Hồng Ngự",
+    "Huyện Hồng Ngự",
+    "Huyện Tân Hồng",
+    "Huyện Tam Nông",
+    "Huyện Thanh Bình",
+    "Huyện Cao Lãnh",
+    "Huyện Tháp Mười",
+    "Huyện Châu Thành",
+    "Huyện Lai Vung",
+    "Huyện Lấp Vò",
+];
 
 fn zip_part(bytes: &[u8], name: &str) -> Option<String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
@@ -505,6 +567,10 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
         .filter(|d| d.0 == "letter" && in_period(d.2))
         .count();
     let units = INSPECTED_2022.len() + INSPECTED_2023.len();
+    let sub_rounds: u32 = SUBORDINATE_INSPECTIONS.iter().map(|x| x.1).sum();
+    let sub_units: u32 = SUBORDINATE_INSPECTIONS.iter().map(|x| x.2).sum();
+    let own_tr: Vec<_> = tr.iter().filter(|t| t.1 == PROVINCE).collect();
+    let own_participants: u32 = own_tr.iter().map(|t| t.2).sum();
     let stamps: u32 = STAMPS.iter().map(|s| s.1).sum();
     let f = &m["figures"];
     assert_eq!(f["incidents"]["incidents"], inc.len());
@@ -525,7 +591,25 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
     assert_eq!(f["incidents"]["criticised"], criticised);
     assert_eq!(f["training"]["sessions"], tr.len());
     assert_eq!(f["training"]["participants"], participants);
-    assert_eq!(f["inspections"]["units_inspected"], units);
+    assert_eq!(
+        f["inspections"]["units_inspected"],
+        units + sub_units as usize
+    );
+    assert_eq!(f["inspections"]["own_units_inspected"], units);
+    assert_eq!(f["inspections"]["subordinate_rounds"], sub_rounds);
+    assert_eq!(f["inspections"]["subordinate_units_inspected"], sub_units);
+    assert_eq!(f["training"]["own_sessions"], own_tr.len());
+    assert_eq!(
+        f["training"]["subordinate_sessions"],
+        tr.len() - own_tr.len()
+    );
+    assert_eq!(f["incidents"]["concluded"], inc.len());
+    assert_eq!(f["steering"]["committees"], DISTRICTS.len());
+    // The seed's split, as a check of the hand count itself.
+    assert_eq!(
+        (own_tr.len(), tr.len() - own_tr.len(), sub_rounds, sub_units),
+        (1, 17, 20, 277)
+    );
     assert_eq!(f["inspections"]["findings"], FINDINGS.len());
     assert_eq!(f["equipment"]["stamps"], stamps);
     // The seed's own figures, as a check of the hand count itself.
@@ -551,12 +635,30 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
         format!("{} vụ lộ, mất tài liệu bí mật nhà nước", inc.len()),
         format!("{internet} vụ lộ bí mật nhà nước trên mạng internet"),
         format!("{improper} vụ cung cấp tài liệu bí mật nhà nước trái quy định của pháp luật"),
-        format!("{} buổi tập huấn", tr.len()),
+        format!("{} buổi tập huấn", own_tr.len()),
         format!(
             "cho {}",
-            bmnn_core::programme::reports::num(participants as u64)
+            bmnn_core::programme::reports::num(own_participants as u64)
+        ),
+        format!(
+            "{} buổi tập huấn cho {}",
+            tr.len() - own_tr.len(),
+            bmnn_core::programme::reports::num((participants - own_participants) as u64)
         ),
         format!("tại {units} lượt đơn vị"),
+        format!(
+            "{sub_rounds} cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại {sub_units} lượt đơn vị trực thuộc"
+        ),
+        format!(
+            "kết luận {}/{} vụ lộ, mất bí mật nhà nước",
+            inc.len(),
+            inc.len()
+        ),
+        format!(
+            "{}/{} đơn vị đã thành lập và kiện toàn Ban Chỉ đạo",
+            DISTRICTS.len(),
+            DISTRICTS.len()
+        ),
         format!("({stamps} con dấu)"),
         format!("{letters} văn bản chỉ đạo"),
         "Kế hoạch số 293/KH-UBND ngày 15 tháng 12 năm 2020 về tập huấn chuyên sâu".into(),
@@ -571,6 +673,8 @@ async fn the_three_year_review_of_seed_003_counts_the_records_and_writes_them_as
         "Mạng xã hội (03 vụ)".into(),
         "Công văn số 625/UBND-TCD-NC, ngày 15/12/2020 của Ủy ban nhân dân Tỉnh".into(),
         "Năm 2022: kiểm tra công tác bảo vệ bí mật nhà nước đối với: Cục Hải quan Tỉnh".into(),
+        "Công an Tỉnh: 03 lượt/41 đơn vị; Bộ Chỉ huy Bộ đội Biên phòng Tỉnh: 02 lượt/07 đơn vị"
+            .into(),
     ] {
         assert!(notes.contains(&want), "«{want}» in the footnotes: {notes}");
     }
