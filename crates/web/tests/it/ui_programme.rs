@@ -844,6 +844,7 @@ async fn the_review_period_title_and_date_are_set_on_the_page_and_remembered() {
                     ("date", date),
                     ("kind", "training"),
                     ("organiser", "Công an Tỉnh"),
+                    ("organised_by", "own"),
                     ("audience", "Cán bộ"),
                     ("participants", n),
                 ],
