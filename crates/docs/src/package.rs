@@ -130,7 +130,7 @@ impl Package {
                 "{}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" ",
                 "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" ",
                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
-                "<dc:title>{}</dc:title><dc:creator>bmnn</dc:creator><dc:language>vi-VN</dc:language>",
+                "<dc:title>{}</dc:title><dc:language>vi-VN</dc:language>",
                 "</cp:coreProperties>\n"
             ),
             XML_DECL,
@@ -185,10 +185,12 @@ const ROOT_RELS: &str = concat!(
     "</Relationships>\n"
 );
 
+/// The extended properties, with no application named: an official document is the agency's,
+/// and never names the software that printed it (issue 14).
 const APP_XML: &str = concat!(
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
     "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">",
-    "<Application>bmnn</Application></Properties>\n"
+    "</Properties>\n"
 );
 
 const SETTINGS_XML: &str = concat!(

@@ -224,6 +224,17 @@ fn missing_fields_and_bad_tables_are_typed_errors() {
 }
 
 #[test]
+fn no_part_names_the_software() {
+    for doc in [report(), letter(), tiny_report()] {
+        let docx = render(&doc);
+        for (name, xml) in &docx.parts {
+            // "BMNN" (bí mật nhà nước) is the domain's abbreviation; "bmnn" the software.
+            assert!(!xml.contains("bmnn"), "{name} names the software: {xml}");
+        }
+    }
+}
+
+#[test]
 fn snapshot_of_a_tiny_report() {
     let docx = render(&tiny_report());
     insta::assert_snapshot!("tiny_report_document", docx.document());
