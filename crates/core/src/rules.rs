@@ -300,6 +300,10 @@ pub struct ReportSentence {
     pub text: String,
     #[serde(default)]
     pub parts: Vec<String>,
+    /// What joins the `parts` (", " when absent; "; " between clauses with subjects of
+    /// their own).
+    #[serde(default)]
+    pub joiner: Option<String>,
     #[serde(default)]
     pub empty: Option<String>,
 }

@@ -222,6 +222,7 @@ pub fn key_name(key: &str) -> Option<&'static str> {
         "topic" => "nội dung",
         "when" => "số liệu quyết định có viết câu",
         "parts" => "các vế câu",
+        "joiner" => "dấu nối các vế câu",
         "empty" => "câu khi không có số liệu",
         "heading" => "tiêu đề",
         "tables" => "bảng số liệu",

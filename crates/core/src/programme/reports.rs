@@ -2077,7 +2077,7 @@ impl ProseWriter<'_> {
         if text.contains("{parts}") && parts.is_empty() {
             return None;
         }
-        self.fill(text, Some(&parts.join(", ")))
+        self.fill(text, Some(&parts.join(s.joiner.as_deref().unwrap_or(", "))))
     }
 
     /// Numbers the footnote marks of a filled sentence: the text shown (marks as superscript
@@ -2204,6 +2204,7 @@ mod tests {
             when: when.map(str::to_string),
             text: text.into(),
             parts: parts.iter().map(|p| p.to_string()).collect(),
+            joiner: None,
             empty: empty.map(str::to_string),
         }
     }
@@ -2543,7 +2544,7 @@ mod tests {
         .map(String::from);
         let facts = writer.topics(&topics).0.join(" ");
         for want in [
-            "Sở Công Thương đã tổ chức 1 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 2 lượt đơn vị, ngoài ra, các cơ quan, đơn vị, địa phương đã tổ chức 2 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 48 lượt đơn vị trực thuộc",
+            "Sở Công Thương đã tổ chức 1 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 2 lượt đơn vị; ngoài ra, các cơ quan, đơn vị, địa phương đã tổ chức 2 cuộc kiểm tra công tác bảo vệ bí mật nhà nước tại 48 lượt đơn vị trực thuộc",
             "Đến nay, đã điều tra, xác minh, kết luận 1/2 vụ lộ, mất bí mật nhà nước, còn 1 vụ đang xác minh.",
             "2 đơn vị đã được trang bị 3 bộ con dấu mật.",
             "Đối với cấp dưới, 1/2 đơn vị đã thành lập và kiện toàn Ban Chỉ đạo",
