@@ -569,7 +569,8 @@ impl Names<'_> {
             "sections" => format!("phần «{}»", s("heading")),
             "incident_sections" => format!("phần báo cáo đột xuất «{}»", s("heading")),
             "multi_year_sections" => format!("phần báo cáo sơ kết, tổng kết «{}»", s("heading")),
-            "sentences" => format!("câu văn báo cáo «{}»", shorten(s("text"))),
+            // A sentence's text names figure slots in code: counted, never quoted.
+            "sentences" => format!("câu văn báo cáo thứ {}", i + 1),
             "columns" => format!("cột «{}»", s("title")),
             _ => format!("mục thứ {}", i + 1),
         }
@@ -942,5 +943,24 @@ mod tests {
         );
         let unreadable = describe_texts(Some(b), "x = ");
         assert_eq!(unreadable, vec!["Không đọc được tệp (sai cú pháp)."]);
+    }
+    #[test]
+    fn a_changed_report_sentence_is_named_but_its_slots_never_shown() {
+        let b = regime_b();
+        let over = b.replacen(
+            "{agency} đã tổ chức {own_sessions} buổi",
+            "{agency} tổ chức {own_sessions} buổi",
+            1,
+        );
+        assert_ne!(over, b, "the sentence is in the embedded rules");
+        let lines = describe_texts(Some(b), &over);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("Bố cục báo cáo"), "{}", lines[0]);
+        assert!(lines[0].contains("câu văn báo cáo"), "{}", lines[0]);
+        assert!(
+            !lines[0].contains('{') && !lines[0].contains('_'),
+            "{}",
+            lines[0]
+        );
     }
 }
