@@ -1692,7 +1692,7 @@ impl PlanTaskText {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |m: &str| CoreError::invalid("tasks", &format!("dòng {}: {m}", i + 1));
+            let bad = |m: &str| CoreError::invalid("tasks", format!("dòng {}: {m}", i + 1));
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
             let [group, text, unit, when] = parts[..] else {
                 return Err(bad(
