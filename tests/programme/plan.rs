@@ -89,6 +89,9 @@ fn the_plan_of_2026_comes_from_the_rules_in_the_seed_layout() {
 
         let bytes = docx_of(&m);
         let t = docx_text(&bytes);
+        if std::env::var_os("BMNN_PLAN_PRINT").is_some() && b == "sqlite" {
+            println!("{t}");
+        }
         for s in [
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
