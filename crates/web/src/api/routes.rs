@@ -16,8 +16,8 @@ use bmnn_core::ports::Store;
 use bmnn_core::service::{
     AcknowledgeCmd, AdjustCmd, CancelRecordCmd, CompleteCmd, CopyRequestCmd,
     DecideClassificationCmd, DecideCmd, DeclassifyCmd, DestroyCmd, DisposeCmd, EndAssignmentCmd,
-    ExtendCmd, HandOverCmd, IncidentReportedCmd, NewCatalogue, NewDelegation, NewPosition,
-    NoticeDoneCmd, ProduceCopiesCmd, ProposeCmd, ProvideCmd, ReceiveIncomingCmd,
+    ExtendCmd, HandOverCmd, IncidentReportedCmd, IssuePlanCmd, NewCatalogue, NewDelegation,
+    NewPosition, NoticeDoneCmd, ProduceCopiesCmd, ProposeCmd, ProvideCmd, ReceiveIncomingCmd,
     RegisterOutgoingCmd, RemedyDoneCmd, RepurposeCmd, SubordinateReceivedCmd, TakeOutCmd,
     TaskDoneCmd, UserChange, WipeCmd,
 };
@@ -411,7 +411,7 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(cmd_body::<IncidentReportedCmd>(Some("incident_id")))
             .ok(200, stored("Incident")),
-        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
+        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year, annual-plan) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
             .ok(200, r("ReportModel")),
@@ -430,6 +430,10 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
         route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
             .roles(access::REPORTERS)
             .ok(200, r("ReportBundle")),
+        route(M::POST, "/programme/plans/issue", p::issue_plan::<S>, "issuePlan", "Báo cáo", "Ban hành kế hoạch công tác bảo vệ BMNN năm: ghi nhận số, ngày ban hành và tạo hồ sơ kế hoạch với các nhiệm vụ để theo dõi (plan_already_issued nếu năm đó đã có kế hoạch)")
+            .roles(access::REPORTERS)
+            .body(cmd_body::<IssuePlanCmd>(None))
+            .ok(201, stored("AnnualPlan")),
         route(M::POST, "/programme/unit-keys", p::register_key::<S>, "registerUnitKey", "Báo cáo", "Đăng ký khóa công khai của đơn vị cấp dưới (64 chữ số hex)")
             .roles(access::PROGRAMME_KEEPERS)
             .body(obj(&[("unit", ne(), true), ("public_key", json!({"type": "string", "pattern": "^\\s*[0-9a-f]{64}\\s*$"}), true)]))
