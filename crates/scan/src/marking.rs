@@ -317,7 +317,7 @@ impl MarkingDetector {
             if matched[i] || matched[i + 1] || a.part != b.part || a.page != b.page {
                 continue;
             }
-            if word_count(&a.text) > 5 || word_count(&b.text) > 5 {
+            if more_words_than(&a.text, 5) || more_words_than(&b.text, 5) {
                 continue;
             }
             if let Some(h) = self.test_block(&[a, b], i, doc_has_diacritics, &mut quick) {
@@ -368,13 +368,14 @@ impl MarkingDetector {
         // Cheap prefilter on the fast fold: most blocks contain no candidate at all. Folded into
         // the caller's buffer (one allocation per document, not two per block).
         quick.clear();
-        normalize::fold_into(&raw, quick);
-        quick.retain(|c| !c.is_whitespace());
+        normalize::fold_compact_into(&raw, quick);
         let quick = quick.as_str();
         let plausible = self.ac.as_ref().is_some_and(|ac| ac.is_match(quick))
             || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
-            // Cyrillic/Greek look-alikes are mapped only by the full normaliser.
-            || raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF));
+            // Cyrillic/Greek look-alikes are mapped only by the full normaliser (U+0370..U+04FF
+            // have the UTF-8 lead bytes CD..D3: the bytes are looked at first).
+            || (raw.bytes().any(|b| (0xCD..=0xD3).contains(&b))
+                && raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF)));
         let legacy_like =
             raw.len() <= 200 && (legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw));
         if !plausible && !legacy_like {
@@ -553,8 +554,10 @@ fn exact_prefix_len(exact: &str, n: usize) -> usize {
     exact.len()
 }
 
-fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+/// Whether `s` has more than `n` words (counts no further than `n + 1`: a paragraph is not read
+/// to its end to learn that it is not a short line).
+fn more_words_than(s: &str, n: usize) -> bool {
+    s.split_whitespace().nth(n).is_some()
 }
 
 /// A block's text without padding a reader does not see: zero-width and other invisible
@@ -563,34 +566,7 @@ fn word_count(s: &str) -> usize {
 /// block-length limit with trailing spaces, no-break spaces or zero-width spaces must still be
 /// tested. Returns the text unchanged (same length) when there was no padding.
 pub(crate) fn strip_padding(s: &str) -> std::borrow::Cow<'_, str> {
-    let invisible = |c: char| {
-        matches!(
-            c,
-            '\u{00AD}'
-                | '\u{034F}'
-                | '\u{061C}'
-                | '\u{115F}'
-                | '\u{1160}'
-                | '\u{17B4}'
-                | '\u{17B5}'
-                | '\u{180B}'..='\u{180F}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{3164}'
-                | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-                | '\u{FFF0}'..='\u{FFF8}'
-                | '\u{E0000}'..='\u{E0FFF}'
-        )
-    };
-    if !s
-        .chars()
-        .any(|c| invisible(c) || (c.is_whitespace() && c != ' '))
-        && !s.contains("  ")
-        && s.trim() == s
-    {
+    if !has_padding(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len().min(1024));
@@ -610,4 +586,111 @@ pub(crate) fn strip_padding(s: &str) -> std::borrow::Cow<'_, str> {
         out.push(c);
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether [`strip_padding`] changes `s`: an invisible character, white space other than a
+/// single space between words, or a space at either end. Read byte by byte: a character is
+/// decoded only when its lead byte is one of those of the invisible and white-space characters
+/// (C2, CD, D8, E1 but not the Vietnamese letters E1 BA/BB, E2, E3, EF, F3).
+fn has_padding(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return true;
+    }
+    let mut prev_space = false;
+    for (i, &x) in b.iter().enumerate() {
+        match x {
+            b' ' => {
+                if prev_space {
+                    return true;
+                }
+                prev_space = true;
+                continue;
+            }
+            9..=13 => return true,
+            0xE1 if matches!(b.get(i + 1), Some(0xBA | 0xBB)) => {}
+            0xC2 | 0xCD | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF3 => {
+                if let Some(c) = s.get(i..).and_then(|t| t.chars().next())
+                    && (invisible(c) || (c.is_whitespace() && c != ' '))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        prev_space = false;
+    }
+    false
+}
+
+/// Characters a reader does not see (removed by [`strip_padding`]).
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character scan `has_padding` replaces: what `strip_padding` removes or collapses.
+    fn padded_by_chars(s: &str) -> bool {
+        s.chars()
+            .any(|c| invisible(c) || (c.is_whitespace() && c != ' '))
+            || s.contains("  ")
+            || s.trim() != s
+    }
+
+    #[test]
+    fn padding_check_by_bytes_equals_the_character_scan() {
+        // Every code point of the planes that hold letters, spaces and invisible characters,
+        // alone, between Vietnamese letters and next to spaces.
+        let cps = (0..0x3400u32)
+            .chain(0xFE00..0x10000)
+            .chain(0xE0000..0xE0100);
+        for c in cps.filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("MẬT{c}ỹ"),
+                format!("tối {c}mật"),
+                format!("ạ{c} "),
+                format!("{c}{c}"),
+            ] {
+                assert_eq!(
+                    has_padding(&s),
+                    padded_by_chars(&s),
+                    "U+{:04X} in {s:?}",
+                    c as u32
+                );
+                let stripped = strip_padding(&s);
+                assert_eq!(
+                    matches!(stripped, std::borrow::Cow::Borrowed(_)),
+                    !padded_by_chars(&s),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        for s in ["", " ", "a  b", "TUYỆT MẬT", "tuyệt\u{A0}mật", "x\ty"] {
+            assert_eq!(has_padding(s), padded_by_chars(s), "{s:?}");
+        }
+    }
 }

@@ -304,13 +304,24 @@ fn fast_entry(c: char) -> u32 {
 }
 
 /// Per-code-point results of the general path for the fast lane's characters: the exact-view
-/// character (or [`FAST_DROP`] / [`FAST_OTHER`]) and the folded-view character of that result
-/// (or [`FAST_DROP`]), as [`fast_entry`] values. Built from `exact_char` and `fold_class`
-/// themselves, so both lanes agree.
+/// character (dropped, or outside the lane) and the folded-view character of that result (or
+/// [`FAST_DROP`]). Built from `exact_char` and `fold_class` themselves, so both lanes agree.
 struct FastTables {
-    exact: Vec<u32>,
-    folded: Vec<u32>,
+    /// The lane's entry per code point: one load per character.
+    lane: Vec<LaneEntry>,
 }
+
+/// What the lane does with one source character: the exact-view character `ch` (its UTF-8
+/// length in `elen`; 0 = dropped, [`LANE_OTHER`] = outside the lane) and the folded-view bytes
+/// as a [`fast_entry`] value (or [`FAST_DROP`]).
+#[derive(Clone, Copy)]
+struct LaneEntry {
+    ch: char,
+    elen: u8,
+    folded: u32,
+}
+
+const LANE_OTHER: u8 = u8::MAX;
 
 fn fast_tables() -> &'static FastTables {
     static T: OnceLock<FastTables> = OnceLock::new();
@@ -353,51 +364,113 @@ fn fast_tables() -> &'static FastTables {
                 }
             }
         }
-        FastTables { exact, folded }
+        let lane = exact
+            .iter()
+            .zip(&folded)
+            .map(|(&e, &f)| match e {
+                FAST_OTHER => LaneEntry {
+                    ch: ' ',
+                    elen: LANE_OTHER,
+                    folded: FAST_DROP,
+                },
+                FAST_DROP => LaneEntry {
+                    ch: ' ',
+                    elen: 0,
+                    folded: FAST_DROP,
+                },
+                _ => {
+                    let len = (e >> 24) as usize;
+                    let bytes = e.to_le_bytes();
+                    let ch = std::str::from_utf8(&bytes[..len])
+                        .ok()
+                        .and_then(|s| s.chars().next());
+                    match ch {
+                        Some(ch) => LaneEntry {
+                            ch,
+                            elen: len as u8,
+                            folded: f,
+                        },
+                        None => LaneEntry {
+                            ch: ' ',
+                            elen: LANE_OTHER,
+                            folded: FAST_DROP,
+                        },
+                    }
+                }
+            })
+            .collect();
+        FastTables { lane }
     })
 }
 
-/// Exact-view byte of an ASCII byte: whitespace becomes a space, letters lower case, the rest kept.
-const ASCII_EXACT: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        let b = i as u8;
-        t[i] = match b {
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => b' ',
-            b'A'..=b'Z' => b + 32,
-            _ => b,
+/// Byte length of a UTF-8 sequence by its lead byte (continuation bytes never lead in a `str`;
+/// 4 = outside the fast lane).
+const UTF8_LEN: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut i = 0xC0;
+    while i < 256 {
+        t[i] = if i < 0xE0 {
+            2
+        } else if i < 0xF0 {
+            3
+        } else {
+            4
         };
         i += 1;
     }
     t
 };
 
+/// Appends one table entry (1–3 bytes) at `*o` of a pre-sized buffer, or nothing for
+/// [`FAST_DROP`] or a space that follows a space (`*space`); `None` if the buffer is short.
 #[inline(always)]
-fn push_entry(text: &mut Vec<u8>, map: &mut Vec<u32>, entry: u32, at: u32) {
-    // Fixed pushes per length (a variable-length copy would call memcpy for every character).
-    let [b0, b1, b2, len] = entry.to_le_bytes();
-    text.push(b0);
-    map.push(at);
-    if len >= 2 {
-        text.push(b1);
-        map.push(at);
-        if len == 3 {
-            text.push(b2);
-            map.push(at);
-        }
+fn put(
+    text: &mut [u8],
+    map: &mut [u32],
+    o: &mut usize,
+    space: &mut bool,
+    entry: u32,
+    at: u32,
+) -> Option<()> {
+    let sp = entry == SPACE_ENTRY;
+    let len = if sp && *space {
+        0
+    } else {
+        (entry >> 24) as usize
+    };
+    if len != 0 {
+        *space = sp;
     }
+    // Fixed-width stores (four text bytes, three map entries) whatever the length: the bytes past
+    // `len` are overwritten by the next character or cut at the end.
+    text.get_mut(*o..*o + 4)?
+        .copy_from_slice(&entry.to_le_bytes());
+    map.get_mut(*o..*o + 3)?.copy_from_slice(&[at; 3]);
+    *o += len;
+    Some(())
 }
 
 /// The single-pass lane of [`views`]: `None` as soon as a character needs the general path.
+///
+/// One table load per character gives both views' characters. Buffers are sized once for the
+/// worst case (a view character is at most 3 bytes and comes from a source character of 1 byte
+/// only when both are ASCII); map entries and folded bytes are written with fixed-width stores.
 fn views_fast(src: &str) -> Option<Views> {
-    let t = fast_tables();
+    let t = &fast_tables().lane;
     let b = src.as_bytes();
     let n = b.len();
-    let mut et: Vec<u8> = Vec::with_capacity(n);
-    let mut em: Vec<u32> = Vec::with_capacity(n + 1);
-    let mut ft: Vec<u8> = Vec::with_capacity(n);
-    let mut fm: Vec<u32> = Vec::with_capacity(n + 1);
+    let cap = n + n / 2 + 4;
+    // The exact view is mostly the source itself (lower-case letters, single spaces): runs of
+    // characters that map to themselves are copied as source slices when a changed character
+    // ends them (no per-character push, no validation pass); the folded view, ASCII for
+    // Vietnamese prose, is written as bytes and validated at ASCII speed.
+    let mut et = String::with_capacity(cap);
+    let mut em = vec![0u32; cap];
+    let mut ft = vec![0u8; cap];
+    let mut fm = vec![0u32; cap];
+    let (mut eo, mut fo) = (0usize, 0usize);
+    // Start of the pending run of unchanged source characters.
+    let mut run = 0usize;
     // Whether the last character written to each view is a space (or nothing is written yet).
     let mut e_space = true;
     let mut f_space = true;
@@ -405,104 +478,68 @@ fn views_fast(src: &str) -> Option<Views> {
     let mut i = 0;
     while i < n {
         let c0 = b[i];
+        let len = UTF8_LEN[c0 as usize] as usize;
+        if len == 4 {
+            return None;
+        }
+        let b1 = b.get(i + 1).copied().unwrap_or(0) as u32 & 0x3F;
+        let b2 = b.get(i + 2).copied().unwrap_or(0) as u32 & 0x3F;
+        let c = c0 as u32;
+        // Branch-free decode: the candidate for each length, picked by the length.
+        let cp = [
+            0,
+            c,
+            ((c & 0x1F) << 6) | b1,
+            ((c & 0x0F) << 12) | (b1 << 6) | b2,
+        ][len];
+        let e = *t.get(cp as usize)?;
+        if e.elen == LANE_OTHER {
+            return None;
+        }
         let at = i as u32;
-        if c0 < 0x80 {
-            i += 1;
-            let e = ASCII_EXACT[c0 as usize];
-            if e > b' ' && e != 0x7F {
-                // Printable: the same byte in both views.
-                et.push(e);
-                em.push(at);
-                ft.push(e);
-                fm.push(at);
-                e_space = false;
-                f_space = false;
-            } else if e == b' ' {
-                if e_space {
-                    continue;
-                }
-                e_space = true;
-                et.push(b' ');
-                em.push(at);
-                if !f_space {
-                    ft.push(b' ');
-                    fm.push(at);
-                    f_space = true;
-                }
-            } else {
-                // Control characters stay in the exact view and leave the folded one.
-                e_space = false;
-                et.push(e);
-                em.push(at);
-            }
-            continue;
-        }
-        // Multi-byte UTF-8 (valid, since `src` is a str).
-        let (cp, len) = if c0 < 0xE0 {
-            ((((c0 & 0x1F) as u32) << 6) | (b[i + 1] & 0x3F) as u32, 2)
-        } else if c0 < 0xF0 {
-            (
-                (((c0 & 0x0F) as u32) << 12)
-                    | (((b[i + 1] & 0x3F) as u32) << 6)
-                    | (b[i + 2] & 0x3F) as u32,
-                3,
-            )
-        } else {
-            return None;
-        };
-        if cp as usize >= FAST_LEN {
-            return None;
-        }
-        let e = t.exact[cp as usize];
-        if e == FAST_OTHER {
-            return None;
-        }
         i += len;
-        if e == FAST_DROP {
-            continue;
-        }
-        if e == SPACE_ENTRY {
-            if e_space {
-                continue;
-            }
-            e_space = true;
+        let sp = e.ch == ' ';
+        if e.ch as u32 == cp && e.elen != 0 && !(sp && e_space) {
+            // Unchanged: stays in the run; only its map entries are written now.
+            em.get_mut(eo..eo + 3)?.copy_from_slice(&[at; 3]);
+            eo += len;
+            e_space = sp;
+            saw_eth |= cp == 0xF0;
         } else {
-            e_space = false;
-        }
-        saw_eth |= e == ETH_ENTRY;
-        push_entry(&mut et, &mut em, e, at);
-        let f = t.folded[cp as usize];
-        if f == SPACE_ENTRY {
-            if !f_space {
-                ft.push(b' ');
-                fm.push(at);
-                f_space = true;
+            et.push_str(src.get(run..at as usize)?);
+            run = i;
+            if e.elen != 0 && !(sp && e_space) {
+                em.get_mut(eo..eo + 3)?.copy_from_slice(&[at; 3]);
+                eo += e.elen as usize;
+                et.push(e.ch);
+                e_space = sp;
+                saw_eth |= e.ch == 'ð';
             }
-        } else if f != FAST_DROP {
-            push_entry(&mut ft, &mut fm, f, at);
-            f_space = false;
         }
+        put(&mut ft, &mut fm, &mut fo, &mut f_space, e.folded, at)?;
     }
-    if et.last() == Some(&b' ') {
+    et.push_str(src.get(run..)?);
+    if et.len() != eo {
+        return None;
+    }
+    if et.ends_with(' ') {
         et.pop();
-        em.pop();
     }
+    em.truncate(et.len());
     em.push(n as u32);
-    // Only whole characters were written; a failure here would be a bug, so fall back.
-    let mut exact = View {
-        text: String::from_utf8(et).ok()?,
-        map: em,
-    };
+    let mut exact = View { text: et, map: em };
     let folded = if saw_eth && exact.text.chars().any(is_vietnamese_letter) {
         // As in the general path: `ð` in Vietnamese text is mojibake of `đ`.
         exact.text = exact.text.replace('ð', "đ");
         fold_view(&exact)
     } else {
-        if ft.last() == Some(&b' ') {
-            ft.pop();
-            fm.pop();
+        if fo > 0 && ft[fo - 1] == b' ' {
+            fo -= 1;
         }
+        ft.truncate(fo);
+        fm.truncate(fo);
         fm.push(n as u32);
+        // Only whole characters were written; a failure here would be a bug, so fall back.
         View {
             text: String::from_utf8(ft).ok()?,
             map: fm,
@@ -515,9 +552,8 @@ fn views_fast(src: &str) -> Option<Views> {
     })
 }
 
-/// [`fast_entry`] of a space and of `ð`.
+/// [`fast_entry`] of a space.
 const SPACE_ENTRY: u32 = (1 << 24) | b' ' as u32;
-const ETH_ENTRY: u32 = (2 << 24) | 0xB0C3;
 
 /// A starter whose canonical decomposition also begins with a starter (U+0F81 has ccc 0 but
 /// decomposes into combining marks, so it must stay in the previous cluster).
@@ -690,6 +726,18 @@ const ASCII_FOLD: [u8; 128] = {
 
 /// [`fold`] appending into a caller-owned buffer (no allocation in a loop).
 pub fn fold_into(s: &str, out: &mut String) {
+    fold_into_with::<true>(s, out);
+}
+
+/// [`fold`] without its spaces (the compact form of the marking prefilter: `toimat`), appended
+/// to `out`. The folded text holds no white space but `' '`, so this is `fold` with its spaces
+/// removed.
+pub fn fold_compact_into(s: &str, out: &mut String) {
+    fold_into_with::<false>(s, out);
+}
+
+#[inline(always)]
+fn fold_into_with<const SPACES: bool>(s: &str, out: &mut String) {
     let table = fold_table();
     let bytes = s.as_bytes();
     let buf = out;
@@ -706,7 +754,7 @@ pub fn fold_into(s: &str, out: &mut String) {
                 buf.push(t as char);
                 last_space = false;
             } else if t == 0 {
-                if !last_space {
+                if SPACES && !last_space {
                     buf.push(' ');
                 }
                 last_space = true;
@@ -747,7 +795,7 @@ pub fn fold_into(s: &str, out: &mut String) {
         match fold_class(c, table) {
             Folded::Drop => {}
             Folded::Ascii(b' ') => {
-                if !last_space {
+                if SPACES && !last_space {
                     buf.push(' ');
                 }
                 last_space = true;
@@ -762,7 +810,7 @@ pub fn fold_into(s: &str, out: &mut String) {
             }
         }
     }
-    if buf.ends_with(' ') {
+    if SPACES && buf.ends_with(' ') {
         buf.pop();
     }
 }
@@ -811,7 +859,6 @@ mod tests {
     #[test]
     fn fast_entry_constants() {
         assert_eq!(fast_entry(' '), SPACE_ENTRY);
-        assert_eq!(fast_entry('ð'), ETH_ENTRY);
     }
 
     #[test]

@@ -608,10 +608,15 @@ fn flush_run_text(run: &mut Run, p: &mut Para) {
         if raw.is_empty() {
             continue;
         }
-        let mut text = legacy::repair_run(&raw, enc);
-        if run.caps {
-            text = text.to_uppercase();
-        }
+        // A run in a Unicode font without caps is moved as it is (no copy).
+        let text = match (enc, run.caps) {
+            (None, false) => raw,
+            (None, true) => raw.to_uppercase(),
+            (Some(_), caps) => {
+                let t = legacy::repair_run(&raw, enc);
+                if caps { t.to_uppercase() } else { t }
+            }
+        };
         if enc.is_some() {
             p.style.legacy = true;
         }
