@@ -453,7 +453,18 @@ impl DbStore {
             }
         };
         store.migrate()?;
+        store.fill_picks()?;
         Ok(store)
+    }
+
+    /// Fills the pickers' folded columns of rows that have none (migration 000021 adds them
+    /// empty: the folding is Rust's); a read finds there are none on every later open.
+    fn fill_picks(&self) -> std::result::Result<(), StoreError> {
+        let m = |e: CoreError| StoreError::Migrate(e.to_string());
+        if self.with_db(false, |tx| tx.picks_missing()).map_err(m)? {
+            self.with_db(true, |tx| tx.fill_picks()).map_err(m)?;
+        }
+        Ok(())
     }
 
     /// Writes (and verifies) audit records in the keyed format under `key`, the data key's
