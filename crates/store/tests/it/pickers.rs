@@ -185,12 +185,18 @@ fn pickers_answer_from_the_index_as_the_full_scan_did() {
             PICK_LIMIT
         );
         assert!(labels(o.svc.pick_units(&clerk, "hi cuc").unwrap()).is_empty());
+        let seven = o
+            .svc
+            .find_unit(&clerk, "unit_id", "chi cuc quan ly thi truong so 7")
+            .unwrap()
+            .expect("unit 7 by its folded name");
+        let listed = o.svc.store.read(|tx| tx.list_units()).unwrap();
         assert_eq!(
-            o.svc
-                .find_unit(&clerk, "unit_id", "chi cuc quan ly thi truong so 7")
-                .unwrap()
-                .is_some(),
-            true
+            listed
+                .iter()
+                .find(|u| u.id == seven)
+                .map(|u| u.name.as_str()),
+            Some("Chi cục Quản lý thị trường số 7")
         );
         let e = o
             .svc
