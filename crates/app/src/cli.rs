@@ -9,7 +9,7 @@ use bmnn_core::ports::Store;
 use bmnn_core::registers::RegisterKind;
 use bmnn_core::rules::RuleSet;
 use bmnn_core::service::{Ctx, NewUser, SYSTEM_USER_ID, Service, UserChange};
-use bmnn_store::{DbStore, FileState};
+use bmnn_store::{DbStore, FileState, PoolOptions};
 use bmnn_vault::DataKey;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -31,8 +31,38 @@ pub struct Cli {
     pub database_url: Option<String>,
     #[command(flatten)]
     pub keys: crate::keys::KeyArgs,
+    #[command(flatten)]
+    pub pool: DbPoolArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The database connection pool of every command that opens the database (`serve` above all).
+/// Kept as text so that a bad value is refused by [`PoolOptions::parse`] in Vietnamese.
+#[derive(clap::Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct DbPoolArgs {
+    /// Database connections in the pool, 1–256 (default: 8 on PostgreSQL, 4 on SQLite).
+    #[arg(long = "db-pool-size", env = "BMNN_DB_POOL_SIZE", global = true)]
+    pub size: Option<String>,
+    /// Seconds a request waits for a database connection before it fails (503), 1–300
+    /// (default: 5 on PostgreSQL, 30 on SQLite).
+    #[arg(long = "db-timeout", env = "BMNN_DB_TIMEOUT", global = true)]
+    pub timeout: Option<String>,
+}
+
+/// The pool settings of this run, set by [`run`] once they are checked.
+static POOL: std::sync::RwLock<Option<DbPoolArgs>> = std::sync::RwLock::new(None);
+
+/// The pool options for the database at `url`: the command's flags (or their environment
+/// variables), else the defaults of `PoolOptions::defaults`.
+pub fn pool_options(url: &str) -> Result<PoolOptions> {
+    let args = POOL.read().ok().and_then(|g| g.clone());
+    let postgres = bmnn_store::sqlite_path(url).is_none();
+    match args {
+        Some(a) => PoolOptions::parse(postgres, a.size.as_deref(), a.timeout.as_deref()),
+        None => PoolOptions::from_env(postgres),
+    }
+    .map_err(|e| anyhow!("{e}"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -413,9 +443,11 @@ pub fn audit_key(key: &DataKey) -> [u8; 32] {
 /// subkey.
 pub fn open_store(data: &Path, url: &Option<String>, key: &DataKey) -> Result<DbStore> {
     let url = database_url(data, url)?;
-    Ok(DbStore::open_keyed(&url, Some(sqlite_key(key)))
-        .map_err(|e| anyhow!("{e}"))?
-        .with_audit_key(audit_key(key)))
+    Ok(
+        DbStore::open_with(&url, Some(sqlite_key(key)), pool_options(&url)?)
+            .map_err(|e| anyhow!("{e}"))?
+            .with_audit_key(audit_key(key)),
+    )
 }
 
 /// The service on the database opened with an already unlocked key.
@@ -446,7 +478,7 @@ pub fn fresh_without_key(data: &Path, url: &Option<String>) -> Result<bool> {
             FileState::Plain => {}
         }
     }
-    let store = DbStore::open(&url).map_err(|e| anyhow!("{e}"))?;
+    let store = DbStore::open_with(&url, None, pool_options(&url)?).map_err(|e| anyhow!("{e}"))?;
     Ok(store.read(|tx| Ok(tx.list_users()?.is_empty()))?)
 }
 
@@ -543,6 +575,18 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // The pool settings are checked before anything is opened, created or changed.
+    let url = cli.database_url.clone().unwrap_or_default();
+    let postgres = !url.is_empty() && bmnn_store::sqlite_path(&url).is_none();
+    PoolOptions::parse(
+        postgres,
+        cli.pool.size.as_deref(),
+        cli.pool.timeout.as_deref(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    if let Ok(mut g) = POOL.write() {
+        *g = Some(cli.pool.clone());
+    }
     let data = cli.data.clone();
     match cli.command {
         Command::Serve(args) => crate::serve::run(&data, &cli.database_url, &cli.keys, args),
@@ -1208,6 +1252,66 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 r.expired.len()
             );
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(args).expect("parse")
+    }
+
+    #[test]
+    fn pool_flags_are_read_and_bad_values_refused_before_anything_is_made() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        let d = data.to_str().expect("utf-8");
+        // Read from the flags.
+        let c = cli(&[
+            "bmnn",
+            "--data",
+            d,
+            "--db-pool-size",
+            "16",
+            "--db-timeout",
+            "2",
+            "doctor",
+        ]);
+        assert_eq!(
+            c.pool,
+            DbPoolArgs {
+                size: Some("16".into()),
+                timeout: Some("2".into())
+            }
+        );
+        let o = PoolOptions::parse(false, c.pool.size.as_deref(), c.pool.timeout.as_deref())
+            .expect("valid");
+        assert_eq!(
+            (o.max_size, o.timeout),
+            (16, std::time::Duration::from_secs(2))
+        );
+        // Refused in Vietnamese, naming the setting; nothing made in the data folder.
+        for (flag, value, says) in [
+            (
+                "--db-pool-size",
+                "0",
+                "số kết nối (--db-pool-size, BMNN_DB_POOL_SIZE)",
+            ),
+            ("--db-pool-size", "nhiều", "số kết nối"),
+            ("--db-timeout", "301", "thời gian chờ kết nối"),
+            ("--db-timeout", "-1", "thời gian chờ kết nối"),
+        ] {
+            let arg = format!("{flag}={value}");
+            let e = run(cli(&["bmnn", "--data", d, &arg, "doctor"]))
+                .expect_err("refused")
+                .to_string();
+            assert!(e.contains(says), "{e}");
+            assert!(e.contains("phải là một số nguyên từ 1 đến"), "{e}");
+            assert!(e.contains("không có gì được mở hay thay đổi"), "{e}");
+            assert!(!data.exists(), "{flag} {value}: the data folder was made");
         }
     }
 }

@@ -217,8 +217,9 @@ fn open_for_check(
     v: &mut Vec<Check>,
 ) -> std::result::Result<Option<DbStore>, String> {
     let state = bmnn_store::sqlite_path(url).map(|p| bmnn_store::file_state(Path::new(p)));
+    let opts = crate::cli::pool_options(url).map_err(|e| e.to_string())?;
     let keyed = |k: &bmnn_vault::DataKey| {
-        DbStore::open_keyed(url, Some(crate::cli::sqlite_key(k)))
+        DbStore::open_with(url, Some(crate::cli::sqlite_key(k)), opts)
             .map(|s| s.with_audit_key(crate::cli::audit_key(k)))
             .map_err(|e| e.to_string())
     };
@@ -226,7 +227,9 @@ fn open_for_check(
         // PostgreSQL: its at-rest encryption is the server's (see README).
         None => match key {
             Some(k) => keyed(k).map(Some),
-            None => DbStore::open(url).map(Some).map_err(|e| e.to_string()),
+            None => DbStore::open_with(url, None, opts)
+                .map(Some)
+                .map_err(|e| e.to_string()),
         },
         Some(FileState::Plain) => {
             v.push(check(
@@ -235,7 +238,9 @@ fn open_for_check(
                 "tệp cơ sở dữ liệu CHƯA mã hóa (siêu dữ liệu đọc được): lệnh tiếp theo mở nó bằng \
                  khóa dữ liệu (vd. `bmnn audit verify`) sẽ mã hóa nó",
             ));
-            DbStore::open(url).map(Some).map_err(|e| e.to_string())
+            DbStore::open_with(url, None, opts)
+                .map(Some)
+                .map_err(|e| e.to_string())
         }
         Some(FileState::Missing | FileState::Empty) => {
             v.push(check(

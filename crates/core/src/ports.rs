@@ -8,6 +8,7 @@
 
 use crate::audit::{AuditInput, AuditRecord};
 use crate::error::Result;
+use crate::level::Level;
 use crate::model::*;
 use crate::registers::{NewEntry, RegisterEntry, RegisterKind};
 
@@ -35,6 +36,20 @@ pub trait Tx {
     fn get_user(&mut self, id: Id) -> Result<Option<User>>;
     fn find_user(&mut self, username: &str) -> Result<Option<User>>;
     fn list_users(&mut self) -> Result<Vec<User>>;
+    /// Pickers (`service::pick`): active users with, for each of `words` (folded, non-empty),
+    /// a word of their folded label ("full name (username)", `text::words`) beginning with it;
+    /// with `level`, only those cleared for it; by folded label, then id; at most `limit`.
+    fn pick_users(
+        &mut self,
+        words: &[String],
+        level: Option<Level>,
+        limit: usize,
+    ) -> Result<Vec<User>>;
+    /// Units with, for each of `words`, a word of their folded name beginning with it; by
+    /// folded name, then id; at most `limit`.
+    fn pick_units(&mut self, words: &[String], limit: usize) -> Result<Vec<Unit>>;
+    /// The first unit (by id) whose folded name is `folded`.
+    fn find_unit_folded(&mut self, folded: &str) -> Result<Option<Unit>>;
     fn set_password(&mut self, user: Id, hash: &str) -> Result<()>;
     fn password_hash(&mut self, user: Id) -> Result<Option<String>>;
     fn insert_delegation(&mut self, d: &Delegation) -> Result<Id>;

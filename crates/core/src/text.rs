@@ -35,6 +35,14 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The words of a folded text as the pickers match them: the pieces between characters that
+/// are not letters or digits, empty pieces dropped.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::fold;

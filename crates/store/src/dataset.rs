@@ -281,8 +281,9 @@ impl DbTx<'_> {
             dispatch!(&mut self.conn, c => diesel::connection::SimpleConnection::batch_execute(c, &sql).map_err(db_err)?);
         }
         // The copies of an item's level (entries, notices, attachments, requests) are derived
-        // from the item: re-derived here, whatever the file says.
+        // from the item: re-derived here, whatever the file says; so are the pickers' columns.
         self.resync_level_copies()?;
+        self.fill_picks()?;
         let report = report_of(d, o.keep_tokens)?;
         self.audit(AuditInput {
             at: o.at.clone(),

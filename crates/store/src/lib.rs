@@ -79,6 +79,8 @@ pub enum StoreError {
         "địa chỉ cơ sở dữ liệu không hợp lệ: {0} (dùng sqlite:///đường/dẫn.db hoặc postgres://…)"
     )]
     Url(String),
+    #[error("cài đặt kết nối cơ sở dữ liệu không hợp lệ: {0}; không có gì được mở hay thay đổi")]
+    Pool(String),
 }
 
 /// Which backend a store runs on.
@@ -319,8 +321,8 @@ pub(crate) fn pool_err(e: diesel::r2d2::PoolError) -> CoreError {
 }
 
 /// The connection pool's size and the time a request waits for a connection before it fails
-/// with [`CoreError::Unavailable`]: `BMNN_DB_POOL_SIZE` (1–256) and `BMNN_DB_TIMEOUT` (seconds,
-/// 1–300). Defaults: PostgreSQL 8 connections and 5 s (fail fast when the server is gone; a
+/// with [`CoreError::Unavailable`]: `--db-pool-size` / `BMNN_DB_POOL_SIZE` (1–256) and
+/// `--db-timeout` / `BMNN_DB_TIMEOUT` (seconds, 1–300; the flags are the `bmnn` command's). Defaults: PostgreSQL 8 connections and 5 s (fail fast when the server is gone; a
 /// failover takes seconds), SQLite 4 and 30 s (one file: waiting for the writer is normal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolOptions {
@@ -352,15 +354,19 @@ impl PoolOptions {
         let mut o = PoolOptions::defaults(postgres);
         let num = |name: &str, v: &str, max: u64| match v.trim().parse::<u64>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(StoreError::Open(format!(
-                "{name} phải là một số từ 1 đến {max} (đang là \"{v}\")"
+            _ => Err(StoreError::Pool(format!(
+                "{name} phải là một số nguyên từ 1 đến {max} (đang là \"{v}\")"
             ))),
         };
         if let Some(v) = size {
-            o.max_size = num("BMNN_DB_POOL_SIZE", v, 256)? as u32;
+            o.max_size = num("số kết nối (--db-pool-size, BMNN_DB_POOL_SIZE)", v, 256)? as u32;
         }
         if let Some(v) = timeout {
-            o.timeout = Duration::from_secs(num("BMNN_DB_TIMEOUT", v, 300)?);
+            o.timeout = Duration::from_secs(num(
+                "thời gian chờ kết nối, tính bằng giây (--db-timeout, BMNN_DB_TIMEOUT)",
+                v,
+                300,
+            )?);
         }
         Ok(o)
     }
@@ -453,7 +459,18 @@ impl DbStore {
             }
         };
         store.migrate()?;
+        store.fill_picks()?;
         Ok(store)
+    }
+
+    /// Fills the pickers' folded columns of rows that have none (migration 000021 adds them
+    /// empty: the folding is Rust's); a read finds there are none on every later open.
+    fn fill_picks(&self) -> std::result::Result<(), StoreError> {
+        let m = |e: CoreError| StoreError::Migrate(e.to_string());
+        if self.with_db(false, |tx| tx.picks_missing()).map_err(m)? {
+            self.with_db(true, |tx| tx.fill_picks()).map_err(m)?;
+        }
+        Ok(())
     }
 
     /// Writes (and verifies) audit records in the keyed format under `key`, the data key's
@@ -694,7 +711,7 @@ mod pool_options_tests {
             let e = PoolOptions::parse(true, size, timeout)
                 .unwrap_err()
                 .to_string();
-            assert!(e.contains("phải là một số từ 1 đến"), "{e}");
+            assert!(e.contains("phải là một số nguyên từ 1 đến"), "{e}");
         }
     }
 }

@@ -1,7 +1,10 @@
 //! One diesel schema for both backends (see `migrations/{sqlite,postgres}`).
 
 diesel::table! { settings (key) { key -> Text, value -> Text, } }
-diesel::table! { units (id) { id -> BigInt, data -> Text, } }
+diesel::table! {
+    /// `pick`: the folded name, kept by the store (migration 000021).
+    units (id) { id -> BigInt, data -> Text, pick -> Nullable<Text>, }
+}
 diesel::table! { positions (id) { id -> BigInt, data -> Text, } }
 diesel::table! {
     users (id) {
@@ -11,7 +14,14 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         failed_logins -> Integer,
         locked_until -> Nullable<Text>,
+        /// The folded picker label and who may be offered (migration 000021).
+        pick -> Nullable<Text>,
+        pick_rank -> SmallInt,
     }
+}
+diesel::table! {
+    /// Each word of the folded picker labels (kind 1 = user, 2 = unit; migration 000021).
+    pick_words (kind, word, id) { kind -> SmallInt, word -> Text, id -> BigInt, }
 }
 diesel::table! { delegations (id) { id -> BigInt, grantee_id -> BigInt, data -> Text, } }
 diesel::table! { catalogues (id) { id -> BigInt, data -> Text, } }
@@ -100,6 +110,7 @@ diesel::table! {
 
 diesel::table! { item_texts (item_id) { item_id -> BigInt, content -> Binary, } }
 
+diesel::allow_tables_to_appear_in_same_query!(users, units, pick_words);
 diesel::allow_tables_to_appear_in_same_query!(
     items,
     item_events,

@@ -611,6 +611,78 @@ impl DbTx<'_> {
     fn user_row(&mut self, id: Id) -> Result<Option<(Id, String)>> {
         dispatch!(&mut self.conn, c => users::table.filter(users::id.eq(id)).select((users::id, users::data)).first::<(Id, String)>(c).optional().map_err(db_err))
     }
+
+    /// Keeps a user's picker columns (`pick`, `pick_rank`) and words in step with the record.
+    fn set_user_pick(&mut self, u: &User) -> Result<()> {
+        let pick = fold(&bmnn_core::service::person_label(u));
+        let rank: i16 = if u.active {
+            u.clearance.map_or(0, Level::rank)
+        } else {
+            -1
+        };
+        dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(u.id))).set((users::pick.eq(&pick), users::pick_rank.eq(rank))).execute(c).map_err(db_err)?);
+        self.set_pick_words(PICK_USER, u.id, &pick)
+    }
+
+    /// Keeps a unit's folded name and words in step with the record.
+    fn set_unit_pick(&mut self, u: &Unit) -> Result<()> {
+        let pick = fold(&u.name);
+        dispatch!(&mut self.conn, c => diesel::update(units::table.filter(units::id.eq(u.id))).set(units::pick.eq(&pick)).execute(c).map_err(db_err)?);
+        self.set_pick_words(PICK_UNIT, u.id, &pick)
+    }
+
+    fn set_pick_words(&mut self, kind: i16, id: Id, pick: &str) -> Result<()> {
+        let words: std::collections::BTreeSet<&str> = bmnn_core::text::words(pick).collect();
+        let rows: Vec<_> = words
+            .iter()
+            .map(|w| {
+                (
+                    pick_words::kind.eq(kind),
+                    pick_words::word.eq(*w),
+                    pick_words::id.eq(id),
+                )
+            })
+            .collect();
+        dispatch!(&mut self.conn, c => {
+            diesel::delete(pick_words::table.filter(pick_words::kind.eq(kind)).filter(pick_words::id.eq(id))).execute(c).map_err(db_err)?;
+            if !rows.is_empty() {
+                diesel::insert_into(pick_words::table).values(&rows).execute(c).map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Whether some user or unit has no picker columns yet (rows from before migration 000021,
+    /// or imported).
+    pub(crate) fn picks_missing(&mut self) -> Result<bool> {
+        dispatch!(&mut self.conn, c => {
+            let u: i64 = users::table.filter(users::pick.is_null()).count().get_result(c).map_err(db_err)?;
+            let n: i64 = units::table.filter(units::pick.is_null()).count().get_result(c).map_err(db_err)?;
+            Ok(u + n > 0)
+        })
+    }
+
+    /// Fills the picker columns and words of every user and unit that has none.
+    pub(crate) fn fill_picks(&mut self) -> Result<()> {
+        let users = dispatch!(&mut self.conn, c => users::table.filter(users::pick.is_null()).order(users::id).select((users::id, users::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        for u in load_all::<User>(users)? {
+            self.set_user_pick(&u)?;
+        }
+        let units = dispatch!(&mut self.conn, c => units::table.filter(units::pick.is_null()).order(units::id).select((units::id, units::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        for u in load_all::<Unit>(units)? {
+            self.set_unit_pick(&u)?;
+        }
+        Ok(())
+    }
+}
+
+/// `pick_words.kind` of a user's and a unit's words.
+const PICK_USER: i16 = 1;
+const PICK_UNIT: i16 = 2;
+
+/// The upper bound of the words beginning with `w` (byte order; no word holds U+10FFFF).
+fn prefix_end(w: &str) -> String {
+    format!("{w}\u{10FFFF}")
 }
 
 impl Tx for DbTx<'_> {
@@ -632,7 +704,9 @@ impl Tx for DbTx<'_> {
 
     fn insert_unit(&mut self, u: &Unit) -> Result<Id> {
         let j = to_json(u)?;
-        dispatch!(&mut self.conn, c => diesel::insert_into(units::table).values(units::data.eq(&j)).returning(units::id).get_result(c).map_err(db_err))
+        let id: Id = dispatch!(&mut self.conn, c => diesel::insert_into(units::table).values(units::data.eq(&j)).returning(units::id).get_result(c).map_err(db_err)?);
+        self.set_unit_pick(&Unit { id, ..u.clone() })?;
+        Ok(id)
     }
 
     fn list_units(&mut self) -> Result<Vec<Unit>> {
@@ -664,13 +738,15 @@ impl Tx for DbTx<'_> {
 
     fn insert_user(&mut self, u: &User) -> Result<Id> {
         let j = to_json(u)?;
-        dispatch!(&mut self.conn, c => diesel::insert_into(users::table).values((users::username.eq(&u.username), users::data.eq(&j))).returning(users::id).get_result(c).map_err(db_err))
+        let id: Id = dispatch!(&mut self.conn, c => diesel::insert_into(users::table).values((users::username.eq(&u.username), users::data.eq(&j))).returning(users::id).get_result(c).map_err(db_err)?);
+        self.set_user_pick(&User { id, ..u.clone() })?;
+        Ok(id)
     }
 
     fn update_user(&mut self, u: &User) -> Result<()> {
         let j = to_json(u)?;
         dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(u.id))).set((users::username.eq(&u.username), users::data.eq(&j))).execute(c).map_err(db_err)?);
-        Ok(())
+        self.set_user_pick(u)
     }
 
     fn get_user(&mut self, id: Id) -> Result<Option<User>> {
@@ -685,6 +761,60 @@ impl Tx for DbTx<'_> {
     fn list_users(&mut self) -> Result<Vec<User>> {
         let rows = dispatch!(&mut self.conn, c => users::table.order(users::id).select((users::id, users::data)).load::<(Id, String)>(c).map_err(db_err)?);
         load_all(rows)
+    }
+
+    fn pick_users(
+        &mut self,
+        words: &[String],
+        level: Option<Level>,
+        limit: usize,
+    ) -> Result<Vec<User>> {
+        // -1 = inactive; an item's level needs a clearance of at least its rank.
+        let min = level.map_or(0, Level::rank);
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = users::table.filter(users::pick_rank.ge(min)).into_boxed();
+            for w in words {
+                q = q.filter(users::id.eq_any(
+                    pick_words::table
+                        .filter(pick_words::kind.eq(PICK_USER))
+                        .filter(pick_words::word.ge(w.clone()))
+                        .filter(pick_words::word.lt(prefix_end(w)))
+                        .select(pick_words::id),
+                ));
+            }
+            q.order((users::pick.asc(), users::id.asc()))
+                .limit(limit as i64)
+                .select((users::id, users::data))
+                .load::<(Id, String)>(c)
+                .map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn pick_units(&mut self, words: &[String], limit: usize) -> Result<Vec<Unit>> {
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = units::table.filter(units::pick.is_not_null()).into_boxed();
+            for w in words {
+                q = q.filter(units::id.eq_any(
+                    pick_words::table
+                        .filter(pick_words::kind.eq(PICK_UNIT))
+                        .filter(pick_words::word.ge(w.clone()))
+                        .filter(pick_words::word.lt(prefix_end(w)))
+                        .select(pick_words::id),
+                ));
+            }
+            q.order((units::pick.asc(), units::id.asc()))
+                .limit(limit as i64)
+                .select((units::id, units::data))
+                .load::<(Id, String)>(c)
+                .map_err(db_err)?
+        });
+        load_all(rows)
+    }
+
+    fn find_unit_folded(&mut self, folded: &str) -> Result<Option<Unit>> {
+        let r = dispatch!(&mut self.conn, c => units::table.filter(units::pick.eq(folded)).order(units::id).select((units::id, units::data)).first::<(Id, String)>(c).optional().map_err(db_err)?);
+        r.map(|(i, d)| load(i, &d)).transpose()
     }
 
     fn set_password(&mut self, user: Id, hash: &str) -> Result<()> {

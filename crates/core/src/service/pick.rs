@@ -10,7 +10,7 @@
 //! that records the act checks again.
 
 use super::*;
-use crate::text::fold;
+use crate::text::{self, fold};
 
 /// At most this many answers per search.
 pub const PICK_LIMIT: usize = 20;
@@ -36,13 +36,16 @@ pub fn person_label(u: &User) -> String {
     format!("{} ({})", u.full_name, u.username)
 }
 
-/// True when every folded word of `q` begins a word of the folded `text`.
-fn matches(words: &[&str], text: &str) -> bool {
-    let hay = fold(text);
-    words.iter().all(|w| {
-        hay.split(|c: char| !c.is_alphanumeric())
-            .any(|h| h.starts_with(w))
-    })
+/// The distinct folded words of what a search box typed.
+fn typed_words(q: &str) -> Vec<String> {
+    let q = fold(q);
+    let mut out: Vec<String> = Vec::new();
+    for w in text::words(&q) {
+        if !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
 }
 
 impl<S: Store> Service<S> {
@@ -61,11 +64,7 @@ impl<S: Store> Service<S> {
     /// [`PICK_LIMIT`], by name; with `for_item`, only those who may receive that item's level
     /// (the item read through the caller's scope: not visible = not found).
     pub fn pick_people(&self, ctx: &Ctx, q: &str, for_item: Option<Id>) -> Result<Vec<Pick>> {
-        let q = fold(q);
-        let words: Vec<&str> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = typed_words(q);
         self.read(ctx, |a| {
             let level = match for_item {
                 Some(id) => Some(
@@ -75,48 +74,37 @@ impl<S: Store> Service<S> {
                 ),
                 None => None,
             };
-            let mut out: Vec<Pick> = Vec::new();
             if words.is_empty() {
-                return Ok(out);
+                return Ok(Vec::new());
             }
-            for u in a.tx.list_users()? {
-                if !u.active || level.is_some_and(|l| !may_receive(&u, l)) {
-                    continue;
-                }
-                let label = person_label(&u);
-                if matches(&words, &label) {
-                    out.push(Pick { id: u.id, label });
-                }
-            }
-            out.sort_by_cached_key(|p| fold(&p.label));
-            out.truncate(PICK_LIMIT);
-            Ok(out)
+            // Matched, filtered (active, cleared for the level), ordered and limited in the
+            // store, through its index of the labels' words.
+            Ok(a.tx
+                .pick_users(&words, level, PICK_LIMIT)?
+                .into_iter()
+                .map(|u| Pick {
+                    id: u.id,
+                    label: person_label(&u),
+                })
+                .collect())
         })
     }
 
     /// Units whose name begins with the words of `q`, at most [`PICK_LIMIT`], by name.
     pub fn pick_units(&self, ctx: &Ctx, q: &str) -> Result<Vec<Pick>> {
-        let q = fold(q);
-        let words: Vec<&str> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = typed_words(q);
         self.read(ctx, |a| {
             if words.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut out: Vec<Pick> =
-                a.tx.list_units()?
-                    .into_iter()
-                    .filter(|u| matches(&words, &u.name))
-                    .map(|u| Pick {
-                        id: u.id,
-                        label: u.name,
-                    })
-                    .collect();
-            out.sort_by_cached_key(|p| fold(&p.label));
-            out.truncate(PICK_LIMIT);
-            Ok(out)
+            Ok(a.tx
+                .pick_units(&words, PICK_LIMIT)?
+                .into_iter()
+                .map(|u| Pick {
+                    id: u.id,
+                    label: u.name,
+                })
+                .collect())
         })
     }
 
@@ -151,9 +139,7 @@ impl<S: Store> Service<S> {
             return Ok(None);
         }
         self.read(ctx, |a| {
-            a.tx.list_units()?
-                .into_iter()
-                .find(|u| fold(&u.name) == want)
+            a.tx.find_unit_folded(&want)?
                 .map(|u| Some(u.id))
                 .ok_or_else(|| {
                     CoreError::invalid(

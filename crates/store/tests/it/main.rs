@@ -15,6 +15,7 @@ mod law_acts;
 mod levels;
 mod outage;
 mod paging;
+mod pickers;
 mod report_aggregate;
 mod scenarios;
 mod search;

@@ -1,0 +1,6 @@
+DROP INDEX units_pick;
+DROP INDEX users_pick;
+DROP TABLE pick_words;
+ALTER TABLE units DROP COLUMN pick;
+ALTER TABLE users DROP COLUMN pick_rank;
+ALTER TABLE users DROP COLUMN pick;
