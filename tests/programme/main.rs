@@ -4,4 +4,5 @@
 mod bundles;
 mod helpers;
 mod records;
+mod report_kinds;
 mod reports;

@@ -306,7 +306,14 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
         place: p.place.clone(),
         date: p.date,
         level_stamp: None,
-        doc_type: Some("BÁO CÁO".into()),
+        doc_type: Some(
+            if m.kind == ReportKind::InspectionConclusion {
+                "KẾT LUẬN"
+            } else {
+                "BÁO CÁO"
+            }
+            .into(),
+        ),
         summary: m.title.clone(),
         body,
         recipients: p.recipients.clone(),
@@ -349,7 +356,7 @@ pub fn export_bundle<S: Store>(
     key: Option<[u8; 32]>,
     q: ReportQuery,
 ) -> Result<Vec<u8>, CoreError> {
-    if q.kind == ReportKind::Incident {
+    if q.kind.of_one_record() {
         return Err(CoreError::invalid(
             "kind",
             "chỉ gửi gói báo cáo sơ kết 01 năm hoặc tổng kết 05 năm lên cấp trên",
@@ -390,14 +397,16 @@ pub fn export_bundle<S: Store>(
 }
 
 /// Every report kind.
-pub const REPORT_KINDS: [ReportKind; 4] = [
+pub const REPORT_KINDS: [ReportKind; 5] = [
     ReportKind::Annual,
     ReportKind::FiveYear,
     ReportKind::Incident,
     ReportKind::MultiYear,
+    ReportKind::InspectionConclusion,
 ];
 
-/// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`).
+/// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`,
+/// `inspection-conclusion`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
     REPORT_KINDS.into_iter().find(|k| k.code() == code)
 }

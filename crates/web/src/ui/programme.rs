@@ -626,6 +626,14 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                         actions.push(a);
                     }
                 }
+                links.push((
+                    format!(
+                        "/programme/reports?kind=inspection-conclusion&year={}&inspection={}",
+                        s(r, "date").get(..4).unwrap_or(""),
+                        Pid(id)
+                    ),
+                    "Kết luận kiểm tra".to_string(),
+                ));
                 let listed = joined(&r["units"]);
                 vec![
                     dt(r, "date"),
@@ -1401,6 +1409,7 @@ pub struct ReportsPage {
     pub kind: String,
     pub year: String,
     pub incident: String,
+    pub inspection: String,
     pub kind_opts: Vec<Opt>,
     pub has_model: bool,
     pub title: String,
@@ -1438,6 +1447,7 @@ pub struct ReportQ {
     kind: Option<String>,
     year: Option<String>,
     incident: Option<String>,
+    inspection: Option<String>,
     ok: Option<String>,
 }
 
@@ -1471,6 +1481,11 @@ async fn reports_page<S: Store>(
         .as_deref()
         .filter(|i| !i.trim().is_empty())
         .map(|i| crate::pubid::decode(i.trim()));
+    let inspection = q
+        .inspection
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+        .map(|i| crate::pubid::decode(i.trim()));
     let ctx = ctx_for(me.user.id);
     let data = st
         .run(move |svc| {
@@ -1478,13 +1493,16 @@ async fn reports_page<S: Store>(
                 kind,
                 year,
                 incident_id: incident,
+                inspection_id: inspection,
             };
             let model = svc.report(&ctx, query);
             if let Err(e @ (CoreError::Forbidden(_) | CoreError::Unauthenticated)) = &model {
                 return Err(e.clone());
             }
             let offer = match &model {
-                Ok(m) => Some(svc.report_draft(&ctx, kind, year, m.incident_id)?),
+                Ok(m) => {
+                    Some(svc.report_draft(&ctx, kind, year, m.incident_id.or(m.inspection_id))?)
+                }
                 Err(_) => None,
             };
             let can_keep = svc.programme_caps(&ctx)?.receive_bundles;
@@ -1514,9 +1532,11 @@ async fn reports_page<S: Store>(
     });
     let t = &offer.text;
     let incident_id = m.as_ref().and_then(|m| m.incident_id).or(incident);
-    let query = match incident_id {
-        Some(i) => format!("?incident={i}"),
-        None => String::new(),
+    let inspection_id = m.as_ref().and_then(|m| m.inspection_id).or(inspection);
+    let query = match (incident_id, inspection_id) {
+        (Some(i), _) => format!("?incident={}", Pid(i)),
+        (None, Some(i)) => format!("?inspection={}", Pid(i)),
+        (None, None) => String::new(),
     };
     let status = error
         .as_ref()
@@ -1528,6 +1548,9 @@ async fn reports_page<S: Store>(
         kind: kind.code().to_string(),
         year: year.to_string(),
         incident: incident_id.map(|i| Pid(i).to_string()).unwrap_or_default(),
+        inspection: inspection_id
+            .map(|i| Pid(i).to_string())
+            .unwrap_or_default(),
         kind_opts: vec![
             Opt::new("annual", "Báo cáo sơ kết 01 năm", kind.code()),
             Opt::new("five-year", "Báo cáo tổng kết 05 năm", kind.code()),
@@ -1535,6 +1558,11 @@ async fn reports_page<S: Store>(
             Opt::new(
                 "multi-year",
                 "Báo cáo sơ kết, tổng kết thi hành Luật (nhiều năm)",
+                kind.code(),
+            ),
+            Opt::new(
+                "inspection-conclusion",
+                "Kết luận kiểm tra công tác bảo vệ BMNN",
                 kind.code(),
             ),
         ],
@@ -1638,13 +1666,21 @@ pub async fn reports<S: Store>(
     reports_page(&st, &me, q, None).await
 }
 
-fn back(kind: &str, year: &str, incident: Option<String>, ok: &str) -> String {
+/// The report page again; `record`: the `incident=…` or `inspection=…` it is about.
+fn back(kind: &str, year: &str, record: Option<String>, ok: &str) -> String {
     let mut u = format!("/programme/reports?kind={kind}&year={year}");
-    if let Some(i) = incident {
-        u.push_str(&format!("&incident={i}"));
+    if let Some(r) = record {
+        u.push('&');
+        u.push_str(&r);
     }
     u.push_str(&format!("&ok={ok}"));
     u
+}
+
+/// The record a report form is about, as a query parameter (`incident=…`, `inspection=…`).
+fn record_param(v: &Vals) -> Option<String> {
+    (v.opt("incident").map(|i| format!("incident={i}")))
+        .or_else(|| v.opt("inspection").map(|i| format!("inspection={i}")))
 }
 
 /// POST /programme/reports/draft: save the written parts.
@@ -1658,6 +1694,7 @@ pub async fn save_draft<S: Store>(
         kind: v.opt("kind"),
         year: v.opt("year"),
         incident: v.opt("incident"),
+        inspection: v.opt("inspection"),
         ok: None,
     };
     let parsed: Result<SaveDraftCmd, CoreError> = (|| {
@@ -1681,6 +1718,7 @@ pub async fn save_draft<S: Store>(
             kind,
             year,
             incident_id: v.id("incident")?,
+            inspection_id: v.id("inspection")?,
             text: ReportDraftText {
                 narrative,
                 number: v.opt("number"),
@@ -1709,14 +1747,14 @@ pub async fn save_draft<S: Store>(
             "/programme/reports/{}/{}/docx{}",
             v.text("kind"),
             v.text("year"),
-            v.opt("incident")
-                .map(|i| format!("?incident={i}"))
+            record_param(&v)
+                .map(|r| format!("?{r}"))
                 .unwrap_or_default()
         )),
         Ok(_) => see_other(&back(
             &v.text("kind"),
             &v.text("year"),
-            v.opt("incident"),
+            record_param(&v),
             "saved",
         )),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
@@ -1800,6 +1838,7 @@ pub async fn import_bundle<S: Store>(
 #[derive(Deserialize)]
 pub struct IncidentQ {
     incident: Option<Pid>,
+    inspection: Option<Pid>,
 }
 
 /// GET /programme/reports/{kind}/{year}/{format}: docx, json, or the signed bundle.
@@ -1816,6 +1855,7 @@ pub async fn report_file<S: Store>(
         kind,
         year,
         incident_id: iq.incident.map(Pid::id),
+        inspection_id: iq.inspection.map(Pid::id),
     };
     let ctx = ctx_for(me.user.id);
     let key = st.cfg.report_signing_key;
@@ -1862,6 +1902,7 @@ pub async fn report_file<S: Store>(
                 kind: Some(kind.code().to_string()),
                 year: Some(year.to_string()),
                 incident: iq.incident.map(|i| i.to_string()),
+                inspection: iq.inspection.map(|i| i.to_string()),
                 ok: None,
             };
             if matches!(e.0, CoreError::Forbidden(_)) {
