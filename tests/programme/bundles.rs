@@ -6,7 +6,7 @@ use bmnn_core::Level;
 use bmnn_core::programme::*;
 use serde_json::Value;
 
-fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
+pub(crate) fn unit_data(e: &Env, sessions: u32, people: u32, incidents: usize) {
     for i in 0..sessions {
         e.add(Training {
             date: d(&format!("{:02}/03/2025", 1 + i)),
@@ -290,6 +290,7 @@ fn a_replayed_older_bundle_overflowing_figures_and_odd_years_are_refused() {
             kind: ReportKind::Annual,
             year,
             incident_id: None,
+            inspection_id: None,
         };
         let model = unit.svc.report(&sys(), q(2025)).unwrap();
         let seal_with = |year: i32, created: &str, edit: &dyn Fn(&mut Value)| {
@@ -409,6 +410,7 @@ fn two_units_whose_sum_would_wrap_refuse_the_report() {
             kind: ReportKind::Annual,
             year: 2025,
             incident_id: None,
+            inspection_id: None,
         };
         let before = province.svc.report(&sys(), q).unwrap();
         for (i, name) in ["UBND huyện Lai Vung", "UBND huyện Tân Hồng"]

@@ -367,6 +367,8 @@ fn incident(
 /// What the Đồng Tháp dataset holds for the 2025 data period (15/12/2024–14/12/2025).
 pub struct Seeded {
     pub unreported_incident: Id,
+    /// The province's inspection of 10/05/2025 (28 departments, 3 findings, 2 remedies).
+    pub inspection: Id,
 }
 
 /// The Đồng Tháp figures (seed 003), placed in the 2025 data period, plus records just outside
@@ -479,10 +481,11 @@ pub fn dong_thap(e: &Env) -> Seeded {
     // Inspections: 2 by the province at 28 departments and 12 districts; 14 self-inspections of
     // 277 subordinate units in total.
     let units = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix} {i}")).collect();
-    e.add(Inspection {
+    let inspection = e.add(Inspection {
         date: d("10/05/2025"),
         kind: InspectionKind::Inspection,
         inspector: "Ban Chỉ đạo công tác bảo vệ BMNN Tỉnh".into(),
+        decision: Some("Quyết định số 45/QĐ-BCĐ ngày 02/5/2025".into()),
         organised_by: OrganisedBy::Own,
         units_count: 0,
         units: units("Sở", 28),
@@ -515,6 +518,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
         units: units("Huyện", 12),
         findings: vec!["Chưa có quyết định phân công cán bộ kiêm nhiệm".into()],
         remedies: vec![],
+        decision: None,
     });
     let self_counts = [41, 7, 55, 7, 9, 7, 29, 16, 17, 21, 16, 8, 20, 24];
     assert_eq!(self_counts.iter().sum::<usize>(), 277);
@@ -529,6 +533,7 @@ pub fn dong_thap(e: &Env) -> Seeded {
             units: units("Đơn vị trực thuộc", n),
             findings: vec![],
             remedies: vec![],
+            decision: None,
         });
     }
 
@@ -771,5 +776,6 @@ pub fn dong_thap(e: &Env) -> Seeded {
 
     Seeded {
         unreported_incident: last,
+        inspection: inspection.id,
     }
 }

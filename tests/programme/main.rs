@@ -5,4 +5,5 @@ mod bundles;
 mod helpers;
 mod plan;
 mod records;
+mod report_kinds;
 mod reports;

@@ -13,11 +13,7 @@ use bmnn_core::programme::*;
 use bmnn_core::service::*;
 
 fn plan_query(year: i32) -> ReportQuery {
-    ReportQuery {
-        kind: ReportKind::AnnualPlan,
-        year,
-        incident_id: None,
-    }
+    ReportQuery::of(ReportKind::AnnualPlan, year)
 }
 
 fn plan(e: &Env, year: i32) -> ReportModel {
@@ -179,6 +175,7 @@ fn the_plan_text_is_set_and_remembered() {
                     kind: ReportKind::AnnualPlan,
                     year: 2026,
                     incident_id: None,
+                    inspection_id: None,
                     text: text.clone(),
                 },
             )

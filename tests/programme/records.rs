@@ -74,6 +74,7 @@ fn records_need_the_right_role_and_are_audited() {
                     kind: ReportKind::Annual,
                     year: 2025,
                     incident_id: None,
+                    inspection_id: None,
                 },
             )
             .unwrap_err();
@@ -313,6 +314,7 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
                 kind: ReportKind::Annual,
                 year: 2024,
                 incident_id: None,
+                inspection_id: None,
                 text: text.clone(),
             },
         )
@@ -324,6 +326,7 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
             kind: ReportKind::Incident,
             year: 2024,
             incident_id: Some(987_654),
+            inspection_id: None,
             text: text.clone(),
         },
     );
@@ -386,6 +389,7 @@ fn the_previous_years_text_is_offered_and_the_draft_goes_into_the_report() {
                 kind: ReportKind::Annual,
                 year: 2025,
                 incident_id: None,
+                inspection_id: None,
                 text: this_year,
             },
         )
@@ -650,6 +654,7 @@ fn incident_states_steering_committees_and_key_posts_are_records_the_report_coun
                     kind: ReportKind::Annual,
                     year: 2025,
                     incident_id: None,
+                    inspection_id: None,
                 },
             )
             .unwrap();

@@ -394,6 +394,7 @@ fn report_figures_stay_within_the_readers_clearance() {
             kind: bmnn_core::programme::ReportKind::Annual,
             year: 2025,
             incident_id: None,
+            inspection_id: None,
         };
         let full = e.svc.report(&sys(), q()).expect("full report");
         let mat = e.svc.report(&ctx, q()).expect("Mật report");

@@ -43,6 +43,14 @@ pub enum ReportCmd {
         #[arg(long)]
         incident: Option<i64>,
     },
+    /// Kết luận kiểm tra công tác bảo vệ BMNN: one inspection record.
+    InspectionConclusion {
+        #[command(flatten)]
+        args: ReportArgs,
+        /// Id of the inspection record.
+        #[arg(long)]
+        inspection: i64,
+    },
     /// Print the written parts of a report as JSON (last year's text is offered as a start), or
     /// save them from a JSON file with --set.
     Text {
@@ -53,6 +61,9 @@ pub enum ReportCmd {
         /// Incident record (ad-hoc report).
         #[arg(long)]
         incident: Option<i64>,
+        /// Inspection record (inspection conclusion).
+        #[arg(long)]
+        inspection: Option<i64>,
         /// JSON file with {"narrative": {"a": "…", …}, "number": …, "recipients": […], …}.
         #[arg(long)]
         set: Option<PathBuf>,
@@ -222,6 +233,7 @@ pub enum TextKind {
     MultiYear,
     Incident,
     AnnualPlan,
+    InspectionConclusion,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,17 +252,27 @@ pub fn run(
 ) -> Result<ExitCode> {
     let ctx = system_ctx();
     match cmd {
-        ReportCmd::Annual(a) => emit(data, url, keys, ReportKind::Annual, None, a),
-        ReportCmd::FiveYear(a) => emit(data, url, keys, ReportKind::FiveYear, None, a),
-        ReportCmd::MultiYear(a) => emit(data, url, keys, ReportKind::MultiYear, None, a),
-        ReportCmd::AnnualPlan(a) => emit(data, url, keys, ReportKind::AnnualPlan, None, a),
+        ReportCmd::Annual(a) => emit(data, url, keys, ReportKind::Annual, None, None, a),
+        ReportCmd::FiveYear(a) => emit(data, url, keys, ReportKind::FiveYear, None, None, a),
+        ReportCmd::MultiYear(a) => emit(data, url, keys, ReportKind::MultiYear, None, None, a),
+        ReportCmd::AnnualPlan(a) => emit(data, url, keys, ReportKind::AnnualPlan, None, None, a),
         ReportCmd::Incident { args, incident } => {
-            emit(data, url, keys, ReportKind::Incident, incident, args)
+            emit(data, url, keys, ReportKind::Incident, incident, None, args)
         }
+        ReportCmd::InspectionConclusion { args, inspection } => emit(
+            data,
+            url,
+            keys,
+            ReportKind::InspectionConclusion,
+            None,
+            Some(inspection),
+            args,
+        ),
         ReportCmd::Text {
             year,
             kind,
             incident,
+            inspection,
             set,
             params,
         } => {
@@ -260,12 +282,14 @@ pub fn run(
                 TextKind::MultiYear => ReportKind::MultiYear,
                 TextKind::Incident => ReportKind::Incident,
                 TextKind::AnnualPlan => ReportKind::AnnualPlan,
+                TextKind::InspectionConclusion => ReportKind::InspectionConclusion,
             };
+            let record = incident.or(inspection);
             let svc = open_service(data, url, keys)?;
             let text = match set {
-                None if params.any() => svc.report_draft(&ctx, kind, year, incident)?.text,
+                None if params.any() => svc.report_draft(&ctx, kind, year, record)?.text,
                 None => {
-                    let offer = svc.report_draft(&ctx, kind, year, incident)?;
+                    let offer = svc.report_draft(&ctx, kind, year, record)?;
                     println!("{}", serde_json::to_string_pretty(&offer)?);
                     return Ok(ExitCode::SUCCESS);
                 }
@@ -284,6 +308,7 @@ pub fn run(
                     kind,
                     year,
                     incident_id: incident,
+                    inspection_id: inspection,
                     text,
                 },
             )?;
@@ -374,14 +399,7 @@ pub fn run(
                 BundleKind::FiveYear => ReportKind::FiveYear,
             };
             let svc = open_service(data, url, keys)?;
-            let model = svc.report(
-                &ctx,
-                ReportQuery {
-                    kind,
-                    year,
-                    incident_id: None,
-                },
-            )?;
+            let model = svc.report(&ctx, ReportQuery::of(kind, year))?;
             let json = serde_json::to_vec_pretty(&model)?;
             let docx = bmnn_docs::admin_docx(&admin_doc(&model))
                 .map_err(|e| anyhow!("không tạo được DOCX: {e}"))?;
@@ -435,6 +453,7 @@ fn emit(
     keys: &crate::keys::KeyArgs,
     kind: ReportKind,
     incident_id: Option<i64>,
+    inspection_id: Option<i64>,
     a: ReportArgs,
 ) -> Result<ExitCode> {
     let svc = open_service(data, url, keys)?;
@@ -444,6 +463,7 @@ fn emit(
             kind,
             year: a.year,
             incident_id,
+            inspection_id,
         },
     )?;
     let bytes = match a.format {
@@ -533,11 +553,7 @@ pub fn admin_doc(m: &ReportModel) -> bmnn_docs::AdminDoc {
 /// data; prints the median of each in ms, their ratio, and whether the figures agree.
 pub fn bench(svc: &Service<DbStore>, year: i32, runs: usize) -> Result<ExitCode> {
     let ctx = system_ctx();
-    let q = ReportQuery {
-        kind: ReportKind::Annual,
-        year,
-        incident_id: None,
-    };
+    let q = ReportQuery::of(ReportKind::Annual, year);
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]

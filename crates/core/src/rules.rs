@@ -310,6 +310,26 @@ pub struct ReportSentence {
 
 /// Figure slots a report sentence may name (filled by `programme::reports::slots`).
 pub const REPORT_SLOTS: &[&str] = &[
+    // The record a report on one record is about (`programme::reports::incident_names`,
+    // `inspection_names`).
+    "incident_kind",
+    "incident_date",
+    "incident_date_long",
+    "incident_place",
+    "incident_cause",
+    "incident_documents_levels",
+    "incident_outcome",
+    "incident_state_on",
+    "incident_state_on_long",
+    "inspector",
+    "inspection_kind",
+    "inspection_date",
+    "inspection_date_long",
+    "inspection_decision",
+    "inspected_units_list",
+    "remedies_list",
+    "remedies_done_list",
+    "remedies_open",
     "own_sessions",
     "own_participants",
     "subordinate_sessions",
@@ -468,6 +488,14 @@ pub struct ReportTemplate {
     pub annual_opening: String,
     pub multi_year_opening: String,
     pub incident_opening: String,
+    /// Trích yếu of an inspection conclusion (kết luận kiểm tra); `{kind}` filled in
+    /// ("kiểm tra", "tự kiểm tra").
+    pub inspection_title: String,
+    /// Its opening: the fields above plus the inspection's (`{inspector}`,
+    /// `{inspection_kind}`, `{inspection_date}`, `{inspection_decision}` …).
+    pub inspection_opening: String,
+    /// Its sections (general information, findings, remedies, follow-up).
+    pub inspection_sections: Vec<ReportSection>,
     /// The sentences of every topic, in order.
     #[serde(default)]
     pub sentences: Vec<ReportSentence>,
@@ -1504,6 +1532,7 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
         ("sections", &t.sections),
         ("incident_sections", &t.incident_sections),
         ("multi_year_sections", &t.multi_year_sections),
+        ("inspection_sections", &t.inspection_sections),
     ] {
         if list.is_empty() {
             return bad(format!("{name} không có mục nào"));
@@ -1535,6 +1564,7 @@ fn validate_report_template(r: &Regime) -> Result<(), RulesError> {
         .iter()
         .chain(&t.incident_sections)
         .chain(&t.multi_year_sections)
+        .chain(&t.inspection_sections)
     {
         for tp in &s.topics {
             if !topics.contains(tp.as_str()) {

@@ -218,6 +218,9 @@ pub fn key_name(key: &str) -> Option<&'static str> {
         "annual_opening" => "phần mở đầu báo cáo năm",
         "multi_year_opening" => "phần mở đầu báo cáo sơ kết, tổng kết",
         "incident_opening" => "phần mở đầu báo cáo đột xuất",
+        "inspection_title" => "tên kết luận kiểm tra",
+        "inspection_opening" => "phần mở đầu kết luận kiểm tra",
+        "inspection_sections" => "phần kết luận kiểm tra",
         "topics" => "nội dung viết thành câu",
         "sentences" => "câu văn báo cáo",
         "topic" => "nội dung",
@@ -582,6 +585,7 @@ impl Names<'_> {
             "sections" => format!("phần «{}»", s("heading")),
             "incident_sections" => format!("phần báo cáo đột xuất «{}»", s("heading")),
             "multi_year_sections" => format!("phần báo cáo sơ kết, tổng kết «{}»", s("heading")),
+            "inspection_sections" => format!("phần kết luận kiểm tra «{}»", s("heading")),
             // A sentence's text names figure slots in code: counted, never quoted.
             "sentences" => format!("câu văn báo cáo thứ {}", i + 1),
             "columns" => format!("cột «{}»", s("title")),

@@ -309,7 +309,14 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
         place: p.place.clone(),
         date: p.date,
         level_stamp: None,
-        doc_type: Some("BÁO CÁO".into()),
+        doc_type: Some(
+            if m.kind == ReportKind::InspectionConclusion {
+                "KẾT LUẬN"
+            } else {
+                "BÁO CÁO"
+            }
+            .into(),
+        ),
         summary: m.title.clone(),
         body,
         recipients: p.recipients.clone(),
@@ -407,7 +414,7 @@ pub fn export_bundle<S: Store>(
     key: Option<[u8; 32]>,
     q: ReportQuery,
 ) -> Result<Vec<u8>, CoreError> {
-    if matches!(q.kind, ReportKind::Incident | ReportKind::AnnualPlan) {
+    if q.kind.of_one_record() || q.kind == ReportKind::AnnualPlan {
         return Err(CoreError::invalid(
             "kind",
             "chỉ gửi gói báo cáo sơ kết 01 năm hoặc tổng kết 05 năm lên cấp trên",
@@ -448,16 +455,17 @@ pub fn export_bundle<S: Store>(
 }
 
 /// Every report kind.
-pub const REPORT_KINDS: [ReportKind; 5] = [
+pub const REPORT_KINDS: [ReportKind; 6] = [
     ReportKind::Annual,
     ReportKind::FiveYear,
     ReportKind::Incident,
     ReportKind::MultiYear,
     ReportKind::AnnualPlan,
+    ReportKind::InspectionConclusion,
 ];
 
 /// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`,
-/// `annual-plan`).
+/// `annual-plan`, `inspection-conclusion`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
     REPORT_KINDS.into_iter().find(|k| k.code() == code)
 }

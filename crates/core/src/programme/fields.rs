@@ -475,6 +475,12 @@ impl RecordKind {
                     f("kind", "Hình thức", "", Select(INSPECTION)),
                     f("inspector", "Đơn vị, đoàn kiểm tra", "", Text),
                     f(
+                        "decision",
+                        "Quyết định kiểm tra (số, ký hiệu, ngày)",
+                        "Ghi vào kết luận kiểm tra; để trống khi không có quyết định.",
+                        OptText,
+                    ),
+                    f(
                         "organised_by",
                         "Cơ quan hay đơn vị cấp dưới tổ chức kiểm tra",
                         "Báo cáo tách cuộc kiểm tra của cơ quan và của đơn vị cấp dưới.",

@@ -940,6 +940,16 @@ pub enum InspectionKind {
     SelfInspection,
 }
 
+impl InspectionKind {
+    /// The word a sentence uses: "kiểm tra", "tự kiểm tra".
+    pub fn word(self) -> &'static str {
+        match self {
+            InspectionKind::Inspection => "kiểm tra",
+            InspectionKind::SelfInspection => "tự kiểm tra",
+        }
+    }
+}
+
 /// Biện pháp khắc phục và thời hạn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Remedy {
@@ -962,6 +972,9 @@ pub struct Inspection {
     pub kind: InspectionKind,
     /// Đơn vị, đoàn kiểm tra.
     pub inspector: String,
+    /// Quyết định kiểm tra (số, ký hiệu, ngày), when there is one.
+    #[serde(default)]
+    pub decision: Option<String>,
     /// Cơ quan hay đơn vị cấp dưới tổ chức kiểm tra (absent in older records: this agency).
     #[serde(default)]
     pub organised_by: OrganisedBy,
@@ -1599,6 +1612,8 @@ pub enum ReportKind {
     /// Kế hoạch công tác bảo vệ BMNN năm (the rules' `[plan_template]`); issued, its tasks
     /// become the tasks of a plan record ([`AnnualPlan`]).
     AnnualPlan,
+    /// Kết luận kiểm tra công tác bảo vệ BMNN: one inspection record.
+    InspectionConclusion,
 }
 
 impl ReportKind {
@@ -1609,7 +1624,16 @@ impl ReportKind {
             ReportKind::Incident => "incident",
             ReportKind::MultiYear => "multi-year",
             ReportKind::AnnualPlan => "annual-plan",
+            ReportKind::InspectionConclusion => "inspection-conclusion",
         }
+    }
+
+    /// A report on one record (an incident, an inspection) rather than on a period.
+    pub fn of_one_record(self) -> bool {
+        matches!(
+            self,
+            ReportKind::Incident | ReportKind::InspectionConclusion
+        )
     }
 }
 
@@ -1745,10 +1769,20 @@ pub struct ReportDraft {
     pub year: i32,
     /// For an incident report: the incident record.
     pub incident_id: Option<Id>,
+    /// For an inspection conclusion: the inspection record.
+    #[serde(default)]
+    pub inspection_id: Option<Id>,
     #[serde(with = "iso_date")]
     #[schemars(schema_with = "crate::dates::date_schema")]
     pub saved_on: Date,
     pub text: ReportDraftText,
+}
+
+impl ReportDraft {
+    /// The record the report is about (incident or inspection), if any.
+    pub fn subject(&self) -> Option<Id> {
+        self.incident_id.or(self.inspection_id)
+    }
 }
 
 impl Record for ReportDraft {

@@ -987,6 +987,9 @@ pub struct ReportModel {
     pub figures: Figures,
     /// For an incident report: the incident record.
     pub incident_id: Option<Id>,
+    /// For an inspection conclusion: the inspection record.
+    #[serde(default)]
+    pub inspection_id: Option<Id>,
     /// Phần mở đầu: the first paragraph of the document.
     #[serde(default)]
     pub opening: String,
@@ -1216,19 +1219,26 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
                 ],
             )
         }
-        "units" => t(
-            "Báo cáo của các đơn vị cấp dưới",
-            &[
-                "Đơn vị",
-                "Ngày nhận",
-                "Đúng hạn",
-                "Số vụ lộ, mất",
-                "Số buổi tập huấn",
-            ],
-            units
+        "units" => {
+            // The split by unit: each unit's own figures as its bundle carries them, and
+            // their sum (what the units add to this report's figures).
+            let main = |f: &Figures| {
+                [
+                    f.training.sessions,
+                    f.training.participants,
+                    f.inspections
+                        .inspections
+                        .saturating_add(f.inspections.self_inspections),
+                    f.inspections.units_inspected,
+                    f.incidents.incidents,
+                    f.directives.issued,
+                ]
+            };
+            let mut sum = [0u64; 6];
+            let mut rows: Vec<Vec<String>> = units
                 .iter()
                 .map(|u| {
-                    vec![
+                    let mut r = vec![
                         u.unit.clone(),
                         u.received_on
                             .map(fmt_vn)
@@ -1240,18 +1250,41 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
                         } else {
                             "Chậm".into()
                         },
-                        u.figures
-                            .as_ref()
-                            .map(|f| num(f.incidents.incidents))
-                            .unwrap_or_default(),
-                        u.figures
-                            .as_ref()
-                            .map(|f| num(f.training.sessions))
-                            .unwrap_or_default(),
-                    ]
+                    ];
+                    match &u.figures {
+                        Some(f) => {
+                            let v = main(f);
+                            for (s, x) in sum.iter_mut().zip(v) {
+                                *s = s.saturating_add(x);
+                            }
+                            r.extend(v.iter().map(|n| num(*n)));
+                        }
+                        None => r.extend(std::iter::repeat_n(String::new(), 6)),
+                    }
+                    r
                 })
-                .collect(),
-        ),
+                .collect();
+            if units.iter().any(|u| u.figures.is_some()) {
+                let mut r = vec!["Cộng".to_string(), String::new(), String::new()];
+                r.extend(sum.iter().map(|n| num(*n)));
+                rows.push(r);
+            }
+            t(
+                "Số liệu của các đơn vị cấp dưới",
+                &[
+                    "Đơn vị",
+                    "Ngày nhận báo cáo",
+                    "Đúng hạn",
+                    "Buổi tập huấn, phổ biến",
+                    "Lượt người tham dự",
+                    "Cuộc kiểm tra, tự kiểm tra",
+                    "Lượt đơn vị được kiểm tra",
+                    "Vụ lộ, mất",
+                    "Văn bản ban hành",
+                ],
+                rows,
+            )
+        }
         "incidents" => {
             let x = &f.incidents;
             t(
@@ -1331,71 +1364,6 @@ pub fn table(code: &str, f: &Figures, units: &[UnitStatus], incidents: &[Inciden
     }
 }
 
-/// Sentences a section states from the figures.
-pub fn facts(code: &str, tables: &[String], f: &Figures, p: Period) -> Vec<String> {
-    let mut v = Vec::new();
-    let has = |t: &str| tables.iter().any(|x| x == t);
-    if has("training") {
-        v.push(format!(
-            "Trong kỳ, đã tổ chức {} buổi tập huấn, phổ biến, quán triệt cho {} lượt người tham dự.",
-            num(f.training.sessions),
-            num(f.training.participants)
-        ));
-    }
-    if has("inspections") {
-        v.push(format!(
-            "Đã tiến hành {} cuộc kiểm tra và {} cuộc tự kiểm tra tại {} lượt đơn vị; phát hiện {} tồn tại, hạn chế; {}/{} biện pháp khắc phục đã thực hiện, {} quá hạn.",
-            num(f.inspections.inspections),
-            num(f.inspections.self_inspections),
-            num(f.inspections.units_inspected),
-            num(f.inspections.findings),
-            num(f.inspections.remedies_done),
-            num(f.inspections.remedies),
-            num(f.inspections.remedies_overdue)
-        ));
-    }
-    if has("incidents") && code != "c3" {
-        let x = &f.incidents;
-        if x.incidents == 0 {
-            v.push(format!(
-                "Từ ngày {} đến ngày {} không xảy ra vụ lộ, mất bí mật nhà nước.",
-                fmt_vn(p.start),
-                fmt_vn(p.end)
-            ));
-        } else {
-            v.push(format!(
-                "Trong kỳ xảy ra {} vụ lộ, mất bí mật nhà nước ({} vụ lộ, {} vụ mất), trong đó: {} vụ trên mạng Internet ({} vụ trên trang thông tin điện tử của cơ quan, {} vụ trên mạng xã hội), {} vụ cung cấp tài liệu trái quy định, {} vụ mất tài liệu, vật chứa, {} vụ khác.",
-                num(x.incidents),
-                num(x.exposures),
-                num(x.losses),
-                num(x.by_channel.internet()),
-                num(x.by_channel.agency_website),
-                num(x.by_channel.social_network),
-                num(x.by_channel.improper_provision),
-                num(x.by_channel.physical_loss),
-                num(x.by_channel.other)
-            ));
-            v.push(format!(
-                "Các vụ việc liên quan {} tài liệu: Tuyệt mật {}; Tối mật {}; Mật {}; chưa xác định độ mật {}; thuộc danh mục bí mật nhà nước {}.",
-                num(x.documents),
-                num(x.documents_by_level.tuyet_mat),
-                num(x.documents_by_level.toi_mat),
-                num(x.documents_by_level.mat),
-                num(x.documents_unmarked),
-                num(x.documents_in_catalogue)
-            ));
-            v.push(format!(
-                "Đã xử lý kỷ luật {} trường hợp, phê bình, rút kinh nghiệm {} trường hợp; thu hồi tài liệu trong {} vụ, gỡ bỏ khỏi mạng {} vụ.",
-                num(x.disciplined),
-                num(x.criticised),
-                num(x.recovered),
-                num(x.taken_down)
-            ));
-        }
-    }
-    v
-}
-
 /// Everything [`build`] needs besides the figures.
 pub struct BuildInput<'a> {
     pub kind: ReportKind,
@@ -1408,6 +1376,9 @@ pub struct BuildInput<'a> {
     pub units: Vec<UnitStatus>,
     pub incidents: Vec<Incident>,
     pub incident_id: Option<Id>,
+    /// For an inspection conclusion: the inspection and its record id.
+    pub inspection: Option<Inspection>,
+    pub inspection_id: Option<Id>,
     pub narrative: BTreeMap<String, String>,
     /// The particulars of the period's records (footnotes).
     pub details: Details,
@@ -1480,6 +1451,14 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
             &t.sections[..0],
             "",
         ),
+        ReportKind::InspectionConclusion => (
+            t.inspection_title.replace(
+                "{kind}",
+                b.inspection.as_ref().map_or("kiểm tra", |x| x.kind.word()),
+            ),
+            &t.inspection_sections,
+            &t.inspection_opening,
+        ),
     };
     let title = b
         .title
@@ -1493,12 +1472,33 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
             .map(|f| f.to_lowercase().chain(c).collect::<String>())
             .unwrap_or_default()
     };
+    let mut names = b.details.names.clone();
+    names.insert("from", fmt_vn(b.period.start));
+    names.insert("to", fmt_vn(b.period.end));
+    names.insert("from_long", fmt_vn_long(b.period.start));
+    names.insert("to_long", fmt_vn_long(b.period.end));
+    names.insert("years", years.clone());
+    names.insert("agency", clean(&b.particulars.agency));
+    let mut counts = slots(&figures, &b.units, &b.details);
+    // A report on one record names its particulars (place, dates, units, findings …).
+    if b.kind == ReportKind::Incident
+        && let Some(x) = b.incidents.first()
+    {
+        names.extend(incident_names(x));
+    }
+    if let Some(x) = &b.inspection {
+        names.extend(inspection_names(x));
+        counts.insert(
+            "remedies_open",
+            x.remedies.iter().filter(|r| r.done_on.is_none()).count() as u64,
+        );
+    }
     let opening = b
         .opening
         .clone()
         .filter(|x| !x.trim().is_empty())
         .unwrap_or_else(|| {
-            opening
+            let filled = opening
                 .replace("{basis}", &basis)
                 .replace("{agency}", &b.particulars.agency)
                 .replace("{title}", &lower_title)
@@ -1506,7 +1506,11 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
                 .replace("{to_long}", &fmt_vn_long(b.period.end))
                 .replace("{from}", &fmt_vn(b.period.start))
                 .replace("{to}", &fmt_vn(b.period.end))
-                .replace("{date}", &fmt_vn(b.particulars.date))
+                .replace("{date}", &fmt_vn(b.particulars.date));
+            // The particulars of the record a report is about ({inspector}, …).
+            names
+                .iter()
+                .fold(filled, |o, (k, v)| o.replace(&format!("{{{k}}}"), v))
         });
     let mut notes_text = b.details.notes.clone();
     notes_text.insert(
@@ -1522,15 +1526,8 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
             .collect::<Vec<_>>()
             .join("; "),
     );
-    let mut names = b.details.names.clone();
-    names.insert("from", fmt_vn(b.period.start));
-    names.insert("to", fmt_vn(b.period.end));
-    names.insert("from_long", fmt_vn_long(b.period.start));
-    names.insert("to_long", fmt_vn_long(b.period.end));
-    names.insert("years", years.clone());
-    names.insert("agency", clean(&b.particulars.agency));
     let mut writer = ProseWriter {
-        counts: slots(&figures, &b.units, &b.details),
+        counts,
         names,
         notes: notes_text,
         sentences: &t.sentences,
@@ -1539,13 +1536,8 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
     let sections = template
         .iter()
         .map(|s| {
-            let (facts, fact_notes) = if s.topics.is_empty() {
-                let f = facts(&s.code, &s.tables, &figures, b.period);
-                let n = vec![Vec::new(); f.len()];
-                (f, n)
-            } else {
-                writer.topics(&s.topics)
-            };
+            // Every sentence comes from the rules (a section without topics has none).
+            let (facts, fact_notes) = writer.topics(&s.topics);
             Section {
                 code: s.code.clone(),
                 heading: s.heading.clone(),
@@ -1554,11 +1546,10 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
                 tables: s
                     .tables
                     .iter()
-                    .filter(|c| c.as_str() != "units" || !b.units.is_empty())
                     .map(|c| table(c, &figures, &b.units, &b.incidents))
                     // Never a table of zeros: a table whose every figure is zero says nothing
-                    // the sentences have not said.
-                    .filter(|tb| tb.code == "units" || tb.code == "incident-list" || !all_zero(tb))
+                    // the sentences have not said, nor does a row of zeros.
+                    .filter_map(|tb| without_zero_rows(tb, !b.units.is_empty()))
                     .collect(),
                 narrative: b.narrative.get(&s.code).cloned().unwrap_or_default(),
             }
@@ -1594,6 +1585,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
         units: b.units,
         figures,
         incident_id: b.incident_id,
+        inspection_id: b.inspection_id,
         sections,
         notes,
         tasks: Vec::new(),
@@ -1747,6 +1739,7 @@ pub fn build_plan(b: PlanInput<'_>) -> Result<ReportModel> {
         units: Vec::new(),
         figures: Figures::default(),
         incident_id: None,
+        inspection_id: None,
         opening,
         sections,
         footnotes: Vec::new(),
@@ -1767,12 +1760,25 @@ pub fn plan_groups(tasks: &[PlanTaskText]) -> Vec<(String, Vec<&PlanTaskText>)> 
     out
 }
 
-/// Every figure cell of the table is zero (or empty).
-fn all_zero(t: &Table) -> bool {
-    t.rows
-        .iter()
-        .flat_map(|r| r.iter().skip(1))
+/// Every figure cell of the row is zero (or empty).
+fn zero_row(r: &[String]) -> bool {
+    r.iter()
+        .skip(1)
         .all(|c| c.chars().all(|ch| ch == '0' || ch == ' ' || ch == '/'))
+}
+
+/// A figure table without its rows of zeros (empty categories are left out), or `None` when
+/// nothing is left. The lists (units, incidents) keep every row; the table of units only when
+/// there are units.
+fn without_zero_rows(mut t: Table, has_units: bool) -> Option<Table> {
+    match t.code.as_str() {
+        "units" => has_units.then_some(t),
+        "incident-list" => Some(t),
+        _ => {
+            t.rows.retain(|r| !zero_row(r));
+            (!t.rows.is_empty()).then_some(t)
+        }
+    }
 }
 
 /// The data period and deadline of a report of `kind` for `year` under `regime`.
@@ -2081,6 +2087,85 @@ pub fn details(records: &[ProgrammeRecord], p: Period) -> Details {
             .join("; "),
     );
     d
+}
+
+/// The particulars of one incident its report's sentences name (`incident_*` slots).
+pub fn incident_names(x: &Incident) -> BTreeMap<&'static str, String> {
+    let mut f = IncidentFigures::default();
+    add_incident(&mut f, x);
+    let mut m = BTreeMap::from([
+        ("incident_kind", x.kind.word().to_string()),
+        ("incident_date", fmt_vn(x.discovered_on)),
+        ("incident_date_long", fmt_vn_long(x.discovered_on)),
+        ("incident_place", clean(&x.place)),
+        ("incident_cause", clean(&x.cause)),
+        ("incident_documents_levels", incident_documents_note(&f)),
+    ]);
+    if x.state != IncidentState::Verifying {
+        m.insert(
+            "incident_outcome",
+            clean(x.outcome.as_deref().unwrap_or_default())
+                .trim_end_matches('.')
+                .to_string(),
+        );
+        if let Some(d) = x.state_on {
+            m.insert("incident_state_on", fmt_vn(d));
+            m.insert("incident_state_on_long", fmt_vn_long(d));
+        }
+    }
+    m
+}
+
+/// The particulars of one inspection its conclusion's sentences name: the inspecting body,
+/// decision, date, the units, the findings and the remedies with their deadlines.
+pub fn inspection_names(x: &Inspection) -> BTreeMap<&'static str, String> {
+    let remedy = |r: &Remedy| {
+        let unit = clean(&r.unit);
+        let mut s = clean(&r.text).trim_end_matches('.').to_string();
+        if !unit.is_empty() {
+            s = format!("{s} ({unit}, hạn {})", fmt_vn(r.deadline));
+        } else {
+            s = format!("{s} (hạn {})", fmt_vn(r.deadline));
+        }
+        s
+    };
+    let mut m = BTreeMap::from([
+        ("inspector", clean(&x.inspector)),
+        ("inspection_kind", x.kind.word().to_string()),
+        ("inspection_date", fmt_vn(x.date)),
+        ("inspection_date_long", fmt_vn_long(x.date)),
+        (
+            "inspected_units_list",
+            listed(x.units.iter().cloned(), "lượt"),
+        ),
+        (
+            "findings_list",
+            x.findings
+                .iter()
+                .map(|f| clean(f).trim_end_matches('.').to_string())
+                .filter(|f| !f.is_empty())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "remedies_list",
+            x.remedies.iter().map(remedy).collect::<Vec<_>>().join("; "),
+        ),
+        (
+            "remedies_done_list",
+            (x.remedies.iter())
+                .filter_map(|r| {
+                    r.done_on
+                        .map(|d| format!("{} ngày {}", clean(&r.text), fmt_vn(d)))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    ]);
+    if let Some(d) = x.decision.as_deref().map(clean).filter(|d| !d.is_empty()) {
+        m.insert("inspection_decision", d);
+    }
+    m
 }
 
 /// The values of the figure slots ([`crate::rules::REPORT_SLOTS`]) a sentence may name.
@@ -2642,6 +2727,7 @@ mod tests {
                 date: date!(2025 - 05 - 05),
                 kind: InspectionKind::Inspection,
                 inspector: "Đoàn".into(),
+                decision: None,
                 organised_by,
                 units,
                 units_count,
@@ -2797,6 +2883,86 @@ mod tests {
         let records = [encode(1, None, &plan).unwrap()];
         let f = figures_for(&records, date!(2024 - 12 - 15), date!(2025 - 12 - 14));
         assert_eq!((f.plan.subordinates, f.plan.plans_on_time), (1, 1));
+    }
+
+    #[test]
+    fn the_table_of_units_keeps_each_units_figures_and_their_sum() {
+        use time::macros::date;
+        let unit = |name: &str, f: Option<Figures>| {
+            let f = f.map(|mut f| {
+                f.incidents.incidents = f.incidents.by_channel.internet();
+                f
+            });
+            UnitStatus {
+                unit: name.into(),
+                received_on: f.as_ref().map(|_| date!(2025 - 12 - 18)),
+                on_time: f.is_some(),
+                figures: f,
+            }
+        };
+        let mut c = figures(1, 7);
+        c.inspections.self_inspections = 2;
+        c.inspections.units_inspected = 9;
+        let units = [
+            unit("Huyện A", Some(figures(3, 45))),
+            unit("Huyện B", Some(figures(2, 1_500))),
+            unit("Huyện C", Some(c)),
+            unit("Huyện D", None),
+        ];
+        let t = table("units", &Figures::default(), &units, &[]);
+        assert_eq!(
+            t.rows,
+            [
+                [
+                    "Huyện A",
+                    "18/12/2025",
+                    "Đúng hạn",
+                    "3",
+                    "45",
+                    "0",
+                    "0",
+                    "4",
+                    "0"
+                ],
+                [
+                    "Huyện B",
+                    "18/12/2025",
+                    "Đúng hạn",
+                    "2",
+                    "1.500",
+                    "0",
+                    "0",
+                    "3",
+                    "0"
+                ],
+                [
+                    "Huyện C",
+                    "18/12/2025",
+                    "Đúng hạn",
+                    "1",
+                    "7",
+                    "2",
+                    "9",
+                    "2",
+                    "0"
+                ],
+                ["Huyện D", "Chưa gửi", "", "", "", "", "", "", ""],
+                ["Cộng", "", "", "6", "1.552", "2", "9", "9", "0"],
+            ]
+        );
+        // Kept even when every figure is zero (a list), dropped when there are no units.
+        assert!(without_zero_rows(t, true).is_some());
+        let none = table("units", &Figures::default(), &[], &[]);
+        assert!(without_zero_rows(none, false).is_none());
+    }
+
+    #[test]
+    fn rows_of_zeros_are_left_out_and_an_empty_table_with_them() {
+        let mut f = Figures::default();
+        f.legacy.reviewed = 12;
+        let t = without_zero_rows(table("legacy", &f, &[], &[]), false).unwrap();
+        assert_eq!(t.rows, [["Đã rà soát", "12"]]);
+        assert!(without_zero_rows(table("devices", &f, &[], &[]), false).is_none());
     }
 
     fn figures_for(records: &[ProgrammeRecord], start: Date, end: Date) -> Figures {

@@ -161,6 +161,9 @@ pub struct SaveDraftCmd {
     pub kind: ReportKind,
     pub year: i32,
     pub incident_id: Option<Id>,
+    /// Inspection conclusion: the inspection.
+    #[serde(default)]
+    pub inspection_id: Option<Id>,
     pub text: ReportDraftText,
 }
 
@@ -187,6 +190,31 @@ pub struct ReportQuery {
     pub year: i32,
     /// Incident report: the incident (default: the latest one of the year's period).
     pub incident_id: Option<Id>,
+    /// Inspection conclusion: the inspection (required).
+    #[serde(default)]
+    pub inspection_id: Option<Id>,
+}
+
+impl ReportQuery {
+    /// A report of `kind` for `year` (no record chosen).
+    pub fn of(kind: ReportKind, year: i32) -> Self {
+        ReportQuery {
+            kind,
+            year,
+            incident_id: None,
+            inspection_id: None,
+        }
+    }
+
+    /// The record the report is about: the incident of an incident report, the inspection
+    /// of an inspection conclusion.
+    pub fn subject(&self) -> Option<Id> {
+        match self.kind {
+            ReportKind::Incident => self.incident_id,
+            ReportKind::InspectionConclusion => self.inspection_id,
+            _ => None,
+        }
+    }
 }
 
 /// A subordinate unit's report, imported from a verified bundle.
@@ -693,24 +721,34 @@ impl<S: Store> Service<S> {
         let c = validate::cmd(c)?;
         self.write(ctx, |a| {
             a.require_role(access::REPORTERS, "Soạn báo cáo")?;
-            if let Some(i) = c.incident_id {
-                // The draft of an incident report belongs to an incident that exists.
+            // The draft of a report on one record belongs to a record that exists.
+            let (incident_id, inspection_id) = match c.kind {
+                ReportKind::Incident => (c.incident_id, None),
+                ReportKind::InspectionConclusion => (None, c.inspection_id),
+                _ => (None, None),
+            };
+            if let Some(i) = incident_id {
                 a.record::<Incident>(i)?;
             }
+            if let Some(i) = inspection_id {
+                a.record::<Inspection>(i)?;
+            }
+            let subject = incident_id.or(inspection_id);
             let existing = a
                 .records::<ReportDraft>()?
                 .into_iter()
                 .find(|d| {
                     d.record.kind == c.kind
                         && d.record.year == c.year
-                        && d.record.incident_id == c.incident_id
+                        && d.record.subject() == subject
                 })
                 .map(|d| d.id)
                 .unwrap_or(0);
             let d = ReportDraft {
                 kind: c.kind,
                 year: c.year,
-                incident_id: c.incident_id,
+                incident_id,
+                inspection_id,
                 saved_on: a.ctx.today,
                 text: c.text,
             };
@@ -719,16 +757,18 @@ impl<S: Store> Service<S> {
     }
 
     /// The text of a report: its draft, or the previous year's text offered as a start.
+    /// `record_id`: the incident of an incident report, the inspection of an inspection
+    /// conclusion.
     pub fn report_draft(
         &self,
         ctx: &Ctx,
         kind: ReportKind,
         year: i32,
-        incident_id: Option<Id>,
+        record_id: Option<Id>,
     ) -> Result<DraftOffer> {
         self.read(ctx, |a| {
             a.require_role(access::REPORTERS, "Soạn báo cáo")?;
-            draft_offer(a, kind, year, incident_id)
+            draft_offer(a, kind, year, record_id)
         })
     }
 
@@ -959,6 +999,7 @@ impl<S: Store> Service<S> {
                 kind: ReportKind::AnnualPlan,
                 year: c.year,
                 incident_id: None,
+                inspection_id: None,
                 saved_on: a.ctx.today,
                 text,
             };
@@ -1146,19 +1187,20 @@ fn draft_offer(
     a: &mut Act0<'_>,
     kind: ReportKind,
     year: i32,
-    incident_id: Option<Id>,
+    subject: Option<Id>,
 ) -> Result<DraftOffer> {
     let drafts = a.records::<ReportDraft>()?;
-    if let Some(d) = drafts.iter().find(|d| {
-        d.record.kind == kind && d.record.year == year && d.record.incident_id == incident_id
-    }) {
+    if let Some(d) = drafts
+        .iter()
+        .find(|d| d.record.kind == kind && d.record.year == year && d.record.subject() == subject)
+    {
         return Ok(DraftOffer {
             text: d.record.text.clone(),
             from_previous_year: false,
             draft_id: Some(d.id),
         });
     }
-    if kind != ReportKind::Incident
+    if !kind.of_one_record()
         && let Some(d) = drafts
             .iter()
             .filter(|d| d.record.kind == kind && d.record.year < year)
@@ -1267,9 +1309,9 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
     let (mut period, mut due) = reports::period_of(a.rules.report_regime(q.year), q.kind, q.year);
     // The period, date and text the user set for this report (its own draft only: last
     // year's text is offered as a start, never its period or date).
-    let offer = draft_offer(a, q.kind, q.year, q.incident_id)?;
+    let offer = draft_offer(a, q.kind, q.year, q.subject())?;
     let own_text = (!offer.from_previous_year).then(|| offer.text.clone());
-    if q.kind != ReportKind::Incident
+    if !q.kind.of_one_record()
         && let Some(t) = &own_text
     {
         period = Period {
@@ -1294,53 +1336,83 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
     };
     let mut incidents = Vec::new();
     let mut incident_id = None;
-    if q.kind == ReportKind::Incident {
-        let all = a.records::<Incident>()?;
-        let chosen = match q.incident_id {
-            Some(id) => all.into_iter().find(|x| x.id == id),
-            None => all
-                .into_iter()
-                .filter(|x| period.contains(x.record.discovered_on))
-                .max_by_key(|x| (x.record.discovered_on, x.id)),
-        }
-        .ok_or(CoreError::NotFound("vụ lộ, mất bí mật nhà nước"))?;
-        // ND26 Điều 8.1.b: the ad-hoc report is due at once, and covers the incident alone.
-        period = Period {
-            start: chosen.record.discovered_on,
-            end: chosen.record.discovered_on,
-        };
-        due = chosen.record.discovered_on;
-        incident_id = Some(chosen.id);
-        incidents.push(chosen.record);
-    }
+    let mut inspection = None;
+    let mut inspection_id = None;
     let mut records = Vec::new();
-    let own = if q.kind == ReportKind::Incident {
-        let mut f = Figures::default();
-        reports::add_incident(&mut f.incidents, &incidents[0]);
-        f
-    } else {
-        // The one clearance filter: a report counts only what its reader may see. The store
-        // counts the period's acts on items, take-outs and register entries in SQL.
-        let scope = a.scope();
-        let activity = a.tx.report_activity(&scope, period.start, period.end)?;
-        records = report_records(a, period)?;
-        incidents = typed_live::<Incident>(&records)?
-            .into_iter()
-            .filter(|x| period.contains(x.discovered_on))
-            .collect();
-        reports::compute_figures(&reports::Inputs {
-            period,
-            today: a.ctx.today,
-            report_due: due,
-            activity: &activity,
-            records: &records,
-        })
+    let own = match q.kind {
+        ReportKind::Incident => {
+            let all = a.records::<Incident>()?;
+            let chosen = match q.incident_id {
+                Some(id) => all.into_iter().find(|x| x.id == id),
+                None => all
+                    .into_iter()
+                    .filter(|x| period.contains(x.record.discovered_on))
+                    .max_by_key(|x| (x.record.discovered_on, x.id)),
+            }
+            .ok_or(CoreError::NotFound("vụ lộ, mất bí mật nhà nước"))?;
+            // ND26 Điều 8.1.b: the ad-hoc report is due at once, and covers the incident alone.
+            period = Period {
+                start: chosen.record.discovered_on,
+                end: chosen.record.discovered_on,
+            };
+            due = chosen.record.discovered_on;
+            incident_id = Some(chosen.id);
+            incidents.push(chosen.record);
+            let mut f = Figures::default();
+            reports::add_incident(&mut f.incidents, &incidents[0]);
+            f
+        }
+        ReportKind::InspectionConclusion => {
+            // One inspection, live (a cancelled inspection has no conclusion).
+            let id = q.inspection_id.ok_or_else(|| {
+                CoreError::invalid("inspection_id", "chọn cuộc kiểm tra cần lập kết luận")
+            })?;
+            let r =
+                a.tx.get_record(id)?
+                    .filter(|r| r.kind == RecordKind::Inspection.code() && !is_cancelled(r))
+                    .ok_or(CoreError::NotFound("cuộc kiểm tra"))?;
+            let x = decode::<Inspection>(&r)?;
+            period = Period {
+                start: x.record.date,
+                end: x.record.date,
+            };
+            due = x.record.date;
+            inspection_id = Some(x.id);
+            inspection = Some(x.record);
+            // Its figures are those of the inspection alone (remedies overdue as of today).
+            records.push(r);
+            reports::compute_figures(&reports::Inputs {
+                period,
+                today: a.ctx.today,
+                report_due: due,
+                activity: &reports::Activity::default(),
+                records: &records,
+            })
+        }
+        _ => {
+            // The one clearance filter: a report counts only what its reader may see. The
+            // store counts the period's acts on items, take-outs and register entries in SQL.
+            let scope = a.scope();
+            let activity = a.tx.report_activity(&scope, period.start, period.end)?;
+            records = report_records(a, period)?;
+            incidents = typed_live::<Incident>(&records)?
+                .into_iter()
+                .filter(|x| period.contains(x.discovered_on))
+                .collect();
+            reports::compute_figures(&reports::Inputs {
+                period,
+                today: a.ctx.today,
+                report_due: due,
+                activity: &activity,
+                records: &records,
+            })
+        }
     };
 
     // Subordinate units: every unit with a registered key or on the year's steering plan, and
     // what it sent for this report.
     let mut units = Vec::new();
-    if q.kind != ReportKind::Incident {
+    if !q.kind.of_one_record() {
         let received = a.records::<UnitReport>()?;
         let arrivals = if q.kind == ReportKind::Annual {
             report_arrivals(&a.records::<AnnualPlan>()?, q.year)
@@ -1370,10 +1442,11 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
     }
 
     let details = reports::details(&records, period);
-    let offer = if incident_id == q.incident_id {
+    let subject = incident_id.or(inspection_id);
+    let offer = if subject == q.subject() {
         offer
     } else {
-        draft_offer(a, q.kind, q.year, incident_id)?
+        draft_offer(a, q.kind, q.year, subject)?
     };
     let mut narrative = if offer.from_previous_year {
         BTreeMap::new()
@@ -1385,11 +1458,17 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             .entry("c2".into())
             .or_insert_with(|| incidents[0].cause.clone());
     }
+    // ND30 Phụ lục III: a conclusion is numbered KL, a report BC.
+    let symbol = if q.kind == ReportKind::InspectionConclusion {
+        "KL"
+    } else {
+        "BC"
+    };
     let particulars = particulars_of(
         a,
         &offer,
         date,
-        "BC",
+        symbol,
         "Bộ Công an (Cục An ninh chính trị nội bộ)",
     )?;
     reports::build(reports::BuildInput {
@@ -1403,6 +1482,8 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
         units,
         incidents,
         incident_id,
+        inspection,
+        inspection_id,
         narrative,
         details,
         title: own_text.as_ref().and_then(|t| t.title.clone()),

@@ -417,6 +417,7 @@ fn check_reader(
         kind: ReportKind::Annual,
         year: 2026,
         incident_id: None,
+        inspection_id: None,
     };
     let search = |c: &Ctx| {
         o.svc

@@ -354,6 +354,7 @@ fn report_figures_from_aggregates_equal_the_row_by_row_count() {
                         kind,
                         year,
                         incident_id: None,
+                        inspection_id: None,
                     };
                     let fast = o.svc.report(&o.ctx(u), q).expect("report").own;
                     let oracle = o.svc.report_figures_by_rows(&o.ctx(u), q).expect("oracle");
@@ -430,6 +431,7 @@ fn a_record_that_no_longer_decodes_stops_the_report() {
             kind: ReportKind::Annual,
             year: 2026,
             incident_id: None,
+            inspection_id: None,
         };
         o.svc.report(&c, q).expect("report before");
         o.svc

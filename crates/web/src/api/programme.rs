@@ -218,13 +218,16 @@ pub async fn incident_reported<S: Store>(
 #[derive(Deserialize)]
 pub struct IncidentQuery {
     incident_id: Option<Id>,
+    /// Inspection conclusion: the inspection.
+    inspection_id: Option<Id>,
 }
 
-fn query(kind: String, year: i32, incident_id: Option<Id>) -> Result<ReportQuery, WebError> {
+fn query(kind: String, year: i32, r: &IncidentQuery) -> Result<ReportQuery, WebError> {
     Ok(ReportQuery {
         kind: report_kind(&kind)?,
         year: year_ok(year)?,
-        incident_id,
+        incident_id: r.incident_id,
+        inspection_id: r.inspection_id,
     })
 }
 
@@ -234,7 +237,7 @@ pub async fn report<S: Store>(
     PathParams((kind, year)): PathParams<(String, i32)>,
     ApiQuery(q): ApiQuery<IncidentQuery>,
 ) -> Res {
-    let q = query(kind, year, q.incident_id)?;
+    let q = query(kind, year, &q)?;
     Ok(Json(st.run(move |svc| svc.report(&a.ctx, q)).await?).into_response())
 }
 
@@ -260,7 +263,7 @@ pub async fn report_docx<S: Store>(
     PathParams((kind, year)): PathParams<(String, i32)>,
     ApiQuery(q): ApiQuery<IncidentQuery>,
 ) -> Res {
-    let q = query(kind, year, q.incident_id)?;
+    let q = query(kind, year, &q)?;
     let bytes = st
         .run(move |svc| prog::docx(&prog::report_doc(&svc.report(&a.ctx, q)?)))
         .await?;
@@ -277,9 +280,9 @@ pub async fn get_draft<S: Store>(
     PathParams((kind, year)): PathParams<(String, i32)>,
     ApiQuery(q): ApiQuery<IncidentQuery>,
 ) -> Res {
-    let q = query(kind, year, q.incident_id)?;
+    let q = query(kind, year, &q)?;
     Ok(Json(
-        st.run(move |svc| svc.report_draft(&a.ctx, q.kind, q.year, q.incident_id))
+        st.run(move |svc| svc.report_draft(&a.ctx, q.kind, q.year, q.subject()))
             .await?,
     )
     .into_response())
@@ -289,6 +292,8 @@ pub async fn get_draft<S: Store>(
 struct DraftBody {
     #[serde(default)]
     incident_id: Option<Id>,
+    #[serde(default)]
+    inspection_id: Option<Id>,
     text: ReportDraftText,
 }
 
@@ -298,12 +303,12 @@ pub async fn save_draft<S: Store>(
     PathParams((kind, year)): PathParams<(String, i32)>,
     body: Body,
 ) -> Res {
-    let q = query(kind, year, None)?;
     let b: DraftBody = body.parse()?;
     let c = SaveDraftCmd {
-        kind: q.kind,
-        year: q.year,
+        kind: report_kind(&kind)?,
+        year: year_ok(year)?,
         incident_id: b.incident_id,
+        inspection_id: b.inspection_id,
         text: b.text,
     };
     let id = st.run(move |svc| svc.save_report_draft(&a.ctx, c)).await?;
@@ -328,7 +333,7 @@ pub async fn export_bundle<S: Store>(
     a: Authed,
     PathParams((kind, year)): PathParams<(String, i32)>,
 ) -> Res {
-    let q = query(kind, year, None)?;
+    let q = ReportQuery::of(report_kind(&kind)?, year_ok(year)?);
     let key = st.cfg.report_signing_key;
     let bytes = st
         .run(move |svc| prog::export_bundle(svc, &a.ctx, key, q))

@@ -411,21 +411,24 @@ pub fn table<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(cmd_body::<IncidentReportedCmd>(Some("incident_id")))
             .ok(200, stored("Incident")),
-        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year, annual-plan) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
+        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year, annual-plan, inspection-conclusion) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
+            .query("inspection_id", int(), "kết luận kiểm tra: cuộc kiểm tra (bắt buộc)")
             .ok(200, r("ReportModel")),
         route(M::GET, "/programme/reports/{kind}/{year}/docx", p::report_docx::<S>, "programmeReportDocx", "Báo cáo", "Báo cáo dạng DOCX (thể thức văn bản hành chính)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
+            .query("inspection_id", int(), "kết luận kiểm tra: cuộc kiểm tra")
             .ok(200, json!({"type": "string", "contentMediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})),
         route(M::GET, "/programme/reports/{kind}/{year}/draft", p::get_draft::<S>, "getReportDraft", "Báo cáo", "Phần viết của báo cáo (nếu chưa có: nội dung năm trước được đề xuất, from_previous_year = true)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc")
+            .query("inspection_id", int(), "kết luận kiểm tra: cuộc kiểm tra")
             .ok(200, r("DraftOffer")),
         route(M::PUT, "/programme/reports/{kind}/{year}/draft", p::save_draft::<S>, "saveReportDraft", "Báo cáo", "Lưu phần viết của báo cáo (cán bộ bảo vệ BMNN, lãnh đạo)")
             .roles(access::REPORTERS)
-            .body(obj(&[("incident_id", opt(int()), false), ("text", r("ReportDraftText"), true)]))
+            .body(obj(&[("incident_id", opt(int()), false), ("inspection_id", opt(int()), false), ("text", r("ReportDraftText"), true)]))
             .ok(200, obj(&[("id", int(), true)])),
         route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
             .roles(access::REPORTERS)

@@ -627,6 +627,14 @@ fn table(kind: RecordKind, list: &Value) -> (Vec<&'static str>, Vec<RowView>) {
                         actions.push(a);
                     }
                 }
+                links.push((
+                    format!(
+                        "/programme/reports?kind=inspection-conclusion&year={}&inspection={}",
+                        s(r, "date").get(..4).unwrap_or(""),
+                        Pid(id)
+                    ),
+                    "Kết luận kiểm tra".to_string(),
+                ));
                 let listed = joined(&r["units"]);
                 vec![
                     dt(r, "date"),
@@ -1402,6 +1410,7 @@ pub struct ReportsPage {
     pub kind: String,
     pub year: String,
     pub incident: String,
+    pub inspection: String,
     pub kind_opts: Vec<Opt>,
     pub has_model: bool,
     pub title: String,
@@ -1448,6 +1457,7 @@ pub struct ReportQ {
     kind: Option<String>,
     year: Option<String>,
     incident: Option<String>,
+    inspection: Option<String>,
     ok: Option<String>,
 }
 
@@ -1482,6 +1492,11 @@ async fn reports_page<S: Store>(
         .as_deref()
         .filter(|i| !i.trim().is_empty())
         .map(|i| crate::pubid::decode(i.trim()));
+    let inspection = q
+        .inspection
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+        .map(|i| crate::pubid::decode(i.trim()));
     let ctx = ctx_for(me.user.id);
     let data = st
         .run(move |svc| {
@@ -1489,13 +1504,16 @@ async fn reports_page<S: Store>(
                 kind,
                 year,
                 incident_id: incident,
+                inspection_id: inspection,
             };
             let model = svc.report(&ctx, query);
             if let Err(e @ (CoreError::Forbidden(_) | CoreError::Unauthenticated)) = &model {
                 return Err(e.clone());
             }
             let offer = match &model {
-                Ok(m) => Some(svc.report_draft(&ctx, kind, year, m.incident_id)?),
+                Ok(m) => {
+                    Some(svc.report_draft(&ctx, kind, year, m.incident_id.or(m.inspection_id))?)
+                }
                 Err(_) => None,
             };
             let can_keep = svc.programme_caps(&ctx)?.receive_bundles;
@@ -1531,9 +1549,11 @@ async fn reports_page<S: Store>(
     });
     let t = &offer.text;
     let incident_id = m.as_ref().and_then(|m| m.incident_id).or(incident);
-    let query = match incident_id {
-        Some(i) => format!("?incident={i}"),
-        None => String::new(),
+    let inspection_id = m.as_ref().and_then(|m| m.inspection_id).or(inspection);
+    let query = match (incident_id, inspection_id) {
+        (Some(i), _) => format!("?incident={}", Pid(i)),
+        (None, Some(i)) => format!("?inspection={}", Pid(i)),
+        (None, None) => String::new(),
     };
     let status = error
         .as_ref()
@@ -1545,6 +1565,9 @@ async fn reports_page<S: Store>(
         kind: kind.code().to_string(),
         year: year.to_string(),
         incident: incident_id.map(|i| Pid(i).to_string()).unwrap_or_default(),
+        inspection: inspection_id
+            .map(|i| Pid(i).to_string())
+            .unwrap_or_default(),
         kind_opts: vec![
             Opt::new("annual", "Báo cáo sơ kết 01 năm", kind.code()),
             Opt::new("five-year", "Báo cáo tổng kết 05 năm", kind.code()),
@@ -1557,6 +1580,11 @@ async fn reports_page<S: Store>(
             Opt::new(
                 "annual-plan",
                 "Kế hoạch công tác bảo vệ BMNN năm",
+                kind.code(),
+            ),
+            Opt::new(
+                "inspection-conclusion",
+                "Kết luận kiểm tra công tác bảo vệ BMNN",
                 kind.code(),
             ),
         ],
@@ -1694,13 +1722,21 @@ pub async fn reports<S: Store>(
     reports_page(&st, &me, q, None).await
 }
 
-fn back(kind: &str, year: &str, incident: Option<String>, ok: &str) -> String {
+/// The report page again; `record`: the `incident=…` or `inspection=…` it is about.
+fn back(kind: &str, year: &str, record: Option<String>, ok: &str) -> String {
     let mut u = format!("/programme/reports?kind={kind}&year={year}");
-    if let Some(i) = incident {
-        u.push_str(&format!("&incident={i}"));
+    if let Some(r) = record {
+        u.push('&');
+        u.push_str(&r);
     }
     u.push_str(&format!("&ok={ok}"));
     u
+}
+
+/// The record a report form is about, as a query parameter (`incident=…`, `inspection=…`).
+fn record_param(v: &Vals) -> Option<String> {
+    (v.opt("incident").map(|i| format!("incident={i}")))
+        .or_else(|| v.opt("inspection").map(|i| format!("inspection={i}")))
 }
 
 /// POST /programme/reports/draft: save the written parts.
@@ -1714,6 +1750,7 @@ pub async fn save_draft<S: Store>(
         kind: v.opt("kind"),
         year: v.opt("year"),
         incident: v.opt("incident"),
+        inspection: v.opt("inspection"),
         ok: None,
     };
     let parsed: Result<SaveDraftCmd, CoreError> = (|| {
@@ -1737,6 +1774,7 @@ pub async fn save_draft<S: Store>(
             kind,
             year,
             incident_id: v.id("incident")?,
+            inspection_id: v.id("inspection")?,
             text: ReportDraftText {
                 narrative,
                 number: v.opt("number"),
@@ -1770,14 +1808,14 @@ pub async fn save_draft<S: Store>(
             "/programme/reports/{}/{}/docx{}",
             v.text("kind"),
             v.text("year"),
-            v.opt("incident")
-                .map(|i| format!("?incident={i}"))
+            record_param(&v)
+                .map(|r| format!("?{r}"))
                 .unwrap_or_default()
         )),
         Ok(_) => see_other(&back(
             &v.text("kind"),
             &v.text("year"),
-            v.opt("incident"),
+            record_param(&v),
             "saved",
         )),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
@@ -1898,6 +1936,7 @@ pub async fn import_bundle<S: Store>(
 #[derive(Deserialize)]
 pub struct IncidentQ {
     incident: Option<Pid>,
+    inspection: Option<Pid>,
 }
 
 /// GET /programme/reports/{kind}/{year}/{format}: docx, json, or the signed bundle.
@@ -1914,6 +1953,7 @@ pub async fn report_file<S: Store>(
         kind,
         year,
         incident_id: iq.incident.map(Pid::id),
+        inspection_id: iq.inspection.map(Pid::id),
     };
     let ctx = ctx_for(me.user.id);
     let key = st.cfg.report_signing_key;
@@ -1960,6 +2000,7 @@ pub async fn report_file<S: Store>(
                 kind: Some(kind.code().to_string()),
                 year: Some(year.to_string()),
                 incident: iq.incident.map(|i| i.to_string()),
+                inspection: iq.inspection.map(|i| i.to_string()),
                 ok: None,
             };
             if matches!(e.0, CoreError::Forbidden(_)) {

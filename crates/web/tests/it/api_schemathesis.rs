@@ -59,7 +59,8 @@ async fn every_documented_kind_is_one_the_route_accepts() {
             "five-year",
             "incident",
             "multi-year",
-            "annual-plan"
+            "annual-plan",
+            "inspection-conclusion"
         ]
     );
     for kind in &reports {

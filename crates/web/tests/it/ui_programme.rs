@@ -1014,3 +1014,66 @@ async fn the_annual_plan_is_edited_and_issued_from_the_report_page() {
     let p = c.get("/programme/reports/annual-plan/2027/docx").await;
     assert_eq!(p.status, StatusCode::OK);
 }
+
+/// The inspection conclusion is reached from the inspection's row: the page states the
+/// inspection's facts as sentences, the DOCX downloads as a "KẾT LUẬN" of the agency, and a
+/// drafter is refused.
+#[tokio::test]
+async fn an_inspection_conclusion_is_opened_from_the_inspections_row() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let p = c
+        .post(
+            "/programme/inspection",
+            &[
+                ("date", "12/06/2025"),
+                ("kind", "inspection"),
+                ("inspector", "Đoàn kiểm tra của Sở"),
+                ("decision", "Quyết định số 15/QĐ-SKHĐT ngày 02/6/2025"),
+                ("organised_by", "own"),
+                ("units", "Phòng Tài chính\nPhòng Đầu tư"),
+                ("units_count", ""),
+                ("findings", "Sổ chuyển giao ghi thiếu"),
+                ("remedies", "Bổ sung sổ | Phòng Tài chính | 30/07/2025"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let list = c.get("/programme/inspection?year=2025").await.text();
+    let at = list
+        .find("/programme/reports?kind=inspection-conclusion&#38;year=2025&#38;inspection=")
+        .unwrap_or_else(|| panic!("a link to the conclusion in\n{list}"));
+    let href = list[at..].split('"').next().unwrap().replace("&#38;", "&");
+    let token = href.rsplit('=').next().unwrap().to_string();
+    assert!(token.parse::<i64>().is_err(), "an opaque id: {token}");
+    let t = c.get(&href).await.text();
+    for s in [
+        "Kết luận kiểm tra công tác bảo vệ bí mật nhà nước",
+        "Thực hiện Quyết định số 15/QĐ-SKHĐT ngày 02/6/2025, Đoàn kiểm tra của Sở đã tiến hành kiểm tra công tác bảo vệ bí mật nhà nước ngày 12 tháng 6 năm 2025 tại 2 cơ quan, đơn vị: Phòng Tài chính; Phòng Đầu tư.",
+        "Qua kiểm tra, đã phát hiện 1 tồn tại, hạn chế",
+        "Bổ sung sổ (Phòng Tài chính, hạn 30/07/2025)",
+    ] {
+        assert!(t.contains(s), "page lacks {s:?}:\n{t}");
+    }
+    let docx = c
+        .get(&format!(
+            "/programme/reports/inspection-conclusion/2025/docx?inspection={token}"
+        ))
+        .await;
+    assert_eq!(docx.status, StatusCode::OK, "{}", docx.text());
+    assert!(docx.content_type.contains("wordprocessingml"));
+    assert!(docx.bytes.starts_with(b"PK"));
+    // A drafter may not see it.
+    let p = Client::session(&app, "soanthao").get(&href).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    // An unknown inspection: a Vietnamese refusal on the page.
+    let p = c
+        .get("/programme/reports?kind=inspection-conclusion&year=2025&inspection=zzzzzzzzzzzz")
+        .await;
+    assert!(
+        p.text().contains("Không tìm thấy cuộc kiểm tra"),
+        "{}",
+        p.text()
+    );
+}
