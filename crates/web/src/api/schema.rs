@@ -169,26 +169,14 @@ pub fn request_body(schema: Value) -> Value {
     }
     s
 }
-pub fn uint() -> Value {
-    json!({"type": "integer", "minimum": 0, "maximum": 4294967295u32})
-}
-pub fn text() -> Value {
-    json!({"type": "string"})
-}
+
+/// A query parameter's boolean.
 pub fn boolean() -> Value {
     json!({"type": "boolean"})
 }
-pub fn date() -> Value {
-    json!({"type": "string", "format": "date", "description": "yyyy-mm-dd (dd/mm/yyyy is also accepted in requests)"})
-}
+/// A list of `of` (the stored records of one kind).
 pub fn array(of: Value) -> Value {
     json!({"type": "array", "items": of})
-}
-pub fn strings() -> Value {
-    array(text())
-}
-pub fn ints() -> Value {
-    array(int())
 }
 /// `v` or `null`.
 fn nullable_of(v: Value) -> Value {
@@ -202,6 +190,7 @@ fn nullable_of(v: Value) -> Value {
     }
     json!({"oneOf": [v, {"type": "null"}]})
 }
+
 // ---- Answers ------------------------------------------------------------------------
 
 /// The generator of the answers' schemas: what serde *sends* (`Contract::Serialize`: a field
