@@ -244,6 +244,51 @@ pub fn docx_text(bytes: &[u8]) -> String {
     out
 }
 
+/// The DOCX converted to PDF by LibreOffice and read back by pdftotext, whitespace squashed;
+/// `None` (said on stdout) when either is not installed. A failed conversion fails the test.
+pub fn pdf_text(docx: &[u8], e: &Env) -> Option<String> {
+    let Some(soffice) = on_path("soffice").or_else(|| on_path("libreoffice")) else {
+        println!("LibreOffice not on PATH: PDF conversion skipped");
+        return None;
+    };
+    let Some(pdftotext) = on_path("pdftotext") else {
+        println!("pdftotext not on PATH: PDF conversion skipped");
+        return None;
+    };
+    let dir = e.path("lo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("report.docx");
+    std::fs::write(&input, docx).unwrap();
+    let out = Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&input)
+        .env("HOME", &dir)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice: {}", text(&out));
+    let pdf = dir.join("report.pdf");
+    assert!(pdf.is_file(), "no PDF: {}", text(&out));
+    let out = Command::new(pdftotext)
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let t = String::from_utf8_lossy(&out.stdout);
+    Some(t.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// An executable on PATH.
 pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

@@ -3,5 +3,6 @@
 
 mod bundles;
 mod helpers;
+mod plan;
 mod records;
 mod reports;

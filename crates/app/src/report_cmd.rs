@@ -32,6 +32,9 @@ pub enum ReportCmd {
     /// Báo cáo sơ kết, tổng kết thi hành Luật over the period set with `report text --kind
     /// multi-year --from … --to …` (default: from the Law's effective date to --year's end).
     MultiYear(ReportArgs),
+    /// Kế hoạch công tác bảo vệ BMNN năm --year (from the rules' plan template and the text
+    /// set with `report text --kind annual-plan --set …`).
+    AnnualPlan(ReportArgs),
     /// Báo cáo đột xuất về một vụ lộ, mất (default: the latest incident of the year).
     Incident {
         #[command(flatten)]
@@ -218,6 +221,7 @@ pub enum TextKind {
     FiveYear,
     MultiYear,
     Incident,
+    AnnualPlan,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,6 +243,7 @@ pub fn run(
         ReportCmd::Annual(a) => emit(data, url, keys, ReportKind::Annual, None, a),
         ReportCmd::FiveYear(a) => emit(data, url, keys, ReportKind::FiveYear, None, a),
         ReportCmd::MultiYear(a) => emit(data, url, keys, ReportKind::MultiYear, None, a),
+        ReportCmd::AnnualPlan(a) => emit(data, url, keys, ReportKind::AnnualPlan, None, a),
         ReportCmd::Incident { args, incident } => {
             emit(data, url, keys, ReportKind::Incident, incident, args)
         }
@@ -254,6 +259,7 @@ pub fn run(
                 TextKind::FiveYear => ReportKind::FiveYear,
                 TextKind::MultiYear => ReportKind::MultiYear,
                 TextKind::Incident => ReportKind::Incident,
+                TextKind::AnnualPlan => ReportKind::AnnualPlan,
             };
             let svc = open_service(data, url, keys)?;
             let text = match set {

@@ -332,6 +332,9 @@ pub fn next_step(code: &str) -> Option<&'static str> {
             "Giữ gói báo cáo mới hơn đã tiếp nhận; nếu gói này đúng là bản cuối, đề nghị đơn vị xuất lại gói báo cáo."
         }
         "bundle_year" => "Đề nghị đơn vị xuất lại gói báo cáo cho đúng năm báo cáo.",
+        "plan_already_issued" => {
+            "Mở kế hoạch đã ban hành trong trang Kế hoạch để theo dõi, sửa nhiệm vụ; nếu cần ban hành lại, hủy kế hoạch cũ (ghi rõ lý do) trước."
+        }
         "record_cancelled" => {
             "Hồ sơ đã hủy chỉ còn để tra cứu; nếu việc vẫn cần ghi nhận, thêm một hồ sơ mới với nội dung đúng."
         }

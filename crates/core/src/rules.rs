@@ -481,6 +481,59 @@ impl ReportTemplate {
     }
 }
 
+/// Mẫu kế hoạch công tác bảo vệ bí mật nhà nước năm (`[plan_template]`): no legal text
+/// prescribes it, so its values are agency practice (`confirmed = false` in both regimes).
+/// `{year}`, `{agency}`, `{law}`, `{plan_due}`, `{report_from}`, `{report_to}`, `{report_due}`,
+/// `{subordinate_report_due}` are filled in by `programme::reports::build_plan`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTemplate {
+    pub confirmed: bool,
+    pub note: String,
+    /// Trích yếu ("Công tác bảo vệ bí mật nhà nước năm {year}").
+    pub title: String,
+    /// Ký hiệu of the document type in the number ("KH" in "Số: …/KH-…").
+    pub symbol: String,
+    pub opening: String,
+    /// I. Mục đích, yêu cầu: one numbered paragraph each.
+    pub purposes: Vec<String>,
+    /// II. Nhiệm vụ: the standard tasks, grouped by `group` in order of first appearance.
+    pub tasks: Vec<PlanTaskTemplate>,
+    /// "MM-DD" of the plan's year: subordinate units send their own plan by this day.
+    pub subordinate_plan_due: String,
+    /// Subordinate units send their annual report this many days before the report's due date
+    /// (`[report] due`).
+    pub subordinate_report_days_before_due: u32,
+    /// III. Tổ chức thực hiện: one numbered paragraph each.
+    pub organisation: Vec<String>,
+}
+
+/// One standard task of the annual plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTaskTemplate {
+    pub group: String,
+    pub text: String,
+    /// Đơn vị chủ trì (a unit or a role of the agency).
+    pub owner: String,
+    /// [`PLAN_ONGOING`], [`PLAN_REPORT_DUE`] or "MM-DD" of the plan's year.
+    pub deadline: String,
+}
+
+/// A plan task's deadline: ongoing (thường xuyên).
+pub const PLAN_ONGOING: &str = "thường xuyên";
+/// A plan task's deadline: the annual report's due date (`[report] due`).
+pub const PLAN_REPORT_DUE: &str = "report-due";
+
+/// A day "MM-DD" that exists every year (not 29/02), as (month, day).
+pub fn month_day(s: &str) -> Option<(time::Month, u8)> {
+    let (m, d) = s.split_once('-')?;
+    let m = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    let d = d.parse::<u8>().ok()?;
+    Date::from_calendar_date(2025, m, d).ok()?;
+    Some((m, d))
+}
+
 /// Where an extension's new period starts (legal.md §24 item 5, [U]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -802,6 +855,9 @@ pub struct Regime {
     /// Artificial intelligence and new technology (absent: the regime has no such rule).
     #[serde(default)]
     pub ai: Option<AiRule>,
+    /// The annual plan (absent: this regime offers no plan).
+    #[serde(default)]
+    pub plan_template: Option<PlanTemplate>,
 }
 
 impl Regime {
@@ -986,6 +1042,9 @@ impl Regime {
             ),
         );
         push(self.settings.confirmed, self.settings.note.clone());
+        if let Some(p) = &self.plan_template {
+            push(p.confirmed, p.note.clone());
+        }
         push(
             self.devices.confirmed,
             format!(
@@ -1236,6 +1295,7 @@ impl RuleSet {
                 }
             }
             validate_report_template(r)?;
+            validate_plan_template(r)?;
             for c in Cite::ALL {
                 match r.citations.get(c.code()) {
                     Some(x) if !x.basis.trim().is_empty() => {}
@@ -1391,6 +1451,45 @@ pub fn template_names(text: &str) -> Vec<&str> {
         }
     }
     v
+}
+
+fn validate_plan_template(r: &Regime) -> Result<(), RulesError> {
+    let Some(t) = &r.plan_template else {
+        return Ok(());
+    };
+    let bad = |m: String| {
+        Err(RulesError::Invalid(format!(
+            "chế độ {}: mẫu kế hoạch năm: {m}",
+            r.code
+        )))
+    };
+    if !t.title.contains("{year}") {
+        return bad("title phải chứa {year}".into());
+    }
+    if t.symbol.trim().is_empty() || t.purposes.is_empty() || t.organisation.is_empty() {
+        return bad("thiếu ký hiệu, mục đích, yêu cầu hoặc tổ chức thực hiện".into());
+    }
+    if month_day(&t.subordinate_plan_due).is_none() {
+        return bad(format!(
+            "subordinate_plan_due không hợp lệ {}",
+            t.subordinate_plan_due
+        ));
+    }
+    if t.subordinate_report_days_before_due > 60 {
+        return bad("subordinate_report_days_before_due quá 60 ngày".into());
+    }
+    for x in &t.tasks {
+        if x.group.trim().is_empty() || x.text.trim().is_empty() || x.owner.trim().is_empty() {
+            return bad("nhiệm vụ thiếu nhóm, nội dung hoặc đơn vị chủ trì".into());
+        }
+        if x.deadline != PLAN_ONGOING
+            && x.deadline != PLAN_REPORT_DUE
+            && month_day(&x.deadline).is_none()
+        {
+            return bad(format!("thời hạn nhiệm vụ không hợp lệ {}", x.deadline));
+        }
+    }
+    Ok(())
 }
 
 fn validate_report_template(r: &Regime) -> Result<(), RulesError> {

@@ -171,6 +171,7 @@ pub fn section_name(key: &str) -> Option<&'static str> {
         "amendments" => "Văn bản sửa đổi",
         "devices" => "Thiết bị, mạng được soạn thảo, lưu giữ bí mật nhà nước",
         "ai" => "Trí tuệ nhân tạo, công nghệ mới",
+        "plan_template" => "Mẫu kế hoạch công tác bảo vệ bí mật nhà nước năm",
         "kinds" => "Loại chức vụ",
         _ => return None,
     })
@@ -254,6 +255,18 @@ pub fn key_name(key: &str) -> Option<&'static str> {
         "never_connected_required" => "bắt buộc thiết bị chưa từng kết nối mạng",
         "device_warning" => "cảnh báo thiết bị",
         "cite" => "điều khoản",
+        "symbol" => "ký hiệu văn bản",
+        "opening" => "phần mở đầu",
+        "purposes" => "mục đích, yêu cầu",
+        "tasks" => "nhiệm vụ",
+        "group" => "nhóm nhiệm vụ",
+        "owner" => "đơn vị chủ trì",
+        "deadline" => "thời gian thực hiện",
+        "subordinate_plan_due" => "hạn đơn vị trực thuộc gửi kế hoạch",
+        "subordinate_report_days_before_due" => {
+            "số ngày đơn vị trực thuộc gửi báo cáo trước hạn báo cáo"
+        }
+        "organisation" => "tổ chức thực hiện",
         _ => return None,
     })
 }

@@ -50,6 +50,7 @@ pub fn report_name(kind: bmnn_core::programme::ReportKind, year: i32) -> String 
         }
         ReportKind::Incident => format!("Báo cáo đột xuất về bảo vệ BMNN năm {year}"),
         ReportKind::MultiYear => format!("Báo cáo sơ kết thi hành Luật Bảo vệ BMNN đến năm {year}"),
+        ReportKind::AnnualPlan => format!("Kế hoạch công tác bảo vệ BMNN năm {year}"),
     }
 }
 

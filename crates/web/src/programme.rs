@@ -12,7 +12,7 @@ use bmnn_core::model::Id;
 use bmnn_core::ports::Store;
 use bmnn_core::programme::bundle;
 use bmnn_core::programme::forms::PrintedForm;
-use bmnn_core::programme::reports::{Footnote, NoteRef, ReportModel, Table};
+use bmnn_core::programme::reports::{self, Footnote, NoteRef, ReportModel, Table};
 use bmnn_core::programme::*;
 use bmnn_core::service::{CancelRecordCmd, Ctx, EditRecordCmd, RecordCmd, ReportQuery, Service};
 use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Inline, Signer, TableColumn};
@@ -264,8 +264,11 @@ fn noted(text: &str, refs: &[NoteRef], footnotes: &[Footnote]) -> Block {
     Block::Noted(inlines)
 }
 
-/// The report as an ND30 administrative document.
+/// The report as an ND30 administrative document (the annual plan as a "KẾ HOẠCH").
 pub fn report_doc(m: &ReportModel) -> AdminDoc {
+    if m.kind == ReportKind::AnnualPlan {
+        return plan_doc(m);
+    }
     let p = &m.particulars;
     let mut body = Vec::new();
     body.push(Block::Paragraph(m.opening.clone()));
@@ -319,6 +322,61 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
     }
 }
 
+/// The annual plan as an ND30 administrative document: "KẾ HOẠCH" and its title, the
+/// opening, I. its purposes, II. its tasks grouped (each with "Đơn vị chủ trì" and "Thời gian
+/// thực hiện"), III. its organisation; recipients and signer as every report.
+fn plan_doc(m: &ReportModel) -> AdminDoc {
+    let p = &m.particulars;
+    let mut body = vec![Block::Paragraph(m.opening.clone())];
+    for s in &m.sections {
+        body.push(Block::Heading {
+            level: HeadingLevel::Roman,
+            text: s.heading.clone(),
+        });
+        body.extend(s.facts.iter().cloned().map(Block::Paragraph));
+        if s.code == "p2" {
+            for (g, (group, tasks)) in reports::plan_groups(&m.tasks).into_iter().enumerate() {
+                let prefix = if group.trim().is_empty() {
+                    String::new()
+                } else {
+                    body.push(Block::Heading {
+                        level: HeadingLevel::Arabic,
+                        text: group,
+                    });
+                    format!("{}.", g + 1)
+                };
+                for (i, t) in tasks.into_iter().enumerate() {
+                    body.push(Block::Paragraph(format!(
+                        "{prefix}{}. {}\nĐơn vị chủ trì: {}.\nThời gian thực hiện: {}.",
+                        i + 1,
+                        t.text.trim_end_matches('.'),
+                        t.unit,
+                        t.when_vn().to_lowercase()
+                    )));
+                }
+            }
+        }
+    }
+    AdminDoc {
+        superior_agency: p.superior.clone(),
+        agency: p.agency.clone(),
+        number: p.number.clone(),
+        place: p.place.clone(),
+        date: p.date,
+        level_stamp: None,
+        doc_type: Some("KẾ HOẠCH".into()),
+        summary: m.title.clone(),
+        body,
+        recipients: p.recipients.clone(),
+        archive: p.archive.clone(),
+        signer: Signer {
+            authority: p.signer_authority.clone(),
+            position: p.signer_position.clone(),
+            name: p.signer_name.clone(),
+        },
+    }
+}
+
 /// A printed form (commitment, wipe minutes) as an ND30 document of the agency.
 pub fn form_doc(f: &PrintedForm, agency: &bmnn_core::model::Agency, date: Date) -> AdminDoc {
     AdminDoc {
@@ -349,7 +407,7 @@ pub fn export_bundle<S: Store>(
     key: Option<[u8; 32]>,
     q: ReportQuery,
 ) -> Result<Vec<u8>, CoreError> {
-    if q.kind == ReportKind::Incident {
+    if matches!(q.kind, ReportKind::Incident | ReportKind::AnnualPlan) {
         return Err(CoreError::invalid(
             "kind",
             "chỉ gửi gói báo cáo sơ kết 01 năm hoặc tổng kết 05 năm lên cấp trên",
@@ -390,14 +448,16 @@ pub fn export_bundle<S: Store>(
 }
 
 /// Every report kind.
-pub const REPORT_KINDS: [ReportKind; 4] = [
+pub const REPORT_KINDS: [ReportKind; 5] = [
     ReportKind::Annual,
     ReportKind::FiveYear,
     ReportKind::Incident,
     ReportKind::MultiYear,
+    ReportKind::AnnualPlan,
 ];
 
-/// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`).
+/// A report kind from its code (`annual`, `five-year`, `incident`, `multi-year`,
+/// `annual-plan`).
 pub fn report_kind(code: &str) -> Option<ReportKind> {
     REPORT_KINDS.into_iter().find(|k| k.code() == code)
 }

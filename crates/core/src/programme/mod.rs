@@ -1597,6 +1597,9 @@ pub enum ReportKind {
     /// Báo cáo sơ kết, tổng kết thi hành Luật (hoặc chỉ thị) over a period the user sets (by
     /// default from the day the Law took effect, as the rules say).
     MultiYear,
+    /// Kế hoạch công tác bảo vệ BMNN năm (the rules' `[plan_template]`); issued, its tasks
+    /// become the tasks of a plan record ([`AnnualPlan`]).
+    AnnualPlan,
 }
 
 impl ReportKind {
@@ -1606,6 +1609,7 @@ impl ReportKind {
             ReportKind::FiveYear => "five-year",
             ReportKind::Incident => "incident",
             ReportKind::MultiYear => "multi-year",
+            ReportKind::AnnualPlan => "annual-plan",
         }
     }
 }
@@ -1642,6 +1646,82 @@ pub struct ReportDraftText {
     pub date: Option<Date>,
     /// Phần mở đầu (default: the rules' opening for the kind).
     pub opening: Option<String>,
+    /// The annual plan's tasks as edited (empty: the rules' standard tasks of the year).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<PlanTaskText>,
+}
+
+/// One task of an annual plan's text (II. Nhiệm vụ): its group heading, what is to be done,
+/// the unit in charge (đơn vị chủ trì) and the deadline (none: thường xuyên).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanTaskText {
+    /// Nhóm nhiệm vụ (the heading the task is listed under).
+    #[serde(default)]
+    pub group: String,
+    pub text: String,
+    /// Đơn vị chủ trì.
+    pub unit: String,
+    /// Thời gian thực hiện; absent: thường xuyên (tracked to the last day of the year).
+    #[serde(default, with = "iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub deadline: Option<Date>,
+}
+
+impl PlanTaskText {
+    /// "Thường xuyên" or the deadline as dd/mm/yyyy.
+    pub fn when_vn(&self) -> String {
+        self.deadline
+            .map_or_else(|| "Thường xuyên".to_string(), crate::dates::fmt_vn)
+    }
+
+    /// The tasks as the page's text box shows them: one line per task, "nhóm | nội dung |
+    /// đơn vị chủ trì | thời hạn" (dd/mm/yyyy or "thường xuyên").
+    pub fn to_lines(tasks: &[PlanTaskText]) -> String {
+        tasks
+            .iter()
+            .map(|t| format!("{} | {} | {} | {}", t.group, t.text, t.unit, t.when_vn()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Reads the page's text box ([`Self::to_lines`]); refused, naming the line, when a line
+    /// lacks a part or its deadline is neither a date nor "thường xuyên", or falls outside
+    /// `year`.
+    pub fn parse_lines(text: &str, year: i32) -> Result<Vec<PlanTaskText>> {
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let bad = |m: &str| CoreError::invalid("tasks", format!("dòng {}: {m}", i + 1));
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            let [group, text, unit, when] = parts[..] else {
+                return Err(bad(
+                    "ghi đủ 4 phần «nhóm | nội dung | đơn vị chủ trì | thời hạn», cách nhau bằng dấu |",
+                ));
+            };
+            if text.is_empty() || unit.is_empty() {
+                return Err(bad("thiếu nội dung nhiệm vụ hoặc đơn vị chủ trì"));
+            }
+            let deadline = if crate::text::fold(when) == crate::text::fold("thường xuyên") {
+                None
+            } else {
+                let d = crate::dates::parse_date(when)
+                    .ok_or_else(|| bad("thời hạn phải là ngày dd/mm/yyyy hoặc «thường xuyên»"))?;
+                if d.year() != year {
+                    return Err(bad(&format!("thời hạn phải trong năm {year}")));
+                }
+                Some(d)
+            };
+            out.push(PlanTaskText {
+                group: group.to_string(),
+                text: text.to_string(),
+                unit: unit.to_string(),
+                deadline,
+            });
+        }
+        Ok(out)
+    }
 }
 
 impl ReportDraftText {
@@ -1653,6 +1733,8 @@ impl ReportDraftText {
         self.period_start = None;
         self.period_end = None;
         self.title = None;
+        // A plan's deadlines are days of its own year: next year starts from the rules.
+        self.tasks.clear();
         self
     }
 }

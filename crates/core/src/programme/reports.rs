@@ -996,6 +996,9 @@ pub struct ReportModel {
     pub footnotes: Vec<Footnote>,
     /// Points of the regime still unconfirmed, printed as a note.
     pub notes: Vec<String>,
+    /// The annual plan's tasks (II. Nhiệm vụ), in order; empty for every report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<PlanTaskText>,
 }
 
 /// Vietnamese number: 2.215 (dot as thousands separator).
@@ -1471,6 +1474,12 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
             &t.incident_sections,
             &t.incident_opening,
         ),
+        // The plan has no figures: it is laid out by `build_plan`.
+        ReportKind::AnnualPlan => (
+            t.annual_title.replace("{year}", &b.year.to_string()),
+            &t.sections[..0],
+            "",
+        ),
     };
     let title = b
         .title
@@ -1587,7 +1596,175 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
         incident_id: b.incident_id,
         sections,
         notes,
+        tasks: Vec::new(),
     })
+}
+
+/// Everything [`build_plan`] needs.
+pub struct PlanInput<'a> {
+    pub year: i32,
+    pub regime: &'a Regime,
+    pub particulars: Particulars,
+    /// The tasks as the user edited them (empty: the rules' standard tasks of the year).
+    pub tasks: Vec<PlanTaskText>,
+    pub title: Option<String>,
+    pub opening: Option<String>,
+}
+
+/// The dates of the annual plan of `year` under `template` and `regime`'s `[report]`: the day
+/// subordinate units send their plan, the annual report's data period and due date, and the
+/// day subordinate units send their report.
+pub struct PlanDates {
+    pub plan_due: Date,
+    pub report_from: Date,
+    pub report_to: Date,
+    pub report_due: Date,
+    pub subordinate_report_due: Date,
+}
+
+pub fn plan_dates(regime: &Regime, t: &crate::rules::PlanTemplate, year: i32) -> PlanDates {
+    let (report_from, report_to, report_due) = regime.report_period(year);
+    let plan_due = crate::rules::month_day(&t.subordinate_plan_due)
+        .and_then(|(m, d)| Date::from_calendar_date(year, m, d).ok())
+        .unwrap_or(report_due);
+    PlanDates {
+        plan_due,
+        report_from,
+        report_to,
+        report_due,
+        subordinate_report_due: crate::dates::days_before(
+            report_due,
+            i64::from(t.subordinate_report_days_before_due),
+        ),
+    }
+}
+
+/// The standard tasks of the plan of `year` from the rules, their deadlines as dates of that
+/// year (the annual report's due date for `report-due`, none for ongoing tasks).
+pub fn plan_standard_tasks(regime: &Regime, year: i32) -> Vec<PlanTaskText> {
+    let Some(t) = &regime.plan_template else {
+        return Vec::new();
+    };
+    let dates = plan_dates(regime, t, year);
+    t.tasks
+        .iter()
+        .map(|x| PlanTaskText {
+            group: x.group.clone(),
+            text: x.text.replace("{year}", &year.to_string()),
+            unit: x.owner.clone(),
+            deadline: match x.deadline.as_str() {
+                crate::rules::PLAN_ONGOING => None,
+                crate::rules::PLAN_REPORT_DUE => Some(dates.report_due),
+                md => crate::rules::month_day(md)
+                    .and_then(|(m, d)| Date::from_calendar_date(year, m, d).ok()),
+            },
+        })
+        .collect()
+}
+
+/// The annual plan (kế hoạch công tác bảo vệ BMNN năm) as a [`ReportModel`]: sections I (mục
+/// đích, yêu cầu) and III (tổ chức thực hiện) carry their numbered paragraphs as `facts`,
+/// section II (nhiệm vụ) the tasks (`tasks`, grouped by `group`). Refused when the regime has
+/// no plan template.
+pub fn build_plan(b: PlanInput<'_>) -> Result<ReportModel> {
+    let t = b.regime.plan_template.as_ref().ok_or_else(|| {
+        CoreError::invalid(
+            "kind",
+            "Quy định đang áp dụng không có mẫu kế hoạch công tác bảo vệ bí mật nhà nước năm.",
+        )
+    })?;
+    let dates = plan_dates(b.regime, t, b.year);
+    let year = b.year.to_string();
+    let law = b.regime.legal_basis.first().cloned().unwrap_or_default();
+    let agency = b.particulars.agency.clone();
+    let fill = |s: &str| {
+        s.replace("{year}", &year)
+            .replace("{agency}", &agency)
+            .replace("{law}", &law)
+            .replace("{plan_due}", &fmt_vn(dates.plan_due))
+            .replace("{report_from}", &fmt_vn(dates.report_from))
+            .replace("{report_to}", &fmt_vn(dates.report_to))
+            .replace("{report_due}", &fmt_vn(dates.report_due))
+            .replace(
+                "{subordinate_report_due}",
+                &fmt_vn(dates.subordinate_report_due),
+            )
+    };
+    let title = b
+        .title
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or_else(|| fill(&t.title));
+    let opening = b
+        .opening
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or_else(|| fill(&t.opening));
+    let tasks = if b.tasks.is_empty() {
+        plan_standard_tasks(b.regime, b.year)
+    } else {
+        b.tasks
+    };
+    let section = |code: &str, heading: &str, facts: Vec<String>| Section {
+        code: code.into(),
+        heading: heading.into(),
+        fact_notes: vec![Vec::new(); facts.len()],
+        facts,
+        tables: Vec::new(),
+        narrative: String::new(),
+    };
+    let numbered = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .enumerate()
+            .map(|(i, x)| format!("{}. {}", i + 1, fill(x)))
+            .collect()
+    };
+    let (period, due) = period_of(b.regime, ReportKind::AnnualPlan, b.year);
+    let sections = vec![
+        section("p1", "Mục đích, yêu cầu", numbered(&t.purposes)),
+        section("p2", "Nhiệm vụ", Vec::new()),
+        section("p3", "Tổ chức thực hiện", numbered(&t.organisation)),
+    ];
+    let mut notes = Vec::new();
+    if !t.confirmed {
+        notes.push(format!("Kế hoạch năm: {}", t.note));
+    }
+    if !b.regime.report.confirmed {
+        notes.push(format!(
+            "Hạn báo cáo năm lấy theo chế độ báo cáo chưa được xác nhận ({}).",
+            b.regime.report.basis
+        ));
+    }
+    Ok(ReportModel {
+        kind: ReportKind::AnnualPlan,
+        year: b.year,
+        regime: b.regime.code.clone(),
+        confirmed: t.confirmed && b.regime.report.confirmed,
+        basis: String::new(),
+        title,
+        period,
+        due,
+        particulars: b.particulars,
+        own: Figures::default(),
+        units: Vec::new(),
+        figures: Figures::default(),
+        incident_id: None,
+        opening,
+        sections,
+        footnotes: Vec::new(),
+        notes,
+        tasks,
+    })
+}
+
+/// The groups of a plan's tasks in order of first appearance, each with its tasks.
+pub fn plan_groups(tasks: &[PlanTaskText]) -> Vec<(String, Vec<&PlanTaskText>)> {
+    let mut out: Vec<(String, Vec<&PlanTaskText>)> = Vec::new();
+    for t in tasks {
+        match out.iter_mut().find(|(g, _)| *g == t.group) {
+            Some((_, v)) => v.push(t),
+            None => out.push((t.group.clone(), vec![t])),
+        }
+    }
+    out
 }
 
 /// Every figure cell of the table is zero (or empty).
@@ -1613,6 +1790,18 @@ pub fn period_of(regime: &Regime, kind: ReportKind, year: i32) -> (Period, Date)
             },
             due,
         ),
+        // The plan covers its calendar year and is issued by the end of the year before
+        // (the `annual-plan` obligation).
+        ReportKind::AnnualPlan => {
+            let day = |y, m, d| Date::from_calendar_date(y, m, d).expect("valid");
+            (
+                Period {
+                    start: day(year, time::Month::January, 1),
+                    end: day(year, time::Month::December, 31),
+                },
+                day(year - 1, time::Month::December, 31),
+            )
+        }
         _ => (Period { start, end }, due),
     }
 }

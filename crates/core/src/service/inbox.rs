@@ -410,7 +410,7 @@ fn inbox_for(a: &mut Act0<'_>, full: bool) -> Result<Inbox> {
     }
 
     // Anyone: handovers waiting for my own signature.
-    for e in a.tx.pending_acks(&scope, Some(me.id))? {
+    for e in a.pending_acks(Some(me.id))? {
         let mut l = line(
             InboxGroup::Sign,
             "Chuyển giao chờ bạn ký nhận",
@@ -535,7 +535,7 @@ fn inbox_for(a: &mut Act0<'_>, full: bool) -> Result<Inbox> {
             }
             lines.push(l);
         }
-        for e in a.tx.pending_acks(&scope, None)? {
+        for e in a.pending_acks(None)? {
             if e.to_user == Some(me.id) {
                 continue; // already listed as the clerk's own signature
             }

@@ -211,6 +211,29 @@ impl<'a> Act0<'a> {
             .ok_or(CoreError::NotFound("tài liệu, vật chứa BMNN"))
     }
 
+    /// Handovers waiting for a signature (of `user`, or all of them) that this actor may see
+    /// and whose item he may see: an entry's recipient who no longer sees its item (it was
+    /// handed on, relevelled or moved to a unit of which he is not) can neither open it nor sign
+    /// for it, so no list offers it to him; the clerk still sees the row and records the paper
+    /// signature or cancels it.
+    pub fn pending_acks(
+        &mut self,
+        user: Option<Id>,
+    ) -> Result<Vec<crate::registers::RegisterEntry>> {
+        let scope = self.scope();
+        let mut kept = Vec::new();
+        for e in self.tx.pending_acks(&scope, user)? {
+            let visible = match e.item_id {
+                Some(i) => self.tx.get_item(&scope, i)?.is_some(),
+                None => true,
+            };
+            if visible {
+                kept.push(e);
+            }
+        }
+        Ok(kept)
+    }
+
     pub fn request(&mut self, id: Id) -> Result<Request> {
         let scope = self.scope();
         self.tx

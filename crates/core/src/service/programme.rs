@@ -128,6 +128,34 @@ pub struct ProgrammeCaps {
     pub receive_bundles: bool,
 }
 
+/// Ban hành kế hoạch công tác bảo vệ BMNN năm: the year, and the number and date when they
+/// differ from the plan's saved text.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct IssuePlanCmd {
+    #[schemars(range(min = 2000, max = 2199))]
+    pub year: i32,
+    /// Số, ký hiệu (default: the one saved with the plan's text).
+    #[serde(default)]
+    pub number: Option<String>,
+    /// Ngày ban hành (default: the one saved with the plan's text, else today).
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub date: Option<Date>,
+}
+
+/// Whether the plan of a year may be issued by the caller now, and the plan issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PlanIssue {
+    /// The caller may issue the plan (role, and no plan of the year yet).
+    pub open: bool,
+    /// The plan record of the year, once issued.
+    pub plan_id: Option<Id>,
+    pub number_symbol: Option<String>,
+    #[serde(default, with = "crate::dates::iso_date_opt")]
+    #[schemars(schema_with = "crate::dates::opt_date_schema")]
+    pub issued_on: Option<Date>,
+}
+
 /// Lưu phần viết của báo cáo.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SaveDraftCmd {
@@ -189,6 +217,8 @@ pub struct UnitReport {
 const ADD_ROLES: &[crate::model::Role] = access::PROGRAMME_KEEPERS;
 /// Who registers subordinate units' keys and receives their report bundles.
 const BUNDLE_ROLES: &[crate::model::Role] = access::PROGRAMME_KEEPERS;
+/// Who issues the annual plan (ban hành kế hoạch): those who make the reports.
+const PLAN_ROLES: &[crate::model::Role] = access::REPORTERS;
 
 /// The first report year a bundle may carry (bmnn holds no programme before it); the last is
 /// the year after the current one.
@@ -862,6 +892,122 @@ impl<S: Store> Service<S> {
             compute_report(a, q)
         })
     }
+
+    /// Whether the annual plan of `year` is issued, and whether the caller may issue it.
+    pub fn plan_issue(&self, ctx: &Ctx, year: i32) -> Result<PlanIssue> {
+        self.read(ctx, |a| {
+            a.require_role(access::REPORTERS, "Xem kế hoạch")?;
+            let issued = issued_plan(a, year)?;
+            Ok(PlanIssue {
+                open: issued.is_none() && access::allows(&a.actor, PLAN_ROLES),
+                plan_id: issued.as_ref().map(|p| p.id),
+                number_symbol: issued.as_ref().map(|p| p.record.number_symbol.clone()),
+                issued_on: issued.as_ref().map(|p| p.record.issued_on),
+            })
+        })
+    }
+
+    /// Ban hành kế hoạch công tác bảo vệ BMNN năm: records the plan as issued (number, date)
+    /// and makes its tasks, as laid out by [`Service::report`] for the plan's text, the tasks
+    /// of a plan record ([`AnnualPlan`]; ongoing tasks tracked to the last day of the year),
+    /// so they are followed in the plan tracking and the due list. The number and date are
+    /// also saved with the plan's text, so its document carries them. Refused
+    /// (`plan_already_issued`) when a plan of the year exists; the number is required; the
+    /// date is not in the future nor after the plan's year. Audited `programme.plan.create`.
+    pub fn issue_plan(&self, ctx: &Ctx, c: IssuePlanCmd) -> Result<Stored<AnnualPlan>> {
+        let c = validate::cmd(c)?;
+        self.write(ctx, |a| {
+            a.require_role(PLAN_ROLES, "Ban hành kế hoạch")?;
+            if let Some(p) = issued_plan(a, c.year)? {
+                return Err(CoreError::refused(
+                    "plan_already_issued",
+                    format!(
+                        "Kế hoạch công tác bảo vệ bí mật nhà nước năm {} đã được ban hành (số {}, ngày {}); mỗi năm chỉ ban hành một kế hoạch.",
+                        c.year,
+                        p.record.number_symbol,
+                        crate::dates::fmt_vn(p.record.issued_on)
+                    ),
+                ));
+            }
+            let offer = draft_offer(a, ReportKind::AnnualPlan, c.year, None)?;
+            let own = (!offer.from_previous_year).then_some(&offer.text);
+            let number = c
+                .number
+                .clone()
+                .or_else(|| own.as_ref().and_then(|t| t.number.clone()))
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty() && !n.starts_with('/'))
+                .ok_or_else(|| {
+                    CoreError::invalid(
+                        "number",
+                        "Hãy ghi số, ký hiệu của kế hoạch (ví dụ 12/KH-UBND) trước khi ban hành.",
+                    )
+                })?;
+            let date = c
+                .date
+                .or_else(|| own.as_ref().and_then(|t| t.date))
+                .unwrap_or(a.ctx.today);
+            not_future(a, "date", date)?;
+            if date.year() > c.year {
+                return Err(CoreError::invalid(
+                    "date",
+                    format!("Kế hoạch năm {} phải được ban hành trong hoặc trước năm {}.", c.year, c.year),
+                ));
+            }
+            // The plan as the user set it, with the number and date it is issued under.
+            let mut text = offer.text.clone();
+            text.number = Some(number.clone());
+            text.date = Some(date);
+            let draft_id = offer.draft_id.unwrap_or(0);
+            let draft = ReportDraft {
+                kind: ReportKind::AnnualPlan,
+                year: c.year,
+                incident_id: None,
+                saved_on: a.ctx.today,
+                text,
+            };
+            a.save(draft_id, None, &draft)?;
+            let model = compute_plan(a, c.year)?;
+            let last = Date::from_calendar_date(c.year, time::Month::December, 31)
+                .map_err(|_| CoreError::invalid("year", "năm không hợp lệ"))?;
+            let tasks: Vec<PlanTask> = model
+                .tasks
+                .iter()
+                .map(|t| PlanTask {
+                    text: t.text.clone(),
+                    unit: t.unit.clone(),
+                    deadline: t.deadline.unwrap_or(last),
+                    done_on: None,
+                })
+                .collect();
+            if tasks.is_empty() {
+                return Err(CoreError::invalid(
+                    "tasks",
+                    "Kế hoạch chưa có nhiệm vụ nào; hãy ghi các nhiệm vụ trước khi ban hành.",
+                ));
+            }
+            let regime = a.rules.regime_for_or_first(date);
+            let plan_due = (a.rules.report_regime(c.year).plan_template.as_ref())
+                .or(regime.plan_template.as_ref())
+                .map(|t| reports::plan_dates(regime, t, c.year).plan_due);
+            let plan = AnnualPlan {
+                year: c.year,
+                number_symbol: number,
+                issued_on: date,
+                tasks,
+                subordinate_plan_due: plan_due,
+                subordinates: Vec::new(),
+            };
+            let id = a.save(0, None, &plan)?;
+            Ok(a.offer(Stored {
+                id,
+                unit_id: None,
+                record: plan,
+                cancelled: None,
+                acts: Vec::new(),
+            }))
+        })
+    }
 }
 
 /// The dates of the programme records of `kind` a report over `p` needs (key date bounds
@@ -1037,7 +1183,91 @@ fn draft_offer(
     })
 }
 
+/// The year's live plan record, if one was issued (or entered).
+fn issued_plan(a: &mut Act0<'_>, year: i32) -> Result<Option<Stored<AnnualPlan>>> {
+    Ok(a.records::<AnnualPlan>()?
+        .into_iter()
+        .filter(|p| p.record.year == year)
+        .min_by_key(|p| (p.record.issued_on, p.id)))
+}
+
+/// The printed particulars of a report or plan from the agency and the text set for it.
+fn particulars_of(
+    a: &mut Act0<'_>,
+    offer: &DraftOffer,
+    date: Date,
+    symbol: &str,
+    recipients: &str,
+) -> Result<Particulars> {
+    let agency = a.tx.get_agency()?.unwrap_or(Agency {
+        name: "Cơ quan chưa đặt tên".into(),
+        superior: None,
+        place: "Hà Nội".into(),
+        symbol: "CQ".into(),
+    });
+    let t = &offer.text;
+    Ok(Particulars {
+        superior: agency.superior.clone(),
+        agency: agency.name.clone(),
+        place: t
+            .place
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| agency.place.clone()),
+        number: t
+            .number
+            .clone()
+            .filter(|n| !n.trim().is_empty() && !offer.from_previous_year)
+            .unwrap_or_else(|| format!("     /{symbol}-{}", agency.symbol)),
+        date,
+        recipients: if t.recipients.is_empty() {
+            vec![recipients.into()]
+        } else {
+            t.recipients.clone()
+        },
+        archive: t.archive.clone().unwrap_or_else(|| "VT".into()),
+        signer_authority: t.signer_authority.clone(),
+        signer_position: t
+            .signer_position
+            .clone()
+            .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into()),
+        signer_name: t.signer_name.clone().unwrap_or_else(|| "………………………".into()),
+    })
+}
+
+/// The annual plan of `year` from the rules' `[plan_template]` and the text the user set.
+/// The template is that of the regime in force on the date set for the plan, else of the
+/// regime of the plan's year.
+fn compute_plan(a: &mut Act0<'_>, year: i32) -> Result<ReportModel> {
+    let offer = draft_offer(a, ReportKind::AnnualPlan, year, None)?;
+    let own = (!offer.from_previous_year).then(|| offer.text.clone());
+    let set_date = own.as_ref().and_then(|t| t.date);
+    let regime = match set_date {
+        Some(d) => a.rules.regime_for_or_first(d),
+        None => a.rules.report_regime(year),
+    };
+    let symbol = (regime.plan_template.as_ref()).map_or("KH", |t| t.symbol.as_str());
+    let particulars = particulars_of(
+        a,
+        &offer,
+        set_date.unwrap_or(a.ctx.today),
+        symbol,
+        "Các đơn vị trực thuộc (để thực hiện)",
+    )?;
+    reports::build_plan(reports::PlanInput {
+        year,
+        regime,
+        particulars,
+        tasks: own.as_ref().map(|t| t.tasks.clone()).unwrap_or_default(),
+        title: own.as_ref().and_then(|t| t.title.clone()),
+        opening: own.as_ref().and_then(|t| t.opening.clone()),
+    })
+}
+
 fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
+    if q.kind == ReportKind::AnnualPlan {
+        return compute_plan(a, q.year);
+    }
     let (mut period, mut due) = reports::period_of(a.rules.report_regime(q.year), q.kind, q.year);
     // The period, date and text the user set for this report (its own draft only: last
     // year's text is offered as a start, never its period or date).
@@ -1159,40 +1389,13 @@ fn compute_report(a: &mut Act0<'_>, q: ReportQuery) -> Result<ReportModel> {
             .entry("c2".into())
             .or_insert_with(|| incidents[0].cause.clone());
     }
-    let agency = a.tx.get_agency()?.unwrap_or(Agency {
-        name: "Cơ quan chưa đặt tên".into(),
-        superior: None,
-        place: "Hà Nội".into(),
-        symbol: "CQ".into(),
-    });
-    let t = &offer.text;
-    let particulars = Particulars {
-        superior: agency.superior.clone(),
-        agency: agency.name.clone(),
-        place: t
-            .place
-            .clone()
-            .filter(|p| !p.trim().is_empty())
-            .unwrap_or_else(|| agency.place.clone()),
-        number: t
-            .number
-            .clone()
-            .filter(|n| !n.trim().is_empty() && !offer.from_previous_year)
-            .unwrap_or_else(|| format!("     /BC-{}", agency.symbol)),
+    let particulars = particulars_of(
+        a,
+        &offer,
         date,
-        recipients: if t.recipients.is_empty() {
-            vec!["Bộ Công an (Cục An ninh chính trị nội bộ)".into()]
-        } else {
-            t.recipients.clone()
-        },
-        archive: t.archive.clone().unwrap_or_else(|| "VT".into()),
-        signer_authority: t.signer_authority.clone(),
-        signer_position: t
-            .signer_position
-            .clone()
-            .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into()),
-        signer_name: t.signer_name.clone().unwrap_or_else(|| "………………………".into()),
-    };
+        "BC",
+        "Bộ Công an (Cục An ninh chính trị nội bộ)",
+    )?;
     reports::build(reports::BuildInput {
         kind: q.kind,
         year: q.year,

@@ -150,9 +150,8 @@ impl<S: Store> Service<S> {
 
     pub fn pending_acks(&self, ctx: &Ctx) -> Result<Vec<RegisterEntry>> {
         self.read(ctx, |a| {
-            let scope = a.scope();
             let me = a.actor.id;
-            a.tx.pending_acks(&scope, Some(me))
+            a.pending_acks(Some(me))
         })
     }
 
@@ -314,7 +313,7 @@ pub(crate) fn due_for(a: &mut Act0<'_>, date: Date) -> Result<Vec<Obligation>> {
             item_id: None,
         },
     )?;
-    let pending_acks = a.tx.pending_acks(&scope, None)?;
+    let pending_acks = a.pending_acks(None)?;
     let mut v = obligations::compute(
         date,
         regime,

@@ -637,6 +637,8 @@ fn check_reader(
                     && e.ack.is_none()
                     && e.cancelled.is_none()
                     && Truth::cleared(&u, t.level_of_entry(e))
+                    // A recipient who no longer sees the item cannot sign for it.
+                    && e.item_id.is_none_or(|i| t.sees_item(&u, i))
             })
             .map(|e| e.id)
             .collect();

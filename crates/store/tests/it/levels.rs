@@ -648,3 +648,91 @@ fn an_imported_dataset_with_stale_level_copies_is_brought_in_step() {
         drop(fresh);
     }
 }
+
+/// Found by the model-based clearance test: a handover waiting for the signature of someone
+/// who no longer sees its item (the clerk handed the item on before he signed) is offered to
+/// him nowhere (his pending signatures, due list, inbox) and he cannot sign it; the clerk still
+/// has the row, to record the paper signature or cancel it.
+#[test]
+fn a_recipient_who_no_longer_sees_the_item_is_not_offered_its_signature() {
+    for b in backends() {
+        let o = org(&b.url);
+        let m = more(&o);
+        let unit_b = m.head_b.unit_id.expect("unit b");
+        let console = Ctx {
+            user_id: SYSTEM_USER_ID,
+            ..o.ctx(&o.admin)
+        };
+        let staff = o
+            .svc
+            .create_user(
+                &console,
+                NewUser {
+                    username: "nhanvien".into(),
+                    full_name: "Nhân viên".into(),
+                    roles: vec![Role::Drafter],
+                    clearance: Some(Level::Mat),
+                    position_id: o.drafter.position_id,
+                    unit_id: o.drafter.unit_id,
+                    password_hash: "x".into(),
+                },
+            )
+            .expect("staff");
+        let item = issued_mat(&o, unit_b, "1/M");
+        let hand = |to: &User| {
+            o.svc
+                .hand_over(
+                    &o.ctx(&o.clerk),
+                    HandOverCmd {
+                        item_id: item.id,
+                        to_user_id: Some(to.id),
+                        to_name: None,
+                        quantity: 1,
+                        note: None,
+                        date: None,
+                    },
+                )
+                .expect("handover")
+        };
+        let first = hand(&staff);
+        let sc = o.ctx(&staff);
+        assert_eq!(
+            o.svc.pending_acks(&sc).expect("acks").len(),
+            1,
+            "{}",
+            b.name
+        );
+        let offered = |c: &Ctx| {
+            let due = o.svc.due(c, d("25/11/2026")).expect("due");
+            let inbox = o.svc.inbox(c).expect("inbox");
+            due.iter().any(|l| l.entry_id == Some(first.id))
+                || inbox.lines.iter().any(|l| l.entry_id == Some(first.id))
+        };
+        assert!(offered(&sc), "{}", b.name);
+
+        hand(&m.head_b);
+        assert!(o.svc.item_detail(&sc, item.id).is_err(), "{}", b.name);
+        assert!(
+            o.svc.pending_acks(&sc).expect("acks").is_empty(),
+            "{}",
+            b.name
+        );
+        assert!(!offered(&sc), "{}", b.name);
+        let before = o.svc.store.export().expect("export");
+        let err = o
+            .svc
+            .acknowledge(
+                &sc,
+                AcknowledgeCmd {
+                    entry_id: first.id,
+                    on_paper_signer: None,
+                },
+            )
+            .expect_err("no longer sees the item");
+        assert!(matches!(err, CoreError::NotFound(_)), "{err:?}");
+        assert!(!err.message_vi().is_empty());
+        assert_eq!(o.svc.store.export().expect("export"), before, "{}", b.name);
+        // The clerk still has both rows waiting.
+        assert!(offered(&o.ctx(&o.clerk)), "{}", b.name);
+    }
+}

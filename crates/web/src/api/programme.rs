@@ -35,7 +35,7 @@ fn report_kind(code: &str) -> Result<ReportKind, WebError> {
     prog::report_kind(code).ok_or_else(|| {
         invalid(
             "kind",
-            "loại báo cáo phải là annual, five-year hoặc incident",
+            "loại báo cáo phải là annual, five-year, incident, multi-year hoặc annual-plan",
         )
     })
 }
@@ -315,6 +315,13 @@ pub async fn save_draft<S: Store>(
     };
     let id = st.run(move |svc| svc.save_report_draft(&a.ctx, c)).await?;
     Ok(Json(DraftSaved { id }).into_response())
+}
+
+/// POST /programme/plans/issue: ban hành kế hoạch năm (its tasks become a plan record's).
+pub async fn issue_plan<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
+    let c: IssuePlanCmd = body.parse()?;
+    let p = st.run(move |svc| svc.issue_plan(&a.ctx, c)).await?;
+    Ok((StatusCode::CREATED, Json(p)).into_response())
 }
 
 pub async fn register_key<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {

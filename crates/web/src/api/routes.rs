@@ -25,9 +25,9 @@ use bmnn_core::programme::{RecordKind, Stored, UnitKey};
 use bmnn_core::registers::RegisterEntry;
 use bmnn_core::service::{
     ActDef, ActVisitor, CancelRecordCmd, DisposeCmd, DraftOffer, EndAssignmentCmd, IgnoreCmd,
-    Inbox, IncidentReportedCmd, NewCatalogue, NewDelegation, NewPosition, OrgView, RegisterKeyCmd,
-    RemedyDoneCmd, RepurposeCmd, ScanIgnore, SubordinateReceivedCmd, TaskDoneCmd, UnitReport,
-    UserChange, WipeCmd,
+    Inbox, IncidentReportedCmd, IssuePlanCmd, NewCatalogue, NewDelegation, NewPosition, OrgView,
+    RegisterKeyCmd, RemedyDoneCmd, RepurposeCmd, ScanIgnore, SubordinateReceivedCmd, TaskDoneCmd,
+    UnitReport, UserChange, WipeCmd,
 };
 use serde_json::{Value, json};
 
@@ -367,7 +367,7 @@ fn other_routes<S: Store>() -> Vec<Route<S>> {
             .roles(access::PROGRAMME_KEEPERS)
             .body(cmd_body::<IncidentReportedCmd>(Some("incident_id")))
             .ok_schema(200, stored(RecordKind::Incident)),
-        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
+        route(M::GET, "/programme/reports/{kind}/{year}", p::report::<S>, "programmeReport", "Báo cáo", "Báo cáo (kind: annual, five-year, incident, multi-year, annual-plan) với mọi số liệu tính từ hồ sơ của kỳ số liệu (kỳ số liệu, trích yếu, ngày: theo phần viết đã lưu)")
             .roles(access::REPORTERS)
             .query("incident_id", int(), "báo cáo đột xuất: vụ việc (mặc định vụ mới nhất của kỳ)")
             .ok(200, of::<ReportModel>),
@@ -386,6 +386,10 @@ fn other_routes<S: Store>() -> Vec<Route<S>> {
         route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
             .roles(access::REPORTERS)
             .ok(200, of::<Envelope>),
+        route(M::POST, "/programme/plans/issue", p::issue_plan::<S>, "issuePlan", "Báo cáo", "Ban hành kế hoạch công tác bảo vệ BMNN năm: ghi nhận số, ngày ban hành và tạo hồ sơ kế hoạch với các nhiệm vụ để theo dõi (plan_already_issued nếu năm đó đã có kế hoạch)")
+            .roles(access::REPORTERS)
+            .body(cmd_body::<IssuePlanCmd>(None))
+            .ok_schema(201, stored(RecordKind::Plan)),
         route(M::POST, "/programme/unit-keys", p::register_key::<S>, "registerUnitKey", "Báo cáo", "Đăng ký khóa công khai của đơn vị cấp dưới (64 chữ số hex)")
             .roles(access::PROGRAMME_KEEPERS)
             .body(cmd_body::<RegisterKeyCmd>(None))

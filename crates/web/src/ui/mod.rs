@@ -225,6 +225,11 @@ fn routes<S: Store>() -> Routes<S> {
             programme::save_draft::<S>,
         )
         .post(
+            "/programme/reports/issue",
+            A::Roles(access::REPORTERS),
+            programme::issue_plan::<S>,
+        )
+        .post(
             "/programme/reports/keys",
             A::Roles(access::PROGRAMME_KEEPERS),
             programme::register_key::<S>,

@@ -25,7 +25,8 @@ use bmnn_core::model::Id;
 use bmnn_core::ports::Store;
 use bmnn_core::programme::reports::ReportModel;
 use bmnn_core::programme::{
-    Commitment, Device, RecordKind, ReportDraftText, ReportKind, StaffAssignment, UnitKey,
+    Commitment, Device, PlanTaskText, RecordKind, ReportDraftText, ReportKind, StaffAssignment,
+    UnitKey,
 };
 use bmnn_core::rules::Regime;
 use bmnn_core::service::{DraftOffer, EditRecordCmd, ReportQuery, SaveDraftCmd};
@@ -1431,6 +1432,15 @@ pub struct ReportsPage {
     pub can_bundle: bool,
     pub can_keep: bool,
     pub error: Option<Refusal>,
+    /// The annual plan: its tasks (group, text, unit, deadline) and their edit box.
+    pub is_plan: bool,
+    pub plan_tasks: Vec<(String, String, String, String)>,
+    pub plan_tasks_text: String,
+    /// The caller may issue the plan now (the service says).
+    pub plan_open: bool,
+    /// "số …, ngày …" of the issued plan, and its record.
+    pub plan_issued: String,
+    pub plan_id: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -1447,6 +1457,7 @@ struct ReportData {
     keys: Vec<bmnn_core::programme::Stored<UnitKey>>,
     /// The caller may register keys and receive bundles (the service says).
     can_keep: bool,
+    plan: Option<bmnn_core::service::PlanIssue>,
 }
 
 async fn reports_page<S: Store>(
@@ -1493,11 +1504,17 @@ async fn reports_page<S: Store>(
             } else {
                 vec![]
             };
+            let plan = if kind == ReportKind::AnnualPlan {
+                Some(svc.plan_issue(&ctx, year)?)
+            } else {
+                None
+            };
             Ok(ReportData {
                 model,
                 offer,
                 keys,
                 can_keep,
+                plan,
             })
         })
         .await;
@@ -1535,6 +1552,11 @@ async fn reports_page<S: Store>(
             Opt::new(
                 "multi-year",
                 "Báo cáo sơ kết, tổng kết thi hành Luật (nhiều năm)",
+                kind.code(),
+            ),
+            Opt::new(
+                "annual-plan",
+                "Kế hoạch công tác bảo vệ BMNN năm",
                 kind.code(),
             ),
         ],
@@ -1622,9 +1644,43 @@ async fn reports_page<S: Store>(
             })
             .collect(),
         query,
-        can_bundle: kind != ReportKind::Incident,
+        can_bundle: !matches!(kind, ReportKind::Incident | ReportKind::AnnualPlan),
         can_keep: data.can_keep,
         error: error.as_ref().map(Refusal::of),
+        is_plan: kind == ReportKind::AnnualPlan,
+        plan_tasks: m
+            .as_ref()
+            .map(|m| {
+                m.tasks
+                    .iter()
+                    .map(|t| (t.group.clone(), t.text.clone(), t.unit.clone(), t.when_vn()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        plan_tasks_text: m
+            .as_ref()
+            .map(|m| PlanTaskText::to_lines(&m.tasks))
+            .unwrap_or_default(),
+        plan_open: data.plan.as_ref().is_some_and(|p| p.open),
+        plan_issued: data
+            .plan
+            .as_ref()
+            .and_then(|p| {
+                p.issued_on.map(|on| {
+                    format!(
+                        "số {}, ngày {}",
+                        p.number_symbol.clone().unwrap_or_default(),
+                        d(Some(on))
+                    )
+                })
+            })
+            .unwrap_or_default(),
+        plan_id: data
+            .plan
+            .as_ref()
+            .and_then(|p| p.plan_id)
+            .map(|i| Pid(i).to_string())
+            .unwrap_or_default(),
     };
     render_status(status, &page)
 }
@@ -1695,6 +1751,11 @@ pub async fn save_draft<S: Store>(
                 place: v.opt("place"),
                 date: v.date("date")?,
                 opening: v.opt("opening"),
+                tasks: if kind == ReportKind::AnnualPlan {
+                    PlanTaskText::parse_lines(&v.text("tasks"), year)?
+                } else {
+                    Vec::new()
+                },
             },
         })
     })();
@@ -1719,6 +1780,43 @@ pub async fn save_draft<S: Store>(
             v.opt("incident"),
             "saved",
         )),
+        Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
+        Err(e) => reports_page(&st, &me, q, Some(e.0)).await,
+    }
+}
+
+/// POST /programme/reports/issue: ban hành kế hoạch năm (the service decides who may, and
+/// refuses a second plan of the year).
+pub async fn issue_plan<S: Store>(
+    State(st): State<AppState<S>>,
+    me: Me,
+    body: axum::body::Bytes,
+) -> Response {
+    let v = Vals::from_pairs(pairs(&body));
+    let q = ReportQ {
+        kind: Some("annual-plan".into()),
+        year: v.opt("year"),
+        ..Default::default()
+    };
+    let parsed: Result<bmnn_core::service::IssuePlanCmd, CoreError> = (|| {
+        Ok(bmnn_core::service::IssuePlanCmd {
+            year: v
+                .text("year")
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2199).contains(y))
+                .ok_or_else(|| CoreError::invalid("year", "năm không hợp lệ"))?,
+            number: v.opt("number"),
+            date: v.date("date")?,
+        })
+    })();
+    let c = match parsed {
+        Ok(c) => c,
+        Err(e) => return reports_page(&st, &me, q, Some(e)).await,
+    };
+    let ctx = ctx_for(me.user.id);
+    match st.run(move |svc| svc.issue_plan(&ctx, c)).await {
+        Ok(_) => see_other(&back("annual-plan", &v.text("year"), None, "issued")),
         Err(WebError(CoreError::Unauthenticated)) => see_other("/login"),
         Err(e) => reports_page(&st, &me, q, Some(e.0)).await,
     }

@@ -97,6 +97,9 @@ fn flash_text(code: &str) -> Option<&'static str> {
             "Đã lưu tệp đính kèm (mã hóa), nhưng không trích xuất được văn bản nào từ tệp: bộ quét sẽ không nhận ra bản sao của tệp này. Hãy kiểm tra lại tệp hoặc báo cán bộ bảo vệ bí mật nhà nước."
         }
         "revoked" => "Đã thu hồi các phiên đăng nhập của người dùng.",
+        "issued" => {
+            "Đã ban hành kế hoạch; các nhiệm vụ được theo dõi trong trang Kế hoạch và mục việc phải làm."
+        }
         "imported" => "Đã tiếp nhận gói báo cáo của đơn vị cấp dưới (chữ ký và mã băm hợp lệ).",
         c => return super::acts::done_text(c),
     })

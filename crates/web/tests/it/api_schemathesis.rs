@@ -52,7 +52,16 @@ async fn every_documented_kind_is_one_the_route_accepts() {
             .expect(200);
     }
     let reports = kind_enum(&doc, "/programme/reports/{kind}/{year}", "get");
-    assert_eq!(reports, ["annual", "five-year", "incident", "multi-year"]);
+    assert_eq!(
+        reports,
+        [
+            "annual",
+            "five-year",
+            "incident",
+            "multi-year",
+            "annual-plan"
+        ]
+    );
     for kind in &reports {
         let a = app
             .get(&format!("/api/v1/programme/reports/{kind}/2025"), "baomat")

@@ -915,3 +915,102 @@ async fn the_review_period_title_and_date_are_set_on_the_page_and_remembered() {
     // The footnote (the organiser) is listed on the page under its number.
     assert!(t.contains("<li value=\"1\">Công an Tỉnh.</li>"), "{t}");
 }
+
+#[tokio::test]
+async fn the_annual_plan_is_edited_and_issued_from_the_report_page() {
+    let app = with_officer(TestApp::spawn());
+    let c = Client::session(&app, "baomat");
+    let t = c
+        .get("/programme/reports?kind=annual-plan&year=2027")
+        .await
+        .text();
+    assert!(
+        t.contains("Công tác bảo vệ bí mật nhà nước năm 2027"),
+        "{t}"
+    );
+    assert!(t.contains("id=\"plan-tasks\"") && t.contains("Đơn vị chủ trì"));
+    assert!(
+        t.contains("id=\"issue-form\""),
+        "the officer may issue: {t}"
+    );
+    let form = |tasks: &'static str| {
+        vec![
+            ("kind", "annual-plan"),
+            ("year", "2027"),
+            ("incident", ""),
+            ("number", "05/KH-UBND"),
+            ("tasks", tasks),
+        ]
+    };
+    // A task line without its four parts: a Vietnamese error naming the line, nothing saved.
+    let p = c
+        .post(
+            "/programme/reports/draft",
+            &form("Kiểm tra | Tự kiểm tra | Văn phòng"),
+            true,
+        )
+        .await;
+    assert!(p.text().contains("dòng 1: ghi đủ 4 phần"), "{}", p.text());
+    let offer = app
+        .get("/api/v1/programme/reports/annual-plan/2027/draft", "baomat")
+        .await
+        .expect(200);
+    assert!(offer["draft_id"].is_null(), "nothing saved: {offer}");
+    let p = c
+        .post(
+            "/programme/reports/draft",
+            &form(
+                "Kiểm tra | Tự kiểm tra các phòng | Văn phòng | 31/10/2027\nTuyên truyền | Phổ biến Luật | Phòng Tư pháp | thường xuyên",
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let m = app
+        .get("/api/v1/programme/reports/annual-plan/2027", "giamdoc")
+        .await
+        .expect(200);
+    assert_eq!(m["tasks"].as_array().map(Vec::len), Some(2), "{m}");
+    assert_eq!(m["tasks"][0]["deadline"], "2027-10-31");
+    assert!(m["tasks"][1]["deadline"].is_null());
+    assert_eq!(m["particulars"]["number"], "05/KH-UBND");
+    // Issued from the page: the tasks become the plan record's.
+    let p = c
+        .post(
+            "/programme/reports/issue",
+            &[("year", "2027"), ("number", ""), ("date", "")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text());
+    let t = c
+        .get("/programme/reports?kind=annual-plan&year=2027")
+        .await
+        .text();
+    assert!(
+        t.contains("id=\"plan-issued\"") && t.contains("05/KH-UBND"),
+        "{t}"
+    );
+    assert!(!t.contains("id=\"issue-form\""), "{t}");
+    let plans = app
+        .get("/api/v1/programme/records/plan", "baomat")
+        .await
+        .expect(200);
+    let plans = plans.as_array().expect("plans");
+    assert_eq!(plans.len(), 1, "{plans:?}");
+    let tasks = &plans[0]["record"]["tasks"];
+    assert_eq!(tasks[0]["unit"], "Văn phòng");
+    assert_eq!(tasks[0]["deadline"], "2027-10-31");
+    assert_eq!(tasks[1]["unit"], "Phòng Tư pháp");
+    assert_eq!(tasks[1]["deadline"], "2027-12-31");
+    // A second issue of the year: refused in Vietnamese, nothing written.
+    let audits = app.audit_count();
+    let p = c
+        .post("/programme/reports/issue", &[("year", "2027")], true)
+        .await;
+    assert!(p.text().contains("đã được ban hành"), "{}", p.text());
+    assert_eq!(app.audit_count(), audits);
+    // The plan as DOCX from the page.
+    let p = c.get("/programme/reports/annual-plan/2027/docx").await;
+    assert_eq!(p.status, StatusCode::OK);
+}
