@@ -804,8 +804,10 @@ pub struct NoticeQuery {
 /// A page of results with the total the reader may see. Item lists count exactly up to
 /// [`ItemQuery::count_cap`] rows (1,000; 200 for a text search); a total of cap + 1 means "more
 /// than cap" (counting every match on every page view would cost more than it tells).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub struct Page<T> {
+    /// Rows the reader may see (counted up to the cap; cap + 1 = more).
     pub total: i64,
     pub rows: Vec<T>,
 }

@@ -16,6 +16,7 @@ use crate::normalize;
 
 /// Overall decision for a file, ordered: Pass < Review < Block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Không phát hiện dấu hiệu bí mật.
@@ -38,6 +39,7 @@ impl Verdict {
 
 /// How serious one finding is; `Info` does not change the verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,

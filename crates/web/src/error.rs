@@ -8,7 +8,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bmnn_core::CoreError;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
 #[derive(Debug)]
 pub struct WebError(pub CoreError);
@@ -48,23 +49,73 @@ impl From<CoreError> for WebError {
     }
 }
 
+/// The body of every error answer of the API: `{"error": {code, message, …}}`. The one type
+/// both [`WebError`]'s response and `api::extract::error_response` serialise, and whose
+/// derived schema is the OpenAPI component `Error`, so the document cannot drift from the body.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Error")]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for a program and in Vietnamese for a person.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(inline)]
+pub struct ErrorDetail {
+    /// Stable machine code (docs/api.md).
+    pub code: String,
+    /// Vietnamese message saying what to do.
+    pub message: String,
+    /// Offending field, for invalid_input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Legal basis of a refusal, from the rules of the act's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// With basis: false when the rules mark that rule unconfirmed (chưa xác nhận).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+    /// What to do instead, in Vietnamese (who may decide, what is missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+}
+
+impl ErrorBody {
+    /// A body with only a code, a message and perhaps the offending field.
+    pub fn new(code: &str, message: &str, field: Option<&str>) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message: message.to_string(),
+                field: field.map(str::to_string),
+                basis: None,
+                confirmed: None,
+                next_step: None,
+            },
+        }
+    }
+
+    /// The body of a service error.
+    pub fn of(e: &CoreError) -> ErrorBody {
+        let mut body = ErrorBody::new(e.code(), &e.message_vi(), None);
+        if let CoreError::Invalid { field, .. } = e {
+            body.error.field = Some(field.to_string());
+        }
+        if let CoreError::Refused(r) = e {
+            if let Some(b) = &r.basis {
+                body.error.basis = Some(b.clone());
+                // The rule applied is marked unconfirmed in the rules of the act's date.
+                body.error.confirmed = Some(r.confirmed);
+            }
+            body.error.next_step = bmnn_core::error::next_step(r.code).map(str::to_string);
+        }
+        body
+    }
+}
+
 /// JSON API form of an error.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let mut body = json!({"error": {"code": self.0.code(), "message": self.0.message_vi()}});
-        if let CoreError::Invalid { field, .. } = &self.0 {
-            body["error"]["field"] = json!(field);
-        }
-        if let CoreError::Refused(r) = &self.0 {
-            if let Some(b) = &r.basis {
-                body["error"]["basis"] = json!(b);
-                // The rule applied is marked unconfirmed in the rules of the act's date.
-                body["error"]["confirmed"] = json!(r.confirmed);
-            }
-            if let Some(n) = bmnn_core::error::next_step(r.code) {
-                body["error"]["next_step"] = json!(n);
-            }
-        }
-        (self.status(), Json(body)).into_response()
+        (self.status(), Json(ErrorBody::of(&self.0))).into_response()
     }
 }

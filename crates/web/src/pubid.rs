@@ -183,6 +183,22 @@ impl std::fmt::Display for Pid {
     }
 }
 
+/// A token's schema (a patterned string, never a number), `api::schema::pid`.
+impl schemars::JsonSchema for Pid {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pid".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        match crate::api::schema::pid() {
+            serde_json::Value::Object(m) => m.into(),
+            _ => schemars::Schema::default(),
+        }
+    }
+}
+
 impl Serialize for Pid {
     fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
         s.serialize_str(&encode(self.0))

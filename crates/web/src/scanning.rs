@@ -292,7 +292,7 @@ impl ScanState {
 }
 
 /// A finding as shown to the user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FindingView {
     pub rule_id: String,
     pub severity: Severity,
@@ -308,7 +308,7 @@ pub struct FindingView {
 }
 
 /// The answer for one file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ScanOutcome {
     pub file: String,
     pub sha256: String,
@@ -548,7 +548,7 @@ pub const MAX_SCAN_BYTES: usize = 24 * 1024 * 1024;
 
 /// Body of `POST /api/v1/scan`: the file travels base64-encoded in JSON, its name in the body
 /// (never in the URL: a file name may itself reveal content).
-#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, serde::Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ScanRequest {
     pub file_name: String,
     pub content_base64: String,

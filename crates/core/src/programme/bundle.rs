@@ -24,13 +24,25 @@ use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "bmnn-report-bundle/1";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The bundle file (gói báo cáo đã ký): the type [`seal`] writes and [`open`] reads, whose
+/// derived schema is the API's `ReportBundle`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Envelope {
+#[schemars(rename = "ReportBundle")]
+pub struct Envelope {
+    /// Always [`FORMAT`].
+    #[schemars(schema_with = "format_schema")]
     format: String,
+    /// The signed manifest, as text (unit, kind, year, creation time, public key, files).
     manifest: String,
+    /// Ed25519 signature of the manifest text, lowercase hex.
     signature: String,
+    /// File name → lowercase hex of its bytes.
     files: BTreeMap<String, String>,
+}
+
+fn format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"const": FORMAT})
 }
 
 /// One file of the bundle as the manifest lists it.

@@ -747,6 +747,10 @@ pub fn holder_line(h: &super::PostHolder) -> String {
 /// turns every id into its opaque token).
 pub struct RecordSchemas {
     pub kinds: Vec<(RecordKind, String)>,
+    /// Each kind's stored record as the API sends it (`Stored<T>`: id, unit, record, acts).
+    pub stored: Vec<(RecordKind, String)>,
+    /// Each kind's add and replace command (`RecordCmd<T>`: unit and record).
+    pub cmds: Vec<(RecordKind, String)>,
     pub components: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -757,10 +761,14 @@ pub fn record_schemas() -> RecordSchemas {
     settings.definitions_path = "/components/schemas".into();
     settings.meta_schema = None;
     let mut g = settings.into_generator();
-    let kinds = RecordKind::KEPT
-        .into_iter()
-        .filter_map(|k| record_schema(k, &mut g).map(|name| (k, name)))
-        .collect();
+    let (mut kinds, mut stored, mut cmds) = (Vec::new(), Vec::new(), Vec::new());
+    for k in RecordKind::KEPT {
+        if let Some([name, stored_name, cmd]) = record_schema(k, &mut g) {
+            kinds.push((k, name));
+            stored.push((k, stored_name));
+            cmds.push((k, cmd));
+        }
+    }
     named::<super::Wipe>(&mut g);
     named::<super::SentReport>(&mut g);
     named::<super::Cancellation>(&mut g);
@@ -768,6 +776,8 @@ pub fn record_schemas() -> RecordSchemas {
     // The parts the acts' bodies refer to (a leaving reason, a wipe …) are among the above.
     RecordSchemas {
         kinds,
+        stored,
+        cmds,
         components: g.take_definitions(true),
     }
 }
@@ -777,23 +787,31 @@ fn named<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> String {
     T::schema_name().into_owned()
 }
 
-/// The record type of a kind, exhaustively (a new kind does not compile until it says which).
-fn record_schema(kind: RecordKind, g: &mut schemars::SchemaGenerator) -> Option<String> {
+/// The record type of a kind, of its stored form and of its add command, exhaustively (a new
+/// kind does not compile until it says which).
+fn record_schema(kind: RecordKind, g: &mut schemars::SchemaGenerator) -> Option<[String; 3]> {
     use super::*;
+    fn both<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> [String; 3] {
+        [
+            named::<T>(g),
+            named::<Stored<T>>(g),
+            named::<crate::service::RecordCmd<T>>(g),
+        ]
+    }
     Some(match kind {
-        RecordKind::Staff => named::<StaffAssignment>(g),
-        RecordKind::Commitment => named::<Commitment>(g),
-        RecordKind::Training => named::<Training>(g),
-        RecordKind::Directive => named::<Directive>(g),
-        RecordKind::Device => named::<Device>(g),
-        RecordKind::Equipment => named::<Equipment>(g),
-        RecordKind::Meeting => named::<Meeting>(g),
-        RecordKind::Inspection => named::<Inspection>(g),
-        RecordKind::Incident => named::<Incident>(g),
-        RecordKind::LegacyReview => named::<LegacyReview>(g),
-        RecordKind::Plan => named::<AnnualPlan>(g),
-        RecordKind::SteeringCommittee => named::<SteeringCommittee>(g),
-        RecordKind::KeyPost => named::<KeyPost>(g),
+        RecordKind::Staff => both::<StaffAssignment>(g),
+        RecordKind::Commitment => both::<Commitment>(g),
+        RecordKind::Training => both::<Training>(g),
+        RecordKind::Directive => both::<Directive>(g),
+        RecordKind::Device => both::<Device>(g),
+        RecordKind::Equipment => both::<Equipment>(g),
+        RecordKind::Meeting => both::<Meeting>(g),
+        RecordKind::Inspection => both::<Inspection>(g),
+        RecordKind::Incident => both::<Incident>(g),
+        RecordKind::LegacyReview => both::<LegacyReview>(g),
+        RecordKind::Plan => both::<AnnualPlan>(g),
+        RecordKind::SteeringCommittee => both::<SteeringCommittee>(g),
+        RecordKind::KeyPost => both::<KeyPost>(g),
         RecordKind::ReportDraft | RecordKind::UnitKey | RecordKind::UnitReport => return None,
     })
 }

@@ -156,6 +156,7 @@ pub trait Record: Serialize + DeserializeOwned {
 
 /// A stored record decoded into its type, with its id and unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Stored{T}")]
 pub struct Stored<T> {
     pub id: Id,
     pub unit_id: Option<Id>,

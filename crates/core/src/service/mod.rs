@@ -13,6 +13,7 @@
 //! nothing. Summaries (trích yếu) never go into events, audit details or logs.
 
 mod accounts;
+pub mod act_defs;
 mod acts_open;
 mod audit_view;
 mod catalogue;
@@ -29,6 +30,10 @@ mod user_form;
 mod web_support;
 
 pub use accounts::*;
+pub use act_defs::{
+    ActApi, ActDef, ActVisitor, CancelEntryCmd, DestructionCmd, DestructionRecorded, ItemAndEntry,
+    ProvisionCmd, RecallReturnCmd, RequestAndEntry, TakeOutReturnCmd,
+};
 pub(crate) use acts_open::*;
 pub use acts_open::{ItemView, adjust_open_target};
 pub use audit_view::*;

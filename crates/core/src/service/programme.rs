@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Thêm hoặc sửa một hồ sơ: the typed record and the unit it belongs to.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}Cmd", deny_unknown_fields)]
 pub struct RecordCmd<T> {
     pub unit_id: Option<Id>,
     pub record: T,
@@ -177,9 +178,12 @@ pub struct DraftOffer {
 }
 
 /// Đăng ký khóa công khai của đơn vị cấp dưới.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterKeyCmd {
+    #[schemars(schema_with = "crate::schema::nonblank")]
     pub unit: String,
+    /// Ed25519 public key, 64 lowercase hex digits.
+    #[schemars(regex(pattern = r"^\s*[0-9a-f]{64}\s*$"))]
     pub public_key: String,
 }
 

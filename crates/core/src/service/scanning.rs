@@ -24,17 +24,18 @@ pub struct ScanLog {
 }
 
 /// Bỏ qua một phát hiện: approved by a leader or the security officer, until `expires`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IgnoreCmd {
     pub sha256: String,
     /// The finding's rule id (e.g. "marking-level", "copy").
     pub rule_id: String,
     pub reason: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub expires: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScanIgnore {
     pub id: Id,
     pub sha256: String,
@@ -43,13 +44,15 @@ pub struct ScanIgnore {
     pub approver_id: Id,
     pub approver_name: String,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub approved_on: Date,
     #[serde(with = "crate::dates::iso_date")]
+    #[schemars(schema_with = "crate::dates::date_schema")]
     pub expires: Date,
 }
 
 /// A registered item a copy match points at, as far as the reader may know it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchedItem {
     pub item_id: Id,
     pub label: String,

@@ -29,10 +29,7 @@ pub fn error_response(
     message: &str,
     field: Option<&str>,
 ) -> Response {
-    let mut body = json!({"error": {"code": code, "message": message}});
-    if let Some(f) = field {
-        body["error"]["field"] = json!(f);
-    }
+    let body = crate::error::ErrorBody::new(code, message, field);
     (status, axum::Json(body)).into_response()
 }
 

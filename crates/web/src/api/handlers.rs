@@ -15,15 +15,16 @@ use axum::response::{IntoResponse, Response};
 use bmnn_core::Level;
 use bmnn_core::acts::ActKind;
 use bmnn_core::model::{
-    Agency, CatalogueItem, Id, ItemEvent, ItemQuery, Notice, NoticeQuery, Origin, Request,
-    RequestQuery, Role, SecretItem, Status,
+    Agency, Catalogue, CatalogueItem, Id, ItemEvent, ItemQuery, Notice, NoticeQuery, Origin,
+    Request, RequestQuery, Role, SecretItem, Status, User,
 };
 use bmnn_core::ports::Store;
 use bmnn_core::registers::{RegisterEntry, RegisterKind};
+use bmnn_core::rules::PositionKind;
 use bmnn_core::service::*;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::Date;
 
 type Res = Result<Response, WebError>;
@@ -126,6 +127,27 @@ pub(crate) struct OnDate {
     date: Option<Date>,
 }
 
+// ---- Acts -----------------------------------------------------------------------------
+
+/// Every act of [`ActKind`] (its route from its definition, `routes::act_routes`): the
+/// path's id into the command's field its definition names (the path wins over the body), the
+/// body parsed into the act's command, its service call, 201 when it creates.
+pub async fn act<S: Store, A: ActDef>(
+    State(st): St<S>,
+    a: Authed,
+    PathId(id): PathId,
+    body: Body,
+) -> Res {
+    let api = A::api();
+    let body = match api.path_id {
+        Some(field) => body.with_id(field, id),
+        None => body,
+    };
+    let c: A::Cmd = body.parse()?;
+    let out = st.run(move |svc| A::run(svc, &a.ctx, c)).await?;
+    if api.creates { created(out) } else { ok(out) }
+}
+
 // ---- Public ---------------------------------------------------------------------------
 
 pub async fn openapi<S: Store>(State(st): St<S>) -> Res {
@@ -217,7 +239,21 @@ pub async fn create_token<S: Store>(
     let t = st
         .run(move |svc| svc.register_token(&ctx, &name, &hash, days))
         .await?;
-    created(json!({"token": token, "token_id": t.id, "expires_at": t.expires_at, "user": user}))
+    created(TokenIssued {
+        token,
+        token_id: t.id,
+        expires_at: t.expires_at,
+        user,
+    })
+}
+
+/// `POST /tokens`: the token, shown this once (only its SHA-256 is kept).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TokenIssued {
+    token: String,
+    token_id: Id,
+    expires_at: Option<String>,
+    user: User,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -248,7 +284,7 @@ pub async fn set_privilege_approver<S: Store>(State(st): St<S>, a: Authed, body:
     let user = b.user_id;
     st.run(move |svc| svc.set_privilege_approver(&a.ctx, user))
         .await?;
-    ok(json!({"user_id": user}))
+    ok(ApproverBody { user_id: user })
 }
 
 /// Privilege changes waiting for approval.
@@ -287,16 +323,53 @@ pub async fn me<S: Store>(State(st): St<S>, a: Authed) -> Res {
 /// The regimes in force (by date) and their points not yet confirmed by the law's text.
 pub async fn rules<S: Store>(State(st): St<S>, _a: Authed) -> Res {
     let rules = &st.svc.rules;
-    let regimes: Vec<Value> = rules
-        .regimes
-        .iter()
-        .map(|r| {
-            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-            v["unconfirmed"] = json!(r.unconfirmed());
-            v
-        })
-        .collect();
-    ok(json!({"regimes": regimes, "position_kinds": rules.position_kinds}))
+    let regimes = rules.regimes.iter().map(RegimeAnswer::new).collect();
+    ok(RulesAnswer {
+        regimes,
+        position_kinds: rules.position_kinds.clone(),
+    })
+}
+
+/// `GET /rules`: the regimes in force and the kinds of position.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct RulesAnswer {
+    regimes: Vec<RegimeAnswer>,
+    position_kinds: Vec<PositionKind>,
+}
+
+/// One regime: its name, first day and unconfirmed points, and the rest of its rules as the
+/// rule files give them (periods, classification, authority matrix, register templates …).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct RegimeAnswer {
+    code: String,
+    name: String,
+    #[serde(with = "bmnn_core::dates::iso_date")]
+    #[schemars(schema_with = "bmnn_core::dates::date_schema")]
+    effective_from: Date,
+    /// The regime's points not yet confirmed by the law's text (điểm chưa xác nhận).
+    unconfirmed: Vec<String>,
+    /// The regime's other rules, as data.
+    #[serde(flatten)]
+    rules: serde_json::Map<String, Value>,
+}
+
+impl RegimeAnswer {
+    fn new(r: &bmnn_core::rules::Regime) -> RegimeAnswer {
+        let mut rules = match serde_json::to_value(r) {
+            Ok(Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        for k in ["code", "name", "effective_from", "unconfirmed"] {
+            rules.remove(k);
+        }
+        RegimeAnswer {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            effective_from: r.effective_from,
+            unconfirmed: r.unconfirmed(),
+            rules,
+        }
+    }
 }
 
 pub async fn org<S: Store>(State(st): St<S>, a: Authed) -> Res {
@@ -410,9 +483,20 @@ pub async fn update_user<S: Store>(
             Ok((user, changed, n))
         })
         .await?;
-    ok(
-        json!({"user": user, "privilege_changed": privilege_changed, "sessions_revoked": sessions_revoked}),
-    )
+    ok(UserUpdated {
+        user,
+        privilege_changed,
+        sessions_revoked,
+    })
+}
+
+/// `PATCH /users/{id}`: the user as it now is, whether a privilege change waits, and how many
+/// sessions and tokens of the user ended.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct UserUpdated {
+    user: User,
+    privilege_changed: bool,
+    sessions_revoked: u64,
 }
 
 #[derive(Deserialize, Serialize, JsonSchema)]
@@ -447,7 +531,19 @@ pub async fn set_password<S: Store>(
             svc.revoke_sessions(&a.ctx, id)
         })
         .await?;
-    ok(json!({"user_id": id, "changed": true, "sessions_revoked": n}))
+    ok(PasswordSet {
+        user_id: id,
+        changed: true,
+        sessions_revoked: n,
+    })
+}
+
+/// `POST /users/{id}/password`.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct PasswordSet {
+    user_id: Id,
+    changed: bool,
+    sessions_revoked: u64,
 }
 
 pub async fn create_delegation<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
@@ -472,7 +568,30 @@ pub async fn revoke_delegation<S: Store>(
 
 pub async fn catalogues<S: Store>(State(st): St<S>, a: Authed) -> Res {
     let (catalogues, items) = st.run(move |svc| svc.catalogues(&a.ctx)).await?;
-    ok(json!({"catalogues": catalogues, "items": items}))
+    ok(CataloguesAnswer { catalogues, items })
+}
+
+/// `GET /catalogues`: the catalogue decisions and their entries.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CataloguesAnswer {
+    catalogues: Vec<Catalogue>,
+    items: Vec<CatalogueItem>,
+}
+
+/// `POST /catalogues`: the catalogue recorded and the items declassified because the
+/// catalogue it replaces listed them and this one does not.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CatalogueCreated {
+    catalogue: Catalogue,
+    /// Ids of the items declassified (tokens by type: elsewhere `declassified` is a count).
+    declassified: Vec<Pid>,
+}
+
+/// `POST /catalogue-items/{id}/remove`: the entry and the items declassified with it.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CatalogueItemRemoved {
+    catalogue_item_id: Id,
+    declassified: Vec<Pid>,
 }
 
 pub async fn create_catalogue<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
@@ -480,7 +599,10 @@ pub async fn create_catalogue<S: Store>(State(st): St<S>, a: Authed, body: Body)
     let (catalogue, declassified) = st.run(move |svc| svc.create_catalogue(&a.ctx, c)).await?;
     // `declassified` is a count elsewhere (reports): these ids are tokens by type.
     let declassified: Vec<Pid> = declassified.into_iter().map(Pid).collect();
-    created(json!({"catalogue": catalogue, "declassified": declassified}))
+    created(CatalogueCreated {
+        catalogue,
+        declassified,
+    })
 }
 
 pub async fn remove_catalogue_item<S: Store>(
@@ -489,14 +611,6 @@ pub async fn remove_catalogue_item<S: Store>(
     PathId(id): PathId,
     body: Body,
 ) -> Res {
-    #[derive(Deserialize, Serialize)]
-    struct RemoveBody {
-        decision_ref: String,
-        #[serde(with = "bmnn_core::dates::iso_date")]
-        decision_date: Date,
-        #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
-        date: Option<Date>,
-    }
     let b: RemoveBody = body.parse()?;
     let c = RemoveCatalogueItemCmd {
         catalogue_item_id: id,
@@ -508,17 +622,35 @@ pub async fn remove_catalogue_item<S: Store>(
         .run(move |svc| svc.remove_catalogue_item(&a.ctx, c))
         .await?;
     let declassified: Vec<Pid> = declassified.into_iter().map(Pid).collect();
-    ok(json!({"catalogue_item_id": id, "declassified": declassified}))
+    ok(CatalogueItemRemoved {
+        catalogue_item_id: id,
+        declassified,
+    })
+}
+
+/// Body of `POST /catalogue-items/{id}/remove`.
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub(crate) struct RemoveBody {
+    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
+    decision_ref: String,
+    #[serde(with = "bmnn_core::dates::iso_date")]
+    #[schemars(schema_with = "bmnn_core::dates::date_schema")]
+    decision_date: Date,
+    #[serde(default, with = "bmnn_core::dates::iso_date_opt")]
+    #[schemars(schema_with = "bmnn_core::schema::act_date")]
+    date: Option<Date>,
 }
 
 // ---- Items ------------------------------------------------------------------------------
 
 /// Filters of the item list; `q` (search text, which may reveal content) only in the body of
 /// `POST /items/search`, never in a URL.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsQuery {
+    /// Tìm theo số ký hiệu, tên loại, trích yếu (không dấu cũng được).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[^\x00]*[^\x00\s][^\x00]*$"))]
     q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     level: Option<Level>,
@@ -574,116 +706,12 @@ pub async fn search_items<S: Store>(State(st): St<S>, a: Authed, body: Body) -> 
     ok(st.run(move |svc| svc.list_items(&a.ctx, query)).await?)
 }
 
-pub async fn propose<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: ProposeCmd = body.parse()?;
-    created(st.run(move |svc| svc.propose(&a.ctx, c)).await?)
-}
-
 pub async fn item_detail<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId) -> Res {
     let view = st.run(move |svc| svc.item_view(&a.ctx, id)).await?;
     ok(ItemAnswer::from(view))
 }
 
-pub async fn classify<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: DecideClassificationCmd = body.with_id("item_id", id).parse()?;
-    ok(st
-        .run(move |svc| svc.decide_classification(&a.ctx, c))
-        .await?)
-}
-
-pub async fn register_outgoing<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: RegisterOutgoingCmd = body.with_id("item_id", id).parse()?;
-    let (item, entry) = st.run(move |svc| svc.register_outgoing(&a.ctx, c)).await?;
-    created(json!({"item": item, "entry": entry}))
-}
-
-pub async fn hand_over<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: HandOverCmd = body.with_id("item_id", id).parse()?;
-    created(st.run(move |svc| svc.hand_over(&a.ctx, c)).await?)
-}
-
-pub async fn recall_return<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let b: OnDate = body.parse()?;
-    ok(st
-        .run(move |svc| svc.record_recall_return(&a.ctx, id, b.date))
-        .await?)
-}
-
-pub async fn extend<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
-    let c: ExtendCmd = body.with_id("item_id", id).parse()?;
-    ok(st.run(move |svc| svc.extend(&a.ctx, c)).await?)
-}
-
-pub async fn adjust<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
-    let c: AdjustCmd = body.with_id("item_id", id).parse()?;
-    ok(st.run(move |svc| svc.adjust(&a.ctx, c)).await?)
-}
-
-pub async fn declassify<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: DeclassifyCmd = body.with_id("item_id", id).parse()?;
-    ok(st.run(move |svc| svc.declassify(&a.ctx, c)).await?)
-}
-
-pub async fn receive_incoming<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: ReceiveIncomingCmd = body.parse()?;
-    let (item, entry) = st.run(move |svc| svc.receive_incoming(&a.ctx, c)).await?;
-    created(json!({"item": item, "entry": entry}))
-}
-
 // ---- Register entries -------------------------------------------------------------------
-
-pub async fn acknowledge<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: AcknowledgeCmd = body.with_id("entry_id", id).parse()?;
-    ok(st.run(move |svc| svc.acknowledge(&a.ctx, c)).await?)
-}
-
-#[derive(Deserialize, Serialize, JsonSchema)]
-pub(crate) struct ReasonBody {
-    #[schemars(schema_with = "bmnn_core::schema::nonblank")]
-    reason: String,
-}
-
-pub async fn cancel_entry<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let b: ReasonBody = body.parse()?;
-    ok(st
-        .run(move |svc| svc.cancel_entry(&a.ctx, id, &b.reason))
-        .await?)
-}
 
 pub async fn pending_acks<S: Store>(State(st): St<S>, a: Authed) -> Res {
     ok(st.run(move |svc| svc.pending_acks(&a.ctx)).await?)
@@ -761,26 +789,6 @@ impl RegisterBookAnswer {
 
 // ---- Requests ---------------------------------------------------------------------------
 
-pub async fn request_copy<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: CopyRequestCmd = body.parse()?;
-    created(st.run(move |svc| svc.request_copy(&a.ctx, c)).await?)
-}
-
-pub async fn request_take_out<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: TakeOutCmd = body.parse()?;
-    created(st.run(move |svc| svc.request_take_out(&a.ctx, c)).await?)
-}
-
-pub async fn request_provide<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: ProvideCmd = body.parse()?;
-    created(st.run(move |svc| svc.request_provide(&a.ctx, c)).await?)
-}
-
-pub async fn request_destroy<S: Store>(State(st): St<S>, a: Authed, body: Body) -> Res {
-    let c: DestroyCmd = body.parse()?;
-    created(st.run(move |svc| svc.request_destroy(&a.ctx, c)).await?)
-}
-
 pub async fn list_requests<S: Store>(
     State(st): St<S>,
     a: Authed,
@@ -795,56 +803,6 @@ pub async fn get_request<S: Store>(State(st): St<S>, a: Authed, PathId(id): Path
         .run(move |svc| Ok((svc.get_request(&a.ctx, id)?, svc.request_acts(&a.ctx, id)?)))
         .await?;
     ok(with_acts(answer))
-}
-
-pub async fn decide<S: Store>(State(st): St<S>, a: Authed, PathId(id): PathId, body: Body) -> Res {
-    let c: DecideCmd = body.with_id("request_id", id).parse()?;
-    ok(st.run(move |svc| svc.decide(&a.ctx, c)).await?)
-}
-
-pub async fn produce_copies<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: ProduceCopiesCmd = body.with_id("request_id", id).parse()?;
-    let (request, entry) = st.run(move |svc| svc.produce_copies(&a.ctx, c)).await?;
-    created(json!({"request": request, "entry": entry}))
-}
-
-pub async fn take_out_return<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
-    ok(st
-        .run(move |svc| svc.record_take_out_return(&a.ctx, c))
-        .await?)
-}
-
-pub async fn provision<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
-    let (request, entry) = st.run(move |svc| svc.complete_provision(&a.ctx, c)).await?;
-    created(json!({"request": request, "entry": entry}))
-}
-
-pub async fn destruction<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: CompleteCmd = body.with_id("request_id", id).parse()?;
-    let (request, lines) = st.run(move |svc| svc.record_destruction(&a.ctx, c)).await?;
-    ok(json!({"request": request, "destroyed": lines}))
 }
 
 // ---- Notices, obligations, audit --------------------------------------------------------
@@ -868,16 +826,6 @@ pub async fn list_notices<S: Store>(
         .run(move |svc| svc.notices_with_acts(&a.ctx, query))
         .await?;
     ok(list.into_iter().map(with_acts).collect::<Vec<_>>())
-}
-
-pub async fn notice_done<S: Store>(
-    State(st): St<S>,
-    a: Authed,
-    PathId(id): PathId,
-    body: Body,
-) -> Res {
-    let c: NoticeDoneCmd = body.with_id("notice_id", id).parse()?;
-    ok(st.run(move |svc| svc.notice_done(&a.ctx, c)).await?)
 }
 
 #[derive(Deserialize)]
@@ -931,5 +879,11 @@ pub async fn automatic_run<S: Store>(State(st): St<S>, a: Authed) -> Res {
                 .collect::<Vec<Id>>())
         })
         .await?;
-    ok(json!({"expired": visible}))
+    ok(AutomaticRun { expired: visible })
+}
+
+/// `POST /automatic-run`: the items declassified now that the caller may see.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct AutomaticRun {
+    expired: Vec<Id>,
 }

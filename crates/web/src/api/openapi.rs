@@ -4,7 +4,7 @@
 //! answers from each row's [`super::routes::Doc`]. Every operation also documents the error
 //! answers it may give, all in the shape of `components/schemas/Error`.
 
-use super::routes::table;
+use super::routes::{Answer, table};
 use super::schema::{self, r};
 use bmnn_core::ports::Store;
 use bmnn_core::rules::RuleSet;
@@ -41,6 +41,9 @@ fn error_answer(description: &str) -> Value {
 /// are listed as enums from `rules`, the rule set the server runs with.
 pub fn document<S: Store>(rules: &RuleSet) -> Value {
     let mut paths: Map<String, Value> = Map::new();
+    // One generator for every answer: each route's type adds its component (and those it
+    // names) to `components/schemas`.
+    let mut g = schema::answer_generator();
     for route in table::<S>() {
         let d = &route.doc;
         let mut params: Vec<Value> = path_params(route.path)
@@ -51,13 +54,18 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             json!({"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
         }));
         let mut responses = Map::new();
+        let ok = match &d.ok.1 {
+            Answer::Type(derive) => derive(&mut g).to_value(),
+            Answer::Schema(v) => v.clone(),
+        };
         // A file answer (DOCX) is documented under its own media type, not as JSON.
-        let media = d.ok.1["contentMediaType"]
+        let media = ok["contentMediaType"]
             .as_str()
-            .unwrap_or("application/json");
+            .unwrap_or("application/json")
+            .to_string();
         responses.insert(
             d.ok.0.to_string(),
-            json!({"description": "Thành công", "content": {media: {"schema": d.ok.1}}}),
+            json!({"description": "Thành công", "content": {media: {"schema": ok}}}),
         );
         responses.insert(
             "400".into(),
@@ -114,7 +122,7 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             error_answer("database_unavailable: cơ sở dữ liệu tạm thời không trả lời"),
         );
         let mut op = json!({
-            "operationId": d.operation_id,
+            "operationId": &d.operation_id,
             "tags": [d.tag],
             "summary": d.summary,
             "parameters": params,
@@ -133,7 +141,7 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
             .pointer_mut("/requestBody/content/application~1json/schema/properties")
             .and_then(Value::as_object_mut)
         {
-            enumerate_rule_codes(d.operation_id, props, rules);
+            enumerate_rule_codes(&d.operation_id, props, rules);
         }
         let entry = paths
             .entry(route.path.to_string())
@@ -151,7 +159,7 @@ pub fn document<S: Store>(rules: &RuleSet) -> Value {
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {
-            "schemas": schema::components(),
+            "schemas": schema::components(g),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Mã truy cập từ POST /tokens"}
             }

@@ -14,7 +14,7 @@ use bmnn_core::ports::Store;
 use bmnn_core::programme::{RecordKind, ReportDraftText, ReportKind};
 use bmnn_core::service::*;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 type Res = Result<Response, WebError>;
 type St<S> = State<AppState<S>>;
@@ -288,13 +288,20 @@ pub async fn get_draft<S: Store>(
     .into_response())
 }
 
-#[derive(Deserialize, Serialize)]
-struct DraftBody {
+/// Body of `PUT …/draft`.
+#[derive(Deserialize, Serialize, schemars::JsonSchema)]
+pub(crate) struct DraftBody {
     #[serde(default)]
     incident_id: Option<Id>,
     #[serde(default)]
     inspection_id: Option<Id>,
     text: ReportDraftText,
+}
+
+/// `PUT …/draft`: the id of the saved draft.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct DraftSaved {
+    id: Id,
 }
 
 pub async fn save_draft<S: Store>(
@@ -312,7 +319,7 @@ pub async fn save_draft<S: Store>(
         text: b.text,
     };
     let id = st.run(move |svc| svc.save_report_draft(&a.ctx, c)).await?;
-    Ok(Json(json!({ "id": id })).into_response())
+    Ok(Json(DraftSaved { id }).into_response())
 }
 
 /// POST /programme/plans/issue: ban hành kế hoạch năm (its tasks become a plan record's).

@@ -1,16 +1,16 @@
 //! JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies and answers, and the web-specific
 //! post-processing of the derived ones.
 //!
-//! Derived with schemars from the types the API parses and sends: the request bodies
-//! ([`cmd_body`], deserialize contract), the answers ([`answer_components`], serialize
-//! contract: the core types and the composite answers of `handlers.rs`), the programme
-//! records, the code lists ([`codes_as_enum`]). The web layer gives them the API's date
-//! patterns, labels and opaque ids ([`ids_as_tokens`]). Written here only what has no type:
-//! the error ([`error`]), the report bundle, and the small builders ([`obj`], [`opt`] …) of the
-//! route table's inline answers. `components()` is the `components/schemas` section of the
-//! OpenAPI document; routes point at it with [`r`].
+//! Every object schema is derived with schemars from a type the API parses or sends: the
+//! request bodies ([`cmd_body`], deserialize contract), the answers ([`of`] in the route
+//! table, serialize contract, collected in one generator by `openapi::document`: the core
+//! types, the composite answers of `handlers.rs`, the error body `crate::error::ErrorBody`,
+//! the report bundle `bmnn_core::programme::bundle::Envelope`), the programme records and
+//! their stored form, the code lists ([`codes_as_enum`]). What this file adds is
+//! post-processing only: the API's date patterns, labels, opaque ids ([`ids_as_tokens`]),
+//! code lists as enums, and the scalar schemas of query parameters. `components()` is the
+//! `components/schemas` section of the OpenAPI document; routes point at it with [`r`].
 
-use super::handlers as h;
 use bmnn_core::model;
 use bmnn_core::programme::RecordKind;
 use bmnn_core::programme::fields::{Input, JsonSchema, RecordSchemas, body_schema, record_schemas};
@@ -18,6 +18,15 @@ use bmnn_core::service;
 use schemars::generate::SchemaSettings;
 use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
+
+/// The schema of `T` in the answers' generator: a reference to its component (added to
+/// `components/schemas` with every type it names), or inline for a list or a scalar.
+pub type Derive = fn(&mut SchemaGenerator) -> Schema;
+
+/// [`Derive`] of `T`: `of::<T>` in the route table.
+pub fn of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
 
 pub fn r(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
@@ -71,7 +80,7 @@ fn to_pid(p: &mut Value) {
     if is_int_schema(p) {
         let nullable =
             matches!(p.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"));
-        *p = if nullable { opt(pid()) } else { pid() };
+        *p = if nullable { nullable_of(pid()) } else { pid() };
     } else if p.get("type") == Some(&json!("array")) {
         if let Some(items) = p.get_mut("items") {
             to_pid(items);
@@ -160,29 +169,17 @@ pub fn request_body(schema: Value) -> Value {
     }
     s
 }
-pub fn uint() -> Value {
-    json!({"type": "integer", "minimum": 0, "maximum": 4294967295u32})
-}
-pub fn text() -> Value {
-    json!({"type": "string"})
-}
+
+/// A query parameter's boolean.
 pub fn boolean() -> Value {
     json!({"type": "boolean"})
 }
-pub fn date() -> Value {
-    json!({"type": "string", "format": "date", "description": "yyyy-mm-dd (dd/mm/yyyy is also accepted in requests)"})
-}
+/// A list of `of` (the stored records of one kind).
 pub fn array(of: Value) -> Value {
     json!({"type": "array", "items": of})
 }
-pub fn strings() -> Value {
-    array(text())
-}
-pub fn ints() -> Value {
-    array(int())
-}
 /// `v` or `null`.
-pub fn opt(v: Value) -> Value {
+fn nullable_of(v: Value) -> Value {
     if let Some(t) = v.get("type").and_then(|t| t.as_str()) {
         let mut v = v.clone();
         v["type"] = json!([t, "null"]);
@@ -193,104 +190,24 @@ pub fn opt(v: Value) -> Value {
     }
     json!({"oneOf": [v, {"type": "null"}]})
 }
-pub fn enumeration(values: &[&str]) -> Value {
-    json!({"type": "string", "enum": values})
-}
-
-/// An object: `(name, schema, required)` per field. Extra fields are allowed (ignored).
-pub fn obj(fields: &[(&str, Value, bool)]) -> Value {
-    let mut props = Map::new();
-    let mut req = Vec::new();
-    for (n, s, required) in fields {
-        props.insert(n.to_string(), s.clone());
-        if *required {
-            req.push(json!(n));
-        }
-    }
-    let mut o = json!({"type": "object", "properties": props});
-    if !req.is_empty() {
-        o["required"] = Value::Array(req);
-    }
-    o
-}
 
 // ---- Answers ------------------------------------------------------------------------
-
-/// `{"error": {code, message, …}}`: written by `WebError`'s response (`crate::error`) with
-/// `json!`, no type to derive from; described here.
-fn error() -> Value {
-    obj(&[(
-        "error",
-        obj(&[
-            (
-                "code",
-                json!({"type": "string", "description": "stable machine code (docs/api.md)"}),
-                true,
-            ),
-            (
-                "message",
-                json!({"type": "string", "description": "Vietnamese message saying what to do"}),
-                true,
-            ),
-            (
-                "field",
-                json!({"type": "string", "description": "offending field, for invalid_input"}),
-                false,
-            ),
-            (
-                "basis",
-                json!({"type": "string", "description": "legal basis of a refusal, from the rules of the act's date"}),
-                false,
-            ),
-            (
-                "confirmed",
-                json!({"type": "boolean", "description": "with basis: false when the rules mark that rule unconfirmed (chưa xác nhận)"}),
-                false,
-            ),
-            (
-                "next_step",
-                json!({"type": "string", "description": "what to do instead, in Vietnamese (who may decide, what is missing)"}),
-                false,
-            ),
-        ]),
-        true,
-    )])
-}
 
 /// The generator of the answers' schemas: what serde *sends* (`Contract::Serialize`: a field
 /// is required unless it may be skipped, an `Option` is nullable), references under
 /// `#/components/schemas`.
-fn answer_generator() -> SchemaGenerator {
+pub fn answer_generator() -> SchemaGenerator {
     let mut settings = SchemaSettings::draft2020_12().for_serialize();
     settings.definitions_path = "/components/schemas".into();
     settings.meta_schema = None;
     settings.into_generator()
 }
 
-/// The answers' schemas, derived from the types the handlers serialize, with every type they
-/// refer to (the code lists among them).
-fn answer_components() -> Map<String, Value> {
-    let mut g = answer_generator();
-    g.subschema_for::<h::ItemAnswer>();
-    g.subschema_for::<h::RegisterBookAnswer>();
-    g.subschema_for::<h::WithActs<model::Request>>();
-    g.subschema_for::<h::WithActs<model::Notice>>();
-    g.subschema_for::<model::SecretItem>();
-    g.subschema_for::<model::Request>();
-    g.subschema_for::<model::Notice>();
-    g.subschema_for::<bmnn_core::registers::RegisterEntry>();
-    g.subschema_for::<service::OrgView>();
-    g.subschema_for::<model::ApiToken>();
-    g.subschema_for::<model::PrivilegeChange>();
-    g.subschema_for::<model::Catalogue>();
-    g.subschema_for::<bmnn_core::audit::AuditRecord>();
-    g.subschema_for::<service::DestroyedLine>();
-    g.subschema_for::<service::Inbox>();
-    g.subschema_for::<bmnn_core::obligations::Obligation>();
-    g.subschema_for::<bmnn_core::programme::reports::ReportModel>();
-    g.subschema_for::<service::DraftOffer>();
-    g.subschema_for::<service::UnitReport>();
-    g.subschema_for::<bmnn_core::programme::UnitKey>();
+/// The answers' schemas: those the route table derived into `g` ([`of`]), the error body every
+/// route may answer, and the code lists the bodies and queries name, with every type they
+/// refer to.
+fn answer_components(mut g: SchemaGenerator) -> Map<String, Value> {
+    g.subschema_for::<crate::error::ErrorBody>();
     // Code lists the answers do not name but the bodies and queries do.
     g.subschema_for::<model::Origin>();
     g.subschema_for::<model::Status>();
@@ -307,10 +224,7 @@ fn answer_components() -> Map<String, Value> {
         "ReportDraftText".into(),
         body_schema::<bmnn_core::programme::ReportDraftText>(None),
     );
-    for s in defs.values_mut() {
-        codes_as_enum(s);
-        answer_dates(s);
-    }
+    defs.values_mut().for_each(codes_as_enum);
     defs
 }
 
@@ -403,33 +317,34 @@ fn without_notes(v: &mut Value) {
     }
 }
 
-/// `components/schemas`: the answers, the error, the programme's records and reports. A name
-/// two sources define must mean the same schema (the code lists do).
-pub fn components() -> Value {
-    let mut m = answer_components();
-    let mut put = |n: &str, v: Value| match m.get(n) {
-        Some(old) => {
-            let mut v = v;
-            codes_as_enum(&mut v);
-            assert_eq!(*old, v, "two schemas named {n}");
+/// `components/schemas`: the answers derived into `g` (with the error), the programme's
+/// records and their stored form. A name two sources define must mean the same schema (the
+/// code lists do).
+///
+/// A part both name (a record's cancellation and acts, which a stored record carries in the
+/// answers of the records and of the report bookkeeping) is compared as derived, before the
+/// dates are given their patterns, and kept once, as an answer.
+pub fn components(g: SchemaGenerator) -> Value {
+    let mut m = answer_components(g);
+    let RecordSchemas {
+        kinds, components, ..
+    } = record_schemas();
+    let mut records = Map::new();
+    for (name, mut s) in components {
+        if let Some(old) = m.get(&name) {
+            let mut derived = s;
+            codes_as_enum(&mut derived);
+            assert_eq!(*old, derived, "two schemas named {name}");
+            continue;
         }
-        None => {
-            m.insert(n.to_string(), v);
+        api_dates(&mut s);
+        if let Some((kind, _)) = kinds.iter().find(|(_, n)| *n == name) {
+            s = labelled(*kind, s);
         }
-    };
-    put("Error", error());
-    programme_components(&mut put);
-    put(
-        "ItemPage",
-        obj(&[
-            (
-                "total",
-                json!({"type": "integer", "description": "items the caller may see"}),
-                true,
-            ),
-            ("rows", array(r("SecretItem")), true),
-        ]),
-    );
+        records.insert(name, s);
+    }
+    m.values_mut().for_each(answer_dates);
+    m.extend(records);
     m.values_mut().for_each(without_notes);
     Value::Object(m)
 }
@@ -444,23 +359,6 @@ pub fn programme_records() -> Vec<(&'static str, String)> {
         .kinds
         .into_iter()
         .map(|(k, name)| (k.code(), name))
-        .collect()
-}
-
-/// The derived record schemas, as the API writes them: a date field gets the exact date
-/// pattern the API accepts ([`date_in`], [`opt_date_in`]); a text the kind's form requires
-/// gets [`ne`]; each form field carries its Vietnamese label.
-fn api_record_components() -> Vec<(String, Value)> {
-    let RecordSchemas { kinds, components } = record_schemas();
-    components
-        .into_iter()
-        .map(|(name, mut s)| {
-            api_dates(&mut s);
-            if let Some((kind, _)) = kinds.iter().find(|(_, n)| *n == name) {
-                s = labelled(*kind, s);
-            }
-            (name, s)
-        })
         .collect()
 }
 
@@ -487,58 +385,52 @@ fn api_dates(v: &mut Value) {
     }
 }
 
-/// `{unit_id, record}` with the record of one of the kinds (the path's `kind` says which).
+/// `{unit_id, record}` with the record of one of the kinds (the path's kind says which): one
+/// alternative per kind, each derived from `RecordCmd<T>` (components `{T}Cmd`).
 pub fn record_cmd() -> Value {
-    let kinds: Vec<Value> = programme_records()
-        .into_iter()
-        .map(|(code, name)| {
-            let mut o = obj(&[("unit_id", opt(int()), false), ("record", r(&name), true)]);
-            o["title"] = json!(format!("kind = {code}"));
-            o
+    let kinds: Vec<Value> = (record_schemas().cmds.into_iter())
+        .map(|(k, name)| {
+            json!({"$ref": format!("#/components/schemas/{name}"), "title": format!("kind = {}", k.code())})
         })
         .collect();
-    json!({"type": "object", "properties": {"unit_id": opt(int()), "record": {"type": "object"}},
-           "required": ["record"],
+    json!({"type": "object",
            "description": "the record's schema depends on the path's kind: one of the alternatives below",
            "oneOf": kinds})
 }
 
 /// `{record: {…}}`: some fields of the record of the path's kind, those its form holds
-/// (`RecordKind::form`); the others keep their stored values.
+/// (`RecordKind::form`); the others keep their stored values. Derived from `EditRecordCmd`;
+/// the fields each kind's form holds join the description.
 pub fn record_edit() -> Value {
     let kinds: Vec<String> = crate::programme::KINDS
         .iter()
         .map(|k| format!("{}: {}", k.code(), k.form().record_keys().join(", ")))
         .collect();
-    let mut record = json!({"type": "object", "minProperties": 1});
-    record["description"] = json!(format!(
-        "các trường được sửa, theo loại hồ sơ — {}",
-        kinds.join("; ")
-    ));
-    obj(&[("record", record, true)])
+    let mut v = cmd_body::<service::EditRecordCmd>(None);
+    if let Some(record) = v.pointer_mut("/properties/record") {
+        record["minProperties"] = json!(1);
+        record["description"] = json!(format!(
+            "các trường được sửa, theo loại hồ sơ — {}",
+            kinds.join("; ")
+        ));
+    }
+    v
 }
 
-/// A stored record: `{id, unit_id, record, cancelled?, acts}`.
+/// A stored record of any kind (`oneOf` the kinds' `Stored{T}` components).
 pub fn stored_record() -> Value {
-    let recs: Vec<Value> = programme_records()
-        .into_iter()
+    let recs: Vec<Value> = (record_schemas().stored.into_iter())
         .map(|(_, name)| r(&name))
         .collect();
-    stored_with(json!({"oneOf": recs}))
+    json!({"oneOf": recs})
 }
 
-pub fn stored(name: &str) -> Value {
-    stored_with(r(name))
-}
-
-fn stored_with(record: Value) -> Value {
-    obj(&[
-        ("id", int(), true),
-        ("unit_id", opt(int()), true),
-        ("record", record, true),
-        ("cancelled", r("Cancellation"), false),
-        ("acts", array(r("RecordAct")), true),
-    ])
+/// The stored record of one kind (component `Stored{T}`, derived from `Stored<T>`).
+pub fn stored(kind: RecordKind) -> Value {
+    match (record_schemas().stored.into_iter()).find(|(k, _)| *k == kind) {
+        Some((_, name)) => r(&name),
+        None => panic!("no stored schema for {}", kind.code()),
+    }
 }
 
 /// The record schemas with each form field's Vietnamese label as its description (the one
@@ -566,25 +458,4 @@ fn labelled(kind: RecordKind, mut s: Value) -> Value {
         }
     }
     s
-}
-
-fn programme_components(put: &mut dyn FnMut(&str, Value)) {
-    for (name, s) in api_record_components() {
-        put(&name, s);
-    }
-    // The bundle is a file format (`bmnn_core::programme::bundle`) its code writes field by
-    // field, with no type to derive from: described here.
-    put(
-        "ReportBundle",
-        obj(&[
-            ("format", json!({"const": "bmnn-report-bundle/1"}), true),
-            ("manifest", text(), true),
-            ("signature", text(), true),
-            (
-                "files",
-                json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "file name → lowercase hex of its bytes"}),
-                true,
-            ),
-        ]),
-    );
 }

@@ -1722,3 +1722,108 @@ fn req_url(r: &Request) -> String {
         .map(|i| item_url(*i))
         .unwrap_or_else(|| "/approvals".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bmnn_core::service::{ActDef, ActVisitor};
+    use std::collections::BTreeSet;
+
+    /// Fields of the API's command a page form does not hold, each with its reason.
+    const API_ONLY: &[(ActKind, &str)] = &[
+        // Older clients' bare reference of an outside decision; the page records the decision
+        // itself (`external_*`: number, date, signer, scanned copy).
+        (ActKind::Decide, "external_ref"),
+    ];
+
+    /// The field names a command's schema asks for: its properties, a nested object's as
+    /// `{property}_{field}` (the page's flat names for the outside decision).
+    fn command_fields<T: schemars::JsonSchema>() -> BTreeSet<String> {
+        let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+        settings.inline_subschemas = true;
+        let v = settings
+            .into_generator()
+            .into_root_schema_for::<T>()
+            .to_value();
+        let mut out = BTreeSet::new();
+        for (k, p) in v["properties"].as_object().expect("an object command") {
+            let alts = p["anyOf"].as_array().cloned().unwrap_or_default();
+            let nested = std::iter::once(p)
+                .chain(alts.iter())
+                .find_map(|s| s["properties"].as_object().cloned());
+            match nested {
+                Some(props) => out.extend(props.keys().map(|f| format!("{k}_{f}"))),
+                None => {
+                    out.insert(k.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Where act `a`'s page form and the fields `cmd` of its command differ (`None`: same).
+    fn mismatch(a: ActKind, cmd: &BTreeSet<String>) -> Option<String> {
+        let rules = RuleSet::embedded();
+        let r = rules.regimes.last().expect("a regime");
+        let mut form: BTreeSet<String> = fields(a, &Cx::default(), r, &Vals::default())
+            .into_iter()
+            .map(|f| f.name.to_string())
+            .collect();
+        // The object acted on travels as the form's hidden field; the command names it by its
+        // id (`item` → `item_id`, or `item_ids` for a destruction of items).
+        for (k, _) in hidden(a, &Vals::default()) {
+            let id = [format!("{k}_id"), format!("{k}_ids")]
+                .into_iter()
+                .find(|f| cmd.contains(f))
+                .unwrap_or_else(|| format!("{k}_id"));
+            form.insert(id);
+        }
+        // "Duyệt" / "Không duyệt" give `approve`.
+        if decided_by_buttons(a) {
+            form.insert("approve".into());
+        }
+        for (act, f) in API_ONLY {
+            if *act == a {
+                form.insert(f.to_string());
+            }
+        }
+        (form != *cmd).then(|| {
+            format!(
+                "{}: only on the form {:?}, only in the command {:?}",
+                a.code(),
+                form.difference(cmd).collect::<Vec<_>>(),
+                cmd.difference(&form).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    struct FormMatchesCommand(Vec<String>);
+
+    impl ActVisitor for FormMatchesCommand {
+        type Out = ();
+        fn visit<A: ActDef>(&mut self) {
+            self.0
+                .extend(mismatch(A::KIND, &command_fields::<A::Cmd>()));
+        }
+    }
+
+    /// Every act's page form holds exactly the fields of the command its definition names
+    /// (the one the API's body is derived from): a field added to a command and not to its
+    /// form, or a form field the command does not know, fails here.
+    #[test]
+    fn every_act_form_holds_exactly_its_commands_fields() {
+        let mut check = FormMatchesCommand(Vec::new());
+        for a in ActKind::ALL {
+            a.visit(&mut check);
+        }
+        assert!(check.0.is_empty(), "{}", check.0.join("\n"));
+        // The comparison does fail: a command with one more field, or another act's command.
+        let mut more = command_fields::<NoticeDoneCmd>();
+        assert!(mismatch(ActKind::NoticeDone, &more).is_none());
+        more.insert("copies".into());
+        let e = mismatch(ActKind::NoticeDone, &more).expect("a field missing from the form");
+        assert!(e.contains("copies"), "{e}");
+        assert!(mismatch(ActKind::Extend, &command_fields::<AdjustCmd>()).is_some());
+        assert!(command_fields::<DecideCmd>().contains("external_number"));
+    }
+}

@@ -277,3 +277,73 @@ async fn real_answers_conform_to_the_derived_schemas() {
     broken["item"].as_object_mut().unwrap().remove("status");
     assert!(violation(&doc, &schema, &broken, "$").is_some());
 }
+
+/// The error bodies of real failed requests — a refusal by the law (with its basis and next
+/// step), bad input naming its field, a hidden object, a missing token, an unknown route —
+/// validate against the document's `Error`, derived from the one type every error answer
+/// serialises (`ErrorBody`).
+#[tokio::test]
+async fn real_error_bodies_conform_to_the_error_schema() {
+    let app = TestApp::spawn();
+    let req = Request::get("/api/v1/openapi.json")
+        .body(Body::empty())
+        .unwrap();
+    let doc = app.raw(req).await.expect(200);
+    let error = json!({"$ref": "#/components/schemas/Error"});
+    let id = app
+        .propose("soanthao", json!({"date": "2025-05-05"}))
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A head of department is not the head of the agency: refused with the legal basis.
+    let refused = app
+        .post_json(
+            &format!("/api/v1/items/{id}/classification"),
+            "truongphong",
+            json!({"approve": true, "date": "2025-05-05"}),
+        )
+        .await
+        .expect_error(422, "no_authority");
+    assert!(refused["error"]["basis"].is_string(), "{refused}");
+    assert!(refused["error"]["confirmed"].is_boolean(), "{refused}");
+    assert!(refused["error"]["next_step"].is_string(), "{refused}");
+    let invalid = app
+        .post_json(
+            &format!("/api/v1/items/{id}/extension"),
+            "giamdoc",
+            json!({"years": "một"}),
+        )
+        .await
+        .expect_error(400, "invalid_input");
+    assert_eq!(invalid["error"]["field"], "years", "{invalid}");
+    let hidden = app
+        .get("/api/v1/items/0000000000000", "vanthu")
+        .await
+        .expect_error(404, "not_found");
+    let unauthenticated = app
+        .raw(Request::get("/api/v1/me").body(Body::empty()).unwrap())
+        .await
+        .expect_error(401, "unauthenticated");
+    let unknown = app
+        .raw(Request::get("/api/v1/nowhere").body(Body::empty()).unwrap())
+        .await
+        .expect_error(404, "not_found");
+    for body in [&refused, &invalid, &hidden, &unauthenticated, &unknown] {
+        if let Some(e) = violation(&doc, &error, body, "$") {
+            panic!("an error body breaks the Error schema: {e}\n{body:#}");
+        }
+    }
+    // The validator does fail on a body that is not an error.
+    for bad in [
+        json!({"error": {"message": "thiếu mã"}}),
+        json!({"error": {"code": 422, "message": "mã là số"}}),
+        json!({"code": "not_found", "message": "không bọc trong error"}),
+    ] {
+        assert!(
+            violation(&doc, &error, &bad, "$").is_some(),
+            "{bad} accepted"
+        );
+    }
+}

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access_matrix;
 mod api_accounts;
+mod api_act_defs;
 mod api_acts;
 mod api_answers;
 mod api_bad_input;
