@@ -42,11 +42,21 @@ pub struct Cli {
 #[derive(clap::Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct DbPoolArgs {
     /// Database connections in the pool, 1–256 (default: 8 on PostgreSQL, 4 on SQLite).
-    #[arg(long = "db-pool-size", env = "BMNN_DB_POOL_SIZE", global = true)]
+    #[arg(
+        id = "db_pool_size",
+        long = "db-pool-size",
+        env = "BMNN_DB_POOL_SIZE",
+        global = true
+    )]
     pub size: Option<String>,
     /// Seconds a request waits for a database connection before it fails (503), 1–300
     /// (default: 5 on PostgreSQL, 30 on SQLite).
-    #[arg(long = "db-timeout", env = "BMNN_DB_TIMEOUT", global = true)]
+    #[arg(
+        id = "db_timeout",
+        long = "db-timeout",
+        env = "BMNN_DB_TIMEOUT",
+        global = true
+    )]
     pub timeout: Option<String>,
 }
 
@@ -1262,6 +1272,27 @@ mod pool_tests {
 
     fn cli(args: &[&str]) -> Cli {
         Cli::try_parse_from(args).expect("parse")
+    }
+
+    /// The global pool flags share no argument id with any command's own flags: `scan` has
+    /// a `--timeout` of its own (seconds per file, a number), and a shared id made every scan
+    /// panic while its arguments were read.
+    #[test]
+    fn the_pool_flags_and_the_scanners_timeout_are_separate_arguments() {
+        let c = cli(&[
+            "bmnn",
+            "--db-timeout",
+            "7",
+            "scan",
+            "--timeout",
+            "5",
+            "file.docx",
+        ]);
+        assert_eq!(c.pool.timeout.as_deref(), Some("7"));
+        let c = cli(&["bmnn", "scan", "--timeout", "5", "file.docx"]);
+        assert_eq!(c.pool.timeout, None);
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
