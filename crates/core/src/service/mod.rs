@@ -14,6 +14,7 @@
 
 mod accounts;
 pub mod act_defs;
+pub mod act_forms;
 mod acts_open;
 mod audit_view;
 mod catalogue;
