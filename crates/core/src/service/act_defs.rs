@@ -41,12 +41,73 @@ pub trait ActDef: 'static {
     /// The command: its derived schema is the API's request body.
     type Cmd: DeserializeOwned + Serialize + schemars::JsonSchema + Send + 'static;
     /// What the act answers.
-    type Out: Serialize + schemars::JsonSchema + Send + 'static;
+    type Out: Serialize + schemars::JsonSchema + Lands + Send + 'static;
     fn api() -> ActApi;
     /// The act's form: one entry per field of the command (`form!`), read by the page.
     fn form() -> ActForm;
+    /// Where the page goes once the act is done (by default, what the answer names).
+    fn landing(out: &Self::Out) -> Landing {
+        out.landing()
+    }
     /// The service call.
     fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, c: Self::Cmd) -> Result<Self::Out>;
+}
+
+/// Where a page goes once an act is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landing {
+    /// The item's page.
+    Item(Id),
+    /// A register book of a year.
+    Register(crate::registers::RegisterKind, i32),
+    /// The list of requests waiting for a decision.
+    Approvals,
+    /// The home page.
+    Home,
+}
+
+/// What an act's answer names as the page to go to next.
+pub trait Lands {
+    fn landing(&self) -> Landing;
+}
+
+impl Lands for SecretItem {
+    fn landing(&self) -> Landing {
+        Landing::Item(self.id)
+    }
+}
+impl Lands for ItemAndEntry {
+    fn landing(&self) -> Landing {
+        Landing::Item(self.item.id)
+    }
+}
+impl Lands for Request {
+    /// The request's (first) item.
+    fn landing(&self) -> Landing {
+        self.item_ids
+            .first()
+            .map_or(Landing::Approvals, |i| Landing::Item(*i))
+    }
+}
+impl Lands for RequestAndEntry {
+    fn landing(&self) -> Landing {
+        self.request.landing()
+    }
+}
+impl Lands for DestructionRecorded {
+    fn landing(&self) -> Landing {
+        self.request.landing()
+    }
+}
+impl Lands for RegisterEntry {
+    fn landing(&self) -> Landing {
+        self.item_id.map_or(Landing::Home, Landing::Item)
+    }
+}
+impl Lands for Notice {
+    fn landing(&self) -> Landing {
+        Landing::Item(self.item_id)
+    }
 }
 
 /// What is done with each act's definition ([`ActKind::visit`]).
@@ -245,7 +306,7 @@ const fn api(
 }
 
 macro_rules! act {
-    ($marker:ident, $kind:ident, $cmd:ty => $out:ty, $api:expr, |$svc:ident, $ctx:ident, $c:ident| $run:expr, $form:expr) => {
+    ($marker:ident, $kind:ident, $cmd:ty => $out:ty, $api:expr, |$svc:ident, $ctx:ident, $c:ident| $run:expr, $form:expr $(, lands |$o:ident| $land:expr)?) => {
         #[doc = concat!("[`ActKind::", stringify!($kind), "`].")]
         pub struct $marker;
         impl ActDef for $marker {
@@ -258,6 +319,9 @@ macro_rules! act {
             fn form() -> ActForm {
                 $form
             }
+            $(fn landing($o: &$out) -> Landing {
+                $land
+            })?
             fn run<S: Store>($svc: &Service<S>, $ctx: &Ctx, $c: $cmd) -> Result<$out> {
                 $run
             }
@@ -368,7 +432,9 @@ api("/register-entries/{id}/cancel", Some("entry_id"), false, Some(access::CLERK
 act_form!(CancelEntryCmd {
     entry_id: Entry::Object,
     reason: f::area("Lý do hủy bỏ", "Mục sổ không bị xóa: số thứ tự được giữ, mục được đánh dấu hủy bỏ kèm lý do.").req(),
-}));
+}),
+// Back to the register book the entry stays in.
+lands |e| Landing::Register(e.kind, e.year));
 act!(RequestCopy, RequestCopy, CopyRequestCmd => Request,
     api("/requests/copy", None, true, None, REQUESTS),
     |svc, ctx, c| svc.request_copy(ctx, c),

@@ -32,7 +32,7 @@ mod web_support;
 
 pub use accounts::*;
 pub use act_defs::{
-    ActApi, ActDef, ActVisitor, CancelEntryCmd, DestructionCmd, DestructionRecorded, ItemAndEntry,
+    ActApi, ActDef, ActVisitor, CancelEntryCmd, Landing, Lands, DestructionCmd, DestructionRecorded, ItemAndEntry,
     ProvisionCmd, RecallReturnCmd, RequestAndEntry, TakeOutReturnCmd,
 };
 pub(crate) use acts_open::*;

@@ -24,7 +24,8 @@ use bmnn_core::acts::{ActKind, ActOn};
 use bmnn_core::dates::fmt_vn;
 use bmnn_core::model::*;
 use bmnn_core::ports::Store;
-use bmnn_core::rules::{Act, Cite, Regime, RuleSet};
+use bmnn_core::rules::{Act, Regime, RuleSet};
+use bmnn_core::service::act_forms::{ActField, Entry, FormContext, Initial, Input, Options};
 use bmnn_core::service::*;
 use std::collections::HashMap;
 use time::Date;
@@ -192,11 +193,8 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
         }
         ActOn::Nothing => {}
     }
-    let needs_org = matches!(
-        a,
-        ActKind::Propose | ActKind::ReceiveIncoming | ActKind::HandOver
-    );
-    if needs_org {
+    let form = a.form();
+    if form.needs_org() {
         let mode = svc.pick_mode(ctx)?;
         cx.pick = Some(mode);
         if !mode.search_people || !mode.search_units {
@@ -216,14 +214,11 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
             }
         }
     }
-    if a == ActKind::RegisterOutgoing {
+    if form.offers(Options::Signers) {
         // Offered to the clerk only; others meet the service's refusal when they submit.
         cx.outgoing = svc.outgoing_help(ctx).ok();
     }
-    if matches!(
-        a,
-        ActKind::Propose | ActKind::DecideClassification | ActKind::Adjust
-    ) {
+    if form.offers(Options::Catalogue) {
         let (_, items) = svc.catalogues(ctx)?;
         cx.catalogue = items
             .iter()
@@ -240,7 +235,6 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
     Ok(cx)
 }
 
-const DATE_HINT: &str = "Để trống = hôm nay. Ngày thực hiện quyết định chế độ pháp lý áp dụng (văn bản pháp luật có hiệu lực vào ngày đó).";
 
 /// The form builder: fields in order, each under the legend last set with [`FB::group`].
 struct FB<'a> {
@@ -276,54 +270,6 @@ impl<'a> FB<'a> {
             pick: String::new(),
         });
         self
-    }
-    fn text(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "text", label, hint, false)
-    }
-    fn req(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "text", label, hint, true)
-    }
-    fn area(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "area", label, hint, false)
-    }
-    fn date(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "date", label, hint, false)
-    }
-    fn num(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "number", label, hint, false)
-    }
-    fn check(
-        &mut self,
-        name: &'static str,
-        label: &'static str,
-        hint: impl Into<String>,
-    ) -> &mut Self {
-        self.f(name, "check", label, hint, false)
     }
     fn select(
         &mut self,
@@ -374,51 +320,28 @@ impl<'a> FB<'a> {
         self
     }
     /// A unit of the agency: a list when there are few, else a search box (`/pick/units`).
-    fn unit(&mut self, name: &'static str, label: &'static str, cx: &Cx) -> &mut Self {
+    fn unit(
+        &mut self,
+        name: &'static str,
+        label: &'static str,
+        hint: String,
+        cx: &Cx,
+    ) -> &mut Self {
         if !cx.pick.is_some_and(|m| m.search_units) {
-            return self.select(name, label, "", ids(&cx.units), Some("— không chọn —"));
+            return self.select(name, label, hint, ids(&cx.units), Some("— không chọn —"));
         }
-        self.f(
-            name,
-            "pick",
-            label,
-            "Gõ vài chữ đầu của tên đơn vị rồi chọn; để trống: không chọn.",
-            false,
-        );
+        let pick = "Gõ vài chữ đầu của tên đơn vị rồi chọn; để trống: không chọn.";
+        let hint = if hint.is_empty() {
+            pick.to_string()
+        } else {
+            format!("{hint} {pick}")
+        };
+        self.f(name, "pick", label, hint, false);
         if let Some(last) = self.out.last_mut() {
             last.pick = "/pick/units".to_string();
         }
         self
     }
-    fn act_date(&mut self) -> &mut Self {
-        self.date("date", "Ngày thực hiện", DATE_HINT)
-    }
-}
-
-fn carriers() -> Vec<(String, String)> {
-    [
-        Carrier::Document,
-        Carrier::Object,
-        Carrier::Place,
-        Carrier::Speech,
-        Carrier::Activity,
-        Carrier::Other,
-    ]
-    .iter()
-    .map(|c| (serde_code(c), c.label().to_string()))
-    .collect()
-}
-
-fn serde_code<T: serde::Serialize>(t: &T) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn parse_code<T: serde::de::DeserializeOwned>(v: &Vals, k: &str) -> Result<T, CoreError> {
-    serde_json::from_value(serde_json::Value::String(v.get(k).to_string()))
-        .map_err(|_| CoreError::invalid(k, "hãy chọn một giá trị trong danh sách"))
 }
 
 fn levels() -> Vec<(String, String)> {
@@ -461,9 +384,9 @@ fn approve_of(v: &Vals) -> Result<bool, CoreError> {
     }
 }
 
-/// Acts decided by the two buttons "Duyệt" / "Không duyệt".
+/// Acts decided by the two buttons "Duyệt" / "Không duyệt" (their form's `approve`).
 fn decided_by_buttons(a: ActKind) -> bool {
-    matches!(a, ActKind::Decide | ActKind::DecideClassification)
+    a.form().two_buttons()
 }
 
 /// "Người ký": the agency's leaders from the service, and the value typed before if it is
@@ -482,505 +405,91 @@ fn signer_opts(cx: &Cx, v: &Vals) -> Vec<(String, String)> {
     out
 }
 
-/// The fields of act `code`, filled from `v`.
-fn fields(code: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
-    // Citations come from the regime of the act (the form opens on today's).
-    let c = |w: Cite| r.cite(w).basis.as_str();
-    let summary_hint = bmnn_core::registers::summary_hint(r);
-    let tm_hint = tuyet_mat_field_hint(r);
+
+/// The choices of a select field.
+fn options(o: Options, cx: &Cx, r: &Regime, v: &Vals) -> Vec<(String, String)> {
+    match o {
+        Options::Choices(c) => c
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        Options::Levels => levels(),
+        Options::Fields => fields_opts(r),
+        Options::Catalogue => cat_opts(cx),
+        Options::Users => ids(&cx.users),
+        Options::Units => ids(&cx.units),
+        Options::Attachments => ids(&cx.attachments),
+        Options::Signers => signer_opts(cx, v),
+    }
+}
+
+/// The outgoing form's suggestion of the next number, after the numbering hint.
+fn next_number_hint(cx: &Cx) -> String {
+    cx.outgoing.as_ref().map_or(String::new(), |h| {
+        format!(
+            " Số tiếp theo năm {}: {:02}{}.",
+            h.year,
+            h.next_number,
+            h.last
+                .as_ref()
+                .map(|l| format!(" (số gần nhất: {l})"))
+                .unwrap_or_default()
+        )
+    })
+}
+
+/// The fields of act `a`, from its definition (`ActKind::form`), filled from `v`; the hints
+/// under regime `r` (the regime of the act's date).
+fn fields(a: ActKind, cx: &Cx, r: &Regime, v: &Vals) -> Vec<Field> {
     let mut b = FB {
         v,
         out: Vec::new(),
         group: "",
     };
-    match code {
-        ActKind::Propose => {
-            b.group("Văn bản")
-                .select("carrier", "Hình thức chứa bí mật nhà nước", format!("Tài liệu, vật, địa điểm, lời nói, hoạt động hoặc hình thức khác ({}).", c(Cite::Carriers)), carriers(), None)
-                .check("electronic", "Văn bản điện tử", format!("Người soạn thảo đánh dấu độ mật trên tệp sau khi có quyết định ({}).", c(Cite::ClassifyProposal)))
-                .req("doc_type", "Tên loại văn bản", "Báo cáo, Kế hoạch, Công văn, Tờ trình…")
-                .area("summary", "Trích yếu nội dung", summary_hint.clone())
-                .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "Số, ngày văn bản của người có thẩm quyền đồng ý ghi trích yếu.")
-                .group("Độ mật và căn cứ")
-                .select("level", "Độ mật đề xuất", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), levels(), None)
-                .select("field", "Lĩnh vực", tm_hint, fields_opts(r), Some("— chọn lĩnh vực —"))
-                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Xác định BMNN đối với thông tin không thuộc danh mục là hành vi bị nghiêm cấm ({}).", c(Cite::CatalogueRequired)), cat_opts(cx), Some("— chọn mục danh mục —"))
-                .date("shorter_expiry", "Thời hạn bảo vệ ngắn hơn (chỉ với hoạt động)", format!("Hoạt động có thể có thời hạn bảo vệ ngắn hơn, ghi khi xác định độ mật ({}).", c(Cite::ShorterPeriod)))
-                .group("Phát hành")
-                .area("recipients", "Nơi nhận (mỗi dòng một nơi)", format!("Đề xuất phải nêu nơi nhận ({}).", c(Cite::ClassifyProposal)))
-                .num("copies_issued", "Số lượng bản phát hành", format!("Đề xuất phải nêu số lượng bản phát hành ({}).", c(Cite::ClassifyProposal)))
-                .check("copy_allowed", "Được phép sao, chụp", format!("Người có thẩm quyền quyết định được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
-                .text("circulation", "Phạm vi lưu hành", format!("Người có thẩm quyền quyết định phạm vi lưu hành ({}).", c(Cite::ClassifyDecision)))
-                .unit("unit_id", "Đơn vị quản lý", cx)
-                .text("location", "Nơi lưu giữ", "Nơi cất giữ bảo đảm an toàn.")
-                .group("")
-                .act_date();
+    for fd in a.form().fields() {
+        b.group(fd.group);
+        let mut hint = fd.hint(r);
+        if fd.initial == Initial::NextNumber {
+            hint.push_str(&next_number_hint(cx));
         }
-        ActKind::DecideClassification => {
-            b.group("Độ mật và căn cứ")
-                .select("level", "Độ mật quyết định", "Có thể khác độ mật đề xuất; phải khớp mục danh mục.", levels(), None)
-                .select("catalogue_item_id", "Căn cứ xác định độ mật (mục danh mục BMNN)", format!("Độ mật phải căn cứ danh mục bí mật nhà nước ({}).", c(Cite::ClassifyCatalogue)), cat_opts(cx), Some("— giữ như đề xuất —"))
-                .group("Phát hành")
-                .check("copy_allowed", "Được phép sao, chụp", format!("{}.", c(Cite::ClassifyDecision)))
-                .text("circulation", "Phạm vi lưu hành", format!("{}.", c(Cite::ClassifyDecision)))
-                .group("Quyết định")
-                .text("decision_ref", "Số, ký hiệu văn bản xác định độ mật", format!("Tờ trình, phiếu trình duyệt ký hoặc văn bản xác định độ mật (mẫu theo {}).", c(Cite::StampsRegisters)))
-                .area("reason", "Lý do không duyệt", format!("Bắt buộc khi chọn «Không duyệt». Người có thẩm quyền quyết định xác định BMNN, độ mật, phạm vi lưu hành, được phép hay không được phép sao, chụp ({}).", c(Cite::ClassifyDecision)))
-                .act_date();
-        }
-        ActKind::RegisterOutgoing => {
-            let next = cx.outgoing.as_ref().map_or(String::new(), |h| {
-                format!(
-                    " Số tiếp theo năm {}: {:02}{}.",
-                    h.year,
-                    h.next_number,
-                    h.last
-                        .as_ref()
-                        .map(|l| format!(" (số gần nhất: {l})"))
-                        .unwrap_or_default()
-                )
-            });
-            b.group("Văn bản")
-                .req(
-                    "number_symbol",
-                    "Số, ký hiệu văn bản mật",
-                    format!(
-                        "Văn bản mật được đánh số theo hệ thống số riêng ({}).{next}",
-                        c(Cite::Numbering)
-                    ),
-                )
-                .select(
-                    "signer",
-                    "Người ký",
-                    "Lãnh đạo cơ quan ký văn bản.",
-                    signer_opts(cx, v),
-                    Some("— chọn người ký —"),
-                )
-                .date(
-                    "date",
-                    "Ngày vào sổ",
-                    format!(
-                        "Vào sổ đăng ký BMNN đi trước khi phát hành ({}). {DATE_HINT}",
-                        c(Cite::RegisterOutgoing)
-                    ),
-                )
-                .group("Phát hành")
-                .area(
-                    "recipients",
-                    "Nơi nhận (mỗi dòng một nơi)",
-                    "Theo quyết định xác định độ mật; sửa nếu văn bản phát hành khác.",
-                )
-                .num("quantity", "Số lượng bản", "Số bản phát hành.")
-                .text("unit_kept", "Đơn vị, người nhận bản lưu", "")
-                .text("note", "Ghi chú", "");
-        }
-        ActKind::ReceiveIncoming => {
-            b.group("Văn bản")
-                .req("issuer", "Cơ quan ban hành", "")
-                .req("number_symbol", "Số, ký hiệu", "Ghi theo ký hiệu trên tài liệu hoặc ngoài bì.")
-                .date("doc_date", "Ngày văn bản", "")
-                .req("doc_type", "Tên loại văn bản", "Báo cáo, Công văn, Kế hoạch…")
-                .area("summary", "Trích yếu nội dung", summary_hint.clone())
-                .text("summary_consent_ref", "Văn bản đồng ý ghi trích yếu (chỉ với Tuyệt mật)", "")
-                .select("carrier", "Hình thức chứa bí mật nhà nước", "", carriers(), None)
-                .check("electronic", "Văn bản điện tử", "")
-                .num("copies", "Số lượng (bản)", format!("Kiểm tra số lượng, bì, gói so với nơi gửi trước khi vào sổ và ký nhận ({}).", c(Cite::ReceiveChecks)))
-                .group("Độ mật và thời hạn")
-                .select("level", "Độ mật", "Theo dấu chỉ độ mật trên tài liệu hoặc ngoài bì (chữ A: Tuyệt mật, B: Tối mật, C: Mật).", levels(), None)
-                .check("copy_allowed", "Được phép sao, chụp", "Theo ghi chú của nơi gửi.")
-                .date("expiry", "Ngày hết thời hạn bảo vệ (nếu ghi trên tài liệu)", "")
-                .date("recall_due", "Hạn trả (dấu «Tài liệu thu hồi»)", format!("Tài liệu có dấu thu hồi phải trả đúng hạn ghi trên tài liệu ({}).", c(Cite::Recall)))
-                .group("Bì, chuyển xử lý và lưu giữ")
-                .select("named_recipient_id", "Bì có dấu «Chỉ người có tên mới được bóc bì»: người có tên", format!("Văn thư vào sổ theo ký hiệu ngoài bì, KHÔNG bóc bì, chuyển ngay cho người có tên ({}).", c(Cite::NamedRecipient)), ids(&cx.users), Some("— không có dấu này —"))
-                .check("urgent", "Hỏa tốc", format!("Bì «Chỉ người có tên…» và «Hỏa tốc» khi người có tên đi vắng: chuyển lãnh đạo hoặc người được ủy quyền ({}).", c(Cite::NamedRecipient)))
-                .select("unit_id", "Đơn vị xử lý", "", ids(&cx.units), Some("— không chọn —"))
-                .text("location", "Nơi lưu giữ", "")
-                .text("note", "Ghi chú", "")
-                .date("date", "Ngày đến", DATE_HINT);
-        }
-        ActKind::HandOver => {
-            b.person(
-                "to_user_id",
-                "Người nhận trong cơ quan",
-                format!(
-                    "Người nhận ký nhận trong hệ thống hoặc trên sổ giấy ({}).",
-                    c(Cite::Acknowledge)
-                ),
-                cx,
-                "— người ngoài cơ quan —",
-            )
-            .text(
-                "to_name",
-                "Hoặc: cơ quan, người nhận ngoài cơ quan",
-                "Ghi khi chuyển cho nơi ngoài cơ quan.",
-            )
-            .num("quantity", "Số lượng (bản)", "")
-            .text("note", "Ghi chú", "")
-            .act_date();
-        }
-        ActKind::Acknowledge => {
-            b.text("on_paper_signer", "Người đã ký trên sổ giấy (chỉ văn thư ghi)", format!("Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy ({}).", c(Cite::PaperRegister)));
-        }
-        ActKind::RecallReturn => {
-            b.date("date", "Ngày trả", DATE_HINT);
-        }
-        ActKind::CancelEntry => {
-            b.f(
-                "reason",
-                "area",
-                "Lý do hủy bỏ",
-                "Mục sổ không bị xóa: số thứ tự được giữ, mục được đánh dấu hủy bỏ kèm lý do.",
-                true,
-            );
-        }
-        ActKind::RequestCopy => {
-            b.select("form", "Hình thức sao, chụp", format!("Sao y bản chính, sao lục, trích sao hoặc chụp ({}).", c(Cite::Copy)), vec![("sao-y".into(), "Sao y bản chính".into()), ("sao-luc".into(), "Sao lục".into()), ("trich-sao".into(), "Trích sao".into()), ("chup".into(), "Chụp".into())], None)
-                .num("count", "Số lượng bản", format!("Chỉ sao, chụp đúng số lượng được cho phép; bản thừa, bản hỏng phải hủy ngay ({}).", c(Cite::CopyCount)))
-                .req("purpose", "Mục đích", "")
-                .area("recipients", "Nơi nhận bản sao (mỗi dòng một nơi)", "")
-                .act_date();
-        }
-        ActKind::RequestTakeOut => {
-            b.check("abroad", "Mang ra nước ngoài", format!("Mang ra nước ngoài cần người có thẩm quyền cao hơn và thông báo trưởng đoàn ({}).", c(Cite::TakeOutAbroad)))
-                .req("purpose", "Mục đích", format!("Nội dung văn bản xin phép ({}).", c(Cite::TakeOutLetter)))
-                .req("place", "Nơi công tác", "")
-                .f("from", "date", "Từ ngày", "", true)
-                .f("until", "date", "Đến ngày", format!("Hết nhiệm vụ phải báo cáo và trả lại tài liệu ({}).", c(Cite::TakeOutReturn)), true)
-                .f("measures", "area", "Biện pháp bảo vệ", format!("Phải có phương tiện, thiết bị bảo đảm an toàn ({}).", c(Cite::TakeOutMeasures)), true)
-                .text("delegation_head", "Trưởng đoàn công tác (khi ra nước ngoài)", "")
-                .act_date();
-        }
-        ActKind::RequestProvide => {
-            b.check(
-                "foreign",
-                "Cho cơ quan, tổ chức, cá nhân nước ngoài",
-                format!(
-                    "Thẩm quyền cao hơn, cam kết không cung cấp cho bên thứ ba ({}).",
-                    c(Cite::CommitmentForeign)
-                ),
-            )
-            .req("party", "Cơ quan, tổ chức, cá nhân được cung cấp", "")
-            .req("representative", "Người đại diện nhận", "")
-            .req("identity", "Số CCCD / hộ chiếu", "")
-            .req(
-                "purpose",
-                "Mục đích sử dụng",
-                format!(
-                    "Văn bản đề nghị nêu rõ mục đích ({}).",
-                    c(Cite::ProvidePurpose)
-                ),
-            )
-            .check(
-                "commitment",
-                "Đã có cam kết bảo vệ BMNN",
-                format!(
-                    "Bên nhận phải cam kết bảo vệ bí mật nhà nước ({}).",
-                    c(Cite::Provide)
-                ),
-            )
-            .act_date();
-        }
-        ActKind::RequestDestroy => {
-            b.group("Hội đồng tiêu hủy")
-                .check(
-                    "emergency",
-                    "Tiêu hủy khẩn cấp",
-                    format!(
-                        "Trường hợp không kịp xin ý kiến, tài liệu có nguy cơ bị lộ ({}).",
-                        c(Cite::DestroyEmergency)
-                    ),
-                )
-                .area(
-                    "council",
-                    "Hội đồng tiêu hủy (mỗi dòng một người, chủ tịch trước)",
-                    format!("{}.", c(Cite::DestroyCouncil)),
-                )
-                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
-                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
-                .group("Tiêu hủy")
-                .req(
-                    "method",
-                    "Phương pháp tiêu hủy",
-                    format!(
-                        "Bảo đảm không thể phục hồi, khai thác, sử dụng ({}).",
-                        c(Cite::DestroyMethod)
-                    ),
-                )
-                .req("place", "Địa điểm tiêu hủy", "")
-                .act_date();
-        }
-        ActKind::Decide => {
-            b.group("Quyết định")
-            .text("reference", "Số văn bản cho phép / từ chối", "")
-            .area(
-                "reason",
-                "Lý do không duyệt",
-                format!(
-                    "Bắt buộc khi chọn «Không duyệt»: từ chối phải bằng văn bản, nêu rõ lý do ({}).",
-                    c(Cite::RefusalReason)
-                ),
-            )
-            .act_date()
-            .group("Quyết định của cấp ngoài cơ quan")
-            .text(
-                "external_number",
-                "Số, ký hiệu văn bản quyết định của cấp ngoài cơ quan (khi luật giao cho cấp đó)",
-                "Ví dụ: văn bản của Thủ tướng Chính phủ. Chỉ lãnh đạo hoặc cán bộ bảo vệ bí mật nhà nước ghi nhận.",
-            )
-            .date("external_date", "Ngày văn bản quyết định", "")
-            .text("external_signer", "Người ký văn bản quyết định", "Người quyết định; người ghi nhận là bạn.")
-            .select(
-                "external_attachment_id",
-                "Bản chụp văn bản quyết định",
-                "Đính kèm bản chụp vào tài liệu trước, rồi chọn ở đây.",
-                ids(&cx.attachments),
-                Some("— chưa đính kèm —"),
-            );
-        }
-        ActKind::ProduceCopies => {
-            b.num(
-                "count",
-                "Số bản sao, chụp lần này",
-                "Không vượt số lượng được cho phép; mỗi bản được đánh số «Bản sao số» liên tục.",
-            )
-            .num(
-                "spoilt_destroyed",
-                "Bản thừa, bản hỏng đã hủy ngay",
-                format!("{}.", c(Cite::CopyCount)),
-            )
-            .text("operator", "Người thực hiện", "")
-            .text(
-                "place",
-                "Địa điểm sao, chụp",
-                format!(
-                    "Địa điểm bảo đảm an toàn do người đứng đầu quy định ({}).",
-                    c(Cite::CopyPlace)
-                ),
-            )
-            .act_date();
-        }
-        ActKind::TakeOutReturn => {
-            b.area(
-                "report",
-                "Báo cáo việc quản lý, sử dụng",
-                format!(
-                    "Hết nhiệm vụ phải báo cáo người cho phép ({}).",
-                    c(Cite::TakeOutReturn)
-                ),
-            )
-            .date("date", "Ngày trả", DATE_HINT);
-        }
-        ActKind::CompleteProvision => {
-            b.text("minutes_ref", "Biên bản giao nhận", "")
-                .area("report", "Ghi chú", "")
-                .date("date", "Ngày giao", DATE_HINT);
-        }
-        ActKind::RecordDestruction => {
-            b.f(
-                "minutes_ref",
-                "text",
-                "Biên bản tiêu hủy",
-                format!(
-                    "Việc tiêu hủy phải lập biên bản ({}).",
-                    c(Cite::DestroyCouncil)
-                ),
-                true,
-            )
-            .area("performers", "Người thực hiện (mỗi dòng một người)", "")
-            .date("date", "Ngày tiêu hủy", DATE_HINT);
-        }
-        ActKind::Extend => {
-            b.num("years", "Số năm gia hạn", format!("Mỗi lần gia hạn không quá thời hạn bảo vệ của độ mật; quyết định trước khi hết hạn {} ngày ({}).", r.extension.deadline_days_before_expiry, r.extension.basis))
-                .text("decision_ref", "Số, ký hiệu quyết định gia hạn", "")
-                .text("originator_notice", "Thông báo gia hạn của nơi ban hành (tài liệu đến)", "")
-                .act_date();
-        }
-        ActKind::Adjust => {
-            b.select(
-                "new_level",
-                "Độ mật mới",
-                format!(
-                    "Điều chỉnh độ mật căn cứ danh mục ({}).",
-                    r.rule(Act::Adjust, Level::Mat).basis
-                ),
-                levels(),
-                None,
-            )
-            .select(
-                "catalogue_item_id",
-                "Căn cứ (mục danh mục BMNN)",
-                "",
-                cat_opts(cx),
-                Some("— giữ như cũ —"),
-            )
-            .select(
-                "field",
-                "Lĩnh vực",
-                "",
-                fields_opts(r),
-                Some("— giữ như cũ —"),
-            )
-            .text("decision_ref", "Số, ký hiệu quyết định điều chỉnh", "")
-            .text(
-                "originator_notice",
-                "Thông báo của nơi ban hành (tài liệu đến)",
-                "",
-            )
-            .act_date();
-        }
-        ActKind::Declassify => {
-            b.group("Hội đồng giải mật")
-                .area(
-                    "council",
-                    "Hội đồng giải mật (mỗi dòng một người, chủ tịch trước)",
-                    format!("{}.", r.rule(Act::Declassify, Level::Mat).basis),
-                )
-                .text("council_decision_ref", "Quyết định thành lập Hội đồng", "")
-                .text("council_minutes_ref", "Biên bản họp Hội đồng", "")
-                .group("Quyết định")
-                .check("partial", "Giải mật một phần", "")
-                .area(
-                    "partial_scope",
-                    "Nội dung được giải mật (khi giải mật một phần)",
-                    "",
-                )
-                .text("decision_ref", "Số, ký hiệu quyết định giải mật", "")
-                .text(
-                    "originator_notice",
-                    "Thông báo của nơi ban hành (tài liệu đến)",
-                    "",
-                )
-                .act_date();
-        }
-        ActKind::NoticeDone => {
-            b.f(
-                "reference",
-                "text",
-                "Số, ký hiệu văn bản thông báo",
-                format!("Thời hạn thông báo theo {}.", r.notices.basis),
-                true,
-            )
-            .date("date", "Ngày gửi", DATE_HINT);
-        }
+        let (name, label, req) = (fd.name, fd.label, fd.required);
+        match fd.input {
+            Input::Text => b.f(name, "text", label, hint, req),
+            Input::Area | Input::Lines => b.f(name, "area", label, hint, req),
+            Input::Date => b.f(name, "date", label, hint, req),
+            Input::Number => b.f(name, "number", label, hint, req),
+            Input::Check => b.f(name, "check", label, hint, req),
+            Input::Select { from, blank } => {
+                b.select(name, label, hint, options(from, cx, r, v), blank)
+            }
+            Input::Person { blank } => b.person(name, label, hint, cx, blank),
+            Input::Unit => b.unit(name, label, hint, cx),
+        };
     }
     b.out
 }
 
-/// Initial values of a fresh form, from the context.
-fn defaults(code: ActKind, cx: &Cx, r: &Regime) -> Vals {
-    let mut v = Vals::default();
-    let mut set = |k: &str, x: String| {
-        v.0.insert(k.to_string(), x);
+/// Initial values of a fresh form: each field's initial value in the act's definition, from
+/// the object acted on and the service's suggestions.
+fn defaults(a: ActKind, cx: &Cx, r: &Regime) -> Vals {
+    let fc = FormContext {
+        item: cx.item.as_ref(),
+        request: cx.request.as_ref(),
+        outgoing: cx.outgoing.as_ref(),
     };
-    let item = cx.item.as_ref();
-    match code {
-        ActKind::Propose => {
-            set("carrier", "document".into());
-            set("level", "mat".into());
-            set("copies_issued", "1".into());
+    let mut v = Vals::default();
+    for fd in a.form().fields() {
+        if let Some(x) = fd.initial.value(fc, r) {
+            v.0.insert(fd.name.to_string(), x);
         }
-        ActKind::ReceiveIncoming => {
-            set("carrier", "document".into());
-            set("level", "mat".into());
-            set("copies", "1".into());
-        }
-        ActKind::DecideClassification => {
-            let Some(i) = item else { return v };
-            set("level", i.level.code().into());
-            if i.copy_allowed {
-                set("copy_allowed", "on".into());
-            }
-            set("circulation", i.circulation.clone());
-        }
-        ActKind::HandOver => set("quantity", "1".into()),
-        ActKind::RequestCopy => {
-            set("form", "sao-y".into());
-            set("count", "1".into());
-        }
-        ActKind::Adjust => {
-            if let Some(i) = item {
-                set("new_level", i.level.code().into());
-            }
-        }
-        ActKind::Extend => {
-            if let Some(i) = item {
-                set("years", r.periods.years(i.level).to_string());
-            }
-        }
-        ActKind::RegisterOutgoing => {
-            if let Some(i) = item {
-                set("recipients", i.recipients.join("\n"));
-                set("quantity", i.copies_issued.to_string());
-            }
-            if let Some(h) = &cx.outgoing {
-                set("number_symbol", format!("{:02}/", h.next_number));
-            }
-        }
-        ActKind::ProduceCopies => {
-            if let Some(Request {
-                details:
-                    RequestDetails::Copy {
-                        count, produced, ..
-                    },
-                ..
-            }) = &cx.request
-            {
-                set(
-                    "count",
-                    count.saturating_sub(produced.len() as u32).to_string(),
-                );
-            }
-            set("spoilt_destroyed", "0".into());
-        }
-        // No default beyond what the item says (a decision has none: two buttons).
-        ActKind::Decide
-        | ActKind::Acknowledge
-        | ActKind::RecallReturn
-        | ActKind::CancelEntry
-        | ActKind::RequestTakeOut
-        | ActKind::RequestProvide
-        | ActKind::RequestDestroy
-        | ActKind::TakeOutReturn
-        | ActKind::CompleteProvision
-        | ActKind::RecordDestruction
-        | ActKind::Declassify
-        | ActKind::NoticeDone => {}
     }
     v
 }
 
-/// The authority rules that govern this act, for the item's level (or every level).
-/// The authority rules an act's form is about: (acts, levels).
-fn rule_keys(code: ActKind, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
-    let acts: Vec<Act> = match code {
-        ActKind::Propose | ActKind::DecideClassification => vec![Act::Classify],
-        ActKind::RequestCopy | ActKind::ProduceCopies => vec![Act::Copy],
-        ActKind::RequestTakeOut => vec![Act::TakeOutDomestic, Act::TakeOutAbroad],
-        ActKind::RequestProvide => vec![Act::ProvideDomestic, Act::ProvideForeign],
-        ActKind::RequestDestroy | ActKind::RecordDestruction => vec![Act::Destroy],
-        ActKind::Extend => vec![Act::Extend],
-        ActKind::Adjust => vec![Act::Adjust],
-        ActKind::Declassify => vec![Act::Declassify],
-        ActKind::Decide => match cx.request.as_ref().map(|r| &r.details) {
-            Some(RequestDetails::Copy { .. }) => vec![Act::Copy],
-            Some(RequestDetails::TakeOut { abroad: true, .. }) => vec![Act::TakeOutAbroad],
-            Some(RequestDetails::TakeOut { .. }) => vec![Act::TakeOutDomestic],
-            Some(RequestDetails::Provide { foreign: true, .. }) => vec![Act::ProvideForeign],
-            Some(RequestDetails::Provide { .. }) => vec![Act::ProvideDomestic],
-            Some(RequestDetails::Destroy { .. }) => vec![Act::Destroy],
-            None => vec![],
-        },
-        // Acts that need no authority of the matrix.
-        ActKind::RegisterOutgoing
-        | ActKind::ReceiveIncoming
-        | ActKind::HandOver
-        | ActKind::Acknowledge
-        | ActKind::RecallReturn
-        | ActKind::CancelEntry
-        | ActKind::TakeOutReturn
-        | ActKind::CompleteProvision
-        | ActKind::NoticeDone => vec![],
-    };
+/// The authority rules an act's form is about: (acts, levels) — the acts its definition
+/// names, for the level of the object acted on (or every level).
+fn rule_keys(a: ActKind, cx: &Cx) -> (Vec<Act>, Vec<Level>) {
+    let acts = a.form().authority_acts(cx.request.as_ref());
     let levels: Vec<Level> = match (&cx.request, &cx.item) {
         (Some(q), _) => vec![q.level],
         (None, Some(i)) => vec![i.level],
@@ -1410,420 +919,420 @@ fn item_url(id: Id) -> String {
     format!("/items/{}", Pid(id))
 }
 
-/// Parses the form into the act's command and calls the service. Returns where to go next.
-fn run<S: Store>(
-    svc: &Service<S>,
-    ctx: &Ctx,
-    code: ActKind,
+/// Where the page goes once the act is done.
+fn landing_url(l: Landing) -> String {
+    match l {
+        Landing::Item(i) => item_url(i),
+        Landing::Register(kind, year) => format!("/registers/{}/{year}", kind.code()),
+        Landing::Approvals => "/approvals".into(),
+        Landing::Home => "/".into(),
+    }
+}
+
+/// How the names a form's person and unit fields hold become ids (the service resolves a
+/// search box's text; a list's token is decoded).
+trait Resolve {
+    fn person(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError>;
+    fn unit(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError>;
+}
+
+struct BySvc<'a, S: Store>(&'a Service<S>, &'a Ctx);
+
+impl<S: Store> Resolve for BySvc<'_, S> {
+    fn person(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError> {
+        person_of(self.0, self.1, v, k)
+    }
+    fn unit(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError> {
+        unit_of(self.0, self.1, v, k)
+    }
+}
+
+/// What the command's schema says of a property: whether it takes `null` (an `Option`) and
+/// whether it must be given (no serde default).
+fn nullable(p: &serde_json::Value) -> bool {
+    let is_null = |t: &serde_json::Value| {
+        t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null"))
+    };
+    is_null(&p["type"])
+        || ["anyOf", "oneOf"].iter().any(|k| {
+            p[*k]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|s| is_null(&s["type"])))
+        })
+}
+
+/// The JSON value of one form field for a property of the command (`prop`: its schema;
+/// `required`: it has no serde default). `Ok(None)`: leave the property out.
+fn field_value(
+    fd: &ActField,
+    prop: &serde_json::Value,
+    required: bool,
     v: &Vals,
-) -> Result<String, CoreError> {
-    let date = v.date("date")?;
-    Ok(match code {
-        ActKind::Propose => {
-            let i = svc.propose(
-                ctx,
-                ProposeCmd {
-                    carrier: parse_code(v, "carrier")?,
-                    electronic: v.check("electronic"),
-                    doc_type: v.text("doc_type"),
-                    summary: v.opt("summary"),
-                    summary_consent_ref: v.opt("summary_consent_ref"),
-                    level: v.level("level")?,
-                    field: v.opt("field"),
-                    catalogue_item_id: v.id("catalogue_item_id")?,
-                    recipients: v.lines("recipients"),
-                    copies_issued: v.num("copies_issued")?.unwrap_or(1),
-                    copy_allowed: v.check("copy_allowed"),
-                    circulation: v.text("circulation"),
-                    unit_id: unit_of(svc, ctx, v, "unit_id")?,
-                    location: v.text("location"),
-                    shorter_expiry: v.date("shorter_expiry")?,
-                    date,
-                },
-            )?;
-            item_url(i.id)
+    res: &dyn Resolve,
+) -> Result<Option<serde_json::Value>, CoreError> {
+    use serde_json::{Value, json};
+    let k = fd.name;
+    let null = nullable(prop);
+    // An empty field: `null` for an `Option`, left out when the command has a default, else
+    // the kind's own refusal (or the empty text, which the service refuses in its words).
+    let empty = |missing: &str| -> Result<Option<Value>, CoreError> {
+        if null {
+            Ok(Some(Value::Null))
+        } else if !required {
+            Ok(None)
+        } else {
+            Err(CoreError::invalid(k, missing))
         }
-        ActKind::DecideClassification => {
-            let approve = approve_of(v)?;
-            let i = svc.decide_classification(
-                ctx,
-                DecideClassificationCmd {
-                    item_id: v.req_id("item")?,
-                    approve,
-                    level: Level::from_code(v.get("level")),
-                    copy_allowed: Some(v.check("copy_allowed")),
-                    circulation: v.opt("circulation"),
-                    catalogue_item_id: v.id("catalogue_item_id")?,
-                    decision_ref: v.opt("decision_ref"),
-                    reason: v.opt("reason"),
-                    date,
-                },
-            )?;
-            item_url(i.id)
+    };
+    let id = |x: Option<Id>| -> Result<Option<Value>, CoreError> {
+        match x {
+            Some(i) => Ok(Some(json!(i))),
+            None => empty("hãy chọn một giá trị"),
         }
-        ActKind::RegisterOutgoing => {
-            let (i, _) = svc.register_outgoing(
-                ctx,
-                RegisterOutgoingCmd {
-                    item_id: v.req_id("item")?,
-                    number_symbol: v.text("number_symbol"),
-                    signer: v.text("signer"),
-                    unit_kept: v.opt("unit_kept"),
-                    note: v.opt("note"),
-                    recipients: Some(v.lines("recipients")),
-                    quantity: v.num("quantity")?,
-                    date,
-                },
-            )?;
-            item_url(i.id)
+    };
+    match fd.input {
+        Input::Text | Input::Area => match v.opt(k) {
+            Some(s) => Ok(Some(json!(s))),
+            None if null || !required => empty(""),
+            None => Ok(Some(json!(""))),
+        },
+        Input::Lines => Ok(Some(json!(v.lines(k)))),
+        Input::Check => Ok(Some(json!(v.check(k)))),
+        Input::Date => match v.date(k)? {
+            Some(d) => Ok(Some(json!(d.to_string()))),
+            None if fd.required || (required && !null) => {
+                v.req_date(k).map(|d| Some(json!(d.to_string())))
+            }
+            None => empty(""),
+        },
+        Input::Number => match v.num(k)? {
+            Some(n) => Ok(Some(json!(n))),
+            None => empty("hãy nhập một số nguyên không âm"),
+        },
+        Input::Select { from, .. } => match from {
+            Options::Levels => match v.opt(k) {
+                None => empty("hãy chọn độ mật"),
+                Some(_) => v.level(k).map(|l| Some(json!(l.code()))),
+            },
+            Options::Choices(c) => match v.opt(k) {
+                None => empty("hãy chọn một giá trị trong danh sách"),
+                Some(s) if c.iter().any(|(code, _)| *code == s) => Ok(Some(json!(s))),
+                Some(_) => Err(CoreError::invalid(
+                    k,
+                    "hãy chọn một giá trị trong danh sách",
+                )),
+            },
+            Options::Fields | Options::Signers => match v.opt(k) {
+                Some(s) => Ok(Some(json!(s))),
+                None if null || !required => empty(""),
+                None => Ok(Some(json!(""))),
+            },
+            Options::Catalogue | Options::Attachments => id(v.id(k)?),
+            Options::Users => id(res.person(v, k)?),
+            Options::Units => id(res.unit(v, k)?),
+        },
+        Input::Person { .. } => id(res.person(v, k)?),
+        Input::Unit => id(res.unit(v, k)?),
+    }
+}
+
+/// The command of act `a` as JSON, from the page form `v`, by the act's definition: the
+/// object acted on from the hidden field, `approve` from the button pressed, each field by its
+/// input, a nested object from its `{field}_{part}` fields (left out when they are all empty).
+fn form_json(
+    a: ActKind,
+    schema: &serde_json::Value,
+    v: &Vals,
+    res: &dyn Resolve,
+) -> Result<serde_json::Value, CoreError> {
+    use serde_json::{Map, Value, json};
+    let props = &schema["properties"];
+    let required = |o: &Value, k: &str| {
+        o["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x == k))
+    };
+    let mut out = Map::new();
+    for (name, e) in a.form().entries {
+        match e {
+            Entry::Object => {
+                let (k, _) = hidden(a, v)
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| CoreError::invalid(name, "hãy chọn một giá trị"))?;
+                let id = v.req_id(k)?;
+                let x = if name.ends_with("_ids") {
+                    json!([id])
+                } else {
+                    json!(id)
+                };
+                out.insert(name.to_string(), x);
+            }
+            Entry::Buttons => {
+                out.insert(name.to_string(), json!(approve_of(v)?));
+            }
+            Entry::ApiOnly => {}
+            Entry::Field(fd) => {
+                let fd = ActField { name, ..fd };
+                if let Some(x) = field_value(&fd, &props[name], required(schema, name), v, res)? {
+                    out.insert(name.to_string(), x);
+                }
+            }
+            Entry::Nested(parts) => {
+                if parts.iter().all(|p| v.opt(p.name).is_none()) {
+                    continue;
+                }
+                // The nested object's own schema (inline, or the alternative that is one).
+                let p = &props[name];
+                let inner = std::iter::once(p)
+                    .chain(p["anyOf"].as_array().into_iter().flatten())
+                    .find(|s| s["properties"].is_object())
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let mut obj = Map::new();
+                for fd in &parts {
+                    let key = fd.name.strip_prefix(&format!("{name}_")).unwrap_or(fd.name);
+                    let prop = &inner["properties"][key];
+                    if let Some(x) = field_value(fd, prop, required(&inner, key), v, res)? {
+                        obj.insert(key.to_string(), x);
+                    }
+                }
+                out.insert(name.to_string(), Value::Object(obj));
+            }
         }
-        ActKind::ReceiveIncoming => {
-            let (i, _) = svc.receive_incoming(
-                ctx,
-                ReceiveIncomingCmd {
-                    issuer: v.text("issuer"),
-                    number_symbol: v.text("number_symbol"),
-                    doc_date: v.date("doc_date")?,
-                    doc_type: v.text("doc_type"),
-                    summary: v.opt("summary"),
-                    summary_consent_ref: v.opt("summary_consent_ref"),
-                    level: v.level("level")?,
-                    carrier: parse_code(v, "carrier")?,
-                    electronic: v.check("electronic"),
-                    copies: v.num("copies")?,
-                    copy_allowed: v.check("copy_allowed"),
-                    expiry: v.date("expiry")?,
-                    named_recipient_id: person_of(svc, ctx, v, "named_recipient_id")?,
-                    urgent: v.check("urgent"),
-                    recall_due: v.date("recall_due")?,
-                    unit_id: unit_of(svc, ctx, v, "unit_id")?,
-                    location: v.text("location"),
-                    note: v.opt("note"),
-                    date,
-                },
-            )?;
-            item_url(i.id)
-        }
-        ActKind::HandOver => {
-            let item_id = v.req_id("item")?;
-            svc.hand_over(
-                ctx,
-                HandOverCmd {
-                    item_id,
-                    to_user_id: person_of(svc, ctx, v, "to_user_id")?,
-                    to_name: v.opt("to_name"),
-                    quantity: v.num("quantity")?.unwrap_or(1),
-                    note: v.opt("note"),
-                    date,
-                },
-            )?;
-            item_url(item_id)
-        }
-        ActKind::Acknowledge => {
-            let e = svc.acknowledge(
-                ctx,
-                AcknowledgeCmd {
-                    entry_id: v.req_id("entry")?,
-                    on_paper_signer: v.opt("on_paper_signer"),
-                },
-            )?;
-            e.item_id.map(item_url).unwrap_or_else(|| "/".into())
-        }
-        ActKind::RecallReturn => {
-            let i = svc.record_recall_return(ctx, v.req_id("item")?, date)?;
-            item_url(i.id)
-        }
-        ActKind::CancelEntry => {
-            let e = svc.cancel_entry(ctx, v.req_id("entry")?, &v.text("reason"))?;
-            format!("/registers/{}/{}", e.kind.code(), e.year)
-        }
-        ActKind::RequestCopy => {
-            let r = svc.request_copy(
-                ctx,
-                CopyRequestCmd {
-                    item_id: v.req_id("item")?,
-                    form: parse_code(v, "form")?,
-                    count: v.num("count")?.unwrap_or(0),
-                    purpose: v.text("purpose"),
-                    recipients: v.lines("recipients"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::RequestTakeOut => {
-            let r = svc.request_take_out(
-                ctx,
-                TakeOutCmd {
-                    item_id: v.req_id("item")?,
-                    abroad: v.check("abroad"),
-                    purpose: v.text("purpose"),
-                    place: v.text("place"),
-                    from: v.req_date("from")?,
-                    until: v.req_date("until")?,
-                    measures: v.text("measures"),
-                    delegation_head: v.opt("delegation_head"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::RequestProvide => {
-            let r = svc.request_provide(
-                ctx,
-                ProvideCmd {
-                    item_id: v.req_id("item")?,
-                    foreign: v.check("foreign"),
-                    party: v.text("party"),
-                    representative: v.text("representative"),
-                    identity: v.text("identity"),
-                    purpose: v.text("purpose"),
-                    commitment: v.check("commitment"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::RequestDestroy => {
-            let r = svc.request_destroy(
-                ctx,
-                DestroyCmd {
-                    item_ids: vec![v.req_id("item")?],
-                    emergency: v.check("emergency"),
-                    council: v.lines("council"),
-                    council_decision_ref: v.opt("council_decision_ref"),
-                    council_minutes_ref: v.opt("council_minutes_ref"),
-                    method: v.text("method"),
-                    place: v.text("place"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::Decide => {
-            let r = svc.decide(
-                ctx,
-                DecideCmd {
-                    request_id: v.req_id("request")?,
-                    approve: approve_of(v)?,
-                    reason: v.opt("reason"),
-                    external_ref: None,
-                    external: match v.opt("external_number") {
-                        Some(number) => Some(ExternalDecision {
-                            number,
-                            date: v.req_date("external_date")?,
-                            signer: v.text("external_signer"),
-                            attachment_id: v.req_id("external_attachment_id")?,
-                        }),
-                        None => None,
-                    },
-                    reference: v.opt("reference"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::ProduceCopies => {
-            let (r, _) = svc.produce_copies(
-                ctx,
-                ProduceCopiesCmd {
-                    request_id: v.req_id("request")?,
-                    count: v.num("count")?.unwrap_or(0),
-                    spoilt_destroyed: v.num("spoilt_destroyed")?.unwrap_or(0),
-                    operator: v.opt("operator"),
-                    place: v.opt("place"),
-                    date,
-                },
-            )?;
-            req_url(&r)
-        }
-        ActKind::TakeOutReturn | ActKind::CompleteProvision | ActKind::RecordDestruction => {
-            let c = CompleteCmd {
-                request_id: v.req_id("request")?,
-                report: v.opt("report"),
-                minutes_ref: v.opt("minutes_ref"),
-                performers: v.lines("performers"),
-                date,
-            };
-            let r = if code == ActKind::TakeOutReturn {
-                svc.record_take_out_return(ctx, c)?
-            } else if code == ActKind::CompleteProvision {
-                svc.complete_provision(ctx, c)?.0
-            } else {
-                svc.record_destruction(ctx, c)?.0
-            };
-            req_url(&r)
-        }
-        ActKind::Extend => {
-            let years = v
-                .num("years")?
-                .ok_or_else(|| CoreError::invalid("years", "hãy nhập số năm"))?;
-            let i = svc.extend(
-                ctx,
-                ExtendCmd {
-                    item_id: v.req_id("item")?,
-                    years: years as i32,
-                    decision_ref: v.opt("decision_ref"),
-                    originator_notice: v.opt("originator_notice"),
-                    date,
-                },
-            )?;
-            item_url(i.id)
-        }
-        ActKind::Adjust => {
-            let i = svc.adjust(
-                ctx,
-                AdjustCmd {
-                    item_id: v.req_id("item")?,
-                    new_level: v.level("new_level")?,
-                    catalogue_item_id: v.id("catalogue_item_id")?,
-                    field: v.opt("field"),
-                    decision_ref: v.opt("decision_ref"),
-                    originator_notice: v.opt("originator_notice"),
-                    date,
-                },
-            )?;
-            item_url(i.id)
-        }
-        ActKind::Declassify => {
-            let i = svc.declassify(
-                ctx,
-                DeclassifyCmd {
-                    item_id: v.req_id("item")?,
-                    council: v.lines("council"),
-                    council_decision_ref: v.opt("council_decision_ref"),
-                    council_minutes_ref: v.opt("council_minutes_ref"),
-                    partial: v.check("partial"),
-                    partial_scope: v.opt("partial_scope"),
-                    decision_ref: v.opt("decision_ref"),
-                    originator_notice: v.opt("originator_notice"),
-                    date,
-                },
-            )?;
-            item_url(i.id)
-        }
-        ActKind::NoticeDone => {
-            let n = svc.notice_done(
-                ctx,
-                NoticeDoneCmd {
-                    notice_id: v.req_id("notice")?,
-                    reference: v.text("reference"),
-                    date,
-                },
-            )?;
-            item_url(n.item_id)
-        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// The derived schema of a command, its subschemas inline (as the form reads it).
+fn command_schema<T: schemars::JsonSchema>() -> serde_json::Value {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    settings
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
+}
+
+/// The command of act `A` from the page form.
+fn form_command<A: ActDef>(v: &Vals, res: &dyn Resolve) -> Result<A::Cmd, CoreError> {
+    let json = form_json(A::KIND, &command_schema::<A::Cmd>(), v, res)?;
+    serde_json::from_value(json).map_err(|_| {
+        CoreError::invalid(
+            "",
+            "thông tin nhập chưa đủ hoặc chưa đúng; hãy kiểm tra lại các trường",
+        )
     })
 }
 
-fn req_url(r: &Request) -> String {
-    r.item_ids
-        .first()
-        .map(|i| item_url(*i))
-        .unwrap_or_else(|| "/approvals".into())
+/// Runs the act of the form: its command from the form, its service call, its landing.
+struct RunForm<'a, S: Store> {
+    svc: &'a Service<S>,
+    ctx: &'a Ctx,
+    v: &'a Vals,
+}
+
+impl<S: Store> ActVisitor for RunForm<'_, S> {
+    type Out = Result<String, CoreError>;
+    fn visit<A: ActDef>(&mut self) -> Self::Out {
+        let cmd = form_command::<A>(self.v, &BySvc(self.svc, self.ctx))?;
+        let out = A::run(self.svc, self.ctx, cmd)?;
+        Ok(landing_url(A::landing(&out)))
+    }
+}
+
+/// Parses the form into the act's command and calls the service. Returns where to go next.
+fn run<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<String, CoreError> {
+    a.visit(&mut RunForm { svc, ctx, v })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bmnn_core::service::{ActDef, ActVisitor};
-    use std::collections::BTreeSet;
+    use bmnn_core::service::act_defs::{Decide, HandOver, Propose, RequestCopy, RequestDestroy};
 
-    /// Fields of the API's command a page form does not hold, each with its reason.
-    const API_ONLY: &[(ActKind, &str)] = &[
-        // Older clients' bare reference of an outside decision; the page records the decision
-        // itself (`external_*`: number, date, signer, scanned copy).
-        (ActKind::Decide, "external_ref"),
-    ];
+    /// Ids of forms read as the list's token (the service resolves a search box's text).
+    struct ByToken;
+    impl Resolve for ByToken {
+        fn person(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError> {
+            v.id(k)
+        }
+        fn unit(&self, v: &Vals, k: &str) -> Result<Option<Id>, CoreError> {
+            v.id(k)
+        }
+    }
 
-    /// The field names a command's schema asks for: its properties, a nested object's as
-    /// `{property}_{field}` (the page's flat names for the outside decision).
-    fn command_fields<T: schemars::JsonSchema>() -> BTreeSet<String> {
-        let mut settings = schemars::generate::SchemaSettings::draft2020_12();
-        settings.inline_subschemas = true;
-        let v = settings
-            .into_generator()
-            .into_root_schema_for::<T>()
-            .to_value();
-        let mut out = BTreeSet::new();
-        for (k, p) in v["properties"].as_object().expect("an object command") {
-            let alts = p["anyOf"].as_array().cloned().unwrap_or_default();
-            let nested = std::iter::once(p)
-                .chain(alts.iter())
-                .find_map(|s| s["properties"].as_object().cloned());
-            match nested {
-                Some(props) => out.extend(props.keys().map(|f| format!("{k}_{f}"))),
-                None => {
-                    out.insert(k.clone());
+    fn regime() -> Regime {
+        RuleSet::embedded().regimes.last().expect("a regime").clone()
+    }
+
+    /// The page form of act `a` with every field filled as a user would, and the object acted
+    /// on (token of id 5), the "Duyệt" button pressed.
+    fn filled(a: ActKind) -> Vals {
+        let mut v = Vals::default();
+        let token = Pid(5).to_string();
+        for (k, _) in hidden(a, &Vals::default()) {
+            v.0.insert(k.to_string(), token.clone());
+        }
+        v.0.insert("decision".into(), "approve".into());
+        for fd in a.form().fields() {
+            let x = match fd.input {
+                Input::Text | Input::Area => "Nội dung".to_string(),
+                Input::Lines => "Một\nHai".to_string(),
+                Input::Date => "01/12/2026".to_string(),
+                Input::Number => "2".to_string(),
+                Input::Check => "on".to_string(),
+                Input::Select { from, .. } => match from {
+                    Options::Levels => "toi-mat".to_string(),
+                    Options::Choices(c) => c[c.len() - 1].0.to_string(),
+                    Options::Fields | Options::Signers => "Nội dung".to_string(),
+                    Options::Catalogue
+                    | Options::Attachments
+                    | Options::Users
+                    | Options::Units => token.clone(),
+                },
+                Input::Person { .. } | Input::Unit => token.clone(),
+            };
+            v.0.insert(fd.name.to_string(), x);
+        }
+        v
+    }
+
+    /// The form of act `A` as its command, back as JSON (what the service receives).
+    fn command<A: ActDef>(v: &Vals) -> Result<serde_json::Value, CoreError> {
+        form_command::<A>(v, &ByToken).map(|c| serde_json::to_value(c).expect("serialises"))
+    }
+
+    /// Every act's page form, filled in, becomes its command with each field's value; an
+    /// empty one becomes it too, or is refused naming a field of the form (never a parse
+    /// error of the command nobody can place).
+    struct Converts(Vec<String>);
+    impl ActVisitor for Converts {
+        type Out = ();
+        fn visit<A: ActDef>(&mut self) {
+            let a = A::KIND;
+            let v = filled(a);
+            match command::<A>(&v) {
+                Err(e) => self.0.push(format!("{}: {e:?}", a.code())),
+                Ok(c) => {
+                    for fd in a.form().fields() {
+                        let got = match fd.name.split_once('_') {
+                            Some((head, rest)) if c[head].is_object() => &c[head][rest],
+                            _ => &c[fd.name],
+                        };
+                        if got.is_null() || got == false || got == "" {
+                            self.0.push(format!("{}: {} not carried: {c}", a.code(), fd.name));
+                        }
+                    }
+                }
+            }
+            let mut empty = Vals::default();
+            for k in ["item", "request", "entry", "notice", "decision"] {
+                if let Some(x) = v.0.get(k) {
+                    empty.0.insert(k.into(), x.clone());
+                }
+            }
+            let names: Vec<&str> = a.form().fields().iter().map(|f| f.name).collect();
+            if let Err(e) = command::<A>(&empty) {
+                match e {
+                    CoreError::Invalid { field, .. } if names.contains(&field.as_str()) => {}
+                    other => self.0.push(format!("{} (empty): {other:?}", a.code())),
                 }
             }
         }
-        out
     }
 
-    /// Where act `a`'s page form and the fields `cmd` of its command differ (`None`: same).
-    fn mismatch(a: ActKind, cmd: &BTreeSet<String>) -> Option<String> {
-        let rules = RuleSet::embedded();
-        let r = rules.regimes.last().expect("a regime");
-        let mut form: BTreeSet<String> = fields(a, &Cx::default(), r, &Vals::default())
-            .into_iter()
-            .map(|f| f.name.to_string())
-            .collect();
-        // The object acted on travels as the form's hidden field; the command names it by its
-        // id (`item` → `item_id`, or `item_ids` for a destruction of items).
-        for (k, _) in hidden(a, &Vals::default()) {
-            let id = [format!("{k}_id"), format!("{k}_ids")]
-                .into_iter()
-                .find(|f| cmd.contains(f))
-                .unwrap_or_else(|| format!("{k}_id"));
-            form.insert(id);
-        }
-        // "Duyệt" / "Không duyệt" give `approve`.
-        if decided_by_buttons(a) {
-            form.insert("approve".into());
-        }
-        for (act, f) in API_ONLY {
-            if *act == a {
-                form.insert(f.to_string());
-            }
-        }
-        (form != *cmd).then(|| {
-            format!(
-                "{}: only on the form {:?}, only in the command {:?}",
-                a.code(),
-                form.difference(cmd).collect::<Vec<_>>(),
-                cmd.difference(&form).collect::<Vec<_>>()
-            )
-        })
-    }
-
-    struct FormMatchesCommand(Vec<String>);
-
-    impl ActVisitor for FormMatchesCommand {
-        type Out = ();
-        fn visit<A: ActDef>(&mut self) {
-            self.0
-                .extend(mismatch(A::KIND, &command_fields::<A::Cmd>()));
-        }
-    }
-
-    /// Every act's page form holds exactly the fields of the command its definition names
-    /// (the one the API's body is derived from): a field added to a command and not to its
-    /// form, or a form field the command does not know, fails here.
     #[test]
-    fn every_act_form_holds_exactly_its_commands_fields() {
-        let mut check = FormMatchesCommand(Vec::new());
+    fn every_act_form_becomes_its_command() {
+        crate::pubid::install(&[0u8; 32]);
+        let mut check = Converts(Vec::new());
         for a in ActKind::ALL {
             a.visit(&mut check);
         }
         assert!(check.0.is_empty(), "{}", check.0.join("\n"));
-        // The comparison does fail: a command with one more field, or another act's command.
-        let mut more = command_fields::<NoticeDoneCmd>();
-        assert!(mismatch(ActKind::NoticeDone, &more).is_none());
-        more.insert("copies".into());
-        let e = mismatch(ActKind::NoticeDone, &more).expect("a field missing from the form");
-        assert!(e.contains("copies"), "{e}");
-        assert!(mismatch(ActKind::Extend, &command_fields::<AdjustCmd>()).is_some());
-        assert!(command_fields::<DecideCmd>().contains("external_number"));
+    }
+
+    /// What the conversion gives for what a user leaves empty or types wrong: the command's
+    /// default, `null` for an optional field, the form field's own refusal.
+    #[test]
+    fn form_values_follow_the_command_types() {
+        crate::pubid::install(&[0u8; 32]);
+        let mut v = filled(ActKind::HandOver);
+        v.0.remove("quantity");
+        v.0.remove("to_user_id");
+        let c = command::<HandOver>(&v).expect("a handover");
+        assert_eq!(c["quantity"], 1, "the command's default");
+        assert!(c["to_user_id"].is_null());
+        assert_eq!(c["item_id"], 5);
+        assert_eq!(c["date"], "2026-12-01");
+        v.0.insert("date".into(), "31/02/2026".into());
+        match command::<HandOver>(&v) {
+            Err(CoreError::Invalid { field, message }) => {
+                assert_eq!(field, "date");
+                assert!(message.contains("dd/mm/yyyy"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A destruction names its item in a list; a decision without a button is refused.
+        let d = command::<RequestDestroy>(&filled(ActKind::RequestDestroy)).expect("destroy");
+        assert_eq!(d["item_ids"], serde_json::json!([5]));
+        assert_eq!(d["council"], serde_json::json!(["Một", "Hai"]));
+        let mut q = filled(ActKind::Decide);
+        q.0.insert("decision".into(), "reject".into());
+        assert_eq!(command::<Decide>(&q).expect("decide")["approve"], false);
+        q.0.remove("decision");
+        assert!(matches!(command::<Decide>(&q), Err(CoreError::Invalid { field, .. }) if field == "decision"));
+        // The outside decision: left out when empty, its parts nested when given.
+        let mut q = filled(ActKind::Decide);
+        let full = command::<Decide>(&q).expect("decide");
+        assert_eq!(full["external"]["number"], "Nội dung");
+        assert_eq!(full["external"]["attachment_id"], 5);
+        for k in ["external_number", "external_date", "external_signer", "external_attachment_id"] {
+            q.0.remove(k);
+        }
+        assert!(command::<Decide>(&q).expect("decide")["external"].is_null());
+        // A choice outside the list and a missing level are refused on their field.
+        let mut r = filled(ActKind::RequestCopy);
+        r.0.insert("form".into(), "photocopy".into());
+        assert!(matches!(command::<RequestCopy>(&r), Err(CoreError::Invalid { field, .. }) if field == "form"));
+        let mut p = filled(ActKind::Propose);
+        p.0.remove("level");
+        assert!(matches!(command::<Propose>(&p), Err(CoreError::Invalid { field, .. }) if field == "level"));
+        // An optional text left empty is no text at all (not an empty one).
+        p.0.insert("level".into(), "mat".into());
+        p.0.insert("summary".into(), "  ".into());
+        assert!(command::<Propose>(&p).expect("propose")["summary"].is_null());
+    }
+
+    /// The page shows the definition's fields, in its order, with its labels, the regime's
+    /// citations in the hints, and the initial values it names.
+    #[test]
+    fn pages_render_the_definitions() {
+        crate::pubid::install(&[0u8; 32]);
+        let r = regime();
+        for a in ActKind::ALL {
+            let form = a.form();
+            let shown = fields(a, &Cx::default(), &r, &Vals::default());
+            let want: Vec<(&str, &str)> = form.fields().iter().map(|f| (f.name, f.label)).collect();
+            let got: Vec<(&str, &str)> = shown.iter().map(|f| (f.name, f.label)).collect();
+            assert_eq!(got, want, "{}", a.code());
+            assert_eq!(decided_by_buttons(a), form.two_buttons());
+            assert_eq!(
+                hidden(a, &Vals::default()).is_empty(),
+                form.object_field().is_none(),
+                "{}",
+                a.code()
+            );
+            for f in &shown {
+                assert!(!f.hint.contains('{'), "{} {}: {}", a.code(), f.name, f.hint);
+            }
+        }
+        let copy = fields(ActKind::RequestCopy, &Cx::default(), &r, &Vals::default());
+        assert!(copy[0].hint.contains(&r.cite(bmnn_core::rules::Cite::Copy).basis));
+        assert_eq!(copy[0].kind, "select");
+        assert_eq!(copy[0].opts.len(), 4);
+        let v = defaults(ActKind::RequestCopy, &Cx::default(), &r);
+        assert_eq!(v.get("form"), "sao-y");
+        assert_eq!(v.get("count"), "1");
     }
 }
