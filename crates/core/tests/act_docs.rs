@@ -8,7 +8,8 @@ use bmnn_core::acts::ActKind;
 use bmnn_core::service::{ActDef, ActVisitor};
 use std::path::Path;
 
-const BEGIN: &str = "<!-- acts: generated from ActKind::ALL by crates/core/tests/act_docs.rs (BMNN_BLESS=1) -->";
+const BEGIN: &str =
+    "<!-- acts: generated from ActKind::ALL by crates/core/tests/act_docs.rs (BMNN_BLESS=1) -->";
 const END: &str = "<!-- /acts -->";
 
 /// The body fields of a command as the page lists them: `name` when required, `name?` when

@@ -32,8 +32,8 @@ mod web_support;
 
 pub use accounts::*;
 pub use act_defs::{
-    ActApi, ActDef, ActVisitor, CancelEntryCmd, Landing, Lands, DestructionCmd, DestructionRecorded, ItemAndEntry,
-    ProvisionCmd, RecallReturnCmd, RequestAndEntry, TakeOutReturnCmd,
+    ActApi, ActDef, ActVisitor, CancelEntryCmd, DestructionCmd, DestructionRecorded, ItemAndEntry,
+    Landing, Lands, ProvisionCmd, RecallReturnCmd, RequestAndEntry, TakeOutReturnCmd,
 };
 pub(crate) use acts_open::*;
 pub use acts_open::{ItemView, adjust_open_target};

@@ -235,7 +235,6 @@ fn load<S: Store>(svc: &Service<S>, ctx: &Ctx, a: ActKind, v: &Vals) -> Result<C
     Ok(cx)
 }
 
-
 /// The form builder: fields in order, each under the legend last set with [`FB::group`].
 struct FB<'a> {
     v: &'a Vals,
@@ -404,7 +403,6 @@ fn signer_opts(cx: &Cx, v: &Vals) -> Vec<(String, String)> {
     }
     out
 }
-
 
 /// The choices of a select field.
 fn options(o: Options, cx: &Cx, r: &Regime, v: &Vals) -> Vec<(String, String)> {
@@ -1116,6 +1114,8 @@ fn command_schema<T: schemars::JsonSchema>() -> serde_json::Value {
 
 /// The command of act `A` from the page form.
 fn form_command<A: ActDef>(v: &Vals, res: &dyn Resolve) -> Result<A::Cmd, CoreError> {
+    // The act's date first: it picks the regime, and a wrong one is the first thing to say.
+    v.date("date")?;
     let json = form_json(A::KIND, &command_schema::<A::Cmd>(), v, res)?;
     serde_json::from_value(json).map_err(|_| {
         CoreError::invalid(
@@ -1163,7 +1163,11 @@ mod tests {
     }
 
     fn regime() -> Regime {
-        RuleSet::embedded().regimes.last().expect("a regime").clone()
+        RuleSet::embedded()
+            .regimes
+            .last()
+            .expect("a regime")
+            .clone()
     }
 
     /// The page form of act `a` with every field filled as a user would, and the object acted
@@ -1186,10 +1190,9 @@ mod tests {
                     Options::Levels => "toi-mat".to_string(),
                     Options::Choices(c) => c[c.len() - 1].0.to_string(),
                     Options::Fields | Options::Signers => "Nội dung".to_string(),
-                    Options::Catalogue
-                    | Options::Attachments
-                    | Options::Users
-                    | Options::Units => token.clone(),
+                    Options::Catalogue | Options::Attachments | Options::Users | Options::Units => {
+                        token.clone()
+                    }
                 },
                 Input::Person { .. } | Input::Unit => token.clone(),
             };
@@ -1221,7 +1224,8 @@ mod tests {
                             _ => &c[fd.name],
                         };
                         if got.is_null() || got == false || got == "" {
-                            self.0.push(format!("{}: {} not carried: {c}", a.code(), fd.name));
+                            self.0
+                                .push(format!("{}: {} not carried: {c}", a.code(), fd.name));
                         }
                     }
                 }
@@ -1281,23 +1285,34 @@ mod tests {
         q.0.insert("decision".into(), "reject".into());
         assert_eq!(command::<Decide>(&q).expect("decide")["approve"], false);
         q.0.remove("decision");
-        assert!(matches!(command::<Decide>(&q), Err(CoreError::Invalid { field, .. }) if field == "decision"));
+        assert!(
+            matches!(command::<Decide>(&q), Err(CoreError::Invalid { field, .. }) if field == "decision")
+        );
         // The outside decision: left out when empty, its parts nested when given.
         let mut q = filled(ActKind::Decide);
         let full = command::<Decide>(&q).expect("decide");
         assert_eq!(full["external"]["number"], "Nội dung");
         assert_eq!(full["external"]["attachment_id"], 5);
-        for k in ["external_number", "external_date", "external_signer", "external_attachment_id"] {
+        for k in [
+            "external_number",
+            "external_date",
+            "external_signer",
+            "external_attachment_id",
+        ] {
             q.0.remove(k);
         }
         assert!(command::<Decide>(&q).expect("decide")["external"].is_null());
         // A choice outside the list and a missing level are refused on their field.
         let mut r = filled(ActKind::RequestCopy);
         r.0.insert("form".into(), "photocopy".into());
-        assert!(matches!(command::<RequestCopy>(&r), Err(CoreError::Invalid { field, .. }) if field == "form"));
+        assert!(
+            matches!(command::<RequestCopy>(&r), Err(CoreError::Invalid { field, .. }) if field == "form")
+        );
         let mut p = filled(ActKind::Propose);
         p.0.remove("level");
-        assert!(matches!(command::<Propose>(&p), Err(CoreError::Invalid { field, .. }) if field == "level"));
+        assert!(
+            matches!(command::<Propose>(&p), Err(CoreError::Invalid { field, .. }) if field == "level")
+        );
         // An optional text left empty is no text at all (not an empty one).
         p.0.insert("level".into(), "mat".into());
         p.0.insert("summary".into(), "  ".into());
@@ -1328,7 +1343,11 @@ mod tests {
             }
         }
         let copy = fields(ActKind::RequestCopy, &Cx::default(), &r, &Vals::default());
-        assert!(copy[0].hint.contains(&r.cite(bmnn_core::rules::Cite::Copy).basis));
+        assert!(
+            copy[0]
+                .hint
+                .contains(&r.cite(bmnn_core::rules::Cite::Copy).basis)
+        );
         assert_eq!(copy[0].kind, "select");
         assert_eq!(copy[0].opts.len(), 4);
         let v = defaults(ActKind::RequestCopy, &Cx::default(), &r);
