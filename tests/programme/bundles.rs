@@ -573,3 +573,49 @@ fn a_report_received_by_its_due_date_is_never_shown_late() {
         assert!(!t.contains("Chậm"), "{t}");
     }
 }
+
+/// The kinds a bundle may carry are `ReportKind::BUNDLED` (the multi-year review included):
+/// the page's and the API's export refuses any other kind with a Vietnamese message that names
+/// exactly those kinds, before anything is computed or signed; a bundled kind is signed (and
+/// opens with its kind).
+#[test]
+fn the_bundle_export_names_the_kinds_it_sends() {
+    let e = backends("UBND huyện Cao Lãnh").swap_remove(0);
+    let secret = [7u8; 32];
+    let audits = || e.svc.audit_tail(&sys(), 1000).unwrap().len();
+    let before = audits();
+    let export = |kind: ReportKind| {
+        bmnn_web::programme::export_bundle(
+            &e.svc,
+            &sys(),
+            Some(secret),
+            bmnn_core::service::ReportQuery::of(kind, 2025),
+        )
+    };
+    for kind in bmnn_web::programme::REPORT_KINDS {
+        if kind.bundled() {
+            let bytes = export(kind).unwrap_or_else(|err| panic!("{kind:?}: {err:?}"));
+            let opened = bmnn_core::programme::bundle::open(&bytes).expect("opens");
+            assert_eq!(opened.manifest.kind, kind);
+            continue;
+        }
+        match export(kind).unwrap_err() {
+            bmnn_core::CoreError::Invalid { field, message } => {
+                assert_eq!(field, "kind", "{kind:?}");
+                for sent in ReportKind::BUNDLED {
+                    let label = sent.label();
+                    // Named as in the page, its first letter in lower case inside the sentence.
+                    assert!(message.contains(&label[1..]), "{kind:?}: {message}");
+                }
+                assert!(
+                    message.contains("thi hành Luật"),
+                    "the multi-year review is sent too: {message}"
+                );
+                assert!(!message.contains(&kind.label()[1..]), "{message}");
+            }
+            other => panic!("{kind:?}: {other:?}"),
+        }
+    }
+    assert!(ReportKind::BUNDLED.contains(&ReportKind::MultiYear));
+    assert_eq!(audits(), before, "exporting writes nothing");
+}

@@ -401,3 +401,89 @@ fn issuing_the_plan_makes_its_tasks_followed_once() {
         );
     }
 }
+
+/// `bmnn report issue-plan`: the command line issues the year's plan as the page and the API
+/// do (`Service::issue_plan`). Bad input and refusals are printed in Vietnamese (with the next
+/// step and the code) and write nothing; the issued plan's tasks are tracked once.
+#[test]
+fn the_plan_is_issued_from_the_command_line() {
+    for e in backends("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP") {
+        let b = e.backend;
+        let plans = || {
+            e.json(&["report", "records", "list", "plan"])
+                .as_array()
+                .expect("list")
+                .clone()
+        };
+        let audits = || e.svc.audit_tail(&sys(), 1000).unwrap().len();
+        let before = audits();
+        // A date that does not exist.
+        let o = e.bmnn(&[
+            "report",
+            "issue-plan",
+            "--year",
+            "2026",
+            "--number",
+            "12/KH-UBND",
+            "--date",
+            "31/02/2026",
+        ]);
+        assert!(!o.status.success(), "{b}");
+        assert!(text(&o).contains("dd/mm/yyyy"), "{b}: {}", text(&o));
+        // No number saved nor given: the service's refusal, in Vietnamese.
+        let o = e.bmnn(&["report", "issue-plan", "--year", "2026"]);
+        assert!(!o.status.success(), "{b}");
+        let t = text(&o);
+        assert!(t.contains("Lỗi:") && t.contains("số, ký hiệu"), "{b}: {t}");
+        assert!(plans().is_empty(), "{b}: nothing issued");
+        assert_eq!(audits(), before, "{b}: refusals audited nothing");
+
+        let out = String::from_utf8(e.ok(&[
+            "report",
+            "issue-plan",
+            "--year",
+            "2026",
+            "--number",
+            "12/KH-UBND",
+            "--date",
+            "20/11/2026",
+        ]))
+        .unwrap();
+        assert!(out.contains("Đã ban hành"), "{b}: {out}");
+        assert!(
+            out.contains("12/KH-UBND") && out.contains("20/11/2026"),
+            "{b}: {out}"
+        );
+        let listed = plans();
+        assert_eq!(listed.len(), 1, "{b}");
+        let p = &listed[0]["record"];
+        assert_eq!(p["number_symbol"], "12/KH-UBND");
+        assert_eq!(p["issued_on"], "2026-11-20");
+        let tasks = p["tasks"].as_array().expect("tasks").len();
+        assert_eq!(tasks, plan(&e, 2026).tasks.len(), "{b}");
+        assert!(out.contains(&format!("{tasks} nhiệm vụ")), "{b}: {out}");
+        assert_eq!(plan(&e, 2026).particulars.number, "12/KH-UBND");
+
+        // A second plan of the year is refused with the first one's number, the next step and
+        // the code; nothing changes.
+        let before = audits();
+        let o = e.bmnn(&[
+            "report",
+            "issue-plan",
+            "--year",
+            "2026",
+            "--number",
+            "13/KH-UBND",
+        ]);
+        assert!(!o.status.success(), "{b}");
+        let t = text(&o);
+        assert!(
+            t.contains("đã được ban hành") && t.contains("12/KH-UBND"),
+            "{b}: {t}"
+        );
+        assert!(t.contains("Cách xử lý:"), "{b}: {t}");
+        assert!(t.contains("plan_already_issued"), "{b}: {t}");
+        assert_eq!(plans(), listed, "{b}");
+        assert_eq!(audits(), before, "{b}");
+    }
+}

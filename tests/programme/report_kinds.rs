@@ -86,9 +86,17 @@ fn the_inspection_conclusion_states_the_inspections_facts() {
             ) && general.ends_with("; Sở 28."),
             "{general}"
         );
+        // The findings by topic (nội dung kiểm tra, from the rules), in the topics' order;
+        // topics without findings left out.
         assert_eq!(
             facts(&m, "k2"),
-            "Qua kiểm tra, đã phát hiện 3 tồn tại, hạn chế trong thực hiện các quy định của pháp luật về bảo vệ bí mật nhà nước: Chưa ban hành nội quy bảo vệ BMNN; Văn bản mật không có Phiếu đề xuất độ mật; Chưa rà soát BMNN theo Điều 28."
+            "Qua kiểm tra, đã phát hiện 3 tồn tại, hạn chế trong thực hiện các quy định của pháp luật về bảo vệ bí mật nhà nước:\n\
+             - Việc xây dựng nội quy, thành lập Ban, Tổ chỉ đạo, bố trí cán bộ làm công tác bảo vệ bí mật nhà nước, ký cam kết: Chưa ban hành nội quy bảo vệ BMNN.\n\
+             - Việc xác định độ mật, thực hiện các quy định bảo mật trong soạn thảo, phát hành và quản lý văn bản: Văn bản mật không có Phiếu đề xuất độ mật; Chưa rà soát BMNN theo Điều 28."
+        );
+        assert!(
+            !facts(&m, "k2").contains("Lộ, lọt"),
+            "empty topics left out"
         );
         assert_eq!(
             facts(&m, "k3"),
@@ -114,7 +122,8 @@ fn the_inspection_conclusion_states_the_inspections_facts() {
             "KIẾN NGHỊ, YÊU CẦU KHẮC PHỤC",
             "TỔ CHỨC THỰC HIỆN",
             "Thực hiện Quyết định số 45/QĐ-BCĐ ngày 02/5/2025",
-            "Chưa rà soát BMNN theo Điều 28",
+            "- Việc xây dựng nội quy, thành lập Ban, Tổ chỉ đạo, bố trí cán bộ làm công tác bảo vệ bí mật nhà nước, ký cam kết: Chưa ban hành nội quy bảo vệ BMNN.",
+            "Văn bản mật không có Phiếu đề xuất độ mật; Chưa rà soát BMNN theo Điều 28.",
             "Rà soát văn bản mật trước 2019 (Sở Tư pháp, hạn 30/09/2025)",
             "Nơi nhận:",
         ] {

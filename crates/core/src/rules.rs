@@ -327,6 +327,7 @@ pub const REPORT_SLOTS: &[&str] = &[
     "inspection_date_long",
     "inspection_decision",
     "inspected_units_list",
+    "findings_by_topic",
     "remedies_list",
     "remedies_done_list",
     "remedies_open",
@@ -496,9 +497,25 @@ pub struct ReportTemplate {
     pub inspection_opening: String,
     /// Its sections (general information, findings, remedies, follow-up).
     pub inspection_sections: Vec<ReportSection>,
+    /// Nội dung kiểm tra: the topics a conclusion groups the findings under
+    /// (`{findings_by_topic}`), in order; empty topics are left out.
+    #[serde(default)]
+    pub inspection_topics: Vec<InspectionTopic>,
     /// The sentences of every topic, in order.
     #[serde(default)]
     pub sentences: Vec<ReportSentence>,
+}
+
+/// One topic of an inspection (nội dung kiểm tra): its name as the conclusion prints it and the
+/// words (compared without diacritics, whole words) that put a finding under it; the first
+/// topic whose word a finding contains takes it, a topic without words takes the findings no
+/// other topic took.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionTopic {
+    pub name: String,
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 impl ReportTemplate {

@@ -221,6 +221,8 @@ pub fn key_name(key: &str) -> Option<&'static str> {
         "inspection_title" => "tên kết luận kiểm tra",
         "inspection_opening" => "phần mở đầu kết luận kiểm tra",
         "inspection_sections" => "phần kết luận kiểm tra",
+        "inspection_topics" => "nội dung kiểm tra",
+        "words" => "từ nhận biết",
         "topics" => "nội dung viết thành câu",
         "sentences" => "câu văn báo cáo",
         "topic" => "nội dung",
@@ -586,6 +588,7 @@ impl Names<'_> {
             "incident_sections" => format!("phần báo cáo đột xuất «{}»", s("heading")),
             "multi_year_sections" => format!("phần báo cáo sơ kết, tổng kết «{}»", s("heading")),
             "inspection_sections" => format!("phần kết luận kiểm tra «{}»", s("heading")),
+            "inspection_topics" => format!("nội dung kiểm tra «{}»", s("name")),
             // A sentence's text names figure slots in code: counted, never quoted.
             "sentences" => format!("câu văn báo cáo thứ {}", i + 1),
             "columns" => format!("cột «{}»", s("title")),

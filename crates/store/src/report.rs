@@ -97,9 +97,18 @@ impl DbTx<'_> {
                 ph(pg, 6)
             )
         };
+        // SQLite reads the item's level and scope from the narrow index `items_scope`
+        // (migration 000022), never from the wide item rows: its planner would look each item
+        // up by rowid, one page of item rows (decrypted by SQLCipher) per event. PostgreSQL's
+        // planner chooses with its statistics.
+        let items = if pg {
+            "items i"
+        } else {
+            "items i INDEXED BY items_scope"
+        };
         let q = format!(
             "SELECT e.ev_kind AS kind, i.level AS level, COUNT(*) AS n \
-             FROM item_events e JOIN items i ON i.id = e.item_id \
+             FROM item_events e JOIN {items} ON i.id = e.item_id \
              WHERE e.ev_on >= {} AND e.ev_on <= {} AND i.level <= {}{ntk} \
              GROUP BY e.ev_kind, i.level",
             ph(pg, 1),

@@ -12,7 +12,7 @@ use bmnn_core::model::Id;
 use bmnn_core::ports::Store;
 use bmnn_core::programme::bundle;
 use bmnn_core::programme::forms::PrintedForm;
-use bmnn_core::programme::reports::{self, Footnote, NoteRef, ReportModel, Table};
+use bmnn_core::programme::reports::{self, Footnote, NoteRef, Particulars, ReportModel, Table};
 use bmnn_core::programme::*;
 use bmnn_core::service::{CancelRecordCmd, Ctx, EditRecordCmd, RecordCmd, ReportQuery, Service};
 use bmnn_docs::{AdminDoc, Block, DocTable, HeadingLevel, Inline, Signer, TableColumn};
@@ -269,7 +269,6 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
     if m.kind == ReportKind::AnnualPlan {
         return plan_doc(m);
     }
-    let p = &m.particulars;
     let mut body = Vec::new();
     body.push(Block::Paragraph(m.opening.clone()));
     for s in &m.sections {
@@ -302,6 +301,29 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
     }
     // `m.notes` (unconfirmed points of the rules) are shown to the user on the reports page and
     // in the CLI's JSON, never printed in the official document.
+    let doc_type = if m.kind == ReportKind::InspectionConclusion {
+        "KẾT LUẬN"
+    } else {
+        "BÁO CÁO"
+    };
+    particulars_doc(m, doc_type, body)
+}
+
+/// The signer of a report's or a plan's document (thẩm quyền, chức vụ, họ tên), as its
+/// particulars give it.
+fn signer_of(p: &Particulars) -> Signer {
+    Signer {
+        authority: p.signer_authority.clone(),
+        position: p.signer_position.clone(),
+        name: p.signer_name.clone(),
+    }
+}
+
+/// A report's ND30 document of type `doc_type` with `body`: the heading, number, place and
+/// date, recipients, archive and signer all from the report's particulars, the summary its
+/// title.
+fn particulars_doc(m: &ReportModel, doc_type: &str, body: Vec<Block>) -> AdminDoc {
+    let p = &m.particulars;
     AdminDoc {
         superior_agency: p.superior.clone(),
         agency: p.agency.clone(),
@@ -309,23 +331,12 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
         place: p.place.clone(),
         date: p.date,
         level_stamp: None,
-        doc_type: Some(
-            if m.kind == ReportKind::InspectionConclusion {
-                "KẾT LUẬN"
-            } else {
-                "BÁO CÁO"
-            }
-            .into(),
-        ),
+        doc_type: Some(doc_type.into()),
         summary: m.title.clone(),
         body,
         recipients: p.recipients.clone(),
         archive: p.archive.clone(),
-        signer: Signer {
-            authority: p.signer_authority.clone(),
-            position: p.signer_position.clone(),
-            name: p.signer_name.clone(),
-        },
+        signer: signer_of(p),
     }
 }
 
@@ -333,7 +344,6 @@ pub fn report_doc(m: &ReportModel) -> AdminDoc {
 /// opening, I. its purposes, II. its tasks grouped (each with "Đơn vị chủ trì" and "Thời gian
 /// thực hiện"), III. its organisation; recipients and signer as every report.
 fn plan_doc(m: &ReportModel) -> AdminDoc {
-    let p = &m.particulars;
     let mut body = vec![Block::Paragraph(m.opening.clone())];
     for s in &m.sections {
         body.push(Block::Heading {
@@ -364,24 +374,7 @@ fn plan_doc(m: &ReportModel) -> AdminDoc {
             }
         }
     }
-    AdminDoc {
-        superior_agency: p.superior.clone(),
-        agency: p.agency.clone(),
-        number: p.number.clone(),
-        place: p.place.clone(),
-        date: p.date,
-        level_stamp: None,
-        doc_type: Some("KẾ HOẠCH".into()),
-        summary: m.title.clone(),
-        body,
-        recipients: p.recipients.clone(),
-        archive: p.archive.clone(),
-        signer: Signer {
-            authority: p.signer_authority.clone(),
-            position: p.signer_position.clone(),
-            name: p.signer_name.clone(),
-        },
-    }
+    particulars_doc(m, "KẾ HOẠCH", body)
 }
 
 /// A printed form (commitment, wipe minutes) as an ND30 document of the agency.
@@ -414,11 +407,8 @@ pub fn export_bundle<S: Store>(
     key: Option<[u8; 32]>,
     q: ReportQuery,
 ) -> Result<Vec<u8>, CoreError> {
-    if q.kind.of_one_record() || q.kind == ReportKind::AnnualPlan {
-        return Err(CoreError::invalid(
-            "kind",
-            "chỉ gửi gói báo cáo sơ kết 01 năm hoặc tổng kết 05 năm lên cấp trên",
-        ));
+    if !q.kind.bundled() {
+        return Err(CoreError::invalid("kind", bundle_kinds_message()));
     }
     let model = svc.report(ctx, q)?;
     let secret = key.ok_or_else(|| {
@@ -452,6 +442,30 @@ pub fn export_bundle<S: Store>(
             ("audit-checkpoint.json", &checkpoint),
         ],
     ))
+}
+
+/// The refusal of a bundle of a kind that is not sent up: names the kinds that are
+/// ([`ReportKind::BUNDLED`]).
+pub fn bundle_kinds_message() -> String {
+    let kinds: Vec<String> = ReportKind::BUNDLED
+        .iter()
+        .map(|k| {
+            let label = k.label();
+            let mut c = label.chars();
+            let first = c.next().map(|f| f.to_lowercase().collect::<String>());
+            format!("{}{}", first.unwrap_or_default(), c.as_str())
+        })
+        .collect();
+    format!("chỉ gửi lên cấp trên gói của {}", vn_list(&kinds, "hoặc"))
+}
+
+/// "a, b hoặc c": a Vietnamese list joined by commas and `last` before its last element.
+fn vn_list(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+    }
 }
 
 /// Every report kind.

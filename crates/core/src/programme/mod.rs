@@ -1629,6 +1629,32 @@ impl ReportKind {
         }
     }
 
+    /// The report kinds a unit sends to the level above as a signed bundle: the reports on a
+    /// period whose figures the level above adds to its own (not a report on one record, nor
+    /// the plan, which has no figures).
+    pub const BUNDLED: [ReportKind; 3] = [
+        ReportKind::Annual,
+        ReportKind::FiveYear,
+        ReportKind::MultiYear,
+    ];
+
+    /// Whether a report of this kind is sent up as a signed bundle ([`ReportKind::BUNDLED`]).
+    pub fn bundled(self) -> bool {
+        Self::BUNDLED.contains(&self)
+    }
+
+    /// Tên loại báo cáo, as the reports page and messages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "Báo cáo sơ kết 01 năm",
+            ReportKind::FiveYear => "Báo cáo tổng kết 05 năm",
+            ReportKind::Incident => "Báo cáo đột xuất vụ lộ, mất BMNN",
+            ReportKind::MultiYear => "Báo cáo sơ kết, tổng kết thi hành Luật (nhiều năm)",
+            ReportKind::AnnualPlan => "Kế hoạch công tác bảo vệ BMNN năm",
+            ReportKind::InspectionConclusion => "Kết luận kiểm tra công tác bảo vệ BMNN",
+        }
+    }
+
     /// A report on one record (an incident, an inspection) rather than on a period.
     pub fn of_one_record(self) -> bool {
         matches!(

@@ -16,7 +16,7 @@ use crate::level::Level;
 use crate::model::*;
 use crate::programme::*;
 use crate::registers::{RegisterEntry, RegisterKind};
-use crate::rules::{Regime, ReportSection as TemplateSection, ReportSentence};
+use crate::rules::{InspectionTopic, Regime, ReportSection as TemplateSection, ReportSentence};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
@@ -1487,7 +1487,7 @@ pub fn build(b: BuildInput<'_>) -> Result<ReportModel> {
         names.extend(incident_names(x));
     }
     if let Some(x) = &b.inspection {
-        names.extend(inspection_names(x));
+        names.extend(inspection_names(x, &t.inspection_topics));
         counts.insert(
             "remedies_open",
             x.remedies.iter().filter(|r| r.done_on.is_none()).count() as u64,
@@ -2116,9 +2116,61 @@ pub fn incident_names(x: &Incident) -> BTreeMap<&'static str, String> {
     m
 }
 
+/// The findings of an inspection grouped by the rules' topics (nội dung kiểm tra), one line
+/// each, in the topics' order: "- {topic}: finding; finding." Topics without findings are left
+/// out; findings that no topic takes come last, under the topic without words if there is
+/// one. Empty when there are no findings.
+pub fn findings_by_topic(findings: &[String], topics: &[InspectionTopic]) -> String {
+    let words_of = |s: &str| {
+        let f = crate::text::fold(s);
+        format!(" {} ", crate::text::words(&f).collect::<Vec<_>>().join(" "))
+    };
+    let keys: Vec<Vec<String>> = topics
+        .iter()
+        .map(|t| {
+            (t.words.iter())
+                .map(|w| words_of(w))
+                .filter(|w| !w.trim().is_empty())
+                .collect()
+        })
+        .collect();
+    let rest = keys.iter().position(Vec::is_empty);
+    let mut groups: Vec<Vec<String>> = vec![Vec::new(); topics.len()];
+    let mut unplaced = Vec::new();
+    for f in findings {
+        let text = clean(f).trim_end_matches('.').trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let folded = words_of(&text);
+        match keys
+            .iter()
+            .position(|k| k.iter().any(|w| folded.contains(w.as_str())))
+            .or(rest)
+        {
+            Some(i) => groups[i].push(text),
+            None => unplaced.push(text),
+        }
+    }
+    let mut lines: Vec<String> = topics
+        .iter()
+        .zip(&groups)
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(t, g)| format!("- {}: {}.", clean(&t.name), g.join("; ")))
+        .collect();
+    if !unplaced.is_empty() {
+        lines.push(format!("- {}.", unplaced.join("; ")));
+    }
+    lines.join("\n")
+}
+
 /// The particulars of one inspection its conclusion's sentences name: the inspecting body,
-/// decision, date, the units, the findings and the remedies with their deadlines.
-pub fn inspection_names(x: &Inspection) -> BTreeMap<&'static str, String> {
+/// decision, date, the units, the findings (also grouped by the rules' `topics`) and the
+/// remedies with their deadlines.
+pub fn inspection_names(
+    x: &Inspection,
+    topics: &[InspectionTopic],
+) -> BTreeMap<&'static str, String> {
     let remedy = |r: &Remedy| {
         let unit = clean(&r.unit);
         let mut s = clean(&r.text).trim_end_matches('.').to_string();
@@ -2147,6 +2199,7 @@ pub fn inspection_names(x: &Inspection) -> BTreeMap<&'static str, String> {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
+        ("findings_by_topic", findings_by_topic(&x.findings, topics)),
         (
             "remedies_list",
             x.remedies.iter().map(remedy).collect::<Vec<_>>().join("; "),
@@ -2449,6 +2502,65 @@ pub fn years_between(p: Period) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn findings_are_grouped_by_the_rules_topics_and_empty_topics_left_out() {
+        let topic = |name: &str, words: &[&str]| InspectionTopic {
+            name: name.into(),
+            words: words.iter().map(|w| w.to_string()).collect(),
+        };
+        let topics = [
+            topic("Nội quy", &["nội quy", "cam kết"]),
+            topic("Độ mật", &["độ mật"]),
+            topic("Dấu mật", &["dấu mật"]),
+            topic("Khác", &[]),
+        ];
+        let findings = [
+            "Văn bản không có Phiếu đề xuất ĐỘ MẬT.".to_string(),
+            "Chưa ban hành nội quy".to_string(),
+            "  ".to_string(),
+            "Máy tính nối mạng".to_string(),
+            // Compared without diacritics, "đầu" folds as "dấu" does, but the topic's words
+            // are "dấu mật": no match there; "cam kết" puts it under the first topic.
+            "Người đứng đầu chưa ký cam kết".to_string(),
+        ];
+        assert_eq!(
+            findings_by_topic(&findings, &topics),
+            "- Nội quy: Chưa ban hành nội quy; Người đứng đầu chưa ký cam kết.\n\
+             - Độ mật: Văn bản không có Phiếu đề xuất ĐỘ MẬT.\n\
+             - Khác: Máy tính nối mạng."
+        );
+        // Without a topic taking the rest, the others come last without a name; without
+        // findings, nothing.
+        assert_eq!(
+            findings_by_topic(&findings[3..4], &topics[..2]),
+            "- Máy tính nối mạng."
+        );
+        assert_eq!(findings_by_topic(&[], &topics), "");
+        // Whole words: "sao" is not found inside "saoke".
+        let t = [topic("Sao, chụp", &["sao"])];
+        assert_eq!(
+            findings_by_topic(&["Chuyển saoke".into()], &t),
+            "- Chuyển saoke."
+        );
+        assert_eq!(
+            findings_by_topic(&["Sao tài liệu không đúng thẩm quyền".into()], &t),
+            "- Sao, chụp: Sao tài liệu không đúng thẩm quyền."
+        );
+    }
+
+    #[test]
+    fn every_regime_names_its_inspection_topics_and_one_takes_the_rest() {
+        let rules = crate::rules::RuleSet::embedded();
+        for y in [2019, 2026] {
+            let topics = &rules.report_regime(y).report_template.inspection_topics;
+            assert!(topics.len() > 3, "{y}");
+            assert_eq!(topics.iter().filter(|t| t.words.is_empty()).count(), 1);
+            for t in topics {
+                assert!(!t.name.contains(';'), "{}", t.name);
+            }
+        }
+    }
 
     #[test]
     fn a_citation_contained_in_the_other_is_not_repeated() {

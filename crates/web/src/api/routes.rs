@@ -386,7 +386,7 @@ fn other_routes<S: Store>() -> Vec<Route<S>> {
             .roles(access::REPORTERS)
             .body(cmd_body::<p::DraftBody>(None))
             .ok(200, of::<p::DraftSaved>),
-        route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year)")
+        route(M::GET, "/programme/reports/{kind}/{year}/bundle", p::export_bundle::<S>, "exportReportBundle", "Báo cáo", "Gói báo cáo đã ký (Ed25519) để gửi cấp trên (annual, five-year, multi-year)")
             .roles(access::REPORTERS)
             .ok(200, of::<Envelope>),
         route(M::POST, "/programme/plans/issue", p::issue_plan::<S>, "issuePlan", "Báo cáo", "Ban hành kế hoạch công tác bảo vệ BMNN năm: ghi nhận số, ngày ban hành và tạo hồ sơ kế hoạch với các nhiệm vụ để theo dõi (plan_already_issued nếu năm đó đã có kế hoạch)")

@@ -1568,26 +1568,10 @@ async fn reports_page<S: Store>(
         inspection: inspection_id
             .map(|i| Pid(i).to_string())
             .unwrap_or_default(),
-        kind_opts: vec![
-            Opt::new("annual", "Báo cáo sơ kết 01 năm", kind.code()),
-            Opt::new("five-year", "Báo cáo tổng kết 05 năm", kind.code()),
-            Opt::new("incident", "Báo cáo đột xuất vụ lộ, mất BMNN", kind.code()),
-            Opt::new(
-                "multi-year",
-                "Báo cáo sơ kết, tổng kết thi hành Luật (nhiều năm)",
-                kind.code(),
-            ),
-            Opt::new(
-                "annual-plan",
-                "Kế hoạch công tác bảo vệ BMNN năm",
-                kind.code(),
-            ),
-            Opt::new(
-                "inspection-conclusion",
-                "Kết luận kiểm tra công tác bảo vệ BMNN",
-                kind.code(),
-            ),
-        ],
+        kind_opts: prog::REPORT_KINDS
+            .iter()
+            .map(|k| Opt::new(k.code(), k.label(), kind.code()))
+            .collect(),
         has_model: m.is_some(),
         title: m.as_ref().map(|m| m.title.clone()).unwrap_or_default(),
         opening: m.as_ref().map(|m| m.opening.clone()).unwrap_or_default(),
