@@ -237,10 +237,10 @@ impl<'de, T: Put> Visitor<'de> for Table<'_, '_, '_, '_, T> {
                 batch.clear();
             }
         }
-        if !batch.is_empty() {
-            if let Err(e) = T::put(st, &mut batch) {
-                return Err(st.fail(e));
-            }
+        if !batch.is_empty()
+            && let Err(e) = T::put(st, &mut batch)
+        {
+            return Err(st.fail(e));
         }
         Ok(())
     }

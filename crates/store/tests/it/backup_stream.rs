@@ -350,11 +350,7 @@ fn a_damaged_or_cut_backup_changes_nothing_on_a_streamed_restore() {
                 |p| p.finish().map(|_| ()),
             )
             .expect("restore");
-        assert_imported_as(
-            &fresh.export().expect("export"),
-            &before,
-            &b.name.to_string(),
-        );
+        assert_imported_as(&fresh.export().expect("export"), &before, b.name);
     }
 }
 
