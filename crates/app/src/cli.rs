@@ -213,6 +213,10 @@ pub enum Command {
         /// Programme records for the report benchmark, and a history event per item.
         #[arg(long, default_value_t = 0)]
         records: usize,
+        /// Audit records for the seeded rows (so that a backup of them restores through the
+        /// import's checks).
+        #[arg(long)]
+        audited: bool,
     },
     /// (benchmarks only) times the annual report of YEAR: the figures gathered by SQL
     /// aggregates (the product's path) against the former row-by-row count, RUNS times each.
@@ -1090,22 +1094,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 _ => {
                     // A backup of this installation (sealed with its key): restored whole,
-                    // tokens included, under the same checks as `import` (which needs the
-                    // dataset whole: decoded straight from the stream, checked to its end).
-                    let mut payload = payload;
-                    let d: bmnn_store::Dataset = serde_json::from_reader(std::io::BufReader::new(
-                        &mut payload,
-                    ))
-                    .map_err(|e| match e.io_error_kind() {
-                        Some(_) => {
-                            anyhow!("{}", bmnn_store::backup::read_error(e.into()).message_vi())
-                        }
-                        None => anyhow!("bản sao lưu không hợp lệ: {e}"),
-                    })?;
-                    payload.finish()?;
+                    // tokens included, under the same checks as `import`. PostgreSQL: streamed
+                    // into one transaction, rows checked and inserted a batch at a time, the
+                    // backup's hash checked at its end, before the commit.
                     let rules = load_rules(&data)?;
-                    let report = open_store(&data, &cli.database_url, &key)?.import(
-                        &d,
+                    let report = open_store(&data, &cli.database_url, &key)?.import_from(
+                        payload,
                         &bmnn_store::ImportOptions {
                             rules: &rules,
                             keep_tokens: true,
@@ -1115,6 +1109,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             actor: format!("{SYSTEM_USER_ID}:system"),
                             source: "backup".into(),
                         },
+                        |p| p.finish().map(|_| ()),
                     )?;
                     print_import_report(&report);
                 }
@@ -1231,6 +1226,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             users,
             user,
             records,
+            audited,
         } => {
             let svc = open_service(&data, &cli.database_url, &cli.keys)?;
             let u = svc
@@ -1247,6 +1243,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if records > 0 {
                 svc.store.bench_seed_report(records, u.id)?;
                 println!("Đã tạo {records} hồ sơ công tác bảo vệ BMNN để đo hiệu năng.");
+            }
+            if audited {
+                let n = svc.store.bench_seed_audit()?;
+                println!("Đã ghi {n} bản ghi nhật ký kiểm tra cho dữ liệu đo hiệu năng.");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -164,41 +164,47 @@ pub fn verify<'a>(records: impl IntoIterator<Item = &'a AuditRecord>) -> Result<
     let mut prev: Option<&AuditRecord> = None;
     let mut n = 0u64;
     for r in records {
-        let expected_seq = prev.map_or(1, |p| p.seq + 1);
-        if r.seq != expected_seq {
-            return Err(Broken {
-                seq: r.seq,
-                reason: format!(
-                    "số thứ tự {} không liền mạch (mong đợi {expected_seq})",
-                    r.seq
-                ),
-            });
-        }
-        let expected_prev = prev.map_or(GENESIS, |p| p.hash.as_str());
-        if r.prev_hash != expected_prev {
-            return Err(Broken {
-                seq: r.seq,
-                reason: "prev_hash không khớp bản ghi trước".into(),
-            });
-        }
-        let input = AuditInput {
-            at: r.at.clone(),
-            actor: r.actor.clone(),
-            action: r.action.clone(),
-            object: r.object.clone(),
-            details: r.details.clone(),
-        };
-        let h = hex(&Sha256::digest(canonical(r.seq, &input, &r.prev_hash)));
-        if h != r.hash {
-            return Err(Broken {
-                seq: r.seq,
-                reason: "nội dung bị sửa (hash không khớp)".into(),
-            });
-        }
+        verify_next(prev.map(|p| (p.seq, p.hash.as_str())), r)?;
         prev = Some(r);
         n += 1;
     }
     Ok(n)
+}
+
+/// One step of [`verify`]: `r` follows the record `prev` (its seq and hash), or opens the chain.
+fn verify_next(prev: Option<(i64, &str)>, r: &AuditRecord) -> Result<(), Broken> {
+    let expected_seq = prev.map_or(1, |p| p.0 + 1);
+    if r.seq != expected_seq {
+        return Err(Broken {
+            seq: r.seq,
+            reason: format!(
+                "số thứ tự {} không liền mạch (mong đợi {expected_seq})",
+                r.seq
+            ),
+        });
+    }
+    let expected_prev = prev.map_or(GENESIS, |p| p.1);
+    if r.prev_hash != expected_prev {
+        return Err(Broken {
+            seq: r.seq,
+            reason: "prev_hash không khớp bản ghi trước".into(),
+        });
+    }
+    let input = AuditInput {
+        at: r.at.clone(),
+        actor: r.actor.clone(),
+        action: r.action.clone(),
+        object: r.object.clone(),
+        details: r.details.clone(),
+    };
+    let h = hex(&Sha256::digest(canonical(r.seq, &input, &r.prev_hash)));
+    if h != r.hash {
+        return Err(Broken {
+            seq: r.seq,
+            reason: "nội dung bị sửa (hash không khớp)".into(),
+        });
+    }
+    Ok(())
 }
 
 /// What a keyed verification found.
@@ -241,6 +247,82 @@ pub fn verify_keyed<'a>(
         }
     }
     Ok(Verified { count, legacy })
+}
+
+/// [`verify_keyed`] record by record, in constant memory (a restore streams the log): push the
+/// records in the order [`verify_keyed`] would see them; [`ChainCheck::finish`] gives the same
+/// verdict (the first break of the hash chain, else the first MAC that fails) and the last record
+/// pushed (for [`verify_head`] and [`verify_head_mac`]).
+pub struct ChainCheck<'k> {
+    key: Option<&'k [u8; 32]>,
+    prev: Option<(i64, String)>,
+    count: u64,
+    legacy: u64,
+    keyed: bool,
+    chain: Option<Broken>,
+    mac: Option<Broken>,
+    last: Option<AuditRecord>,
+}
+
+impl<'k> ChainCheck<'k> {
+    pub fn new(key: Option<&'k [u8; 32]>) -> Self {
+        ChainCheck {
+            key,
+            prev: None,
+            count: 0,
+            legacy: 0,
+            keyed: false,
+            chain: None,
+            mac: None,
+            last: None,
+        }
+    }
+
+    pub fn push(&mut self, r: &AuditRecord) {
+        if self.chain.is_none() {
+            match verify_next(self.prev.as_ref().map(|(s, h)| (*s, h.as_str())), r) {
+                Ok(()) => {
+                    self.prev = Some((r.seq, r.hash.clone()));
+                    self.count += 1;
+                }
+                Err(b) => self.chain = Some(b),
+            }
+        }
+        if self.mac.is_none() {
+            match (&r.mac, self.key) {
+                (None, _) if !self.keyed => self.legacy += 1,
+                (None, _) => {
+                    self.mac = Some(Broken {
+                        seq: r.seq,
+                        reason: "bản ghi thiếu mã xác thực sau khi chuỗi đã dùng khóa".into(),
+                    })
+                }
+                (Some(m), Some(k)) => {
+                    self.keyed = true;
+                    if !mac_ok(k, r.seq, &r.hash, m) {
+                        self.mac = Some(Broken {
+                            seq: r.seq,
+                            reason: "mã xác thực không khớp (bản ghi bị sửa hoặc ghi lại)".into(),
+                        });
+                    }
+                }
+                (Some(_), None) => self.keyed = true,
+            }
+        }
+        self.last = Some(r.clone());
+    }
+
+    /// The verdict of [`verify_keyed`] over every record pushed, and the last of them.
+    pub fn finish(self) -> (Result<Verified, Broken>, Option<AuditRecord>) {
+        let verdict = match (self.chain, self.mac) {
+            (Some(b), _) | (None, Some(b)) => Err(b),
+            (None, None) => Ok(Verified {
+                count: self.count,
+                legacy: self.legacy,
+            }),
+        };
+        (verdict, self.last)
+    }
 }
 
 /// Checks the head row's MAC: required once the chain holds a keyed record.
@@ -507,6 +589,35 @@ mod tests {
         let edited = text.replace("\\\"seq\\\":15", "\\\"seq\\\":14");
         assert_ne!(edited, text);
         assert!(open_checkpoint(edited.as_bytes()).is_err());
+    }
+
+    proptest! {
+        /// The streamed check gives `verify_keyed`'s verdict on any edit, deletion, swap, MAC
+        /// removal or key change, on chains with an unkeyed prefix.
+        #[test]
+        fn chain_check_streamed_agrees_with_verify_keyed(
+            legacy in 0usize..4, n in 1usize..12, pick in 0usize..100, how in 0u8..6, keyed in any::<bool>()
+        ) {
+            let mut c = keyed_after(legacy, n);
+            let len = c.len();
+            let i = pick % len;
+            match how {
+                0 => c[i].details.push('x'),
+                1 => { c.remove(i); }
+                2 => { let j = (i + 1) % len; c.swap(i, j); }
+                3 => c[i].mac = None,
+                4 => { if let Some(m) = c[i].mac.as_mut() { m.replace_range(0..1, if m.starts_with('0') { "1" } else { "0" }); } }
+                _ => {}
+            }
+            let key = keyed.then_some(&K);
+            let mut s = ChainCheck::new(key);
+            for r in &c {
+                s.push(r);
+            }
+            let (verdict, last) = s.finish();
+            prop_assert_eq!(verdict, verify_keyed(&c, key));
+            prop_assert_eq!(last.as_ref(), c.last());
+        }
     }
 
     proptest! {

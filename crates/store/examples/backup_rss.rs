@@ -5,8 +5,9 @@
 //! opens the database at URL (a SQLite file is opened with the data key's SQLCipher subkey), then
 //! prints the peak resident memory (VmHWM) of each phase, measured from a reset peak:
 //! the backup written to OUT_DIR, the backup read back whole (every chunk and the hash checked),
-//! and its restore: SQLite into a new file beside it, PostgreSQL the dataset decoded from the
-//! stream (what `bmnn restore` holds before its import's checks).
+//! and its restore: SQLite into a new file beside it; PostgreSQL, with `backup_rss DATA_DIR URL
+//! OUT_DIR RESTORE_URL`, streamed into the empty database at RESTORE_URL as `bmnn restore` does
+//! (every check, the hash at the end, one transaction).
 
 fn hwm_kb() -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
@@ -26,9 +27,13 @@ fn report(phase: &str) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, data, url, out] = &args[..] else {
-        eprintln!("usage: backup_rss DATA_DIR URL OUT_DIR");
-        std::process::exit(2);
+    let (data, url, out, restore_url) = match &args[..] {
+        [_, data, url, out] => (data, url, out, None),
+        [_, data, url, out, r] => (data, url, out, Some(r)),
+        _ => {
+            eprintln!("usage: backup_rss DATA_DIR URL OUT_DIR [RESTORE_URL]");
+            std::process::exit(2);
+        }
     };
     let ring: bmnn_vault::Keyring = serde_json::from_slice(
         &std::fs::read(std::path::Path::new(data).join("keys/keyring.json")).expect("keyring"),
@@ -55,16 +60,34 @@ fn main() {
     r.finish().expect("whole and authentic");
     report("backup read back and checked");
     reset_peak();
-    let mut r =
-        bmnn_store::backup::open_backup_reader(&key, std::fs::File::open(&file).expect("open"))
-            .expect("open backup");
+    let r = bmnn_store::backup::open_backup_reader(&key, std::fs::File::open(&file).expect("open"))
+        .expect("open backup");
     if postgres {
-        let d: bmnn_store::Dataset =
-            serde_json::from_reader(std::io::BufReader::new(&mut r)).expect("dataset");
-        r.finish().expect("whole and authentic");
+        let Some(restore_url) = restore_url else {
+            return;
+        };
+        let fresh = bmnn_store::DbStore::open(restore_url)
+            .expect("open the empty database")
+            .with_audit_key(key.derive("audit"));
+        let rules = bmnn_core::rules::RuleSet::embedded();
+        reset_peak();
+        let rep = fresh
+            .import_from(
+                r,
+                &bmnn_store::ImportOptions {
+                    rules: &rules,
+                    keep_tokens: true,
+                    accept_privileged: true,
+                    at: "2026-12-02T00:00:00.000000".into(),
+                    actor: "0:system".into(),
+                    source: "backup".into(),
+                },
+                |p| p.finish().map(|_| ()),
+            )
+            .expect("restore");
         report(&format!(
-            "restore: dataset decoded ({} items)",
-            d.items.len()
+            "restore: streamed import ({} items, {} records)",
+            rep.items, rep.audit_records
         ));
     } else {
         let dest = out.join("restored.db");

@@ -2,9 +2,11 @@
 //! straight to the tables in large transactions, bypassing the services (and so the audit
 //! chain, which stays valid because nothing is appended to it). Never used by the product.
 
+use crate::dataset::AuditRow;
 use crate::schema::*;
 use crate::tx::{DbTx, item_columns, search_text, to_json};
 use crate::{db_err, dispatch};
+use bmnn_core::audit::{self, AuditInput};
 use bmnn_core::error::Result;
 use bmnn_core::level::Level;
 use bmnn_core::model::*;
@@ -516,5 +518,155 @@ impl crate::DbStore {
             }
         }
         Ok(())
+    }
+}
+
+/// When and by whom the benchmark's audit records are written.
+const BENCH_AT: &str = "2026-12-02T00:00:00.000000";
+const BENCH_ACTOR: &str = "0:bench-seed";
+
+impl DbTx<'_> {
+    /// Appends one record per input to the audit chain (each sealed after the one before, with
+    /// the store's audit key), in multi-row INSERTs, and moves the head to the last one.
+    fn bench_audit(&mut self, inputs: Vec<AuditInput>) -> Result<()> {
+        use bmnn_core::ports::Tx;
+        let key = self.audit_key;
+        let mut last = self.audit_tail(1)?.pop();
+        let mut rows = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let r = audit::seal_keyed(last.as_ref(), input, key.as_ref());
+            rows.push(AuditRow {
+                seq: r.seq,
+                at: r.at.clone(),
+                actor: r.actor.clone(),
+                action: r.action.clone(),
+                object: r.object.clone(),
+                details: r.details.clone(),
+                prev_hash: r.prev_hash.clone(),
+                hash: r.hash.clone(),
+                mac: r.mac.clone(),
+            });
+            last = Some(r);
+        }
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            dispatch!(&mut self.conn, c => diesel::insert_into(audit_log::table).values(chunk).execute(c).map_err(db_err)?);
+        }
+        if let Some(r) = last {
+            let mac = key.as_ref().map(|k| audit::mac(k, r.seq, &r.hash));
+            dispatch!(&mut self.conn, c => diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
+                .set((audit_head::seq.eq(r.seq), audit_head::hash.eq(&r.hash), audit_head::mac.eq(&mac)))
+                .execute(c)
+                .map_err(db_err)?);
+        }
+        Ok(())
+    }
+}
+
+fn bench_record_of(action: &str, object: String) -> AuditInput {
+    AuditInput {
+        at: BENCH_AT.into(),
+        actor: BENCH_ACTOR.into(),
+        action: action.into(),
+        object,
+        details: "bench-seed".into(),
+    }
+}
+
+impl crate::DbStore {
+    /// Benchmark data only (`bmnn bench-seed --audited`): audit records for the rows the seed
+    /// writes without them, so that a backup of the seeded database passes the import's check
+    /// that the log covers the data and restores: the creation of every account that has none,
+    /// one record for every item (its declassification for a declassified one) and every
+    /// register entry (run once: a second run adds as many again). Appended to the chain (which
+    /// still verifies), 20,000 rows per transaction. Returns the number of records written.
+    pub fn bench_seed_audit(&self) -> Result<u64> {
+        let mut written = 0u64;
+        let users = self.with_db(true, |tx| {
+            let (ids, made) = dispatch!(&mut tx.conn, c => {
+                let ids: Vec<Id> = users::table.order(users::id).select(users::id).load(c).map_err(db_err)?;
+                let made: Vec<String> = audit_log::table
+                    .filter(audit_log::action.eq_any(["user.create", "bootstrap"]))
+                    .select(audit_log::object)
+                    .load(c)
+                    .map_err(db_err)?;
+                (ids, made)
+            });
+            let made: std::collections::HashSet<String> = made.into_iter().collect();
+            let inputs: Vec<AuditInput> = ids
+                .into_iter()
+                .map(|id| format!("user:{id}"))
+                .filter(|o| !made.contains(o))
+                .map(|o| bench_record_of("user.create", o))
+                .collect();
+            let n = inputs.len() as u64;
+            tx.bench_audit(inputs)?;
+            Ok(n)
+        })?;
+        written += users;
+        let batch = 20_000i64;
+        let mut last = 0;
+        loop {
+            let n = self.with_db(true, |tx| {
+                let rows: Vec<(Id, String)> = dispatch!(&mut tx.conn, c => items::table
+                    .filter(items::id.gt(last))
+                    .order(items::id)
+                    .limit(batch)
+                    .select((items::id, items::status))
+                    .load(c)
+                    .map_err(db_err)?);
+                let Some((end, _)) = rows.last() else {
+                    return Ok(0);
+                };
+                last = *end;
+                let n = rows.len();
+                tx.bench_audit(
+                    rows.into_iter()
+                        .map(|(id, status)| {
+                            let action = if status == "declassified" {
+                                "item.declassify"
+                            } else {
+                                "item.classify"
+                            };
+                            bench_record_of(action, format!("item:{id}"))
+                        })
+                        .collect(),
+                )?;
+                Ok(n)
+            })?;
+            written += n as u64;
+            if n == 0 {
+                break;
+            }
+        }
+        let mut last = 0;
+        loop {
+            let n = self.with_db(true, |tx| {
+                let rows: Vec<(Id, String, i32, i64)> = dispatch!(&mut tx.conn, c => register_entries::table
+                    .filter(register_entries::id.gt(last))
+                    .order(register_entries::id)
+                    .limit(batch)
+                    .select((register_entries::id, register_entries::kind, register_entries::year, register_entries::number))
+                    .load(c)
+                    .map_err(db_err)?);
+                let Some((end, ..)) = rows.last() else {
+                    return Ok(0);
+                };
+                last = *end;
+                let n = rows.len();
+                tx.bench_audit(
+                    rows.into_iter()
+                        .map(|(_, kind, year, number)| {
+                            bench_record_of("register", format!("register:{kind}:{year}:{number}"))
+                        })
+                        .collect(),
+                )?;
+                Ok(n)
+            })?;
+            written += n as u64;
+            if n == 0 {
+                break;
+            }
+        }
+        Ok(written)
     }
 }

@@ -197,23 +197,8 @@ impl DbTx<'_> {
         // Accounts with privileges come in only when the operator says so, having seen them.
         let planned = report_of(d, o.keep_tokens)?;
         if !planned.privileged.is_empty() && !o.accept_privileged {
-            let list = planned
-                .privileged
-                .iter()
-                .map(|(u, n, what)| format!("{u} ({n}): {}", what.join(", ")))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(CoreError::refused(
-                "import_privileged_accounts",
-                format!(
-                    "Không nhập bộ dữ liệu: tệp mang vào {} tài khoản có đặc quyền — {list}. \
-                     Chỉ nhập khi đã đối chiếu danh sách này với danh sách của cơ quan và chấp \
-                     nhận rõ ràng. Không có dữ liệu nào được ghi.",
-                    planned.privileged.len()
-                ),
-            ));
+            return Err(privileged_refusal(&planned.privileged));
         }
-        let pg = matches!(self.conn, Conn::Pg(_));
         // The search column is an index of the record's words: re-derived, never taken.
         let mut items_rows = d.items.clone();
         for r in &mut items_rows {
@@ -256,6 +241,19 @@ impl DbTx<'_> {
             put!(item_texts, d.item_texts);
             put!(privilege_changes, d.privilege_changes);
         });
+        let report = report_of(d, o.keep_tokens)?;
+        self.import_tail(&report, o)?;
+        Ok(report)
+    }
+
+    /// The end of every import, once the rows are in: identity columns continued after the
+    /// imported ids (PostgreSQL), level copies and pickers re-derived, the import's audit record.
+    pub(crate) fn import_tail(
+        &mut self,
+        report: &ImportReport,
+        o: &ImportOptions<'_>,
+    ) -> Result<()> {
+        let pg = matches!(self.conn, Conn::Pg(_));
         if pg {
             // Identity columns continue after the imported ids.
             let mut sql = String::new();
@@ -284,7 +282,6 @@ impl DbTx<'_> {
         // from the item: re-derived here, whatever the file says; so are the pickers' columns.
         self.resync_level_copies()?;
         self.fill_picks()?;
-        let report = report_of(d, o.keep_tokens)?;
         self.audit(AuditInput {
             at: o.at.clone(),
             actor: o.actor.clone(),
@@ -301,8 +298,26 @@ impl DbTx<'_> {
                 report.tokens_dropped
             ),
         })?;
-        Ok(report)
+        Ok(())
     }
+}
+
+/// The refusal of an import that brings privileged accounts in unaccepted (with their list).
+pub(crate) fn privileged_refusal(privileged: &[(String, String, Vec<&'static str>)]) -> CoreError {
+    let list = privileged
+        .iter()
+        .map(|(u, n, what)| format!("{u} ({n}): {}", what.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    CoreError::refused(
+        "import_privileged_accounts",
+        format!(
+            "Không nhập bộ dữ liệu: tệp mang vào {} tài khoản có đặc quyền — {list}. \
+             Chỉ nhập khi đã đối chiếu danh sách này với danh sách của cơ quan và chấp \
+             nhận rõ ràng. Không có dữ liệu nào được ghi.",
+            privileged.len()
+        ),
+    )
 }
 
 /// How an import is made: the rules its records are checked against, whether API tokens come
@@ -338,7 +353,7 @@ pub struct ImportReport {
     pub tokens_dropped: usize,
 }
 
-fn report_of(d: &Dataset, keep_tokens: bool) -> Result<ImportReport> {
+pub(crate) fn report_of(d: &Dataset, keep_tokens: bool) -> Result<ImportReport> {
     let positions: Vec<Position> = d
         .positions
         .iter()
@@ -442,36 +457,111 @@ pub fn check_dataset(d: &Dataset, rules: &RuleSet, audit_key: Option<&[u8; 32]>)
 }
 
 fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
-    for (n, r) in d.units.iter().enumerate() {
-        decode::<Unit>("units", n, &r.data)?;
+    fn all<T: Row>(rows: &[T], rules: &RuleSet) -> Result<()> {
+        rows.iter()
+            .enumerate()
+            .try_for_each(|(n, r)| r.check(n, rules))
     }
-    let mut positions = Vec::new();
-    for (n, r) in d.positions.iter().enumerate() {
-        positions.push(decode::<Position>("positions", n, &r.data)?);
+    all(&d.units, rules)?;
+    all(&d.positions, rules)?;
+    all(&d.users, rules)?;
+    all(&d.delegations, rules)?;
+    all(&d.catalogues, rules)?;
+    all(&d.catalogue_items, rules)?;
+    all(&d.items, rules)?;
+    all(&d.item_events, rules)?;
+    all(&d.requests, rules)?;
+    all(&d.register_entries, rules)?;
+    all(&d.notices, rules)?;
+    all(&d.attachments, rules)?;
+    all(&d.privilege_changes, rules)?;
+    all(&d.programme_records, rules)
+}
+
+/// A row of an exported table: its table's name and the checks of one row against its own
+/// record (the `n`th of its table, counted from 0, for the message), as [`check_dataset`]
+/// makes them, so a streamed import checks each row as it arrives.
+pub(crate) trait Row: Sized {
+    const TABLE: &'static str;
+    fn check(&self, _n: usize, _rules: &RuleSet) -> Result<()> {
+        Ok(())
     }
-    for (n, r) in d.users.iter().enumerate() {
-        let u: User = decode("users", n, &r.data)?;
-        if u.username != r.username {
+}
+
+impl Row for SettingRow {
+    const TABLE: &'static str = "settings";
+}
+impl Row for AuditRow {
+    const TABLE: &'static str = "audit_log";
+}
+impl Row for HeadRow {
+    const TABLE: &'static str = "audit_head";
+}
+impl Row for TokenRow {
+    const TABLE: &'static str = "api_tokens";
+}
+impl Row for ItemTextRow {
+    const TABLE: &'static str = "item_texts";
+}
+
+impl Row for UnitRow {
+    const TABLE: &'static str = "units";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        decode::<Unit>(Self::TABLE, n, &self.data).map(|_| ())
+    }
+}
+
+impl Row for PositionRow {
+    const TABLE: &'static str = "positions";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        decode::<Position>(Self::TABLE, n, &self.data).map(|_| ())
+    }
+}
+
+impl Row for UserRow {
+    const TABLE: &'static str = "users";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let u: User = decode("users", n, &self.data)?;
+        if u.username != self.username {
             return Err(mismatch("users", n, "tên đăng nhập"));
         }
-        import_check::check_user(&u).map_err(|e| invalid_row("users", n, e))?;
+        import_check::check_user(&u).map_err(|e| invalid_row("users", n, e))
     }
-    for (n, r) in d.delegations.iter().enumerate() {
-        let x: Delegation = decode("delegations", n, &r.data)?;
-        if x.grantee_id != r.grantee_id {
+}
+
+impl Row for DelegationRow {
+    const TABLE: &'static str = "delegations";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: Delegation = decode("delegations", n, &self.data)?;
+        if x.grantee_id != self.grantee_id {
             return Err(mismatch("delegations", n, "người được ủy quyền"));
         }
+        Ok(())
     }
-    for (n, r) in d.catalogues.iter().enumerate() {
-        decode::<Catalogue>("catalogues", n, &r.data)?;
+}
+
+impl Row for CatalogueRow {
+    const TABLE: &'static str = "catalogues";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        decode::<Catalogue>(Self::TABLE, n, &self.data).map(|_| ())
     }
-    for (n, r) in d.catalogue_items.iter().enumerate() {
-        let x: CatalogueItem = decode("catalogue_items", n, &r.data)?;
-        if x.catalogue_id != r.catalogue_id {
+}
+
+impl Row for CatalogueItemRow {
+    const TABLE: &'static str = "catalogue_items";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: CatalogueItem = decode("catalogue_items", n, &self.data)?;
+        if x.catalogue_id != self.catalogue_id {
             return Err(mismatch("catalogue_items", n, "danh mục"));
         }
+        Ok(())
     }
-    for (n, r) in d.items.iter().enumerate() {
+}
+
+impl Row for ItemRow {
+    const TABLE: &'static str = "items";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let r = self;
         let i: SecretItem = decode("items", n, &r.data)?;
         let origin = match i.origin {
             Origin::Internal => "internal",
@@ -501,15 +591,25 @@ fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
         if let Some((_, what)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(mismatch("items", n, what));
         }
-        import_check::check_item(&i).map_err(|e| invalid_row("items", n, e))?;
+        import_check::check_item(&i).map_err(|e| invalid_row("items", n, e))
     }
-    for (n, r) in d.item_events.iter().enumerate() {
-        let x: ItemEvent = decode("item_events", n, &r.data)?;
-        if x.item_id != r.item_id {
+}
+
+impl Row for EventRow {
+    const TABLE: &'static str = "item_events";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: ItemEvent = decode("item_events", n, &self.data)?;
+        if x.item_id != self.item_id {
             return Err(mismatch("item_events", n, "tài liệu"));
         }
+        Ok(())
     }
-    for (n, r) in d.requests.iter().enumerate() {
+}
+
+impl Row for RequestRow {
+    const TABLE: &'static str = "requests";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let r = self;
         let x: Request = decode("requests", n, &r.data)?;
         let ids = format!(
             ",{},",
@@ -525,8 +625,14 @@ fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
         if r.requester_id != x.requester_id || r.item_ids != ids {
             return Err(mismatch("requests", n, "người đề nghị hoặc tài liệu"));
         }
+        Ok(())
     }
-    for (n, r) in d.register_entries.iter().enumerate() {
+}
+
+impl Row for EntryRow {
+    const TABLE: &'static str = "register_entries";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let r = self;
         let e: RegisterEntry = decode("register_entries", n, &r.data)?;
         if r.kind != e.kind.code() || r.year != e.year || e.date.year() != e.year {
             return Err(mismatch("register_entries", n, "sổ hoặc năm"));
@@ -542,31 +648,51 @@ fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
                 "tài liệu, người nhận hoặc việc ký nhận",
             ));
         }
+        Ok(())
     }
-    for (n, r) in d.notices.iter().enumerate() {
-        let x: Notice = decode("notices", n, &r.data)?;
-        if x.item_id != r.item_id || r.open != x.done_on.is_none() {
+}
+
+impl Row for NoticeRow {
+    const TABLE: &'static str = "notices";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: Notice = decode("notices", n, &self.data)?;
+        if x.item_id != self.item_id || self.open != x.done_on.is_none() {
             return Err(mismatch("notices", n, "tài liệu hoặc trạng thái"));
         }
+        Ok(())
     }
-    for (n, r) in d.attachments.iter().enumerate() {
-        let x: AttachmentMeta = decode("attachments", n, &r.meta)?;
-        if x.item_id != r.item_id {
+}
+
+impl Row for AttachmentRow {
+    const TABLE: &'static str = "attachments";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: AttachmentMeta = decode("attachments", n, &self.meta)?;
+        if x.item_id != self.item_id {
             return Err(mismatch("attachments", n, "tài liệu"));
         }
+        Ok(())
     }
-    for (n, r) in d.privilege_changes.iter().enumerate() {
-        let x: PrivilegeChange = decode("privilege_changes", n, &r.data)?;
-        if x.user_id != r.user_id || r.pending != (x.status == PrivilegeStatus::Pending) {
+}
+
+impl Row for PrivilegeRow {
+    const TABLE: &'static str = "privilege_changes";
+    fn check(&self, n: usize, _: &RuleSet) -> Result<()> {
+        let x: PrivilegeChange = decode("privilege_changes", n, &self.data)?;
+        if x.user_id != self.user_id || self.pending != (x.status == PrivilegeStatus::Pending) {
             return Err(mismatch(
                 "privilege_changes",
                 n,
                 "tài khoản hoặc trạng thái",
             ));
         }
+        Ok(())
     }
-    for (n, r) in d.programme_records.iter().enumerate() {
-        let t = "programme_records";
+}
+
+impl Row for RecordRow {
+    const TABLE: &'static str = "programme_records";
+    fn check(&self, n: usize, rules: &RuleSet) -> Result<()> {
+        let (r, t) = (self, Self::TABLE);
         let date = bmnn_core::dates::parse_date(&r.date).ok_or_else(|| mismatch(t, n, "ngày"))?;
         let data: serde_json::Value = decode(t, n, &r.data)?;
         let rec = ProgrammeRecord {
@@ -576,9 +702,8 @@ fn check_columns(d: &Dataset, rules: &RuleSet) -> Result<()> {
             unit_id: r.unit_id,
             data,
         };
-        import_check::check_record(rules, &rec).map_err(|e| invalid_row(t, n, e))?;
+        import_check::check_record(rules, &rec).map_err(|e| invalid_row(t, n, e))
     }
-    Ok(())
 }
 
 /// The file's audit chain: every hash, every MAC (under this installation's audit key, so a
@@ -613,20 +738,21 @@ fn check_chain(d: &Dataset, key: Option<&[u8; 32]>) -> Result<()> {
             )
             .err()
         });
-    match broken {
-        None => Ok(()),
-        Some(b) => Err(CoreError::refused(
-            "import_chain_broken",
-            format!(
-                "Không nhập bộ dữ liệu: chuỗi nhật ký kiểm tra trong tệp bị phá vỡ tại bản ghi số \
-                 {}: {}. Không có dữ liệu nào được ghi.",
-                b.seq, b.reason
-            ),
-        )),
-    }
+    broken.map_or(Ok(()), |b| Err(chain_broken(b)))
 }
 
-fn log_incomplete(what: &str) -> CoreError {
+pub(crate) fn chain_broken(b: audit::Broken) -> CoreError {
+    CoreError::refused(
+        "import_chain_broken",
+        format!(
+            "Không nhập bộ dữ liệu: chuỗi nhật ký kiểm tra trong tệp bị phá vỡ tại bản ghi số \
+             {}: {}. Không có dữ liệu nào được ghi.",
+            b.seq, b.reason
+        ),
+    )
+}
+
+pub(crate) fn log_incomplete(what: &str) -> CoreError {
     CoreError::refused(
         "import_log_incomplete",
         format!(

@@ -31,6 +31,7 @@ mod bench;
 mod blobs;
 mod cipher;
 mod dataset;
+mod import_stream;
 mod report;
 pub mod schema;
 mod tx;
@@ -661,8 +662,43 @@ impl DbStore {
     /// Loads an export into an empty database as a controlled restore ([`check_dataset`] first,
     /// then the rows, the level copies re-derived, API tokens only with `keep_tokens`, and an
     /// audit record of the import); refuses with the first error and writes nothing then.
+    /// On PostgreSQL it is [`DbStore::import_from`] of the dataset's JSON.
     pub fn import(&self, d: &Dataset, o: &ImportOptions<'_>) -> Result<ImportReport> {
-        self.with_db(true, |tx| tx.import(d, o))
+        match &self.pools {
+            Pools::Sqlite(_) => self.with_db(true, |tx| tx.import(d, o)),
+            Pools::Pg(_) => {
+                let json = serde_json::to_vec(d).map_err(|e| CoreError::Storage(e.to_string()))?;
+                self.import_from(&json[..], o, |_| Ok(()))
+            }
+        }
+    }
+
+    /// [`DbStore::import`] of an export read from `r` (a sealed backup's payload, a file).
+    /// PostgreSQL: streamed, in one transaction (rows checked and inserted a batch at a time,
+    /// the checks across tables in SQL before the commit; see `import_stream`), so memory stays
+    /// at one batch whatever the dataset's size. SQLite: the dataset decoded whole, then
+    /// [`DbStore::import`]. `after` gets the reader back once the JSON ended and may still
+    /// refuse (a backup's hash), before anything is committed.
+    pub fn import_from<R: std::io::Read>(
+        &self,
+        r: R,
+        o: &ImportOptions<'_>,
+        after: impl FnOnce(R) -> Result<()>,
+    ) -> Result<ImportReport> {
+        match &self.pools {
+            Pools::Pg(_) => self.with_db(true, |tx| tx.import_from(r, o, after)),
+            Pools::Sqlite(_) => {
+                let mut r = r;
+                let d: Dataset = serde_json::from_reader(std::io::BufReader::new(&mut r)).map_err(
+                    |e| match e.io_error_kind() {
+                        Some(_) => backup::read_error(e.into()),
+                        None => CoreError::invalid("format", format!("tệp không hợp lệ: {e}")),
+                    },
+                )?;
+                after(r)?;
+                self.with_db(true, |tx| tx.import(&d, o))
+            }
+        }
     }
 
     /// `VACUUM INTO` copy of a SQLite database (consistent while the server runs).
