@@ -69,6 +69,9 @@ pub trait Tx {
     fn insert_item(&mut self, item: &SecretItem) -> Result<Id>;
     fn update_item(&mut self, item: &SecretItem) -> Result<()>;
     fn get_item(&mut self, scope: &ReadScope, id: Id) -> Result<Option<SecretItem>>;
+    /// Which of `ids` `scope` may see now (the filter of [`Tx::get_item`], in one query and
+    /// without reading the items): a page of register rows asks about its 200 items at once.
+    fn visible_item_ids(&mut self, scope: &ReadScope, ids: &[Id]) -> Result<Vec<Id>>;
     fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>>;
 
     // History.

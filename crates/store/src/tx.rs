@@ -928,6 +928,22 @@ impl Tx for DbTx<'_> {
         r.map(|(i, d)| load(i, &d)).transpose()
     }
 
+    fn visible_item_ids(&mut self, scope: &ReadScope, ids: &[Id]) -> Result<Vec<Id>> {
+        let q = ItemQuery::default();
+        let pg = matches!(self.conn, Conn::Pg(_));
+        let mut out = Vec::with_capacity(ids.len());
+        // Bounded IN lists (SQLite's bind limit).
+        for chunk in ids.chunks(500) {
+            let seen = dispatch!(&mut self.conn, c => items_query!(scope, &q, pg)
+                .filter(items::id.eq_any(chunk))
+                .select(items::id)
+                .load::<Id>(c)
+                .map_err(db_err)?);
+            out.extend(seen);
+        }
+        Ok(out)
+    }
+
     fn list_items(&mut self, scope: &ReadScope, q: &ItemQuery) -> Result<Page<SecretItem>> {
         let limit = if q.limit <= 0 { 50 } else { q.limit };
         let offset = q.offset.max(0);

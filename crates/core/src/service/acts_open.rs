@@ -125,8 +125,10 @@ pub(crate) fn check_acknowledge(a: &mut Act0<'_>, e: &RegisterEntry, on_paper: b
             ));
         }
     }
-    if let Some(i) = e.item_id {
-        a.item(i)?;
+    if let Some(i) = e.item_id
+        && !a.sees_item(i)?
+    {
+        return Err(CoreError::NotFound("tài liệu, vật chứa BMNN"));
     }
     Ok(())
 }
@@ -147,7 +149,9 @@ pub(crate) fn check_cancel_entry(a: &mut Act0<'_>, e: &RegisterEntry) -> Result<
     a.require_role(access::CLERK, "Hủy bỏ mục sổ")?;
     if let Some(item_id) = e.item_id {
         // Scoped by the item's current level, like every act on it.
-        a.item(item_id).map_err(|_| CoreError::NotFound("mục sổ"))?;
+        if !a.sees_item(item_id)? {
+            return Err(CoreError::NotFound("mục sổ"));
+        }
     }
     if e.cancelled.is_some() {
         return Err(CoreError::Conflict("Mục sổ này đã được hủy bỏ.".into()));
@@ -675,6 +679,8 @@ impl<S: Store> Service<S> {
     /// The acts open to the caller on each of `entries` (same order), e.g. a register page.
     pub fn entry_acts(&self, ctx: &Ctx, entries: &[RegisterEntry]) -> Result<Vec<Vec<ActKind>>> {
         self.read(ctx, |a| {
+            let items: Vec<Id> = entries.iter().filter_map(|e| e.item_id).collect();
+            a.prefetch_seen(&items)?;
             entries.iter().map(|e| a.acts_open_entry(e)).collect()
         })
     }

@@ -91,6 +91,7 @@ impl<S: Store> Service<S> {
                 actor,
                 ctx: *ctx,
                 rules: &self.rules,
+                seen: None,
             };
             f(&mut a)
         })
@@ -108,6 +109,7 @@ impl<S: Store> Service<S> {
                 actor,
                 ctx: *ctx,
                 rules: &self.rules,
+                seen: None,
             };
             f(&mut a)
         })
@@ -149,6 +151,9 @@ pub(crate) struct Act0<'a> {
     pub actor: User,
     pub ctx: Ctx,
     pub rules: &'a RuleSet,
+    /// Within a read only: whether the actor sees each of a page's items, asked in one query
+    /// ([`Act0::prefetch_seen`]) instead of one read per row.
+    pub seen: Option<std::collections::HashMap<Id, bool>>,
 }
 
 impl<'a> Act0<'a> {
@@ -233,6 +238,27 @@ impl<'a> Act0<'a> {
             }
         }
         Ok(kept)
+    }
+
+    /// Whether the actor sees item `id` now (its current level, through his scope): from the
+    /// answers of [`Self::prefetch_seen`] when the item was among them, else one read.
+    pub fn sees_item(&mut self, id: Id) -> Result<bool> {
+        if let Some(v) = self.seen.as_ref().and_then(|s| s.get(&id)) {
+            return Ok(*v);
+        }
+        let scope = self.scope();
+        Ok(self.tx.get_item(&scope, id)?.is_some())
+    }
+
+    /// Asks once which of `ids` the actor sees, for the [`Self::sees_item`] calls that follow
+    /// in the same read transaction (a register page's rows). Never in a write: an act
+    /// changes what is visible.
+    pub fn prefetch_seen(&mut self, ids: &[Id]) -> Result<()> {
+        let scope = self.scope();
+        let visible: std::collections::HashSet<Id> =
+            self.tx.visible_item_ids(&scope, ids)?.into_iter().collect();
+        self.seen = Some(ids.iter().map(|i| (*i, visible.contains(i))).collect());
+        Ok(())
     }
 
     pub fn request(&mut self, id: Id) -> Result<Request> {

@@ -19,7 +19,9 @@
 //! every other protected one only blocked), the four registers (JSON rows and the rows printed
 //! and exported to DOCX, i.e. `register_book` over the whole book and `render_row`), requests,
 //! notices, pending acknowledgements, the due list (and so the dashboard's counters: exactly
-//! the lines the system sees about what the reader sees), the inbox (every line about what the
+//! the lines the system sees about what the reader sees), the acts a register page offers on
+//! its rows (`entry_acts`, the items' visibility asked at once, equal to asking row by row and
+//! never offered on an entry whose item the reader does not see), the inbox (every line about what the
 //! reader sees; the header's count its waiting lines), the audit viewer and its filtered search
 //! (no record shown in full names an item, request, entry, notice or attachment the viewer may
 //! not see; only auditors open it) and the annual report (only leaders and security officers produce it;
@@ -588,6 +590,27 @@ fn check_reader(
                             "Tuyệt mật summary in row"
                         );
                     }
+                }
+            }
+            // The acts a register page offers on its rows (the items' visibility asked in one
+            // query, `Act0::prefetch_seen`): the same as asked entry by entry, and offered only
+            // on entries whose item the reader sees now.
+            let acts = o.svc.entry_acts(&c, &book.entries).expect("entry acts");
+            prop_assert_eq!(acts.len(), book.entries.len());
+            for (e, acts) in book.entries.iter().zip(&acts) {
+                let one = o.svc.entry_acts_by_id(&c, e.id).expect("entry acts by id");
+                prop_assert_eq!(acts, &one, "acts on entry {} for {}", e.id, who);
+                let sees = e.item_id.is_none_or(|i| t.sees_item(&u, i));
+                let cancel = acts.contains(&bmnn_core::acts::ActKind::CancelEntry);
+                prop_assert_eq!(
+                    cancel,
+                    u.has(Role::Clerk) && e.cancelled.is_none() && sees,
+                    "cancel offered on entry {} to {}",
+                    e.id,
+                    who
+                );
+                if acts.contains(&bmnn_core::acts::ActKind::Acknowledge) {
+                    prop_assert!(sees, "acknowledge offered on entry {} to {}", e.id, who);
                 }
             }
         }
