@@ -8,8 +8,9 @@
 //!
 //! Protocol (framed, many files per worker): the parent writes one JSON header line
 //! ([`ChildRequest`]) followed by the raw file bytes to the worker's stdin, for each file; the
-//! worker writes frames on stdout, each an 8-byte big-endian length and one JSON
-//! [`ChildResponse`]: first `ready` (its [`SandboxReport`]), then one answer per request. The
+//! worker writes frames on stdout, each an 8-byte big-endian length and one [`ChildResponse`]
+//! (an extraction result in the compact binary form of [`encode_extracted`], anything else as
+//! JSON): first `ready` (its [`SandboxReport`]), then one answer per request. The
 //! product runs the worker as `bmnn extract-child` (the main binary calls [`child_main`]); tests
 //! use the `bmnn-scan-child` bin target of this crate.
 //!
@@ -218,10 +219,15 @@ pub fn worker_main_with(handler: Handler) -> i32 {
     }
 }
 
-/// One frame: 8-byte big-endian length, then the JSON.
+/// One frame: 8-byte big-endian length, then the answer: an extraction result in the compact
+/// binary form of [`encode_extracted`], anything else as JSON.
 fn answer(resp: &ChildResponse) -> i32 {
-    let Ok(json) = serde_json::to_vec(resp) else {
-        return 2;
+    let json = match resp {
+        ChildResponse::Ok(x) => encode_extracted(x),
+        _ => match serde_json::to_vec(resp) {
+            Ok(j) => j,
+            Err(_) => return 2,
+        },
     };
     let out = std::io::stdout();
     let mut out = out.lock();
@@ -232,6 +238,163 @@ fn answer(resp: &ChildResponse) -> i32 {
         return 2;
     }
     0
+}
+
+/// First byte of an extraction result in binary form (a JSON answer starts with `{` or `"`).
+const BINARY_OK: u8 = b'B';
+/// A unit whose source is the previous unit's (sources repeat: `word/document.xml`).
+const SAME_SOURCE: u32 = u32::MAX;
+
+/// The worker's answer with its text (the bulk of the traffic) in a compact binary form instead
+/// of JSON: `B`, the format, the units (part, page, index, group, style bits, text, source —
+/// or [`SAME_SOURCE`]), then the notes as JSON (rare and small). Integers little-endian, strings
+/// as a `u32` length and UTF-8 bytes.
+pub fn encode_extracted(x: &Extracted) -> Vec<u8> {
+    let text: usize = x.units.iter().map(|u| u.text.len() + 24).sum();
+    let mut out = Vec::with_capacity(text + x.format.len() + 64);
+    out.push(BINARY_OK);
+    let put_str = |out: &mut Vec<u8>, s: &str| {
+        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    };
+    put_str(&mut out, &x.format);
+    out.extend_from_slice(&(x.units.len() as u32).to_le_bytes());
+    let mut prev: Option<&str> = None;
+    for u in &x.units {
+        out.push(part_code(u.part));
+        out.extend_from_slice(&u.page.map_or(0, |p| p as u64 + 1).to_le_bytes());
+        out.extend_from_slice(&u.index.to_le_bytes());
+        out.extend_from_slice(&u.group.to_le_bytes());
+        out.extend_from_slice(&style_bits(&u.style).to_le_bytes());
+        put_str(&mut out, &u.text);
+        if prev == Some(u.source.as_str()) {
+            out.extend_from_slice(&SAME_SOURCE.to_le_bytes());
+        } else {
+            put_str(&mut out, &u.source);
+            prev = Some(&u.source);
+        }
+    }
+    let notes = serde_json::to_vec(&x.notes).unwrap_or_else(|_| b"[]".to_vec());
+    out.extend_from_slice(&notes);
+    out
+}
+
+/// Reads a worker's answer: binary ([`encode_extracted`]) or JSON. `None` on anything malformed
+/// (the worker is then treated as broken); never panics on hostile bytes.
+pub fn decode_answer(m: &[u8]) -> Option<ChildResponse> {
+    if m.first() == Some(&BINARY_OK) {
+        decode_extracted(&m[1..]).map(ChildResponse::Ok)
+    } else {
+        serde_json::from_slice(m).ok()
+    }
+}
+
+fn decode_extracted(b: &[u8]) -> Option<Extracted> {
+    use crate::model::TextUnit;
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let s = b.get(at..at.checked_add(n)?)?;
+        at += n;
+        Some(s)
+    };
+    fn u32_of(s: &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(s.try_into().ok()?))
+    }
+    let len = u32_of(take(4)?)? as usize;
+    let format = std::str::from_utf8(take(len)?).ok()?.to_owned();
+    let n = u32_of(take(4)?)? as usize;
+    // Each unit takes at least 27 bytes (23 of fields, 4 of source): a count larger than the answer allows is a lie.
+    let mut units: Vec<TextUnit> = Vec::with_capacity(n.min(b.len() / 27));
+    for _ in 0..n {
+        let part = part_of(take(1)?[0])?;
+        let page = u64::from_le_bytes(take(8)?.try_into().ok()?);
+        let page = match page {
+            0 => None,
+            p => Some(u32::try_from(p - 1).ok()?),
+        };
+        let index = u32_of(take(4)?)?;
+        let group = u32_of(take(4)?)?;
+        let style = style_of(u16::from_le_bytes(take(2)?.try_into().ok()?))?;
+        let len = u32_of(take(4)?)? as usize;
+        let text = std::str::from_utf8(take(len)?).ok()?.to_owned();
+        let len = u32_of(take(4)?)?;
+        let source = if len == SAME_SOURCE {
+            units.last()?.source.clone()
+        } else {
+            std::str::from_utf8(take(len as usize)?).ok()?.to_owned()
+        };
+        units.push(TextUnit {
+            part,
+            page,
+            index,
+            group,
+            text,
+            style,
+            source,
+        });
+    }
+    let notes = serde_json::from_slice(b.get(at..)?).ok()?;
+    Some(Extracted {
+        format,
+        units,
+        notes,
+    })
+}
+
+fn part_code(p: crate::model::Part) -> u8 {
+    use crate::model::Part as P;
+    match p {
+        P::Body => 0,
+        P::Header => 1,
+        P::Footer => 2,
+        P::Note => 3,
+        P::Comment => 4,
+        P::Metadata => 5,
+        P::Annotation => 6,
+        P::Ocr => 7,
+    }
+}
+
+fn part_of(c: u8) -> Option<crate::model::Part> {
+    use crate::model::Part as P;
+    Some(match c {
+        0 => P::Body,
+        1 => P::Header,
+        2 => P::Footer,
+        3 => P::Note,
+        4 => P::Comment,
+        5 => P::Metadata,
+        6 => P::Annotation,
+        7 => P::Ocr,
+        _ => return None,
+    })
+}
+
+fn style_bits(s: &crate::model::Style) -> u16 {
+    [
+        s.bold, s.red, s.boxed, s.table, s.hidden, s.deleted, s.legacy, s.revision, s.orphan,
+    ]
+    .iter()
+    .enumerate()
+    .fold(0, |acc, (i, &on)| acc | (u16::from(on) << i))
+}
+
+fn style_of(bits: u16) -> Option<crate::model::Style> {
+    if bits >> 9 != 0 {
+        return None;
+    }
+    let on = |i: u32| bits & (1 << i) != 0;
+    Some(crate::model::Style {
+        bold: on(0),
+        red: on(1),
+        boxed: on(2),
+        table: on(3),
+        hidden: on(4),
+        deleted: on(5),
+        legacy: on(6),
+        revision: on(7),
+        orphan: on(8),
+    })
 }
 
 /// CPU seconds this process has used so far (Linux: `/proc/self/stat`, clock ticks of 1/100 s).
@@ -439,13 +602,13 @@ impl Worker {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
-                Ok(Frame::Msg(m)) => match serde_json::from_slice::<ChildResponse>(&m) {
-                    Ok(ChildResponse::Ready(r)) => self.report = Some(r),
-                    Ok(ChildResponse::Ok(x)) => return (Ok(x), true),
-                    Ok(ChildResponse::Err { kind, message }) => {
+                Ok(Frame::Msg(m)) => match decode_answer(&m) {
+                    Some(ChildResponse::Ready(r)) => self.report = Some(r),
+                    Some(ChildResponse::Ok(x)) => return (Ok(x), true),
+                    Some(ChildResponse::Err { kind, message }) => {
                         return (Err(from_kind(&kind, message)), true);
                     }
-                    Err(_) => return (Err(self.crashed()), false),
+                    None => return (Err(self.crashed()), false),
                 },
                 Ok(Frame::TooLarge) => {
                     self.kill();
@@ -654,5 +817,109 @@ impl ExtractPool {
         }
         self.free.notify_one();
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ExtractNote, Part, Style, TextUnit};
+
+    fn sample() -> Extracted {
+        let unit = |part, page, text: &str, source: &str, style| TextUnit {
+            part,
+            page,
+            index: 7,
+            group: 3,
+            text: text.into(),
+            style,
+            source: source.into(),
+        };
+        Extracted {
+            format: "docx".into(),
+            units: vec![
+                unit(
+                    Part::Header,
+                    None,
+                    "TỐI MẬT",
+                    "word/header1.xml",
+                    Style::default(),
+                ),
+                unit(
+                    Part::Body,
+                    Some(0),
+                    "Đoạn một",
+                    "word/document.xml",
+                    Style {
+                        bold: true,
+                        orphan: true,
+                        ..Style::default()
+                    },
+                ),
+                unit(
+                    Part::Ocr,
+                    Some(u32::MAX),
+                    "",
+                    "word/document.xml",
+                    Style::default(),
+                ),
+            ],
+            notes: vec![
+                ExtractNote::OcrUnavailable { images: 2 },
+                ExtractNote::Skipped {
+                    what: "mục «a» trong tệp nén".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn binary_answer_round_trips_and_json_answers_still_read() {
+        let x = sample();
+        let bytes = encode_extracted(&x);
+        match decode_answer(&bytes) {
+            Some(ChildResponse::Ok(y)) => assert_eq!(x, y),
+            _ => panic!("binary answer not read back"),
+        }
+        let err = serde_json::to_vec(&ChildResponse::Err {
+            kind: "limit".into(),
+            message: "tệp quá lớn".into(),
+        })
+        .expect("json");
+        assert!(matches!(
+            decode_answer(&err),
+            Some(ChildResponse::Err { kind, .. }) if kind == "limit"
+        ));
+    }
+
+    #[test]
+    fn malformed_binary_answers_are_refused_without_panic() {
+        let bytes = encode_extracted(&sample());
+        // Every truncation is refused (the notes' JSON closes the answer).
+        for n in 0..bytes.len() {
+            assert!(decode_answer(&bytes[..n]).is_none(), "truncated at {n}");
+        }
+        // A unit count larger than the answer, an unknown part, unknown style bits, a first
+        // unit that claims the previous unit's source, text that is not UTF-8.
+        let mut big = bytes.clone();
+        big[9..13].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(decode_answer(&big).is_none());
+        let mut part = bytes.clone();
+        part[13] = 9;
+        assert!(decode_answer(&part).is_none());
+        let mut style = bytes.clone();
+        style[31] = 0xFF;
+        assert!(decode_answer(&style).is_none());
+        let one = Extracted {
+            units: vec![sample().units[0].clone()],
+            ..sample()
+        };
+        let mut same = encode_extracted(&one);
+        let at = 13 + 23 + "TỐI MẬT".len();
+        same[at..at + 4].copy_from_slice(&SAME_SOURCE.to_le_bytes());
+        assert!(decode_answer(&same).is_none());
+        let mut utf = bytes.clone();
+        utf[13 + 23] = 0xFF;
+        assert!(decode_answer(&utf).is_none());
     }
 }

@@ -247,10 +247,27 @@ fn normalize(corpus: &Path) {
             .sum::<usize>()
     });
     assert_eq!(n, ng, "both paths give the same views");
+    // CPU time of three more passes of the lane and of fold (MB per CPU-second).
+    let c0 = cpu_s();
+    for _ in 0..3 {
+        for l in &slice {
+            std::hint::black_box(bmnn_scan::normalize::views(l));
+        }
+    }
+    let views_cpu = (cpu_s() - c0) / 3.0;
+    let c0 = cpu_s();
+    for _ in 0..3 {
+        buf.clear();
+        bmnn_scan::normalize::fold_into(&text, &mut buf);
+        std::hint::black_box(buf.len());
+    }
+    let fold_cpu = (cpu_s() - c0) / 3.0;
     println!(
-        "views_bytes={bytes} views_out={n} views_mbps={:.0} views_general_mbps={:.0}",
+        "views_bytes={bytes} views_out={n} views_mbps={:.0} views_general_mbps={:.0} views_mb_per_cpu_s={:.0} fold_mb_per_cpu_s={:.0}",
         mbps(bytes, d),
-        mbps(bytes, dg)
+        mbps(bytes, dg),
+        bytes as f64 / 1e6 / views_cpu.max(0.01),
+        text.len() as f64 / 1e6 / fold_cpu.max(0.01)
     );
 }
 
@@ -363,10 +380,19 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
             .filter(|(n, b)| scan_bytes(n, b, &scanner).verdict == bmnn_scan::Verdict::Block)
             .count()
     });
+    // CPU time of three more passes (MB per CPU-second does not depend on the machine's load).
+    let c0 = cpu_s();
+    for _ in 0..3 {
+        for (n, b) in &files {
+            std::hint::black_box(scan_bytes(n, b, &scanner));
+        }
+    }
+    let inproc_cpu = (cpu_s() - c0) / 3.0;
     println!(
-        "docx_files={n} docx_bytes={total} docx_blocked={blocked} docx_inprocess_mbps={:.0} docx_inprocess_files_per_s={:.0}",
+        "docx_files={n} docx_bytes={total} docx_blocked={blocked} docx_inprocess_mbps={:.0} docx_inprocess_files_per_s={:.0} docx_inprocess_cpu_s={inproc_cpu:.2} docx_inprocess_mb_per_cpu_s={:.0}",
         mbps(total, d),
-        n as f64 / d.as_secs_f64()
+        n as f64 / d.as_secs_f64(),
+        total as f64 / 1e6 / inproc_cpu.max(0.01)
     );
     let child = std::env::current_exe()
         .ok()
@@ -388,6 +414,9 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
         // As `serve` and `bmnn scan FOLDER` run it: the long-lived pool of sandboxed workers (one
         // per core), files taken in parallel by as many threads.
         let workers = bmnn_scan::isolate::default_workers();
+        // CPU of the parent and of the workers (counted once the pool is dropped and they are
+        // reaped), start-up of the workers included.
+        let c0 = cpu_s();
         let iso = Isolation::new(child, vec![]).pooled(workers);
         let scanner = Scanner::new(&MarkingSpec::default_set()).with_isolation(iso);
         let next = std::sync::atomic::AtomicUsize::new(0);
@@ -415,10 +444,13 @@ fn docx(corpus: &Path, dir: &Path, n: usize) {
                     .sum::<usize>()
             })
         });
+        drop(scanner);
+        let pooled_cpu = cpu_s() - c0;
         println!(
-            "docx_pooled_workers={workers} docx_pooled_blocked={blocked} docx_pooled_mbps={:.0} docx_pooled_files_per_s={:.0}",
+            "docx_pooled_workers={workers} docx_pooled_blocked={blocked} docx_pooled_mbps={:.0} docx_pooled_files_per_s={:.0} docx_pooled_cpu_s={pooled_cpu:.2} docx_pooled_mb_per_cpu_s={:.0}",
             mbps(total, d),
-            n as f64 / d.as_secs_f64()
+            n as f64 / d.as_secs_f64(),
+            total as f64 / 1e6 / pooled_cpu.max(0.01)
         );
     }
 }
@@ -435,6 +467,22 @@ fn pseudo(vocab: &[&str], seed: u64, n: usize) -> Vec<String> {
             vocab[(s % vocab.len() as u64) as usize].to_owned()
         })
         .collect()
+}
+
+/// CPU seconds used so far by this process and by its children that have been waited for
+/// (Linux `/proc/self/stat`: utime, stime, cutime, cstime in 1/100 s), 0 elsewhere.
+fn cpu_s() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    (11..15)
+        .filter_map(|i| f.get(i).and_then(|x| x.parse::<u64>().ok()))
+        .sum::<u64>() as f64
+        / 100.0
 }
 
 /// Resident set size of this process in kB (Linux `/proc/self/status`), 0 elsewhere.

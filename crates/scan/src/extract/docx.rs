@@ -624,7 +624,7 @@ fn flush_run_text(run: &mut Run, p: &mut Para) {
             p.deleted.push_str(&text);
             continue;
         }
-        let n = text.chars().filter(|c| !c.is_whitespace()).count();
+        let n = visible_chars(&text);
         p.chars += n;
         if run.bold {
             p.bold_chars += n;
@@ -635,6 +635,30 @@ fn flush_run_text(run: &mut Run, p: &mut Para) {
         }
         p.cur.push_str(&text);
     }
+}
+
+/// Characters of `s` that are not white space (`char::is_whitespace`), counted by bytes: a
+/// character is decoded only after a lead byte shared with a white-space character (C2, E1 9A,
+/// E2, E3), not for every Vietnamese letter.
+fn visible_chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut n = 0;
+    for (i, &x) in b.iter().enumerate() {
+        let visible = match x {
+            9..=13 | b' ' => false,
+            0x00..=0x7F => true,
+            // Continuation bytes belong to a character counted at its lead byte.
+            0x80..=0xBF => continue,
+            0xC2 | 0xE2 | 0xE3 => !s
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_whitespace),
+            0xE1 => b.get(i + 1) != Some(&0x9A) || b.get(i + 2) != Some(&0x80),
+            _ => true,
+        };
+        n += usize::from(visible);
+    }
+    n
 }
 
 /// One `mc:AlternateContent`: the texts of its chosen branch, and whether the walker is in its
@@ -787,4 +811,25 @@ pub(crate) fn read_properties(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_chars;
+
+    #[test]
+    fn visible_chars_by_bytes_equals_the_character_count() {
+        let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        for c in (0..0x3400u32)
+            .chain(0xFE00..0x10000)
+            .filter_map(char::from_u32)
+        {
+            for s in [c.to_string(), format!("Mật{c}ỹ {c}"), format!("\t{c}{c} ")] {
+                assert_eq!(visible_chars(&s), count(&s), "U+{:04X}", c as u32);
+            }
+        }
+        for s in ["", " ", "TUYỆT\u{A0}MẬT", "a\u{1680}b\u{3000}c\u{205F}"] {
+            assert_eq!(visible_chars(s), count(s), "{s:?}");
+        }
+    }
 }
