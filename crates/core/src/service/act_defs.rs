@@ -1,17 +1,22 @@
-//! One definition per act (định nghĩa thao tác): for each [`ActKind`], its command type, what
-//! it answers, how the JSON API reaches it and the service call it makes.
+//! One definition per act (định nghĩa thao tác): for each [`ActKind`], its code, title,
+//! button and confirmation, whether it is open to a caller on an object, its command type,
+//! what it answers, how the JSON API reaches it, its form and the service call it makes.
 //!
 //! The command's derived JSON Schema (schemars) is the API's request body; the web layer
 //! registers every act's route by iterating [`ActKind::ALL`] and [`ActKind::visit`] (one generic
-//! handler), so a new act is a variant of [`ActKind`], its marker type here with its
-//! [`ActDef`] impl, and its service method: [`ActKind::visit`] is an exhaustive match, so the
-//! compiler names a variant without a definition.
+//! handler), and the pages render its form and its buttons from here. A new act is a line of
+//! `act_kinds!` (the enum, its order and `visit` are generated from it) and its `act!` here,
+//! its command, check and method in its service file, and its test: `visit`'s match is
+//! generated from the list, so a line without a definition does not compile, and the
+//! definition's `open` must name the act's check.
 
 use super::act_forms::{self as f, ActForm, Authority, Entry, Initial, Options};
+use super::acts_open::*;
 use super::*;
 use crate::access;
 use crate::act_form;
-use crate::acts::ActKind;
+use crate::acts::ActOn;
+use crate::model::RequestStatus;
 use crate::model::{Notice, Request, Role, SecretItem};
 use crate::registers::RegisterEntry;
 use crate::rules::Act;
@@ -35,9 +40,55 @@ pub struct ActApi {
     pub tag: &'static str,
 }
 
+/// What the pages say of an act and what it works on.
+#[derive(Debug, Clone, Copy)]
+pub struct ActText {
+    /// The code in URLs (`/acts/{code}`), the act's serde name.
+    pub code: &'static str,
+    /// The form's title.
+    pub title: &'static str,
+    /// The short label of the act's button on the object's page.
+    pub button: &'static str,
+    /// The confirmation shown once the act is done.
+    pub done: &'static str,
+    /// What the act works on.
+    pub on: ActOn,
+}
+
+/// The object an act's openness is asked about (one per [`ActOn`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'o> {
+    Nothing(()),
+    Item(&'o SecretItem),
+    Request(&'o Request),
+    Entry(&'o RegisterEntry),
+    Notice(&'o Notice),
+}
+
+impl Target<'_> {
+    pub fn on(&self) -> ActOn {
+        match self {
+            Target::Nothing(()) => ActOn::Nothing,
+            Target::Item(_) => ActOn::Item,
+            Target::Request(_) => ActOn::Request,
+            Target::Entry(_) => ActOn::Entry,
+            Target::Notice(_) => ActOn::Notice,
+        }
+    }
+}
+
 /// An act's definition.
 pub trait ActDef: 'static {
     const KIND: ActKind;
+    /// Its code, title, button, confirmation and what it works on.
+    const TEXT: ActText;
+    /// Whether the act is open to the actor on `target` (an object of [`ActText::on`]; `false`
+    /// on any other): the same checks the act runs, a refusal being "not open" and a failing
+    /// store an error. The pages offer exactly the acts for which this is true. (`Act0`, the
+    /// act's transaction, is the crate's own: only core defines acts, and only the services
+    /// call this, inside their read.)
+    #[allow(private_interfaces)]
+    fn open(a: &mut Act0<'_>, target: Target<'_>) -> Result<bool>;
     /// The command: its derived schema is the API's request body.
     type Cmd: DeserializeOwned + Serialize + schemars::JsonSchema + Send + 'static;
     /// What the act answers.
@@ -124,37 +175,121 @@ impl ActVisitor for FormOf {
     }
 }
 
+struct TextOf;
+impl ActVisitor for TextOf {
+    type Out = ActText;
+    fn visit<A: ActDef>(&mut self) -> ActText {
+        A::TEXT
+    }
+}
+
+struct OpenOn<'x, 'a, 'o> {
+    a: &'x mut Act0<'a>,
+    target: Target<'o>,
+}
+impl ActVisitor for OpenOn<'_, '_, '_> {
+    type Out = Result<bool>;
+    fn visit<A: ActDef>(&mut self) -> Result<bool> {
+        A::open(self.a, self.target)
+    }
+}
+
+/// The closed list of acts: [`ActKind`], [`ActKind::ALL`] in the pages' order and
+/// [`ActKind::visit`], each variant's definition being the marker of the same name below.
+macro_rules! act_kinds {
+    ($($(#[$m:meta])* $kind:ident,)*) => {
+        /// One act of the service layer (thao tác).
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            schemars::JsonSchema,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum ActKind {
+            $($(#[$m])* $kind,)*
+        }
+
+        impl ActKind {
+            /// Every act, in the order the pages list them.
+            pub const ALL: [ActKind; [$(stringify!($kind)),*].len()] = [$(ActKind::$kind),*];
+
+            /// Calls `v` with this act's definition: the one exhaustive list of definitions.
+            pub fn visit<V: ActVisitor>(self, v: &mut V) -> V::Out {
+                match self {
+                    $(ActKind::$kind => v.visit::<$kind>(),)*
+                }
+            }
+        }
+    };
+}
+
+act_kinds! {
+    /// Đề xuất xác định độ mật.
+    Propose,
+    /// Quyết định xác định độ mật.
+    DecideClassification,
+    /// Vào sổ đăng ký BMNN đi.
+    RegisterOutgoing,
+    /// Tiếp nhận, vào sổ đăng ký BMNN đến.
+    ReceiveIncoming,
+    /// Chuyển giao.
+    HandOver,
+    /// Ký nhận.
+    Acknowledge,
+    /// Ghi nhận trả tài liệu thu hồi.
+    RecallReturn,
+    /// Hủy bỏ mục sổ ghi nhầm.
+    CancelEntry,
+    /// Đề nghị sao, chụp.
+    RequestCopy,
+    /// Đề nghị mang ra khỏi nơi lưu giữ.
+    RequestTakeOut,
+    /// Đề nghị cung cấp, chuyển giao.
+    RequestProvide,
+    /// Đề nghị tiêu hủy.
+    RequestDestroy,
+    /// Quyết định cho phép hoặc từ chối một đề nghị.
+    Decide,
+    /// Thực hiện sao, chụp.
+    ProduceCopies,
+    /// Ghi nhận trả tài liệu mang ra ngoài.
+    TakeOutReturn,
+    /// Hoàn tất cung cấp, chuyển giao.
+    CompleteProvision,
+    /// Ghi nhận tiêu hủy.
+    RecordDestruction,
+    /// Gia hạn thời hạn bảo vệ.
+    Extend,
+    /// Điều chỉnh độ mật.
+    Adjust,
+    /// Giải mật.
+    Declassify,
+    /// Ghi nhận đã gửi thông báo.
+    NoticeDone,
+}
+
 impl ActKind {
     /// The act's form (its definition's `form`).
     pub fn form(self) -> ActForm {
         self.visit(&mut FormOf)
     }
 
-    /// Calls `v` with this act's definition: the one exhaustive list of definitions.
-    pub fn visit<V: ActVisitor>(self, v: &mut V) -> V::Out {
-        match self {
-            ActKind::Propose => v.visit::<Propose>(),
-            ActKind::DecideClassification => v.visit::<DecideClassification>(),
-            ActKind::RegisterOutgoing => v.visit::<RegisterOutgoing>(),
-            ActKind::ReceiveIncoming => v.visit::<ReceiveIncoming>(),
-            ActKind::HandOver => v.visit::<HandOver>(),
-            ActKind::Acknowledge => v.visit::<Acknowledge>(),
-            ActKind::RecallReturn => v.visit::<RecallReturn>(),
-            ActKind::CancelEntry => v.visit::<CancelEntry>(),
-            ActKind::RequestCopy => v.visit::<RequestCopy>(),
-            ActKind::RequestTakeOut => v.visit::<RequestTakeOut>(),
-            ActKind::RequestProvide => v.visit::<RequestProvide>(),
-            ActKind::RequestDestroy => v.visit::<RequestDestroy>(),
-            ActKind::Decide => v.visit::<Decide>(),
-            ActKind::ProduceCopies => v.visit::<ProduceCopies>(),
-            ActKind::TakeOutReturn => v.visit::<TakeOutReturn>(),
-            ActKind::CompleteProvision => v.visit::<CompleteProvision>(),
-            ActKind::RecordDestruction => v.visit::<RecordDestruction>(),
-            ActKind::Extend => v.visit::<Extend>(),
-            ActKind::Adjust => v.visit::<Adjust>(),
-            ActKind::Declassify => v.visit::<Declassify>(),
-            ActKind::NoticeDone => v.visit::<NoticeDone>(),
-        }
+    /// The act's code, title, button, confirmation and object (its definition's `TEXT`).
+    pub fn text(self) -> ActText {
+        self.visit(&mut TextOf)
+    }
+
+    /// Whether the act is open to the actor on `target` (its definition's `open`).
+    pub(crate) fn open(self, a: &mut Act0<'_>, target: Target<'_>) -> Result<bool> {
+        self.visit(&mut OpenOn { a, target })
     }
 }
 
@@ -306,11 +441,29 @@ const fn api(
 }
 
 macro_rules! act {
-    ($marker:ident, $kind:ident, $cmd:ty => $out:ty, $api:expr, |$svc:ident, $ctx:ident, $c:ident| $run:expr, $form:expr $(, lands |$o:ident| $land:expr)?) => {
-        #[doc = concat!("[`ActKind::", stringify!($kind), "`].")]
+    ($marker:ident, $kind:ident, $cmd:ty => $out:ty,
+     text($code:literal, $title:literal, $button:literal, $done:literal),
+     open($on:ident |$a:ident, $t:pat_param| $open:expr),
+     $api:expr, |$svc:ident, $ctx:ident, $c:ident| $run:expr, $form:expr $(, lands |$o:ident| $land:expr)?) => {
+        #[doc = concat!("[`ActKind::", stringify!($kind), "`]: ", $title, ".")]
         pub struct $marker;
         impl ActDef for $marker {
             const KIND: ActKind = ActKind::$kind;
+            const TEXT: ActText = ActText {
+                code: $code,
+                title: $title,
+                button: $button,
+                done: $done,
+                on: ActOn::$on,
+            };
+            #[allow(private_interfaces)]
+            fn open($a: &mut Act0<'_>, target: Target<'_>) -> Result<bool> {
+                match target {
+                    Target::$on($t) => $open,
+                    #[allow(unreachable_patterns)]
+                    _ => Ok(false),
+                }
+            }
             type Cmd = $cmd;
             type Out = $out;
             fn api() -> ActApi {
@@ -330,6 +483,10 @@ macro_rules! act {
 }
 
 act!(Propose, Propose, ProposeCmd => SecretItem,
+    text("propose", "Đề xuất xác định độ mật",
+        "Đề xuất độ mật",
+        "Đã gửi đề xuất độ mật; chờ người có thẩm quyền quyết định."),
+    open(Nothing |a, _| ok(check_propose(a, Level::Mat))),
     api("/items", None, true, Some(access::PROPOSERS), ITEMS),
     |svc, ctx, c| svc.propose(ctx, c),
     act_form!(ProposeCmd {
@@ -351,6 +508,10 @@ act!(Propose, Propose, ProposeCmd => SecretItem,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::Classify])));
 act!(DecideClassification, DecideClassification, DecideClassificationCmd => SecretItem,
+    text("decide-classification", "Quyết định xác định độ mật",
+        "Quyết định xác định độ mật",
+        "Đã ghi quyết định xác định độ mật."),
+    open(Item |a, item| { let (on, regime) = a.act_date(None)?; ok(check_decide_classification(a, item, regime, item.level, on)) }),
     api("/items/{id}/classification", Some("item_id"), false, None, ITEMS),
     |svc, ctx, c| svc.decide_classification(ctx, c),
     act_form!(DecideClassificationCmd {
@@ -365,6 +526,10 @@ act!(DecideClassification, DecideClassification, DecideClassificationCmd => Secr
         date: f::act_date().group(DECISION),
     }, authority: Authority::Acts(&[Act::Classify])));
 act!(RegisterOutgoing, RegisterOutgoing, RegisterOutgoingCmd => ItemAndEntry,
+text("register-outgoing", "Vào sổ đăng ký BMNN đi",
+    "Vào sổ BMNN đi",
+    "Đã vào sổ đăng ký BMNN đi."),
+open(Item |a, item| ok(check_register_outgoing(a, item))),
 api("/items/{id}/outgoing", Some("item_id"), true, Some(access::CLERK), BOOKS),
 |svc, ctx, c| svc.register_outgoing(ctx, c).map(|(item, entry)| ItemAndEntry { item, entry }),
 act_form!(RegisterOutgoingCmd {
@@ -378,6 +543,10 @@ act_form!(RegisterOutgoingCmd {
     note: f::text("Ghi chú", "").group(ISSUE),
 }));
 act!(ReceiveIncoming, ReceiveIncoming, ReceiveIncomingCmd => ItemAndEntry,
+text("receive-incoming", "Tiếp nhận, vào sổ đăng ký BMNN đến",
+    "Vào sổ BMNN đến",
+    "Đã vào sổ đăng ký BMNN đến."),
+open(Nothing |a, _| ok(check_receive(a, Level::Mat))),
 api("/incoming", None, true, Some(access::CLERK), BOOKS),
 |svc, ctx, c| svc.receive_incoming(ctx, c).map(|(item, entry)| ItemAndEntry { item, entry }),
 act_form!(ReceiveIncomingCmd {
@@ -402,6 +571,10 @@ act_form!(ReceiveIncomingCmd {
     date: f::act_date_as("Ngày đến").group(ENVELOPE),
 }));
 act!(HandOver, HandOver, HandOverCmd => RegisterEntry,
+text("hand-over", "Chuyển giao tài liệu, vật chứa BMNN",
+    "Chuyển giao",
+    "Đã vào sổ chuyển giao; chờ người nhận ký nhận."),
+open(Item |a, item| ok(check_hand_over(a, item))),
 api("/items/{id}/handovers", Some("item_id"), true, Some(access::CLERK), BOOKS),
 |svc, ctx, c| svc.hand_over(ctx, c),
 act_form!(HandOverCmd {
@@ -413,6 +586,10 @@ act_form!(HandOverCmd {
     date: f::act_date(),
 }));
 act!(Acknowledge, Acknowledge, AcknowledgeCmd => RegisterEntry,
+text("acknowledge", "Ký nhận tài liệu, vật chứa BMNN",
+    "Ký nhận",
+    "Đã ký nhận."),
+open(Entry |a, e| { let signer = e.to_user == Some(a.actor.id); ok(check_acknowledge(a, e, !signer)) }),
 api("/register-entries/{id}/ack", Some("entry_id"), false, None, BOOKS),
 |svc, ctx, c| svc.acknowledge(ctx, c),
 act_form!(AcknowledgeCmd {
@@ -420,6 +597,10 @@ act_form!(AcknowledgeCmd {
     on_paper_signer: f::text("Người đã ký trên sổ giấy (chỉ văn thư ghi)", "Để trống nếu chính bạn ký nhận. Văn thư ghi tên người đã ký trên sổ chuyển giao in ra giấy ({cite:paper-register})."),
 }));
 act!(RecallReturn, RecallReturn, RecallReturnCmd => SecretItem,
+text("recall-return", "Ghi nhận trả tài liệu thu hồi",
+    "Ghi nhận trả tài liệu thu hồi",
+    "Đã ghi nhận trả tài liệu thu hồi."),
+open(Item |a, item| ok(check_recall_return(a, item))),
 api("/items/{id}/recall-return", Some("item_id"), false, Some(access::CLERK), ITEMS),
 |svc, ctx, c| svc.record_recall_return(ctx, c.item_id, c.date),
 act_form!(RecallReturnCmd {
@@ -427,6 +608,10 @@ act_form!(RecallReturnCmd {
     date: f::act_date_as("Ngày trả"),
 }));
 act!(CancelEntry, CancelEntry, CancelEntryCmd => RegisterEntry,
+text("cancel-entry", "Hủy bỏ mục sổ ghi nhầm",
+    "Hủy bỏ mục",
+    "Đã hủy bỏ mục sổ (mục vẫn còn trong sổ, có ghi lý do)."),
+open(Entry |a, e| ok(check_cancel_entry(a, e))),
 api("/register-entries/{id}/cancel", Some("entry_id"), false, Some(access::CLERK), BOOKS),
 |svc, ctx, c| svc.cancel_entry(ctx, c.entry_id, &c.reason),
 act_form!(CancelEntryCmd {
@@ -436,6 +621,10 @@ act_form!(CancelEntryCmd {
 // Back to the register book the entry stays in.
 lands |e| Landing::Register(e.kind, e.year));
 act!(RequestCopy, RequestCopy, CopyRequestCmd => Request,
+    text("request-copy", "Đề nghị sao, chụp",
+        "Đề nghị sao, chụp",
+        "Đã gửi đề nghị sao, chụp; chờ người có thẩm quyền cho phép."),
+    open(Item |a, item| ok(check_request_copy(item, a.act_date(None)?.1))),
     api("/requests/copy", None, true, None, REQUESTS),
     |svc, ctx, c| svc.request_copy(ctx, c),
     act_form!(CopyRequestCmd {
@@ -447,6 +636,10 @@ act!(RequestCopy, RequestCopy, CopyRequestCmd => Request,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::Copy])));
 act!(RequestTakeOut, RequestTakeOut, TakeOutCmd => Request,
+    text("request-take-out", "Đề nghị mang tài liệu, vật chứa BMNN ra khỏi nơi lưu giữ",
+        "Đề nghị mang ra ngoài",
+        "Đã gửi đề nghị mang ra khỏi nơi lưu giữ."),
+    open(Item |_a, item| ok(check_request_take_out(item))),
     api("/requests/take-out", None, true, None, REQUESTS),
     |svc, ctx, c| svc.request_take_out(ctx, c),
     act_form!(TakeOutCmd {
@@ -461,6 +654,10 @@ act!(RequestTakeOut, RequestTakeOut, TakeOutCmd => Request,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::TakeOutDomestic, Act::TakeOutAbroad])));
 act!(RequestProvide, RequestProvide, ProvideCmd => Request,
+    text("request-provide", "Đề nghị cung cấp, chuyển giao BMNN",
+        "Đề nghị cung cấp, chuyển giao",
+        "Đã gửi đề nghị cung cấp, chuyển giao."),
+    open(Item |_a, item| ok(check_request_provide(item))),
     api("/requests/provide", None, true, None, REQUESTS),
     |svc, ctx, c| svc.request_provide(ctx, c),
     act_form!(ProvideCmd {
@@ -474,6 +671,10 @@ act!(RequestProvide, RequestProvide, ProvideCmd => Request,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::ProvideDomestic, Act::ProvideForeign])));
 act!(RequestDestroy, RequestDestroy, DestroyCmd => Request,
+    text("request-destroy", "Đề nghị tiêu hủy tài liệu, vật chứa BMNN",
+        "Đề nghị tiêu hủy",
+        "Đã gửi đề nghị tiêu hủy."),
+    open(Item |a, item| ok(check_request_destroy(a, std::slice::from_ref(item)))),
     api("/requests/destroy", None, true, Some(access::DESTRUCTION_PROPOSERS), REQUESTS),
     |svc, ctx, c| svc.request_destroy(ctx, c),
     act_form!(DestroyCmd {
@@ -487,6 +688,10 @@ act!(RequestDestroy, RequestDestroy, DestroyCmd => Request,
         date: f::act_date().group(DESTRUCTION),
     }, authority: Authority::Acts(&[Act::Destroy])));
 act!(Decide, Decide, DecideCmd => Request,
+    text("decide", "Quyết định cho phép hoặc từ chối",
+        "Quyết định",
+        "Đã ghi quyết định."),
+    open(Request |a, r| open_decide(a, r)),
     api("/requests/{id}/decision", Some("request_id"), false, None, REQUESTS),
     |svc, ctx, c| svc.decide(ctx, c),
     act_form!(DecideCmd {
@@ -506,6 +711,10 @@ act!(Decide, Decide, DecideCmd => Request,
         ]),
     }, authority: Authority::OfRequest));
 act!(ProduceCopies, ProduceCopies, ProduceCopiesCmd => RequestAndEntry,
+    text("produce-copies", "Thực hiện sao, chụp",
+        "Thực hiện sao, chụp",
+        "Đã vào sổ quản lý sao, chụp."),
+    open(Request |a, r| Ok(r.status == RequestStatus::Approved && ok(check_produce_copies(a, r))?)),
     api("/requests/{id}/copies", Some("request_id"), true, Some(access::CLERK), REQUESTS),
     |svc, ctx, c| svc.produce_copies(ctx, c).map(|(request, entry)| RequestAndEntry { request, entry }),
     act_form!(ProduceCopiesCmd {
@@ -517,6 +726,10 @@ act!(ProduceCopies, ProduceCopies, ProduceCopiesCmd => RequestAndEntry,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::Copy])));
 act!(TakeOutReturn, TakeOutReturn, TakeOutReturnCmd => Request,
+text("take-out-return", "Ghi nhận trả tài liệu mang ra ngoài",
+    "Ghi nhận trả tài liệu",
+    "Đã ghi nhận trả tài liệu và báo cáo."),
+open(Request |a, r| ok(check_take_out_return(a, r))),
 api("/requests/{id}/return", Some("request_id"), false, Some(access::CLERK), REQUESTS),
 |svc, ctx, c| svc.record_take_out_return(ctx, c.into()),
 act_form!(TakeOutReturnCmd {
@@ -525,6 +738,10 @@ act_form!(TakeOutReturnCmd {
     date: f::act_date_as("Ngày trả"),
 }));
 act!(CompleteProvision, CompleteProvision, ProvisionCmd => RequestAndEntry,
+text("complete-provision", "Hoàn tất cung cấp, chuyển giao",
+    "Hoàn tất cung cấp, chuyển giao",
+    "Đã ghi nhận cung cấp, chuyển giao."),
+open(Request |a, r| ok(check_complete_provision(a, r))),
 api("/requests/{id}/provision", Some("request_id"), true, Some(access::CLERK), REQUESTS),
 |svc, ctx, c| svc.complete_provision(ctx, c.into()).map(|(request, entry)| RequestAndEntry { request, entry }),
 act_form!(ProvisionCmd {
@@ -534,6 +751,10 @@ act_form!(ProvisionCmd {
     date: f::act_date_as("Ngày giao"),
 }));
 act!(RecordDestruction, RecordDestruction, DestructionCmd => DestructionRecorded,
+    text("record-destruction", "Ghi nhận tiêu hủy",
+        "Ghi nhận tiêu hủy",
+        "Đã ghi nhận tiêu hủy."),
+    open(Request |a, r| ok(check_record_destruction(a, r))),
     api("/requests/{id}/destruction", Some("request_id"), false, Some(access::DESTRUCTION_RECORDERS), REQUESTS),
     |svc, ctx, c| svc.record_destruction(ctx, c.into()).map(|(request, destroyed)| DestructionRecorded { request, destroyed }),
     act_form!(DestructionCmd {
@@ -543,6 +764,10 @@ act!(RecordDestruction, RecordDestruction, DestructionCmd => DestructionRecorded
         date: f::act_date_as("Ngày tiêu hủy"),
     }, authority: Authority::Acts(&[Act::Destroy])));
 act!(Extend, Extend, ExtendCmd => SecretItem,
+    text("extend", "Gia hạn thời hạn bảo vệ",
+        "Gia hạn",
+        "Đã gia hạn thời hạn bảo vệ; thông báo phải gửi đã được lập."),
+    open(Item |a, item| open_extend(a, item)),
     api("/items/{id}/extension", Some("item_id"), false, None, PERIODS),
     |svc, ctx, c| svc.extend(ctx, c),
     act_form!(ExtendCmd {
@@ -553,6 +778,10 @@ act!(Extend, Extend, ExtendCmd => SecretItem,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::Extend])));
 act!(Adjust, Adjust, AdjustCmd => SecretItem,
+    text("adjust", "Điều chỉnh độ mật",
+        "Điều chỉnh độ mật",
+        "Đã điều chỉnh độ mật; thông báo phải gửi đã được lập."),
+    open(Item |a, item| open_adjust(a, item)),
     api("/items/{id}/adjustment", Some("item_id"), false, None, PERIODS),
     |svc, ctx, c| svc.adjust(ctx, c),
     act_form!(AdjustCmd {
@@ -565,6 +794,10 @@ act!(Adjust, Adjust, AdjustCmd => SecretItem,
         date: f::act_date(),
     }, authority: Authority::Acts(&[Act::Adjust])));
 act!(Declassify, Declassify, DeclassifyCmd => SecretItem,
+    text("declassify", "Giải mật",
+        "Giải mật",
+        "Đã giải mật; thông báo phải gửi đã được lập."),
+    open(Item |a, item| open_declassify(a, item)),
     api("/items/{id}/declassification", Some("item_id"), false, None, PERIODS),
     |svc, ctx, c| svc.declassify(ctx, c),
     act_form!(DeclassifyCmd {
@@ -579,6 +812,10 @@ act!(Declassify, Declassify, DeclassifyCmd => SecretItem,
         date: f::act_date().group(DECISION),
     }, authority: Authority::Acts(&[Act::Declassify])));
 act!(NoticeDone, NoticeDone, NoticeDoneCmd => Notice,
+text("notice-done", "Ghi nhận đã gửi thông báo",
+    "Ghi nhận đã gửi",
+    "Đã ghi nhận thông báo đã gửi."),
+open(Notice |a, n| ok(check_notice_done(a, n))),
 api("/notices/{id}/done", Some("notice_id"), false, Some(access::NOTICE_KEEPERS), PERIODS),
 |svc, ctx, c| svc.notice_done(ctx, c),
 act_form!(NoticeDoneCmd {

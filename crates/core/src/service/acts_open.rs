@@ -4,8 +4,10 @@
 //! Each act's preconditions — role (`require_role`), status, origin, authority
 //! (`Act0::authorise_on`, with its unit scope), copy permission, recall, visibility — are
 //! written once, in the `check_*` functions of this module. The act calls its check before it
-//! reads its input; [`Service::item_acts`] and its siblings call the same checks, so what a
-//! page offers and what the service accepts cannot drift apart. What depends on the input the
+//! reads its input; each act's definition names, in its `open` (`act_defs`), the same check
+//! for the question "is it open?", which [`Service::item_acts`] and its siblings ask of every
+//! act of the object's kind, so what a page offers and what the service accepts cannot drift
+//! apart. What depends on the input the
 //! form chooses is defined here, per act:
 //!
 //! - **decide-classification**: open when the caller may decide the *proposed* level (approve
@@ -25,6 +27,7 @@
 //!
 //! Every act is checked under the rules of today (the date a form opens with).
 
+use super::act_defs::Target;
 use super::*;
 use crate::access;
 use crate::acts::ActKind;
@@ -447,7 +450,8 @@ pub struct ItemView {
     pub may_attach: bool,
 }
 
-fn ok(r: Result<impl Sized>) -> Result<bool> {
+/// A check's answer as "open": a refusal is "not open", a failing store an error.
+pub(crate) fn ok(r: Result<impl Sized>) -> Result<bool> {
     match r {
         Ok(_) => Ok(true),
         // The store failing is not "closed": it is an error of the page.
@@ -458,161 +462,108 @@ fn ok(r: Result<impl Sized>) -> Result<bool> {
     }
 }
 
-impl<'a> Act0<'a> {
-    fn today_regime(&self) -> Result<(Date, &'a Regime)> {
-        self.act_date(None)
+/// Extension (gia hạn) open on the item: a period to extend, the authority for its level and,
+/// for the agency's own documents, the law's deadline before expiry (incoming items are
+/// extended on the originator's notice).
+pub(crate) fn open_extend(a: &mut Act0<'_>, item: &SecretItem) -> Result<bool> {
+    let (on, regime) = a.act_date(None)?;
+    match check_extend(item, on) {
+        Ok(old) => {
+            let by_notice = item.origin == Origin::Incoming;
+            Ok(ok(check_lifecycle_authority(
+                a,
+                item,
+                regime,
+                Act::Extend,
+                item.level,
+                on,
+            ))? && (by_notice || ok(check_extension_deadline(regime, old, on))?))
+        }
+        // A pure check: its refusal is "not open".
+        Err(_) => Ok(false),
+    }
+}
+
+/// Adjustment (điều chỉnh độ mật) open on a protected item, with the authority for the highest
+/// level it could be adjusted to.
+pub(crate) fn open_adjust(a: &mut Act0<'_>, item: &SecretItem) -> Result<bool> {
+    let (on, regime) = a.act_date(None)?;
+    Ok(Act0::require_protected(item).is_ok() && {
+        let top = adjust_open_target(item.level).max(item.level);
+        ok(check_lifecycle_authority(
+            a,
+            item,
+            regime,
+            Act::Adjust,
+            top,
+            on,
+        ))?
+    })
+}
+
+/// Declassification (giải mật) open on a protected item, with the authority for its level.
+pub(crate) fn open_declassify(a: &mut Act0<'_>, item: &SecretItem) -> Result<bool> {
+    let (on, regime) = a.act_date(None)?;
+    Ok(Act0::require_protected(item).is_ok()
+        && ok(check_lifecycle_authority(
+            a,
+            item,
+            regime,
+            Act::Declassify,
+            item.level,
+            on,
+        ))?)
+}
+
+/// A decision (quyết định) open on the request: pending, and the actor holds the authority the
+/// law gives for it (or, when the law gives it outside the agency, may record that decision).
+pub(crate) fn open_decide(a: &mut Act0<'_>, r: &Request) -> Result<bool> {
+    let (on, regime) = a.act_date(None)?;
+    match check_decide_request(a, r, on) {
+        Ok((items, level, act)) => {
+            let rule = regime.rule(act, level);
+            match &rule.external {
+                Some(who) => ok(check_external_recorder(a, who)),
+                None => ok(a.authorise_on(regime, act, level, on, None, &items)),
+            }
+        }
+        Err(e) => ok(Err::<(), _>(e)),
+    }
+}
+
+impl Act0<'_> {
+    /// The acts open to the actor on `target`, in [`ActKind::ALL`]'s order: each act of the
+    /// target's kind asked through its definition ([`ActKind::open`]).
+    fn acts_open(&mut self, target: Target<'_>) -> Result<Vec<ActKind>> {
+        let on = target.on();
+        let mut out = Vec::new();
+        for k in ActKind::ALL {
+            if k.on() == on && k.open(self, target)? {
+                out.push(k);
+            }
+        }
+        Ok(out)
     }
 
     /// Acts open on nothing yet: propose and receive-incoming.
     pub(crate) fn acts_open_new(&mut self) -> Result<Vec<ActKind>> {
-        let mut out = Vec::new();
-        if ok(check_propose(self, Level::Mat))? {
-            out.push(ActKind::Propose);
-        }
-        if ok(check_receive(self, Level::Mat))? {
-            out.push(ActKind::ReceiveIncoming);
-        }
-        Ok(out)
+        self.acts_open(Target::Nothing(()))
     }
 
     pub(crate) fn acts_open_item(&mut self, item: &SecretItem) -> Result<Vec<ActKind>> {
-        let (on, regime) = self.today_regime()?;
-        let mut out = Vec::new();
-        for k in ActKind::ALL {
-            let open = match k {
-                ActKind::DecideClassification => ok(check_decide_classification(
-                    self, item, regime, item.level, on,
-                ))?,
-                ActKind::RegisterOutgoing => ok(check_register_outgoing(self, item))?,
-                ActKind::HandOver => ok(check_hand_over(self, item))?,
-                ActKind::RecallReturn => ok(check_recall_return(self, item))?,
-                ActKind::RequestCopy => ok(check_request_copy(item, regime))?,
-                ActKind::RequestTakeOut => ok(check_request_take_out(item))?,
-                ActKind::RequestProvide => ok(check_request_provide(item))?,
-                ActKind::RequestDestroy => {
-                    ok(check_request_destroy(self, std::slice::from_ref(item)))?
-                }
-                ActKind::Extend => match check_extend(item, on) {
-                    Ok(old) => {
-                        let by_notice = item.origin == Origin::Incoming;
-                        ok(check_lifecycle_authority(
-                            self,
-                            item,
-                            regime,
-                            Act::Extend,
-                            item.level,
-                            on,
-                        ))? && (by_notice || ok(check_extension_deadline(regime, old, on))?)
-                    }
-                    // A pure check: its refusal is "not open".
-                    Err(_) => false,
-                },
-                ActKind::Adjust => {
-                    Act0::require_protected(item).is_ok() && {
-                        let top = adjust_open_target(item.level).max(item.level);
-                        ok(check_lifecycle_authority(
-                            self,
-                            item,
-                            regime,
-                            Act::Adjust,
-                            top,
-                            on,
-                        ))?
-                    }
-                }
-                ActKind::Declassify => {
-                    Act0::require_protected(item).is_ok()
-                        && ok(check_lifecycle_authority(
-                            self,
-                            item,
-                            regime,
-                            Act::Declassify,
-                            item.level,
-                            on,
-                        ))?
-                }
-                ActKind::Propose
-                | ActKind::ReceiveIncoming
-                | ActKind::Acknowledge
-                | ActKind::CancelEntry
-                | ActKind::Decide
-                | ActKind::ProduceCopies
-                | ActKind::TakeOutReturn
-                | ActKind::CompleteProvision
-                | ActKind::RecordDestruction
-                | ActKind::NoticeDone => false,
-            };
-            if open {
-                out.push(k);
-            }
-        }
-        Ok(out)
+        self.acts_open(Target::Item(item))
     }
 
     pub(crate) fn acts_open_request(&mut self, r: &Request) -> Result<Vec<ActKind>> {
-        let (on, regime) = self.today_regime()?;
-        let mut out = Vec::new();
-        for k in ActKind::ALL {
-            let open = match k {
-                ActKind::Decide => match check_decide_request(self, r, on) {
-                    Ok((items, level, act)) => {
-                        let rule = regime.rule(act, level);
-                        match &rule.external {
-                            Some(who) => ok(check_external_recorder(self, who))?,
-                            None => ok(self.authorise_on(regime, act, level, on, None, &items))?,
-                        }
-                    }
-                    Err(e) => ok(Err::<(), _>(e))?,
-                },
-                ActKind::ProduceCopies => {
-                    // All copies made: the act answers with the law's refusal, not open.
-                    r.status == RequestStatus::Approved && ok(check_produce_copies(self, r))?
-                }
-                ActKind::TakeOutReturn => ok(check_take_out_return(self, r))?,
-                ActKind::CompleteProvision => ok(check_complete_provision(self, r))?,
-                ActKind::RecordDestruction => ok(check_record_destruction(self, r))?,
-                ActKind::Propose
-                | ActKind::DecideClassification
-                | ActKind::RegisterOutgoing
-                | ActKind::ReceiveIncoming
-                | ActKind::HandOver
-                | ActKind::Acknowledge
-                | ActKind::RecallReturn
-                | ActKind::CancelEntry
-                | ActKind::RequestCopy
-                | ActKind::RequestTakeOut
-                | ActKind::RequestProvide
-                | ActKind::RequestDestroy
-                | ActKind::Extend
-                | ActKind::Adjust
-                | ActKind::Declassify
-                | ActKind::NoticeDone => false,
-            };
-            if open {
-                out.push(k);
-            }
-        }
-        Ok(out)
+        self.acts_open(Target::Request(r))
     }
 
     pub(crate) fn acts_open_entry(&mut self, e: &RegisterEntry) -> Result<Vec<ActKind>> {
-        let mut out = Vec::new();
-        let signer = e.to_user == Some(self.actor.id);
-        if ok(check_acknowledge(self, e, !signer))? {
-            out.push(ActKind::Acknowledge);
-        }
-        if ok(check_cancel_entry(self, e))? {
-            out.push(ActKind::CancelEntry);
-        }
-        Ok(out)
+        self.acts_open(Target::Entry(e))
     }
 
     pub(crate) fn acts_open_notice(&mut self, n: &Notice) -> Result<Vec<ActKind>> {
-        Ok(if ok(check_notice_done(self, n))? {
-            vec![ActKind::NoticeDone]
-        } else {
-            vec![]
-        })
+        self.acts_open(Target::Notice(n))
     }
 }
 
