@@ -461,9 +461,62 @@ struct Worker {
 
 static WORKER_SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// The folders of workers whose process is gone are removed once per process, before its
+/// first worker starts. A worker's folder is removed when the worker is dropped, but a parent
+/// that ends without dropping its pool (a server stopped by a signal, a test process) left them
+/// behind: one empty 0700 folder per worker, which piled up in the temporary folder.
+static SWEPT: std::sync::Once = std::sync::Once::new();
+
+/// Removes `bmnn-worker-PID-…` folders in `base` whose PID is not a running process, owned by
+/// this user, never following a symlink. Linux only (`/proc`); elsewhere nothing is removed.
+/// Returns how many were removed.
+#[doc(hidden)]
+pub fn sweep_stale_worker_dirs(base: &std::path::Path) -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(entries) = std::fs::read_dir(base) else {
+            return 0;
+        };
+        // This process's user: the owner of /proc/self.
+        let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("bmnn-worker-"))
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|pid| pid.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if pid == std::process::id() || std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                continue;
+            }
+            let path = e.path();
+            let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == me);
+            if ours && std::fs::remove_dir_all(&path).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = base;
+        0
+    }
+}
+
 /// A new private folder (0700, created exclusively, unpredictable enough: pid, counter, clock).
 fn private_dir() -> std::io::Result<PathBuf> {
     let base = std::env::temp_dir();
+    SWEPT.call_once(|| {
+        sweep_stale_worker_dirs(&base);
+    });
     for _ in 0..16 {
         let n = WORKER_SEQ.fetch_add(1, Ordering::Relaxed);
         let t = std::time::SystemTime::now()

@@ -155,3 +155,40 @@ fn the_worker_is_sandboxed() {
         );
     }
 }
+
+/// Folders of workers whose process is gone are removed (a server stopped by a signal leaves
+/// them); those of a running process, or not of the worker pattern, stay.
+#[test]
+fn folders_of_workers_whose_process_is_gone_are_removed() {
+    let base = tempfile::tempdir().expect("tmp");
+    // A process that ran and ended: its pid is free (until reused, which the sweep would
+    // then see as running and leave alone).
+    let mut done = std::process::Command::new("true").spawn().expect("true");
+    let dead = done.id();
+    done.wait().expect("wait");
+    let stale = base.path().join(format!("bmnn-worker-{dead}-0-abc"));
+    std::fs::create_dir(&stale).expect("mkdir");
+    std::fs::write(stale.join("picture.img"), b"x").expect("write");
+    let running = base
+        .path()
+        .join(format!("bmnn-worker-{}-0-abc", std::process::id()));
+    std::fs::create_dir(&running).expect("mkdir");
+    let other = base.path().join("bmnn-worker-notapid");
+    std::fs::create_dir(&other).expect("mkdir");
+    // A link named like a stale folder is not followed: what it points to stays.
+    let target = tempfile::tempdir().expect("tmp");
+    std::fs::write(target.path().join("keep"), b"x").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        target.path(),
+        base.path().join(format!("bmnn-worker-{dead}-1-abc")),
+    )
+    .expect("symlink");
+    let removed = bmnn_scan::isolate::sweep_stale_worker_dirs(base.path());
+    if cfg!(target_os = "linux") {
+        assert_eq!(removed, 1);
+        assert!(!stale.exists());
+    }
+    assert!(running.exists() && other.exists());
+    assert!(target.path().join("keep").exists());
+}
