@@ -4,7 +4,8 @@
 //! The dates and kinds these queries filter and group on live inside each row's JSON; the
 //! generated columns of migration 2026-12-02-000020 (`item_events.ev_on`, `ev_kind`;
 //! `register_entries.entry_date`, `live`; `requests.approved_on`) expose them to SQL and their
-//! indexes keep a report to the period's rows. Nothing writes those columns: the database
+//! indexes (kind first since migration 000023) keep a report to the period's rows of the kinds
+//! it counts, read in kind order without a sort. Nothing writes those columns: the database
 //! derives them from `data`, so every writer (services, import, bench seeding) stays right.
 //!
 //! The scope is the one of the row reads it replaces, condition for condition:
@@ -22,20 +23,23 @@ use bmnn_core::error::Result;
 use bmnn_core::level::Level;
 use bmnn_core::model::*;
 use bmnn_core::ports::Tx;
-use bmnn_core::programme::reports::Activity;
+use bmnn_core::programme::reports::{Activity, counted_events};
 use bmnn_core::registers::RegisterKind;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, SmallInt, Text};
+use diesel::sql_types::{BigInt, SmallInt, Text};
 use time::Date;
 
+/// One event kind's counts by the item's level: Mật, Tối mật, Tuyệt mật.
 #[derive(QueryableByName)]
-struct KindLevel {
-    #[diesel(sql_type = Nullable<Text>)]
-    kind: Option<String>,
-    #[diesel(sql_type = SmallInt)]
-    level: i16,
+struct KindLevels {
+    #[diesel(sql_type = Text)]
+    kind: String,
     #[diesel(sql_type = BigInt)]
-    n: i64,
+    n1: i64,
+    #[diesel(sql_type = BigInt)]
+    n2: i64,
+    #[diesel(sql_type = BigInt)]
+    n3: i64,
 }
 
 #[derive(QueryableByName)]
@@ -63,6 +67,18 @@ fn level(rank: i16) -> Result<Level> {
         .ok_or_else(|| bmnn_core::error::CoreError::Storage(format!("bad level {rank}")))
 }
 
+/// A closed list of codes as SQL string literals (`'a', 'b'`). Only for the compile-time lists
+/// of kinds, which hold no quote; never for input.
+fn quoted<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    codes
+        .map(|c| {
+            debug_assert!(!c.contains('\''));
+            format!("'{c}'")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The i-th bound parameter (from 1) in the backend's syntax.
 fn ph(pg: bool, i: usize) -> String {
     if pg { format!("${i}") } else { "?".into() }
@@ -86,7 +102,10 @@ impl DbTx<'_> {
         );
         let mut a = Activity::default();
 
-        // Events: by kind and the item's current level.
+        // Events of the kinds a report counts, by kind and the item's current level. Each
+        // kind's date range is read from the kind-first index `item_events_report_kind`
+        // (migration 000023) in kind order, and the levels are counted in columns: no sort.
+        // The kinds are the closed list `counted_events()` (codes, not user input).
         let ntk = if aw {
             String::new()
         } else {
@@ -101,21 +120,35 @@ impl DbTx<'_> {
         // (migration 000022), never from the wide item rows: its planner would look each item
         // up by rowid, one page of item rows (decrypted by SQLCipher) per event. PostgreSQL's
         // planner chooses with its statistics.
-        let items = if pg {
-            "items i"
+        let (events, items) = if pg {
+            ("item_events e", "items i")
         } else {
-            "items i INDEXED BY items_scope"
+            (
+                "item_events e INDEXED BY item_events_report_kind",
+                "items i INDEXED BY items_scope",
+            )
+        };
+        let kinds = quoted(counted_events());
+        let at = |l: Level| {
+            format!(
+                "COALESCE(SUM(CASE WHEN i.level = {} THEN 1 ELSE 0 END), 0)",
+                l.rank()
+            )
         };
         let q = format!(
-            "SELECT e.ev_kind AS kind, i.level AS level, COUNT(*) AS n \
-             FROM item_events e JOIN {items} ON i.id = e.item_id \
-             WHERE e.ev_on >= {} AND e.ev_on <= {} AND i.level <= {}{ntk} \
-             GROUP BY e.ev_kind, i.level",
+            "SELECT e.ev_kind AS kind, {} AS n1, {} AS n2, {} AS n3 \
+             FROM {events} JOIN {items} ON i.id = e.item_id \
+             WHERE e.ev_kind IN ({kinds}) AND e.ev_on >= {} AND e.ev_on <= {} \
+             AND i.level <= {}{ntk} \
+             GROUP BY e.ev_kind",
+            at(Level::Mat),
+            at(Level::ToiMat),
+            at(Level::TuyetMat),
             ph(pg, 1),
             ph(pg, 2),
             ph(pg, 3)
         );
-        let rows: Vec<KindLevel> = dispatch!(&mut self.conn, c => {
+        let rows: Vec<KindLevels> = dispatch!(&mut self.conn, c => {
             let b = diesel::sql_query(&q)
                 .bind::<Text, _>(&from)
                 .bind::<Text, _>(&to)
@@ -126,23 +159,33 @@ impl DbTx<'_> {
             } else {
                 b.bind::<BigInt, _>(unit).bind::<BigInt, _>(uid).bind::<BigInt, _>(uid)
             };
-            b.load::<KindLevel>(c).map_err(db_err)?
+            b.load::<KindLevels>(c).map_err(db_err)?
         });
         for r in rows {
-            if let Some(k) = r.kind {
-                a.events.push((k, level(r.level)?, count(r.n)));
+            for (l, n) in [
+                (Level::Mat, r.n1),
+                (Level::ToiMat, r.n2),
+                (Level::TuyetMat, r.n3),
+            ] {
+                if n > 0 {
+                    a.events.push((r.kind.clone(), l, count(n)));
+                }
             }
         }
 
-        // Register entries: live, dated in the period, by book.
+        // Register entries: live, dated in the period, by book. Each book's date range is read
+        // from the book-first index `register_report_kind` (migration 000023), in book order:
+        // no sort. The books are the closed list `RegisterKind::ALL` (codes, not user input).
         let to_user = if aw {
             String::new()
         } else {
             format!(" AND to_user = {}", ph(pg, 4))
         };
+        let books = quoted(RegisterKind::ALL.iter().map(|k| k.code()));
         let q = format!(
             "SELECT kind, COUNT(*) AS n FROM register_entries \
-             WHERE entry_date >= {} AND entry_date <= {} AND level <= {} AND live{to_user} \
+             WHERE kind IN ({books}) AND entry_date >= {} AND entry_date <= {} \
+             AND level <= {} AND live{to_user} \
              GROUP BY kind",
             ph(pg, 1),
             ph(pg, 2),

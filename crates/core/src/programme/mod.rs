@@ -252,9 +252,10 @@ pub fn decode<T: Record>(r: &ProgrammeRecord) -> Result<Stored<T>> {
     let bad = |e: serde_json::Error| {
         CoreError::Storage(format!("hồ sơ {} #{} không đọc được: {e}", r.kind, r.id))
     };
-    let record = serde_json::from_value(r.data.clone()).map_err(bad)?;
+    // Deserialized from the borrowed value: no copy of the record's JSON tree.
+    let record = T::deserialize(&r.data).map_err(bad)?;
     let cancelled = match r.data.get(CANCELLED_KEY) {
-        Some(c) if !c.is_null() => Some(serde_json::from_value(c.clone()).map_err(bad)?),
+        Some(c) if !c.is_null() => Some(serde::Deserialize::deserialize(c).map_err(bad)?),
         _ => None,
     };
     Ok(Stored {

@@ -511,8 +511,8 @@ impl Period {
 /// the reference of the benchmark).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Activity {
-    /// History events (sự kiện) dated in the period, by event kind and the item's current
-    /// level: (kind, level, count).
+    /// History events (sự kiện) of the kinds a report counts ([`counted_events`]) dated in
+    /// the period, by event kind and the item's current level: (kind, level, count).
     pub events: Vec<(String, Level, u64)>,
     /// Approved take-out requests (mang ra khỏi nơi lưu giữ) decided in the period, by the
     /// request's level.
@@ -535,7 +535,10 @@ pub fn activity_of_rows(
     let p = period;
     let level_of: BTreeMap<Id, Level> = items.iter().map(|it| (it.id, it.level)).collect();
     let mut by_kind: BTreeMap<(String, Level), u64> = BTreeMap::new();
-    for e in events.iter().filter(|e| p.contains(e.on)) {
+    for e in events
+        .iter()
+        .filter(|e| p.contains(e.on) && counted_events().any(|k| k == e.kind))
+    {
         if let Some(&l) = level_of.get(&e.item_id) {
             *by_kind.entry((e.kind.clone(), l)).or_default() += 1;
         }
@@ -586,6 +589,39 @@ fn typed<T: Record>(records: &[ProgrammeRecord]) -> Vec<Stored<T>> {
         .collect()
 }
 
+/// The figure of [`ItemFigures`] an item history event (sự kiện) counts under.
+type EventFigure = fn(&mut ItemFigures) -> &mut ByLevel;
+
+/// The kinds of item history events a report counts, each one act on one item, and the figure
+/// each counts under. The store aggregates these kinds only
+/// ([`crate::ports::Tx::report_activity`], through [`counted_events`]).
+const EVENT_FIGURES: [(&str, EventFigure); 11] = [
+    ("classified", |f| &mut f.classified),
+    ("received", |f| &mut f.received),
+    ("registered-outgoing", |f| &mut f.sent),
+    ("copies-produced", |f| &mut f.copied),
+    ("provided", |f| &mut f.provided),
+    ("extended", |f| &mut f.extended),
+    ("adjusted", |f| &mut f.adjusted),
+    ("declassified", |f| &mut f.declassified),
+    ("declassified-partial", |f| &mut f.declassified),
+    ("declassified-catalogue", |f| &mut f.declassified),
+    ("destroyed", |f| &mut f.destroyed),
+];
+
+/// The kinds of item history events a report counts.
+pub fn counted_events() -> impl Iterator<Item = &'static str> {
+    EVENT_FIGURES.iter().map(|(k, _)| *k)
+}
+
+/// The figure an event of `kind` counts under, `None` for a kind a report does not count.
+fn event_figure<'a>(f: &'a mut ItemFigures, kind: &str) -> Option<&'a mut ByLevel> {
+    EVENT_FIGURES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, slot)| slot(f))
+}
+
 /// Counts every figure for the period.
 pub fn compute_figures(i: &Inputs<'_>) -> Figures {
     let p = i.period;
@@ -593,21 +629,9 @@ pub fn compute_figures(i: &Inputs<'_>) -> Figures {
 
     // Acts on items, from their history events (each event is one act on one item).
     for (kind, l, n) in &i.activity.events {
-        let slot = match kind.as_str() {
-            "classified" => &mut f.items.classified,
-            "received" => &mut f.items.received,
-            "registered-outgoing" => &mut f.items.sent,
-            "copies-produced" => &mut f.items.copied,
-            "provided" => &mut f.items.provided,
-            "extended" => &mut f.items.extended,
-            "adjusted" => &mut f.items.adjusted,
-            "declassified" | "declassified-partial" | "declassified-catalogue" => {
-                &mut f.items.declassified
-            }
-            "destroyed" => &mut f.items.destroyed,
-            _ => continue,
-        };
-        slot.add(*l, *n);
+        if let Some(slot) = event_figure(&mut f.items, kind) {
+            slot.add(*l, *n);
+        }
     }
     // Taken out: approved take-out requests, by the decision date (ND26 Điều 5).
     f.items.taken_out = i.activity.taken_out;
