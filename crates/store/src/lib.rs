@@ -726,6 +726,36 @@ impl Store for DbStore {
 }
 
 #[cfg(test)]
+mod sqlite_build_tests {
+    use super::*;
+
+    /// The bundled SQLite is built with the query planner stability guarantee
+    /// (`.cargo/config.toml`): without it every statement with a bound LIMIT is parsed and
+    /// planned again on each use, whatever diesel's statement cache holds.
+    #[test]
+    fn sqlite_is_built_with_the_planner_stability_guarantee() {
+        #[derive(diesel::QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.db");
+        let mut c = sqlite_connect(path.to_str().expect("utf-8"), None).expect("open");
+        let opts: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<Opt>(&mut c)
+            .expect("compile options")
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(
+            opts.iter().any(|o| o == "ENABLE_QPSG"),
+            "SQLite built without SQLITE_ENABLE_QPSG: {opts:?}"
+        );
+    }
+}
+
+#[cfg(test)]
 mod pool_options_tests {
     use super::*;
 

@@ -223,6 +223,12 @@ fn is_pre_session_form(path: &str) -> bool {
     path == "/login" || path == "/setup"
 }
 
+/// The pages that read the caller's whole inbox (`Service::inbox`) and set the header's
+/// count from it: the home page (Việc hôm nay) and the inbox (Chờ tôi xử lý).
+fn reads_whole_inbox(path: &str) -> bool {
+    matches!(path, "/" | "/inbox")
+}
+
 /// The one guard in front of every page: loads the session, then checks origin and CSRF token
 /// on every state-changing request.
 pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: Next) -> Response {
@@ -233,8 +239,11 @@ pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: 
             let idle = st.cfg.session_idle_secs;
             let h2 = h.clone();
             // The header's inbox count: full pages only (one read transaction), not htmx
-            // fragments, not posted forms.
-            let page = parts.method == Method::GET && !parts.headers.contains_key("hx-request");
+            // fragments, not posted forms, and not the pages that read the whole inbox
+            // themselves and show its count (it would be computed twice).
+            let page = parts.method == Method::GET
+                && !parts.headers.contains_key("hx-request")
+                && !reads_whole_inbox(parts.uri.path());
             match st
                 .run(move |svc| {
                     let Some((user, s)) = svc.session_user(&h2, now_utc(), idle)? else {

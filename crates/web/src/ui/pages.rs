@@ -127,11 +127,14 @@ pub async fn dashboard<S: Store>(State(st): State<AppState<S>>, me: Me) -> Respo
             .filter(|l| l.waiting && l.urgency == u)
             .count()
     };
+    // The header's count from this inbox (the guard does not read it again for this page).
+    let mut l = L::new(&me, "home", "Việc hôm nay");
+    l.inbox = Some(inbox.count);
     let page = DashboardPage {
         overdue: count(Urgency::Overdue),
         due_today: count(Urgency::Today),
         soon: count(Urgency::Soon),
-        l: L::new(&me, "home", "Việc hôm nay"),
+        l,
         today: fmt_vn(today),
         acks,
         rows,

@@ -83,6 +83,15 @@ async fn the_leaders_inbox_holds_only_what_he_may_decide_and_nothing_is_due_toda
         "count in the header"
     );
     assert!(home.contains(&link), "the dashboard opens the same form");
+    // The home page shows the count of the inbox it read; any other page, the count the
+    // page guard reads.
+    let items = head.get("/items").await.text();
+    assert!(
+        items.contains(&format!(
+            "Chờ tôi xử lý <span class=\"badge\" aria-label=\"{n} việc\">{n}</span>"
+        )),
+        "count in the header of another page"
+    );
     // A decision waiting is not "due today" (it has no deadline).
     assert!(home.contains("Đến hạn hôm nay: 0"), "{home}");
     let decide: Vec<&serde_json::Value> = b["lines"]
