@@ -595,7 +595,13 @@ type EventFigure = fn(&mut ItemFigures) -> &mut ByLevel;
 /// The kinds of item history events a report counts, each one act on one item, and the figure
 /// each counts under. The store aggregates these kinds only
 /// ([`crate::ports::Tx::report_activity`], through [`counted_events`]).
-const EVENT_FIGURES: [(&str, EventFigure); 11] = [
+///
+/// "Giải mật" counts every way an item stops being secret (legal.md §7, Law Điều 22): by
+/// decision, in part, and the two automatic ways of Điều 22.2 — the item's catalogue entry
+/// removed (22.2.c) and its protection period ended without extension (22.2.a, "đương nhiên
+/// giải mật", recorded by the daily run as `declassified-expired`). Both automatic ways are
+/// acts the agency must record and notify (22.3), so both are counted.
+const EVENT_FIGURES: [(&str, EventFigure); 12] = [
     ("classified", |f| &mut f.classified),
     ("received", |f| &mut f.received),
     ("registered-outgoing", |f| &mut f.sent),
@@ -606,6 +612,7 @@ const EVENT_FIGURES: [(&str, EventFigure); 11] = [
     ("declassified", |f| &mut f.declassified),
     ("declassified-partial", |f| &mut f.declassified),
     ("declassified-catalogue", |f| &mut f.declassified),
+    ("declassified-expired", |f| &mut f.declassified),
     ("destroyed", |f| &mut f.destroyed),
 ];
 

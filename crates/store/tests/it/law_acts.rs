@@ -289,6 +289,40 @@ impl Law<'_> {
 }
 
 /// Every act kind in each of the three periods.
+/// The period of the annual report that holds the act's date, and the items declassified in it
+/// as the head of the agency (Tuyệt mật, agency-wide) reads the report.
+fn declassified_in_report(l: &Law<'_>) -> (bmnn_core::programme::reports::Period, u64) {
+    let rules = bmnn_core::rules::RuleSet::embedded();
+    let year = [l.on.year(), l.on.year() + 1]
+        .into_iter()
+        .find(|&y| {
+            let (p, _) = bmnn_core::programme::reports::period_of(
+                rules.report_regime(y),
+                bmnn_core::programme::ReportKind::Annual,
+                y,
+            );
+            p.contains(l.on)
+        })
+        .expect("an annual report period holds the day");
+    let (period, _) = bmnn_core::programme::reports::period_of(
+        rules.report_regime(year),
+        bmnn_core::programme::ReportKind::Annual,
+        year,
+    );
+    let n =
+        l.o.svc
+            .report(
+                &l.ctx(&l.o.head),
+                ReportQuery::of(bmnn_core::programme::ReportKind::Annual, year),
+            )
+            .expect("report")
+            .own
+            .items
+            .declassified
+            .total();
+    (period, n)
+}
+
 fn acts_on(l: &Law<'_>) {
     let o = l.o;
     let on = l.on;
@@ -851,8 +885,24 @@ fn acts_on(l: &Law<'_>) {
     act.shorter_expiry = Some(on - Duration::days(1));
     let act = o.svc.propose(&l.ctx(&o.drafter), act).unwrap();
     l.classify(act.id, start);
+    let (period, declassified_before) = declassified_in_report(l);
     let run = o.svc.run_automatic(at(on), on).expect("run");
     assert!(run.expired.contains(&act.id), "{}", l.b);
+    // The annual report counts under "Giải mật" each item the run declassified on a day of
+    // its period (Law Điều 22.2.a; an item that expired long before is declassified on the
+    // day after its expiry, maybe in an earlier period).
+    let in_period = run
+        .expired
+        .iter()
+        .filter(|&&id| period.contains(l.event(id, "declassified-expired").on))
+        .count() as u64;
+    assert!(in_period >= 1, "{}", l.b);
+    assert_eq!(
+        declassified_in_report(l).1,
+        declassified_before + in_period,
+        "{}",
+        l.b
+    );
     let ev = l.event(act.id, "declassified-expired");
     assert_eq!((ev.on, ev.regime.as_str()), (on, l.r.code.as_str()));
     assert!(ev.basis.starts_with(&l.r.periods.basis), "{}", ev.basis);

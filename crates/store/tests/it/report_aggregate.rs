@@ -62,7 +62,7 @@ fn edge_days() -> Vec<Date> {
     v
 }
 
-const EVENT_KINDS: [&str; 12] = [
+const EVENT_KINDS: [&str; 14] = [
     "classified",
     "received",
     "registered-outgoing",
@@ -72,6 +72,8 @@ const EVENT_KINDS: [&str; 12] = [
     "adjusted",
     "declassified",
     "declassified-partial",
+    "declassified-catalogue",
+    "declassified-expired",
     "destroyed",
     "handed-over",
     "viewed",

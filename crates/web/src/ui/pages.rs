@@ -342,6 +342,8 @@ pub struct ItemPage {
     pub can_upload: bool,
 }
 
+/// The Vietnamese name of an item history event (sự kiện) for the item's history; an unknown
+/// code is shown as it is.
 pub fn event_label(kind: &str) -> String {
     match kind {
         "proposed" => "Đề xuất độ mật",
@@ -365,6 +367,7 @@ pub fn event_label(kind: &str) -> String {
         "declassified" => "Giải mật",
         "declassified-partial" => "Giải mật một phần",
         "declassified-catalogue" => "Giải mật (không còn trong danh mục)",
+        "declassified-expired" => "Giải mật (hết thời hạn bảo vệ)",
         "request-approved" => "Cho phép (quyết định)",
         "request-refused" => "Từ chối (quyết định)",
         other => other,
@@ -1000,4 +1003,20 @@ pub fn not_found_anon() -> Response {
             l: L::anon("Không tìm thấy", String::new()),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_label;
+
+    /// Every kind of event a report counts, the automatic declassification on expiry included,
+    /// is named in Vietnamese in the item's history, never by its code.
+    #[test]
+    fn every_counted_event_has_a_vietnamese_name() {
+        for kind in bmnn_core::programme::reports::counted_events() {
+            let label = event_label(kind);
+            assert_ne!(label, kind);
+            assert!(!label.contains('-') && !label.is_ascii(), "{kind}: {label}");
+        }
+    }
 }
