@@ -1,5 +1,8 @@
 //! The figures of a report on items, requests and registers (`Tx::report_activity`): one
-//! aggregate query per table over the period, on both backends, within the reader's scope.
+//! aggregate query per table over the period, on both backends, within the reader's scope. The
+//! one exception: on SQLite, for an agency-wide reader, the events are joined to their items'
+//! levels in memory from two reads in index order (`DbTx::sqlite_event_counts`), because
+//! SQLite can only join by a B-tree descent per event.
 //!
 //! The dates and kinds these queries filter and group on live inside each row's JSON; the
 //! generated columns of migration 2026-12-02-000020 (`item_events.ev_on`, `ev_kind`;
@@ -95,83 +98,18 @@ impl DbTx<'_> {
         let period = (from, to);
         let (from, to) = (bmnn_core::dates::iso(from), bmnn_core::dates::iso(to));
         let rank = scope.clearance.map_or(0, Level::rank);
-        let (aw, uid, unit) = (
-            scope.agency_wide,
-            scope.user_id,
-            scope.unit_id.unwrap_or(-1),
-        );
-        let mut a = Activity::default();
-
-        // Events of the kinds a report counts, by kind and the item's current level. Each
-        // kind's date range is read from the kind-first index `item_events_report_kind`
-        // (migration 000023) in kind order, and the levels are counted in columns: no sort.
-        // The kinds are the closed list `counted_events()` (codes, not user input).
-        let ntk = if aw {
-            String::new()
-        } else {
-            format!(
-                " AND (i.unit_id = {} OR i.holder_id = {} OR i.drafter_id = {})",
-                ph(pg, 4),
-                ph(pg, 5),
-                ph(pg, 6)
-            )
+        let (aw, uid) = (scope.agency_wide, scope.user_id);
+        // Events of the kinds a report counts, by kind and the item's current level: on SQLite
+        // for an agency-wide reader joined here from two reads in index order
+        // ([`Self::sqlite_event_counts`]), otherwise joined in SQL ([`Self::event_counts_joined`]).
+        let events = match self.sqlite_event_counts(scope, &from, &to)? {
+            Some(counts) => counts,
+            None => self.event_counts_joined(scope, &from, &to)?,
         };
-        // SQLite reads the item's level and scope from the narrow index `items_scope`
-        // (migration 000022), never from the wide item rows: its planner would look each item
-        // up by rowid, one page of item rows (decrypted by SQLCipher) per event. PostgreSQL's
-        // planner chooses with its statistics.
-        let (events, items) = if pg {
-            ("item_events e", "items i")
-        } else {
-            (
-                "item_events e INDEXED BY item_events_report_kind",
-                "items i INDEXED BY items_scope",
-            )
+        let mut a = Activity {
+            events,
+            ..Activity::default()
         };
-        let kinds = quoted(counted_events());
-        let at = |l: Level| {
-            format!(
-                "COALESCE(SUM(CASE WHEN i.level = {} THEN 1 ELSE 0 END), 0)",
-                l.rank()
-            )
-        };
-        let q = format!(
-            "SELECT e.ev_kind AS kind, {} AS n1, {} AS n2, {} AS n3 \
-             FROM {events} JOIN {items} ON i.id = e.item_id \
-             WHERE e.ev_kind IN ({kinds}) AND e.ev_on >= {} AND e.ev_on <= {} \
-             AND i.level <= {}{ntk} \
-             GROUP BY e.ev_kind",
-            at(Level::Mat),
-            at(Level::ToiMat),
-            at(Level::TuyetMat),
-            ph(pg, 1),
-            ph(pg, 2),
-            ph(pg, 3)
-        );
-        let rows: Vec<KindLevels> = dispatch!(&mut self.conn, c => {
-            let b = diesel::sql_query(&q)
-                .bind::<Text, _>(&from)
-                .bind::<Text, _>(&to)
-                .bind::<SmallInt, _>(rank)
-                .into_boxed();
-            let b = if aw {
-                b
-            } else {
-                b.bind::<BigInt, _>(unit).bind::<BigInt, _>(uid).bind::<BigInt, _>(uid)
-            };
-            b.load::<KindLevels>(c).map_err(db_err)?
-        });
-        for r in rows {
-            for (l, n) in [
-                (Level::Mat, r.n1),
-                (Level::ToiMat, r.n2),
-                (Level::TuyetMat, r.n3),
-            ] {
-                if n > 0 {
-                    a.events.push((r.kind.clone(), l, count(n)));
-                }
-            }
-        }
 
         // Register entries: live, dated in the period, by book. Each book's date range is read
         // from the book-first index `register_report_kind` (migration 000023), in book order:
@@ -249,4 +187,192 @@ impl DbTx<'_> {
         }
         Ok(a)
     }
+
+    /// The period's counted events by kind and the item's current level, joined in SQL: the
+    /// events of the kind-first index, each looked up in its item (PostgreSQL hashes the join;
+    /// SQLite seeks `items_scope` once per event).
+    fn event_counts_joined(
+        &mut self,
+        scope: &ReadScope,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, Level, u64)>> {
+        let pg = matches!(self.conn, Conn::Pg(_));
+        let rank = scope.clearance.map_or(0, Level::rank);
+        let (aw, uid, unit) = (
+            scope.agency_wide,
+            scope.user_id,
+            scope.unit_id.unwrap_or(-1),
+        );
+        // Events of the kinds a report counts, by kind and the item's current level. Each
+        // kind's date range is read from the kind-first index `item_events_report_kind`
+        // (migration 000023) in kind order, and the levels are counted in columns: no sort.
+        // The kinds are the closed list `counted_events()` (codes, not user input).
+        let ntk = if aw {
+            String::new()
+        } else {
+            format!(
+                " AND (i.unit_id = {} OR i.holder_id = {} OR i.drafter_id = {})",
+                ph(pg, 4),
+                ph(pg, 5),
+                ph(pg, 6)
+            )
+        };
+        // SQLite reads the item's level and scope from the narrow index `items_scope`
+        // (migration 000022), never from the wide item rows: its planner would look each item
+        // up by rowid, one page of item rows (decrypted by SQLCipher) per event. PostgreSQL's
+        // planner chooses with its statistics.
+        let (events, items) = if pg {
+            ("item_events e", "items i")
+        } else {
+            (
+                "item_events e INDEXED BY item_events_report_kind",
+                "items i INDEXED BY items_scope",
+            )
+        };
+        let kinds = quoted(counted_events());
+        let at = |l: Level| {
+            format!(
+                "COALESCE(SUM(CASE WHEN i.level = {} THEN 1 ELSE 0 END), 0)",
+                l.rank()
+            )
+        };
+        let q = format!(
+            "SELECT e.ev_kind AS kind, {} AS n1, {} AS n2, {} AS n3 \
+             FROM {events} JOIN {items} ON i.id = e.item_id \
+             WHERE e.ev_kind IN ({kinds}) AND e.ev_on >= {} AND e.ev_on <= {} \
+             AND i.level <= {}{ntk} \
+             GROUP BY e.ev_kind",
+            at(Level::Mat),
+            at(Level::ToiMat),
+            at(Level::TuyetMat),
+            ph(pg, 1),
+            ph(pg, 2),
+            ph(pg, 3)
+        );
+        let rows: Vec<KindLevels> = dispatch!(&mut self.conn, c => {
+            let b = diesel::sql_query(&q)
+                .bind::<Text, _>(from)
+                .bind::<Text, _>(to)
+                .bind::<SmallInt, _>(rank)
+                .into_boxed();
+            let b = if aw {
+                b
+            } else {
+                b.bind::<BigInt, _>(unit).bind::<BigInt, _>(uid).bind::<BigInt, _>(uid)
+            };
+            b.load::<KindLevels>(c).map_err(db_err)?
+        });
+        let mut out = Vec::new();
+        for r in rows {
+            for (l, n) in [
+                (Level::Mat, r.n1),
+                (Level::ToiMat, r.n2),
+                (Level::TuyetMat, r.n3),
+            ] {
+                if n > 0 {
+                    out.push((r.kind.clone(), l, count(n)));
+                }
+            }
+        }
+
+        Ok(out)
+    }
+
+    /// SQLite, a reader who is agency-wide: the period's counted events by kind and the item's
+    /// current level, from two reads in index order joined here. Joined in SQL, SQLite looks
+    /// each event's item up in `items_scope` (a B-tree descent per event: 50,000 for a year at
+    /// 100,000 items, the largest cost of the annual report, docs/benchmarks.md). Here:
+    /// 1. the level of every item within the reader's clearance, read in order from the
+    ///    covering index `items_level (level, id)`, into a table of one byte per item id;
+    /// 2. for each counted kind, the item ids of its events in the period, read from the
+    ///    kind-first index `item_events_report_kind`, each counted under its item's level if
+    ///    the table holds one.
+    ///
+    /// Both reads are in the report's read transaction, so the levels are the items' current
+    /// ones and nothing is kept after the report. `None` (the joined query runs instead) on
+    /// PostgreSQL, for a reader who is not agency-wide (need-to-know is per item), and when
+    /// item ids exceed [`DENSE_IDS`].
+    fn sqlite_event_counts(
+        &mut self,
+        scope: &ReadScope,
+        from: &str,
+        to: &str,
+    ) -> Result<Option<Vec<(String, Level, u64)>>> {
+        use crate::schema::{item_events, items};
+        use diesel::dsl::sql;
+        use diesel::sql_types::Bool;
+        let Conn::Sqlite(c) = &mut self.conn else {
+            return Ok(None);
+        };
+        if !scope.agency_wide {
+            return Ok(None);
+        }
+        let c: &mut diesel::SqliteConnection = c;
+        let max_id: Option<i64> = items::table
+            .select(diesel::dsl::max(items::id))
+            .first(c)
+            .map_err(db_err)?;
+        let Some(len) = max_id.and_then(|m| usize::try_from(m).ok()).map(|m| m + 1) else {
+            return Ok(Some(Vec::new()));
+        };
+        if len > DENSE_IDS {
+            return Ok(None);
+        }
+        let rank = scope.clearance.map_or(0, Level::rank);
+        // Level rank by item id; 0: no item, or one above the reader's clearance.
+        let mut levels = vec![0u8; len];
+        for r in items::table
+            .select((items::id, items::level))
+            .filter(items::level.le(rank))
+            .load_iter::<(i64, i16), diesel::connection::DefaultLoadingMode>(c)
+            .map_err(db_err)?
+        {
+            let (id, l) = r.map_err(db_err)?;
+            if let (Ok(i), Ok(l)) = (usize::try_from(id), u8::try_from(l))
+                && let Some(slot) = levels.get_mut(i)
+            {
+                *slot = l;
+            }
+        }
+        let mut out = Vec::new();
+        for kind in counted_events() {
+            let mut n = [0u64; 3];
+            for r in item_events::table
+                .select(item_events::item_id)
+                .filter(
+                    sql::<Bool>("ev_kind = ")
+                        .bind::<Text, _>(kind)
+                        .sql(" AND ev_on >= ")
+                        .bind::<Text, _>(from)
+                        .sql(" AND ev_on <= ")
+                        .bind::<Text, _>(to),
+                )
+                .load_iter::<i64, diesel::connection::DefaultLoadingMode>(c)
+                .map_err(db_err)?
+            {
+                let id = r.map_err(db_err)?;
+                let l = usize::try_from(id)
+                    .ok()
+                    .and_then(|i| levels.get(i).copied())
+                    .unwrap_or(0);
+                if let Some(slot) = usize::from(l).checked_sub(1).and_then(|i| n.get_mut(i)) {
+                    *slot += 1;
+                }
+            }
+            for (l, n) in [Level::Mat, Level::ToiMat, Level::TuyetMat]
+                .into_iter()
+                .zip(n)
+            {
+                if n > 0 {
+                    out.push((kind.to_string(), l, n));
+                }
+            }
+        }
+        Ok(Some(out))
+    }
 }
+
+/// The largest item id for which [`DbTx::sqlite_event_counts`] keeps a table of levels by id
+/// (one byte each: 16 MB); a database with higher ids is counted by the joined query.
+const DENSE_IDS: usize = 16 * 1024 * 1024;
