@@ -313,12 +313,16 @@ impl DbTx<'_> {
             .select(diesel::dsl::max(items::id))
             .first(c)
             .map_err(db_err)?;
-        let Some(len) = max_id.and_then(|m| usize::try_from(m).ok()).map(|m| m + 1) else {
+        let Some(max_id) = max_id else {
             return Ok(Some(Vec::new()));
         };
-        if len > DENSE_IDS {
+        let Some(len) = usize::try_from(max_id)
+            .ok()
+            .map(|m| m + 1)
+            .filter(|&len| len <= DENSE_IDS)
+        else {
             return Ok(None);
-        }
+        };
         let rank = scope.clearance.map_or(0, Level::rank);
         // Level rank by item id; 0: no item, or one above the reader's clearance.
         let mut levels = vec![0u8; len];
@@ -329,10 +333,12 @@ impl DbTx<'_> {
             .map_err(db_err)?
         {
             let (id, l) = r.map_err(db_err)?;
-            if let (Ok(i), Ok(l)) = (usize::try_from(id), u8::try_from(l))
-                && let Some(slot) = levels.get_mut(i)
-            {
-                *slot = l;
+            // An id or a level outside the table (not one SQLite's AUTOINCREMENT gives, or a
+            // level not in 1..=3): the joined query counts instead, nothing is left out.
+            let slot = usize::try_from(id).ok().and_then(|i| levels.get_mut(i));
+            match (slot, u8::try_from(l)) {
+                (Some(slot), Ok(l @ 1..=3)) => *slot = l,
+                _ => return Ok(None),
             }
         }
         let mut out = Vec::new();
