@@ -288,33 +288,24 @@ impl Law<'_> {
     }
 }
 
-/// Every act kind in each of the three periods.
 /// The period of the annual report that holds the act's date, and the items declassified in it
 /// as the head of the agency (Tuyệt mật, agency-wide) reads the report.
 fn declassified_in_report(l: &Law<'_>) -> (bmnn_core::programme::reports::Period, u64) {
+    use bmnn_core::programme::{ReportKind, reports::period_of};
     let rules = bmnn_core::rules::RuleSet::embedded();
-    let year = [l.on.year(), l.on.year() + 1]
+    let (year, period) = [l.on.year(), l.on.year() + 1]
         .into_iter()
-        .find(|&y| {
-            let (p, _) = bmnn_core::programme::reports::period_of(
-                rules.report_regime(y),
-                bmnn_core::programme::ReportKind::Annual,
+        .map(|y| {
+            (
                 y,
-            );
-            p.contains(l.on)
+                period_of(rules.report_regime(y), ReportKind::Annual, y).0,
+            )
         })
+        .find(|(_, p)| p.contains(l.on))
         .expect("an annual report period holds the day");
-    let (period, _) = bmnn_core::programme::reports::period_of(
-        rules.report_regime(year),
-        bmnn_core::programme::ReportKind::Annual,
-        year,
-    );
     let n =
         l.o.svc
-            .report(
-                &l.ctx(&l.o.head),
-                ReportQuery::of(bmnn_core::programme::ReportKind::Annual, year),
-            )
+            .report(&l.ctx(&l.o.head), ReportQuery::of(ReportKind::Annual, year))
             .expect("report")
             .own
             .items
@@ -323,6 +314,7 @@ fn declassified_in_report(l: &Law<'_>) -> (bmnn_core::programme::reports::Period
     (period, n)
 }
 
+/// Every act kind in each of the three periods.
 fn acts_on(l: &Law<'_>) {
     let o = l.o;
     let on = l.on;
