@@ -301,7 +301,7 @@ fn decode_extracted(b: &[u8]) -> Option<Extracted> {
         Some(u32::from_le_bytes(s.try_into().ok()?))
     }
     let len = u32_of(take(4)?)? as usize;
-    let format = std::str::from_utf8(take(len)?).ok()?.to_owned();
+    let format = simdutf8::basic::from_utf8(take(len)?).ok()?.to_owned();
     let n = u32_of(take(4)?)? as usize;
     // Each unit takes at least 27 bytes (23 of fields, 4 of source): a count larger than the answer allows is a lie.
     let mut units: Vec<TextUnit> = Vec::with_capacity(n.min(b.len() / 27));
@@ -316,12 +316,14 @@ fn decode_extracted(b: &[u8]) -> Option<Extracted> {
         let group = u32_of(take(4)?)?;
         let style = style_of(u16::from_le_bytes(take(2)?.try_into().ok()?))?;
         let len = u32_of(take(4)?)? as usize;
-        let text = std::str::from_utf8(take(len)?).ok()?.to_owned();
+        let text = simdutf8::basic::from_utf8(take(len)?).ok()?.to_owned();
         let len = u32_of(take(4)?)?;
         let source = if len == SAME_SOURCE {
             units.last()?.source.clone()
         } else {
-            std::str::from_utf8(take(len as usize)?).ok()?.to_owned()
+            simdutf8::basic::from_utf8(take(len as usize)?)
+                .ok()?
+                .to_owned()
         };
         units.push(TextUnit {
             part,

@@ -367,15 +367,20 @@ impl MarkingDetector {
         }
         // Cheap prefilter on the fast fold: most blocks contain no candidate at all. Folded into
         // the caller's buffer (one allocation per document, not two per block).
-        quick.clear();
-        normalize::fold_compact_into(&raw, quick);
-        let quick = quick.as_str();
-        let plausible = self.ac.as_ref().is_some_and(|ac| ac.is_match(quick))
-            || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
-            // Cyrillic/Greek look-alikes are mapped only by the full normaliser (U+0370..U+04FF
-            // have the UTF-8 lead bytes CD..D3: the bytes are looked at first).
-            || (raw.bytes().any(|b| (0xCD..=0xD3).contains(&b))
-                && raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF)));
+        // A block with more letters than the longest stamp can carry (its phrase, a field label
+        // and a tail) is no stamp: the text test would refuse it on length (see
+        // `letters_more_than`), so it is neither folded nor searched.
+        let plausible = !letters_more_than(&raw, self.max_folded_len + LABEL_AND_TAIL) && {
+            quick.clear();
+            normalize::fold_compact_into(&raw, quick);
+            let quick = quick.as_str();
+            self.ac.as_ref().is_some_and(|ac| ac.is_match(quick))
+                || self.specs.iter().any(|p| !p.multi && quick.contains(&p.folded))
+                // Cyrillic/Greek look-alikes are mapped only by the full normaliser
+                // (U+0370..U+04FF have the UTF-8 lead bytes CD..D3: the bytes are looked at first).
+                || (raw.bytes().any(|b| (0xCD..=0xD3).contains(&b))
+                    && raw.chars().any(|c| matches!(c as u32, 0x370..=0x4FF)))
+        };
         let legacy_like =
             raw.len() <= 200 && (legacy::looks_legacy(&raw) || legacy::looks_viqr(&raw));
         if !plausible && !legacy_like {
@@ -478,7 +483,7 @@ impl MarkingDetector {
         let core_exact = &e[cs..ce];
         let cexact = compact(core_exact);
         let cfold = compact(&fold(core_exact));
-        if cfold.len() > self.max_folded_len + 40 {
+        if cfold.len() > self.max_folded_len + TAIL {
             return None;
         }
         // Candidate generation: multi-syllable phrases via AC; single syllables only by equality.
@@ -552,6 +557,35 @@ fn exact_prefix_len(exact: &str, n: usize) -> usize {
         count += usize::from(normalize::fold_char(c).is_some());
     }
     exact.len()
+}
+
+/// Bytes of the compact folded core that may follow a stamp's phrase (`BẢN SAO SỐ: 03/TM`); a
+/// longer core is not a stamp.
+const TAIL: usize = 40;
+
+/// Letters a block may have beyond the longest phrase and still be tested: the tail, and a field
+/// label `Mức độ mật:` that the text test strips (at most ten folded characters), with margin.
+const LABEL_AND_TAIL: usize = TAIL + 16;
+
+/// Whether `s` has more than `n` letters that each give at least one byte of the compact folded
+/// core the text test measures: ASCII letters and digits, the letters of Latin-1 and Latin
+/// Extended-A/B (lead bytes C3..C8, except `×` and `÷`) and of Latin Extended Additional
+/// (E1 BA, E1 BB: the Vietnamese letters). Each is a starter that is never dropped (not an
+/// ignorable, not a mark), never composes with another starter under NFC and folds to an ASCII
+/// letter or to a letter; so a block with more than `max_folded_len + LABEL_AND_TAIL` of them has
+/// a compact folded core longer than `max_folded_len + TAIL` however it is normalised, and the
+/// text test would refuse it (property-tested below). Counted byte by byte without decoding.
+fn letters_more_than(s: &str, n: usize) -> bool {
+    let b = s.as_bytes();
+    let mut count = 0usize;
+    for (i, &x) in b.iter().enumerate() {
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let letter = x.is_ascii_alphanumeric()
+            || (matches!(x, 0xC3..=0xC8) && !(x == 0xC3 && matches!(next, 0x97 | 0xB7)))
+            || (x == 0xE1 && matches!(next, 0xBA | 0xBB));
+        count += usize::from(letter);
+    }
+    count > n
 }
 
 /// Whether `s` has more than `n` words (counts no further than `n + 1`: a paragraph is not read
@@ -692,5 +726,151 @@ mod tests {
         for s in ["", " ", "a  b", "TUYỆT MẬT", "tuyệt\u{A0}mật", "x\ty"] {
             assert_eq!(has_padding(s), padded_by_chars(s), "{s:?}");
         }
+    }
+
+    /// Pieces a block is made of in the tests below: stamp words in every case and form, field
+    /// labels, tails, Vietnamese and other Latin letters, combining marks (NFD), look-alikes,
+    /// ignorables, odd spaces, digits and punctuation.
+    const PIECES: &[&str] = &[
+        "TUYỆT MẬT",
+        "tối mật",
+        "MẬT",
+        "Mật",
+        "BẢN SAO SỐ",
+        "GIA HẠN THỜI HẠN BẢO VỆ BÍ MẬT NHÀ NƯỚC",
+        "Mức độ mật:",
+        "Độ mật :",
+        "ĐỘ MẬT",
+        "03/TM",
+        "01/3/2026",
+        "Số 12",
+        " ",
+        "  ",
+        "\u{A0}",
+        "\u{200B}",
+        "\u{FEFF}",
+        "\u{AD}",
+        "\t",
+        "a",
+        "Z",
+        "7",
+        "đ",
+        "Đ",
+        "ð",
+        "Ð",
+        "ư",
+        "ơ",
+        "ệ",
+        "Ỹ",
+        "ỻ",
+        "ǅ",
+        "ß",
+        "ſ",
+        "×",
+        "÷",
+        "ª",
+        "İ",
+        "\u{301}",
+        "\u{323}",
+        "\u{302}",
+        "М",
+        "Т",
+        "Ѐ",
+        "Ｍ",
+        "ﬁ",
+        "…",
+        "–",
+        "“",
+        "»",
+        ":",
+        ".",
+        "-",
+        "(",
+        "ᄀ",
+        "\u{1160}",
+        "가",
+    ];
+
+    /// Fields after a stamp's phrase: numbers, dates, symbols of a unit, separators.
+    const TAIL_PIECES: &[&str] = &[
+        " ",
+        ":",
+        " SỐ ",
+        "03",
+        "/",
+        "TM",
+        "-",
+        "BQP",
+        " ĐẾN NGÀY ",
+        "01/3/2036",
+        "ĐẾN",
+        "(",
+        ")",
+        "năm",
+        "2026",
+        ".",
+        "Ngày",
+        "7",
+    ];
+
+    fn block(parts: &[usize]) -> String {
+        parts.iter().map(|&i| PIECES[i % PIECES.len()]).collect()
+    }
+
+    proptest::proptest! {
+        /// The gate of `test_block`: a block with more counted letters than the limit is one the
+        /// text test refuses, whatever it is made of and however it is normalised.
+        #[test]
+        fn too_many_letters_is_never_a_stamp(
+            parts in proptest::collection::vec(0usize..1000, 0..60),
+            label in 0usize..4,
+            phrase in 0usize..1000,
+            tail in proptest::collection::vec(0usize..1000, 0..30),
+        ) {
+            let det = MarkingDetector::new(&MarkingSpec::default_set());
+            // Stamp-shaped blocks (label, phrase, tail of fields) as well as free mixtures.
+            let specs = MarkingSpec::default_set();
+            let stamp = format!(
+                "{}{}{}",
+                ["", "Mức độ mật: ", "ĐỘ MẬT:", " - "][label],
+                specs[phrase % specs.len()].text,
+                tail.iter().map(|&i| TAIL_PIECES[i % TAIL_PIECES.len()]).collect::<String>(),
+            );
+            for s in [block(&parts), stamp] {
+                if letters_more_than(&s, det.max_folded_len + LABEL_AND_TAIL) {
+                    proptest::prop_assert!(det.test_text(&s, true, false).is_none(), "{s:?}");
+                    proptest::prop_assert!(det.test_text(&s, false, false).is_none(), "{s:?}");
+                }
+            }
+        }
+
+        /// The bound the gate rests on: every counted letter gives at least one byte of the
+        /// compact folded exact view, for any text (not only the pieces above).
+        #[test]
+        fn counted_letters_survive_normalisation(s in "\\PC{0,80}", parts in proptest::collection::vec(0usize..1000, 0..30)) {
+            for t in [s.clone(), block(&parts), format!("{s}{}", block(&parts))] {
+                let folded = compact(&fold(&normalize::views(&t).exact.text));
+                let n = folded.len();
+                proptest::prop_assert!(!letters_more_than(&t, n), "{t:?}: {n} bytes folded");
+            }
+        }
+    }
+
+    #[test]
+    fn long_blocks_are_refused_before_folding_and_stamps_still_found() {
+        let det = MarkingDetector::new(&MarkingSpec::default_set());
+        let sentence = "Báo cáo nêu rõ trong năm không có trường hợp gia hạn thời hạn bảo vệ bí mật nhà nước \
+                        và không có trường hợp điều chỉnh độ mật của tài liệu";
+        assert!(letters_more_than(
+            sentence,
+            det.max_folded_len + LABEL_AND_TAIL
+        ));
+        // The longest stamp with a field label and a tail is still tested and found.
+        let stamp = "Mức độ mật: GIA HẠN THỜI HẠN BẢO VỆ BÍ MẬT NHÀ NƯỚC ĐẾN NGÀY 01/3/2036";
+        assert!(!letters_more_than(
+            stamp,
+            det.max_folded_len + LABEL_AND_TAIL
+        ));
+        assert!(det.test_text(stamp, true, false).is_some());
     }
 }

@@ -6,6 +6,7 @@
 //!   longest first, for `rg -F -w -f`);
 //! * `markings FOLDED` — Aho–Corasick phrase count over the folded text, best of 3, MB/s;
 //! * `normalize CORPUS` — `fold()` and the full two-view normaliser, best of 3, MB/s;
+//! * `lane CORPUS [REPS]` — the two-view normaliser alone per line, best of REPS (10), MB/s;
 //! * `docx CORPUS DIR N` — write N DOCX files from corpus slices, scan them in-process and through
 //!   the isolated child, MB/s;
 //! * `scan PATH…` — scan files in-process and print the human report (manual checks);
@@ -32,6 +33,7 @@ fn main() {
         Some("markings") => markings(Path::new(&a(1))),
         Some("markings-variants") => markings_variants(Path::new(&a(1))),
         Some("normalize") => normalize(Path::new(&a(1))),
+        Some("lane") => lane(Path::new(&a(1)), a(2).parse().unwrap_or(10)),
         Some("docx") => docx(
             Path::new(&a(1)),
             Path::new(&a(2)),
@@ -55,7 +57,7 @@ fn main() {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bmnn-scan-bench corpus SRC OUT MB | markings FOLDED | normalize CORPUS | docx CORPUS DIR N | index CORPUS ITEMS"
+        "usage: bmnn-scan-bench corpus SRC OUT MB | markings FOLDED | normalize CORPUS | lane CORPUS [REPS] | docx CORPUS DIR N | index CORPUS ITEMS"
     );
     std::process::exit(2)
 }
@@ -268,6 +270,24 @@ fn normalize(corpus: &Path) {
         mbps(bytes, dg),
         bytes as f64 / 1e6 / views_cpu.max(0.01),
         text.len() as f64 / 1e6 / fold_cpu.max(0.01)
+    );
+}
+
+/// The two-view normaliser alone, per line, best of `reps` passes (for side-by-side runs of two
+/// builds: fewer passes of other code between them than `normalize`).
+fn lane(corpus: &Path, reps: usize) {
+    let text = read(corpus);
+    let lines: Vec<&str> = text.lines().collect();
+    let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+    let (d, n) = best_of(reps, || {
+        lines
+            .iter()
+            .map(|l| bmnn_scan::normalize::views(l).folded.text.len())
+            .sum::<usize>()
+    });
+    println!(
+        "lane_bytes={bytes} lane_out={n} lane_mbps={:.0}",
+        mbps(bytes, d)
     );
 }
 

@@ -99,32 +99,29 @@ const NAMESPACES: &[(&[u8], &[u8])] = &[
     ),
 ];
 
-fn prefix_for(ns: &ResolveResult<'_>) -> Option<Vec<u8>> {
+fn prefix_for(ns: &ResolveResult<'_>) -> Option<&'static [u8]> {
     match ns {
         ResolveResult::Bound(n) => Some(
             NAMESPACES
                 .iter()
                 .find(|(uri, _)| *uri == n.as_ref())
-                .map(|(_, p)| p.to_vec())
+                .map(|(_, p)| *p)
                 // A namespace we do not know: never confused with a known one.
-                .unwrap_or_else(|| b"ns-other".to_vec()),
+                .unwrap_or(b"ns-other"),
         ),
         ResolveResult::Unbound => None,
         // An undeclared prefix: keep the name as written (Word would refuse the file).
-        ResolveResult::Unknown(_) => Some(b"ns-unknown".to_vec()),
+        ResolveResult::Unknown(_) => Some(b"ns-unknown"),
     }
 }
 
-fn qualified(prefix: Option<Vec<u8>>, local: &[u8]) -> Vec<u8> {
-    match prefix {
-        Some(p) if p.is_empty() => local.to_vec(),
-        Some(mut p) => {
-            p.push(b':');
-            p.extend_from_slice(local);
-            p
-        }
-        None => local.to_vec(),
+/// Appends the canonical qualified name (`prefix:local`, or `local` without a prefix) to `out`.
+fn put_qualified(out: &mut Vec<u8>, prefix: Option<&[u8]>, local: &[u8]) {
+    if let Some(p) = prefix.filter(|p| !p.is_empty()) {
+        out.extend_from_slice(p);
+        out.push(b':');
     }
+    out.extend_from_slice(local);
 }
 
 /// Rewrites an XML part with canonical prefixes (see the module doc); namespace declarations,
@@ -146,7 +143,7 @@ pub fn canonical_xml(xml: &[u8], limits: &Limits, source: &str) -> Result<Vec<u8
                     }
                 }
                 out.push(b'<');
-                out.extend(qualified(prefix, e.local_name().as_ref()));
+                put_qualified(&mut out, prefix, e.local_name().as_ref());
                 for a in e.attributes().with_checks(false).flatten() {
                     let key = a.key;
                     if key.as_ref() == b"xmlns" || key.as_ref().starts_with(b"xmlns:") {
@@ -155,7 +152,7 @@ pub fn canonical_xml(xml: &[u8], limits: &Limits, source: &str) -> Result<Vec<u8
                     let (ans, local) = r.resolve_attribute(key);
                     let ap = prefix_for(&ans);
                     out.push(b' ');
-                    out.extend(qualified(ap, local.as_ref()));
+                    put_qualified(&mut out, ap, local.as_ref());
                     out.extend_from_slice(b"=\"");
                     for &b in a.value.as_ref() {
                         if b == b'"' {
@@ -174,7 +171,7 @@ pub fn canonical_xml(xml: &[u8], limits: &Limits, source: &str) -> Result<Vec<u8
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
                 out.extend_from_slice(b"</");
-                out.extend(qualified(prefix, e.local_name().as_ref()));
+                put_qualified(&mut out, prefix, e.local_name().as_ref());
                 out.push(b'>');
             }
             Event::Text(ref t) => out.extend_from_slice(t.as_ref()),
