@@ -242,39 +242,56 @@ pub fn repair_run(text: &str, enc: Option<LegacyEncoding>) -> String {
 /// code points — a hint that an untyped short block might be legacy-encoded (used only for the
 /// stamp-sized standalone test, never to rewrite running text).
 pub fn looks_legacy(s: &str) -> bool {
-    // Fast path: no UTF-8 lead byte of U+0080..U+00FF at all.
-    if !s.bytes().any(|b| b == 0xC2 || b == 0xC3) {
-        return false;
-    }
-    s.chars().any(|c| {
-        matches!(c as u32, 0xA1..=0xFF) && !"ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý«»°±·©".contains(c)
-    })
+    let b = s.as_bytes();
+    // Byte pairs, branch-free: a lead byte C2 or C3 and the code point its next byte gives.
+    let odd = |x: u8, y: u8| match x {
+        0xC2 => LEGACY_LATIN1[usize::from(y)],
+        0xC3 => LEGACY_LATIN1[usize::from(y) + 0x40],
+        _ => false,
+    };
+    b.iter()
+        .zip(b.iter().skip(1))
+        .fold(false, |acc, (&x, &y)| acc | odd(x, y))
 }
 
+/// Code points U+0000..U+017F (indexed by code point; only U+00A1..U+00FF can be true) that
+/// Vietnamese Unicode text does not use but TCVN3 and VNI text read as Latin-1 does: every Latin-1
+/// character from U+00A1 except the vowels Vietnamese shares with Latin-1 and a few common signs.
+const LEGACY_LATIN1: [bool; 0x180] = {
+    let mut t = [false; 0x180];
+    let mut cp = 0xA1;
+    while cp <= 0xFF {
+        t[cp] = true;
+        cp += 1;
+    }
+    let shared = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý«»°±·©".as_bytes();
+    // Each of these is two bytes, C2 or C3 then a continuation byte.
+    let mut i = 0;
+    while i + 1 < shared.len() {
+        let cp = ((shared[i] as usize & 0x1F) << 6) | (shared[i + 1] as usize & 0x3F);
+        t[cp] = false;
+        i += 2;
+    }
+    t
+};
+
 /// True when `s` may be VIQR (a vowel followed by a VIQR mark, or `DD`); only stamp-sized blocks
-/// are considered.
+/// are considered. Vowels and marks are ASCII, so byte pairs are character pairs.
 pub fn looks_viqr(s: &str) -> bool {
-    if s.len() > 120
-        || !s.bytes().any(|b| {
-            matches!(
-                b,
-                b'^' | b'(' | b'+' | b'`' | b'~' | b'.' | b'?' | b'\'' | b'D'
-            )
-        })
-    {
+    if s.len() > 120 {
         return false;
     }
-    let mut prev = ' ';
-    for c in s.chars() {
-        let v = prev.to_ascii_lowercase();
-        if matches!(v, 'a' | 'e' | 'o' | 'u' | 'i' | 'y')
-            && matches!(c, '^' | '(' | '+' | '`' | '~' | '.' | '?' | '\'')
-        {
-            return true;
-        }
-        prev = c;
-    }
-    s.contains("DD")
+    let b = s.as_bytes();
+    let pair = |x: u8, y: u8| {
+        matches!(
+            x.to_ascii_lowercase(),
+            b'a' | b'e' | b'o' | b'u' | b'i' | b'y'
+        ) && matches!(y, b'^' | b'(' | b'+' | b'`' | b'~' | b'.' | b'?' | b'\'')
+    };
+    b.iter()
+        .zip(b.iter().skip(1))
+        .fold(false, |acc, (&x, &y)| acc | pair(x, y))
+        || s.contains("DD")
 }
 
 fn upper(c: char) -> char {
@@ -309,6 +326,57 @@ fn same_base(cap: char, toned: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character scans the byte checks replace.
+    fn looks_legacy_by_chars(s: &str) -> bool {
+        s.chars().any(|c| {
+            matches!(c as u32, 0xA1..=0xFF) && !"ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý«»°±·©".contains(c)
+        })
+    }
+
+    fn looks_viqr_by_chars(s: &str) -> bool {
+        if s.len() > 120 {
+            return false;
+        }
+        let mut prev = ' ';
+        for c in s.chars() {
+            if matches!(prev.to_ascii_lowercase(), 'a' | 'e' | 'o' | 'u' | 'i' | 'y')
+                && matches!(c, '^' | '(' | '+' | '`' | '~' | '.' | '?' | '\'')
+            {
+                return true;
+            }
+            prev = c;
+        }
+        s.contains("DD")
+    }
+
+    #[test]
+    fn byte_checks_equal_the_character_scans() {
+        let cps = (0..0x800u32).chain(0x1E00..0x1F00).chain(0x2000..0x2100);
+        for c in cps.filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("MẬT{c}ỹ"),
+                format!("a{c}"),
+                format!("{c}."),
+                format!("tối m{c}t"),
+                format!("D{c}D"),
+            ] {
+                assert_eq!(looks_legacy(&s), looks_legacy_by_chars(&s), "{s:?}");
+                assert_eq!(looks_viqr(&s), looks_viqr_by_chars(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "TuyÖt mËt",
+            "Tuye^.t ma^.t",
+            "DDo^. ma^.t",
+            "Báo cáo năm 2026.",
+            "¸",
+        ] {
+            assert_eq!(looks_legacy(s), looks_legacy_by_chars(s), "{s:?}");
+            assert_eq!(looks_viqr(s), looks_viqr_by_chars(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn tcvn3_spec_table() {

@@ -577,15 +577,20 @@ const LABEL_AND_TAIL: usize = TAIL + 16;
 /// text test would refuse it (property-tested below). Counted byte by byte without decoding.
 fn letters_more_than(s: &str, n: usize) -> bool {
     let b = s.as_bytes();
-    let mut count = 0usize;
-    for (i, &x) in b.iter().enumerate() {
-        let next = b.get(i + 1).copied().unwrap_or(0);
-        let letter = x.is_ascii_alphanumeric()
-            || (matches!(x, 0xC3..=0xC8) && !(x == 0xC3 && matches!(next, 0x97 | 0xB7)))
-            || (x == 0xE1 && matches!(next, 0xBA | 0xBB));
-        count += usize::from(letter);
-    }
-    count > n
+    let letter = |x: u8, next: u8| {
+        usize::from(
+            x.is_ascii_alphanumeric()
+                || (matches!(x, 0xC3..=0xC8) && !(x == 0xC3 && matches!(next, 0x97 | 0xB7)))
+                || (x == 0xE1 && matches!(next, 0xBA | 0xBB)),
+        )
+    };
+    // Byte pairs (each byte with the next), then the last byte: one branch-free pass.
+    let pairs: usize = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .map(|(&x, &y)| letter(x, y))
+        .sum();
+    pairs + b.last().map_or(0, |&x| letter(x, 0)) > n
 }
 
 /// Whether `s` has more than `n` words (counts no further than `n + 1`: a paragraph is not read
@@ -630,6 +635,23 @@ fn has_padding(s: &str) -> bool {
     let b = s.as_bytes();
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return true;
+    }
+    // A branch-free first look at byte pairs: most blocks have none of the bytes below and are
+    // not read again (two spaces, a control character, a lead byte of an invisible or space
+    // character other than a Vietnamese letter's E1 BA / E1 BB).
+    let suspect = |x: u8, y: u8| {
+        (x == b' ' && y == b' ')
+            || (9..=13).contains(&x)
+            || matches!(x, 0xC2 | 0xCD | 0xD8 | 0xE2 | 0xE3 | 0xEF | 0xF3)
+            || (x == 0xE1 && !matches!(y, 0xBA | 0xBB))
+    };
+    let last = b.last().map_or(0, |&x| u8::from(suspect(x, 0)));
+    let pairs = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .fold(0u8, |acc, (&x, &y)| acc | u8::from(suspect(x, y)));
+    if pairs | last == 0 {
+        return false;
     }
     let mut prev_space = false;
     for (i, &x) in b.iter().enumerate() {
