@@ -250,8 +250,9 @@ pub fn looks_legacy(s: &str) -> bool {
         _ => false,
     };
     b.iter()
-        .zip(b.iter().skip(1))
-        .fold(false, |acc, (&x, &y)| acc | odd(x, y))
+        .zip(b.get(1..).unwrap_or_default())
+        .fold(0u8, |acc, (&x, &y)| acc | u8::from(odd(x, y)))
+        != 0
 }
 
 /// Code points U+0000..U+017F (indexed by code point; only U+00A1..U+00FF can be true) that
@@ -289,8 +290,9 @@ pub fn looks_viqr(s: &str) -> bool {
         ) && matches!(y, b'^' | b'(' | b'+' | b'`' | b'~' | b'.' | b'?' | b'\'')
     };
     b.iter()
-        .zip(b.iter().skip(1))
-        .fold(false, |acc, (&x, &y)| acc | pair(x, y))
+        .zip(b.get(1..).unwrap_or_default())
+        .fold(0u8, |acc, (&x, &y)| acc | u8::from(pair(x, y)))
+        != 0
         || s.contains("DD")
 }
 

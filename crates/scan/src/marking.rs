@@ -587,7 +587,7 @@ fn letters_more_than(s: &str, n: usize) -> bool {
     // Byte pairs (each byte with the next), then the last byte: one branch-free pass.
     let pairs: usize = b
         .iter()
-        .zip(b.iter().skip(1))
+        .zip(b.get(1..).unwrap_or_default())
         .map(|(&x, &y)| letter(x, y))
         .sum();
     pairs + b.last().map_or(0, |&x| letter(x, 0)) > n
@@ -648,7 +648,7 @@ fn has_padding(s: &str) -> bool {
     let last = b.last().map_or(0, |&x| u8::from(suspect(x, 0)));
     let pairs = b
         .iter()
-        .zip(b.iter().skip(1))
+        .zip(b.get(1..).unwrap_or_default())
         .fold(0u8, |acc, (&x, &y)| acc | u8::from(suspect(x, y)));
     if pairs | last == 0 {
         return false;
