@@ -283,11 +283,20 @@ pub fn looks_viqr(s: &str) -> bool {
         return false;
     }
     let b = s.as_bytes();
+    // Bitwise `|` and `&`: no branch per byte.
     let pair = |x: u8, y: u8| {
-        matches!(
-            x.to_ascii_lowercase(),
-            b'a' | b'e' | b'o' | b'u' | b'i' | b'y'
-        ) && matches!(y, b'^' | b'(' | b'+' | b'`' | b'~' | b'.' | b'?' | b'\'')
+        let v = x | 0x20;
+        let vowel =
+            (v == b'a') | (v == b'e') | (v == b'o') | (v == b'u') | (v == b'i') | (v == b'y');
+        let mark = (y == b'^')
+            | (y == b'(')
+            | (y == b'+')
+            | (y == b'`')
+            | (y == b'~')
+            | (y == b'.')
+            | (y == b'?')
+            | (y == b'\'');
+        vowel & mark
     };
     b.iter()
         .zip(b.get(1..).unwrap_or_default())
