@@ -820,6 +820,66 @@ pub(crate) fn read_properties(
 #[cfg(test)]
 mod tests {
     use super::visible_chars;
+    use super::*;
+
+    /// Pieces of a WordprocessingML body as Word and LibreOffice write them, and as a hostile file
+    /// may: runs, text boxes, tracked changes, fields, alternate content, comments, processing
+    /// instructions, CDATA, references, unknown namespaces, single quotes, odd spacing.
+    const BODY: &[&str] = &[
+        "<w:p><w:r><w:t>TUYỆT MẬT</w:t></w:r></w:p>",
+        "<w:p><w:pPr><w:jc w:val='center'/></w:pPr><w:r><w:rPr><w:b/><w:color w:val=\"FF0000\"/></w:rPr><w:t xml:space=\"preserve\">MẬ</w:t></w:r><w:r><w:t>T</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>MẬ<!-- a comment -->T</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>TỐI<?pi data?> MẬT</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t><![CDATA[BẢN SAO SỐ 03]]></w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>&#7852;&amp;&lt;M&#x1EAC;T&gt;</w:t></w:r></w:p>",
+        "<w:p><w:del w:id=\"1\" w:author=\"a\"><w:r><w:delText>MẬT</w:delText></w:r></w:del></w:p>",
+        "<w:p><w:ins w:id='2'><w:r><w:t>chèn</w:t></w:r></w:ins></w:p>",
+        "<w:p><w:r><w:rPr><w:rFonts w:ascii=\".VnTime\" w:hAnsi=\".VnTime\"/><w:caps/></w:rPr><w:t>TuyÖt mËt</w:t></w:r></w:p>",
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>MẬT</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>MẬT</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>",
+        "<w:p w14:paraId=\"1A2B\"><w14:x>ignored</w14:x><w:r><w:t>Báo cáo năm 2026</w:t></w:r></w:p>",
+        "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>1</w:t></w:r></w:p>",
+        "<w:p><w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:tab/><w:t>c</w:t></w:r></w:p>",
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>MẬT</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        "<w:p><w:r><w:t>x</w:t></w:r></w:p  ><w:p/>",
+        "<w:sectPr><w:pgSz w:w=\"11906\"/></w:sectPr>",
+    ];
+
+    fn document(parts: &[usize]) -> String {
+        let body: String = parts.iter().map(|&i| BODY[i % BODY.len()]).collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<!-- made by hand -->\
+             <w:document xmlns:wpc=\"http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas\" \
+             xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" \
+             xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
+             xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" \
+             xmlns:v=\"urn:schemas-microsoft-com:vml\" \
+             xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" \
+             xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
+             xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
+             xmlns:w = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main' \
+             xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" \
+             mc:Ignorable=\"w14\"><w:body>{body}</w:body></w:document>"
+        )
+    }
+
+    proptest::proptest! {
+        /// A part read as it is (already canonical) gives what its rewrite gives.
+        #[test]
+        fn a_canonical_part_reads_as_its_rewrite(parts in proptest::collection::vec(0usize..100, 0..24)) {
+            let xml = document(&parts);
+            proptest::prop_assert!(ooxml::already_canonical(xml.as_bytes()));
+            let limits = Limits::default();
+            let rewritten = ooxml::rewrite_canonical(xml.as_bytes(), &limits, "t").expect("xml");
+            let walk = |x: &[u8]| {
+                let mut out = Extracted::new("docx");
+                let mut groups = 0;
+                walk_wordml(x, Part::Body, "t", &Styles::default(), &mut groups, &limits, &mut out)
+                    .map(|()| out)
+                    .map_err(|e| e.to_string())
+            };
+            proptest::prop_assert_eq!(walk(xml.as_bytes()), walk(&rewritten));
+        }
+    }
 
     #[test]
     fn visible_chars_by_bytes_equals_the_character_count() {

@@ -378,7 +378,11 @@ fn read_canonical(
     limits: &Limits,
 ) -> Result<Option<Vec<u8>>, ExtractError> {
     match ooxml::read_ci(z, name)? {
-        Some(x) => Ok(Some(ooxml::canonical_xml(&x, limits, name)?)),
+        Some(x) => match ooxml::canonical_xml(&x, limits, name)? {
+            // Already canonical: the part as read (no copy).
+            std::borrow::Cow::Borrowed(_) => Ok(Some(x)),
+            std::borrow::Cow::Owned(c) => Ok(Some(c)),
+        },
         None => Ok(None),
     }
 }

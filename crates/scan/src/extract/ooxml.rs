@@ -126,7 +126,99 @@ fn put_qualified(out: &mut Vec<u8>, prefix: Option<&[u8]>, local: &[u8]) {
 
 /// Rewrites an XML part with canonical prefixes (see the module doc); namespace declarations,
 /// comments, processing instructions and the DTD are dropped; text is kept as written.
-pub fn canonical_xml(xml: &[u8], limits: &Limits, source: &str) -> Result<Vec<u8>, ExtractError> {
+///
+/// A part whose declarations already give every name its canonical prefix ([`already_canonical`]:
+/// the parts Word, LibreOffice and the usual libraries write) is returned as it is, without a
+/// second parse; the walkers read it as they would read the rewrite (a comment or a processing
+/// instruction between two pieces of text joins them either way) and enforce the depth limit
+/// themselves.
+pub fn canonical_xml<'x>(
+    xml: &'x [u8],
+    limits: &Limits,
+    source: &str,
+) -> Result<std::borrow::Cow<'x, [u8]>, ExtractError> {
+    if already_canonical(xml) {
+        return Ok(std::borrow::Cow::Borrowed(xml));
+    }
+    rewrite_canonical(xml, limits, source).map(std::borrow::Cow::Owned)
+}
+
+/// Whether every namespace declaration of a part leaves its names as [`canonical_xml`] would
+/// write them, so that the walkers may read the part itself. Every occurrence of the bytes
+/// `xmlns` must be a well-formed declaration (a declaration cannot be written without them; any
+/// other occurrence — in text, in a value, malformed — sends the part to the rewrite) that binds
+/// * a prefix to a known namespace whose canonical prefix it is (`xmlns:w` to WordprocessingML);
+/// * a prefix that is no canonical prefix to a namespace we do not know (`xmlns:w14`): its names
+///   are matched by no walker, as `ns-other:` names are not;
+/// * the default namespace to a known namespace whose canonical prefix is empty (document
+///   properties).
+///
+/// Anything else (the default namespace bound to WordprocessingML, `w` bound to another
+/// namespace, a known namespace under another prefix) is rewritten. A name whose prefix is not
+/// declared at all (a file Word refuses) is read as written here, where the rewrite would give it
+/// `ns-unknown:`: it can only make more text readable, never less.
+pub fn already_canonical(xml: &[u8]) -> bool {
+    fn known(uri: &[u8]) -> Option<&'static [u8]> {
+        NAMESPACES.iter().find(|(u, _)| *u == uri).map(|(_, p)| *p)
+    }
+    let reserved = |p: &[u8]| {
+        NAMESPACES.iter().any(|(_, q)| *q == p) || p == b"ns-other" || p == b"ns-unknown"
+    };
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    memchr::memmem::find_iter(xml, b"xmlns").all(|at| {
+        let mut i = at + 5;
+        let prefix_start;
+        match xml.get(i) {
+            Some(b':') => {
+                i += 1;
+                prefix_start = i;
+                while xml
+                    .get(i)
+                    .is_some_and(|&b| !space(b) && b != b'=' && b != b'>' && b != b'/')
+                {
+                    i += 1;
+                }
+            }
+            Some(&b) if space(b) || b == b'=' => prefix_start = i,
+            _ => return false,
+        }
+        let prefix = &xml[prefix_start..i];
+        if prefix.is_empty() && prefix_start != at + 5 {
+            return false; // `xmlns:=`
+        }
+        while xml.get(i).is_some_and(|&b| space(b)) {
+            i += 1;
+        }
+        if xml.get(i) != Some(&b'=') {
+            return false;
+        }
+        i += 1;
+        while xml.get(i).is_some_and(|&b| space(b)) {
+            i += 1;
+        }
+        let Some(&quote) = xml.get(i).filter(|&&q| q == b'"' || q == b'\'') else {
+            return false;
+        };
+        let Some(len) = xml.get(i + 1..).and_then(|r| memchr::memchr(quote, r)) else {
+            return false;
+        };
+        let uri = &xml[i + 1..i + 1 + len];
+        // A reference in the value (`&#110;`) may spell a known namespace: rewrite.
+        if uri.contains(&b'&') {
+            return false;
+        }
+        match known(uri) {
+            Some(canonical) => canonical == prefix,
+            None => !prefix.is_empty() && !reserved(prefix),
+        }
+    })
+}
+
+pub(crate) fn rewrite_canonical(
+    xml: &[u8],
+    limits: &Limits,
+    source: &str,
+) -> Result<Vec<u8>, ExtractError> {
     let corrupt = |e: &dyn std::fmt::Display| ExtractError::Corrupt(format!("{source}: {e}"));
     let mut r = NsReader::from_reader(xml);
     let mut out = Vec::with_capacity(xml.len());
@@ -461,13 +553,51 @@ mod tests {
     }
 
     #[test]
+    fn parts_already_canonical_are_read_as_they_are_and_others_rewritten() {
+        let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+        let ep = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties";
+        let canonical = |x: &str| already_canonical(x.as_bytes());
+        // As Word writes it: canonical prefixes, and unknown namespaces under other prefixes.
+        assert!(canonical(&format!(
+            r#"<w:document xmlns:w="{w}" xmlns:w14='urn:w14' xmlns:mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"><w:t>MẬT</w:t></w:document>"#
+        )));
+        assert!(canonical(&format!(
+            r#"<Properties xmlns="{ep}"><Company>x</Company></Properties>"#
+        )));
+        assert!(canonical("<a><b>no namespace at all</b></a>"));
+        for x in [
+            // The default namespace bound to WordprocessingML: `<t>` is `w:t`.
+            format!(r#"<document xmlns="{w}"><t>MẬT</t></document>"#),
+            // WordprocessingML under another prefix, or `w` bound elsewhere.
+            format!(r#"<q:document xmlns:q="{w}"><q:t>MẬT</q:t></q:document>"#),
+            r#"<w:document xmlns:w="urn:other"><w:t>x</w:t></w:document>"#.to_owned(),
+            // A reference that may spell the namespace, an unknown default namespace, a
+            // malformed or an empty prefix, and the bytes in text.
+            format!(
+                r#"<q:d xmlns:q="{}&#110;"><q:t>x</q:t></q:d>"#,
+                &w[..w.len() - 1]
+            ),
+            r#"<d xmlns="urn:x"><t>x</t></d>"#.to_owned(),
+            format!(r#"<w:d xmlns:="{ep}"/>"#),
+            r#"<w:d xmlnsfoo="x"/>"#.to_owned(),
+            r#"<w:d><w:t>the xmlns attribute</w:t></w:d>"#.to_owned(),
+            format!(r#"<w:d xmlns:ns-other="{}"/>"#, "urn:x"),
+        ] {
+            assert!(!canonical(&x), "{x}");
+            // And the rewrite is what the walkers get.
+            let out = canonical_xml(x.as_bytes(), &Limits::default(), "t").expect("xml");
+            assert!(matches!(out, std::borrow::Cow::Owned(_)), "{x}");
+        }
+    }
+
+    #[test]
     fn names_are_rewritten_by_namespace_uri_not_by_prefix() {
         let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
         let xml = format!(
             r#"<?xml version="1.0"?><q:document xmlns:q="{w}" xmlns:w="urn:other"><q:p><q:r><q:t q:x='a"b'>M&#7852;T</q:t></q:r></q:p><w:t>khác</w:t></q:document>"#
         );
         let out = canonical_xml(xml.as_bytes(), &Limits::default(), "t").expect("xml");
-        let out = String::from_utf8(out).expect("utf-8");
+        let out = String::from_utf8(out.into_owned()).expect("utf-8");
         assert!(
             out.contains(r#"<w:p><w:r><w:t w:x="a&quot;b">M&#7852;T</w:t></w:r></w:p>"#),
             "{out}"
