@@ -351,6 +351,14 @@ impl DbTx<'_> {
         diesel::delete(audit_head::table)
             .execute(conn)
             .map_err(db_err)?;
+        // Register entries are not counted one by one in this transaction (the same few count
+        // rows updated millions of times: quadratic; migration 000024): the books are recounted
+        // once below, after the last row.
+        {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SET LOCAL bmnn.bulk_import = 'on';")
+                .map_err(db_err)?;
+        }
         let mut st = State {
             conn,
             o,
@@ -387,6 +395,7 @@ impl DbTx<'_> {
             ..
         } = st;
         after(r)?;
+        recount_books(conn)?;
         check_log_covers_data(conn)?;
         let (verdict, last) = chain.finish();
         verdict
@@ -478,6 +487,20 @@ struct MissingEntry {
 struct MissingText {
     #[diesel(sql_type = Text)]
     what: String,
+}
+
+/// The per-book, per-level counts of the register entries, computed once from the rows (the
+/// import inserts them with per-entry counting off), and per-entry counting back on for the
+/// rest of the transaction.
+fn recount_books(c: &mut PgConnection) -> Result<()> {
+    use diesel::connection::SimpleConnection;
+    c.batch_execute(
+        "SET LOCAL bmnn.bulk_import = 'off'; \
+         DELETE FROM register_counts; \
+         INSERT INTO register_counts (kind, year, level, n) \
+           SELECT kind, year, level, count(*) FROM register_entries GROUP BY kind, year, level;",
+    )
+    .map_err(db_err)
 }
 
 /// [`crate::check_log_covers_data`] as SQL over the inserted rows (anti-joins run by the
