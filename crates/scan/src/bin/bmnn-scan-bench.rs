@@ -33,7 +33,13 @@ fn main() {
         Some("markings") => markings(Path::new(&a(1))),
         Some("markings-variants") => markings_variants(Path::new(&a(1))),
         Some("normalize") => normalize(Path::new(&a(1))),
-        Some("lane") => lane(Path::new(&a(1)), a(2).parse().unwrap_or(10)),
+        Some("lane") => lane(
+            Path::new(&a(1)),
+            args.get(2)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(10usize)
+                .max(1),
+        ),
         Some("docx") => docx(
             Path::new(&a(1)),
             Path::new(&a(2)),

@@ -819,7 +819,6 @@ pub(crate) fn read_properties(
 
 #[cfg(test)]
 mod tests {
-    use super::visible_chars;
     use super::*;
 
     /// Pieces of a WordprocessingML body as Word and LibreOffice write them, and as a hostile file
