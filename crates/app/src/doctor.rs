@@ -468,9 +468,9 @@ fn account_and_data_checks(
 ) {
     use bmnn_core::ports::Store;
     let listed = store.read(|tx| Ok((tx.list_users()?, tx.list_positions()?)));
-    let records = store.audit_records();
-    match (listed, records) {
-        (Ok((users, positions)), Ok(records)) => privileged_checks(&users, &positions, &records, v),
+    let made = store.audit_objects_of(&["user.create", "bootstrap"]);
+    match (listed, made) {
+        (Ok((users, positions)), Ok(made)) => privileged_checks(&users, &positions, &made, v),
         (Err(e), _) | (_, Err(e)) => v.push(check(
             Level::Error,
             "Tài khoản đặc quyền",
@@ -483,14 +483,10 @@ fn account_and_data_checks(
 fn privileged_checks(
     users: &[bmnn_core::model::User],
     positions: &[bmnn_core::model::Position],
-    records: &[bmnn_core::audit::AuditRecord],
+    made: &[String],
     v: &mut Vec<Check>,
 ) {
-    let made: std::collections::HashSet<&str> = records
-        .iter()
-        .filter(|r| r.action == "user.create" || r.action == "bootstrap")
-        .map(|r| r.object.as_str())
-        .collect();
+    let made: std::collections::HashSet<&str> = made.iter().map(String::as_str).collect();
     let mut listed = Vec::new();
     for u in users {
         let what = bmnn_core::import_check::privileges(u, positions);

@@ -426,7 +426,12 @@ pub fn open_checkpoint(bytes: &[u8]) -> crate::error::Result<Checkpoint> {
 /// and has its hash. With [`verify`] of the whole chain this proves every record up to that
 /// seq is the one that was there when the checkpoint was signed.
 pub fn verify_checkpoint(cp: &Checkpoint, records: &[AuditRecord]) -> Result<(), Broken> {
-    let at = records.iter().find(|r| r.seq == cp.seq);
+    checkpoint_at(cp, records.iter().find(|r| r.seq == cp.seq))
+}
+
+/// [`verify_checkpoint`] given the first record at the checkpoint's seq, if any: a verifier that
+/// streams the log keeps that one record, not the log.
+pub fn checkpoint_at(cp: &Checkpoint, at: Option<&AuditRecord>) -> Result<(), Broken> {
     match at {
         Some(r) if r.hash == cp.hash => Ok(()),
         Some(r) => Err(Broken {

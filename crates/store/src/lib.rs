@@ -91,6 +91,21 @@ pub enum Backend {
     Postgres,
 }
 
+/// How a unit of work holds the database.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A read-only transaction (read committed on PostgreSQL).
+    Read,
+    /// A read-only transaction that sees one snapshot throughout (repeatable read on
+    /// PostgreSQL; any SQLite read transaction does), for reads in several statements.
+    Snapshot,
+    /// A write transaction, serialised on the chain head.
+    Write,
+}
+
+/// Audit records read per statement when the log is walked (about 1 KB each).
+const AUDIT_BATCH: i64 = 2_000;
+
 enum Pools {
     Sqlite(Pool<ConnectionManager<SqliteConnection>>),
     Pg(Pool<ConnectionManager<PgConnection>>),
@@ -509,6 +524,15 @@ impl DbStore {
     }
 
     fn with_db<T>(&self, write: bool, f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>) -> Result<T> {
+        self.with_db_mode(if write { Mode::Write } else { Mode::Read }, f)
+    }
+
+    fn with_db_mode<T>(
+        &self,
+        mode: Mode,
+        f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let write = mode == Mode::Write;
         let audit_key = self.audit_key;
         match &self.pools {
             Pools::Sqlite(p) => {
@@ -546,10 +570,10 @@ impl DbStore {
                     };
                     f(&mut tx).map_err(TxErr::Core)
                 };
-                let r = if write {
-                    c.build_transaction().read_write().run(run)
-                } else {
-                    c.build_transaction().read_only().run(run)
+                let r = match mode {
+                    Mode::Write => c.build_transaction().read_write().run(run),
+                    Mode::Read => c.build_transaction().read_only().run(run),
+                    Mode::Snapshot => c.build_transaction().read_only().repeatable_read().run(run),
                 };
                 r.map_err(CoreError::from)
             }
@@ -564,51 +588,99 @@ impl DbStore {
 
     /// [`DbStore::verify_audit`], plus how many records are of the old unkeyed format and,
     /// given an opened checkpoint, that the record at its seq still has its hash.
+    ///
+    /// The log is read in batches of [`AUDIT_BATCH`] records inside one snapshot (a read
+    /// transaction; repeatable read on PostgreSQL, so the head read last is the head of the
+    /// records read), through [`audit::ChainCheck`]: memory stays that of one batch whatever the
+    /// length of the log.
     pub fn verify_audit_full(
         &self,
         checkpoint: Option<&audit::Checkpoint>,
     ) -> Result<std::result::Result<audit::Verified, Broken>> {
+        self.verify_audit_batched(checkpoint, AUDIT_BATCH)
+    }
+
+    /// [`DbStore::verify_audit_full`] reading `batch` records per statement (tests walk the
+    /// batch boundaries with small ones).
+    #[doc(hidden)]
+    pub fn verify_audit_batched(
+        &self,
+        checkpoint: Option<&audit::Checkpoint>,
+        batch: i64,
+    ) -> Result<std::result::Result<audit::Verified, Broken>> {
+        let batch_len = batch.max(1);
         let key = self.audit_key;
-        self.with_db(false, |tx| {
-            let (records, head) = tx.audit_all()?;
-            let v = match audit::verify_keyed(&records, key.as_ref()) {
-                Ok(v) => v,
-                Err(b) => return Ok(Err(b)),
-            };
+        self.with_db_mode(Mode::Snapshot, |tx| {
+            let mut chain = audit::ChainCheck::new(key.as_ref());
+            let mut at_checkpoint: Option<AuditRecord> = None;
+            let mut after = i64::MIN;
+            loop {
+                let batch = tx.audit_after(after, batch_len)?;
+                for r in &batch {
+                    chain.push(r);
+                    if at_checkpoint.is_none() && checkpoint.is_some_and(|cp| cp.seq == r.seq) {
+                        at_checkpoint = Some(r.clone());
+                    }
+                }
+                match batch.last() {
+                    Some(r) if batch.len() as i64 == batch_len => after = r.seq,
+                    _ => break,
+                }
+            }
+            let head = tx.audit_head()?;
+            let (verdict, last) = chain.finish();
             let head = head.as_ref();
-            if let Err(b) =
-                audit::verify_head(records.last(), head.map(|(s, h, _)| (*s, h.as_str())))
-            {
-                return Ok(Err(b));
-            }
-            if let Err(b) = audit::verify_head_mac(
-                records.last(),
-                head.map(|(s, h, m)| (*s, h.as_str(), m.as_deref())),
-                key.as_ref(),
-            ) {
-                return Ok(Err(b));
-            }
-            if let Some(cp) = checkpoint
-                && let Err(b) = audit::verify_checkpoint(cp, &records)
-            {
-                return Ok(Err(b));
-            }
-            Ok(Ok(v))
+            let v = verdict
+                .and_then(|v| {
+                    audit::verify_head(last.as_ref(), head.map(|(s, h, _)| (*s, h.as_str())))
+                        .map(|()| v)
+                })
+                .and_then(|v| {
+                    audit::verify_head_mac(
+                        last.as_ref(),
+                        head.map(|(s, h, m)| (*s, h.as_str(), m.as_deref())),
+                        key.as_ref(),
+                    )
+                    .map(|()| v)
+                })
+                .and_then(|v| match checkpoint {
+                    Some(cp) => audit::checkpoint_at(cp, at_checkpoint.as_ref()).map(|()| v),
+                    None => Ok(v),
+                });
+            Ok(v)
         })
     }
 
     /// The last record of the audit chain (what a checkpoint signs).
     pub fn audit_last(&self) -> Result<Option<AuditRecord>> {
-        self.with_db(false, |tx| Ok(tx.audit_all()?.0.pop()))
+        self.with_db(false, |tx| Ok(tx.audit_tail(1)?.pop()))
+    }
+
+    /// The distinct objects of the audit records of `actions` (the accounts made by the
+    /// services, for `bmnn doctor`), without reading the log whole.
+    pub fn audit_objects_of(&self, actions: &[&str]) -> Result<Vec<String>> {
+        self.with_db(false, |tx| tx.audit_objects_of(actions))
+    }
+
+    /// Every audit record, in chain order, in memory: for tests and small exports; the
+    /// verifier streams instead.
+    pub fn audit_records(&self) -> Result<Vec<AuditRecord>> {
+        self.with_db_mode(Mode::Snapshot, |tx| {
+            let mut out = Vec::new();
+            loop {
+                let after = out.last().map_or(i64::MIN, |r: &AuditRecord| r.seq);
+                let batch = tx.audit_after(after, AUDIT_BATCH)?;
+                let done = (batch.len() as i64) < AUDIT_BATCH;
+                out.extend(batch);
+                if done {
+                    return Ok(out);
+                }
+            }
+        })
     }
 
     pub fn audit_count(&self) -> Result<i64> {
         self.with_db(false, |tx| tx.audit_len())
-    }
-
-    /// Every audit record, in chain order (for offline verification and export).
-    pub fn audit_records(&self) -> Result<Vec<AuditRecord>> {
-        self.with_db(false, |tx| Ok(tx.audit_all()?.0))
     }
 
     /// Runs raw SQL (tests and the tamper drills of `audit verify` use it).

@@ -587,15 +587,22 @@ impl DbTx<'_> {
         Ok(out)
     }
 
-    pub(crate) fn audit_all(&mut self) -> Result<(Vec<AuditRecord>, Option<ChainHead>)> {
+    /// Up to `n` audit records after `after`, in chain order: verification reads the log in
+    /// batches of this, never whole.
+    pub(crate) fn audit_after(&mut self, after: i64, n: i64) -> Result<Vec<AuditRecord>> {
         type Row = AuditRowT;
-        let (rows, head): (Vec<Row>, Option<ChainHead>) = dispatch!(&mut self.conn, c => {
-            let rows = audit_log::table.order(audit_log::seq.asc()).load::<Row>(c).map_err(db_err)?;
-            let head = audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash, audit_head::mac)).first::<ChainHead>(c).optional().map_err(db_err)?;
-            (rows, head)
-        });
-        let recs = rows.into_iter().map(record_of).collect();
-        Ok((recs, head))
+        let rows: Vec<Row> = dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::seq.gt(after)).order(audit_log::seq.asc()).limit(n).load::<Row>(c).map_err(db_err)?);
+        Ok(rows.into_iter().map(record_of).collect())
+    }
+
+    /// The chain head row (đầu chuỗi nhật ký): seq, hash and MAC of the last append.
+    pub(crate) fn audit_head(&mut self) -> Result<Option<ChainHead>> {
+        dispatch!(&mut self.conn, c => audit_head::table.filter(audit_head::id.eq(1)).select((audit_head::seq, audit_head::hash, audit_head::mac)).first::<ChainHead>(c).optional().map_err(db_err))
+    }
+
+    /// The objects named by the audit records of the given actions (distinct).
+    pub(crate) fn audit_objects_of(&mut self, actions: &[&str]) -> Result<Vec<String>> {
+        dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::action.eq_any(actions)).select(audit_log::object).distinct().load::<String>(c).map_err(db_err))
     }
 
     pub(crate) fn audit_len(&mut self) -> Result<i64> {
