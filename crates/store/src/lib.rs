@@ -805,7 +805,7 @@ mod sqlite_build_tests {
     /// (`.cargo/config.toml`): without it every statement with a bound LIMIT is parsed and
     /// planned again on each use, whatever diesel's statement cache holds.
     #[test]
-    fn sqlite_is_built_with_the_planner_stability_guarantee() {
+    fn sqlite_is_built_with_the_planner_stability_guarantee_and_no_memory_statistics() {
         #[derive(diesel::QueryableByName)]
         struct Opt {
             #[diesel(sql_type = diesel::sql_types::Text)]
@@ -823,6 +823,11 @@ mod sqlite_build_tests {
         assert!(
             opts.iter().any(|o| o == "ENABLE_QPSG"),
             "SQLite built without SQLITE_ENABLE_QPSG: {opts:?}"
+        );
+        // Allocations do not count themselves under a process-wide mutex.
+        assert!(
+            opts.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "SQLite built with memory statistics: {opts:?}"
         );
     }
 }
