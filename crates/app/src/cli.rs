@@ -1248,6 +1248,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 let n = svc.store.bench_seed_audit()?;
                 println!("Đã ghi {n} bản ghi nhật ký kiểm tra cho dữ liệu đo hiệu năng.");
             }
+            // A bulk load ends as the server's nightly maintenance would leave it.
+            svc.store.merge_search_indexes()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchReport { year, runs } => {

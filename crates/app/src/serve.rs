@@ -336,8 +336,9 @@ async fn daily<S: bmnn_core::ports::Store>(state: AppState<S>) {
     }
 }
 
-/// The daily sealed backup: checked every 10 minutes (and at start) with [`backup_due`];
-/// failures are logged without secrets and recorded for `bmnn doctor`.
+/// The daily sealed backup, then the search indexes merged: checked every 10 minutes (and at
+/// start) with [`backup_due`]; failures are logged without secrets and recorded for
+/// `bmnn doctor`.
 ///
 /// [`backup_due`]: crate::backup::backup_due
 async fn scheduled_backups(
@@ -357,14 +358,24 @@ async fn scheduled_backups(
         }
         let (svc, key, data, dir) = (svc.clone(), key.clone(), data.clone(), dir.clone());
         let r = tokio::task::spawn_blocking(move || {
-            crate::backup::run_backup(&data, &svc.store, &key, &dir, Some(keep))
+            let backup = crate::backup::run_backup(&data, &svc.store, &key, &dir, Some(keep));
+            // Then the rest of the nightly maintenance: the search indexes merged into one
+            // segment each (`DbStore::merge_search_indexes`), whatever became of the backup.
+            (backup, svc.store.merge_search_indexes())
         })
         .await;
         match r {
-            Ok(Ok((path, removed))) => {
-                tracing::info!(file = %path.display(), removed, "daily backup written")
+            Ok((backup, merged)) => {
+                match backup {
+                    Ok((path, removed)) => {
+                        tracing::info!(file = %path.display(), removed, "daily backup written")
+                    }
+                    Err(e) => tracing::error!(error = %format!("{e:#}"), "daily backup failed"),
+                }
+                if let Err(e) = merged {
+                    tracing::error!(error = %e, "search index merge failed");
+                }
             }
-            Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "daily backup failed"),
             Err(e) => tracing::error!(error = %e, "daily backup task failed"),
         }
     }

@@ -587,6 +587,12 @@ impl DbTx<'_> {
         Ok(out)
     }
 
+    /// Runs a fixed statement (maintenance; never built from input).
+    pub(crate) fn execute_sql(&mut self, sql: &str) -> Result<()> {
+        use diesel::connection::SimpleConnection;
+        dispatch!(&mut self.conn, c => c.batch_execute(sql).map_err(db_err))
+    }
+
     /// Up to `n` audit records after `after`, in chain order: verification reads the log in
     /// batches of this, never whole.
     pub(crate) fn audit_after(&mut self, after: i64, n: i64) -> Result<Vec<AuditRecord>> {

@@ -268,3 +268,84 @@ fn scope_qualified_terms_follow_unit_and_holder_changes() {
         check("no longer held", false);
     }
 }
+
+/// The nightly merge of the full-text indexes (`DbStore::merge_search_indexes`) changes no
+/// answer: every reader finds the same items for every query before and after it, items written
+/// after it are found, and a relevelled item moves between the merged indexes as before.
+#[test]
+fn merging_the_search_indexes_changes_no_answer() {
+    for b in backends() {
+        let o = org(&b.url);
+        let c = o.ctx(&o.clerk);
+        let words = [
+            "Cục Kỹ thuật Zêta",
+            "Sở Xăng dầu Zêta",
+            "Ban Kiểm tra",
+            "Cục Dự trữ",
+        ];
+        let mut ids = Vec::new();
+        for (i, level) in [Level::Mat, Level::ToiMat, Level::Mat, Level::TuyetMat]
+            .into_iter()
+            .cycle()
+            .take(24)
+            .enumerate()
+        {
+            let mut cmd = incoming(level, &format!("{i}/MG"), "10/11/2026");
+            cmd.issuer = words[i % words.len()].into();
+            cmd.unit_id = if i % 3 == 0 { o.drafter.unit_id } else { None };
+            if level == Level::TuyetMat {
+                cmd.summary = None; // never written for Tuyệt mật
+            }
+            ids.push(o.svc.receive_incoming(&c, cmd).expect("rx").0.id);
+        }
+        let users = [
+            &o.admin,
+            &o.head,
+            &o.clerk,
+            &o.drafter,
+            &o.section_head,
+            &o.mat_reader,
+        ];
+        let queries = [
+            "zeta", "xang dau", "ze", "kiem", "cuc", "du tru", "mg", "nothing",
+        ];
+        let answers = |o: &Org| -> Vec<Vec<Id>> {
+            users
+                .iter()
+                .flat_map(|u| queries.iter().map(move |q| search(o, u, q)))
+                .collect()
+        };
+        let before = answers(&o);
+        assert!(
+            before.iter().any(|a| a.len() > 3),
+            "{}: the queries find items",
+            b.name
+        );
+        o.svc.store.merge_search_indexes().expect("merge");
+        assert_eq!(answers(&o), before, "{}: merged", b.name);
+        // Written after the merge: found, and a relevelled item follows its level.
+        let mut cmd = incoming(Level::Mat, "99/MG", "10/11/2026");
+        cmd.issuer = "Cục Kỹ thuật Zêta".into();
+        let (late, _) = o.svc.receive_incoming(&c, cmd).expect("rx");
+        assert!(
+            search(&o, &o.clerk, "zeta").contains(&late.id),
+            "{}",
+            b.name
+        );
+        relevel(&o, ids[0], Level::TuyetMat, "CV 7/MG");
+        o.svc.store.merge_search_indexes().expect("merge again");
+        for u in users {
+            for q in ["zeta", "cuc"] {
+                for id in [ids[0], late.id] {
+                    assert_eq!(
+                        search(&o, u, q).contains(&id),
+                        may_see(&o, u, id),
+                        "{}: {} searching {q} for {id}",
+                        b.name,
+                        u.username
+                    );
+                }
+            }
+        }
+    }
+}
