@@ -150,24 +150,26 @@ pub async fn book<S: Store>(
         return super::pages::not_found(Some(me)).await;
     };
     let offset = q.from.unwrap_or(0).clamp(0, 100_000_000);
-    let (b, _) = match load(&st, &me, k, year, offset, SCREEN_PAGE).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    // The screen's rows and what the reader may do with each, in one call (one blocking task,
+    // the entries not copied between them).
     let ctx = ctx_for(me.user.id);
-    let entries = b.entries.clone();
-    let acts = match call(&st, &me, move |svc| svc.entry_acts(&ctx, &entries)).await {
+    let (mut b, acts) = match call(&st, &me, move |svc| {
+        let b = svc.register_book(&ctx, k, year, offset, SCREEN_PAGE)?;
+        let acts = svc.entry_acts(&ctx, &b.entries)?;
+        Ok((b, acts))
+    })
+    .await
+    {
         Ok(x) => x,
         Err(r) => return r,
     };
     let y = today_vn().year();
-    let rows = b
-        .rows
-        .iter()
+    let rows = std::mem::take(&mut b.rows)
+        .into_iter()
         .zip(b.entries.iter())
         .zip(acts.iter())
         .map(|((cells, e), acts)| Row {
-            cells: cells.clone(),
+            cells,
             entry_id: crate::pubid::Pid(e.id),
             cancelled: e.cancelled.is_some(),
             can_ack: acts.contains(&ActKind::Acknowledge),
