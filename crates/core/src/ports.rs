@@ -18,6 +18,11 @@ pub trait Store: Send + Sync + 'static {
     /// Runs `f` in a write transaction (immediate on SQLite; chain head locked on PostgreSQL).
     /// Commits when `f` returns `Ok`, rolls back otherwise.
     fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+    /// How many write transactions this store has ended (committed or rolled back) since it
+    /// was opened; counted after each ends. What a reader computed under one generation is
+    /// still true under the same generation, for writes made through this store; writes of
+    /// other processes are seen through [`Tx::audit_seq`].
+    fn generation(&self) -> u64;
 }
 
 pub trait Tx {
@@ -108,6 +113,9 @@ pub trait Tx {
     // Audit chain.
     fn audit(&mut self, input: AuditInput) -> Result<AuditRecord>;
     fn audit_tail(&mut self, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// The sequence number of the newest audit record (0 for an empty log): every act of every
+    /// process writes one, so it moves with every act.
+    fn audit_seq(&mut self) -> Result<i64>;
     /// The newest audit record of `action`, if any (start-up checks; not for pages).
     fn audit_last_of(&mut self, action: &str) -> Result<Option<AuditRecord>>;
 

@@ -48,6 +48,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use scheduled_thread_pool::ScheduledThreadPool;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use cipher::encrypt_plain_sqlite;
@@ -252,6 +253,8 @@ pub struct DbStore {
     workers: Option<Arc<ScheduledThreadPool>>,
     /// MAC key of the audit chain (keyed record format; see `bmnn_core::audit`).
     audit_key: Option<[u8; 32]>,
+    /// Write transactions ended through this store ([`Store::generation`]).
+    generation: AtomicU64,
 }
 
 /// SQLCipher frees its global state in an `atexit` handler. A SQLite connection closed by another
@@ -436,6 +439,7 @@ impl DbStore {
                 key: None,
                 workers: None,
                 audit_key: None,
+                generation: AtomicU64::new(0),
             }
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -472,6 +476,7 @@ impl DbStore {
                 key,
                 workers: Some(workers),
                 audit_key: None,
+                generation: AtomicU64::new(0),
             }
         };
         store.migrate()?;
@@ -528,6 +533,21 @@ impl DbStore {
     }
 
     fn with_db_mode<T>(
+        &self,
+        mode: Mode,
+        f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let r = self.with_db_mode_inner(mode, f);
+        if mode == Mode::Write {
+            // After the transaction ended (committed or not): a reader that took the
+            // generation before its own transaction began never keeps a result of a state
+            // older than this write under the new generation.
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
+        r
+    }
+
+    fn with_db_mode_inner<T>(
         &self,
         mode: Mode,
         f: impl FnOnce(&mut tx::DbTx<'_>) -> Result<T>,
@@ -818,6 +838,9 @@ impl Store for DbStore {
     }
     fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
         self.with_db(true, |t| f(t))
+    }
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 }
 

@@ -1319,6 +1319,11 @@ impl Tx for DbTx<'_> {
         Ok(rows.into_iter().map(record_of).collect())
     }
 
+    fn audit_seq(&mut self) -> Result<i64> {
+        let m: Option<i64> = dispatch!(&mut self.conn, c => audit_log::table.select(diesel::dsl::max(audit_log::seq)).first::<Option<i64>>(c).map_err(db_err)?);
+        Ok(m.unwrap_or(0))
+    }
+
     fn audit_last_of(&mut self, action: &str) -> Result<Option<AuditRecord>> {
         type Row = AuditRowT;
         let row: Option<Row> = dispatch!(&mut self.conn, c => audit_log::table.filter(audit_log::action.eq(action)).order(audit_log::seq.desc()).first::<Row>(c).optional().map_err(db_err)?);

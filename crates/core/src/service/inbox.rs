@@ -23,6 +23,7 @@ use crate::acts::ActKind;
 use crate::dates::{days_before, fmt_vn};
 use crate::obligations::{ObligationKind, Urgency, urgency};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// How long a drafter keeps seeing the outcome of his proposals and requests.
 pub const OUTCOME_DAYS: i64 = 30;
@@ -276,8 +277,58 @@ impl<S: Store> Service<S> {
 
     /// Only the number of waiting lines (the header of every page): the same lines, without
     /// what is read only to describe them (proposal dates, the drafter's outcomes).
+    ///
+    /// Kept per user until anything changes: the count is computed again when the date, the
+    /// store's write generation (any write through this process: acts, sessions, settings) or
+    /// the newest audit record (any act of any process on the same database) has moved since
+    /// it was computed. A clerk moving between pages reads it once, not on every page (at a
+    /// million items it lists the expiring items and open requests of the whole scope).
     pub fn inbox_count(&self, ctx: &Ctx) -> Result<usize> {
-        self.read(ctx, |a| inbox_for(a, false)).map(|i| i.count)
+        // Taken before the read transaction begins (see `Store::generation`).
+        let generation = self.store.generation();
+        self.read(ctx, |a| {
+            let key = InboxCountKey {
+                today: a.ctx.today,
+                generation,
+                audit_seq: a.tx.audit_seq()?,
+            };
+            if let Some(n) = self.inbox_counts.get(ctx.user_id, key) {
+                return Ok(n);
+            }
+            let n = inbox_for(a, false)?.count;
+            self.inbox_counts.put(ctx.user_id, key, n);
+            Ok(n)
+        })
+    }
+}
+
+/// What a kept inbox count was computed under ([`Service::inbox_count`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InboxCountKey {
+    today: Date,
+    generation: u64,
+    audit_seq: i64,
+}
+
+/// Kept inbox counts by user (Số việc chờ xử lý); at most [`InboxCounts::MAX`] users, then
+/// emptied.
+#[derive(Default)]
+pub(crate) struct InboxCounts(std::sync::Mutex<HashMap<Id, (InboxCountKey, usize)>>);
+
+impl InboxCounts {
+    const MAX: usize = 4096;
+
+    fn get(&self, user: Id, key: InboxCountKey) -> Option<usize> {
+        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(&user).filter(|(k, _)| *k == key).map(|(_, n)| *n)
+    }
+
+    fn put(&self, user: Id, key: InboxCountKey, n: usize) {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= Self::MAX && !m.contains_key(&user) {
+            m.clear();
+        }
+        m.insert(user, (key, n));
     }
 }
 

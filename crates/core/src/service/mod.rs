@@ -72,11 +72,17 @@ pub struct Ctx {
 pub struct Service<S: Store> {
     pub store: S,
     pub rules: RuleSet,
+    /// The header's inbox count of each user, until anything changes ([`Service::inbox_count`]).
+    inbox_counts: InboxCounts,
 }
 
 impl<S: Store> Service<S> {
     pub fn new(store: S, rules: RuleSet) -> Self {
-        Service { store, rules }
+        Service {
+            store,
+            rules,
+            inbox_counts: InboxCounts::default(),
+        }
     }
 
     pub(crate) fn write<T>(

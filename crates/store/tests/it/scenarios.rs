@@ -761,3 +761,97 @@ fn long_lists_count_up_to_the_cap() {
         assert!(mat.rows.iter().all(|i| i.level == Level::Mat), "{}", b.name);
     }
 }
+
+/// The header's inbox count is kept per user until anything changes: it follows an act made
+/// through the same server, an act of another process on the same database (its audit
+/// record), and a write through this server that writes no audit record (the store's write
+/// generation), and always equals the waiting lines of the inbox page.
+#[test]
+fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
+    use bmnn_core::ports::Store;
+    for b in backends() {
+        let o = org(&b.url);
+        let head = o.ctx(&o.head);
+        let waiting = |svc: &Service<bmnn_store::DbStore>| {
+            svc.inbox(&head)
+                .expect("inbox")
+                .lines
+                .iter()
+                .filter(|l| l.waiting)
+                .count()
+        };
+        let propose = |svc: &Service<bmnn_store::DbStore>| {
+            svc.propose(
+                &o.ctx(&o.drafter),
+                ProposeCmd {
+                    carrier: Carrier::Document,
+                    electronic: false,
+                    doc_type: "Báo cáo".into(),
+                    summary: Some("Tình hình".into()),
+                    summary_consent_ref: None,
+                    level: Level::Mat,
+                    field: None,
+                    catalogue_item_id: Some(o.cat_mat),
+                    recipients: vec!["UBND tỉnh".into()],
+                    copies_issued: 1,
+                    copy_allowed: true,
+                    circulation: String::new(),
+                    unit_id: None,
+                    location: String::new(),
+                    shorter_expiry: None,
+                    date: None,
+                },
+            )
+            .expect("propose")
+        };
+        let c0 = o.svc.inbox_count(&head).expect("count");
+        assert_eq!(o.svc.inbox_count(&head).expect("count"), c0, "{}", b.name);
+        assert_eq!(c0, waiting(&o.svc), "{}", b.name);
+
+        // An act through this server: a proposal waits for the head's decision.
+        let first = propose(&o.svc);
+        assert_eq!(
+            o.svc.inbox_count(&head).expect("count"),
+            c0 + 1,
+            "{}",
+            b.name
+        );
+
+        // An act of another process on the same database (its own store and service).
+        let other = Service::new(
+            bmnn_store::DbStore::open(&b.url).expect("open a second store"),
+            bmnn_core::rules::RuleSet::embedded(),
+        );
+        propose(&other);
+        assert_eq!(
+            o.svc.inbox_count(&head).expect("count"),
+            c0 + 2,
+            "{}",
+            b.name
+        );
+        assert_eq!(waiting(&o.svc), c0 + 2, "{}", b.name);
+
+        // A write of this server that writes no audit record: the first proposal taken back
+        // directly in the store.
+        let seq = |svc: &Service<bmnn_store::DbStore>| {
+            svc.store.read(|tx| tx.audit_seq()).expect("audit seq")
+        };
+        let before = seq(&o.svc);
+        o.svc
+            .store
+            .write(|tx| {
+                let mut it = first.clone();
+                it.status = Status::Rejected;
+                tx.update_item(&it)
+            })
+            .expect("direct write");
+        assert_eq!(seq(&o.svc), before, "{}: no audit record", b.name);
+        assert_eq!(
+            o.svc.inbox_count(&head).expect("count"),
+            c0 + 1,
+            "{}",
+            b.name
+        );
+        assert_eq!(waiting(&o.svc), c0 + 1, "{}", b.name);
+    }
+}
