@@ -229,6 +229,12 @@ fn reads_whole_inbox(path: &str) -> bool {
     matches!(path, "/" | "/inbox")
 }
 
+/// The answers that carry no page header, so no inbox count: the pickers' JSON (called on each
+/// key typed in a search box, without htmx's header) and the `.docx` downloads.
+fn answers_without_header(path: &str) -> bool {
+    path.starts_with("/pick/") || path.ends_with("/docx")
+}
+
 /// The one guard in front of every page: loads the session, then checks origin and CSRF token
 /// on every state-changing request.
 pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: Next) -> Response {
@@ -239,11 +245,12 @@ pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: 
             let idle = st.cfg.session_idle_secs;
             let h2 = h.clone();
             // The header's inbox count: full pages only (one read transaction), not htmx
-            // fragments, not posted forms, and not the pages that read the whole inbox
+            // fragments, not posted forms, not answers without a header, and not the pages that read the whole inbox
             // themselves and show its count (it would be computed twice).
             let page = parts.method == Method::GET
                 && !parts.headers.contains_key("hx-request")
-                && !reads_whole_inbox(parts.uri.path());
+                && !reads_whole_inbox(parts.uri.path())
+                && !answers_without_header(parts.uri.path());
             match st
                 .run(move |svc| {
                     let Some((user, s)) = svc.session_user(&h2, now_utc(), idle)? else {
