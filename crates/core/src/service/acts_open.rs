@@ -629,11 +629,7 @@ impl<S: Store> Service<S> {
 
     /// The acts open to the caller on each of `entries` (same order), e.g. a register page.
     pub fn entry_acts(&self, ctx: &Ctx, entries: &[RegisterEntry]) -> Result<Vec<Vec<ActKind>>> {
-        self.read(ctx, |a| {
-            let items: Vec<Id> = entries.iter().filter_map(|e| e.item_id).collect();
-            a.prefetch_seen(&items)?;
-            entries.iter().map(|e| a.acts_open_entry(e)).collect()
-        })
+        self.read(ctx, |a| entry_acts_in(a, entries))
     }
 
     /// The acts open to the caller on a visible register entry.
@@ -688,4 +684,14 @@ impl<S: Store> Service<S> {
     pub fn acts_open_new(&self, ctx: &Ctx) -> Result<Vec<ActKind>> {
         self.read(ctx, |a| a.acts_open_new())
     }
+}
+
+/// [`Service::entry_acts`] inside a transaction: the entries' items' visibility asked at once.
+pub(crate) fn entry_acts_in(
+    a: &mut Act0<'_>,
+    entries: &[RegisterEntry],
+) -> Result<Vec<Vec<ActKind>>> {
+    let items: Vec<Id> = entries.iter().filter_map(|e| e.item_id).collect();
+    a.prefetch_seen(&items)?;
+    entries.iter().map(|e| a.acts_open_entry(e)).collect()
 }

@@ -286,19 +286,23 @@ impl<S: Store> Service<S> {
     pub fn inbox_count(&self, ctx: &Ctx) -> Result<usize> {
         // Taken before the read transaction begins (see `Store::generation`).
         let generation = self.store.generation();
-        self.read(ctx, |a| {
-            let key = InboxCountKey {
-                today: a.ctx.today,
-                generation,
-                audit_seq: a.tx.audit_seq()?,
-            };
-            if let Some(n) = self.inbox_counts.get(ctx.user_id, key) {
-                return Ok(n);
-            }
-            let n = inbox_for(a, false)?.count;
-            self.inbox_counts.put(ctx.user_id, key, n);
-            Ok(n)
-        })
+        self.read(ctx, |a| self.inbox_count_in(a, generation))
+    }
+
+    /// [`Self::inbox_count`] inside a read that began after `generation` was taken.
+    pub(crate) fn inbox_count_in(&self, a: &mut Act0<'_>, generation: u64) -> Result<usize> {
+        let key = InboxCountKey {
+            today: a.ctx.today,
+            generation,
+            audit_seq: a.tx.audit_seq()?,
+        };
+        let user = a.actor.id;
+        if let Some(n) = self.inbox_counts.get(user, key) {
+            return Ok(n);
+        }
+        let n = inbox_for(a, false)?.count;
+        self.inbox_counts.put(user, key, n);
+        Ok(n)
     }
 }
 

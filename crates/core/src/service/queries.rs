@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::access;
+use crate::acts::ActKind;
 use crate::obligations::{self, Obligation};
 use crate::registers::{RegisterEntry, RegisterKind, book_regime, render_row};
 use serde::{Deserialize, Serialize};
@@ -164,37 +165,23 @@ impl<S: Store> Service<S> {
         offset: i64,
         limit: i64,
     ) -> Result<RegisterBook> {
+        self.read(ctx, |a| register_book_in(a, kind, year, offset, limit))
+    }
+
+    /// A register page's screen: [`Self::register_book`] and, for its entries, the acts open to
+    /// the caller on each ([`Self::entry_acts`]), in one read transaction.
+    pub fn register_screen(
+        &self,
+        ctx: &Ctx,
+        kind: RegisterKind,
+        year: i32,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(RegisterBook, Vec<Vec<ActKind>>)> {
         self.read(ctx, |a| {
-            let scope = a.scope();
-            let page =
-                a.tx.list_register(&scope, kind, year, offset.max(0), limit.clamp(1, 1_000_000))?;
-            let regime = book_regime(a.rules, year, a.ctx.today);
-            let t = regime.register(kind);
-            let mut rows = Vec::with_capacity(page.rows.len());
-            for e in &page.rows {
-                let corrected = match e.corrects {
-                    Some(c) => match page.rows.iter().find(|x| x.id == c) {
-                        Some(x) => Some(x.clone()),
-                        None => a.tx.get_register_entry(&scope, c)?,
-                    },
-                    None => None,
-                };
-                rows.push(render_row(regime, kind, e, corrected.as_ref()));
-            }
-            Ok(RegisterBook {
-                kind,
-                year,
-                regime: regime.code.clone(),
-                title: t.title.clone(),
-                form: t.form.clone(),
-                confirmed: t.confirmed,
-                note: t.note.clone(),
-                instructions: regime.fill_citations(&t.instructions),
-                columns: t.columns.iter().map(|c| c.title.clone()).collect(),
-                total: page.total,
-                entries: page.rows,
-                rows,
-            })
+            let b = register_book_in(a, kind, year, offset, limit)?;
+            let acts = entry_acts_in(a, &b.entries)?;
+            Ok((b, acts))
         })
     }
 
@@ -248,6 +235,46 @@ impl<S: Store> Service<S> {
 }
 
 /// [`Service::due`] inside a read already open (the inbox reads it in the same transaction).
+/// [`Service::register_book`] inside a transaction.
+fn register_book_in(
+    a: &mut Act0<'_>,
+    kind: RegisterKind,
+    year: i32,
+    offset: i64,
+    limit: i64,
+) -> Result<RegisterBook> {
+    let scope = a.scope();
+    let page =
+        a.tx.list_register(&scope, kind, year, offset.max(0), limit.clamp(1, 1_000_000))?;
+    let regime = book_regime(a.rules, year, a.ctx.today);
+    let t = regime.register(kind);
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for e in &page.rows {
+        let corrected = match e.corrects {
+            Some(c) => match page.rows.iter().find(|x| x.id == c) {
+                Some(x) => Some(x.clone()),
+                None => a.tx.get_register_entry(&scope, c)?,
+            },
+            None => None,
+        };
+        rows.push(render_row(regime, kind, e, corrected.as_ref()));
+    }
+    Ok(RegisterBook {
+        kind,
+        year,
+        regime: regime.code.clone(),
+        title: t.title.clone(),
+        form: t.form.clone(),
+        confirmed: t.confirmed,
+        note: t.note.clone(),
+        instructions: regime.fill_citations(&t.instructions),
+        columns: t.columns.iter().map(|c| c.title.clone()).collect(),
+        total: page.total,
+        entries: page.rows,
+        rows,
+    })
+}
+
 pub(crate) fn due_for(a: &mut Act0<'_>, date: Date) -> Result<Vec<Obligation>> {
     let scope = a.scope();
     let regime = a

@@ -73,21 +73,62 @@ impl<S: Store> Service<S> {
         now: PrimitiveDateTime,
         idle_secs: i64,
     ) -> Result<Option<(User, Session)>> {
+        Ok(self
+            .session_page(token_hash, now, idle_secs, None)?
+            .map(|(u, s, _)| (u, s)))
+    }
+
+    /// [`Self::session_user`] and, given the date of a page that carries the header, the
+    /// user's [`Self::inbox_count`]: one read transaction for both when the session is valid
+    /// and needs no refresh (a page's usual case), else the count read after.
+    pub fn session_page(
+        &self,
+        token_hash: &str,
+        now: PrimitiveDateTime,
+        idle_secs: i64,
+        count_on: Option<Date>,
+    ) -> Result<Option<(User, Session, Option<usize>)>> {
+        let live = |s: &Session, u: Option<&User>| {
+            let now_s = ts(now);
+            let idle_ok =
+                parse_ts(&s.last_seen).is_some_and(|l| l + Duration::seconds(idle_secs) > now);
+            s.expires_at.as_str() > now_s.as_str() && idle_ok && u.is_some()
+        };
+        let touch = |s: &Session| {
+            parse_ts(&s.last_seen).is_none_or(|l| l + Duration::seconds(SESSION_TOUCH_SECS) <= now)
+        };
+        // Taken before the read begins (see `Store::generation`).
+        let generation = self.store.generation();
         // Most requests only read; the write lock is taken only to expire or to refresh.
         let found = self.store.read(|tx| {
             let Some(s) = tx.get_session(token_hash)? else {
                 return Ok(None);
             };
             let u = tx.get_user(s.user_id)?;
-            Ok(Some((s, u)))
+            let n = match (&u, count_on) {
+                (Some(user), Some(today)) if user.active && live(&s, u.as_ref()) && !touch(&s) => {
+                    let mut a = Act0 {
+                        tx,
+                        actor: user.clone(),
+                        ctx: Ctx {
+                            user_id: user.id,
+                            now,
+                            today,
+                        },
+                        rules: &self.rules,
+                        seen: None,
+                    };
+                    Some(self.inbox_count_in(&mut a, generation)?)
+                }
+                _ => None,
+            };
+            Ok(Some((s, u, n)))
         })?;
-        let Some((s, user)) = found else {
+        let Some((s, user, n)) = found else {
             return Ok(None);
         };
         let now_s = ts(now);
-        let idle_ok =
-            parse_ts(&s.last_seen).is_some_and(|l| l + Duration::seconds(idle_secs) > now);
-        if s.expires_at.as_str() <= now_s.as_str() || !idle_ok || user.is_none() {
+        if !live(&s, user.as_ref()) {
             self.store.write(|tx| {
                 tx.delete_session(token_hash)?;
                 tx.audit(AuditInput {
@@ -104,11 +145,20 @@ impl<S: Store> Service<S> {
         let Some(u) = user.filter(|u| u.active) else {
             return Ok(None);
         };
-        if parse_ts(&s.last_seen).is_none_or(|l| l + Duration::seconds(SESSION_TOUCH_SECS) <= now) {
+        if touch(&s) {
             self.store
                 .write(|tx| tx.touch_session(token_hash, &now_s))?;
         }
-        Ok(Some((u, s)))
+        let n = match (n, count_on) {
+            (Some(n), _) => Some(n),
+            (None, Some(today)) => Some(self.inbox_count(&Ctx {
+                user_id: u.id,
+                now,
+                today,
+            })?),
+            (None, None) => None,
+        };
+        Ok(Some((u, s, n)))
     }
 
     /// Đăng xuất: closes this session.

@@ -21,7 +21,8 @@
 //! notices, pending acknowledgements, the due list (and so the dashboard's counters: exactly
 //! the lines the system sees about what the reader sees), the acts a register page offers on
 //! its rows (`entry_acts`, the items' visibility asked at once, equal to asking row by row and
-//! never offered on an entry whose item the reader does not see), the inbox (every line about what the
+//! never offered on an entry whose item the reader does not see; `register_screen`, the book and
+//! those acts in one read, equal to both asked apart), the inbox (every line about what the
 //! reader sees; the header's count its waiting lines), the audit viewer and its filtered search
 //! (no record shown in full names an item, request, entry, notice or attachment the viewer may
 //! not see; only auditors open it) and the annual report (only leaders and security officers produce it;
@@ -613,6 +614,21 @@ fn check_reader(
                     prop_assert!(sees, "acknowledge offered on entry {} to {}", e.id, who);
                 }
             }
+            // The register page's screen (`register_screen`: the book and its rows' acts in one
+            // read): the same entries, rows and acts as asked apart.
+            let (screen, screen_acts) = o
+                .svc
+                .register_screen(&c, k, 2026, 0, 1_000_000)
+                .expect("register screen");
+            prop_assert_eq!(
+                ids(&screen.entries, |e| e.id),
+                want.clone(),
+                "{:?} screen of {}",
+                k,
+                who
+            );
+            prop_assert_eq!(&screen.rows, &book.rows, "{:?} screen rows of {}", k, who);
+            prop_assert_eq!(&screen_acts, &acts, "{:?} screen acts of {}", k, who);
         }
         // Requests.
         let want: BTreeSet<Id> = t

@@ -19,7 +19,7 @@ use super::view::{L, Vals, call, pairs, render, render_status};
 use crate::auth::{
     check_password_strength, dummy_verify, hash_password, random_token, token_hash, verify_password,
 };
-use crate::{AppState, ctx_for, now_utc};
+use crate::{AppState, ctx_for, now_utc, today_vn};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Query, Request, State};
@@ -253,15 +253,8 @@ pub async fn guard<S: Store>(State(st): State<AppState<S>>, req: Request, next: 
                 && !answers_without_header(parts.uri.path());
             match st
                 .run(move |svc| {
-                    let Some((user, s)) = svc.session_user(&h2, now_utc(), idle)? else {
-                        return Ok(None);
-                    };
-                    let inbox = if page {
-                        Some(svc.inbox_count(&ctx_for(user.id))?)
-                    } else {
-                        None
-                    };
-                    Ok(Some((user, s, inbox)))
+                    // The session and the count in one read (the usual case).
+                    svc.session_page(&h2, now_utc(), idle, page.then(today_vn))
                 })
                 .await
             {

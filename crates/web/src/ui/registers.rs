@@ -150,13 +150,11 @@ pub async fn book<S: Store>(
         return super::pages::not_found(Some(me)).await;
     };
     let offset = q.from.unwrap_or(0).clamp(0, 100_000_000);
-    // The screen's rows and what the reader may do with each, in one call (one blocking task,
-    // the entries not copied between them).
+    // The screen's rows and what the reader may do with each, in one call and one read
+    // transaction (the entries not copied between them).
     let ctx = ctx_for(me.user.id);
     let (mut b, acts) = match call(&st, &me, move |svc| {
-        let b = svc.register_book(&ctx, k, year, offset, SCREEN_PAGE)?;
-        let acts = svc.entry_acts(&ctx, &b.entries)?;
-        Ok((b, acts))
+        svc.register_screen(&ctx, k, year, offset, SCREEN_PAGE)
     })
     .await
     {
