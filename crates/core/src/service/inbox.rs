@@ -271,8 +271,25 @@ fn rejection(a: &mut Act0<'_>, item: &SecretItem) -> Result<Option<(Date, String
 
 impl<S: Store> Service<S> {
     /// Chờ tôi xử lý: the caller's inbox on `ctx.today`.
+    ///
+    /// Kept like [`Self::inbox_count`] (the dashboard, every user's first page, reads it whole:
+    /// some twenty queries over the whole scope), for at most [`KEPT_INBOXES`] users and only
+    /// an inbox of at most [`KEPT_INBOX_LINES`] lines, so that what is kept stays small.
     pub fn inbox(&self, ctx: &Ctx) -> Result<Inbox> {
-        self.read(ctx, |a| inbox_for(a, true))
+        // Taken before the read transaction begins (see `Store::generation`).
+        let generation = self.store.generation();
+        self.read(ctx, |a| {
+            let key = kept_key(a, generation)?;
+            let user = a.actor.id;
+            if let Some(i) = self.inboxes.get(user, key) {
+                return Ok(i);
+            }
+            let i = inbox_for(a, true)?;
+            if i.lines.len() <= KEPT_INBOX_LINES {
+                self.inboxes.put(user, key, i.clone());
+            }
+            Ok(i)
+        })
     }
 
     /// Only the number of waiting lines (the header of every page): the same lines, without
@@ -291,11 +308,7 @@ impl<S: Store> Service<S> {
 
     /// [`Self::inbox_count`] inside a read that began after `generation` was taken.
     pub(crate) fn inbox_count_in(&self, a: &mut Act0<'_>, generation: u64) -> Result<usize> {
-        let key = InboxCountKey {
-            today: a.ctx.today,
-            generation,
-            audit_seq: a.tx.audit_seq()?,
-        };
+        let key = kept_key(a, generation)?;
         let user = a.actor.id;
         if let Some(n) = self.inbox_counts.get(user, key) {
             return Ok(n);
@@ -306,35 +319,60 @@ impl<S: Store> Service<S> {
     }
 }
 
-/// What a kept inbox count was computed under ([`Service::inbox_count`]).
+/// What a kept inbox or count was computed under ([`Service::inbox_count`]): anything else
+/// it depends on is in the database, and a change there moves the generation (a write of this
+/// process) or the newest audit record (an act of any process).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct InboxCountKey {
+pub(crate) struct KeptKey {
     today: Date,
     generation: u64,
     audit_seq: i64,
 }
 
-/// Kept inbox counts by user (Số việc chờ xử lý); at most [`InboxCounts::MAX`] users, then
-/// emptied.
-#[derive(Default)]
-pub(crate) struct InboxCounts(std::sync::Mutex<HashMap<Id, (InboxCountKey, usize)>>);
+/// The key of what `a` would compute now, in a read that began after `generation` was taken.
+fn kept_key(a: &mut Act0<'_>, generation: u64) -> Result<KeptKey> {
+    Ok(KeptKey {
+        today: a.ctx.today,
+        generation,
+        audit_seq: a.tx.audit_seq()?,
+    })
+}
 
-impl InboxCounts {
-    const MAX: usize = 4096;
+/// Users whose whole inbox is kept ([`Service::inbox`]).
+pub const KEPT_INBOXES: usize = 64;
+/// The most lines of an inbox that is kept.
+pub const KEPT_INBOX_LINES: usize = 300;
 
-    fn get(&self, user: Id, key: InboxCountKey) -> Option<usize> {
-        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        m.get(&user).filter(|(k, _)| *k == key).map(|(_, n)| *n)
-    }
+/// Inboxes or counts kept by user (Chờ tôi xử lý); at most `MAX` users, then emptied.
+pub(crate) struct Kept<T: Clone, const MAX: usize>(std::sync::Mutex<HashMap<Id, (KeptKey, T)>>);
 
-    fn put(&self, user: Id, key: InboxCountKey, n: usize) {
-        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if m.len() >= Self::MAX && !m.contains_key(&user) {
-            m.clear();
-        }
-        m.insert(user, (key, n));
+impl<T: Clone, const MAX: usize> Default for Kept<T, MAX> {
+    fn default() -> Self {
+        Kept(std::sync::Mutex::new(HashMap::new()))
     }
 }
+
+impl<T: Clone, const MAX: usize> Kept<T, MAX> {
+    fn get(&self, user: Id, key: KeptKey) -> Option<T> {
+        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(&user)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&self, user: Id, key: KeptKey, v: T) {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= MAX && !m.contains_key(&user) {
+            m.clear();
+        }
+        m.insert(user, (key, v));
+    }
+}
+
+/// Kept header counts ([`Service::inbox_count`]).
+pub(crate) type InboxCounts = Kept<usize, 4096>;
+/// Kept whole inboxes ([`Service::inbox`]).
+pub(crate) type Inboxes = Kept<Inbox, KEPT_INBOXES>;
 
 /// Authority answers of one inbox, by act, level and the items' units: `authorise_on` reads
 /// positions, delegations and units, and a queue of a hundred Mật proposals of one unit asks

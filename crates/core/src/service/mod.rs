@@ -74,6 +74,8 @@ pub struct Service<S: Store> {
     pub rules: RuleSet,
     /// The header's inbox count of each user, until anything changes ([`Service::inbox_count`]).
     inbox_counts: InboxCounts,
+    /// The whole inbox of the last users who read it, until anything changes ([`Service::inbox`]).
+    inboxes: Inboxes,
 }
 
 impl<S: Store> Service<S> {
@@ -82,6 +84,7 @@ impl<S: Store> Service<S> {
             store,
             rules,
             inbox_counts: InboxCounts::default(),
+            inboxes: Inboxes::default(),
         }
     }
 

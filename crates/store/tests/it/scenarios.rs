@@ -762,10 +762,10 @@ fn long_lists_count_up_to_the_cap() {
     }
 }
 
-/// The header's inbox count is kept per user until anything changes: it follows an act made
-/// through the same server, an act of another process on the same database (its audit
-/// record), and a write through this server that writes no audit record (the store's write
-/// generation), and always equals the waiting lines of the inbox page.
+/// The header's inbox count and the whole inbox are kept per user until anything changes: both
+/// follow an act made through the same server, an act of another process on the same database
+/// (its audit record), and a write through this server that writes no audit record (the
+/// store's write generation), and the count always equals the inbox's waiting lines.
 #[test]
 fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
     use bmnn_core::ports::Store;
@@ -816,6 +816,7 @@ fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
             "{}",
             b.name
         );
+        assert_eq!(waiting(&o.svc), c0 + 1, "{}", b.name);
 
         // An act of another process on the same database (its own store and service).
         let other = Service::new(
