@@ -56,33 +56,8 @@ fn decide(o: &Org, by: &User, request_id: Id, approve: bool) -> Request {
 }
 
 fn propose(o: &Org, by: &User, level: Level, unit: Option<Id>) -> SecretItem {
-    let cat = if level == Level::Mat {
-        o.cat_mat
-    } else {
-        o.cat_toi_mat
-    };
     o.svc
-        .propose(
-            &o.ctx(by),
-            ProposeCmd {
-                carrier: Carrier::Document,
-                electronic: false,
-                doc_type: "Báo cáo".into(),
-                summary: Some("Tình hình".into()),
-                summary_consent_ref: None,
-                level,
-                field: None,
-                catalogue_item_id: Some(cat),
-                recipients: vec!["UBND tỉnh".into(), "Bộ Nội vụ".into()],
-                copies_issued: 2,
-                copy_allowed: true,
-                circulation: String::new(),
-                unit_id: unit,
-                location: String::new(),
-                shorter_expiry: None,
-                date: None,
-            },
-        )
+        .propose(&o.ctx(by), propose_cmd(o, level, unit))
         .expect("propose")
 }
 

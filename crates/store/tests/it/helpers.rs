@@ -217,6 +217,32 @@ pub fn org_on(store: DbStore) -> Org {
     }
 }
 
+/// A drafter's proposal of a report at `level` (Mật: catalogue item M-1, else TM-1), for `unit`.
+pub fn propose_cmd(o: &Org, level: Level, unit: Option<Id>) -> ProposeCmd {
+    ProposeCmd {
+        carrier: Carrier::Document,
+        electronic: false,
+        doc_type: "Báo cáo".into(),
+        summary: Some("Tình hình".into()),
+        summary_consent_ref: None,
+        level,
+        field: None,
+        catalogue_item_id: Some(if level == Level::Mat {
+            o.cat_mat
+        } else {
+            o.cat_toi_mat
+        }),
+        recipients: vec!["UBND tỉnh".into(), "Bộ Nội vụ".into()],
+        copies_issued: 2,
+        copy_allowed: true,
+        circulation: String::new(),
+        unit_id: unit,
+        location: String::new(),
+        shorter_expiry: None,
+        date: None,
+    }
+}
+
 pub fn incoming(level: Level, number: &str, date: &str) -> ReceiveIncomingCmd {
     ReceiveIncomingCmd {
         issuer: "Bộ Công Thương".into(),

@@ -781,42 +781,20 @@ fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
                 .count()
         };
         let propose = |svc: &Service<bmnn_store::DbStore>| {
-            svc.propose(
-                &o.ctx(&o.drafter),
-                ProposeCmd {
-                    carrier: Carrier::Document,
-                    electronic: false,
-                    doc_type: "Báo cáo".into(),
-                    summary: Some("Tình hình".into()),
-                    summary_consent_ref: None,
-                    level: Level::Mat,
-                    field: None,
-                    catalogue_item_id: Some(o.cat_mat),
-                    recipients: vec!["UBND tỉnh".into()],
-                    copies_issued: 1,
-                    copy_allowed: true,
-                    circulation: String::new(),
-                    unit_id: None,
-                    location: String::new(),
-                    shorter_expiry: None,
-                    date: None,
-                },
-            )
-            .expect("propose")
+            svc.propose(&o.ctx(&o.drafter), propose_cmd(&o, Level::Mat, None))
+                .expect("propose")
+        };
+        // The kept count and the kept inbox, both asked: each must show `n` waiting lines.
+        let shows = |n: usize, what: &str| {
+            let count = o.svc.inbox_count(&head).expect("count");
+            assert_eq!((count, waiting(&o.svc)), (n, n), "{} {what}", b.name);
         };
         let c0 = o.svc.inbox_count(&head).expect("count");
-        assert_eq!(o.svc.inbox_count(&head).expect("count"), c0, "{}", b.name);
-        assert_eq!(c0, waiting(&o.svc), "{}", b.name);
+        shows(c0, "at first");
 
         // An act through this server: a proposal waits for the head's decision.
         let first = propose(&o.svc);
-        assert_eq!(
-            o.svc.inbox_count(&head).expect("count"),
-            c0 + 1,
-            "{}",
-            b.name
-        );
-        assert_eq!(waiting(&o.svc), c0 + 1, "{}", b.name);
+        shows(c0 + 1, "after an act here");
 
         // An act of another process on the same database (its own store and service).
         let other = Service::new(
@@ -824,13 +802,7 @@ fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
             bmnn_core::rules::RuleSet::embedded(),
         );
         propose(&other);
-        assert_eq!(
-            o.svc.inbox_count(&head).expect("count"),
-            c0 + 2,
-            "{}",
-            b.name
-        );
-        assert_eq!(waiting(&o.svc), c0 + 2, "{}", b.name);
+        shows(c0 + 2, "after an act of another process");
 
         // A write of this server that writes no audit record: the first proposal taken back
         // directly in the store.
@@ -847,12 +819,6 @@ fn the_kept_inbox_count_follows_every_change_here_or_in_another_process() {
             })
             .expect("direct write");
         assert_eq!(seq(&o.svc), before, "{}: no audit record", b.name);
-        assert_eq!(
-            o.svc.inbox_count(&head).expect("count"),
-            c0 + 1,
-            "{}",
-            b.name
-        );
-        assert_eq!(waiting(&o.svc), c0 + 1, "{}", b.name);
+        shows(c0 + 1, "after a write with no audit record");
     }
 }
