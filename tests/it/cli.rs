@@ -695,6 +695,53 @@ fn serve_signs_report_bundles_with_the_units_key() {
     assert_eq!(opened.manifest.public_key, public);
 }
 
+/// `serve` runs with its allocator settings (issue 15: glibc reads them only when a program
+/// starts, so the server starts itself again once with them, same process) and answers; an
+/// administrator's own settings are left as they are.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn serve_runs_with_its_allocator_settings_unless_the_administrator_chose_others() {
+    let dir = demo();
+    let tunables = |pid: u32| -> Vec<String> {
+        std::fs::read(format!("/proc/{pid}/environ"))
+            .expect("environ")
+            .split(|&b| b == 0)
+            .filter_map(|v| std::str::from_utf8(v).ok()?.strip_prefix("GLIBC_TUNABLES="))
+            .map(str::to_string)
+            .collect()
+    };
+    for (given, expected) in [
+        (
+            None,
+            "glibc.malloc.arena_max=4:glibc.malloc.mmap_threshold=524288",
+        ),
+        (Some("glibc.malloc.arena_max=8"), "glibc.malloc.arena_max=8"),
+    ] {
+        let mut c = cmd(dir.path());
+        c.env_remove("GLIBC_TUNABLES");
+        if let Some(g) = given {
+            c.env("GLIBC_TUNABLES", g);
+        }
+        c.args(["serve", "--listen", "127.0.0.1:0"]);
+        let (mut child, url) = serve_until_ready(c);
+        let seen = tunables(child.id());
+        let login = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+            .arg(format!("{url}login"))
+            .output()
+            .expect("curl");
+        child.kill().ok();
+        child.wait().ok();
+        // glibc (2.36) parses the variable in place: the process shows it cut after its first
+        // setting.
+        assert!(
+            seen.len() == 1 && !seen[0].is_empty() && expected.starts_with(&seen[0]),
+            "given {given:?}: {seen:?}"
+        );
+        assert_eq!(String::from_utf8_lossy(&login.stdout), "200");
+    }
+}
+
 #[test]
 fn serve_refuses_plain_http_beyond_loopback_unless_told() {
     let dir = demo();

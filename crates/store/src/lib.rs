@@ -189,13 +189,15 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
                 ))
             })?;
         }
-        // 8 MiB of page cache per pooled connection (4): with SQLCipher every page read from
-        // the file is decrypted and authenticated, so pages kept decrypted in the cache are the
-        // cheap ones (SQLite's default is 2 MiB); 4 × 16 MiB held the server above its 60 MB
-        // budget (issue 15, docs/benchmarks.md "A million items").
+        // 4 MiB of page cache per pooled connection (4). With SQLCipher a page read from the
+        // file is decrypted and authenticated, so the cache must hold the working set of the
+        // busiest pages: at a million items (docs/benchmarks.md, "Memory under load") 2 MiB
+        // holds the list, the search or a register page alone but thrashes when they are mixed
+        // (0.5x), 3 and 4 MiB serve them mixed as fast as 8 MiB, and 8 MiB held the server
+        // above its 60 MB budget under load (issue 15).
         c.batch_execute(
             "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
-             PRAGMA cache_size = -8192;",
+             PRAGMA cache_size = -4096;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -339,10 +341,22 @@ pub(crate) fn pool_err(e: diesel::r2d2::PoolError) -> CoreError {
     CoreError::Unavailable
 }
 
+/// The default number of SQLite connections for `cores` processors: one per core, at least 2 (a
+/// writer and a reader) and at most 4. A SQLite query's work is the processor's (each page read
+/// from the file is decrypted and authenticated), so connections beyond the cores add no
+/// throughput, only memory: each keeps its own page cache and compiled statements. At a million
+/// items on two cores (docs/benchmarks.md, "Memory under load") 4 connections held the server at
+/// 58-61 MB under load, 3 at 58 MB and 2 at 53 MB, every page under 40 ms p95 in each.
+fn sqlite_pool_size(cores: Option<std::num::NonZeroUsize>) -> u32 {
+    cores.map_or(2, |n| n.get()).clamp(2, 4) as u32
+}
+
 /// The connection pool's size and the time a request waits for a connection before it fails
 /// with [`CoreError::Unavailable`]: `--db-pool-size` / `BMNN_DB_POOL_SIZE` (1–256) and
-/// `--db-timeout` / `BMNN_DB_TIMEOUT` (seconds, 1–300; the flags are the `bmnn` command's). Defaults: PostgreSQL 8 connections and 5 s (fail fast when the server is gone; a
-/// failover takes seconds), SQLite 4 and 30 s (one file: waiting for the writer is normal).
+/// `--db-timeout` / `BMNN_DB_TIMEOUT` (seconds, 1–300; the flags are the `bmnn` command's).
+/// Defaults: PostgreSQL 8 connections and 5 s (fail fast when the server is gone; a failover
+/// takes seconds); SQLite one connection per core, from 2 to 4, and 30 s (one file: waiting for
+/// the writer is normal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolOptions {
     pub max_size: u32,
@@ -358,7 +372,7 @@ impl PoolOptions {
             }
         } else {
             PoolOptions {
-                max_size: 4,
+                max_size: sqlite_pool_size(std::thread::available_parallelism().ok()),
                 timeout: Duration::from_secs(30),
             }
         }
@@ -890,6 +904,17 @@ mod pool_options_tests {
             PoolOptions::defaults(true)
         );
         assert_eq!(PoolOptions::defaults(true).timeout, Duration::from_secs(5));
+        // SQLite: one connection per core, from 2 to 4.
+        let cores = |n: usize| std::num::NonZeroUsize::new(n);
+        let sizes: Vec<u32> = [None, cores(1), cores(2), cores(3), cores(4), cores(64)]
+            .into_iter()
+            .map(sqlite_pool_size)
+            .collect();
+        assert_eq!(sizes, [2, 2, 2, 3, 4, 4]);
+        assert_eq!(
+            PoolOptions::defaults(false).max_size,
+            sqlite_pool_size(std::thread::available_parallelism().ok())
+        );
         let o = PoolOptions::parse(false, Some("16"), Some("2")).unwrap();
         assert_eq!((o.max_size, o.timeout), (16, Duration::from_secs(2)));
         for (size, timeout) in [
