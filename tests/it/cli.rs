@@ -55,6 +55,16 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// The HTTP status code of a GET of `url` (curl), as text ("200").
+pub fn http_status(url: &str) -> String {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+        .arg(url)
+        .output()
+        .expect("curl");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Starts `serve` (from `c`, with its arguments) and waits for its first stdout line, which
 /// names the address; returns the child and the URL (`http://…/` or `https://…/`).
 pub fn serve_until_ready(mut c: Command) -> (std::process::Child, String) {
@@ -725,11 +735,7 @@ fn serve_runs_with_its_allocator_settings_unless_the_administrator_chose_others(
         c.args(["serve", "--listen", "127.0.0.1:0"]);
         let (mut child, url) = serve_until_ready(c);
         let seen = tunables(child.id());
-        let login = Command::new("curl")
-            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
-            .arg(format!("{url}login"))
-            .output()
-            .expect("curl");
+        let login = http_status(&format!("{url}login"));
         child.kill().ok();
         child.wait().ok();
         // glibc (2.36) parses the variable in place: the process shows it cut after its first
@@ -738,7 +744,7 @@ fn serve_runs_with_its_allocator_settings_unless_the_administrator_chose_others(
             seen.len() == 1 && !seen[0].is_empty() && expected.starts_with(&seen[0]),
             "given {given:?}: {seen:?}"
         );
-        assert_eq!(String::from_utf8_lossy(&login.stdout), "200");
+        assert_eq!(login, "200");
     }
 }
 

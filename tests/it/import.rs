@@ -2,10 +2,11 @@
 //! corrupt row under `serve`, and the keyring's copies and weaknesses (issue 16 points 3 and 8,
 //! issue 14 "import trusts its input").
 
-use crate::cli::{DEMO_PASSPHRASE, bmnn, cmd, demo, keyed_store, serve_until_ready, text};
+use crate::cli::{
+    DEMO_PASSPHRASE, bmnn, cmd, demo, http_status, keyed_store, serve_until_ready, text,
+};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("path")
@@ -207,14 +208,10 @@ fn a_corrupt_row_does_not_stop_the_server_and_doctor_names_it() {
     let mut c = cmd(data);
     c.args(["serve", "--listen", "127.0.0.1:0"]);
     let (mut child, url) = serve_until_ready(c);
-    let out = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
-        .arg(format!("{url}login"))
-        .output()
-        .expect("curl");
+    let status = http_status(&format!("{url}login"));
     child.kill().ok();
     child.wait().ok();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
+    assert_eq!(status, "200");
     let o = bmnn(data, &["doctor"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
