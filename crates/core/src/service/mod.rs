@@ -95,14 +95,7 @@ impl<S: Store> Service<S> {
     ) -> Result<T> {
         self.store.write(|tx| {
             let actor = load_actor(tx, ctx.user_id)?;
-            let mut a = Act0 {
-                tx,
-                actor,
-                ctx: *ctx,
-                rules: &self.rules,
-                seen: None,
-            };
-            f(&mut a)
+            f(&mut Act0::new(tx, actor, *ctx, &self.rules))
         })
     }
 
@@ -113,14 +106,7 @@ impl<S: Store> Service<S> {
     ) -> Result<T> {
         self.store.read(|tx| {
             let actor = load_actor(tx, ctx.user_id)?;
-            let mut a = Act0 {
-                tx,
-                actor,
-                ctx: *ctx,
-                rules: &self.rules,
-                seen: None,
-            };
-            f(&mut a)
+            f(&mut Act0::new(tx, actor, *ctx, &self.rules))
         })
     }
 }
@@ -166,6 +152,17 @@ pub(crate) struct Act0<'a> {
 }
 
 impl<'a> Act0<'a> {
+    /// `actor` acting under `ctx` inside `tx`, nothing asked yet.
+    pub fn new(tx: &'a mut dyn Tx, actor: User, ctx: Ctx, rules: &'a RuleSet) -> Act0<'a> {
+        Act0 {
+            tx,
+            actor,
+            ctx,
+            rules,
+            seen: None,
+        }
+    }
+
     pub fn scope(&self) -> ReadScope {
         ReadScope::of(&self.actor)
     }

@@ -234,7 +234,6 @@ impl<S: Store> Service<S> {
     }
 }
 
-/// [`Service::due`] inside a read already open (the inbox reads it in the same transaction).
 /// [`Service::register_book`] inside a transaction.
 fn register_book_in(
     a: &mut Act0<'_>,
@@ -275,6 +274,7 @@ fn register_book_in(
     })
 }
 
+/// [`Service::due`] inside a read already open (the inbox reads it in the same transaction).
 pub(crate) fn due_for(a: &mut Act0<'_>, date: Date) -> Result<Vec<Obligation>> {
     let scope = a.scope();
     let regime = a

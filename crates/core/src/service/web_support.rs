@@ -107,17 +107,12 @@ impl<S: Store> Service<S> {
             let u = tx.get_user(s.user_id)?;
             let n = match (&u, count_on) {
                 (Some(user), Some(today)) if user.active && live(&s, u.as_ref()) && !touch(&s) => {
-                    let mut a = Act0 {
-                        tx,
-                        actor: user.clone(),
-                        ctx: Ctx {
-                            user_id: user.id,
-                            now,
-                            today,
-                        },
-                        rules: &self.rules,
-                        seen: None,
+                    let ctx = Ctx {
+                        user_id: user.id,
+                        now,
+                        today,
                     };
+                    let mut a = Act0::new(tx, user.clone(), ctx, &self.rules);
                     Some(self.inbox_count_in(&mut a, generation)?)
                 }
                 _ => None,

@@ -927,29 +927,14 @@ fn act(w: &mut World, t: &Truth, op: &Op) -> Option<(bool, bool)> {
     let res: (bool, bool) = match op.clone() {
         Op::Propose { by, level, unit_b } => {
             let level = level_of(level);
+            let unit = Some(if unit_b { w.unit_b } else { w.unit_a });
             let r = o.svc.propose(
                 &ctx(by),
                 ProposeCmd {
-                    carrier: Carrier::Document,
-                    electronic: false,
-                    doc_type: "Báo cáo".into(),
                     summary: refs(SUMMARIES[0]),
-                    summary_consent_ref: None,
-                    level,
-                    field: None,
-                    catalogue_item_id: Some(if level == Level::Mat {
-                        o.cat_mat
-                    } else {
-                        o.cat_toi_mat
-                    }),
                     recipients: vec!["Sở Tài chính".into()],
                     copies_issued: 1,
-                    copy_allowed: true,
-                    circulation: String::new(),
-                    unit_id: Some(if unit_b { w.unit_b } else { w.unit_a }),
-                    location: String::new(),
-                    shorter_expiry: None,
-                    date: None,
+                    ..propose_cmd(o, level, unit)
                 },
             );
             (r.is_err(), false)
