@@ -20,8 +20,15 @@ diesel::table! {
     }
 }
 diesel::table! {
-    /// Each word of the folded picker labels (kind 1 = user, 2 = unit; migration 000021).
-    pick_words (kind, word, id) { kind -> SmallInt, word -> Text, id -> BigInt, }
+    /// Each word of the folded picker labels (kind 1 = user, 2 = unit; migration 000021), with
+    /// its owner's label and rank (`users.pick_rank`, 0 for units; migration 000025).
+    pick_words (kind, word, id) {
+        kind -> SmallInt,
+        word -> Text,
+        id -> BigInt,
+        pick -> Text,
+        rank -> SmallInt,
+    }
 }
 diesel::table! { delegations (id) { id -> BigInt, grantee_id -> BigInt, data -> Text, } }
 diesel::table! { catalogues (id) { id -> BigInt, data -> Text, } }

@@ -634,17 +634,18 @@ impl DbTx<'_> {
             -1
         };
         dispatch!(&mut self.conn, c => diesel::update(users::table.filter(users::id.eq(u.id))).set((users::pick.eq(&pick), users::pick_rank.eq(rank))).execute(c).map_err(db_err)?);
-        self.set_pick_words(PICK_USER, u.id, &pick)
+        self.set_pick_words(PICK_USER, u.id, &pick, rank)
     }
 
     /// Keeps a unit's folded name and words in step with the record.
     fn set_unit_pick(&mut self, u: &Unit) -> Result<()> {
         let pick = fold(&u.name);
         dispatch!(&mut self.conn, c => diesel::update(units::table.filter(units::id.eq(u.id))).set(units::pick.eq(&pick)).execute(c).map_err(db_err)?);
-        self.set_pick_words(PICK_UNIT, u.id, &pick)
+        self.set_pick_words(PICK_UNIT, u.id, &pick, 0)
     }
 
-    fn set_pick_words(&mut self, kind: i16, id: Id, pick: &str) -> Result<()> {
+    /// The words of `pick` (the owner's folded label), each row with the label and `rank`.
+    fn set_pick_words(&mut self, kind: i16, id: Id, pick: &str, rank: i16) -> Result<()> {
         let words: std::collections::BTreeSet<&str> = bmnn_core::text::words(pick).collect();
         let rows: Vec<_> = words
             .iter()
@@ -653,6 +654,8 @@ impl DbTx<'_> {
                     pick_words::kind.eq(kind),
                     pick_words::word.eq(*w),
                     pick_words::id.eq(id),
+                    pick_words::pick.eq(pick),
+                    pick_words::rank.eq(rank),
                 )
             })
             .collect();
@@ -663,6 +666,45 @@ impl DbTx<'_> {
             }
         });
         Ok(())
+    }
+
+    /// The ids of a picker's answer (migration 000025): owners of `kind` with, for each of
+    /// `words`, a word beginning with it, of rank `min` or more; by folded label, then id; at
+    /// most `limit`. Only `pick_words` is read: the longest word's range from the covering
+    /// index `pick_words_order` (the fewest rows, as a rule), each other word as a semi-join on
+    /// its own range; the distinct owners sorted by label. So the cost follows the number of
+    /// words that match, never the number of users.
+    fn pick_ids(&mut self, kind: i16, words: &[String], min: i16, limit: usize) -> Result<Vec<Id>> {
+        let mut by_len: Vec<&String> = words.iter().collect();
+        by_len.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let Some((first, rest)) = by_len.split_first() else {
+            return Ok(Vec::new());
+        };
+        let other = diesel::alias!(pick_words as other);
+        let rows = dispatch!(&mut self.conn, c => {
+            let mut q = pick_words::table
+                .filter(pick_words::kind.eq(kind))
+                .filter(pick_words::word.ge(first.as_str()))
+                .filter(pick_words::word.lt(prefix_end(first)))
+                .filter(pick_words::rank.ge(min))
+                .into_boxed();
+            for w in rest {
+                q = q.filter(pick_words::id.eq_any(
+                    other
+                        .filter(other.field(pick_words::kind).eq(kind))
+                        .filter(other.field(pick_words::word).ge(w.as_str()))
+                        .filter(other.field(pick_words::word).lt(prefix_end(w)))
+                        .select(other.field(pick_words::id)),
+                ));
+            }
+            q.select((pick_words::pick, pick_words::id))
+                .distinct()
+                .order((pick_words::pick.asc(), pick_words::id.asc()))
+                .limit(limit as i64)
+                .load::<(String, Id)>(c)
+                .map_err(db_err)?
+        });
+        Ok(rows.into_iter().map(|(_, id)| id).collect())
     }
 
     /// Whether some user or unit has no picker columns yet (rows from before migration 000021,
@@ -696,6 +738,14 @@ const PICK_UNIT: i16 = 2;
 /// The upper bound of the words beginning with `w` (byte order; no word holds U+10FFFF).
 fn prefix_end(w: &str) -> String {
     format!("{w}\u{10FFFF}")
+}
+
+/// `rows` in the order of `ids` (a picker's order), each id once; an id without a row (none:
+/// both are read in one transaction) is skipped.
+fn in_order<T>(ids: &[Id], rows: Vec<T>, id: impl Fn(&T) -> Id) -> Vec<T> {
+    let mut by_id: std::collections::HashMap<Id, T> =
+        rows.into_iter().map(|r| (id(&r), r)).collect();
+    ids.iter().filter_map(|i| by_id.remove(i)).collect()
 }
 
 impl Tx for DbTx<'_> {
@@ -784,45 +834,15 @@ impl Tx for DbTx<'_> {
     ) -> Result<Vec<User>> {
         // -1 = inactive; an item's level needs a clearance of at least its rank.
         let min = level.map_or(0, Level::rank);
-        let rows = dispatch!(&mut self.conn, c => {
-            let mut q = users::table.filter(users::pick_rank.ge(min)).into_boxed();
-            for w in words {
-                q = q.filter(users::id.eq_any(
-                    pick_words::table
-                        .filter(pick_words::kind.eq(PICK_USER))
-                        .filter(pick_words::word.ge(w.clone()))
-                        .filter(pick_words::word.lt(prefix_end(w)))
-                        .select(pick_words::id),
-                ));
-            }
-            q.order((users::pick.asc(), users::id.asc()))
-                .limit(limit as i64)
-                .select((users::id, users::data))
-                .load::<(Id, String)>(c)
-                .map_err(db_err)?
-        });
-        load_all(rows)
+        let ids = self.pick_ids(PICK_USER, words, min, limit)?;
+        let rows = dispatch!(&mut self.conn, c => users::table.filter(users::id.eq_any(&ids)).select((users::id, users::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        Ok(in_order(&ids, load_all(rows)?, |u: &User| u.id))
     }
 
     fn pick_units(&mut self, words: &[String], limit: usize) -> Result<Vec<Unit>> {
-        let rows = dispatch!(&mut self.conn, c => {
-            let mut q = units::table.filter(units::pick.is_not_null()).into_boxed();
-            for w in words {
-                q = q.filter(units::id.eq_any(
-                    pick_words::table
-                        .filter(pick_words::kind.eq(PICK_UNIT))
-                        .filter(pick_words::word.ge(w.clone()))
-                        .filter(pick_words::word.lt(prefix_end(w)))
-                        .select(pick_words::id),
-                ));
-            }
-            q.order((units::pick.asc(), units::id.asc()))
-                .limit(limit as i64)
-                .select((units::id, units::data))
-                .load::<(Id, String)>(c)
-                .map_err(db_err)?
-        });
-        load_all(rows)
+        let ids = self.pick_ids(PICK_UNIT, words, 0, limit)?;
+        let rows = dispatch!(&mut self.conn, c => units::table.filter(units::id.eq_any(&ids)).select((units::id, units::data)).load::<(Id, String)>(c).map_err(db_err)?);
+        Ok(in_order(&ids, load_all(rows)?, |u: &Unit| u.id))
     }
 
     fn find_unit_folded(&mut self, folded: &str) -> Result<Option<Unit>> {

@@ -2,7 +2,8 @@
 //! index of folded words (migration 000021) and give the answers of matching every user and
 //! unit in Rust (`reference`, the code they replaced): prefixes with and without diacritics, the
 //! limit, inactive users left out, an item's level respected, a renamed user found by the new
-//! name only, and rows without the folded columns (from before the migration) filled at open.
+//! name only, rows without the folded columns (from before the migration) filled at open, and
+//! word rows from before migration 000025 given their owner's label and rank by it.
 //! On both databases.
 
 use crate::helpers::*;
@@ -219,6 +220,31 @@ fn pickers_answer_from_the_index_as_the_full_scan_did() {
         );
         drop(DbStore::open(&b.url).expect("reopen"));
         check("filled at open");
+        assert_eq!(
+            labels(o.svc.pick_units(&clerk, "van phong").unwrap()),
+            ["Văn phòng"]
+        );
+
+        // A database from before migration 000025 (the words without their owner's label and
+        // rank): the migration fills them from `users` and `units` when the store opens.
+        let down = if b.name == "sqlite" {
+            include_str!("../../migrations/sqlite/2026-12-04-000025_pick_words_order/down.sql")
+        } else {
+            include_str!("../../migrations/postgres/2026-12-04-000025_pick_words_order/down.sql")
+        };
+        o.svc
+            .store
+            .execute_raw(&format!(
+                "{down}\nDELETE FROM __diesel_schema_migrations WHERE version = '20261204000025';"
+            ))
+            .expect("back to migration 000024");
+        assert!(
+            o.svc.pick_people(&clerk, "canbo1", None).is_err(),
+            "{}: the words have no label before the migration",
+            b.name
+        );
+        drop(DbStore::open(&b.url).expect("reopen"));
+        check("migrated");
         assert_eq!(
             labels(o.svc.pick_units(&clerk, "van phong").unwrap()),
             ["Văn phòng"]
