@@ -116,7 +116,12 @@ pub struct ErrorPage {
 
 /// Renders a template, or a plain 500 when rendering itself fails.
 pub fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
+    html(t.render())
+}
+
+/// The response of a page already rendered (for pages rendered where their data was read).
+pub fn html(r: askama::Result<String>) -> Response {
+    match r {
         Ok(s) => Html(s).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template rendering failed");
