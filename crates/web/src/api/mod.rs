@@ -73,13 +73,35 @@ async fn encode_ids(req: axum::extract::Request, next: axum::middleware::Next) -
         Ok(b) => b,
         Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
     };
+    // A long answer (a list) is rewritten on the blocking pool, not on one of the async
+    // workers that carry every other connection's bytes meanwhile.
+    let out = if bytes.len() > BLOCKING_REWRITE {
+        match tokio::task::spawn_blocking(move || rewrite_ids(bytes)).await {
+            Ok(out) => out,
+            Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+        }
+    } else {
+        rewrite_ids(bytes)
+    };
+    match out {
+        Ok(out) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(out))
+        }
+        Err(bytes) => Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
+}
+
+/// Answers longer than this (bytes) have their ids rewritten on the blocking pool.
+const BLOCKING_REWRITE: usize = 16 * 1024;
+
+/// A JSON answer with its ids as tokens; the bytes unchanged (`Err`) when they are not JSON.
+fn rewrite_ids(bytes: axum::body::Bytes) -> Result<Vec<u8>, axum::body::Bytes> {
     let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
-        return Response::from_parts(parts, axum::body::Body::from(bytes));
+        return Err(bytes);
     };
     crate::pubid::encode_json(&mut v);
-    let out = serde_json::to_vec(&v).unwrap_or_default();
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(out))
+    Ok(serde_json::to_vec(&v).unwrap_or_default())
 }
 
 /// Outermost middleware for the whole application: answers under `/api/` that the global

@@ -196,7 +196,15 @@ fn filter_of(v: &Vals) -> Filter {
     }
 }
 
-async fn search<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Result<ItemsResults, Response> {
+/// The item list for the filter `v`, rendered by `page` in the blocking task that read it (as
+/// the register page: the rows are freed where they were allocated, and the async workers
+/// only carry the bytes).
+async fn search<S: Store>(
+    st: &AppState<S>,
+    me: &Me,
+    v: &Vals,
+    page: impl FnOnce(ItemsResults) -> askama::Result<String> + Send + 'static,
+) -> Response {
     let offset = v.get("offset").parse::<i64>().unwrap_or(0).max(0);
     let q = ItemQuery {
         text: v.opt("q"),
@@ -216,38 +224,48 @@ async fn search<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Result<ItemsRe
         q.text.is_some() || q.level.is_some() || q.status.is_some() || q.origin.is_some();
     let cap = q.count_cap();
     let ctx = ctx_for(me.user.id);
-    let page = call(st, me, move |svc| svc.list_items(&ctx, q)).await?;
-    let n = page.rows.len() as i64;
-    Ok(ItemsResults {
-        rows: page
-            .rows
-            .iter()
-            .map(|i| ItemRow::of(i, &st.svc.rules))
-            .collect(),
-        total: page.total,
-        cap,
-        from: if n == 0 { 0 } else { offset + 1 },
-        to: offset + n,
-        prev: (offset > 0).then(|| (offset - PAGE).max(0)),
-        // Past the counted window the total says "more", so a full page means there may be
-        // another.
-        next: (n == PAGE && (offset + n < page.total || page.total > cap)).then_some(offset + n),
-        searched,
+    let html = call(st, me, move |svc| {
+        let found = svc.list_items(&ctx, q)?;
+        let n = found.rows.len() as i64;
+        Ok(page(ItemsResults {
+            rows: found
+                .rows
+                .iter()
+                .map(|i| ItemRow::of(i, &svc.rules))
+                .collect(),
+            total: found.total,
+            cap,
+            from: if n == 0 { 0 } else { offset + 1 },
+            to: offset + n,
+            prev: (offset > 0).then(|| (offset - PAGE).max(0)),
+            // Past the counted window the total says "more", so a full page means there may be
+            // another.
+            next: (n == PAGE && (offset + n < found.total || found.total > cap))
+                .then_some(offset + n),
+            searched,
+        }))
     })
+    .await;
+    match html {
+        Ok(h) => super::view::html(h),
+        Err(r) => r,
+    }
+}
+
+/// The whole item page around `res`.
+fn items_page_of(me: &Me, f: Filter, res: ItemsResults) -> askama::Result<String> {
+    ItemsPage {
+        l: L::new(me, "items", "Tài liệu, vật chứa BMNN"),
+        f,
+        results: res.render()?,
+    }
+    .render()
 }
 
 pub async fn items_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
     let v = Vals::default();
-    let res = match search(&st, &me, &v).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let page = ItemsPage {
-        l: L::new(&me, "items", "Tài liệu, vật chứa BMNN"),
-        f: filter_of(&v),
-        results: res.render().unwrap_or_default(),
-    };
-    render(&page)
+    let (page_me, f) = (me.clone(), filter_of(&v));
+    search(&st, &me, &v, move |res| items_page_of(&page_me, f, res)).await
 }
 
 /// Search: POST so the search text (which may reveal content) never lands in a URL or a log.
@@ -259,19 +277,11 @@ pub async fn items_search<S: Store>(
     body: axum::body::Bytes,
 ) -> Response {
     let v = Vals::from_pairs(pairs(&body));
-    let res = match search(&st, &me, &v).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
     if headers.contains_key("hx-request") {
-        return render(&res);
+        return search(&st, &me, &v, |res| res.render()).await;
     }
-    let page = ItemsPage {
-        l: L::new(&me, "items", "Tài liệu, vật chứa BMNN"),
-        f: filter_of(&v),
-        results: res.render().unwrap_or_default(),
-    };
-    render(&page)
+    let (page_me, f) = (me.clone(), filter_of(&v));
+    search(&st, &me, &v, move |res| items_page_of(&page_me, f, res)).await
 }
 
 // ---------------------------------------------------------------- item page
