@@ -176,7 +176,7 @@ fn register_page(
     k: RegisterKind,
     year: i32,
     offset: i64,
-    mut b: bmnn_core::service::RegisterBook,
+    mut b: RegisterBook,
     acts: Vec<Vec<ActKind>>,
 ) -> RegisterPage {
     let y = today_vn().year();
