@@ -157,9 +157,11 @@ pub fn install(data_key: &[u8; 32]) {
     GENERATION.fetch_add(1, Ordering::Release);
 }
 
-/// Slots of [`Recent`]: a register page shows 400 ids (each entry and its item), a list 50 to
-/// 200; 2,048 slots (48 KiB a thread) keep most of a page's tokens for its next view.
+/// Slots of [`Recent`] (a power of two): a register page shows 400 ids (each entry and its
+/// item), a list 50 to 200; 2,048 slots (48 KiB a thread) keep most of a page's tokens for its
+/// next view.
 const RECENT_SLOTS: usize = 2048;
+const _: () = assert!(RECENT_SLOTS.is_power_of_two());
 
 /// The tokens of the ids a thread encoded lately, direct-mapped by id. A token costs six
 /// SHA-256 compressions, and pages show the same ids view after view: on PostgreSQL's
@@ -186,8 +188,9 @@ impl Recent {
             self.slots.clear();
             self.slots.resize(RECENT_SLOTS, None);
         }
-        // Fibonacci hashing: consecutive ids spread over the slots.
-        let slot = ((id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize;
+        // Fibonacci hashing: consecutive ids spread over the slots (the product's top bits).
+        let bits = RECENT_SLOTS.trailing_zeros();
+        let slot = ((id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
         match self.slots[slot] {
             Some((i, t)) if i == id => t,
             _ => {

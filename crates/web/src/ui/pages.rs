@@ -252,20 +252,22 @@ async fn search<S: Store>(
     }
 }
 
-/// The whole item page around `res`.
-fn items_page_of(me: &Me, f: Filter, res: ItemsResults) -> askama::Result<String> {
-    ItemsPage {
-        l: L::new(me, "items", "Tài liệu, vật chứa BMNN"),
-        f,
-        results: res.render()?,
-    }
-    .render()
+/// The whole item page for the filter `v`.
+async fn items_whole<S: Store>(st: &AppState<S>, me: &Me, v: &Vals) -> Response {
+    let (page_me, f) = (me.clone(), filter_of(v));
+    search(st, me, v, move |res| {
+        ItemsPage {
+            l: L::new(&page_me, "items", "Tài liệu, vật chứa BMNN"),
+            f,
+            results: res.render()?,
+        }
+        .render()
+    })
+    .await
 }
 
 pub async fn items_page<S: Store>(State(st): State<AppState<S>>, me: Me) -> Response {
-    let v = Vals::default();
-    let (page_me, f) = (me.clone(), filter_of(&v));
-    search(&st, &me, &v, move |res| items_page_of(&page_me, f, res)).await
+    items_whole(&st, &me, &Vals::default()).await
 }
 
 /// Search: POST so the search text (which may reveal content) never lands in a URL or a log.
@@ -280,8 +282,7 @@ pub async fn items_search<S: Store>(
     if headers.contains_key("hx-request") {
         return search(&st, &me, &v, |res| res.render()).await;
     }
-    let (page_me, f) = (me.clone(), filter_of(&v));
-    search(&st, &me, &v, move |res| items_page_of(&page_me, f, res)).await
+    items_whole(&st, &me, &v).await
 }
 
 // ---------------------------------------------------------------- item page
